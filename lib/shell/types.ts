@@ -1,0 +1,69 @@
+/**
+ * The contract between the shell (lib/shell), the programs it runs (kubectl, curl, minikube, …)
+ * and the terminal (lib/terminal). Programs are async functions writing to streams; long-running
+ * ones (kubectl proxy, logs -f, get -w, sleep) wait on `io.signal` and the injected scheduler, so
+ * nothing here owns a real timer or process.
+ */
+import type { ApiHandler, Clock, NetRequest, NetResponse } from "../cluster/types";
+
+/** Timers are borrowed from whoever hosts the session (the server, the sim CLI, a test). */
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Interrupt (Ctrl-C) delivered to the foreground program. */
+export interface Interrupt {
+  readonly interrupted: boolean;
+  /** Resolves when Ctrl-C is pressed (never rejects). */
+  readonly promise: Promise<void>;
+}
+
+export interface ProgramIO {
+  argv: string[];
+  /** Everything piped in (already complete: pipes are buffered). "" when none. */
+  stdin: string;
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+  /** The exported environment of the calling shell (read-only view). */
+  env: ReadonlyMap<string, string>;
+  /** True when the output goes to an interactive terminal (colour, TTY-only behaviour). */
+  tty: boolean;
+  /** Terminal width in columns (80 when unknown). */
+  columns: number;
+  interrupt: Interrupt;
+  clock: Clock;
+  scheduler: Scheduler;
+}
+
+/** Exit status of a program (0–255). */
+export type ExitCode = number;
+
+export type Program = (io: ProgramIO) => Promise<ExitCode>;
+
+/**
+ * What a student's workstation can reach: the cluster's API (kubectl's transport) and the
+ * virtual network (curl). Listeners opened by `kubectl proxy` in any tab are registered here.
+ */
+export interface Machine {
+  api: ApiHandler;
+  net(req: NetRequest): NetResponse;
+  /** Bind a loopback port on the workstation; returns false when the port is taken. */
+  listen(port: number, serve: (req: NetRequest) => NetResponse): boolean;
+  unlisten(port: number): void;
+}
+
+/** One finished command line, as the step checks and the teacher view see it. */
+export interface JournalEntry {
+  /** Terminal tab id ("1", "2", … or "sim"). */
+  tab: string;
+  /** The line as typed. */
+  line: string;
+  /** argv of every simple command that ran, after expansion (`$POD_NAME` → the name). */
+  commands: string[][];
+  exitCode: ExitCode;
+  /** First 4 KiB of what was printed (stdout + stderr, no ANSI escapes). */
+  output: string;
+  /** Epoch ms when the line finished (from the Clock). */
+  at: number;
+}
