@@ -34,6 +34,8 @@ export interface ProgramIO {
   interrupt: Interrupt;
   clock: Clock;
   scheduler: Scheduler;
+  /** The workstation: API transport, virtual network, loopback listeners. */
+  machine: Machine;
 }
 
 /** Exit status of a program (0–255). */
