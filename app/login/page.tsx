@@ -1,0 +1,26 @@
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { currentUser } from "@/lib/auth";
+import { LocaleSwitch } from "@/components/LocaleSwitch";
+import { LoginForm } from "./LoginForm";
+
+export default async function LoginPage() {
+  if (await currentUser()) redirect("/");
+  const t = await getTranslations("login");
+  const app = await getTranslations("app");
+  return (
+    <main className="center">
+      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+        <h1>{app("name")}</h1>
+        <LocaleSwitch />
+      </div>
+      <p style={{ color: "var(--muted)", marginTop: 0 }}>{app("tagline")}</p>
+      <h2>{t("title")}</h2>
+      <LoginForm />
+      <div className="demo">
+        {t("demo")}: <code>student1@example.com</code> / <code>student-demo</code>, <code>teacher@example.com</code> /{" "}
+        <code>teacher-demo</code>
+      </div>
+    </main>
+  );
+}

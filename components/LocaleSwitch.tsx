@@ -1,0 +1,27 @@
+"use client";
+
+import { useLocale } from "next-intl";
+import { useTransition } from "react";
+
+/** ja/en switch; the choice is stored in a cookie and, when signed in, on the user. */
+export function LocaleSwitch() {
+  const locale = useLocale();
+  const [pending, start] = useTransition();
+  function choose(next: "ja" | "en") {
+    if (next === locale) return;
+    start(async () => {
+      await fetch("/api/locale", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ locale: next }) });
+      window.location.reload();
+    });
+  }
+  return (
+    <span style={{ display: "inline-flex", gap: 4 }} aria-busy={pending}>
+      <button type="button" className="linkbtn" aria-pressed={locale === "ja"} onClick={() => choose("ja")}>
+        日本語
+      </button>
+      <button type="button" className="linkbtn" aria-pressed={locale === "en"} onClick={() => choose("en")}>
+        English
+      </button>
+    </span>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Demo content: the Kubernetes Basics course, one teacher, three students and a class joining
+ * them. Idempotent — safe on every start; existing passwords are left alone.
+ */
+import bcrypt from "bcryptjs";
+import type { PrismaClient } from "../generated/prisma/client";
+
+export const DEMO_COURSE = { slug: "kubernetes-basics", titleJa: "Kubernetes 基礎", titleEn: "Kubernetes Basics" };
+
+export const DEMO_ACCOUNTS = [
+  { email: "teacher@example.com", name: "Tanaka Sensei", role: "TEACHER", password: "teacher-demo" },
+  { email: "student1@example.com", name: "Sato Hana", role: "STUDENT", password: "student-demo" },
+  { email: "student2@example.com", name: "Suzuki Ken", role: "STUDENT", password: "student-demo" },
+  { email: "student3@example.com", name: "Alex Smith", role: "STUDENT", password: "student-demo" },
+] as const;
+
+export async function seedDemo(prisma: PrismaClient): Promise<void> {
+  const course = await prisma.course.upsert({
+    where: { slug: DEMO_COURSE.slug },
+    update: { titleJa: DEMO_COURSE.titleJa, titleEn: DEMO_COURSE.titleEn },
+    create: DEMO_COURSE,
+  });
+  const ids: Record<string, string> = {};
+  for (const a of DEMO_ACCOUNTS) {
+    const existing = await prisma.user.findUnique({ where: { email: a.email } });
+    const user =
+      existing ??
+      (await prisma.user.create({
+        data: {
+          email: a.email,
+          name: a.name,
+          role: a.role,
+          passwordHash: await bcrypt.hash(a.password, 10),
+          locale: a.email.startsWith("student3") ? "en" : "ja",
+        },
+      }));
+    ids[a.email] = user.id;
+  }
+  const teacherId = ids["teacher@example.com"]!;
+  let classroom = await prisma.classroom.findFirst({ where: { teacherId, courseId: course.id } });
+  classroom ??= await prisma.classroom.create({ data: { name: "Demo class", teacherId, courseId: course.id } });
+  for (const a of DEMO_ACCOUNTS) {
+    if (a.role !== "STUDENT") continue;
+    await prisma.enrollment.upsert({
+      where: { classId_userId: { classId: classroom.id, userId: ids[a.email]! } },
+      update: {},
+      create: { classId: classroom.id, userId: ids[a.email]! },
+    });
+  }
+}
