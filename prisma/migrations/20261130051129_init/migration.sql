@@ -69,6 +69,7 @@ CREATE TABLE "ClusterSnapshot" (
     "cluster" TEXT NOT NULL,
     "workstation" TEXT NOT NULL,
     "version" INTEGER NOT NULL DEFAULT 0,
+    "journalSince" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "ClusterSnapshot_pkey" PRIMARY KEY ("userId","courseSlug")

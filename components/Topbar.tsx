@@ -1,0 +1,24 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import type { SessionUser } from "@/lib/auth";
+import { LocaleSwitch } from "./LocaleSwitch";
+import { LogoutButton } from "./LogoutButton";
+
+export async function Topbar({ user }: { user: SessionUser }) {
+  const t = await getTranslations("nav");
+  return (
+    <header className="topbar">
+      <Link className="brand" href="/">
+        kubeclass
+      </Link>
+      <Link href="/learn">{t("course")}</Link>
+      {user.role !== "STUDENT" && <Link href="/teach">{t("teacher")}</Link>}
+      <span className="spacer" />
+      <LocaleSwitch />
+      <span className="who" data-testid="who">
+        {user.name}
+      </span>
+      <LogoutButton label={t("logout")} />
+    </header>
+  );
+}

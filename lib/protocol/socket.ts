@@ -1,0 +1,56 @@
+/**
+ * The socket.io protocol between the lesson page and the server: typed event maps for both ends
+ * and zod schemas for everything a client sends (types are not validation).
+ */
+import { z } from "zod";
+
+/** Largest keystroke/paste chunk accepted in one `term:input` (bigger pastes are refused). */
+export const MAX_INPUT_CHARS = 4096;
+export const MAX_TABS = 6;
+
+const tabId = z.string().regex(/^[1-9]$/, "tab ids are 1–9");
+const courseSlug = z.string().regex(/^[a-z0-9-]{1,64}$/);
+const lessonId = z.string().regex(/^[a-z0-9-]{1,64}$/);
+
+export const joinSchema = z.object({ courseSlug, lessonId }).strict();
+export const openSchema = z
+  .object({ tabId, cols: z.number().int().min(10).max(500), rows: z.number().int().min(2).max(200) })
+  .strict();
+export const inputSchema = z.object({ tabId, data: z.string().min(1) }).strict();
+export const resizeSchema = openSchema;
+export const closeSchema = z.object({ tabId }).strict();
+export const stepSchema = z.object({ stepId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict();
+
+export type JoinRequest = z.infer<typeof joinSchema>;
+
+export interface StepView {
+  id: string;
+  done: boolean;
+  /** What is still missing, in the learner's language (only for open steps). */
+  missing: string[];
+}
+
+export interface ProgressUpdate {
+  lessonId: string;
+  current: string | null;
+  steps: StepView[];
+}
+
+export type Ack<T = unknown> = (res: { ok: true; data?: T } | { ok: false; error: string }) => void;
+
+export interface ClientToServer {
+  "lesson:join": (req: JoinRequest, ack?: Ack<{ tabs: string[] }>) => void;
+  "lesson:reset": (ack?: Ack) => void;
+  "lesson:solution": (req: { stepId: string }, ack?: Ack) => void;
+  "term:open": (req: z.infer<typeof openSchema>, ack?: Ack) => void;
+  "term:input": (req: z.infer<typeof inputSchema>) => void;
+  "term:resize": (req: z.infer<typeof resizeSchema>) => void;
+  "term:close": (req: z.infer<typeof closeSchema>) => void;
+}
+
+export interface ServerToClient {
+  "term:output": (msg: { tabId: string; data: string }) => void;
+  "term:closed": (msg: { tabId: string }) => void;
+  progress: (msg: ProgressUpdate) => void;
+  notice: (msg: { level: "error" | "info"; message: string }) => void;
+}
