@@ -3,7 +3,7 @@
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
@@ -36,6 +36,7 @@ interface Tab {
 
 export function LessonView(props: LessonViewProps) {
   const t = useTranslations("lesson");
+  const lang = useLocale() === "en" ? "en" : "ja";
   const [progress, setProgress] = useState<ProgressUpdate>(props.initial);
   const [tabIds, setTabIds] = useState<string[]>(["1"]);
   const [active, setActive] = useState("1");
@@ -189,7 +190,7 @@ export function LessonView(props: LessonViewProps) {
                   {state === "current" && st && st.missing.length > 0 && (
                     <ul className="missing" aria-label={t("missing")}>
                       {st.missing.map((m) => (
-                        <li key={m}>{m}</li>
+                        <li key={m.en}>{m[lang]}</li>
                       ))}
                     </ul>
                   )}

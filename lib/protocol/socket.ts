@@ -26,8 +26,8 @@ export type JoinRequest = z.infer<typeof joinSchema>;
 export interface StepView {
   id: string;
   done: boolean;
-  /** What is still missing, in the learner's language (only for open steps). */
-  missing: string[];
+  /** What is still missing (only for the open steps); the page shows the learner's language. */
+  missing: Array<{ ja: string; en: string }>;
 }
 
 export interface ProgressUpdate {

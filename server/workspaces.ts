@@ -1,0 +1,323 @@
+/**
+ * Live workspaces: one per student and course — the simulated cluster, the workstation (shell
+ * state shared by the tabs) and the open terminal tabs. Loaded lazily from Postgres on the first
+ * socket, saved after every command line, evicted when idle (tldraw-sync style rooms).
+ */
+import { randomInt } from "node:crypto";
+import type { Server, Socket } from "socket.io";
+import { evaluateLesson } from "../lib/course/checks";
+import type { Course, Lesson } from "../lib/course/schema";
+import type { PrismaClient } from "../lib/generated/prisma/client";
+import { getCourse } from "../lib/classroom/course";
+import { lessonProgress, markSolutionShown, recordLine } from "../lib/classroom/progress";
+import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
+import type { JournalEntry } from "../lib/shell/types";
+import { type StudentSession, createSession, restoreSession } from "./session-factory";
+
+type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
+type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
+
+const JOURNAL_LIMIT = 2000;
+
+export class Workspace {
+  private readonly sockets = new Map<string, AnySocket>();
+  private journal: JournalEntry[] = [];
+  private journalLesson: string | null = null;
+  private readonly done = new Map<string, Set<string>>();
+  private currentLesson: string | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private saveTimer: NodeJS.Timeout | null = null;
+  idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: { prisma: PrismaClient; io: IO; onIdle(ws: Workspace): void; idleMs: number },
+    readonly userId: string,
+    readonly course: Course,
+    private session: StudentSession,
+    private journalSince: Date,
+  ) {
+    this.bindSession();
+  }
+
+  private get room(): string {
+    return `user:${this.userId}`;
+  }
+
+  private bindSession(): void {
+    this.session.onOutput = (tabId, data) => this.deps.io.to(this.room).emit("term:output", { tabId, data });
+    this.session.onJournal = (entry) => {
+      this.enqueue(() => this.afterLine(entry));
+    };
+  }
+
+  /** Serialises database work so lines are recorded in the order they finished. */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn).catch((err: unknown) => console.error("[workspace]", err));
+    this.chain = next;
+    return next;
+  }
+
+  lesson(id: string): Lesson | undefined {
+    return this.course.lessons.find((l) => l.id === id);
+  }
+
+  tabIds(): string[] {
+    return this.session.tabIds();
+  }
+
+  attach(socket: AnySocket): void {
+    this.sockets.set(socket.id, socket);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  detach(socketId: string): void {
+    this.sockets.delete(socketId);
+    if (this.sockets.size === 0) {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.deps.onIdle(this), this.deps.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
+  async enterLesson(lessonId: string): Promise<void> {
+    this.currentLesson = lessonId;
+    await this.loadJournal(lessonId);
+  }
+
+  private async loadJournal(lessonId: string): Promise<void> {
+    if (this.journalLesson === lessonId) return;
+    const rows = await this.deps.prisma.commandRecord.findMany({
+      where: { userId: this.userId, courseSlug: this.course.id, lessonId, at: { gte: this.journalSince } },
+      orderBy: { at: "asc" },
+      take: JOURNAL_LIMIT,
+    });
+    this.journal = rows.map((r) => ({
+      tab: r.tab,
+      line: r.line,
+      commands: r.argv as string[][],
+      exitCode: r.exitCode,
+      output: r.output,
+      at: r.at.getTime(),
+    }));
+    this.journalLesson = lessonId;
+    this.done.set(lessonId, await lessonProgress(this.deps.prisma, this.userId, this.course.id, lessonId));
+  }
+
+  openTab(tabId: string, cols: number, rows: number, socketId: string): void {
+    void socketId;
+    this.session.openTab(tabId, cols, rows);
+  }
+
+  input(tabId: string, data: string): void {
+    this.session.input(tabId, data);
+  }
+
+  resize(tabId: string, cols: number, rows: number): void {
+    this.session.resize(tabId, cols, rows);
+  }
+
+  closeTab(tabId: string): void {
+    this.session.closeTab(tabId);
+  }
+
+  private async afterLine(entry: JournalEntry): Promise<void> {
+    const lessonId = this.currentLesson;
+    if (!lessonId) return;
+    const lesson = this.lesson(lessonId);
+    if (!lesson) return;
+    await this.loadJournal(lessonId);
+    const at = new Date(entry.at);
+    await this.deps.prisma.commandRecord.create({
+      data: {
+        userId: this.userId,
+        courseSlug: this.course.id,
+        lessonId,
+        tab: entry.tab,
+        line: entry.line.slice(0, 4096),
+        argv: entry.commands,
+        exitCode: entry.exitCode,
+        output: entry.output,
+        at,
+      },
+    });
+    this.journal.push(entry);
+    if (this.journal.length > JOURNAL_LIMIT) this.journal.splice(0, this.journal.length - JOURNAL_LIMIT);
+    const done = this.done.get(lessonId) ?? new Set<string>();
+    const result = evaluateLesson(lesson, { journal: this.journal, api: this.session.api }, done);
+    const openSteps = lesson.steps.filter((s) => !done.has(s.id)).map((s) => s.id);
+    await recordLine(this.deps.prisma, {
+      userId: this.userId,
+      courseSlug: this.course.id,
+      lessonId,
+      openSteps,
+      failed: entry.exitCode !== 0,
+      completed: result.newlyCompleted,
+      at,
+    });
+    for (const id of result.newlyCompleted) done.add(id);
+    this.done.set(lessonId, done);
+    const update = this.progressFrom(lesson, done, result.results, result.current);
+    this.deps.io.to(this.room).emit("progress", update);
+    if (result.newlyCompleted.length > 0) {
+      this.deps.io.to("teachers").emit("progress", update);
+    }
+    this.scheduleSave();
+  }
+
+  private progressFrom(
+    lesson: Lesson,
+    done: Set<string>,
+    results: Record<string, { missing: Array<{ ja: string; en: string }> }>,
+    current: string | null,
+  ): ProgressUpdate {
+    return {
+      lessonId: lesson.id,
+      current,
+      steps: lesson.steps.map((s) => ({ id: s.id, done: done.has(s.id), missing: results[s.id]?.missing ?? [] })),
+    };
+  }
+
+  async progress(lessonId: string): Promise<ProgressUpdate> {
+    const lesson = this.lesson(lessonId);
+    if (!lesson) throw new Error(`unknown lesson ${lessonId}`);
+    await this.loadJournal(lessonId);
+    const done = this.done.get(lessonId) ?? new Set<string>();
+    const result = evaluateLesson(lesson, { journal: this.journal, api: this.session.api }, done);
+    return this.progressFrom(lesson, done, result.results, result.current);
+  }
+
+  async solutionShown(lessonId: string, stepId: string): Promise<void> {
+    if (!this.lesson(lessonId)?.steps.some((s) => s.id === stepId)) return;
+    await markSolutionShown(this.deps.prisma, { userId: this.userId, courseSlug: this.course.id, lessonId, stepId });
+  }
+
+  /** Back to the lesson's start state: a fresh cluster and workstation; earned steps stay. */
+  async resetLesson(lessonId: string): Promise<void> {
+    const lesson = this.lesson(lessonId);
+    if (!lesson) return;
+    await this.enqueue(async () => {
+      const tabs = this.session.tabIds();
+      this.session.dispose();
+      this.session = createSession({ scenario: lesson.scenario, seed: randomInt(2 ** 31) });
+      this.bindSession();
+      this.journalSince = new Date();
+      this.journal = [];
+      this.journalLesson = lessonId;
+      for (const id of tabs) this.session.openTab(id, 80, 24);
+      await this.save();
+      this.deps.io.to(this.room).emit("progress", await this.progress(lessonId));
+    });
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.enqueue(() => this.save());
+    }, 300);
+    this.saveTimer.unref();
+  }
+
+  async save(): Promise<void> {
+    const snap = this.session.snapshot();
+    await this.deps.prisma.clusterSnapshot.upsert({
+      where: { userId_courseSlug: { userId: this.userId, courseSlug: this.course.id } },
+      create: {
+        userId: this.userId,
+        courseSlug: this.course.id,
+        scenario: snap.scenario,
+        cluster: snap.cluster,
+        workstation: snap.workstation,
+        journalSince: this.journalSince,
+      },
+      update: {
+        scenario: snap.scenario,
+        cluster: snap.cluster,
+        workstation: snap.workstation,
+        journalSince: this.journalSince,
+        version: { increment: 1 },
+      },
+    });
+  }
+
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+    }
+    await this.enqueue(() => this.save());
+  }
+
+  dispose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.session.dispose();
+  }
+}
+
+export class WorkspaceRegistry {
+  private readonly live = new Map<string, Workspace>();
+  private readonly loading = new Map<string, Promise<Workspace | null>>();
+
+  constructor(private readonly deps: { prisma: PrismaClient; io: IO; idleMinutes: number }) {}
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** The live workspace, loaded or created on first use (a new one starts in `lessonId`'s state). */
+  acquire(userId: string, courseSlug: string, lessonId?: string): Promise<Workspace | null> {
+    const key = `${userId}:${courseSlug}`;
+    const ws = this.live.get(key);
+    if (ws) return Promise.resolve(ws);
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.load(userId, courseSlug, lessonId).finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
+  private async load(userId: string, courseSlug: string, lessonId?: string): Promise<Workspace | null> {
+    let course: Course;
+    try {
+      course = getCourse(courseSlug);
+    } catch {
+      return null;
+    }
+    const row = await this.deps.prisma.clusterSnapshot.findUnique({
+      where: { userId_courseSlug: { userId, courseSlug } },
+    });
+    const deps = {
+      prisma: this.deps.prisma,
+      io: this.deps.io,
+      idleMs: this.deps.idleMinutes * 60_000,
+      onIdle: (w: Workspace) => void this.evict(w),
+    };
+    let ws: Workspace;
+    if (row) {
+      ws = new Workspace(deps, userId, course, restoreSession(row), row.journalSince);
+    } else {
+      const scenario = course.lessons.find((l) => l.id === lessonId)?.scenario ?? "explore-app";
+      ws = new Workspace(deps, userId, course, createSession({ scenario, seed: randomInt(2 ** 31) }), new Date());
+      await ws.save();
+    }
+    this.live.set(`${userId}:${courseSlug}`, ws);
+    return ws;
+  }
+
+  private async evict(ws: Workspace): Promise<void> {
+    if (ws.socketCount > 0) return;
+    await ws.flush();
+    ws.dispose();
+    this.live.delete(`${ws.userId}:${ws.course.id}`);
+  }
+
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.live.values()].map((w) => w.flush()));
+  }
+}
