@@ -1,0 +1,57 @@
+/**
+ * `npm test`: everything, in order of cost — typecheck, lint, architecture rules, unit tests,
+ * integration tests against a real PostgreSQL, then Playwright end-to-end specs in Chromium.
+ * `npm test -- --skip-e2e` stops before the browser.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createTestDatabase, stopTestServer, type TestDatabase } from "./test-db";
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = (n: string) => path.join(root, "node_modules/.bin", n);
+const skipE2e = process.argv.includes("--skip-e2e");
+
+function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const t0 = performance.now();
+  console.log(`\n▶ ${name}: ${path.basename(cmd)} ${args.join(" ")}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const s = ((performance.now() - t0) / 1000).toFixed(1);
+      if (code === 0) {
+        console.log(`✔ ${name} (${s} s)`);
+        resolve();
+      } else reject(new Error(`${name} failed (exit ${code}, ${s} s)`));
+    });
+  });
+}
+
+async function main() {
+  const dbs: TestDatabase[] = [];
+  try {
+    await run("prisma generate", bin("prisma"), ["generate"], { DATABASE_URL: "postgresql://unused@127.0.0.1/unused" });
+    await run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
+    await run("lint", bin("biome"), ["check", "."]);
+    await run("architecture", bin("tsx"), ["scripts/check-architecture.ts"]);
+    await run("unit tests", bin("vitest"), ["run", "--project", "unit"]);
+    const it = await createTestDatabase("kubeclass_it");
+    dbs.push(it);
+    await run("integration tests", bin("vitest"), ["run", "--project", "integration"], { TEST_DATABASE_URL: it.url });
+    if (!skipE2e) {
+      await run("build", bin("next"), ["build"], { NODE_ENV: "production" });
+      const e2e = await createTestDatabase("kubeclass_e2e");
+      dbs.push(e2e);
+      await run("e2e", bin("playwright"), ["test"], { E2E_DATABASE_URL: e2e.url });
+    }
+    console.log("\nAll tests passed.");
+  } finally {
+    for (const d of dbs) await d.drop().catch((e: unknown) => console.error("drop failed:", e));
+    await stopTestServer();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`\n✘ ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
