@@ -30,7 +30,7 @@ function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv =
 async function main() {
   const dbs: TestDatabase[] = [];
   try {
-    await run("prisma generate", bin("prisma"), ["generate"], { DATABASE_URL: "postgresql://unused@127.0.0.1/unused" });
+    await run("prisma generate", bin("prisma"), ["generate"], { DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused" });
     await run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
     await run("lint", bin("biome"), ["check", "."]);
     await run("architecture", bin("tsx"), ["scripts/check-architecture.ts"]);
