@@ -1,0 +1,75 @@
+/**
+ * Integration: the classroom data layer against a real PostgreSQL (a database created for this
+ * run by scripts/test.ts, migrated with the real Prisma migrations).
+ */
+import bcrypt from "bcryptjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "../db";
+import type { PrismaClient } from "../generated/prisma/client";
+import { courseProgress, lessonProgress, markSolutionShown, recordLine } from "./progress";
+import { DEMO_ACCOUNTS, seedDemo } from "./seed";
+
+const url = process.env.TEST_DATABASE_URL;
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
+  prisma = createPrisma(url);
+  await seedDemo(prisma);
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+});
+
+describe("seed", () => {
+  it("creates the demo course, a teacher, students and a class, idempotently", async () => {
+    await seedDemo(prisma);
+    expect(await prisma.course.count({ where: { slug: "kubernetes-basics" } })).toBe(1);
+    expect(await prisma.user.count()).toBe(DEMO_ACCOUNTS.length);
+    const teacher = await prisma.user.findUniqueOrThrow({ where: { email: "teacher@example.com" } });
+    expect(teacher.role).toBe("TEACHER");
+    expect(await bcrypt.compare("teacher-demo", teacher.passwordHash)).toBe(true);
+    expect(teacher.passwordHash).not.toContain("teacher-demo");
+    const cls = await prisma.classroom.findFirstOrThrow({ include: { enrollments: true } });
+    expect(cls.enrollments).toHaveLength(3);
+  });
+});
+
+describe("progress", () => {
+  it("counts commands and errors per open step and completes steps once", async () => {
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
+    const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
+    const t0 = new Date("2026-11-30T03:00:00Z");
+    await recordLine(prisma, { ...key, openSteps: ["a", "b"], failed: true, completed: [], at: t0 });
+    await recordLine(prisma, { ...key, openSteps: ["a", "b"], failed: false, completed: ["a"], at: new Date(t0.getTime() + 65_000) });
+    await recordLine(prisma, { ...key, openSteps: ["b"], failed: false, completed: [], at: new Date(t0.getTime() + 90_000) });
+
+    const a = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } } });
+    expect(a.commands).toBe(2);
+    expect(a.errors).toBe(1);
+    expect(a.completedAt?.toISOString()).toBe("2026-11-30T03:01:05.000Z");
+    expect(a.firstAttemptMs).toBe(65_000);
+    const b = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } } });
+    expect(b.commands).toBe(3);
+    expect(b.completedAt).toBeNull();
+
+    expect([...(await lessonProgress(prisma, key.userId, key.courseSlug, key.lessonId))]).toEqual(["a"]);
+    const all = await courseProgress(prisma, key.userId, key.courseSlug);
+    expect(all.get(key.lessonId)?.has("a")).toBe(true);
+
+    await markSolutionShown(prisma, { ...key, stepId: "b" });
+    const b2 = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } } });
+    expect(b2.solutionShown).toBe(true);
+  });
+
+  it("never un-completes a step and keeps the first completion time", async () => {
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: "student2@example.com" } });
+    const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
+    const t0 = new Date("2026-11-30T04:00:00Z");
+    await recordLine(prisma, { ...key, openSteps: ["a"], failed: false, completed: ["a"], at: t0 });
+    await recordLine(prisma, { ...key, openSteps: ["a"], failed: false, completed: ["a"], at: new Date(t0.getTime() + 1000) });
+    const a = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } } });
+    expect(a.completedAt?.toISOString()).toBe(t0.toISOString());
+  });
+});
