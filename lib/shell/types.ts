@@ -36,6 +36,62 @@ export interface ProgramIO {
   scheduler: Scheduler;
   /** The workstation: API transport, virtual network, loopback listeners. */
   machine: Machine;
+  /** Current directory of the calling shell (absolute). Optional for compatibility. */
+  cwd?: string;
+  /** Reads a file of the caller's virtual filesystem (`kubectl apply -f x.yaml`); path may be relative. */
+  readFile?(path: string): string | undefined;
+  /** Writes (truncates) a file of the caller's virtual filesystem; returns an error text or undefined. */
+  writeFile?(path: string, data: string): string | undefined;
+  /** stdout is the terminal itself (TTY or not), not a pipe or a file (curl's progress meter). */
+  stdoutIsTerminal?: boolean;
+  /**
+   * Present only for a foreground program whose output is the interactive terminal: hands the
+   * terminal's line discipline to a nested shell until it exits (what `kubectl exec -ti POD -- bash`
+   * needs). Resolves with the nested shell's exit status.
+   */
+  enterShell?(shell: InteractiveShell): Promise<ExitCode>;
+  /**
+   * Runs `argv` inside a container of the student's cluster (workstation wiring resolves the
+   * container's facts): `kubectl exec [-ti] POD -- CMD…`. With `interactive` and a shell as argv
+   * (`bash`, `sh`), the terminal is handed to the container shell. Undefined when no resolver is wired.
+   */
+  containerExec?(target: ContainerTarget, argv: string[], opts: { interactive: boolean }): Promise<ExitCode>;
+}
+
+/** Which container `kubectl exec` talks to. */
+export interface ContainerTarget {
+  namespace: string;
+  pod: string;
+  /** Defaults to the pod's first container. */
+  container?: string;
+}
+
+/** What a shell line runs against: the terminal of one tab (or a capture buffer in tests). */
+export interface RunIO {
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+  tty: boolean;
+  columns: number;
+  interrupt: Interrupt;
+  /** See ProgramIO.enterShell; provided by the terminal. */
+  enterShell?(shell: InteractiveShell): Promise<ExitCode>;
+}
+
+export interface RunResult {
+  exitCode: ExitCode;
+  /** argv of every simple command that ran, after expansion. */
+  commands: string[][];
+}
+
+/** A shell the terminal can drive line by line (the workstation shell or a container shell). */
+export interface InteractiveShell {
+  /** The prompt to print before reading a line (ANSI colour when `tty`). */
+  prompt(tty: boolean): string;
+  run(line: string, io: RunIO): Promise<RunResult>;
+  /** True once `exit` ran; the terminal then pops this shell. */
+  readonly exited: boolean;
+  /** Lines run so far, oldest first (Up/Down history). */
+  readonly history: readonly string[];
 }
 
 /** Exit status of a program (0–255). */

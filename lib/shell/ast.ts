@@ -1,0 +1,80 @@
+/** The shell's syntax tree: parse → AST → interpret (see docs/adr/0004-shell.md). */
+
+export type WordPart =
+  /** Literal text; `quoted` text is neither field-split nor tilde-expanded. */
+  | { kind: "lit"; text: string; quoted: boolean }
+  | { kind: "var"; name: string; quoted: boolean; op?: ParamOp; arg?: Word }
+  | { kind: "cmd"; script: Script; quoted: boolean }
+  | { kind: "arith"; expr: string; quoted: boolean };
+
+export type ParamOp = ":-" | "-" | ":=" | ":+" | "+" | "#len";
+
+export interface Word {
+  parts: WordPart[];
+  /** The source text, for messages and `jobs`. */
+  raw: string;
+}
+
+export type RedirectOp = ">" | ">>" | "<" | "&>" | "dup";
+
+export interface Redirect {
+  fd: number;
+  op: RedirectOp;
+  /** For `dup` (2>&1): the fd duplicated. */
+  toFd?: number;
+  target?: Word;
+}
+
+export interface SimpleCommand {
+  kind: "simple";
+  assigns: { name: string; value: Word }[];
+  words: Word[];
+  redirects: Redirect[];
+}
+
+export interface WhileCommand {
+  kind: "while";
+  until: boolean;
+  cond: Script;
+  body: Script;
+  redirects: Redirect[];
+}
+
+export interface ForCommand {
+  kind: "for";
+  name: string;
+  items: Word[];
+  body: Script;
+  redirects: Redirect[];
+}
+
+export interface IfCommand {
+  kind: "if";
+  clauses: { cond: Script; body: Script }[];
+  otherwise?: Script;
+  redirects: Redirect[];
+}
+
+export interface GroupCommand {
+  kind: "group";
+  subshell: boolean;
+  body: Script;
+  redirects: Redirect[];
+}
+
+export type Command = SimpleCommand | WhileCommand | ForCommand | IfCommand | GroupCommand;
+
+export interface Pipeline {
+  negate: boolean;
+  commands: Command[];
+}
+
+export interface AndOr {
+  first: Pipeline;
+  rest: { op: "&&" | "||"; pipeline: Pipeline }[];
+  background: boolean;
+  /** Source text of this list item, for `jobs` and `[1]+ Done …`. */
+  source: string;
+}
+
+export type Script = AndOr[];

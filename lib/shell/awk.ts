@@ -1,0 +1,514 @@
+/**
+ * An awk subset: `-F`, BEGIN/END, patterns (/re/, comparisons, &&, ||, !), and the statements
+ * print, printf, assignment (=, +=) and next; $N, $NF, NR, NF, string functions length,
+ * toupper, tolower, substr. Enough for `awk '{print $1}'` and `awk 'NR>1 {print $1, $3}'`.
+ */
+import type { Builtin } from "./builtins";
+
+type Tok = { t: "num" | "str" | "re" | "name" | "op"; v: string };
+type Val = string | number;
+type Expr = (r: Rec) => Val;
+type Stmt = (r: Rec) => "next" | undefined;
+
+interface Rec {
+  fields: string[];
+  nr: number;
+  vars: Map<string, Val>;
+  out: (s: string) => void;
+}
+
+class AwkError extends Error {}
+
+function tokenize(src: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  const prevAllowsRegex = (): boolean => {
+    const p = toks[toks.length - 1];
+    return p === undefined || (p.t === "op" && !")]".includes(p.v)) || (p.t === "name" && p.v === "print");
+  };
+  while (i < src.length) {
+    const c = src[i] ?? "";
+    if (c === " " || c === "\t") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && src[i + 1] === "\n") {
+      i += 2;
+      continue;
+    }
+    if (c === "#") {
+      while (i < src.length && src[i] !== "\n") i++;
+      continue;
+    }
+    if (c === '"') {
+      let s = "";
+      i++;
+      while (i < src.length && src[i] !== '"') {
+        if (src[i] === "\\") {
+          const n = src[i + 1] ?? "";
+          s += n === "n" ? "\n" : n === "t" ? "\t" : n;
+          i += 2;
+        } else s += src[i++];
+      }
+      if (i >= src.length) throw new AwkError("non-terminated string");
+      i++;
+      toks.push({ t: "str", v: s });
+      continue;
+    }
+    if (c === "/" && prevAllowsRegex()) {
+      let s = "";
+      i++;
+      while (i < src.length && src[i] !== "/") {
+        if (src[i] === "\\" && src[i + 1] === "/") {
+          s += "/";
+          i += 2;
+        } else s += src[i++];
+      }
+      if (i >= src.length) throw new AwkError("non-terminated regular expression");
+      i++;
+      toks.push({ t: "re", v: s });
+      continue;
+    }
+    const num = /^\d+(\.\d+)?/.exec(src.slice(i));
+    if (num !== null) {
+      toks.push({ t: "num", v: num[0] });
+      i += num[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    if (name !== null) {
+      toks.push({ t: "name", v: name[0] });
+      i += name[0].length;
+      continue;
+    }
+    const op =
+      ["==", "!=", "<=", ">=", "&&", "||", "!~", "+=", "-=", "++", "--"].find((o) => src.startsWith(o, i)) ??
+      c;
+    if (!"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
+      throw new AwkError(`syntax error at source line 1: unexpected character '${c}'`);
+    toks.push({ t: "op", v: op });
+    i += op.length;
+  }
+  return toks;
+}
+
+const num = (v: Val): number => (typeof v === "number" ? v : Number.parseFloat(v) || 0);
+const str = (v: Val): string =>
+  typeof v === "number" ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)))) : v;
+const looksNumeric = (v: Val): boolean =>
+  typeof v === "number" || /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v);
+const truthy = (v: Val): boolean => (typeof v === "number" ? v !== 0 : v !== "");
+
+class AwkParser {
+  i = 0;
+  constructor(private toks: Tok[]) {}
+  peek(): Tok | undefined {
+    return this.toks[this.i];
+  }
+  isOp(v: string): boolean {
+    const t = this.peek();
+    return t?.t === "op" && t.v === v;
+  }
+  expectOp(v: string): void {
+    if (!this.isOp(v)) throw new AwkError(`syntax error: expected '${v}'`);
+    this.i++;
+  }
+  skipNl(): void {
+    while (this.isOp("\n") || this.isOp(";")) this.i++;
+  }
+
+  program(): { begin: Stmt[]; end: Stmt[]; rules: { pattern?: Expr; body: Stmt[] }[] } {
+    const prog = { begin: [] as Stmt[], end: [] as Stmt[], rules: [] as { pattern?: Expr; body: Stmt[] }[] };
+    this.skipNl();
+    while (this.peek() !== undefined) {
+      const t = this.peek();
+      if (t?.t === "name" && (t.v === "BEGIN" || t.v === "END")) {
+        this.i++;
+        const body = this.block();
+        (t.v === "BEGIN" ? prog.begin : prog.end).push(...body);
+      } else {
+        const pattern = this.isOp("{") ? undefined : this.expr();
+        const body = this.isOp("{") ? this.block() : [this.printStmt([])];
+        prog.rules.push({ pattern, body });
+      }
+      this.skipNl();
+    }
+    return prog;
+  }
+
+  block(): Stmt[] {
+    this.expectOp("{");
+    const out: Stmt[] = [];
+    this.skipNl();
+    while (!this.isOp("}")) {
+      if (this.peek() === undefined) throw new AwkError("syntax error: unexpected end of program");
+      out.push(this.stmt());
+      this.skipNl();
+    }
+    this.i++;
+    return out;
+  }
+
+  printStmt(args: Expr[]): Stmt {
+    return (r) => {
+      const ofs = str(r.vars.get("OFS") ?? " ");
+      r.out(`${args.length === 0 ? (r.fields[0] ?? "") : args.map((a) => str(a(r))).join(ofs)}\n`);
+      return undefined;
+    };
+  }
+
+  exprList(): Expr[] {
+    const args: Expr[] = [];
+    const paren = this.isOp("(");
+    const stop = (): boolean =>
+      this.peek() === undefined || this.isOp(";") || this.isOp("}") || this.isOp("\n");
+    if (stop()) return args;
+    args.push(this.expr());
+    while (this.isOp(",")) {
+      this.i++;
+      args.push(this.expr());
+    }
+    void paren;
+    return args;
+  }
+
+  stmt(): Stmt {
+    const t = this.peek();
+    if (t?.t === "name" && t.v === "print") {
+      this.i++;
+      return this.printStmt(this.exprList());
+    }
+    if (t?.t === "name" && t.v === "printf") {
+      this.i++;
+      const args = this.exprList();
+      return (r) => {
+        const [fmt, ...rest] = args.map((a) => a(r));
+        let k = 0;
+        r.out(
+          str(fmt ?? "").replace(
+            /%(-?\d*)(?:\.(\d+))?([sdfi%])/g,
+            (_m, w: string, prec: string | undefined, conv: string) => {
+              if (conv === "%") return "%";
+              const v = rest[k++] ?? "";
+              let s: string;
+              if (conv === "d" || conv === "i") s = String(Math.trunc(num(v)));
+              else if (conv === "f") s = num(v).toFixed(prec === undefined ? 6 : Number(prec));
+              else s = str(v);
+              const width = Number(w.replace("-", "")) || 0;
+              return w.startsWith("-") ? s.padEnd(width) : s.padStart(width);
+            },
+          ),
+        );
+        return undefined;
+      };
+    }
+    if (t?.t === "name" && t.v === "next") {
+      this.i++;
+      return () => "next";
+    }
+    const e = this.expr();
+    return (r) => {
+      e(r);
+      return undefined;
+    };
+  }
+
+  expr(): Expr {
+    return this.assignment();
+  }
+
+  assignment(): Expr {
+    const t = this.peek();
+    const n = this.toks[this.i + 1];
+    if (t?.t === "name" && n?.t === "op" && (n.v === "=" || n.v === "+=" || n.v === "-=")) {
+      this.i += 2;
+      const rhs = this.assignment();
+      return (r) => {
+        const v = rhs(r);
+        const cur = r.vars.get(t.v) ?? "";
+        const next = n.v === "=" ? v : n.v === "+=" ? num(cur) + num(v) : num(cur) - num(v);
+        r.vars.set(t.v, next);
+        return next;
+      };
+    }
+    return this.or();
+  }
+
+  or(): Expr {
+    let l = this.and();
+    while (this.isOp("||")) {
+      this.i++;
+      const a = l;
+      const b = this.and();
+      l = (r) => (truthy(a(r)) || truthy(b(r)) ? 1 : 0);
+    }
+    return l;
+  }
+
+  and(): Expr {
+    let l = this.match();
+    while (this.isOp("&&")) {
+      this.i++;
+      const a = l;
+      const b = this.match();
+      l = (r) => (truthy(a(r)) && truthy(b(r)) ? 1 : 0);
+    }
+    return l;
+  }
+
+  match(): Expr {
+    const l = this.cmp();
+    if (this.isOp("~") || this.isOp("!~")) {
+      const neg = this.peek()?.v === "!~";
+      this.i++;
+      const t = this.peek();
+      let re: (r: Rec) => RegExp;
+      if (t?.t === "re") {
+        this.i++;
+        const compiled = new RegExp(t.v);
+        re = () => compiled;
+      } else {
+        const e = this.cmp();
+        re = (r) => new RegExp(str(e(r)));
+      }
+      return (r) => (re(r).test(str(l(r))) !== neg ? 1 : 0);
+    }
+    return l;
+  }
+
+  cmp(): Expr {
+    const l = this.concat();
+    const t = this.peek();
+    if (t?.t === "op" && ["==", "!=", "<", ">", "<=", ">="].includes(t.v)) {
+      this.i++;
+      const rgt = this.concat();
+      return (r) => {
+        const a = l(r);
+        const b = rgt(r);
+        const c =
+          looksNumeric(a) && looksNumeric(b)
+            ? num(a) - num(b)
+            : str(a) < str(b)
+              ? -1
+              : str(a) > str(b)
+                ? 1
+                : 0;
+        switch (t.v) {
+          case "==":
+            return c === 0 ? 1 : 0;
+          case "!=":
+            return c !== 0 ? 1 : 0;
+          case "<":
+            return c < 0 ? 1 : 0;
+          case ">":
+            return c > 0 ? 1 : 0;
+          case "<=":
+            return c <= 0 ? 1 : 0;
+          default:
+            return c >= 0 ? 1 : 0;
+        }
+      };
+    }
+    return l;
+  }
+
+  startsPrimary(): boolean {
+    const t = this.peek();
+    if (t === undefined) return false;
+    if (t.t !== "op") return !(t.t === "name" && ["print", "printf", "next"].includes(t.v));
+    return t.v === "$" || t.v === "(" || t.v === "!" || t.v === "-";
+  }
+
+  concat(): Expr {
+    const parts: Expr[] = [this.additive()];
+    while (this.startsPrimary() && !this.isOp("-")) parts.push(this.additive());
+    if (parts.length === 1) return parts[0] as Expr;
+    return (r) => parts.map((p) => str(p(r))).join("");
+  }
+
+  additive(): Expr {
+    let l = this.mul();
+    while (this.isOp("+") || this.isOp("-")) {
+      const op = this.peek()?.v;
+      this.i++;
+      const a = l;
+      const b = this.mul();
+      l = (r) => (op === "+" ? num(a(r)) + num(b(r)) : num(a(r)) - num(b(r)));
+    }
+    return l;
+  }
+
+  mul(): Expr {
+    let l = this.unary();
+    while (this.isOp("*") || this.isOp("/") || this.isOp("%")) {
+      const op = this.peek()?.v;
+      this.i++;
+      const a = l;
+      const b = this.unary();
+      l = (r) => {
+        const x = num(a(r));
+        const y = num(b(r));
+        if (op === "*") return x * y;
+        if (y === 0) throw new AwkError("division by zero");
+        return op === "/" ? x / y : x % y;
+      };
+    }
+    return l;
+  }
+
+  unary(): Expr {
+    if (this.isOp("!")) {
+      this.i++;
+      const e = this.unary();
+      return (r) => (truthy(e(r)) ? 0 : 1);
+    }
+    if (this.isOp("-")) {
+      this.i++;
+      const e = this.unary();
+      return (r) => -num(e(r));
+    }
+    return this.primary();
+  }
+
+  primary(): Expr {
+    const t = this.toks[this.i++];
+    if (t === undefined) throw new AwkError("syntax error: unexpected end of program");
+    switch (t.t) {
+      case "num": {
+        const v = Number(t.v);
+        return () => v;
+      }
+      case "str":
+        return () => t.v;
+      case "re": {
+        const re = new RegExp(t.v);
+        return (r) => (re.test(r.fields[0] ?? "") ? 1 : 0);
+      }
+      case "name": {
+        if (this.isOp("(")) {
+          this.i++;
+          const args: Expr[] = [];
+          if (!this.isOp(")")) {
+            args.push(this.expr());
+            while (this.isOp(",")) {
+              this.i++;
+              args.push(this.expr());
+            }
+          }
+          this.expectOp(")");
+          return builtinFn(t.v, args);
+        }
+        if (t.v === "length") return (r) => (r.fields[0] ?? "").length;
+        if (t.v === "NR") return (r) => r.nr;
+        if (t.v === "NF") return (r) => r.fields.length - 1;
+        return (r) => r.vars.get(t.v) ?? "";
+      }
+      case "op":
+        if (t.v === "(") {
+          const e = this.expr();
+          this.expectOp(")");
+          return e;
+        }
+        if (t.v === "$") {
+          const e = this.primary();
+          return (r) => r.fields[Math.max(0, Math.trunc(num(e(r))))] ?? "";
+        }
+        throw new AwkError(`syntax error at source line 1: unexpected '${t.v === "\n" ? "newline" : t.v}'`);
+    }
+  }
+}
+
+function builtinFn(name: string, args: Expr[]): Expr {
+  const a = (r: Rec, k: number): Val => args[k]?.(r) ?? "";
+  switch (name) {
+    case "length":
+      return (r) => (args.length === 0 ? (r.fields[0] ?? "") : str(a(r, 0))).length;
+    case "toupper":
+      return (r) => str(a(r, 0)).toUpperCase();
+    case "tolower":
+      return (r) => str(a(r, 0)).toLowerCase();
+    case "substr":
+      return (r) => {
+        const s = str(a(r, 0));
+        const start = Math.max(1, Math.trunc(num(a(r, 1))));
+        return args.length > 2
+          ? s.substr(start - 1, Math.max(0, Math.trunc(num(a(r, 2)))))
+          : s.slice(start - 1);
+      };
+    case "int":
+      return (r) => Math.trunc(num(a(r, 0)));
+    default:
+      throw new AwkError(`calling undefined function ${name}`);
+  }
+}
+
+function splitFields(line: string, fs: string): string[] {
+  if (fs === " ") return line.trim() === "" ? [] : line.trim().split(/[ \t\n]+/);
+  if (fs.length === 1) return line.split(fs);
+  return line.split(new RegExp(fs));
+}
+
+export const awk: Builtin = (c) => {
+  let fs = " ";
+  let i = 1;
+  const vars = new Map<string, Val>([["OFS", " "]]);
+  for (; i < c.argv.length; i++) {
+    const a = c.argv[i] ?? "";
+    if (a.startsWith("-F")) fs = a.length > 2 ? a.slice(2) : (c.argv[++i] ?? " ");
+    else if (a === "-v") {
+      const [k = "", v = ""] = (c.argv[++i] ?? "").split(/=(.*)/s);
+      vars.set(k, v);
+    } else break;
+  }
+  if (fs === "\\t" || fs === "t") fs = "\t";
+  const source = c.argv[i];
+  if (source === undefined) {
+    c.err("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n");
+    return 2;
+  }
+  const files = c.argv.slice(i + 1);
+  let prog: ReturnType<AwkParser["program"]>;
+  try {
+    prog = new AwkParser(tokenize(source)).program();
+  } catch (e) {
+    c.err(`awk: ${e instanceof Error ? e.message : String(e)}\n awk: source line number 1\n`);
+    return 2;
+  }
+  let data = c.stdin;
+  if (files.length > 0) {
+    data = "";
+    for (const f of files) {
+      const r = c.shell.fs.read(c.shell.resolve(f));
+      if (typeof r !== "string") {
+        c.err(`awk: can't open file ${f}\n source line number 1\n`);
+        return 2;
+      }
+      data += r;
+    }
+  }
+  const rec: Rec = { fields: [""], nr: 0, vars, out: c.out };
+  try {
+    for (const s of prog.begin) s(rec);
+    const ls = data === "" ? [] : data.replace(/\n$/, "").split("\n");
+    for (const line of ls) {
+      rec.nr++;
+      rec.fields = [line, ...splitFields(line, fs)];
+      for (const rule of prog.rules) {
+        if (rule.pattern !== undefined && !truthy(rule.pattern(rec))) continue;
+        let skip = false;
+        for (const s of rule.body) {
+          if (s(rec) === "next") {
+            skip = true;
+            break;
+          }
+        }
+        if (skip) break;
+      }
+    }
+    for (const s of prog.end) s(rec);
+  } catch (e) {
+    c.err(`awk: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  return 0;
+};

@@ -1,0 +1,685 @@
+/**
+ * Shell builtins and the small coreutils students use in the tutorial. They get the session
+ * (variables, cwd, filesystem, jobs) besides ProgramIO-like streams; external programs
+ * (kubectl, curl, minikube) are plain `Program`s from the registry.
+ */
+
+import type { RunContext, Shell, Sink } from "./interp";
+import { fsErrorText } from "./interp";
+import { sleepFor } from "./interrupt";
+import { formatJob } from "./jobs";
+import { decodeEscapes } from "./parse";
+import { TEXT_UTILS } from "./textutils";
+import type { ProgramIO } from "./types";
+
+export interface BuiltinContext {
+  argv: string[];
+  stdin: string;
+  out: Sink;
+  err: Sink;
+  shell: Shell;
+  ctx: RunContext;
+  tty: boolean;
+  columns: number;
+  interrupt: RunContext["interrupt"];
+  /** ProgramIO for calling a registry program from a builtin (`env X=1 kubectl …`). */
+  programIO(argv: string[]): ProgramIO;
+}
+
+export type Builtin = (c: BuiltinContext) => Promise<number> | number;
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_SLEEP_SECONDS = 3600;
+
+const echo: Builtin = ({ argv, out }) => {
+  let newline = true;
+  let escapes = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (!/^-[neE]+$/.test(a)) break;
+    for (const f of a.slice(1)) {
+      if (f === "n") newline = false;
+      else if (f === "e") escapes = true;
+      else escapes = false;
+    }
+  }
+  let text = argv.slice(i).join(" ");
+  if (escapes) {
+    const d = decodeEscapes(text, true);
+    text = d.text;
+    if (d.stop) newline = false;
+  }
+  out(newline ? `${text}\n` : text);
+  return 0;
+};
+
+const printf: Builtin = ({ argv, out, err }) => {
+  const format = argv[1];
+  if (format === undefined) {
+    err("printf: usage: printf [-v var] format [arguments]\n");
+    return 2;
+  }
+  const args = argv.slice(2);
+  let result = "";
+  let guard = 0;
+  do {
+    result += format.replace(/%(-?\d*)([sdbc%])/g, (_m, width: string, conv: string) => {
+      if (conv === "%") return "%";
+      const a = args.shift() ?? "";
+      let v: string;
+      if (conv === "d") v = String(Number.parseInt(a, 10) || 0);
+      else if (conv === "b") v = decodeEscapes(a, true).text;
+      else if (conv === "c") v = a.slice(0, 1);
+      else v = a;
+      const w = Number(width.replace("-", "")) || 0;
+      return width.startsWith("-") ? v.padEnd(w) : v.padStart(w);
+    });
+  } while (args.length > 0 && /%[-\d]*[sdbc]/.test(format) && ++guard < 1000);
+  out(decodeEscapes(result, false).text);
+  return 0;
+};
+
+const exportB: Builtin = ({ argv, shell, out, err }) => {
+  const args = argv.slice(1).filter((a) => a !== "--");
+  if (args.length === 0 || args[0] === "-p") {
+    for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (v.exported) out(`declare -x ${k}="${v.value.replace(/(["\\$`])/g, "\\$1")}"\n`);
+    }
+    return 0;
+  }
+  let status = 0;
+  for (const a of args) {
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (!NAME_RE.test(name)) {
+      err(`bash: export: \`${a}': not a valid identifier\n`);
+      status = 1;
+      continue;
+    }
+    if (eq < 0) {
+      shell.vars.set(name, { value: shell.vars.get(name)?.value ?? "", exported: true });
+    } else shell.setVar(name, a.slice(eq + 1), true);
+  }
+  return status;
+};
+
+const unset: Builtin = ({ argv, shell, err }) => {
+  let status = 0;
+  for (const a of argv.slice(1)) {
+    if (a === "-v" || a === "-f") continue;
+    if (!NAME_RE.test(a)) {
+      err(`bash: unset: \`${a}': not a valid identifier\n`);
+      status = 1;
+      continue;
+    }
+    shell.vars.delete(a);
+  }
+  return status;
+};
+
+const env: Builtin = async (c) => {
+  const extra = new Map<string, string>();
+  let i = 1;
+  for (; i < c.argv.length; i++) {
+    const a = c.argv[i] ?? "";
+    if (a === "-i" || a === "--") continue;
+    const eq = a.indexOf("=");
+    if (eq > 0) extra.set(a.slice(0, eq), a.slice(eq + 1));
+    else break;
+  }
+  const rest = c.argv.slice(i);
+  const name = rest[0];
+  if (name === undefined) {
+    for (const [k, v] of c.shell.exportedEnv(extra)) c.out(`${k}=${v}\n`);
+    return 0;
+  }
+  const program = c.shell.opts.programs[name];
+  if (program === undefined) {
+    c.err(`env: '${name}': No such file or directory\n`);
+    return 127;
+  }
+  const io = c.programIO(rest);
+  io.env = c.shell.exportedEnv(extra);
+  return c.shell.callProgram(program, io);
+};
+
+const cd: Builtin = ({ argv, shell, out, err }) => {
+  const args = argv.slice(1).filter((a) => a !== "--" && a !== "-L" && a !== "-P");
+  if (args.length > 1) {
+    err("bash: cd: too many arguments\n");
+    return 1;
+  }
+  let target = args[0];
+  if (target === undefined || target === "") {
+    target = shell.getVar("HOME");
+    if (target === undefined) {
+      err("bash: cd: HOME not set\n");
+      return 1;
+    }
+  }
+  if (target === "-") {
+    const old = shell.getVar("OLDPWD");
+    if (old === undefined) {
+      err("bash: cd: OLDPWD not set\n");
+      return 1;
+    }
+    target = old;
+    out(`${old}\n`);
+  }
+  const path = shell.resolve(target);
+  if (!shell.fs.isDir(path)) {
+    err(`bash: cd: ${target}: ${shell.fs.isFile(path) ? "Not a directory" : "No such file or directory"}\n`);
+    return 1;
+  }
+  shell.setVar("OLDPWD", shell.cwd);
+  shell.cwd = path;
+  shell.setVar("PWD", path);
+  return 0;
+};
+
+const history: Builtin = ({ argv, shell, out, err }) => {
+  const a = argv[1];
+  if (a === "-c") {
+    shell.history.length = 0;
+    return 0;
+  }
+  let lines = shell.history.map((l, i) => ({ n: i + 1, l }));
+  if (a !== undefined) {
+    if (!/^\d+$/.test(a)) {
+      err(`bash: history: ${a}: numeric argument required\n`);
+      return 1;
+    }
+    lines = lines.slice(-Number(a));
+  }
+  for (const { n, l } of lines) out(`${String(n).padStart(5)}  ${l}\n`);
+  return 0;
+};
+
+const exit: Builtin = ({ argv, shell, ctx, err }) => {
+  const a = argv[1];
+  let code = shell.lastExit;
+  if (a !== undefined) {
+    if (!/^-?\d+$/.test(a)) {
+      err(shell.opts.login ? "logout\n" : "exit\n");
+      err(`bash: exit: ${a}: numeric argument required\n`);
+      shell.requestExit(ctx, 2);
+    }
+    code = Number(a) & 0xff;
+  }
+  err(shell.opts.login ? "logout\n" : "exit\n");
+  return shell.requestExit(ctx, code);
+};
+
+const sleep: Builtin = async ({ argv, shell, interrupt, err }) => {
+  const args = argv.slice(1);
+  if (args.length === 0) {
+    err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
+    return 1;
+  }
+  let seconds = 0;
+  for (const a of args) {
+    const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(a);
+    if (m === null) {
+      err(`sleep: invalid time interval '${a}'\nTry 'sleep --help' for more information.\n`);
+      return 1;
+    }
+    const mult = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? ""] ?? 1;
+    seconds += Number(m[1]) * mult;
+  }
+  if (seconds > MAX_SLEEP_SECONDS) {
+    err(`sleep: ${args.join(" ")}: longer than this classroom allows (${MAX_SLEEP_SECONDS}s)\n`);
+    return 1;
+  }
+  const finished = await sleepFor(shell.opts.scheduler, Math.round(seconds * 1000), interrupt);
+  return finished ? 0 : 130;
+};
+
+const jobs: Builtin = ({ argv, shell, out }) => {
+  const table = shell.opts.jobs;
+  const long = argv.includes("-l");
+  for (const job of table.list(shell.opts.tab)) {
+    const line = formatJob(job, table.marker(job), true);
+    out(`${long ? line.replace(/^(\[\d+\][+ -]) /, `$1 ${job.pid}`) : line}\n`);
+  }
+  return 0;
+};
+
+const fg: Builtin = async ({ argv, shell, interrupt, out, err }) => {
+  const table = shell.opts.jobs;
+  const spec = argv[1];
+  const job = table.find(shell.opts.tab, spec);
+  if (job === undefined || job.state !== "running") {
+    err(`bash: fg: ${spec ?? "current"}: no such job\n`);
+    return 1;
+  }
+  out(`${job.source}\n`);
+  job.foreground = true;
+  await Promise.race([job.done, interrupt.promise]);
+  if (job.state === "running") {
+    table.signal(job, "INT");
+    await job.done;
+    return 130;
+  }
+  return job.exitCode;
+};
+
+const bg: Builtin = ({ argv, shell, err }) => {
+  const job = shell.opts.jobs.find(shell.opts.tab, argv[1]);
+  if (job === undefined) {
+    err(`bash: bg: ${argv[1] ?? "current"}: no such job\n`);
+    return 1;
+  }
+  err(`bash: bg: job ${job.id} already in background\n`);
+  return 0;
+};
+
+const SIGNALS: Record<string, "TERM" | "KILL" | "INT"> = {
+  "-9": "KILL",
+  "-KILL": "KILL",
+  "-SIGKILL": "KILL",
+  "-15": "TERM",
+  "-TERM": "TERM",
+  "-SIGTERM": "TERM",
+  "-2": "INT",
+  "-INT": "INT",
+  "-SIGINT": "INT",
+};
+
+const kill: Builtin = async ({ argv, shell, interrupt, err }) => {
+  const table = shell.opts.jobs;
+  let signal: "TERM" | "KILL" | "INT" = "TERM";
+  let args = argv.slice(1);
+  if (args[0] === "-s" && args[1] !== undefined) {
+    args = [`-${args[1]}`, ...args.slice(2)];
+  }
+  const first = args[0];
+  if (first?.startsWith("-") && first !== "-") {
+    const s = SIGNALS[first.toUpperCase()];
+    if (s === undefined) {
+      err(`bash: kill: ${first.slice(1)}: invalid signal specification\n`);
+      return 1;
+    }
+    signal = s;
+    args = args.slice(1);
+  }
+  if (args.length === 0) {
+    err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n");
+    return 2;
+  }
+  let status = 0;
+  const waits: Promise<number>[] = [];
+  for (const a of args) {
+    const job = a.startsWith("%")
+      ? table.find(shell.opts.tab, a)
+      : /^\d+$/.test(a)
+        ? table.findPid(Number(a))
+        : undefined;
+    if (job === undefined || job.state !== "running") {
+      if (a.startsWith("%")) err(`bash: kill: ${a}: no such job\n`);
+      else if (/^\d+$/.test(a)) err(`bash: kill: (${a}) - No such process\n`);
+      else err(`bash: kill: ${a}: arguments must be process or job IDs\n`);
+      status = 1;
+      continue;
+    }
+    table.signal(job, signal);
+    waits.push(job.done);
+  }
+  await Promise.race([Promise.all(waits), interrupt.promise]);
+  return status;
+};
+
+const wait: Builtin = async ({ shell, interrupt }) => {
+  const running = shell.opts.jobs.list(shell.opts.tab).filter((j) => j.state === "running");
+  let status = 0;
+  await Promise.race([
+    Promise.all(running.map((j) => j.done)).then((codes) => {
+      status = codes[codes.length - 1] ?? 0;
+    }),
+    interrupt.promise,
+  ]);
+  return interrupt.interrupted ? 130 : status;
+};
+
+const TEST_UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-s", "-r", "-w", "-x"]);
+
+function testExpr(args: string[], shell: Shell): boolean | string {
+  if (args.length === 0) return false;
+  if (args[0] === "!") {
+    const r = testExpr(args.slice(1), shell);
+    return typeof r === "string" ? r : !r;
+  }
+  if (args.length === 1) return (args[0] ?? "") !== "";
+  if (args.length === 2) {
+    const [op, v = ""] = args;
+    if (op === undefined || !TEST_UNARY.has(op)) return `${op}: unary operator expected`;
+    const path = shell.resolve(v);
+    switch (op) {
+      case "-z":
+        return v === "";
+      case "-n":
+        return v !== "";
+      case "-d":
+        return shell.fs.isDir(path);
+      case "-f":
+        return shell.fs.isFile(path);
+      case "-s": {
+        const r = shell.fs.read(path);
+        return typeof r === "string" && r.length > 0;
+      }
+      default:
+        return shell.fs.exists(path);
+    }
+  }
+  if (args.length === 3) {
+    const [a = "", op, b = ""] = args;
+    const na = Number(a);
+    const nb = Number(b);
+    const numeric = (f: (x: number, y: number) => boolean): boolean | string => {
+      if (!/^\s*-?\d+\s*$/.test(a)) return `${a}: integer expression expected`;
+      if (!/^\s*-?\d+\s*$/.test(b)) return `${b}: integer expression expected`;
+      return f(na, nb);
+    };
+    switch (op) {
+      case "=":
+      case "==":
+        return a === b;
+      case "!=":
+        return a !== b;
+      case "<":
+        return a < b;
+      case ">":
+        return a > b;
+      case "-eq":
+        return numeric((x, y) => x === y);
+      case "-ne":
+        return numeric((x, y) => x !== y);
+      case "-lt":
+        return numeric((x, y) => x < y);
+      case "-le":
+        return numeric((x, y) => x <= y);
+      case "-gt":
+        return numeric((x, y) => x > y);
+      case "-ge":
+        return numeric((x, y) => x >= y);
+      case "-a":
+        return a !== "" && b !== "";
+      case "-o":
+        return a !== "" || b !== "";
+      default:
+        return `${op}: binary operator expected`;
+    }
+  }
+  return "too many arguments";
+}
+
+const test: Builtin = ({ argv, shell, err }) => {
+  let args = argv.slice(1);
+  if (argv[0] === "[") {
+    if (args[args.length - 1] !== "]") {
+      err("bash: [: missing `]'\n");
+      return 2;
+    }
+    args = args.slice(0, -1);
+  }
+  const r = testExpr(args, shell);
+  if (typeof r === "string") {
+    err(`bash: ${argv[0]}: ${r}\n`);
+    return 2;
+  }
+  return r ? 0 : 1;
+};
+
+const KNOWN_PATHS: Record<string, string> = {
+  kubectl: "/usr/local/bin/kubectl",
+  minikube: "/usr/local/bin/minikube",
+  curl: "/usr/bin/curl",
+};
+
+const type: Builtin = ({ argv, shell, out, err }) => {
+  let status = 0;
+  const which = argv[0] === "which";
+  for (const name of argv.slice(1)) {
+    if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
+    else if (shell.opts.programs[name] !== undefined || BUILTINS[name] !== undefined) {
+      const path = KNOWN_PATHS[name] ?? `/usr/bin/${name}`;
+      out(which ? `${path}\n` : `${name} is ${path}\n`);
+    } else {
+      if (!which) err(`bash: type: ${name}: not found\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+const bash: Builtin = async (c) => {
+  if (c.argv[1] === "-c" && c.argv[2] !== undefined) {
+    return c.shell.runNested(
+      c.argv[2],
+      { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+      c.ctx,
+    );
+  }
+  if (c.argv.length > 1) {
+    c.err(`bash: ${c.argv[1]}: No such file or directory\n`);
+    return 127;
+  }
+  c.err("bash: a nested interactive shell is not available here; you are already in bash\n");
+  return 1;
+};
+
+const clear: Builtin = ({ out }) => {
+  out("\x1b[H\x1b[2J\x1b[3J");
+  return 0;
+};
+
+const date: Builtin = ({ shell, out }) => {
+  const d = new Date(shell.opts.clock.now());
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const p = (n: number): string => String(n).padStart(2, "0");
+  out(
+    `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}\n`,
+  );
+  return 0;
+};
+
+const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
+  const flags = new Set<string>();
+  const paths: string[] = [];
+  for (const a of argv.slice(1)) {
+    if (a.startsWith("-") && a.length > 1) for (const f of a.slice(1)) flags.add(f);
+    else paths.push(a);
+  }
+  if (paths.length === 0) paths.push(".");
+  let status = 0;
+  const colour = (name: string, full: string): string =>
+    tty && shell.fs.isDir(full) ? `\x1b[01;34m${name}\x1b[0m` : name;
+  const print = (names: { name: string; full: string }[]): void => {
+    if (names.length === 0) return;
+    if (flags.has("l")) {
+      for (const n of names) {
+        const isDir = shell.fs.isDir(n.full);
+        const data = shell.fs.read(n.full);
+        const size = typeof data === "string" ? data.length : 4096;
+        const owner = shell.opts.user;
+        out(
+          `${isDir ? "drwxr-xr-x" : "-rw-r--r--"} 1 ${owner} ${owner} ${String(size).padStart(5)} ${colour(n.name, n.full)}\n`,
+        );
+      }
+      return;
+    }
+    if (!tty || flags.has("1")) {
+      for (const n of names) out(`${n.name}\n`);
+      return;
+    }
+    const line = names.map((n) => colour(n.name, n.full)).join("  ");
+    const width = names.reduce((w, n) => w + n.name.length + 2, 0);
+    if (width <= columns) out(`${line}\n`);
+    else for (const n of names) out(`${colour(n.name, n.full)}\n`);
+  };
+  const files: { name: string; full: string }[] = [];
+  const dirs: { arg: string; full: string }[] = [];
+  for (const p of paths) {
+    const full = shell.resolve(p);
+    if (shell.fs.isDir(full)) dirs.push({ arg: p, full });
+    else if (shell.fs.isFile(full)) files.push({ name: p, full });
+    else {
+      err(`ls: cannot access '${p}': No such file or directory\n`);
+      status = 2;
+    }
+  }
+  print(files);
+  for (const d of dirs) {
+    const names = shell.fs.list(d.full);
+    if (!Array.isArray(names)) continue;
+    if (dirs.length + files.length > 1) out(`${files.length > 0 || d !== dirs[0] ? "\n" : ""}${d.arg}:\n`);
+    const shown = names.filter((n) => flags.has("a") || !n.startsWith("."));
+    if (flags.has("a")) shown.unshift(".", "..");
+    if (flags.has("l")) out(`total ${shown.length * 4}\n`);
+    print(shown.map((n) => ({ name: n, full: `${d.full === "/" ? "" : d.full}/${n}` })));
+  }
+  return status;
+};
+
+const mkdir: Builtin = ({ argv, shell, err }) => {
+  const parents = argv.includes("-p");
+  let status = 0;
+  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
+    const path = shell.resolve(a);
+    if (parents) {
+      const segs = path.split("/").filter(Boolean);
+      let cur = "";
+      for (const s of segs) {
+        cur += `/${s}`;
+        if (!shell.fs.isDir(cur)) {
+          const e = shell.fs.mkdir(cur);
+          if (e !== undefined) {
+            err(`mkdir: cannot create directory '${a}': ${fsErrorText(e)}\n`);
+            status = 1;
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    const e = shell.fs.mkdir(path);
+    if (e !== undefined) {
+      err(`mkdir: cannot create directory '${a}': ${fsErrorText(e)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+const rm: Builtin = ({ argv, shell, err }) => {
+  const force = argv.some((a) => /^-[a-zA-Z]*f/.test(a));
+  let status = 0;
+  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
+    const e = shell.fs.remove(shell.resolve(a));
+    if (e === "ENOENT" && force) continue;
+    if (e !== undefined) {
+      err(`rm: cannot remove '${a}': ${fsErrorText(e)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+const touch: Builtin = ({ argv, shell, err }) => {
+  let status = 0;
+  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
+    const path = shell.resolve(a);
+    if (shell.fs.exists(path)) continue;
+    const e = shell.fs.write(path, "", false);
+    if (e !== undefined) {
+      err(`touch: cannot touch '${a}': ${fsErrorText(e)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+export const BUILTINS: Record<string, Builtin> = {
+  ...TEXT_UTILS,
+  echo,
+  printf,
+  export: exportB,
+  unset,
+  env,
+  printenv: (c) => {
+    const names = c.argv.slice(1);
+    if (names.length === 0) return env({ ...c, argv: ["env"] });
+    let status = 0;
+    for (const n of names) {
+      const v = c.shell.exportedEnv().get(n);
+      if (v === undefined) status = 1;
+      else c.out(`${v}\n`);
+    }
+    return status;
+  },
+  cd,
+  pwd: ({ shell, out }) => {
+    out(`${shell.cwd}\n`);
+    return 0;
+  },
+  history,
+  clear,
+  exit,
+  logout: (c) => exit(c),
+  sleep,
+  jobs,
+  fg,
+  bg,
+  kill,
+  wait,
+  test,
+  "[": test,
+  true: () => 0,
+  false: () => 1,
+  ":": () => 0,
+  whoami: ({ shell, out }) => {
+    out(`${shell.opts.user}\n`);
+    return 0;
+  },
+  hostname: ({ shell, out }) => {
+    out(`${shell.opts.host}\n`);
+    return 0;
+  },
+  uname: ({ argv, shell, out }) => {
+    out(argv.includes("-a") ? `Linux ${shell.opts.host} 5.15.0-kubeclass x86_64 GNU/Linux\n` : "Linux\n");
+    return 0;
+  },
+  type,
+  which: type,
+  bash,
+  sh: bash,
+  date,
+  ls,
+  mkdir,
+  rm,
+  touch,
+};
+
+const BUILTIN_NAMES = new Set([
+  "echo",
+  "printf",
+  "export",
+  "unset",
+  "cd",
+  "pwd",
+  "history",
+  "exit",
+  "logout",
+  "jobs",
+  "fg",
+  "bg",
+  "kill",
+  "wait",
+  "test",
+  "[",
+  "true",
+  "false",
+  ":",
+  "type",
+]);

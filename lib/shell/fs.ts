@@ -1,0 +1,149 @@
+/**
+ * The student's virtual filesystem: a bounded in-memory tree. Only the home directory and /tmp
+ * are writable; the rest is a read-only skeleton so `ls /` and `cd /etc` behave plausibly.
+ */
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
+
+export type FsError = "ENOENT" | "EISDIR" | "ENOTDIR" | "EACCES" | "EFBIG" | "EEXIST";
+
+export interface FsSnapshot {
+  files: Record<string, string>;
+  dirs: string[];
+}
+
+/** Normalises `path` against `cwd` (no symlinks: `..` is purely lexical, like `cd -L`). */
+export function resolvePath(cwd: string, path: string, home?: string): string {
+  let p = path;
+  if (home !== undefined && (p === "~" || p.startsWith("~/"))) p = home + p.slice(1);
+  const abs = p.startsWith("/") ? p : `${cwd}/${p}`;
+  const out: string[] = [];
+  for (const seg of abs.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join("/")}`;
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}
+
+export class VirtualFs {
+  private files = new Map<string, string>();
+  private dirs = new Set<string>(["/"]);
+  private total = 0;
+
+  constructor(
+    private readonly writableRoots: string[],
+    skeleton: string[] = [],
+  ) {
+    for (const d of skeleton) this.mkdirp(d);
+    for (const d of writableRoots) this.mkdirp(d);
+  }
+
+  private mkdirp(path: string): void {
+    let p = path;
+    while (!this.dirs.has(p)) {
+      this.dirs.add(p);
+      p = parentOf(p);
+    }
+  }
+
+  isDir(path: string): boolean {
+    return this.dirs.has(path);
+  }
+
+  isFile(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  exists(path: string): boolean {
+    return this.isDir(path) || this.isFile(path);
+  }
+
+  read(path: string): string | { error: FsError } {
+    const f = this.files.get(path);
+    if (f !== undefined) return f;
+    return { error: this.dirs.has(path) ? "EISDIR" : "ENOENT" };
+  }
+
+  private writable(path: string): boolean {
+    return this.writableRoots.some((r) => r === "/" || path === r || path.startsWith(`${r}/`));
+  }
+
+  write(path: string, data: string, append: boolean): FsError | undefined {
+    if (this.dirs.has(path)) return "EISDIR";
+    const parent = parentOf(path);
+    if (!this.dirs.has(parent)) return this.files.has(parent) ? "ENOTDIR" : "ENOENT";
+    if (!this.writable(path)) return "EACCES";
+    const before = this.files.get(path) ?? "";
+    const next = append ? before + data : data;
+    if (next.length > MAX_FILE_BYTES) return "EFBIG";
+    if (this.total - before.length + next.length > MAX_TOTAL_BYTES) return "EFBIG";
+    this.total += next.length - before.length;
+    this.files.set(path, next);
+    return undefined;
+  }
+
+  mkdir(path: string): FsError | undefined {
+    if (this.exists(path)) return "EEXIST";
+    const parent = parentOf(path);
+    if (!this.dirs.has(parent)) return "ENOENT";
+    if (!this.writable(path)) return "EACCES";
+    this.dirs.add(path);
+    return undefined;
+  }
+
+  remove(path: string): FsError | undefined {
+    if (this.dirs.has(path)) return "EISDIR";
+    const f = this.files.get(path);
+    if (f === undefined) return "ENOENT";
+    if (!this.writable(path)) return "EACCES";
+    this.total -= f.length;
+    this.files.delete(path);
+    return undefined;
+  }
+
+  /** Names directly inside `dir`, sorted like `ls` (C locale). */
+  list(dir: string): string[] | { error: FsError } {
+    if (!this.dirs.has(dir)) return { error: this.files.has(dir) ? "ENOTDIR" : "ENOENT" };
+    const prefix = dir === "/" ? "/" : `${dir}/`;
+    const names = new Set<string>();
+    for (const p of [...this.dirs, ...this.files.keys()]) {
+      if (p !== dir && p.startsWith(prefix)) {
+        const rest = p.slice(prefix.length);
+        if (rest !== "" && !rest.includes("/")) names.add(rest);
+      }
+    }
+    return [...names].sort();
+  }
+
+  /** Only what the student created (writable roots) is persisted; the skeleton is rebuilt. */
+  toJSON(): FsSnapshot {
+    const files: Record<string, string> = {};
+    for (const [p, v] of [...this.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (this.writable(p)) files[p] = v;
+    }
+    const dirs = [...this.dirs].filter((d) => this.writable(d)).sort();
+    return { files, dirs };
+  }
+
+  restore(snap: FsSnapshot): void {
+    for (const d of snap.dirs) if (this.writable(d)) this.mkdirp(d);
+    for (const [p, v] of Object.entries(snap.files)) {
+      if (!this.writable(p) || v.length > MAX_FILE_BYTES) continue;
+      this.mkdirp(parentOf(p));
+      this.write(p, v, false);
+    }
+  }
+
+  /** Seeds a read-only file (container images); bypasses the writable check. */
+  seed(path: string, data: string): void {
+    this.mkdirp(parentOf(path));
+    this.files.set(path, data);
+  }
+}

@@ -1,0 +1,761 @@
+/**
+ * The interpreter: walks the AST with the session's variables, cwd and virtual filesystem.
+ * Pipes are buffered (ProgramIO.stdin is a complete string); the last stage of a pipeline
+ * streams to the terminal. Every line is bounded by a step budget and an output budget, and
+ * Ctrl-C (the run's Interrupt) stops it between commands and inside waiting programs.
+ */
+import type { Clock } from "../cluster/types";
+import { evalArith } from "./arith";
+import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand, Word } from "./ast";
+import { BUILTINS, type BuiltinContext } from "./builtins";
+import { type FsError, resolvePath, type VirtualFs } from "./fs";
+import { InterruptSource } from "./interrupt";
+import type { JobTable } from "./jobs";
+import { parseScript, ShellSyntaxError } from "./parse";
+import type {
+  ContainerTarget,
+  ExitCode,
+  Machine,
+  Program,
+  ProgramIO,
+  RunIO,
+  RunResult,
+  Scheduler,
+} from "./types";
+
+export const LIMITS = {
+  /** Simple commands and loop iterations per line. */
+  steps: 10_000,
+  /** Bytes a line may print (terminal + pipes). */
+  output: 1024 * 1024,
+  /** Bytes of one variable value or one pipe buffer. */
+  value: 1024 * 1024,
+  /** Lines kept in history. */
+  history: 1000,
+  /** Nesting of command substitutions at run time. */
+  depth: 16,
+};
+
+export interface ShellOptions {
+  tab: string;
+  fs: VirtualFs;
+  user: string;
+  host: string;
+  home: string;
+  cwd?: string;
+  env: Record<string, string>;
+  programs: Record<string, Program>;
+  machine: Machine;
+  clock: Clock;
+  scheduler: Scheduler;
+  jobs: JobTable;
+  /** `exit` prints `logout` in a login shell, `exit` otherwise (container shells). */
+  login: boolean;
+  /** Coloured Ubuntu-style prompt on a TTY (the workstation); plain `root@pod:/# ` otherwise. */
+  colourPrompt: boolean;
+  containerExec?: (
+    target: ContainerTarget,
+    argv: string[],
+    opts: { interactive: boolean },
+    caller: ProgramIO,
+  ) => Promise<ExitCode>;
+}
+
+export type Sink = (chunk: string) => void;
+
+export interface Streams {
+  stdin: string;
+  out: Sink;
+  err: Sink;
+  /** stdout is the terminal itself (not a pipe or a file). */
+  outIsTerminal: boolean;
+}
+
+/** Per-line state: budgets, the interrupt, what ran. */
+export interface RunContext {
+  io: RunIO;
+  interrupt: InterruptSource;
+  commands: string[][];
+  steps: number;
+  output: number;
+  depth: number;
+  abort?: string;
+  exitRequested?: number;
+  /** Status of the last command substitution (the status of `X=$(false)`). */
+  lastSubstStatus?: number;
+}
+
+class StopLine extends Error {}
+
+export interface ShellVarsSnapshot {
+  vars: Record<string, { value: string; exported: boolean }>;
+  cwd: string;
+  history: string[];
+}
+
+export class Shell {
+  readonly vars = new Map<string, { value: string; exported: boolean }>();
+  cwd: string;
+  oldCwd: string | undefined;
+  history: string[] = [];
+  lastExit = 0;
+  exited = false;
+
+  constructor(readonly opts: ShellOptions) {
+    this.cwd = opts.cwd ?? opts.home;
+    for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
+    this.setVar("PWD", this.cwd, true);
+    if (!this.vars.has("HOME")) this.setVar("HOME", opts.home, true);
+  }
+
+  get fs(): VirtualFs {
+    return this.opts.fs;
+  }
+
+  setVar(name: string, value: string, exported?: boolean): void {
+    const prev = this.vars.get(name);
+    this.vars.set(name, {
+      value: value.slice(0, LIMITS.value),
+      exported: exported ?? prev?.exported ?? false,
+    });
+  }
+
+  getVar(name: string): string | undefined {
+    switch (name) {
+      case "?":
+        return String(this.lastExit);
+      case "$":
+        return String(this.opts.jobs === undefined ? 1 : 1000 + (this.opts.tab.length % 7));
+      case "#":
+        return "0";
+      case "0":
+        return "bash";
+      case "@":
+      case "*":
+      case "-":
+        return "";
+      case "RANDOM":
+        return String((this.opts.clock.now() * 7919) % 32768);
+      default:
+        return this.vars.get(name)?.value;
+    }
+  }
+
+  exportedEnv(extra?: Map<string, string>): Map<string, string> {
+    const env = new Map<string, string>();
+    for (const [k, v] of this.vars) if (v.exported) env.set(k, v.value);
+    if (extra !== undefined) for (const [k, v] of extra) env.set(k, v);
+    return env;
+  }
+
+  displayCwd(): string {
+    const home = this.opts.home;
+    if (this.cwd === home) return "~";
+    if (home !== "/" && this.cwd.startsWith(`${home}/`)) return `~${this.cwd.slice(home.length)}`;
+    return this.cwd;
+  }
+
+  prompt(tty: boolean): string {
+    const who = `${this.opts.user}@${this.opts.host}`;
+    const sign = this.opts.user === "root" ? "#" : "$";
+    if (tty && this.opts.colourPrompt)
+      return `\x1b[01;32m${who}\x1b[00m:\x1b[01;34m${this.displayCwd()}\x1b[00m${sign} `;
+    return `${who}:${this.displayCwd()}${sign} `;
+  }
+
+  resolve(path: string): string {
+    return resolvePath(this.cwd, path, this.opts.home);
+  }
+
+  toJSON(): ShellVarsSnapshot {
+    const vars: ShellVarsSnapshot["vars"] = {};
+    for (const [k, v] of this.vars) vars[k] = { ...v };
+    return { vars, cwd: this.cwd, history: [...this.history] };
+  }
+
+  restore(s: ShellVarsSnapshot): void {
+    this.vars.clear();
+    for (const [k, v] of Object.entries(s.vars))
+      this.vars.set(k, { value: String(v.value), exported: !!v.exported });
+    if (this.fs.isDir(s.cwd)) this.cwd = s.cwd;
+    this.history = s.history.slice(-LIMITS.history).map(String);
+  }
+
+  // ---- running a line ----
+
+  async run(line: string, io: RunIO): Promise<RunResult> {
+    const ctx: RunContext = {
+      io,
+      interrupt: new InterruptSource(io.interrupt),
+      commands: [],
+      steps: 0,
+      output: 0,
+      depth: 0,
+    };
+    if (line.trim() !== "") this.addHistory(line);
+    const terminalOut: Sink = (c) => this.emit(ctx, io.stdout, c);
+    const terminalErr: Sink = (c) => this.emit(ctx, io.stderr, c);
+    let status: number;
+    try {
+      const script = parseScript(line);
+      status = await this.runScript(
+        script,
+        { stdin: "", out: terminalOut, err: terminalErr, outIsTerminal: true },
+        ctx,
+      );
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        io.stderr(`bash: ${e.message}\n`);
+        status = 2;
+      } else if (e instanceof StopLine) {
+        status = ctx.exitRequested ?? 1;
+      } else {
+        io.stderr(`bash: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        status = 1;
+      }
+    }
+    if (ctx.abort !== undefined) {
+      io.stderr(`\nbash: ${ctx.abort}\n`);
+      status = 1;
+    } else if (ctx.exitRequested === undefined && ctx.interrupt.interrupted && status === 0) status = 130;
+    if (ctx.exitRequested !== undefined) {
+      status = ctx.exitRequested;
+      this.exited = true;
+      this.opts.jobs.stopTab(this.opts.tab);
+    }
+    for (const note of this.opts.jobs.reap(this.opts.tab)) io.stderr(`${note}\n`);
+    this.lastExit = status;
+    return { exitCode: status, commands: ctx.commands };
+  }
+
+  private addHistory(line: string): void {
+    const entry = line.replace(/\n+$/, "");
+    if (entry.startsWith(" ")) return;
+    if (this.history[this.history.length - 1] === entry) return;
+    this.history.push(entry);
+    if (this.history.length > LIMITS.history) this.history.splice(0, this.history.length - LIMITS.history);
+  }
+
+  private emit(ctx: RunContext, sink: Sink, chunk: string): void {
+    if (ctx.abort !== undefined || chunk === "") return;
+    ctx.output += chunk.length;
+    if (ctx.output > LIMITS.output) {
+      this.abort(ctx, `output limit reached (${LIMITS.output / 1024} KiB per command line); stopped`);
+      return;
+    }
+    sink(chunk);
+  }
+
+  private abort(ctx: RunContext, why: string): void {
+    if (ctx.abort === undefined) ctx.abort = why;
+    ctx.interrupt.fire("budget");
+  }
+
+  private step(ctx: RunContext): void {
+    ctx.steps++;
+    if (ctx.steps > LIMITS.steps) this.abort(ctx, `more than ${LIMITS.steps} commands on one line; stopped`);
+    if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+  }
+
+  async runScript(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
+    let status = this.lastExit;
+    for (const item of script) {
+      if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+      if (item.background) {
+        status = this.startJob(item, streams, ctx);
+      } else {
+        status = await this.runAndOr(item, streams, ctx);
+      }
+      this.lastExit = status;
+    }
+    return status;
+  }
+
+  private startJob(item: AndOr, streams: Streams, ctx: RunContext): number {
+    const fg = { ...item, background: false };
+    const jobs = this.opts.jobs;
+    const job = jobs.start(this.opts.tab, item.source, async (interrupt) => {
+      const jobCtx: RunContext = {
+        io: ctx.io,
+        interrupt,
+        commands: ctx.commands,
+        steps: 0,
+        output: 0,
+        depth: 0,
+      };
+      const out: Sink = (c) => this.emit(jobCtx, streams.out, c);
+      const err: Sink = (c) => this.emit(jobCtx, streams.err, c);
+      try {
+        return await this.runAndOr(fg, { stdin: "", out, err, outIsTerminal: false }, jobCtx);
+      } catch (e) {
+        if (e instanceof StopLine) return interrupt.interrupted ? 130 : 1;
+        if (e instanceof ShellSyntaxError) return 2;
+        return 1;
+      }
+    });
+    streams.err(`[${job.id}] ${job.pid}\n`);
+    this.setVar("!", String(job.pid));
+    return 0;
+  }
+
+  private async runAndOr(item: AndOr, streams: Streams, ctx: RunContext): Promise<number> {
+    let status = await this.runPipeline(item.first, streams, ctx);
+    for (const { op, pipeline } of item.rest) {
+      this.lastExit = status;
+      if (ctx.interrupt.interrupted) throw new StopLine();
+      if ((op === "&&" && status === 0) || (op === "||" && status !== 0)) {
+        status = await this.runPipeline(pipeline, streams, ctx);
+      }
+    }
+    return status;
+  }
+
+  private async runPipeline(p: Pipeline, streams: Streams, ctx: RunContext): Promise<number> {
+    let status: number;
+    if (p.commands.length === 1) {
+      const only = p.commands[0];
+      status = only === undefined ? 0 : await this.runCommand(only, streams, ctx, true);
+    } else {
+      let stdin = streams.stdin;
+      status = 0;
+      for (let i = 0; i < p.commands.length; i++) {
+        const cmd = p.commands[i];
+        if (cmd === undefined) continue;
+        const last = i === p.commands.length - 1;
+        if (last) {
+          status = await this.runCommand(cmd, { ...streams, stdin }, ctx, false);
+        } else {
+          let buf = "";
+          const pipeOut: Sink = (c) => {
+            ctx.output += c.length;
+            if (ctx.output > LIMITS.output || buf.length + c.length > LIMITS.value) {
+              this.abort(ctx, `pipe buffer limit reached (${LIMITS.value / 1024} KiB); stopped`);
+              return;
+            }
+            buf += c;
+          };
+          status = await this.runCommand(
+            cmd,
+            { stdin, out: pipeOut, err: streams.err, outIsTerminal: false },
+            ctx,
+            false,
+          );
+          if (ctx.interrupt.interrupted) throw new StopLine();
+          stdin = buf;
+        }
+      }
+    }
+    return p.negate ? (status === 0 ? 1 : 0) : status;
+  }
+
+  private async runCommand(cmd: Command, streams: Streams, ctx: RunContext, alone: boolean): Promise<number> {
+    if (cmd.kind === "simple") return this.runSimple(cmd, streams, ctx, alone);
+    const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
+    if (typeof redirected === "number") return redirected;
+    const s = redirected;
+    switch (cmd.kind) {
+      case "group": {
+        if (!cmd.subshell) return this.runScript(cmd.body, s, ctx);
+        const saved = this.saveSubshell();
+        try {
+          return await this.runScript(cmd.body, s, ctx);
+        } finally {
+          this.restoreSubshell(saved);
+        }
+      }
+      case "while": {
+        let status = 0;
+        for (;;) {
+          this.step(ctx);
+          const c = await this.runScript(cmd.cond, s, ctx);
+          if ((c === 0) === cmd.until) break;
+          status = await this.runScript(cmd.body, s, ctx);
+          // A loop that never awaits would starve Ctrl-C; yield to the host once in a while.
+          if (ctx.steps % 64 === 0) await Promise.resolve();
+        }
+        return status;
+      }
+      case "for": {
+        let status = 0;
+        const items: string[] = [];
+        for (const w of cmd.items) items.push(...(await this.expandWord(w, ctx)));
+        for (const v of items) {
+          this.step(ctx);
+          this.setVar(cmd.name, v);
+          status = await this.runScript(cmd.body, s, ctx);
+        }
+        return status;
+      }
+      case "if": {
+        for (const clause of cmd.clauses) {
+          if ((await this.runScript(clause.cond, s, ctx)) === 0) return this.runScript(clause.body, s, ctx);
+        }
+        return cmd.otherwise === undefined ? 0 : this.runScript(cmd.otherwise, s, ctx);
+      }
+    }
+  }
+
+  private saveSubshell(): { vars: Map<string, { value: string; exported: boolean }>; cwd: string } {
+    return { vars: new Map([...this.vars].map(([k, v]) => [k, { ...v }])), cwd: this.cwd };
+  }
+
+  private restoreSubshell(saved: {
+    vars: Map<string, { value: string; exported: boolean }>;
+    cwd: string;
+  }): void {
+    this.vars.clear();
+    for (const [k, v] of saved.vars) this.vars.set(k, v);
+    this.cwd = saved.cwd;
+  }
+
+  private async runSimple(
+    cmd: SimpleCommand,
+    streams: Streams,
+    ctx: RunContext,
+    alone: boolean,
+  ): Promise<number> {
+    this.step(ctx);
+    const assigns: [string, string][] = [];
+    for (const a of cmd.assigns)
+      assigns.push([a.name, (await this.expandWord(a.value, ctx, false)).join(" ")]);
+    const argv: string[] = [];
+    for (const w of cmd.words) argv.push(...(await this.expandWord(w, ctx)));
+    if (argv.length > 0) ctx.commands.push([...argv]);
+    const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
+    if (typeof redirected === "number") return redirected;
+    const s = redirected;
+    const name = argv[0];
+    if (name === undefined) {
+      for (const [k, v] of assigns) this.setVar(k, v);
+      return ctx.lastSubstStatus ?? 0;
+    }
+    const builtin = BUILTINS[name];
+    if (builtin !== undefined && this.opts.programs[name] === undefined) {
+      const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
+      for (const [k, v] of assigns) this.setVar(k, v);
+      const bctx: BuiltinContext = {
+        argv,
+        stdin: s.stdin,
+        out: s.out,
+        err: s.err,
+        shell: this,
+        ctx,
+        tty: ctx.io.tty && s.outIsTerminal,
+        columns: ctx.io.columns,
+        interrupt: ctx.interrupt,
+        programIO: (a) => this.programIO(a, s, ctx, new Map(assigns), alone),
+      };
+      try {
+        return await builtin(bctx);
+      } finally {
+        if (assigns.length > 0 && !["export", "unset", "cd"].includes(name)) {
+          for (const [k, prev] of restore) {
+            if (prev === undefined) this.vars.delete(k);
+            else this.vars.set(k, prev);
+          }
+        }
+      }
+    }
+    const program = this.opts.programs[name];
+    if (program === undefined) {
+      if (name.includes("/")) {
+        const path = this.resolve(name);
+        s.err(
+          `bash: ${name}: ${this.fs.isDir(path) ? "Is a directory" : this.fs.isFile(path) ? "Permission denied" : "No such file or directory"}\n`,
+        );
+        return this.fs.isFile(path) || this.fs.isDir(path) ? 126 : 127;
+      }
+      s.err(`bash: ${name}: command not found\n`);
+      return 127;
+    }
+    return this.callProgram(program, this.programIO(argv, s, ctx, new Map(assigns), alone));
+  }
+
+  programIO(
+    argv: string[],
+    s: Streams,
+    ctx: RunContext,
+    extraEnv: Map<string, string>,
+    alone: boolean,
+  ): ProgramIO {
+    const interactive = alone && s.outIsTerminal && ctx.io.enterShell !== undefined;
+    const io: ProgramIO = {
+      argv,
+      stdin: s.stdin,
+      stdout: s.out,
+      stderr: s.err,
+      env: this.exportedEnv(extraEnv),
+      tty: ctx.io.tty && s.outIsTerminal,
+      columns: ctx.io.columns,
+      interrupt: ctx.interrupt,
+      clock: this.opts.clock,
+      scheduler: this.opts.scheduler,
+      machine: this.opts.machine,
+      cwd: this.cwd,
+      readFile: (path) => {
+        const r = this.fs.read(this.resolve(path));
+        return typeof r === "string" ? r : undefined;
+      },
+      writeFile: (path, data) => {
+        const e = this.fs.write(this.resolve(path), data, false);
+        return e === undefined ? undefined : fsErrorText(e);
+      },
+      stdoutIsTerminal: s.outIsTerminal,
+    };
+    if (interactive && ctx.io.enterShell !== undefined) io.enterShell = ctx.io.enterShell;
+    const exec = this.opts.containerExec;
+    if (exec !== undefined) io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);
+    return io;
+  }
+
+  async callProgram(program: Program, io: ProgramIO): Promise<number> {
+    try {
+      const code = await program(io);
+      return Number.isInteger(code) ? code & 0xff : 1;
+    } catch (e) {
+      io.stderr(
+        `${io.argv[0] ?? "program"}: internal error: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      return 1;
+    }
+  }
+
+  /** Applies redirections; returns the new streams or an exit status when one failed. */
+  private async applyRedirects(
+    redirects: Redirect[],
+    streams: Streams,
+    ctx: RunContext,
+  ): Promise<Streams | number> {
+    let s = streams;
+    for (const r of redirects) {
+      if (r.op === "dup") {
+        if (r.fd === 2 && r.toFd === 1) s = { ...s, err: s.out };
+        else if (r.fd === 1 && r.toFd === 2) s = { ...s, out: s.err, outIsTerminal: false };
+        continue;
+      }
+      const fields = r.target === undefined ? [] : await this.expandWord(r.target, ctx);
+      const target = fields[0];
+      if (fields.length !== 1 || target === undefined) {
+        s.err(`bash: ${r.target?.raw ?? ""}: ambiguous redirect\n`);
+        return 1;
+      }
+      if (r.op === "<") {
+        const path = this.resolve(target);
+        if (path === "/dev/null") {
+          s = { ...s, stdin: "" };
+          continue;
+        }
+        const data = this.fs.read(path);
+        if (typeof data !== "string") {
+          s.err(`bash: ${target}: ${fsErrorText(data.error)}\n`);
+          return 1;
+        }
+        s = { ...s, stdin: data };
+        continue;
+      }
+      const sink = this.fileSink(target, r.op === ">>", s, ctx);
+      if (typeof sink === "number") return sink;
+      if (r.op === "&>") s = { ...s, out: sink, err: sink, outIsTerminal: false };
+      else if (r.fd === 2) s = { ...s, err: sink };
+      else if (r.fd === 1) s = { ...s, out: sink, outIsTerminal: false };
+    }
+    return s;
+  }
+
+  private fileSink(target: string, append: boolean, s: Streams, ctx: RunContext): Sink | number {
+    if (target === "/dev/null") return () => {};
+    if (target === "/dev/stdout") return s.out;
+    if (target === "/dev/stderr") return s.err;
+    const path = this.resolve(target);
+    const err = this.fs.write(path, "", append);
+    if (err !== undefined) {
+      s.err(`bash: ${target}: ${fsErrorText(err)}\n`);
+      return 1;
+    }
+    let failed = false;
+    return (chunk: string) => {
+      if (failed) return;
+      const e = this.fs.write(path, chunk, true);
+      if (e !== undefined) {
+        failed = true;
+        s.err(`bash: ${target}: ${fsErrorText(e)}\n`);
+        this.abort(ctx, `${target}: file size limit reached; stopped`);
+      }
+    };
+  }
+
+  // ---- expansion ----
+
+  async expandWord(word: Word, ctx: RunContext, split = true): Promise<string[]> {
+    const fields: string[] = [];
+    let cur = "";
+    let has = false;
+    const pushSplit = (value: string): void => {
+      if (!split) {
+        cur += value;
+        return;
+      }
+      const pieces = value.split(/[ \t\n]+/);
+      for (let i = 0; i < pieces.length; i++) {
+        const piece = pieces[i] ?? "";
+        if (i > 0) {
+          if (has || cur !== "") fields.push(cur);
+          cur = "";
+          has = false;
+        }
+        if (piece !== "") {
+          cur += piece;
+          has = true;
+        }
+      }
+    };
+    for (let i = 0; i < word.parts.length; i++) {
+      const part = word.parts[i];
+      if (part === undefined) continue;
+      switch (part.kind) {
+        case "lit": {
+          let text = part.text;
+          if (i === 0 && !part.quoted && (text === "~" || text.startsWith("~/"))) {
+            text = (this.getVar("HOME") ?? this.opts.home) + text.slice(1);
+          }
+          cur += text;
+          has = true;
+          break;
+        }
+        case "var": {
+          const value = await this.expandParam(part, ctx);
+          if (part.quoted) {
+            cur += value;
+            has = true;
+          } else pushSplit(value);
+          break;
+        }
+        case "cmd": {
+          const value = await this.commandSubstitution(part.script, ctx);
+          if (part.quoted) {
+            cur += value;
+            has = true;
+          } else pushSplit(value);
+          break;
+        }
+        case "arith": {
+          const expanded = await this.expandArithText(part.expr, ctx);
+          const r = evalArith(
+            expanded,
+            (n) => this.getVar(n),
+            (n, v) => this.setVar(n, String(v)),
+          );
+          if (typeof r === "string") {
+            ctx.io.stderr(`bash: ${part.expr.trim()}: ${r}\n`);
+            throw new StopLine();
+          }
+          cur += String(r);
+          has = true;
+          break;
+        }
+      }
+    }
+    if (has || cur !== "") fields.push(cur);
+    return split ? fields : [fields.join(" ")];
+  }
+
+  private async expandArithText(expr: string, ctx: RunContext): Promise<string> {
+    if (!expr.includes("$")) return expr;
+    try {
+      const w = parseScript(`: "${expr.replace(/"/g, "")}"`)[0]?.first.commands[0];
+      if (w?.kind === "simple" && w.words[1] !== undefined)
+        return (await this.expandWord(w.words[1], ctx, false)).join("");
+    } catch {
+      // fall through to the raw text
+    }
+    return expr;
+  }
+
+  private async expandParam(
+    part: Extract<Word["parts"][number], { kind: "var" }>,
+    ctx: RunContext,
+  ): Promise<string> {
+    const value = this.getVar(part.name);
+    const argText = async (): Promise<string> =>
+      part.arg === undefined ? "" : (await this.expandWord(part.arg, ctx, false)).join("");
+    switch (part.op) {
+      case undefined:
+        return value ?? "";
+      case "#len":
+        return String((value ?? "").length);
+      case ":-":
+        return value === undefined || value === "" ? argText() : value;
+      case "-":
+        return value === undefined ? argText() : value;
+      case ":=": {
+        if (value !== undefined && value !== "") return value;
+        const v = await argText();
+        this.setVar(part.name, v);
+        return v;
+      }
+      case ":+":
+        return value === undefined || value === "" ? "" : argText();
+      case "+":
+        return value === undefined ? "" : argText();
+    }
+  }
+
+  private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {
+    if (ctx.depth >= LIMITS.depth) {
+      this.abort(ctx, "command substitution nested too deeply; stopped");
+      throw new StopLine();
+    }
+    let buf = "";
+    const out: Sink = (c) => {
+      if (buf.length + c.length > LIMITS.value) {
+        this.abort(ctx, `command substitution output over ${LIMITS.value / 1024} KiB; stopped`);
+        return;
+      }
+      buf += c;
+    };
+    const saved = this.saveSubshell();
+    const savedExit = this.lastExit;
+    ctx.depth++;
+    try {
+      const status = await this.runScript(
+        script,
+        { stdin: "", out, err: (c) => this.emit(ctx, ctx.io.stderr, c), outIsTerminal: false },
+        ctx,
+      );
+      ctx.lastSubstStatus = status;
+    } finally {
+      ctx.depth--;
+      this.restoreSubshell(saved);
+      this.lastExit = savedExit;
+    }
+    return buf.replace(/\n+$/, "");
+  }
+
+  /** Runs a line non-interactively inside this shell (used by `bash -c`). */
+  async runNested(line: string, streams: Streams, ctx: RunContext): Promise<number> {
+    const script = parseScript(line, 1);
+    return this.runScript(script, streams, ctx);
+  }
+
+  requestExit(ctx: RunContext, code: number): never {
+    ctx.exitRequested = code;
+    throw new StopLine();
+  }
+}
+
+export function fsErrorText(e: FsError): string {
+  switch (e) {
+    case "ENOENT":
+      return "No such file or directory";
+    case "EISDIR":
+      return "Is a directory";
+    case "ENOTDIR":
+      return "Not a directory";
+    case "EACCES":
+      return "Permission denied";
+    case "EFBIG":
+      return "File too large";
+    case "EEXIST":
+      return "File exists";
+  }
+}

@@ -1,0 +1,580 @@
+/**
+ * A recursive-descent parser for the bash subset students type: words with quotes and escapes,
+ * parameter and command substitution, `$((…))`, pipes, `&&`/`||`/`;`/`&`, redirections, and the
+ * compound commands `while`/`until`/`for`/`if`/`{ }`/`( )`. Everything is bounded: nesting depth
+ * and input length are capped so adversarial lines fail with a message instead of a stack overflow.
+ */
+import type {
+  AndOr,
+  Command,
+  ParamOp,
+  Pipeline,
+  Redirect,
+  Script,
+  SimpleCommand,
+  Word,
+  WordPart,
+} from "./ast";
+
+export class ShellSyntaxError extends Error {}
+
+const MAX_DEPTH = 32;
+const RESERVED = new Set(["then", "elif", "else", "fi", "do", "done", "}", "in"]);
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SPECIAL_PARAMS = new Set(["?", "$", "#", "!", "0", "@", "*", "-"]);
+
+interface Token {
+  kind: "word" | "op" | "eof";
+  text: string;
+  word?: Word;
+  /** Set for an io-number prefix (`2>`). */
+  fd?: number;
+}
+
+const OPS = ["&&", "||", ";;", ">>", "&>", ">&", "<", ">", "|", "&", ";", "(", ")", "\n"];
+
+class Parser {
+  pos = 0;
+  private peeked: Token | undefined;
+
+  constructor(
+    private readonly src: string,
+    start: number,
+    private readonly depth: number,
+  ) {
+    this.pos = start;
+    if (depth > MAX_DEPTH) throw new ShellSyntaxError("nesting too deep");
+  }
+
+  private fail(near: string): never {
+    const shown = near === "" || near === "\n" ? "newline" : near;
+    throw new ShellSyntaxError(`syntax error near unexpected token \`${shown}'`);
+  }
+
+  private skipBlanks(): void {
+    for (;;) {
+      const c = this.src[this.pos];
+      if (c === " " || c === "\t" || c === "\r") this.pos++;
+      else if (c === "\\" && this.src[this.pos + 1] === "\n") this.pos += 2;
+      else if (c === "#") {
+        while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
+      } else return;
+    }
+  }
+
+  peek(): Token {
+    if (this.peeked === undefined) this.peeked = this.lex();
+    return this.peeked;
+  }
+
+  next(): Token {
+    const t = this.peek();
+    this.peeked = undefined;
+    return t;
+  }
+
+  private lex(): Token {
+    this.skipBlanks();
+    if (this.pos >= this.src.length) return { kind: "eof", text: "" };
+    // io-number: digits immediately followed by > or <
+    const m = /^(\d+)(?=[<>])/.exec(this.src.slice(this.pos, this.pos + 4));
+    if (m?.[1] !== undefined) {
+      this.pos += m[1].length;
+      const op = this.lexOp();
+      if (op !== undefined) return { kind: "op", text: op, fd: Number(m[1]) };
+    }
+    const op = this.lexOp();
+    if (op !== undefined) return { kind: "op", text: op };
+    const start = this.pos;
+    const word = this.readWord(false);
+    return { kind: "word", text: this.src.slice(start, this.pos), word };
+  }
+
+  private lexOp(): string | undefined {
+    for (const op of OPS) {
+      if (this.src.startsWith(op, this.pos)) {
+        this.pos += op.length;
+        return op;
+      }
+    }
+    return undefined;
+  }
+
+  /** Reads one word; inside double quotes when `dq` (then stops at the closing quote). */
+  private readWord(dq: boolean, param = false): Word {
+    const start = this.pos;
+    let sawQuotes = false;
+    const parts: WordPart[] = [];
+    let lit = "";
+    let litQuoted = dq;
+    const flush = (): void => {
+      if (lit !== "") parts.push({ kind: "lit", text: lit, quoted: litQuoted });
+      lit = "";
+    };
+    const addLit = (text: string, quoted: boolean): void => {
+      if (quoted !== litQuoted) flush();
+      litQuoted = quoted;
+      lit += text;
+    };
+    for (;;) {
+      const c = this.src[this.pos];
+      if (c === undefined) {
+        if (dq && !param) throw new ShellSyntaxError("unexpected EOF while looking for matching `\"'");
+        break;
+      }
+      if (dq && !param && c === '"') {
+        this.pos++;
+        break;
+      }
+      if (!dq && !param && (" \t\r\n;&|<>()".includes(c) || (c === "#" && this.pos === start))) break;
+      if (c === "\\") {
+        const n = this.src[this.pos + 1];
+        this.pos += 2;
+        if (n === undefined) {
+          this.pos = this.src.length;
+          if (!dq) addLit("\\", true);
+          continue;
+        }
+        if (n === "\n") continue;
+        if (dq && !'$`"\\'.includes(n)) addLit(`\\${n}`, true);
+        else addLit(n, true);
+        continue;
+      }
+      if ((!dq || param) && c === "'") {
+        const end = this.src.indexOf("'", this.pos + 1);
+        if (end < 0) throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
+        addLit(this.src.slice(this.pos + 1, end), true);
+        this.pos = end + 1;
+        sawQuotes = true;
+        continue;
+      }
+      if (!dq && c === "$" && this.src[this.pos + 1] === "'") {
+        const end = this.findAnsiEnd(this.pos + 2);
+        addLit(decodeEscapes(this.src.slice(this.pos + 2, end), false).text, true);
+        this.pos = end + 1;
+        continue;
+      }
+      if ((!dq || param) && c === '"') {
+        this.pos++;
+        flush();
+        const inner = this.readWord(true);
+        sawQuotes = true;
+        parts.push(...inner.parts);
+        litQuoted = false;
+        continue;
+      }
+      if (c === "$") {
+        const part = this.readDollar(dq);
+        if (part === undefined) {
+          addLit("$", dq);
+          this.pos++;
+        } else {
+          flush();
+          litQuoted = dq;
+          parts.push(part);
+        }
+        continue;
+      }
+      if (c === "`") {
+        const end = this.src.indexOf("`", this.pos + 1);
+        if (end < 0) throw new ShellSyntaxError("unexpected EOF while looking for matching ``'");
+        const body = this.src.slice(this.pos + 1, end);
+        const script = parseScript(body, this.depth + 1);
+        flush();
+        parts.push({ kind: "cmd", script, quoted: dq });
+        litQuoted = dq;
+        this.pos = end + 1;
+        continue;
+      }
+      addLit(c, dq);
+      this.pos++;
+    }
+    flush();
+    if (parts.length === 0 && sawQuotes) parts.push({ kind: "lit", text: "", quoted: true });
+    return { parts, raw: this.src.slice(start, this.pos) };
+  }
+
+  private findAnsiEnd(from: number): number {
+    let i = from;
+    while (i < this.src.length) {
+      if (this.src[i] === "\\") i += 2;
+      else if (this.src[i] === "'") return i;
+      else i++;
+    }
+    throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
+  }
+
+  private readDollar(quoted: boolean): WordPart | undefined {
+    const s = this.src;
+    const n = s[this.pos + 1];
+    if (n === "(" && s[this.pos + 2] === "(") {
+      const end = this.findArithEnd(this.pos + 3);
+      const expr = s.slice(this.pos + 3, end);
+      this.pos = end + 2;
+      return { kind: "arith", expr, quoted };
+    }
+    if (n === "(") {
+      const inner = new Parser(s, this.pos + 2, this.depth + 1);
+      const script = inner.parseList(")");
+      const t = inner.next();
+      if (t.text !== ")") throw new ShellSyntaxError("unexpected EOF while looking for matching `)'");
+      this.pos = inner.pos;
+      return { kind: "cmd", script, quoted };
+    }
+    if (n === "{") {
+      const close = this.findBraceEnd(this.pos + 2);
+      const body = s.slice(this.pos + 2, close);
+      this.pos = close + 1;
+      return this.paramExpansion(body, quoted);
+    }
+    if (n !== undefined && SPECIAL_PARAMS.has(n)) {
+      this.pos += 2;
+      return { kind: "var", name: n, quoted };
+    }
+    if (n !== undefined && /[0-9]/.test(n)) {
+      this.pos += 2;
+      return { kind: "var", name: n, quoted };
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(this.pos + 1, this.pos + 257));
+    if (m === null) return undefined;
+    this.pos += 1 + m[0].length;
+    return { kind: "var", name: m[0], quoted };
+  }
+
+  private findArithEnd(from: number): number {
+    let depth = 0;
+    for (let i = from; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0 && this.src[i + 1] === ")") return i;
+        depth--;
+      }
+    }
+    throw new ShellSyntaxError("unexpected EOF while looking for matching `))'");
+  }
+
+  private findBraceEnd(from: number): number {
+    let depth = 0;
+    for (let i = from; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === "\\") i++;
+      else if (c === "{") depth++;
+      else if (c === "}") {
+        if (depth === 0) return i;
+        depth--;
+      }
+    }
+    throw new ShellSyntaxError("unexpected EOF while looking for matching `}'");
+  }
+
+  private paramExpansion(body: string, quoted: boolean): WordPart {
+    if (body.startsWith("#") && body.length > 1) {
+      const name = body.slice(1);
+      if (!NAME_RE.test(name) && !SPECIAL_PARAMS.has(name))
+        throw new ShellSyntaxError(`\${${body}}: bad substitution`);
+      return { kind: "var", name, quoted, op: "#len" };
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]|[?$#!@*])(?::?[-=+])?/.exec(body);
+    if (m === null || m[1] === undefined) throw new ShellSyntaxError(`\${${body}}: bad substitution`);
+    const name = m[1];
+    const rest = body.slice(name.length);
+    if (rest === "") return { kind: "var", name, quoted };
+    const opText = rest.startsWith(":") ? rest.slice(0, 2) : rest.slice(0, 1);
+    if (![":-", "-", ":=", ":+", "+"].includes(opText))
+      throw new ShellSyntaxError(`\${${body}}: bad substitution`);
+    const argSrc = rest.slice(opText.length);
+    const argParser = new Parser(argSrc, 0, this.depth + 1);
+    const arg = argParser.readWord(true, true);
+    return { kind: "var", name, quoted, op: opText as ParamOp, arg };
+  }
+
+  // ---- grammar ----
+
+  parseList(terminator?: string): Script {
+    const items: AndOr[] = [];
+    for (;;) {
+      while (this.peek().text === "\n" || this.peek().text === ";") {
+        const t = this.next();
+        if (t.text === ";" && items.length === 0) this.fail(";");
+      }
+      const t = this.peek();
+      if (t.kind === "eof") break;
+      if (terminator !== undefined && t.kind === "op" && t.text === terminator) break;
+      if (t.kind === "word" && t.word !== undefined && isReserved(t, RESERVED)) break;
+      if (t.kind === "op" && t.text !== "(") this.fail(t.text);
+      const start = this.pos - t.text.length;
+      const item = this.parseAndOr();
+      const sep = this.peek();
+      if (sep.text === "&") {
+        this.next();
+        item.background = true;
+      } else if (sep.text === ";" || sep.text === "\n") {
+        this.next();
+      } else if (sep.kind !== "eof" && !(terminator !== undefined && sep.text === terminator)) {
+        if (!(sep.kind === "word" && isReserved(sep, RESERVED))) this.fail(sep.text);
+      }
+      item.source = this.src.slice(Math.max(0, start), this.sourceEnd()).trim().replace(/[;&]$/, "").trim();
+      items.push(item);
+    }
+    return items;
+  }
+
+  private sourceEnd(): number {
+    return this.peeked === undefined ? this.pos : this.pos - this.peeked.text.length;
+  }
+
+  private parseAndOr(): AndOr {
+    const first = this.parsePipeline();
+    const rest: AndOr["rest"] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== "op" || (t.text !== "&&" && t.text !== "||")) break;
+      this.next();
+      while (this.peek().text === "\n") this.next();
+      rest.push({ op: t.text, pipeline: this.parsePipeline() });
+    }
+    return { first, rest, background: false, source: "" };
+  }
+
+  private parsePipeline(): Pipeline {
+    let negate = false;
+    if (this.peek().kind === "word" && this.peek().text === "!") {
+      this.next();
+      negate = true;
+    }
+    const commands: Command[] = [this.parseCommand()];
+    while (this.peek().text === "|" && this.peek().kind === "op") {
+      this.next();
+      while (this.peek().text === "\n") this.next();
+      commands.push(this.parseCommand());
+    }
+    return { negate, commands };
+  }
+
+  private expectWord(text: string): void {
+    while (this.peek().text === "\n" || (this.peek().text === ";" && text !== ";")) this.next();
+    const t = this.next();
+    if (t.kind !== "word" || t.text !== text) this.fail(t.text);
+  }
+
+  private parseCommand(): Command {
+    const t = this.peek();
+    if (t.kind === "op" && t.text === "(") {
+      this.next();
+      const body = this.parseList(")");
+      if (this.next().text !== ")") this.fail("newline");
+      if (body.length === 0) this.fail(")");
+      return { kind: "group", subshell: true, body, redirects: this.parseRedirects() };
+    }
+    if (t.kind === "word") {
+      switch (t.text) {
+        case "{": {
+          this.next();
+          const body = this.parseList();
+          this.expectWord("}");
+          return { kind: "group", subshell: false, body, redirects: this.parseRedirects() };
+        }
+        case "while":
+        case "until": {
+          this.next();
+          const cond = this.parseList();
+          this.expectWord("do");
+          const body = this.parseList();
+          this.expectWord("done");
+          if (cond.length === 0 || body.length === 0) this.fail("done");
+          return { kind: "while", until: t.text === "until", cond, body, redirects: this.parseRedirects() };
+        }
+        case "for": {
+          this.next();
+          const nameTok = this.next();
+          if (nameTok.kind !== "word" || !NAME_RE.test(nameTok.text))
+            throw new ShellSyntaxError(`\`${nameTok.text}': not a valid identifier`);
+          const items: Word[] = [];
+          if (this.peek().text === "in") {
+            this.next();
+            while (this.peek().kind === "word") {
+              const w = this.next().word;
+              if (w !== undefined) items.push(w);
+            }
+          }
+          this.expectWord("do");
+          const body = this.parseList();
+          this.expectWord("done");
+          if (body.length === 0) this.fail("done");
+          return { kind: "for", name: nameTok.text, items, body, redirects: this.parseRedirects() };
+        }
+        case "if": {
+          this.next();
+          const clauses: { cond: Script; body: Script }[] = [];
+          let otherwise: Script | undefined;
+          for (;;) {
+            const cond = this.parseList();
+            this.expectWord("then");
+            const body = this.parseList();
+            if (cond.length === 0 || body.length === 0) this.fail("fi");
+            clauses.push({ cond, body });
+            const k = this.next();
+            if (k.text === "elif") continue;
+            if (k.text === "else") {
+              otherwise = this.parseList();
+              this.expectWord("fi");
+            } else if (k.text !== "fi") this.fail(k.text);
+            break;
+          }
+          return { kind: "if", clauses, otherwise, redirects: this.parseRedirects() };
+        }
+        default:
+          if (RESERVED.has(t.text)) this.fail(t.text);
+      }
+    }
+    return this.parseSimple();
+  }
+
+  private parseRedirects(): Redirect[] {
+    const out: Redirect[] = [];
+    for (;;) {
+      const r = this.tryRedirect();
+      if (r === undefined) return out;
+      out.push(r);
+    }
+  }
+
+  private tryRedirect(): Redirect | undefined {
+    const t = this.peek();
+    if (t.kind !== "op" || ![">", ">>", "<", "&>", ">&"].includes(t.text)) return undefined;
+    this.next();
+    const target = this.next();
+    if (target.kind !== "word" || target.word === undefined) this.fail(target.text);
+    const fd = t.fd ?? (t.text === "<" ? 0 : 1);
+    if (t.text === ">&") {
+      if (/^\d$/.test(target.text)) return { fd, op: "dup", toFd: Number(target.text) };
+      return { fd: 1, op: "&>", target: target.word };
+    }
+    return { fd, op: t.text as ">" | ">>" | "<" | "&>", target: target.word };
+  }
+
+  private parseSimple(): SimpleCommand {
+    const cmd: SimpleCommand = { kind: "simple", assigns: [], words: [], redirects: [] };
+    for (;;) {
+      const r = this.tryRedirect();
+      if (r !== undefined) {
+        cmd.redirects.push(r);
+        continue;
+      }
+      const t = this.peek();
+      if (t.kind !== "word" || t.word === undefined) break;
+      const eq = t.text.indexOf("=");
+      if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(t.text.slice(0, eq))) {
+        this.next();
+        const valueParser = new Parser(t.text.slice(eq + 1), 0, this.depth + 1);
+        const value = valueParser.readWord(false);
+        cmd.assigns.push({ name: t.text.slice(0, eq), value: { ...value, raw: t.text.slice(eq + 1) } });
+        continue;
+      }
+      if (cmd.words.length === 0 && isReserved(t, RESERVED)) break;
+      this.next();
+      cmd.words.push(t.word);
+    }
+    if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirects.length === 0) {
+      this.fail(this.peek().text);
+    }
+    return cmd;
+  }
+}
+
+function isReserved(t: Token, set: Set<string>): boolean {
+  const w = t.word;
+  return (
+    w !== undefined &&
+    set.has(t.text) &&
+    w.parts.length === 1 &&
+    w.parts[0]?.kind === "lit" &&
+    !w.parts[0].quoted
+  );
+}
+
+/** Parses a whole command line. Throws ShellSyntaxError with bash's wording. */
+export function parseScript(src: string, depth = 0): Script {
+  const p = new Parser(src, 0, depth);
+  const script = p.parseList();
+  const t = p.next();
+  if (t.kind !== "eof") {
+    throw new ShellSyntaxError(
+      `syntax error near unexpected token \`${t.text === "\n" ? "newline" : t.text}'`,
+    );
+  }
+  return script;
+}
+
+/** Interprets backslash escapes as `echo -e` (stopAtC) and `$'…'` do. */
+export function decodeEscapes(s: string, stopAtC: boolean): { text: string; stop: boolean } {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\" || i + 1 >= s.length) {
+      out += c;
+      continue;
+    }
+    const n = s[++i] ?? "";
+    switch (n) {
+      case "n":
+        out += "\n";
+        break;
+      case "t":
+        out += "\t";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case "a":
+        out += "\x07";
+        break;
+      case "b":
+        out += "\b";
+        break;
+      case "e":
+      case "E":
+        out += "\x1b";
+        break;
+      case "f":
+        out += "\f";
+        break;
+      case "v":
+        out += "\v";
+        break;
+      case "\\":
+        out += "\\";
+        break;
+      case "'":
+        out += "'";
+        break;
+      case '"':
+        out += '"';
+        break;
+      case "c":
+        if (stopAtC) return { text: out, stop: true };
+        out += "\\c";
+        break;
+      case "x": {
+        const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 1));
+        if (m === null) out += "\\x";
+        else {
+          out += String.fromCharCode(Number.parseInt(m[0], 16));
+          i += m[0].length;
+        }
+        break;
+      }
+      case "0": {
+        const m = /^[0-7]{0,3}/.exec(s.slice(i + 1));
+        const digits = m?.[0] ?? "";
+        out += String.fromCharCode(Number.parseInt(digits === "" ? "0" : digits, 8) & 0xff);
+        i += digits.length;
+        break;
+      }
+      default:
+        out += `\\${n}`;
+    }
+  }
+  return { text: out, stop: false };
+}

@@ -1,0 +1,341 @@
+/**
+ * The student's workstation: one virtual home directory, one loopback network (listeners opened
+ * by `kubectl proxy` in any tab), one job table, and a shell per terminal tab.
+ */
+import type { Clock, NetRequest, NetResponse } from "../cluster/types";
+import {
+  type ContainerFacts,
+  type ContainerResolver,
+  containerFs,
+  createContainerShell,
+  SHELL_NAMES,
+} from "./container";
+import { createCurl } from "./curl";
+import { type FsSnapshot, VirtualFs } from "./fs";
+import { Shell, type ShellVarsSnapshot } from "./interp";
+import { JobTable } from "./jobs";
+import { createMinikube } from "./minikube";
+import type {
+  ContainerTarget,
+  ExitCode,
+  InteractiveShell,
+  Machine,
+  Program,
+  ProgramIO,
+  RunIO,
+  RunResult,
+  Scheduler,
+} from "./types";
+
+export interface WorkstationOptions {
+  machine: Machine;
+  clock: Clock;
+  scheduler: Scheduler;
+  /** Programs on PATH (kubectl, …); they override the built-in curl/minikube of the same name. */
+  programs: Record<string, Program>;
+  user?: string;
+  host?: string;
+  /** Extra exported variables for every new tab. */
+  env?: Record<string, string>;
+  /** What `minikube ip` prints (the node's InternalIP). */
+  nodeIp?: string;
+  /** Facts of a container for `kubectl exec` (wire lib/cluster here). */
+  containers?: ContainerResolver;
+}
+
+export interface WorkstationSnapshot {
+  version: 1;
+  files: FsSnapshot;
+  tabs: Record<string, ShellVarsSnapshot>;
+}
+
+/** One tab's shell, as the terminal drives it. */
+export interface ShellSession extends InteractiveShell {
+  readonly tabId: string;
+  /** Current directory (absolute). */
+  readonly cwd: string;
+  /** Exported variables. */
+  env(): Map<string, string>;
+  /** Makes an exited shell usable again (a fresh login in the same tab, env kept). */
+  revive(): void;
+  /** Stops the tab's background jobs. */
+  close(): void;
+  toJSON(): ShellVarsSnapshot;
+}
+
+export interface Workstation {
+  /** The machine programs see: the given one plus this workstation's loopback listeners. */
+  readonly machine: Machine;
+  readonly files: VirtualFs;
+  openShell(tabId: string): ShellSession;
+  shell(tabId: string): ShellSession | undefined;
+  closeShell(tabId: string): void;
+  tabIds(): string[];
+  toJSON(): WorkstationSnapshot;
+  fromJSON(snapshot: WorkstationSnapshot): void;
+  /** Stops every job and listener (workspace evicted). */
+  dispose(): void;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0)$/i;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** Wraps a machine so loopback traffic from the workstation reaches this workstation's listeners. */
+export function withLoopback(base: Machine): Machine & { listening(): number[] } {
+  const listeners = new Map<number, (req: NetRequest) => NetResponse>();
+  return {
+    api: base.api,
+    net(req: NetRequest): NetResponse {
+      if (req.from.kind === "workstation" && isLoopback(req.host)) {
+        const serve = listeners.get(req.port);
+        return serve === undefined ? { kind: "refused" } : serve(req);
+      }
+      return base.net(req);
+    },
+    listen(port, serve) {
+      if (listeners.has(port)) return false;
+      listeners.set(port, serve);
+      return true;
+    },
+    unlisten(port) {
+      listeners.delete(port);
+    },
+    listening: () => [...listeners.keys()].sort((a, b) => a - b),
+  };
+}
+
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+class TabShell implements ShellSession {
+  constructor(
+    readonly tabId: string,
+    readonly shell: Shell,
+  ) {}
+  get cwd(): string {
+    return this.shell.cwd;
+  }
+  get exited(): boolean {
+    return this.shell.exited;
+  }
+  get history(): readonly string[] {
+    return this.shell.history;
+  }
+  prompt(tty: boolean): string {
+    return this.shell.prompt(tty);
+  }
+  run(line: string, io: RunIO): Promise<RunResult> {
+    return this.shell.run(line, io);
+  }
+  env(): Map<string, string> {
+    return this.shell.exportedEnv();
+  }
+  revive(): void {
+    this.shell.exited = false;
+  }
+  close(): void {
+    this.shell.opts.jobs.stopTab(this.tabId);
+  }
+  toJSON(): ShellVarsSnapshot {
+    return this.shell.toJSON();
+  }
+}
+
+export function createWorkstation(opts: WorkstationOptions): Workstation {
+  const user = opts.user ?? "student";
+  const host = opts.host ?? "minikube";
+  const home = `/home/${user}`;
+  const files = new VirtualFs([home, "/tmp"], ["/bin", "/etc", "/usr/bin", "/usr/local/bin", "/var"]);
+  const machine = withLoopback(opts.machine);
+  const jobs = new JobTable();
+  const tabs = new Map<string, TabShell>();
+  let saved: Record<string, ShellVarsSnapshot> = {};
+  const containerFiles = new Map<string, VirtualFs>();
+  const programs: Record<string, Program> = {
+    curl: createCurl({ kind: "workstation" }),
+    minikube: createMinikube({ ip: opts.nodeIp ?? "192.168.49.2" }),
+    ...opts.programs,
+  };
+
+  const containerExec = async (
+    target: ContainerTarget,
+    argv: string[],
+    o: { interactive: boolean },
+    caller: ProgramIO,
+  ): Promise<ExitCode> => {
+    const resolver = opts.containers;
+    if (resolver === undefined) {
+      caller.stderr("error: containers are not available in this session\n");
+      return 1;
+    }
+    const facts = resolver(target);
+    if (typeof facts === "string") {
+      caller.stderr(facts.endsWith("\n") ? facts : `${facts}\n`);
+      return 1;
+    }
+    const key = `${facts.namespace}/${facts.pod}/${facts.container}`;
+    let fs = containerFiles.get(key);
+    if (fs === undefined) {
+      fs = containerFs(facts);
+      containerFiles.set(key, fs);
+    }
+    const shell = createContainerShell(facts, {
+      machine,
+      clock: opts.clock,
+      scheduler: opts.scheduler,
+      fs,
+      tty: o.interactive,
+    });
+    return runInContainer(shell, facts, argv, o.interactive, caller);
+  };
+
+  const newShell = (tabId: string): Shell => {
+    const shell = new Shell({
+      tab: tabId,
+      fs: files,
+      user,
+      host,
+      home,
+      env: {
+        HOME: home,
+        USER: user,
+        LOGNAME: user,
+        SHELL: "/bin/bash",
+        PATH: DEFAULT_PATH,
+        LANG: "C.UTF-8",
+        TERM: "xterm-256color",
+        ...opts.env,
+      },
+      programs,
+      machine,
+      clock: opts.clock,
+      scheduler: opts.scheduler,
+      jobs,
+      login: true,
+      colourPrompt: true,
+      containerExec,
+    });
+    const snap = saved[tabId];
+    if (snap !== undefined) shell.restore(snap);
+    return shell;
+  };
+
+  const ws: Workstation = {
+    machine,
+    files,
+    openShell(tabId) {
+      const existing = tabs.get(tabId);
+      if (existing !== undefined) return existing;
+      const tab = new TabShell(tabId, newShell(tabId));
+      tabs.set(tabId, tab);
+      return tab;
+    },
+    shell: (tabId) => tabs.get(tabId),
+    closeShell(tabId) {
+      const tab = tabs.get(tabId);
+      if (tab === undefined) return;
+      tab.close();
+      saved[tabId] = tab.toJSON();
+      tabs.delete(tabId);
+    },
+    tabIds: () => [...tabs.keys()],
+    toJSON() {
+      const out: Record<string, ShellVarsSnapshot> = { ...saved };
+      for (const [id, tab] of tabs) out[id] = tab.toJSON();
+      return { version: 1, files: files.toJSON(), tabs: out };
+    },
+    fromJSON(snapshot) {
+      if (snapshot.version !== 1) return;
+      files.restore(snapshot.files);
+      saved = { ...snapshot.tabs };
+      for (const [id, tab] of tabs) {
+        const s = saved[id];
+        if (s !== undefined) tab.shell.restore(s);
+      }
+    },
+    dispose() {
+      jobs.stopAll();
+      for (const port of machine.listening()) machine.unlisten(port);
+    },
+  };
+  return ws;
+}
+
+function quoteArg(a: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
+}
+
+async function runInContainer(
+  shell: Shell,
+  facts: ContainerFacts,
+  argv: string[],
+  interactive: boolean,
+  caller: ProgramIO,
+): Promise<ExitCode> {
+  const name = argv[0];
+  if (name === undefined) {
+    caller.stderr("error: you must specify at least one command for the container\n");
+    return 1;
+  }
+  const io: RunIO = {
+    stdout: caller.stdout,
+    stderr: caller.stderr,
+    tty: caller.tty,
+    columns: caller.columns,
+    interrupt: caller.interrupt,
+  };
+  if (SHELL_NAMES.has(name)) {
+    if (argv[1] === "-c" && argv[2] !== undefined) return (await shell.run(argv[2], io)).exitCode;
+    if (interactive && caller.enterShell !== undefined) {
+      return caller.enterShell({
+        prompt: (tty) => shell.prompt(tty),
+        run: (line, lineIo) => shell.run(line, lineIo),
+        get exited() {
+          return shell.exited;
+        },
+        get history() {
+          return shell.history;
+        },
+      });
+    }
+    // `kubectl exec -i POD -- bash` with piped input: bash reads its script from stdin.
+    let status = 0;
+    for (const line of caller.stdin.split("\n")) {
+      if (line.trim() === "") continue;
+      status = (await shell.run(line, io)).exitCode;
+      if (shell.exited || caller.interrupt.interrupted) break;
+    }
+    return status;
+  }
+  const known =
+    shell.opts.programs[name] !== undefined ||
+    [
+      "env",
+      "cat",
+      "ls",
+      "hostname",
+      "echo",
+      "pwd",
+      "whoami",
+      "printenv",
+      "sleep",
+      "grep",
+      "head",
+      "tail",
+      "wc",
+      "date",
+      "uname",
+      "true",
+      "false",
+    ].includes(name);
+  if (!known) {
+    caller.stderr(
+      `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown\n`,
+    );
+    void facts;
+    return 126;
+  }
+  return (await shell.run(argv.map(quoteArg).join(" "), io)).exitCode;
+}
