@@ -208,7 +208,7 @@ export class Shell {
         io.stderr(`bash: ${e.message}\n`);
         status = 2;
       } else if (e instanceof StopLine) {
-        status = ctx.exitRequested ?? 1;
+        status = ctx.exitRequested ?? (ctx.interrupt.interrupted ? 130 : 1);
       } else {
         io.stderr(`bash: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
         status = 1;
