@@ -49,7 +49,7 @@ export function attachSockets(io: IO, registry: WorkspaceRegistry, secret: strin
   io.on("connection", (socket: S) => {
     const user = socket.data.user;
     void socket.join(`user:${user.id}`);
-    if (user.role !== "STUDENT") void socket.join("teachers");
+    if (user.role !== "STUDENT") void socket.join(`teacher:${user.id}`);
 
     // Handlers never throw into socket.io (an exception there would take the process down).
     const guard =

@@ -35,6 +35,8 @@ export class Workspace {
     readonly course: Course,
     private session: StudentSession,
     private journalSince: Date,
+    /** Teachers of the classes this student is enrolled in (they see progress live). */
+    private readonly teacherIds: string[],
   ) {
     this.bindSession();
   }
@@ -163,8 +165,9 @@ export class Workspace {
     this.done.set(lessonId, done);
     const update = this.progressFrom(lesson, done, result.results, result.current);
     this.deps.io.to(this.room).emit("progress", update);
-    if (result.newlyCompleted.length > 0) {
-      this.deps.io.to("teachers").emit("progress", update);
+    for (const stepId of result.newlyCompleted) {
+      const rooms = this.teacherIds.map((id) => `teacher:${id}`);
+      if (rooms.length) this.deps.io.to(rooms).emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt: at.toISOString() });
     }
     this.scheduleSave();
   }
@@ -298,12 +301,17 @@ export class WorkspaceRegistry {
       idleMs: this.deps.idleMinutes * 60_000,
       onIdle: (w: Workspace) => void this.evict(w),
     };
+    const classes = await this.deps.prisma.enrollment.findMany({
+      where: { userId },
+      select: { classroom: { select: { teacherId: true } } },
+    });
+    const teachers = [...new Set(classes.map((c) => c.classroom.teacherId))];
     let ws: Workspace;
     if (row) {
-      ws = new Workspace(deps, userId, course, restoreSession(row), row.journalSince);
+      ws = new Workspace(deps, userId, course, restoreSession(row), row.journalSince, teachers);
     } else {
       const scenario = course.lessons.find((l) => l.id === lessonId)?.scenario ?? "explore-app";
-      ws = new Workspace(deps, userId, course, createSession({ scenario, seed: randomInt(2 ** 31) }), new Date());
+      ws = new Workspace(deps, userId, course, createSession({ scenario, seed: randomInt(2 ** 31) }), new Date(), teachers);
       await ws.save();
     }
     this.live.set(`${userId}:${courseSlug}`, ws);

@@ -36,7 +36,8 @@ export interface ProgressUpdate {
   steps: StepView[];
 }
 
-export type Ack<T = unknown> = (res: { ok: true; data?: T } | { ok: false; error: string }) => void;
+// biome-ignore lint/suspicious/noExplicitAny: the default accepts any payload type
+export type Ack<T = any> = (res: { ok: true; data?: T } | { ok: false; error: string }) => void;
 
 export interface ClientToServer {
   "lesson:join": (req: JoinRequest, ack?: Ack<{ tabs: string[] }>) => void;
@@ -52,5 +53,7 @@ export interface ServerToClient {
   "term:output": (msg: { tabId: string; data: string }) => void;
   "term:closed": (msg: { tabId: string }) => void;
   progress: (msg: ProgressUpdate) => void;
+  /** To the student's teachers: a step was completed (the teacher board ticks it live). */
+  "student:progress": (msg: { userId: string; lessonId: string; stepId: string; completedAt: string }) => void;
   notice: (msg: { level: "error" | "info"; message: string }) => void;
 }

@@ -1,0 +1,62 @@
+import { redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { TeacherBoard } from "@/components/TeacherBoard";
+import { Topbar } from "@/components/Topbar";
+import { currentUser } from "@/lib/auth";
+import { getCourse } from "@/lib/classroom/course";
+import { db } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+export default async function TeachPage() {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  const t = await getTranslations("teach");
+  if (user.role === "STUDENT") {
+    return (
+      <>
+        <Topbar user={user} />
+        <main className="page">
+          <p className="error" role="alert">
+            {t("forbidden")}
+          </p>
+        </main>
+      </>
+    );
+  }
+  const lang = (await getLocale()) === "en" ? "en" : "ja";
+  const course = getCourse();
+  const classes = await db().classroom.findMany({
+    where: user.role === "ADMIN" ? {} : { teacherId: user.id },
+    include: { enrollments: { include: { user: { select: { id: true, name: true, email: true } } } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const students = [...new Map(classes.flatMap((c) => c.enrollments.map((e) => [e.user.id, e.user] as const))).values()];
+  const rows = await db().stepProgress.findMany({
+    where: { userId: { in: students.map((s) => s.id) }, courseSlug: course.id, completedAt: { not: null } },
+    select: { userId: true, lessonId: true, stepId: true },
+  });
+  return (
+    <>
+      <Topbar user={user} />
+      <main className="page" style={{ maxWidth: "none" }}>
+        <h1>{t("title")}</h1>
+        {students.length === 0 ? (
+          <p>{t("none")}</p>
+        ) : (
+          <TeacherBoard
+            students={students.map((s) => ({ id: s.id, name: s.name, email: s.email }))}
+            lessons={course.lessons.map((l) => ({
+              id: l.id,
+              module: l.module,
+              title: l.title[lang],
+              steps: l.steps.map((s) => ({ id: s.id, title: s.title[lang] })),
+            }))}
+            done={rows.map((r) => `${r.userId}/${r.lessonId}/${r.stepId}`)}
+            labels={{ student: t("student"), live: t("live") }}
+          />
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
+
+interface Props {
+  students: Array<{ id: string; name: string; email: string }>;
+  lessons: Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }>;
+  /** `userId/lessonId/stepId` of every completed step. */
+  done: string[];
+  labels: { student: string; live: string };
+}
+
+/** Every student × every step of the course; cells tick live as students complete steps. */
+export function TeacherBoard(props: Props) {
+  const [done, setDone] = useState(() => new Set(props.done));
+  const [live, setLive] = useState(false);
+
+  useEffect(() => {
+    const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io" });
+    socket.on("connect", () => setLive(true));
+    socket.on("disconnect", () => setLive(false));
+    socket.on("student:progress", (m) => setDone((prev) => new Set(prev).add(`${m.userId}/${m.lessonId}/${m.stepId}`)));
+    return () => {
+      socket.close();
+    };
+  }, []);
+
+  return (
+    <div style={{ overflowX: "auto" }}>
+      <p className="who" data-live={live}>
+        {live ? `● ${props.labels.live}` : "○"}
+      </p>
+      <table className="board" data-testid="board">
+        <thead>
+          <tr>
+            <th rowSpan={2}>{props.labels.student}</th>
+            {props.lessons.map((l) => (
+              <th key={l.id} colSpan={l.steps.length} title={l.title}>
+                {l.module}. {l.title}
+              </th>
+            ))}
+          </tr>
+          <tr>
+            {props.lessons.flatMap((l) =>
+              l.steps.map((s, i) => (
+                <th key={`${l.id}/${s.id}`} title={s.title} className="stepcol">
+                  {i + 1}
+                </th>
+              )),
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {props.students.map((st) => (
+            <tr key={st.id} data-student={st.email}>
+              <th scope="row">{st.name}</th>
+              {props.lessons.flatMap((l) =>
+                l.steps.map((s) => {
+                  const ok = done.has(`${st.id}/${l.id}/${s.id}`);
+                  return (
+                    <td key={`${l.id}/${s.id}`} data-cell={`${l.id}/${s.id}`} data-done={ok} title={`${l.title} — ${s.title}`}>
+                      {ok ? "✓" : ""}
+                    </td>
+                  );
+                }),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
