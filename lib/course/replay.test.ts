@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../cluster/types";
+import type { Machine, Program } from "../shell/types";
+import { createWorkstation } from "../shell/workstation";
+import { ManualScheduler, replayLesson } from "./replay";
+import type { Lesson } from "./schema";
+
+const text = { ja: "x", en: "x" };
+
+/** Just enough kubectl for the harness: `proxy` serves /version until Ctrl-C, `wait` takes 30 s. */
+const fakeKubectl: Program = async (io) => {
+  if (io.argv[1] === "proxy") {
+    io.machine.listen(8001, () => ({
+      kind: "response",
+      status: 200,
+      statusText: "OK",
+      headers: { "content-type": "application/json" },
+      body: '{"gitVersion": "v1.32.0"}\n',
+    }));
+    io.stdout("Starting to serve on 127.0.0.1:8001\n");
+    await io.interrupt.promise;
+    io.machine.unlisten(8001);
+    return 0;
+  }
+  if (io.argv[1] === "wait") {
+    const started = io.clock.now();
+    await new Promise<void>((resolve) => io.scheduler.setTimeout(resolve, 30_000));
+    io.stdout(`waited ${io.clock.now() - started}\n`);
+    return 0;
+  }
+  io.stderr("error: unknown\n");
+  return 1;
+};
+
+function setup() {
+  const clock = new ManualClock(Date.UTC(2026, 10, 30, 3, 0, 0));
+  const scheduler = new ManualScheduler(clock);
+  const machine: Machine = {
+    api: () => ({ status: 404, headers: {}, body: "" }),
+    net: () => ({ kind: "refused" }),
+    listen: () => false,
+    unlisten: () => {},
+  };
+  const ws = createWorkstation({ machine, clock, scheduler, programs: { kubectl: fakeKubectl } });
+  return { clock, scheduler, openShell: (tab: string) => ws.openShell(tab), api: machine.api };
+}
+
+describe("replayLesson", () => {
+  it("runs a foreground proxy in tab 2, curls it from tab 1 and completes the steps", async () => {
+    const lesson: Pick<Lesson, "steps"> = {
+      steps: [
+        {
+          id: "proxy",
+          title: text,
+          body: text,
+          checks: [{ kind: "output", pattern: '"gitVersion"', run: ["curl", "<*>:8001/version"] }],
+          solution: [
+            { tab: "2", line: "kubectl proxy" },
+            { tab: "1", line: "curl http://localhost:8001/version" },
+          ],
+        },
+        {
+          id: "wait",
+          title: text,
+          body: text,
+          checks: [{ kind: "output", pattern: "^waited 30000$", run: ["kubectl", "wait"] }],
+          solution: [{ tab: "1", line: "kubectl wait" }],
+        },
+      ],
+    };
+    const env = setup();
+    const result = await replayLesson(lesson, env);
+    expect(result.pending).toEqual({});
+    expect(result.completed).toEqual(["proxy", "wait"]);
+    const proxy = result.journal.find((e) => e.line === "kubectl proxy");
+    // The proxy finished only when the replay pressed Ctrl-C at the end.
+    expect(result.journal.at(-1)).toBe(proxy);
+    expect(proxy?.output).toBe("Starting to serve on 127.0.0.1:8001\n");
+  });
+
+  it("reports the checks of steps that did not complete", async () => {
+    const env = setup();
+    const result = await replayLesson(
+      {
+        steps: [
+          {
+            id: "broken",
+            title: text,
+            body: text,
+            checks: [{ kind: "command", run: ["kubectl", "get", "pods"], exitCode: 0 }],
+            solution: ["kubectl get pods"].map((line) => ({ tab: "1", line })),
+          },
+        ],
+      },
+      env,
+    );
+    expect(result.completed).toEqual([]);
+    expect(result.pending["broken"]?.missing[0]?.en).toBe("Run `kubectl get pods` successfully");
+  });
+});
