@@ -1,0 +1,139 @@
+/**
+ * A student's session: one simulated cluster, the workstation shell state shared by all tabs,
+ * and a terminal per open tab. Wires the pure core together with real time and timers.
+ */
+import { Cluster } from "../lib/cluster";
+import type { ApiHandler, Clock } from "../lib/cluster/types";
+import { kubectl } from "../lib/kubectl";
+import { createWorkstation, type Workstation, type WorkstationSnapshot } from "../lib/shell";
+import type { JournalEntry, Machine, Scheduler } from "../lib/shell/types";
+import { createTerminal, type Terminal } from "../lib/terminal";
+import { containerResolver } from "../lib/terminal/wiring";
+
+const realClock: Clock = { now: () => Date.now() };
+const realScheduler: Scheduler = {
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface SessionSnapshot {
+  scenario: string;
+  cluster: string;
+  workstation: string;
+}
+
+export interface StudentSession {
+  onOutput: (tabId: string, data: string) => void;
+  onJournal: (entry: JournalEntry) => void;
+  readonly api: ApiHandler;
+  tabIds(): string[];
+  openTab(tabId: string, cols: number, rows: number): void;
+  input(tabId: string, data: string): void;
+  resize(tabId: string, cols: number, rows: number): void;
+  closeTab(tabId: string): void;
+  snapshot(): SessionSnapshot;
+  dispose(): void;
+}
+
+class LiveSession implements StudentSession {
+  onOutput: (tabId: string, data: string) => void = () => {};
+  onJournal: (entry: JournalEntry) => void = () => {};
+  private readonly terminals = new Map<string, Terminal>();
+  private readonly station: Workstation;
+
+  constructor(
+    private readonly scenario: string,
+    private readonly cluster: Cluster,
+    stationState?: WorkstationSnapshot,
+  ) {
+    const machine: Machine = {
+      api: (req) => cluster.handle(req),
+      net: (req) => cluster.net(req),
+      listen: () => false,
+      unlisten: () => {},
+    };
+    this.station = createWorkstation({
+      machine,
+      clock: realClock,
+      scheduler: realScheduler,
+      programs: { kubectl },
+      user: "student",
+      host: "minikube",
+      containers: containerResolver(cluster),
+    });
+    if (stationState) this.station.fromJSON(stationState);
+  }
+
+  get api(): ApiHandler {
+    return (req) => this.cluster.handle(req);
+  }
+
+  tabIds(): string[] {
+    return [...new Set([...this.terminals.keys(), ...this.station.tabIds()])].sort();
+  }
+
+  openTab(tabId: string, cols: number, rows: number): void {
+    const existing = this.terminals.get(tabId);
+    if (existing) {
+      existing.resize(cols, rows);
+      existing.redraw();
+      return;
+    }
+    const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
+    const term = createTerminal({
+      shell,
+      clock: realClock,
+      scheduler: realScheduler,
+      columns: cols,
+      rows,
+      tty: true,
+      onOutput: (data) => this.onOutput(tabId, data),
+      onJournal: (entry) => this.onJournal({ ...entry, tab: tabId }),
+    });
+    this.terminals.set(tabId, term);
+  }
+
+  input(tabId: string, data: string): void {
+    this.terminals.get(tabId)?.input(data);
+  }
+
+  resize(tabId: string, cols: number, rows: number): void {
+    this.terminals.get(tabId)?.resize(cols, rows);
+  }
+
+  closeTab(tabId: string): void {
+    this.terminals.get(tabId)?.dispose();
+    this.terminals.delete(tabId);
+    this.station.closeShell(tabId);
+  }
+
+  snapshot(): SessionSnapshot {
+    return { scenario: this.scenario, cluster: this.cluster.snapshot(), workstation: JSON.stringify(this.station.toJSON()) };
+  }
+
+  dispose(): void {
+    for (const t of this.terminals.values()) t.dispose();
+    this.terminals.clear();
+    this.station.dispose();
+  }
+}
+
+export function createSession(opts: { scenario: string; seed: number }): StudentSession {
+  const cluster = Cluster.create({ scenario: opts.scenario, seed: opts.seed, clock: realClock });
+  return new LiveSession(opts.scenario, cluster);
+}
+
+export function restoreSession(row: SessionSnapshot): StudentSession {
+  const cluster = Cluster.restore(row.cluster, realClock);
+  let station: WorkstationSnapshot | undefined;
+  try {
+    station = JSON.parse(row.workstation) as WorkstationSnapshot;
+  } catch {
+    station = undefined;
+  }
+  return new LiveSession(row.scenario, cluster, station);
+}
