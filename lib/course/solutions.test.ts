@@ -1,7 +1,7 @@
 /**
  * Every lesson's solution, typed into a fresh simulated cluster of the lesson's scenario,
  * must complete every step. Skipped (with the reason in the test name) while the simulator
- * pieces it needs have not landed: lib/cluster's `Cluster.create` and lib/kubectl's program.
+ * pieces it needs have not landed (lib/cluster's `Cluster.create`, lib/terminal/wiring).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,31 +15,42 @@ import { ManualScheduler, replayLesson } from "./replay";
 
 const course = loadCourse(fileURLToPath(new URL("../../courses/kubernetes-basics", import.meta.url)));
 
-const NEEDED = ["../cluster/index.ts", "../kubectl/index.ts"];
+const NEEDED = ["../cluster/index.ts", "../kubectl/index.ts", "../terminal/wiring.ts"];
 const missing = NEEDED.filter((p) => !existsSync(fileURLToPath(new URL(p, import.meta.url))));
 
-/** What the replay needs from the simulator; narrowed at run time so a shape change fails loudly. */
+/** What the replay needs from the simulator (the same wiring as server/session-factory.ts). */
 interface SimCluster {
-  api: ApiHandler;
+  handle: ApiHandler;
   net: Machine["net"];
-  containers?: ContainerResolver;
-  nodeIp?: string;
 }
 type CreateCluster = (opts: { scenario: string; seed: number; clock: ManualClock }) => SimCluster;
 
-async function loadSimulator(): Promise<{ createCluster: CreateCluster; kubectl: Program }> {
-  const clusterPath = "../cluster/index";
-  const kubectlPath = "../kubectl/index";
+/** Imported by name at run time so this file typechecks while those modules are still missing. */
+async function loadSimulator(): Promise<{
+  createCluster: CreateCluster;
+  kubectl: Program;
+  containers: (cluster: SimCluster) => ContainerResolver;
+}> {
+  const [clusterPath, kubectlPath, wiringPath] = [
+    "../cluster/index",
+    "../kubectl/index",
+    "../terminal/wiring",
+  ];
   const clusterMod = (await import(/* @vite-ignore */ clusterPath)) as Record<string, unknown>;
   const kubectlMod = (await import(/* @vite-ignore */ kubectlPath)) as Record<string, unknown>;
+  const wiringMod = (await import(/* @vite-ignore */ wiringPath)) as Record<string, unknown>;
   const Cluster = clusterMod["Cluster"] as { create?: unknown } | undefined;
-  if (typeof Cluster?.create !== "function") throw new Error("lib/cluster/index must export Cluster.create");
+  if (typeof Cluster?.create !== "function") throw new Error("lib/cluster must export Cluster.create");
   const create = Cluster.create as CreateCluster;
-  const kubectl = kubectlMod["kubectl"] ?? kubectlMod["createKubectl"];
-  if (typeof kubectl !== "function") throw new Error("lib/kubectl/index must export kubectl (a Program)");
-  // A factory (createKubectl()) returns the Program; a Program takes ProgramIO.
-  const program = (kubectlMod["kubectl"] === undefined ? (kubectl as () => Program)() : kubectl) as Program;
-  return { createCluster: (o) => create.call(Cluster, o), kubectl: program };
+  const kubectl = kubectlMod["kubectl"];
+  if (typeof kubectl !== "function") throw new Error("lib/kubectl must export kubectl (a Program)");
+  const resolver = wiringMod["containerResolver"];
+  if (typeof resolver !== "function") throw new Error("lib/terminal/wiring must export containerResolver");
+  return {
+    createCluster: (o) => create.call(Cluster, o),
+    kubectl: kubectl as Program,
+    containers: resolver as (cluster: SimCluster) => ContainerResolver,
+  };
 }
 
 describe.skipIf(missing.length > 0)(
@@ -47,12 +58,12 @@ describe.skipIf(missing.length > 0)(
   () => {
     for (const lesson of course.lessons) {
       it(`${lesson.slug}: every step completes`, async () => {
-        const { createCluster, kubectl } = await loadSimulator();
+        const { createCluster, kubectl, containers } = await loadSimulator();
         const clock = new ManualClock(Date.UTC(2026, 10, 30, 3, 0, 0));
         const scheduler = new ManualScheduler(clock);
         const cluster = createCluster({ scenario: lesson.scenario, seed: 1, clock });
         const machine: Machine = {
-          api: cluster.api,
+          api,
           net: cluster.net,
           listen: () => false,
           unlisten: () => {},
@@ -62,12 +73,11 @@ describe.skipIf(missing.length > 0)(
           clock,
           scheduler,
           programs: { kubectl },
-          ...(cluster.containers ? { containers: cluster.containers } : {}),
-          ...(cluster.nodeIp ? { nodeIp: cluster.nodeIp } : {}),
+          containers: containers(cluster),
         });
         const result = await replayLesson(lesson, {
           openShell: (tab) => ws.openShell(tab),
-          api: cluster.api,
+          api,
           clock,
           scheduler,
         });
