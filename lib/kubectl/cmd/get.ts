@@ -1,0 +1,279 @@
+import type { ProgramIO } from "../../shell/types";
+import {
+  ApiError,
+  asArr,
+  asObj,
+  checkResponse,
+  fail,
+  groupVersion,
+  kindPrefix,
+  type Obj,
+  parseBody,
+  type ResourceInfo,
+  str,
+  TABLE_ACCEPT,
+} from "../client";
+import type { ParsedFlags } from "../flags";
+import { type Output, parseOutput, printFlags, printObjects } from "../printers";
+import { printTable, type Table, type TableOptions, tableFromServer, tableLines } from "../printers/table";
+import { tableTabs } from "../tabwriter";
+import { humanDuration, parseTime } from "../time";
+import { parseResourceArgs } from "./resources";
+import type { Command, Ctx } from "./types";
+
+/** When the server cannot produce a Table: NAME and AGE, as kubectl's default printer does. */
+function fallbackTable(objs: Obj[], now: number): Table {
+  return {
+    columns: [
+      { name: "Name", type: "string", format: "name", priority: 0 },
+      { name: "Age", type: "string", format: "", priority: 0 },
+    ],
+    rows: objs.map((o) => {
+      const m = asObj(o.metadata);
+      const t = parseTime(m.creationTimestamp);
+      return { cells: [str(m.name), t === undefined ? "<unknown>" : humanDuration(now - t)], object: o };
+    }),
+  };
+}
+
+function withTypeMeta(o: Obj, info: ResourceInfo): Obj {
+  if (o.apiVersion && o.kind) return o;
+  return { apiVersion: groupVersion(info), kind: info.kind, ...o };
+}
+
+export function listQuery(f: ParsedFlags): Record<string, string> {
+  const q: Record<string, string> = { limit: "500" };
+  const l = f.str("selector");
+  if (l) q.labelSelector = l;
+  const fs = f.str("field-selector");
+  if (fs) q.fieldSelector = fs;
+  return q;
+}
+
+async function watchTable(
+  ctx: Ctx,
+  path: string,
+  query: Record<string, string>,
+  opts: TableOptions,
+  widths: Table | undefined,
+): Promise<void> {
+  const io: ProgramIO = ctx.io;
+  const res = ctx.client.send("GET", path, { query: { ...query, watch: "true" }, accept: TABLE_ACCEPT });
+  if (!res.stream) return;
+  const stream = res.stream;
+  let buf = "";
+  let prevRows: string[] = widths ? tableLines(widths, { ...opts, noHeaders: false }) : [];
+  await new Promise<void>((resolve) => {
+    stream.start(
+      (chunk) => {
+        buf += chunk;
+        let nl = buf.indexOf("\n");
+        while (nl >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          nl = buf.indexOf("\n");
+          let ev: Obj;
+          try {
+            ev = JSON.parse(line) as Obj;
+          } catch {
+            continue;
+          }
+          const obj = asObj(ev.object);
+          const t: Table = obj.kind === "Table" ? tableFromServer(obj) : fallbackTable([obj], io.clock.now());
+          const rows = tableLines(t, { ...opts, noHeaders: true });
+          // keep the columns as wide as what was printed before (tabwriter.RememberWidths)
+          const all = tableTabs(`${[...prevRows, ...rows].join("\n")}\n`).split("\n");
+          const mine = all.slice(prevRows.length, prevRows.length + rows.length);
+          prevRows = [...prevRows, ...rows];
+          ctx.out(mine.map((l) => `${l}\n`).join(""));
+        }
+      },
+      () => resolve(),
+    );
+    void io.interrupt.promise.then(() => {
+      stream.close();
+      resolve();
+    });
+  });
+}
+
+export const getCommand: Command = {
+  name: "get",
+  short: "Display one or many resources",
+  flags: [
+    ...printFlags,
+    { name: "selector", short: "l", kind: "string", def: "" },
+    { name: "field-selector", kind: "string", def: "" },
+    { name: "all-namespaces", short: "A", kind: "bool", def: "false" },
+    { name: "show-labels", kind: "bool", def: "false" },
+    { name: "no-headers", kind: "bool", def: "false" },
+    { name: "label-columns", short: "L", kind: "strings", def: "" },
+    { name: "watch", short: "w", kind: "bool", def: "false" },
+    { name: "watch-only", kind: "bool", def: "false" },
+    { name: "ignore-not-found", kind: "bool", def: "false" },
+    { name: "chunk-size", kind: "int", def: "500" },
+    { name: "sort-by", kind: "string", def: "" },
+    { name: "show-kind", kind: "bool", def: "false" },
+    { name: "output-watch-events", kind: "bool", def: "false" },
+    { name: "raw", kind: "string", def: "" },
+    { name: "subresource", kind: "string", def: "" },
+    { name: "filename", short: "f", kind: "strings", def: "" },
+    { name: "recursive", short: "R", kind: "bool", def: "false" },
+  ],
+  async run(ctx, f) {
+    const raw = f.str("raw");
+    if (raw) {
+      const res = ctx.client.send("GET", raw.split("?")[0] ?? raw);
+      if (res.status >= 400) {
+        const body = parseBody(res);
+        throw new ApiError(res.status, str(body?.reason), str(body?.message) || res.body, body).toCmdError();
+      }
+      ctx.out(res.body.endsWith("\n") ? res.body : `${res.body}\n`);
+      return 0;
+    }
+    const output: Output = parseOutput(f);
+    if (f.args.length === 0) {
+      ctx.err(
+        'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\n',
+      );
+      ctx.err(
+        "error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
+      );
+      return 1;
+    }
+    const allNs = f.bool("all-namespaces");
+    const { requests, singleItem, multiKind } = parseResourceArgs(ctx.client, f.args);
+    const now = ctx.io.clock.now();
+    const table = output.kind === "table" || output.kind === "wide";
+    const tableOpts = (info: ResourceInfo): TableOptions => ({
+      wide: output.kind === "wide",
+      noHeaders: f.bool("no-headers"),
+      showLabels: f.bool("show-labels"),
+      labelColumns: f.list("label-columns").flatMap((x) => x.split(",")),
+      withNamespace: allNs && info.namespaced,
+      kindPrefix: multiKind || f.bool("show-kind") ? kindPrefix(info) : undefined,
+    });
+    let exit = 0;
+    const collected: Obj[] = [];
+    const kindOf = new Map<Obj, ResourceInfo>();
+    const chunks: string[] = [];
+    let anyFound = false;
+    let lastWatch:
+      | { path: string; query: Record<string, string>; opts: TableOptions; table?: Table }
+      | undefined;
+    for (const r of requests) {
+      const ns = r.info.namespaced && !allNs ? ctx.namespace : undefined;
+      if (r.names.length > 0) {
+        const tableRows: Table = { columns: [], rows: [] };
+        for (const name of r.names) {
+          const p = ctx.client.resourcePath(r.info, ns, name);
+          try {
+            if (table) {
+              const res = ctx.client.send("GET", p, { accept: TABLE_ACCEPT });
+              const body = checkResponse(res);
+              const t = body.kind === "Table" ? tableFromServer(body) : fallbackTable([body], now);
+              if (tableRows.columns.length === 0) tableRows.columns = t.columns;
+              tableRows.rows.push(...t.rows);
+              lastWatch = {
+                path: ctx.client.resourcePath(r.info, ns),
+                query: { fieldSelector: `metadata.name=${name}` },
+                opts: tableOpts(r.info),
+              };
+            } else {
+              const o = withTypeMeta(ctx.client.get(p), r.info);
+              collected.push(o);
+              kindOf.set(o, r.info);
+            }
+            anyFound = true;
+          } catch (e) {
+            if (e instanceof ApiError) {
+              if (e.status === 404 && f.bool("ignore-not-found")) continue;
+              ctx.err(`${e.serverText()}\n`);
+              exit = 1;
+              continue;
+            }
+            throw e;
+          }
+        }
+        if (table && tableRows.rows.length > 0) {
+          chunks.push(printTable(tableRows, tableOpts(r.info)));
+          if (lastWatch) lastWatch.table = tableRows;
+        }
+        continue;
+      }
+      const p = ctx.client.resourcePath(r.info, ns);
+      const q = listQuery(f);
+      if (table) {
+        const res = ctx.client.send("GET", p, { query: q, accept: TABLE_ACCEPT });
+        const body = checkResponse(res);
+        const t =
+          body.kind === "Table" ? tableFromServer(body) : fallbackTable(asArr(body.items).map(asObj), now);
+        lastWatch = {
+          path: p,
+          query: { ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}) },
+          opts: tableOpts(r.info),
+          table: t,
+        };
+        if (t.rows.length === 0) continue;
+        anyFound = true;
+        chunks.push(printTable(t, tableOpts(r.info)));
+      } else {
+        const body = ctx.client.get(p, q);
+        for (const it of asArr(body.items).map(asObj)) {
+          const o = withTypeMeta(it, r.info);
+          collected.push(o);
+          kindOf.set(o, r.info);
+          anyFound = true;
+        }
+      }
+    }
+    if (table) {
+      ctx.out(chunks.join("\n"));
+    } else if (collected.length > 0 || (anyFound && !singleItem)) {
+      const text = printObjects(
+        output,
+        collected,
+        singleItem,
+        (o) => {
+          const info = kindOf.get(o);
+          return info ? kindPrefix(info) : str(o.kind).toLowerCase();
+        },
+        f.bool("no-headers"),
+      );
+      ctx.out(text);
+    } else if (
+      !table &&
+      output.kind !== "name" &&
+      requests.every((r) => r.names.length === 0) &&
+      !f.bool("watch")
+    ) {
+      // an empty list still prints in json/yaml/jsonpath/templates
+      if (output.kind === "json" || output.kind === "yaml")
+        ctx.out(printObjects(output, [], false, () => ""));
+    }
+    const listed = requests.every((r) => r.names.length === 0);
+    if (
+      !anyFound &&
+      listed &&
+      exit === 0 &&
+      !f.bool("watch") &&
+      (table || output.kind === "name" || output.kind === "custom-columns")
+    ) {
+      const namespaced = requests.some((r) => r.info.namespaced);
+      ctx.err(
+        namespaced && !allNs ? `No resources found in ${ctx.namespace} namespace.\n` : "No resources found\n",
+      );
+    }
+    if ((f.bool("watch") || f.bool("watch-only")) && lastWatch) {
+      if (requests.length > 1) throw fail("you may only specify a single resource type");
+      await watchTable(
+        ctx,
+        lastWatch.path,
+        lastWatch.query,
+        { ...lastWatch.opts, noHeaders: true },
+        lastWatch.table,
+      );
+    }
+    return exit;
+  },
+};

@@ -1,0 +1,79 @@
+import { ApiError, asObj, CmdError, parseBody, str } from "../client";
+import { pickContainer, resolvePod } from "./pods";
+import type { Command } from "./types";
+
+export const logsCommand: Command = {
+  name: "logs",
+  short: "Print the logs for a container in a pod",
+  flags: [
+    { name: "follow", short: "f", kind: "bool", def: "false" },
+    { name: "container", short: "c", kind: "string", def: "" },
+    { name: "tail", kind: "int", def: "-1" },
+    { name: "timestamps", kind: "bool", def: "false" },
+    { name: "previous", short: "p", kind: "bool", def: "false" },
+    { name: "since", kind: "string", def: "0s" },
+    { name: "since-time", kind: "string", def: "" },
+    { name: "limit-bytes", kind: "int", def: "0" },
+    { name: "all-containers", kind: "bool", def: "false" },
+    { name: "prefix", kind: "bool", def: "false" },
+    { name: "selector", short: "l", kind: "string", def: "" },
+    { name: "max-log-requests", kind: "int", def: "5" },
+    { name: "pod-running-timeout", kind: "string", def: "20s" },
+    { name: "ignore-errors", kind: "bool", def: "false" },
+  ],
+  async run(ctx, f) {
+    if (f.args.length === 0) {
+      throw new CmdError(
+        "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
+      );
+    }
+    if (f.args.length > 2) {
+      throw new CmdError(
+        "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nSee 'kubectl logs -h' for help and examples\n",
+      );
+    }
+    const target = resolvePod(ctx, f.args[0] ?? "", "logs");
+    if (target.found > 1)
+      ctx.err(`Found ${target.found} pods, using pod/${str(asObj(target.pod.metadata).name)}\n`);
+    const container = pickContainer(ctx, target.pod, f.str("container") || (f.args[1] ?? ""), "logs");
+    const m = asObj(target.pod.metadata);
+    const query: Record<string, string> = { container };
+    if (f.bool("follow")) query.follow = "true";
+    if (f.bool("previous")) query.previous = "true";
+    if (f.int("tail") >= 0 && f.changed.has("tail")) query.tailLines = String(f.int("tail"));
+    if (f.bool("timestamps")) query.timestamps = "true";
+    if (f.int("limit-bytes") > 0) query.limitBytes = String(f.int("limit-bytes"));
+    const since = f.str("since");
+    if (f.changed.has("since")) {
+      const mm = /^(\d+)(s|m|h)$/.exec(since);
+      if (mm) query.sinceSeconds = String(Number(mm[1]) * (mm[2] === "h" ? 3600 : mm[2] === "m" ? 60 : 1));
+    }
+    if (f.str("since-time")) query.sinceTime = f.str("since-time");
+    const res = ctx.client.send("GET", `/api/v1/namespaces/${str(m.namespace)}/pods/${str(m.name)}/log`, {
+      query,
+      accept: "application/json, */*",
+    });
+    if (res.status >= 400) {
+      const body = parseBody(res);
+      throw new ApiError(res.status, str(body?.reason), str(body?.message) || res.body, body).toCmdError();
+    }
+    if (!res.stream) {
+      ctx.out(res.body);
+      return 0;
+    }
+    const stream = res.stream;
+    let interrupted = false;
+    await new Promise<void>((resolve) => {
+      stream.start(
+        (chunk) => ctx.out(chunk),
+        () => resolve(),
+      );
+      void ctx.io.interrupt.promise.then(() => {
+        interrupted = true;
+        stream.close();
+        resolve();
+      });
+    });
+    return interrupted ? 130 : 0;
+  },
+};

@@ -1,0 +1,82 @@
+/** Resolving `POD` or `TYPE/NAME` to a pod, and picking its container, as logs/exec/attach do. */
+import { ApiError, asArr, asObj, fail, type Obj, str } from "../client";
+import type { Ctx } from "./types";
+
+function selectorOf(o: Obj): string {
+  const spec = asObj(o.spec);
+  const sel = asObj(spec.selector);
+  const ml = sel.matchLabels ? asObj(sel.matchLabels) : sel;
+  return Object.keys(ml)
+    .sort()
+    .map((k) => `${k}=${str(ml[k])}`)
+    .join(",");
+}
+
+export interface PodTarget {
+  pod: Obj;
+  /** How many pods matched (for `Found N pods, using pod/x`). */
+  found: number;
+}
+
+/** `mode` decides the wording of a missing pod: logs wraps it as `error: error from server…`. */
+export function resolvePod(ctx: Ctx, arg: string, mode: "logs" | "exec"): PodTarget {
+  const ns = ctx.namespace;
+  const slash = arg.indexOf("/");
+  if (slash < 0 || ["pod", "pods", "po"].includes(arg.slice(0, slash).toLowerCase())) {
+    const name = slash < 0 ? arg : arg.slice(slash + 1);
+    try {
+      return { pod: ctx.client.get(`/api/v1/namespaces/${ns}/pods/${name}`), found: 1 };
+    } catch (e) {
+      if (e instanceof ApiError && mode === "logs" && e.status === 404)
+        throw fail(`error from server (NotFound): pods "${name}" not found in namespace "${ns}"`);
+      if (e instanceof ApiError) throw e.toCmdError();
+      throw e;
+    }
+  }
+  const info = ctx.client.resolve(arg.slice(0, slash));
+  const name = arg.slice(slash + 1);
+  let owner: Obj;
+  try {
+    owner = ctx.client.get(ctx.client.resourcePath(info, ns, name));
+  } catch (e) {
+    if (e instanceof ApiError) throw e.toCmdError();
+    throw e;
+  }
+  const sel = selectorOf(owner);
+  const pods = asArr(ctx.client.get(`/api/v1/namespaces/${ns}/pods`, { labelSelector: sel }).items).map(
+    asObj,
+  );
+  // kubectl sorts by "activeness" and picks the best; running & ready pods first, then newer
+  const rank = (p: Obj): number => {
+    const st = asObj(p.status);
+    const ready = asArr(st.conditions).some((c) => asObj(c).type === "Ready" && asObj(c).status === "True");
+    return (str(st.phase) === "Running" ? 0 : str(st.phase) === "Pending" ? 1 : 2) * 2 + (ready ? 0 : 1);
+  };
+  pods.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      str(asObj(b.metadata).creationTimestamp).localeCompare(str(asObj(a.metadata).creationTimestamp)),
+  );
+  const pod = pods[0];
+  if (!pod) throw fail("timed out waiting for the condition");
+  return { pod, found: pods.length };
+}
+
+/** The container to use; prints `Defaulted container …` for multi-container pods. */
+export function pickContainer(ctx: Ctx, pod: Obj, requested: string, verb: "logs" | "exec"): string {
+  const containers = asArr(asObj(pod.spec).containers).map((c) => str(asObj(c).name));
+  if (requested) {
+    const all = [...containers, ...asArr(asObj(pod.spec).initContainers).map((c) => str(asObj(c).name))];
+    if (!all.includes(requested)) {
+      const podName = str(asObj(pod.metadata).name);
+      if (verb === "exec") throw fail(`container ${requested} not found in pod ${podName}`);
+      throw fail(`container ${requested} is not valid for pod ${podName}`);
+    }
+    return requested;
+  }
+  const annotated = str(asObj(asObj(pod.metadata).annotations)["kubectl.kubernetes.io/default-container"]);
+  if (annotated && containers.includes(annotated)) return annotated;
+  const first = containers[0] ?? "";
+  if (containers.length > 1) ctx.err(`Defaulted container "${first}" out of: ${containers.join(", ")}\n`);
+  return first;
+}

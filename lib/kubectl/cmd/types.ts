@@ -1,0 +1,47 @@
+import type { ProgramIO } from "../../shell/types";
+import type { RestClient } from "../client";
+import type { FlagSpec, ParsedFlags } from "../flags";
+
+/** What every command gets after the Options/Complete steps shared by all of kubectl. */
+export interface Ctx {
+  io: ProgramIO;
+  client: RestClient;
+  /** -n, or the kubeconfig context's namespace (`default`). */
+  namespace: string;
+  namespaceExplicit: boolean;
+  /** `kubectl get`, `kubectl rollout status` — for usage hints. */
+  path: string;
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export interface Command {
+  name: string;
+  aliases?: string[];
+  short: string;
+  flags: FlagSpec[];
+  run?(ctx: Ctx, f: ParsedFlags): Promise<number>;
+  sub?: Command[];
+}
+
+/** Sleep on the injected scheduler; resolves early (false) on Ctrl-C. */
+export function sleep(io: ProgramIO, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (io.interrupt.interrupted) {
+      resolve(false);
+      return;
+    }
+    let done = false;
+    const h = io.scheduler.setTimeout(() => {
+      if (done) return;
+      done = true;
+      resolve(true);
+    }, ms);
+    void io.interrupt.promise.then(() => {
+      if (done) return;
+      done = true;
+      io.scheduler.clearTimeout(h);
+      resolve(false);
+    });
+  });
+}

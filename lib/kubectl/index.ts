@@ -1,0 +1,120 @@
+/**
+ * kubectl v1.32 as a Program: finds the verb like cobra does, parses flags like pflag, runs the
+ * command (Options → Complete → Validate → Run) against the Machine's API transport, and prints
+ * errors in kubectl's words with its exit codes.
+ */
+import type { Program, ProgramIO } from "../shell/types";
+import { ApiError, CmdError, RestClient } from "./client";
+import { describeCommand } from "./cmd/describe";
+import type { Command, Ctx } from "./cmd/types";
+import { commands } from "./commands";
+import { FlagError, globalFlags, globalValueFlags, HelpRequested, parseFlags } from "./flags";
+
+export type { ContainerShellHost } from "./cmd/exec";
+
+function findVerb(argv: string[]): { verb: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--") return { verb: undefined, rest: argv };
+    if (a.startsWith("-")) {
+      if (globalValueFlags.has(a)) i++;
+      continue;
+    }
+    return { verb: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { verb: undefined, rest: argv };
+}
+
+function lookup(list: Command[], name: string): Command | undefined {
+  return list.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+function usage(path: string, cmd: Command): string {
+  const subs = cmd.sub?.map((s) => `  ${s.name.padEnd(14)} ${s.short}\n`).join("") ?? "";
+  return `${cmd.short}.\n\n${subs ? `Available Commands:\n${subs}\n` : ""}Usage:\n  ${path} [options]\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
+}
+
+function rootHelp(): string {
+  const list = commands.map((c) => `  ${c.name.padEnd(15)}${c.short}\n`).join("");
+  return `kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nCommands:\n${list}\nUsage:\n  kubectl [flags] [options]\n\nUse "kubectl <command> --help" for more information about a given command.\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
+}
+
+export const kubectl: Program = async (io: ProgramIO) => {
+  const argv = io.argv.slice(1);
+  const out = (s: string): void => io.stdout(s);
+  const err = (s: string): void => io.stderr(s);
+  let { verb, rest } = findVerb(argv);
+  if (verb === undefined) {
+    out(rootHelp());
+    return 0;
+  }
+  const found = lookup(commands, verb);
+  if (!found) {
+    err(`error: unknown command "${verb}" for "kubectl"\n`);
+    const near = commands.find((c) => c.name.startsWith(verb?.slice(0, 3) ?? ""));
+    if (near) err(`\nDid you mean this?\n\t${near.name}\n\n`);
+    err("Run 'kubectl --help' for usage.\n");
+    return 1;
+  }
+  let cmd: Command = found;
+  let path = `kubectl ${cmd.name}`;
+  while (cmd.sub && cmd.sub.length > 0) {
+    const next = findVerb(rest);
+    const sub: Command | undefined = next.verb === undefined ? undefined : lookup(cmd.sub, next.verb);
+    if (!sub) {
+      if (cmd.run) break;
+      if (next.verb !== undefined) {
+        err(`error: unknown command "${next.verb}" for "${path}"\n`);
+        return 1;
+      }
+      out(usage(path, cmd));
+      return 0;
+    }
+    cmd = sub;
+    rest = next.rest;
+    path = `${path} ${sub.name}`;
+  }
+  const command = cmd;
+  try {
+    const f = parseFlags(rest, [
+      ...command.flags,
+      ...globalFlags.filter((g) => !command.flags.some((c) => c.name === g.name)),
+    ]);
+    const client = new RestClient(io.machine.api);
+    const ctx: Ctx = {
+      io,
+      client,
+      namespace: f.str("namespace") || "default",
+      namespaceExplicit: f.changed.has("namespace"),
+      path,
+      out,
+      err,
+    };
+    if (!command.run) {
+      out(usage(path, command));
+      return 0;
+    }
+    return await command.run(ctx, f);
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      out(usage(path, command));
+      return 0;
+    }
+    if (e instanceof FlagError) {
+      err(`error: ${e.message}\nSee '${path} --help' for usage.\n`);
+      return 1;
+    }
+    if (e instanceof CmdError) {
+      err(e.text);
+      return e.code;
+    }
+    if (e instanceof ApiError) {
+      err(`${e.serverText()}\n`);
+      return 1;
+    }
+    err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+};
+
+export { describeCommand };
