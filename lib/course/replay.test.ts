@@ -22,6 +22,10 @@ const fakeKubectl: Program = async (io) => {
     io.machine.unlisten(8001);
     return 0;
   }
+  if (io.argv[1] === "get") {
+    io.stdout("kubernetes-bootcamp-9bc58d867-2tqkn\n");
+    return 0;
+  }
   if (io.argv[1] === "wait") {
     const started = io.clock.now();
     await new Promise<void>((resolve) => io.scheduler.setTimeout(resolve, 30_000));
@@ -33,10 +37,14 @@ const fakeKubectl: Program = async (io) => {
 };
 
 function setup() {
+  const pods = JSON.stringify({ items: [{ metadata: { name: "kubernetes-bootcamp-9bc58d867-2tqkn" } }] });
   const clock = new ManualClock(Date.UTC(2026, 10, 30, 3, 0, 0));
   const scheduler = new ManualScheduler(clock);
   const machine: Machine = {
-    api: () => ({ status: 404, headers: {}, body: "" }),
+    api: (req) =>
+      req.path === "/api/v1/namespaces/default/pods"
+        ? { status: 200, headers: {}, body: pods }
+        : { status: 404, headers: {}, body: "" },
     net: () => ({ kind: "refused" }),
     listen: () => false,
     unlisten: () => {},
@@ -78,6 +86,33 @@ describe("replayLesson", () => {
     expect(proxy?.output).toBe("Starting to serve on 127.0.0.1:8001\n");
   });
 
+  it("sees the expanded argv of a command substitution, as the shell journals it", async () => {
+    const env = setup();
+    const result = await replayLesson(
+      {
+        steps: [
+          {
+            id: "pod-name",
+            title: text,
+            body: text,
+            checks: [
+              { kind: "command", run: ["export", "POD_NAME=<pod>"] },
+              { kind: "command", run: ["kubectl", "get", "pods", "-o", "go-template", "--template=<any>"] },
+              { kind: "output", pattern: "^Name of the Pod: kubernetes-bootcamp-9bc58d867-2tqkn$" },
+            ],
+            solution: [
+              `export POD_NAME=$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')`,
+              "echo Name of the Pod: $POD_NAME",
+            ].map((line) => ({ tab: "1", line })),
+          },
+        ],
+      },
+      env,
+    );
+    expect(result.pending).toEqual({});
+    expect(result.completed).toEqual(["pod-name"]);
+  });
+
   it("reports the checks of steps that did not complete", async () => {
     const env = setup();
     const result = await replayLesson(
@@ -87,14 +122,14 @@ describe("replayLesson", () => {
             id: "broken",
             title: text,
             body: text,
-            checks: [{ kind: "command", run: ["kubectl", "get", "pods"], exitCode: 0 }],
-            solution: ["kubectl get pods"].map((line) => ({ tab: "1", line })),
+            checks: [{ kind: "command", run: ["kubectl", "delete", "pods", "..."], exitCode: 0 }],
+            solution: ["kubectl delete pods x"].map((line) => ({ tab: "1", line })),
           },
         ],
       },
       env,
     );
     expect(result.completed).toEqual([]);
-    expect(result.pending["broken"]?.missing[0]?.en).toBe("Run `kubectl get pods` successfully");
+    expect(result.pending["broken"]?.missing[0]?.en).toBe("Run `kubectl delete pods` successfully");
   });
 });

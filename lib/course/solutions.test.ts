@@ -62,9 +62,10 @@ describe.skipIf(missing.length > 0)(
         const clock = new ManualClock(Date.UTC(2026, 10, 30, 3, 0, 0));
         const scheduler = new ManualScheduler(clock);
         const cluster = createCluster({ scenario: lesson.scenario, seed: 1, clock });
+        const api: ApiHandler = (req) => cluster.handle(req);
         const machine: Machine = {
           api,
-          net: cluster.net,
+          net: (req) => cluster.net(req),
           listen: () => false,
           unlisten: () => {},
         };
