@@ -1,0 +1,86 @@
+/** Scheduler: binds pending pods to the one node when it is Ready and schedulable. */
+import type { Node, Pod } from "../model";
+import type { Sim } from "../sim";
+import { rfc3339 } from "../time";
+
+function tolerates(p: Pod, taint: { key: string; value?: string; effect: string }): boolean {
+  return (p.spec.tolerations ?? []).some(
+    (t) =>
+      (t.effect === undefined || t.effect === "" || t.effect === taint.effect) &&
+      (t.operator === "Exists"
+        ? !t.key || t.key === taint.key
+        : t.key === taint.key && (t.value ?? "") === (taint.value ?? "")),
+  );
+}
+
+export function schedulerController(sim: Sim): void {
+  const nodes = sim.store.scan<Node>("nodes");
+  for (const p of sim.store.scan<Pod>("pods")) {
+    if (p.spec.nodeName || p.metadata.deletionTimestamp) continue;
+    const fits = nodes.filter((n) => {
+      const ready = n.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
+      if (!ready || n.spec.unschedulable) return false;
+      const sel = p.spec.nodeSelector ?? {};
+      if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) return false;
+      return (n.spec.taints ?? []).every((t) => t.effect === "PreferNoSchedule" || tolerates(p, t));
+    });
+    const node = fits[0];
+    const ns = p.metadata.namespace ?? "default";
+    const name = p.metadata.name ?? "";
+    if (!node) {
+      const already = p.status.conditions?.some((c) => c.type === "PodScheduled" && c.status === "False");
+      if (already) continue;
+      const msg = `0/${nodes.length} nodes are available: ${nodes.length} node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+      sim.store.mutate<Pod>("pods", ns, name, (x) => {
+        x.status = {
+          phase: "Pending",
+          conditions: [
+            {
+              type: "PodScheduled",
+              status: "False",
+              lastProbeTime: null,
+              lastTransitionTime: rfc3339(sim.now()),
+              reason: "Unschedulable",
+              message: msg,
+            },
+          ],
+          qosClass: x.status.qosClass ?? "BestEffort",
+        };
+      });
+      sim.event(p, "Warning", "FailedScheduling", msg, "default-scheduler");
+      continue;
+    }
+    sim.store.mutate<Pod>("pods", ns, name, (x) => {
+      x.spec.nodeName = node.metadata.name;
+      const spec = x.spec as unknown as Record<string, unknown>;
+      // Keep the API server's field order: nodeName sits after serviceAccount.
+      const ordered: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(spec)) {
+        if (k === "nodeName") continue;
+        ordered[k] = v;
+        if (k === "serviceAccount") ordered["nodeName"] = node.metadata.name;
+      }
+      if (!("nodeName" in ordered)) ordered["nodeName"] = node.metadata.name;
+      x.spec = ordered as unknown as Pod["spec"];
+      x.status = {
+        phase: "Pending",
+        conditions: [
+          {
+            type: "PodScheduled",
+            status: "True",
+            lastProbeTime: null,
+            lastTransitionTime: rfc3339(sim.now()),
+          },
+        ],
+        qosClass: x.status.qosClass ?? "BestEffort",
+      };
+    });
+    sim.event(
+      p,
+      "Normal",
+      "Scheduled",
+      `Successfully assigned ${ns}/${name} to ${node.metadata.name}`,
+      "default-scheduler",
+    );
+  }
+}

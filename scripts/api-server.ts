@@ -1,0 +1,105 @@
+/**
+ * Serves a simulated cluster's Kubernetes API over plain HTTP on loopback, so the real kubectl
+ * (or any client) can talk to it: `kubectl --server=http://127.0.0.1:PORT get pods`.
+ * Lives outside the pure core: it owns the socket and the timers that keep streams flowing.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Cluster } from "../lib/cluster";
+import type { ApiRequest, HttpMethod } from "../lib/cluster/types";
+
+const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+/** How often an open stream (watch, logs -f) touches the cluster so due transitions happen. */
+const STREAM_TICK_MS = 250;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+async function serve(cluster: Cluster, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const method = (req.method ?? "GET").toUpperCase() as HttpMethod;
+  if (!METHODS.has(method)) {
+    res.writeHead(405).end();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
+  const body = await readBody(req);
+  const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers };
+  if (body) apiReq.body = body;
+  const out = cluster.handle(apiReq);
+  if (!out.stream) {
+    res.writeHead(out.status, { ...out.headers, "content-length": Buffer.byteLength(out.body) });
+    res.end(out.body);
+    return;
+  }
+  const { "transfer-encoding": _te, ...streamHeaders } = out.headers;
+  res.writeHead(out.status, streamHeaders);
+  const stream = out.stream;
+  const timeoutSeconds = Number(url.searchParams.get("timeoutSeconds") ?? "0");
+  let ended = false;
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(ticker);
+    if (deadline) clearTimeout(deadline);
+    stream.close();
+    res.end();
+  };
+  const ticker = setInterval(() => cluster.tick(), STREAM_TICK_MS);
+  const deadline = timeoutSeconds > 0 ? setTimeout(finish, timeoutSeconds * 1000) : undefined;
+  req.on("close", finish);
+  stream.start((chunk) => {
+    if (!ended) res.write(chunk);
+  }, finish);
+}
+
+export function serveApi(
+  cluster: Cluster,
+  host: string,
+  port: number,
+): Promise<{ close(): Promise<void>; port: number }> {
+  const server = createServer((req, res) => {
+    serve(cluster, req, res).catch((e: unknown) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(e));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      const bound = typeof addr === "object" && addr ? addr.port : port;
+      resolve({
+        port: bound,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+// `npx tsx scripts/api-server.ts [--scenario ID] [--seed N] [--port P]`: serve a fresh cluster.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const { Cluster: C } = await import("../lib/cluster");
+  const cluster = C.create({
+    scenario: opt("--scenario") ?? "explore-app",
+    seed: Number(opt("--seed") ?? "1"),
+    clock: { now: () => Date.now() },
+  });
+  const s = await serveApi(cluster, "127.0.0.1", Number(opt("--port") ?? "0"));
+  console.log(`serving on http://127.0.0.1:${s.port}`);
+}
