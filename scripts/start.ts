@@ -13,7 +13,7 @@ import "dotenv/config";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
-process.env.NODE_ENV = dev ? "development" : "production";
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 
 function newestMtime(dir: string): number {
   let newest = 0;

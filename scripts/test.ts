@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 const skipE2e = process.argv.includes("--skip-e2e");
 
-function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   const t0 = performance.now();
   console.log(`\n▶ ${name}: ${path.basename(cmd)} ${args.join(" ")}`);
   return new Promise((resolve, reject) => {
