@@ -163,6 +163,18 @@ export class Shell {
     return `${who}:${this.displayCwd()}${sign} `;
   }
 
+  completePath(prefix: string): string[] {
+    const slash = prefix.lastIndexOf("/");
+    const dirPart = slash >= 0 ? prefix.slice(0, slash + 1) : "";
+    const base = slash >= 0 ? prefix.slice(slash + 1) : prefix;
+    const names = this.fs.list(this.resolve(dirPart === "" ? "." : dirPart));
+    if (!Array.isArray(names)) return [];
+    const dir = this.resolve(dirPart === "" ? "." : dirPart);
+    return names
+      .filter((n) => n.startsWith(base) && (base.startsWith(".") || !n.startsWith(".")))
+      .map((n) => `${dirPart}${n}${this.fs.isDir(`${dir === "/" ? "" : dir}/${n}`) ? "/" : ""}`);
+  }
+
   resolve(path: string): string {
     return resolvePath(this.cwd, path, this.opts.home);
   }
@@ -504,7 +516,24 @@ export class Shell {
     };
     if (interactive && ctx.io.enterShell !== undefined) io.enterShell = ctx.io.enterShell;
     const exec = this.opts.containerExec;
-    if (exec !== undefined) io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);
+    if (exec !== undefined) {
+      io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);
+      // lib/kubectl's exec looks for this optional Machine capability (ContainerShellHost).
+      const enterContainer = (req: {
+        namespace: string;
+        pod: string;
+        container: string;
+        command: string[];
+        stdin: boolean;
+      }): Promise<ExitCode> =>
+        exec(
+          { namespace: req.namespace, pod: req.pod, container: req.container },
+          req.command,
+          { interactive: req.stdin },
+          io,
+        );
+      io.machine = { ...this.opts.machine, enterContainer } as Machine;
+    }
     return io;
   }
 

@@ -92,6 +92,8 @@ export interface InteractiveShell {
   readonly exited: boolean;
   /** Lines run so far, oldest first (Up/Down history). */
   readonly history: readonly string[];
+  /** Paths starting with `prefix` (directories end with `/`), for Tab completion. */
+  completePath?(prefix: string): string[];
 }
 
 /** Exit status of a program (0–255). */

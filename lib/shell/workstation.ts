@@ -126,6 +126,9 @@ class TabShell implements ShellSession {
   prompt(tty: boolean): string {
     return this.shell.prompt(tty);
   }
+  completePath(prefix: string): string[] {
+    return this.shell.completePath(prefix);
+  }
   run(line: string, io: RunIO): Promise<RunResult> {
     return this.shell.run(line, io);
   }
@@ -298,6 +301,7 @@ async function runInContainer(
         get history() {
           return shell.history;
         },
+        completePath: (prefix) => shell.completePath(prefix),
       });
     }
     // `kubectl exec -i POD -- bash` with piped input: bash reads its script from stdin.

@@ -1,0 +1,159 @@
+/**
+ * A headless session: runs lines through a shell as `bash < script` would (no echo, no prompt
+ * unless asked), following `kubectl exec -ti … -- bash` into the container shell until its
+ * `exit`. The simulator CLI and tests use it; with `fastForward` virtual time jumps to the next
+ * timer instead of waiting, so `sleep 5` is instant but the clock still moves by 5 s.
+ */
+import type { Clock } from "../cluster/types";
+import { InterruptSource } from "../shell/interrupt";
+import type { ExitCode, InteractiveShell, JournalEntry, RunResult, Scheduler } from "../shell/types";
+import { stripAnsi } from "./text";
+
+export interface ScriptOptions {
+  shell: InteractiveShell;
+  clock: Clock;
+  scheduler: Scheduler;
+  /** Printed alone on a line after each input line finishes. */
+  marker?: string;
+  /** Print `prompt + line` before running each line, like a terminal transcript. */
+  echo?: boolean;
+  columns?: number;
+  tty?: boolean;
+  tab?: string;
+  onOutput?(chunk: string): void;
+  onJournal?(entry: JournalEntry): void;
+  /** Virtual time (a ManualScheduler): jump to the next timer while a line waits. */
+  fastForward?: { nextAt(): number | undefined; advance(ms: number): Promise<void> };
+  /** A line still running after this long is interrupted like Ctrl-C (default 60 s). */
+  lineTimeoutMs?: number;
+}
+
+export const MAX_TRANSCRIPT = 8 * 1024 * 1024;
+
+interface Level {
+  shell: InteractiveShell;
+  leave?: (code: ExitCode) => void;
+  /** The line (in the level below) that opened this shell, still running. */
+  owner?: PendingLine;
+}
+
+interface PendingLine {
+  line: string;
+  result: Promise<RunResult>;
+  settled: boolean;
+  captured: string;
+  interrupt: InterruptSource;
+  timer: unknown;
+}
+
+export async function runScript(lines: string[], opts: ScriptOptions): Promise<string> {
+  let transcript = "";
+  const write = (s: string): void => {
+    if (transcript.length < MAX_TRANSCRIPT) transcript += s;
+    opts.onOutput?.(s);
+  };
+  const stack: Level[] = [{ shell: opts.shell }];
+  let entered: (() => void) | undefined;
+  const timeout = opts.lineTimeoutMs ?? 60_000;
+
+  const finish = async (p: PendingLine): Promise<void> => {
+    const r = await p.result;
+    opts.scheduler.clearTimeout(p.timer);
+    opts.onJournal?.({
+      tab: opts.tab ?? "sim",
+      line: p.line,
+      commands: r.commands,
+      exitCode: r.exitCode,
+      output: stripAnsi(p.captured).slice(0, 4096),
+      at: opts.clock.now(),
+    });
+    const level = stack[stack.length - 1];
+    if (level !== undefined && stack.length > 1 && level.shell.exited) {
+      stack.pop();
+      level.leave?.(r.exitCode);
+      if (level.owner !== undefined) await wait(level.owner, false);
+    }
+  };
+
+  /** Waits until the line settles, or (when `allowEnter`) it opened a nested shell. */
+  const wait = async (p: PendingLine, allowEnter: boolean): Promise<boolean> => {
+    let nested = false;
+    const enteredPromise = new Promise<void>((r) => {
+      entered = () => {
+        nested = true;
+        r();
+      };
+    });
+    for (;;) {
+      if (opts.fastForward !== undefined) {
+        for (let i = 0; i < 50 && !p.settled && !nested; i++) await Promise.resolve();
+        if (p.settled || (nested && allowEnter)) break;
+        const at = opts.fastForward.nextAt();
+        if (at === undefined) {
+          p.interrupt.fire("user");
+          await p.result;
+          break;
+        }
+        await opts.fastForward.advance(Math.max(0, at - opts.clock.now()));
+      } else {
+        await Promise.race([p.result, allowEnter ? enteredPromise : new Promise<never>(() => {})]);
+        break;
+      }
+    }
+    entered = undefined;
+    if (nested && allowEnter && !p.settled) return true;
+    await finish(p);
+    return false;
+  };
+
+  for (const line of lines) {
+    const level = stack[stack.length - 1] as Level;
+    if (opts.echo === true) write(`${level.shell.prompt(false)}${line}\n`);
+    if (line.trim() === "") {
+      if (opts.marker !== undefined) write(`${opts.marker}\n`);
+      continue;
+    }
+    const interrupt = new InterruptSource();
+    const pending: PendingLine = {
+      line,
+      result: Promise.resolve({ exitCode: 0, commands: [] }),
+      settled: false,
+      captured: "",
+      interrupt,
+      timer: undefined,
+    };
+    const out = (s: string): void => {
+      if (pending.captured.length < 16384) pending.captured += s;
+      write(s);
+    };
+    pending.timer = opts.scheduler.setTimeout(() => interrupt.fire("user"), timeout);
+    pending.result = level.shell
+      .run(line, {
+        stdout: out,
+        stderr: out,
+        tty: opts.tty ?? false,
+        columns: opts.columns ?? 80,
+        interrupt,
+        enterShell: (nested) =>
+          new Promise<ExitCode>((resolve) => {
+            stack.push({ shell: nested, leave: resolve, owner: pending });
+            opts.scheduler.clearTimeout(pending.timer);
+            entered?.();
+          }),
+      })
+      .catch((): RunResult => ({ exitCode: 1, commands: [] }))
+      .then((r) => {
+        pending.settled = true;
+        return r;
+      });
+    await wait(pending, true);
+    if (opts.marker !== undefined) write(`${opts.marker}\n`);
+  }
+  // End of input: nested shells see EOF and exit.
+  while (stack.length > 1) {
+    const level = stack.pop() as Level;
+    level.leave?.(0);
+    if (level.owner !== undefined) await wait(level.owner, false);
+  }
+  return transcript;
+}

@@ -1,0 +1,499 @@
+/**
+ * The server-side line discipline of one terminal tab: echo and line editing, history, Tab
+ * completion, Ctrl-C/D/L, typeahead while a program runs, nested shells (`kubectl exec -ti`),
+ * and a journal entry per finished line. Pure: output goes to `onOutput`, time to the Clock.
+ */
+import type { Clock } from "../cluster/types";
+import { InterruptSource } from "../shell/interrupt";
+import type { ExitCode, InteractiveShell, JournalEntry, RunResult, Scheduler } from "../shell/types";
+import { type CompletionSources, candidates, commonPrefix, wordsBeforeCursor } from "./complete";
+import { type Key, parseKeys } from "./keys";
+import { displayWidth, stripAnsi, toCrlf } from "./text";
+
+export const MAX_LINE = 4096;
+export const JOURNAL_OUTPUT = 4096;
+const MAX_TYPEAHEAD_KEYS = 16384;
+const MAX_BUFFER = 65536;
+
+export interface TerminalOptions {
+  shell: InteractiveShell;
+  onOutput(data: string): void;
+  onJournal?(entry: JournalEntry): void;
+  clock: Clock;
+  scheduler: Scheduler;
+  columns?: number;
+  rows?: number;
+  /** Colour and TTY behaviour for programs (false for the headless simulator). */
+  tty?: boolean;
+  /** Tab id written into journal entries. */
+  tab?: string;
+  /** Overrides the shell's own prompt (top-level shell only). */
+  prompt?(): string;
+  /** Object names etc. for Tab completion (lib/kubectl or the server). */
+  complete?(words: string[]): string[];
+  /** Extra command names for completion. */
+  commands?: string[];
+  /** Called when the tab's shell exits (`exit`/`logout`); by default a fresh prompt follows. */
+  onExit?(code: ExitCode): void;
+  /** Print the first prompt right away (default true). */
+  greet?: boolean;
+}
+
+export interface Terminal {
+  /** Raw keystrokes from xterm.js. */
+  input(data: string): void;
+  resize(columns: number, rows: number): void;
+  /** Re-prints the prompt and the line being edited (a browser reconnected). */
+  redraw(): void;
+  /** True while a foreground line runs. */
+  readonly busy: boolean;
+  /** Resolves when no line is running (tests, the simulator). */
+  idle(): Promise<void>;
+  dispose(): void;
+}
+
+interface Level {
+  shell: InteractiveShell;
+  running?: { interrupt: InterruptSource; done: Promise<void> };
+  /** Resolves the `enterShell` promise of the program that opened this level. */
+  leave?: (code: ExitCode) => void;
+  lastExit: ExitCode;
+}
+
+export function createTerminal(opts: TerminalOptions): Terminal {
+  return new LineDiscipline(opts);
+}
+
+class LineDiscipline implements Terminal {
+  private columns: number;
+  private rows: number;
+  private readonly tty: boolean;
+  private readonly levels: Level[];
+  private line = "";
+  private cursor = 0;
+  /** Cell offset (prompt included) where the terminal's cursor is now, within the edited line. */
+  private cursorCell = 0;
+  private promptWidth = 0;
+  private histIndex: number | undefined;
+  private draft = "";
+  private carry = "";
+  private typeahead: Key[] = [];
+  private lastWasTab = false;
+  private atLineStart = true;
+  private disposed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: TerminalOptions) {
+    this.columns = Math.max(10, opts.columns ?? 80);
+    this.rows = Math.max(2, opts.rows ?? 24);
+    this.tty = opts.tty ?? true;
+    this.levels = [{ shell: opts.shell, lastExit: 0 }];
+    if (opts.greet !== false) this.showPrompt();
+  }
+
+  get busy(): boolean {
+    return this.top().running !== undefined;
+  }
+
+  private top(): Level {
+    return this.levels[this.levels.length - 1] as Level;
+  }
+
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  resize(columns: number, rows: number): void {
+    this.columns = Math.max(10, Math.floor(columns) || 80);
+    this.rows = Math.max(2, Math.floor(rows) || 24);
+  }
+
+  redraw(): void {
+    if (this.busy || this.disposed) return;
+    this.emit(this.atLineStart ? "" : "\r\n");
+    this.showPrompt(false);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const level of this.levels) level.running?.interrupt.fire("kill");
+    this.typeahead = [];
+  }
+
+  // ---- output ----
+
+  private emit(s: string): void {
+    if (s === "" || this.disposed) return;
+    this.atLineStart = /[\n]$/.test(s) || /\r$/.test(s) || (this.atLineStart && stripAnsi(s) === "");
+    this.opts.onOutput(s);
+  }
+
+  private promptText(): string {
+    if (this.levels.length === 1 && this.opts.prompt !== undefined) return this.opts.prompt();
+    return this.top().shell.prompt(this.tty);
+  }
+
+  private showPrompt(resetLine = true): void {
+    if (resetLine) {
+      this.line = "";
+      this.cursor = 0;
+      this.histIndex = undefined;
+    }
+    const p = this.promptText();
+    this.promptWidth = displayWidth(p);
+    this.emit(p);
+    this.cursorCell = this.promptWidth;
+    if (this.line !== "") this.refresh();
+  }
+
+  private cellOf(index: number): number {
+    return this.promptWidth + displayWidth(this.line.slice(0, index));
+  }
+
+  private moveCells(from: number, to: number): string {
+    const cols = this.columns;
+    const dr = Math.floor(to / cols) - Math.floor(from / cols);
+    let s = "";
+    if (dr < 0) s += `\x1b[${-dr}A`;
+    if (dr > 0) s += `\x1b[${dr}B`;
+    const col = to % cols;
+    if (from % cols !== col || dr !== 0) s += col === 0 ? "\r" : `\r\x1b[${col}C`;
+    return s;
+  }
+
+  /** Rewrites the edited line from the prompt's end and puts the cursor back. */
+  private refresh(): void {
+    let s = this.moveCells(this.cursorCell, this.promptWidth);
+    s += this.line;
+    const end = this.cellOf(this.line.length);
+    if (end > 0 && end % this.columns === 0) s += " \r";
+    s += "\x1b[J";
+    s += this.moveCells(end, this.cellOf(this.cursor));
+    this.cursorCell = this.cellOf(this.cursor);
+    this.emit(s);
+  }
+
+  private bell(): void {
+    this.emit("\x07");
+  }
+
+  // ---- input ----
+
+  input(data: string): void {
+    if (this.disposed) return;
+    const { keys, rest } = parseKeys(this.carry + data);
+    this.carry = rest.slice(0, 64);
+    for (const key of keys) this.handleKey(key);
+  }
+
+  private handleKey(key: Key): void {
+    if (this.disposed) return;
+    const level = this.top();
+    if (level.running !== undefined) {
+      if (key.kind === "ctrlC") {
+        this.emit("^C");
+        level.running.interrupt.fire("user");
+        this.typeahead = [];
+        return;
+      }
+      if (this.typeahead.length < MAX_TYPEAHEAD_KEYS) this.typeahead.push(key);
+      return;
+    }
+    const wasTab = this.lastWasTab;
+    this.lastWasTab = key.kind === "tab";
+    switch (key.kind) {
+      case "char":
+        this.insert(key.text);
+        return;
+      case "enter":
+        this.submit();
+        return;
+      case "backspace":
+        if (this.cursor === 0) return this.bell();
+        this.deleteRange(this.prevCharIndex(this.cursor), this.cursor);
+        return;
+      case "delete":
+        if (this.cursor >= this.line.length) return;
+        this.deleteRange(this.cursor, this.nextCharIndex(this.cursor));
+        return;
+      case "left":
+        if (this.cursor > 0) this.moveCursor(this.prevCharIndex(this.cursor));
+        return;
+      case "right":
+        if (this.cursor < this.line.length) this.moveCursor(this.nextCharIndex(this.cursor));
+        return;
+      case "home":
+        this.moveCursor(0);
+        return;
+      case "end":
+        this.moveCursor(this.line.length);
+        return;
+      case "wordLeft": {
+        const m = /\S+\s*$/.exec(this.line.slice(0, this.cursor));
+        this.moveCursor(m === null ? 0 : m.index);
+        return;
+      }
+      case "wordRight": {
+        const m = /^\s*\S+/.exec(this.line.slice(this.cursor));
+        this.moveCursor(m === null ? this.line.length : this.cursor + m[0].length);
+        return;
+      }
+      case "up":
+        this.historyMove(-1);
+        return;
+      case "down":
+        this.historyMove(1);
+        return;
+      case "ctrlU":
+        this.deleteRange(0, this.cursor);
+        return;
+      case "ctrlK":
+        this.deleteRange(this.cursor, this.line.length);
+        return;
+      case "ctrlW": {
+        const m = /\S*\s*$/.exec(this.line.slice(0, this.cursor));
+        const start = m === null ? this.cursor : m.index;
+        const from = start === this.cursor ? Math.max(0, this.cursor - 1) : start;
+        this.deleteRange(from, this.cursor);
+        return;
+      }
+      case "ctrlC":
+        this.emit(`${this.moveCells(this.cursorCell, this.cellOf(this.line.length))}^C\r\n`);
+        this.showPrompt();
+        return;
+      case "ctrlD":
+        if (this.line !== "") {
+          if (this.cursor < this.line.length) this.deleteRange(this.cursor, this.nextCharIndex(this.cursor));
+          return;
+        }
+        if (this.levels.length > 1) {
+          this.emit("\r\n");
+          this.runLine("exit", false);
+        } else {
+          this.emit('\r\nUse "logout" to leave the shell.\r\n');
+          this.showPrompt();
+        }
+        return;
+      case "ctrlL":
+        this.emit("\x1b[H\x1b[2J");
+        this.showPrompt(false);
+        return;
+      case "tab":
+        this.complete(wasTab);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private prevCharIndex(i: number): number {
+    const c = this.line.charCodeAt(i - 1);
+    return c >= 0xdc00 && c <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+  }
+
+  private nextCharIndex(i: number): number {
+    const c = this.line.charCodeAt(i);
+    return c >= 0xd800 && c <= 0xdbff ? i + 2 : i + 1;
+  }
+
+  private insert(text: string): void {
+    if (this.line.length + text.length > MAX_BUFFER) return this.bell();
+    const atEnd = this.cursor === this.line.length;
+    this.line = this.line.slice(0, this.cursor) + text + this.line.slice(this.cursor);
+    this.cursor += text.length;
+    if (atEnd) {
+      const end = this.cellOf(this.cursor);
+      this.emit(end > 0 && end % this.columns === 0 ? `${text} \r` : text);
+      this.cursorCell = end;
+    } else this.refresh();
+  }
+
+  private deleteRange(from: number, to: number): void {
+    if (from >= to) return;
+    this.line = this.line.slice(0, from) + this.line.slice(to);
+    this.cursor = from;
+    this.refresh();
+  }
+
+  private moveCursor(index: number): void {
+    this.cursor = index;
+    const cell = this.cellOf(index);
+    this.emit(this.moveCells(this.cursorCell, cell));
+    this.cursorCell = cell;
+  }
+
+  private historyMove(dir: -1 | 1): void {
+    const history = this.top().shell.history;
+    if (history.length === 0) return;
+    if (this.histIndex === undefined) {
+      if (dir === 1) return;
+      this.draft = this.line;
+      this.histIndex = history.length;
+    }
+    const next = this.histIndex + dir;
+    if (next < 0) return this.bell();
+    if (next >= history.length) {
+      this.histIndex = undefined;
+      this.line = this.draft;
+    } else {
+      this.histIndex = next;
+      this.line = history[next] ?? "";
+    }
+    this.cursor = this.line.length;
+    this.refresh();
+  }
+
+  private complete(secondTab: boolean): void {
+    const before = this.line.slice(0, this.cursor);
+    const words = wordsBeforeCursor(before);
+    const shell = this.top().shell;
+    const sources: CompletionSources = {
+      commands: this.opts.commands,
+      complete: this.levels.length === 1 ? this.opts.complete : undefined,
+      completePath: shell.completePath === undefined ? undefined : (p) => shell.completePath?.(p) ?? [],
+    };
+    let list: string[];
+    try {
+      list = candidates(words, sources).slice(0, 1000);
+    } catch {
+      list = [];
+    }
+    const prefix = words[words.length - 1] ?? "";
+    if (list.length === 0) return this.bell();
+    if (list.length === 1) {
+      const only = list[0] ?? "";
+      this.insert(only.slice(prefix.length) + (only.endsWith("/") || only.endsWith("=") ? "" : " "));
+      return;
+    }
+    const common = commonPrefix(list);
+    if (common.length > prefix.length) {
+      this.insert(common.slice(prefix.length));
+      return;
+    }
+    if (!secondTab) return this.bell();
+    const width = Math.max(...list.map((c) => displayWidth(c))) + 2;
+    const perRow = Math.max(1, Math.floor(this.columns / width));
+    const rows: string[] = [];
+    for (let i = 0; i < list.length; i += perRow) {
+      rows.push(
+        list
+          .slice(i, i + perRow)
+          .map((c) => c.padEnd(width))
+          .join("")
+          .trimEnd(),
+      );
+    }
+    this.emit(
+      `${this.moveCells(this.cursorCell, this.cellOf(this.line.length))}\r\n${rows.join("\r\n")}\r\n`,
+    );
+    const line = this.line;
+    const cursor = this.cursor;
+    this.showPrompt(false);
+    this.line = line;
+    this.cursor = cursor;
+    this.refresh();
+  }
+
+  private submit(): void {
+    const line = this.line;
+    this.emit(`${this.moveCells(this.cursorCell, this.cellOf(line.length))}\r\n`);
+    this.line = "";
+    this.cursor = 0;
+    this.histIndex = undefined;
+    if (line.length > MAX_LINE) {
+      this.emit(
+        `bash: input line too long (${line.length} characters; the limit is ${MAX_LINE}); not run\r\n`,
+      );
+      this.showPrompt();
+      return;
+    }
+    if (line.trim() === "") {
+      this.showPrompt();
+      return;
+    }
+    this.runLine(line, true);
+  }
+
+  private runLine(line: string, journal: boolean): void {
+    const level = this.top();
+    const interrupt = new InterruptSource();
+    let captured = "";
+    let capturing = true;
+    const write = (chunk: string): void => {
+      if (capturing && captured.length < JOURNAL_OUTPUT * 4) captured += chunk;
+      this.emit(toCrlf(chunk));
+    };
+    const enterShell = (nested: InteractiveShell): Promise<ExitCode> =>
+      new Promise<ExitCode>((resolve) => {
+        this.levels.push({ shell: nested, leave: resolve, lastExit: 0 });
+        this.afterLine();
+      });
+    let result: Promise<RunResult>;
+    try {
+      result = level.shell.run(line, {
+        stdout: write,
+        stderr: write,
+        tty: this.tty,
+        columns: this.columns,
+        interrupt,
+        enterShell,
+      });
+    } catch (e) {
+      result = Promise.resolve({ exitCode: 1, commands: [] });
+      write(`bash: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+    const done = result
+      .catch((e: unknown): RunResult => {
+        write(`bash: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        return { exitCode: 1, commands: [] };
+      })
+      .then((r) => {
+        capturing = false;
+        level.running = undefined;
+        level.lastExit = r.exitCode;
+        if (journal) {
+          this.opts.onJournal?.({
+            tab: this.opts.tab ?? "1",
+            line,
+            commands: r.commands,
+            exitCode: r.exitCode,
+            output: stripAnsi(captured).slice(0, JOURNAL_OUTPUT),
+            at: this.opts.clock.now(),
+          });
+        }
+        if (interrupt.interrupted && !this.atLineStart) this.emit("\r\n");
+        this.lineFinished(level, r.exitCode);
+      });
+    level.running = { interrupt, done };
+  }
+
+  private lineFinished(level: Level, code: ExitCode): void {
+    if (this.disposed) return;
+    if (level.shell.exited) {
+      const idx = this.levels.indexOf(level);
+      if (idx > 0) {
+        this.levels.splice(idx);
+        level.leave?.(code);
+        // The program that opened the nested shell now finishes; its line prints the prompt.
+        return;
+      }
+      const revivable = level.shell as InteractiveShell & { revive?: () => void };
+      this.opts.onExit?.(code);
+      revivable.revive?.();
+    }
+    this.afterLine();
+  }
+
+  /** Prompt, then replay keys typed while the line ran. */
+  private afterLine(): void {
+    if (this.disposed) return;
+    if (this.busy) return;
+    this.showPrompt();
+    for (const w of this.idleWaiters.splice(0)) w();
+    while (this.typeahead.length > 0 && !this.busy) {
+      const key = this.typeahead.shift() as Key;
+      this.handleKey(key);
+    }
+  }
+}
