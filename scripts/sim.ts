@@ -1,0 +1,155 @@
+/**
+ * `npm run sim -- [--scenario ID] [--seed N] [--api HOST:PORT] [--marker TEXT] [--fast]`
+ *
+ * A headless terminal session on a fresh simulated cluster. Piped stdin: each line runs in one
+ * shell session and the output is printed as a terminal without colour would show it
+ * (`--marker TEXT` prints TEXT alone on a line after each command). A TTY on stdin gets the
+ * interactive line editor. `--api` also serves the cluster's Kubernetes API over HTTP so the
+ * real kubectl can look at the same state. `--fast` runs on virtual time (waits are skipped).
+ */
+import { parseArgs } from "node:util";
+import { Cluster, listScenarios } from "../lib/cluster";
+import { type Clock, ManualClock } from "../lib/cluster/types";
+import { ManualScheduler } from "../lib/course/replay";
+import { kubectl } from "../lib/kubectl";
+import { createWorkstation } from "../lib/shell";
+import type { Machine, Scheduler } from "../lib/shell/types";
+import { createTerminal, runScript } from "../lib/terminal";
+import { containerResolver } from "../lib/terminal/wiring";
+import { serveApi } from "./api-server";
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: "string", default: "explore-app" },
+    seed: { type: "string", default: "1" },
+    api: { type: "string" },
+    marker: { type: "string" },
+    fast: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log(
+    `usage: npm run sim -- [--scenario ID] [--seed N] [--api HOST:PORT] [--marker TEXT] [--fast]\nscenarios: ${listScenarios()
+      .map((s) => s.id)
+      .join(", ")}`,
+  );
+  process.exit(0);
+}
+
+const seed = Number(values.seed);
+if (!Number.isInteger(seed) || seed < 0) {
+  console.error(`sim: --seed must be a non-negative integer, got "${values.seed}"`);
+  process.exit(2);
+}
+
+const manual = values.fast ? new ManualClock(Date.now()) : undefined;
+const clock: Clock = manual ?? { now: () => Date.now() };
+const scheduler: Scheduler & { nextDue?(): number | undefined } = manual
+  ? new ManualScheduler(manual)
+  : {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    };
+
+let cluster: Cluster;
+try {
+  cluster = Cluster.create({ scenario: values.scenario, seed, clock });
+} catch (err) {
+  console.error(`sim: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+}
+
+const machine: Machine = {
+  api: (req) => cluster.handle(req),
+  net: (req) => cluster.net(req),
+  listen: () => false,
+  unlisten: () => {},
+};
+const station = createWorkstation({
+  machine,
+  clock,
+  scheduler,
+  programs: { kubectl },
+  user: "student",
+  host: "minikube",
+  containers: containerResolver(cluster),
+});
+const shell = station.openShell("1");
+
+let api: { close(): Promise<void> } | undefined;
+if (values.api) {
+  const m = /^([^:]+):(\d{1,5})$/.exec(values.api);
+  if (!m) {
+    console.error(`sim: --api wants HOST:PORT, got "${values.api}"`);
+    process.exit(2);
+  }
+  api = await serveApi(cluster, m[1]!, Number(m[2]));
+  process.stderr.write(`Serving the cluster's API on http://${m[1]}:${m[2]} (kubectl --server=http://${m[1]}:${m[2]} …)\n`);
+}
+
+async function piped(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  await runScript(lines, {
+    shell,
+    clock,
+    scheduler,
+    tty: false,
+    columns: process.stdout.columns ?? 80,
+    ...(values.marker !== undefined ? { marker: values.marker } : {}),
+    onOutput: (s) => process.stdout.write(s),
+    ...(manual
+      ? {
+          fastForward: {
+            nextAt: () => (scheduler as ManualScheduler).nextDue(),
+            advance: async (ms: number) => {
+              manual.advance(ms);
+              (scheduler as ManualScheduler).fireDue();
+            },
+          },
+        }
+      : {}),
+  });
+}
+
+function interactive(): Promise<void> {
+  return new Promise((resolve) => {
+    const term = createTerminal({
+      shell,
+      clock,
+      scheduler,
+      tty: true,
+      columns: process.stdout.columns ?? 80,
+      rows: process.stdout.rows ?? 24,
+      onOutput: (s) => process.stdout.write(s),
+      onExit: () => {
+        process.stdin.setRawMode(false);
+        resolve();
+      },
+    });
+    process.stdin.setRawMode(true);
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (d: string) => term.input(d));
+    process.stdout.on("resize", () => term.resize(process.stdout.columns, process.stdout.rows));
+  });
+}
+
+if (process.stdin.isTTY) await interactive();
+else await piped();
+
+if (api) {
+  // Keep serving the API until Ctrl-C when a script was piped in with --api.
+  process.stderr.write("Input finished; the API keeps serving until Ctrl-C.\n");
+  process.on("SIGINT", () => {
+    void api?.close().then(() => process.exit(0));
+  });
+} else {
+  station.dispose();
+  process.exit(0);
+}
