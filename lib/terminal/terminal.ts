@@ -210,7 +210,10 @@ class LineDiscipline implements Terminal {
         this.submit();
         return;
       case "backspace":
-        if (this.cursor === 0) return this.bell();
+        if (this.cursor === 0) {
+          this.bell();
+          return;
+        }
         this.deleteRange(this.prevCharIndex(this.cursor), this.cursor);
         return;
       case "delete":
@@ -298,7 +301,10 @@ class LineDiscipline implements Terminal {
   }
 
   private insert(text: string): void {
-    if (this.line.length + text.length > MAX_BUFFER) return this.bell();
+    if (this.line.length + text.length > MAX_BUFFER) {
+      this.bell();
+      return;
+    }
     const atEnd = this.cursor === this.line.length;
     this.line = this.line.slice(0, this.cursor) + text + this.line.slice(this.cursor);
     this.cursor += text.length;
@@ -332,7 +338,10 @@ class LineDiscipline implements Terminal {
       this.histIndex = history.length;
     }
     const next = this.histIndex + dir;
-    if (next < 0) return this.bell();
+    if (next < 0) {
+      this.bell();
+      return;
+    }
     if (next >= history.length) {
       this.histIndex = undefined;
       this.line = this.draft;
@@ -360,7 +369,10 @@ class LineDiscipline implements Terminal {
       list = [];
     }
     const prefix = words[words.length - 1] ?? "";
-    if (list.length === 0) return this.bell();
+    if (list.length === 0) {
+      this.bell();
+      return;
+    }
     if (list.length === 1) {
       const only = list[0] ?? "";
       this.insert(only.slice(prefix.length) + (only.endsWith("/") || only.endsWith("=") ? "" : " "));
@@ -371,7 +383,10 @@ class LineDiscipline implements Terminal {
       this.insert(common.slice(prefix.length));
       return;
     }
-    if (!secondTab) return this.bell();
+    if (!secondTab) {
+      this.bell();
+      return;
+    }
     const width = Math.max(...list.map((c) => displayWidth(c))) + 2;
     const perRow = Math.max(1, Math.floor(this.columns / width));
     const rows: string[] = [];

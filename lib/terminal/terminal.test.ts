@@ -1,0 +1,301 @@
+import { describe, expect, it } from "vitest";
+import type { NetRequest, NetResponse } from "../cluster/types";
+import { ManualScheduler, settle } from "../shell/testing";
+import type { JournalEntry, Machine, Program } from "../shell/types";
+import { createWorkstation } from "../shell/workstation";
+import { runScript } from "./sim";
+import { createTerminal } from "./terminal";
+import { stripAnsi } from "./text";
+
+const POD = "kubernetes-bootcamp-9bc58d867-7qs4x";
+
+const machine: Machine = {
+  api: () => ({ status: 404, headers: {}, body: "" }),
+  net: (req: NetRequest): NetResponse =>
+    req.from.kind === "pod" && req.port === 8080
+      ? {
+          kind: "response",
+          status: 200,
+          statusText: "OK",
+          headers: {},
+          body: `Hello Kubernetes bootcamp! | Running on: ${req.from.pod} | v=1\n`,
+        }
+      : { kind: "refused" },
+  listen: () => false,
+  unlisten: () => {},
+};
+
+/** Placeholder kubectl until lib/kubectl is wired in these tests. */
+const kubectl: Program = async (io) => {
+  if (io.argv[1] === "proxy") {
+    io.machine.listen(8001, () => ({
+      kind: "response",
+      status: 200,
+      statusText: "OK",
+      headers: {},
+      body: "{}\n",
+    }));
+    io.stdout("Starting to serve on 127.0.0.1:8001\n");
+    await io.interrupt.promise;
+    io.machine.unlisten(8001);
+    return 0;
+  }
+  if (io.argv[1] === "exec") {
+    const dash = io.argv.indexOf("--");
+    return (
+      io.containerExec?.({ namespace: "default", pod: POD }, io.argv.slice(dash + 1), {
+        interactive: io.argv.includes("-ti"),
+      }) ?? 1
+    );
+  }
+  io.stdout(
+    `NAME                                  READY   STATUS    RESTARTS   AGE\n${POD}   1/1     Running   0          5m\n`,
+  );
+  return 0;
+};
+
+function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[]) => string[] } = {}) {
+  const scheduler = new ManualScheduler();
+  const ws = createWorkstation({
+    machine,
+    clock: scheduler.clock,
+    scheduler,
+    programs: { kubectl },
+    containers: (t) => ({
+      namespace: t.namespace,
+      pod: t.pod,
+      container: "app",
+      env: { HOSTNAME: t.pod, HOME: "/root" },
+      files: { "/server.js": "var http = require('http');\n" },
+    }),
+  });
+  const shell = ws.openShell("1");
+  let screen = "";
+  const journal: JournalEntry[] = [];
+  const term = createTerminal({
+    shell,
+    clock: scheduler.clock,
+    scheduler,
+    columns: opts.columns ?? 80,
+    rows: 24,
+    tty: opts.tty ?? false,
+    tab: "1",
+    onOutput: (d) => {
+      screen += d;
+    },
+    onJournal: (e) => journal.push(e),
+    complete: opts.complete,
+  });
+  const type = async (data: string): Promise<void> => {
+    term.input(data);
+    await settle();
+  };
+  return {
+    ws,
+    term,
+    journal,
+    scheduler,
+    type,
+    screen: () => screen,
+    clear: () => {
+      screen = "";
+    },
+  };
+}
+
+describe("terminal line discipline", () => {
+  it("echoes, runs a line with CRLF output and journals it", async () => {
+    const t = setup();
+    expect(t.screen()).toBe("student@minikube:~$ ");
+    await t.type("kubectl get pods\r");
+    expect(t.screen()).toContain("kubectl get pods\r\nNAME");
+    expect(t.screen()).toContain("5m\r\nstudent@minikube:~$ ");
+    expect(t.journal).toHaveLength(1);
+    expect(t.journal[0]).toMatchObject({
+      tab: "1",
+      line: "kubectl get pods",
+      commands: [["kubectl", "get", "pods"]],
+      exitCode: 0,
+    });
+    expect(t.journal[0]?.output).toContain(`${POD}   1/1`);
+  });
+
+  it("edits with arrows, Home/End, Ctrl-A/E/U/K/W and Backspace", async () => {
+    const t = setup();
+    await t.type("echo wrld\x1b[D\x1b[D\x1b[Do\r");
+    expect(t.journal[0]?.line).toBe("echo world");
+    await t.type("cho x\x1b[Hе\x7f" + "e\x1b[F!\r");
+    expect(t.journal[1]?.line).toBe("echo x!");
+    await t.type("echo abc\x1b[1~\x1b[3~E\x1b[4~\x15echo kept\r");
+    expect(t.journal[2]?.line).toBe("echo kept");
+    await t.type("echo one two\x17three\x01\x0bls\r");
+    expect(t.journal[3]?.line).toBe("ls");
+    await t.type("echo a b\x17\x17c\r");
+    expect(t.journal[4]?.line).toBe("echo c");
+  });
+
+  it("walks history with Up/Down and keeps the draft", async () => {
+    const t = setup();
+    await t.type("echo first\r");
+    await t.type("echo second\r");
+    await t.type("draft\x1b[A\x1b[A\x1b[B\r");
+    expect(t.journal[2]?.line).toBe("echo second");
+    await t.type("mine\x1b[A\x1b[B\r");
+    expect(t.journal[3]?.line).toBe("mine");
+  });
+
+  it("Ctrl-C interrupts a foreground program; typeahead runs afterwards", async () => {
+    const t = setup();
+    await t.type("kubectl proxy\r");
+    expect(t.term.busy).toBe(true);
+    expect(t.screen()).toContain("Starting to serve on 127.0.0.1:8001\r\n");
+    await t.type("echo lost");
+    await t.type("\x03");
+    expect(t.term.busy).toBe(false);
+    expect(t.screen()).toMatch(/8001\r\n\^C\r\nstudent@minikube:~\$ $/);
+    expect(t.journal[0]?.exitCode).toBe(130);
+    await t.type("sleep 2\r");
+    await t.type("echo typed ahead\r");
+    expect(t.term.busy).toBe(true);
+    await t.scheduler.advance(2000);
+    expect(t.journal.map((j) => j.line)).toEqual(["kubectl proxy", "sleep 2", "echo typed ahead"]);
+  });
+
+  it("Ctrl-C on the prompt prints ^C and a fresh prompt", async () => {
+    const t = setup();
+    await t.type("half typed\x03");
+    expect(t.screen()).toBe("student@minikube:~$ half typed^C\r\nstudent@minikube:~$ ");
+    expect(t.journal).toHaveLength(0);
+  });
+
+  it("runs pasted multi-line input line by line", async () => {
+    const t = setup();
+    await t.type("export A=1\r\necho $A\necho done\r");
+    expect(t.journal.map((j) => [j.line, j.output])).toEqual([
+      ["export A=1", ""],
+      ["echo $A", "1\n"],
+      ["echo done", "done\n"],
+    ]);
+  });
+
+  it("refuses lines over 4 KiB and stays usable", async () => {
+    const t = setup();
+    await t.type(`echo ${"x".repeat(5000)}\r`);
+    expect(t.screen()).toContain("input line too long");
+    expect(t.journal).toHaveLength(0);
+    await t.type("echo ok\r");
+    expect(t.journal[0]?.output).toBe("ok\n");
+  });
+
+  it("completes commands, kubectl verbs, resource types and object names", async () => {
+    const t = setup({ complete: (w) => (w[1] === "describe" ? [POD] : []) });
+    await t.type("kube\t");
+    expect(t.screen().endsWith("kubectl ")).toBe(true);
+    await t.type("desc\t");
+    await t.type("po\t");
+    await t.type("kub\t\r");
+    expect(t.journal[0]?.line).toBe(`kubectl describe pods ${POD} `);
+    t.clear();
+    await t.type("kubectl get \t\t");
+    expect(t.screen()).toContain("deployments");
+    await t.type("\x15\r");
+  });
+
+  it("Ctrl-L clears, Ctrl-D on an empty line does not log out", async () => {
+    const t = setup();
+    await t.type("echo x\x0c");
+    expect(t.screen()).toContain("\x1b[H\x1b[2Jstudent@minikube:~$ echo x");
+    await t.type("\x15\x04");
+    expect(t.screen()).toContain('Use "logout" to leave the shell.');
+  });
+
+  it("exec -ti … -- bash nests a container shell until exit", async () => {
+    const t = setup({ tty: true });
+    await t.type(`kubectl exec -ti ${POD} -- bash\r`);
+    expect(t.screen().endsWith(`root@${POD}:/# `)).toBe(true);
+    await t.type("cat server.js\r");
+    expect(t.screen()).toContain("var http = require('http');\r\n");
+    await t.type("curl localhost:8080\r");
+    expect(t.screen()).toContain(`Running on: ${POD} | v=1\r\n`);
+    await t.type("exit\r");
+    expect(stripAnsi(t.screen())).toMatch(/exit\r\nstudent@minikube:~\$ $/);
+    expect(t.journal.map((j) => j.line)).toEqual([
+      "cat server.js",
+      "curl localhost:8080",
+      "exit",
+      `kubectl exec -ti ${POD} -- bash`,
+    ]);
+  });
+
+  it("wraps long lines and moves across rows", async () => {
+    const t = setup({ columns: 20 });
+    await t.type("echo 0123456789abcdef");
+    t.clear();
+    await t.type("\x1b[H");
+    expect(t.screen()).toBe("\x1b[1A\r");
+    await t.type("\r");
+    expect(t.journal[0]?.output).toBe("0123456789abcdef\n");
+  });
+});
+
+describe("runScript", () => {
+  it("prints output like bash < script, with markers, following exec into the container", async () => {
+    const scheduler = new ManualScheduler();
+    const ws = createWorkstation({
+      machine,
+      clock: scheduler.clock,
+      scheduler,
+      programs: { kubectl },
+      containers: (t) => ({
+        namespace: t.namespace,
+        pod: t.pod,
+        container: "app",
+        env: { HOSTNAME: t.pod },
+        files: { "/server.js": "js\n" },
+      }),
+    });
+    const start = scheduler.clock.now();
+    const out = await runScript(
+      [
+        "export X=1",
+        "echo $X",
+        "sleep 5",
+        `kubectl exec -ti ${POD} -- bash`,
+        "cat server.js",
+        "hostname",
+        "exit",
+        "kubectl proxy",
+        "echo end",
+      ],
+      {
+        shell: ws.openShell("sim"),
+        clock: scheduler.clock,
+        scheduler,
+        marker: "--8<--",
+        fastForward: scheduler,
+        lineTimeoutMs: 10_000,
+      },
+    );
+    expect(out).toBe(
+      [
+        "--8<--",
+        "1",
+        "--8<--",
+        "--8<--",
+        "--8<--",
+        "js",
+        "--8<--",
+        POD,
+        "--8<--",
+        "exit",
+        "--8<--",
+        "Starting to serve on 127.0.0.1:8001",
+        "--8<--",
+        "end",
+        "--8<--",
+        "",
+      ].join("\n"),
+    );
+    expect(scheduler.clock.now() - start).toBe(15_000);
+  });
+});
