@@ -68,7 +68,7 @@ export const execCommand: Command = {
     if (tty && !stdin && !f.bool("quiet"))
       ctx.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
     const host = hostOf(ctx.io.machine);
-    if (stdin && host.enterContainer) {
+    if (host.enterContainer) {
       return host.enterContainer({
         namespace: ns,
         pod: name,

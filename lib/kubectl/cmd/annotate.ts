@@ -1,0 +1,3 @@
+import { metadataCommand } from "./label";
+
+export const annotateCommand = metadataCommand("annotations");

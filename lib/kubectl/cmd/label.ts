@@ -1,0 +1,94 @@
+/** `kubectl label` and `kubectl annotate` share one implementation (metadata map edits by merge patch). */
+import { asObj, fail, type Obj, str } from "../client";
+import { patch, ref, resolveTargets } from "./mutate";
+import type { Command } from "./types";
+
+export function metadataCommand(kind: "labels" | "annotations"): Command {
+  const verb = kind === "labels" ? "label" : "annotate";
+  return {
+    name: verb,
+    short: kind === "labels" ? "Update the labels on a resource" : "Update the annotations on a resource",
+    flags: [
+      { name: "overwrite", kind: "bool", def: "false" },
+      { name: "selector", short: "l", kind: "string", def: "" },
+      { name: "all", kind: "bool", def: "false" },
+      { name: "all-namespaces", short: "A", kind: "bool", def: "false" },
+      { name: "list", kind: "bool", def: "false" },
+      { name: "local", kind: "bool", def: "false" },
+      { name: "resource-version", kind: "string", def: "" },
+      { name: "filename", short: "f", kind: "strings", def: "" },
+      { name: "dry-run", kind: "string", def: "none" },
+      { name: "output", short: "o", kind: "string", def: "" },
+    ],
+    async run(ctx, f) {
+      const isChange = (a: string): boolean => a.includes("=") || (a.endsWith("-") && !a.includes("/"));
+      const firstChange = f.args.findIndex(isChange);
+      const resources = firstChange < 0 ? f.args : f.args.slice(0, firstChange);
+      const changes = firstChange < 0 ? [] : f.args.slice(firstChange);
+      if (resources.length === 0)
+        throw fail(
+          "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+        );
+      const { targets, failed } = resolveTargets(ctx, resources, {
+        selector: f.str("selector"),
+        all: f.bool("all"),
+        allNamespaces: f.bool("all-namespaces"),
+      });
+      if (f.bool("list")) {
+        for (const t of targets) {
+          const m = asObj(asObj(t.obj.metadata)[kind]);
+          for (const k of Object.keys(m).sort()) ctx.out(`${k}=${str(m[k])}\n`);
+        }
+        return failed ? 1 : 0;
+      }
+      if (changes.length === 0)
+        throw fail(`at least one ${kind === "labels" ? "label" : "annotation"} update is required`);
+      const set = new Map<string, string>();
+      const remove: string[] = [];
+      for (const c of changes) {
+        if (c.endsWith("-") && !c.includes("=")) remove.push(c.slice(0, -1));
+        else {
+          const i = c.indexOf("=");
+          set.set(c.slice(0, i), c.slice(i + 1));
+        }
+      }
+      let exit = failed ? 1 : 0;
+      for (const t of targets) {
+        const current = asObj(asObj(t.obj.metadata)[kind]);
+        if (!f.bool("overwrite")) {
+          const clashes = [...set].filter(([k, v]) => k in current && str(current[k]) !== v);
+          if (clashes.length > 0) {
+            const [k] = clashes[0] ?? ["", ""];
+            if (kind === "labels")
+              ctx.err(`error: '${k}' already has a value (${str(current[k])}), and --overwrite is false\n`);
+            else
+              ctx.err(
+                `error: --overwrite is false but found the following declared annotation(s): ${clashes
+                  .map(([key]) => `'${key}' already has a value (${str(current[key])})`)
+                  .join("; ")}\n`,
+              );
+            exit = 1;
+            continue;
+          }
+        }
+        const diff: Obj = {};
+        for (const [k, v] of set) if (str(current[k]) !== v || !(k in current)) diff[k] = v;
+        for (const k of remove) {
+          if (k in current) diff[k] = null;
+          else ctx.out(`${kind === "labels" ? "label" : "annotation"} "${k}" not found.\n`);
+        }
+        const past = kind === "labels" ? "labeled" : "annotated";
+        if (Object.keys(diff).length === 0) {
+          ctx.out(`${ref(t)} not ${past}\n`);
+          continue;
+        }
+        patch(ctx, t, { metadata: { [kind]: diff } }, "merge");
+        const onlyRemovals = set.size === 0;
+        ctx.out(`${ref(t)} ${onlyRemovals && kind === "labels" ? "unlabeled" : past}\n`);
+      }
+      return exit;
+    },
+  };
+}
+
+export const labelCommand = metadataCommand("labels");

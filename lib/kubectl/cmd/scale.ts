@@ -1,0 +1,39 @@
+import { fail } from "../client";
+import { patch, ref, resolveTargets } from "./mutate";
+import type { Command } from "./types";
+
+export const scaleCommand: Command = {
+  name: "scale",
+  short: "Set a new size for a deployment, replica set, or replication controller",
+  flags: [
+    { name: "replicas", kind: "int", def: "0" },
+    { name: "current-replicas", kind: "int", def: "-1" },
+    { name: "selector", short: "l", kind: "string", def: "" },
+    { name: "all", kind: "bool", def: "false" },
+    { name: "timeout", kind: "string", def: "0s" },
+    { name: "filename", short: "f", kind: "strings", def: "" },
+    { name: "dry-run", kind: "string", def: "none" },
+    { name: "output", short: "o", kind: "string", def: "" },
+  ],
+  async run(ctx, f) {
+    if (!f.changed.has("replicas")) throw fail(`required flag(s) "replicas" not set`);
+    const replicas = f.int("replicas");
+    if (replicas < 0)
+      throw fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+    if (f.args.length === 0)
+      throw fail(
+        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+      );
+    const { targets, failed } = resolveTargets(ctx, f.args, {
+      selector: f.str("selector"),
+      all: f.bool("all"),
+    });
+    for (const t of targets) {
+      if (!["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"].includes(t.info.kind))
+        throw fail(`no scaler has been implemented for {"${t.info.group}" "${t.info.kind}"}`);
+      patch(ctx, t, { spec: { replicas } }, "merge", "scale");
+      ctx.out(`${ref(t)} scaled\n`);
+    }
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,91 @@
+import { ApiError, asArr, asObj, fail, type Obj, str } from "../client";
+import { patch, ref, resolveTargets } from "./mutate";
+import type { Command } from "./types";
+
+function podSpecOf(kind: string, o: Obj): Obj {
+  const spec = asObj(o.spec);
+  return kind === "Pod" ? spec : asObj(asObj(spec.template).spec);
+}
+
+const setImage: Command = {
+  name: "image",
+  short: "Update the image of a pod template",
+  flags: [
+    { name: "all", kind: "bool", def: "false" },
+    { name: "selector", short: "l", kind: "string", def: "" },
+    { name: "local", kind: "bool", def: "false" },
+    { name: "filename", short: "f", kind: "strings", def: "" },
+    { name: "dry-run", kind: "string", def: "none" },
+    { name: "output", short: "o", kind: "string", def: "" },
+  ],
+  async run(ctx, f) {
+    const resources = f.args.filter((a) => !a.includes("="));
+    const pairs = f.args.filter((a) => a.includes("="));
+    if (pairs.length === 0)
+      throw fail("at least one image update is required\nSee 'kubectl set image -h' for help and examples");
+    if (resources.length === 0)
+      throw fail(
+        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+      );
+    const images = new Map<string, string>();
+    for (const p of pairs) {
+      const i = p.indexOf("=");
+      images.set(p.slice(0, i), p.slice(i + 1));
+    }
+    const { targets, failed } = resolveTargets(ctx, resources, {
+      selector: f.str("selector"),
+      all: f.bool("all"),
+    });
+    let exit = failed ? 1 : 0;
+    for (const t of targets) {
+      const podSpec = podSpecOf(t.info.kind, t.obj);
+      const containers = asArr(podSpec.containers).map(asObj);
+      const init = asArr(podSpec.initContainers).map(asObj);
+      const changes: Obj[] = [];
+      const initChanges: Obj[] = [];
+      let matched = false;
+      for (const [name, image] of images) {
+        for (const [list, out] of [
+          [containers, changes],
+          [init, initChanges],
+        ] as const) {
+          for (const c of list) {
+            if (name === "*" || str(c.name) === name) {
+              matched = true;
+              if (str(c.image) !== image) out.push({ name: str(c.name), image });
+            }
+          }
+        }
+        if (!matched) {
+          ctx.err(`error: unable to find container named "${name}"\n`);
+          exit = 1;
+        }
+      }
+      if (!matched) continue;
+      if (changes.length === 0 && initChanges.length === 0) continue;
+      const specPatch: Obj = {};
+      if (changes.length > 0) specPatch.containers = changes;
+      if (initChanges.length > 0) specPatch.initContainers = initChanges;
+      const body = t.info.kind === "Pod" ? { spec: specPatch } : { spec: { template: { spec: specPatch } } };
+      try {
+        patch(ctx, t, body, "strategic");
+      } catch (e) {
+        if (e instanceof ApiError) {
+          ctx.err(`${e.serverText()}\n`);
+          exit = 1;
+          continue;
+        }
+        throw e;
+      }
+      ctx.out(`${ref(t)} image updated\n`);
+    }
+    return exit;
+  },
+};
+
+export const setCommand: Command = {
+  name: "set",
+  short: "Set specific features on objects",
+  flags: [],
+  sub: [setImage],
+};
