@@ -299,6 +299,10 @@ function updateStatus(
     available === desired &&
     olds.every((rs) => (rs.status?.replicas ?? 0) === 0);
   const progressing = conds.find((c) => c.type === "Progressing");
+  if (complete) {
+    // Nothing left to time out.
+    sim.queue = sim.queue.filter((q) => !(q.kind === "progress" && q.uid === d.metadata.uid));
+  }
   if (newRS && complete) {
     setCond(
       "Progressing",

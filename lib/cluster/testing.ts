@@ -1,0 +1,48 @@
+/** Test helpers: a cluster on a ManualClock and a terse API caller. */
+import { Cluster } from "./index";
+import { type ApiResponse, type HttpMethod, ManualClock } from "./types";
+
+export const T0 = Date.parse("2026-11-30T03:00:00Z");
+
+export function newCluster(scenario = "explore-app", seed = 1): { cluster: Cluster; clock: ManualClock } {
+  const clock = new ManualClock(T0);
+  return { cluster: Cluster.create({ scenario, seed, clock }), clock };
+}
+
+export interface CallOptions {
+  query?: Record<string, string>;
+  body?: unknown;
+  contentType?: string;
+  table?: boolean;
+}
+
+export function call(
+  cluster: Cluster,
+  method: HttpMethod,
+  path: string,
+  opts: CallOptions = {},
+): ApiResponse {
+  const headers: Record<string, string> = {};
+  if (opts.table) headers["accept"] = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+  if (opts.body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+  return cluster.handle({
+    method,
+    path,
+    query: new URLSearchParams(opts.query ?? {}),
+    headers,
+    ...(opts.body !== undefined
+      ? { body: typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body) }
+      : {}),
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests poke into arbitrary JSON.
+export function body(res: ApiResponse): any {
+  return JSON.parse(res.body);
+}
+
+/** Names of the pods in `default` with their STATUS column. */
+export function podStatuses(cluster: Cluster, ns = "default"): string[] {
+  const t = body(call(cluster, "GET", `/api/v1/namespaces/${ns}/pods`, { table: true }));
+  return t.rows.map((r: { cells: string[] }) => `${r.cells[0]} ${r.cells[2]}`);
+}
