@@ -33,3 +33,14 @@ export function goJson(v: unknown, indent = "    ", level = 0): string {
 export function printJson(v: unknown): string {
   return `${goJson(v)}\n`;
 }
+
+/** Go's json.Marshal (compact, sorted keys). */
+export function goJsonCompact(v: unknown): string {
+  if (v === null || v === undefined || typeof v !== "object") return goJson(v);
+  if (Array.isArray(v)) return `[${v.map(goJsonCompact).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort(byteOrder);
+  return `{${keys.map((k) => `${goJson(k)}:${goJsonCompact(o[k])}`).join(",")}}`;
+}

@@ -3,7 +3,7 @@
  * `.field`, `..field`, `[*]`, `[n]`, `[a:b]`, unions, filters `[?(@.x=="y")]`, `range`/`end`,
  * string literals such as `{"\n"}`. Missing keys print nothing (kubectl allows missing keys).
  */
-import { goJson } from "./json";
+import { goJsonCompact } from "./json";
 
 type Seg =
   | { t: "field"; name: string }
@@ -311,7 +311,7 @@ function filterMatch(item: unknown, seg: Extract<Seg, { t: "filter" }>, root: un
 export function jsonPathText(v: unknown): string {
   if (typeof v === "string") return v;
   if (v === null || v === undefined) return "<nil>";
-  if (typeof v === "object") return goJson(v, "", 0).replace(/\n/g, "");
+  if (typeof v === "object") return goJsonCompact(v);
   return String(v);
 }
 
