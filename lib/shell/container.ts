@@ -68,11 +68,19 @@ export function containerFs(facts: ContainerFacts): VirtualFs {
 
 export function createContainerShell(
   facts: ContainerFacts,
-  deps: { machine: Machine; clock: Clock; scheduler: Scheduler; fs?: VirtualFs; tty: boolean },
+  deps: {
+    machine: Machine;
+    clock: Clock;
+    scheduler: Scheduler;
+    fs?: VirtualFs;
+    tty: boolean;
+    shell: boolean;
+  },
 ): Shell {
   const fs = deps.fs ?? containerFs(facts);
   const env: Record<string, string> = { ...facts.env };
   if (deps.tty) env.TERM ??= "xterm";
+  if (deps.shell) env.SHLVL ??= "1";
   const home = facts.user === undefined || facts.user === "root" ? "/root" : `/home/${facts.user}`;
   return new Shell({
     tab: `container:${facts.namespace}/${facts.pod}/${facts.container}`,
@@ -92,5 +100,6 @@ export function createContainerShell(
     jobs: new JobTable(7),
     login: false,
     colourPrompt: false,
+    bareEnv: !deps.shell,
   });
 }

@@ -53,6 +53,8 @@ export interface ShellOptions {
   login: boolean;
   /** Coloured Ubuntu-style prompt on a TTY (the workstation); plain `root@pod:/# ` otherwise. */
   colourPrompt: boolean;
+  /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
+  bareEnv?: boolean;
   containerExec?: (
     target: ContainerTarget,
     argv: string[],
@@ -104,8 +106,10 @@ export class Shell {
   constructor(readonly opts: ShellOptions) {
     this.cwd = opts.cwd ?? opts.home;
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
-    this.setVar("PWD", this.cwd, true);
-    if (!this.vars.has("HOME")) this.setVar("HOME", opts.home, true);
+    if (opts.bareEnv !== true) {
+      this.setVar("PWD", this.cwd, true);
+      if (!this.vars.has("HOME")) this.setVar("HOME", opts.home, true);
+    }
   }
 
   get fs(): VirtualFs {

@@ -184,14 +184,20 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       fs = containerFs(facts);
       containerFiles.set(key, fs);
     }
+    const isShell = SHELL_NAMES.has(argv[0] ?? "");
     const shell = createContainerShell(facts, {
       machine,
       clock: opts.clock,
       scheduler: opts.scheduler,
       fs,
-      tty: o.interactive,
+      tty: o.interactive && isShell,
+      shell: isShell,
     });
-    return runInContainer(shell, facts, argv, o.interactive, caller);
+    const code = await runInContainer(shell, facts, argv, o.interactive, caller);
+    // kubectl's own words when the remote command fails (it hands exec to this hook entirely).
+    if (code !== 0 && code !== 130 && !caller.interrupt.interrupted)
+      caller.stderr(`command terminated with exit code ${code}\n`);
+    return code;
   };
 
   const newShell = (tabId: string): Shell => {

@@ -49,9 +49,12 @@ interface PendingLine {
 export async function runScript(lines: string[], opts: ScriptOptions): Promise<string> {
   let transcript = "";
   const write = (s: string): void => {
+    if (s === "") return;
     if (transcript.length < MAX_TRANSCRIPT) transcript += s;
+    lastChar = s[s.length - 1] ?? lastChar;
     opts.onOutput?.(s);
   };
+  let lastChar = "\n";
   const stack: Level[] = [{ shell: opts.shell }];
   let entered: (() => void) | undefined;
   const timeout = opts.lineTimeoutMs ?? 60_000;
@@ -147,7 +150,7 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
         return r;
       });
     await wait(pending, true);
-    if (opts.marker !== undefined) write(`${opts.marker}\n`);
+    if (opts.marker !== undefined) write(`${lastChar === "\n" ? "" : "\n"}${opts.marker}\n`);
   }
   // End of input: nested shells see EOF and exit.
   while (stack.length > 1) {
