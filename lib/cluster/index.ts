@@ -10,6 +10,7 @@ import type { Pod } from "./model";
 import { route } from "./net";
 import { buildScenario, listScenarios, type ScenarioInfo } from "./scenarios";
 import { Sim, type SimState } from "./sim";
+import { instantiate } from "./template";
 import type { ApiHandler, ApiRequest, ApiResponse, Clock, NetRequest, NetResponse } from "./types";
 
 export type { ScenarioInfo };
@@ -20,6 +21,8 @@ export interface CreateOptions {
   scenario?: string;
   seed?: number;
   clock: Clock;
+  /** Build by running the simulation instead of instantiating the cached template (tests). */
+  direct?: boolean;
 }
 
 const SNAPSHOT_VERSION = 1;
@@ -35,12 +38,11 @@ export class Cluster {
     const scenario = opts.scenario ?? "explore-app";
     const seed = opts.seed ?? 1;
     const sim = new Sim(opts.clock, seed);
-    if (!buildScenario(sim, scenario, opts.clock.now())) {
-      throw new Error(
-        `unknown scenario "${scenario}" (known: ${listScenarios()
-          .map((s) => s.id)
-          .join(", ")})`,
-      );
+    const state = opts.direct ? undefined : instantiate(scenario, seed, opts.clock.now());
+    if (state) sim.load(state);
+    else if (!opts.direct || !buildScenario(sim, scenario, opts.clock.now())) {
+      const known = listScenarios().map((s) => s.id);
+      throw new Error(`unknown scenario "${scenario}" (known: ${known.join(", ")})`);
     }
     sim.store.compact();
     return new Cluster(sim, scenario, seed);

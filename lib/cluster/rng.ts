@@ -3,6 +3,9 @@
  * carry it and a restored cluster continues the same sequence.
  */
 export class Rng {
+  /** When set, every identifier-like string drawn (chars/hex/uuid) is reported (scenario templates). */
+  onToken?: (token: string, redraw: (rng: Rng) => string) => void;
+
   constructor(private state: number) {
     this.state = state >>> 0;
   }
@@ -25,6 +28,7 @@ export class Rng {
   chars(alphabet: string, n: number): string {
     let s = "";
     for (let i = 0; i < n; i++) s += alphabet[this.int(alphabet.length)];
+    this.onToken?.(s, (r) => r.chars(alphabet, n));
     return s;
   }
 
@@ -34,6 +38,18 @@ export class Rng {
 
   /** A random (version 4) UUID. */
   uuid(): string {
+    const hook = this.onToken;
+    this.onToken = undefined;
+    try {
+      const u = this.drawUuid();
+      hook?.(u, (r) => r.uuid());
+      return u;
+    } finally {
+      this.onToken = hook;
+    }
+  }
+
+  private drawUuid(): string {
     const h = this.hex(32).split("");
     h[12] = "4";
     h[16] = "89ab"[this.int(4)] ?? "8";

@@ -42,6 +42,8 @@ function groupOf(resource: string): string {
 
 export class Store {
   private readonly objects = new Map<string, Map<string, KObject>>();
+  /** Sorted views per resource, dropped on every write to that resource. */
+  private readonly sorted = new Map<string, KObject[]>();
   private log: StoreEvent[] = [];
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   /** Bumped on every write; controllers use it to know when to run again. */
@@ -71,10 +73,18 @@ export class Store {
 
   /** Stored objects (not copies), sorted by namespace then name like the API server's list. */
   scan<T extends KObject = KObject>(resource: string, ns?: string): T[] {
+    let all = this.sorted.get(resource);
+    if (!all) {
+      all = this.sortAll(resource);
+      this.sorted.set(resource, all);
+    }
+    return (ns ? all.filter((o) => o.metadata.namespace === ns) : all.slice()) as T[];
+  }
+
+  private sortAll(resource: string): KObject[] {
     const t = this.objects.get(resource);
     if (!t) return [];
-    const out: T[] = [];
-    for (const o of t.values()) if (!ns || o.metadata.namespace === ns) out.push(o as T);
+    const out = [...t.values()];
     out.sort((a, b) => {
       const an = key(a.metadata.namespace, a.metadata.name ?? "");
       const bn = key(b.metadata.namespace, b.metadata.name ?? "");
@@ -106,15 +116,15 @@ export class Store {
     const ordered = orderMeta(obj);
     t.set(k, ordered);
     this.emit({ resource, type: "ADDED", rv: this.rv, object: ordered });
-    return clone(ordered);
+    return ordered;
   }
 
   /**
    * Replace an object. A non-empty `resourceVersion` in `input` must match (optimistic
    * concurrency, 409 Conflict otherwise). Returns the stored copy; no-op writes keep the version.
    */
-  update<T extends KObject>(resource: string, input: T): T {
-    const obj = clone(input);
+  update<T extends KObject>(resource: string, input: T, owned = false): T {
+    const obj = owned ? input : clone(input);
     const meta = obj.metadata;
     const name = meta.name ?? "";
     const t = this.table(resource);
@@ -141,11 +151,11 @@ export class Store {
       meta.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
     }
     const ordered = orderMeta(obj);
-    if (JSON.stringify(ordered) === JSON.stringify(cur)) return clone(cur as T);
+    if (JSON.stringify(ordered) === JSON.stringify(cur)) return cur as T;
     ordered.metadata.resourceVersion = String(++this.rv);
     t.set(k, ordered);
     this.emit({ resource, type: "MODIFIED", rv: this.rv, object: ordered });
-    return clone(ordered);
+    return ordered;
   }
 
   /** Read-modify-write of a stored object; returns false when it does not exist. */
@@ -160,7 +170,7 @@ export class Store {
     const next = clone(cur);
     fn(next);
     next.metadata.resourceVersion = undefined;
-    this.update(resource, next);
+    this.update(resource, next, true);
     return true;
   }
 
@@ -179,13 +189,13 @@ export class Store {
     const cur = t.get(k);
     if (!cur) throw notFound(resource, groupOf(resource), name);
     t.delete(k);
-    const gone = clone(cur);
-    gone.metadata.resourceVersion = String(++this.rv);
+    const gone = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(++this.rv) } };
     this.emit({ resource, type: "DELETED", rv: this.rv, object: gone });
-    return clone(gone);
+    return gone;
   }
 
   private emit(e: StoreEvent): void {
+    this.sorted.delete(e.resource);
     this.log.push(e);
     if (this.log.length > LOG_LIMIT) this.log = this.log.slice(-LOG_LIMIT / 2);
     for (const l of this.listeners) l(e);
@@ -221,6 +231,7 @@ export class Store {
       const t = this.table(res);
       for (const o of list) t.set(key(o.metadata.namespace, o.metadata.name ?? ""), o);
     }
+    this.sorted.clear();
   }
 }
 

@@ -34,8 +34,20 @@ export function withoutHash(t: PodTemplateSpec): PodTemplateSpec {
   return { ...t, metadata: { ...t.metadata, labels } };
 }
 
+/** Stored objects are never mutated, so their canonical form can be cached by identity. */
+const canonicalCache = new WeakMap<PodTemplateSpec, string>();
+
+function canonicalTemplate(t: PodTemplateSpec): string {
+  let c = canonicalCache.get(t);
+  if (c === undefined) {
+    c = canonical(withoutHash(t));
+    canonicalCache.set(t, c);
+  }
+  return c;
+}
+
 export function sameTemplate(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  return canonical(withoutHash(a)) === canonical(withoutHash(b));
+  return canonicalTemplate(a) === canonicalTemplate(b);
 }
 
 export function controllerOf(o: KObject): OwnerReference | undefined {
