@@ -1,4 +1,5 @@
-import { fail } from "../client";
+import { CmdError, fail } from "../client";
+import { klogError } from "../time";
 import { patch, ref, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
@@ -16,7 +17,8 @@ export const scaleCommand: Command = {
     { name: "output", short: "o", kind: "string", def: "" },
   ],
   async run(ctx, f) {
-    if (!f.changed.has("replicas")) throw fail(`required flag(s) "replicas" not set`);
+    if (!f.changed.has("replicas"))
+      throw new CmdError(`${klogError(ctx.io.clock.now(), 'required flag(s) \\"replicas\\" not set')}\n`);
     const replicas = f.int("replicas");
     if (replicas < 0)
       throw fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
