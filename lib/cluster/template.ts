@@ -23,7 +23,7 @@ interface Template {
 const REF = Date.parse("2026-01-01T00:00:00Z");
 const cache = new Map<string, Template | null>();
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -47,7 +47,7 @@ function buildTemplate(id: string): Template | null {
   state.rng = 0;
   // Longest first so a uuid is never split by a shorter token it happens to contain.
   const sorted = [...tokens].sort((a, b) => b.token.length - a.token.length);
-  const pattern = new RegExp(sorted.map((t) => escape(t.token)).join("|"), "g");
+  const pattern = new RegExp(sorted.map((t) => escapeRegExp(t.token)).join("|"), "g");
   return { ref: REF, text: JSON.stringify(state), tokens, pattern, podIPs };
 }
 
