@@ -102,9 +102,12 @@ export class Shell {
   history: string[] = [];
   lastExit = 0;
   exited = false;
+  /** `$$`: stable per tab so transcripts are reproducible. */
+  readonly pid: number;
 
   constructor(readonly opts: ShellOptions) {
     this.cwd = opts.cwd ?? opts.home;
+    this.pid = 1000 + ([...opts.tab].reduce((h, c) => (h * 31 + (c.codePointAt(0) ?? 0)) % 8000, 7) % 8000);
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
     if (opts.bareEnv !== true) {
       this.setVar("PWD", this.cwd, true);
@@ -129,7 +132,7 @@ export class Shell {
       case "?":
         return String(this.lastExit);
       case "$":
-        return String(this.opts.jobs === undefined ? 1 : 1000 + (this.opts.tab.length % 7));
+        return String(this.pid);
       case "#":
         return "0";
       case "0":
@@ -241,7 +244,7 @@ export class Shell {
     }
     for (const note of this.opts.jobs.reap(this.opts.tab)) io.stderr(`${note}\n`);
     this.lastExit = status;
-    return { exitCode: status, commands: ctx.commands };
+    return { exitCode: status, commands: ctx.commands.map((c) => [...c]) };
   }
 
   private addHistory(line: string): void {

@@ -1,0 +1,140 @@
+/**
+ * The seed lesson (module 3) end to end: real lib/kubectl against a simulated explore-app
+ * cluster, through the shell, two tabs and a container shell.
+ */
+import { describe, expect, it } from "vitest";
+import { Cluster } from "../cluster";
+import { kubectl } from "../kubectl";
+import { InterruptSource } from "../shell/interrupt";
+import { ManualScheduler, settle } from "../shell/testing";
+import type { JournalEntry, Machine } from "../shell/types";
+import { createWorkstation } from "../shell/workstation";
+import { runScript } from "./sim";
+import { createTerminal } from "./terminal";
+import { stripAnsi } from "./text";
+import { containerResolver } from "./wiring";
+
+function session() {
+  const scheduler = new ManualScheduler();
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
+  const machine: Machine = {
+    api: (req) => cluster.handle(req),
+    net: (req) => cluster.net(req),
+    listen: () => false,
+    unlisten: () => {},
+  };
+  const ws = createWorkstation({
+    machine,
+    clock: scheduler.clock,
+    scheduler,
+    programs: { kubectl },
+    containers: containerResolver(cluster),
+  });
+  return { scheduler, ws };
+}
+
+describe("seed lesson through the shell", () => {
+  it("POD_NAME, proxy in tab 1, curl in tab 2, logs, exec", async () => {
+    const { scheduler, ws } = session();
+    const journal: JournalEntry[] = [];
+    let screen1 = "";
+    let screen2 = "";
+    const tab1 = createTerminal({
+      shell: ws.openShell("1"),
+      clock: scheduler.clock,
+      scheduler,
+      tty: false,
+      tab: "1",
+      onOutput: (d) => {
+        screen1 += d;
+      },
+      onJournal: (e) => journal.push(e),
+    });
+    const tab2 = createTerminal({
+      shell: ws.openShell("2"),
+      clock: scheduler.clock,
+      scheduler,
+      tty: false,
+      tab: "2",
+      onOutput: (d) => {
+        screen2 += d;
+      },
+      onJournal: (e) => journal.push(e),
+    });
+    tab1.input("kubectl proxy\r");
+    await settle();
+    expect(screen1).toContain("Starting to serve on 127.0.0.1:8001");
+    tab2.input(
+      `export POD_NAME="$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')"\r`,
+    );
+    await settle();
+    tab2.input("echo Name of the Pod: $POD_NAME\r");
+    await settle();
+    const name = /Name of the Pod: (kubernetes-bootcamp-\S+)/.exec(screen2)?.[1];
+    expect(name).toBeDefined();
+    tab2.input("curl http://localhost:8001/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/\r");
+    await settle();
+    expect(screen2).toContain(`Hello Kubernetes bootcamp! | Running on: ${name} | v=1`);
+    tab1.input("\x03");
+    await settle();
+    tab2.input("curl http://localhost:8001/version\r");
+    await settle();
+    expect(screen2).toContain(
+      "curl: (7) Failed to connect to localhost port 8001 after 0 ms: Couldn't connect to server",
+    );
+    const curl = journal.find((j) => j.line.startsWith("curl http://localhost:8001/api"));
+    expect(curl?.commands).toEqual([
+      ["curl", `http://localhost:8001/api/v1/namespaces/default/pods/${name}:8080/proxy/`],
+    ]);
+    expect(journal.find((j) => j.line === "kubectl proxy")?.exitCode).toBe(130);
+  });
+
+  it("runs the seed's commands as a script", async () => {
+    const { scheduler, ws } = session();
+    const out = await runScript(
+      [
+        "export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)",
+        "kubectl logs $POD_NAME | head -1",
+        "kubectl exec $POD_NAME -- env | grep -c KUBERNETES_",
+        "kubectl exec -ti $POD_NAME -- bash",
+        "cat server.js | head -1",
+        "curl -s localhost:8080",
+        "exit",
+        "kubectl exec $POD_NAME -- nosuch",
+      ],
+      { shell: ws.openShell("sim"), clock: scheduler.clock, scheduler, fastForward: scheduler, marker: "@@" },
+    );
+    const parts = stripAnsi(out).split("@@\n");
+    expect(parts[1]).toMatch(
+      /^Kubernetes Bootcamp App Started At: .* \| Running On: {2}kubernetes-bootcamp-\S+ \n$/,
+    );
+    expect(parts[2]).toBe("8\n");
+    expect(parts[4]).toBe("var http = require('http');\n");
+    expect(parts[5]).toMatch(/^Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-\S+ \| v=1\n$/);
+    expect(parts[6]).toBe("exit\n");
+    expect(parts[7]).toContain('exec: "nosuch": executable file not found in $PATH');
+    expect(parts[7]).toContain("command terminated with exit code 126");
+  });
+
+  it("Ctrl-C stops kubectl logs -f", async () => {
+    const { scheduler, ws } = session();
+    const sh = ws.openShell("1");
+    const interrupt = new InterruptSource();
+    let out = "";
+    const io = {
+      stdout: (s: string) => (out += s),
+      stderr: (s: string) => (out += s),
+      tty: false,
+      columns: 80,
+      interrupt,
+    };
+    await sh.run("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)", io);
+    const p = sh.run("kubectl logs -f $POD_NAME", io);
+    await scheduler.advance(1000);
+    interrupt.fire("user");
+    await scheduler.advance(1000);
+    const r = await p;
+    expect(out).toContain("Kubernetes Bootcamp App Started At");
+    expect(r.exitCode).toBe(130);
+  });
+});
