@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
 import { ManualClock } from "../cluster/types";
-import type { Scheduler } from "../shell/types";
+import type { KubectlScheduler as Scheduler } from "./io";
 import { fakeMachine, runKubectl } from "./testing";
 
 /** A scheduler that runs timers by advancing the ManualClock (tests never sleep). */

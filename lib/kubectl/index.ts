@@ -3,12 +3,13 @@
  * command (Options → Complete → Validate → Run) against the Machine's API transport, and prints
  * errors in kubectl's words with its exit codes.
  */
-import type { Program, ProgramIO } from "../shell/types";
+
 import { ApiError, CmdError, RestClient } from "./client";
 import { describeCommand } from "./cmd/describe";
 import type { Command, Ctx } from "./cmd/types";
 import { commands } from "./commands";
 import { FlagError, globalFlags, globalValueFlags, HelpRequested, parseFlags } from "./flags";
+import type { KubectlProgram as Program, KubectlIO as ProgramIO } from "./io";
 
 export type { ContainerShellHost } from "./cmd/exec";
 

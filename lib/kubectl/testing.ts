@@ -3,8 +3,8 @@
  * recorded API objects (path → list JSON) the way an API server would.
  */
 import type { ApiHandler, ApiRequest, ApiResponse, Clock } from "../cluster/types";
-import type { Machine, ProgramIO, Scheduler } from "../shell/types";
 import { kubectl } from "./index";
+import type { KubectlMachine as Machine, KubectlIO as ProgramIO, KubectlScheduler as Scheduler } from "./io";
 
 export interface RunResult {
   stdout: string;

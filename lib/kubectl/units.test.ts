@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../cluster/types";
+import type { Program } from "../shell/types";
 import { FlagError, type FlagSpec, parseFlags } from "./flags";
+import { kubectl } from "./index";
 import { executeGoTemplate, goFloat } from "./printers/go-template";
 import { goJson } from "./printers/json";
 import { executeJsonPath } from "./printers/jsonpath";
@@ -225,5 +227,12 @@ describe("errors and hints", () => {
     const tty = await runKubectl(["exec", "p", "env"], { api, clock, tty: true });
     expect(tty.stderr).toContain("\x1b[33mhint: ");
     expect(tty.code).toBe(1);
+  });
+});
+
+describe("contract", () => {
+  it("kubectl is a shell Program", () => {
+    const program: Program = kubectl;
+    expect(program).toBeTypeOf("function");
   });
 });

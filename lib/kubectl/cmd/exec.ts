@@ -3,8 +3,9 @@
  * the command in its simulated container and answers with its output); `-ti … bash` hands the
  * terminal to the container shell through the Machine's optional `enterContainer` hook.
  */
-import type { Machine } from "../../shell/types";
+
 import { ApiError, asObj, CmdError, fail, parseBody, str } from "../client";
+import type { KubectlMachine as Machine } from "../io";
 import { pickContainer, resolvePod } from "./pods";
 import type { Command, Ctx } from "./types";
 

@@ -1,4 +1,3 @@
-import type { ProgramIO } from "../../shell/types";
 import {
   ApiError,
   asArr,
@@ -14,6 +13,7 @@ import {
   TABLE_ACCEPT,
 } from "../client";
 import type { ParsedFlags } from "../flags";
+import type { KubectlIO as ProgramIO } from "../io";
 import { type Output, parseOutput, printFlags, printObjects } from "../printers";
 import { printTable, type Table, type TableOptions, tableFromServer, tableLines } from "../printers/table";
 import { tableTabs } from "../tabwriter";

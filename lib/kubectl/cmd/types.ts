@@ -1,6 +1,6 @@
-import type { ProgramIO } from "../../shell/types";
 import type { RestClient } from "../client";
 import type { FlagSpec, ParsedFlags } from "../flags";
+import type { KubectlIO as ProgramIO } from "../io";
 
 /** What every command gets after the Options/Complete steps shared by all of kubectl. */
 export interface Ctx {
