@@ -7,6 +7,7 @@ export { LIMITS, Shell } from "./interp";
 export { InterruptSource, sleepFor } from "./interrupt";
 export { createMinikube, type MinikubeFacts } from "./minikube";
 export { parseScript, ShellSyntaxError } from "./parse";
+export { ManualScheduler, settle } from "./testing";
 export type * from "./types";
 export {
   createWorkstation,
