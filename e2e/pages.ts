@@ -26,7 +26,7 @@ export class LessonPage {
   async open(lessonId: string): Promise<void> {
     await this.page.goto(`/learn/${lessonId}`);
     await expect(this.page.locator('.status[data-status="online"]')).toBeVisible();
-    await expect(this.terminalText()).resolves.toContain("$");
+    await expect.poll(() => this.terminalText()).toContain("$");
   }
 
   /** Everything the active terminal shows (xterm's accessible buffer rows). */

@@ -10,6 +10,8 @@ import { createTestDatabase, stopTestServer, type TestDatabase } from "./test-db
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 const skipE2e = process.argv.includes("--skip-e2e");
+/** `--e2e-only`: just the browser specs (a fresh database, a build when stale). */
+const e2eOnly = process.argv.includes("--e2e-only");
 
 function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   const t0 = performance.now();
@@ -31,15 +33,17 @@ async function main() {
   const dbs: TestDatabase[] = [];
   try {
     await run("prisma generate", bin("prisma"), ["generate"], { DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused" });
-    await run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
-    await run("lint", bin("biome"), ["check", "."]);
-    await run("architecture", bin("tsx"), ["scripts/check-architecture.ts"]);
-    await run("unit tests", bin("vitest"), ["run", "--project", "unit"]);
-    const it = await createTestDatabase("kubeclass_it");
-    dbs.push(it);
-    await run("integration tests", bin("vitest"), ["run", "--project", "integration"], { TEST_DATABASE_URL: it.url });
+    if (!e2eOnly) {
+      await run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
+      await run("lint", bin("biome"), ["check", "."]);
+      await run("architecture", bin("tsx"), ["scripts/check-architecture.ts"]);
+      await run("unit tests", bin("vitest"), ["run", "--project", "unit"]);
+      const it = await createTestDatabase("kubeclass_it");
+      dbs.push(it);
+      await run("integration tests", bin("vitest"), ["run", "--project", "integration"], { TEST_DATABASE_URL: it.url });
+    }
     if (!skipE2e) {
-      await run("build", bin("next"), ["build"], { NODE_ENV: "production" });
+      if (!e2eOnly) await run("build", bin("next"), ["build"], { NODE_ENV: "production" });
       const e2e = await createTestDatabase("kubeclass_e2e");
       dbs.push(e2e);
       await run("e2e", bin("playwright"), ["test"], { E2E_DATABASE_URL: e2e.url });
