@@ -137,6 +137,20 @@ export const KUBECTL_FLAGS = [
   "--watch",
 ];
 
+/** kubectl flags whose value is the next word (so it is not taken for a verb or type). */
+const VALUE_FLAGS = new Set([
+  "-n",
+  "--namespace",
+  "-o",
+  "--output",
+  "-l",
+  "--selector",
+  "-c",
+  "--container",
+  "-f",
+  "--filename",
+]);
+
 export interface CompletionSources {
   /** Command names on PATH (programs registered with the workstation). */
   commands?: string[];
@@ -156,7 +170,13 @@ export function candidates(words: string[], sources: CompletionSources): string[
   }
   const cmd = words[0];
   if (cmd === "kubectl") {
-    const args = words.slice(1, -1).filter((w) => !w.startsWith("-"));
+    const args: string[] = [];
+    const middle = words.slice(1, -1);
+    for (let i = 0; i < middle.length; i++) {
+      const w = middle[i] ?? "";
+      if (VALUE_FLAGS.has(w)) i++;
+      else if (!w.startsWith("-")) args.push(w);
+    }
     if (prefix.startsWith("-")) return pick(KUBECTL_FLAGS);
     const prev = words[words.length - 2] ?? "";
     if (prev === "-o" || prev === "--output")
@@ -171,6 +191,7 @@ export function candidates(words: string[], sources: CompletionSources): string[
     }
     return pick(sources.complete?.(words) ?? []);
   }
+  if (cmd === "cd") return pick((sources.completePath?.(prefix) ?? []).filter((p) => p.endsWith("/")));
   const dynamic = sources.complete?.(words) ?? [];
   return pick([...dynamic, ...(sources.completePath?.(prefix) ?? [])]);
 }

@@ -138,3 +138,20 @@ describe("seed lesson through the shell", () => {
     expect(r.exitCode).toBe(130);
   });
 });
+
+describe("kubectlCompleter", () => {
+  it("lists pod names for get/describe/logs and TYPE/ prefixes", async () => {
+    const { kubectlCompleter } = await import("./wiring");
+    const scheduler = new ManualScheduler();
+    const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
+    const complete = kubectlCompleter((req) => cluster.handle(req));
+    const pods = complete(["kubectl", "describe", "pods", "kub"]);
+    expect(pods.some((p) => p.startsWith("kubernetes-bootcamp-"))).toBe(true);
+    expect(complete(["kubectl", "logs", ""])).toEqual(pods);
+    expect(complete(["kubectl", "get", "deploy", ""])).toEqual(["kubernetes-bootcamp"]);
+    expect(complete(["kubectl", "get", "deployment/"])).toEqual(["deployment/kubernetes-bootcamp"]);
+    expect(
+      complete(["kubectl", "-n", "kube-system", "get", "po", ""]).some((p) => p.startsWith("etcd-")),
+    ).toBe(true);
+  });
+});

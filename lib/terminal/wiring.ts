@@ -3,8 +3,22 @@
  * container's facts (env, filesystem, working directory) from lib/cluster.
  */
 import { type Cluster, containerInfo } from "../cluster";
+import type { ApiRequest, ApiResponse } from "../cluster/types";
 import type { ContainerFacts, ContainerResolver } from "../shell/container";
 import { DEBIAN_ROOT } from "../shell/container";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+function parse(res: ApiResponse): Obj | undefined {
+  try {
+    return obj(JSON.parse(res.body));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Entries of `/` that are files rather than directories. */
 const ROOT_FILES = new Set(["server.js", "core"]);
@@ -31,5 +45,70 @@ export function containerResolver(cluster: Cluster): ContainerResolver {
       user: info.user,
     };
     return facts;
+  };
+}
+
+const TYPE_ALIASES: Record<string, { path: (ns: string) => string; namespaced: boolean }> = {};
+function addType(names: string[], group: string, plural: string, namespaced: boolean): void {
+  const path = (ns: string): string =>
+    `${group === "" ? "/api/v1" : `/apis/${group}`}${namespaced ? `/namespaces/${ns}` : ""}/${plural}`;
+  for (const n of names) TYPE_ALIASES[n] = { path, namespaced };
+}
+addType(["pods", "pod", "po"], "", "pods", true);
+addType(["services", "service", "svc"], "", "services", true);
+addType(["nodes", "node", "no"], "", "nodes", false);
+addType(["namespaces", "namespace", "ns"], "", "namespaces", false);
+addType(["deployments", "deployment", "deploy"], "apps/v1", "deployments", true);
+addType(["replicasets", "replicaset", "rs"], "apps/v1", "replicasets", true);
+addType(["endpoints", "ep"], "", "endpoints", true);
+addType(["configmaps", "configmap", "cm"], "", "configmaps", true);
+addType(["secrets", "secret"], "", "secrets", true);
+
+const POD_VERBS = new Set(["logs", "exec", "port-forward", "attach", "cp"]);
+
+/**
+ * Object names for Tab completion of `kubectl VERB TYPE <Tab>` / `kubectl logs <Tab>` /
+ * `TYPE/<Tab>`, listed through the cluster's API (pass as `complete` to createTerminal).
+ */
+export function kubectlCompleter(api: (req: ApiRequest) => ApiResponse): (words: string[]) => string[] {
+  return (words) => {
+    if (words[0] !== "kubectl") return [];
+    const prefix = words[words.length - 1] ?? "";
+    let ns = "default";
+    const args: string[] = [];
+    for (let i = 1; i < words.length - 1; i++) {
+      const w = words[i] ?? "";
+      if (w === "-n" || w === "--namespace") ns = words[++i] ?? ns;
+      else if (w.startsWith("--namespace=")) ns = w.slice(12);
+      else if (!w.startsWith("-")) args.push(w);
+    }
+    const verb = args[0];
+    if (verb === undefined) return [];
+    let typeName: string | undefined;
+    let namePrefix = "";
+    const slash = prefix.indexOf("/");
+    if (slash > 0) {
+      typeName = prefix.slice(0, slash);
+      namePrefix = `${typeName}/`;
+    } else if (POD_VERBS.has(verb) && args.length === 1) typeName = "pods";
+    else if (args.length === 2) typeName = args[1];
+    if (typeName === undefined) return [];
+    const type = TYPE_ALIASES[typeName.toLowerCase()];
+    if (type === undefined) return [];
+    try {
+      const res = api({
+        method: "GET",
+        path: type.path(ns),
+        query: new URLSearchParams({ limit: "500" }),
+        headers: { accept: "application/json" },
+      });
+      if (res.status !== 200) return [];
+      const items = arr(parse(res)?.items);
+      return items
+        .map((it) => `${namePrefix}${str(obj(obj(it).metadata).name)}`)
+        .filter((n) => n !== namePrefix);
+    } catch {
+      return [];
+    }
   };
 }
