@@ -6,6 +6,7 @@
 import "dotenv/config";
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { defineConfig } from "prisma/config";
 
@@ -71,7 +72,7 @@ export default defineConfig({
         };
         return shadow;
       },
-    } as unknown as ReturnType<typeof base.connect> extends Promise<infer A> ? A : never;
+    } as unknown as SqlMigrationAwareDriverAdapterFactory;
   },
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },

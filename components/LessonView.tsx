@@ -51,14 +51,18 @@ export function LessonView(props: LessonViewProps) {
   const send = useCallback((tabId: string, data: string) => {
     const s = socketRef.current;
     if (!s) return;
-    for (let i = 0; i < data.length; i += MAX_INPUT_CHARS) s.emit("term:input", { tabId, data: data.slice(i, i + MAX_INPUT_CHARS) });
+    for (let i = 0; i < data.length; i += MAX_INPUT_CHARS)
+      s.emit("term:input", { tabId, data: data.slice(i, i + MAX_INPUT_CHARS) });
   }, []);
 
   const openTab = useCallback(
     async (tabId: string) => {
       const host = hostRef.current;
       if (!host || tabsRef.current.has(tabId)) return;
-      const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
+      const [{ Terminal }, { FitAddon }] = await Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+      ]);
       if (tabsRef.current.has(tabId)) return;
       const el = document.createElement("div");
       el.dataset.tab = tabId;
@@ -96,7 +100,8 @@ export function LessonView(props: LessonViewProps) {
         const ids = res.data?.tabs?.length ? res.data.tabs : ["1"];
         setTabIds((prev) => Array.from(new Set([...prev, ...ids])).sort());
         // (Re)attach every tab: the server replays the prompt and keeps the shell's state.
-        for (const [id, tab] of tabsRef.current) socket.emit("term:open", { tabId: id, cols: tab.term.cols, rows: tab.term.rows });
+        for (const [id, tab] of tabsRef.current)
+          socket.emit("term:open", { tabId: id, cols: tab.term.cols, rows: tab.term.rows });
       });
     });
     socket.on("disconnect", () => setStatus("offline"));
@@ -105,7 +110,9 @@ export function LessonView(props: LessonViewProps) {
     socket.on("progress", (p) => {
       if (p.lessonId === props.lessonId) setProgress(p);
     });
-    socket.on("notice", ({ message }) => tabsRef.current.get(activeRef.current)?.term.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`));
+    socket.on("notice", ({ message }) =>
+      tabsRef.current.get(activeRef.current)?.term.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`),
+    );
     const onResize = () => {
       for (const tab of tabsRef.current.values()) if (tab.el.style.display !== "none") tab.fit.fit();
     };
@@ -130,7 +137,7 @@ export function LessonView(props: LessonViewProps) {
         tab.term.focus();
       }
     }
-  }, [active, tabIds]);
+  }, [active]);
 
   const newTab = () => {
     const next = [1, 2, 3, 4, 5, 6, 7, 8, 9].map(String).find((id) => !tabIds.includes(id));
@@ -184,7 +191,7 @@ export function LessonView(props: LessonViewProps) {
             const state = st?.done ? "done" : progress.current === s.id ? "current" : "open";
             return (
               <li key={s.id} data-step={s.id} data-state={state}>
-                <span className="mark" aria-label={st?.done ? t("done") : undefined}>
+                <span className="mark" role="img" aria-label={st?.done ? t("done") : t("steps")}>
                   {st?.done ? "✓" : "○"}
                 </span>
                 <div>
@@ -205,15 +212,17 @@ export function LessonView(props: LessonViewProps) {
           {t("reset")}
         </button>
         {/* Lesson content is our own Markdown rendered on the server. */}
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: trusted course content */}
         <div dangerouslySetInnerHTML={{ __html: props.introHtml }} />
         {props.steps.map((s) => (
           <article key={s.id} id={`step-${s.id}`}>
-            {/* biome-ignore lint/security/noDangerouslySetInnerHtml: trusted course content */}
             <div dangerouslySetInnerHTML={{ __html: s.html }} />
             <p style={{ display: "flex", gap: 8 }}>
               {s.hint && (
-                <button type="button" className="linkbtn" onClick={() => setShown((p) => ({ ...p, [s.id]: "hint" }))}>
+                <button
+                  type="button"
+                  className="linkbtn"
+                  onClick={() => setShown((p) => ({ ...p, [s.id]: "hint" }))}
+                >
                   {t("hint")}
                 </button>
               )}
@@ -240,11 +249,22 @@ export function LessonView(props: LessonViewProps) {
       <section className="termpane">
         <div className="tabs" role="tablist">
           {tabIds.map((id) => (
-            <button key={id} type="button" role="tab" aria-selected={id === active} onClick={() => setActive(id)}>
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={id === active}
+              onClick={() => setActive(id)}
+            >
               {t("tab", { n: id })}
             </button>
           ))}
-          <button type="button" onClick={newTab} aria-label={t("newTab")} disabled={tabIds.length >= MAX_TABS}>
+          <button
+            type="button"
+            onClick={newTab}
+            aria-label={t("newTab")}
+            disabled={tabIds.length >= MAX_TABS}
+          >
             +
           </button>
         </div>

@@ -10,7 +10,11 @@ export function LocaleSwitch() {
   function choose(next: "ja" | "en") {
     if (next === locale) return;
     start(async () => {
-      await fetch("/api/locale", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ locale: next }) });
+      await fetch("/api/locale", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ locale: next }),
+      });
       window.location.reload();
     });
   }

@@ -21,7 +21,9 @@ export function TeacherBoard(props: Props) {
     const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io" });
     socket.on("connect", () => setLive(true));
     socket.on("disconnect", () => setLive(false));
-    socket.on("student:progress", (m) => setDone((prev) => new Set(prev).add(`${m.userId}/${m.lessonId}/${m.stepId}`)));
+    socket.on("student:progress", (m) =>
+      setDone((prev) => new Set(prev).add(`${m.userId}/${m.lessonId}/${m.stepId}`)),
+    );
     return () => {
       socket.close();
     };
@@ -60,7 +62,12 @@ export function TeacherBoard(props: Props) {
                 l.steps.map((s) => {
                   const ok = done.has(`${st.id}/${l.id}/${s.id}`);
                   return (
-                    <td key={`${l.id}/${s.id}`} data-cell={`${l.id}/${s.id}`} data-done={ok} title={`${l.title} — ${s.title}`}>
+                    <td
+                      key={`${l.id}/${s.id}`}
+                      data-cell={`${l.id}/${s.id}`}
+                      data-done={ok}
+                      title={`${l.title} — ${s.title}`}
+                    >
                       {ok ? "✓" : ""}
                     </td>
                   );

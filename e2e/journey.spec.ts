@@ -14,7 +14,9 @@ test("a wrong password gets a clear message", async ({ page }) => {
   await page.locator('input[name="email"]').fill(STUDENT1.email);
   await page.locator('input[name="password"]').fill("not-the-password");
   await page.locator('button[type="submit"]').click();
-  await expect(page.locator(".error[role=alert]")).toHaveText(/メールアドレスまたはパスワードが正しくありません|email or password is not correct/);
+  await expect(page.locator(".error[role=alert]")).toHaveText(
+    /メールアドレスまたはパスワードが正しくありません|email or password is not correct/,
+  );
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -81,7 +83,9 @@ test("student runs get pods and describe pods; step 1 is ticked live and persist
   await context.close();
 });
 
-test("oversized terminal input is refused with a message and the session stays usable", async ({ browser }) => {
+test("oversized terminal input is refused with a message and the session stays usable", async ({
+  browser,
+}) => {
   const { context, page } = await newStudent(browser, STUDENT2);
   const lesson = new LessonPage(page);
   await lesson.open(LESSON);

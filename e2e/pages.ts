@@ -13,7 +13,10 @@ export async function login(page: Page, who: { email: string; password: string }
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 }
 
-export async function newStudent(browser: Browser, who: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newStudent(
+  browser: Browser,
+  who: { email: string; password: string },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await login(page, who);
@@ -35,7 +38,9 @@ export class LessonPage {
     return this.page.evaluate(() => {
       const tabs = [...document.querySelectorAll<HTMLElement>(".xterm-tab")];
       const visible = tabs.find((t) => t.style.display !== "none") ?? tabs[0];
-      return [...(visible?.querySelectorAll(".xterm-rows > div") ?? [])].map((r) => r.textContent ?? "").join("\n");
+      return [...(visible?.querySelectorAll(".xterm-rows > div") ?? [])]
+        .map((r) => r.textContent ?? "")
+        .join("\n");
     });
   }
 

@@ -61,7 +61,9 @@ for (const layer of PURE) {
     const rel = path.relative(root, file);
     const text = readFileSync(file, "utf8");
     const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-    for (const m of code.matchAll(/(?:import|export)[^'"`]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+    for (const m of code.matchAll(
+      /(?:import|export)[^'"`]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+    )) {
       const spec = (m[1] ?? m[2])!;
       if (FORBIDDEN_IMPORTS.some((r) => r.test(spec))) problems.push(`${rel}: imports ${spec} (pure core)`);
       if ((spec === "fs" || spec === "node:fs" || spec.startsWith("node:fs/")) && !FS_ALLOWED.has(rel))
@@ -69,7 +71,8 @@ for (const layer of PURE) {
       if (spec.startsWith(".")) {
         const target = path.relative(root, path.resolve(path.dirname(file), spec));
         const targetLayer = PURE.find((l) => target === l || target.startsWith(`${l}/`));
-        if (!targetLayer && target.startsWith("lib/")) problems.push(`${rel}: imports ${spec} (outside the pure core)`);
+        if (!targetLayer && target.startsWith("lib/"))
+          problems.push(`${rel}: imports ${spec} (outside the pure core)`);
         if (targetLayer && targetLayer !== layer && !MAY_IMPORT[layer]!.includes(targetLayer))
           problems.push(`${rel}: imports ${spec} (${layer} may not depend on ${targetLayer})`);
       }
@@ -77,7 +80,10 @@ for (const layer of PURE) {
     // Text inside template literals is data (e.g. the bootcamp image's /server.js), not our code.
     const ours = code.replace(/`(?:\\.|[^`\\])*`/g, "``");
     for (const [name, r] of WALL_CLOCK) {
-      if (r.test(ours)) problems.push(`${rel}: ${name} — take time from the Clock/Scheduler and randomness from the seeded RNG`);
+      if (r.test(ours))
+        problems.push(
+          `${rel}: ${name} — take time from the Clock/Scheduler and randomness from the seeded RNG`,
+        );
     }
   }
 }

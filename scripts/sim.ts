@@ -87,7 +87,9 @@ if (values.api) {
     process.exit(2);
   }
   api = await serveApi(cluster, m[1]!, Number(m[2]));
-  process.stderr.write(`Serving the cluster's API on http://${m[1]}:${m[2]} (kubectl --server=http://${m[1]}:${m[2]} …)\n`);
+  process.stderr.write(
+    `Serving the cluster's API on http://${m[1]}:${m[2]} (kubectl --server=http://${m[1]}:${m[2]} …)\n`,
+  );
 }
 
 async function piped(): Promise<void> {

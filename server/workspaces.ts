@@ -5,14 +5,14 @@
  */
 import { randomInt } from "node:crypto";
 import type { Server, Socket } from "socket.io";
+import { getCourse } from "../lib/classroom/course";
+import { lessonProgress, markSolutionShown, recordLine } from "../lib/classroom/progress";
 import { evaluateLesson } from "../lib/course/checks";
 import type { Course, Lesson } from "../lib/course/schema";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { getCourse } from "../lib/classroom/course";
-import { lessonProgress, markSolutionShown, recordLine } from "../lib/classroom/progress";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
-import { type StudentSession, createSession, restoreSession } from "./session-factory";
+import { createSession, restoreSession, type StudentSession } from "./session-factory";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
@@ -167,7 +167,10 @@ export class Workspace {
     this.deps.io.to(this.room).emit("progress", update);
     for (const stepId of result.newlyCompleted) {
       const rooms = this.teacherIds.map((id) => `teacher:${id}`);
-      if (rooms.length) this.deps.io.to(rooms).emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt: at.toISOString() });
+      if (rooms.length)
+        this.deps.io
+          .to(rooms)
+          .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt: at.toISOString() });
     }
     this.scheduleSave();
   }
@@ -181,7 +184,11 @@ export class Workspace {
     return {
       lessonId: lesson.id,
       current,
-      steps: lesson.steps.map((s) => ({ id: s.id, done: done.has(s.id), missing: results[s.id]?.missing ?? [] })),
+      steps: lesson.steps.map((s) => ({
+        id: s.id,
+        done: done.has(s.id),
+        missing: results[s.id]?.missing ?? [],
+      })),
     };
   }
 
@@ -196,7 +203,12 @@ export class Workspace {
 
   async solutionShown(lessonId: string, stepId: string): Promise<void> {
     if (!this.lesson(lessonId)?.steps.some((s) => s.id === stepId)) return;
-    await markSolutionShown(this.deps.prisma, { userId: this.userId, courseSlug: this.course.id, lessonId, stepId });
+    await markSolutionShown(this.deps.prisma, {
+      userId: this.userId,
+      courseSlug: this.course.id,
+      lessonId,
+      stepId,
+    });
   }
 
   /** Back to the lesson's start state: a fresh cluster and workstation; earned steps stay. */
@@ -311,7 +323,14 @@ export class WorkspaceRegistry {
       ws = new Workspace(deps, userId, course, restoreSession(row), row.journalSince, teachers);
     } else {
       const scenario = course.lessons.find((l) => l.id === lessonId)?.scenario ?? "explore-app";
-      ws = new Workspace(deps, userId, course, createSession({ scenario, seed: randomInt(2 ** 31) }), new Date(), teachers);
+      ws = new Workspace(
+        deps,
+        userId,
+        course,
+        createSession({ scenario, seed: randomInt(2 ** 31) }),
+        new Date(),
+        teachers,
+      );
       await ws.save();
     }
     this.live.set(`${userId}:${courseSlug}`, ws);

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { currentUser } from "@/lib/auth";
 import { LocaleSwitch } from "@/components/LocaleSwitch";
+import { currentUser } from "@/lib/auth";
 import { LoginForm } from "./LoginForm";
 
 export default async function LoginPage() {
@@ -18,8 +18,8 @@ export default async function LoginPage() {
       <h2>{t("title")}</h2>
       <LoginForm />
       <div className="demo">
-        {t("demo")}: <code>student1@example.com</code> / <code>student-demo</code>, <code>teacher@example.com</code> /{" "}
-        <code>teacher-demo</code>
+        {t("demo")}: <code>student1@example.com</code> / <code>student-demo</code>,{" "}
+        <code>teacher@example.com</code> / <code>teacher-demo</code>
       </div>
     </main>
   );

@@ -31,7 +31,9 @@ export default async function TeachPage() {
     include: { enrollments: { include: { user: { select: { id: true, name: true, email: true } } } } },
     orderBy: { createdAt: "asc" },
   });
-  const students = [...new Map(classes.flatMap((c) => c.enrollments.map((e) => [e.user.id, e.user] as const))).values()];
+  const students = [
+    ...new Map(classes.flatMap((c) => c.enrollments.map((e) => [e.user.id, e.user] as const))).values(),
+  ];
   const rows = await db().stepProgress.findMany({
     where: { userId: { in: students.map((s) => s.id) }, courseSlug: course.id, completedAt: { not: null } },
     select: { userId: true, lessonId: true, stepId: true },

@@ -42,15 +42,31 @@ describe("progress", () => {
     const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
     const t0 = new Date("2026-11-30T03:00:00Z");
     await recordLine(prisma, { ...key, openSteps: ["a", "b"], failed: true, completed: [], at: t0 });
-    await recordLine(prisma, { ...key, openSteps: ["a", "b"], failed: false, completed: ["a"], at: new Date(t0.getTime() + 65_000) });
-    await recordLine(prisma, { ...key, openSteps: ["b"], failed: false, completed: [], at: new Date(t0.getTime() + 90_000) });
+    await recordLine(prisma, {
+      ...key,
+      openSteps: ["a", "b"],
+      failed: false,
+      completed: ["a"],
+      at: new Date(t0.getTime() + 65_000),
+    });
+    await recordLine(prisma, {
+      ...key,
+      openSteps: ["b"],
+      failed: false,
+      completed: [],
+      at: new Date(t0.getTime() + 90_000),
+    });
 
-    const a = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } } });
+    const a = await prisma.stepProgress.findUniqueOrThrow({
+      where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
+    });
     expect(a.commands).toBe(2);
     expect(a.errors).toBe(1);
     expect(a.completedAt?.toISOString()).toBe("2026-11-30T03:01:05.000Z");
     expect(a.firstAttemptMs).toBe(65_000);
-    const b = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } } });
+    const b = await prisma.stepProgress.findUniqueOrThrow({
+      where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } },
+    });
     expect(b.commands).toBe(3);
     expect(b.completedAt).toBeNull();
 
@@ -59,7 +75,9 @@ describe("progress", () => {
     expect(all.get(key.lessonId)?.has("a")).toBe(true);
 
     await markSolutionShown(prisma, { ...key, stepId: "b" });
-    const b2 = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } } });
+    const b2 = await prisma.stepProgress.findUniqueOrThrow({
+      where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } },
+    });
     expect(b2.solutionShown).toBe(true);
   });
 
@@ -68,8 +86,16 @@ describe("progress", () => {
     const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
     const t0 = new Date("2026-11-30T04:00:00Z");
     await recordLine(prisma, { ...key, openSteps: ["a"], failed: false, completed: ["a"], at: t0 });
-    await recordLine(prisma, { ...key, openSteps: ["a"], failed: false, completed: ["a"], at: new Date(t0.getTime() + 1000) });
-    const a = await prisma.stepProgress.findUniqueOrThrow({ where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } } });
+    await recordLine(prisma, {
+      ...key,
+      openSteps: ["a"],
+      failed: false,
+      completed: ["a"],
+      at: new Date(t0.getTime() + 1000),
+    });
+    const a = await prisma.stepProgress.findUniqueOrThrow({
+      where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
+    });
     expect(a.completedAt?.toISOString()).toBe(t0.toISOString());
   });
 });

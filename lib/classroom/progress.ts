@@ -31,9 +31,9 @@ export async function courseProgress(
   });
   const out = new Map<string, Set<string>>();
   for (const r of rows) {
-    let s = out.get(r.lessonId);
-    if (!s) out.set(r.lessonId, (s = new Set()));
+    const s = out.get(r.lessonId) ?? new Set<string>();
     s.add(r.stepId);
+    out.set(r.lessonId, s);
   }
   return out;
 }
@@ -62,7 +62,15 @@ export async function recordLine(
       const done = args.completed.includes(stepId);
       const row = await tx.stepProgress.upsert({
         where: key,
-        create: { userId, courseSlug, lessonId, stepId, startedAt: at, commands: 1, errors: args.failed ? 1 : 0 },
+        create: {
+          userId,
+          courseSlug,
+          lessonId,
+          stepId,
+          startedAt: at,
+          commands: 1,
+          errors: args.failed ? 1 : 0,
+        },
         update: { commands: { increment: 1 }, errors: { increment: args.failed ? 1 : 0 } },
       });
       if (done && !row.completedAt) {
@@ -85,4 +93,3 @@ export async function markSolutionShown(
     update: { solutionShown: true },
   });
 }
-

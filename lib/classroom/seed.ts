@@ -5,7 +5,11 @@
 import bcrypt from "bcryptjs";
 import type { PrismaClient } from "../generated/prisma/client";
 
-export const DEMO_COURSE = { slug: "kubernetes-basics", titleJa: "Kubernetes 基礎", titleEn: "Kubernetes Basics" };
+export const DEMO_COURSE = {
+  slug: "kubernetes-basics",
+  titleJa: "Kubernetes 基礎",
+  titleEn: "Kubernetes Basics",
+};
 
 export const DEMO_ACCOUNTS = [
   { email: "teacher@example.com", name: "Tanaka Sensei", role: "TEACHER", password: "teacher-demo" },
@@ -38,7 +42,9 @@ export async function seedDemo(prisma: PrismaClient): Promise<void> {
   }
   const teacherId = ids["teacher@example.com"]!;
   let classroom = await prisma.classroom.findFirst({ where: { teacherId, courseId: course.id } });
-  classroom ??= await prisma.classroom.create({ data: { name: "Demo class", teacherId, courseId: course.id } });
+  classroom ??= await prisma.classroom.create({
+    data: { name: "Demo class", teacherId, courseId: course.id },
+  });
   for (const a of DEMO_ACCOUNTS) {
     if (a.role !== "STUDENT") continue;
     await prisma.enrollment.upsert({

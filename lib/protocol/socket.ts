@@ -54,6 +54,11 @@ export interface ServerToClient {
   "term:closed": (msg: { tabId: string }) => void;
   progress: (msg: ProgressUpdate) => void;
   /** To the student's teachers: a step was completed (the teacher board ticks it live). */
-  "student:progress": (msg: { userId: string; lessonId: string; stepId: string; completedAt: string }) => void;
+  "student:progress": (msg: {
+    userId: string;
+    lessonId: string;
+    stepId: string;
+    completedAt: string;
+  }) => void;
   notice: (msg: { level: "error" | "info"; message: string }) => void;
 }

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { LOCALE_COOKIE } from "@/i18n/request";
 import { currentUser } from "@/lib/auth";
 import { db } from "@/lib/db";
-import { LOCALE_COOKIE } from "@/i18n/request";
 
 const body = z.object({ locale: z.enum(["ja", "en"]) });
 
