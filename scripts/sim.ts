@@ -14,8 +14,7 @@ import { ManualScheduler } from "../lib/course/replay";
 import { kubectl } from "../lib/kubectl";
 import { createWorkstation } from "../lib/shell";
 import type { Machine, Scheduler } from "../lib/shell/types";
-import { createTerminal, runScript } from "../lib/terminal";
-import { containerResolver } from "../lib/terminal/wiring";
+import { containerResolver, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
 import { serveApi } from "./api-server";
 
 const { values } = parseArgs({
@@ -129,6 +128,7 @@ function interactive(): Promise<void> {
       tty: true,
       columns: process.stdout.columns ?? 80,
       rows: process.stdout.rows ?? 24,
+      complete: kubectlCompleter((req) => cluster.handle(req)),
       onOutput: (s) => process.stdout.write(s),
       onExit: () => {
         process.stdin.setRawMode(false);

@@ -7,8 +7,7 @@ import type { ApiHandler, Clock } from "../lib/cluster/types";
 import { kubectl } from "../lib/kubectl";
 import { createWorkstation, type Workstation, type WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Machine, Scheduler } from "../lib/shell/types";
-import { createTerminal, type Terminal } from "../lib/terminal";
-import { containerResolver } from "../lib/terminal/wiring";
+import { containerResolver, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
 
 const realClock: Clock = { now: () => Date.now() };
 const realScheduler: Scheduler = {
@@ -91,6 +90,8 @@ class LiveSession implements StudentSession {
       columns: cols,
       rows,
       tty: true,
+      tab: tabId,
+      complete: kubectlCompleter(this.api),
       onOutput: (data) => this.onOutput(tabId, data),
       onJournal: (entry) => this.onJournal({ ...entry, tab: tabId }),
     });
