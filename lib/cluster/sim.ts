@@ -59,6 +59,8 @@ export interface SimState {
 export type Controller = (sim: Sim) => void;
 
 const MAX_LOG_LINES = 2000;
+/** How often time-based sweeps (event TTL) run on an otherwise unchanged cluster. */
+const SWEEP_MS = 60_000;
 
 export class Sim {
   readonly store: Store;
@@ -123,12 +125,20 @@ export class Sim {
 
   /** Run controllers until nothing changes (bounded: a controller bug must not hang a request). */
   reconcile(): void {
+    // Level-triggered controllers only react to state; when nothing was written since the last
+    // settled pass (and no time-based sweep such as event TTL is due), a pass would be a no-op.
+    if (this.store.rv === this.settledRv && this.t - this.settledAt < SWEEP_MS) return;
     for (let i = 0; i < 50; i++) {
       const before = this.store.rv;
       for (const c of this.controllers) c(this);
-      if (this.store.rv === before) return;
+      if (this.store.rv === before) break;
     }
+    this.settledRv = this.store.rv;
+    this.settledAt = this.t;
   }
+
+  private settledRv = -1;
+  private settledAt = 0;
 
   /** Process every transition due up to `target`, then settle at `target`. */
   advanceTo(target: number, handle: (d: Due) => void): void {

@@ -1,0 +1,106 @@
+/**
+ * lib/cluster figures: how fast a student's cluster is created, how much an idle one costs in
+ * memory when many are alive, and how fast the API lists pods.
+ */
+import v8 from "node:v8";
+import vm from "node:vm";
+import { Cluster } from "../lib/cluster";
+import { ManualClock } from "../lib/cluster/types";
+
+interface Row {
+  name: string;
+  median: number;
+  p95: number;
+  unit: string;
+  goal: string;
+}
+
+const T0 = Date.parse("2026-11-30T03:00:00Z");
+
+function stats(samples: number[]): { median: number; p95: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+function getGc(): (() => void) | undefined {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === "function") return g;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    return vm.runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function run(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const clock = new ManualClock(T0);
+
+  // Warm up: the first create per process builds the scenario template (a full simulated boot).
+  const first = performance.now();
+  Cluster.create({ scenario: "explore-app", seed: 0, clock });
+  const firstMs = performance.now() - first;
+  for (let i = 0; i < 50; i++) Cluster.create({ scenario: "explore-app", seed: 1000 + i, clock });
+  const create: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t = performance.now();
+    Cluster.create({ scenario: "explore-app", seed: i + 1, clock });
+    create.push(performance.now() - t);
+  }
+  rows.push({
+    name: "cluster: Cluster.create('explore-app')",
+    ...stats(create),
+    unit: "ms",
+    goal: "p95 ≤ 5",
+  });
+  rows.push({
+    name: "cluster: first create (builds template)",
+    median: firstMs,
+    p95: firstMs,
+    unit: "ms",
+    goal: "once per process",
+  });
+
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 42, clock });
+  const req = {
+    method: "GET" as const,
+    path: "/api/v1/namespaces/default/pods",
+    query: new URLSearchParams({ limit: "500" }),
+    headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" },
+  };
+  for (let i = 0; i < 200; i++) cluster.handle(req);
+  const list: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = performance.now();
+    cluster.handle(req);
+    list.push(performance.now() - t);
+  }
+  rows.push({
+    name: "cluster: list pods (Table) via handler",
+    ...stats(list),
+    unit: "ms",
+    goal: "p50 ≤ 0.2",
+  });
+
+  const gc = getGc();
+  const alive = 10_000;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const keep: Cluster[] = [];
+  for (let i = 0; i < alive; i++)
+    keep.push(Cluster.create({ scenario: "explore-app", seed: 5000 + i, clock }));
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  const perKB = (after - before) / alive / 1024;
+  rows.push({
+    name: `cluster: retained heap per idle cluster (${alive} alive${gc ? "" : ", no gc: approximate"})`,
+    median: perKB,
+    p95: perKB,
+    unit: "KB",
+    goal: "≤ 100",
+  });
+  keep.length = 0;
+  return rows;
+}
