@@ -28,6 +28,11 @@ export interface LessonViewProps {
 
 type ClientSocket = Socket<ServerToClient, ClientToServer>;
 
+/** Renders `backtick` spans of a check's explanation as code. */
+function withCode(text: string) {
+  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code key={`${i}:${part}`}>{part}</code> : part));
+}
+
 interface Tab {
   term: Terminal;
   fit: FitAddon;
@@ -199,7 +204,7 @@ export function LessonView(props: LessonViewProps) {
                   {state === "current" && st && st.missing.length > 0 && (
                     <ul className="missing" aria-label={t("missing")}>
                       {st.missing.map((m) => (
-                        <li key={m.en}>{m[lang]}</li>
+                        <li key={m.en}>{withCode(m[lang])}</li>
                       ))}
                     </ul>
                   )}
