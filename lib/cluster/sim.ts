@@ -6,6 +6,7 @@ import { deploymentController } from "./controllers/deployment";
 import { endpointsController } from "./controllers/endpoints";
 import { gcController } from "./controllers/gc";
 import { kubeletController, kubeletDue } from "./controllers/kubelet";
+import { nodeLifecycleController } from "./controllers/node";
 import { replicaSetController } from "./controllers/replicaset";
 import { schedulerController } from "./controllers/scheduler";
 import { admitPod } from "./defaults";
@@ -78,6 +79,7 @@ export class Sim {
     deploymentController,
     replicaSetController,
     gcController,
+    nodeLifecycleController,
     schedulerController,
     kubeletController,
     endpointsController,
@@ -124,10 +126,10 @@ export class Sim {
   }
 
   /** Run controllers until nothing changes (bounded: a controller bug must not hang a request). */
-  reconcile(): void {
+  reconcile(force = false): void {
     // Level-triggered controllers only react to state; when nothing was written since the last
     // settled pass (and no time-based sweep such as event TTL is due), a pass would be a no-op.
-    if (this.store.rv === this.settledRv && this.t - this.settledAt < SWEEP_MS) return;
+    if (!force && this.store.rv === this.settledRv && this.t - this.settledAt < SWEEP_MS) return;
     for (let i = 0; i < 50; i++) {
       const before = this.store.rv;
       for (const c of this.controllers) c(this);
@@ -149,7 +151,7 @@ export class Sim {
       this.queue.shift();
       if (d.at > this.t) this.t = d.at;
       handle(d);
-      this.reconcile();
+      this.reconcile(true);
     }
     if (target > this.t) this.t = target;
     this.reconcile();

@@ -12,6 +12,7 @@ import { imageID, lookupImage, normalizeImage, pullError } from "../images";
 import type { ContainerStatus, Node, Pod, PodCondition } from "../model";
 import type { Due, Sim } from "../sim";
 import { rfc3339 } from "../time";
+import { nodeReady } from "./node";
 
 const SANDBOX_MS = 1000;
 const START_MS = 300;
@@ -94,6 +95,8 @@ function due(sim: Sim, p: Pod, delay: number, step: string): void {
 }
 
 export function kubeletController(sim: Sim): void {
+  // A node that does not report cannot run, start or kill anything.
+  if (!nodeReady(sim)) return;
   for (const p of sim.store.scan<Pod>("pods")) {
     const uid = p.metadata.uid ?? "";
     const ns = p.metadata.namespace ?? "default";
@@ -171,6 +174,17 @@ export function kubeletController(sim: Sim): void {
 export function kubeletDue(sim: Sim, d: Due): void {
   const p = sim.store.peek<Pod>("pods", d.ns, d.name);
   if (!p || p.metadata.uid !== d.uid) return;
+  if (!nodeReady(sim)) {
+    // Retried when the node is back: the kubelet re-syncs every pod.
+    const rt = sim.runtime[d.uid];
+    if (rt) rt.killing = false;
+    if (d.kind === "kubelet" && !p.metadata.deletionTimestamp) {
+      sim.store.mutate<Pod>("pods", d.ns, d.name, (x) => {
+        delete x.status.startTime;
+      });
+    }
+    return;
+  }
   if (d.kind === "kill") {
     for (const c of p.spec.containers) delete sim.apps[sim.appKey(d.ns, d.name, c.name)];
     delete sim.runtime[d.uid];

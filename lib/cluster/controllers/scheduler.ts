@@ -30,7 +30,9 @@ export function schedulerController(sim: Sim): void {
     if (!node) {
       const already = p.status.conditions?.some((c) => c.type === "PodScheduled" && c.status === "False");
       if (already) continue;
-      const msg = `0/${nodes.length} nodes are available: ${nodes.length} node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+      const taint =
+        nodes[0]?.spec.taints?.find((t) => t.effect === "NoSchedule")?.key ?? "node.kubernetes.io/not-ready";
+      const msg = `0/${nodes.length} nodes are available: ${nodes.length} node(s) had untolerated taint {${taint}: }. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
       sim.store.mutate<Pod>("pods", ns, name, (x) => {
         x.status = {
           phase: "Pending",
