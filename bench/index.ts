@@ -16,7 +16,9 @@ export interface BenchRow {
 const dir = import.meta.dirname;
 const only = process.argv[2];
 const rows: BenchRow[] = [];
-for (const f of readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).sort()) {
+for (const f of readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .sort()) {
   if (only && !f.includes(only)) continue;
   const mod = (await import(path.join(dir, f))) as { run(): Promise<BenchRow[]> };
   rows.push(...(await mod.run()));
@@ -25,4 +27,10 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.
 const header = ["benchmark", "median", "p95", "unit", "goal"];
 const table = [header, ...rows.map((r) => [r.name, fmt(r.median), fmt(r.p95), r.unit, r.goal])];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join("   "));
+for (const row of table)
+  console.log(
+    row
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("   ")
+      .trimEnd(),
+  );

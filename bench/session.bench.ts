@@ -1,0 +1,136 @@
+/**
+ * A student's session end to end in the pure core: a typed line through the terminal, the shell
+ * and kubectl to the cluster and back as terminal bytes; saving and restoring the session.
+ */
+import { Cluster } from "../lib/cluster";
+import { ManualClock } from "../lib/cluster/types";
+import { kubectl } from "../lib/kubectl";
+import { createWorkstation } from "../lib/shell";
+import type { Machine, Scheduler } from "../lib/shell/types";
+import { containerResolver, createTerminal } from "../lib/terminal";
+import type { BenchRow } from "./index";
+
+const T0 = Date.parse("2026-11-30T03:00:00Z");
+
+function stats(samples: number[]): { median: number; p95: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+const scheduler: Scheduler = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+function session(seed: number) {
+  const clock = new ManualClock(T0);
+  const cluster = Cluster.create({ scenario: "explore-app", seed, clock });
+  const machine: Machine = {
+    api: (r) => cluster.handle(r),
+    net: (r) => cluster.net(r),
+    listen: () => false,
+    unlisten: () => {},
+  };
+  const station = createWorkstation({
+    machine,
+    clock,
+    scheduler,
+    programs: { kubectl },
+    containers: containerResolver(cluster),
+  });
+  let out = "";
+  const term = createTerminal({
+    shell: station.openShell("1"),
+    clock,
+    scheduler,
+    tty: true,
+    columns: 120,
+    rows: 30,
+    onOutput: (d) => {
+      out += d;
+    },
+  });
+  return { cluster, station, term, clock, take: () => [out, (out = "")][0]! };
+}
+
+async function timeLine(line: string, n: number): Promise<number[]> {
+  const s = session(7);
+  const samples: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const t = performance.now();
+    s.term.input(`${line}\r`);
+    await s.term.idle();
+    if (i >= 20) samples.push(performance.now() - t);
+    s.take();
+  }
+  s.term.dispose();
+  s.station.dispose();
+  return samples;
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  rows.push({
+    name: "session: `kubectl get pods` keystrokes → bytes",
+    ...stats(await timeLine("kubectl get pods", 300)),
+    unit: "ms",
+    goal: "p95 ≤ 5",
+  });
+  rows.push({
+    name: "session: `kubectl describe pods`",
+    ...stats(await timeLine("kubectl describe pods", 200)),
+    unit: "ms",
+    goal: "p95 ≤ 10",
+  });
+  rows.push({
+    name: "session: `export POD_NAME=$(… go-template …)`",
+    ...stats(
+      await timeLine(
+        `export POD_NAME=$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')`,
+        200,
+      ),
+    ),
+    unit: "ms",
+    goal: "p95 ≤ 10",
+  });
+
+  const s = session(9);
+  s.term.input("kubectl get pods\r");
+  await s.term.idle();
+  const save: number[] = [];
+  const restore: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 200; i++) {
+    let t = performance.now();
+    const json = s.cluster.snapshot();
+    const ws = JSON.stringify(s.station.toJSON());
+    save.push(performance.now() - t);
+    bytes = json.length + ws.length;
+    t = performance.now();
+    Cluster.restore(json, s.clock);
+    restore.push(performance.now() - t);
+  }
+  rows.push({
+    name: "session: snapshot cluster + workstation",
+    ...stats(save),
+    unit: "ms",
+    goal: "p95 ≤ 2 (after every line)",
+  });
+  rows.push({
+    name: "session: restore cluster from snapshot",
+    ...stats(restore),
+    unit: "ms",
+    goal: "p95 ≤ 5",
+  });
+  rows.push({
+    name: "session: snapshot size (explore-app)",
+    median: bytes / 1024,
+    p95: bytes / 1024,
+    unit: "KB",
+    goal: "≤ 64 (one Postgres row)",
+  });
+  s.term.dispose();
+  s.station.dispose();
+  return rows;
+}
