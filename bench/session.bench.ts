@@ -51,7 +51,12 @@ function session(seed: number) {
       out += d;
     },
   });
-  return { cluster, station, term, clock, take: () => [out, (out = "")][0]! };
+  const take = (): string => {
+    const s = out;
+    out = "";
+    return s;
+  };
+  return { cluster, station, term, clock, take };
 }
 
 async function timeLine(line: string, n: number): Promise<number[]> {
