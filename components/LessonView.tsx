@@ -30,7 +30,9 @@ type ClientSocket = Socket<ServerToClient, ClientToServer>;
 
 /** Renders `backtick` spans of a check's explanation as code. */
 function withCode(text: string) {
-  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code key={`${i}:${part}`}>{part}</code> : part));
+  return text
+    .split(/`([^`]+)`/)
+    .map((part, i) => (i % 2 === 1 ? <code key={`${i}:${part}`}>{part}</code> : part));
 }
 
 interface Tab {

@@ -7,7 +7,10 @@ import { LessonPage, newStudent } from "./pages";
 
 test("README screenshot of the lesson page", async ({ browser }) => {
   test.skip(!process.env.UPDATE_SCREENSHOTS, "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots/");
-  const { context, page } = await newStudent(browser, { email: "student3@example.com", password: "student-demo" });
+  const { context, page } = await newStudent(browser, {
+    email: "student3@example.com",
+    password: "student-demo",
+  });
   await page.goto("/api/locale").catch(() => {});
   await page.request.post("/api/locale", { data: { locale: "ja" } });
   const lesson = new LessonPage(page);

@@ -18,7 +18,10 @@ export interface SessionUser {
   locale: "ja" | "en";
 }
 
-const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().email().max(200), password: z.string().min(1).max(200) });
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(200),
+  password: z.string().min(1).max(200),
+});
 
 export async function verifyCredentials(raw: unknown): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse(raw);
@@ -28,7 +31,13 @@ export async function verifyCredentials(raw: unknown): Promise<SessionUser | nul
   const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8Vq5dDl0nqvGg4bM6qv2oYyCk1mQ9u";
   const ok = await bcrypt.compare(parsed.data.password, hash);
   if (!user || !ok) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, locale: user.locale === "en" ? "en" : "ja" };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    locale: user.locale === "en" ? "en" : "ja",
+  };
 }
 
 export const authOptions: NextAuthOptions = {
@@ -37,7 +46,10 @@ export const authOptions: NextAuthOptions = {
   providers: [
     Credentials({
       name: "Email",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(creds) {
         const u = await verifyCredentials(creds);
         return u ? { id: u.id, email: u.email, name: u.name, role: u.role, locale: u.locale } : null;

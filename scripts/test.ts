@@ -12,6 +12,12 @@ const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 const skipE2e = process.argv.includes("--skip-e2e");
 /** `--e2e-only`: just the browser specs (a fresh database, a build when stale). */
 const e2eOnly = process.argv.includes("--e2e-only");
+/** Arguments after `--` go to Playwright (e.g. a spec file or `-g pattern`). */
+const extraArgs = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
+/** Other arguments go to Playwright, e.g. `npm run test:e2e -- e2e/course.spec.ts -g teacher`. */
+const playwrightArgs = process.argv
+  .slice(2)
+  .filter((a) => a !== "--skip-e2e" && a !== "--e2e-only" && a !== "--");
 
 function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   const t0 = performance.now();
@@ -27,6 +33,20 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
       } else reject(new Error(`${name} failed (exit ${code}, ${s} s)`));
     });
   });
+}
+
+const failures: string[] = [];
+
+/** Runs a step; a failure is recorded and the remaining steps still run, so one run shows all. */
+async function step(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<boolean> {
+  try {
+    await run(name, cmd, args, env);
+    return true;
+  } catch (err) {
+    console.error(`✘ ${err instanceof Error ? err.message : String(err)}`);
+    failures.push(name);
+    return false;
+  }
 }
 
 async function main() {
@@ -50,7 +70,7 @@ async function main() {
       if (!e2eOnly) await run("build", bin("next"), ["build"], { NODE_ENV: "production" });
       const e2e = await createTestDatabase("kubeclass_e2e");
       dbs.push(e2e);
-      await run("e2e", bin("playwright"), ["test"], { E2E_DATABASE_URL: e2e.url });
+      await run("e2e", bin("playwright"), ["test", ...playwrightArgs], { E2E_DATABASE_URL: e2e.url });
     }
     console.log("\nAll tests passed.");
   } finally {

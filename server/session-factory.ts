@@ -9,6 +9,8 @@ import { createWorkstation, type Workstation, type WorkstationSnapshot } from ".
 import type { JournalEntry, Machine, Scheduler } from "../lib/shell/types";
 import { containerResolver, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
 
+const SCROLLBACK = 32 * 1024;
+
 const realClock: Clock = { now: () => Date.now() };
 const realScheduler: Scheduler = {
   setTimeout: (fn, ms) => {
@@ -30,7 +32,11 @@ export interface StudentSession {
   onJournal: (entry: JournalEntry) => void;
   readonly api: ApiHandler;
   tabIds(): string[];
-  openTab(tabId: string, cols: number, rows: number): void;
+  /**
+   * Opens the tab's terminal, or — when it is already open (a reload, a second browser) —
+   * returns what it showed recently so the new view can be filled in.
+   */
+  openTab(tabId: string, cols: number, rows: number): string | null;
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
@@ -42,6 +48,8 @@ class LiveSession implements StudentSession {
   onOutput: (tabId: string, data: string) => void = () => {};
   onJournal: (entry: JournalEntry) => void = () => {};
   private readonly terminals = new Map<string, Terminal>();
+  /** The last bytes each tab printed, replayed to a browser that (re)attaches. */
+  private readonly scrollback = new Map<string, string>();
   private readonly station: Workstation;
 
   constructor(
@@ -75,12 +83,11 @@ class LiveSession implements StudentSession {
     return [...new Set([...this.terminals.keys(), ...this.station.tabIds()])].sort();
   }
 
-  openTab(tabId: string, cols: number, rows: number): void {
+  openTab(tabId: string, cols: number, rows: number): string | null {
     const existing = this.terminals.get(tabId);
     if (existing) {
       existing.resize(cols, rows);
-      existing.redraw();
-      return;
+      return this.scrollback.get(tabId) ?? "";
     }
     const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
     const term = createTerminal({
@@ -92,10 +99,16 @@ class LiveSession implements StudentSession {
       tty: true,
       tab: tabId,
       complete: kubectlCompleter(this.api),
-      onOutput: (data) => this.onOutput(tabId, data),
+      onOutput: (data) => {
+        const prev = this.scrollback.get(tabId) ?? "";
+        const next = prev.length + data.length > SCROLLBACK ? (prev + data).slice(-SCROLLBACK) : prev + data;
+        this.scrollback.set(tabId, next);
+        this.onOutput(tabId, data);
+      },
       onJournal: (entry) => this.onJournal({ ...entry, tab: tabId }),
     });
     this.terminals.set(tabId, term);
+    return null;
   }
 
   input(tabId: string, data: string): void {
@@ -109,6 +122,7 @@ class LiveSession implements StudentSession {
   closeTab(tabId: string): void {
     this.terminals.get(tabId)?.dispose();
     this.terminals.delete(tabId);
+    this.scrollback.delete(tabId);
     this.station.closeShell(tabId);
   }
 

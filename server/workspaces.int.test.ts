@@ -4,9 +4,9 @@
  * registry (a restarted server) restores the same cluster and progress from the snapshot.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { seedDemo } from "../lib/classroom/seed";
 import { WorkspaceRegistry } from "./workspaces";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -54,7 +54,9 @@ beforeAll(async () => {
   prisma = createPrisma(url);
   await seedDemo(prisma);
   // Start from a clean slate for the students used here (the database is shared by this run).
-  const ids = (await prisma.user.findMany({ where: { role: "STUDENT" }, select: { id: true } })).map((u) => u.id);
+  const ids = (await prisma.user.findMany({ where: { role: "STUDENT" }, select: { id: true } })).map(
+    (u) => u.id,
+  );
   await prisma.commandRecord.deleteMany({ where: { userId: { in: ids } } });
   await prisma.stepProgress.deleteMany({ where: { userId: { in: ids } } });
   await prisma.clusterSnapshot.deleteMany({ where: { userId: { in: ids } } });
@@ -78,13 +80,19 @@ describe("workspaces", () => {
     const pod = /kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}/.exec(output(first.emitted))?.[0];
     expect(pod).toBeTruthy();
     ws!.input("1", "kubectl describe pods\r");
-    await until(() => first.emitted.some((e) => e.event === "progress" && (e.payload as { steps: { done: boolean }[] }).steps[0]?.done));
+    await until(() =>
+      first.emitted.some(
+        (e) => e.event === "progress" && (e.payload as { steps: { done: boolean }[] }).steps[0]?.done,
+      ),
+    );
     await ws!.flush();
 
     const rows = await prisma.commandRecord.findMany({ where: { userId: user.id }, orderBy: { at: "asc" } });
     expect(rows.map((r) => r.line)).toEqual(["kubectl get pods", "kubectl describe pods"]);
     expect(rows[0]?.argv).toEqual([["kubectl", "get", "pods"]]);
-    const done = await prisma.stepProgress.findMany({ where: { userId: user.id, completedAt: { not: null } } });
+    const done = await prisma.stepProgress.findMany({
+      where: { userId: user.id, completedAt: { not: null } },
+    });
     expect(done.map((d) => d.stepId)).toEqual(["check-app"]);
     // The teacher of the demo class was told.
     expect(first.emitted.some((e) => e.event === "student:progress")).toBe(true);
@@ -117,7 +125,11 @@ describe("workspaces", () => {
       ws.openTab("1", 100, 30, `s-${u.id}`);
       ws.input("1", "kubectl get pods -o name\r");
       await until(() =>
-        emitted.some((e) => e.room === `user:${u.id}` && /pod\/kubernetes-bootcamp-/.test((e.payload as { data?: string }).data ?? "")),
+        emitted.some(
+          (e) =>
+            e.room === `user:${u.id}` &&
+            /pod\/kubernetes-bootcamp-/.test((e.payload as { data?: string }).data ?? ""),
+        ),
       );
       const text = emitted
         .filter((e) => e.room === `user:${u.id}` && e.event === "term:output")

@@ -111,8 +111,9 @@ export class Workspace {
   }
 
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
-    void socketId;
-    this.session.openTab(tabId, cols, rows);
+    const replay = this.session.openTab(tabId, cols, rows);
+    // Only the (re)attaching browser needs the replay; the others already show it.
+    if (replay) this.sockets.get(socketId)?.emit("term:output", { tabId, data: replay });
   }
 
   input(tabId: string, data: string): void {
