@@ -6,6 +6,10 @@
  * (`--marker TEXT` prints TEXT alone on a line after each command). A TTY on stdin gets the
  * interactive line editor. `--api` also serves the cluster's Kubernetes API over HTTP so the
  * real kubectl can look at the same state. `--fast` runs on virtual time (waits are skipped).
+ *
+ * A piped line `# tab N` (a comment to bash) switches to terminal tab N, a second shell on the
+ * same workstation, as the lesson's "open a new terminal tab" asks. A foreground command still
+ * running when the input leaves its tab (`kubectl proxy`) keeps running there until the end.
  */
 import { parseArgs } from "node:util";
 import { Cluster, listScenarios } from "../lib/cluster";
@@ -97,26 +101,62 @@ async function piped(): Promise<void> {
   const text = Buffer.concat(chunks).toString("utf8");
   const lines = text.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
-  await runScript(lines, {
-    shell,
-    clock,
-    scheduler,
-    tty: false,
-    columns: process.stdout.columns ?? 80,
-    ...(values.marker !== undefined ? { marker: values.marker } : {}),
-    onOutput: (s) => process.stdout.write(s),
-    ...(manual
-      ? {
-          fastForward: {
-            nextAt: () => (scheduler as ManualScheduler).nextDue(),
-            advance: async (ms: number) => {
-              manual.advance(ms);
-              (scheduler as ManualScheduler).fireDue();
+  // Split the input at `# tab N` lines; each segment runs in its tab's shell.
+  const segments: { tab: string; lines: string[] }[] = [{ tab: "1", lines: [] }];
+  for (const line of lines) {
+    const m = /^#\s*tab\s+(\S+)\s*$/.exec(line);
+    if (m) segments.push({ tab: m[1]!, lines: [] });
+    else segments[segments.length - 1]!.lines.push(line);
+  }
+  const shells = new Map([["1", shell]]);
+  const running = new Map<string, () => Promise<void>>();
+  for (const seg of segments) {
+    let tabShell = shells.get(seg.tab);
+    if (tabShell === undefined) {
+      tabShell = station.openShell(seg.tab);
+      shells.set(seg.tab, tabShell);
+    }
+    // Typing into a tab whose foreground command still runs: Ctrl-C it first.
+    await running.get(seg.tab)?.();
+    running.delete(seg.tab);
+    await runScript(seg.lines, {
+      shell: tabShell,
+      clock,
+      scheduler,
+      tty: false,
+      tab: seg.tab,
+      columns: process.stdout.columns ?? 80,
+      ...(values.marker !== undefined ? { marker: values.marker } : {}),
+      onOutput: (s) => process.stdout.write(s),
+      onDetach: (stop) => running.set(seg.tab, stop),
+      ...(manual
+        ? {
+            fastForward: {
+              nextAt: () => (scheduler as ManualScheduler).nextDue(),
+              advance: async (ms: number) => {
+                manual.advance(ms);
+                (scheduler as ManualScheduler).fireDue();
+              },
             },
-          },
-        }
-      : {}),
-  });
+          }
+        : {}),
+    });
+  }
+  for (const stop of running.values()) await stop();
+}
+
+/**
+ * The terminal writes CRLF line ends (as to xterm.js); a real TTY in Node's raw mode still
+ * turns LF into CRLF on output, so pass a bare LF for each CRLF (a lone CR stays).
+ */
+function ttyWriter(): (s: string) => void {
+  let heldCr = false;
+  return (chunk) => {
+    let s = heldCr ? `\r${chunk}` : chunk;
+    heldCr = s.endsWith("\r");
+    if (heldCr) s = s.slice(0, -1);
+    if (s !== "") process.stdout.write(s.replace(/\r\n/g, "\n"));
+  };
 }
 
 function interactive(): Promise<void> {
@@ -129,7 +169,7 @@ function interactive(): Promise<void> {
       columns: process.stdout.columns ?? 80,
       rows: process.stdout.rows ?? 24,
       complete: kubectlCompleter((req) => cluster.handle(req)),
-      onOutput: (s) => process.stdout.write(s),
+      onOutput: process.stdout.isTTY ? ttyWriter() : (s) => process.stdout.write(s),
       onExit: () => {
         process.stdin.setRawMode(false);
         resolve();

@@ -7,6 +7,9 @@ import type { NetRequest, NetResponse } from "../cluster/types";
 import { sleepFor } from "./interrupt";
 import type { Program, ProgramIO } from "./types";
 
+/** kubectl proxy's classroom hint header (lib/kubectl/cmd/proxy.ts); shown as a hint line. */
+const HINT_HEADER = "x-kubeclass-hint";
+
 export const CURL_VERSION = "8.5.0";
 /** How long a SYN to a host that never answers takes to give up (Linux default retries). */
 const OS_CONNECT_TIMEOUT_MS = 130_000;
@@ -311,6 +314,8 @@ export function createCurl(from: NetRequest["from"]): Program {
     const text = res.statusText || statusText(res.status);
     const headerLines = [`HTTP/1.1 ${res.status} ${text}`.trimEnd()];
     const resHeaders = { ...res.headers };
+    const hint = resHeaders[HINT_HEADER];
+    delete resHeaders[HINT_HEADER];
     const hasLength = Object.keys(resHeaders).some((k) => k.toLowerCase() === "content-length");
     if (!hasLength) resHeaders["Content-Length"] = String(new TextEncoder().encode(res.body).length);
     for (const [k, v] of Object.entries(resHeaders)) headerLines.push(`${k}: ${v}`);
@@ -341,6 +346,10 @@ export function createCurl(from: NetRequest["from"]): Program {
       if (!o.silent && !io.tty && !o.verbose && io.stdoutIsTerminal === false)
         io.stderr(progressMeter(res.body.length));
       io.stdout(out);
+      if (hint !== undefined) {
+        const nl = out === "" || out.endsWith("\n") ? "" : "\n";
+        io.stderr(io.tty ? `${nl}\x1b[33mhint: ${hint}\x1b[0m\n` : `${nl}hint: ${hint}\n`);
+      }
     }
     verbose(`* Connection #0 to host ${url.host} left intact\n`);
     return 0;

@@ -26,6 +26,14 @@ export interface ScriptOptions {
   fastForward?: { nextAt(): number | undefined; advance(ms: number): Promise<void> };
   /** A line still running after this long is interrupted like Ctrl-C (default 60 s). */
   lineTimeoutMs?: number;
+  /**
+   * Leave the last line running when it would otherwise wait forever (a foreground
+   * `kubectl proxy` in a tab the learner leaves open): with fastForward when no timer is due,
+   * in real time after `detachAfterMs` (default 1 s) without finishing. The callback receives
+   * `stop`, which interrupts the line like Ctrl-C and waits for it to end.
+   */
+  onDetach?(stop: () => Promise<void>): void;
+  detachAfterMs?: number;
 }
 
 export const MAX_TRANSCRIPT = 8 * 1024 * 1024;
@@ -44,6 +52,8 @@ interface PendingLine {
   captured: string;
   interrupt: InterruptSource;
   timer: unknown;
+  /** When the line's timeout fires (its Ctrl-C deadline). */
+  deadline: number;
 }
 
 export async function runScript(lines: string[], opts: ScriptOptions): Promise<string> {
@@ -79,8 +89,18 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
   };
 
   /** Waits until the line settles, or (when `allowEnter`) it opened a nested shell. */
-  const wait = async (p: PendingLine, allowEnter: boolean): Promise<boolean> => {
+  const wait = async (p: PendingLine, allowEnter: boolean, detachable = false): Promise<boolean> => {
     let nested = false;
+    const detach = (): boolean => {
+      if (!detachable || opts.onDetach === undefined) return false;
+      // The line outlives this script: its own Ctrl-C deadline no longer applies.
+      opts.scheduler.clearTimeout(p.timer);
+      opts.onDetach(async () => {
+        p.interrupt.fire("user");
+        await finish(p);
+      });
+      return true;
+    };
     const enteredPromise = new Promise<void>((r) => {
       entered = () => {
         nested = true;
@@ -92,14 +112,35 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
         for (let i = 0; i < 50 && !p.settled && !nested; i++) await Promise.resolve();
         if (p.settled || (nested && allowEnter)) break;
         const at = opts.fastForward.nextAt();
-        if (at === undefined) {
+        if (at === undefined || (detachable && at >= p.deadline)) {
+          entered = undefined;
+          if (detach()) return true;
           p.interrupt.fire("user");
           await p.result;
           break;
         }
         await opts.fastForward.advance(Math.max(0, at - opts.clock.now()));
       } else {
-        await Promise.race([p.result, allowEnter ? enteredPromise : new Promise<never>(() => {})]);
+        let idle = false;
+        let idleTimer: unknown;
+        const idlePromise = detachable
+          ? new Promise<void>((r) => {
+              idleTimer = opts.scheduler.setTimeout(() => {
+                idle = true;
+                r();
+              }, opts.detachAfterMs ?? 1000);
+            })
+          : new Promise<never>(() => {});
+        await Promise.race([
+          p.result,
+          allowEnter ? enteredPromise : new Promise<never>(() => {}),
+          idlePromise,
+        ]);
+        if (idleTimer !== undefined) opts.scheduler.clearTimeout(idleTimer);
+        if (idle && !p.settled && !nested) {
+          entered = undefined;
+          if (detach()) return true;
+        }
         break;
       }
     }
@@ -109,7 +150,7 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
     return false;
   };
 
-  for (const line of lines) {
+  for (const [index, line] of lines.entries()) {
     const level = stack[stack.length - 1] as Level;
     if (opts.echo === true) write(`${level.shell.prompt(false)}${line}\n`);
     if (line.trim() === "") {
@@ -124,6 +165,7 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
       captured: "",
       interrupt,
       timer: undefined,
+      deadline: opts.clock.now() + timeout,
     };
     const out = (s: string): void => {
       if (pending.captured.length < 16384) pending.captured += s;
@@ -149,7 +191,7 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
         pending.settled = true;
         return r;
       });
-    await wait(pending, true);
+    await wait(pending, true, index === lines.length - 1 && stack.length === 1);
     if (opts.marker !== undefined) write(`${lastChar === "\n" ? "" : "\n"}${opts.marker}\n`);
   }
   // End of input: nested shells see EOF and exit.

@@ -66,7 +66,9 @@ export const execCommand: Command = {
     const name = str(m.name);
     const stdin = f.bool("stdin");
     const tty = f.bool("tty");
-    if (tty && !stdin && !f.bool("quiet"))
+    // kubectl's SetupTTY: -t without -i silently drops the TTY; -ti on an input that is not a
+    // terminal (piped lines) warns and goes on without one.
+    if (tty && stdin && !ctx.io.tty && !f.bool("quiet"))
       ctx.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
     const host = hostOf(ctx.io.machine);
     if (host.enterContainer) {

@@ -20,6 +20,42 @@ const STATUS_TEXT: Record<number, string> = {
   503: "Service Unavailable",
 };
 
+/**
+ * A header the workstation's curl shows as a classroom hint (never as a response header): the
+ * proxy is where the seed's outdated proxy paths are recognised.
+ */
+export const HINT_HEADER = "x-kubeclass-hint";
+
+/** Hints for the proxy paths older tutorials print (see FIDELITY.md). */
+export function classroomHint(path: string, status: number): string | undefined {
+  const legacy = /^\/api\/v1\/proxy\/namespaces\/([^/]+)\/pods\/([^/:]+)(?::[^/]*)?(\/.*)?$/.exec(path);
+  if (legacy && status === 404)
+    return `(kubeclass) the proxy path moved: curl http://localhost:8001/api/v1/namespaces/${legacy[1]}/pods/${legacy[2]}:8080/proxy/`;
+  const noPort = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/:]+)\/proxy(\/.*)?$/.exec(path);
+  if (noPort && status === 503)
+    return `(kubeclass) the app listens on port 8080; add it to the pod name: curl http://localhost:8001/api/v1/namespaces/${noPort[1]}/pods/${noPort[2]}:8080/proxy/`;
+  return undefined;
+}
+
+/**
+ * The API server pretty-prints JSON for clients whose User-Agent starts with curl, Wget or
+ * Mozilla/5.0 (or with ?pretty=true), without a trailing newline. The simulated API answers
+ * compact JSON, so the proxy applies that rule to what it forwards (idempotent if the cluster
+ * starts doing it itself).
+ */
+function prettyFor(ua: string, query: string, headers: Record<string, string>, body: string): string {
+  const q = new URLSearchParams(query).get("pretty");
+  const human = /^(curl|Wget|Mozilla\/5\.0)/.test(ua);
+  const want = q !== null && q !== "" ? q === "true" || q === "1" : human;
+  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
+  if (!want || !type.startsWith("application/json")) return body;
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 const REJECT = [/^\/api\/.*\/pods\/.*\/exec/, /^\/api\/.*\/pods\/.*\/attach/];
 
 export const proxyCommand: Command = {
@@ -61,12 +97,16 @@ export const proxyCommand: Command = {
         headers: { ...req.headers, "user-agent": req.headers["user-agent"] ?? USER_AGENT },
         ...(req.body !== undefined ? { body: req.body } : {}),
       });
+      const headers: Record<string, string> = { ...res.headers };
+      const hint = classroomHint(p, res.status);
+      if (hint !== undefined) headers[HINT_HEADER] = hint;
+      const ua = req.headers["user-agent"] ?? req.headers["User-Agent"] ?? "";
       return {
         kind: "response",
         status: res.status,
         statusText: STATUS_TEXT[res.status] ?? "",
-        headers: res.headers,
-        body: res.body,
+        headers,
+        body: prettyFor(ua, rawQuery, headers, res.body),
       };
     };
     if (!ctx.io.machine.listen(port, serve))
