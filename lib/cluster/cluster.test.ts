@@ -9,8 +9,16 @@ function bootcampPod(cluster: Cluster) {
 }
 
 describe("scenarios", () => {
-  it("lists empty and explore-app", () => {
-    expect(listScenarios().map((s) => s.id)).toEqual(["empty", "explore-app"]);
+  it("lists every scenario with a title", () => {
+    expect(listScenarios().map((s) => s.id)).toEqual([
+      "empty",
+      "explore-app",
+      "exposed",
+      "scaled",
+      "two-nodes",
+      "sidecar",
+    ]);
+    for (const s of listScenarios()) expect(s.title.length).toBeGreaterThan(10);
   });
 
   it("explore-app has one Running bootcamp pod created five minutes ago", () => {

@@ -153,7 +153,12 @@ export function admitPod(sim: Sim, p: Pod): Pod {
   const tolerations = [...(base.tolerations ?? [])];
   for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
     if (!tolerations.some((t) => t.key === key && t.effect === "NoExecute")) {
-      tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+      tolerations.push({
+        key,
+        operator: "Exists",
+        effect: "NoExecute",
+        tolerationSeconds: sim.tolerationSeconds,
+      });
     }
   }
   const spec: PodSpec = {

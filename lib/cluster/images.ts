@@ -5,8 +5,12 @@ export interface ImageInfo {
   repository: string;
   digest: string;
   sizeBytes: number;
-  /** The behaviour the container runs. */
-  app: "bootcamp" | "system";
+  /**
+   * The behaviour the container runs: the bootcamp app, nginx's web server, busybox running
+   * its command (a `while true; do echo …; sleep N; done` loop logs a line every N s), or a
+   * system component that just runs.
+   */
+  app: "bootcamp" | "system" | "busybox" | "nginx";
   /** Bootcamp version answered in `v=N`. */
   version?: number;
   /** Milliseconds the first pull takes (shown as `in 6.777s`). */
@@ -43,6 +47,46 @@ const CATALOG: Record<string, ImageInfo> = {
     pullMs: 6244,
   },
 };
+
+/**
+ * Images beyond the tutorial's, as data: reference → what docker reports. Add an entry (and, for
+ * a new behaviour, a case in app.ts) to make another image pullable.
+ */
+const EXTRA_IMAGES: Array<[string, Omit<ImageInfo, "repository">]> = [
+  [
+    "docker.io/library/busybox:latest",
+    {
+      digest: "sha256:a5d0ce49aa801d475da48f8cb163c354ab95cab073cd3c138bd458fc8257fbf1",
+      sizeBytes: 4269694,
+      app: "busybox",
+      pullMs: 1412,
+    },
+  ],
+  [
+    "docker.io/library/busybox:1.37",
+    {
+      digest: "sha256:a5d0ce49aa801d475da48f8cb163c354ab95cab073cd3c138bd458fc8257fbf1",
+      sizeBytes: 4269694,
+      app: "busybox",
+      pullMs: 1412,
+    },
+  ],
+  [
+    "docker.io/library/nginx:1.27",
+    {
+      digest: "sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a",
+      sizeBytes: 191998640,
+      app: "nginx",
+      pullMs: 4873,
+    },
+  ],
+];
+
+for (const [ref, info] of EXTRA_IMAGES) {
+  const repo = ref.slice(0, ref.lastIndexOf(":"));
+  // docker reports official images without the `docker.io/library/` prefix.
+  CATALOG[ref] = { repository: repo.replace(/^docker\.io\/library\//, ""), ...info };
+}
 
 /** Images minikube ships preloaded (the control plane and addons). */
 export const SYSTEM_IMAGES: Array<[string, string, number]> = [

@@ -90,10 +90,26 @@ export class Cluster {
     return this.sim.nextDueAt();
   }
 
-  /** Mark the node Ready or NotReady (e.g. `minikube stop` / `start`). */
-  setNodeReady(ready: boolean): void {
+  /**
+   * Mark a node Ready or NotReady, as `minikube node stop NAME` / `minikube node start NAME`
+   * would (the single-argument form means the first node, `minikube`). A NotReady node gets
+   * the `node.kubernetes.io/unreachable` taints; its pods are evicted once their toleration
+   * (300 s, or the scenario's window) runs out and their ReplicaSets replace them elsewhere.
+   * Throws for an unknown node.
+   */
+  setNodeReady(ready: boolean): void;
+  setNodeReady(name: string, ready: boolean): void;
+  setNodeReady(a: boolean | string, b?: boolean): void {
+    const name = typeof a === "string" ? a : "minikube";
+    const ready = typeof a === "string" ? (b ?? true) : a;
     this.tick();
-    setNodeReady(this.sim, ready);
+    if (!this.sim.store.peek("nodes", undefined, name)) throw new Error(`node "${name}" not found`);
+    setNodeReady(this.sim, name, ready);
+  }
+
+  /** Names of the cluster's nodes (`minikube`, `minikube-m02`, …). */
+  nodeNames(): string[] {
+    return this.sim.store.scan("nodes").map((n) => n.metadata.name ?? "");
   }
 
   /** @internal for tests and tools in this folder. */
@@ -102,9 +118,9 @@ export class Cluster {
   }
 }
 
-function setNodeReady(sim: Sim, ready: boolean): void {
+function setNodeReady(sim: Sim, name: string, ready: boolean): void {
   const now = `${new Date(sim.now()).toISOString().slice(0, 19)}Z`;
-  sim.store.mutate("nodes", undefined, "minikube", (n) => {
+  sim.store.mutate("nodes", undefined, name, (n) => {
     for (const c of n["status"].conditions) {
       if (c.type !== "Ready") continue;
       const status = ready ? "True" : "Unknown";

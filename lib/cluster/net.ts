@@ -2,12 +2,18 @@
  * The virtual network: pod IPs, Service ClusterIPs (kube-proxy), NodePorts on the node's IP,
  * and cluster DNS names for callers inside pods.
  */
-import { appAt, serveBootcamp } from "./app";
-import type { Endpoints, Pod, Service } from "./model";
+import { appAt, serveApp } from "./app";
+import type { Endpoints, Node, Pod, Service } from "./model";
 import type { Sim } from "./sim";
 import type { NetRequest, NetResponse } from "./types";
 
-const NODE_IP = "192.168.49.2";
+/** Whether `host` names a node (its InternalIP or hostname): NodePorts answer there. */
+function isNode(sim: Sim, host: string): boolean {
+  if (host === "control-plane.minikube.internal") return true;
+  return sim.store
+    .scan<Node>("nodes")
+    .some((n) => n.metadata.name === host || n.status.addresses.some((a) => a.address === host));
+}
 
 function podByIP(sim: Sim, ip: string): Pod | undefined {
   return sim.store.scan<Pod>("pods").find((p) => p.status.podIP === ip && !p.spec.hostNetwork);
@@ -19,8 +25,7 @@ export function toPod(sim: Sim, pod: Pod, port: number, req: NetRequest): NetRes
   if (!running) return { kind: "refused" };
   const app = appAt(sim, pod.metadata.namespace ?? "default", pod.metadata.name ?? "", port);
   if (!app) return { kind: "refused" };
-  void req;
-  return { kind: "response", ...serveBootcamp(sim, app) };
+  return { kind: "response", ...serveApp(sim, app, req) };
 }
 
 function resolveService(sim: Sim, host: string, from: NetRequest["from"]): Service | undefined {
@@ -61,7 +66,7 @@ export function route(sim: Sim, req: NetRequest): NetResponse {
     return pod ? toPod(sim, pod, req.port, req) : { kind: "refused" };
   }
   if (host === "localhost" || host === "127.0.0.1") return { kind: "refused" };
-  if (host === NODE_IP || host === "minikube" || host === "control-plane.minikube.internal") {
+  if (isNode(sim, host)) {
     const svc = sim.store
       .scan<Service>("services")
       .find((s) => s.spec.ports?.some((p) => p.nodePort === req.port));

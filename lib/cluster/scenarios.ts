@@ -17,6 +17,19 @@ export interface ScenarioInfo {
 const SCENARIOS: ScenarioInfo[] = [
   { id: "empty", title: "A fresh single-node minikube (modules 1–2 start here)" },
   { id: "explore-app", title: "Module 2's end: deployment kubernetes-bootcamp with one Running pod" },
+  {
+    id: "exposed",
+    title: "Module 4's end: kubernetes-bootcamp exposed as a NodePort Service on port 8080",
+  },
+  { id: "scaled", title: "Module 5's end: the exposed kubernetes-bootcamp scaled to 4 replicas" },
+  {
+    id: "two-nodes",
+    title: "Two nodes (minikube, minikube-m02): the bootcamp pod on the worker; stop a node to see pods move",
+  },
+  {
+    id: "sidecar",
+    title: "Module 2's end plus pod bootcamp-with-feeder: the app and a busybox data-feeder container",
+  },
 ];
 
 export function listScenarios(): ScenarioInfo[] {
@@ -25,37 +38,54 @@ export function listScenarios(): ScenarioInfo[] {
 
 const MINUTE = 60_000;
 
-function nodeObject(t0: number): Node {
+interface NodeSpec {
+  name: string;
+  ip: string;
+  podCIDR: string;
+  controlPlane: boolean;
+}
+
+const FIRST_NODE: NodeSpec = {
+  name: "minikube",
+  ip: "192.168.49.2",
+  podCIDR: "10.244.0.0/24",
+  controlPlane: true,
+};
+
+function nodeObject(t0: number, spec: NodeSpec = FIRST_NODE): Node {
   const t = rfc3339(t0);
   const ready = rfc3339(t0 + 10_000);
   const labelTime = new Date(t0 + 14_000).toISOString().slice(0, 19).replace(/[-:]/g, "_").replace("T", "T");
+  const labels: Record<string, string> = {
+    "beta.kubernetes.io/arch": "amd64",
+    "beta.kubernetes.io/os": "linux",
+    "kubernetes.io/arch": "amd64",
+    "kubernetes.io/hostname": spec.name,
+    "kubernetes.io/os": "linux",
+    "minikube.k8s.io/commit": "5883c09216182566a63dff4c326a6fc9ed2982ff",
+    "minikube.k8s.io/name": "minikube",
+    "minikube.k8s.io/primary": spec.controlPlane ? "true" : "false",
+    "minikube.k8s.io/updated_at": `${labelTime}_0000`,
+    "minikube.k8s.io/version": "v1.35.0",
+  };
+  if (spec.controlPlane) {
+    labels["node-role.kubernetes.io/control-plane"] = "";
+    labels["node.kubernetes.io/exclude-from-external-load-balancers"] = "";
+  }
   return {
     apiVersion: "v1",
     kind: "Node",
     metadata: {
-      name: "minikube",
+      name: spec.name,
       creationTimestamp: t,
-      labels: {
-        "beta.kubernetes.io/arch": "amd64",
-        "beta.kubernetes.io/os": "linux",
-        "kubernetes.io/arch": "amd64",
-        "kubernetes.io/hostname": "minikube",
-        "kubernetes.io/os": "linux",
-        "minikube.k8s.io/commit": "5883c09216182566a63dff4c326a6fc9ed2982ff",
-        "minikube.k8s.io/name": "minikube",
-        "minikube.k8s.io/primary": "true",
-        "minikube.k8s.io/updated_at": `${labelTime}_0000`,
-        "minikube.k8s.io/version": "v1.35.0",
-        "node-role.kubernetes.io/control-plane": "",
-        "node.kubernetes.io/exclude-from-external-load-balancers": "",
-      },
+      labels,
       annotations: {
         "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/cri-dockerd.sock",
         "node.alpha.kubernetes.io/ttl": "0",
         "volumes.kubernetes.io/controller-managed-attach-detach": "true",
       },
     },
-    spec: { podCIDR: "10.244.0.0/24", podCIDRs: ["10.244.0.0/24"] },
+    spec: { podCIDR: spec.podCIDR, podCIDRs: [spec.podCIDR] },
     status: {
       capacity: {
         cpu: "2",
@@ -93,14 +123,20 @@ function nodeObject(t0: number): Node {
         message: message ?? "",
       })),
       addresses: [
-        { type: "InternalIP", address: "192.168.49.2" },
-        { type: "Hostname", address: "minikube" },
+        { type: "InternalIP", address: spec.ip },
+        { type: "Hostname", address: spec.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
-        machineID: "b1c7e4a0f5d24e6c9a3b8d2f1e0c4a57",
-        systemUUID: "8e2f5a61-3b7c-4d19-a0e4-6c5b9d8f2e13",
-        bootID: "d4a1f2c3-5e6b-47a8-9c0d-1e2f3a4b5c6d",
+        machineID: spec.controlPlane
+          ? "b1c7e4a0f5d24e6c9a3b8d2f1e0c4a57"
+          : "5f0e9d2c7b1a4e38a6c4d1b9e2f7a063",
+        systemUUID: spec.controlPlane
+          ? "8e2f5a61-3b7c-4d19-a0e4-6c5b9d8f2e13"
+          : "3c9a7e12-6d4b-4f80-b2e5-a17d0c9f4b28",
+        bootID: spec.controlPlane
+          ? "d4a1f2c3-5e6b-47a8-9c0d-1e2f3a4b5c6d"
+          : "9b2e4d6f-1a3c-4e5b-8d7f-0c2a4e6b8d1f",
         kernelVersion: "6.8.0-49-generic",
         osImage: "Ubuntu 22.04.5 LTS",
         containerRuntimeVersion: "docker://27.4.1",
@@ -109,7 +145,10 @@ function nodeObject(t0: number): Node {
         operatingSystem: "linux",
         architecture: "amd64",
       },
-      images: SYSTEM_IMAGES.map(([ref, digest, size]) => ({
+      images: (spec.controlPlane
+        ? SYSTEM_IMAGES
+        : SYSTEM_IMAGES.filter(([ref]) => ref.includes("kube-proxy") || ref.includes("storage-provisioner"))
+      ).map(([ref, digest, size]) => ({
         names: [`${ref.slice(0, ref.lastIndexOf(":"))}@${digest}`, ref],
         sizeBytes: size,
       })),
@@ -376,6 +415,119 @@ export function createBootcamp(sim: Sim): void {
   } as Deployment);
 }
 
+/** `kubectl expose deployment/kubernetes-bootcamp --type=NodePort --port 8080`. */
+export function exposeBootcamp(sim: Sim): void {
+  create(sim, "services", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes-bootcamp", namespace: "default", labels: { app: "kubernetes-bootcamp" } },
+    spec: {
+      ports: [{ port: 8080, protocol: "TCP", targetPort: 8080 }],
+      selector: { app: "kubernetes-bootcamp" },
+      type: "NodePort",
+    },
+  } as Service);
+}
+
+/** `kubectl scale deployments/kubernetes-bootcamp --replicas=N`. */
+export function scaleBootcamp(sim: Sim, replicas: number): void {
+  sim.store.mutate<Deployment>("deployments", "default", "kubernetes-bootcamp", (d) => {
+    d.spec.replicas = replicas;
+  });
+}
+
+/** `minikube node add`: a worker node `minikube-m02` with its kube-proxy pod. */
+function addWorker(sim: Sim): void {
+  const spec: NodeSpec = {
+    name: "minikube-m02",
+    ip: "192.168.49.3",
+    podCIDR: "10.244.1.0/24",
+    controlPlane: false,
+  };
+  const node = nodeObject(sim.now(), spec);
+  sim.store.create("nodes", node);
+  sim.store.create("leases", {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { name: spec.name, namespace: "kube-node-lease" },
+    spec: { holderIdentity: spec.name, leaseDurationSeconds: 40, renewTime: microTime(sim.now() + 10_000) },
+  });
+  const ds = sim.store.peek<KObject>("daemonsets", "kube-system", "kube-proxy");
+  if (ds) {
+    sim.store.mutate<KObject>("daemonsets", "kube-system", "kube-proxy", (x) => {
+      for (const k of [
+        "currentNumberScheduled",
+        "desiredNumberScheduled",
+        "numberReady",
+        "updatedNumberScheduled",
+        "numberAvailable",
+      ]) {
+        x["status"][k] = 2;
+      }
+    });
+    create(sim, "pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        generateName: "kube-proxy-",
+        namespace: "kube-system",
+        labels: {
+          "controller-revision-hash": "64b9dbc74b",
+          "k8s-app": "kube-proxy",
+          "pod-template-generation": "1",
+        },
+        ownerReferences: [
+          {
+            apiVersion: "apps/v1",
+            kind: "DaemonSet",
+            name: "kube-proxy",
+            uid: ds.metadata.uid ?? "",
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: {
+        containers: [{ name: "kube-proxy", image: "registry.k8s.io/kube-proxy:v1.32.0" }],
+        hostNetwork: true,
+        // The DaemonSet controller binds its pods itself.
+        nodeName: spec.name,
+        serviceAccountName: "kube-proxy",
+        priorityClassName: "system-node-critical",
+        priority: 2000001000,
+      },
+      status: {},
+    } as Pod);
+  }
+}
+
+/** A standalone pod running the bootcamp app and a busybox sidecar that logs every 5 s. */
+function createFeederPod(sim: Sim): void {
+  create(sim, "pods", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "bootcamp-with-feeder", namespace: "default", labels: { app: "bootcamp-with-feeder" } },
+    spec: {
+      containers: [
+        { name: "kubernetes-bootcamp", image: "gcr.io/google-samples/kubernetes-bootcamp:v1" },
+        {
+          name: "data-feeder",
+          image: "busybox",
+          command: [
+            "sh",
+            "-c",
+            'while true; do echo "$(date) data-feeder: fed one record to the bootcamp"; sleep 5; done',
+          ],
+        },
+      ],
+    },
+    status: {},
+  } as Pod);
+}
+
+/** The eviction window lessons use on multi-node clusters (`--default-unreachable-toleration-seconds`). */
+const LESSON_TOLERATION_SECONDS = 30;
+
 /** Build scenario `id` so that it ends at `now`. Returns false for an unknown id. */
 export function buildScenario(sim: Sim, id: string, now: number): boolean {
   if (id === "empty") {
@@ -383,14 +535,45 @@ export function buildScenario(sim: Sim, id: string, now: number): boolean {
     sim.advanceTo(now, sim.onDue);
     return true;
   }
-  if (id === "explore-app") {
-    buildEmpty(sim, now - 65 * MINUTE);
-    sim.advanceTo(now - 5 * MINUTE, sim.onDue);
-    // Other pods came and went while the learner explored modules 1–2.
-    sim.nextPodIP = 3 + sim.rng.int(6);
-    createBootcamp(sim);
-    sim.advanceTo(now, sim.onDue);
-    return true;
-  }
-  return false;
+  const steps: Record<string, () => void> = {
+    "explore-app": () => {
+      buildEmpty(sim, now - 65 * MINUTE);
+      sim.advanceTo(now - 5 * MINUTE, sim.onDue);
+      // Other pods came and went while the learner explored modules 1–2.
+      sim.nextPodIP = 3 + sim.rng.int(6);
+      createBootcamp(sim);
+    },
+    exposed: () => {
+      buildEmpty(sim, now - 75 * MINUTE);
+      sim.advanceTo(now - 15 * MINUTE, sim.onDue);
+      sim.nextPodIP = 3 + sim.rng.int(6);
+      createBootcamp(sim);
+      sim.advanceTo(now - 4 * MINUTE, sim.onDue);
+      exposeBootcamp(sim);
+    },
+    scaled: () => {
+      steps["exposed"]?.();
+      sim.advanceTo(now - 2 * MINUTE, sim.onDue);
+      scaleBootcamp(sim, 4);
+    },
+    "two-nodes": () => {
+      sim.tolerationSeconds = LESSON_TOLERATION_SECONDS;
+      buildEmpty(sim, now - 65 * MINUTE);
+      sim.advanceTo(now - 62 * MINUTE, sim.onDue);
+      addWorker(sim);
+      sim.advanceTo(now - 5 * MINUTE, sim.onDue);
+      sim.nextPodIP = 3 + sim.rng.int(6);
+      createBootcamp(sim);
+    },
+    sidecar: () => {
+      steps["explore-app"]?.();
+      sim.advanceTo(now - 2 * MINUTE, sim.onDue);
+      createFeederPod(sim);
+    },
+  };
+  const build = steps[id];
+  if (!build) return false;
+  build();
+  sim.advanceTo(now, sim.onDue);
+  return true;
 }

@@ -2,6 +2,7 @@
  * The simulation kernel shared by controllers: the store, simulated time, the queue of due
  * transitions, the seeded RNG, event recording and per-pod runtime state (the apps).
  */
+import { expandLine } from "./app";
 import { deploymentController } from "./controllers/deployment";
 import { endpointsController } from "./controllers/endpoints";
 import { gcController } from "./controllers/gc";
@@ -10,7 +11,7 @@ import { nodeLifecycleController } from "./controllers/node";
 import { replicaSetController } from "./controllers/replicaset";
 import { schedulerController } from "./controllers/scheduler";
 import { admitPod } from "./defaults";
-import type { KEvent, KObject, Pod } from "./model";
+import type { KEvent, KObject, Node, Pod } from "./model";
 import { NAME_ALPHABET, Rng } from "./rng";
 import { Store } from "./store";
 import { microTime, rfc3339 } from "./time";
@@ -38,6 +39,10 @@ export interface AppState {
   log: Array<[number, string]>;
   /** Service link variables captured when the container started. */
   env?: Array<[string, string]>;
+  /** A periodic log line (busybox loops): the text, its period and when it is next due. */
+  line?: string;
+  every?: number;
+  next?: number;
 }
 
 /** Kubelet bookkeeping for a pod that is not yet settled. */
@@ -55,6 +60,13 @@ export interface SimState {
   nextPodIP: number;
   eventSeq: number;
   store: ReturnType<Store["toJSON"]>;
+  /** Next pod IP per node other than the first (`10.244.N.x`), absent on single-node clusters. */
+  nodePodIPs?: Record<string, number>;
+  /**
+   * The DefaultTolerationSeconds admission plugin's window for not-ready/unreachable NoExecute
+   * taints (kube-apiserver's `--default-unreachable-toleration-seconds`); 300 when absent.
+   */
+  tolerationSeconds?: number;
 }
 
 export type Controller = (sim: Sim) => void;
@@ -72,6 +84,8 @@ export class Sim {
   apps: Record<string, AppState> = {};
   runtime: Record<string, PodRuntime> = {};
   nextPodIP = 3;
+  nodePodIPs: Record<string, number> = {};
+  tolerationSeconds = 300;
   eventSeq = 0;
   /** Followers of app logs (`logs -f`); not part of a snapshot. */
   readonly logListeners = new Set<(app: AppState, line: string) => void>();
@@ -155,6 +169,25 @@ export class Sim {
     }
     if (target > this.t) this.t = target;
     this.reconcile();
+    this.emitPeriodic();
+  }
+
+  /** Catch up on the lines periodic apps (shell loops) printed up to now; lazy like all time. */
+  private emitPeriodic(): void {
+    for (const app of Object.values(this.apps)) {
+      if (app.every === undefined || app.next === undefined || app.line === undefined) continue;
+      if (app.next > this.t) continue;
+      // Only the last MAX_LOG_LINES can be kept anyway.
+      const skip = Math.max(0, Math.floor((this.t - app.next) / app.every) - MAX_LOG_LINES);
+      let at = app.next + skip * app.every;
+      for (; at <= this.t; at += app.every) {
+        const line = expandLine(app.line, at, app.pod);
+        app.log.push([at, line]);
+        for (const l of this.logListeners) l(app, line);
+      }
+      app.next = at;
+      if (app.log.length > MAX_LOG_LINES) app.log.splice(0, app.log.length - MAX_LOG_LINES);
+    }
   }
 
   /**
@@ -171,6 +204,8 @@ export class Sim {
   ): void {
     const ns = obj.metadata.namespace ?? "default";
     const now = this.t;
+    // A kubelet reports as the node it runs on.
+    const host: string = (obj.kind === "Pod" && (obj as Pod).spec?.nodeName) || "minikube";
     for (const e of this.store.scan<KEvent>("events", ns)) {
       if (
         e.involvedObject.uid === obj.metadata.uid &&
@@ -223,14 +258,14 @@ export class Sim {
           }
         : {
             ...base,
-            source: component === "kubelet" ? { component, host: "minikube" } : { component },
+            source: component === "kubelet" ? { component, host } : { component },
             firstTimestamp: rfc3339(now),
             lastTimestamp: rfc3339(now),
             count: 1,
             type,
             eventTime: null,
             reportingComponent: component,
-            reportingInstance: component === "kubelet" ? "minikube" : "",
+            reportingInstance: component === "kubelet" ? host : "",
           };
     this.store.create("events", ev);
   }
@@ -245,10 +280,18 @@ export class Sim {
     if (app.log.length > MAX_LOG_LINES) app.log.splice(0, app.log.length - MAX_LOG_LINES);
   }
 
-  podIP(): string {
-    const n = this.nextPodIP;
-    this.nextPodIP = n >= 254 ? 2 : n + 1;
-    return `10.244.0.${n}`;
+  /** The next free IP in the pod CIDR of `node` (`10.244.0.0/24` for the first node). */
+  podIP(node = "minikube"): string {
+    const cidr = this.store.peek<Node>("nodes", undefined, node)?.spec.podCIDR ?? "10.244.0.0/24";
+    const prefix = cidr.split(".").slice(0, 3).join(".");
+    if (prefix === "10.244.0") {
+      const n = this.nextPodIP;
+      this.nextPodIP = n >= 254 ? 2 : n + 1;
+      return `${prefix}.${n}`;
+    }
+    const n = this.nodePodIPs[node] ?? 2;
+    this.nodePodIPs[node] = n >= 254 ? 2 : n + 1;
+    return `${prefix}.${n}`;
   }
 
   /** Pods the node runs (bound, not yet removed). */
@@ -266,6 +309,8 @@ export class Sim {
       nextPodIP: this.nextPodIP,
       eventSeq: this.eventSeq,
       store: this.store.toJSON(),
+      ...(Object.keys(this.nodePodIPs).length > 0 ? { nodePodIPs: this.nodePodIPs } : {}),
+      ...(this.tolerationSeconds !== 300 ? { tolerationSeconds: this.tolerationSeconds } : {}),
     };
   }
 
@@ -277,6 +322,8 @@ export class Sim {
     this.runtime = s.runtime;
     this.nextPodIP = s.nextPodIP;
     this.eventSeq = s.eventSeq;
+    this.nodePodIPs = s.nodePodIPs ?? {};
+    this.tolerationSeconds = s.tolerationSeconds ?? 300;
     this.store.load(s.store);
   }
 }

@@ -6,6 +6,7 @@
  * re-rolled, and all times are shifted to the new "now". The result is exactly what a fresh
  * build would have produced up to which random values were drawn.
  */
+import { expandLine } from "./app";
 import { Rng } from "./rng";
 import { buildScenario } from "./scenarios";
 import { Sim, type SimState } from "./sim";
@@ -18,6 +19,9 @@ interface Template {
   pattern: RegExp;
   /** Pod IPs in `default`, re-rolled per seed (other pods came and went before). */
   podIPs: string[];
+  /** The learner's Services' ClusterIPs and NodePorts, redrawn per seed. */
+  clusterIPs: string[];
+  nodePorts: number[];
 }
 
 const REF = Date.parse("2026-01-01T00:00:00Z");
@@ -42,13 +46,21 @@ function buildTemplate(id: string): Template | null {
   const podIPs = sim.store
     .scan("pods", "default")
     .map((p) => p["status"]?.podIP as string | undefined)
-    .filter((ip): ip is string => !!ip);
+    .filter((ip): ip is string => !!ip && ip.startsWith("10.244.0."))
+    .sort((a, b) => Number(a.split(".")[3]) - Number(b.split(".")[3]));
+  const services = sim.store.scan("services", "default").filter((x) => x.metadata.name !== "kubernetes");
+  const clusterIPs = services.map((x) => x["spec"]?.clusterIP as string).filter((ip) => !!ip);
+  const nodePorts = services.flatMap((x) =>
+    ((x["spec"]?.ports ?? []) as Array<{ nodePort?: number }>).flatMap((p) =>
+      p.nodePort ? [p.nodePort] : [],
+    ),
+  );
   const state = sim.toJSON();
   state.rng = 0;
   // Longest first so a uuid is never split by a shorter token it happens to contain.
   const sorted = [...tokens].sort((a, b) => b.token.length - a.token.length);
   const pattern = new RegExp(sorted.map((t) => escapeRegExp(t.token)).join("|"), "g");
-  return { ref: REF, text: JSON.stringify(state), tokens, pattern, podIPs };
+  return { ref: REF, text: JSON.stringify(state), tokens, pattern, podIPs, clusterIPs, nodePorts };
 }
 
 const TIME = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z/g;
@@ -82,6 +94,15 @@ export function instantiate(id: string, seed: number, now: number): SimState | u
     text = text.replace(/"10\.244\.0\.\d+"/g, (m) => ips.get(m) ?? m);
     nextPodIP = base + t.podIPs.length;
   }
+  for (const ip of t.clusterIPs) {
+    const n = 11 + rng.int((1 << 20) - 20);
+    const fresh = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+    text = text.replaceAll(`"${ip}"`, `"${fresh}"`);
+  }
+  for (const port of t.nodePorts) {
+    const fresh = 30000 + rng.int(2768);
+    text = text.replaceAll(`"nodePort":${port}`, `"nodePort":${fresh}`);
+  }
   const delta = now - t.ref;
   text = shiftTimes(text, delta);
   const state = JSON.parse(text) as SimState;
@@ -89,7 +110,11 @@ export function instantiate(id: string, seed: number, now: number): SimState | u
   for (const q of state.queue) q.at += delta;
   for (const app of Object.values(state.apps)) {
     app.startedAt += delta;
+    if (app.next !== undefined) app.next += delta;
     for (const line of app.log) line[0] += delta;
+    // A shell loop's lines carry their own `date` text: print them again at the shifted times.
+    const loop = app.line;
+    if (loop !== undefined) app.log = app.log.map(([at]) => [at, expandLine(loop, at, app.pod)]);
   }
   if (nextPodIP !== undefined) state.nextPodIP = nextPodIP;
   state.rng = rng.getState();

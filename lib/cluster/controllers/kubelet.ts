@@ -65,16 +65,16 @@ function refreshReadiness(p: Pod, now: string): void {
   if (running) p.status.phase = "Running";
 }
 
-function imageCached(sim: Sim, image: string): boolean {
-  const node = sim.store.peek<Node>("nodes", undefined, "minikube");
+function imageCached(sim: Sim, image: string, nodeName: string): boolean {
+  const node = sim.store.peek<Node>("nodes", undefined, nodeName);
   const want = normalizeImage(image);
   return node?.status.images?.some((i) => i.names.some((n) => normalizeImage(n) === want)) ?? false;
 }
 
-function cacheImage(sim: Sim, image: string): void {
+function cacheImage(sim: Sim, image: string, nodeName: string): void {
   const info = lookupImage(image);
-  if (!info) return;
-  sim.store.mutate<Node>("nodes", undefined, "minikube", (n) => {
+  if (!info || !sim.store.peek("nodes", undefined, nodeName)) return;
+  sim.store.mutate<Node>("nodes", undefined, nodeName, (n) => {
     const images = n.status.images ?? [];
     if (!images.some((i) => i.names.includes(image))) {
       images.unshift({ names: [`${info.repository}@${info.digest}`, image], sizeBytes: info.sizeBytes });
@@ -94,10 +94,25 @@ function due(sim: Sim, p: Pod, delay: number, step: string): void {
   });
 }
 
+/** The node's InternalIP (each node runs its own kubelet). */
+export function nodeIP(sim: Sim, nodeName: string): string {
+  const n = sim.store.peek<Node>("nodes", undefined, nodeName);
+  return n?.status.addresses?.find((a) => a.type === "InternalIP")?.address ?? "192.168.49.2";
+}
+
 export function kubeletController(sim: Sim): void {
-  // A node that does not report cannot run, start or kill anything.
-  if (!nodeReady(sim)) return;
+  const ready = new Map<string, boolean>();
+  const isReady = (node: string) => {
+    let r = ready.get(node);
+    if (r === undefined) {
+      r = nodeReady(sim, node);
+      ready.set(node, r);
+    }
+    return r;
+  };
   for (const p of sim.store.scan<Pod>("pods")) {
+    // A node that does not report cannot run, start or kill anything.
+    if (!p.spec.nodeName || !isReady(p.spec.nodeName)) continue;
     const uid = p.metadata.uid ?? "";
     const ns = p.metadata.namespace ?? "default";
     const name = p.metadata.name ?? "";
@@ -122,7 +137,8 @@ export function kubeletController(sim: Sim): void {
       sim.schedule({ at: Math.max(at, sim.now()), kind: "kill", ns, name, uid });
       continue;
     }
-    if (p.spec.nodeName !== "minikube" || p.status.startTime) continue;
+    if (p.status.startTime) continue;
+    const hostIP = nodeIP(sim, p.spec.nodeName);
     const now = rfc3339(sim.now());
     sim.store.mutate<Pod>("pods", ns, name, (x) => {
       const statuses: ContainerStatus[] = x.spec.containers.map((c) => ({
@@ -158,8 +174,8 @@ export function kubeletController(sim: Sim): void {
           ),
           cond("PodScheduled", true, scheduled),
         ],
-        hostIP: "192.168.49.2",
-        hostIPs: [{ ip: "192.168.49.2" }],
+        hostIP,
+        hostIPs: [{ ip: hostIP }],
         startTime: now,
         containerStatuses: statuses,
         qosClass: x.status.qosClass ?? "BestEffort",
@@ -174,7 +190,8 @@ export function kubeletController(sim: Sim): void {
 export function kubeletDue(sim: Sim, d: Due): void {
   const p = sim.store.peek<Pod>("pods", d.ns, d.name);
   if (!p || p.metadata.uid !== d.uid) return;
-  if (!nodeReady(sim)) {
+  const nodeName = p.spec.nodeName ?? "minikube";
+  if (!nodeReady(sim, nodeName)) {
     // Retried when the node is back: the kubelet re-syncs every pod.
     const rt = sim.runtime[d.uid];
     if (rt) rt.killing = false;
@@ -201,7 +218,7 @@ export function kubeletDue(sim: Sim, d: Due): void {
 
   switch (step) {
     case "sandbox": {
-      const ip = p.spec.hostNetwork ? "192.168.49.2" : sim.podIP();
+      const ip = p.spec.hostNetwork ? nodeIP(sim, nodeName) : sim.podIP(nodeName);
       update((x) => {
         x.status.podIP = ip;
         x.status.podIPs = [{ ip }];
@@ -224,7 +241,7 @@ export function kubeletDue(sim: Sim, d: Due): void {
       const image = container.image ?? "";
       const info = lookupImage(image);
       const secs = ((info?.pullMs ?? 1000) / 1000).toFixed(3);
-      cacheImage(sim, image);
+      cacheImage(sim, image, nodeName);
       sim.event(
         p,
         "Normal",
@@ -331,7 +348,7 @@ function beginPull(sim: Sim, p: Pod, cname: string, image: string): void {
   const fieldPath = `spec.containers{${cname}}`;
   const policy = c?.imagePullPolicy ?? "IfNotPresent";
   const known = lookupImage(image);
-  if (known && imageCached(sim, image) && policy !== "Always") {
+  if (known && imageCached(sim, image, p.spec.nodeName ?? "minikube") && policy !== "Always") {
     sim.event(
       p,
       "Normal",

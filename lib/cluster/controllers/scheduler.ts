@@ -1,4 +1,9 @@
-/** Scheduler: binds pending pods to the one node when it is Ready and schedulable. */
+/**
+ * Scheduler: binds pending pods to a Ready, schedulable node whose taints they tolerate. Among
+ * the nodes that fit it spreads like the default profile does for request-less pods: fewest
+ * pods of the same owner first (PodTopologySpread/SelectorSpread), then the least loaded node
+ * (NodeResourcesFit counts every pod with the default non-zero requests), then by name.
+ */
 import type { Node, Pod } from "../model";
 import type { Sim } from "../sim";
 import { rfc3339 } from "../time";
@@ -15,7 +20,10 @@ function tolerates(p: Pod, taint: { key: string; value?: string; effect: string 
 
 export function schedulerController(sim: Sim): void {
   const nodes = sim.store.scan<Node>("nodes");
-  for (const p of sim.store.scan<Pod>("pods")) {
+  const all = sim.store.scan<Pod>("pods");
+  /** Bindings made in this pass (the scanned pods do not see them). */
+  const bound = new Map<Pod, string>();
+  for (const p of all) {
     if (p.spec.nodeName || p.metadata.deletionTimestamp) continue;
     const fits = nodes.filter((n) => {
       const ready = n.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
@@ -24,7 +32,22 @@ export function schedulerController(sim: Sim): void {
       if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) return false;
       return (n.spec.taints ?? []).every((t) => t.effect === "PreferNoSchedule" || tolerates(p, t));
     });
-    const node = fits[0];
+    const owner = p.metadata.ownerReferences?.find((r) => r.controller)?.uid;
+    const load = (n: Node) => {
+      const on = all.filter(
+        (x) => (x.spec.nodeName ?? bound.get(x)) === n.metadata.name && !x.metadata.deletionTimestamp,
+      );
+      const siblings = owner
+        ? on.filter((x) => x.metadata.ownerReferences?.some((r) => r.uid === owner)).length
+        : 0;
+      return siblings * 1000 + on.length;
+    };
+    const node =
+      fits.length < 2
+        ? fits[0]
+        : [...fits].sort(
+            (a, b) => load(a) - load(b) || (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""),
+          )[0];
     const ns = p.metadata.namespace ?? "default";
     const name = p.metadata.name ?? "";
     if (!node) {
@@ -52,6 +75,7 @@ export function schedulerController(sim: Sim): void {
       sim.event(p, "Warning", "FailedScheduling", msg, "default-scheduler");
       continue;
     }
+    bound.set(p, node.metadata.name ?? "");
     sim.store.mutate<Pod>("pods", ns, name, (x) => {
       x.spec.nodeName = node.metadata.name;
       const spec = x.spec as unknown as Record<string, unknown>;
