@@ -11,11 +11,17 @@ const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 /** How often an open stream (watch, logs -f) touches the cluster so due transitions happen. */
 const STREAM_TICK_MS = 250;
 
+/**
+ * The request body as a string: UTF-8 text, except binary protobuf bodies
+ * (`application/vnd.kubernetes.protobuf`, what kubectl's typed clients send), which are handed
+ * over one char per byte (latin1) for lib/cluster's decoder.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
+  const binary = (req.headers["content-type"] ?? "").startsWith("application/vnd.kubernetes.protobuf");
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString(binary ? "latin1" : "utf8")));
     req.on("error", reject);
   });
 }

@@ -10,6 +10,7 @@ import { ApiError, badRequest, notFound, pathNotFound } from "./errors";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
 import { jsonPatch, mergePatch, strategicMerge } from "./patch";
+import { decodeProtobuf, PROTOBUF } from "./protobuf";
 import {
   API_VERSIONS,
   apiGroup,
@@ -69,6 +70,8 @@ function parseTarget(group: string, segs: string[]): Target {
 
 function parseBody(req: ApiRequest): unknown {
   if (!req.body) throw badRequest("the server rejected our request due to an error in our request");
+  const type = (req.headers?.["content-type"] ?? "").split(";")[0]?.trim();
+  if (type === PROTOBUF) return decodeProtobuf(req.body);
   try {
     return JSON.parse(req.body);
   } catch {

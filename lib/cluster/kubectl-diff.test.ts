@@ -167,3 +167,149 @@ describe.skipIf(!version)("real kubectl against the simulated API", () => {
     expect(pods.out.trim().split("\n")).toHaveLength(2);
   });
 });
+
+describe.skipIf(!version)("real kubectl write paths against the simulated API", () => {
+  // Typed clients (create deployment|namespace|service|configmap|secret) send protobuf bodies;
+  // the rest send JSON or patches. Each must be accepted as the API server accepts it.
+  const clock = new ManualClock(Date.now());
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 5, clock });
+  let server: Awaited<ReturnType<typeof serveApi>>;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    server = await serveApi(cluster, "127.0.0.1", 0);
+    dir = mkdtempSync(join(tmpdir(), "kubeclass-kubectl-w-"));
+    writeFileSync(join(dir, "config"), "");
+    env = { ...process.env, KUBECONFIG: join(dir, "config"), HOME: dir };
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function kubectl(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        "kubectl",
+        [`--server=http://127.0.0.1:${server.port}`, `--cache-dir=${join(dir, "cache")}`, ...args],
+        { env, timeout: 20_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({ code, out: stdout, err: stderr });
+        },
+      );
+    });
+  }
+
+  const get = (path: string) => JSON.parse(cluster.handle({ method: "GET", path }).body);
+
+  it("create deployment (protobuf body, fieldManager and fieldValidation query)", async () => {
+    const r = await kubectl(
+      "create",
+      "deployment",
+      "hello",
+      "--image=gcr.io/google-samples/kubernetes-bootcamp:v1",
+    );
+    expect(r).toMatchObject({ code: 0, out: "deployment.apps/hello created\n" });
+    const d = get("/apis/apps/v1/namespaces/default/deployments/hello");
+    expect(d.spec.replicas).toBe(1);
+    expect(d.spec.selector).toEqual({ matchLabels: { app: "hello" } });
+    expect(d.spec.template.spec.containers[0]).toMatchObject({
+      name: "kubernetes-bootcamp",
+      image: "gcr.io/google-samples/kubernetes-bootcamp:v1",
+      resources: {},
+    });
+    const zero = await kubectl(
+      "create",
+      "deployment",
+      "idle",
+      "--image=nginx:1.27",
+      "--replicas=0",
+      "--port=80",
+    );
+    expect(zero.code).toBe(0);
+    const idle = get("/apis/apps/v1/namespaces/default/deployments/idle");
+    expect(idle.spec.replicas).toBe(0);
+    expect(idle.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 80, protocol: "TCP" }]);
+    clock.advance(10_000);
+    const pods = await kubectl("get", "pods", "-l", "app=hello", "--no-headers");
+    expect(pods.out).toMatch(/^hello-\w+-\w{5}\s+1\/1\s+Running/);
+  });
+
+  it("create namespace, service nodeport, configmap, secret (protobuf)", async () => {
+    expect((await kubectl("create", "namespace", "demo")).out).toBe("namespace/demo created\n");
+    expect((await kubectl("create", "service", "nodeport", "web", "--tcp=80:8080")).out).toBe(
+      "service/web created\n",
+    );
+    const svc = get("/api/v1/namespaces/default/services/web");
+    expect(svc.spec.ports[0]).toMatchObject({ name: "80-8080", port: 80, targetPort: 8080, protocol: "TCP" });
+    expect(svc.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    expect((await kubectl("create", "configmap", "cm", "--from-literal=a=b")).out).toBe(
+      "configmap/cm created\n",
+    );
+    expect(get("/api/v1/namespaces/default/configmaps/cm").data).toEqual({ a: "b" });
+    expect((await kubectl("create", "secret", "generic", "s1", "--from-literal=p=q")).code).toBe(0);
+    expect(get("/api/v1/namespaces/default/secrets/s1").data).toEqual({ p: btoa("q") });
+  });
+
+  it("expose (JSON body), then the NodePort answers", async () => {
+    const r = await kubectl("expose", "deployment/kubernetes-bootcamp", "--type=NodePort", "--port", "8080");
+    expect(r).toMatchObject({ code: 0, out: "service/kubernetes-bootcamp exposed\n" });
+    const svc = get("/api/v1/namespaces/default/services/kubernetes-bootcamp");
+    const net = cluster.net({
+      method: "GET",
+      host: "192.168.49.2",
+      port: svc.spec.ports[0].nodePort,
+      path: "/",
+      headers: {},
+      from: { kind: "workstation" },
+    });
+    expect(net.kind === "response" && net.body).toMatch(/^Hello Kubernetes bootcamp!/);
+  });
+
+  it("scale (merge patch on /scale), set image (strategic merge), rollout undo (JSON patch), rollout restart", async () => {
+    expect((await kubectl("scale", "deployment/kubernetes-bootcamp", "--replicas=2")).out).toBe(
+      "deployment.apps/kubernetes-bootcamp scaled\n",
+    );
+    clock.advance(5_000);
+    const set = await kubectl(
+      "set",
+      "image",
+      "deployment/kubernetes-bootcamp",
+      "kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2",
+    );
+    expect(set.out).toBe("deployment.apps/kubernetes-bootcamp image updated\n");
+    clock.advance(60_000);
+    const image = () =>
+      get("/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp").spec.template.spec.containers[0]
+        .image;
+    expect(image()).toBe("docker.io/jocatalin/kubernetes-bootcamp:v2");
+    const undo = await kubectl("rollout", "undo", "deployment/kubernetes-bootcamp");
+    expect(undo).toMatchObject({ code: 0, out: "deployment.apps/kubernetes-bootcamp rolled back\n" });
+    expect(image()).toBe("gcr.io/google-samples/kubernetes-bootcamp:v1");
+    clock.advance(60_000);
+    const restart = await kubectl("rollout", "restart", "deployment/kubernetes-bootcamp");
+    expect(restart.out).toBe("deployment.apps/kubernetes-bootcamp restarted\n");
+    const tpl = get("/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp").spec.template;
+    expect(tpl.metadata.annotations["kubectl.kubernetes.io/restartedAt"]).toMatch(/^\d{4}-/);
+  });
+
+  it("label and annotate (merge patches)", async () => {
+    const l = await kubectl("label", "deployment", "kubernetes-bootcamp", "tier=web");
+    expect(l.out).toBe("deployment.apps/kubernetes-bootcamp labeled\n");
+    const a = await kubectl("annotate", "deployment", "kubernetes-bootcamp", "note=hi");
+    expect(a.out).toBe("deployment.apps/kubernetes-bootcamp annotated\n");
+    const d = get("/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp");
+    expect(d.metadata.labels["tier"]).toBe("web");
+    expect(d.metadata.annotations["note"]).toBe("hi");
+  });
+
+  it("delete (DeleteOptions body)", async () => {
+    expect((await kubectl("delete", "service", "web")).out).toBe('service "web" deleted\n');
+    expect((await kubectl("delete", "deployment", "hello")).out).toBe('deployment.apps "hello" deleted\n');
+    const r = await kubectl("delete", "deployment", "hello");
+    expect(r.err).toBe('Error from server (NotFound): deployments.apps "hello" not found\n');
+  });
+});
