@@ -30,8 +30,28 @@ import type { ApiRequest, ApiResponse, ApiStream, NetResponse } from "./types";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+/**
+ * How the request wants JSON: the API server's serializer writes compact JSON plus the newline
+ * Go's json.Encoder adds, and indents (2 spaces, no trailing newline) for `?pretty=true` or a
+ * human client (User-Agent starting with curl, Wget or Mozilla/5.0). Set per request; the
+ * handler is synchronous.
+ */
+let pretty = false;
+
+function wantsPretty(req: ApiRequest): boolean {
+  const q = req.query?.get("pretty");
+  if (q !== null && q !== undefined && q !== "") return q === "true" || q === "1";
+  return /^(curl|Wget|Mozilla\/5\.0)/.test(req.headers?.["user-agent"] ?? "");
+}
+
 function json(status: number, body: unknown): ApiResponse {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+  const text = pretty ? JSON.stringify(body, null, 2) : `${JSON.stringify(body)}\n`;
+  return { status, headers: { ...JSON_HEADERS }, body: text };
+}
+
+/** `/version` is written raw: always indented; it ends with a newline as curl shows it. */
+function rawJSON(status: number, body: unknown): ApiResponse {
+  return { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body, null, 2)}\n` };
 }
 
 function text(status: number, body: string): ApiResponse {
@@ -80,6 +100,7 @@ function parseBody(req: ApiRequest): unknown {
 }
 
 export function handleApi(sim: Sim, req: ApiRequest): ApiResponse {
+  pretty = wantsPretty(req);
   try {
     return route(sim, req);
   } catch (e) {
@@ -96,7 +117,7 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
     .filter((s) => s !== "")
     .map(decodeURIComponent);
   const q = req.query ?? new URLSearchParams();
-  if (path === "/version") return json(200, VERSION);
+  if (path === "/version") return rawJSON(200, VERSION);
   if (path === "/healthz" || path === "/livez" || path === "/readyz") return text(200, "ok");
   if (path === "/api") return json(200, API_VERSIONS);
   if (path === "/apis") return json(200, apiGroupList());

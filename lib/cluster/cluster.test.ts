@@ -72,11 +72,32 @@ describe("API errors and discovery", () => {
     const r = call(cluster, "GET", "/api/v1/namespaces/default/pods/x");
     expect(r.status).toBe(404);
     expect(r.body).toBe(
-      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \\"x\\" not found","reason":"NotFound","details":{"name":"x","kind":"pods"},"code":404}',
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \\"x\\" not found","reason":"NotFound","details":{"name":"x","kind":"pods"},"code":404}\n',
     );
     const d = body(call(cluster, "GET", "/apis/apps/v1/namespaces/default/deployments/x"));
     expect(d.message).toBe('deployments.apps "x" not found');
     expect(d.details).toEqual({ name: "x", group: "apps", kind: "deployments" });
+  });
+
+  it("writes JSON as the API server does: compact with a newline, indented for curl and ?pretty", () => {
+    const compact = call(cluster, "GET", "/api/v1/namespaces/default/pods");
+    expect(compact.body).toMatch(/^\{"kind":"PodList",.*\}\n$/s);
+    const curl = cluster.handle({
+      method: "GET",
+      path: "/api/v1/namespaces/default/pods",
+      headers: { "user-agent": "curl/8.5.0" },
+    });
+    expect(curl.body).toMatch(/^\{\n {2}"kind": "PodList",\n {2}"apiVersion": "v1",\n/);
+    expect(curl.body.endsWith("}")).toBe(true);
+    const q = cluster.handle({
+      method: "GET",
+      path: "/api/v1/namespaces/default/pods",
+      query: new URLSearchParams("pretty=true"),
+    });
+    expect(q.body).toBe(curl.body);
+    const version = call(cluster, "GET", "/version").body;
+    expect(version).toMatch(/^\{\n {2}"major": "1",\n {2}"minor": "32",\n/);
+    expect(version.endsWith('"platform": "linux/amd64"\n}\n')).toBe(true);
   });
 
   it("answers /version, /api, /apis and resource lists", () => {
