@@ -74,6 +74,8 @@ export function LessonView(props: LessonViewProps) {
       const el = document.createElement("div");
       el.dataset.tab = tabId;
       el.className = "xterm-tab";
+      // Tabs restored from the server (a reload) must not cover the active one.
+      el.style.display = tabId === activeRef.current ? "block" : "none";
       host.appendChild(el);
       const term = new Terminal({
         cursorBlink: true,
@@ -90,7 +92,7 @@ export function LessonView(props: LessonViewProps) {
       term.onResize(({ cols, rows }) => socketRef.current?.emit("term:resize", { tabId, cols, rows }));
       tabsRef.current.set(tabId, { term, fit, el });
       socketRef.current?.emit("term:open", { tabId, cols: term.cols, rows: term.rows });
-      term.focus();
+      if (tabId === activeRef.current) term.focus();
     },
     [send],
   );

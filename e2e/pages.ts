@@ -3,6 +3,7 @@ import { type Browser, type BrowserContext, expect, type Page } from "@playwrigh
 
 export const STUDENT1 = { email: "student1@example.com", password: "student-demo" };
 export const STUDENT2 = { email: "student2@example.com", password: "student-demo" };
+export const STUDENT3 = { email: "student3@example.com", password: "student-demo" };
 export const TEACHER = { email: "teacher@example.com", password: "teacher-demo" };
 
 export async function login(page: Page, who: { email: string; password: string }): Promise<void> {
@@ -34,7 +35,8 @@ export class LessonPage {
 
   /** Everything the active terminal shows (xterm's accessible buffer rows). */
   async terminalText(): Promise<string> {
-    await this.page.waitForSelector(".xterm-rows");
+    // `attached`: with several tabs the first terminal in the DOM may be a hidden one.
+    await this.page.waitForSelector(".xterm-rows", { state: "attached" });
     return this.page.evaluate(() => {
       const tabs = [...document.querySelectorAll<HTMLElement>(".xterm-tab")];
       const visible = tabs.find((t) => t.style.display !== "none") ?? tabs[0];
@@ -57,7 +59,62 @@ export class LessonPage {
     return this.terminalText();
   }
 
+  /**
+   * Types a line and waits until what the terminal printed *after* that line matches `expected`
+   * (earlier output of the same command does not count). Returns that output.
+   */
+  async runFresh(line: string, expected: RegExp, timeout = 15_000): Promise<string> {
+    const head = line.slice(0, 24);
+    const before = await this.terminalText();
+    await this.type(line);
+    let after = "";
+    await expect
+      .poll(
+        async () => {
+          const text = await this.terminalText();
+          const at = text.lastIndexOf(head);
+          // A long output scrolls the line itself out of view: then all that is shown is new.
+          after = at >= 0 ? text.slice(at + head.length) : text !== before ? text : "";
+          return after;
+        },
+        { timeout, message: `output of \`${line}\`` },
+      )
+      .toMatch(expected);
+    return after;
+  }
+
+  /** Waits until the active tab shows a fresh prompt after `line` (the command has finished). */
+  async runToPrompt(line: string, expected: RegExp = /[\s\S]*/, timeout = 15_000): Promise<string> {
+    return this.runFresh(line, new RegExp(`${expected.source}[\\s\\S]*\\$\\s*$`), timeout);
+  }
+
+  /** Opens a new terminal tab with the "+" button; it becomes the active tab. */
+  async newTab(): Promise<void> {
+    const before = await this.page.getByRole("tab").count();
+    await this.page.locator(".tabs button:not([role=tab])").click();
+    await expect(this.page.getByRole("tab")).toHaveCount(before + 1);
+    await expect(this.page.getByRole("tab").last()).toHaveAttribute("aria-selected", "true");
+    await expect.poll(() => this.terminalText()).toContain("$");
+  }
+
+  async selectTab(n: number): Promise<void> {
+    const tab = this.page.getByRole("tab", { name: new RegExp(`(タブ|Tab) ${n}$`) });
+    await tab.click();
+    await expect(tab).toHaveAttribute("aria-selected", "true");
+  }
+
   step(id: string) {
     return this.page.locator(`[data-step="${id}"]`);
   }
+
+  async expectDone(id: string): Promise<void> {
+    await expect(this.step(id)).toHaveAttribute("data-state", "done", { timeout: 20_000 });
+  }
+}
+
+/** Switches the UI language through the topbar's switch (a full reload follows). */
+export async function switchLanguage(page: Page, to: "ja" | "en"): Promise<void> {
+  const name = to === "ja" ? "日本語" : "English";
+  await page.getByRole("button", { name, exact: true }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", to);
 }
