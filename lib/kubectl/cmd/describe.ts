@@ -19,7 +19,7 @@ export const describeCommand: Command = {
   async run(ctx, f) {
     if (f.args.length === 0) {
       ctx.err(
-        'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
+        'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
       );
       return 1;
     }

@@ -19,6 +19,7 @@ import { printTable, type Table, type TableOptions, tableFromServer, tableLines 
 import { tableTabs } from "../tabwriter";
 import { humanDuration, parseTime } from "../time";
 import { parseResourceArgs } from "./resources";
+import { objectKey, sortByJsonPath } from "./sort";
 import type { Command, Ctx } from "./types";
 
 /** When the server cannot produce a Table: NAME and AGE, as kubectl's default printer does. */
@@ -132,6 +133,7 @@ export const getCommand: Command = {
       return 0;
     }
     const output: Output = parseOutput(f);
+    const sortBy = f.str("sort-by");
     if (f.args.length === 0) {
       ctx.err(
         'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\n',
@@ -208,6 +210,13 @@ export const getCommand: Command = {
         const body = checkResponse(res);
         const t =
           body.kind === "Table" ? tableFromServer(body) : fallbackTable(asArr(body.items).map(asObj), now);
+        if (sortBy && t.rows.length > 1) {
+          // the rows carry partial metadata only: sort by the full objects of the same list
+          const full = new Map(
+            asArr(ctx.client.get(p, q).items).map((it) => [objectKey(asObj(it)), asObj(it)]),
+          );
+          t.rows = sortByJsonPath(t.rows, sortBy, (row) => full.get(objectKey(row.object)) ?? row.object);
+        }
         lastWatch = {
           path: p,
           query: { ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}) },
@@ -232,7 +241,7 @@ export const getCommand: Command = {
     } else if (collected.length > 0 || (anyFound && !singleItem)) {
       const text = printObjects(
         output,
-        collected,
+        sortBy && collected.length > 1 ? sortByJsonPath(collected, sortBy, (o) => o) : collected,
         singleItem,
         (o) => {
           const info = kindOf.get(o);

@@ -12,6 +12,49 @@ function selectorOf(o: Obj): string {
     .join(",");
 }
 
+const PHASE_RANK: Record<string, number> = { Running: 0, Unknown: 1, Pending: 2 };
+
+function readyCondition(p: Obj): Obj | undefined {
+  return asArr(asObj(p.status).conditions)
+    .map(asObj)
+    .find((c) => c.type === "Ready");
+}
+
+const isReady = (p: Obj): boolean => readyCondition(p)?.status === "True";
+const maxRestarts = (p: Obj): number =>
+  Math.max(0, ...asArr(asObj(p.status).containerStatuses).map((c) => Number(asObj(c).restartCount ?? 0)));
+
+/** Earlier timestamps first; an empty timestamp last. */
+function olderFirst(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === "") return 1;
+  if (b === "") return -1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * kubectl's ByLogging order for `logs TYPE/NAME`: scheduled pods first, then Running < Unknown <
+ * Pending, ready first, ready for longer first, more restarts first, older first.
+ */
+function byLogging(a: Obj, b: Obj): number {
+  const na = str(asObj(a.spec).nodeName);
+  const nb = str(asObj(b.spec).nodeName);
+  if (na !== nb && (na === "" || nb === "")) return na === "" ? 1 : -1;
+  const pa = PHASE_RANK[str(asObj(a.status).phase)] ?? 3;
+  const pb = PHASE_RANK[str(asObj(b.status).phase)] ?? 3;
+  if (pa !== pb) return pa - pb;
+  if (isReady(a) !== isReady(b)) return isReady(a) ? -1 : 1;
+  if (isReady(a) && isReady(b)) {
+    const c = olderFirst(
+      str(readyCondition(a)?.lastTransitionTime),
+      str(readyCondition(b)?.lastTransitionTime),
+    );
+    if (c !== 0) return c;
+  }
+  if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(b) - maxRestarts(a);
+  return olderFirst(str(asObj(a.metadata).creationTimestamp), str(asObj(b.metadata).creationTimestamp));
+}
+
 export interface PodTarget {
   pod: Obj;
   /** How many pods matched (for `Found N pods, using pod/x`). */
@@ -39,6 +82,10 @@ export function resolvePod(ctx: Ctx, arg: string, mode: "logs" | "exec"): PodTar
   try {
     owner = ctx.client.get(ctx.client.resourcePath(info, ns, name));
   } catch (e) {
+    if (e instanceof ApiError && mode === "logs" && e.status === 404) {
+      const kind = info.group ? `${info.resource}.${info.group}` : info.resource;
+      throw fail(`error from server (NotFound): ${kind} "${name}" not found in namespace "${ns}"`);
+    }
     if (e instanceof ApiError) throw e.toCmdError();
     throw e;
   }
@@ -46,17 +93,7 @@ export function resolvePod(ctx: Ctx, arg: string, mode: "logs" | "exec"): PodTar
   const pods = asArr(ctx.client.get(`/api/v1/namespaces/${ns}/pods`, { labelSelector: sel }).items).map(
     asObj,
   );
-  // kubectl sorts by "activeness" and picks the best; running & ready pods first, then newer
-  const rank = (p: Obj): number => {
-    const st = asObj(p.status);
-    const ready = asArr(st.conditions).some((c) => asObj(c).type === "Ready" && asObj(c).status === "True");
-    return (str(st.phase) === "Running" ? 0 : str(st.phase) === "Pending" ? 1 : 2) * 2 + (ready ? 0 : 1);
-  };
-  pods.sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      str(asObj(b.metadata).creationTimestamp).localeCompare(str(asObj(a.metadata).creationTimestamp)),
-  );
+  pods.sort(byLogging);
   const pod = pods[0];
   if (!pod) throw fail("timed out waiting for the condition");
   return { pod, found: pods.length };

@@ -30,7 +30,7 @@ export interface Output {
 }
 
 const ALLOWED =
-  "custom-columns, custom-columns-file, go-template, go-template-file, json, jsonpath, jsonpath-as-json, jsonpath-file, name, template, templatefile, wide, yaml";
+  "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
 export function parseOutput(f: ParsedFlags, allowTable = true): Output {
   const o = f.str("output");
