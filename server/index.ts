@@ -50,7 +50,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     url,
     async close() {
       io.close();
-      await registry.flushAll();
+      await registry.shutdown();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };

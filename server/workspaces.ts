@@ -348,4 +348,12 @@ export class WorkspaceRegistry {
   async flushAll(): Promise<void> {
     await Promise.all([...this.live.values()].map((w) => w.flush()));
   }
+
+  /** Saves every live workspace and releases it (server shutdown). */
+  async shutdown(): Promise<void> {
+    await Promise.all(this.loading.values());
+    await this.flushAll();
+    for (const w of this.live.values()) w.dispose();
+    this.live.clear();
+  }
 }
