@@ -57,13 +57,28 @@ async function watchTable(
   query: Record<string, string>,
   opts: TableOptions,
   widths: Table | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const io: ProgramIO = ctx.io;
   const res = ctx.client.send("GET", path, { query: { ...query, watch: "true" }, accept: TABLE_ACCEPT });
-  if (!res.stream) return;
+  if (!res.stream) return false;
   const stream = res.stream;
   let buf = "";
   let prevRows: string[] = widths ? tableLines(widths, { ...opts, noHeaders: false }) : [];
+  let columns = widths?.columns ?? [];
+  // A watch that answers plain objects instead of Tables (the simulated API today): ask the
+  // server for this object's Table row, which at delivery time shows the event's state.
+  const rowFor = (obj: Obj): Table => {
+    const m = asObj(obj.metadata);
+    const all = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/([^/]+)$/.exec(path);
+    const base = all && str(m.namespace) ? `${all[1]}/namespaces/${str(m.namespace)}/${all[2]}` : path;
+    const res = ctx.client.send("GET", `${base}/${str(m.name)}`, { accept: TABLE_ACCEPT });
+    if (res.status < 400) {
+      const body = parseBody(res);
+      if (body?.kind === "Table") return tableFromServer(body);
+    }
+    return fallbackTable([obj], io.clock.now());
+  };
+  let interrupted = false;
   await new Promise<void>((resolve) => {
     stream.start(
       (chunk) => {
@@ -80,7 +95,10 @@ async function watchTable(
             continue;
           }
           const obj = asObj(ev.object);
-          const t: Table = obj.kind === "Table" ? tableFromServer(obj) : fallbackTable([obj], io.clock.now());
+          const t: Table = obj.kind === "Table" ? tableFromServer(obj) : rowFor(obj);
+          // the server sends the column definitions with the first event only: keep them
+          if (t.columns.length === 0 && columns.length > 0) t.columns = columns;
+          else if (t.columns.length > 0) columns = t.columns;
           const rows = tableLines(t, { ...opts, noHeaders: true });
           // keep the columns as wide as what was printed before (tabwriter.RememberWidths)
           const all = tableTabs(`${[...prevRows, ...rows].join("\n")}\n`).split("\n");
@@ -92,10 +110,12 @@ async function watchTable(
       () => resolve(),
     );
     void io.interrupt.promise.then(() => {
+      interrupted = true;
       stream.close();
       resolve();
     });
   });
+  return interrupted;
 }
 
 export const getCommand: Command = {
@@ -275,13 +295,15 @@ export const getCommand: Command = {
     }
     if ((f.bool("watch") || f.bool("watch-only")) && lastWatch) {
       if (requests.length > 1) throw fail("you may only specify a single resource type");
-      await watchTable(
+      const interrupted = await watchTable(
         ctx,
         lastWatch.path,
         lastWatch.query,
         { ...lastWatch.opts, noHeaders: true },
         lastWatch.table,
       );
+      // Ctrl-C ends a watch: the shell sees 130 as for a process killed by SIGINT
+      if (interrupted) return 130;
     }
     return exit;
   },

@@ -43,10 +43,10 @@ function less(a: unknown, b: unknown): boolean {
   return naturalLess(JSON.stringify(a), JSON.stringify(b));
 }
 
-/** Sorts `items` by the JSONPath `expr` (stable); `valueOf` picks the object of an item. */
-export function sortByJsonPath<T>(items: T[], expr: string, valueOf: (item: T) => Obj): T[] {
+/** Sorts `items` by the JSONPath `expr` (stable); `objectOf` picks the object of an item. */
+export function sortByJsonPath<T>(items: T[], expr: string, objectOf: (item: T) => Obj): T[] {
   const path = relaxedJsonPath(expr);
-  const keyed = items.map((item) => ({ item, key: jsonPathValues(path, valueOf(item))[0] }));
+  const keyed = items.map((item) => ({ item, key: jsonPathValues(path, objectOf(item))[0] }));
   keyed.sort((x, y) => (less(x.key, y.key) ? -1 : less(y.key, x.key) ? 1 : 0));
   return keyed.map((k) => k.item);
 }
