@@ -72,8 +72,8 @@ const KNOWN: Record<
 export const NOT_COMPARED: Record<string, string> = {
   "get --foo":
     "this machine's client build prints cobra's `Error: unknown flag: --foo`; kubectl v1.32 prints `error: unknown flag: --foo` (unit-tested in units.test.ts)",
-  "logs -f POD": "never ends on the real client; follow is unit-tested with a ManualClock (cluster.test.ts)",
-  "get pods -w": "never ends on the real client; unit-tested with a ManualClock (cluster.test.ts)",
+  "logs -f POD": "never ends on the real client; follow is unit-tested with a ManualClock (streams.test.ts)",
+  "get pods -w": "never ends on the real client; unit-tested with a ManualClock (streams.test.ts)",
   "exec POD -- env / exec -ti POD -- bash":
     "the real client needs the exec streaming protocol (SPDY/WebSocket), which the HTTP test server does not speak",
 };
