@@ -375,13 +375,8 @@ const nodePrinter: Printer = {
   cells(o, now) {
     const n = o as Node;
     const ready = n.status.conditions.find((c) => c.type === "Ready");
-    let status = ready
-      ? ready.status === "True"
-        ? "Ready"
-        : ready.status === "False"
-          ? "NotReady"
-          : "Unknown"
-      : "Unknown";
+    // Kubernetes' node printer: "Not" + the condition type for False and Unknown alike.
+    let status = ready ? (ready.status === "True" ? "Ready" : "NotReady") : "Unknown";
     if (n.spec.unschedulable) status += ",SchedulingDisabled";
     const roles = Object.keys(n.metadata.labels ?? {})
       .filter((k) => k.startsWith("node-role.kubernetes.io/"))
