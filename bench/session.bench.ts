@@ -5,7 +5,7 @@
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
 import { kubectl } from "../lib/kubectl";
-import { createWorkstation } from "../lib/shell";
+import { clusterNodes, createWorkstation } from "../lib/shell";
 import type { Machine, Scheduler } from "../lib/shell/types";
 import { containerResolver, createTerminal } from "../lib/terminal";
 import type { BenchRow } from "./index";
@@ -29,6 +29,7 @@ function session(seed: number) {
   const machine: Machine = {
     api: (r) => cluster.handle(r),
     net: (r) => cluster.net(r),
+    nodes: clusterNodes(cluster),
     listen: () => false,
     unlisten: () => {},
   };

@@ -16,7 +16,7 @@ import { Cluster, listScenarios } from "../lib/cluster";
 import { type Clock, ManualClock } from "../lib/cluster/types";
 import { ManualScheduler } from "../lib/course/replay";
 import { kubectl } from "../lib/kubectl";
-import { createWorkstation } from "../lib/shell";
+import { clusterNodes, createWorkstation } from "../lib/shell";
 import type { Machine, Scheduler } from "../lib/shell/types";
 import { containerResolver, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
 import { serveApi } from "./api-server";
@@ -68,6 +68,7 @@ try {
 const machine: Machine = {
   api: (req) => cluster.handle(req),
   net: (req) => cluster.net(req),
+  nodes: clusterNodes(cluster),
   listen: () => false,
   unlisten: () => {},
 };

@@ -5,7 +5,7 @@
 import { Cluster } from "../lib/cluster";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
 import { kubectl } from "../lib/kubectl";
-import { createWorkstation, type Workstation, type WorkstationSnapshot } from "../lib/shell";
+import { clusterNodes, createWorkstation, type Workstation, type WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Machine, Scheduler } from "../lib/shell/types";
 import { containerResolver, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
 
@@ -60,6 +60,7 @@ class LiveSession implements StudentSession {
     const machine: Machine = {
       api: (req) => cluster.handle(req),
       net: (req) => cluster.net(req),
+      nodes: clusterNodes(cluster),
       listen: () => false,
       unlisten: () => {},
     };

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type ApiHandler, ManualClock } from "../cluster/types";
 import type { ContainerResolver } from "../shell/container";
+import { clusterNodes } from "../shell/minikube";
 import type { Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { loadCourse } from "./loader";
@@ -22,6 +23,8 @@ const missing = NEEDED.filter((p) => !existsSync(fileURLToPath(new URL(p, import
 interface SimCluster {
   handle: ApiHandler;
   net: Machine["net"];
+  nodeNames(): string[];
+  setNodeReady(name: string, ready: boolean): void;
 }
 type CreateCluster = (opts: { scenario: string; seed: number; clock: ManualClock }) => SimCluster;
 
@@ -66,6 +69,7 @@ describe.skipIf(missing.length > 0)(
         const machine: Machine = {
           api,
           net: (req) => cluster.net(req),
+          nodes: clusterNodes(cluster),
           listen: () => false,
           unlisten: () => {},
         };

@@ -111,6 +111,20 @@ export interface Machine {
   /** Bind a loopback port on the workstation; returns false when the port is taken. */
   listen(port: number, serve: (req: NetRequest) => NetResponse): boolean;
   unlisten(port: number): void;
+  /** The cluster's nodes as `minikube node …` sees them; absent when no cluster is wired. */
+  nodes?: NodeControl;
+}
+
+/** What `minikube node list|stop|start` and `minikube status` need from the simulated cluster. */
+export interface NodeControl {
+  /** minikube's machine names, the control plane first (`minikube`, `minikube-m02`, …). */
+  names(): string[];
+  /** The node's InternalIP, undefined for an unknown node. */
+  ip(name: string): string | undefined;
+  /** False while the node is stopped (`minikube node stop`). */
+  running(name: string): boolean;
+  /** Stop (false) or start (true) a node's host: its kubelet stops or resumes posting status. */
+  setReady(name: string, ready: boolean): void;
 }
 
 /** One finished command line, as the step checks and the teacher view see it. */

@@ -88,6 +88,7 @@ export function withLoopback(base: Machine): Machine & { listening(): number[] }
   const listeners = new Map<number, (req: NetRequest) => NetResponse>();
   return {
     api: base.api,
+    ...(base.nodes !== undefined ? { nodes: base.nodes } : {}),
     net(req: NetRequest): NetResponse {
       if (req.from.kind === "workstation" && isLoopback(req.host)) {
         const serve = listeners.get(req.port);
