@@ -185,6 +185,8 @@ export function LessonView(props: LessonViewProps) {
 
   const reset = () => {
     if (!window.confirm(t("resetConfirm"))) return;
+    // The server starts fresh shells; clear the old screens so their prompts do not linger.
+    for (const tab of tabsRef.current.values()) tab.term.reset();
     socketRef.current?.emit("lesson:reset");
   };
 
@@ -246,7 +248,7 @@ export function LessonView(props: LessonViewProps) {
                 {t("solution")}
               </button>
             </p>
-            {shown[s.id] === "hint" && s.hint && <p className="banner">{s.hint}</p>}
+            {shown[s.id] === "hint" && s.hint && <p className="banner">{withCode(s.hint)}</p>}
             {shown[s.id] === "solution" && (
               <pre>
                 <code>{s.solution.join("\n")}</code>

@@ -257,3 +257,81 @@ test("modules 2, 3 and 6 typed in the Japanese terminal; the teacher's board tic
   await board.context.close();
   await context.close();
 });
+
+test("the lesson page as a user meets it: both languages, copy, hint, solution, reset", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const { context, page } = await newStudent(browser, WHO);
+  studentPage = page;
+  await page.request.post("/api/locale", { data: { locale: "ja" } });
+  const lesson = new LessonPage(page);
+  await lesson.open("pods-and-nodes");
+
+  // The Markdown renders: headings, code blocks with a copy button each, no raw syntax left over.
+  const text = page.locator("section.text");
+  await expect(page.locator("#step-check-app h2")).toHaveText("Step 1: アプリケーションの構成を確認する");
+  await expect(text).not.toContainText("```");
+  await expect(text).not.toContainText("<!--");
+  const blocks = page.locator("article pre");
+  expect(await blocks.count()).toBeGreaterThan(5);
+  await expect(page.locator("article pre button.copy")).toHaveCount(await blocks.count());
+  await expect(page.locator("#step-check-app pre button.copy").first()).toHaveText("ターミナルに入力");
+
+  // Reset asks first: "cancel" keeps the cluster, "OK" restores the lesson's start state.
+  await lesson.runFresh("kubectl scale deployments/kubernetes-bootcamp --replicas=3", /scaled/);
+  await lesson.runToPrompt("kubectl get deployments", /kubernetes-bootcamp\s+\d\/3/);
+  const reset = page.getByRole("button", { name: "このレッスンをリセット" });
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
+  await reset.click();
+  await expect.poll(() => asked).toContain("開始状態");
+  await lesson.runToPrompt("kubectl get deployments", /kubernetes-bootcamp\s+\d\/3/);
+  page.once("dialog", (d) => void d.accept());
+  await reset.click();
+  // A clean screen with one fresh prompt (the old screen's last prompt does not linger).
+  await expect.poll(() => lesson.terminalText()).toMatch(/^student@minikube:~\$\s*$/);
+  await lesson.runToPrompt("kubectl get deployments", /kubernetes-bootcamp\s+1\/1\s+1\s+1/);
+  await lesson.runToPrompt("kubectl get pods", /kubernetes-bootcamp-\S+\s+1\/1\s+Running/);
+
+  // Copy-to-terminal types the command into the *active* tab, without running it.
+  if ((await page.getByRole("tab").count()) < 2) await lesson.newTab();
+  else await lesson.selectTab(2);
+  await page.locator("#step-check-app pre button.copy").first().click();
+  await expect.poll(() => lesson.terminalText()).toMatch(/\$ kubectl get pods\s*$/);
+  await page.keyboard.press("Enter"); // the terminal has the focus again
+  await expect.poll(() => lesson.terminalText()).toMatch(/NAME\s+READY\s+STATUS[\s\S]*\$\s*$/);
+  await lesson.selectTab(1);
+  await expect.poll(() => lesson.terminalText()).not.toMatch(/\$ kubectl get pods\s*$/);
+
+  // Hint and solution; looking at the solution is counted in Postgres.
+  const step1 = page.locator("#step-check-app");
+  await step1.getByRole("button", { name: "ヒントを見る" }).click();
+  await expect(step1.locator(".banner")).toContainText("でPodの一覧を表示し");
+  await expect(step1.locator(".banner code").first()).toHaveText("kubectl get pods");
+  const step3 = page.locator("#step-view-logs");
+  await step3.getByRole("button", { name: "解答を見る" }).click();
+  await expect(step3.locator("pre code").last()).toHaveText("kubectl logs $POD_NAME");
+  await expect
+    .poll(async () => (await stepRows(WHO.email)).find((r) => r.stepId === "view-logs")?.solutionShown)
+    .toBe(true);
+  await page.screenshot({ path: "/tmp/course-lesson-ja.png", fullPage: false });
+
+  // English, then back to Japanese.
+  await switchLanguage(page, "en");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pods and Nodes");
+  await expect(page.locator("#step-check-app h2")).toHaveText(
+    "Step 1: Check the application's configuration",
+  );
+  await expect(page.getByRole("button", { name: "Reset this lesson" })).toBeVisible();
+  await expect(page.locator("#step-check-app pre button.copy").first()).toHaveText("Type into terminal");
+  await expect(text).not.toContainText("```");
+  await expect(page.locator('.status[data-status="online"]')).toBeVisible();
+  await page.screenshot({ path: "/tmp/course-lesson-en.png", fullPage: false });
+  await switchLanguage(page, "ja");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("PodとNode");
+  await context.close();
+});

@@ -24,6 +24,13 @@ export async function newStudent(
   return { context, page };
 }
 
+/** Where `head` was last typed after a prompt (`$ ` or `# `), not merely printed; -1 if not shown. */
+function typedAt(text: string, head: string): number {
+  for (let at = text.lastIndexOf(head); at >= 0; at = at > 0 ? text.lastIndexOf(head, at - 1) : -1)
+    if (/[$#]\s$/.test(text.slice(Math.max(0, at - 2), at))) return at;
+  return -1;
+}
+
 export class LessonPage {
   constructor(readonly page: Page) {}
 
@@ -72,7 +79,7 @@ export class LessonPage {
       .poll(
         async () => {
           const text = await this.terminalText();
-          const at = text.lastIndexOf(head);
+          const at = typedAt(text, head);
           // A long output scrolls the line itself out of view: then all that is shown is new.
           after = at >= 0 ? text.slice(at + head.length) : text !== before ? text : "";
           return after;
