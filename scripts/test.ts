@@ -12,8 +12,6 @@ const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 const skipE2e = process.argv.includes("--skip-e2e");
 /** `--e2e-only`: just the browser specs (a fresh database, a build when stale). */
 const e2eOnly = process.argv.includes("--e2e-only");
-/** Arguments after `--` go to Playwright (e.g. a spec file or `-g pattern`). */
-const extraArgs = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
 /** Other arguments go to Playwright, e.g. `npm run test:e2e -- e2e/course.spec.ts -g teacher`. */
 const playwrightArgs = process.argv
   .slice(2)
@@ -38,7 +36,12 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
 const failures: string[] = [];
 
 /** Runs a step; a failure is recorded and the remaining steps still run, so one run shows all. */
-async function step(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<boolean> {
+async function step(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<boolean> {
   try {
     await run(name, cmd, args, env);
     return true;
