@@ -59,22 +59,25 @@ async function main() {
       DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused",
     });
     if (!e2eOnly) {
-      await run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
-      await run("lint", bin("biome"), ["check", "."]);
-      await run("architecture", bin("tsx"), ["scripts/check-architecture.ts"]);
-      await run("unit tests", bin("vitest"), ["run", "--project", "unit"]);
+      await step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
+      await step("lint", bin("biome"), ["check", "."]);
+      await step("architecture", bin("tsx"), ["scripts/check-architecture.ts"]);
+      await step("unit tests", bin("vitest"), ["run", "--project", "unit"]);
       const it = await createTestDatabase("kubeclass_it");
       dbs.push(it);
-      await run("integration tests", bin("vitest"), ["run", "--project", "integration"], {
+      await step("integration tests", bin("vitest"), ["run", "--project", "integration"], {
         TEST_DATABASE_URL: it.url,
       });
     }
     if (!skipE2e) {
-      if (!e2eOnly) await run("build", bin("next"), ["build"], { NODE_ENV: "production" });
-      const e2e = await createTestDatabase("kubeclass_e2e");
-      dbs.push(e2e);
-      await run("e2e", bin("playwright"), ["test", ...playwrightArgs], { E2E_DATABASE_URL: e2e.url });
+      const built = e2eOnly || (await step("build", bin("next"), ["build"], { NODE_ENV: "production" }));
+      if (built) {
+        const e2e = await createTestDatabase("kubeclass_e2e");
+        dbs.push(e2e);
+        await step("e2e", bin("playwright"), ["test", ...playwrightArgs], { E2E_DATABASE_URL: e2e.url });
+      }
     }
+    if (failures.length) throw new Error(`failed: ${failures.join(", ")}`);
     console.log("\nAll tests passed.");
   } finally {
     for (const d of dbs) await d.drop().catch((e: unknown) => console.error("drop failed:", e));
