@@ -46,6 +46,8 @@ async function serve(cluster: Cluster, req: IncomingMessage, res: ServerResponse
   }
   const { "transfer-encoding": _te, ...streamHeaders } = out.headers;
   res.writeHead(out.status, streamHeaders);
+  // A watch may stay quiet for a long time: send the headers now, or clients wait for them.
+  res.flushHeaders();
   const stream = out.stream;
   const timeoutSeconds = Number(url.searchParams.get("timeoutSeconds") ?? "0");
   let ended = false;
