@@ -159,8 +159,8 @@ export const courseFileSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     title: localizedSchema,
-    /** Lesson folder names in teaching order. */
-    lessons: z.array(z.string().regex(/^\d\d-[a-z0-9-]+$/)).min(1),
+    /** Lesson folder names in teaching order; `03a-…` is an extra lesson of module 3. */
+    lessons: z.array(z.string().regex(/^\d\d[a-z]?-[a-z0-9-]+$/)).min(1),
   })
   .strict();
 
