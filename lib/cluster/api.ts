@@ -155,7 +155,9 @@ function resource(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): Api
   if (t.sub) return subresource(sim, req, t, q);
   if (t.name === undefined) {
     if (req.method === "GET") {
-      return q.get("watch") === "true" || q.get("watch") === "1" ? watch(sim, t, q) : list(sim, req, t, q);
+      return q.get("watch") === "true" || q.get("watch") === "1"
+        ? watch(sim, req, t, q)
+        : list(sim, req, t, q);
     }
     if (req.method === "POST") return create(sim, t, parseBody(req) as KObject, q);
     throw new ApiError(
@@ -668,7 +670,27 @@ function followStream(sim: Sim, app: AppState, initial: string, timestamps: bool
   };
 }
 
-function watch(sim: Sim, t: Target, q: URLSearchParams): ApiResponse {
+/**
+ * Encodes watch events. With `Accept: …;as=Table;g=meta.k8s.io` (what `kubectl get -w` asks
+ * for) each object becomes a one-row Table (rows carry PartialObjectMetadata, the full object or
+ * nothing per `includeObject`); only the first Table of a stream carries the column definitions,
+ * later ones have `null` and kubectl reuses the last columns it saw, as the API server does to save
+ * bandwidth. ERROR events keep their Status.
+ */
+function watchEncoder(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams) {
+  const asTable = wantsTable(req);
+  const include = includeOf(q);
+  let headersSent = false;
+  return (type: string, obj: KObject): string => {
+    if (!asTable || type === "ERROR") return `${JSON.stringify({ type, object: obj })}\n`;
+    const table = toTable(t.info.name, [clone(obj)], sim.now(), include, {});
+    if (headersSent) table["columnDefinitions"] = null;
+    headersSent = true;
+    return `${JSON.stringify({ type, object: table })}\n`;
+  };
+}
+
+function watch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiResponse {
   const ls = q.get("labelSelector");
   const fs = q.get("fieldSelector");
   const lsel = ls ? parseLabelSelector(ls) : undefined;
@@ -678,14 +700,13 @@ function watch(sim: Sim, t: Target, q: URLSearchParams): ApiResponse {
     (!lsel || lsel(o.metadata.labels)) &&
     (!fsel || fsel(o));
   const rvParam = q.get("resourceVersion");
-  const table = false;
-  void table;
-  let initial: string[] = [];
+  const encode = watchEncoder(sim, req, t, q);
+  let initial: Array<{ type: string; object: KObject }> = [];
   if (!rvParam || rvParam === "0") {
     initial = sim.store
       .scan(t.info.name, t.namespace)
       .filter(match)
-      .map((o) => `${JSON.stringify({ type: "ADDED", object: o })}\n`);
+      .map((o) => ({ type: "ADDED", object: o }));
   } else {
     const evs = sim.store.eventsSince(Number(rvParam));
     if (evs === undefined) {
@@ -693,21 +714,22 @@ function watch(sim: Sim, t: Target, q: URLSearchParams): ApiResponse {
         410,
         "Gone",
         `too old resource version: ${rvParam} (${sim.store.rv})`,
-      ).toStatus();
-      initial = [`${JSON.stringify({ type: "ERROR", object: gone })}\n`];
+      ).toStatus() as unknown as KObject;
+      initial = [{ type: "ERROR", object: gone }];
     } else {
       initial = evs
         .filter((e) => e.resource === t.info.name && match(e.object))
-        .map((e) => `${JSON.stringify({ type: e.type, object: e.object })}\n`);
+        .map((e) => ({ type: e.type, object: e.object }));
     }
   }
+  // Encode the backlog now: a Table's cells (ages, statuses) are those of the moment it was sent.
+  const backlog = initial.map((e) => encode(e.type, e.object));
   let stop: (() => void) | undefined;
   const stream: ApiStream = {
     start(onChunk, onEnd) {
-      for (const c of initial) onChunk(c);
+      for (const c of backlog) onChunk(c);
       const unsub = sim.store.subscribe((e) => {
-        if (e.resource === t.info.name && match(e.object))
-          onChunk(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+        if (e.resource === t.info.name && match(e.object)) onChunk(encode(e.type, e.object));
       });
       stop = () => unsub();
       void onEnd;
