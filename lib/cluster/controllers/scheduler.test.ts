@@ -7,7 +7,8 @@ describe("scheduler", () => {
     const { cluster, clock } = newCluster();
     cluster.setNodeReady(false);
     const t = body(call(cluster, "GET", "/api/v1/nodes", { table: true }));
-    expect(t.rows[0].cells[1]).toBe("Unknown");
+    // Kubernetes' node printer shows NotReady for a Ready condition that is False or Unknown.
+    expect(t.rows[0].cells[1]).toBe("NotReady");
     call(cluster, "POST", "/api/v1/namespaces/default/pods", {
       body: {
         apiVersion: "v1",
