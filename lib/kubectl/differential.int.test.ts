@@ -43,21 +43,6 @@ const KNOWN: Record<
       "the real client is pointed at the test's http://127.0.0.1:PORT; ours prints the learner's kubeconfig server https://192.168.49.2:8443",
     adjust: (s) => s.replace(/https?:\/\/[\d.]+:\d+/g, "<server>"),
   },
-  ...Object.fromEntries(
-    [
-      "20. rollout status deployments/kubernetes-bootcamp",
-      "25. rollout status deployments/kubernetes-bootcamp",
-    ].map((k) => [
-      k,
-      {
-        reason:
-          "the test's HTTP server (scripts/api-server.ts) sends a watch's headers only with its first event, so the real client prints the same line and then hangs in the informer until killed (exit code not compared; fix: res.flushHeaders())",
-        adjust: (s: string) => s,
-        ignoreExit: true,
-        timeoutMs: 4000,
-      },
-    ]),
-  ),
   "version --client": {
     reason:
       "this machine's client build calls itself v1.32.4-dispatcher; a release build (and ours) says v1.32.4",
