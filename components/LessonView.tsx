@@ -157,8 +157,9 @@ export function LessonView(props: LessonViewProps) {
 
   const typeIntoTerminal = useCallback(
     (text: string) => {
-      const line = text.replace(/\n+$/, "").split("\n")[0] ?? "";
-      send(activeRef.current, line);
+      // Like a paste: every line but the last runs; the last waits for the learner's Enter.
+      const lines = text.replace(/\n+$/, "").split("\n");
+      send(activeRef.current, lines.join("\r"));
       tabsRef.current.get(activeRef.current)?.term.focus();
     },
     [send],

@@ -1,18 +1,14 @@
-import { marked } from "marked";
 import { notFound, redirect } from "next/navigation";
 import { getLocale } from "next-intl/server";
 import { LessonView } from "@/components/LessonView";
 import { Topbar } from "@/components/Topbar";
 import { currentUser } from "@/lib/auth";
 import { getCourse, getLesson } from "@/lib/classroom/course";
+import { renderLessonMarkdown as html } from "@/lib/classroom/markdown";
 import { lessonProgress } from "@/lib/classroom/progress";
 import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
-
-function html(md: string): string {
-  return marked.parse(md, { async: false, gfm: true });
-}
 
 export default async function LessonPage({ params }: { params: Promise<{ lessonId: string }> }) {
   const user = await currentUser();
@@ -31,11 +27,11 @@ export default async function LessonPage({ params }: { params: Promise<{ lessonI
         courseSlug={course.id}
         lessonId={lesson.id}
         title={lesson.title[lang]}
-        introHtml={html(lesson.intro[lang])}
+        introHtml={html(lesson.intro[lang], lang)}
         steps={lesson.steps.map((s) => ({
           id: s.id,
           title: s.title[lang],
-          html: html(s.body[lang]),
+          html: html(s.body[lang], lang),
           ...(s.hint ? { hint: s.hint[lang] } : {}),
           solution: s.solution.map((l) => (l.tab === "1" ? l.line : `# tab ${l.tab}: ${l.line}`)),
         }))}
