@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Cluster } from "../lib/cluster";
 import type { ApiRequest, HttpMethod } from "../lib/cluster/types";
+import { createExecBridge } from "./exec-bridge";
 
 const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 /** How often an open stream (watch, logs -f) touches the cluster so due transitions happen. */
@@ -78,6 +79,12 @@ export function serveApi(
       res.end(String(e));
     });
   });
+  // `pods/exec` over websockets (kubectl exec); any other upgrade gets the API server's 400.
+  const exec = createExecBridge(cluster);
+  server.on("upgrade", (req, socket, head) => {
+    if (exec.handleUpgrade(req, socket, head)) return;
+    socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -87,6 +94,7 @@ export function serveApi(
         port: bound,
         close: () =>
           new Promise<void>((done) => {
+            exec.close();
             server.closeAllConnections();
             server.close(() => done());
           }),
