@@ -1,0 +1,212 @@
+/**
+ * The real kubectl v1.32 against scripts/api-server.ts: `exec` over the websocket remote-command
+ * protocol and `get -w` over Table watch events. Skipped when kubectl is not on PATH.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Cluster } from "../lib/cluster";
+import { ManualClock } from "../lib/cluster/types";
+import { serveApi } from "./api-server";
+import { exitStatus, parseExecUrl } from "./exec-bridge";
+
+function hasKubectl(): boolean {
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("exec protocol helpers", () => {
+  it("reads what kubectl asks for from the exec URL", () => {
+    expect(
+      parseExecUrl(
+        "/api/v1/namespaces/default/pods/p1/exec?command=sh&command=-c&command=echo%20hi&container=c&stdin=true&stdout=true&tty=true",
+      ),
+    ).toEqual({
+      namespace: "default",
+      pod: "p1",
+      container: "c",
+      command: ["sh", "-c", "echo hi"],
+      stdin: true,
+      stdout: true,
+      stderr: false,
+      tty: true,
+    });
+    expect(parseExecUrl("/api/v1/namespaces/default/pods/p1/log")).toBeUndefined();
+  });
+
+  it("writes the kubelet's Status on the error channel", () => {
+    expect(exitStatus(0, ["true"])).toEqual({ metadata: {}, status: "Success" });
+    expect(exitStatus(3, ["false"])).toMatchObject({
+      status: "Failure",
+      reason: "NonZeroExitCode",
+      details: { causes: [{ reason: "ExitCode", message: "3" }] },
+    });
+  });
+});
+
+const kubectlOnPath = hasKubectl();
+if (!kubectlOnPath) console.log("api-server.test: real-kubectl cases skipped, no kubectl on PATH");
+
+describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
+  const clock = new ManualClock(Date.now());
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 5, clock });
+  let server: Awaited<ReturnType<typeof serveApi>>;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    server = await serveApi(cluster, "127.0.0.1", 0);
+    dir = mkdtempSync(join(tmpdir(), "kubeclass-exec-"));
+    writeFileSync(join(dir, "config"), "");
+    env = { ...process.env, KUBECONFIG: join(dir, "config"), HOME: dir };
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const args = (rest: string[]) => [
+    `--server=http://127.0.0.1:${server.port}`,
+    `--cache-dir=${join(dir, "cache")}`,
+    ...rest,
+  ];
+
+  function kubectl(rest: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+    return new Promise((resolve) => {
+      const child = spawn("kubectl", args(rest), { env, timeout: 20_000 });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
+      child.stderr.on("data", (c: Buffer) => {
+        err += c.toString();
+      });
+      child.on("close", (code) => resolve({ code: code ?? 1, out, err }));
+      child.stdin.end(stdin ?? "");
+    });
+  }
+
+  const realHandle = cluster.handle;
+  const pod = () =>
+    (
+      JSON.parse(cluster.handle({ method: "GET", path: "/api/v1/namespaces/default/pods" }).body) as {
+        items: Array<{ metadata: { name: string } }>;
+      }
+    ).items[0]?.metadata.name ?? "";
+
+  it("exec POD -- env prints the container's environment", async () => {
+    const r = await kubectl(["exec", pod(), "--", "env"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^PATH=\/usr\/local\/sbin:/);
+    expect(r.out).toContain(`HOSTNAME=${pod()}\n`);
+    expect(r.out).toContain("KUBERNETES_SERVICE_HOST=10.96.0.1\n");
+  });
+
+  it("exec POD -- cat /server.js and curl localhost:8080", async () => {
+    const cat = await kubectl(["exec", pod(), "--", "cat", "/server.js"]);
+    expect(cat.code).toBe(0);
+    expect(cat.out).toContain("require('http')");
+    const curl = await kubectl(["exec", pod(), "--", "curl", "-s", "localhost:8080"]);
+    expect(curl.code).toBe(0);
+    expect(curl.out).toBe(`Hello Kubernetes bootcamp! | Running on: ${pod()} | v=1\n`);
+  });
+
+  it("a failing command: kubectl's exit code and words", async () => {
+    const r = await kubectl(["exec", pod(), "--", "false"]);
+    expect(r).toEqual({ code: 1, out: "", err: "command terminated with exit code 1\n" });
+    const sh = await kubectl(["exec", pod(), "--", "sh", "-c", "echo out; echo err >&2; ls /nosuch"]);
+    expect(sh).toEqual({
+      code: 2,
+      out: "out\n",
+      err: "err\nls: cannot access '/nosuch': No such file or directory\ncommand terminated with exit code 2\n",
+    });
+  });
+
+  it("an unknown command fails as in minikube's runtime", async () => {
+    const r = await kubectl(["exec", pod(), "--", "nosuchcmd"]);
+    expect(r.code).toBe(126);
+    expect(r.err).toBe(
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown\ncommand terminated with exit code 126\n',
+    );
+  });
+
+  it("unknown pod and unknown container", async () => {
+    const r = await kubectl(["exec", "nosuch", "--", "env"]);
+    expect(r).toEqual({ code: 1, out: "", err: 'Error from server (NotFound): pods "nosuch" not found\n' });
+    const c = await kubectl(["exec", pod(), "-c", "nosuch", "--", "env"]);
+    expect(c).toEqual({
+      code: 1,
+      out: "",
+      err: `Error from server (BadRequest): container nosuch is not valid for pod ${pod()}\n`,
+    });
+  });
+
+  it("exec -i hands piped stdin to the command", async () => {
+    const cat = await kubectl(["exec", "-i", pod(), "--", "cat"], "hi\nthere\n");
+    expect(cat).toEqual({ code: 0, out: "hi\nthere\n", err: "" });
+    const bash = await kubectl(["exec", "-i", pod(), "--", "bash"], "hostname\ncd /etc; pwd\n");
+    expect(bash).toEqual({ code: 0, out: `${pod()}\n/etc\n`, err: "" });
+  });
+
+  it("files written by one exec are there for the next", async () => {
+    await kubectl(["exec", pod(), "--", "sh", "-c", "echo kept > /tmp/note"]);
+    const r = await kubectl(["exec", pod(), "--", "cat", "/tmp/note"]);
+    expect(r.out).toBe("kept\n");
+  });
+
+  it("get pods -w prints one row per watch event under the server's columns", async () => {
+    // kubectl lists, prints, then opens the watch: change the cluster only once it is open.
+    let watchOpened: () => void = () => {};
+    const opened = new Promise<void>((r) => {
+      watchOpened = r;
+    });
+    const handle = vi.spyOn(cluster, "handle").mockImplementation((req) => {
+      const res = realHandle(req);
+      if (req.query?.get("watch") === "true") watchOpened();
+      return res;
+    });
+    const child = spawn("kubectl", args(["get", "pods", "-w"]), { env });
+    let out = "";
+    const waitFor = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (re.test(out)) {
+            child.stdout.off("data", check);
+            resolve();
+          }
+        };
+        child.stdout.on("data", check);
+        child.on("close", () => reject(new Error(`kubectl ended; printed:\n${out}`)));
+        check();
+      });
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    await opened;
+    handle.mockRestore();
+    cluster.handle({
+      method: "PATCH",
+      path: "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp/scale",
+      headers: { "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ spec: { replicas: 2 } }),
+    });
+    clock.advance(10_000);
+    cluster.tick();
+    await waitFor(/ContainerCreating[\s\S]*Running +0 +\d+s\n/);
+    child.kill();
+    const lines = out.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(lines.filter((l) => l.startsWith("NAME"))).toHaveLength(1);
+    expect(lines.some((l) => /\s0\/1\s+Pending\s+0\s+0s$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/\s1\/1\s+Running\s+0\s+\d+s$/);
+  }, 30_000);
+});
