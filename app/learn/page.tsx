@@ -31,7 +31,9 @@ export default async function CoursePage() {
             return (
               <li key={l.id}>
                 <Link href={`/learn/${l.id}`} data-lesson={l.id}>
-                  <span className="num">{t("module", { n: l.module })}</span>
+                  <span className="num">
+                    {/^\d\d[a-z]-/.test(l.slug) ? t("extra", { n: l.module }) : t("module", { n: l.module })}
+                  </span>
                   <span className="title">{l.title[lang]}</span>
                   <span className="bar" title={t("progress", { done: n, total: l.steps.length })}>
                     <span style={{ width: `${pct}%` }} />
