@@ -55,6 +55,7 @@ class LiveSession implements StudentSession {
   constructor(
     private readonly scenario: string,
     private readonly cluster: Cluster,
+    prompt: Prompt,
     stationState?: WorkstationSnapshot,
   ) {
     const machine: Machine = {
@@ -69,8 +70,8 @@ class LiveSession implements StudentSession {
       clock: realClock,
       scheduler: realScheduler,
       programs: { kubectl },
-      user: "student",
-      host: "minikube",
+      user: prompt.user,
+      host: prompt.host,
       containers: containerResolver(cluster),
     });
     if (stationState) this.station.fromJSON(stationState);
@@ -142,12 +143,17 @@ class LiveSession implements StudentSession {
   }
 }
 
-export function createSession(opts: { scenario: string; seed: number }): StudentSession {
-  const cluster = Cluster.create({ scenario: opts.scenario, seed: opts.seed, clock: realClock });
-  return new LiveSession(opts.scenario, cluster);
+export interface Prompt {
+  user: string;
+  host: string;
 }
 
-export function restoreSession(row: SessionSnapshot): StudentSession {
+export function createSession(opts: { scenario: string; seed: number; prompt: Prompt }): StudentSession {
+  const cluster = Cluster.create({ scenario: opts.scenario, seed: opts.seed, clock: realClock });
+  return new LiveSession(opts.scenario, cluster, opts.prompt);
+}
+
+export function restoreSession(row: SessionSnapshot, prompt: Prompt): StudentSession {
   const cluster = Cluster.restore(row.cluster, realClock);
   let station: WorkstationSnapshot | undefined;
   try {
@@ -155,5 +161,5 @@ export function restoreSession(row: SessionSnapshot): StudentSession {
   } catch {
     station = undefined;
   }
-  return new LiveSession(row.scenario, cluster, station);
+  return new LiveSession(row.scenario, cluster, prompt, station);
 }

@@ -219,7 +219,11 @@ export class Workspace {
     await this.enqueue(async () => {
       const tabs = this.session.tabIds();
       this.session.dispose();
-      this.session = createSession({ scenario: lesson.scenario, seed: randomInt(2 ** 31) });
+      this.session = createSession({
+        scenario: lesson.scenario,
+        seed: randomInt(2 ** 31),
+        prompt: this.course.workstation,
+      });
       this.bindSession();
       this.journalSince = new Date();
       this.journal = [];
@@ -321,14 +325,21 @@ export class WorkspaceRegistry {
     const teachers = [...new Set(classes.map((c) => c.classroom.teacherId))];
     let ws: Workspace;
     if (row) {
-      ws = new Workspace(deps, userId, course, restoreSession(row), row.journalSince, teachers);
+      ws = new Workspace(
+        deps,
+        userId,
+        course,
+        restoreSession(row, course.workstation),
+        row.journalSince,
+        teachers,
+      );
     } else {
       const scenario = course.lessons.find((l) => l.id === lessonId)?.scenario ?? "explore-app";
       ws = new Workspace(
         deps,
         userId,
         course,
-        createSession({ scenario, seed: randomInt(2 ** 31) }),
+        createSession({ scenario, seed: randomInt(2 ** 31), prompt: course.workstation }),
         new Date(),
         teachers,
       );

@@ -187,5 +187,10 @@ export function loadCourse(dir: string): Course {
   });
   const ids = lessons.map((l) => l.id);
   if (new Set(ids).size !== ids.length) throw new CourseContentError(courseFile, "lesson ids must be unique");
-  return { id: course.id, title: course.title, lessons };
+  return {
+    id: course.id,
+    title: course.title,
+    lessons,
+    workstation: course.workstation ?? { user: "student", host: "minikube" },
+  };
 }

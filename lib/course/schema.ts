@@ -161,6 +161,14 @@ export const courseFileSchema = z
     title: localizedSchema,
     /** Lesson folder names in teaching order; `03a-…` is an extra lesson of module 3. */
     lessons: z.array(z.string().regex(/^\d\d[a-z]?-[a-z0-9-]+$/)).min(1),
+    /** The learner's workstation: the prompt shows `user@host:~$`. */
+    workstation: z
+      .object({
+        user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/),
+        host: z.string().regex(/^[a-z0-9-]{1,63}$/),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -203,4 +211,6 @@ export interface Course {
   id: string;
   title: Localized;
   lessons: Lesson[];
+  /** User and host of the learner's shell prompt (default student@minikube). */
+  workstation: { user: string; host: string };
 }
