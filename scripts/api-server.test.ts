@@ -163,6 +163,29 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
     expect(r.out).toBe("kept\n");
   });
 
+  it("error outputs carry the API server's Status words", async () => {
+    const cases: Array<[string[], string]> = [
+      [["get", "pods", "nosuch", "-o", "yaml"], 'Error from server (NotFound): pods "nosuch" not found\n'],
+      [["delete", "pod", "nosuch"], 'Error from server (NotFound): pods "nosuch" not found\n'],
+      [
+        ["scale", "deployment", "nosuch", "--replicas=2"],
+        'error: no objects passed to scale deployments.apps "nosuch" not found\n',
+      ],
+      [["logs", pod(), "-c", "nosuch"], `error: container nosuch is not valid for pod ${pod()}\n`],
+      [
+        ["delete", "namespace", "default"],
+        'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n',
+      ],
+      [
+        ["create", "deployment", "kubernetes-bootcamp", "--image=x", "--dry-run=server"],
+        'error: failed to create deployment: deployments.apps "kubernetes-bootcamp" already exists\n',
+      ],
+    ];
+    for (const [argv, err] of cases) {
+      expect(await kubectl(argv)).toEqual({ code: 1, out: "", err });
+    }
+  }, 30_000);
+
   it("get pods -w prints one row per watch event under the server's columns", async () => {
     // kubectl lists, prints, then opens the watch: change the cluster only once it is open.
     let watchOpened: () => void = () => {};

@@ -6,7 +6,7 @@
 import { appAt, serveBootcamp } from "./app";
 import { deleteObject } from "./controllers/gc";
 import { admit, templateDefaults } from "./defaults";
-import { ApiError, badRequest, notFound, pathNotFound } from "./errors";
+import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, pathNotFound } from "./errors";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
 import { jsonPatch, mergePatch, strategicMerge } from "./patch";
@@ -260,21 +260,13 @@ function checkIdentity(t: Target, obj: KObject, name?: string): void {
 function create(sim: Sim, t: Target, body: KObject, q: URLSearchParams): ApiResponse {
   checkIdentity(t, body);
   if (!body.metadata.name && !body.metadata.generateName) {
-    throw new ApiError(
-      422,
-      "Invalid",
-      `${t.info.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+    throw invalid(t.info.kind, t.info.group, "", [
       {
-        kind: t.info.kind,
-        causes: [
-          {
-            reason: "FieldValueRequired",
-            message: "Required value: name or generateName is required",
-            field: "metadata.name",
-          },
-        ],
+        field: "metadata.name",
+        message: "Required value: name or generateName is required",
+        reason: "FieldValueRequired",
       },
-    );
+    ]);
   }
   for (const k of [
     "uid",
@@ -288,7 +280,7 @@ function create(sim: Sim, t: Target, body: KObject, q: URLSearchParams): ApiResp
   const obj = admit(sim, t.info.name, body);
   if (q.get("dryRun") === "All") {
     if (sim.store.peek(t.info.name, obj.metadata.namespace, obj.metadata.name ?? "")) {
-      throw new ApiError(409, "AlreadyExists", `${t.info.name} "${obj.metadata.name}" already exists`);
+      throw alreadyExists(t.info.name, t.info.group, obj.metadata.name ?? "");
     }
     return json(201, {
       ...obj,
@@ -391,10 +383,7 @@ function remove(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
   }
   if (t.info.name === "namespaces") {
     if (["default", "kube-system", "kube-public", "kube-node-lease"].includes(name)) {
-      throw new ApiError(403, "", `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
-        name,
-        kind: "namespaces",
-      });
+      throw forbidden("namespaces", "", name, "this namespace may not be deleted");
     }
     const marked = sim.store.markDeleting("namespaces", undefined, name, sim.now(), 0);
     sim.reconcile();
@@ -501,11 +490,12 @@ function scale(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
   const next = (req.method === "PUT" ? parseBody(req) : applyPatch(req, current)) as KObject;
   const replicas = Number(next["spec"]?.replicas);
   if (!Number.isInteger(replicas) || replicas < 0) {
-    throw new ApiError(
-      422,
-      "Invalid",
-      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${next["spec"]?.replicas}: must be greater than or equal to 0`,
-    );
+    throw invalid("Scale", "autoscaling", name, [
+      {
+        field: "spec.replicas",
+        message: `Invalid value: ${JSON.stringify(next["spec"]?.replicas ?? null)}: must be greater than or equal to 0`,
+      },
+    ]);
   }
   sim.store.mutate(t.info.name, t.namespace, name, (x) => {
     x["spec"].replicas = replicas;
@@ -710,9 +700,10 @@ function watch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiRes
   } else {
     const evs = sim.store.eventsSince(Number(rvParam));
     if (evs === undefined) {
+      // The watch cache's words: 410 with reason Expired (clients relist on Expired or Gone).
       const gone = new ApiError(
         410,
-        "Gone",
+        "Expired",
         `too old resource version: ${rvParam} (${sim.store.rv})`,
       ).toStatus() as unknown as KObject;
       initial = [{ type: "ERROR", object: gone }];

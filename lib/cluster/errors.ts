@@ -7,6 +7,8 @@ export type StatusReason =
   | "BadRequest"
   | "MethodNotAllowed"
   | "Gone"
+  | "Expired"
+  | "Forbidden"
   | "ServiceUnavailable"
   | "UnsupportedMediaType"
   | "NotAcceptable"
@@ -88,8 +90,9 @@ export function invalid(
 ): ApiError {
   const list = causes.map((c) => `${c.field}: ${c.message}`).join(", ");
   const msg = `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${causes.length > 1 ? `[${list}]` : list}`;
+  // Go's StatusDetails omits an empty name (`kubectl create` of an object without one).
   return new ApiError(422, "Invalid", msg, {
-    name,
+    ...(name ? { name } : {}),
     ...(group ? { group } : {}),
     kind,
     causes: causes.map((c) => ({
@@ -98,6 +101,15 @@ export function invalid(
       field: c.field,
     })),
   });
+}
+
+export function forbidden(resource: string, group: string, name: string, why: string): ApiError {
+  return new ApiError(
+    403,
+    "Forbidden",
+    `${qualified(resource, group)} "${name}" is forbidden: ${why}`,
+    details(resource, group, name),
+  );
 }
 
 export function badRequest(message: string): ApiError {

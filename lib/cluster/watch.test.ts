@@ -91,7 +91,7 @@ describe("watch", () => {
     const { cluster } = newCluster();
     const w = open(cluster, { resourceVersion: "1" }, true);
     expect(w.events[0]?.type).toBe("ERROR");
-    expect(w.events[0]?.object).toMatchObject({ kind: "Status", reason: "Gone", code: 410 });
+    expect(w.events[0]?.object).toMatchObject({ kind: "Status", reason: "Expired", code: 410 });
     w.close();
   });
 });
