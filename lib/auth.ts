@@ -8,6 +8,7 @@ import { getServerSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "./db";
+import { LoginThrottle } from "./login-throttle";
 
 export type Role = "STUDENT" | "TEACHER" | "ADMIN";
 export interface SessionUser {
@@ -23,14 +24,24 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
+const throttle = new LoginThrottle(() => Date.now());
+
+/** Thrown when an email had too many failed logins; the login form shows its own message. */
+export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
+
 export async function verifyCredentials(raw: unknown): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return null;
+  if (!throttle.allowed(parsed.data.email)) throw new Error(TOO_MANY_ATTEMPTS);
   const user = await db().user.findUnique({ where: { email: parsed.data.email } });
   // Compare against a fixed hash when the user is unknown so timing does not reveal accounts.
   const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8Vq5dDl0nqvGg4bM6qv2oYyCk1mQ9u";
   const ok = await bcrypt.compare(parsed.data.password, hash);
-  if (!user || !ok) return null;
+  if (!user || !ok) {
+    throttle.failed(parsed.data.email);
+    return null;
+  }
+  throttle.succeeded(parsed.data.email);
   return {
     id: user.id,
     email: user.email,

@@ -24,7 +24,13 @@ export function LoginForm() {
         window.location.assign("/");
         return;
       }
-      setError(res?.error === "CredentialsSignin" ? t("failed") : t("error"));
+      setError(
+        res?.error === "CredentialsSignin"
+          ? t("failed")
+          : res?.error === "TooManyAttempts"
+            ? t("tooMany")
+            : t("error"),
+      );
     } catch {
       setError(t("error"));
     }
