@@ -21,6 +21,15 @@ function hasKubectl(): boolean {
   }
 }
 
+function hasScript(): boolean {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("exec protocol helpers", () => {
   it("reads what kubectl asks for from the exec URL", () => {
     expect(
@@ -162,6 +171,42 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
     const r = await kubectl(["exec", pod(), "--", "cat", "/tmp/note"]);
     expect(r.out).toBe("kept\n");
   });
+
+  it.skipIf(!hasScript())(
+    "exec -ti POD -- bash: a prompt, echoed keys, exit N",
+    async () => {
+      // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends raw keys.
+      const line = ["kubectl", ...args(["exec", "-ti", pod(), "--", "bash"])].join(" ");
+      const child = spawn("script", ["-qec", line, "/dev/null"], { env: { ...env, TERM: "dumb" } });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
+      const prompt = `root@${pod()}:/# `;
+      const waitFor = (text: string, count: number) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (out.split(text).length - 1 >= count) {
+              child.stdout.off("data", check);
+              resolve();
+            }
+          };
+          child.stdout.on("data", check);
+          child.on("close", () => reject(new Error(`ended early; printed:\n${out}`)));
+          check();
+        });
+      await waitFor(prompt, 1);
+      child.stdin.write("hostnamx\x7fe\r");
+      await waitFor(prompt, 2);
+      child.stdin.write("exit 4\r");
+      const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
+      expect(code).toBe(4);
+      const screen = out.replace(/\r\n/g, "\n");
+      expect(screen).toContain(`${prompt}hostnamx\b \be\n${pod()}\n${prompt}exit 4\nexit\n`);
+      expect(screen).toContain("command terminated with exit code 4\n");
+    },
+    30_000,
+  );
 
   it("error outputs carry the API server's Status words", async () => {
     const cases: Array<[string[], string]> = [
