@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Cluster } from "../lib/cluster";
-import type { ApiRequest, HttpMethod } from "../lib/cluster/types";
+import type { ApiRequest, Clock, HttpMethod } from "../lib/cluster/types";
 import { createExecBridge } from "./exec-bridge";
 
 const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -72,6 +72,7 @@ export function serveApi(
   cluster: Cluster,
   host: string,
   port: number,
+  opts: { clock?: Clock } = {},
 ): Promise<{ close(): Promise<void>; port: number }> {
   const server = createServer((req, res) => {
     serve(cluster, req, res).catch((e: unknown) => {
@@ -80,7 +81,8 @@ export function serveApi(
     });
   });
   // `pods/exec` over websockets (kubectl exec); any other upgrade gets the API server's 400.
-  const exec = createExecBridge(cluster);
+  // `opts.clock`: the cluster's clock when it is not the wall clock (`date` in an exec shell).
+  const exec = createExecBridge(cluster, opts.clock ? { clock: opts.clock } : {});
   server.on("upgrade", (req, socket, head) => {
     if (exec.handleUpgrade(req, socket, head)) return;
     socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
