@@ -48,6 +48,8 @@ export function LessonView(props: LessonViewProps) {
   const [tabIds, setTabIds] = useState<string[]>(["1"]);
   const [active, setActive] = useState("1");
   const [status, setStatus] = useState<"connecting" | "online" | "offline">("connecting");
+  /** Set when the student's cluster did not start from this lesson's start state. */
+  const [otherStart, setOtherStart] = useState(false);
   const [shown, setShown] = useState<Record<string, "hint" | "solution" | undefined>>({});
   const socketRef = useRef<ClientSocket | null>(null);
   const tabsRef = useRef(new Map<string, Tab>());
@@ -106,6 +108,7 @@ export function LessonView(props: LessonViewProps) {
       setStatus("online");
       socket.emit("lesson:join", { courseSlug: props.courseSlug, lessonId: props.lessonId }, (res) => {
         if (!res.ok) return;
+        setOtherStart(!!res.data && res.data.clusterScenario !== res.data.lessonScenario);
         const ids = res.data?.tabs?.length ? res.data.tabs : ["1"];
         setTabIds((prev) => Array.from(new Set([...prev, ...ids])).sort());
         // (Re)attach every tab: the server replays the prompt and keeps the shell's state.
@@ -189,6 +192,7 @@ export function LessonView(props: LessonViewProps) {
     // The server starts fresh shells; clear the old screens so their prompts do not linger.
     for (const tab of tabsRef.current.values()) tab.term.reset();
     socketRef.current?.emit("lesson:reset");
+    setOtherStart(false);
   };
 
   return (
@@ -220,6 +224,11 @@ export function LessonView(props: LessonViewProps) {
             );
           })}
         </ol>
+        {otherStart && (
+          <p className="note" data-testid="other-start">
+            {t("continues")}
+          </p>
+        )}
         <button type="button" className="linkbtn" onClick={reset}>
           {t("reset")}
         </button>

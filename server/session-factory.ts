@@ -31,6 +31,8 @@ export interface StudentSession {
   onOutput: (tabId: string, data: string) => void;
   onJournal: (entry: JournalEntry) => void;
   readonly api: ApiHandler;
+  /** The start state this cluster was created from (it has moved on since). */
+  readonly scenario: string;
   tabIds(): string[];
   /**
    * Opens the tab's terminal, or — when it is already open (a reload, a second browser) —
@@ -53,7 +55,7 @@ class LiveSession implements StudentSession {
   private readonly station: Workstation;
 
   constructor(
-    private readonly scenario: string,
+    readonly scenario: string,
     private readonly cluster: Cluster,
     prompt: Prompt,
     stationState?: WorkstationSnapshot,

@@ -10,6 +10,7 @@ import {
   type ClientToServer,
   closeSchema,
   inputSchema,
+  type JoinReply,
   joinSchema,
   MAX_INPUT_CHARS,
   openSchema,
@@ -66,7 +67,7 @@ export function attachSockets(io: IO, registry: WorkspaceRegistry, secret: strin
 
     socket.on(
       "lesson:join",
-      guard(async (raw: unknown, ack?: Ack<{ tabs: string[] }>) => {
+      guard(async (raw: unknown, ack?: Ack<JoinReply>) => {
         const req = parse(joinSchema, raw, socket, ack);
         if (!req) return;
         const ws = await registry.acquire(user.id, req.courseSlug, req.lessonId);
@@ -78,7 +79,10 @@ export function attachSockets(io: IO, registry: WorkspaceRegistry, secret: strin
         socket.data.lessonId = lesson.id;
         ws.attach(socket);
         await ws.enterLesson(lesson.id);
-        ack?.({ ok: true, data: { tabs: ws.tabIds() } });
+        ack?.({
+          ok: true,
+          data: { tabs: ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
+        });
         socket.emit("progress", await ws.progress(lesson.id));
       }),
     );

@@ -67,6 +67,11 @@ export class Workspace {
     return this.session.tabIds();
   }
 
+  /** The start state the student's current cluster came from. */
+  get scenario(): string {
+    return this.session.scenario;
+  }
+
   attach(socket: AnySocket): void {
     this.sockets.set(socket.id, socket);
     if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -23,6 +23,14 @@ export const stepSchema = z.object({ stepId: z.string().regex(/^[a-z0-9-]{1,64}$
 
 export type JoinRequest = z.infer<typeof joinSchema>;
 
+export interface JoinReply {
+  /** Terminal tabs the workspace already has open. */
+  tabs: string[];
+  /** Start state the student's cluster was created from, and the one this lesson starts from. */
+  clusterScenario: string;
+  lessonScenario: string;
+}
+
 export interface StepView {
   id: string;
   done: boolean;
@@ -40,7 +48,7 @@ export interface ProgressUpdate {
 export type Ack<T = any> = (res: { ok: true; data?: T } | { ok: false; error: string }) => void;
 
 export interface ClientToServer {
-  "lesson:join": (req: JoinRequest, ack?: Ack<{ tabs: string[] }>) => void;
+  "lesson:join": (req: JoinRequest, ack?: Ack<JoinReply>) => void;
   "lesson:reset": (ack?: Ack) => void;
   "lesson:solution": (req: { stepId: string }, ack?: Ack) => void;
   "term:open": (req: z.infer<typeof openSchema>, ack?: Ack) => void;
