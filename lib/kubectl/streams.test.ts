@@ -63,6 +63,44 @@ describe("kubectl streams on a ManualClock", () => {
     for (const l of lines.slice(1)) expect(l.slice(col - 3, col)).toBe("   ");
   });
 
+  it("get pods -w prints the list once, then only changes (watch from the list's resourceVersion)", async () => {
+    const s = setup("explore-app");
+    const pod = (await s.run("kubectl get pods -o name")).stdout.trim().replace("pod/", "");
+    const watching = s.run("kubectl get pods -w", true);
+    await flush();
+    await s.advance(2);
+    await s.run("kubectl scale deployment kubernetes-bootcamp --replicas=2");
+    await s.advance(10);
+    s.stop();
+    const lines = (await watching).stdout.trimEnd().split("\n");
+    const names = lines.slice(1).map((l) => l.split(" ")[0]);
+    // the running pod is printed once, by the list; its synthetic ADDED event is not replayed
+    expect(names.filter((n) => n === pod)).toHaveLength(1);
+    expect(lines.slice(2).every((l) => !l.startsWith(pod))).toBe(true);
+    expect(lines[lines.length - 1]).toMatch(/ 1\/1 +Running +0 +\d+s$/);
+  });
+
+  it("get pod NAME -w skips the watch's synthetic ADDED; --watch-only prints the header with the first change", async () => {
+    const s = setup("explore-app");
+    const pod = (await s.run("kubectl get pods -o name")).stdout.trim().replace("pod/", "");
+    const named = s.run(`kubectl get pod ${pod} -w`, true);
+    const only = s.run("kubectl get pods --watch-only", true);
+    await flush();
+    await s.advance(2);
+    expect((await s.run(`kubectl label pod ${pod} foo=bar`)).code).toBe(0);
+    await s.advance(1);
+    s.stop();
+    const a = (await named).stdout.trimEnd().split("\n");
+    expect(a).toHaveLength(3);
+    expect(a[0]).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE$/);
+    expect(a[1]).toMatch(new RegExp(`^${pod} +1/1 +Running +0 +5m$`));
+    expect(a[2]).toMatch(new RegExp(`^${pod} +1/1 +Running +0 +5m2s$`));
+    const b = (await only).stdout.trimEnd().split("\n");
+    expect(b).toHaveLength(2);
+    expect(b[0]).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE$/);
+    expect(b[1]).toMatch(new RegExp(`^${pod} +1/1 +Running +0 +5m2s$`));
+  });
+
   it("logs -f prints request lines as they arrive, until Ctrl-C", async () => {
     const s = setup("explore-app");
     const pod = (await s.run("kubectl get pods -o name")).stdout.trim().replace("pod/", "");

@@ -51,35 +51,76 @@ export function listQuery(f: ParsedFlags): Record<string, string> {
   return q;
 }
 
-async function watchTable(
-  ctx: Ctx,
-  path: string,
-  query: Record<string, string>,
-  opts: TableOptions,
-  widths: Table | undefined,
-): Promise<boolean> {
-  const io: ProgramIO = ctx.io;
-  const res = ctx.client.send("GET", path, { query: { ...query, watch: "true" }, accept: TABLE_ACCEPT });
-  if (!res.stream) return false;
+/** What `get -w` watches after it printed the current state (kubectl's GetOptions.watch). */
+interface WatchTarget {
+  path: string;
+  query: Record<string, string>;
+  opts: TableOptions;
+  /** The rows printed before the watch: later rows keep at least their column widths. */
+  table?: Table;
+  /**
+   * A watch of named objects starts at resourceVersion 0, so the server first replays each
+   * object as a synthetic ADDED event: kubectl skips that first event, since it printed the
+   * object already.
+   */
+  skipFirst: boolean;
+}
+
+/**
+ * Follows a watch whose events carry one-row Tables (the server's printer columns, as for the
+ * list): prints each event's row as it arrives, column widths only ever growing, like kubectl's
+ * tabwriter that is flushed after each event. Returns the exit code: 130 after Ctrl-C (as for a
+ * process killed by SIGINT), 1 after an ERROR event (e.g. Expired), 0 when the server ends it.
+ */
+async function watchTable(ctx: Ctx, w: WatchTarget, watchOnly: boolean): Promise<number> {
+  const res = ctx.client.send("GET", w.path, { query: { ...w.query, watch: "true" }, accept: TABLE_ACCEPT });
+  if (!res.stream) {
+    checkResponse(res);
+    return 0;
+  }
   const stream = res.stream;
+  const io: ProgramIO = ctx.io;
   let buf = "";
-  let prevRows: string[] = widths ? tableLines(widths, { ...opts, noHeaders: false }) : [];
-  let columns = widths?.columns ?? [];
-  // A watch that answers plain objects instead of Tables (the simulated API today): ask the
-  // server for this object's Table row, which at delivery time shows the event's state.
-  const rowFor = (obj: Obj): Table => {
-    const m = asObj(obj.metadata);
-    const all = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/([^/]+)$/.exec(path);
-    const base = all && str(m.namespace) ? `${all[1]}/namespaces/${str(m.namespace)}/${all[2]}` : path;
-    const res = ctx.client.send("GET", `${base}/${str(m.name)}`, { accept: TABLE_ACCEPT });
-    if (res.status < 400) {
-      const body = parseBody(res);
-      if (body?.kind === "Table") return tableFromServer(body);
-    }
-    return fallbackTable([obj], io.clock.now());
-  };
-  let interrupted = false;
+  let prevRows: string[] = w.table ? tableLines(w.table, { ...w.opts, noHeaders: false }) : [];
+  let columns = w.table?.columns ?? [];
+  // --watch-only prints the header with the first row it shows
+  let headerDue = watchOnly && !w.opts.noHeaders;
+  let skip = w.skipFirst;
+  let code = 0;
   await new Promise<void>((resolve) => {
+    const onLine = (line: string): void => {
+      let ev: Obj;
+      try {
+        ev = JSON.parse(line) as Obj;
+      } catch {
+        return;
+      }
+      const obj = asObj(ev.object);
+      if (ev.type === "ERROR") {
+        ctx.err(
+          `${new ApiError(Number(obj.code ?? 500), str(obj.reason), str(obj.message), obj).serverText()}\n`,
+        );
+        code = 1;
+        stream.close();
+        resolve();
+        return;
+      }
+      const t: Table = obj.kind === "Table" ? tableFromServer(obj) : fallbackTable([obj], io.clock.now());
+      // the server sends the column definitions with the first event only: keep them
+      if (t.columns.length === 0) t.columns = columns;
+      else columns = t.columns;
+      if (skip) {
+        skip = false;
+        return;
+      }
+      const rows = tableLines(t, { ...w.opts, noHeaders: !headerDue });
+      headerDue = false;
+      // keep the columns as wide as what was printed before (tabwriter.RememberWidths)
+      const all = tableTabs(`${[...prevRows, ...rows].join("\n")}\n`).split("\n");
+      const mine = all.slice(prevRows.length, prevRows.length + rows.length);
+      prevRows = [...prevRows, ...rows];
+      ctx.out(mine.map((l) => `${l}\n`).join(""));
+    };
     stream.start(
       (chunk) => {
         buf += chunk;
@@ -88,34 +129,18 @@ async function watchTable(
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
           nl = buf.indexOf("\n");
-          let ev: Obj;
-          try {
-            ev = JSON.parse(line) as Obj;
-          } catch {
-            continue;
-          }
-          const obj = asObj(ev.object);
-          const t: Table = obj.kind === "Table" ? tableFromServer(obj) : rowFor(obj);
-          // the server sends the column definitions with the first event only: keep them
-          if (t.columns.length === 0 && columns.length > 0) t.columns = columns;
-          else if (t.columns.length > 0) columns = t.columns;
-          const rows = tableLines(t, { ...opts, noHeaders: true });
-          // keep the columns as wide as what was printed before (tabwriter.RememberWidths)
-          const all = tableTabs(`${[...prevRows, ...rows].join("\n")}\n`).split("\n");
-          const mine = all.slice(prevRows.length, prevRows.length + rows.length);
-          prevRows = [...prevRows, ...rows];
-          ctx.out(mine.map((l) => `${l}\n`).join(""));
+          onLine(line);
         }
       },
       () => resolve(),
     );
     void io.interrupt.promise.then(() => {
-      interrupted = true;
+      code = 130;
       stream.close();
       resolve();
     });
   });
-  return interrupted;
+  return code;
 }
 
 export const getCommand: Command = {
@@ -180,9 +205,8 @@ export const getCommand: Command = {
     const kindOf = new Map<Obj, ResourceInfo>();
     const chunks: string[] = [];
     let anyFound = false;
-    let lastWatch:
-      | { path: string; query: Record<string, string>; opts: TableOptions; table?: Table }
-      | undefined;
+    const watchOnly = f.bool("watch-only");
+    let lastWatch: WatchTarget | undefined;
     for (const r of requests) {
       const ns = r.info.namespaced && !allNs ? ctx.namespace : undefined;
       if (r.names.length > 0) {
@@ -198,8 +222,9 @@ export const getCommand: Command = {
               tableRows.rows.push(...t.rows);
               lastWatch = {
                 path: ctx.client.resourcePath(r.info, ns),
-                query: { fieldSelector: `metadata.name=${name}` },
+                query: { fieldSelector: `metadata.name=${name}`, resourceVersion: "0" },
                 opts: tableOpts(r.info),
+                skipFirst: true,
               };
             } else {
               const o = withTypeMeta(ctx.client.get(p), r.info);
@@ -219,7 +244,7 @@ export const getCommand: Command = {
         }
         if (table && tableRows.rows.length > 0) {
           chunks.push(printTable(tableRows, tableOpts(r.info)));
-          if (lastWatch) lastWatch.table = tableRows;
+          if (lastWatch && !watchOnly) lastWatch.table = tableRows;
         }
         continue;
       }
@@ -237,11 +262,18 @@ export const getCommand: Command = {
           );
           t.rows = sortByJsonPath(t.rows, sortBy, (row) => full.get(objectKey(row.object)) ?? row.object);
         }
+        // a list's resourceVersion is "now": the watch then sends changes only
+        const rv = str(asObj(body.metadata).resourceVersion);
         lastWatch = {
           path: p,
-          query: { ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}) },
+          query: {
+            ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}),
+            ...(q.fieldSelector ? { fieldSelector: q.fieldSelector } : {}),
+            ...(rv ? { resourceVersion: rv } : {}),
+          },
           opts: tableOpts(r.info),
-          table: t,
+          ...(watchOnly ? {} : { table: t }),
+          skipFirst: !rv,
         };
         if (t.rows.length === 0) continue;
         anyFound = true;
@@ -257,7 +289,7 @@ export const getCommand: Command = {
       }
     }
     if (table) {
-      ctx.out(chunks.join("\n"));
+      if (!watchOnly) ctx.out(chunks.join("\n"));
     } else if (collected.length > 0 || (anyFound && !singleItem)) {
       const text = printObjects(
         output,
@@ -286,6 +318,7 @@ export const getCommand: Command = {
       listed &&
       exit === 0 &&
       !f.bool("watch") &&
+      !watchOnly &&
       (table || output.kind === "name" || output.kind === "custom-columns")
     ) {
       const namespaced = requests.some((r) => r.info.namespaced);
@@ -295,15 +328,8 @@ export const getCommand: Command = {
     }
     if ((f.bool("watch") || f.bool("watch-only")) && lastWatch) {
       if (requests.length > 1) throw fail("you may only specify a single resource type");
-      const interrupted = await watchTable(
-        ctx,
-        lastWatch.path,
-        lastWatch.query,
-        { ...lastWatch.opts, noHeaders: true },
-        lastWatch.table,
-      );
-      // Ctrl-C ends a watch: the shell sees 130 as for a process killed by SIGINT
-      if (interrupted) return 130;
+      const code = await watchTable(ctx, lastWatch, watchOnly);
+      if (code !== 0) return code;
     }
     return exit;
   },
