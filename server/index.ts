@@ -39,7 +39,16 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
   const registry = new WorkspaceRegistry({ prisma: db(), io, idleMinutes: cfg.CLUSTER_IDLE_MINUTES });
   attachSockets(io, registry, cfg.NEXTAUTH_SECRET);
 
-  await new Promise<void>((resolve) => http.listen(cfg.PORT, cfg.HOST, resolve));
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(`Port ${cfg.PORT} is already in use (set PORT to another one)`)
+          : err,
+      ),
+    );
+    http.listen(cfg.PORT, cfg.HOST, resolve);
+  });
   const shownHost = cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST;
   const url = `http://${shownHost}:${cfg.PORT}`;
 
