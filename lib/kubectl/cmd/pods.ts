@@ -106,7 +106,14 @@ export function pickContainer(ctx: Ctx, pod: Obj, requested: string, verb: "logs
     const all = [...containers, ...asArr(asObj(pod.spec).initContainers).map((c) => str(asObj(c).name))];
     if (!all.includes(requested)) {
       const podName = str(asObj(pod.metadata).name);
-      if (verb === "exec") throw fail(`container ${requested} not found in pod ${podName}`);
+      // exec leaves the check to the API server, whose BadRequest kubectl prints as it is
+      if (verb === "exec")
+        throw new ApiError(
+          400,
+          "BadRequest",
+          `container ${requested} is not valid for pod ${podName}`,
+          undefined,
+        ).toCmdError();
       throw fail(`container ${requested} is not valid for pod ${podName}`);
     }
     return requested;
