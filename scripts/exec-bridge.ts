@@ -294,13 +294,14 @@ class Session {
     if (!this.started && !this.interactiveShell()) void this.runOnce();
   }
 
-  private io(interrupt: InterruptSource): RunIO {
+  private io(interrupt: InterruptSource, interactive = false): RunIO {
     return {
       stdout: (c) => this.send(STDOUT, c),
       stderr: (c) => this.send(this.exec.tty ? STDOUT : STDERR, c),
       tty: this.exec.tty,
       columns: this.columns,
       interrupt,
+      interactive,
     };
   }
 
@@ -388,7 +389,8 @@ class Session {
   private async runLine(line: string): Promise<void> {
     const interrupt = new InterruptSource();
     this.running = interrupt;
-    const result = await this.shell.run(line, this.io(interrupt));
+    // lines typed at `kubectl exec -ti POD -- bash`'s prompt: `exit` prints `exit` there
+    const result = await this.shell.run(line, this.io(interrupt, true));
     this.running = undefined;
     if (this.shell.exited) {
       this.finish(exitStatus(result.exitCode, this.exec.command));

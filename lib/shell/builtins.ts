@@ -198,17 +198,14 @@ const history: Builtin = ({ argv, shell, out, err }) => {
 
 const exit: Builtin = ({ argv, shell, ctx, err }) => {
   const a = argv[1];
-  let code = shell.lastExit;
-  if (a !== undefined) {
-    if (!/^-?\d+$/.test(a)) {
-      err(shell.opts.login ? "logout\n" : "exit\n");
-      err(`bash: exit: ${a}: numeric argument required\n`);
-      shell.requestExit(ctx, 2);
-    }
-    code = Number(a) & 0xff;
+  // only an interactive shell says goodbye; a script, a pipe or `bash -c` exits silently
+  if (ctx.interactive) err(shell.opts.login ? "logout\n" : "exit\n");
+  if (a === undefined) return shell.requestExit(ctx, shell.lastExit);
+  if (!/^-?\d+$/.test(a)) {
+    err(`bash: exit: ${a}: numeric argument required\n`);
+    return shell.requestExit(ctx, 2);
   }
-  err(shell.opts.login ? "logout\n" : "exit\n");
-  return shell.requestExit(ctx, code);
+  return shell.requestExit(ctx, Number(a) & 0xff);
 };
 
 const sleep: Builtin = async ({ argv, shell, interrupt, err }) => {

@@ -85,6 +85,8 @@ export interface RunContext {
   exitRequested?: number;
   /** Status of the last command substitution (the status of `X=$(false)`). */
   lastSubstStatus?: number;
+  /** Commands come from an interactive prompt (not a script, `bash -c` or a subshell). */
+  interactive: boolean;
 }
 
 class StopLine extends Error {}
@@ -210,6 +212,7 @@ export class Shell {
       steps: 0,
       output: 0,
       depth: 0,
+      interactive: io.interactive === true,
     };
     if (line.trim() !== "") this.addHistory(line);
     const terminalOut: Sink = (c) => this.emit(ctx, io.stdout, c);
@@ -301,6 +304,8 @@ export class Shell {
         steps: 0,
         output: 0,
         depth: 0,
+        // a background job is a child shell
+        interactive: false,
       };
       const out: Sink = (c) => this.emit(jobCtx, streams.out, c);
       const err: Sink = (c) => this.emit(jobCtx, streams.err, c);
@@ -377,7 +382,7 @@ export class Shell {
         if (!cmd.subshell) return this.runScript(cmd.body, s, ctx);
         const saved = this.saveSubshell();
         try {
-          return await this.runScript(cmd.body, s, ctx);
+          return await this.runChild(cmd.body, s, ctx);
         } finally {
           this.restoreSubshell(saved);
         }
@@ -753,7 +758,7 @@ export class Shell {
     const savedExit = this.lastExit;
     ctx.depth++;
     try {
-      const status = await this.runScript(
+      const status = await this.runChild(
         script,
         { stdin: "", out, err: (c) => this.emit(ctx, ctx.io.stderr, c), outIsTerminal: false },
         ctx,
@@ -770,7 +775,26 @@ export class Shell {
   /** Runs a line non-interactively inside this shell (used by `bash -c`). */
   async runNested(line: string, streams: Streams, ctx: RunContext): Promise<number> {
     const script = parseScript(line, 1);
-    return this.runScript(script, streams, ctx);
+    return this.runChild(script, streams, ctx);
+  }
+
+  /**
+   * Runs a script as a child shell would (a subshell, `$(…)`, `bash -c`): not interactive, and
+   * its `exit` ends only the child, whose status becomes the command's.
+   */
+  private async runChild(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
+    const interactive = ctx.interactive;
+    ctx.interactive = false;
+    try {
+      return await this.runScript(script, streams, ctx);
+    } catch (e) {
+      if (!(e instanceof StopLine) || ctx.exitRequested === undefined || ctx.interrupt.interrupted) throw e;
+      const code = ctx.exitRequested;
+      delete ctx.exitRequested;
+      return code;
+    } finally {
+      ctx.interactive = interactive;
+    }
   }
 
   requestExit(ctx: RunContext, code: number): never {

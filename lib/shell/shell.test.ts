@@ -190,6 +190,28 @@ describe("control flow", () => {
     expect((await run(sh, "n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n")).out).toBe("3\n");
   });
 
+  it("exit says logout only at an interactive prompt; a child shell's exit ends the child only", async () => {
+    const { sh } = setup();
+    const child = await run(
+      sh,
+      "bash -c 'echo a; exit 3'; echo $?; ( exit 4 ); echo $?; x=$(exit 5); echo $?",
+    );
+    expect(child.out).toBe("a\n3\n4\n5\n");
+    expect(child.err).toBe("");
+    expect(sh.exited).toBe(false);
+    const bad = await run(sh, "bash -c 'exit nope'; echo $?");
+    expect(bad.err).toBe("bash: exit: nope: numeric argument required\n");
+    expect(bad.out).toBe("2\n");
+    // lines read from a script or a pipe (interactive not set): exits silently
+    const scripted = await run(sh, "exit 6");
+    expect(scripted).toMatchObject({ err: "", exitCode: 6 });
+    expect(sh.exited).toBe(true);
+    const typed = setup().sh;
+    const r = await run(typed, "exit", { interactive: true });
+    expect(r.err).toBe("logout\n");
+    expect(typed.exited).toBe(true);
+  });
+
   it("bounds a runaway loop and stays usable", async () => {
     const { sh } = setup();
     const r = await run(sh, "while true; do :; done");
@@ -349,7 +371,8 @@ describe("container shells", () => {
       `Hello Kubernetes bootcamp! | Running on: ${POD} | v=1\n`,
     );
     expect((await run(nested, "env")).out).toMatch(new RegExp(`HOSTNAME=${POD}`));
-    const ex = await run(nested, "exit");
+    // typed at the container's prompt: bash says `exit` as it leaves
+    const ex = await run(nested, "exit", { interactive: true });
     expect(ex.err).toBe("exit\n");
     expect(nested.exited).toBe(true);
     resolveExit(0);

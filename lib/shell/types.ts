@@ -75,6 +75,11 @@ export interface RunIO {
   interrupt: Interrupt;
   /** See ProgramIO.enterShell; provided by the terminal. */
   enterShell?(shell: InteractiveShell): Promise<ExitCode>;
+  /**
+   * The line was typed at an interactive shell's prompt (a terminal, `kubectl exec -ti … bash`),
+   * not read from a script, a pipe or `bash -c`. Only then does `exit` announce itself. Default false.
+   */
+  interactive?: boolean;
 }
 
 export interface RunResult {

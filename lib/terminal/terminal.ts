@@ -453,6 +453,8 @@ class LineDiscipline implements Terminal {
         columns: this.columns,
         interrupt,
         enterShell,
+        // a person types these lines at the prompt
+        interactive: true,
       });
     } catch (e) {
       result = Promise.resolve({ exitCode: 1, commands: [] });
