@@ -21,6 +21,7 @@ import {
   resourceInfo,
   VERSION,
 } from "./resources";
+import { isHealthPath, metricsText, rootPaths } from "./root";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
 import type { AppState, Sim } from "./sim";
 import { clone } from "./store";
@@ -117,8 +118,17 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
     .filter((s) => s !== "")
     .map(decodeURIComponent);
   const q = req.query ?? new URLSearchParams();
+  // the index and /version are written raw by the API server: always indented
+  if (path === "/") return rawJSON(200, rootPaths());
   if (path === "/version") return rawJSON(200, VERSION);
-  if (path === "/healthz" || path === "/livez" || path === "/readyz") return text(200, "ok");
+  if (isHealthPath(path)) return text(200, "ok");
+  if (path === "/metrics") {
+    return {
+      status: 200,
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      body: metricsText(sim.store),
+    };
+  }
   if (path === "/api") return json(200, API_VERSIONS);
   if (path === "/apis") return json(200, apiGroupList());
   if (segs[0] === "api") {

@@ -117,6 +117,28 @@ describe("API errors and discovery", () => {
     expect(call(cluster, "GET", "/api/v1/foos").status).toBe(404);
   });
 
+  it("answers / with the paths it serves, indented as the API server writes its index", () => {
+    const root = call(cluster, "GET", "/");
+    expect(root.status).toBe(200);
+    expect(root.headers["content-type"]).toBe("application/json");
+    expect(root.body).toMatch(
+      /^\{\n {2}"paths": \[\n {4}"\/api",\n {4}"\/api\/v1",\n {4}"\/apis",\n {4}"\/apis\/",\n/,
+    );
+    expect(root.body.endsWith('    "/version"\n  ]\n}\n')).toBe(true);
+    const paths: string[] = body(root).paths;
+    expect(paths).toEqual([...paths].sort());
+    for (const p of ["/apis/apps", "/apis/apps/v1", "/healthz", "/livez", "/readyz", "/metrics", "/version"])
+      expect(paths).toContain(p);
+    // every listed path answers
+    for (const p of paths) expect(call(cluster, "GET", p).status, p).toBe(200);
+    for (const p of ["/healthz", "/livez", "/readyz", "/healthz/ping", "/readyz/shutdown"])
+      expect(call(cluster, "GET", p).body, p).toBe("ok");
+    expect(call(cluster, "GET", "/healthz/nosuch").status).toBe(404);
+    const metrics = call(cluster, "GET", "/metrics").body;
+    expect(metrics).toContain("# TYPE apiserver_storage_objects gauge\n");
+    expect(metrics).toMatch(/^apiserver_storage_objects\{resource="deployments\.apps"\} 2$/m);
+  });
+
   it("rejects a duplicate create with AlreadyExists", () => {
     const r = call(cluster, "POST", "/api/v1/namespaces/default/services", {
       body: {
