@@ -287,7 +287,7 @@ describe("runScript", () => {
         "--8<--",
         POD,
         "--8<--",
-        "exit",
+        // the container's bash reads its lines from the script, not a prompt: exit is silent
         "--8<--",
         "Starting to serve on 127.0.0.1:8001",
         "--8<--",
