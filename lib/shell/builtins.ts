@@ -4,6 +4,7 @@
  * (kubectl, curl, minikube) are plain `Program`s from the registry.
  */
 
+import { formatColumns } from "./columns";
 import type { RunContext, Shell, Sink } from "./interp";
 import { fsErrorText } from "./interp";
 import { sleepFor } from "./interrupt";
@@ -490,8 +491,10 @@ const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
   }
   if (paths.length === 0) paths.push(".");
   let status = 0;
+  // Ubuntu's ~/.bashrc aliases ls to `ls --color=auto` (the workstation, whose prompt is coloured
+  // too); the bootcamp image's Debian root shell has no such alias
   const colour = (name: string, full: string): string =>
-    tty && shell.fs.isDir(full) ? `\x1b[01;34m${name}\x1b[0m` : name;
+    tty && shell.opts.colourPrompt && shell.fs.isDir(full) ? `\x1b[01;34m${name}\x1b[0m` : name;
   const print = (names: { name: string; full: string }[]): void => {
     if (names.length === 0) return;
     if (flags.has("l")) {
@@ -510,10 +513,13 @@ const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
       for (const n of names) out(`${n.name}\n`);
       return;
     }
-    const line = names.map((n) => colour(n.name, n.full)).join("  ");
-    const width = names.reduce((w, n) => w + n.name.length + 2, 0);
-    if (width <= columns) out(`${line}\n`);
-    else for (const n of names) out(`${colour(n.name, n.full)}\n`);
+    out(
+      formatColumns(
+        names.map((n) => colour(n.name, n.full)),
+        names.map((n) => n.name.length),
+        columns,
+      ),
+    );
   };
   const files: { name: string; full: string }[] = [];
   const dirs: { arg: string; full: string }[] = [];

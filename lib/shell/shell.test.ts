@@ -366,6 +366,11 @@ describe("container shells", () => {
     expect(nested.prompt(true)).toBe(`root@${POD}:/# `);
     expect((await run(nested, "cat server.js")).out).toBe("var http = require('http');\n");
     expect((await run(nested, "ls /")).out.split("\n")).toContain("server.js");
+    // on a terminal, in columns as GNU ls lays them out (no colours in the Debian image)
+    expect((await run(nested, "ls /", { tty: true, columns: 80 })).out).toBe(
+      "bin   core  etc   lib    media  opt   root  sbin       srv  tmp  var\n" +
+        "boot  dev   home  lib64  mnt    proc  run   server.js  sys  usr\n",
+    );
     expect((await run(nested, "hostname")).out).toBe(`${POD}\n`);
     expect((await run(nested, "curl localhost:8080")).out).toBe(
       `Hello Kubernetes bootcamp! | Running on: ${POD} | v=1\n`,
