@@ -4,10 +4,8 @@
  */
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
-import { kubectl } from "../lib/kubectl";
-import { clusterNodes, createWorkstation } from "../lib/shell";
-import type { Machine, Scheduler } from "../lib/shell/types";
-import { containerResolver, createTerminal } from "../lib/terminal";
+import type { Scheduler } from "../lib/shell/types";
+import { clusterWorkstation, createTerminal } from "../lib/terminal";
 import type { BenchRow } from "./index";
 
 const T0 = Date.parse("2026-11-30T03:00:00Z");
@@ -26,20 +24,7 @@ const scheduler: Scheduler = {
 function session(seed: number) {
   const clock = new ManualClock(T0);
   const cluster = Cluster.create({ scenario: "explore-app", seed, clock });
-  const machine: Machine = {
-    api: (r) => cluster.handle(r),
-    net: (r) => cluster.net(r),
-    nodes: clusterNodes(cluster),
-    listen: () => false,
-    unlisten: () => {},
-  };
-  const station = createWorkstation({
-    machine,
-    clock,
-    scheduler,
-    programs: { kubectl },
-    containers: containerResolver(cluster),
-  });
+  const station = clusterWorkstation(cluster, { clock, scheduler });
   let out = "";
   const term = createTerminal({
     shell: station.openShell("1"),

@@ -15,10 +15,8 @@ import { parseArgs } from "node:util";
 import { Cluster, listScenarios } from "../lib/cluster";
 import { type Clock, ManualClock } from "../lib/cluster/types";
 import { ManualScheduler } from "../lib/course/replay";
-import { kubectl } from "../lib/kubectl";
-import { clusterNodes, createWorkstation } from "../lib/shell";
-import type { Machine, Scheduler } from "../lib/shell/types";
-import { containerResolver, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
+import type { Scheduler } from "../lib/shell/types";
+import { clusterWorkstation, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
 import { serveApi } from "./api-server";
 
 const { values } = parseArgs({
@@ -65,22 +63,7 @@ try {
   process.exit(2);
 }
 
-const machine: Machine = {
-  api: (req) => cluster.handle(req),
-  net: (req) => cluster.net(req),
-  nodes: clusterNodes(cluster),
-  listen: () => false,
-  unlisten: () => {},
-};
-const station = createWorkstation({
-  machine,
-  clock,
-  scheduler,
-  programs: { kubectl },
-  user: "student",
-  host: "minikube",
-  containers: containerResolver(cluster),
-});
+const station = clusterWorkstation(cluster, { clock, scheduler });
 const shell = station.openShell("1");
 
 let api: { close(): Promise<void> } | undefined;

@@ -4,10 +4,9 @@
  */
 import { Cluster } from "../lib/cluster";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
-import { kubectl } from "../lib/kubectl";
-import { clusterNodes, createWorkstation, type Workstation, type WorkstationSnapshot } from "../lib/shell";
-import type { JournalEntry, Machine, Scheduler } from "../lib/shell/types";
-import { containerResolver, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
+import type { Workstation, WorkstationSnapshot } from "../lib/shell";
+import type { JournalEntry, Scheduler } from "../lib/shell/types";
+import { clusterWorkstation, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
 
 const SCROLLBACK = 32 * 1024;
 
@@ -60,21 +59,11 @@ class LiveSession implements StudentSession {
     prompt: Prompt,
     stationState?: WorkstationSnapshot,
   ) {
-    const machine: Machine = {
-      api: (req) => cluster.handle(req),
-      net: (req) => cluster.net(req),
-      nodes: clusterNodes(cluster),
-      listen: () => false,
-      unlisten: () => {},
-    };
-    this.station = createWorkstation({
-      machine,
+    this.station = clusterWorkstation(cluster, {
       clock: realClock,
       scheduler: realScheduler,
-      programs: { kubectl },
       user: prompt.user,
       host: prompt.host,
-      containers: containerResolver(cluster),
     });
     if (stationState) this.station.fromJSON(stationState);
   }

@@ -3,4 +3,4 @@ export { candidates, KUBECTL_RESOURCES, KUBECTL_VERBS } from "./complete";
 export { runScript, type ScriptOptions } from "./sim";
 export { createTerminal, JOURNAL_OUTPUT, MAX_LINE, type Terminal, type TerminalOptions } from "./terminal";
 export { displayWidth, stripAnsi, toCrlf } from "./text";
-export { containerResolver, kubectlCompleter } from "./wiring";
+export { clusterWorkstation, containerResolver, kubectlCompleter } from "./wiring";

@@ -3,9 +3,13 @@
  * container's facts (env, filesystem, working directory) from lib/cluster.
  */
 import { type Cluster, containerInfo } from "../cluster";
-import type { ApiRequest, ApiResponse } from "../cluster/types";
+import type { ApiRequest, ApiResponse, Clock } from "../cluster/types";
+import { kubectl } from "../kubectl";
 import type { ContainerFacts, ContainerResolver } from "../shell/container";
 import { DEBIAN_ROOT } from "../shell/container";
+import { clusterNodes } from "../shell/minikube";
+import type { Machine, Scheduler } from "../shell/types";
+import { createWorkstation, type Workstation } from "../shell/workstation";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -111,4 +115,31 @@ export function kubectlCompleter(api: (req: ApiRequest) => ApiResponse): (words:
       return [];
     }
   };
+}
+
+/**
+ * A student's workstation wired to a simulated cluster: kubectl on PATH talking to the cluster's
+ * API, curl on its virtual network, container shells for `kubectl exec`, and minikube's node
+ * commands. The one wiring used by the server, the simulator CLI, the tests and the bench.
+ */
+export function clusterWorkstation(
+  cluster: Cluster,
+  opts: { clock: Clock; scheduler: Scheduler; user?: string; host?: string },
+): Workstation {
+  const machine: Machine = {
+    api: (req) => cluster.handle(req),
+    net: (req) => cluster.net(req),
+    nodes: clusterNodes(cluster),
+    listen: () => false,
+    unlisten: () => {},
+  };
+  return createWorkstation({
+    machine,
+    clock: opts.clock,
+    scheduler: opts.scheduler,
+    programs: { kubectl },
+    user: opts.user ?? "student",
+    host: opts.host ?? "minikube",
+    containers: containerResolver(cluster),
+  });
 }
