@@ -141,4 +141,19 @@ describe("workspaces", () => {
     }
     expect(names[0]).not.toBe(names[1]);
   });
+
+  it("leaves memory when the last socket has been gone for the idle time, saved first", async () => {
+    const u = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
+    const { io } = recordingIo();
+    const registry = new WorkspaceRegistry({ prisma, io, idleMinutes: 0.002 });
+    const ws = (await registry.acquire(u.id, "kubernetes-basics", "pods-and-nodes"))!;
+    ws.attach({ id: "s1" } as never);
+    expect(registry.size).toBe(1);
+    ws.detach("s1");
+    await until(() => registry.size === 0, 5000);
+    // The next acquire loads the saved snapshot instead of the evicted object.
+    const again = await registry.acquire(u.id, "kubernetes-basics", "pods-and-nodes");
+    expect(again).not.toBe(ws);
+    await registry.shutdown();
+  });
 });
