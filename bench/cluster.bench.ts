@@ -2,40 +2,14 @@
  * lib/cluster figures: how fast a student's cluster is created, how much an idle one costs in
  * memory when many are alive, and how fast the API lists pods.
  */
-import v8 from "node:v8";
-import vm from "node:vm";
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
-
-interface Row {
-  name: string;
-  median: number;
-  p95: number;
-  unit: string;
-  goal: string;
-}
+import { type BenchRow, getGc, stats } from "./measure";
 
 const T0 = Date.parse("2026-11-30T03:00:00Z");
 
-function stats(samples: number[]): { median: number; p95: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
-function getGc(): (() => void) | undefined {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === "function") return g;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    return vm.runInNewContext("gc") as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function run(): Promise<Row[]> {
-  const rows: Row[] = [];
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const clock = new ManualClock(T0);
 
   // Warm up: the first create per process builds the scenario template (a full simulated boot).

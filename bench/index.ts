@@ -5,13 +5,9 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
-export interface BenchRow {
-  name: string;
-  median: number;
-  p95: number;
-  unit: string;
-  goal: string;
-}
+export type { BenchRow } from "./measure";
+
+import type { BenchRow } from "./measure";
 
 const dir = import.meta.dirname;
 const only = process.argv[2];

@@ -6,15 +6,9 @@ import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
 import type { Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal } from "../lib/terminal";
-import type { BenchRow } from "./index";
+import { type BenchRow, getGc, stats } from "./measure";
 
 const T0 = Date.parse("2026-11-30T03:00:00Z");
-
-function stats(samples: number[]): { median: number; p95: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-  return { median: at(0.5), p95: at(0.95) };
-}
 
 const scheduler: Scheduler = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -123,5 +117,30 @@ export async function run(): Promise<BenchRow[]> {
   });
   s.term.dispose();
   s.station.dispose();
+
+  // What a live student costs the server while idle: cluster + workstation + one open terminal.
+  const gc = getGc();
+  const alive = 2000;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const keep: Array<ReturnType<typeof session>> = [];
+  for (let i = 0; i < alive; i++) {
+    const live = session(20_000 + i);
+    live.take();
+    keep.push(live);
+  }
+  gc?.();
+  const perKB = (process.memoryUsage().heapUsed - before) / alive / 1024;
+  rows.push({
+    name: `session: heap per idle live session (${alive} alive${gc ? "" : ", approximate"})`,
+    median: perKB,
+    p95: perKB,
+    unit: "KB",
+    goal: "≤ 150",
+  });
+  for (const k of keep) {
+    k.term.dispose();
+    k.station.dispose();
+  }
   return rows;
 }
