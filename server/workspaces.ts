@@ -17,7 +17,8 @@ import { createSession, restoreSession, type StudentSession } from "./session-fa
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 
-const JOURNAL_LIMIT = 2000;
+/** Lines of the current lesson the checks look at (the newest; ≤ 4 KiB of output each). */
+const JOURNAL_LIMIT = 500;
 
 export class Workspace {
   private readonly sockets = new Map<string, AnySocket>();
@@ -100,9 +101,10 @@ export class Workspace {
     if (this.journalLesson === lessonId) return;
     const rows = await this.deps.prisma.commandRecord.findMany({
       where: { userId: this.userId, courseSlug: this.course.id, lessonId, at: { gte: this.journalSince } },
-      orderBy: { at: "asc" },
+      orderBy: { at: "desc" },
       take: JOURNAL_LIMIT,
     });
+    rows.reverse();
     this.journal = rows.map((r) => ({
       tab: r.tab,
       line: r.line,
