@@ -11,17 +11,22 @@
  * same workstation, as the lesson's "open a new terminal tab" asks. A foreground command still
  * running when the input leaves its tab (`kubectl proxy`) keeps running there until the end.
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Cluster, listScenarios } from "../lib/cluster";
 import { type Clock, ManualClock } from "../lib/cluster/types";
+import { evaluateLesson } from "../lib/course/checks";
+import { loadCourse } from "../lib/course/loader";
 import { ManualScheduler } from "../lib/course/replay";
-import type { Scheduler } from "../lib/shell/types";
+import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
 import { serveApi } from "./api-server";
 
 const { values } = parseArgs({
   options: {
-    scenario: { type: "string", default: "explore-app" },
+    scenario: { type: "string" },
+    lesson: { type: "string" },
+    solution: { type: "boolean", default: false },
     seed: { type: "string", default: "1" },
     api: { type: "string" },
     marker: { type: "string" },
@@ -33,7 +38,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    `usage: npm run sim -- [--scenario ID] [--seed N] [--api HOST:PORT] [--marker TEXT] [--fast]\nscenarios: ${listScenarios()
+    `usage: npm run sim -- [--scenario ID | --lesson ID [--solution]] [--seed N] [--api HOST:PORT] [--marker TEXT] [--fast]\n  --lesson ID   start from that lesson's start state and report on stderr each step its checks see done\n  --solution    print the lesson's solution (pipe it back in with --lesson to replay it)\nscenarios: ${listScenarios()
       .map((s) => s.id)
       .join(", ")}`,
   );
@@ -55,9 +60,34 @@ const scheduler: Scheduler & { nextDue?(): number | undefined } = manual
       clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
     };
 
+const courseDir = fileURLToPath(new URL("../courses/kubernetes-basics", import.meta.url));
+const lesson = values.lesson
+  ? loadCourse(courseDir).lessons.find((l) => l.id === values.lesson || l.slug === values.lesson)
+  : undefined;
+if (values.lesson && !lesson) {
+  console.error(`sim: unknown lesson "${values.lesson}"`);
+  process.exit(2);
+}
+if (values.solution) {
+  if (!lesson) {
+    console.error("sim: --solution needs --lesson ID");
+    process.exit(2);
+  }
+  let tab = "1";
+  for (const step of lesson.steps)
+    for (const l of step.solution) {
+      if (l.tab !== tab) {
+        tab = l.tab;
+        console.log(`# tab ${tab}`);
+      }
+      console.log(l.line);
+    }
+  process.exit(0);
+}
+
 let cluster: Cluster;
 try {
-  cluster = Cluster.create({ scenario: values.scenario, seed, clock });
+  cluster = Cluster.create({ scenario: values.scenario ?? lesson?.scenario ?? "explore-app", seed, clock });
 } catch (err) {
   console.error(`sim: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
@@ -77,6 +107,20 @@ if (values.api) {
   process.stderr.write(
     `Serving the cluster's API on http://${m[1]}:${m[2]} (kubectl --server=http://${m[1]}:${m[2]} …)\n`,
   );
+}
+
+/** With --lesson: the step checks after every line, as the server runs them; news on stderr. */
+const journal: JournalEntry[] = [];
+const done = new Set<string>();
+function report(entry: JournalEntry): void {
+  if (!lesson) return;
+  journal.push(entry);
+  const r = evaluateLesson(lesson, { journal, api: (req) => cluster.handle(req) }, done);
+  for (const id of r.newlyCompleted) {
+    done.add(id);
+    const step = lesson.steps.find((st) => st.id === id);
+    process.stderr.write(`[kubeclass] step done: ${id} — ${step?.title.en ?? ""}\n`);
+  }
 }
 
 async function piped(): Promise<void> {
@@ -112,6 +156,7 @@ async function piped(): Promise<void> {
       columns: process.stdout.columns ?? 80,
       ...(values.marker !== undefined ? { marker: values.marker } : {}),
       onOutput: (s) => process.stdout.write(s),
+      onJournal: report,
       onDetach: (stop) => running.set(seg.tab, stop),
       ...(manual
         ? {
@@ -127,6 +172,15 @@ async function piped(): Promise<void> {
     });
   }
   for (const stop of running.values()) await stop();
+  if (lesson) {
+    const open = lesson.steps.filter((st) => !done.has(st.id));
+    process.stderr.write(`[kubeclass] ${lesson.id}: ${done.size}/${lesson.steps.length} steps done\n`);
+    const r = evaluateLesson(lesson, { journal, api: (req) => cluster.handle(req) }, done);
+    for (const st of open)
+      for (const m of r.results[st.id]?.missing ?? [])
+        process.stderr.write(`[kubeclass]   ${st.id}: ${m.en}\n`);
+    if (open.length) process.exitCode = 1;
+  }
 }
 
 /**
@@ -177,5 +231,5 @@ if (api) {
   });
 } else {
   station.dispose();
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
