@@ -3,23 +3,11 @@
  * protocol and `get -w` over Table watch events. Skipped when kubectl is not on PATH.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
-import { serveApi } from "./api-server";
 import { exitStatus, parseExecUrl } from "./exec-bridge";
-
-function hasKubectl(): boolean {
-  try {
-    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasKubectl, serveToRealKubectl } from "./real-kubectl";
 
 function hasScript(): boolean {
   try {
@@ -65,43 +53,9 @@ if (!kubectlOnPath) console.log("api-server.test: real-kubectl cases skipped, no
 describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 5, clock });
-  let server: Awaited<ReturnType<typeof serveApi>>;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    server = await serveApi(cluster, "127.0.0.1", 0);
-    dir = mkdtempSync(join(tmpdir(), "kubeclass-exec-"));
-    writeFileSync(join(dir, "config"), "");
-    env = { ...process.env, KUBECONFIG: join(dir, "config"), HOME: dir };
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const args = (rest: string[]) => [
-    `--server=http://127.0.0.1:${server.port}`,
-    `--cache-dir=${join(dir, "cache")}`,
-    ...rest,
-  ];
-
-  function kubectl(rest: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-    return new Promise((resolve) => {
-      const child = spawn("kubectl", args(rest), { env, timeout: 20_000 });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (c: Buffer) => {
-        out += c.toString();
-      });
-      child.stderr.on("data", (c: Buffer) => {
-        err += c.toString();
-      });
-      child.on("close", (code) => resolve({ code: code ?? 1, out, err }));
-      child.stdin.end(stdin ?? "");
-    });
-  }
+  const real = serveToRealKubectl(cluster, "exec");
+  const kubectl = real.run;
+  const args = real.args;
 
   const realHandle = cluster.handle;
   const pod = () =>
@@ -177,7 +131,7 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
     async () => {
       // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends raw keys.
       const line = ["kubectl", ...args(["exec", "-ti", pod(), "--", "bash"])].join(" ");
-      const child = spawn("script", ["-qec", line, "/dev/null"], { env: { ...env, TERM: "dumb" } });
+      const child = spawn("script", ["-qec", line, "/dev/null"], { env: { ...real.env, TERM: "dumb" } });
       let out = "";
       child.stdout.on("data", (c: Buffer) => {
         out += c.toString();
@@ -242,7 +196,7 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
       if (req.query?.get("watch") === "true") watchOpened();
       return res;
     });
-    const child = spawn("kubectl", args(["get", "pods", "-w"]), { env });
+    const child = spawn("kubectl", args(["get", "pods", "-w"]), { env: real.env });
     let out = "";
     const waitFor = (re: RegExp) =>
       new Promise<void>((resolve, reject) => {

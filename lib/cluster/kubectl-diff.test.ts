@@ -2,62 +2,20 @@
  * Differential test against the real kubectl v1.32: serve a simulated cluster over HTTP and run
  * the real client against it. Skipped (with the reason printed) when kubectl is not on PATH.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveApi } from "../../scripts/api-server";
+import { describe, expect, it } from "vitest";
+import { hasKubectl, serveToRealKubectl } from "../../scripts/real-kubectl";
 import { Cluster } from "./index";
 import { ManualClock } from "./types";
 
-function kubectlVersion(): string | undefined {
-  try {
-    return execFileSync("kubectl", ["version", "--client"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-  } catch {
-    return undefined;
-  }
-}
+const available = hasKubectl();
+if (!available) console.log("kubectl-diff: skipped, no kubectl on PATH");
 
-const version = kubectlVersion();
-if (!version) console.log("kubectl-diff: skipped, no kubectl on PATH");
-
-describe.skipIf(!version)("real kubectl against the simulated API", () => {
+describe.skipIf(!available)("real kubectl against the simulated API", () => {
   // kubectl computes describe/event ages from the machine's clock, so start the cluster at it.
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 3, clock });
-  let server: Awaited<ReturnType<typeof serveApi>>;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    server = await serveApi(cluster, "127.0.0.1", 0);
-    dir = mkdtempSync(join(tmpdir(), "kubeclass-kubectl-"));
-    writeFileSync(join(dir, "config"), "");
-    env = { ...process.env, KUBECONFIG: join(dir, "config"), HOME: dir };
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  function kubectl(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    return new Promise((resolve) => {
-      execFile(
-        "kubectl",
-        [`--server=http://127.0.0.1:${server.port}`, `--cache-dir=${join(dir, "cache")}`, ...args],
-        { env, timeout: 20_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          resolve({ code, out: stdout, err: stderr });
-        },
-      );
-    });
-  }
+  const real = serveToRealKubectl(cluster, "kubectl");
+  const kubectl = (...args: string[]) => real.run(args);
 
   const podName = () =>
     (
@@ -168,40 +126,13 @@ describe.skipIf(!version)("real kubectl against the simulated API", () => {
   });
 });
 
-describe.skipIf(!version)("real kubectl write paths against the simulated API", () => {
+describe.skipIf(!available)("real kubectl write paths against the simulated API", () => {
   // Typed clients (create deployment|namespace|service|configmap|secret) send protobuf bodies;
   // the rest send JSON or patches. Each must be accepted as the API server accepts it.
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 5, clock });
-  let server: Awaited<ReturnType<typeof serveApi>>;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    server = await serveApi(cluster, "127.0.0.1", 0);
-    dir = mkdtempSync(join(tmpdir(), "kubeclass-kubectl-w-"));
-    writeFileSync(join(dir, "config"), "");
-    env = { ...process.env, KUBECONFIG: join(dir, "config"), HOME: dir };
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  function kubectl(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    return new Promise((resolve) => {
-      execFile(
-        "kubectl",
-        [`--server=http://127.0.0.1:${server.port}`, `--cache-dir=${join(dir, "cache")}`, ...args],
-        { env, timeout: 20_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          resolve({ code, out: stdout, err: stderr });
-        },
-      );
-    });
-  }
+  const real = serveToRealKubectl(cluster, "kubectl-w");
+  const kubectl = (...args: string[]) => real.run(args);
 
   const get = (path: string) => JSON.parse(cluster.handle({ method: "GET", path }).body);
 
