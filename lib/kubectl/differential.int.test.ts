@@ -8,13 +8,11 @@
 import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveApi } from "../../scripts/api-server";
+import { hasKubectl } from "../../scripts/real-kubectl";
 import { Cluster } from "../cluster";
 import { type Clock, ManualClock } from "../cluster/types";
 import { InterruptSource } from "../shell/interrupt";
-import type { Machine } from "../shell/types";
-import { createWorkstation } from "../shell/workstation";
-import { containerResolver } from "../terminal/wiring";
-import { kubectl } from "./index";
+import { clusterWorkstation } from "../terminal/wiring";
 import { runKubectl } from "./testing";
 
 const mask = (s: string): string =>
@@ -95,19 +93,10 @@ async function inWorkstation(
   clock: Clock,
   args: string[],
 ): Promise<{ stdout: string; stderr: string; code: number }> {
-  const machine: Machine = {
-    api: (req) => cluster.handle(req),
-    net: (req) => cluster.net(req),
-    listen: () => false,
-    unlisten: () => {},
-  };
-  const ws = createWorkstation({
-    machine,
+  const ws = clusterWorkstation(cluster, {
     clock,
     // nothing here waits: a timer would never fire
     scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
-    programs: { kubectl },
-    containers: containerResolver(cluster),
   });
   const shell = ws.openShell("diff");
   let stdout = "";
@@ -136,12 +125,9 @@ function argv(line: string): string[] {
   return out;
 }
 
-let available = true;
+const available = hasKubectl();
 const results: { name: string; equal: boolean; known?: string }[] = [];
 
-beforeAll(async () => {
-  available = await new Promise((r) => execFile("kubectl", ["version", "--client"], (e) => r(!e)));
-});
 afterAll(() => {
   if (!available) return;
   const equal = results.filter((r) => r.equal).length;
