@@ -36,7 +36,7 @@ function baseMachine(): Machine {
   };
 }
 
-/** A stand-in for kubectl until lib/kubectl lands: `proxy` listens until interrupted. */
+/** A stand-in kubectl that keeps these tests about the shell: `proxy` listens until interrupted. */
 const fakeKubectl: Program = async (io) => {
   if (io.argv[1] === "proxy") {
     if (

@@ -25,7 +25,7 @@ const machine: Machine = {
   unlisten: () => {},
 };
 
-/** Placeholder kubectl until lib/kubectl is wired in these tests. */
+/** A stand-in kubectl: these tests are about the terminal, not kubectl (seed.test.ts runs the real one). */
 const kubectl: Program = async (io) => {
   if (io.argv[1] === "proxy") {
     io.machine.listen(8001, () => ({
