@@ -5,7 +5,7 @@
  */
 import { ApiError, alreadyExists, conflict, notFound } from "./errors";
 import type { KObject } from "./model";
-import { resourceInfo } from "./resources";
+import { RESOURCES } from "./resources";
 import { rfc3339 } from "./time";
 
 export type WatchType = "ADDED" | "MODIFIED" | "DELETED";
@@ -34,10 +34,7 @@ function key(ns: string | undefined, name: string): string {
 }
 
 function groupOf(resource: string): string {
-  if (resourceInfo("", resource)) return "";
-  for (const g of ["apps", "discovery.k8s.io", "coordination.k8s.io"])
-    if (resourceInfo(g, resource)) return g;
-  return "";
+  return RESOURCES.find((i) => i.name === resource)?.group ?? "";
 }
 
 export class Store {
