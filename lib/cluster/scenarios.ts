@@ -332,37 +332,7 @@ export function buildEmpty(sim: Sim, t0: number): void {
       numberAvailable: 1,
     },
   });
-  create(sim, "pods", {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      generateName: "kube-proxy-",
-      namespace: "kube-system",
-      labels: {
-        "controller-revision-hash": "64b9dbc74b",
-        "k8s-app": "kube-proxy",
-        "pod-template-generation": "1",
-      },
-      ownerReferences: [
-        {
-          apiVersion: "apps/v1",
-          kind: "DaemonSet",
-          name: "kube-proxy",
-          uid: ds.metadata.uid ?? "",
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: {
-      containers: [{ name: "kube-proxy", image: "registry.k8s.io/kube-proxy:v1.32.0" }],
-      hostNetwork: true,
-      serviceAccountName: "kube-proxy",
-      priorityClassName: "system-node-critical",
-      priority: 2000001000,
-    },
-    status: {},
-  } as Pod);
+  create(sim, "pods", kubeProxyPod(ds));
   create(sim, "pods", {
     apiVersion: "v1",
     kind: "Pod",
@@ -436,6 +406,42 @@ export function scaleBootcamp(sim: Sim, replicas: number): void {
   });
 }
 
+/** A kube-proxy pod of the DaemonSet `ds`; on an added node the DaemonSet controller binds it itself. */
+function kubeProxyPod(ds: KObject, nodeName?: string): Pod {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      generateName: "kube-proxy-",
+      namespace: "kube-system",
+      labels: {
+        "controller-revision-hash": "64b9dbc74b",
+        "k8s-app": "kube-proxy",
+        "pod-template-generation": "1",
+      },
+      ownerReferences: [
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          name: "kube-proxy",
+          uid: ds.metadata.uid ?? "",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      containers: [{ name: "kube-proxy", image: "registry.k8s.io/kube-proxy:v1.32.0" }],
+      hostNetwork: true,
+      ...(nodeName ? { nodeName } : {}),
+      serviceAccountName: "kube-proxy",
+      priorityClassName: "system-node-critical",
+      priority: 2000001000,
+    },
+    status: {},
+  } as Pod;
+}
+
 /** `minikube node add`: a worker node `minikube-m02` with its kube-proxy pod. */
 function addWorker(sim: Sim): void {
   const spec: NodeSpec = {
@@ -465,39 +471,7 @@ function addWorker(sim: Sim): void {
         x["status"][k] = 2;
       }
     });
-    create(sim, "pods", {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        generateName: "kube-proxy-",
-        namespace: "kube-system",
-        labels: {
-          "controller-revision-hash": "64b9dbc74b",
-          "k8s-app": "kube-proxy",
-          "pod-template-generation": "1",
-        },
-        ownerReferences: [
-          {
-            apiVersion: "apps/v1",
-            kind: "DaemonSet",
-            name: "kube-proxy",
-            uid: ds.metadata.uid ?? "",
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
-      spec: {
-        containers: [{ name: "kube-proxy", image: "registry.k8s.io/kube-proxy:v1.32.0" }],
-        hostNetwork: true,
-        // The DaemonSet controller binds its pods itself.
-        nodeName: spec.name,
-        serviceAccountName: "kube-proxy",
-        priorityClassName: "system-node-critical",
-        priority: 2000001000,
-      },
-      status: {},
-    } as Pod);
+    create(sim, "pods", kubeProxyPod(ds, spec.name));
   }
 }
 
