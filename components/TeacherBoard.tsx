@@ -9,7 +9,7 @@ interface Props {
   lessons: Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }>;
   /** `userId/lessonId/stepId` of every completed step. */
   done: string[];
-  labels: { student: string; live: string };
+  labels: { student: string; live: string; watch: string };
 }
 
 /** Every student × every step of the course; cells tick live as students complete steps. */
@@ -57,7 +57,11 @@ export function TeacherBoard(props: Props) {
         <tbody>
           {props.students.map((st) => (
             <tr key={st.id} data-student={st.email}>
-              <th scope="row">{st.name}</th>
+              <th scope="row">
+                <a className="student" href={`/teach/watch/${st.id}`} title={props.labels.watch}>
+                  {st.name}
+                </a>
+              </th>
               {props.lessons.flatMap((l) =>
                 l.steps.map((s) => {
                   const ok = done.has(`${st.id}/${l.id}/${s.id}`);

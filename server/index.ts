@@ -6,6 +6,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { Server } from "socket.io";
+import { teachesStudent } from "../lib/classroom/access";
 import { db } from "../lib/db";
 import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
 import { env } from "./env";
@@ -37,7 +38,9 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     serveClient: false,
   });
   const registry = new WorkspaceRegistry({ prisma: db(), io, idleMinutes: cfg.CLUSTER_IDLE_MINUTES });
-  attachSockets(io, registry, cfg.NEXTAUTH_SECRET);
+  attachSockets(io, registry, cfg.NEXTAUTH_SECRET, (teacher, studentId) =>
+    teachesStudent(db(), teacher, studentId),
+  );
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", (err: NodeJS.ErrnoException) =>

@@ -41,6 +41,8 @@ export interface StudentSession {
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
+  /** What each open tab shows lately (for a teacher who starts watching). */
+  screens(): Array<{ tabId: string; screen: string }>;
   snapshot(): SessionSnapshot;
   dispose(): void;
 }
@@ -117,6 +119,12 @@ class LiveSession implements StudentSession {
     this.terminals.delete(tabId);
     this.scrollback.delete(tabId);
     this.station.closeShell(tabId);
+  }
+
+  screens(): Array<{ tabId: string; screen: string }> {
+    return [...this.terminals.keys()]
+      .sort()
+      .map((tabId) => ({ tabId, screen: this.scrollback.get(tabId) ?? "" }));
   }
 
   snapshot(): SessionSnapshot {

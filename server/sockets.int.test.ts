@@ -8,6 +8,7 @@ import { encode } from "next-auth/jwt";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { teachesStudent } from "../lib/classroom/access";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
@@ -71,7 +72,9 @@ beforeAll(async () => {
   http = createServer();
   io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
   registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
-  attachSockets(io as never, registry, SECRET);
+  attachSockets(io as never, registry, SECRET, (teacher, studentId) =>
+    teachesStudent(prisma, teacher, studentId),
+  );
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
@@ -166,5 +169,35 @@ describe("a signed-in student", () => {
     expect(outB.text()).not.toContain("secret-of-a");
     const podA = /pod\/(\S+)/.exec(outA.text());
     expect(podA).toBeNull();
+  });
+
+  it("lets a student's own teacher watch their terminal, and nobody else", async () => {
+    const student = await prisma.user.findUniqueOrThrow({ where: { email: "student3@example.com" } });
+    const s = client(await cookieFor("student3@example.com"));
+    const peer = client(await cookieFor("student2@example.com"));
+    const teacher = client(await cookieFor("teacher@example.com"));
+    await Promise.all([ready(s), ready(peer), ready(teacher)]);
+
+    expect(await peer.emitWithAck("watch:start", { studentId: student.id })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect((await peer.emitWithAck("watch:start", { studentId: "../x" })).ok).toBe(false);
+
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
+    const start = await teacher.emitWithAck("watch:start", { studentId: student.id });
+    expect(start.ok).toBe(true);
+    let seen = "";
+    teacher.on("watch:output", (m: { data: string }) => {
+      seen += m.data;
+    });
+    let peerSeen = "";
+    peer.on("watch:output", (m: { data: string }) => {
+      peerSeen += m.data;
+    });
+    s.emit("term:input", { tabId: "1", data: "echo shoulder-check\r" });
+    await until(() => seen.includes("shoulder-check\r\n"));
+    expect(peerSeen).toBe("");
   });
 });

@@ -17,6 +17,7 @@ import {
   resizeSchema,
   type ServerToClient,
   stepSchema,
+  watchSchema,
 } from "../lib/protocol/socket";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
@@ -39,7 +40,15 @@ function parse<T extends z.ZodType>(schema: T, raw: unknown, socket: S, ack?: Ac
   return null;
 }
 
-export function attachSockets(io: IO, registry: WorkspaceRegistry, secret: string): void {
+/** Whether `teacher` may look at `studentId`'s terminal: an admin, or a teacher of one of their classes. */
+export type MayWatch = (teacher: SocketUser, studentId: string) => Promise<boolean>;
+
+export function attachSockets(
+  io: IO,
+  registry: WorkspaceRegistry,
+  secret: string,
+  mayWatch: MayWatch = async () => false,
+): void {
   io.use(async (socket, next) => {
     const user = await userFromHandshake(socket.request, secret);
     if (!user) return next(new Error("unauthorized"));
@@ -158,6 +167,28 @@ export function attachSockets(io: IO, registry: WorkspaceRegistry, secret: strin
         if (!ws || !lessonId) return ack?.({ ok: false, error: "join a lesson first" });
         await ws.solutionShown(lessonId, req.stepId);
         ack?.({ ok: true });
+      }),
+    );
+
+    socket.on(
+      "watch:start",
+      guard(async (raw: unknown, ack?: Ack<{ tabs: Array<{ tabId: string; screen: string }> }>) => {
+        const req = parse(watchSchema, raw, socket, ack);
+        if (!req) return;
+        if (user.role === "STUDENT" || !(await mayWatch(user, req.studentId)))
+          return ack?.({ ok: false, error: "forbidden" });
+        const ws = await registry.acquire(req.studentId, "kubernetes-basics");
+        ws?.releaseIfIdle();
+        await socket.join(`watch:${req.studentId}`);
+        ack?.({ ok: true, data: { tabs: ws?.screens() ?? [] } });
+      }),
+    );
+
+    socket.on(
+      "watch:stop",
+      guard(async (raw: unknown) => {
+        const req = parse(watchSchema, raw, socket);
+        if (req) await socket.leave(`watch:${req.studentId}`);
       }),
     );
 

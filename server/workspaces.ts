@@ -47,7 +47,10 @@ export class Workspace {
   }
 
   private bindSession(): void {
-    this.session.onOutput = (tabId, data) => this.deps.io.to(this.room).emit("term:output", { tabId, data });
+    this.session.onOutput = (tabId, data) => {
+      this.deps.io.to(this.room).emit("term:output", { tabId, data });
+      this.deps.io.to(`watch:${this.userId}`).emit("watch:output", { studentId: this.userId, tabId, data });
+    };
     this.session.onJournal = (entry) => {
       this.enqueue(() => this.afterLine(entry));
     };
@@ -68,6 +71,10 @@ export class Workspace {
     return this.session.tabIds();
   }
 
+  screens(): Array<{ tabId: string; screen: string }> {
+    return this.session.screens();
+  }
+
   /** The start state the student's current cluster came from. */
   get scenario(): string {
     return this.session.scenario;
@@ -81,6 +88,11 @@ export class Workspace {
 
   detach(socketId: string): void {
     this.sockets.delete(socketId);
+    this.releaseIfIdle();
+  }
+
+  /** Starts the idle countdown when no student socket is attached (e.g. loaded for a watcher). */
+  releaseIfIdle(): void {
     if (this.sockets.size === 0) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => this.deps.onIdle(this), this.deps.idleMs);

@@ -55,7 +55,7 @@ export default async function TeachPage() {
               steps: l.steps.map((s) => ({ id: s.id, title: s.title[lang] })),
             }))}
             done={rows.map((r) => `${r.userId}/${r.lessonId}/${r.stepId}`)}
-            labels={{ student: t("student"), live: t("live") }}
+            labels={{ student: t("student"), live: t("live"), watch: t("watch") }}
           />
         )}
       </main>

@@ -19,6 +19,7 @@ export const openSchema = z
 export const inputSchema = z.object({ tabId, data: z.string().min(1) }).strict();
 export const resizeSchema = openSchema;
 export const closeSchema = z.object({ tabId }).strict();
+export const watchSchema = z.object({ studentId: z.string().regex(/^[a-z0-9]{1,40}$/) }).strict();
 export const stepSchema = z.object({ stepId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict();
 
 export type JoinRequest = z.infer<typeof joinSchema>;
@@ -55,6 +56,12 @@ export interface ClientToServer {
   "term:input": (req: z.infer<typeof inputSchema>) => void;
   "term:resize": (req: z.infer<typeof resizeSchema>) => void;
   "term:close": (req: z.infer<typeof closeSchema>) => void;
+  /** A teacher starts looking over a student's shoulder (read-only mirror of their tabs). */
+  "watch:start": (
+    req: z.infer<typeof watchSchema>,
+    ack?: Ack<{ tabs: Array<{ tabId: string; screen: string }> }>,
+  ) => void;
+  "watch:stop": (req: z.infer<typeof watchSchema>) => void;
 }
 
 export interface ServerToClient {
@@ -69,4 +76,6 @@ export interface ServerToClient {
     completedAt: string;
   }) => void;
   notice: (msg: { level: "error" | "info"; message: string }) => void;
+  /** What a watched student's terminal printed (only to their own teachers). */
+  "watch:output": (msg: { studentId: string; tabId: string; data: string }) => void;
 }

@@ -1,0 +1,45 @@
+/**
+ * A teacher looks over a student's shoulder: the student's terminal appears live and read-only
+ * on the teacher's screen; a student cannot open another student's terminal.
+ */
+import { expect, test } from "@playwright/test";
+import { LessonPage, newStudent, STUDENT2, STUDENT3, TEACHER } from "./pages";
+
+test("the teacher sees a student's terminal live, read-only", async ({ browser }) => {
+  const teacher = await newStudent(browser, TEACHER);
+  await teacher.page.goto("/teach");
+  const link = teacher.page.locator('tr[data-student="student2@example.com"] a.student');
+  const href = await link.getAttribute("href");
+  expect(href).toMatch(/^\/teach\/watch\/[a-z0-9]+$/);
+
+  const student = await newStudent(browser, STUDENT2);
+  const lesson = new LessonPage(student.page);
+  await lesson.open("pods-and-nodes");
+  await lesson.runToPrompt("echo before-the-teacher-looks", /before-the-teacher-looks/);
+
+  await link.click();
+  await teacher.page.waitForURL(`**${href}`);
+  const mirror = teacher.page.locator('[data-watch-tab="1"] .xterm-rows');
+  // What the tab already showed is replayed, then new output streams in.
+  await expect(mirror).toContainText("before-the-teacher-looks");
+  await lesson.runToPrompt("kubectl get pods", /Running/);
+  await expect(mirror).toContainText("kubernetes-bootcamp-");
+  await expect(mirror).toContainText("Running");
+
+  // Typing on the teacher's side does nothing to the student's shell.
+  await teacher.page.locator('[data-watch-tab="1"] .xterm-helper-textarea').focus();
+  await teacher.page.keyboard.type("echo typed-by-teacher");
+  await teacher.page.keyboard.press("Enter");
+  await student.page.waitForTimeout(500);
+  expect(await lesson.terminalText()).not.toContain("typed-by-teacher");
+
+  // Another student cannot look at student2's terminal.
+  const other = await newStudent(browser, STUDENT3);
+  await other.page.goto(href!);
+  await expect(other.page.locator(".error[role=alert]")).toBeVisible();
+  await expect(other.page.locator(".watch-term")).toHaveCount(0);
+
+  await other.context.close();
+  await student.context.close();
+  await teacher.context.close();
+});
