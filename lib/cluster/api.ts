@@ -3,7 +3,6 @@
  * responses, watch, and the pods/log, pods/proxy, services/proxy and scale subresources.
  * parse → route → call the store/controllers → respond; every error is an ApiError rendered once.
  */
-import { appAt, serveBootcamp } from "./app";
 import { deleteObject } from "./controllers/gc";
 import { admit, templateDefaults } from "./defaults";
 import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, pathNotFound } from "./errors";
@@ -740,10 +739,4 @@ function watch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiRes
     },
   };
   return { status: 200, headers: { ...JSON_HEADERS, "transfer-encoding": "chunked" }, body: "", stream };
-}
-
-/** For the shell's exec: serve one HTTP request to the app in a pod (used by tests/tools). */
-export function appRequest(sim: Sim, ns: string, pod: string, port: number) {
-  const app = appAt(sim, ns, pod, port);
-  return app ? serveBootcamp(sim, app) : undefined;
 }

@@ -138,10 +138,6 @@ export function resourceInfo(group: string, name: string): ResourceInfo | undefi
   return byName.get(`${group}/${name}`);
 }
 
-export function resourceByKind(kind: string): ResourceInfo | undefined {
-  return RESOURCES.find((i) => i.kind === kind);
-}
-
 export function apiVersionOf(info: ResourceInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
 }

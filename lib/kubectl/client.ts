@@ -81,9 +81,6 @@ export const groupVersion = (r: ResourceInfo): string => (r.group ? `${r.group}/
 /** `deployment.apps`, `pod` — the prefix of `-o name` and of multi-kind tables. */
 export const kindPrefix = (r: ResourceInfo): string =>
   r.group ? `${r.kind.toLowerCase()}.${r.group}` : r.kind.toLowerCase();
-/** `deployments.apps`, `pods` — the resource in error messages. */
-export const qualifiedResource = (r: ResourceInfo): string =>
-  r.group ? `${r.resource}.${r.group}` : r.resource;
 
 export class RestClient {
   private discovered: ResourceInfo[] | undefined;

@@ -161,5 +161,3 @@ export function describeEvents(w: PrefixWriter, events: Obj[] | undefined): void
     w.write(1, `${str(e.type)}\t${str(e.reason)}\t${interval}\t${source}\t${str(e.message).trim()}\n`);
   }
 }
-
-export const orNone = (s: string): string => (s === "" ? "<none>" : s);

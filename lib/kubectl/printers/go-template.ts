@@ -519,8 +519,3 @@ export function executeGoTemplate(template: string, data: unknown): string {
   exec(nodes, data, { vars: [new Map([["$", data]])] }, out);
   return out.join("");
 }
-
-/** Parse only (to report syntax errors before any request is made). */
-export function checkGoTemplate(template: string): void {
-  parseTemplate(template);
-}
