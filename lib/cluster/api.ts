@@ -31,12 +31,12 @@ import type { ApiRequest, ApiResponse, ApiStream, NetResponse } from "./types";
 const JSON_HEADERS = { "content-type": "application/json" };
 
 /**
- * How the request wants JSON: the API server's serializer writes compact JSON plus the newline
- * Go's json.Encoder adds, and indents (2 spaces, no trailing newline) for `?pretty=true` or a
- * human client (User-Agent starting with curl, Wget or Mozilla/5.0). Set per request; the
- * handler is synchronous.
+ * The API server's serializer writes compact JSON plus the newline Go's json.Encoder adds, and
+ * indents (2 spaces, no trailing newline) for `?pretty=true` or a human client (User-Agent
+ * starting with curl, Wget or Mozilla/5.0). Responses are built compact; `handleApi` re-indents
+ * the ones made by `json()` when the request asks for it.
  */
-let pretty = false;
+const reformattable = new WeakSet<ApiResponse>();
 
 function wantsPretty(req: ApiRequest): boolean {
   const q = req.query?.get("pretty");
@@ -45,8 +45,14 @@ function wantsPretty(req: ApiRequest): boolean {
 }
 
 function json(status: number, body: unknown): ApiResponse {
-  const text = pretty ? JSON.stringify(body, null, 2) : `${JSON.stringify(body)}\n`;
-  return { status, headers: { ...JSON_HEADERS }, body: text };
+  const res = { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body)}\n` };
+  reformattable.add(res);
+  return res;
+}
+
+function prettyFor(req: ApiRequest, res: ApiResponse): ApiResponse {
+  if (!reformattable.has(res) || !wantsPretty(req)) return res;
+  return { ...res, body: JSON.stringify(JSON.parse(res.body), null, 2) };
 }
 
 /** `/version` is written raw: always indented; it ends with a newline as curl shows it. */
@@ -100,13 +106,15 @@ function parseBody(req: ApiRequest): unknown {
 }
 
 export function handleApi(sim: Sim, req: ApiRequest): ApiResponse {
-  pretty = wantsPretty(req);
   try {
-    return route(sim, req);
+    return prettyFor(req, route(sim, req));
   } catch (e) {
-    if (e instanceof ApiError) return json(e.code, e.toStatus());
+    if (e instanceof ApiError) return prettyFor(req, json(e.code, e.toStatus()));
     const msg = e instanceof Error ? e.message : String(e);
-    return json(500, new ApiError(500, "InternalError", `Internal error occurred: ${msg}`).toStatus());
+    return prettyFor(
+      req,
+      json(500, new ApiError(500, "InternalError", `Internal error occurred: ${msg}`).toStatus()),
+    );
   }
 }
 
