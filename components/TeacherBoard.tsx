@@ -9,13 +9,18 @@ interface Props {
   lessons: Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }>;
   /** `userId/lessonId/stepId` of every completed step. */
   done: string[];
-  labels: { student: string; live: string; watch: string };
+  /** Steps whose solution the student opened. */
+  solutions: string[];
+  /** Per cell: commands, errors and time to completion, for the cell's tooltip. */
+  stats: Record<string, string>;
+  labels: { student: string; live: string; watch: string; solution: string };
 }
 
 /** Every student × every step of the course; cells tick live as students complete steps. */
 export function TeacherBoard(props: Props) {
   const [done, setDone] = useState(() => new Set(props.done));
   const [live, setLive] = useState(false);
+  const solutions = new Set(props.solutions);
 
   useEffect(() => {
     const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io" });
@@ -64,15 +69,26 @@ export function TeacherBoard(props: Props) {
               </th>
               {props.lessons.flatMap((l) =>
                 l.steps.map((s) => {
-                  const ok = done.has(`${st.id}/${l.id}/${s.id}`);
+                  const key = `${st.id}/${l.id}/${s.id}`;
+                  const ok = done.has(key);
+                  const solution = solutions.has(key);
+                  const info = [
+                    `${l.title} — ${s.title}`,
+                    props.stats[key],
+                    solution ? props.labels.solution : "",
+                  ]
+                    .filter(Boolean)
+                    .join("\n");
                   return (
                     <td
                       key={`${l.id}/${s.id}`}
                       data-cell={`${l.id}/${s.id}`}
                       data-done={ok}
-                      title={`${l.title} — ${s.title}`}
+                      data-solution={solution}
+                      title={info}
                     >
                       {ok ? "✓" : ""}
+                      {solution ? <sup className="sol">S</sup> : null}
                     </td>
                   );
                 }),

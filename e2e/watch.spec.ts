@@ -22,9 +22,9 @@ test("the teacher sees a student's terminal live, read-only", async ({ browser }
   const mirror = teacher.page.locator('[data-watch-tab="1"] .xterm-rows');
   // What the tab already showed is replayed, then new output streams in.
   await expect(mirror).toContainText("before-the-teacher-looks");
-  await lesson.runToPrompt("kubectl get pods", /Running/);
-  await expect(mirror).toContainText("kubernetes-bootcamp-");
-  await expect(mirror).toContainText("Running");
+  // (Whatever state this student's cluster is in, the node is there.)
+  await lesson.runToPrompt("kubectl get nodes", /minikube\s+Ready/);
+  await expect(mirror).toContainText("control-plane");
 
   // Typing on the teacher's side does nothing to the student's shell.
   await teacher.page.locator('[data-watch-tab="1"] .xterm-helper-textarea').focus();

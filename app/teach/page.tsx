@@ -35,9 +35,28 @@ export default async function TeachPage() {
     ...new Map(classes.flatMap((c) => c.enrollments.map((e) => [e.user.id, e.user] as const))).values(),
   ];
   const rows = await db().stepProgress.findMany({
-    where: { userId: { in: students.map((s) => s.id) }, courseSlug: course.id, completedAt: { not: null } },
-    select: { userId: true, lessonId: true, stepId: true },
+    where: { userId: { in: students.map((s) => s.id) }, courseSlug: course.id },
+    select: {
+      userId: true,
+      lessonId: true,
+      stepId: true,
+      completedAt: true,
+      commands: true,
+      errors: true,
+      firstAttemptMs: true,
+      solutionShown: true,
+    },
   });
+  const stats = Object.fromEntries(
+    rows.map((r) => [
+      `${r.userId}/${r.lessonId}/${r.stepId}`,
+      t("cell", {
+        commands: r.commands,
+        errors: r.errors,
+        seconds: r.firstAttemptMs === null ? "–" : Math.round(r.firstAttemptMs / 1000),
+      }),
+    ]),
+  );
   return (
     <>
       <Topbar user={user} />
@@ -54,8 +73,17 @@ export default async function TeachPage() {
               title: l.title[lang],
               steps: l.steps.map((s) => ({ id: s.id, title: s.title[lang] })),
             }))}
-            done={rows.map((r) => `${r.userId}/${r.lessonId}/${r.stepId}`)}
-            labels={{ student: t("student"), live: t("live"), watch: t("watch") }}
+            done={rows.filter((r) => r.completedAt).map((r) => `${r.userId}/${r.lessonId}/${r.stepId}`)}
+            solutions={rows
+              .filter((r) => r.solutionShown)
+              .map((r) => `${r.userId}/${r.lessonId}/${r.stepId}`)}
+            stats={stats}
+            labels={{
+              student: t("student"),
+              live: t("live"),
+              watch: t("watch"),
+              solution: t("solutionShown"),
+            }}
           />
         )}
       </main>
