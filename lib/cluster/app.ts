@@ -289,14 +289,14 @@ function answer(req, res) {
   res.setHeader('Content-Type', 'text/plain');
   res.writeHead(200);
   res.end('Hello Kubernetes bootcamp! | Running on: ' + podName + ' | v=1\\n');
-  var uptime = (Date.now() - startedAt) / 1000;
+  var uptime = (+new Date - startedAt) / 1000;
   console.log('Running On:', podName, '| Total Requests:', totalRequests,
-              '| App Uptime:', uptime, 'seconds', '| Log Time:', new Date());
+              '| App Uptime:', uptime, 'seconds', '| Log Time:', new Date);
 }
 
 var server = http.createServer(answer);
 server.listen(8080, function () {
-  startedAt = Date.now();
+  startedAt = +new Date;
   podName = process.env.HOSTNAME;
   console.log('Kubernetes Bootcamp App Started At:', new Date(startedAt).toISOString(),
               '| Running On: ', podName, '\\n');

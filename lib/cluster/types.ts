@@ -4,7 +4,7 @@
  * and a virtual network for curl/proxy traffic. Keep them stable; see docs/adr/0002.
  */
 
-/** Wall-clock source in epoch milliseconds. The pure core never reads Date.now() itself. */
+/** Wall-clock source in epoch milliseconds. The pure core never reads the machine's clock itself. */
 export interface Clock {
   now(): number;
 }
