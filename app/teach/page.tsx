@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { TeacherBoard } from "@/components/TeacherBoard";
+import { TeachersOnly } from "@/components/TeachersOnly";
 import { Topbar } from "@/components/Topbar";
 import { currentUser } from "@/lib/auth";
 import { getCourse } from "@/lib/classroom/course";
@@ -13,16 +14,7 @@ export default async function TeachPage() {
   if (!user) redirect("/login");
   const t = await getTranslations("teach");
   if (user.role === "STUDENT") {
-    return (
-      <>
-        <Topbar user={user} />
-        <main className="page">
-          <p className="error" role="alert">
-            {t("forbidden")}
-          </p>
-        </main>
-      </>
-    );
+    return <TeachersOnly user={user} />;
   }
   const lang = (await getLocale()) === "en" ? "en" : "ja";
   const course = getCourse();

@@ -1,5 +1,6 @@
 import { notFound, redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { TeachersOnly } from "@/components/TeachersOnly";
 import { Topbar } from "@/components/Topbar";
 import { WatchView } from "@/components/WatchView";
 import { currentUser } from "@/lib/auth";
@@ -16,16 +17,7 @@ export default async function WatchPage({ params }: { params: Promise<{ studentI
   const t = await getTranslations("teach");
   if (!/^[a-z0-9]{1,40}$/.test(studentId) || !(await teachesStudent(db(), user, studentId))) {
     if (user.role !== "STUDENT") notFound();
-    return (
-      <>
-        <Topbar user={user} />
-        <main className="page">
-          <p className="error" role="alert">
-            {t("forbidden")}
-          </p>
-        </main>
-      </>
-    );
+    return <TeachersOnly user={user} />;
   }
   const student = await db().user.findUniqueOrThrow({ where: { id: studentId }, select: { name: true } });
   return (
