@@ -40,11 +40,17 @@ export function TeacherBoard(props: Props) {
         {live ? `● ${props.labels.live}` : "○"}
       </p>
       <table className="board" data-testid="board">
+        <colgroup>
+          <col className="namecol" />
+          {props.lessons.flatMap((l) =>
+            l.steps.map((s) => <col key={`${l.id}/${s.id}`} className="cellcol" />),
+          )}
+        </colgroup>
         <thead>
           <tr>
             <th rowSpan={2}>{props.labels.student}</th>
             {props.lessons.map((l) => (
-              <th key={l.id} colSpan={l.steps.length} title={l.title}>
+              <th key={l.id} colSpan={l.steps.length} title={`${l.module}. ${l.title}`} className="lessoncol">
                 {l.module}. {l.title}
               </th>
             ))}
