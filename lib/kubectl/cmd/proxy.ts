@@ -37,25 +37,6 @@ export function classroomHint(path: string, status: number): string | undefined 
   return undefined;
 }
 
-/**
- * The API server pretty-prints JSON for clients whose User-Agent starts with curl, Wget or
- * Mozilla/5.0 (or with ?pretty=true), without a trailing newline. The simulated API answers
- * compact JSON, so the proxy applies that rule to what it forwards (idempotent if the cluster
- * starts doing it itself).
- */
-function prettyFor(ua: string, query: string, headers: Record<string, string>, body: string): string {
-  const q = new URLSearchParams(query).get("pretty");
-  const human = /^(curl|Wget|Mozilla\/5\.0)/.test(ua);
-  const want = q !== null && q !== "" ? q === "true" || q === "1" : human;
-  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
-  if (!want || !type.startsWith("application/json")) return body;
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
-}
-
 const REJECT = [/^\/api\/.*\/pods\/.*\/exec/, /^\/api\/.*\/pods\/.*\/attach/];
 
 export const proxyCommand: Command = {
@@ -100,13 +81,13 @@ export const proxyCommand: Command = {
       const headers: Record<string, string> = { ...res.headers };
       const hint = classroomHint(p, res.status);
       if (hint !== undefined) headers[HINT_HEADER] = hint;
-      const ua = req.headers["user-agent"] ?? req.headers["User-Agent"] ?? "";
       return {
         kind: "response",
         status: res.status,
         statusText: STATUS_TEXT[res.status] ?? "",
         headers,
-        body: prettyFor(ua, rawQuery, headers, res.body),
+        // The API server itself indents JSON for curl and browsers (their User-Agent is forwarded).
+        body: res.body,
       };
     };
     if (!ctx.io.machine.listen(port, serve))
