@@ -111,21 +111,20 @@ export function attachSockets(
     socket.on(
       "term:input",
       guard((raw: unknown) => {
-        if (
-          raw &&
-          typeof raw === "object" &&
-          typeof (raw as { data?: unknown }).data === "string" &&
-          (raw as { data: string }).data.length > MAX_INPUT_CHARS
-        ) {
-          const tabId = String((raw as { tabId?: unknown }).tabId ?? "1").slice(0, 1);
-          socket.emit("term:output", {
-            tabId,
-            data: `\r\n\x1b[31mkubeclass: input refused: ${(raw as { data: string }).data.length} characters at once (the limit is ${MAX_INPUT_CHARS})\x1b[0m\r\n`,
-          });
+        const r = inputSchema.safeParse(raw);
+        if (!r.success) {
+          // Too much at once goes to the terminal it was meant for; anything else is a notice.
+          const tab = inputSchema.shape.tabId.safeParse((raw as { tabId?: unknown } | null)?.tabId);
+          const data = (raw as { data?: unknown } | null)?.data;
+          if (tab.success && typeof data === "string" && data.length > MAX_INPUT_CHARS) {
+            socket.emit("term:output", {
+              tabId: tab.data,
+              data: `\r\n\x1b[31mkubeclass: input refused: ${data.length} characters at once (the limit is ${MAX_INPUT_CHARS})\x1b[0m\r\n`,
+            });
+          } else parse(inputSchema, raw, socket);
           return;
         }
-        const req = parse(inputSchema, raw, socket);
-        if (!req) return;
+        const req = r.data;
         socket.data.workspace?.input(req.tabId, req.data);
       }),
     );

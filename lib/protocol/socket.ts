@@ -16,7 +16,7 @@ export const joinSchema = z.object({ courseSlug, lessonId }).strict();
 export const openSchema = z
   .object({ tabId, cols: z.number().int().min(10).max(500), rows: z.number().int().min(2).max(200) })
   .strict();
-export const inputSchema = z.object({ tabId, data: z.string().min(1) }).strict();
+export const inputSchema = z.object({ tabId, data: z.string().min(1).max(MAX_INPUT_CHARS) }).strict();
 export const resizeSchema = openSchema;
 export const closeSchema = z.object({ tabId }).strict();
 export const watchSchema = z.object({ studentId: z.string().regex(/^[a-z0-9]{1,40}$/) }).strict();
