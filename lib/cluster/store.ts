@@ -37,29 +37,141 @@ function groupOf(resource: string): string {
   return RESOURCES.find((i) => i.name === resource)?.group ?? "";
 }
 
+/** Secondary indexes kept on every write: value → objects, so controllers never scan a table. */
+const INDEXES: Record<string, (resource: string, o: KObject) => string[]> = {
+  /** Every owner uid in `ownerReferences` (the garbage collector's and controllers' lookups). */
+  owner: (_r, o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid),
+  /** Events by the uid of the object they are about (the recorder's aggregation). */
+  involved: (r, o) => (r === "events" ? [String(o["involvedObject"]?.uid ?? "")] : []),
+  /**
+   * Pods by the node they are bound to, "" for unbound; terminal pods are left out as the
+   * scheduler's cache leaves them out (they no longer take a slot on the node).
+   */
+  node: (r, o) => {
+    if (r !== "pods") return [];
+    const phase = o["status"]?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return [];
+    return [String(o["spec"]?.nodeName ?? "")];
+  },
+};
+
+/** One resource's objects: by key, and in key order (the API server's list order). */
+class Table {
+  readonly byKey = new Map<string, KObject>();
+  /** Keys in ascending order; `objs[i]` is the object stored under `keys[i]`. */
+  readonly keys: string[] = [];
+  readonly objs: KObject[] = [];
+  readonly indexes = new Map<string, Map<string, Map<string, KObject>>>();
+
+  /** First position whose key is ≥ `k`. */
+  lowerBound(k: string): number {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.keys[mid] ?? "") < k) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  put(resource: string, k: string, o: KObject): void {
+    const prev = this.byKey.get(k);
+    const i = this.lowerBound(k);
+    if (prev) {
+      this.unindex(resource, k, prev);
+      this.objs[i] = o;
+    } else {
+      this.keys.splice(i, 0, k);
+      this.objs.splice(i, 0, o);
+    }
+    this.byKey.set(k, o);
+    this.index(resource, k, o);
+  }
+
+  delete(resource: string, k: string): void {
+    const prev = this.byKey.get(k);
+    if (!prev) return;
+    const i = this.lowerBound(k);
+    this.keys.splice(i, 1);
+    this.objs.splice(i, 1);
+    this.byKey.delete(k);
+    this.unindex(resource, k, prev);
+  }
+
+  private index(resource: string, k: string, o: KObject): void {
+    for (const [name, fn] of Object.entries(INDEXES)) {
+      for (const v of fn(resource, o)) {
+        let idx = this.indexes.get(name);
+        if (!idx) {
+          idx = new Map();
+          this.indexes.set(name, idx);
+        }
+        let set = idx.get(v);
+        if (!set) {
+          set = new Map();
+          idx.set(v, set);
+        }
+        set.set(k, o);
+      }
+    }
+  }
+
+  private unindex(resource: string, k: string, o: KObject): void {
+    for (const [name, fn] of Object.entries(INDEXES)) {
+      const idx = this.indexes.get(name);
+      if (!idx) continue;
+      for (const v of fn(resource, o)) {
+        const set = idx.get(v);
+        set?.delete(k);
+        if (set?.size === 0) idx.delete(v);
+      }
+    }
+  }
+}
+
+/**
+ * What a write may still take: the classroom's object quota and storage budget (see limits.ts).
+ * Throws the API server's error when the write does not fit.
+ */
+export interface StoreQuota {
+  create(resource: string, obj: KObject, count: number, bytes: number, size: number): void;
+  grow(resource: string, obj: KObject, bytes: number, delta: number): void;
+}
+
+export interface WriteOptions {
+  /** Check the write against the quota (API requests and controllers acting for the student). */
+  quota?: boolean;
+}
+
 export class Store {
-  private readonly objects = new Map<string, Map<string, KObject>>();
-  /** Sorted views per resource, dropped on every write to that resource. */
-  private readonly sorted = new Map<string, KObject[]>();
+  private readonly tables = new Map<string, Table>();
+  /** Serialised size (UTF-16 units of its JSON) of every stored object. */
+  private readonly sizes = new WeakMap<KObject, number>();
+  /** Sum of `sizes` over everything stored: what a snapshot of the objects costs. */
+  bytes = 0;
   private log: StoreEvent[] = [];
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   /** Bumped on every write; controllers use it to know when to run again. */
   rv = 0;
+  /** Writes since construction (the work budget counts them). */
+  writes = 0;
+  quota: StoreQuota | undefined;
 
   constructor(private readonly ctx: StoreContext) {}
 
-  private table(resource: string): Map<string, KObject> {
-    let t = this.objects.get(resource);
+  private table(resource: string): Table {
+    let t = this.tables.get(resource);
     if (!t) {
-      t = new Map();
-      this.objects.set(resource, t);
+      t = new Table();
+      this.tables.set(resource, t);
     }
     return t;
   }
 
   /** The stored object itself (never mutate it) or undefined. */
   peek<T extends KObject = KObject>(resource: string, ns: string | undefined, name: string): T | undefined {
-    return this.objects.get(resource)?.get(key(ns, name)) as T | undefined;
+    return this.tables.get(resource)?.byKey.get(key(ns, name)) as T | undefined;
   }
 
   get<T extends KObject = KObject>(resource: string, ns: string | undefined, name: string): T {
@@ -70,27 +182,46 @@ export class Store {
 
   /** Stored objects (not copies), sorted by namespace then name like the API server's list. */
   scan<T extends KObject = KObject>(resource: string, ns?: string): T[] {
-    let all = this.sorted.get(resource);
-    if (!all) {
-      all = this.sortAll(resource);
-      this.sorted.set(resource, all);
-    }
-    return (ns ? all.filter((o) => o.metadata.namespace === ns) : all.slice()) as T[];
-  }
-
-  private sortAll(resource: string): KObject[] {
-    const t = this.objects.get(resource);
+    const t = this.tables.get(resource);
     if (!t) return [];
-    const out = [...t.values()];
-    out.sort((a, b) => {
-      const an = key(a.metadata.namespace, a.metadata.name ?? "");
-      const bn = key(b.metadata.namespace, b.metadata.name ?? "");
-      return an < bn ? -1 : an > bn ? 1 : 0;
-    });
-    return out;
+    if (!ns) return t.objs.slice() as T[];
+    // Keys of one namespace are the contiguous range [`ns/`, `ns0`) ('0' follows '/').
+    return t.objs.slice(t.lowerBound(`${ns}/`), t.lowerBound(`${ns}0`)) as T[];
   }
 
-  create<T extends KObject>(resource: string, input: T): T {
+  /** How many objects of `resource` are stored (all namespaces). */
+  count(resource: string): number {
+    return this.tables.get(resource)?.byKey.size ?? 0;
+  }
+
+  /**
+   * Stored objects whose index `index` (owner, involved, node) has `value`, in list order.
+   */
+  byIndex<T extends KObject = KObject>(resource: string, index: string, value: string): T[] {
+    const set = this.tables.get(resource)?.indexes.get(index)?.get(value);
+    if (!set) return [];
+    return [...set.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o as T);
+  }
+
+  /** How many objects `byIndex` would return, without building the list. */
+  countIndex(resource: string, index: string, value: string): number {
+    return this.tables.get(resource)?.indexes.get(index)?.get(value)?.size ?? 0;
+  }
+
+  /** Serialised size of a stored object. */
+  sizeOf(o: KObject): number {
+    return this.sizes.get(o) ?? JSON.stringify(o).length;
+  }
+
+  private place(resource: string, t: Table, k: string, o: KObject, size: number): void {
+    const prev = t.byKey.get(k);
+    if (prev) this.bytes -= this.sizes.get(prev) ?? 0;
+    this.sizes.set(o, size);
+    this.bytes += size;
+    t.put(resource, k, o);
+  }
+
+  create<T extends KObject>(resource: string, input: T, opts: WriteOptions = {}): T {
     const obj = clone(input);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) {
@@ -103,15 +234,18 @@ export class Store {
     }
     const t = this.table(resource);
     const k = key(meta.namespace, meta.name);
-    if (t.has(k)) throw alreadyExists(resource, groupOf(resource), meta.name);
+    if (t.byKey.has(k)) throw alreadyExists(resource, groupOf(resource), meta.name);
     meta.uid = meta.uid ?? this.ctx.uid();
     meta.creationTimestamp = meta.creationTimestamp ?? rfc3339(this.ctx.now());
     if (resource === "deployments" || resource === "replicasets" || resource === "daemonsets") {
       meta.generation = meta.generation ?? 1;
     }
-    meta.resourceVersion = String(++this.rv);
+    meta.resourceVersion = String(this.rv + 1);
     const ordered = orderMeta(obj);
-    t.set(k, ordered);
+    const size = JSON.stringify(ordered).length;
+    if (opts.quota && this.quota) this.quota.create(resource, ordered, t.byKey.size, this.bytes, size);
+    ++this.rv;
+    this.place(resource, t, k, ordered, size);
     this.emit({ resource, type: "ADDED", rv: this.rv, object: ordered });
     return ordered;
   }
@@ -120,13 +254,13 @@ export class Store {
    * Replace an object. A non-empty `resourceVersion` in `input` must match (optimistic
    * concurrency, 409 Conflict otherwise). Returns the stored copy; no-op writes keep the version.
    */
-  update<T extends KObject>(resource: string, input: T, owned = false): T {
+  update<T extends KObject>(resource: string, input: T, owned = false, opts: WriteOptions = {}): T {
     const obj = owned ? input : clone(input);
     const meta = obj.metadata;
     const name = meta.name ?? "";
     const t = this.table(resource);
     const k = key(meta.namespace, name);
-    const cur = t.get(k);
+    const cur = t.byKey.get(k);
     if (!cur) throw notFound(resource, groupOf(resource), name);
     if (meta.resourceVersion && meta.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(
@@ -148,9 +282,16 @@ export class Store {
       meta.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
     }
     const ordered = orderMeta(obj);
-    if (JSON.stringify(ordered) === JSON.stringify(cur)) return cur as T;
+    const text = JSON.stringify(ordered);
+    if (text === JSON.stringify(cur)) return cur as T;
+    const prevSize = this.sizes.get(cur) ?? text.length;
+    // The new resourceVersion may be one digit longer than the old one.
+    const size = text.length + String(this.rv + 1).length - (cur.metadata.resourceVersion ?? "").length;
+    if (opts.quota && this.quota && size > prevSize) {
+      this.quota.grow(resource, ordered, this.bytes, size - prevSize);
+    }
     ordered.metadata.resourceVersion = String(++this.rv);
-    t.set(k, ordered);
+    this.place(resource, t, k, ordered, size);
     this.emit({ resource, type: "MODIFIED", rv: this.rv, object: ordered });
     return ordered;
   }
@@ -183,16 +324,17 @@ export class Store {
   remove(resource: string, ns: string | undefined, name: string): KObject {
     const t = this.table(resource);
     const k = key(ns, name);
-    const cur = t.get(k);
+    const cur = t.byKey.get(k);
     if (!cur) throw notFound(resource, groupOf(resource), name);
-    t.delete(k);
+    this.bytes -= this.sizes.get(cur) ?? 0;
+    t.delete(resource, k);
     const gone = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(++this.rv) } };
     this.emit({ resource, type: "DELETED", rv: this.rv, object: gone });
     return gone;
   }
 
   private emit(e: StoreEvent): void {
-    this.sorted.delete(e.resource);
+    this.writes += 1;
     this.log.push(e);
     if (this.log.length > LOG_LIMIT) this.log = this.log.slice(-LOG_LIMIT / 2);
     for (const l of this.listeners) l(e);
@@ -218,7 +360,8 @@ export class Store {
 
   toJSON(): { rv: number; objects: Record<string, KObject[]> } {
     const objects: Record<string, KObject[]> = {};
-    for (const [res, t] of this.objects) if (t.size > 0) objects[res] = [...t.values()];
+    // Insertion order of the tables, each in key order: stable for a given state.
+    for (const [res, t] of this.tables) if (t.byKey.size > 0) objects[res] = t.objs.slice();
     return { rv: this.rv, objects };
   }
 
@@ -226,9 +369,10 @@ export class Store {
     this.rv = data.rv;
     for (const [res, list] of Object.entries(data.objects)) {
       const t = this.table(res);
-      for (const o of list) t.set(key(o.metadata.namespace, o.metadata.name ?? ""), o);
+      for (const o of list) {
+        this.place(res, t, key(o.metadata.namespace, o.metadata.name ?? ""), o, JSON.stringify(o).length);
+      }
     }
-    this.sorted.clear();
   }
 }
 
