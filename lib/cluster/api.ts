@@ -6,6 +6,7 @@
 import { deleteObject } from "./controllers/gc";
 import { admit, templateDefaults } from "./defaults";
 import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, pathNotFound } from "./errors";
+import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
 import { jsonPatch, mergePatch, strategicMerge } from "./patch";
@@ -105,8 +106,18 @@ function parseBody(req: ApiRequest): unknown {
   }
 }
 
+/** The body's size in bytes: binary (protobuf) bodies arrive one char per byte. */
+function bodyBytes(req: ApiRequest): number {
+  const body = req.body ?? "";
+  if (body.length > MAX_REQUEST_BYTES || body.length * 3 <= MAX_REQUEST_BYTES) return body.length;
+  const type = (req.headers?.["content-type"] ?? "").split(";")[0]?.trim();
+  return type === PROTOBUF ? body.length : utf8Length(body);
+}
+
 export function handleApi(sim: Sim, req: ApiRequest): ApiResponse {
   try {
+    // The API server reads at most --max-request-bytes of a body before decoding it.
+    if (bodyBytes(req) > MAX_REQUEST_BYTES) throw requestTooLarge();
     return prettyFor(req, route(sim, req));
   } catch (e) {
     if (e instanceof ApiError) return prettyFor(req, json(e.code, e.toStatus()));
@@ -294,6 +305,7 @@ function create(sim: Sim, t: Target, body: KObject, q: URLSearchParams): ApiResp
   ] as const) {
     delete body.metadata[k];
   }
+  validateMeta(t.info.name, body);
   const obj = admit(sim, t.info.name, body);
   if (q.get("dryRun") === "All") {
     if (sim.store.peek(t.info.name, obj.metadata.namespace, obj.metadata.name ?? "")) {
@@ -304,7 +316,7 @@ function create(sim: Sim, t: Target, body: KObject, q: URLSearchParams): ApiResp
       metadata: { ...obj.metadata, uid: sim.rng.uuid(), creationTimestamp: rfc3339(sim.now()) },
     });
   }
-  const created = sim.store.create(t.info.name, obj);
+  const created = sim.store.create(t.info.name, obj, { quota: true });
   sim.reconcile();
   return json(201, created);
 }
@@ -314,9 +326,10 @@ function update(sim: Sim, t: Target, body: KObject, q: URLSearchParams): KObject
   checkIdentity(t, body, t.name);
   const cur = sim.store.get(t.info.name, t.namespace, t.name ?? "");
   body.status = cur["status"];
+  validateMeta(t.info.name, body);
   const next = normalize(t.info.name, body);
   if (q.get("dryRun") === "All") return next;
-  const stored = sim.store.update(t.info.name, next);
+  const stored = sim.store.update(t.info.name, next, false, { quota: true });
   sim.reconcile();
   return sim.store.peek(t.info.name, t.namespace, t.name ?? "")
     ? sim.store.get(t.info.name, t.namespace, t.name ?? "")
@@ -356,9 +369,10 @@ function patch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): KObjec
   next.metadata = { ...(next.metadata ?? {}), resourceVersion: undefined };
   checkIdentity(t, next, t.name);
   next["status"] = cur["status"];
+  validateMeta(t.info.name, next);
   const normalized = normalize(t.info.name, next);
   if (q.get("dryRun") === "All") return normalized;
-  sim.store.update(t.info.name, normalized);
+  sim.store.update(t.info.name, normalized, false, { quota: true });
   sim.reconcile();
   return sim.store.peek(t.info.name, t.namespace, t.name ?? "")
     ? sim.store.get(t.info.name, t.namespace, t.name ?? "")

@@ -12,6 +12,7 @@ export type StatusReason =
   | "ServiceUnavailable"
   | "UnsupportedMediaType"
   | "NotAcceptable"
+  | "RequestEntityTooLarge"
   | "InternalError";
 
 export interface StatusDetails {

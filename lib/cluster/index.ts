@@ -9,7 +9,7 @@ import { lookupImage } from "./images";
 import type { Pod } from "./model";
 import { route } from "./net";
 import { buildScenario, listScenarios, type ScenarioInfo } from "./scenarios";
-import { Sim, type SimState } from "./sim";
+import { Sim, type SimState, type SimStats } from "./sim";
 import { instantiate } from "./template";
 import type { ApiHandler, ApiRequest, ApiResponse, Clock, NetRequest, NetResponse } from "./types";
 
@@ -58,6 +58,7 @@ export class Cluster {
 
   /** Process every transition that became due up to clock.now(). */
   tick(): void {
+    this.sim.beginTouch();
     this.sim.advanceTo(this.sim.clock.now(), this.sim.onDue);
   }
 
@@ -85,7 +86,18 @@ export class Cluster {
     });
   }
 
-  /** Epoch ms of the next due transition (a host may set one timer for it), if any. */
+  /**
+   * Load counters: touches, touches that spent their work budget and left work for the next
+   * one, reconciles that hit the pass limit. A host may log or export them.
+   */
+  stats(): Readonly<SimStats> {
+    return { ...this.sim.stats };
+  }
+
+  /**
+   * Epoch ms of the next due transition (a host may set one timer for it), if any; now when the
+   * last touch ran out of work budget and left work to do.
+   */
   nextDueAt(): number | undefined {
     return this.sim.nextDueAt();
   }

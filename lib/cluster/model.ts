@@ -199,7 +199,16 @@ export interface ReplicaSet extends KObject {
     readyReplicas?: number;
     availableReplicas?: number;
     observedGeneration?: number;
+    conditions?: ReplicaSetCondition[];
   };
+}
+
+export interface ReplicaSetCondition {
+  type: string;
+  status: string;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
 }
 
 export interface ServicePort {

@@ -11,16 +11,19 @@ import { nodeLifecycleController } from "./controllers/node";
 import { replicaSetController } from "./controllers/replicaset";
 import { schedulerController } from "./controllers/scheduler";
 import { admitPod } from "./defaults";
+import { ApiError } from "./errors";
+import { CONTROLLER_BURST, CONTROLLER_QPS, classroomQuota, WORK_BUDGET } from "./limits";
 import type { KEvent, KObject, Node, Pod } from "./model";
 import { NAME_ALPHABET, Rng } from "./rng";
-import { Store } from "./store";
+import { Store, type WriteOptions } from "./store";
 import { microTime, rfc3339 } from "./time";
 import type { Clock } from "./types";
 
 /** A transition that becomes due at `at` (epoch ms). */
 export interface Due {
   at: number;
-  kind: "kubelet" | "kill" | "evict" | "progress";
+  /** `sync`: a controller asked to run again then (rate limit, back-off); nothing else happens. */
+  kind: "kubelet" | "kill" | "evict" | "progress" | "sync";
   ns: string;
   name: string;
   uid: string;
@@ -67,11 +70,53 @@ export interface SimState {
    * taints (kube-apiserver's `--default-unreachable-toleration-seconds`); 300 when absent.
    */
   tolerationSeconds?: number;
+  /** The ReplicaSet controller's client rate limiter and per-ReplicaSet back-off, when in use. */
+  limiter?: TokenBucket;
+  replicaSets?: Record<string, ReplicaSetSync>;
+}
+
+/** client-go's token bucket (`--kube-api-qps`, `--kube-api-burst`), refilled lazily. */
+export interface TokenBucket {
+  tokens: number;
+  at: number;
+}
+
+/** What the ReplicaSet controller remembers about one ReplicaSet between syncs. */
+export interface ReplicaSetSync {
+  /** Consecutive failed syncs (the work queue's per-item exponential back-off). */
+  failures: number;
+  /** No create is tried before this time after a failure. */
+  retryAt: number;
+  /** A `sync` due is queued for this time. */
+  syncAt?: number;
+}
+
+/** What one reconcile did; `settled` is false when it stopped before the controllers agreed. */
+export interface ReconcileResult {
+  passes: number;
+  settled: boolean;
+  /** Why it stopped early: the pass limit (a controller bug) or the touch's work budget. */
+  stopped?: "pass-limit" | "budget";
+}
+
+/** Counters a host can read (Cluster.stats) to see a cluster's load and its stops. */
+export interface SimStats {
+  touches: number;
+  /** Touches that ran out of work budget and left the rest for the next one. */
+  budgetStops: number;
+  /** Reconciles that hit the pass limit without settling. */
+  passLimitStops: number;
 }
 
 export type Controller = (sim: Sim) => void;
 
 const MAX_LOG_LINES = 2000;
+/** client-go's EventAggregator: maxEvents similar messages within the interval. */
+const AGGREGATE_MAX = 10;
+const AGGREGATE_WINDOW_MS = 600_000;
+const COMBINED = "(combined from similar events): ";
+/** Reconcile passes before giving up on controllers that keep writing (a bug, reported). */
+const MAX_PASSES = 50;
 /** How often time-based sweeps (event TTL) run on an otherwise unchanged cluster. */
 const SWEEP_MS = 60_000;
 
@@ -101,11 +146,62 @@ export class Sim {
 
   /** Dispatch of due transitions (kept as a property so scenario code can pass it along). */
   readonly onDue = (d: Due): void => {
+    if (d.kind === "sync") {
+      const st = this.replicaSets[d.uid];
+      if (st && st.syncAt === d.at) delete st.syncAt;
+      return;
+    }
     kubeletDue(this, d);
   };
 
-  createPod(p: Pod): Pod {
-    return this.store.create("pods", admitPod(this, p));
+  limiter: TokenBucket = { tokens: CONTROLLER_BURST, at: 0 };
+  replicaSets: Record<string, ReplicaSetSync> = {};
+  readonly stats: SimStats = { touches: 0, budgetStops: 0, passLimitStops: 0 };
+  /** Store writes at which the current touch's budget is spent (none outside a touch). */
+  private budgetEnd = Number.POSITIVE_INFINITY;
+  /** Work was left for a later touch (budget spent); the next touch continues it. */
+  private deferred = false;
+
+  /** Start a touch (an API request, a network request, a tick): a fresh work budget. */
+  beginTouch(): void {
+    this.budgetEnd = this.store.writes + WORK_BUDGET;
+    this.stats.touches += 1;
+  }
+
+  /** Whether this touch has done its share of simulated work; controllers stop when it has. */
+  overBudget(): boolean {
+    return this.store.writes >= this.budgetEnd;
+  }
+
+  /** Take one request from the controller client's rate limiter; false when it must wait. */
+  takeToken(): boolean {
+    const b = this.limiter;
+    // Time only moves forward, except while a scenario is built from an earlier start.
+    const elapsed = Math.max(0, this.t - b.at);
+    b.tokens = Math.min(CONTROLLER_BURST, b.tokens + (elapsed * CONTROLLER_QPS) / 1000);
+    b.at = this.t;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** When the rate limiter will have `n` tokens again. */
+  tokensAt(n: number): number {
+    const missing = Math.max(0, Math.min(n, CONTROLLER_BURST) - this.limiter.tokens);
+    return this.t + Math.ceil((missing * 1000) / CONTROLLER_QPS);
+  }
+
+  /** Queue a no-op due at `at` for ReplicaSet `uid` so its controller runs again then. */
+  requeueReplicaSet(uid: string, ns: string, name: string, at: number): void {
+    const st = this.replicaSets[uid] ?? { failures: 0, retryAt: 0 };
+    this.replicaSets[uid] = st;
+    if (st.syncAt !== undefined && st.syncAt <= at) return;
+    st.syncAt = at;
+    this.schedule({ at, kind: "sync", ns, name, uid });
+  }
+
+  createPod(p: Pod, opts: WriteOptions = {}): Pod {
+    return this.store.create("pods", admitPod(this, p), opts);
   }
 
   constructor(
@@ -114,11 +210,13 @@ export class Sim {
   ) {
     this.rng = new Rng(seed);
     this.t = clock.now();
+    this.limiter.at = this.t;
     this.store = new Store({
       now: () => this.t,
       uid: () => this.rng.uuid(),
       suffix: () => this.rng.chars(NAME_ALPHABET, 5),
     });
+    this.store.quota = classroomQuota;
   }
 
   now(): number {
@@ -135,22 +233,49 @@ export class Sim {
     this.queue = this.queue.filter((d) => d.uid !== uid);
   }
 
+  /** When the cluster next has work: a due transition, or now when a touch left work over. */
   nextDueAt(): number | undefined {
+    if (this.deferred) return this.t;
     return this.queue[0]?.at;
   }
 
-  /** Run controllers until nothing changes (bounded: a controller bug must not hang a request). */
-  reconcile(force = false): void {
+  /**
+   * Run controllers until nothing changes. Bounded twice: by the pass limit (a controller bug
+   * must not hang a request) and by the touch's work budget (a huge scale must not either); an
+   * early stop is returned, counted in `stats`, and the next touch carries on.
+   */
+  reconcile(force = false): ReconcileResult {
     // Level-triggered controllers only react to state; when nothing was written since the last
     // settled pass (and no time-based sweep such as event TTL is due), a pass would be a no-op.
-    if (!force && this.store.rv === this.settledRv && this.t - this.settledAt < SWEEP_MS) return;
-    for (let i = 0; i < 50; i++) {
-      const before = this.store.rv;
-      for (const c of this.controllers) c(this);
-      if (this.store.rv === before) break;
+    if (!force && !this.deferred && this.store.rv === this.settledRv && this.t - this.settledAt < SWEEP_MS) {
+      return { passes: 0, settled: true };
     }
-    this.settledRv = this.store.rv;
+    let passes = 0;
+    let settled = false;
+    let stopped: ReconcileResult["stopped"];
+    while (!settled) {
+      if (this.overBudget()) {
+        stopped = "budget";
+        break;
+      }
+      if (passes === MAX_PASSES) {
+        stopped = "pass-limit";
+        break;
+      }
+      passes += 1;
+      const before = this.store.rv;
+      for (const c of this.controllers) {
+        if (this.overBudget()) break;
+        c(this);
+      }
+      settled = this.store.rv === before;
+    }
+    this.deferred = stopped === "budget";
+    if (stopped === "budget") this.stats.budgetStops += 1;
+    if (stopped === "pass-limit") this.stats.passLimitStops += 1;
+    this.settledRv = settled ? this.store.rv : -1;
     this.settledAt = this.t;
+    return stopped ? { passes, settled, stopped } : { passes, settled };
   }
 
   private settledRv = -1;
@@ -162,6 +287,13 @@ export class Sim {
     for (;;) {
       const d = this.queue[0];
       if (!d || d.at > target) break;
+      // Out of budget: the transitions still due wait for the next touch (the cluster lags, as a
+      // busy control plane does), and they run at their own times or later, never earlier.
+      if (this.overBudget()) {
+        this.deferred = true;
+        this.stats.budgetStops += 1;
+        break;
+      }
       this.queue.shift();
       if (d.at > this.t) this.t = d.at;
       handle(d);
@@ -206,21 +338,42 @@ export class Sim {
     const now = this.t;
     // A kubelet reports as the node it runs on.
     const host: string = (obj.kind === "Pod" && (obj as Pod).spec?.nodeName) || "minikube";
-    for (const e of this.store.scan<KEvent>("events", ns)) {
-      if (
-        e.involvedObject.uid === obj.metadata.uid &&
-        e.reason === reason &&
-        e.message === message &&
-        e.reportingComponent === component &&
-        e.involvedObject.fieldPath === fieldPath
-      ) {
-        this.store.mutate<KEvent>("events", ns, e.metadata.name ?? "", (x) => {
-          x.count = (x.count ?? 1) + 1;
-          x.lastTimestamp = rfc3339(now);
-        });
-        return;
+    const similar = this.store
+      .byIndex<KEvent>("events", "involved", obj.metadata.uid ?? "")
+      .filter(
+        (e) =>
+          e.metadata.namespace === ns &&
+          e.reason === reason &&
+          e.type === type &&
+          e.reportingComponent === component &&
+          e.involvedObject.fieldPath === fieldPath,
+      );
+    // client-go's EventAggregator (the scheduler's events API has no such step): once 10
+    // different messages of one (object, type, reason, source) came within 10 minutes, further
+    // ones are folded into a single "(combined from similar events)" event with a count.
+    let text = message;
+    if (component !== "default-scheduler") {
+      const recent = new Set<string>([message]);
+      for (const e of similar) {
+        const last = Date.parse(String(e.lastTimestamp ?? e.metadata.creationTimestamp ?? ""));
+        if (!e.message?.startsWith(COMBINED) && now - last <= AGGREGATE_WINDOW_MS)
+          recent.add(e.message ?? "");
       }
+      if (recent.size >= AGGREGATE_MAX) text = `${COMBINED}${message}`;
     }
+    const same =
+      text === message
+        ? similar.find((e) => e.message === message)
+        : similar.find((e) => e.message?.startsWith(COMBINED));
+    if (same) {
+      this.store.mutate<KEvent>("events", ns, same.metadata.name ?? "", (x) => {
+        x.count = (x.count ?? 1) + 1;
+        x.message = text;
+        x.lastTimestamp = rfc3339(now);
+      });
+      return;
+    }
+    message = text;
     const apiVersion = obj.apiVersion ?? "v1";
     const involved: KEvent["involvedObject"] = {
       kind: obj.kind ?? "",
@@ -267,7 +420,12 @@ export class Sim {
             reportingComponent: component,
             reportingInstance: component === "kubelet" ? host : "",
           };
-    this.store.create("events", ev);
+    try {
+      this.store.create("events", ev, { quota: true });
+    } catch (e) {
+      // The recorder gives up on an event the API server refuses ("will not retry").
+      if (!(e instanceof ApiError)) throw e;
+    }
   }
 
   appKey(ns: string, pod: string, container: string): string {
@@ -311,7 +469,14 @@ export class Sim {
       store: this.store.toJSON(),
       ...(Object.keys(this.nodePodIPs).length > 0 ? { nodePodIPs: this.nodePodIPs } : {}),
       ...(this.tolerationSeconds !== 300 ? { tolerationSeconds: this.tolerationSeconds } : {}),
+      ...(this.limiterFull() ? {} : { limiter: { ...this.limiter } }),
+      ...(Object.keys(this.replicaSets).length > 0 ? { replicaSets: this.replicaSets } : {}),
     };
+  }
+
+  private limiterFull(): boolean {
+    const b = this.limiter;
+    return b.tokens + (Math.max(0, this.t - b.at) * CONTROLLER_QPS) / 1000 >= CONTROLLER_BURST;
   }
 
   load(s: SimState): void {
@@ -324,6 +489,8 @@ export class Sim {
     this.eventSeq = s.eventSeq;
     this.nodePodIPs = s.nodePodIPs ?? {};
     this.tolerationSeconds = s.tolerationSeconds ?? 300;
+    this.limiter = s.limiter ? { ...s.limiter } : { tokens: CONTROLLER_BURST, at: s.t };
+    this.replicaSets = s.replicaSets ?? {};
     this.store.load(s.store);
   }
 }

@@ -136,7 +136,7 @@ class Table {
  */
 export interface StoreQuota {
   create(resource: string, obj: KObject, count: number, bytes: number, size: number): void;
-  grow(resource: string, obj: KObject, bytes: number, delta: number): void;
+  grow(resource: string, obj: KObject, bytes: number, delta: number, size: number): void;
 }
 
 export interface WriteOptions {
@@ -288,7 +288,7 @@ export class Store {
     // The new resourceVersion may be one digit longer than the old one.
     const size = text.length + String(this.rv + 1).length - (cur.metadata.resourceVersion ?? "").length;
     if (opts.quota && this.quota && size > prevSize) {
-      this.quota.grow(resource, ordered, this.bytes, size - prevSize);
+      this.quota.grow(resource, ordered, this.bytes, size - prevSize, size);
     }
     ordered.metadata.resourceVersion = String(++this.rv);
     this.place(resource, t, k, ordered, size);

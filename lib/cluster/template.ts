@@ -108,6 +108,11 @@ export function instantiate(id: string, seed: number, now: number): SimState | u
   const state = JSON.parse(text) as SimState;
   state.t += delta;
   for (const q of state.queue) q.at += delta;
+  if (state.limiter) state.limiter.at += delta;
+  for (const rs of Object.values(state.replicaSets ?? {})) {
+    rs.retryAt += delta;
+    if (rs.syncAt !== undefined) rs.syncAt += delta;
+  }
   for (const app of Object.values(state.apps)) {
     app.startedAt += delta;
     if (app.next !== undefined) app.next += delta;

@@ -1,77 +1,175 @@
-/** ReplicaSet controller: keep `spec.replicas` active pods matching the selector (self-healing). */
+/**
+ * ReplicaSet controller: keep `spec.replicas` active pods matching the selector (self-healing).
+ *
+ * Like kube-controller-manager's it creates at most `burstReplicas` (500) pods per sync, in
+ * slow-start batches (1, 2, 4, …) that stop at the first failure, and every create or delete
+ * goes through the controller's client rate limiter (20 per second, bursts of 30). So a large
+ * scale is spread over simulated time, and each touch of the cluster does a bounded share.
+ * A failed create (quota, storage) is reported as a FailedCreate event and a ReplicaFailure
+ * condition, and retried with the work queue's exponential back-off.
+ */
+import { ApiError } from "../errors";
+import { BURST_REPLICAS } from "../limits";
 import type { Pod, ReplicaSet } from "../model";
 import { labelSelectorMatcher } from "../selectors";
 import type { Sim } from "../sim";
+import { rfc3339 } from "../time";
 import { isPodActive, isPodReady, ownedBy, ownerRef } from "./util";
+
+/** The work queue's per-item back-off: 5 ms doubling up to 1000 s. */
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_MAX_MS = 1_000_000;
 
 export function replicaSetController(sim: Sim): void {
   for (const rs of sim.store.scan<ReplicaSet>("replicasets")) {
     if (rs.metadata.deletionTimestamp) continue;
-    const ns = rs.metadata.namespace ?? "default";
-    const match = labelSelectorMatcher(rs.spec.selector);
-    const pods = sim.store.scan<Pod>("pods", ns).filter((p) => ownedBy(p, rs) && match(p.metadata.labels));
-    const active = pods.filter(isPodActive);
-    const want = rs.spec.replicas ?? 1;
-    if (active.length < want) {
-      for (let i = active.length; i < want; i++) createPod(sim, rs);
-    } else if (active.length > want) {
-      // Prefer deleting pods that are not ready, then the newest.
-      const victims = [...active]
-        .sort((a, b) => {
-          const ra = isPodReady(a) ? 1 : 0;
-          const rb = isPodReady(b) ? 1 : 0;
-          if (ra !== rb) return ra - rb;
-          return (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? "");
-        })
-        .slice(0, active.length - want);
-      for (const p of victims) {
-        deletePodGracefully(sim, p);
-        sim.event(
-          rs,
-          "Normal",
-          "SuccessfulDelete",
-          `Deleted pod: ${p.metadata.name}`,
-          "replicaset-controller",
-        );
+    if (sim.overBudget()) return;
+    syncReplicaSet(sim, rs);
+  }
+}
+
+function ownedPods(sim: Sim, rs: ReplicaSet): Pod[] {
+  const match = labelSelectorMatcher(rs.spec.selector);
+  return sim.store
+    .byIndex<Pod>("pods", "owner", rs.metadata.uid ?? "")
+    .filter(
+      (p) => p.metadata.namespace === rs.metadata.namespace && ownedBy(p, rs) && match(p.metadata.labels),
+    );
+}
+
+function syncReplicaSet(sim: Sim, rs: ReplicaSet): void {
+  const ns = rs.metadata.namespace ?? "default";
+  const uid = rs.metadata.uid ?? "";
+  const active = ownedPods(sim, rs).filter(isPodActive);
+  const want = rs.spec.replicas ?? 1;
+  let failure: string | undefined;
+  if (active.length < want) failure = createPods(sim, rs, want - active.length);
+  else {
+    if (active.length > want) deletePods(sim, rs, active, active.length - want);
+    delete sim.replicaSets[uid];
+  }
+  const counted = ownedPods(sim, rs).filter(isPodActive);
+  const ready = counted.filter(isPodReady).length;
+  const status: ReplicaSet["status"] = {
+    replicas: counted.length,
+    fullyLabeledReplicas: counted.length,
+  };
+  if (ready > 0) {
+    status.readyReplicas = ready;
+    status.availableReplicas = ready;
+  }
+  status.observedGeneration = rs.metadata.generation ?? 1;
+  if (status.replicas === 0) delete status.fullyLabeledReplicas;
+  const prev = rs.status?.conditions ?? [];
+  const had = prev.find((c) => c.type === "ReplicaFailure");
+  if (failure !== undefined) {
+    status.conditions = [
+      had ?? {
+        type: "ReplicaFailure",
+        status: "True",
+        lastTransitionTime: rfc3339(sim.now()),
+        reason: "FailedCreate",
+        message: failure,
+      },
+    ];
+  } else if (had && sim.replicaSets[uid]) {
+    // Still backing off after a failure: the condition stays until a sync succeeds.
+    status.conditions = [had];
+  }
+  if (JSON.stringify(status) !== JSON.stringify(rs.status)) {
+    sim.store.mutate<ReplicaSet>("replicasets", ns, rs.metadata.name ?? "", (x) => {
+      x.status = status;
+    });
+  }
+}
+
+/** Create up to `missing` pods now; returns the error message of a failed create. */
+function createPods(sim: Sim, rs: ReplicaSet, missing: number): string | undefined {
+  const ns = rs.metadata.namespace ?? "default";
+  const name = rs.metadata.name ?? "";
+  const uid = rs.metadata.uid ?? "";
+  const st = sim.replicaSets[uid];
+  if (st && st.retryAt > sim.now()) {
+    sim.requeueReplicaSet(uid, ns, name, st.retryAt);
+    return undefined;
+  }
+  const total = Math.min(missing, BURST_REPLICAS);
+  let created = 0;
+  for (let batch = 1; created < total; batch *= 2) {
+    const size = Math.min(batch, total - created);
+    let failed: string | undefined;
+    for (let i = 0; i < size; i++) {
+      if (sim.overBudget()) return undefined;
+      if (!sim.takeToken()) {
+        // The client is throttled: the sync goes on when the limiter has tokens again.
+        sim.requeueReplicaSet(uid, ns, name, sim.tokensAt(total - created));
+        return undefined;
+      }
+      try {
+        createPod(sim, rs);
+        created += 1;
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        failed ??= e.message;
+        sim.event(rs, "Warning", "FailedCreate", `Error creating: ${e.message}`, "replicaset-controller");
       }
     }
-    const now = sim.store.scan<Pod>("pods", ns).filter((p) => ownedBy(p, rs) && match(p.metadata.labels));
-    const counted = now.filter(isPodActive);
-    const ready = counted.filter(isPodReady).length;
-    const status: ReplicaSet["status"] = {
-      replicas: counted.length,
-      fullyLabeledReplicas: counted.length,
-    };
-    if (ready > 0) {
-      status.readyReplicas = ready;
-      status.availableReplicas = ready;
+    if (failed !== undefined) {
+      // slowStartBatch stops at the first batch with an error; the sync is retried with back-off.
+      const failures = (st?.failures ?? 0) + 1;
+      const retryAt = sim.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failures);
+      sim.replicaSets[uid] = { ...(sim.replicaSets[uid] ?? {}), failures, retryAt };
+      sim.requeueReplicaSet(uid, ns, name, retryAt);
+      return failed;
     }
-    status.observedGeneration = rs.metadata.generation ?? 1;
-    if (status.replicas === 0) delete status.fullyLabeledReplicas;
-    if (JSON.stringify(status) !== JSON.stringify(rs.status)) {
-      sim.store.mutate<ReplicaSet>("replicasets", ns, rs.metadata.name ?? "", (x) => {
-        x.status = status;
-      });
+  }
+  if (missing > total) sim.requeueReplicaSet(uid, ns, name, sim.now());
+  else delete sim.replicaSets[uid];
+  return undefined;
+}
+
+function deletePods(sim: Sim, rs: ReplicaSet, active: Pod[], excess: number): void {
+  const ns = rs.metadata.namespace ?? "default";
+  const name = rs.metadata.name ?? "";
+  // Prefer deleting pods that are not ready, then the newest.
+  const victims = [...active]
+    .sort((a, b) => {
+      const ra = isPodReady(a) ? 1 : 0;
+      const rb = isPodReady(b) ? 1 : 0;
+      if (ra !== rb) return ra - rb;
+      return (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? "");
+    })
+    .slice(0, Math.min(excess, BURST_REPLICAS));
+  for (const p of victims) {
+    if (sim.overBudget()) return;
+    if (!sim.takeToken()) {
+      sim.requeueReplicaSet(rs.metadata.uid ?? "", ns, name, sim.tokensAt(excess));
+      return;
     }
+    deletePodGracefully(sim, p);
+    sim.event(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`, "replicaset-controller");
   }
 }
 
 function createPod(sim: Sim, rs: ReplicaSet): void {
   const ns = rs.metadata.namespace ?? "default";
   const tpl = rs.spec.template;
-  const pod = sim.createPod({
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      generateName: `${rs.metadata.name}-`,
-      namespace: ns,
-      labels: { ...(tpl.metadata.labels ?? {}) },
-      ...(tpl.metadata.annotations ? { annotations: tpl.metadata.annotations } : {}),
-      ownerReferences: [ownerRef(rs)],
+  const pod = sim.createPod(
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        generateName: `${rs.metadata.name}-`,
+        namespace: ns,
+        labels: { ...(tpl.metadata.labels ?? {}) },
+        ...(tpl.metadata.annotations ? { annotations: tpl.metadata.annotations } : {}),
+        ownerReferences: [ownerRef(rs)],
+      },
+      spec: JSON.parse(JSON.stringify(tpl.spec)),
+      status: {},
     },
-    spec: JSON.parse(JSON.stringify(tpl.spec)),
-    status: {},
-  });
+    { quota: true },
+  );
   sim.event(rs, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, "replicaset-controller");
 }
 

@@ -4,6 +4,8 @@
  * pods of the same owner first (PodTopologySpread/SelectorSpread), then the least loaded node
  * (NodeResourcesFit counts every pod with the default non-zero requests), then by name.
  */
+
+import { NODE_PODS } from "../limits";
 import type { Node, Pod } from "../model";
 import type { Sim } from "../sim";
 import { rfc3339 } from "../time";
@@ -18,25 +20,72 @@ function tolerates(p: Pod, taint: { key: string; value?: string; effect: string 
   );
 }
 
+/** Pods a node may hold (`status.allocatable.pods`; minikube's 110). */
+function allowedPods(n: Node): number {
+  const v = Number.parseInt(String(n.status.allocatable?.["pods"] ?? ""), 10);
+  return Number.isFinite(v) ? v : NODE_PODS;
+}
+
+function nodeIsReady(n: Node): boolean {
+  return n.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
+}
+
+/**
+ * Why `n` cannot take `p`, as the first failing filter plugin says it (NodeUnschedulable,
+ * TaintToleration, NodeAffinity, NodeResourcesFit), or undefined when it fits. `resolvable`:
+ * whether preemption could help (only a full node; and then only with lower-priority pods).
+ */
+function filterNode(
+  p: Pod,
+  n: Node,
+  podsOnNode: number,
+): { reason: string; resolvable: boolean } | undefined {
+  if (n.spec.unschedulable) return { reason: "node(s) were unschedulable", resolvable: false };
+  const taint = (n.spec.taints ?? []).find((t) => t.effect !== "PreferNoSchedule" && !tolerates(p, t));
+  if (taint)
+    return {
+      reason: `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`,
+      resolvable: false,
+    };
+  if (!nodeIsReady(n)) {
+    // A node that stopped reporting is tainted by the node controller; until then it is not-ready.
+    return { reason: "node(s) had untolerated taint {node.kubernetes.io/not-ready: }", resolvable: false };
+  }
+  const sel = p.spec.nodeSelector ?? {};
+  if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) {
+    return { reason: "node(s) didn't match Pod's node affinity/selector", resolvable: false };
+  }
+  if (podsOnNode + 1 > allowedPods(n)) return { reason: "Too many pods", resolvable: true };
+  return undefined;
+}
+
+/** `1 Too many pods, 2 node(s) were unschedulable`: the scheduler's sorted reason histogram. */
+function histogram(reasons: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts.entries()]
+    .map(([r, n]) => `${n} ${r}`)
+    .sort()
+    .join(", ");
+}
+
 export function schedulerController(sim: Sim): void {
   const nodes = sim.store.scan<Node>("nodes");
-  const all = sim.store.scan<Pod>("pods");
-  /** Bindings made in this pass (the scanned pods do not see them). */
-  const bound = new Map<Pod, string>();
-  for (const p of all) {
+  const onNode = (n: Node) => sim.store.countIndex("pods", "node", n.metadata.name ?? "");
+  for (const p of sim.store.byIndex<Pod>("pods", "node", "")) {
     if (p.spec.nodeName || p.metadata.deletionTimestamp) continue;
+    if (sim.overBudget()) return;
+    const failures: Array<{ reason: string; resolvable: boolean }> = [];
     const fits = nodes.filter((n) => {
-      const ready = n.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
-      if (!ready || n.spec.unschedulable) return false;
-      const sel = p.spec.nodeSelector ?? {};
-      if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) return false;
-      return (n.spec.taints ?? []).every((t) => t.effect === "PreferNoSchedule" || tolerates(p, t));
+      const why = filterNode(p, n, onNode(n));
+      if (why) failures.push(why);
+      return !why;
     });
     const owner = p.metadata.ownerReferences?.find((r) => r.controller)?.uid;
     const load = (n: Node) => {
-      const on = all.filter(
-        (x) => (x.spec.nodeName ?? bound.get(x)) === n.metadata.name && !x.metadata.deletionTimestamp,
-      );
+      const on = sim.store
+        .byIndex<Pod>("pods", "node", n.metadata.name ?? "")
+        .filter((x) => !x.metadata.deletionTimestamp);
       const siblings = owner
         ? on.filter((x) => x.metadata.ownerReferences?.some((r) => r.uid === owner)).length
         : 0;
@@ -51,11 +100,21 @@ export function schedulerController(sim: Sim): void {
     const ns = p.metadata.namespace ?? "default";
     const name = p.metadata.name ?? "";
     if (!node) {
-      const already = p.status.conditions?.some((c) => c.type === "PodScheduled" && c.status === "False");
+      const total = nodes.length;
+      const preemption = histogram(
+        failures.map((f) =>
+          f.resolvable
+            ? "No preemption victims found for incoming pod"
+            : "Preemption is not helpful for scheduling",
+        ),
+      );
+      const msg = `0/${total} nodes are available: ${histogram(failures.map((f) => f.reason))}. preemption: 0/${total} nodes are available: ${preemption}.`;
+      // An unschedulable pod waits in the scheduler's queue; it is written (and reported) again
+      // only when the reason changes.
+      const already = p.status.conditions?.some(
+        (c) => c.type === "PodScheduled" && c.status === "False" && c.message === msg,
+      );
       if (already) continue;
-      const taint =
-        nodes[0]?.spec.taints?.find((t) => t.effect === "NoSchedule")?.key ?? "node.kubernetes.io/not-ready";
-      const msg = `0/${nodes.length} nodes are available: ${nodes.length} node(s) had untolerated taint {${taint}: }. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
       sim.store.mutate<Pod>("pods", ns, name, (x) => {
         x.status = {
           phase: "Pending",
@@ -75,7 +134,6 @@ export function schedulerController(sim: Sim): void {
       sim.event(p, "Warning", "FailedScheduling", msg, "default-scheduler");
       continue;
     }
-    bound.set(p, node.metadata.name ?? "");
     sim.store.mutate<Pod>("pods", ns, name, (x) => {
       x.spec.nodeName = node.metadata.name;
       const spec = x.spec as unknown as Record<string, unknown>;
