@@ -252,7 +252,8 @@ function list(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiResp
     items = items.slice(start, start + limit);
   } else if (start > 0) items = items.slice(start);
   if (wantsTable(req)) {
-    return json(200, toTable(t.info.name, items.map(clone), sim.now(), includeOf(q), meta));
+    // Printers only read: the stored objects are serialised as they are, without copies.
+    return json(200, toTable(t.info.name, items, sim.now(), includeOf(q), meta));
   }
   return json(200, {
     kind: `${t.info.kind}List`,

@@ -47,7 +47,7 @@ export const COUNT_LIMITS: Record<string, number> = {
 export const DEFAULT_COUNT_LIMIT = 100;
 
 /** Simulated work (store writes) one touch of the cluster may do before the rest waits. */
-export const WORK_BUDGET = 1500;
+export const WORK_BUDGET = 400;
 
 /** The ReplicaSet controller's `burstReplicas`: at most this many creates/deletes per sync. */
 export const BURST_REPLICAS = 500;

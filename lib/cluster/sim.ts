@@ -155,6 +155,8 @@ export class Sim {
   };
 
   limiter: TokenBucket = { tokens: CONTROLLER_BURST, at: 0 };
+  /** No event is older than this (epoch ms): the TTL sweep waits until one can have expired. */
+  eventsExpireAfter = Number.NEGATIVE_INFINITY;
   replicaSets: Record<string, ReplicaSetSync> = {};
   readonly stats: SimStats = { touches: 0, budgetStops: 0, passLimitStops: 0 };
   /** Store writes at which the current touch's budget is spent (none outside a touch). */
@@ -294,9 +296,10 @@ export class Sim {
         this.stats.budgetStops += 1;
         break;
       }
-      this.queue.shift();
+      // Transitions due at the same moment (pods created together) are handled together, then
+      // the controllers react once.
       if (d.at > this.t) this.t = d.at;
-      handle(d);
+      while (this.queue[0]?.at === d.at) handle(this.queue.shift() as Due);
       this.reconcile(true);
     }
     if (target > this.t) this.t = target;

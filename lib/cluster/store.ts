@@ -283,8 +283,9 @@ export class Store {
     }
     const ordered = orderMeta(obj);
     const text = JSON.stringify(ordered);
-    if (text === JSON.stringify(cur)) return cur as T;
-    const prevSize = this.sizes.get(cur) ?? text.length;
+    const prevSize = this.sizes.get(cur) ?? JSON.stringify(cur).length;
+    // Same serialised length is needed for a no-op write; only then compare the text.
+    if (text.length === prevSize && text === JSON.stringify(cur)) return cur as T;
     // The new resourceVersion may be one digit longer than the old one.
     const size = text.length + String(this.rv + 1).length - (cur.metadata.resourceVersion ?? "").length;
     if (opts.quota && this.quota && size > prevSize) {

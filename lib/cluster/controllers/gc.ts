@@ -30,8 +30,8 @@ function ownerExists(sim: Sim, o: KObject): boolean {
 function dependentsOf(sim: Sim, owner: KObject): Array<{ res: string; obj: KObject }> {
   const out: Array<{ res: string; obj: KObject }> = [];
   for (const res of DEPENDENT_RESOURCES) {
-    for (const o of sim.store.scan(res, owner.metadata.namespace)) {
-      if (o.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid)) out.push({ res, obj: o });
+    for (const o of sim.store.byIndex(res, "owner", owner.metadata.uid ?? "")) {
+      if (o.metadata.namespace === owner.metadata.namespace) out.push({ res, obj: o });
     }
   }
   return out;
@@ -51,6 +51,7 @@ export function deleteObject(sim: Sim, res: string, o: KObject): void {
 export function gcController(sim: Sim): void {
   for (const res of DEPENDENT_RESOURCES) {
     for (const o of sim.store.scan(res)) {
+      if (sim.overBudget()) return;
       if (!ownerExists(sim, o)) deleteObject(sim, res, o);
     }
   }
@@ -64,6 +65,7 @@ export function gcController(sim: Sim): void {
         continue;
       }
       for (const d of deps) {
+        if (sim.overBudget()) return;
         if (d.res !== "pods" && !d.obj.metadata.deletionTimestamp) {
           sim.store.mutate(d.res, d.obj.metadata.namespace, d.obj.metadata.name ?? "", (x) => {
             x.metadata.deletionTimestamp = o.metadata.deletionTimestamp;
@@ -79,14 +81,21 @@ export function gcController(sim: Sim): void {
 
 const EVENT_TTL_MS = 60 * 60 * 1000;
 
-/** The API server drops events an hour after their last occurrence. */
+/**
+ * The API server drops events an hour after their last occurrence. The sweep only looks at the
+ * events once the earliest of them can have expired (new events never expire sooner).
+ */
 function expireEvents(sim: Sim): void {
+  if (sim.now() - EVENT_TTL_MS <= sim.eventsExpireAfter) return;
+  let earliest = sim.now();
   for (const e of sim.store.scan("events")) {
     const last = e["lastTimestamp"] ?? e["eventTime"] ?? e.metadata.creationTimestamp;
     const t = typeof last === "string" ? Date.parse(last) : Number.NaN;
-    if (!Number.isNaN(t) && sim.now() - t > EVENT_TTL_MS)
-      sim.store.remove("events", e.metadata.namespace, e.metadata.name ?? "");
+    if (Number.isNaN(t)) continue;
+    if (sim.now() - t > EVENT_TTL_MS) sim.store.remove("events", e.metadata.namespace, e.metadata.name ?? "");
+    else earliest = Math.min(earliest, t);
   }
+  sim.eventsExpireAfter = earliest;
 }
 
 const NAMESPACED = [
@@ -121,9 +130,15 @@ function namespaceController(sim: Sim): void {
         });
       }
       for (const res of NAMESPACED)
-        for (const o of sim.store.scan(res, name)) sim.store.remove(res, name, o.metadata.name ?? "");
+        for (const o of sim.store.scan(res, name)) {
+          if (sim.overBudget()) return;
+          sim.store.remove(res, name, o.metadata.name ?? "");
+        }
       const pods = sim.store.scan<Pod>("pods", name);
-      for (const p of pods) deleteObject(sim, "pods", p);
+      for (const p of pods) {
+        if (sim.overBudget()) return;
+        deleteObject(sim, "pods", p);
+      }
       if (pods.length === 0) sim.store.remove("namespaces", undefined, name);
       continue;
     }

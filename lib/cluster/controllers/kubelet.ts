@@ -113,6 +113,7 @@ export function kubeletController(sim: Sim): void {
   for (const p of sim.store.scan<Pod>("pods")) {
     // A node that does not report cannot run, start or kill anything.
     if (!p.spec.nodeName || !isReady(p.spec.nodeName)) continue;
+    if (sim.overBudget()) return;
     const uid = p.metadata.uid ?? "";
     const ns = p.metadata.namespace ?? "default";
     const name = p.metadata.name ?? "";

@@ -39,6 +39,7 @@ function filterNode(
   p: Pod,
   n: Node,
   podsOnNode: number,
+  allowed: number,
 ): { reason: string; resolvable: boolean } | undefined {
   if (n.spec.unschedulable) return { reason: "node(s) were unschedulable", resolvable: false };
   const taint = (n.spec.taints ?? []).find((t) => t.effect !== "PreferNoSchedule" && !tolerates(p, t));
@@ -55,7 +56,7 @@ function filterNode(
   if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) {
     return { reason: "node(s) didn't match Pod's node affinity/selector", resolvable: false };
   }
-  if (podsOnNode + 1 > allowedPods(n)) return { reason: "Too many pods", resolvable: true };
+  if (podsOnNode + 1 > allowed) return { reason: "Too many pods", resolvable: true };
   return undefined;
 }
 
@@ -72,12 +73,13 @@ function histogram(reasons: string[]): string {
 export function schedulerController(sim: Sim): void {
   const nodes = sim.store.scan<Node>("nodes");
   const onNode = (n: Node) => sim.store.countIndex("pods", "node", n.metadata.name ?? "");
+  const allowed = new Map(nodes.map((n) => [n, allowedPods(n)]));
   for (const p of sim.store.byIndex<Pod>("pods", "node", "")) {
     if (p.spec.nodeName || p.metadata.deletionTimestamp) continue;
     if (sim.overBudget()) return;
     const failures: Array<{ reason: string; resolvable: boolean }> = [];
     const fits = nodes.filter((n) => {
-      const why = filterNode(p, n, onNode(n));
+      const why = filterNode(p, n, onNode(n), allowed.get(n) ?? NODE_PODS);
       if (why) failures.push(why);
       return !why;
     });
