@@ -46,8 +46,11 @@ export const COUNT_LIMITS: Record<string, number> = {
 /** Any other resource a student can create. */
 export const DEFAULT_COUNT_LIMIT = 100;
 
-/** Simulated work (store writes) one touch of the cluster may do before the rest waits. */
-export const WORK_BUDGET = 400;
+/**
+ * Simulated work one touch of the cluster may do before the rest waits: a unit is a store write
+ * or a controller pass over 50 pods (Sim.work).
+ */
+export const WORK_BUDGET = 200;
 
 /** The ReplicaSet controller's `burstReplicas`: at most this many creates/deletes per sync. */
 export const BURST_REPLICAS = 500;

@@ -161,18 +161,28 @@ export class Sim {
   readonly stats: SimStats = { touches: 0, budgetStops: 0, passLimitStops: 0 };
   /** Store writes at which the current touch's budget is spent (none outside a touch). */
   private budgetEnd = Number.POSITIVE_INFINITY;
+  /**
+   * Simulated work done so far: one unit per store write, plus the cost of a controller pass
+   * over the objects (one unit per 50 pods), which is paid even when the pass writes nothing.
+   */
+  private scanned = 0;
+
+  /** Work units done since the cluster was created (writes and passes). */
+  work(): number {
+    return this.store.writes + this.scanned;
+  }
   /** Work was left for a later touch (budget spent); the next touch continues it. */
   private deferred = false;
 
   /** Start a touch (an API request, a network request, a tick): a fresh work budget. */
   beginTouch(): void {
-    this.budgetEnd = this.store.writes + WORK_BUDGET;
+    this.budgetEnd = this.work() + WORK_BUDGET;
     this.stats.touches += 1;
   }
 
   /** Whether this touch has done its share of simulated work; controllers stop when it has. */
   overBudget(): boolean {
-    return this.store.writes >= this.budgetEnd;
+    return this.work() >= this.budgetEnd;
   }
 
   /** Take one request from the controller client's rate limiter; false when it must wait. */
@@ -265,6 +275,7 @@ export class Sim {
         break;
       }
       passes += 1;
+      this.scanned += 1 + Math.floor(this.store.count("pods") / 50);
       const before = this.store.rv;
       for (const c of this.controllers) {
         if (this.overBudget()) break;
@@ -299,7 +310,8 @@ export class Sim {
       // Transitions due at the same moment (pods created together) are handled together, then
       // the controllers react once.
       if (d.at > this.t) this.t = d.at;
-      while (this.queue[0]?.at === d.at) handle(this.queue.shift() as Due);
+      handle(this.queue.shift() as Due);
+      while (this.queue[0]?.at === d.at && !this.overBudget()) handle(this.queue.shift() as Due);
       this.reconcile(true);
     }
     if (target > this.t) this.t = target;
