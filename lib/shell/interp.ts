@@ -11,6 +11,7 @@ import { BUILTINS, type BuiltinContext } from "./builtins";
 import { type FsError, resolvePath, type VirtualFs } from "./fs";
 import { InterruptSource } from "./interrupt";
 import type { JobTable } from "./jobs";
+import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { parseScript, ShellSyntaxError } from "./parse";
 import type {
   ContainerTarget,
@@ -49,6 +50,8 @@ export interface ShellOptions {
   clock: Clock;
   scheduler: Scheduler;
   jobs: JobTable;
+  /** Totals of the workstation's variables, shared by its tabs (a fresh count when absent). */
+  varUsage?: VarUsage;
   /** `exit` prints `logout` in a login shell, `exit` otherwise (container shells). */
   login: boolean;
   /** Coloured Ubuntu-style prompt on a TTY (the workstation); plain `root@pod:/# ` otherwise. */
@@ -98,16 +101,18 @@ export interface ShellVarsSnapshot {
 }
 
 export class Shell {
-  readonly vars = new Map<string, { value: string; exported: boolean }>();
+  readonly vars: VarTable;
   cwd: string;
   oldCwd: string | undefined;
   history: string[] = [];
+  private historyBytes = 0;
   lastExit = 0;
   exited = false;
   /** `$$`: stable per tab so transcripts are reproducible. */
   readonly pid: number;
 
   constructor(readonly opts: ShellOptions) {
+    this.vars = new VarTable(opts.varUsage);
     this.cwd = opts.cwd ?? opts.home;
     this.pid = 1000 + ([...opts.tab].reduce((h, c) => (h * 31 + (c.codePointAt(0) ?? 0)) % 8000, 7) % 8000);
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
@@ -196,10 +201,17 @@ export class Shell {
 
   restore(s: ShellVarsSnapshot): void {
     this.vars.clear();
-    for (const [k, v] of Object.entries(s.vars))
-      this.vars.set(k, { value: String(v.value), exported: !!v.exported });
+    for (const [k, v] of Object.entries(s.vars)) {
+      try {
+        this.vars.set(k, { value: String(v.value).slice(0, LIMITS.value), exported: !!v.exported });
+      } catch (e) {
+        // a snapshot saved before the totals were bounded: keep what fits
+        if (!(e instanceof ShellLimitError)) throw e;
+      }
+    }
     if (this.fs.isDir(s.cwd)) this.cwd = s.cwd;
-    this.history = s.history.slice(-LIMITS.history).map(String);
+    this.history = [];
+    for (const line of s.history.slice(-LIMITS.history)) this.addHistory(String(line));
   }
 
   // ---- running a line ----
@@ -229,6 +241,9 @@ export class Shell {
       if (e instanceof ShellSyntaxError) {
         io.stderr(`bash: ${e.message}\n`);
         status = 2;
+      } else if (e instanceof ShellLimitError) {
+        io.stderr(`bash: ${e.message}\n`);
+        status = 1;
       } else if (e instanceof StopLine) {
         status = ctx.exitRequested ?? (ctx.interrupt.interrupted ? 130 : 1);
       } else {
@@ -255,7 +270,16 @@ export class Shell {
     if (entry.startsWith(" ")) return;
     if (this.history[this.history.length - 1] === entry) return;
     this.history.push(entry);
-    if (this.history.length > LIMITS.history) this.history.splice(0, this.history.length - LIMITS.history);
+    this.historyBytes += entry.length;
+    let drop = 0;
+    while (
+      this.history.length - drop > LIMITS.history ||
+      (this.historyBytes > WORKSTATION_LIMITS.historyBytes && this.history.length - drop > 1)
+    ) {
+      this.historyBytes -= (this.history[drop] ?? "").length;
+      drop++;
+    }
+    if (drop > 0) this.history.splice(0, drop);
   }
 
   private emit(ctx: RunContext, sink: Sink, chunk: string): void {
@@ -317,6 +341,8 @@ export class Shell {
         return 1;
       }
     });
+    // bash gives up on the whole line when it cannot fork (throw_to_top_level)
+    if (job === undefined) throw new ShellLimitError("fork: Resource temporarily unavailable");
     streams.err(`[${job.id}] ${job.pid}\n`);
     this.setVar("!", String(job.pid));
     return 0;
@@ -419,16 +445,12 @@ export class Shell {
     }
   }
 
-  private saveSubshell(): { vars: Map<string, { value: string; exported: boolean }>; cwd: string } {
-    return { vars: new Map([...this.vars].map(([k, v]) => [k, { ...v }])), cwd: this.cwd };
+  private saveSubshell(): { vars: [string, Var][]; cwd: string } {
+    return { vars: [...this.vars].map(([k, v]) => [k, { ...v }]), cwd: this.cwd };
   }
 
-  private restoreSubshell(saved: {
-    vars: Map<string, { value: string; exported: boolean }>;
-    cwd: string;
-  }): void {
-    this.vars.clear();
-    for (const [k, v] of saved.vars) this.vars.set(k, v);
+  private restoreSubshell(saved: { vars: [string, Var][]; cwd: string }): void {
+    this.vars.replaceAll(saved.vars);
     this.cwd = saved.cwd;
   }
 
@@ -475,7 +497,7 @@ export class Shell {
         if (assigns.length > 0 && !["export", "unset", "cd"].includes(name)) {
           for (const [k, prev] of restore) {
             if (prev === undefined) this.vars.delete(k);
-            else this.vars.set(k, prev);
+            else this.vars.setUnchecked(k, prev);
           }
         }
       }
@@ -817,5 +839,7 @@ export function fsErrorText(e: FsError): string {
       return "File too large";
     case "EEXIST":
       return "File exists";
+    case "ENOSPC":
+      return "No space left on device";
   }
 }
