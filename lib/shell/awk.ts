@@ -22,6 +22,9 @@ interface Rec {
 
 class AwkError extends Error {}
 
+/** A line's output is bounded (1 MiB): a wider field is refused before it is built. */
+const MAX_PRINTF_WIDTH = 1024 * 1024;
+
 /** awk's regular expressions are EREs with awk's escapes, on the linear-time engine. */
 function awkRegex(src: string): SafeRegex {
   try {
@@ -220,6 +223,7 @@ class AwkParser {
               else if (conv === "f") s = num(v).toFixed(prec === undefined ? 6 : Number(prec));
               else s = str(v);
               const width = Number(w.replace("-", "")) || 0;
+              if (width > MAX_PRINTF_WIDTH) throw new AwkError(`printf: field width ${width} is too large`);
               return w.startsWith("-") ? s.padEnd(width) : s.padStart(width);
             },
           ),

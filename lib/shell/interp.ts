@@ -35,7 +35,12 @@ export const LIMITS = {
   history: 1000,
   /** Nesting of command substitutions at run time. */
   depth: 16,
+  /** Bytes all expansions of one line may produce together ($X, $(…), ~, $((…)) results). */
+  expansion: 16 * 1024 * 1024,
 };
+
+/** Expanded bytes that cost one step of the line's budget (copying is work too). */
+const BYTES_PER_STEP = 16 * 1024;
 
 export interface ShellOptions {
   tab: string;
@@ -83,6 +88,8 @@ export interface RunContext {
   commands: string[][];
   steps: number;
   output: number;
+  /** Bytes produced by expansions so far. */
+  expanded: number;
   depth: number;
   abort?: string;
   exitRequested?: number;
@@ -223,6 +230,7 @@ export class Shell {
       commands: [],
       steps: 0,
       output: 0,
+      expanded: 0,
       depth: 0,
       interactive: io.interactive === true,
     };
@@ -297,10 +305,29 @@ export class Shell {
     ctx.interrupt.fire("budget");
   }
 
-  private step(ctx: RunContext): void {
-    ctx.steps++;
+  /** Charges `cost` steps of the line's budget; past it the line stops. */
+  private step(ctx: RunContext, cost = 1): void {
+    ctx.steps += cost;
     if (ctx.steps > LIMITS.steps) this.abort(ctx, `more than ${LIMITS.steps} commands on one line; stopped`);
     if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+  }
+
+  /** Stops the line now because a bound was reached (builtins call it before doing the work). */
+  limit(ctx: RunContext, why: string): never {
+    this.abort(ctx, why);
+    throw new StopLine();
+  }
+
+  /** Counts `bytes` of expansion: one word ≤ LIMITS.value, the line ≤ LIMITS.expansion. */
+  private expanded(ctx: RunContext, word: number, bytes: number): void {
+    if (word > LIMITS.value)
+      this.limit(ctx, `expansion over ${LIMITS.value / 1024} KiB in one word; stopped`);
+    const before = Math.floor(ctx.expanded / BYTES_PER_STEP);
+    ctx.expanded += bytes;
+    if (ctx.expanded > LIMITS.expansion)
+      this.limit(ctx, `expansions over ${LIMITS.expansion / 1024 / 1024} MiB on one line; stopped`);
+    const steps = Math.floor(ctx.expanded / BYTES_PER_STEP) - before;
+    if (steps > 0) this.step(ctx, steps);
   }
 
   async runScript(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
@@ -327,6 +354,7 @@ export class Shell {
         commands: ctx.commands,
         steps: 0,
         output: 0,
+        expanded: 0,
         depth: 0,
         // a background job is a child shell
         interactive: false,
@@ -687,6 +715,7 @@ export class Shell {
         }
         case "var": {
           const value = await this.expandParam(part, ctx);
+          this.expanded(ctx, cur.length + value.length, value.length);
           if (part.quoted) {
             cur += value;
             has = true;
@@ -695,6 +724,7 @@ export class Shell {
         }
         case "cmd": {
           const value = await this.commandSubstitution(part.script, ctx);
+          this.expanded(ctx, cur.length + value.length, value.length);
           if (part.quoted) {
             cur += value;
             has = true;
@@ -702,6 +732,7 @@ export class Shell {
           break;
         }
         case "arith": {
+          this.step(ctx);
           const expanded = await this.expandArithText(part.expr, ctx);
           const r = evalArith(
             expanded,
@@ -768,6 +799,8 @@ export class Shell {
       this.abort(ctx, "command substitution nested too deeply; stopped");
       throw new StopLine();
     }
+    // a child shell (its variables copied and restored) costs about four commands here
+    this.step(ctx, 4 + Math.floor(this.vars.size / 64));
     let buf = "";
     const out: Sink = (c) => {
       if (buf.length + c.length > LIMITS.value) {
