@@ -19,6 +19,7 @@ import {
   stepSchema,
   watchSchema,
 } from "../lib/protocol/socket";
+import { allowInput } from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
 
@@ -125,7 +126,7 @@ export function attachSockets(
           return;
         }
         const req = r.data;
-        socket.data.workspace?.input(req.tabId, req.data);
+        if (allowInput(socket, req.tabId, req.data)) socket.data.workspace?.input(req.tabId, req.data);
       }),
     );
 

@@ -1,9 +1,12 @@
 /**
  * An awk subset: `-F`, BEGIN/END, patterns (/re/, comparisons, &&, ||, !), and the statements
  * print, printf, assignment (=, +=) and next; $N, $NF, NR, NF, string functions length,
- * toupper, tolower, substr. Enough for `awk '{print $1}'` and `awk 'NR>1 {print $1, $3}'`.
+ * toupper, tolower, substr, and match/sub/gsub. Enough for `awk '{print $1}'` and
+ * `awk 'NR>1 {print $1, $3}'`. Regular expressions (/re/, ~, FS, match/sub/gsub) run on the
+ * linear-time engine of ./regex.
  */
 import type { Builtin } from "./builtins";
+import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
 type Tok = { t: "num" | "str" | "re" | "name" | "op"; v: string };
 type Val = string | number;
@@ -18,6 +21,31 @@ interface Rec {
 }
 
 class AwkError extends Error {}
+
+/** A line's output is bounded (1 MiB): a wider field is refused before it is built. */
+const MAX_PRINTF_WIDTH = 1024 * 1024;
+
+/** awk's regular expressions are EREs with awk's escapes, on the linear-time engine. */
+function awkRegex(src: string): SafeRegex {
+  try {
+    return compilePosix(src, { extended: true, awk: true });
+  } catch (e) {
+    if (e instanceof RegexSyntaxError)
+      throw new AwkError(`regular expression compile failed (${e.message})\n${src}`);
+    throw e;
+  }
+}
+
+/** Dynamic regular expressions (`$1 ~ var`) compiled once per distinct text, a few kept. */
+const dynamicRegexCache = new Map<string, SafeRegex>();
+function dynamicRegex(src: string): SafeRegex {
+  const hit = dynamicRegexCache.get(src);
+  if (hit !== undefined) return hit;
+  const re = awkRegex(src);
+  if (dynamicRegexCache.size >= 64) dynamicRegexCache.clear();
+  dynamicRegexCache.set(src, re);
+  return re;
+}
 
 function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -195,6 +223,7 @@ class AwkParser {
               else if (conv === "f") s = num(v).toFixed(prec === undefined ? 6 : Number(prec));
               else s = str(v);
               const width = Number(w.replace("-", "")) || 0;
+              if (width > MAX_PRINTF_WIDTH) throw new AwkError(`printf: field width ${width} is too large`);
               return w.startsWith("-") ? s.padEnd(width) : s.padStart(width);
             },
           ),
@@ -262,14 +291,14 @@ class AwkParser {
       const neg = this.peek()?.v === "!~";
       this.i++;
       const t = this.peek();
-      let re: (r: Rec) => RegExp;
+      let re: (r: Rec) => SafeRegex;
       if (t?.t === "re") {
         this.i++;
-        const compiled = new RegExp(t.v);
+        const compiled = awkRegex(t.v);
         re = () => compiled;
       } else {
         const e = this.cmp();
-        re = (r) => new RegExp(str(e(r)));
+        re = (r) => dynamicRegex(str(e(r)));
       }
       return (r) => (re(r).test(str(l(r))) !== neg ? 1 : 0);
     }
@@ -370,6 +399,85 @@ class AwkParser {
     return this.primary();
   }
 
+  /** A regular-expression argument: `/re/` literally, or any expression read as one. */
+  regexArg(): (r: Rec) => SafeRegex {
+    const t = this.peek();
+    const n = this.toks[this.i + 1];
+    if (t?.t === "re" && n?.t === "op" && (n.v === "," || n.v === ")")) {
+      this.i++;
+      const re = awkRegex(t.v);
+      return () => re;
+    }
+    const e = this.expr();
+    return (r) => dynamicRegex(str(e(r)));
+  }
+
+  /** sub(re, repl [, target]), gsub(…), match(s, re): RSTART and RLENGTH as awk sets them. */
+  regexFn(name: "sub" | "gsub" | "match"): Expr {
+    this.expectOp("(");
+    if (name === "match") {
+      const s = this.expr();
+      this.expectOp(",");
+      const re = this.regexArg();
+      this.expectOp(")");
+      return (r) => {
+        const text = str(s(r));
+        const m = re(r).matches(text)[0];
+        const start = m === undefined ? 0 : m.start + 1;
+        r.vars.set("RSTART", start);
+        r.vars.set("RLENGTH", m === undefined ? -1 : m.end - m.start);
+        return start;
+      };
+    }
+    const re = this.regexArg();
+    this.expectOp(",");
+    const repl = this.expr();
+    let get: (r: Rec) => string = (r) => r.fields[0] ?? "";
+    let set: (r: Rec, v: string) => void = (r, v) => {
+      r.fields = [v, ...splitFields(v, str(r.vars.get("FS") ?? " "))];
+    };
+    if (this.isOp(",")) {
+      this.i++;
+      const target = this.peek();
+      if (target?.t === "name") {
+        this.i++;
+        get = (r) => str(r.vars.get(target.v) ?? "");
+        set = (r, v) => r.vars.set(target.v, v);
+      } else if (target?.t === "op" && target.v === "$") {
+        this.i++;
+        const idx = this.primary();
+        const at = (r: Rec): number => Math.max(0, Math.trunc(num(idx(r))));
+        get = (r) => r.fields[at(r)] ?? "";
+        set = (r, v) => {
+          const k = at(r);
+          if (k === 0) {
+            r.fields = [v, ...splitFields(v, str(r.vars.get("FS") ?? " "))];
+            return;
+          }
+          while (r.fields.length <= k) r.fields.push("");
+          r.fields[k] = v;
+          r.fields[0] = r.fields.slice(1).join(str(r.vars.get("OFS") ?? " "));
+        };
+      } else throw new AwkError(`${name}: third argument must be a variable or a field`);
+    }
+    this.expectOp(")");
+    return (r) => {
+      const text = get(r);
+      const with_ = str(repl(r));
+      let count = 0;
+      const replaced = re(r).replace(
+        text,
+        (m) => {
+          count++;
+          return with_.replace(/\\&|&/g, (x) => (x === "&" ? m : "&"));
+        },
+        name === "gsub",
+      );
+      if (count > 0) set(r, replaced);
+      return count;
+    };
+  }
+
   primary(): Expr {
     const t = this.toks[this.i++];
     if (t === undefined) throw new AwkError("syntax error: unexpected end of program");
@@ -381,10 +489,11 @@ class AwkParser {
       case "str":
         return () => t.v;
       case "re": {
-        const re = new RegExp(t.v);
+        const re = awkRegex(t.v);
         return (r) => (re.test(r.fields[0] ?? "") ? 1 : 0);
       }
       case "name": {
+        if ((t.v === "sub" || t.v === "gsub" || t.v === "match") && this.isOp("(")) return this.regexFn(t.v);
         if (this.isOp("(")) {
           this.i++;
           const args: Expr[] = [];
@@ -445,13 +554,16 @@ function builtinFn(name: string, args: Expr[]): Expr {
 function splitFields(line: string, fs: string): string[] {
   if (fs === " ") return line.trim() === "" ? [] : line.trim().split(/[ \t\n]+/);
   if (fs.length === 1) return line.split(fs);
-  return line.split(new RegExp(fs));
+  return dynamicRegex(fs).split(line);
 }
 
 export const awk: Builtin = (c) => {
   let fs = " ";
   let i = 1;
-  const vars = new Map<string, Val>([["OFS", " "]]);
+  const vars = new Map<string, Val>([
+    ["OFS", " "],
+    ["FS", " "],
+  ]);
   for (; i < c.argv.length; i++) {
     const a = c.argv[i] ?? "";
     if (a.startsWith("-F")) fs = a.length > 2 ? a.slice(2) : (c.argv[++i] ?? " ");
@@ -461,6 +573,7 @@ export const awk: Builtin = (c) => {
     } else break;
   }
   if (fs === "\\t" || fs === "t") fs = "\t";
+  vars.set("FS", fs);
   const source = c.argv[i];
   if (source === undefined) {
     c.err("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n");

@@ -6,7 +6,12 @@
 
 import { formatColumns } from "./columns";
 import type { RunContext, Shell, Sink } from "./interp";
-import { fsErrorText } from "./interp";
+import { fsErrorText, LIMITS } from "./interp";
+
+/** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
+const outputLimit = (): string =>
+  `output limit reached (${LIMITS.output / 1024} KiB per command line); stopped`;
+
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
@@ -55,7 +60,7 @@ const echo: Builtin = ({ argv, out }) => {
   return 0;
 };
 
-const printf: Builtin = ({ argv, out, err }) => {
+const printf: Builtin = ({ argv, out, err, shell, ctx }) => {
   const format = argv[1];
   if (format === undefined) {
     err("printf: usage: printf [-v var] format [arguments]\n");
@@ -74,8 +79,11 @@ const printf: Builtin = ({ argv, out, err }) => {
       else if (conv === "c") v = a.slice(0, 1);
       else v = a;
       const w = Number(width.replace("-", "")) || 0;
+      // what cannot fit in the line's output is never built ('%400000000d' took 400 MB)
+      if (result.length + w > LIMITS.output) shell.limit(ctx, outputLimit());
       return width.startsWith("-") ? v.padEnd(w) : v.padStart(w);
     });
+    if (result.length > LIMITS.output) shell.limit(ctx, outputLimit());
   } while (args.length > 0 && /%[-\d]*[sdbc]/.test(format) && ++guard < 1000);
   out(decodeEscapes(result, false).text);
   return 0;

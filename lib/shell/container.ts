@@ -6,9 +6,10 @@
  */
 import type { Clock } from "../cluster/types";
 import { createCurl } from "./curl";
-import { VirtualFs } from "./fs";
+import { type FsQuota, VirtualFs } from "./fs";
 import { Shell } from "./interp";
 import { JobTable } from "./jobs";
+import type { VarUsage } from "./limits";
 import type { ContainerTarget, Machine, Program, Scheduler } from "./types";
 
 export interface ContainerFacts {
@@ -60,8 +61,8 @@ export const DEBIAN_ROOT = [
 export const SHELL_NAMES = new Set(["bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/bash"]);
 
 /** The filesystem of one container; kept per container so files survive between exec sessions. */
-export function containerFs(facts: ContainerFacts): VirtualFs {
-  const fs = new VirtualFs(["/"], facts.dirs ?? DEBIAN_ROOT);
+export function containerFs(facts: ContainerFacts, quota?: FsQuota): VirtualFs {
+  const fs = new VirtualFs(["/"], facts.dirs ?? DEBIAN_ROOT, quota);
   for (const [path, data] of Object.entries(facts.files)) fs.seed(path, data);
   return fs;
 }
@@ -73,6 +74,8 @@ export function createContainerShell(
     clock: Clock;
     scheduler: Scheduler;
     fs?: VirtualFs;
+    /** The workstation's variable totals (a container shell's variables count while it runs). */
+    varUsage?: VarUsage;
     tty: boolean;
     shell: boolean;
   },
@@ -98,6 +101,7 @@ export function createContainerShell(
     clock: deps.clock,
     scheduler: deps.scheduler,
     jobs: new JobTable(7),
+    varUsage: deps.varUsage,
     login: false,
     colourPrompt: false,
     bareEnv: !deps.shell,

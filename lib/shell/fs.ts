@@ -1,3 +1,5 @@
+import { WORKSTATION_LIMITS } from "./limits";
+
 /**
  * The student's virtual filesystem: a bounded in-memory tree. Only the home directory and /tmp
  * are writable; the rest is a read-only skeleton so `ls /` and `cd /etc` behave plausibly.
@@ -6,7 +8,17 @@
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 
-export type FsError = "ENOENT" | "EISDIR" | "ENOTDIR" | "EACCES" | "EFBIG" | "EEXIST";
+export type FsError = "ENOENT" | "EISDIR" | "ENOTDIR" | "EACCES" | "EFBIG" | "EEXIST" | "ENOSPC";
+
+/** Bytes (contents and names) and entries a filesystem — or several sharing it — may hold. */
+export class FsQuota {
+  bytes = 0;
+  entries = 0;
+  constructor(
+    readonly maxBytes = MAX_TOTAL_BYTES,
+    readonly maxEntries = WORKSTATION_LIMITS.fsEntries,
+  ) {}
+}
 
 export interface FsSnapshot {
   files: Record<string, string>;
@@ -35,11 +47,12 @@ function parentOf(path: string): string {
 export class VirtualFs {
   private files = new Map<string, string>();
   private dirs = new Set<string>(["/"]);
-  private total = 0;
 
   constructor(
     private readonly writableRoots: string[],
     skeleton: string[] = [],
+    /** What the student's writes may use (container filesystems of a workstation share one). */
+    private readonly quota: FsQuota = new FsQuota(),
   ) {
     for (const d of skeleton) this.mkdirp(d);
     for (const d of writableRoots) this.mkdirp(d);
@@ -80,12 +93,16 @@ export class VirtualFs {
     const parent = parentOf(path);
     if (!this.dirs.has(parent)) return this.files.has(parent) ? "ENOTDIR" : "ENOENT";
     if (!this.writable(path)) return "EACCES";
-    const before = this.files.get(path) ?? "";
-    const next = append ? before + data : data;
-    if (next.length > MAX_FILE_BYTES) return "EFBIG";
-    if (this.total - before.length + next.length > MAX_TOTAL_BYTES) return "EFBIG";
-    this.total += next.length - before.length;
-    this.files.set(path, next);
+    const existing = this.files.get(path);
+    const before = existing ?? "";
+    if ((append ? before.length + data.length : data.length) > MAX_FILE_BYTES) return "EFBIG";
+    const delta =
+      (append ? data.length : data.length - before.length) + (existing === undefined ? path.length : 0);
+    if (existing === undefined && this.quota.entries >= this.quota.maxEntries) return "ENOSPC";
+    if (delta > 0 && this.quota.bytes + delta > this.quota.maxBytes) return "ENOSPC";
+    this.quota.bytes += delta;
+    if (existing === undefined) this.quota.entries++;
+    this.files.set(path, append ? before + data : data);
     return undefined;
   }
 
@@ -94,6 +111,10 @@ export class VirtualFs {
     const parent = parentOf(path);
     if (!this.dirs.has(parent)) return "ENOENT";
     if (!this.writable(path)) return "EACCES";
+    if (this.quota.entries >= this.quota.maxEntries || this.quota.bytes + path.length > this.quota.maxBytes)
+      return "ENOSPC";
+    this.quota.entries++;
+    this.quota.bytes += path.length;
     this.dirs.add(path);
     return undefined;
   }
@@ -103,7 +124,8 @@ export class VirtualFs {
     const f = this.files.get(path);
     if (f === undefined) return "ENOENT";
     if (!this.writable(path)) return "EACCES";
-    this.total -= f.length;
+    this.quota.bytes -= f.length + path.length;
+    this.quota.entries--;
     this.files.delete(path);
     return undefined;
   }

@@ -11,6 +11,7 @@ import { BUILTINS, type BuiltinContext } from "./builtins";
 import { type FsError, resolvePath, type VirtualFs } from "./fs";
 import { InterruptSource } from "./interrupt";
 import type { JobTable } from "./jobs";
+import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { parseScript, ShellSyntaxError } from "./parse";
 import type {
   ContainerTarget,
@@ -34,7 +35,12 @@ export const LIMITS = {
   history: 1000,
   /** Nesting of command substitutions at run time. */
   depth: 16,
+  /** Bytes all expansions of one line may produce together ($X, $(…), ~, $((…)) results). */
+  expansion: 16 * 1024 * 1024,
 };
+
+/** Expanded bytes that cost one step of the line's budget (copying is work too). */
+const BYTES_PER_STEP = 16 * 1024;
 
 export interface ShellOptions {
   tab: string;
@@ -49,6 +55,8 @@ export interface ShellOptions {
   clock: Clock;
   scheduler: Scheduler;
   jobs: JobTable;
+  /** Totals of the workstation's variables, shared by its tabs (a fresh count when absent). */
+  varUsage?: VarUsage;
   /** `exit` prints `logout` in a login shell, `exit` otherwise (container shells). */
   login: boolean;
   /** Coloured Ubuntu-style prompt on a TTY (the workstation); plain `root@pod:/# ` otherwise. */
@@ -80,6 +88,8 @@ export interface RunContext {
   commands: string[][];
   steps: number;
   output: number;
+  /** Bytes produced by expansions so far. */
+  expanded: number;
   depth: number;
   abort?: string;
   exitRequested?: number;
@@ -98,16 +108,18 @@ export interface ShellVarsSnapshot {
 }
 
 export class Shell {
-  readonly vars = new Map<string, { value: string; exported: boolean }>();
+  readonly vars: VarTable;
   cwd: string;
   oldCwd: string | undefined;
   history: string[] = [];
+  private historyBytes = 0;
   lastExit = 0;
   exited = false;
   /** `$$`: stable per tab so transcripts are reproducible. */
   readonly pid: number;
 
   constructor(readonly opts: ShellOptions) {
+    this.vars = new VarTable(opts.varUsage);
     this.cwd = opts.cwd ?? opts.home;
     this.pid = 1000 + ([...opts.tab].reduce((h, c) => (h * 31 + (c.codePointAt(0) ?? 0)) % 8000, 7) % 8000);
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
@@ -196,10 +208,17 @@ export class Shell {
 
   restore(s: ShellVarsSnapshot): void {
     this.vars.clear();
-    for (const [k, v] of Object.entries(s.vars))
-      this.vars.set(k, { value: String(v.value), exported: !!v.exported });
+    for (const [k, v] of Object.entries(s.vars)) {
+      try {
+        this.vars.set(k, { value: String(v.value).slice(0, LIMITS.value), exported: !!v.exported });
+      } catch (e) {
+        // a snapshot saved before the totals were bounded: keep what fits
+        if (!(e instanceof ShellLimitError)) throw e;
+      }
+    }
     if (this.fs.isDir(s.cwd)) this.cwd = s.cwd;
-    this.history = s.history.slice(-LIMITS.history).map(String);
+    this.history = [];
+    for (const line of s.history.slice(-LIMITS.history)) this.addHistory(String(line));
   }
 
   // ---- running a line ----
@@ -211,6 +230,7 @@ export class Shell {
       commands: [],
       steps: 0,
       output: 0,
+      expanded: 0,
       depth: 0,
       interactive: io.interactive === true,
     };
@@ -229,6 +249,9 @@ export class Shell {
       if (e instanceof ShellSyntaxError) {
         io.stderr(`bash: ${e.message}\n`);
         status = 2;
+      } else if (e instanceof ShellLimitError) {
+        io.stderr(`bash: ${e.message}\n`);
+        status = 1;
       } else if (e instanceof StopLine) {
         status = ctx.exitRequested ?? (ctx.interrupt.interrupted ? 130 : 1);
       } else {
@@ -255,7 +278,16 @@ export class Shell {
     if (entry.startsWith(" ")) return;
     if (this.history[this.history.length - 1] === entry) return;
     this.history.push(entry);
-    if (this.history.length > LIMITS.history) this.history.splice(0, this.history.length - LIMITS.history);
+    this.historyBytes += entry.length;
+    let drop = 0;
+    while (
+      this.history.length - drop > LIMITS.history ||
+      (this.historyBytes > WORKSTATION_LIMITS.historyBytes && this.history.length - drop > 1)
+    ) {
+      this.historyBytes -= (this.history[drop] ?? "").length;
+      drop++;
+    }
+    if (drop > 0) this.history.splice(0, drop);
   }
 
   private emit(ctx: RunContext, sink: Sink, chunk: string): void {
@@ -273,10 +305,29 @@ export class Shell {
     ctx.interrupt.fire("budget");
   }
 
-  private step(ctx: RunContext): void {
-    ctx.steps++;
+  /** Charges `cost` steps of the line's budget; past it the line stops. */
+  private step(ctx: RunContext, cost = 1): void {
+    ctx.steps += cost;
     if (ctx.steps > LIMITS.steps) this.abort(ctx, `more than ${LIMITS.steps} commands on one line; stopped`);
     if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+  }
+
+  /** Stops the line now because a bound was reached (builtins call it before doing the work). */
+  limit(ctx: RunContext, why: string): never {
+    this.abort(ctx, why);
+    throw new StopLine();
+  }
+
+  /** Counts `bytes` of expansion: one word ≤ LIMITS.value, the line ≤ LIMITS.expansion. */
+  private expanded(ctx: RunContext, word: number, bytes: number): void {
+    if (word > LIMITS.value)
+      this.limit(ctx, `expansion over ${LIMITS.value / 1024} KiB in one word; stopped`);
+    const before = Math.floor(ctx.expanded / BYTES_PER_STEP);
+    ctx.expanded += bytes;
+    if (ctx.expanded > LIMITS.expansion)
+      this.limit(ctx, `expansions over ${LIMITS.expansion / 1024 / 1024} MiB on one line; stopped`);
+    const steps = Math.floor(ctx.expanded / BYTES_PER_STEP) - before;
+    if (steps > 0) this.step(ctx, steps);
   }
 
   async runScript(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
@@ -303,6 +354,7 @@ export class Shell {
         commands: ctx.commands,
         steps: 0,
         output: 0,
+        expanded: 0,
         depth: 0,
         // a background job is a child shell
         interactive: false,
@@ -317,6 +369,8 @@ export class Shell {
         return 1;
       }
     });
+    // bash gives up on the whole line when it cannot fork (throw_to_top_level)
+    if (job === undefined) throw new ShellLimitError("fork: Resource temporarily unavailable");
     streams.err(`[${job.id}] ${job.pid}\n`);
     this.setVar("!", String(job.pid));
     return 0;
@@ -419,16 +473,12 @@ export class Shell {
     }
   }
 
-  private saveSubshell(): { vars: Map<string, { value: string; exported: boolean }>; cwd: string } {
-    return { vars: new Map([...this.vars].map(([k, v]) => [k, { ...v }])), cwd: this.cwd };
+  private saveSubshell(): { vars: [string, Var][]; cwd: string } {
+    return { vars: [...this.vars].map(([k, v]) => [k, { ...v }]), cwd: this.cwd };
   }
 
-  private restoreSubshell(saved: {
-    vars: Map<string, { value: string; exported: boolean }>;
-    cwd: string;
-  }): void {
-    this.vars.clear();
-    for (const [k, v] of saved.vars) this.vars.set(k, v);
+  private restoreSubshell(saved: { vars: [string, Var][]; cwd: string }): void {
+    this.vars.replaceAll(saved.vars);
     this.cwd = saved.cwd;
   }
 
@@ -475,7 +525,7 @@ export class Shell {
         if (assigns.length > 0 && !["export", "unset", "cd"].includes(name)) {
           for (const [k, prev] of restore) {
             if (prev === undefined) this.vars.delete(k);
-            else this.vars.set(k, prev);
+            else this.vars.setUnchecked(k, prev);
           }
         }
       }
@@ -665,6 +715,7 @@ export class Shell {
         }
         case "var": {
           const value = await this.expandParam(part, ctx);
+          this.expanded(ctx, cur.length + value.length, value.length);
           if (part.quoted) {
             cur += value;
             has = true;
@@ -673,6 +724,7 @@ export class Shell {
         }
         case "cmd": {
           const value = await this.commandSubstitution(part.script, ctx);
+          this.expanded(ctx, cur.length + value.length, value.length);
           if (part.quoted) {
             cur += value;
             has = true;
@@ -680,6 +732,7 @@ export class Shell {
           break;
         }
         case "arith": {
+          this.step(ctx);
           const expanded = await this.expandArithText(part.expr, ctx);
           const r = evalArith(
             expanded,
@@ -746,6 +799,8 @@ export class Shell {
       this.abort(ctx, "command substitution nested too deeply; stopped");
       throw new StopLine();
     }
+    // a child shell (its variables copied and restored) costs about four commands here
+    this.step(ctx, 4 + Math.floor(this.vars.size / 64));
     let buf = "";
     const out: Sink = (c) => {
       if (buf.length + c.length > LIMITS.value) {
@@ -817,5 +872,7 @@ export function fsErrorText(e: FsError): string {
       return "File too large";
     case "EEXIST":
       return "File exists";
+    case "ENOSPC":
+      return "No space left on device";
   }
 }

@@ -3,6 +3,7 @@
  * stop its jobs, but each tab sees only its own jobs, like separate bash processes.
  */
 import { InterruptSource } from "./interrupt";
+import { WORKSTATION_LIMITS } from "./limits";
 
 export type JobState = "running" | "done" | "terminated";
 
@@ -36,7 +37,9 @@ export class JobTable {
     return pid;
   }
 
-  start(tab: string, source: string, body: (interrupt: InterruptSource) => Promise<number>): Job {
+  /** Starts a job, or returns undefined when the table is full (bash: `fork: Resource temporarily unavailable`). */
+  start(tab: string, source: string, body: (interrupt: InterruptSource) => Promise<number>): Job | undefined {
+    if (this.jobs.length >= WORKSTATION_LIMITS.jobs) return undefined;
     const used = new Set(this.jobs.filter((j) => j.tab === tab).map((j) => j.id));
     let id = 1;
     while (used.has(id)) id++;
@@ -115,6 +118,12 @@ export class JobTable {
   /** Stops every job of a tab (the tab was closed). */
   stopTab(tab: string): void {
     for (const job of this.list(tab)) this.signal(job, "KILL");
+  }
+
+  /** Stops a tab's jobs and forgets them (the tab or container shell is gone; nobody will reap them). */
+  forgetTab(tab: string): void {
+    this.stopTab(tab);
+    this.jobs = this.jobs.filter((j) => j.tab !== tab);
   }
 
   stopAll(): void {

@@ -2,6 +2,7 @@
 import { awk } from "./awk";
 import type { Builtin, BuiltinContext } from "./builtins";
 import { fsErrorText } from "./interp";
+import { compileFixed, compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
 /** Reads the named files (or stdin when none / "-"); reports errors like coreutils. */
 function inputs(c: BuiltinContext, tool: string, files: string[]): { name: string; data: string }[] | number {
@@ -84,22 +85,6 @@ const cat: Builtin = (c) => {
   return ins.length < Math.max(1, operands.length) ? 1 : 0;
 };
 
-/** Translates a POSIX basic regular expression to a JS one. */
-function breToJs(p: string): string {
-  let out = "";
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i] ?? "";
-    if (ch === "\\") {
-      const n = p[i + 1] ?? "";
-      i++;
-      if ("(){}|+?".includes(n)) out += n;
-      else out += `\\${n}`;
-    } else if ("(){}|+?".includes(ch)) out += `\\${ch}`;
-    else out += ch;
-  }
-  return out;
-}
-
 const grep: Builtin = (c) => {
   const { flags, operands, bad } = parseFlags(c.argv, "emA");
   if (bad !== undefined) {
@@ -113,17 +98,16 @@ const grep: Builtin = (c) => {
     c.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
     return 2;
   }
-  let re: RegExp;
+  let re: SafeRegex;
   try {
-    let src = flags.has("F")
-      ? pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-      : flags.has("E")
-        ? pattern
-        : breToJs(pattern);
-    if (flags.has("w")) src = `\\b(?:${src})\\b`;
-    re = new RegExp(src, flags.has("i") || flags.has("ignore-case") ? "gi" : "g");
-  } catch {
-    c.err("grep: Unmatched ( or \\(\n");
+    const icase = flags.has("i") || flags.has("ignore-case") || flags.has("y");
+    const word = flags.has("w");
+    re = flags.has("F")
+      ? compileFixed(pattern, { icase, word })
+      : compilePosix(pattern, { extended: flags.has("E"), icase, word });
+  } catch (e) {
+    if (!(e instanceof RegexSyntaxError)) throw e;
+    c.err(`grep: ${e.message}\n`);
     return 2;
   }
   const ins = inputs(c, "grep", operands);
@@ -137,18 +121,17 @@ const grep: Builtin = (c) => {
     const ls = lines(i.data);
     for (let n = 0; n < ls.length && count < max; n++) {
       const l = ls[n] ?? "";
-      re.lastIndex = 0;
       const hit = re.test(l) !== invert;
       if (!hit) continue;
       count++;
       if (flags.has("q") || flags.has("c") || flags.has("l")) continue;
       const prefix = `${many ? `${i.name}:` : ""}${flags.has("n") ? `${n + 1}:` : ""}`;
       if (flags.has("o") && !invert) {
-        re.lastIndex = 0;
-        for (const m of l.matchAll(re)) if (m[0] !== "") c.out(`${prefix}${highlight(c, m[0])}\n`);
+        for (const m of re.matches(l)) {
+          if (m.end > m.start) c.out(`${prefix}${highlight(c, l.slice(m.start, m.end))}\n`);
+        }
       } else {
-        re.lastIndex = 0;
-        const shown = c.tty && !invert ? l.replace(re, (m) => (m === "" ? m : highlight(c, m))) : l;
+        const shown = c.tty && !invert ? re.replace(l, (m) => (m === "" ? m : highlight(c, m)), true) : l;
         c.out(`${prefix}${shown}\n`);
       }
     }

@@ -11,9 +11,10 @@ import {
   SHELL_NAMES,
 } from "./container";
 import { createCurl } from "./curl";
-import { type FsSnapshot, VirtualFs } from "./fs";
+import { FsQuota, type FsSnapshot, VirtualFs } from "./fs";
 import { Shell, type ShellVarsSnapshot } from "./interp";
 import { JobTable } from "./jobs";
+import { VarUsage } from "./limits";
 import { createMinikube } from "./minikube";
 import type {
   ContainerTarget,
@@ -157,6 +158,17 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   const tabs = new Map<string, TabShell>();
   let saved: Record<string, ShellVarsSnapshot> = {};
   const containerFiles = new Map<string, VirtualFs>();
+  /** Every tab's variables (and running container shells') count against one total. */
+  const varUsage = new VarUsage();
+  /** What students write inside containers shares one quota, however many pods they visit. */
+  const containerQuota = new FsQuota();
+  /** Closed tabs' variables wait in `saved`; they count as long as they wait there. */
+  const countSaved = (snap: ShellVarsSnapshot, sign: 1 | -1): void => {
+    for (const [k, v] of Object.entries(snap.vars)) {
+      varUsage.bytes += sign * (k.length + String(v.value).length);
+      varUsage.count += sign;
+    }
+  };
   const programs: Record<string, Program> = {
     curl: createCurl({ kind: "workstation" }),
     minikube: createMinikube({ ip: opts.nodeIp ?? "192.168.49.2" }),
@@ -182,7 +194,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     const key = `${facts.namespace}/${facts.pod}/${facts.container}`;
     let fs = containerFiles.get(key);
     if (fs === undefined) {
-      fs = containerFs(facts);
+      fs = containerFs(facts, containerQuota);
       containerFiles.set(key, fs);
     }
     const isShell = SHELL_NAMES.has(argv[0] ?? "");
@@ -191,10 +203,18 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       clock: opts.clock,
       scheduler: opts.scheduler,
       fs,
+      varUsage,
       tty: o.interactive && isShell,
       shell: isShell,
     });
-    const code = await runInContainer(shell, facts, argv, o.interactive, caller);
+    let code: ExitCode;
+    try {
+      code = await runInContainer(shell, facts, argv, o.interactive, caller);
+    } finally {
+      // the container shell is gone: its variables no longer count
+      shell.vars.clear();
+      shell.opts.jobs.stopAll();
+    }
     // kubectl's own words when the remote command fails (it hands exec to this hook entirely).
     if (code !== 0 && code !== 130 && !caller.interrupt.interrupted)
       caller.stderr(`command terminated with exit code ${code}\n`);
@@ -223,6 +243,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       clock: opts.clock,
       scheduler: opts.scheduler,
       jobs,
+      varUsage,
       login: true,
       colourPrompt: true,
       containerExec,
@@ -238,7 +259,10 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     openShell(tabId) {
       const existing = tabs.get(tabId);
       if (existing !== undefined) return existing;
+      const snap = saved[tabId];
+      if (snap !== undefined) countSaved(snap, -1); // the new shell counts them as it restores
       const tab = new TabShell(tabId, newShell(tabId));
+      delete saved[tabId];
       tabs.set(tabId, tab);
       return tab;
     },
@@ -247,7 +271,9 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       const tab = tabs.get(tabId);
       if (tab === undefined) return;
       tab.close();
+      // its variables move into `saved` and keep counting against the workstation's total
       saved[tabId] = tab.toJSON();
+      jobs.forgetTab(tabId);
       tabs.delete(tabId);
     },
     tabIds: () => [...tabs.keys()],
@@ -259,7 +285,9 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     fromJSON(snapshot) {
       if (snapshot.version !== 1) return;
       files.restore(snapshot.files);
+      for (const [id, snap] of Object.entries(saved)) if (!tabs.has(id)) countSaved(snap, -1);
       saved = { ...snapshot.tabs };
+      for (const [id, snap] of Object.entries(saved)) if (!tabs.has(id)) countSaved(snap, 1);
       for (const [id, tab] of tabs) {
         const s = saved[id];
         if (s !== undefined) tab.shell.restore(s);

@@ -8,12 +8,35 @@ import { InterruptSource } from "../shell/interrupt";
 import type { ExitCode, InteractiveShell, JournalEntry, RunResult, Scheduler } from "../shell/types";
 import { type CompletionSources, candidates, commonPrefix, wordsBeforeCursor } from "./complete";
 import { type Key, parseKeys } from "./keys";
-import { displayWidth, stripAnsi, toCrlf } from "./text";
+import { codePointWidth, displayWidth, stripAnsi, toCrlf } from "./text";
 
+/**
+ * The longest line a student can type, as the tty's canonical-mode buffer bounds bash's input:
+ * keys beyond it ring the bell and are dropped, so every edit costs at most O(MAX_LINE).
+ */
 export const MAX_LINE = 4096;
 export const JOURNAL_OUTPUT = 4096;
 const MAX_TYPEAHEAD_KEYS = 16384;
-const MAX_BUFFER = 65536;
+/** Characters held in typeahead while a line runs (a paste of several lines still replays). */
+const MAX_TYPEAHEAD_CHARS = 65536;
+
+/** Cells taken by text typed at the prompt (it never holds escape sequences: keys.ts drops ESC). */
+function cells(s: string): number {
+  let w = 0;
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i) ?? 0;
+    if (cp > 0xffff) i++;
+    w += codePointWidth(cp);
+  }
+  return w;
+}
+
+/** The cut of `text` that fits in `room` UTF-16 units without splitting a surrogate pair. */
+function fitting(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const c = text.charCodeAt(room - 1);
+  return text.slice(0, c >= 0xd800 && c <= 0xdbff ? room - 1 : room);
+}
 
 export interface TerminalOptions {
   shell: InteractiveShell;
@@ -78,6 +101,7 @@ class LineDiscipline implements Terminal {
   private draft = "";
   private carry = "";
   private typeahead: Key[] = [];
+  private typeaheadChars = 0;
   private lastWasTab = false;
   private atLineStart = true;
   private disposed = false;
@@ -118,7 +142,7 @@ class LineDiscipline implements Terminal {
   dispose(): void {
     this.disposed = true;
     for (const level of this.levels) level.running?.interrupt.fire("kill");
-    this.typeahead = [];
+    this.dropTypeahead();
   }
 
   // ---- output ----
@@ -148,7 +172,12 @@ class LineDiscipline implements Terminal {
   }
 
   private cellOf(index: number): number {
-    return this.promptWidth + displayWidth(this.line.slice(0, index));
+    return this.promptWidth + cells(this.line.slice(0, index));
+  }
+
+  private dropTypeahead(): void {
+    this.typeahead = [];
+    this.typeaheadChars = 0;
   }
 
   private moveCells(from: number, to: number): string {
@@ -194,10 +223,14 @@ class LineDiscipline implements Terminal {
       if (key.kind === "ctrlC") {
         this.emit("^C");
         level.running.interrupt.fire("user");
-        this.typeahead = [];
+        this.dropTypeahead();
         return;
       }
-      if (this.typeahead.length < MAX_TYPEAHEAD_KEYS) this.typeahead.push(key);
+      const size = key.kind === "char" ? key.text.length : 1;
+      if (this.typeahead.length < MAX_TYPEAHEAD_KEYS && this.typeaheadChars + size <= MAX_TYPEAHEAD_CHARS) {
+        this.typeahead.push(key);
+        this.typeaheadChars += size;
+      }
       return;
     }
     const wasTab = this.lastWasTab;
@@ -232,14 +265,14 @@ class LineDiscipline implements Terminal {
       case "end":
         this.moveCursor(this.line.length);
         return;
-      case "wordLeft": {
-        const m = /\S+\s*$/.exec(this.line.slice(0, this.cursor));
-        this.moveCursor(m === null ? 0 : m.index);
+      case "wordLeft":
+        this.moveCursor(this.wordStart(this.cursor));
         return;
-      }
       case "wordRight": {
-        const m = /^\s*\S+/.exec(this.line.slice(this.cursor));
-        this.moveCursor(m === null ? this.line.length : this.cursor + m[0].length);
+        let i = this.cursor;
+        while (i < this.line.length && isSpace(this.line[i])) i++;
+        while (i < this.line.length && !isSpace(this.line[i])) i++;
+        this.moveCursor(i);
         return;
       }
       case "up":
@@ -255,10 +288,8 @@ class LineDiscipline implements Terminal {
         this.deleteRange(this.cursor, this.line.length);
         return;
       case "ctrlW": {
-        const m = /\S*\s*$/.exec(this.line.slice(0, this.cursor));
-        const start = m === null ? this.cursor : m.index;
-        const from = start === this.cursor ? Math.max(0, this.cursor - 1) : start;
-        this.deleteRange(from, this.cursor);
+        const start = this.wordStart(this.cursor);
+        this.deleteRange(start === this.cursor ? Math.max(0, this.cursor - 1) : start, this.cursor);
         return;
       }
       case "ctrlC":
@@ -290,6 +321,14 @@ class LineDiscipline implements Terminal {
     }
   }
 
+  /** Start of the word before `i` (skipping the blanks just before it), by a backward scan. */
+  private wordStart(i: number): number {
+    let j = i;
+    while (j > 0 && isSpace(this.line[j - 1])) j--;
+    while (j > 0 && !isSpace(this.line[j - 1])) j--;
+    return j;
+  }
+
   private prevCharIndex(i: number): number {
     const c = this.line.charCodeAt(i - 1);
     return c >= 0xdc00 && c <= 0xdfff && i >= 2 ? i - 2 : i - 1;
@@ -300,31 +339,54 @@ class LineDiscipline implements Terminal {
     return c >= 0xd800 && c <= 0xdbff ? i + 2 : i + 1;
   }
 
+  /**
+   * Inserts at the cursor in O(text + tail): at the end of the line the text is only echoed; in
+   * the middle, the text and the tail after it are rewritten. What does not fit in MAX_LINE
+   * rings the bell and is dropped (a paste is one chunk, handled in one pass).
+   */
   private insert(text: string): void {
-    if (this.line.length + text.length > MAX_BUFFER) {
-      this.bell();
-      return;
+    const kept = fitting(text, MAX_LINE - this.line.length);
+    if (kept !== "") {
+      const tail = this.line.slice(this.cursor);
+      this.line = this.line.slice(0, this.cursor) + kept + tail;
+      this.cursor += kept.length;
+      const cursorCell = this.cursorCell + cells(kept);
+      this.emit(this.writeTail(kept + tail, this.cursorCell, cursorCell, false));
+      this.cursorCell = cursorCell;
     }
-    const atEnd = this.cursor === this.line.length;
-    this.line = this.line.slice(0, this.cursor) + text + this.line.slice(this.cursor);
-    this.cursor += text.length;
-    if (atEnd) {
-      const end = this.cellOf(this.cursor);
-      this.emit(end > 0 && end % this.columns === 0 ? `${text} \r` : text);
-      this.cursorCell = end;
-    } else this.refresh();
+    if (kept.length < text.length) this.bell();
   }
 
+  /**
+   * Output that writes `text` from cell `from` to the end of the line, clears what an older,
+   * longer line left (`clear`), and puts the cursor on cell `cursorCell`.
+   */
+  private writeTail(text: string, from: number, cursorCell: number, clear: boolean): string {
+    const end = from + cells(text);
+    let s = text;
+    if (end > 0 && end % this.columns === 0 && text !== "") s += " \r";
+    if (clear) s += "\x1b[J";
+    return s + this.moveCells(end, cursorCell);
+  }
+
+  /** Deletes [from, to) with from ≤ cursor ≤ to, rewriting only the tail: O(deleted + tail). */
   private deleteRange(from: number, to: number): void {
     if (from >= to) return;
+    const fromCell = this.cursorCell - cells(this.line.slice(from, this.cursor));
     this.line = this.line.slice(0, from) + this.line.slice(to);
     this.cursor = from;
-    this.refresh();
+    const move = this.moveCells(this.cursorCell, fromCell);
+    this.emit(move + this.writeTail(this.line.slice(from), fromCell, fromCell, true));
+    this.cursorCell = fromCell;
   }
 
+  /** Moves the cursor in O(distance). */
   private moveCursor(index: number): void {
+    const cell =
+      index >= this.cursor
+        ? this.cursorCell + cells(this.line.slice(this.cursor, index))
+        : this.cursorCell - cells(this.line.slice(index, this.cursor));
     this.cursor = index;
-    const cell = this.cellOf(index);
     this.emit(this.moveCells(this.cursorCell, cell));
     this.cursorCell = cell;
   }
@@ -347,7 +409,7 @@ class LineDiscipline implements Terminal {
       this.line = this.draft;
     } else {
       this.histIndex = next;
-      this.line = history[next] ?? "";
+      this.line = fitting(history[next] ?? "", MAX_LINE);
     }
     this.cursor = this.line.length;
     this.refresh();
@@ -416,13 +478,6 @@ class LineDiscipline implements Terminal {
     this.line = "";
     this.cursor = 0;
     this.histIndex = undefined;
-    if (line.length > MAX_LINE) {
-      this.emit(
-        `bash: input line too long (${line.length} characters; the limit is ${MAX_LINE}); not run\r\n`,
-      );
-      this.showPrompt();
-      return;
-    }
     if (line.trim() === "") {
       this.showPrompt();
       return;
@@ -508,9 +563,19 @@ class LineDiscipline implements Terminal {
     if (this.busy) return;
     this.showPrompt();
     for (const w of this.idleWaiters.splice(0)) w();
-    while (this.typeahead.length > 0 && !this.busy) {
-      const key = this.typeahead.shift() as Key;
-      this.handleKey(key);
+    // Replayed by index (Array#shift would make a long typeahead quadratic); keys left when a
+    // replayed line starts stay queued for the next prompt.
+    const pending = this.typeahead;
+    this.dropTypeahead();
+    let i = 0;
+    while (i < pending.length && !this.busy) this.handleKey(pending[i++] as Key);
+    if (i < pending.length) {
+      this.typeahead = pending.slice(i).concat(this.typeahead);
+      this.typeaheadChars = this.typeahead.reduce((n, k) => n + (k.kind === "char" ? k.text.length : 1), 0);
     }
   }
+}
+
+function isSpace(ch: string | undefined): boolean {
+  return ch === " " || ch === "\t";
 }

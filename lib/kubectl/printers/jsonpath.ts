@@ -3,6 +3,7 @@
  * `.field`, `..field`, `[*]`, `[n]`, `[a:b]`, unions, filters `[?(@.x=="y")]`, `range`/`end`,
  * string literals such as `{"\n"}`. Missing keys print nothing (kubectl allows missing keys).
  */
+import { RE2JS } from "re2js";
 import { goJsonCompact } from "./json";
 
 type Seg =
@@ -133,10 +134,37 @@ function parseOperand(s: string): Expr {
   return { t: "lit", value: parseNumberLit(x) };
 }
 
+const FILTER_OPS = ["==", "!=", "<=", ">=", "<", ">", "=~"];
+
+/** Splits `left OP right` at the first operator, in one linear scan (no backtracking regex). */
 function parseFilter(body: string): Seg {
-  const m = /^(.*?)\s*(==|!=|<=|>=|<|>|=~)\s*(.*)$/.exec(body);
-  if (!m) return { t: "filter", left: parseOperand(body) };
-  return { t: "filter", left: parseOperand(m[1] ?? ""), op: m[2], right: parseOperand(m[3] ?? "") };
+  for (let i = 0; i < body.length; i++) {
+    const op = FILTER_OPS.find((o) => body.startsWith(o, i));
+    if (op === undefined) continue;
+    return {
+      t: "filter",
+      left: parseOperand(body.slice(0, i).trim()),
+      op,
+      right: parseOperand(body.slice(i + op.length).trim()),
+    };
+  }
+  return { t: "filter", left: parseOperand(body) };
+}
+
+/** `=~` patterns run on RE2 (Go's syntax, linear time), compiled once per distinct text. */
+const filterRegexCache = new Map<string, RE2JS>();
+function filterRegex(src: string): RE2JS {
+  let re = filterRegexCache.get(src);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(src);
+    } catch (e) {
+      throw new JsonPathError(e instanceof Error ? e.message : String(e));
+    }
+    if (filterRegexCache.size >= 64) filterRegexCache.clear();
+    filterRegexCache.set(src, re);
+  }
+  return re;
 }
 
 export function parseJsonPath(template: string): Node[] {
@@ -302,7 +330,7 @@ function filterMatch(item: unknown, seg: Extract<Seg, { t: "filter" }>, root: un
     case ">=":
       return Number(a) >= Number(b);
     case "=~":
-      return new RegExp(String(b)).test(String(a));
+      return filterRegex(String(b)).test(String(a));
     default:
       return false;
   }

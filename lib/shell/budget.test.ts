@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { offlineWorkstation, runLine } from "./harness";
+
+const MiB = 1024 * 1024;
+
+/** Each line must stop by itself, quickly, without a large allocation, and leave the shell usable. */
+const HOSTILE: [string, string, RegExp][] = [
+  ["a huge printf width", "printf '%400000000d' 1 | wc -c", /output limit reached/],
+  ["printf widths repeated over arguments", "printf '%1000000s' a b c d e | wc -c", /output limit reached/],
+  ["awk printf width", `awk 'BEGIN{printf "%400000000s", "x"}'`, /field width 400000000 is too large/],
+  [
+    "a word built from a 1 MiB variable 20 times",
+    "Y=$X$X$X$X$X$X$X$X$X$X$X$X$X$X$X$X$X$X$X$X",
+    /expansion over 1024 KiB in one word/,
+  ],
+  [
+    "40 MiB of quoted expansions on one line",
+    `echo ${'"$X" '.repeat(40)}| wc -c`,
+    /expansions over 16 MiB on one line/,
+  ],
+  [
+    "the same expansions in a loop",
+    `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do : "$X"; done`,
+    /expansions over 16 MiB/,
+  ],
+  [
+    "$(…) in an endless loop",
+    "i=0; while true; do Z=$(echo $i); i=$((i+1)); done",
+    /more than 10000 commands/,
+  ],
+  [
+    "$(…) nested 20 deep",
+    `echo ${"$(echo ".repeat(20)}x${")".repeat(20)}`,
+    /nesting too deep|nested too deeply/,
+  ],
+  [
+    "a yes-like loop",
+    "while :; do echo yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; done",
+    /more than 10000 commands|output limit/,
+  ],
+  ["arithmetic in an endless loop", "x=0; while true; do x=$((x+1)); done", /more than 10000 commands/],
+];
+
+describe("every line has an enforced budget of simulated work", () => {
+  it.each(HOSTILE)("%s stops by itself, fast and small", async (_name, line, why) => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, `X=$(printf '%${MiB - 8}d' 0)`);
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const r = await runLine(sh, line);
+    const ms = performance.now() - t0;
+    const heapMB = (process.memoryUsage().heapUsed - heap0) / MiB;
+    console.log(
+      `${line.slice(0, 50)}: ${ms.toFixed(0)} ms, heap ${heapMB.toFixed(0)} MiB (goal < 2000 ms, < 64 MiB)`,
+    );
+    expect(r.err).toMatch(why);
+    expect(ms).toBeLessThan(2000);
+    expect(heapMB).toBeLessThan(64);
+    expect((await runLine(sh, "echo still-here")).out).toBe("still-here\n");
+  });
+});

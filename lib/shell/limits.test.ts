@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { offlineWorkstation, runLine } from "./harness";
+import { WORKSTATION_LIMITS } from "./limits";
+
+const MiB = 1024 * 1024;
+
+describe("a workstation's total size is bounded", () => {
+  it("variables: 20 × 1 MiB stop at the 4 MiB total with a clear error; the snapshot stays small", async () => {
+    const { ws, sh } = offlineWorkstation();
+    await runLine(sh, `X=$(printf '%0${MiB - 8}d' 0)`);
+    let refused = "";
+    for (let i = 1; i <= 20; i++) {
+      const r = await runLine(sh, `V${i}=$X`);
+      if (r.exitCode !== 0 && refused === "") refused = r.err;
+    }
+    expect(refused).toBe(
+      "bash: V3: cannot set variable: shell variables are limited to 4 MiB and 4096 variables in total\n",
+    );
+    const snapshot = JSON.stringify(ws.toJSON()).length;
+    console.log(`20 × 1 MiB variables: snapshot ${(snapshot / MiB).toFixed(2)} MiB (goal ≤ 4.1 MiB)`);
+    expect(snapshot).toBeLessThanOrEqual(WORKSTATION_LIMITS.varBytes + 100 * 1024);
+    // unset frees room; the shell stays usable
+    expect((await runLine(sh, `unset X V1 V2; Y=$(printf '%0100000d' 0); echo \${#Y}`)).out).toBe("100000\n");
+  });
+
+  it("variables: their number is bounded too", async () => {
+    const { sh } = offlineWorkstation();
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i += 500) {
+      lines.push(Array.from({ length: 500 }, (_, k) => `v${i + k}=1`).join("; "));
+    }
+    let err = "";
+    for (const l of lines) err += (await runLine(sh, l)).err;
+    expect(err).toMatch(/^bash: v\d+: cannot set variable: shell variables are limited to/);
+  });
+
+  it("variables of all tabs, open or closed, share the total", async () => {
+    const { ws, sh } = offlineWorkstation();
+    await runLine(sh, `X=$(printf '%0${MiB - 8}d' 0); A=$X; B=$X; unset X`);
+    ws.closeShell("1");
+    const two = ws.openShell("2");
+    await runLine(two, `X=$(printf '%0${MiB - 8}d' 0)`);
+    const r = await runLine(two, "C=$X");
+    expect(r.err).toMatch(/^bash: C: cannot set variable/);
+    const one = ws.openShell("1");
+    expect((await runLine(one, `echo \${#A}`)).out).toBe(`${MiB - 8}\n`);
+    expect((await runLine(one, "unset A")).exitCode).toBe(0);
+    expect((await runLine(two, `C=$X; echo \${#C}`)).out).toBe(`${MiB - 8}\n`);
+  });
+
+  it("files: the number of files is bounded with No space left on device", async () => {
+    const { sh } = offlineWorkstation();
+    let err = "";
+    for (const p of ["a", "b", "c", "d", "e", "f"]) {
+      const r = await runLine(sh, `i=0; while [ $i -lt 2000 ]; do touch ${p}$i; i=$((i+1)); done`);
+      err += r.err;
+    }
+    expect(err).toContain("touch: cannot touch 'f");
+    expect(err).toContain("No space left on device");
+    expect((await runLine(sh, "rm a1 && touch z && echo ok")).out).toBe("ok\n");
+  });
+
+  it("background jobs: bash's fork error past the limit (2000 were accepted)", async () => {
+    const { sh } = offlineWorkstation();
+    let r = { out: "", err: "", exitCode: 0 };
+    let started = 0;
+    for (let i = 0; i < 100; i++) {
+      r = await runLine(sh, "sleep 1000 &");
+      if (r.exitCode !== 0) break;
+      started++;
+    }
+    expect(started).toBe(WORKSTATION_LIMITS.jobs);
+    expect(r.err).toBe("bash: fork: Resource temporarily unavailable\n");
+    expect(r.exitCode).toBe(1);
+    await runLine(sh, "kill %1");
+    await runLine(sh, "true");
+    expect((await runLine(sh, "sleep 1000 &")).exitCode).toBe(0);
+  });
+
+  it("history: bounded in bytes as well as lines", async () => {
+    const { sh } = offlineWorkstation();
+    for (let i = 0; i < 200; i++) await runLine(sh, `: ${String(i).padStart(4000, "x")}`);
+    const bytes = sh.history.reduce((n, l) => n + l.length, 0);
+    expect(bytes).toBeLessThanOrEqual(WORKSTATION_LIMITS.historyBytes);
+    expect(sh.history[sh.history.length - 1]).toContain("199");
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { offlineWorkstation, runLine } from "./harness";
+import { compilePosix, posixToRe2, RegexSyntaxError } from "./regex";
+
+/** Catastrophic for a backtracking engine: 2^n paths on a run of n x's with no y. */
+const EVIL = "(x+x+)+y";
+const EVIL_BRE = "\\(x*x*\\)*y";
+
+describe("POSIX BRE/ERE → RE2 translation", () => {
+  it.each([
+    ["*a", false, "\\*a"],
+    ["*a", true, "a"],
+    ["a)", true, "a\\)"],
+    ["a{", true, "a\\{"],
+    ["\\(*a\\)", false, "(?:\\*a)"],
+    ["a\\|b", false, "a|b"],
+    ["a\\+", false, "a+"],
+    ["a+", false, "a\\+"],
+    ["^*", false, "^\\*"],
+    ["a^b", false, "a\\^b"],
+    ["a$b", false, "a\\$b"],
+    ["\\<ab\\>", false, "\\bab\\b"],
+    ["[]a]", false, "[\\]a]"],
+    ["[\\]", false, "[\\\\]"],
+    ["a+?", true, "(?:a+)?"],
+    ["a**", true, "(?:a*)*"],
+    ["x{,2}", true, "x{0,2}"],
+    ["x\\{2\\}", false, "x{2}"],
+    ["[[:digit:]]+", true, "[[:digit:]]+"],
+    ["\\(^a\\)", false, "(?:^a)"],
+  ])("%s (%s) → %s", (p, ere, want) => {
+    expect(posixToRe2(p, { extended: ere })).toBe(want);
+  });
+
+  it.each([
+    ["(a", true, "Unmatched ( or \\("],
+    ["a\\)", false, "Unmatched ) or \\)"],
+    ["a{2,1}", true, "Invalid content of \\{\\}"],
+    ["a\\{1", false, "Unmatched \\{"],
+    ["[a", false, "Unmatched [, [^, [:, [., or [="],
+    ["[:alpha:]", true, "character class syntax is [[:space:]], not [:space:]"],
+    ["[[:foo:]]", true, "Invalid character class name"],
+    ["[z-a]", false, "Invalid range end"],
+    ["a\\", false, "Trailing backslash"],
+    ["\\1", true, "Invalid back reference"],
+    ["a{99999}", true, "Regular expression too big"],
+  ])("%s (%s) is refused with grep's words: %s", (p, ere, msg) => {
+    expect(() => compilePosix(p, { extended: ere })).toThrow(new RegexSyntaxError(msg));
+  });
+
+  it("matches like POSIX: bracket literals, classes, intervals, case folding", () => {
+    const m = (p: string, s: string, o: { extended: boolean; icase?: boolean }) => compilePosix(p, o).test(s);
+    expect(m("[]x]", "]", { extended: false })).toBe(true);
+    expect(m("a.c", "a+c", { extended: false })).toBe(true);
+    expect(m("a\\{2\\}", "aa", { extended: false })).toBe(true);
+    expect(m("a\\{2\\}", "ab", { extended: false })).toBe(false);
+    expect(m("POD", "my-pod", { extended: false, icase: true })).toBe(true);
+    expect(m("^[[:alpha:]]+-[0-9]+$", "web-12", { extended: true })).toBe(true);
+    expect(m("a|b", "a|b", { extended: false })).toBe(true);
+    expect(m("a|b", "b", { extended: false })).toBe(false);
+  });
+});
+
+describe("student regexes run in linear time (no ReDoS)", () => {
+  const victim = "x".repeat(50_000);
+
+  it("grep -E with a catastrophic pattern answers at once", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, `echo ${victim} > f`);
+    const t0 = performance.now();
+    const r = await runLine(sh, `grep -cE '${EVIL}' f; grep -c '${EVIL_BRE}' f; grep -vcE '^(x|x)*$' f`);
+    const ms = performance.now() - t0;
+    console.log(`grep with catastrophic patterns over 50 k chars: ${ms.toFixed(1)} ms (goal < 1000 ms)`);
+    expect(r.out).toBe("0\n0\n0\n");
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it("awk /re/, ~, FS, match and gsub answer at once", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, `echo ${victim.slice(0, 30_000)} > f`);
+    const t0 = performance.now();
+    const r = await runLine(
+      sh,
+      `awk '/${EVIL}/ {print "m"} $0 ~ "${EVIL}" {print "t"} {print match($0, /(x+x+)+y/), gsub(/(x|x)+y/, "z")}' f; awk -F '(x+x+)+y' '{print NF}' f`,
+    );
+    const ms = performance.now() - t0;
+    console.log(`awk with catastrophic patterns over 30 k chars: ${ms.toFixed(1)} ms (goal < 1000 ms)`);
+    expect(r.err).toBe("");
+    expect(r.out).toBe("0 0\n1\n");
+    expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe("grep and awk on the safe engine keep their behaviour", () => {
+  it("grep -o, -w, -i, -c, -v and errors", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, "printf 'pod-a 1\\nPOD-b 22\\nsvc 333\\n' > f");
+    expect((await runLine(sh, "grep -oE '[0-9]+' f")).out).toBe("1\n22\n333\n");
+    expect((await runLine(sh, "grep -i pod f | wc -l")).out).toBe("2\n");
+    expect((await runLine(sh, "grep -w 22 f")).out).toBe("POD-b 22\n");
+    expect((await runLine(sh, "grep -w 2 f")).exitCode).toBe(1);
+    expect((await runLine(sh, "grep -vc pod f")).out).toBe("2\n");
+    expect((await runLine(sh, "grep 'pod-\\(a\\|b\\)' f")).out).toBe("pod-a 1\n");
+    expect((await runLine(sh, "grep -F 'a 1' f")).out).toBe("pod-a 1\n");
+    const bad = await runLine(sh, "grep -E '(pod' f");
+    expect(bad.err).toBe("grep: Unmatched ( or \\(\n");
+    expect(bad.exitCode).toBe(2);
+  });
+
+  it("awk match/sub/gsub set RSTART/RLENGTH and edit the record", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      `echo 'kubernetes-bootcamp-9bc58d867-7qs4x Running' | awk '{ n = gsub(/-/, "_"); print n, $0; print match($1, /[0-9]+/), RSTART, RLENGTH; sub(/Run/, "[&]", $2); print $2 }'`,
+    );
+    expect(r.err).toBe("");
+    expect(r.out).toBe("3 kubernetes_bootcamp_9bc58d867_7qs4x Running\n21 21 1\n[Run]ning\n");
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Keystroke rate limits: a token bucket per socket and one per user (all of a student's
+ * sockets together), each counting messages and characters. A student who floods `term:input`
+ * (a script, a held key, pasting megabytes) is refused with a message in the terminal instead of
+ * taking the event loop from the class. A person typing or pasting a few screens never meets it.
+ */
+
+export interface BucketSpec {
+  /** Tokens available at once. */
+  burst: number;
+  /** Tokens added per second. */
+  perSecond: number;
+}
+
+export interface InputLimits {
+  socketMessages: BucketSpec;
+  socketChars: BucketSpec;
+  userMessages: BucketSpec;
+  userChars: BucketSpec;
+}
+
+/** xterm.js sends one message per key (auto-repeat ≈ 30/s) and a paste as one message ≤ 4096. */
+export const DEFAULT_INPUT_LIMITS: InputLimits = {
+  socketMessages: { burst: 100, perSecond: 50 },
+  socketChars: { burst: 16_384, perSecond: 2_048 },
+  userMessages: { burst: 200, perSecond: 100 },
+  userChars: { burst: 32_768, perSecond: 4_096 },
+};
+
+const WARN_EVERY_MS = 10_000;
+
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly spec: BucketSpec,
+    now: number,
+  ) {
+    this.tokens = spec.burst;
+    this.at = now;
+  }
+
+  private refill(now: number): void {
+    const dt = Math.max(0, now - this.at) / 1000;
+    this.tokens = Math.min(this.spec.burst, this.tokens + dt * this.spec.perSecond);
+    this.at = now;
+  }
+
+  /** Whether `n` tokens are there; does not take them. */
+  has(n: number, now: number): boolean {
+    this.refill(now);
+    return this.tokens >= n;
+  }
+
+  take(n: number): void {
+    this.tokens -= n;
+  }
+
+  /** Full again (nothing to remember). */
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.spec.burst;
+  }
+}
+
+interface Pair {
+  messages: TokenBucket;
+  chars: TokenBucket;
+  /** When a refusal was last shown: at most one message per WARN_EVERY_MS, not one per key. */
+  warnedAt: number;
+}
+
+export type Verdict = { ok: true } | { ok: false; message?: string };
+
+export class InputRateLimiter {
+  private readonly sockets = new WeakMap<object, Pair>();
+  private readonly users = new Map<string, Pair>();
+  private calls = 0;
+
+  constructor(
+    private readonly limits: InputLimits = DEFAULT_INPUT_LIMITS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  private pair(msg: BucketSpec, chars: BucketSpec, t: number): Pair {
+    return { messages: new TokenBucket(msg, t), chars: new TokenBucket(chars, t), warnedAt: -Infinity };
+  }
+
+  /**
+   * Takes one message of `chars` characters from the socket's and the user's buckets, or
+   * refuses it; a refusal carries a message the first time in a row.
+   */
+  take(socket: object, userId: string, chars: number): Verdict {
+    const t = this.now();
+    if (++this.calls % 1024 === 0) this.sweep(t);
+    let s = this.sockets.get(socket);
+    if (s === undefined) {
+      s = this.pair(this.limits.socketMessages, this.limits.socketChars, t);
+      this.sockets.set(socket, s);
+    }
+    let u = this.users.get(userId);
+    if (u === undefined) {
+      u = this.pair(this.limits.userMessages, this.limits.userChars, t);
+      this.users.set(userId, u);
+    }
+    const ok = s.messages.has(1, t) && s.chars.has(chars, t) && u.messages.has(1, t) && u.chars.has(chars, t);
+    if (ok) {
+      for (const p of [s, u]) {
+        p.messages.take(1);
+        p.chars.take(chars);
+      }
+      return { ok: true };
+    }
+    if (t - Math.max(s.warnedAt, u.warnedAt) < WARN_EVERY_MS) return { ok: false };
+    s.warnedAt = t;
+    u.warnedAt = t;
+    const perSecond = Math.min(this.limits.socketChars.perSecond, this.limits.userChars.perSecond);
+    const keys = Math.min(this.limits.socketMessages.perSecond, this.limits.userMessages.perSecond);
+    return {
+      ok: false,
+      message: `kubeclass: input refused: typing too fast (at most ${keys} keys or ${perSecond} characters a second); what you typed from here was dropped, wait a moment`,
+    };
+  }
+
+  /** Forgets users whose buckets are full again (they have been quiet long enough). */
+  private sweep(t: number): void {
+    for (const [id, p] of this.users) if (p.messages.full(t) && p.chars.full(t)) this.users.delete(id);
+  }
+
+  /** Users currently remembered (tests). */
+  get trackedUsers(): number {
+    return this.users.size;
+  }
+}
+
+/** The server's limiter for `term:input`. */
+export const inputLimiter = new InputRateLimiter();
+
+/** Lets `data` through for `socket`, or shows the refusal in the tab it was meant for. */
+export function allowInput(
+  socket: {
+    data: { user: { id: string } };
+    emit(ev: "term:output", p: { tabId: string; data: string }): unknown;
+  },
+  tabId: string,
+  data: string,
+): boolean {
+  const v = inputLimiter.take(socket, socket.data.user.id, data.length);
+  if (!v.ok && v.message !== undefined)
+    socket.emit("term:output", { tabId, data: `\r\n\x1b[31m${v.message}\x1b[0m\r\n` });
+  return v.ok;
+}
