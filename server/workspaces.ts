@@ -294,6 +294,10 @@ export class Workspace {
 
   dispose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // A save the last line scheduled while flush() waited for it: flush saved that state already,
+    // and the database may be closing (server shutdown).
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
     this.session.dispose();
   }
 }
