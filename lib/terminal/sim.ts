@@ -228,8 +228,17 @@ export async function runScript(
         tty: opts.tty ?? false,
         columns: opts.columns ?? 80,
         interrupt,
-        enterShell: (nested) =>
+        enterShell: (nested, commands) =>
           new Promise<ExitCode>((resolve) => {
+            opts.onJournal?.({
+              tab: opts.tab ?? "sim",
+              line,
+              commands: commands ?? [],
+              exitCode: 0,
+              output: stripAnsi(pending.captured).slice(0, 4096),
+              at: opts.clock.now(),
+              inProgress: true,
+            });
             stack.push({ shell: nested, leave: resolve, owner: pending });
             opts.scheduler.clearTimeout(pending.timer);
             entered?.();
