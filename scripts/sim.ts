@@ -2,10 +2,11 @@
  * `npm run sim -- [--scenario ID] [--seed N] [--api HOST:PORT] [--marker TEXT] [--fast]`
  *
  * A headless terminal session on a fresh simulated cluster. Piped stdin: each line runs in one
- * shell session and the output is printed as a terminal without colour would show it
- * (`--marker TEXT` prints TEXT alone on a line after each command). A TTY on stdin gets the
- * interactive line editor. `--api` also serves the cluster's Kubernetes API over HTTP so the
- * real kubectl can look at the same state. `--fast` runs on virtual time (waits are skipped).
+ * shell session as soon as it arrives and the output is printed as a terminal without colour
+ * would show it (`--marker TEXT` prints TEXT alone on a line after each command), so a program
+ * can drive it line by line. A TTY on stdin gets the interactive line editor. `--api` also
+ * serves the cluster's Kubernetes API over HTTP so the real kubectl can look at (and change) the
+ * same state, until stdin closes and the last command has ended. `--fast` runs on virtual time.
  *
  * A piped line `# tab N` (a comment to bash) switches to terminal tab N, a second shell on the
  * same workstation, as the lesson's "open a new terminal tab" asks. A foreground command still
@@ -123,41 +124,96 @@ function report(entry: JournalEntry): void {
   }
 }
 
+/**
+ * Piped stdin, line by line as it arrives: a driver may wait for each `--marker` (and use
+ * `--api` in between) before it writes the next line. A closed pipe reads the same.
+ */
+function stdinLines(): { next(): Promise<string | undefined>; ended(): boolean } {
+  const ready: string[] = [];
+  let waiting: ((line: string | undefined) => void) | undefined;
+  let partial = "";
+  let closed = false;
+  const push = (line: string | undefined): void => {
+    if (waiting) {
+      const w = waiting;
+      waiting = undefined;
+      w(line);
+    } else if (line !== undefined) ready.push(line);
+  };
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) push(line);
+  });
+  process.stdin.on("end", () => {
+    if (partial !== "") push(partial);
+    partial = "";
+    closed = true;
+    push(undefined);
+  });
+  return {
+    next: () =>
+      ready.length > 0
+        ? Promise.resolve(ready.shift())
+        : closed
+          ? Promise.resolve(undefined)
+          : new Promise((resolve) => {
+              waiting = resolve;
+            }),
+    ended: () => closed && ready.length === 0,
+  };
+}
+
+/** How long no new line must come before a line that waits forever counts as the last one. */
+const INPUT_QUIET_MS = 300;
+
 async function piped(): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  // Split the input at `# tab N` lines; each segment runs in its tab's shell.
-  const segments: { tab: string; lines: string[] }[] = [{ tab: "1", lines: [] }];
-  for (const line of lines) {
-    const m = /^#\s*tab\s+(\S+)\s*$/.exec(line);
-    if (m) segments.push({ tab: m[1]!, lines: [] });
-    else segments[segments.length - 1]!.lines.push(line);
-  }
+  const input = stdinLines();
   const shells = new Map([["1", shell]]);
   const running = new Map<string, () => Promise<void>>();
-  for (const seg of segments) {
-    let tabShell = shells.get(seg.tab);
+  let tab = "1";
+  // The input splits at `# tab N` lines; each segment runs in its tab's shell.
+  for (let more = true; more; ) {
+    let nextTab: string | undefined;
+    const segment = (async function* () {
+      for (;;) {
+        const line = await input.next();
+        if (line === undefined) return;
+        const m = /^#\s*tab\s+(\S+)\s*$/.exec(line);
+        if (m) {
+          nextTab = m[1]!;
+          return;
+        }
+        yield line;
+      }
+    })();
+    let tabShell = shells.get(tab);
     if (tabShell === undefined) {
-      tabShell = station.openShell(seg.tab);
-      shells.set(seg.tab, tabShell);
+      tabShell = station.openShell(tab);
+      shells.set(tab, tabShell);
     }
     // Typing into a tab whose foreground command still runs: Ctrl-C it first.
-    await running.get(seg.tab)?.();
-    running.delete(seg.tab);
-    await runScript(seg.lines, {
+    await running.get(tab)?.();
+    running.delete(tab);
+    const segTab = tab;
+    await runScript(segment, {
       shell: tabShell,
       clock,
       scheduler,
       tty: false,
-      tab: seg.tab,
+      tab: segTab,
       columns: process.stdout.columns ?? 80,
       ...(values.marker !== undefined ? { marker: values.marker } : {}),
       onOutput: (s) => process.stdout.write(s),
       onJournal: report,
-      onDetach: (stop) => running.set(seg.tab, stop),
+      onDetach: (stop) => running.set(segTab, stop),
+      inputQuiet: () =>
+        new Promise<void>((resolve) => {
+          // A closed pipe has nothing more to wait for.
+          if (input.ended()) resolve();
+          else setTimeout(resolve, INPUT_QUIET_MS).unref();
+        }),
       ...(manual
         ? {
             fastForward: {
@@ -170,6 +226,8 @@ async function piped(): Promise<void> {
           }
         : {}),
     });
+    if (nextTab === undefined) more = false;
+    else tab = nextTab;
   }
   for (const stop of running.values()) await stop();
   if (lesson) {
@@ -223,13 +281,7 @@ function interactive(): Promise<void> {
 if (process.stdin.isTTY) await interactive();
 else await piped();
 
-if (api) {
-  // Keep serving the API until Ctrl-C when a script was piped in with --api.
-  process.stderr.write("Input finished; the API keeps serving until Ctrl-C.\n");
-  process.on("SIGINT", () => {
-    void api?.close().then(() => process.exit(0));
-  });
-} else {
-  station.dispose();
-  process.exit(process.exitCode ?? 0);
-}
+// The API was served while the input ran; it ends with the input (keep stdin open to keep it).
+await api?.close();
+station.dispose();
+process.exit(process.exitCode ?? 0);

@@ -45,10 +45,13 @@ function buildIfStale(): void {
 }
 
 async function main() {
-  const { startEmbeddedPostgres, migrate } = await import("../server/database");
+  const { migrate } = await import("../server/database");
   let embedded: { stop(): Promise<void> } | undefined;
   if (!process.env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres();
+    const { startEmbeddedPostgresProcess } = await import("../server/embedded-db-process");
+    const pg = await startEmbeddedPostgresProcess(
+      process.env.EMBEDDED_PG_DIR ? { dir: process.env.EMBEDDED_PG_DIR } : {},
+    );
     embedded = pg;
     process.env.DATABASE_URL = pg.url;
     console.log("Using the embedded PostgreSQL (set DATABASE_URL to use your own).");
@@ -78,20 +81,28 @@ async function main() {
   for (const a of DEMO_ACCOUNTS)
     console.log(`  ${a.role.toLowerCase().padEnd(8)} ${a.email.padEnd(24)} ${a.password}`);
 
+  // Shutdown, in this order: stop accepting sockets → save every live cluster and journal →
+  // close Prisma → stop the embedded database. Nothing may write after its database is gone.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: saving clusters and shutting down …`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      console.error("Shutdown took longer than 10 s; exiting without waiting further.");
+      process.exit(1);
+    }, 10_000);
     force.unref();
+    let code = 0;
     try {
       await server.close();
-      await db().$disconnect();
-      await embedded?.stop();
-    } finally {
-      process.exit(0);
+    } catch (err) {
+      code = 1;
+      console.error("Saving the live clusters failed:", err);
     }
+    await db().$disconnect();
+    await embedded?.stop();
+    process.exit(code);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -60,10 +60,14 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     io,
     registry,
     url,
+    /** Stops taking sockets and requests, then saves every live workspace (the database stays open). */
     async close() {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Disconnects every socket; a browser that reconnects now finds nobody listening.
       io.close();
       await registry.shutdown();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -154,19 +154,21 @@ export class Workspace {
     if (!lesson) return;
     await this.loadJournal(lessonId);
     const at = new Date(entry.at);
-    await this.deps.prisma.commandRecord.create({
-      data: {
-        userId: this.userId,
-        courseSlug: this.course.id,
-        lessonId,
-        tab: entry.tab,
-        line: entry.line.slice(0, 4096),
-        argv: entry.commands,
-        exitCode: entry.exitCode,
-        output: entry.output,
-        at,
-      },
-    });
+    // A line still in progress (inside `exec -ti … bash`) is recorded when it ends.
+    if (!entry.inProgress)
+      await this.deps.prisma.commandRecord.create({
+        data: {
+          userId: this.userId,
+          courseSlug: this.course.id,
+          lessonId,
+          tab: entry.tab,
+          line: entry.line.slice(0, 4096),
+          argv: entry.commands,
+          exitCode: entry.exitCode,
+          output: entry.output,
+          at,
+        },
+      });
     this.journal.push(entry);
     if (this.journal.length > JOURNAL_LIMIT) this.journal.splice(0, this.journal.length - JOURNAL_LIMIT);
     const done = this.done.get(lessonId) ?? new Set<string>();
@@ -176,7 +178,8 @@ export class Workspace {
       userId: this.userId,
       courseSlug: this.course.id,
       lessonId,
-      openSteps,
+      // In progress: counted only where it completes a step (its end is counted for the rest).
+      openSteps: entry.inProgress ? result.newlyCompleted : openSteps,
       failed: entry.exitCode !== 0,
       completed: result.newlyCompleted,
       at,
@@ -294,6 +297,10 @@ export class Workspace {
 
   dispose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // A save the last line scheduled while flush() waited for it: flush saved that state already,
+    // and the database may be closing (server shutdown).
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
     this.session.dispose();
   }
 }

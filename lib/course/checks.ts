@@ -154,7 +154,12 @@ function exitOk(expected: CommandCheck["exitCode"], actual: number): boolean {
 function commandMet(check: CommandCheck, ev: Evaluation): boolean {
   const pattern = normalizeArgv(check.run);
   const exact = check.exact ?? false;
-  return ev.ctx.journal.some((e) => exitOk(check.exitCode, e.exitCode) && ev.ranMatching(e, pattern, exact));
+  // A line still in progress (the learner is inside the shell it opened) has no exit code yet.
+  return ev.ctx.journal.some(
+    (e) =>
+      (e.inProgress === true ? check.exitCode === undefined : exitOk(check.exitCode, e.exitCode)) &&
+      ev.ranMatching(e, pattern, exact),
+  );
 }
 
 function outputMet(check: OutputCheck, ev: Evaluation): boolean {

@@ -4,7 +4,9 @@
  * (kubectl, curl, minikube) are plain `Program`s from the registry.
  */
 
+import { commands as kubectlCommands } from "../kubectl/commands";
 import { formatColumns } from "./columns";
+import { helpText } from "./help";
 import type { RunContext, Shell, Sink } from "./interp";
 import { fsErrorText, LIMITS } from "./interp";
 
@@ -670,6 +672,23 @@ export const BUILTINS: Record<string, Builtin> = {
   mkdir,
   rm,
   touch,
+  help: ({ shell, out, columns }) => {
+    const names = Object.keys(BUILTINS);
+    const text = new Set(Object.keys(TEXT_UTILS));
+    out(
+      helpText(
+        shell,
+        {
+          kubectlVerbs: kubectlCommands,
+          shellBuiltins: names.filter((n) => BUILTIN_NAMES.has(n)),
+          textTools: names.filter((n) => text.has(n)),
+          otherCommands: names.filter((n) => !BUILTIN_NAMES.has(n) && !text.has(n)),
+        },
+        columns,
+      ),
+    );
+    return 0;
+  },
 };
 
 const BUILTIN_NAMES = new Set([
@@ -693,4 +712,5 @@ const BUILTIN_NAMES = new Set([
   "false",
   ":",
   "type",
+  "help",
 ]);

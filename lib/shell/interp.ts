@@ -576,7 +576,9 @@ export class Shell {
       },
       stdoutIsTerminal: s.outIsTerminal,
     };
-    if (interactive && ctx.io.enterShell !== undefined) io.enterShell = ctx.io.enterShell;
+    const enterShell = ctx.io.enterShell;
+    if (interactive && enterShell !== undefined)
+      io.enterShell = (nested) => enterShell(nested, structuredClone(ctx.commands));
     const exec = this.opts.containerExec;
     if (exec !== undefined) {
       io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);

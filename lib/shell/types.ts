@@ -73,8 +73,11 @@ export interface RunIO {
   tty: boolean;
   columns: number;
   interrupt: Interrupt;
-  /** See ProgramIO.enterShell; provided by the terminal. */
-  enterShell?(shell: InteractiveShell): Promise<ExitCode>;
+  /**
+   * See ProgramIO.enterShell; provided by the terminal. `commands`: argv of the line's commands
+   * so far, the one opening the shell last (the terminal journals the line as in progress).
+   */
+  enterShell?(shell: InteractiveShell, commands?: string[][]): Promise<ExitCode>;
   /**
    * The line was typed at an interactive shell's prompt (a terminal, `kubectl exec -ti … bash`),
    * not read from a script, a pipe or `bash -c`. Only then does `exit` announce itself. Default false.
@@ -145,4 +148,10 @@ export interface JournalEntry {
   output: string;
   /** Epoch ms when the line finished (from the Clock). */
   at: number;
+  /**
+   * The line has not finished: it handed the terminal to a shell the learner is in now
+   * (`kubectl exec -ti … -- bash`). exitCode is 0 and `at` the moment the shell opened; the
+   * line's own entry follows when it ends.
+   */
+  inProgress?: boolean;
 }

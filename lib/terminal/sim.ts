@@ -3,6 +3,9 @@
  * unless asked), following `kubectl exec -ti … -- bash` into the container shell until its
  * `exit`. The simulator CLI and tests use it; with `fastForward` virtual time jumps to the next
  * timer instead of waiting, so `sleep 5` is instant but the clock still moves by 5 s.
+ *
+ * Lines may arrive one by one (an async iterable, e.g. a pipe a driver writes to after reading
+ * each marker): each runs as soon as it arrives, exactly as it would in a whole script.
  */
 import type { Clock } from "../cluster/types";
 import { InterruptSource } from "../shell/interrupt";
@@ -34,6 +37,12 @@ export interface ScriptOptions {
    */
   onDetach?(stop: () => Promise<void>): void;
   detachAfterMs?: number;
+  /**
+   * Lines that arrive one by one: resolves when no further line has come for a while, so a
+   * line that would wait forever counts as the last one for now (see onDetach). Without it a
+   * line is the last only when the input has ended.
+   */
+  inputQuiet?(): Promise<void>;
 }
 
 export const MAX_TRANSCRIPT = 8 * 1024 * 1024;
@@ -56,7 +65,10 @@ interface PendingLine {
   deadline: number;
 }
 
-export async function runScript(lines: string[], opts: ScriptOptions): Promise<string> {
+export async function runScript(
+  lines: Iterable<string> | AsyncIterable<string>,
+  opts: ScriptOptions,
+): Promise<string> {
   let transcript = "";
   const write = (s: string): void => {
     if (s === "") return;
@@ -67,6 +79,8 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
   let lastChar = "\n";
   const stack: Level[] = [{ shell: opts.shell }];
   let entered: (() => void) | undefined;
+  /** A line left running (detached) when the next arrives: Ctrl-C it first, as a user would. */
+  let detached: (() => Promise<void>) | undefined;
   const timeout = opts.lineTimeoutMs ?? 60_000;
 
   const finish = async (p: PendingLine): Promise<void> => {
@@ -88,17 +102,30 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
     }
   };
 
-  /** Waits until the line settles, or (when `allowEnter`) it opened a nested shell. */
-  const wait = async (p: PendingLine, allowEnter: boolean, detachable = false): Promise<boolean> => {
+  /**
+   * Waits until the line settles, or (when `allowEnter`) it opened a nested shell. A line that
+   * `mayDetach` and would wait forever is left running (onDetach) when it is the last line.
+   */
+  const wait = async (
+    p: PendingLine,
+    allowEnter: boolean,
+    mayDetach?: () => Promise<boolean>,
+  ): Promise<boolean> => {
     let nested = false;
     const detach = (): boolean => {
-      if (!detachable || opts.onDetach === undefined) return false;
+      if (opts.onDetach === undefined) return false;
       // The line outlives this script: its own Ctrl-C deadline no longer applies.
       opts.scheduler.clearTimeout(p.timer);
-      opts.onDetach(async () => {
-        p.interrupt.fire("user");
-        await finish(p);
-      });
+      let stopped: Promise<void> | undefined;
+      const stop = (): Promise<void> => {
+        stopped ??= (async () => {
+          p.interrupt.fire("user");
+          await finish(p);
+        })();
+        return stopped;
+      };
+      detached = stop;
+      opts.onDetach(stop);
       return true;
     };
     const enteredPromise = new Promise<void>((r) => {
@@ -112,9 +139,11 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
         for (let i = 0; i < 50 && !p.settled && !nested; i++) await Promise.resolve();
         if (p.settled || (nested && allowEnter)) break;
         const at = opts.fastForward.nextAt();
-        if (at === undefined || (detachable && at >= p.deadline)) {
+        // Only asked when it matters: with lines arriving one by one the answer may take a while.
+        const last = mayDetach !== undefined && (at === undefined || at >= p.deadline) && (await mayDetach());
+        if (at === undefined || last) {
           entered = undefined;
-          if (detach()) return true;
+          if (last && detach()) return true;
           p.interrupt.fire("user");
           await p.result;
           break;
@@ -123,23 +152,24 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
       } else {
         let idle = false;
         let idleTimer: unknown;
-        const idlePromise = detachable
-          ? new Promise<void>((r) => {
-              idleTimer = opts.scheduler.setTimeout(() => {
-                idle = true;
-                r();
-              }, opts.detachAfterMs ?? 1000);
-            })
-          : new Promise<never>(() => {});
+        const idlePromise =
+          mayDetach !== undefined
+            ? new Promise<void>((r) => {
+                idleTimer = opts.scheduler.setTimeout(() => {
+                  idle = true;
+                  r();
+                }, opts.detachAfterMs ?? 1000);
+              })
+            : new Promise<never>(() => {});
         await Promise.race([
           p.result,
           allowEnter ? enteredPromise : new Promise<never>(() => {}),
           idlePromise,
         ]);
         if (idleTimer !== undefined) opts.scheduler.clearTimeout(idleTimer);
-        if (idle && !p.settled && !nested) {
+        if (idle && !p.settled && !nested && mayDetach !== undefined && (await mayDetach())) {
           entered = undefined;
-          if (detach()) return true;
+          if (!p.settled && !nested && detach()) return true;
         }
         break;
       }
@@ -150,7 +180,26 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
     return false;
   };
 
-  for (const [index, line] of lines.entries()) {
+  const source =
+    Symbol.asyncIterator in lines
+      ? (lines as AsyncIterable<string>)[Symbol.asyncIterator]()
+      : (lines as Iterable<string>)[Symbol.iterator]();
+  let upcoming = Promise.resolve(source.next());
+  /** Whether the line just read is the last: the input ended, or nothing came for a while. */
+  const lastForNow = (): Promise<boolean> => {
+    const ended = upcoming.then((r) => r.done === true);
+    return opts.inputQuiet === undefined ? ended : Promise.race([ended, opts.inputQuiet().then(() => true)]);
+  };
+  for (;;) {
+    const next = await upcoming;
+    if (next.done === true) break;
+    const line = next.value;
+    upcoming = Promise.resolve(source.next());
+    if (detached !== undefined) {
+      const stop = detached;
+      detached = undefined;
+      await stop();
+    }
     const level = stack[stack.length - 1] as Level;
     if (opts.echo === true) write(`${level.shell.prompt(false)}${line}\n`);
     if (line.trim() === "") {
@@ -179,8 +228,17 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
         tty: opts.tty ?? false,
         columns: opts.columns ?? 80,
         interrupt,
-        enterShell: (nested) =>
+        enterShell: (nested, commands) =>
           new Promise<ExitCode>((resolve) => {
+            opts.onJournal?.({
+              tab: opts.tab ?? "sim",
+              line,
+              commands: commands ?? [],
+              exitCode: 0,
+              output: stripAnsi(pending.captured).slice(0, 4096),
+              at: opts.clock.now(),
+              inProgress: true,
+            });
             stack.push({ shell: nested, leave: resolve, owner: pending });
             opts.scheduler.clearTimeout(pending.timer);
             entered?.();
@@ -191,7 +249,7 @@ export async function runScript(lines: string[], opts: ScriptOptions): Promise<s
         pending.settled = true;
         return r;
       });
-    await wait(pending, true, index === lines.length - 1 && stack.length === 1);
+    await wait(pending, true, stack.length === 1 ? lastForNow : undefined);
     if (opts.marker !== undefined) write(`${lastChar === "\n" ? "" : "\n"}${opts.marker}\n`);
   }
   // End of input: nested shells see EOF and exit.

@@ -220,11 +220,13 @@ describe("terminal line discipline", () => {
     expect(t.screen()).toContain(`Running on: ${POD} | v=1\r\n`);
     await t.type("exit\r");
     expect(stripAnsi(t.screen())).toMatch(/exit\r\nstudent@minikube:~\$ $/);
-    expect(t.journal.map((j) => j.line)).toEqual([
-      "cat server.js",
-      "curl localhost:8080",
-      "exit",
-      `kubectl exec -ti ${POD} -- bash`,
+    // The exec line is journaled in progress when the shell opens, and again when it ends.
+    expect(t.journal.map((j) => [j.line, j.inProgress ?? false])).toEqual([
+      [`kubectl exec -ti ${POD} -- bash`, true],
+      ["cat server.js", false],
+      ["curl localhost:8080", false],
+      ["exit", false],
+      [`kubectl exec -ti ${POD} -- bash`, false],
     ]);
   });
 

@@ -494,8 +494,19 @@ class LineDiscipline implements Terminal {
       if (capturing && captured.length < JOURNAL_OUTPUT * 4) captured += chunk;
       this.emit(toCrlf(chunk));
     };
-    const enterShell = (nested: InteractiveShell): Promise<ExitCode> =>
+    const enterShell = (nested: InteractiveShell, commands?: string[][]): Promise<ExitCode> =>
       new Promise<ExitCode>((resolve) => {
+        // The learner is in the nested shell from now on: checks may see it before its `exit`.
+        if (journal)
+          this.opts.onJournal?.({
+            tab: this.opts.tab ?? "1",
+            line,
+            commands: commands ?? [],
+            exitCode: 0,
+            output: stripAnsi(captured).slice(0, JOURNAL_OUTPUT),
+            at: this.opts.clock.now(),
+            inProgress: true,
+          });
         this.levels.push({ shell: nested, leave: resolve, lastExit: 0 });
         this.afterLine();
       });
