@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
 import { MAX_INPUT_CHARS, MAX_TABS } from "@/lib/protocol/socket";
+import { createTerminal } from "./terminal-options";
 
 export interface LessonStepProps {
   id: string;
@@ -68,26 +69,17 @@ export function LessonView(props: LessonViewProps) {
     async (tabId: string) => {
       const host = hostRef.current;
       if (!host || tabsRef.current.has(tabId)) return;
-      const [{ Terminal }, { FitAddon }] = await Promise.all([
-        import("@xterm/xterm"),
-        import("@xterm/addon-fit"),
-      ]);
-      if (tabsRef.current.has(tabId)) return;
+      const { term, fit } = await createTerminal({ cursorBlink: true, scrollback: 5000 });
+      if (tabsRef.current.has(tabId)) {
+        term.dispose();
+        return;
+      }
       const el = document.createElement("div");
       el.dataset.tab = tabId;
       el.className = "xterm-tab";
       // Tabs restored from the server (a reload) must not cover the active one.
       el.style.display = tabId === activeRef.current ? "block" : "none";
       host.appendChild(el);
-      const term = new Terminal({
-        cursorBlink: true,
-        fontSize: 14,
-        fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, monospace',
-        theme: { background: "#11151c" },
-        scrollback: 5000,
-      });
-      const fit = new FitAddon();
-      term.loadAddon(fit);
       term.open(el);
       fit.fit();
       term.onData((d) => send(tabId, d));

@@ -6,6 +6,7 @@ import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
+import { createTerminal } from "./terminal-options";
 
 interface Props {
   studentId: string;
@@ -51,21 +52,14 @@ export function WatchView({ studentId, labels }: Props) {
 
   useEffect(() => {
     void (async () => {
-      const [{ Terminal }, { FitAddon }] = await Promise.all([
-        import("@xterm/xterm"),
-        import("@xterm/addon-fit"),
-      ]);
       for (const tabId of tabs) {
         const host = hosts.current.get(tabId);
         if (!host || terms.current.has(tabId)) continue;
-        const term = new Terminal({
-          disableStdin: true,
-          fontSize: 13,
-          theme: { background: "#11151c" },
-          scrollback: 2000,
-        });
-        const fit = new FitAddon();
-        term.loadAddon(fit);
+        const { term, fit } = await createTerminal({ disableStdin: true, scrollback: 2000 });
+        if (terms.current.has(tabId)) {
+          term.dispose();
+          continue;
+        }
         term.open(host);
         fit.fit();
         terms.current.set(tabId, { term, fit });
