@@ -49,6 +49,8 @@ export function LessonView(props: LessonViewProps) {
   const [tabIds, setTabIds] = useState<string[]>(["1"]);
   const [active, setActive] = useState("1");
   const [status, setStatus] = useState<"connecting" | "online" | "offline">("connecting");
+  /** Shown for a while after the connection came back, so the student knows typing works again. */
+  const [backOnline, setBackOnline] = useState(false);
   /** Set when the student's cluster did not start from this lesson's start state. */
   const [otherStart, setOtherStart] = useState(false);
   const [shown, setShown] = useState<Record<string, "hint" | "solution" | undefined>>({});
@@ -60,7 +62,9 @@ export function LessonView(props: LessonViewProps) {
 
   const send = useCallback((tabId: string, data: string) => {
     const s = socketRef.current;
-    if (!s) return;
+    // Offline, socket.io would buffer keystrokes and replay them minutes later into whatever the
+    // shell is doing then; the terminals take no input instead and the banner says why.
+    if (!s?.connected) return;
     for (let i = 0; i < data.length; i += MAX_INPUT_CHARS)
       s.emit("term:input", { tabId, data: data.slice(i, i + MAX_INPUT_CHARS) });
   }, []);
@@ -81,6 +85,7 @@ export function LessonView(props: LessonViewProps) {
       el.style.display = tabId === activeRef.current ? "block" : "none";
       host.appendChild(el);
       term.open(el);
+      if (!socketRef.current?.connected) term.options.disableStdin = true;
       fit.fit();
       term.onData((d) => send(tabId, d));
       term.onResize(({ cols, rows }) => socketRef.current?.emit("term:resize", { tabId, cols, rows }));
@@ -96,8 +101,27 @@ export function LessonView(props: LessonViewProps) {
     socketRef.current = socket;
     // Exposed for the end-to-end specs (they probe the server's input limits).
     (window as unknown as { __kubeclassSocket?: ClientSocket }).__kubeclassSocket = socket;
+    let wasOffline = false;
+    let backTimer: ReturnType<typeof setTimeout> | undefined;
+    const acceptInput = (yes: boolean) => {
+      for (const tab of tabsRef.current.values()) tab.term.options.disableStdin = !yes;
+    };
+    const lost = () => {
+      wasOffline = true;
+      clearTimeout(backTimer);
+      setBackOnline(false);
+      setStatus("offline");
+      acceptInput(false);
+    };
     socket.on("connect", () => {
       setStatus("online");
+      acceptInput(true);
+      if (wasOffline) {
+        wasOffline = false;
+        setBackOnline(true);
+        clearTimeout(backTimer);
+        backTimer = setTimeout(() => setBackOnline(false), 8000);
+      }
       socket.emit("lesson:join", { courseSlug: props.courseSlug, lessonId: props.lessonId }, (res) => {
         if (!res.ok) return;
         setOtherStart(!!res.data && res.data.clusterScenario !== res.data.lessonScenario);
@@ -108,8 +132,8 @@ export function LessonView(props: LessonViewProps) {
           socket.emit("term:open", { tabId: id, cols: tab.term.cols, rows: tab.term.rows });
       });
     });
-    socket.on("disconnect", () => setStatus("offline"));
-    socket.on("connect_error", () => setStatus("offline"));
+    socket.on("disconnect", lost);
+    socket.on("connect_error", lost);
     socket.on("term:output", ({ tabId, data }) => tabsRef.current.get(tabId)?.term.write(data));
     socket.on("progress", (p) => {
       if (p.lessonId === props.lessonId) setProgress(p);
@@ -123,6 +147,7 @@ export function LessonView(props: LessonViewProps) {
     window.addEventListener("resize", onResize);
     return () => {
       window.removeEventListener("resize", onResize);
+      clearTimeout(backTimer);
       socket.close();
       for (const tab of tabsRef.current.values()) tab.term.dispose();
       tabsRef.current.clear();
@@ -281,9 +306,22 @@ export function LessonView(props: LessonViewProps) {
             +
           </button>
         </div>
+        {status === "offline" && (
+          <div className="conn-banner" role="alert" data-testid="offline-banner">
+            {t("offline")}
+          </div>
+        )}
+        {status === "online" && backOnline && (
+          <div className="conn-back" role="status" data-testid="back-online">
+            {t("backOnline")}
+          </div>
+        )}
         <div className="termhost" ref={hostRef} data-testid="terminal" />
-        <div className="status" data-status={status}>
-          {status === "online" ? "●" : status === "connecting" ? t("connecting") : t("disconnected")}
+        <div className="status" data-status={status} data-testid="connection">
+          <span className="dot" aria-hidden="true">
+            ●
+          </span>{" "}
+          {status === "online" ? t("online") : status === "connecting" ? t("connecting") : t("disconnected")}
         </div>
       </section>
     </div>
