@@ -99,8 +99,6 @@ export function LessonView(props: LessonViewProps) {
   useEffect(() => {
     const socket: ClientSocket = io({ path: "/socket.io", transports: ["websocket", "polling"] });
     socketRef.current = socket;
-    // Exposed for the end-to-end specs (they probe the server's input limits).
-    (window as unknown as { __kubeclassSocket?: ClientSocket }).__kubeclassSocket = socket;
     let wasOffline = false;
     let backTimer: ReturnType<typeof setTimeout> | undefined;
     const acceptInput = (yes: boolean) => {
