@@ -15,7 +15,8 @@ export interface LessonStepProps {
   title: string;
   html: string;
   hint?: string;
-  solution: string[];
+  /** What a learner types, line by line, and in which terminal tab ("1" unless the lesson says). */
+  solution: Array<{ tab: string; line: string }>;
 }
 
 export interface LessonViewProps {
@@ -48,14 +49,20 @@ export function LessonView(props: LessonViewProps) {
   const [progress, setProgress] = useState<ProgressUpdate>(props.initial);
   const [tabIds, setTabIds] = useState<string[]>(["1"]);
   const [active, setActive] = useState("1");
+  /** On a phone the lesson and the terminal take turns on the screen. */
+  const [pane, setPane] = useState<"lesson" | "terminal">("lesson");
   const [status, setStatus] = useState<"connecting" | "online" | "offline">("connecting");
   /** Shown for a while after the connection came back, so the student knows typing works again. */
   const [backOnline, setBackOnline] = useState(false);
   /** Set when the student's cluster did not start from this lesson's start state. */
   const [otherStart, setOtherStart] = useState(false);
-  const [shown, setShown] = useState<Record<string, "hint" | "solution" | undefined>>({});
+  /** Steps whose hint / solution the learner opened (both can be open at once). */
+  const [hintOpen, setHintOpen] = useState<ReadonlySet<string>>(new Set());
+  const [solutionOpen, setSolutionOpen] = useState<ReadonlySet<string>>(new Set());
   const socketRef = useRef<ClientSocket | null>(null);
   const tabsRef = useRef(new Map<string, Tab>());
+  /** Lines a solution's run button typed for a tab that is still opening. */
+  const pendingRef = useRef(new Map<string, string[]>());
   const hostRef = useRef<HTMLDivElement>(null);
   const activeRef = useRef(active);
   activeRef.current = active;
@@ -90,7 +97,11 @@ export function LessonView(props: LessonViewProps) {
       term.onData((d) => send(tabId, d));
       term.onResize(({ cols, rows }) => socketRef.current?.emit("term:resize", { tabId, cols, rows }));
       tabsRef.current.set(tabId, { term, fit, el });
-      socketRef.current?.emit("term:open", { tabId, cols: term.cols, rows: term.rows });
+      socketRef.current?.emit("term:open", { tabId, cols: term.cols, rows: term.rows }, (res) => {
+        if (!res.ok) return;
+        for (const data of pendingRef.current.get(tabId) ?? []) send(tabId, data);
+        pendingRef.current.delete(tabId);
+      });
       if (tabId === activeRef.current) term.focus();
     },
     [send],
@@ -183,19 +194,46 @@ export function LessonView(props: LessonViewProps) {
     [send],
   );
 
-  // Copy-to-terminal buttons on every code block of the lesson text (event delegation).
+  /** A solution line: typed and run in the tab the lesson names (opened if needed), shown. */
+  const runInTab = useCallback(
+    (tabId: string, line: string) => {
+      if (!socketRef.current?.connected) return;
+      setPane("terminal");
+      setActive(tabId);
+      if (tabsRef.current.has(tabId)) send(tabId, `${line}\r`);
+      else {
+        pendingRef.current.set(tabId, [...(pendingRef.current.get(tabId) ?? []), `${line}\r`]);
+        setTabIds((prev) => (prev.includes(tabId) ? prev : [...prev, tabId].sort()));
+      }
+      tabsRef.current.get(tabId)?.term.focus();
+    },
+    [send],
+  );
+
+  // A "type into terminal" bar under every code block of the lesson text: below the code, never
+  // on top of it, so no command is hidden behind the button.
   const textRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const root = textRef.current;
     if (!root) return;
-    for (const pre of root.querySelectorAll("pre")) {
-      if (pre.querySelector("button.copy")) continue;
+    for (const pre of root.querySelectorAll(".prose pre")) {
+      if (pre.parentElement?.classList.contains("codeblock")) continue;
+      const block = document.createElement("div");
+      block.className = "codeblock";
+      pre.replaceWith(block);
+      block.appendChild(pre);
+      const bar = document.createElement("div");
+      bar.className = "codebar";
       const b = document.createElement("button");
       b.type = "button";
       b.className = "copy";
       b.textContent = t("copy");
-      b.addEventListener("click", () => typeIntoTerminal(pre.querySelector("code")?.textContent ?? ""));
-      pre.appendChild(b);
+      b.addEventListener("click", () => {
+        setPane("terminal");
+        typeIntoTerminal(pre.querySelector("code")?.textContent ?? "");
+      });
+      bar.appendChild(b);
+      block.appendChild(bar);
     }
   }, [typeIntoTerminal, t]);
 
@@ -248,16 +286,17 @@ export function LessonView(props: LessonViewProps) {
           {t("reset")}
         </button>
         {/* Lesson content is our own Markdown rendered on the server. */}
-        <div dangerouslySetInnerHTML={{ __html: props.introHtml }} />
+        <div className="prose" dangerouslySetInnerHTML={{ __html: props.introHtml }} />
         {props.steps.map((s) => (
           <article key={s.id} id={`step-${s.id}`}>
-            <div dangerouslySetInnerHTML={{ __html: s.html }} />
-            <p style={{ display: "flex", gap: 8 }}>
+            <div className="prose" dangerouslySetInnerHTML={{ __html: s.html }} />
+            <p className="reveal">
               {s.hint && (
                 <button
                   type="button"
                   className="linkbtn"
-                  onClick={() => setShown((p) => ({ ...p, [s.id]: "hint" }))}
+                  aria-expanded={hintOpen.has(s.id)}
+                  onClick={() => setHintOpen((p) => new Set(p).add(s.id))}
                 >
                   {t("hint")}
                 </button>
@@ -265,19 +304,49 @@ export function LessonView(props: LessonViewProps) {
               <button
                 type="button"
                 className="linkbtn"
+                aria-expanded={solutionOpen.has(s.id)}
                 onClick={() => {
-                  setShown((p) => ({ ...p, [s.id]: "solution" }));
-                  socketRef.current?.emit("lesson:solution", { stepId: s.id });
+                  if (!solutionOpen.has(s.id)) socketRef.current?.emit("lesson:solution", { stepId: s.id });
+                  setSolutionOpen((p) => new Set(p).add(s.id));
                 }}
               >
                 {t("solution")}
               </button>
             </p>
-            {shown[s.id] === "hint" && s.hint && <p className="banner">{withCode(s.hint)}</p>}
-            {shown[s.id] === "solution" && (
-              <pre>
-                <code>{s.solution.join("\n")}</code>
-              </pre>
+            {hintOpen.has(s.id) && s.hint && (
+              <p className="banner" data-testid="hint">
+                {withCode(s.hint)}
+              </p>
+            )}
+            {solutionOpen.has(s.id) && (
+              <ol className="solution" data-testid="solution" aria-label={t("solution")}>
+                {s.solution.map((l, i) => (
+                  <li key={`${i}:${l.line}`} data-tab={l.tab}>
+                    {s.solution.some((x) => x.tab !== "1") && (
+                      <span className="tabbadge">{t("tab", { n: l.tab })}</span>
+                    )}
+                    <code>{l.line}</code>
+                    <span className="lineactions">
+                      <button
+                        type="button"
+                        className="linkbtn"
+                        aria-label={t("copyLine", { line: l.line })}
+                        onClick={() => void navigator.clipboard?.writeText(l.line)}
+                      >
+                        {t("copyShort")}
+                      </button>
+                      <button
+                        type="button"
+                        className="linkbtn run"
+                        aria-label={t("runInTab", { n: l.tab, line: l.line })}
+                        onClick={() => runInTab(l.tab, l.line)}
+                      >
+                        {t("run")}
+                      </button>
+                    </span>
+                  </li>
+                ))}
+              </ol>
             )}
           </article>
         ))}
