@@ -4,7 +4,16 @@ import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { useLocale, useTranslations } from "next-intl";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
 import { MAX_INPUT_CHARS, MAX_TABS } from "@/lib/protocol/socket";
@@ -30,6 +39,13 @@ export interface LessonViewProps {
 
 type ClientSocket = Socket<ServerToClient, ClientToServer>;
 
+/** The lesson pane's share of the width, in percent: its bounds, the default, where it is kept. */
+const SPLIT_MIN = 20;
+const SPLIT_MAX = 70;
+const SPLIT_DEFAULT = 38;
+const SPLIT_KEY = "kubeclass.lessonSplit";
+const clampSplit = (pct: number) => Math.min(SPLIT_MAX, Math.max(SPLIT_MIN, Math.round(pct)));
+
 /** Renders `backtick` spans of a check's explanation as code. */
 function withCode(text: string) {
   return text
@@ -51,6 +67,37 @@ export function LessonView(props: LessonViewProps) {
   const [active, setActive] = useState("1");
   /** On a phone the lesson and the terminal take turns on the screen. */
   const [pane, setPane] = useState<"lesson" | "terminal">("lesson");
+  const [split, setSplit] = useState(SPLIT_DEFAULT);
+  const layoutRef = useRef<HTMLDivElement>(null);
+  const dragging = useRef(false);
+  useEffect(() => {
+    const kept = Number(window.localStorage.getItem(SPLIT_KEY));
+    if (kept) setSplit(clampSplit(kept));
+  }, []);
+  const keepSplit = (pct: number) => {
+    const next = clampSplit(pct);
+    setSplit(next);
+    window.localStorage.setItem(SPLIT_KEY, String(next));
+  };
+  const splitAt = (clientX: number) => {
+    const box = layoutRef.current?.getBoundingClientRect();
+    if (box && box.width > 0) keepSplit(((clientX - box.left) / box.width) * 100);
+  };
+  const onDividerKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const to =
+      e.key === "ArrowLeft"
+        ? split - 2
+        : e.key === "ArrowRight"
+          ? split + 2
+          : e.key === "Home"
+            ? SPLIT_MIN
+            : e.key === "End"
+              ? SPLIT_MAX
+              : undefined;
+    if (to === undefined) return;
+    e.preventDefault();
+    keepSplit(to);
+  };
   const [status, setStatus] = useState<"connecting" | "online" | "offline">("connecting");
   /** Shown for a while after the connection came back, so the student knows typing works again. */
   const [backOnline, setBackOnline] = useState(false);
@@ -150,12 +197,14 @@ export function LessonView(props: LessonViewProps) {
     socket.on("notice", ({ message }) =>
       tabsRef.current.get(activeRef.current)?.term.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`),
     );
-    const onResize = () => {
+    // The terminal's box changes with the window, the divider and the phone's pane switch.
+    const fitVisible = () => {
       for (const tab of tabsRef.current.values()) if (tab.el.style.display !== "none") tab.fit.fit();
     };
-    window.addEventListener("resize", onResize);
+    const observer = new ResizeObserver(fitVisible);
+    if (hostRef.current) observer.observe(hostRef.current);
     return () => {
-      window.removeEventListener("resize", onResize);
+      observer.disconnect();
       clearTimeout(backTimer);
       socket.close();
       for (const tab of tabsRef.current.values()) tab.term.dispose();
@@ -249,7 +298,20 @@ export function LessonView(props: LessonViewProps) {
   };
 
   return (
-    <div className="lesson">
+    <div
+      className="lesson"
+      ref={layoutRef}
+      data-pane={pane}
+      style={{ "--split": `${split}%` } as CSSProperties}
+    >
+      <div className="paneswitch">
+        <button type="button" aria-pressed={pane === "lesson"} onClick={() => setPane("lesson")}>
+          {t("paneLesson")}
+        </button>
+        <button type="button" aria-pressed={pane === "terminal"} onClick={() => setPane("terminal")}>
+          {t("paneTerminal")}
+        </button>
+      </div>
       <section className="text" ref={textRef} aria-label={props.title}>
         <h1>{props.title}</h1>
         {allDone && <div className="banner">{t("allDone")}</div>}
@@ -351,6 +413,29 @@ export function LessonView(props: LessonViewProps) {
           </article>
         ))}
       </section>
+      {/* biome-ignore lint/a11y/useSemanticElements: a draggable splitter is a focusable separator (WAI-ARIA window splitter); <hr> cannot take focus or keys */}
+      <div
+        className="divider"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={t("divider")}
+        aria-valuemin={SPLIT_MIN}
+        aria-valuemax={SPLIT_MAX}
+        aria-valuenow={split}
+        tabIndex={0}
+        onKeyDown={onDividerKey}
+        onPointerDown={(e: PointerEvent<HTMLDivElement>) => {
+          dragging.current = true;
+          e.currentTarget.setPointerCapture(e.pointerId);
+        }}
+        onPointerMove={(e) => {
+          if (dragging.current) splitAt(e.clientX);
+        }}
+        onPointerUp={(e) => {
+          dragging.current = false;
+          e.currentTarget.releasePointerCapture(e.pointerId);
+        }}
+      />
       <section className="termpane">
         <div className="tabs" role="tablist">
           {tabIds.map((id) => (

@@ -29,10 +29,10 @@ test("code and long URLs stay inside the lesson pane; buttons never cover a comm
   for (const block of await blocks.all()) {
     const pre = block.locator("pre");
     await pre.scrollIntoViewIfNeeded();
-    expect(await fitsSideways(pre), await pre.innerText()).toBe(true);
+    expect(await fitsSideways(pre), (await pre.textContent()) ?? "").toBe(true);
     const code = (await pre.boundingBox())!;
     const button = (await block.locator("button.copy").boundingBox())!;
-    expect(overlap(code, button), `button over “${await pre.innerText()}”`).toBe(false);
+    expect(overlap(code, button), `button over “${await pre.textContent()}”`).toBe(false);
   }
   // The longest URL of the lesson is there whole, wrapped inside the pane.
   const url = pane.locator("pre", { hasText: "/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/" });
