@@ -4,17 +4,28 @@ import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { useLocale, useTranslations } from "next-intl";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
 import { MAX_INPUT_CHARS, MAX_TABS } from "@/lib/protocol/socket";
+import { createTerminal } from "./terminal-options";
 
 export interface LessonStepProps {
   id: string;
   title: string;
   html: string;
   hint?: string;
-  solution: string[];
+  /** What a learner types, line by line, and in which terminal tab ("1" unless the lesson says). */
+  solution: Array<{ tab: string; line: string }>;
 }
 
 export interface LessonViewProps {
@@ -27,6 +38,13 @@ export interface LessonViewProps {
 }
 
 type ClientSocket = Socket<ServerToClient, ClientToServer>;
+
+/** The lesson pane's share of the width, in percent: its bounds, the default, where it is kept. */
+const SPLIT_MIN = 20;
+const SPLIT_MAX = 70;
+const SPLIT_DEFAULT = 38;
+const SPLIT_KEY = "kubeclass.lessonSplit";
+const clampSplit = (pct: number) => Math.min(SPLIT_MAX, Math.max(SPLIT_MIN, Math.round(pct)));
 
 /** Renders `backtick` spans of a check's explanation as code. */
 function withCode(text: string) {
@@ -47,19 +65,60 @@ export function LessonView(props: LessonViewProps) {
   const [progress, setProgress] = useState<ProgressUpdate>(props.initial);
   const [tabIds, setTabIds] = useState<string[]>(["1"]);
   const [active, setActive] = useState("1");
+  /** On a phone the lesson and the terminal take turns on the screen. */
+  const [pane, setPane] = useState<"lesson" | "terminal">("lesson");
+  const [split, setSplit] = useState(SPLIT_DEFAULT);
+  const layoutRef = useRef<HTMLDivElement>(null);
+  const dragging = useRef(false);
+  useEffect(() => {
+    const kept = Number(window.localStorage.getItem(SPLIT_KEY));
+    if (kept) setSplit(clampSplit(kept));
+  }, []);
+  const keepSplit = (pct: number) => {
+    const next = clampSplit(pct);
+    setSplit(next);
+    window.localStorage.setItem(SPLIT_KEY, String(next));
+  };
+  const splitAt = (clientX: number) => {
+    const box = layoutRef.current?.getBoundingClientRect();
+    if (box && box.width > 0) keepSplit(((clientX - box.left) / box.width) * 100);
+  };
+  const onDividerKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const to =
+      e.key === "ArrowLeft"
+        ? split - 2
+        : e.key === "ArrowRight"
+          ? split + 2
+          : e.key === "Home"
+            ? SPLIT_MIN
+            : e.key === "End"
+              ? SPLIT_MAX
+              : undefined;
+    if (to === undefined) return;
+    e.preventDefault();
+    keepSplit(to);
+  };
   const [status, setStatus] = useState<"connecting" | "online" | "offline">("connecting");
+  /** Shown for a while after the connection came back, so the student knows typing works again. */
+  const [backOnline, setBackOnline] = useState(false);
   /** Set when the student's cluster did not start from this lesson's start state. */
   const [otherStart, setOtherStart] = useState(false);
-  const [shown, setShown] = useState<Record<string, "hint" | "solution" | undefined>>({});
+  /** Steps whose hint / solution the learner opened (both can be open at once). */
+  const [hintOpen, setHintOpen] = useState<ReadonlySet<string>>(new Set());
+  const [solutionOpen, setSolutionOpen] = useState<ReadonlySet<string>>(new Set());
   const socketRef = useRef<ClientSocket | null>(null);
   const tabsRef = useRef(new Map<string, Tab>());
+  /** Lines a solution's run button typed for a tab that is still opening. */
+  const pendingRef = useRef(new Map<string, string[]>());
   const hostRef = useRef<HTMLDivElement>(null);
   const activeRef = useRef(active);
   activeRef.current = active;
 
   const send = useCallback((tabId: string, data: string) => {
     const s = socketRef.current;
-    if (!s) return;
+    // Offline, socket.io would buffer keystrokes and replay them minutes later into whatever the
+    // shell is doing then; the terminals take no input instead and the banner says why.
+    if (!s?.connected) return;
     for (let i = 0; i < data.length; i += MAX_INPUT_CHARS)
       s.emit("term:input", { tabId, data: data.slice(i, i + MAX_INPUT_CHARS) });
   }, []);
@@ -68,32 +127,28 @@ export function LessonView(props: LessonViewProps) {
     async (tabId: string) => {
       const host = hostRef.current;
       if (!host || tabsRef.current.has(tabId)) return;
-      const [{ Terminal }, { FitAddon }] = await Promise.all([
-        import("@xterm/xterm"),
-        import("@xterm/addon-fit"),
-      ]);
-      if (tabsRef.current.has(tabId)) return;
+      const { term, fit } = await createTerminal({ cursorBlink: true, scrollback: 5000 });
+      if (tabsRef.current.has(tabId)) {
+        term.dispose();
+        return;
+      }
       const el = document.createElement("div");
       el.dataset.tab = tabId;
       el.className = "xterm-tab";
       // Tabs restored from the server (a reload) must not cover the active one.
       el.style.display = tabId === activeRef.current ? "block" : "none";
       host.appendChild(el);
-      const term = new Terminal({
-        cursorBlink: true,
-        fontSize: 14,
-        fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, monospace',
-        theme: { background: "#11151c" },
-        scrollback: 5000,
-      });
-      const fit = new FitAddon();
-      term.loadAddon(fit);
       term.open(el);
+      if (!socketRef.current?.connected) term.options.disableStdin = true;
       fit.fit();
       term.onData((d) => send(tabId, d));
       term.onResize(({ cols, rows }) => socketRef.current?.emit("term:resize", { tabId, cols, rows }));
       tabsRef.current.set(tabId, { term, fit, el });
-      socketRef.current?.emit("term:open", { tabId, cols: term.cols, rows: term.rows });
+      socketRef.current?.emit("term:open", { tabId, cols: term.cols, rows: term.rows }, (res) => {
+        if (!res.ok) return;
+        for (const data of pendingRef.current.get(tabId) ?? []) send(tabId, data);
+        pendingRef.current.delete(tabId);
+      });
       if (tabId === activeRef.current) term.focus();
     },
     [send],
@@ -102,10 +157,27 @@ export function LessonView(props: LessonViewProps) {
   useEffect(() => {
     const socket: ClientSocket = io({ path: "/socket.io", transports: ["websocket", "polling"] });
     socketRef.current = socket;
-    // Exposed for the end-to-end specs (they probe the server's input limits).
-    (window as unknown as { __kubeclassSocket?: ClientSocket }).__kubeclassSocket = socket;
+    let wasOffline = false;
+    let backTimer: ReturnType<typeof setTimeout> | undefined;
+    const acceptInput = (yes: boolean) => {
+      for (const tab of tabsRef.current.values()) tab.term.options.disableStdin = !yes;
+    };
+    const lost = () => {
+      wasOffline = true;
+      clearTimeout(backTimer);
+      setBackOnline(false);
+      setStatus("offline");
+      acceptInput(false);
+    };
     socket.on("connect", () => {
       setStatus("online");
+      acceptInput(true);
+      if (wasOffline) {
+        wasOffline = false;
+        setBackOnline(true);
+        clearTimeout(backTimer);
+        backTimer = setTimeout(() => setBackOnline(false), 8000);
+      }
       socket.emit("lesson:join", { courseSlug: props.courseSlug, lessonId: props.lessonId }, (res) => {
         if (!res.ok) return;
         setOtherStart(!!res.data && res.data.clusterScenario !== res.data.lessonScenario);
@@ -116,8 +188,8 @@ export function LessonView(props: LessonViewProps) {
           socket.emit("term:open", { tabId: id, cols: tab.term.cols, rows: tab.term.rows });
       });
     });
-    socket.on("disconnect", () => setStatus("offline"));
-    socket.on("connect_error", () => setStatus("offline"));
+    socket.on("disconnect", lost);
+    socket.on("connect_error", lost);
     socket.on("term:output", ({ tabId, data }) => tabsRef.current.get(tabId)?.term.write(data));
     socket.on("progress", (p) => {
       if (p.lessonId === props.lessonId) setProgress(p);
@@ -125,12 +197,15 @@ export function LessonView(props: LessonViewProps) {
     socket.on("notice", ({ message }) =>
       tabsRef.current.get(activeRef.current)?.term.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`),
     );
-    const onResize = () => {
+    // The terminal's box changes with the window, the divider and the phone's pane switch.
+    const fitVisible = () => {
       for (const tab of tabsRef.current.values()) if (tab.el.style.display !== "none") tab.fit.fit();
     };
-    window.addEventListener("resize", onResize);
+    const observer = new ResizeObserver(fitVisible);
+    if (hostRef.current) observer.observe(hostRef.current);
     return () => {
-      window.removeEventListener("resize", onResize);
+      observer.disconnect();
+      clearTimeout(backTimer);
       socket.close();
       for (const tab of tabsRef.current.values()) tab.term.dispose();
       tabsRef.current.clear();
@@ -168,19 +243,46 @@ export function LessonView(props: LessonViewProps) {
     [send],
   );
 
-  // Copy-to-terminal buttons on every code block of the lesson text (event delegation).
+  /** A solution line: typed and run in the tab the lesson names (opened if needed), shown. */
+  const runInTab = useCallback(
+    (tabId: string, line: string) => {
+      if (!socketRef.current?.connected) return;
+      setPane("terminal");
+      setActive(tabId);
+      if (tabsRef.current.has(tabId)) send(tabId, `${line}\r`);
+      else {
+        pendingRef.current.set(tabId, [...(pendingRef.current.get(tabId) ?? []), `${line}\r`]);
+        setTabIds((prev) => (prev.includes(tabId) ? prev : [...prev, tabId].sort()));
+      }
+      tabsRef.current.get(tabId)?.term.focus();
+    },
+    [send],
+  );
+
+  // A "type into terminal" bar under every code block of the lesson text: below the code, never
+  // on top of it, so no command is hidden behind the button.
   const textRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const root = textRef.current;
     if (!root) return;
-    for (const pre of root.querySelectorAll("pre")) {
-      if (pre.querySelector("button.copy")) continue;
+    for (const pre of root.querySelectorAll(".prose pre")) {
+      if (pre.parentElement?.classList.contains("codeblock")) continue;
+      const block = document.createElement("div");
+      block.className = "codeblock";
+      pre.replaceWith(block);
+      block.appendChild(pre);
+      const bar = document.createElement("div");
+      bar.className = "codebar";
       const b = document.createElement("button");
       b.type = "button";
       b.className = "copy";
       b.textContent = t("copy");
-      b.addEventListener("click", () => typeIntoTerminal(pre.querySelector("code")?.textContent ?? ""));
-      pre.appendChild(b);
+      b.addEventListener("click", () => {
+        setPane("terminal");
+        typeIntoTerminal(pre.querySelector("code")?.textContent ?? "");
+      });
+      bar.appendChild(b);
+      block.appendChild(bar);
     }
   }, [typeIntoTerminal, t]);
 
@@ -196,7 +298,20 @@ export function LessonView(props: LessonViewProps) {
   };
 
   return (
-    <div className="lesson">
+    <div
+      className="lesson"
+      ref={layoutRef}
+      data-pane={pane}
+      style={{ "--split": `${split}%` } as CSSProperties}
+    >
+      <div className="paneswitch">
+        <button type="button" aria-pressed={pane === "lesson"} onClick={() => setPane("lesson")}>
+          {t("paneLesson")}
+        </button>
+        <button type="button" aria-pressed={pane === "terminal"} onClick={() => setPane("terminal")}>
+          {t("paneTerminal")}
+        </button>
+      </div>
       <section className="text" ref={textRef} aria-label={props.title}>
         <h1>{props.title}</h1>
         {allDone && <div className="banner">{t("allDone")}</div>}
@@ -233,16 +348,17 @@ export function LessonView(props: LessonViewProps) {
           {t("reset")}
         </button>
         {/* Lesson content is our own Markdown rendered on the server. */}
-        <div dangerouslySetInnerHTML={{ __html: props.introHtml }} />
+        <div className="prose" dangerouslySetInnerHTML={{ __html: props.introHtml }} />
         {props.steps.map((s) => (
           <article key={s.id} id={`step-${s.id}`}>
-            <div dangerouslySetInnerHTML={{ __html: s.html }} />
-            <p style={{ display: "flex", gap: 8 }}>
+            <div className="prose" dangerouslySetInnerHTML={{ __html: s.html }} />
+            <p className="reveal">
               {s.hint && (
                 <button
                   type="button"
                   className="linkbtn"
-                  onClick={() => setShown((p) => ({ ...p, [s.id]: "hint" }))}
+                  aria-expanded={hintOpen.has(s.id)}
+                  onClick={() => setHintOpen((p) => new Set(p).add(s.id))}
                 >
                   {t("hint")}
                 </button>
@@ -250,23 +366,76 @@ export function LessonView(props: LessonViewProps) {
               <button
                 type="button"
                 className="linkbtn"
+                aria-expanded={solutionOpen.has(s.id)}
                 onClick={() => {
-                  setShown((p) => ({ ...p, [s.id]: "solution" }));
-                  socketRef.current?.emit("lesson:solution", { stepId: s.id });
+                  if (!solutionOpen.has(s.id)) socketRef.current?.emit("lesson:solution", { stepId: s.id });
+                  setSolutionOpen((p) => new Set(p).add(s.id));
                 }}
               >
                 {t("solution")}
               </button>
             </p>
-            {shown[s.id] === "hint" && s.hint && <p className="banner">{withCode(s.hint)}</p>}
-            {shown[s.id] === "solution" && (
-              <pre>
-                <code>{s.solution.join("\n")}</code>
-              </pre>
+            {hintOpen.has(s.id) && s.hint && (
+              <p className="banner" data-testid="hint">
+                {withCode(s.hint)}
+              </p>
+            )}
+            {solutionOpen.has(s.id) && (
+              <ol className="solution" data-testid="solution" aria-label={t("solution")}>
+                {s.solution.map((l, i) => (
+                  <li key={`${i}:${l.line}`} data-tab={l.tab}>
+                    {s.solution.some((x) => x.tab !== "1") && (
+                      <span className="tabbadge">{t("tab", { n: l.tab })}</span>
+                    )}
+                    <code>{l.line}</code>
+                    <span className="lineactions">
+                      <button
+                        type="button"
+                        className="linkbtn"
+                        aria-label={t("copyLine", { line: l.line })}
+                        onClick={() => void navigator.clipboard?.writeText(l.line)}
+                      >
+                        {t("copyShort")}
+                      </button>
+                      <button
+                        type="button"
+                        className="linkbtn run"
+                        aria-label={t("runInTab", { n: l.tab, line: l.line })}
+                        onClick={() => runInTab(l.tab, l.line)}
+                      >
+                        {t("run")}
+                      </button>
+                    </span>
+                  </li>
+                ))}
+              </ol>
             )}
           </article>
         ))}
       </section>
+      {/* biome-ignore lint/a11y/useSemanticElements: a draggable splitter is a focusable separator (WAI-ARIA window splitter); <hr> cannot take focus or keys */}
+      <div
+        className="divider"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={t("divider")}
+        aria-valuemin={SPLIT_MIN}
+        aria-valuemax={SPLIT_MAX}
+        aria-valuenow={split}
+        tabIndex={0}
+        onKeyDown={onDividerKey}
+        onPointerDown={(e: PointerEvent<HTMLDivElement>) => {
+          dragging.current = true;
+          e.currentTarget.setPointerCapture(e.pointerId);
+        }}
+        onPointerMove={(e) => {
+          if (dragging.current) splitAt(e.clientX);
+        }}
+        onPointerUp={(e) => {
+          dragging.current = false;
+          e.currentTarget.releasePointerCapture(e.pointerId);
+        }}
+      />
       <section className="termpane">
         <div className="tabs" role="tablist">
           {tabIds.map((id) => (
@@ -289,9 +458,22 @@ export function LessonView(props: LessonViewProps) {
             +
           </button>
         </div>
+        {status === "offline" && (
+          <div className="conn-banner" role="alert" data-testid="offline-banner">
+            {t("offline")}
+          </div>
+        )}
+        {status === "online" && backOnline && (
+          <div className="conn-back" role="status" data-testid="back-online">
+            {t("backOnline")}
+          </div>
+        )}
         <div className="termhost" ref={hostRef} data-testid="terminal" />
-        <div className="status" data-status={status}>
-          {status === "online" ? "●" : status === "connecting" ? t("connecting") : t("disconnected")}
+        <div className="status" data-status={status} data-testid="connection">
+          <span className="dot" aria-hidden="true">
+            ●
+          </span>{" "}
+          {status === "online" ? t("online") : status === "connecting" ? t("connecting") : t("disconnected")}
         </div>
       </section>
     </div>

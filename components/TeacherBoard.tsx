@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
@@ -18,6 +19,7 @@ interface Props {
 
 /** Every student × every step of the course; cells tick live as students complete steps. */
 export function TeacherBoard(props: Props) {
+  const t = useTranslations("teach");
   const [done, setDone] = useState(() => new Set(props.done));
   const [live, setLive] = useState(false);
   const solutions = new Set(props.solutions);
@@ -35,10 +37,34 @@ export function TeacherBoard(props: Props) {
   }, []);
 
   return (
-    <div style={{ overflowX: "auto" }}>
+    <div className="boardwrap">
       <p className="who" data-live={live}>
         {live ? `● ${props.labels.live}` : "○"}
       </p>
+      <dl className="legend" aria-label={t("legend")} data-testid="legend">
+        <div>
+          <dt className="cellsample" data-done="true">
+            ✓
+          </dt>
+          <dd>{t("legendDone")}</dd>
+        </div>
+        <div>
+          <dt className="cellsample">
+            <sup className="sol">S</sup>
+          </dt>
+          <dd>{t("legendSolution")}</dd>
+        </div>
+        <div>
+          <dt className="cellsample step">1</dt>
+          <dd>{t("legendSteps")}</dd>
+        </div>
+        <div>
+          <dt>
+            <span className="student">{props.students[0]?.name ?? props.labels.student}</span>
+          </dt>
+          <dd>{t("legendWatch")}</dd>
+        </div>
+      </dl>
       <table className="board" data-testid="board">
         <colgroup>
           <col className="namecol" />

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import type { SessionUser } from "@/lib/auth";
 import { LocaleSwitch } from "./LocaleSwitch";
 import { LogoutButton } from "./LogoutButton";
+import { NavMenu } from "./NavMenu";
 
 export async function Topbar({ user }: { user: SessionUser }) {
   const t = await getTranslations("nav");
@@ -11,14 +12,16 @@ export async function Topbar({ user }: { user: SessionUser }) {
       <Link className="brand" href="/">
         kubeclass
       </Link>
-      <Link href="/learn">{t("course")}</Link>
-      {user.role !== "STUDENT" && <Link href="/teach">{t("teacher")}</Link>}
-      <span className="spacer" />
-      <LocaleSwitch />
-      <span className="who" data-testid="who">
-        {user.name}
-      </span>
-      <LogoutButton label={t("logout")} />
+      <NavMenu label={t("menu")}>
+        <Link href="/learn">{t("course")}</Link>
+        {user.role !== "STUDENT" && <Link href="/teach">{t("teacher")}</Link>}
+        <span className="spacer" />
+        <LocaleSwitch />
+        <span className="who" data-testid="who">
+          {user.name}
+        </span>
+        <LogoutButton label={t("logout")} />
+      </NavMenu>
     </header>
   );
 }

@@ -3,17 +3,27 @@
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
+import { createTerminal } from "./terminal-options";
 
 interface Props {
   studentId: string;
+  /** The course's lessons in order, in the teacher's language. */
+  lessons: Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }>;
+  /** The lesson the student is working in (null: none yet). */
+  lessonId: string | null;
+  /** `lessonId/stepId` of every step the student completed. */
+  done: string[];
   labels: { title: string; idle: string; tab: string };
 }
 
 /** Read-only mirrors of a student's terminal tabs, fed live over socket.io. */
-export function WatchView({ studentId, labels }: Props) {
+export function WatchView({ studentId, lessons, labels, ...initial }: Props) {
+  const [lessonId, setLessonId] = useState(initial.lessonId);
+  const [done, setDone] = useState(() => new Set(initial.done));
   const [tabs, setTabs] = useState<string[]>([]);
   const [live, setLive] = useState(false);
   const hosts = useRef(new Map<string, HTMLDivElement>());
@@ -42,6 +52,12 @@ export function WatchView({ studentId, labels }: Props) {
     socket.on("watch:output", (m) => {
       if (m.studentId === studentId) write(m.tabId, m.data);
     });
+    // The student's steps tick here too, so "which step" follows them live.
+    socket.on("student:progress", (m) => {
+      if (m.userId !== studentId) return;
+      setLessonId(m.lessonId);
+      setDone((prev) => new Set(prev).add(`${m.lessonId}/${m.stepId}`));
+    });
     return () => {
       socket.close();
       for (const t of terms.current.values()) t.term.dispose();
@@ -51,21 +67,14 @@ export function WatchView({ studentId, labels }: Props) {
 
   useEffect(() => {
     void (async () => {
-      const [{ Terminal }, { FitAddon }] = await Promise.all([
-        import("@xterm/xterm"),
-        import("@xterm/addon-fit"),
-      ]);
       for (const tabId of tabs) {
         const host = hosts.current.get(tabId);
         if (!host || terms.current.has(tabId)) continue;
-        const term = new Terminal({
-          disableStdin: true,
-          fontSize: 13,
-          theme: { background: "#11151c" },
-          scrollback: 2000,
-        });
-        const fit = new FitAddon();
-        term.loadAddon(fit);
+        const { term, fit } = await createTerminal({ disableStdin: true, scrollback: 2000 });
+        if (terms.current.has(tabId)) {
+          term.dispose();
+          continue;
+        }
         term.open(host);
         fit.fit();
         terms.current.set(tabId, { term, fit });
@@ -81,6 +90,7 @@ export function WatchView({ studentId, labels }: Props) {
       <h1>
         {labels.title} <span className="who">{live ? "●" : "○"}</span>
       </h1>
+      <WhereTheyAre lesson={lessons.find((l) => l.id === lessonId)} done={done} />
       {tabs.length === 0 && <p>{labels.idle}</p>}
       <div className="watch-grid">
         {tabs.map((tabId) => (
@@ -98,5 +108,24 @@ export function WatchView({ studentId, labels }: Props) {
         ))}
       </div>
     </main>
+  );
+}
+
+/** Which lesson and step the watched student is on: the first step of their lesson not yet done. */
+function WhereTheyAre({ lesson, done }: { lesson: Props["lessons"][number] | undefined; done: Set<string> }) {
+  const t = useTranslations("teach");
+  if (!lesson) return <p data-testid="where">{t("notStarted")}</p>;
+  const index = lesson.steps.findIndex((s) => !done.has(`${lesson.id}/${s.id}`));
+  const step = lesson.steps[index];
+  return (
+    <p className="where" data-testid="where">
+      <span>{t("lessonOf", { module: lesson.module, title: lesson.title })}</span>
+      {" · "}
+      <span>
+        {step
+          ? t("stepOf", { n: index + 1, total: lesson.steps.length, title: step.title })
+          : t("lessonDone")}
+      </span>
+    </p>
   );
 }

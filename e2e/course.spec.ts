@@ -274,8 +274,8 @@ test("the lesson page as a user meets it: both languages, copy, hint, solution, 
   await expect(text).not.toContainText("<!--");
   const blocks = page.locator("article pre");
   expect(await blocks.count()).toBeGreaterThan(5);
-  await expect(page.locator("article pre button.copy")).toHaveCount(await blocks.count());
-  await expect(page.locator("#step-check-app pre button.copy").first()).toHaveText("ターミナルに入力");
+  await expect(page.locator("article .codeblock button.copy")).toHaveCount(await blocks.count());
+  await expect(page.locator("#step-check-app .codeblock button.copy").first()).toHaveText("ターミナルに入力");
 
   // Reset asks first: "cancel" keeps the cluster, "OK" restores the lesson's start state.
   await lesson.runFresh("kubectl scale deployments/kubernetes-bootcamp --replicas=3", /scaled/);
@@ -299,7 +299,7 @@ test("the lesson page as a user meets it: both languages, copy, hint, solution, 
   // Copy-to-terminal types the command into the *active* tab, without running it.
   if ((await page.getByRole("tab").count()) < 2) await lesson.newTab();
   else await lesson.selectTab(2);
-  await page.locator("#step-check-app pre button.copy").first().click();
+  await page.locator("#step-check-app .codeblock button.copy").first().click();
   await expect.poll(() => lesson.terminalText()).toMatch(/\$ kubectl get pods\s*$/);
   await page.keyboard.press("Enter"); // the terminal has the focus again
   await expect.poll(() => lesson.terminalText()).toMatch(/NAME\s+READY\s+STATUS[\s\S]*\$\s*$/);
@@ -313,7 +313,7 @@ test("the lesson page as a user meets it: both languages, copy, hint, solution, 
   await expect(step1.locator(".banner code").first()).toHaveText("kubectl get pods");
   const step3 = page.locator("#step-view-logs");
   await step3.getByRole("button", { name: "解答を見る" }).click();
-  await expect(step3.locator("pre code").last()).toHaveText("kubectl logs $POD_NAME");
+  await expect(step3.locator(".solution code").last()).toHaveText("kubectl logs $POD_NAME");
   await expect
     .poll(async () => (await stepRows(WHO.email)).find((r) => r.stepId === "view-logs")?.solutionShown)
     .toBe(true);
@@ -326,7 +326,9 @@ test("the lesson page as a user meets it: both languages, copy, hint, solution, 
     "Step 1: Check the application's configuration",
   );
   await expect(page.getByRole("button", { name: "Reset this lesson" })).toBeVisible();
-  await expect(page.locator("#step-check-app pre button.copy").first()).toHaveText("Type into terminal");
+  await expect(page.locator("#step-check-app .codeblock button.copy").first()).toHaveText(
+    "Type into terminal",
+  );
   await expect(text).not.toContainText("```");
   await expect(page.locator('.status[data-status="online"]')).toBeVisible();
   await page.screenshot({ path: "/tmp/course-lesson-en.png", fullPage: false });

@@ -3,7 +3,7 @@
  * terminal, see step 1 ticked without a reload; another student sees a different cluster; the
  * progress survives a reload.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test, type WebSocketRoute } from "@playwright/test";
 import { LessonPage, login, newStudent, STUDENT1, STUDENT2 } from "./pages";
 
 const LESSON = "pods-and-nodes";
@@ -102,13 +102,16 @@ test("oversized terminal input is refused with a message and the session stays u
   browser,
 }) => {
   const { context, page } = await newStudent(browser, STUDENT2);
+  // Sit between the page and the server, as a modified client would, instead of reaching into
+  // the page: the page itself never sends more than MAX_INPUT_CHARS at once.
+  let toServer: WebSocketRoute | undefined;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    toServer = ws.connectToServer();
+  });
   const lesson = new LessonPage(page);
   await lesson.open(LESSON);
-  await page.evaluate(() => {
-    // Bypass the page's own chunking: one 10 000-character keystroke event.
-    const w = window as unknown as { __kubeclassSocket?: { emit(e: string, p: unknown): void } };
-    w.__kubeclassSocket?.emit("term:input", { tabId: "1", data: "x".repeat(10_000) });
-  });
+  // One 10 000-character keystroke event (a socket.io EVENT packet inside an engine.io message).
+  toServer!.send(`42${JSON.stringify(["term:input", { tabId: "1", data: "x".repeat(10_000) }])}`);
   await expect.poll(() => lesson.terminalText()).toContain("input refused");
   await lesson.run("kubectl get nodes", /minikube\s+Ready\s+control-plane/);
   await context.close();

@@ -53,7 +53,9 @@ test("module 1 typed by a student ticks live on the teacher's board, in that stu
   for (const s of STEPS) await expect(cell(STUDENT1.email, s)).toHaveAttribute("data-done", "false");
   // Opening a solution is counted for the teacher (a marker and the cell's tooltip).
   await student.page.locator("#step-get-nodes").getByRole("button", { name: "解答を見る" }).click();
-  await expect(student.page.locator("#step-get-nodes pre code").last()).toContainText("kubectl get nodes");
+  await expect(student.page.locator("#step-get-nodes .solution code").last()).toContainText(
+    "kubectl get nodes",
+  );
   await expect
     .poll(async () => {
       await board.reload();

@@ -38,7 +38,7 @@ export default async function CoursePage() {
                   <span className="bar" title={t("progress", { done: n, total: l.steps.length })}>
                     <span style={{ width: `${pct}%` }} />
                   </span>
-                  <span style={{ width: 90, textAlign: "right", color: "var(--muted)" }}>
+                  <span className="action">
                     {n === 0 ? t("start") : n < l.steps.length ? t("continue") : t("review")}
                   </span>
                 </Link>

@@ -4,22 +4,41 @@ import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 
+/** Something before and after one `@`, no spaces: the form's own check before anything is sent. */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
 export function LoginForm() {
   const t = useTranslations("login");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The field the message is about, when the form itself found the problem. */
+  const [invalid, setInvalid] = useState<"email" | "password" | null>(null);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
+    const el = e.currentTarget;
+    const form = new FormData(el);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    // An empty or malformed form is answered here, not by the server's "wrong email or password".
+    const problem: ["email" | "password", string] | null = !email
+      ? ["email", t("emailMissing")]
+      : !EMAIL.test(email)
+        ? ["email", t("emailInvalid")]
+        : !password
+          ? ["password", t("passwordMissing")]
+          : null;
+    if (problem) {
+      setInvalid(problem[0]);
+      setError(problem[1]);
+      el.querySelector<HTMLInputElement>(`input[name="${problem[0]}"]`)?.focus();
+      return;
+    }
+    setInvalid(null);
     setBusy(true);
     setError(null);
     try {
-      const res = await signIn("credentials", {
-        email: String(form.get("email") ?? ""),
-        password: String(form.get("password") ?? ""),
-        redirect: false,
-      });
+      const res = await signIn("credentials", { email, password, redirect: false });
       if (res?.ok && !res.error) {
         window.location.assign("/");
         return;
@@ -40,17 +59,35 @@ export function LoginForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       {error && (
-        <div className="error" role="alert">
+        <div className="error" role="alert" id="login-error">
           {error}
         </div>
       )}
       <label className="field">
         {t("email")}
-        <input name="email" type="email" autoComplete="username" required maxLength={200} />
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          maxLength={200}
+          aria-invalid={invalid === "email"}
+          aria-describedby={invalid === "email" ? "login-error" : undefined}
+          onInput={() => invalid === "email" && setInvalid(null)}
+        />
       </label>
       <label className="field">
         {t("password")}
-        <input name="password" type="password" autoComplete="current-password" required maxLength={200} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={200}
+          aria-invalid={invalid === "password"}
+          aria-describedby={invalid === "password" ? "login-error" : undefined}
+          onInput={() => invalid === "password" && setInvalid(null)}
+        />
       </label>
       <button className="primary" type="submit" disabled={busy}>
         {busy ? t("submitting") : t("submit")}

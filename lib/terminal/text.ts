@@ -1,5 +1,7 @@
 /** Display-width and escape-sequence helpers for an xterm-compatible screen. */
 
+import { DOUBLE_WIDTH, ZERO_WIDTH } from "./unicode11-widths";
+
 // CSI/OSC/other escape sequences, as emitted by our programs (colour, clear screen, cursor moves).
 const ANSI_RE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
@@ -7,28 +9,29 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI_RE, "");
 }
 
-/** Columns a code point occupies (East Asian wide and fullwidth = 2, combining = 0). */
+/** Whether `cp` lies in one of the inclusive [first, last] pairs of `ranges` (ascending). */
+function inRanges(cp: number, ranges: readonly number[]): boolean {
+  let lo = 0;
+  let hi = ranges.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < (ranges[2 * mid] ?? 0)) hi = mid - 1;
+    else if (cp > (ranges[2 * mid + 1] ?? 0)) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * Columns a code point occupies on the student's screen: xterm.js with the Unicode 11 width
+ * table (the browser loads @xterm/addon-unicode11), so the line editor's cursor arithmetic
+ * agrees with where xterm actually puts the cursor after an emoji, a CJK character or an accent.
+ */
 export function codePointWidth(cp: number): number {
-  if (cp === 0 || cp < 32 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f))
-    return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  )
-    return 2;
+  if (cp < 32 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (cp < 0x7f) return 1;
+  if (inRanges(cp, ZERO_WIDTH)) return 0;
+  if (inRanges(cp, DOUBLE_WIDTH)) return 2;
   return 1;
 }
 

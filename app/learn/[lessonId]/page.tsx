@@ -33,7 +33,7 @@ export default async function LessonPage({ params }: { params: Promise<{ lessonI
           title: s.title[lang],
           html: html(s.body[lang], lang),
           ...(s.hint ? { hint: s.hint[lang] } : {}),
-          solution: s.solution.map((l) => (l.tab === "1" ? l.line : `# tab ${l.tab}: ${l.line}`)),
+          solution: s.solution.map((l) => ({ tab: l.tab, line: l.line })),
         }))}
         initial={{
           lessonId: lesson.id,

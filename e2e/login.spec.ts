@@ -1,0 +1,45 @@
+/**
+ * The login form checks what it can before sending anything: an empty or malformed form gets a
+ * message about that field, not the server's "wrong email or password".
+ */
+import { expect, test } from "@playwright/test";
+import { STUDENT1 } from "./pages";
+
+test("an empty or malformed login form is answered by the form, and nothing is sent", async ({ page }) => {
+  const sent: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/auth/callback/credentials")) sent.push(r.url());
+  });
+  await page.goto("/login");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  const email = page.locator('input[name="email"]');
+  const password = page.locator('input[name="password"]');
+  const submit = page.locator('button[type="submit"]');
+  const alert = page.locator(".error[role=alert]");
+
+  await submit.click();
+  await expect(alert).toHaveText("Enter your email address.");
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await expect(email).toBeFocused();
+
+  await email.fill("student1");
+  await password.fill("student-demo");
+  await submit.click();
+  await expect(alert).toHaveText(/complete email address/);
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+
+  await email.fill(STUDENT1.email);
+  await password.fill("");
+  await submit.click();
+  await expect(alert).toHaveText("Enter your password.");
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toBeFocused();
+  expect(sent).toEqual([]);
+
+  // Filled in properly, the form is sent and the student is in.
+  await password.fill(STUDENT1.password);
+  await submit.click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+  expect(sent).toHaveLength(1);
+});
