@@ -51,7 +51,9 @@ describe.skipIf(!available)("real kubectl against the simulated API", () => {
     expect(r.out).toContain("Controlled By:  ReplicaSet/kubernetes-bootcamp-");
     expect(r.out).toContain("QoS Class:                   BestEffort");
     // the real client measures ages on the wall clock, which runs on while the suite starts up
-    expect(r.out).toMatch(/Normal\s+Scheduled\s+5m(\d+s)?\s+default-scheduler\s+Successfully assigned default\//);
+    expect(r.out).toMatch(
+      /Normal\s+Scheduled\s+5m(\d+s)?\s+default-scheduler\s+Successfully assigned default\//,
+    );
     expect(r.out).toContain(
       'Successfully pulled image "gcr.io/google-samples/kubernetes-bootcamp:v1" in 6.777s (6.777s including waiting). Image size: 83642968 bytes.',
     );
