@@ -4,6 +4,7 @@ import type { Command } from "./types";
 
 export const scaleCommand: Command = {
   name: "scale",
+  args: "resource",
   short: "Set a new size for a deployment, replica set, or replication controller",
   flags: [
     { name: "replicas", kind: "int", def: "0" },
