@@ -7,6 +7,9 @@ import { LessonPage, newStudent, STUDENT2, STUDENT3, TEACHER } from "./pages";
 
 test("the teacher sees a student's terminal live, read-only", async ({ browser }) => {
   const teacher = await newStudent(browser, TEACHER);
+  // Every socket.io frame the teacher's page sends, in order with what it receives.
+  const sentByTeacher: string[] = [];
+  teacher.page.on("websocket", (ws) => ws.on("framesent", (f) => sentByTeacher.push(String(f.payload))));
   await teacher.page.goto("/teach");
   const link = teacher.page.locator('tr[data-student="student2@example.com"] a.student');
   const href = await link.getAttribute("href");
@@ -30,7 +33,15 @@ test("the teacher sees a student's terminal live, read-only", async ({ browser }
   await teacher.page.locator('[data-watch-tab="1"] .xterm-helper-textarea').focus();
   await teacher.page.keyboard.type("echo typed-by-teacher");
   await teacher.page.keyboard.press("Enter");
-  await student.page.waitForTimeout(500);
+  // A later positive event proves the negative: the student's next command reaches the teacher's
+  // screen over the teacher's own socket, so any frame the teacher's keys had sent on that socket
+  // was sent (and reported to us) before it — and the student's shell ran its line untouched.
+  await lesson.runToPrompt(
+    "echo after-the-teacher-typed",
+    /\$ echo after-the-teacher-typed\s*\n\s*after-the-teacher-typed/,
+  );
+  await expect(mirror).toContainText("after-the-teacher-typed");
+  expect(sentByTeacher.filter((f) => f.includes("term:input"))).toEqual([]);
   expect(await lesson.terminalText()).not.toContain("typed-by-teacher");
 
   // Another student cannot look at student2's terminal.

@@ -1,13 +1,14 @@
 /**
  * The real kubectl v1.32 against scripts/api-server.ts: `exec` over the websocket remote-command
- * protocol and `get -w` over Table watch events. Skipped when kubectl is not on PATH.
+ * protocol and `get -w` over Table watch events. Skipped, with the reason printed, without a
+ * trusted v1.32 client (see scripts/real-kubectl.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { describe, expect, it, vi } from "vitest";
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
 import { exitStatus, parseExecUrl } from "./exec-bridge";
-import { hasKubectl, serveToRealKubectl } from "./real-kubectl";
+import { describeOracle, kubectlOracle, oracleBin, serveToRealKubectl } from "./real-kubectl";
 
 function hasScript(): boolean {
   try {
@@ -47,8 +48,8 @@ describe("exec protocol helpers", () => {
   });
 });
 
-const kubectlOnPath = hasKubectl();
-if (!kubectlOnPath) console.log("api-server.test: real-kubectl cases skipped, no kubectl on PATH");
+const kubectlOnPath = kubectlOracle().ok;
+console.log(describeOracle("api-server.test"));
 
 describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
   const clock = new ManualClock(Date.now());
@@ -130,7 +131,7 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
     "exec -ti POD -- bash: a prompt, echoed keys, exit N",
     async () => {
       // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends raw keys.
-      const line = ["kubectl", ...args(["exec", "-ti", pod(), "--", "bash"])].join(" ");
+      const line = [oracleBin(), ...args(["exec", "-ti", pod(), "--", "bash"])].join(" ");
       const child = spawn("script", ["-qec", line, "/dev/null"], { env: { ...real.env, TERM: "dumb" } });
       let out = "";
       child.stdout.on("data", (c: Buffer) => {
@@ -196,7 +197,7 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
       if (req.query?.get("watch") === "true") watchOpened();
       return res;
     });
-    const child = spawn("kubectl", args(["get", "pods", "-w"]), { env: real.env });
+    const child = spawn(oracleBin(), args(["get", "pods", "-w"]), { env: real.env });
     let out = "";
     const waitFor = (re: RegExp) =>
       new Promise<void>((resolve, reject) => {

@@ -1,23 +1,91 @@
 /**
- * For tests: the real kubectl v1.32 client against a simulated cluster served over HTTP by
+ * For tests: the real kubectl v1.32 client (the oracle, see kubectlOracle) against a simulated cluster served over HTTP by
  * scripts/api-server.ts, with an empty kubeconfig and its own HOME and cache directory.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import type { Cluster } from "../lib/cluster";
 import { serveApi } from "./api-server";
 
-/** Whether a kubectl client is on PATH (the real-kubectl suites are skipped without it). */
-export function hasKubectl(): boolean {
-  try {
-    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
+/** The kubectl minor version our kubectl answers as; an oracle of another minor is not trusted. */
+export const ORACLE_MINOR = 32;
+
+/** The real kubectl the differential suites compare against, or why there is none. */
+export type KubectlOracle =
+  | { ok: true; bin: string; version: string; upstream: boolean }
+  | { ok: false; reason: string };
+
+function onPath(name: string, searchPath: string): string | undefined {
+  for (const dir of searchPath.split(delimiter)) {
+    const p = join(dir || ".", name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {}
   }
+  return undefined;
+}
+
+function clientVersion(bin: string): { gitVersion: string; minor: number } | string {
+  try {
+    const out = execFileSync(bin, ["version", "--client", "-o", "json"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 10_000,
+    });
+    const v = (JSON.parse(out) as { clientVersion?: { gitVersion?: string; minor?: string } }).clientVersion;
+    // a vendor build says e.g. minor "32+"
+    return { gitVersion: v?.gitVersion ?? "unknown", minor: Number.parseInt(v?.minor ?? "", 10) };
+  } catch (err) {
+    return err instanceof Error ? err.message.split("\n")[0]! : String(err);
+  }
+}
+
+let oracle: KubectlOracle | undefined;
+
+/**
+ * Picks the real kubectl to compare with: the upstream build `kubectl.1.32` beside the kubectl on
+ * PATH when there is one (a vendor build on PATH may differ in its words), else the kubectl on
+ * PATH — each only if it answers as a v1.32 client. The answer is kept for the process.
+ */
+export function kubectlOracle(): KubectlOracle {
+  oracle ??= pickOracle();
+  return oracle;
+}
+
+/** kubectlOracle's choice for a given PATH (exported for its test). */
+export function pickOracle(searchPath = process.env.PATH ?? ""): KubectlOracle {
+  const path = onPath("kubectl", searchPath);
+  if (!path) return { ok: false, reason: "no kubectl on PATH" };
+  const candidates = [join(dirname(realpathSync(path)), `kubectl.1.${ORACLE_MINOR}`), path];
+  const rejected: string[] = [];
+  for (const bin of candidates) {
+    if (bin !== path && !existsSync(bin)) continue;
+    const v = clientVersion(bin);
+    if (typeof v === "string") rejected.push(`${bin} does not answer \`version --client\` (${v})`);
+    else if (v.minor !== ORACLE_MINOR)
+      rejected.push(`${bin} is ${v.gitVersion}, not a v1.${ORACLE_MINOR} client`);
+    else return { ok: true, bin, version: v.gitVersion, upstream: bin !== path };
+  }
+  return { ok: false, reason: rejected.join("; ") };
+}
+
+/** One line for logs: which binary is the oracle, or why the real-kubectl cases are skipped. */
+export function describeOracle(suite: string): string {
+  const o = kubectlOracle();
+  return o.ok
+    ? `${suite}: oracle is ${o.bin} (${o.version}${o.upstream ? ", upstream build" : ""})`
+    : `${suite}: SKIPPED, no trusted kubectl v1.${ORACLE_MINOR}: ${o.reason}`;
+}
+
+/** The oracle's binary; only call where the suite is not skipped. */
+export function oracleBin(): string {
+  const o = kubectlOracle();
+  if (!o.ok) throw new Error(`no kubectl oracle: ${o.reason}`);
+  return o.bin;
 }
 
 export interface KubectlResult {
@@ -33,6 +101,36 @@ export interface RealKubectl {
   args(rest: string[]): string[];
   /** Runs kubectl to its end (20 s at most) with `stdin` piped in (empty by default). */
   run(rest: string[], stdin?: string): Promise<KubectlResult>;
+}
+
+/**
+ * Runs the oracle to its end (`timeoutMs`, 20 s by default) with `stdin` piped in (empty by
+ * default); its output streams are kept apart.
+ */
+export function runOracle(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {},
+): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    // argv0: kubectl names itself after argv[0] in its messages; a learner's is called kubectl
+    const child = spawn(oracleBin(), args, {
+      env: opts.env ?? process.env,
+      timeout: opts.timeoutMs ?? 20_000,
+      argv0: "kubectl",
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, out, err }));
+    // kubectl may end before reading its input
+    child.stdin.on("error", () => {});
+    child.stdin.end(opts.stdin ?? "");
+  });
 }
 
 /**
@@ -67,21 +165,10 @@ export function serveToRealKubectl(cluster: Cluster, label: string): RealKubectl
       return env;
     },
     args,
-    run: (rest, stdin) =>
-      new Promise((resolve) => {
-        const child = spawn("kubectl", args(rest), { env, timeout: 20_000 });
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (c: Buffer) => {
-          out += c.toString();
-        });
-        child.stderr.on("data", (c: Buffer) => {
-          err += c.toString();
-        });
-        child.on("close", (code) => resolve({ code: code ?? 1, out, err }));
-        // kubectl may end before reading its input
-        child.stdin.on("error", () => {});
-        child.stdin.end(stdin ?? "");
-      }),
+    run: (rest, stdin) => runOracle(args(rest), { env, stdin }),
   };
 }
+
+// `tsx scripts/real-kubectl.ts`: says which kubectl the differential suites will trust (.ci/run).
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(new URL(import.meta.url).pathname))
+  console.log(describeOracle("differential suites"));

@@ -1,8 +1,11 @@
 /**
  * Canonical form of a command's argv, so `kubectl get po -o=wide` and `kubectl get pods -o wide`
  * compare equal. Only what the course's checks need: resource-type aliases, `TYPE/NAME`,
- * flag spellings and order. Pure.
+ * flag spellings and order. kubectl's commands, flags and resource type names come from its
+ * registry (lib/kubectl/commands.ts). Pure.
  */
+import { findCommand, flagsOf, RESOURCE_TYPE_NAMES, rootCommand } from "../kubectl/commands";
+import type { FlagSpec as KubectlFlag } from "../kubectl/flags";
 
 export interface NormalizedCommand {
   program: string;
@@ -14,53 +17,6 @@ export interface NormalizedCommand {
   rest: string[] | null;
 }
 
-const RESOURCE_ALIASES: Record<string, string> = {
-  po: "pods",
-  pod: "pods",
-  pods: "pods",
-  deploy: "deployments",
-  deployment: "deployments",
-  deployments: "deployments",
-  "deployment.apps": "deployments",
-  "deployments.apps": "deployments",
-  svc: "services",
-  service: "services",
-  services: "services",
-  rs: "replicasets",
-  replicaset: "replicasets",
-  replicasets: "replicasets",
-  "replicaset.apps": "replicasets",
-  "replicasets.apps": "replicasets",
-  no: "nodes",
-  node: "nodes",
-  nodes: "nodes",
-  ns: "namespaces",
-  namespace: "namespaces",
-  namespaces: "namespaces",
-  ev: "events",
-  event: "events",
-  events: "events",
-  ep: "endpoints",
-  endpoints: "endpoints",
-};
-
-/** kubectl verbs whose first positional is a resource type (or TYPE/NAME). */
-const TYPE_AT_1 = new Set([
-  "get",
-  "describe",
-  "delete",
-  "label",
-  "annotate",
-  "scale",
-  "expose",
-  "edit",
-  "patch",
-]);
-/** kubectl verbs with a sub-command before the resource type. */
-const TYPE_AT_2 = new Set(["rollout", "set"]);
-/** kubectl verbs that take a pod; `pod/NAME` means just NAME there. */
-const POD_VERBS = new Set(["logs", "exec", "attach", "port-forward"]);
-
 interface FlagSpec {
   /** Long spelling → canonical spelling. */
   aliases: Record<string, string>;
@@ -68,43 +24,20 @@ interface FlagSpec {
   withValue: Set<string>;
 }
 
-const KUBECTL_FLAGS: FlagSpec = {
-  aliases: {
-    "--output": "-o",
-    "--namespace": "-n",
-    "--selector": "-l",
-    "--container": "-c",
-    "--tty": "-t",
-    "--stdin": "-i",
-    "--follow": "-f",
-    "--watch": "-w",
-    "--all-namespaces": "-A",
-  },
-  withValue: new Set([
-    "-o",
-    "-n",
-    "-l",
-    "-c",
-    "--template",
-    "--image",
-    "--type",
-    "--port",
-    "--target-port",
-    "--replicas",
-    "--name",
-    "--field-selector",
-    "--context",
-    "--kubeconfig",
-    "--server",
-    "--tail",
-    "--since",
-    "--address",
-    "--to-revision",
-    "--revision",
-    "--timeout",
-    "--sort-by",
-  ]),
-};
+/**
+ * A kubectl command's flags from kubectl's registry (its own and the global ones): the canonical
+ * spelling is the shorthand where there is one (`--output` → `-o`).
+ */
+function kubectlFlagSpec(specs: readonly KubectlFlag[]): FlagSpec {
+  const aliases: Record<string, string> = {};
+  const withValue = new Set<string>();
+  for (const f of specs) {
+    const canonical = f.short ? `-${f.short}` : `--${f.name}`;
+    if (f.short) aliases[`--${f.name}`] = canonical;
+    if (f.kind !== "bool") withValue.add(canonical);
+  }
+  return { aliases, withValue };
+}
 
 const CURL_FLAGS: FlagSpec = {
   aliases: {
@@ -123,23 +56,27 @@ const CURL_FLAGS: FlagSpec = {
 
 const NO_FLAGS: FlagSpec = { aliases: {}, withValue: new Set() };
 
-function flagSpecFor(program: string): FlagSpec {
-  if (program === "kubectl") return KUBECTL_FLAGS;
+function flagSpecFor(program: string, args: readonly string[]): FlagSpec {
+  if (program === "kubectl") {
+    const found = findCommand(args);
+    return kubectlFlagSpec(flagsOf(found.path[found.path.length - 1] ?? rootCommand));
+  }
   if (program === "curl") return CURL_FLAGS;
   return NO_FLAGS;
 }
 
+/** A resource type as kubectl resolves it (`po`, `pod`, `deployment.apps` → the plural). */
 function canonicalType(token: string): string {
   return token
     .split(",")
-    .map((t) => RESOURCE_ALIASES[t.toLowerCase()] ?? t)
+    .map((t) => RESOURCE_TYPE_NAMES.get(t.toLowerCase())?.name ?? t)
     .join(",");
 }
 
 export function normalizeArgv(argv: readonly string[]): NormalizedCommand {
   const first = argv[0] ?? "";
   const program = first.slice(first.lastIndexOf("/") + 1);
-  const spec = flagSpecFor(program);
+  const spec = flagSpecFor(program, argv.slice(1));
   const positionals: string[] = [];
   const flags: string[] = [];
   let rest: string[] | null = null;
@@ -183,14 +120,19 @@ export function normalizeArgv(argv: readonly string[]): NormalizedCommand {
   return { program, positionals, flags, rest };
 }
 
+/**
+ * The resource argument in canonical form: it follows the command words (`get`, `rollout
+ * status`) of a command whose first argument is a resource type or a pod (kubectl's registry).
+ */
 function canonicalizeKubectl(positionals: string[]): void {
-  const verb = positionals[0];
-  if (verb === undefined) return;
-  const typeAt = TYPE_AT_1.has(verb) ? 1 : TYPE_AT_2.has(verb) ? 2 : POD_VERBS.has(verb) ? 1 : -1;
+  const found = findCommand(positionals);
+  const cmd = found.path[found.path.length - 1];
+  if (cmd?.args === undefined || found.unknown !== undefined) return;
+  const typeAt = found.path.length;
   const token = positionals[typeAt];
-  if (typeAt < 0 || token === undefined) return;
+  if (token === undefined) return;
   const slash = token.indexOf("/");
-  if (POD_VERBS.has(verb)) {
+  if (cmd.args === "pod") {
     if (slash >= 0) {
       const type = canonicalType(token.slice(0, slash));
       const name = token.slice(slash + 1);

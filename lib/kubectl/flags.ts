@@ -208,10 +208,3 @@ export const globalFlags: FlagSpec[] = [
   { name: "profile", kind: "string", def: "none" },
   { name: "profile-output", kind: "string", def: "profile.pprof" },
 ];
-
-/** Global flags that take their value as a separate argument (cobra must skip it when finding the verb). */
-export const globalValueFlags = new Set(
-  globalFlags
-    .filter((f) => f.kind !== "bool")
-    .flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]),
-);

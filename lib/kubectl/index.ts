@@ -7,28 +7,11 @@
 import { ApiError, CmdError, RestClient } from "./client";
 import { describeCommand } from "./cmd/describe";
 import type { Command, Ctx } from "./cmd/types";
-import { commands } from "./commands";
-import { FlagError, globalFlags, globalValueFlags, HelpRequested, parseFlags } from "./flags";
+import { commands, findCommand, flagsOf } from "./commands";
+import { FlagError, HelpRequested, parseFlags } from "./flags";
 import type { KubectlProgram as Program, KubectlIO as ProgramIO } from "./io";
 
 export type { ContainerShellHost } from "./cmd/exec";
-
-function findVerb(argv: string[]): { verb: string | undefined; rest: string[] } {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? "";
-    if (a === "--") return { verb: undefined, rest: argv };
-    if (a.startsWith("-")) {
-      if (globalValueFlags.has(a)) i++;
-      continue;
-    }
-    return { verb: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
-  }
-  return { verb: undefined, rest: argv };
-}
-
-function lookup(list: Command[], name: string): Command | undefined {
-  return list.find((c) => c.name === name || c.aliases?.includes(name));
-}
 
 function usage(path: string, cmd: Command): string {
   const subs = cmd.sub?.map((s) => `  ${s.name.padEnd(14)} ${s.short}\n`).join("") ?? "";
@@ -44,43 +27,34 @@ export const kubectl: Program = async (io: ProgramIO) => {
   const argv = io.argv.slice(1);
   const out = (s: string): void => io.stdout(s);
   const err = (s: string): void => io.stderr(s);
-  let { verb, rest } = findVerb(argv);
-  if (verb === undefined) {
-    out(rootHelp());
-    return 0;
-  }
-  const found = lookup(commands, verb);
-  if (!found) {
+  const found = findCommand(argv);
+  const top = found.path[0];
+  if (!top) {
+    if (found.unknown === undefined) {
+      out(rootHelp());
+      return 0;
+    }
+    const verb = found.unknown;
     err(`error: unknown command "${verb}" for "kubectl"\n`);
-    const near = commands.find((c) => c.name.startsWith(verb?.slice(0, 3) ?? ""));
+    const near = commands.find((c) => c.name.startsWith(verb.slice(0, 3)));
     if (near) err(`\nDid you mean this?\n\t${near.name}\n\n`);
     err("Run 'kubectl --help' for usage.\n");
     return 1;
   }
-  let cmd: Command = found;
-  let path = `kubectl ${cmd.name}`;
-  while (cmd.sub && cmd.sub.length > 0) {
-    const next = findVerb(rest);
-    const sub: Command | undefined = next.verb === undefined ? undefined : lookup(cmd.sub, next.verb);
-    if (!sub) {
-      if (cmd.run) break;
-      if (next.verb !== undefined) {
-        err(`error: unknown command "${next.verb}" for "${path}"\n`);
-        return 1;
-      }
-      out(usage(path, cmd));
-      return 0;
-    }
-    cmd = sub;
-    rest = next.rest;
-    path = `${path} ${sub.name}`;
+  const path = `kubectl ${found.path.map((c) => c.name).join(" ")}`;
+  const cmd = found.path[found.path.length - 1] ?? top;
+  if (found.unknown !== undefined) {
+    err(`error: unknown command "${found.unknown}" for "${path}"\n`);
+    return 1;
   }
+  if (cmd.sub && cmd.sub.length > 0 && !cmd.run) {
+    out(usage(path, cmd));
+    return 0;
+  }
+  const rest = found.rest;
   const command = cmd;
   try {
-    const f = parseFlags(rest, [
-      ...command.flags,
-      ...globalFlags.filter((g) => !command.flags.some((c) => c.name === g.name)),
-    ]);
+    const f = parseFlags(rest, flagsOf(command));
     const client = new RestClient(io.machine.api);
     const ctx: Ctx = {
       io,

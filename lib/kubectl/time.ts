@@ -26,12 +26,3 @@ export function parseTime(iso: unknown): number | undefined {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : t;
 }
-
-/** How cobra's required-flag errors reach the terminal in kubectl v1.32: a klog error line. */
-export function klogError(now: number, err: string): string {
-  const d = new Date(now);
-  const us = String(d.getUTCMilliseconds() * 1000).padStart(6, "0");
-  return `E${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(
-    d.getUTCSeconds(),
-  )}.${us}       1 run.go:72] "command failed" err="${err}"`;
-}

@@ -1,7 +1,16 @@
 /**
- * Tab completion: commands, kubectl verbs, resource types and flags from static tables;
- * object names and paths through callbacks (lib/kubectl or the server can list live objects).
+ * Tab completion: shell commands from a static table; kubectl's verbs, sub-commands, flags and
+ * resource types from kubectl's own command registry (lib/kubectl/commands.ts); object names and
+ * paths through callbacks (lib/kubectl or the server can list live objects).
  */
+import {
+  commands,
+  findCommand,
+  flagsOf,
+  RESOURCE_PLURALS,
+  rootCommand,
+  valueFlagSpellings,
+} from "../kubectl/commands";
 
 export const SHELL_COMMANDS = [
   "awk",
@@ -42,114 +51,14 @@ export const SHELL_COMMANDS = [
   "whoami",
 ];
 
-export const KUBECTL_VERBS = [
-  "annotate",
-  "api-resources",
-  "api-versions",
-  "apply",
-  "attach",
-  "cluster-info",
-  "config",
-  "cordon",
-  "cp",
-  "create",
-  "delete",
-  "describe",
-  "diff",
-  "drain",
-  "edit",
-  "events",
-  "exec",
-  "explain",
-  "expose",
-  "get",
-  "label",
-  "logs",
-  "patch",
-  "port-forward",
-  "proxy",
-  "replace",
-  "rollout",
-  "run",
-  "scale",
-  "set",
-  "taint",
-  "top",
-  "uncordon",
-  "version",
-  "wait",
-];
+/** kubectl's verbs, from its command registry (what `kubectl <Tab>` offers). */
+export const KUBECTL_VERBS: readonly string[] = commands.map((c) => c.name);
 
-export const KUBECTL_RESOURCES = [
-  "all",
-  "configmaps",
-  "deployments",
-  "endpoints",
-  "events",
-  "namespaces",
-  "nodes",
-  "pods",
-  "replicasets",
-  "secrets",
-  "services",
-];
+/** Resource types for `kubectl get <Tab>`: the category `all` and every type's plural name. */
+export const KUBECTL_RESOURCES: readonly string[] = ["all", ...RESOURCE_PLURALS];
 
-const TYPE_VERBS = new Set([
-  "get",
-  "describe",
-  "delete",
-  "edit",
-  "label",
-  "annotate",
-  "patch",
-  "explain",
-  "scale",
-  "expose",
-  "wait",
-]);
-
-const SUBCOMMANDS: Record<string, string[]> = {
-  rollout: ["history", "pause", "restart", "resume", "status", "undo"],
-  set: ["env", "image", "resources", "selector", "serviceaccount"],
-  create: ["configmap", "deployment", "namespace", "secret", "service"],
-  config: ["current-context", "get-contexts", "set-context", "use-context", "view"],
-};
-
-export const KUBECTL_FLAGS = [
-  "--all-namespaces",
-  "--container",
-  "--filename",
-  "--follow",
-  "--image",
-  "--labels",
-  "--namespace",
-  "--output",
-  "--port",
-  "--previous",
-  "--replicas",
-  "--selector",
-  "--show-labels",
-  "--stdin",
-  "--tail",
-  "--to-revision",
-  "--tty",
-  "--type",
-  "--watch",
-];
-
-/** kubectl flags whose value is the next word (so it is not taken for a verb or type). */
-const VALUE_FLAGS = new Set([
-  "-n",
-  "--namespace",
-  "-o",
-  "--output",
-  "-l",
-  "--selector",
-  "-c",
-  "--container",
-  "-f",
-  "--filename",
-]);
+/** The output formats `-o` accepts (kubectl's printers). */
+const OUTPUT_FORMATS = ["json", "yaml", "wide", "name", "jsonpath=", "go-template=", "custom-columns="];
 
 export interface CompletionSources {
   /** Command names on PATH (programs registered with the workstation). */
@@ -169,31 +78,41 @@ export function candidates(words: string[], sources: CompletionSources): string[
     return pick([...SHELL_COMMANDS, ...(sources.commands ?? [])]);
   }
   const cmd = words[0];
-  if (cmd === "kubectl") {
-    const args: string[] = [];
-    const middle = words.slice(1, -1);
-    for (let i = 0; i < middle.length; i++) {
-      const w = middle[i] ?? "";
-      if (VALUE_FLAGS.has(w)) i++;
-      else if (!w.startsWith("-")) args.push(w);
-    }
-    if (prefix.startsWith("-")) return pick(KUBECTL_FLAGS);
-    const prev = words[words.length - 2] ?? "";
-    if (prev === "-o" || prev === "--output")
-      return pick(["json", "yaml", "wide", "name", "jsonpath=", "go-template=", "custom-columns="]);
-    if (args.length === 0) return pick(KUBECTL_VERBS);
-    const verb = args[0] ?? "";
-    const sub = SUBCOMMANDS[verb];
-    if (sub !== undefined && args.length === 1) return pick(sub);
-    if (TYPE_VERBS.has(verb) && args.length === 1 && !prefix.includes("/")) {
-      const dynamic = sources.complete?.(words) ?? [];
-      return pick([...KUBECTL_RESOURCES, ...dynamic]);
-    }
-    return pick(sources.complete?.(words) ?? []);
-  }
+  if (cmd === "kubectl") return kubectlCandidates(words, prefix, sources, pick);
   if (cmd === "cd") return pick((sources.completePath?.(prefix) ?? []).filter((p) => p.endsWith("/")));
   const dynamic = sources.complete?.(words) ?? [];
   return pick([...dynamic, ...(sources.completePath?.(prefix) ?? [])]);
+}
+
+/** `kubectl …<Tab>`: the command tree, flags and argument kinds come from kubectl's registry. */
+function kubectlCandidates(
+  words: string[],
+  prefix: string,
+  sources: CompletionSources,
+  pick: (list: Iterable<string>) => string[],
+): string[] {
+  const middle = words.slice(1, -1);
+  const found = findCommand(middle);
+  const cmd = found.path[found.path.length - 1] ?? rootCommand;
+  const specs = flagsOf(cmd);
+  if (prefix.startsWith("-")) return pick(specs.map((f) => `--${f.name}`));
+  const prev = words[words.length - 2] ?? "";
+  if (prev === "-o" || prev === "--output") return pick(OUTPUT_FORMATS);
+  if (found.unknown !== undefined) return [];
+  // the arguments typed after the command words (flags and their values left out)
+  const valueFlags = valueFlagSpellings(specs);
+  const args: string[] = [];
+  for (let i = 0; i < found.rest.length; i++) {
+    const w = found.rest[i] ?? "";
+    if (valueFlags.has(w)) i++;
+    else if (!w.startsWith("-")) args.push(w);
+  }
+  if (args.length === 0 && cmd.sub && cmd.sub.length > 0) return pick(cmd.sub.map((c) => c.name));
+  if (cmd.args === "resource" && args.length === 0 && !prefix.includes("/")) {
+    const dynamic = sources.complete?.(words) ?? [];
+    return pick([...KUBECTL_RESOURCES, ...dynamic]);
+  }
+  return pick(sources.complete?.(words) ?? []);
 }
 
 export function commonPrefix(list: string[]): string {

@@ -1,10 +1,11 @@
 /**
  * Transcript suite: the seed lesson (module 3) typed line by line into `npm run sim` as a real
  * child process, once with the seed's original lines and once with the current forms. Expected
- * transcripts live in test/transcripts/ (`UPDATE=1` rewrites them; review the diff by eye).
+ * transcripts are committed in test/transcripts/ (`UPDATE=1` rewrites them; review the diff by
+ * eye). A missing one fails the test: the run that checks an output never writes what it expects.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -68,17 +69,52 @@ function transcript(input: string, stdout: string): string {
   return maskTranscript(out);
 }
 
+/** Compares `got` with the committed transcript `file`; only `UPDATE=1` writes it. */
+export function checkTranscript(file: URL, got: string): void {
+  if (process.env.UPDATE) {
+    writeFileSync(file, got);
+    return;
+  }
+  if (!existsSync(file))
+    throw new Error(
+      `${fileURLToPath(file)} is missing: expected transcripts are committed. Run with UPDATE=1, review the output against the real kubectl, and commit it.`,
+    );
+  expect(got).toBe(readFileSync(file, "utf8"));
+}
+
+const inputs = readdirSync(dir)
+  .filter((f) => f.endsWith(".in"))
+  .map((f) => f.slice(0, -".in".length))
+  .sort();
+
+describe("committed transcripts", () => {
+  it("covers both seed forms", () => {
+    expect(inputs).toEqual(["seed-current", "seed-original"]);
+  });
+  it("fails on a missing expected file, and does not write it", () => {
+    const missing = new URL("no-such-transcript.out", dir);
+    const update = process.env.UPDATE;
+    delete process.env.UPDATE;
+    try {
+      expect(() => checkTranscript(missing, "anything\n")).toThrow(
+        /is missing: expected transcripts are committed/,
+      );
+    } finally {
+      if (update !== undefined) process.env.UPDATE = update;
+    }
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
 describe("seed lesson transcripts through npm run sim", () => {
-  for (const name of ["seed-original", "seed-current"]) {
+  for (const name of inputs) {
     it(name, { timeout: 40_000 }, async () => {
       const input = readFileSync(new URL(`${name}.in`, dir), "utf8");
       const r = await sim(input);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const got = transcript(input, r.stdout);
-      const file = new URL(`${name}.out`, dir);
-      if (process.env.UPDATE || !existsSync(file)) writeFileSync(file, got);
-      expect(got).toBe(readFileSync(file, "utf8"));
+      checkTranscript(new URL(`${name}.out`, dir), got);
     });
   }
 });

@@ -5,6 +5,7 @@
 import { type Cluster, containerInfo } from "../cluster";
 import type { ApiRequest, ApiResponse, Clock } from "../cluster/types";
 import { kubectl } from "../kubectl";
+import { findCommand, RESOURCE_TYPE_NAMES } from "../kubectl/commands";
 import type { ContainerFacts, ContainerResolver } from "../shell/container";
 import { DEBIAN_ROOT } from "../shell/container";
 import { clusterNodes } from "../shell/minikube";
@@ -52,24 +53,6 @@ export function containerResolver(cluster: Cluster): ContainerResolver {
   };
 }
 
-const TYPE_ALIASES: Record<string, { path: (ns: string) => string; namespaced: boolean }> = {};
-function addType(names: string[], group: string, plural: string, namespaced: boolean): void {
-  const path = (ns: string): string =>
-    `${group === "" ? "/api/v1" : `/apis/${group}`}${namespaced ? `/namespaces/${ns}` : ""}/${plural}`;
-  for (const n of names) TYPE_ALIASES[n] = { path, namespaced };
-}
-addType(["pods", "pod", "po"], "", "pods", true);
-addType(["services", "service", "svc"], "", "services", true);
-addType(["nodes", "node", "no"], "", "nodes", false);
-addType(["namespaces", "namespace", "ns"], "", "namespaces", false);
-addType(["deployments", "deployment", "deploy"], "apps/v1", "deployments", true);
-addType(["replicasets", "replicaset", "rs"], "apps/v1", "replicasets", true);
-addType(["endpoints", "ep"], "", "endpoints", true);
-addType(["configmaps", "configmap", "cm"], "", "configmaps", true);
-addType(["secrets", "secret"], "", "secrets", true);
-
-const POD_VERBS = new Set(["logs", "exec", "port-forward", "attach", "cp"]);
-
 /**
  * Object names for Tab completion of `kubectl VERB TYPE <Tab>` / `kubectl logs <Tab>` /
  * `TYPE/<Tab>`, listed through the cluster's API (pass as `complete` to createTerminal).
@@ -86,23 +69,26 @@ export function kubectlCompleter(api: (req: ApiRequest) => ApiResponse): (words:
       else if (w.startsWith("--namespace=")) ns = w.slice(12);
       else if (!w.startsWith("-")) args.push(w);
     }
-    const verb = args[0];
-    if (verb === undefined) return [];
+    const found = findCommand(args);
+    const cmd = found.path[found.path.length - 1];
+    if (cmd === undefined) return [];
+    const typed = found.rest;
     let typeName: string | undefined;
     let namePrefix = "";
     const slash = prefix.indexOf("/");
     if (slash > 0) {
       typeName = prefix.slice(0, slash);
       namePrefix = `${typeName}/`;
-    } else if (POD_VERBS.has(verb) && args.length === 1) typeName = "pods";
-    else if (args.length === 2) typeName = args[1];
+    } else if (cmd.args === "pod" && typed.length === 0) typeName = "pods";
+    else if (cmd.args === "resource" && typed.length === 1) typeName = typed[0];
     if (typeName === undefined) return [];
-    const type = TYPE_ALIASES[typeName.toLowerCase()];
+    const type = RESOURCE_TYPE_NAMES.get(typeName.toLowerCase());
     if (type === undefined) return [];
+    const base = type.group === "" ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
     try {
       const res = api({
         method: "GET",
-        path: type.path(ns),
+        path: `${base}${type.namespaced ? `/namespaces/${ns}` : ""}/${type.name}`,
         query: new URLSearchParams({ limit: "500" }),
         headers: { accept: "application/json" },
       });

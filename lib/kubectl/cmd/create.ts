@@ -1,5 +1,4 @@
-import { ApiError, CmdError, fail } from "../client";
-import { klogError } from "../time";
+import { ApiError, fail } from "../client";
 import type { Command } from "./types";
 
 function containerName(image: string): string {
@@ -23,7 +22,8 @@ const createDeployment: Command = {
     // cobra checks required flags before the command looks at its arguments
     const images = f.list("image");
     if (images.length === 0)
-      throw new CmdError(`${klogError(ctx.io.clock.now(), 'required flag(s) \\"image\\" not set')}\n`);
+      // kubectl v1.32 reports cobra's required-flag error through util.CheckErr
+      throw fail('required flag(s) "image" not set');
     const name = f.args[0];
     if (!name)
       throw fail(

@@ -4,6 +4,7 @@ import { type Command, sleep } from "./types";
 
 export const deleteCommand: Command = {
   name: "delete",
+  args: "resource",
   short: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
   flags: [
     { name: "selector", short: "l", kind: "string", def: "" },

@@ -6,6 +6,7 @@ import type { Command } from "./types";
 
 export const describeCommand: Command = {
   name: "describe",
+  args: "resource",
   short: "Show details of a specific resource or group of resources",
   flags: [
     { name: "selector", short: "l", kind: "string", def: "" },

@@ -38,6 +38,7 @@ function hintText(modern: string): string {
 
 export const execCommand: Command = {
   name: "exec",
+  args: "pod",
   short: "Execute a command in a container",
   flags: [
     { name: "container", short: "c", kind: "string", def: "" },

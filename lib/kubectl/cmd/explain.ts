@@ -88,6 +88,7 @@ const DOCS: Record<string, Doc> = {
 
 export const explainCommand: Command = {
   name: "explain",
+  args: "resource",
   short: "Get documentation for a resource",
   flags: [
     { name: "recursive", kind: "bool", def: "false" },

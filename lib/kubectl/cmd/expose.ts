@@ -22,6 +22,7 @@ function portsFor(kind: string, o: Obj): number[] {
 
 export const exposeCommand: Command = {
   name: "expose",
+  args: "resource",
   short:
     "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
   flags: [

@@ -145,6 +145,7 @@ async function watchTable(ctx: Ctx, w: WatchTarget, watchOnly: boolean): Promise
 
 export const getCommand: Command = {
   name: "get",
+  args: "resource",
   short: "Display one or many resources",
   flags: [
     ...printFlags,

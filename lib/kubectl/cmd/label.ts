@@ -7,6 +7,7 @@ export function metadataCommand(kind: "labels" | "annotations"): Command {
   const verb = kind === "labels" ? "label" : "annotate";
   return {
     name: verb,
+    args: "resource",
     short: kind === "labels" ? "Update the labels on a resource" : "Update the annotations on a resource",
     flags: [
       { name: "overwrite", kind: "bool", def: "false" },

@@ -4,6 +4,7 @@ import type { Command } from "./types";
 
 export const logsCommand: Command = {
   name: "logs",
+  args: "pod",
   short: "Print the logs for a container in a pod",
   flags: [
     { name: "follow", short: "f", kind: "bool", def: "false" },

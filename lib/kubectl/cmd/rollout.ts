@@ -70,6 +70,7 @@ const revisionOf = (rs: Obj): number => Number(str(asObj(asObj(rs.metadata).anno
 
 const status: Command = {
   name: "status",
+  args: "resource",
   short: "Show the status of the rollout",
   flags: [
     { name: "watch", short: "w", kind: "bool", def: "true" },
@@ -95,6 +96,7 @@ const status: Command = {
 
 const history: Command = {
   name: "history",
+  args: "resource",
   short: "View rollout history",
   flags: [{ name: "revision", kind: "int", def: "0" }],
   async run(ctx, f) {
@@ -126,6 +128,7 @@ function stripHash(template: unknown): Obj {
 
 const undo: Command = {
   name: "undo",
+  args: "resource",
   short: "Undo a previous rollout",
   flags: [{ name: "to-revision", kind: "int", def: "0" }],
   async run(ctx, f) {
@@ -161,6 +164,7 @@ const undo: Command = {
 
 const restart: Command = {
   name: "restart",
+  args: "resource",
   short: "Restart a resource",
   flags: [{ name: "selector", short: "l", kind: "string", def: "" }],
   async run(ctx, f) {
@@ -190,6 +194,7 @@ const restart: Command = {
 
 const pauseResume = (name: "pause" | "resume"): Command => ({
   name,
+  args: "resource",
   short: name === "pause" ? "Mark the provided resource as paused" : "Resume a paused resource",
   flags: [],
   async run(ctx, f) {

@@ -1,10 +1,10 @@
-import { CmdError, fail } from "../client";
-import { klogError } from "../time";
+import { fail } from "../client";
 import { patch, ref, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 export const scaleCommand: Command = {
   name: "scale",
+  args: "resource",
   short: "Set a new size for a deployment, replica set, or replication controller",
   flags: [
     { name: "replicas", kind: "int", def: "0" },
@@ -18,7 +18,8 @@ export const scaleCommand: Command = {
   ],
   async run(ctx, f) {
     if (!f.changed.has("replicas"))
-      throw new CmdError(`${klogError(ctx.io.clock.now(), 'required flag(s) \\"replicas\\" not set')}\n`);
+      // kubectl v1.32 reports cobra's required-flag error through util.CheckErr
+      throw fail('required flag(s) "replicas" not set');
     const replicas = f.int("replicas");
     if (replicas < 0)
       throw fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");

@@ -9,6 +9,7 @@ function podSpecOf(kind: string, o: Obj): Obj {
 
 const setImage: Command = {
   name: "image",
+  args: "resource",
   short: "Update the image of a pod template",
   flags: [
     { name: "all", kind: "bool", def: "false" },

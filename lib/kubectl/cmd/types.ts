@@ -19,7 +19,13 @@ export interface Command {
   name: string;
   aliases?: string[];
   short: string;
+  /** Its own flags; the root's persistent (global) flags apply to every command as well. */
   flags: FlagSpec[];
+  /**
+   * What its first argument names, as cobra's ValidArgsFunction completes it: a resource type
+   * (`TYPE`, `TYPE NAME`, `TYPE/NAME`) or a pod (`POD`, `TYPE/NAME`).
+   */
+  args?: "resource" | "pod";
   run?(ctx: Ctx, f: ParsedFlags): Promise<number>;
   sub?: Command[];
 }
