@@ -16,7 +16,7 @@ import { CONTROLLER_BURST, CONTROLLER_QPS, classroomQuota, WORK_BUDGET } from ".
 import type { KEvent, KObject, Node, Pod } from "./model";
 import { NAME_ALPHABET, Rng } from "./rng";
 import { Store, type WriteOptions } from "./store";
-import { microTime, rfc3339 } from "./time";
+import { microTime, parseTime, rfc3339 } from "./time";
 import type { Clock } from "./types";
 
 /** A transition that becomes due at `at` (epoch ms). */
@@ -370,7 +370,7 @@ export class Sim {
     if (component !== "default-scheduler") {
       const recent = new Set<string>([message]);
       for (const e of similar) {
-        const last = Date.parse(String(e.lastTimestamp ?? e.metadata.creationTimestamp ?? ""));
+        const last = parseTime(e.lastTimestamp ?? e.metadata.creationTimestamp) ?? Number.NaN;
         if (!e.message?.startsWith(COMBINED) && now - last <= AGGREGATE_WINDOW_MS)
           recent.add(e.message ?? "");
       }
