@@ -59,3 +59,16 @@ describe("every line has an enforced budget of simulated work", () => {
     expect((await runLine(sh, "echo still-here")).out).toBe("still-here\n");
   });
 });
+
+describe("command names that are Object.prototype members (found by the hostile-input suite)", () => {
+  it.each(["valueOf", "constructor", "__proto__", "toString", "hasOwnProperty"])(
+    "%s is not found",
+    async (name) => {
+      const { sh } = offlineWorkstation();
+      const r = await runLine(sh, `${name} x`);
+      expect(r.err).toBe(`bash: ${name}: command not found\n`);
+      expect(r.exitCode).toBe(127);
+      expect((await runLine(sh, `env ${name}`)).err).toBe(`env: '${name}': No such file or directory\n`);
+    },
+  );
+});

@@ -8,7 +8,7 @@ import { commands as kubectlCommands } from "../kubectl/commands";
 import { formatColumns } from "./columns";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink } from "./interp";
-import { fsErrorText, LIMITS } from "./interp";
+import { fsErrorText, LIMITS, lookup } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
 const outputLimit = (): string =>
@@ -145,7 +145,7 @@ const env: Builtin = async (c) => {
     for (const [k, v] of c.shell.exportedEnv(extra)) c.out(`${k}=${v}\n`);
     return 0;
   }
-  const program = c.shell.opts.programs[name];
+  const program = lookup(c.shell.opts.programs, name);
   if (program === undefined) {
     c.err(`env: '${name}': No such file or directory\n`);
     return 127;
@@ -449,7 +449,7 @@ const type: Builtin = ({ argv, shell, out, err }) => {
   const which = argv[0] === "which";
   for (const name of argv.slice(1)) {
     if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
-    else if (shell.opts.programs[name] !== undefined || BUILTINS[name] !== undefined) {
+    else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined) {
       const path = KNOWN_PATHS[name] ?? `/usr/bin/${name}`;
       out(which ? `${path}\n` : `${name} is ${path}\n`);
     } else {

@@ -107,6 +107,14 @@ export interface ShellVarsSnapshot {
   history: string[];
 }
 
+/**
+ * `registry[name]` for a name a student typed: own entries only, so `valueOf` or `constructor`
+ * is "command not found" and not a method of Object.prototype.
+ */
+export function lookup<T>(registry: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(registry, name) ? registry[name] : undefined;
+}
+
 export class Shell {
   readonly vars: VarTable;
   cwd: string;
@@ -503,8 +511,8 @@ export class Shell {
       for (const [k, v] of assigns) this.setVar(k, v);
       return ctx.lastSubstStatus ?? 0;
     }
-    const builtin = BUILTINS[name];
-    if (builtin !== undefined && this.opts.programs[name] === undefined) {
+    const builtin = lookup(BUILTINS, name);
+    if (builtin !== undefined && lookup(this.opts.programs, name) === undefined) {
       const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
       for (const [k, v] of assigns) this.setVar(k, v);
       const bctx: BuiltinContext = {
@@ -530,7 +538,7 @@ export class Shell {
         }
       }
     }
-    const program = this.opts.programs[name];
+    const program = lookup(this.opts.programs, name);
     if (program === undefined) {
       if (name.includes("/")) {
         const path = this.resolve(name);
@@ -757,14 +765,21 @@ export class Shell {
 
   private async expandArithText(expr: string, ctx: RunContext): Promise<string> {
     if (!expr.includes("$")) return expr;
+    let w: Command | undefined;
     try {
-      const w = parseScript(`: "${expr.replace(/"/g, "")}"`)[0]?.first.commands[0];
-      if (w?.kind === "simple" && w.words[1] !== undefined)
-        return (await this.expandWord(w.words[1], ctx, false)).join("");
+      w = parseScript(`: "${expr.replace(/"/g, "")}"`)[0]?.first.commands[0];
     } catch {
-      // fall through to the raw text
+      return expr; // not a word: evaluated as written
     }
-    return expr;
+    if (w?.kind !== "simple" || w.words[1] === undefined) return expr;
+    // `$(( $(( $(( … ))) ))` re-parses at every level: bounded like $(…), in bash's words
+    if (ctx.depth >= LIMITS.depth) this.limit(ctx, "expression recursion level exceeded");
+    ctx.depth++;
+    try {
+      return (await this.expandWord(w.words[1], ctx, false)).join("");
+    } finally {
+      ctx.depth--;
+    }
   }
 
   private async expandParam(

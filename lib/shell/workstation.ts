@@ -12,7 +12,7 @@ import {
 } from "./container";
 import { createCurl } from "./curl";
 import { FsQuota, type FsSnapshot, VirtualFs } from "./fs";
-import { Shell, type ShellVarsSnapshot } from "./interp";
+import { lookup, Shell, type ShellVarsSnapshot } from "./interp";
 import { JobTable } from "./jobs";
 import { VarUsage } from "./limits";
 import { createMinikube } from "./minikube";
@@ -349,7 +349,7 @@ async function runInContainer(
     return status;
   }
   const known =
-    shell.opts.programs[name] !== undefined ||
+    lookup(shell.opts.programs, name) !== undefined ||
     [
       "env",
       "cat",
