@@ -7,8 +7,7 @@ import type { ApiHandler, Clock } from "../lib/cluster/types";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
-
-const SCROLLBACK = 32 * 1024;
+import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
 
 const realClock: Clock = { now: () => Date.now() };
 const realScheduler: Scheduler = {
@@ -35,9 +34,9 @@ export interface StudentSession {
   tabIds(): string[];
   /**
    * Opens the tab's terminal, or — when it is already open (a reload, a second browser) —
-   * returns what it showed recently so the new view can be filled in.
+   * resolves to its screen (server/screens.ts) so the new view can be filled in.
    */
-  openTab(tabId: string, cols: number, rows: number): string | null;
+  openTab(tabId: string, cols: number, rows: number): Promise<string> | null;
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
@@ -51,8 +50,8 @@ class LiveSession implements StudentSession {
   onOutput: (tabId: string, data: string) => void = () => {};
   onJournal: (entry: JournalEntry) => void = () => {};
   private readonly terminals = new Map<string, Terminal>();
-  /** The last bytes each tab printed, replayed to a browser that (re)attaches. */
-  private readonly scrollback = new Map<string, string>();
+  /** What each tab shows, replayed to a browser that (re)attaches. */
+  private readonly tabScreens: TabScreens;
   private readonly station: Workstation;
 
   constructor(
@@ -60,7 +59,9 @@ class LiveSession implements StudentSession {
     private readonly cluster: Cluster,
     prompt: Prompt,
     stationState?: WorkstationSnapshot,
+    savedScreens?: SavedScreens,
   ) {
+    this.tabScreens = new TabScreens(savedScreens);
     this.station = clusterWorkstation(cluster, {
       clock: realClock,
       scheduler: realScheduler,
@@ -78,12 +79,16 @@ class LiveSession implements StudentSession {
     return [...new Set([...this.terminals.keys(), ...this.station.tabIds()])].sort();
   }
 
-  openTab(tabId: string, cols: number, rows: number): string | null {
+  openTab(tabId: string, cols: number, rows: number): Promise<string> | null {
     const existing = this.terminals.get(tabId);
     if (existing) {
       existing.resize(cols, rows);
-      return this.scrollback.get(tabId) ?? "";
+      this.tabScreens.resize(tabId, cols, rows);
+      return this.tabScreens.replay(tabId);
     }
+    // After a restart: the tab as it was, before the new prompt.
+    const restored = this.tabScreens.open(tabId, cols, rows);
+    if (restored !== null) this.onOutput(tabId, restored);
     const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
     const term = createTerminal({
       shell,
@@ -95,9 +100,7 @@ class LiveSession implements StudentSession {
       tab: tabId,
       complete: kubectlCompleter(this.api),
       onOutput: (data) => {
-        const prev = this.scrollback.get(tabId) ?? "";
-        const next = prev.length + data.length > SCROLLBACK ? (prev + data).slice(-SCROLLBACK) : prev + data;
-        this.scrollback.set(tabId, next);
+        this.tabScreens.write(tabId, data);
         this.onOutput(tabId, data);
       },
       onJournal: (entry) => this.onJournal({ ...entry, tab: tabId }),
@@ -112,32 +115,38 @@ class LiveSession implements StudentSession {
 
   resize(tabId: string, cols: number, rows: number): void {
     this.terminals.get(tabId)?.resize(cols, rows);
+    this.tabScreens.resize(tabId, cols, rows);
   }
 
   closeTab(tabId: string): void {
     this.terminals.get(tabId)?.dispose();
     this.terminals.delete(tabId);
-    this.scrollback.delete(tabId);
+    this.tabScreens.close(tabId);
     this.station.closeShell(tabId);
   }
 
   screens(): Array<{ tabId: string; screen: string }> {
-    return [...this.terminals.keys()]
-      .sort()
-      .map((tabId) => ({ tabId, screen: this.scrollback.get(tabId) ?? "" }));
+    return [...this.terminals.keys()].sort().map((tabId) => ({ tabId, screen: this.tabScreens.now(tabId) }));
   }
 
   snapshot(): SessionSnapshot {
     return {
       scenario: this.scenario,
       cluster: this.cluster.snapshot(),
-      workstation: JSON.stringify(this.station.toJSON()),
+      workstation: packWorkstation(
+        this.station.toJSON(),
+        this.tabScreens.toJSON((tabId) => ({
+          jobs: this.station.shell(tabId)?.runningJobs() ?? [],
+          busy: this.terminals.get(tabId)?.busy ?? false,
+        })),
+      ),
     };
   }
 
   dispose(): void {
     for (const t of this.terminals.values()) t.dispose();
     this.terminals.clear();
+    this.tabScreens.dispose();
     this.station.dispose();
   }
 }
@@ -160,5 +169,5 @@ export function restoreSession(row: SessionSnapshot, prompt: Prompt): StudentSes
   } catch {
     station = undefined;
   }
-  return new LiveSession(row.scenario, cluster, prompt, station);
+  return new LiveSession(row.scenario, cluster, prompt, station, unpackScreens(station));
 }

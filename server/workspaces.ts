@@ -132,7 +132,7 @@ export class Workspace {
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
     const replay = this.session.openTab(tabId, cols, rows);
     // Only the (re)attaching browser needs the replay; the others already show it.
-    if (replay) this.sockets.get(socketId)?.emit("term:output", { tabId, data: replay });
+    void replay?.then((data) => this.sockets.get(socketId)?.emit("term:output", { tabId, data }));
   }
 
   input(tabId: string, data: string): void {

@@ -60,6 +60,8 @@ export interface ShellSession extends InteractiveShell {
   revive(): void;
   /** Stops the tab's background jobs. */
   close(): void;
+  /** Command lines of the tab's background jobs still running (`kubectl proxy &`). */
+  runningJobs(): string[];
   toJSON(): ShellVarsSnapshot;
 }
 
@@ -141,6 +143,12 @@ class TabShell implements ShellSession {
   }
   close(): void {
     this.shell.opts.jobs.stopTab(this.tabId);
+  }
+  runningJobs(): string[] {
+    return this.shell.opts.jobs
+      .list(this.tabId)
+      .filter((j) => j.state === "running")
+      .map((j) => `${j.source} &`);
   }
   toJSON(): ShellVarsSnapshot {
     return this.shell.toJSON();
