@@ -70,7 +70,12 @@ class Browser {
   socket!: Socket;
   progress: Array<{ steps: Array<{ id: string; done: boolean }> }> = [];
 
-  constructor(private readonly cookie: string) {}
+  constructor(private cookie: string) {}
+
+  /** The page's language, as the locale cookie the browser sends. */
+  locale(value: string): void {
+    this.cookie = `${this.cookie}; kubeclass-locale=${value}`;
+  }
 
   async connect(i: Instance, lessonId = "pods-and-nodes"): Promise<void> {
     this.socket = connect(i.base, {
@@ -226,6 +231,34 @@ describe("terminal screens", () => {
         if (Date.now() > deadline) throw new Error("the exec line was not recorded after exit");
         await new Promise((r) => setTimeout(r, 50));
       }
+    } finally {
+      await stopInstance(server);
+    }
+  });
+
+  it("help answers in the page's language: the locale cookie, else the user's saved locale", async () => {
+    const server = await startInstance();
+    try {
+      const cookie = await student(`screens-help-${run}@example.com`);
+      const saved = new Browser(cookie);
+      await saved.connect(server);
+      await saved.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      saved.type("help | head -1");
+      await saved.until(
+        (l) => l.some((x) => x.startsWith("このターミナルは")),
+        "help in Japanese (saved ja)",
+      );
+      saved.socket.close();
+
+      const english = new Browser(cookie);
+      english.locale("en");
+      await english.connect(server);
+      await english.until((l) => l.at(-1) === PROMPT, "the prompt");
+      english.type("help | head -1");
+      await english.until(
+        (l) => l.some((x) => x.startsWith("This terminal is")),
+        "help in English (cookie en)",
+      );
     } finally {
       await stopInstance(server);
     }

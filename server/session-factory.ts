@@ -2,11 +2,13 @@
  * A student's session: one simulated cluster, the workstation shell state shared by all tabs,
  * and a terminal per open tab. Wires the pure core together with real time and timers.
  */
+
 import { Cluster } from "../lib/cluster";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
+import { type Locale, langFor } from "./locale";
 import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
 
 const realClock: Clock = { now: () => Date.now() };
@@ -40,6 +42,8 @@ export interface StudentSession {
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
+  /** The page's language: LANG in every tab's shell (`help` answers in it). */
+  setLanguage(locale: Locale): void;
   /** What each open tab shows lately (for a teacher who starts watching). */
   screens(): Array<{ tabId: string; screen: string }>;
   snapshot(): SessionSnapshot;
@@ -53,6 +57,7 @@ class LiveSession implements StudentSession {
   /** What each tab shows, replayed to a browser that (re)attaches. */
   private readonly tabScreens: TabScreens;
   private readonly station: Workstation;
+  private lang: string | undefined;
 
   constructor(
     readonly scenario: string,
@@ -90,6 +95,7 @@ class LiveSession implements StudentSession {
     const restored = this.tabScreens.open(tabId, cols, rows);
     if (restored !== null) this.onOutput(tabId, restored);
     const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
+    if (this.lang !== undefined) shell.setEnv("LANG", this.lang);
     const term = createTerminal({
       shell,
       clock: realClock,
@@ -123,6 +129,11 @@ class LiveSession implements StudentSession {
     this.terminals.delete(tabId);
     this.tabScreens.close(tabId);
     this.station.closeShell(tabId);
+  }
+
+  setLanguage(locale: Locale): void {
+    this.lang = langFor(locale);
+    for (const id of this.station.tabIds()) this.station.shell(id)?.setEnv("LANG", this.lang);
   }
 
   screens(): Array<{ tabId: string; screen: string }> {

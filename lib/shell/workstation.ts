@@ -62,6 +62,8 @@ export interface ShellSession extends InteractiveShell {
   close(): void;
   /** Command lines of the tab's background jobs still running (`kubectl proxy &`). */
   runningJobs(): string[];
+  /** Sets an exported variable (the server sets LANG to the page's language). */
+  setEnv(name: string, value: string): void;
   toJSON(): ShellVarsSnapshot;
 }
 
@@ -143,6 +145,9 @@ class TabShell implements ShellSession {
   }
   close(): void {
     this.shell.opts.jobs.stopTab(this.tabId);
+  }
+  setEnv(name: string, value: string): void {
+    this.shell.setVar(name, value, true);
   }
   runningJobs(): string[] {
     return this.shell.opts.jobs
