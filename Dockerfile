@@ -19,4 +19,6 @@ RUN chown -R node:node /app
 USER node
 EXPOSE 3000
 # scripts/start.ts applies pending migrations, seeds the demo course and serves on $PORT.
-CMD ["node_modules/.bin/tsx", "scripts/start.ts"]
+# node itself (tsx as a loader, not the tsx CLI): signals reach the server directly, so a
+# busy moment during `docker stop` cannot get it SIGKILLed before it saved the clusters.
+CMD ["node", "--import", "tsx", "scripts/start.ts"]

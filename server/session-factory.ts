@@ -2,13 +2,14 @@
  * A student's session: one simulated cluster, the workstation shell state shared by all tabs,
  * and a terminal per open tab. Wires the pure core together with real time and timers.
  */
+
 import { Cluster } from "../lib/cluster";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
-
-const SCROLLBACK = 32 * 1024;
+import { type Locale, langFor } from "./locale";
+import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
 
 const realClock: Clock = { now: () => Date.now() };
 const realScheduler: Scheduler = {
@@ -35,12 +36,14 @@ export interface StudentSession {
   tabIds(): string[];
   /**
    * Opens the tab's terminal, or — when it is already open (a reload, a second browser) —
-   * returns what it showed recently so the new view can be filled in.
+   * resolves to its screen (server/screens.ts) so the new view can be filled in.
    */
-  openTab(tabId: string, cols: number, rows: number): string | null;
+  openTab(tabId: string, cols: number, rows: number): Promise<string> | null;
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
+  /** The page's language: LANG in every tab's shell (`help` answers in it). */
+  setLanguage(locale: Locale): void;
   /** What each open tab shows lately (for a teacher who starts watching). */
   screens(): Array<{ tabId: string; screen: string }>;
   snapshot(): SessionSnapshot;
@@ -51,16 +54,19 @@ class LiveSession implements StudentSession {
   onOutput: (tabId: string, data: string) => void = () => {};
   onJournal: (entry: JournalEntry) => void = () => {};
   private readonly terminals = new Map<string, Terminal>();
-  /** The last bytes each tab printed, replayed to a browser that (re)attaches. */
-  private readonly scrollback = new Map<string, string>();
+  /** What each tab shows, replayed to a browser that (re)attaches. */
+  private readonly tabScreens: TabScreens;
   private readonly station: Workstation;
+  private lang: string | undefined;
 
   constructor(
     readonly scenario: string,
     private readonly cluster: Cluster,
     prompt: Prompt,
     stationState?: WorkstationSnapshot,
+    savedScreens?: SavedScreens,
   ) {
+    this.tabScreens = new TabScreens(savedScreens);
     this.station = clusterWorkstation(cluster, {
       clock: realClock,
       scheduler: realScheduler,
@@ -78,13 +84,18 @@ class LiveSession implements StudentSession {
     return [...new Set([...this.terminals.keys(), ...this.station.tabIds()])].sort();
   }
 
-  openTab(tabId: string, cols: number, rows: number): string | null {
+  openTab(tabId: string, cols: number, rows: number): Promise<string> | null {
     const existing = this.terminals.get(tabId);
     if (existing) {
       existing.resize(cols, rows);
-      return this.scrollback.get(tabId) ?? "";
+      this.tabScreens.resize(tabId, cols, rows);
+      return this.tabScreens.replay(tabId);
     }
+    // After a restart: the tab as it was, before the new prompt.
+    const restored = this.tabScreens.open(tabId, cols, rows);
+    if (restored !== null) this.onOutput(tabId, restored);
     const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
+    if (this.lang !== undefined) shell.setEnv("LANG", this.lang);
     const term = createTerminal({
       shell,
       clock: realClock,
@@ -95,9 +106,7 @@ class LiveSession implements StudentSession {
       tab: tabId,
       complete: kubectlCompleter(this.api),
       onOutput: (data) => {
-        const prev = this.scrollback.get(tabId) ?? "";
-        const next = prev.length + data.length > SCROLLBACK ? (prev + data).slice(-SCROLLBACK) : prev + data;
-        this.scrollback.set(tabId, next);
+        this.tabScreens.write(tabId, data);
         this.onOutput(tabId, data);
       },
       onJournal: (entry) => this.onJournal({ ...entry, tab: tabId }),
@@ -112,32 +121,43 @@ class LiveSession implements StudentSession {
 
   resize(tabId: string, cols: number, rows: number): void {
     this.terminals.get(tabId)?.resize(cols, rows);
+    this.tabScreens.resize(tabId, cols, rows);
   }
 
   closeTab(tabId: string): void {
     this.terminals.get(tabId)?.dispose();
     this.terminals.delete(tabId);
-    this.scrollback.delete(tabId);
+    this.tabScreens.close(tabId);
     this.station.closeShell(tabId);
   }
 
+  setLanguage(locale: Locale): void {
+    this.lang = langFor(locale);
+    for (const id of this.station.tabIds()) this.station.shell(id)?.setEnv("LANG", this.lang);
+  }
+
   screens(): Array<{ tabId: string; screen: string }> {
-    return [...this.terminals.keys()]
-      .sort()
-      .map((tabId) => ({ tabId, screen: this.scrollback.get(tabId) ?? "" }));
+    return [...this.terminals.keys()].sort().map((tabId) => ({ tabId, screen: this.tabScreens.now(tabId) }));
   }
 
   snapshot(): SessionSnapshot {
     return {
       scenario: this.scenario,
       cluster: this.cluster.snapshot(),
-      workstation: JSON.stringify(this.station.toJSON()),
+      workstation: packWorkstation(
+        this.station.toJSON(),
+        this.tabScreens.toJSON((tabId) => ({
+          jobs: this.station.shell(tabId)?.runningJobs() ?? [],
+          busy: this.terminals.get(tabId)?.busy ?? false,
+        })),
+      ),
     };
   }
 
   dispose(): void {
     for (const t of this.terminals.values()) t.dispose();
     this.terminals.clear();
+    this.tabScreens.dispose();
     this.station.dispose();
   }
 }
@@ -160,5 +180,5 @@ export function restoreSession(row: SessionSnapshot, prompt: Prompt): StudentSes
   } catch {
     station = undefined;
   }
-  return new LiveSession(row.scenario, cluster, prompt, station);
+  return new LiveSession(row.scenario, cluster, prompt, station, unpackScreens(station));
 }

@@ -28,7 +28,8 @@ interface Running {
 }
 
 async function startReal(env: Record<string, string>): Promise<Running> {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts", "--dev"], {
+  // What `npm run dev` runs (node with tsx as a loader: the signal reaches the server itself).
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--dev"], {
     cwd: root,
     // Its own process group, as a shell gives a foreground job: -pid is what Ctrl-C signals.
     detached: true,
@@ -52,7 +53,8 @@ async function startReal(env: Record<string, string>): Promise<Running> {
   child.stderr?.on("data", (c: Buffer) => {
     err += c.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close": the exit code once stdout and stderr are fully read.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   const end = Date.now() + 150_000;
   while (!out.includes("kubeclass is ready on")) {
     if (child.exitCode !== null || Date.now() > end)
@@ -120,7 +122,7 @@ async function lastEffect(dbUrl: string, name: string): Promise<{ snapshot: bool
 function expectCleanExit(r: Running, code: number | null): void {
   expect(r.stderr()).not.toMatch(/error|fail|terminating connection/i);
   expect(r.stdout()).not.toMatch(/error|fail/i);
-  expect(code).toBe(0);
+  expect(code, `${r.stdout()}\n${r.stderr()}`).toBe(0);
 }
 
 describe("server shutdown", () => {
@@ -128,9 +130,9 @@ describe("server shutdown", () => {
     it(`on ${signal} saves the last command before closing the database`, { timeout: 240_000 }, async () => {
       if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
       const r = await startReal({ DATABASE_URL: url });
-      const name = `after-${signal.toLowerCase()}`;
+      const name = `after-${signal.toLowerCase()}-${Date.now().toString(36)}`;
       try {
-        await runAsStudent(url, `kubectl create deployment ${name} --image=nginx`, "created");
+        await runAsStudent(url, `kubectl create deployment ${name} --image=nginx`, `${name} created`);
         r.child.kill(signal);
         expectCleanExit(r, await r.exited);
       } finally {

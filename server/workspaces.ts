@@ -12,6 +12,7 @@ import type { Course, Lesson } from "../lib/course/schema";
 import type { PrismaClient } from "../lib/generated/prisma/client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
+import { type Locale, uiLocale } from "./locale";
 import { createSession, restoreSession, type StudentSession } from "./session-factory";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
@@ -29,6 +30,7 @@ export class Workspace {
   private chain: Promise<unknown> = Promise.resolve();
   private saveTimer: NodeJS.Timeout | null = null;
   idleTimer: NodeJS.Timeout | null = null;
+  private locale: Locale | undefined;
 
   constructor(
     private readonly deps: { prisma: PrismaClient; io: IO; onIdle(ws: Workspace): void; idleMs: number },
@@ -54,6 +56,7 @@ export class Workspace {
     this.session.onJournal = (entry) => {
       this.enqueue(() => this.afterLine(entry));
     };
+    if (this.locale !== undefined) this.session.setLanguage(this.locale);
   }
 
   /** Serialises database work so lines are recorded in the order they finished. */
@@ -82,6 +85,12 @@ export class Workspace {
 
   attach(socket: AnySocket): void {
     this.sockets.set(socket.id, socket);
+    void uiLocale(this.deps.prisma, this.userId, socket.request.headers.cookie)
+      .then((l) => {
+        this.locale = l;
+        this.session.setLanguage(l);
+      })
+      .catch((err: unknown) => console.error("[workspace] locale", err));
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }
@@ -132,7 +141,7 @@ export class Workspace {
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
     const replay = this.session.openTab(tabId, cols, rows);
     // Only the (re)attaching browser needs the replay; the others already show it.
-    if (replay) this.sockets.get(socketId)?.emit("term:output", { tabId, data: replay });
+    void replay?.then((data) => this.sockets.get(socketId)?.emit("term:output", { tabId, data }));
   }
 
   input(tabId: string, data: string): void {

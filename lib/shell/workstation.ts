@@ -61,6 +61,10 @@ export interface ShellSession extends InteractiveShell {
   revive(): void;
   /** Stops the tab's background jobs. */
   close(): void;
+  /** Command lines of the tab's background jobs still running (`kubectl proxy &`). */
+  runningJobs(): string[];
+  /** Sets an exported variable (the server sets LANG to the page's language). */
+  setEnv(name: string, value: string): void;
   toJSON(): ShellVarsSnapshot;
 }
 
@@ -142,6 +146,15 @@ class TabShell implements ShellSession {
   }
   close(): void {
     this.shell.opts.jobs.stopTab(this.tabId);
+  }
+  setEnv(name: string, value: string): void {
+    this.shell.setVar(name, value, true);
+  }
+  runningJobs(): string[] {
+    return this.shell.opts.jobs
+      .list(this.tabId)
+      .filter((j) => j.state === "running")
+      .map((j) => `${j.source} &`);
   }
   toJSON(): ShellVarsSnapshot {
     return this.shell.toJSON();

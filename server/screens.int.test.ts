@@ -1,0 +1,266 @@
+/**
+ * Integration (socket.io client, real PostgreSQL, real workspaces): what the browser's terminal
+ * shows after a reconnect without reload and after a server restart, replayed into a headless
+ * xterm exactly as the browser's xterm would draw it; and the exec step ticking while the
+ * learner is still inside the container shell.
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import headless from "@xterm/headless";
+import { encode } from "next-auth/jwt";
+import { Server } from "socket.io";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "../lib/db";
+import type { PrismaClient } from "../lib/generated/prisma/client";
+import { attachSockets } from "./sockets";
+import { WorkspaceRegistry } from "./workspaces";
+
+const SECRET = "screens-test-secret-0123456789abcdef0123";
+const url = process.env.TEST_DATABASE_URL;
+const PROMPT = "student@minikube:~$ ";
+/** Fresh accounts per run, so a rerun on the same database starts clean. */
+const run = Date.now().toString(36);
+let prisma: PrismaClient;
+
+interface Instance {
+  io: Server;
+  http: HttpServer;
+  registry: WorkspaceRegistry;
+  base: string;
+  clients: Socket[];
+}
+
+/** One server instance (a restart is a second one on the same database). */
+async function startInstance(): Promise<Instance> {
+  const http = createServer();
+  const io = new Server(http, { path: "/socket.io" });
+  const registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
+  attachSockets(io as never, registry, SECRET);
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  return {
+    io,
+    http,
+    registry,
+    base: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    clients: [],
+  };
+}
+
+async function stopInstance(i: Instance): Promise<void> {
+  for (const c of i.clients) c.close();
+  i.io.close();
+  await i.registry.shutdown();
+}
+
+async function student(email: string): Promise<string> {
+  const u = await prisma.user.upsert({
+    where: { email },
+    create: { email, name: email, passwordHash: "x", role: "STUDENT" },
+    update: {},
+  });
+  const token = await encode({ token: { uid: u.id, email, name: email, role: "STUDENT" }, secret: SECRET });
+  return `next-auth.session-token=${token}`;
+}
+
+/** A browser tab: its socket and the xterm it draws into (kept across reconnects). */
+class Browser {
+  readonly term = new headless.Terminal({ cols: 100, rows: 30, allowProposedApi: true });
+  raw = "";
+  socket!: Socket;
+  progress: Array<{ steps: Array<{ id: string; done: boolean }> }> = [];
+
+  constructor(private cookie: string) {}
+
+  /** The page's language, as the locale cookie the browser sends. */
+  locale(value: string): void {
+    this.cookie = `${this.cookie}; kubeclass-locale=${value}`;
+  }
+
+  async connect(i: Instance, lessonId = "pods-and-nodes"): Promise<void> {
+    this.socket = connect(i.base, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      extraHeaders: { cookie: this.cookie },
+      reconnection: false,
+      forceNew: true,
+    });
+    i.clients.push(this.socket);
+    this.socket.on("term:output", (m: { tabId: string; data: string }) => {
+      if (m.tabId !== "1") return;
+      this.raw += m.data;
+      this.term.write(m.data);
+    });
+    this.socket.on("progress", (p: (typeof this.progress)[number]) => this.progress.push(p));
+    await new Promise<void>((r) => this.socket.once("connect", () => r()));
+    const join = await this.socket.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId });
+    expect(join.ok).toBe(true);
+    expect((await this.socket.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 })).ok).toBe(true);
+  }
+
+  type(line: string): void {
+    this.socket.emit("term:input", { tabId: "1", data: `${line}\r` });
+  }
+
+  /** The screen's lines as drawn, trailing blanks dropped (after the xterm parsed everything). */
+  async lines(): Promise<string[]> {
+    await new Promise<void>((r) => this.term.write("", r));
+    const buf = this.term.buffer.active;
+    const out: string[] = [];
+    for (let y = 0; y < buf.length; y++) out.push(buf.getLine(y)?.translateToString(true) ?? "");
+    while (out.length > 0 && out[out.length - 1] === "") out.pop();
+    return out;
+  }
+
+  async until(cond: (lines: string[]) => boolean, what: string): Promise<string[]> {
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const lines = await this.lines();
+      if (cond(lines)) return lines;
+      if (Date.now() > end) throw new Error(`${what} did not show:\n${lines.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+}
+
+beforeAll(() => {
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
+  prisma = createPrisma(url);
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+});
+
+describe("terminal screens", () => {
+  it("a reconnect without reload redraws the screen once: one prompt on the last line", async () => {
+    const server = await startInstance();
+    try {
+      const b = new Browser(await student(`screens-reconnect-${run}@example.com`));
+      await b.connect(server);
+      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      b.type("echo a_b_c; printf '\\033[31mred\\033[0m\\n'");
+      const before = await b.until((l) => l.at(-1) === PROMPT && l.includes("red"), "the echo");
+      b.socket.close();
+      await new Promise((r) => setTimeout(r, 100));
+      b.raw = "";
+      await b.connect(server);
+      const after = await b.until((l) => b.raw !== "" && l.at(-1) === PROMPT, "the replay");
+      expect(b.raw.startsWith("\x1bc")).toBe(true);
+      expect(after).toEqual(before);
+      expect(after.filter((l) => l.includes(PROMPT + PROMPT.trim()))).toEqual([]);
+    } finally {
+      await stopInstance(server);
+    }
+  });
+
+  it("after a server restart the tab shows what it showed, and says the background job stopped", async () => {
+    const cookie = await student(`screens-restart-${run}@example.com`);
+    const first = await startInstance();
+    const b = new Browser(cookie);
+    let shown: string[];
+    try {
+      await b.connect(first);
+      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      b.type("kubectl proxy &");
+      await b.until((l) => l.some((x) => x.includes("Starting to serve on 127.0.0.1:8001")), "the proxy");
+      b.type("echo before-restart");
+      shown = await b.until((l) => l.at(-1) === PROMPT && l.includes("before-restart"), "the echo");
+    } finally {
+      await stopInstance(first);
+    }
+    const second = await startInstance();
+    try {
+      // The browser reconnects on its own (no reload): same xterm, new server.
+      b.raw = "";
+      await b.connect(second);
+      const after = await b.until((l) => l.at(-1) === PROMPT && b.raw.includes("restarted"), "the restore");
+      expect(after.slice(0, shown.length)).toEqual(shown);
+      expect(after.slice(shown.length)).toEqual([
+        "[kubeclass] The server restarted; stopped with it: kubectl proxy &. Start again what you still need.",
+        PROMPT,
+      ]);
+      b.type("jobs; echo jobs-listed");
+      const later = await b.until((l) => l.includes("jobs-listed"), "jobs");
+      expect(later.some((l) => l.includes("Running"))).toBe(false);
+    } finally {
+      await stopInstance(second);
+    }
+  });
+
+  it("the exec step ticks while the learner is inside the container shell", async () => {
+    const server = await startInstance();
+    try {
+      const b = new Browser(await student(`screens-exec-${run}@example.com`));
+      await b.connect(server);
+      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      b.type("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)");
+      b.type("kubectl exec $POD_NAME -- env");
+      b.type("kubectl exec -ti $POD_NAME -- bash");
+      await b.until(
+        (l) => /^root@kubernetes-bootcamp-\S+:\/# $/.test(l.at(-1) ?? ""),
+        "the container prompt",
+      );
+      const end = Date.now() + 10_000;
+      while (!b.progress.at(-1)?.steps.find((s) => s.id === "exec")?.done) {
+        if (Date.now() > end) throw new Error(`exec not done: ${JSON.stringify(b.progress.at(-1))}`);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      const u = await prisma.user.findUniqueOrThrow({ where: { email: `screens-exec-${run}@example.com` } });
+      const row = await prisma.stepProgress.findUniqueOrThrow({
+        where: {
+          userId_courseSlug_lessonId_stepId: {
+            userId: u.id,
+            courseSlug: "kubernetes-basics",
+            lessonId: "pods-and-nodes",
+            stepId: "exec",
+          },
+        },
+      });
+      expect(row.completedAt).not.toBeNull();
+      // The exec line is recorded once, when it ends.
+      expect(await prisma.commandRecord.count({ where: { userId: u.id, line: { contains: "-ti" } } })).toBe(
+        0,
+      );
+      b.type("exit");
+      await b.until((l) => l.at(-1) === PROMPT, "the workstation prompt");
+      const deadline = Date.now() + 10_000;
+      while (
+        (await prisma.commandRecord.count({ where: { userId: u.id, line: { contains: "-ti" } } })) !== 1
+      ) {
+        if (Date.now() > deadline) throw new Error("the exec line was not recorded after exit");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await stopInstance(server);
+    }
+  });
+
+  it("help answers in the page's language: the locale cookie, else the user's saved locale", async () => {
+    const server = await startInstance();
+    try {
+      const cookie = await student(`screens-help-${run}@example.com`);
+      const saved = new Browser(cookie);
+      await saved.connect(server);
+      await saved.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      saved.type("help | head -1");
+      await saved.until(
+        (l) => l.some((x) => x.startsWith("このターミナルは")),
+        "help in Japanese (saved ja)",
+      );
+      saved.socket.close();
+
+      const english = new Browser(cookie);
+      english.locale("en");
+      await english.connect(server);
+      await english.until((l) => l.at(-1) === PROMPT, "the prompt");
+      english.type("help | head -1");
+      await english.until(
+        (l) => l.some((x) => x.startsWith("This terminal is")),
+        "help in English (cookie en)",
+      );
+    } finally {
+      await stopInstance(server);
+    }
+  });
+});
