@@ -36,8 +36,9 @@ test("the teacher sees a student's terminal live, read-only", async ({ browser }
   // A later positive event proves the negative: the student's next command reaches the teacher's
   // screen over the teacher's own socket, so any frame the teacher's keys had sent on that socket
   // was sent (and reported to us) before it — and the student's shell ran its line untouched.
-  await lesson.runToPrompt(
-    "echo after-the-teacher-typed",
+  await lesson.runToPrompt("echo after-the-teacher-typed", /after-the-teacher-typed/);
+  // the student's line ran as typed: right after the prompt, with nothing of the teacher's before it
+  expect(await lesson.terminalText()).toMatch(
     /\$ echo after-the-teacher-typed\s*\n\s*after-the-teacher-typed/,
   );
   await expect(mirror).toContainText("after-the-teacher-typed");

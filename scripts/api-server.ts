@@ -1,123 +1,20 @@
 /**
- * Serves a simulated cluster's Kubernetes API over plain HTTP on loopback, so the real kubectl
- * (or any client) can talk to it: `kubectl --server=http://127.0.0.1:PORT get pods`.
- * Lives outside the pure core: it owns the socket and the timers that keep streams flowing.
+ * `npx tsx scripts/api-server.ts [--scenario ID] [--seed N] [--port P]`: serves a fresh simulated
+ * cluster's Kubernetes API on loopback (server/kube-api), for the real kubectl or any client:
+ * `kubectl --server=http://127.0.0.1:PORT get pods`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Cluster } from "../lib/cluster";
-import type { ApiRequest, Clock, HttpMethod } from "../lib/cluster/types";
-import { createExecBridge } from "./exec-bridge";
+import { Cluster } from "../lib/cluster";
+import { serveApi } from "../server/kube-api";
 
-const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
-/** How often an open stream (watch, logs -f) touches the cluster so due transitions happen. */
-const STREAM_TICK_MS = 250;
-
-/**
- * The request body as a string: UTF-8 text, except binary protobuf bodies
- * (`application/vnd.kubernetes.protobuf`, what kubectl's typed clients send), which are handed
- * over one char per byte (latin1) for lib/cluster's decoder.
- */
-function readBody(req: IncomingMessage): Promise<string> {
-  const binary = (req.headers["content-type"] ?? "").startsWith("application/vnd.kubernetes.protobuf");
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString(binary ? "latin1" : "utf8")));
-    req.on("error", reject);
-  });
-}
-
-async function serve(cluster: Cluster, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const method = (req.method ?? "GET").toUpperCase() as HttpMethod;
-  if (!METHODS.has(method)) {
-    res.writeHead(405).end();
-    return;
-  }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
-  const body = await readBody(req);
-  const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers };
-  if (body) apiReq.body = body;
-  const out = cluster.handle(apiReq);
-  if (!out.stream) {
-    res.writeHead(out.status, { ...out.headers, "content-length": Buffer.byteLength(out.body) });
-    res.end(out.body);
-    return;
-  }
-  const { "transfer-encoding": _te, ...streamHeaders } = out.headers;
-  res.writeHead(out.status, streamHeaders);
-  // A watch may stay quiet for a long time: send the headers now, or clients wait for them.
-  res.flushHeaders();
-  const stream = out.stream;
-  const timeoutSeconds = Number(url.searchParams.get("timeoutSeconds") ?? "0");
-  let ended = false;
-  const finish = () => {
-    if (ended) return;
-    ended = true;
-    clearInterval(ticker);
-    if (deadline) clearTimeout(deadline);
-    stream.close();
-    res.end();
-  };
-  const ticker = setInterval(() => cluster.tick(), STREAM_TICK_MS);
-  const deadline = timeoutSeconds > 0 ? setTimeout(finish, timeoutSeconds * 1000) : undefined;
-  req.on("close", finish);
-  stream.start((chunk) => {
-    if (!ended) res.write(chunk);
-  }, finish);
-}
-
-export function serveApi(
-  cluster: Cluster,
-  host: string,
-  port: number,
-  opts: { clock?: Clock } = {},
-): Promise<{ close(): Promise<void>; port: number }> {
-  const server = createServer((req, res) => {
-    serve(cluster, req, res).catch((e: unknown) => {
-      res.writeHead(500, { "content-type": "text/plain" });
-      res.end(String(e));
-    });
-  });
-  // `pods/exec` over websockets (kubectl exec); any other upgrade gets the API server's 400.
-  // `opts.clock`: the cluster's clock when it is not the wall clock (`date` in an exec shell).
-  const exec = createExecBridge(cluster, opts.clock ? { clock: opts.clock } : {});
-  server.on("upgrade", (req, socket, head) => {
-    if (exec.handleUpgrade(req, socket, head)) return;
-    socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-  });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      const addr = server.address();
-      const bound = typeof addr === "object" && addr ? addr.port : port;
-      resolve({
-        port: bound,
-        close: () =>
-          new Promise<void>((done) => {
-            exec.close();
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
-// `npx tsx scripts/api-server.ts [--scenario ID] [--seed N] [--port P]`: serve a fresh cluster.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const { Cluster: C } = await import("../lib/cluster");
-  const cluster = C.create({
-    scenario: opt("--scenario") ?? "explore-app",
-    seed: Number(opt("--seed") ?? "1"),
-    clock: { now: () => Date.now() },
-  });
-  const s = await serveApi(cluster, "127.0.0.1", Number(opt("--port") ?? "0"));
-  console.log(`serving on http://127.0.0.1:${s.port}`);
-}
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const cluster = Cluster.create({
+  scenario: opt("--scenario") ?? "explore-app",
+  seed: Number(opt("--seed") ?? "1"),
+  clock: { now: () => Date.now() },
+});
+const s = await serveApi(cluster, "127.0.0.1", Number(opt("--port") ?? "0"));
+console.log(`serving on http://127.0.0.1:${s.port}`);

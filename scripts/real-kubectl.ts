@@ -1,6 +1,6 @@
 /**
  * For tests: the real kubectl v1.32 client (the oracle, see kubectlOracle) against a simulated cluster served over HTTP by
- * scripts/api-server.ts, with an empty kubeconfig and its own HOME and cache directory.
+ * server/kube-api, with an empty kubeconfig and its own HOME and cache directory.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import type { Cluster } from "../lib/cluster";
-import { serveApi } from "./api-server";
+import { serveApi } from "../server/kube-api";
 
 /** The kubectl minor version our kubectl answers as; an oracle of another minor is not trusted. */
 export const ORACLE_MINOR = 32;

@@ -21,7 +21,7 @@ import { loadCourse } from "../lib/course/loader";
 import { ManualScheduler } from "../lib/course/replay";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
-import { serveApi } from "./api-server";
+import { serveApi } from "../server/kube-api";
 
 const { values } = parseArgs({
   options: {

@@ -4,6 +4,7 @@ import { TeacherBoard } from "@/components/TeacherBoard";
 import { TeachersOnly } from "@/components/TeachersOnly";
 import { Topbar } from "@/components/Topbar";
 import { currentUser } from "@/lib/auth";
+import { classesOf, seesStudents } from "@/lib/classroom/access";
 import { getCourse } from "@/lib/classroom/course";
 import { db } from "@/lib/db";
 
@@ -13,13 +14,13 @@ export default async function TeachPage() {
   const user = await currentUser();
   if (!user) redirect("/login");
   const t = await getTranslations("teach");
-  if (user.role === "STUDENT") {
+  if (!seesStudents(user)) {
     return <TeachersOnly user={user} />;
   }
   const lang = (await getLocale()) === "en" ? "en" : "ja";
   const course = getCourse();
   const classes = await db().classroom.findMany({
-    where: user.role === "ADMIN" ? {} : { teacherId: user.id },
+    where: classesOf(user),
     include: { enrollments: { include: { user: { select: { id: true, name: true, email: true } } } } },
     orderBy: { createdAt: "asc" },
   });

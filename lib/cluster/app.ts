@@ -8,35 +8,29 @@
 import { lookupImage } from "./images";
 import type { Container, Pod, Service } from "./model";
 import type { AppState, Sim } from "./sim";
+import { utcFields } from "./time";
 import type { NetRequest } from "./types";
 
 export const BOOTCAMP_PORT = 8080;
 export const NGINX_PORT = 80;
 const NGINX_VERSION = "1.27.3";
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const pad = (n: number) => String(n).padStart(2, "0");
-
 /** busybox `date`: `Sat Nov 30 05:31:48 UTC 2026` (containers run in UTC). */
 export function busyboxDate(ms: number): string {
-  const d = new Date(ms);
-  const hms = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${hms} UTC ${d.getUTCFullYear()}`;
+  const t = utcFields(ms);
+  return `${t.weekday} ${t.monthName} ${t.dd} ${t.hms} UTC ${t.year}`;
 }
 
 /** nginx's `$time_local`: `30/Nov/2026:05:31:48 +0000`. */
 function nginxTime(ms: number): string {
-  const d = new Date(ms);
-  const hms = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${hms} +0000`;
+  const t = utcFields(ms);
+  return `${t.dd}/${t.monthName}/${t.year}:${t.hms} +0000`;
 }
 
 /** nginx's error-log time: `2026/11/30 05:31:48`. */
 function nginxLogTime(ms: number): string {
-  const d = new Date(ms);
-  const hms = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${hms}`;
+  const t = utcFields(ms);
+  return `${t.year}/${t.mm}/${t.dd} ${t.hms}`;
 }
 
 /**

@@ -11,7 +11,8 @@ import { ManualClock } from "./types";
 const available = kubectlOracle().ok;
 console.log(describeOracle("kubectl-diff"));
 
-describe.skipIf(!available)("real kubectl against the simulated API", () => {
+// each case runs the real client a few times: a loaded machine needs more than the default 5 s
+describe.skipIf(!available)("real kubectl against the simulated API", { timeout: 30_000 }, () => {
   // kubectl computes describe/event ages from the machine's clock, so start the cluster at it.
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 3, clock });
@@ -130,7 +131,7 @@ describe.skipIf(!available)("real kubectl against the simulated API", () => {
   });
 });
 
-describe.skipIf(!available)("real kubectl write paths against the simulated API", () => {
+describe.skipIf(!available)("real kubectl write paths against the simulated API", { timeout: 30_000 }, () => {
   // Typed clients (create deployment|namespace|service|configmap|secret) send protobuf bodies;
   // the rest send JSON or patches. Each must be accepted as the API server accepts it.
   const clock = new ManualClock(Date.now());

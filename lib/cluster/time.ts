@@ -1,4 +1,45 @@
-/** Time formats of the Kubernetes API (always UTC) and kubectl's human durations. */
+/**
+ * Time formats of the Kubernetes API (always UTC) and kubectl's human durations, and the one
+ * place month and day names are spelled (utcFields) for every format that prints them.
+ */
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** The UTC calendar fields of a given instant, ready for C's and Go's date formats. */
+export interface UtcFields {
+  year: number;
+  /** 1–12. */
+  month: number;
+  /** `01`–`12`. */
+  mm: string;
+  /** `Jan`. */
+  monthName: string;
+  /** 1–31. */
+  day: number;
+  /** `01`–`31`. */
+  dd: string;
+  /** `Sun`. */
+  weekday: string;
+  /** `05:31:48`. */
+  hms: string;
+}
+
+export function utcFields(ms: number): UtcFields {
+  const d = new Date(ms);
+  const month = d.getUTCMonth() + 1;
+  return {
+    year: d.getUTCFullYear(),
+    month,
+    mm: pad2(month),
+    monthName: MONTHS[month - 1] ?? "",
+    day: d.getUTCDate(),
+    dd: pad2(d.getUTCDate()),
+    weekday: WEEKDAYS[d.getUTCDay()] ?? "",
+    hms: `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`,
+  };
+}
 
 /** `metav1.Time`: RFC 3339 with second precision, e.g. `2026-11-30T02:55:00Z`. */
 export function rfc3339(ms: number): string {

@@ -1,69 +1,25 @@
 /**
- * Types a lesson's solution lines into shells as a learner would, journals every finished
- * line like the terminal does, and runs the check engine after each one. Used by the
- * solution-replay test (every step of every lesson must complete) and usable by the sim CLI
- * or a bench. Pure: time is a ManualClock, timers a ManualScheduler driven from here.
+ * Types a lesson's solution lines, keystroke by keystroke, into the production terminal (the line
+ * discipline the server gives every student tab, lib/terminal) and runs the check engine after
+ * each one — so the solution-replay test proves the path students use: the same echo, nesting
+ * of `kubectl exec -ti … -- bash`, Ctrl-C, journal entries (ANSI stripped, output head) and
+ * interrupts. Pure: time is the ManualScheduler's ManualClock, moved from here.
  */
 import type { ApiHandler, ManualClock } from "../cluster/types";
-import type { ExitCode, InteractiveShell, Interrupt, JournalEntry, RunIO, Scheduler } from "../shell/types";
+import type { ManualScheduler } from "../shell/testing";
+import type { InteractiveShell, JournalEntry } from "../shell/types";
+import { createTerminal, type Terminal } from "../terminal/terminal";
 import { evaluateLesson, type StepResult } from "./checks";
 import type { Lesson } from "./schema";
 
-/** A Scheduler whose timers fire only when the replay moves the ManualClock. */
-export class ManualScheduler implements Scheduler {
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private nextId = 1;
-
-  constructor(private readonly clock: ManualClock) {}
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.clock.now() + Math.max(0, ms), fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    if (typeof handle === "number") this.timers.delete(handle);
-  }
-
-  /** When the earliest timer is due, or undefined without timers. */
-  nextDue(): number | undefined {
-    let min: number | undefined;
-    for (const t of this.timers.values()) if (min === undefined || t.at < min) min = t.at;
-    return min;
-  }
-
-  /** Fires every timer due at the current time (earliest first). */
-  fireDue(): void {
-    for (;;) {
-      let best: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) {
-        if (entry[1].at <= this.clock.now() && (best === undefined || entry[1].at < best[1].at)) best = entry;
-      }
-      if (best === undefined) return;
-      this.timers.delete(best[0]);
-      best[1].fn();
-    }
-  }
-}
-
-class ReplayInterrupt implements Interrupt {
-  interrupted = false;
-  private resolveFn: () => void = () => {};
-  readonly promise = new Promise<void>((r) => {
-    this.resolveFn = r;
-  });
-  fire(): void {
-    this.interrupted = true;
-    this.resolveFn();
-  }
-}
+export { ManualScheduler } from "../shell/testing";
 
 export interface ReplayOptions {
   /** Opens the workstation shell of a terminal tab ("1", "2", …). */
   openShell(tabId: string): InteractiveShell;
   api: ApiHandler;
   clock: ManualClock;
+  /** Its clock is `clock`. */
   scheduler: ManualScheduler;
   /** Simulated time between two typed lines (default 5 s). */
   thinkMs?: number;
@@ -79,17 +35,6 @@ export interface ReplayResult {
   pending: Record<string, StepResult>;
 }
 
-const OUTPUT_HEAD = 4096;
-
-interface Tab {
-  /** Shells of the tab, the innermost (e.g. `kubectl exec -ti … -- bash`) last. */
-  stack: InteractiveShell[];
-  /** Resolves the `enterShell` promise of a shell when it exits. */
-  exits: Map<InteractiveShell, (code: ExitCode) => void>;
-  lastExit: ExitCode;
-  interrupts: ReplayInterrupt[];
-}
-
 async function flushMicrotasks(): Promise<void> {
   for (let i = 0; i < 200; i++) await Promise.resolve();
 }
@@ -103,7 +48,7 @@ export async function replayLesson(
   const { clock, scheduler } = opts;
   const journal: JournalEntry[] = [];
   const completed: string[] = [];
-  const tabs = new Map<string, Tab>();
+  const terminals = new Map<string, Terminal>();
   let pending: Record<string, StepResult> = {};
 
   const evaluateNow = () => {
@@ -113,94 +58,51 @@ export async function replayLesson(
     for (const id of result.newlyCompleted) delete pending[id];
   };
 
-  const advanceTo = (t: number) => {
-    while (true) {
-      const due = scheduler.nextDue();
-      if (due === undefined || due > t) break;
-      clock.set(Math.max(clock.now(), due));
-      scheduler.fireDue();
-    }
-    clock.set(Math.max(clock.now(), t));
-  };
-
   /** Runs the clock until `done()` or until nothing but input/Ctrl-C could move the line on. */
   const settle = async (done: () => boolean) => {
     const start = clock.now();
     for (;;) {
       await flushMicrotasks();
       if (done()) return;
-      const due = scheduler.nextDue();
+      const due = scheduler.nextAt();
       if (due === undefined || due - start > maxWaitMs) return;
-      advanceTo(due);
+      await scheduler.advance(Math.max(0, due - clock.now()));
     }
   };
 
-  const tabFor = (tabId: string): Tab => {
-    let tab = tabs.get(tabId);
-    if (tab === undefined) {
-      tab = { stack: [opts.openShell(tabId)], exits: new Map(), lastExit: 0, interrupts: [] };
-      tabs.set(tabId, tab);
-    }
-    return tab;
-  };
-
-  const typeLine = async (tabId: string, line: string) => {
-    const tab = tabFor(tabId);
-    const shell = tab.stack[tab.stack.length - 1];
-    if (shell === undefined) throw new Error(`tab ${tabId} has no shell left for: ${line}`);
-    let output = "";
-    const write = (chunk: string) => {
-      if (output.length < OUTPUT_HEAD) output = (output + chunk).slice(0, OUTPUT_HEAD);
-    };
-    const interrupt = new ReplayInterrupt();
-    tab.interrupts.push(interrupt);
-    const io: RunIO = {
-      stdout: write,
-      stderr: write,
-      tty: true,
-      columns: 120,
-      interrupt,
-      enterShell: (inner) =>
-        new Promise<ExitCode>((resolve) => {
-          tab.stack.push(inner);
-          tab.exits.set(inner, resolve);
-        }),
-    };
-    let finished = false;
-    void shell.run(line, io).then((result) => {
-      finished = true;
-      tab.lastExit = result.exitCode;
-      journal.push({
-        tab: tabId,
-        line,
-        commands: result.commands,
-        exitCode: result.exitCode,
-        // The terminal journals what the learner saw, without colour.
-        output: output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ""),
-        at: clock.now(),
+  const terminalFor = (tab: string): Terminal => {
+    let term = terminals.get(tab);
+    if (term === undefined) {
+      term = createTerminal({
+        shell: opts.openShell(tab),
+        tab,
+        clock,
+        scheduler,
+        tty: true,
+        columns: 120,
+        onOutput: () => {},
+        onJournal: (entry) => journal.push(entry),
       });
-      if (shell.exited) {
-        tab.stack.pop();
-        const resolveExit = tab.exits.get(shell);
-        tab.exits.delete(shell);
-        resolveExit?.(result.exitCode);
-      }
-    });
-    await settle(() => finished || tab.stack[tab.stack.length - 1] !== shell);
-    // Lines finishing later (an outer `exec -ti` after `exit`) are journaled when they do.
-    await flushMicrotasks();
-    evaluateNow();
+      terminals.set(tab, term);
+    }
+    return term;
   };
 
   for (const step of lesson.steps) {
     for (const { tab, line } of step.solution) {
-      advanceTo(clock.now() + thinkMs);
-      await typeLine(tab, line);
+      await scheduler.advance(thinkMs);
+      const term = terminalFor(tab);
+      term.input(`${line}\r`);
+      // a line that opens a container shell leaves the terminal at that shell's prompt: not busy
+      await settle(() => !term.busy);
+      await flushMicrotasks();
+      evaluateNow();
     }
   }
   // Ctrl-C whatever still runs in the foreground (kubectl proxy), as a learner closing tabs.
-  for (const tab of tabs.values()) for (const i of tab.interrupts) i.fire();
-  await settle(() => false);
+  for (const term of terminals.values()) if (term.busy) term.input("\x03");
+  await settle(() => [...terminals.values()].every((t) => !t.busy));
   evaluateNow();
+  for (const term of terminals.values()) term.dispose();
   return { journal, completed, pending };
 }

@@ -8,8 +8,8 @@
  * summary line `differential: EQUAL/TOTAL equal` names the oracle at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveApi } from "../../scripts/api-server";
 import { describeOracle, kubectlOracle, runOracle } from "../../scripts/real-kubectl";
+import { serveApi } from "../../server/kube-api";
 import { Cluster } from "../cluster";
 import { type Clock, ManualClock } from "../cluster/types";
 import { InterruptSource } from "../shell/interrupt";
@@ -62,7 +62,7 @@ export const NOT_COMPARED: Record<string, string> = {
   "logs -f POD": "never ends on the real client; follow is unit-tested with a ManualClock (streams.test.ts)",
   "get pods -w": "never ends on the real client; unit-tested with a ManualClock (streams.test.ts)",
   "exec -ti POD -- bash":
-    "needs a terminal on the real client's stdin; tested through a pseudo-terminal in scripts/api-server.test.ts",
+    "needs a terminal on the real client's stdin; tested through a pseudo-terminal in server/kube-api/kube-api.test.ts",
 };
 
 const oracle = kubectlOracle();

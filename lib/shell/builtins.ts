@@ -5,6 +5,7 @@
  */
 
 import { commands as kubectlCommands } from "../kubectl/commands";
+import { utcFields } from "../cluster/time";
 import { formatColumns } from "./columns";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink } from "./interp";
@@ -482,13 +483,8 @@ const clear: Builtin = ({ out }) => {
 };
 
 const date: Builtin = ({ shell, out }) => {
-  const d = new Date(shell.opts.clock.now());
-  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const p = (n: number): string => String(n).padStart(2, "0");
-  out(
-    `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}\n`,
-  );
+  const t = utcFields(shell.opts.clock.now());
+  out(`${t.weekday} ${t.monthName} ${String(t.day).padStart(2)} ${t.hms} UTC ${t.year}\n`);
   return 0;
 };
 

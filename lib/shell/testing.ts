@@ -39,6 +39,23 @@ export class ManualScheduler implements Scheduler {
     );
   }
 
+  /** The same as nextAt (the headless simulator's name for it). */
+  nextDue(): number | undefined {
+    return this.nextAt();
+  }
+
+  /** Fires the timers due at the clock's current time, earliest first, without moving the clock. */
+  fireDue(): void {
+    for (;;) {
+      const due = this.timers
+        .filter((t) => t.at <= this.clock.now())
+        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (due === undefined) return;
+      this.timers = this.timers.filter((t) => t !== due);
+      due.fn();
+    }
+  }
+
   /** Moves the clock forward by `ms`, firing due timers in order and letting promises settle. */
   async advance(ms: number): Promise<void> {
     const end = this.clock.now() + ms;

@@ -1,14 +1,14 @@
 /**
- * The real kubectl v1.32 against scripts/api-server.ts: `exec` over the websocket remote-command
+ * The real kubectl v1.32 against server/kube-api: `exec` over the websocket remote-command
  * protocol and `get -w` over Table watch events. Skipped, with the reason printed, without a
  * trusted v1.32 client (see scripts/real-kubectl.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { describe, expect, it, vi } from "vitest";
-import { Cluster } from "../lib/cluster";
-import { ManualClock } from "../lib/cluster/types";
-import { exitStatus, parseExecUrl } from "./exec-bridge";
-import { describeOracle, kubectlOracle, oracleBin, serveToRealKubectl } from "./real-kubectl";
+import { Cluster } from "../../lib/cluster";
+import { ManualClock } from "../../lib/cluster/types";
+import { describeOracle, kubectlOracle, oracleBin, serveToRealKubectl } from "../../scripts/real-kubectl";
+import { exitStatus, parseExecUrl } from "./exec";
 
 function hasScript(): boolean {
   try {
@@ -49,7 +49,7 @@ describe("exec protocol helpers", () => {
 });
 
 const kubectlOnPath = kubectlOracle().ok;
-console.log(describeOracle("api-server.test"));
+console.log(describeOracle("kube-api.test"));
 
 describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
   const clock = new ManualClock(Date.now());

@@ -17,15 +17,15 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { Cluster } from "../lib/cluster";
-import type { Clock } from "../lib/cluster/types";
-import { BUILTINS } from "../lib/shell/builtins";
-import { type ContainerFacts, containerFs, createContainerShell } from "../lib/shell/container";
-import type { VirtualFs } from "../lib/shell/fs";
-import type { Shell } from "../lib/shell/interp";
-import { InterruptSource } from "../lib/shell/interrupt";
-import type { Machine, RunIO, Scheduler } from "../lib/shell/types";
-import { containerResolver } from "../lib/terminal/wiring";
+import type { Cluster } from "../../lib/cluster";
+import type { Clock } from "../../lib/cluster/types";
+import { BUILTINS } from "../../lib/shell/builtins";
+import { type ContainerFacts, containerFs, createContainerShell } from "../../lib/shell/container";
+import type { VirtualFs } from "../../lib/shell/fs";
+import type { Shell } from "../../lib/shell/interp";
+import { InterruptSource } from "../../lib/shell/interrupt";
+import type { Machine, RunIO, Scheduler } from "../../lib/shell/types";
+import { containerResolver } from "../../lib/terminal/wiring";
 
 export const EXEC_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
 
