@@ -355,7 +355,7 @@ describe("bounded work per touch", () => {
     clock.advance(60_000);
     measure(listPods);
     expect(cluster.stats().budgetStops).toBeGreaterThan(0);
-    expect(sim.nextDueAt()).toBe(clock.now());
+    expect(sim.nextDueAt()).toBeLessThanOrEqual(clock.now());
     for (let i = 0; i < 200; i++) {
       clock.advance(500);
       measure(listPods);

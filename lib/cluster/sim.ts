@@ -301,7 +301,7 @@ export class Sim {
       const d = this.queue[0];
       if (!d || d.at > target) break;
       // Out of budget: the transitions still due wait for the next touch (the cluster lags, as a
-      // busy control plane does), and they run at their own times or later, never earlier.
+      // busy control plane does).
       if (this.overBudget()) {
         this.deferred = true;
         this.stats.budgetStops += 1;
@@ -314,7 +314,9 @@ export class Sim {
       while (this.queue[0]?.at === d.at && !this.overBudget()) handle(this.queue.shift() as Due);
       this.reconcile(true);
     }
-    if (target > this.t) this.t = target;
+    // A touch that ran out of budget leaves simulated time where its work stopped, so the next
+    // touch carries on in order (rate limits, back-offs and timestamps stay right).
+    if (target > this.t && !this.deferred) this.t = target;
     this.reconcile();
     this.emitPeriodic();
   }
