@@ -38,7 +38,13 @@ describe.skipIf(!available)("cluster limits through the real kubectl", () => {
 
   it("annotations over 256 KiB", async () => {
     const chunk = "x".repeat(100_000);
-    const r = await kubectl(["annotate", "deploy/kubernetes-bootcamp", `a=${chunk}`, `b=${chunk}`, `c=${chunk}`]);
+    const r = await kubectl([
+      "annotate",
+      "deploy/kubernetes-bootcamp",
+      `a=${chunk}`,
+      `b=${chunk}`,
+      `c=${chunk}`,
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
       `The Deployment "kubernetes-bootcamp" is invalid: metadata.annotations: Too long: must have at most 262144 bytes\n`,

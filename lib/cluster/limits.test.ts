@@ -391,7 +391,7 @@ describe("bounded work per touch", () => {
         o.metadata.labels = { n: String(++n) };
       });
     });
-    sim.beginTouch();
+    // Outside a touch (as when a scenario is built) only the pass limit applies.
     const res = sim.reconcile(true);
     expect(res).toEqual({ passes: 50, settled: false, stopped: "pass-limit" });
     expect(cluster.stats().passLimitStops).toBe(1);
