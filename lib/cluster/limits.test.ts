@@ -396,4 +396,26 @@ describe("bounded work per touch", () => {
     expect(res).toEqual({ passes: 50, settled: false, stopped: "pass-limit" });
     expect(cluster.stats().passLimitStops).toBe(1);
   });
+
+  it("keeps the apps' logs within the cluster's share of lines, so snapshots stay bounded", () => {
+    const { cluster } = newCluster();
+    const sim = cluster.internals;
+    for (let i = 0; i < 400; i++) {
+      sim.apps[`default/p${i}/c`] = {
+        pod: `p${i}`,
+        ns: "default",
+        container: "c",
+        image: "x",
+        startedAt: 0,
+        requests: 0,
+        log: [],
+      };
+    }
+    const app = sim.apps["default/p0/c"];
+    if (!app) throw new Error("no app");
+    for (let i = 0; i < 300; i++) sim.appendLog(app, `line ${i}`);
+    // 20000 lines shared by 400+ containers: 100 each at least, the newest kept.
+    expect(app.log).toHaveLength(100);
+    expect(app.log.at(-1)?.[1]).toBe("line 299");
+  });
 });

@@ -111,6 +111,12 @@ export interface SimStats {
 export type Controller = (sim: Sim) => void;
 
 const MAX_LOG_LINES = 2000;
+/**
+ * Log lines kept for all containers together, so a snapshot stays bounded with many pods
+ * (each keeps at least LOG_LINES_FLOOR; the kubelet rotates logs too, at 10 MiB a container).
+ */
+const LOG_LINES_TOTAL = 20_000;
+const LOG_LINES_FLOOR = 100;
 /** client-go's EventAggregator: maxEvents similar messages within the interval. */
 const AGGREGATE_MAX = 10;
 const AGGREGATE_WINDOW_MS = 600_000;
@@ -335,7 +341,7 @@ export class Sim {
         for (const l of this.logListeners) l(app, line);
       }
       app.next = at;
-      if (app.log.length > MAX_LOG_LINES) app.log.splice(0, app.log.length - MAX_LOG_LINES);
+      this.trimLog(app);
     }
   }
 
@@ -452,7 +458,17 @@ export class Sim {
   appendLog(app: AppState, line: string): void {
     app.log.push([this.t, line]);
     for (const l of this.logListeners) l(app, line);
-    if (app.log.length > MAX_LOG_LINES) app.log.splice(0, app.log.length - MAX_LOG_LINES);
+    this.trimLog(app);
+  }
+
+  /** Keep a container's log within its share of the cluster's log lines. */
+  private trimLog(app: AppState): void {
+    const apps = Object.keys(this.apps).length;
+    const keep = Math.min(
+      MAX_LOG_LINES,
+      Math.max(LOG_LINES_FLOOR, Math.floor(LOG_LINES_TOTAL / Math.max(1, apps))),
+    );
+    if (app.log.length > keep) app.log.splice(0, app.log.length - keep);
   }
 
   /** The next free IP in the pod CIDR of `node` (`10.244.0.0/24` for the first node). */
