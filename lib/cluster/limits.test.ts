@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEPLOY, events } from "./controllers/testkit";
-import type { Cluster } from "./index";
+import { Cluster } from "./index";
 import {
   COUNT_LIMITS,
   DATABASE_BYTES,
@@ -417,5 +417,20 @@ describe("bounded work per touch", () => {
     // 20000 lines shared by 400+ containers: 100 each at least, the newest kept.
     expect(app.log).toHaveLength(100);
     expect(app.log.at(-1)?.[1]).toBe("line 299");
+  });
+
+  it("a snapshot taken mid-scale restores and goes on exactly (rate limiter and back-offs included)", () => {
+    const { cluster, clock } = newCluster();
+    scale(cluster, 1000);
+    clock.advance(5000);
+    settle(cluster, clock.now());
+    const snap = cluster.snapshot();
+    expect(JSON.parse(snap).sim.limiter).toBeDefined();
+    const restored = Cluster.restore(snap, clock);
+    expect(restored.snapshot()).toBe(snap);
+    clock.advance(3000);
+    settle(cluster, clock.now());
+    settle(restored, clock.now());
+    expect(restored.snapshot()).toBe(cluster.snapshot());
   });
 });

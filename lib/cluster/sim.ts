@@ -73,6 +73,11 @@ export interface SimState {
   /** The ReplicaSet controller's client rate limiter and per-ReplicaSet back-off, when in use. */
   limiter?: TokenBucket;
   replicaSets?: Record<string, ReplicaSetSync>;
+  /**
+   * Where the controllers last agreed (resourceVersion and time), and whether a touch left work
+   * over: a restored cluster reconciles exactly when the live one would have.
+   */
+  settled?: { rv: number; at: number; deferred?: boolean };
 }
 
 /** client-go's token bucket (`--kube-api-qps`, `--kube-api-burst`), refilled lazily. */
@@ -504,6 +509,11 @@ export class Sim {
       ...(this.tolerationSeconds !== 300 ? { tolerationSeconds: this.tolerationSeconds } : {}),
       ...(this.limiterFull() ? {} : { limiter: { ...this.limiter } }),
       ...(Object.keys(this.replicaSets).length > 0 ? { replicaSets: this.replicaSets } : {}),
+      ...(this.settledRv === this.store.rv || this.deferred
+        ? {
+            settled: { rv: this.settledRv, at: this.settledAt, ...(this.deferred ? { deferred: true } : {}) },
+          }
+        : {}),
     };
   }
 
@@ -524,6 +534,9 @@ export class Sim {
     this.tolerationSeconds = s.tolerationSeconds ?? 300;
     this.limiter = s.limiter ? { ...s.limiter } : { tokens: CONTROLLER_BURST, at: s.t };
     this.replicaSets = s.replicaSets ?? {};
+    this.settledRv = s.settled?.rv ?? -1;
+    this.settledAt = s.settled?.at ?? 0;
+    this.deferred = s.settled?.deferred ?? false;
     this.store.load(s.store);
   }
 }
