@@ -50,7 +50,7 @@ export const DEFAULT_COUNT_LIMIT = 100;
  * Simulated work one touch of the cluster may do before the rest waits: a unit is a store write
  * or a controller pass over 50 pods (Sim.work).
  */
-export const WORK_BUDGET = 200;
+export const WORK_BUDGET = 100;
 
 /** The ReplicaSet controller's `burstReplicas`: at most this many creates/deletes per sync. */
 export const BURST_REPLICAS = 500;

@@ -73,6 +73,11 @@ export interface SimState {
   /** The ReplicaSet controller's client rate limiter and per-ReplicaSet back-off, when in use. */
   limiter?: TokenBucket;
   replicaSets?: Record<string, ReplicaSetSync>;
+  /**
+   * Where the controllers last agreed (resourceVersion and time), and whether a touch left work
+   * over: a restored cluster reconciles exactly when the live one would have.
+   */
+  settled?: { rv: number; at: number; deferred?: boolean };
 }
 
 /** client-go's token bucket (`--kube-api-qps`, `--kube-api-burst`), refilled lazily. */
@@ -111,6 +116,12 @@ export interface SimStats {
 export type Controller = (sim: Sim) => void;
 
 const MAX_LOG_LINES = 2000;
+/**
+ * Log lines kept for all containers together, so a snapshot stays bounded with many pods
+ * (each keeps at least LOG_LINES_FLOOR; the kubelet rotates logs too, at 10 MiB a container).
+ */
+const LOG_LINES_TOTAL = 20_000;
+const LOG_LINES_FLOOR = 100;
 /** client-go's EventAggregator: maxEvents similar messages within the interval. */
 const AGGREGATE_MAX = 10;
 const AGGREGATE_WINDOW_MS = 600_000;
@@ -301,7 +312,7 @@ export class Sim {
       const d = this.queue[0];
       if (!d || d.at > target) break;
       // Out of budget: the transitions still due wait for the next touch (the cluster lags, as a
-      // busy control plane does), and they run at their own times or later, never earlier.
+      // busy control plane does).
       if (this.overBudget()) {
         this.deferred = true;
         this.stats.budgetStops += 1;
@@ -314,7 +325,9 @@ export class Sim {
       while (this.queue[0]?.at === d.at && !this.overBudget()) handle(this.queue.shift() as Due);
       this.reconcile(true);
     }
-    if (target > this.t) this.t = target;
+    // A touch that ran out of budget leaves simulated time where its work stopped, so the next
+    // touch carries on in order (rate limits, back-offs and timestamps stay right).
+    if (target > this.t && !this.deferred) this.t = target;
     this.reconcile();
     this.emitPeriodic();
   }
@@ -333,7 +346,7 @@ export class Sim {
         for (const l of this.logListeners) l(app, line);
       }
       app.next = at;
-      if (app.log.length > MAX_LOG_LINES) app.log.splice(0, app.log.length - MAX_LOG_LINES);
+      this.trimLog(app);
     }
   }
 
@@ -450,7 +463,17 @@ export class Sim {
   appendLog(app: AppState, line: string): void {
     app.log.push([this.t, line]);
     for (const l of this.logListeners) l(app, line);
-    if (app.log.length > MAX_LOG_LINES) app.log.splice(0, app.log.length - MAX_LOG_LINES);
+    this.trimLog(app);
+  }
+
+  /** Keep a container's log within its share of the cluster's log lines. */
+  private trimLog(app: AppState): void {
+    const apps = Object.keys(this.apps).length;
+    const keep = Math.min(
+      MAX_LOG_LINES,
+      Math.max(LOG_LINES_FLOOR, Math.floor(LOG_LINES_TOTAL / Math.max(1, apps))),
+    );
+    if (app.log.length > keep) app.log.splice(0, app.log.length - keep);
   }
 
   /** The next free IP in the pod CIDR of `node` (`10.244.0.0/24` for the first node). */
@@ -486,6 +509,11 @@ export class Sim {
       ...(this.tolerationSeconds !== 300 ? { tolerationSeconds: this.tolerationSeconds } : {}),
       ...(this.limiterFull() ? {} : { limiter: { ...this.limiter } }),
       ...(Object.keys(this.replicaSets).length > 0 ? { replicaSets: this.replicaSets } : {}),
+      ...(this.settledRv === this.store.rv || this.deferred
+        ? {
+            settled: { rv: this.settledRv, at: this.settledAt, ...(this.deferred ? { deferred: true } : {}) },
+          }
+        : {}),
     };
   }
 
@@ -506,6 +534,9 @@ export class Sim {
     this.tolerationSeconds = s.tolerationSeconds ?? 300;
     this.limiter = s.limiter ? { ...s.limiter } : { tokens: CONTROLLER_BURST, at: s.t };
     this.replicaSets = s.replicaSets ?? {};
+    this.settledRv = s.settled?.rv ?? -1;
+    this.settledAt = s.settled?.at ?? 0;
+    this.deferred = s.settled?.deferred ?? false;
     this.store.load(s.store);
   }
 }

@@ -58,18 +58,19 @@ const INDEXES: Record<string, (resource: string, o: KObject) => string[]> = {
 /** One resource's objects: by key, and in key order (the API server's list order). */
 class Table {
   readonly byKey = new Map<string, KObject>();
-  /** Keys in ascending order; `objs[i]` is the object stored under `keys[i]`. */
-  readonly keys: string[] = [];
+  /** The objects in ascending key order. */
   readonly objs: KObject[] = [];
+  /** Indexes built so far (on first use: an idle cluster keeps none). */
   readonly indexes = new Map<string, Map<string, Map<string, KObject>>>();
 
   /** First position whose key is ≥ `k`. */
   lowerBound(k: string): number {
     let lo = 0;
-    let hi = this.keys.length;
+    let hi = this.objs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.keys[mid] ?? "") < k) lo = mid + 1;
+      const o = this.objs[mid];
+      if (o && key(o.metadata.namespace, o.metadata.name ?? "") < k) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -81,10 +82,7 @@ class Table {
     if (prev) {
       this.unindex(resource, k, prev);
       this.objs[i] = o;
-    } else {
-      this.keys.splice(i, 0, k);
-      this.objs.splice(i, 0, o);
-    }
+    } else this.objs.splice(i, 0, o);
     this.byKey.set(k, o);
     this.index(resource, k, o);
   }
@@ -92,36 +90,46 @@ class Table {
   delete(resource: string, k: string): void {
     const prev = this.byKey.get(k);
     if (!prev) return;
-    const i = this.lowerBound(k);
-    this.keys.splice(i, 1);
-    this.objs.splice(i, 1);
+    this.objs.splice(this.lowerBound(k), 1);
     this.byKey.delete(k);
     this.unindex(resource, k, prev);
   }
 
-  private index(resource: string, k: string, o: KObject): void {
-    for (const [name, fn] of Object.entries(INDEXES)) {
-      for (const v of fn(resource, o)) {
-        let idx = this.indexes.get(name);
-        if (!idx) {
-          idx = new Map();
-          this.indexes.set(name, idx);
-        }
-        let set = idx.get(v);
-        if (!set) {
-          set = new Map();
-          idx.set(v, set);
-        }
-        set.set(k, o);
+  /** The index `name`, built from the stored objects the first time it is asked for. */
+  ensure(resource: string, name: string): Map<string, Map<string, KObject>> {
+    let idx = this.indexes.get(name);
+    if (!idx) {
+      idx = new Map();
+      this.indexes.set(name, idx);
+      for (const [k, o] of this.byKey) this.add(idx, name, resource, k, o);
+    }
+    return idx;
+  }
+
+  private add(
+    idx: Map<string, Map<string, KObject>>,
+    name: string,
+    resource: string,
+    k: string,
+    o: KObject,
+  ): void {
+    for (const v of INDEXES[name]?.(resource, o) ?? []) {
+      let set = idx.get(v);
+      if (!set) {
+        set = new Map();
+        idx.set(v, set);
       }
+      set.set(k, o);
     }
   }
 
+  private index(resource: string, k: string, o: KObject): void {
+    for (const [name, idx] of this.indexes) this.add(idx, name, resource, k, o);
+  }
+
   private unindex(resource: string, k: string, o: KObject): void {
-    for (const [name, fn] of Object.entries(INDEXES)) {
-      const idx = this.indexes.get(name);
-      if (!idx) continue;
-      for (const v of fn(resource, o)) {
+    for (const [name, idx] of this.indexes) {
+      for (const v of INDEXES[name]?.(resource, o) ?? []) {
         const set = idx.get(v);
         set?.delete(k);
         if (set?.size === 0) idx.delete(v);
@@ -149,7 +157,12 @@ export class Store {
   /** Serialised size (UTF-16 units of its JSON) of every stored object. */
   private readonly sizes = new WeakMap<KObject, number>();
   /** Sum of `sizes` over everything stored: what a snapshot of the objects costs. */
-  bytes = 0;
+  private bytes = 0;
+  /**
+   * Whether `sizes` and `bytes` are kept: not after load() (an idle cluster pays nothing for
+   * them) until a write that needs them (a quota check) measures everything once.
+   */
+  private measured = true;
   private log: StoreEvent[] = [];
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   /** Bumped on every write; controllers use it to know when to run again. */
@@ -198,14 +211,14 @@ export class Store {
    * Stored objects whose index `index` (owner, involved, node) has `value`, in list order.
    */
   byIndex<T extends KObject = KObject>(resource: string, index: string, value: string): T[] {
-    const set = this.tables.get(resource)?.indexes.get(index)?.get(value);
+    const set = this.tables.get(resource)?.ensure(resource, index).get(value);
     if (!set) return [];
     return [...set.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o as T);
   }
 
   /** How many objects `byIndex` would return, without building the list. */
   countIndex(resource: string, index: string, value: string): number {
-    return this.tables.get(resource)?.indexes.get(index)?.get(value)?.size ?? 0;
+    return this.tables.get(resource)?.ensure(resource, index).get(value)?.size ?? 0;
   }
 
   /** Serialised size of a stored object. */
@@ -213,12 +226,30 @@ export class Store {
     return this.sizes.get(o) ?? JSON.stringify(o).length;
   }
 
-  private place(resource: string, t: Table, k: string, o: KObject, size: number): void {
-    const prev = t.byKey.get(k);
-    if (prev) this.bytes -= this.sizes.get(prev) ?? 0;
-    this.sizes.set(o, size);
-    this.bytes += size;
+  private place(resource: string, t: Table, k: string, o: KObject, size: number | undefined): void {
+    if (this.measured && size !== undefined) {
+      const prev = t.byKey.get(k);
+      if (prev) this.bytes -= this.sizes.get(prev) ?? 0;
+      this.sizes.set(o, size);
+      this.bytes += size;
+    }
     t.put(resource, k, o);
+  }
+
+  /** Serialised size of everything stored (measured on first use after a load). */
+  bytesUsed(): number {
+    if (!this.measured) {
+      this.bytes = 0;
+      for (const t of this.tables.values()) {
+        for (const o of t.objs) {
+          const size = JSON.stringify(o).length;
+          this.sizes.set(o, size);
+          this.bytes += size;
+        }
+      }
+      this.measured = true;
+    }
+    return this.bytes;
   }
 
   create<T extends KObject>(resource: string, input: T, opts: WriteOptions = {}): T {
@@ -243,7 +274,7 @@ export class Store {
     meta.resourceVersion = String(this.rv + 1);
     const ordered = orderMeta(obj);
     const size = JSON.stringify(ordered).length;
-    if (opts.quota && this.quota) this.quota.create(resource, ordered, t.byKey.size, this.bytes, size);
+    if (opts.quota && this.quota) this.quota.create(resource, ordered, t.byKey.size, this.bytesUsed(), size);
     ++this.rv;
     this.place(resource, t, k, ordered, size);
     this.emit({ resource, type: "ADDED", rv: this.rv, object: ordered });
@@ -289,7 +320,7 @@ export class Store {
     // The new resourceVersion may be one digit longer than the old one.
     const size = text.length + String(this.rv + 1).length - (cur.metadata.resourceVersion ?? "").length;
     if (opts.quota && this.quota && size > prevSize) {
-      this.quota.grow(resource, ordered, this.bytes, size - prevSize, size);
+      this.quota.grow(resource, ordered, this.bytesUsed(), size - prevSize, size);
     }
     ordered.metadata.resourceVersion = String(++this.rv);
     this.place(resource, t, k, ordered, size);
@@ -327,7 +358,7 @@ export class Store {
     const k = key(ns, name);
     const cur = t.byKey.get(k);
     if (!cur) throw notFound(resource, groupOf(resource), name);
-    this.bytes -= this.sizes.get(cur) ?? 0;
+    if (this.measured) this.bytes -= this.sizes.get(cur) ?? 0;
     t.delete(resource, k);
     const gone = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(++this.rv) } };
     this.emit({ resource, type: "DELETED", rv: this.rv, object: gone });
@@ -370,9 +401,9 @@ export class Store {
     this.rv = data.rv;
     for (const [res, list] of Object.entries(data.objects)) {
       const t = this.table(res);
-      for (const o of list) {
-        this.place(res, t, key(o.metadata.namespace, o.metadata.name ?? ""), o, JSON.stringify(o).length);
-      }
+      this.measured = false;
+      for (const o of list)
+        this.place(res, t, key(o.metadata.namespace, o.metadata.name ?? ""), o, undefined);
     }
   }
 }

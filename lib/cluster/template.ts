@@ -109,6 +109,7 @@ export function instantiate(id: string, seed: number, now: number): SimState | u
   state.t += delta;
   for (const q of state.queue) q.at += delta;
   if (state.limiter) state.limiter.at += delta;
+  if (state.settled) state.settled.at += delta;
   for (const rs of Object.values(state.replicaSets ?? {})) {
     rs.retryAt += delta;
     if (rs.syncAt !== undefined) rs.syncAt += delta;
