@@ -53,6 +53,23 @@ function withCode(text: string) {
     .map((part, i) => (i % 2 === 1 ? <code key={`${i}:${part}`}>{part}</code> : part));
 }
 
+/**
+ * Puts a solution line on the clipboard. Where the page may not write it (plain http on another
+ * host), the line is selected instead, so Ctrl+C / ⌘C copies it.
+ */
+function copyLine(button: HTMLElement, line: string) {
+  const code = button.closest("li")?.querySelector("code");
+  const select = () => {
+    if (!code) return;
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    window.getSelection()?.removeAllRanges();
+    window.getSelection()?.addRange(range);
+  };
+  if (!navigator.clipboard) return select();
+  navigator.clipboard.writeText(line).catch(select);
+}
+
 interface Tab {
   term: Terminal;
   fit: FitAddon;
@@ -412,7 +429,7 @@ export function LessonView(props: LessonViewProps) {
                         type="button"
                         className="linkbtn"
                         aria-label={t("copyLine", { line: l.line })}
-                        onClick={() => void navigator.clipboard?.writeText(l.line)}
+                        onClick={(e) => copyLine(e.currentTarget, l.line)}
                       >
                         {t("copyShort")}
                       </button>
