@@ -16,6 +16,7 @@ for (const { file, viewport } of SHOTS) {
     browser,
   }) => {
     test.skip(!process.env.UPDATE_SCREENSHOTS, "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots/");
+    test.setTimeout(120_000);
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
     const page = await context.newPage();
     await login(page, STUDENT3);
