@@ -53,6 +53,23 @@ function withCode(text: string) {
     .map((part, i) => (i % 2 === 1 ? <code key={`${i}:${part}`}>{part}</code> : part));
 }
 
+/**
+ * Puts a solution line on the clipboard. Where the page may not write it (plain http on another
+ * host), the line is selected instead, so Ctrl+C / ⌘C copies it.
+ */
+function copyLine(button: HTMLElement, line: string) {
+  const code = button.closest("li")?.querySelector("code");
+  const select = () => {
+    if (!code) return;
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    window.getSelection()?.removeAllRanges();
+    window.getSelection()?.addRange(range);
+  };
+  if (!navigator.clipboard) return select();
+  navigator.clipboard.writeText(line).catch(select);
+}
+
 interface Tab {
   term: Terminal;
   fit: FitAddon;
@@ -123,6 +140,28 @@ export function LessonView(props: LessonViewProps) {
       s.emit("term:input", { tabId, data: data.slice(i, i + MAX_INPUT_CHARS) });
   }, []);
 
+  /** Set once this connection has joined the lesson; until then the server has no tabs for it. */
+  const joinedRef = useRef(false);
+
+  /**
+   * Attaches a tab to its shell on the server. Exactly once per tab and connection: whichever
+   * comes last, the tab's creation or the lesson join, does it (a second open prints a second
+   * prompt on the same line).
+   */
+  const attach = useCallback(
+    (tabId: string) => {
+      const s = socketRef.current;
+      const tab = tabsRef.current.get(tabId);
+      if (!s || !tab || !joinedRef.current) return;
+      s.emit("term:open", { tabId, cols: tab.term.cols, rows: tab.term.rows }, (res) => {
+        if (!res.ok) return;
+        for (const data of pendingRef.current.get(tabId) ?? []) send(tabId, data);
+        pendingRef.current.delete(tabId);
+      });
+    },
+    [send],
+  );
+
   const openTab = useCallback(
     async (tabId: string) => {
       const host = hostRef.current;
@@ -144,14 +183,10 @@ export function LessonView(props: LessonViewProps) {
       term.onData((d) => send(tabId, d));
       term.onResize(({ cols, rows }) => socketRef.current?.emit("term:resize", { tabId, cols, rows }));
       tabsRef.current.set(tabId, { term, fit, el });
-      socketRef.current?.emit("term:open", { tabId, cols: term.cols, rows: term.rows }, (res) => {
-        if (!res.ok) return;
-        for (const data of pendingRef.current.get(tabId) ?? []) send(tabId, data);
-        pendingRef.current.delete(tabId);
-      });
+      attach(tabId);
       if (tabId === activeRef.current) term.focus();
     },
-    [send],
+    [send, attach],
   );
 
   useEffect(() => {
@@ -163,6 +198,7 @@ export function LessonView(props: LessonViewProps) {
       for (const tab of tabsRef.current.values()) tab.term.options.disableStdin = !yes;
     };
     const lost = () => {
+      joinedRef.current = false;
       wasOffline = true;
       clearTimeout(backTimer);
       setBackOnline(false);
@@ -184,8 +220,8 @@ export function LessonView(props: LessonViewProps) {
         const ids = res.data?.tabs?.length ? res.data.tabs : ["1"];
         setTabIds((prev) => Array.from(new Set([...prev, ...ids])).sort());
         // (Re)attach every tab: the server replays the prompt and keeps the shell's state.
-        for (const [id, tab] of tabsRef.current)
-          socket.emit("term:open", { tabId: id, cols: tab.term.cols, rows: tab.term.rows });
+        joinedRef.current = true;
+        for (const id of tabsRef.current.keys()) attach(id);
       });
     });
     socket.on("disconnect", lost);
@@ -393,7 +429,7 @@ export function LessonView(props: LessonViewProps) {
                         type="button"
                         className="linkbtn"
                         aria-label={t("copyLine", { line: l.line })}
-                        onClick={() => void navigator.clipboard?.writeText(l.line)}
+                        onClick={(e) => copyLine(e.currentTarget, l.line)}
                       >
                         {t("copyShort")}
                       </button>

@@ -60,7 +60,7 @@ export function TeacherBoard(props: Props) {
         </div>
         <div>
           <dt>
-            <span className="student">{props.students[0]?.name ?? props.labels.student}</span>
+            <span className="student">{props.labels.student}</span>
           </dt>
           <dd>{t("legendWatch")}</dd>
         </div>

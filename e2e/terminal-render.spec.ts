@@ -69,3 +69,18 @@ test("a line of emoji that wraps is edited in place (server and xterm agree on w
   await expect.poll(() => lesson.terminalText()).toMatch(/\n(😀🚀)+/);
   await context.close();
 });
+
+test("a freshly opened lesson shows one prompt, not two on one line", async ({ browser }) => {
+  const { context, page } = await newStudent(browser, STUDENT3);
+  const lesson = new LessonPage(page);
+  await lesson.open("pods-and-nodes");
+  // Give a late second attach time to print; the joined lesson and the tab attach only once.
+  await lesson.runToPrompt("echo one-prompt", /\none-prompt/);
+  await page.reload();
+  await expect(page.locator('.status[data-status="online"]')).toBeVisible();
+  await expect.poll(() => lesson.terminalText()).toMatch(/\$\s*$/);
+  await lesson.runToPrompt("echo after-reload", /\nafter-reload/);
+  const text = await lesson.terminalText();
+  expect(text).not.toMatch(/\$ student@minikube/);
+  await context.close();
+});
