@@ -1,16 +1,16 @@
 /**
  * The limits as the real kubectl v1.32 shows them, against the simulated API over HTTP (as the
- * differential tests do). Skipped, with the reason printed, when kubectl is not on PATH.
+ * differential tests do). Skipped, with the reason printed, when no trusted kubectl v1.32 is found.
  */
 import { describe, expect, it } from "vitest";
-import { hasKubectl, serveToRealKubectl } from "../../scripts/real-kubectl";
+import { describeOracle, kubectlOracle, serveToRealKubectl } from "../../scripts/real-kubectl";
 import { Cluster } from "./index";
 import { ManualClock } from "./types";
 
-const available = hasKubectl();
-if (!available) console.log("limits-kubectl: skipped, no kubectl on PATH");
+const available = kubectlOracle().ok;
+console.log(describeOracle("limits-kubectl"));
 
-describe.skipIf(!available)("cluster limits through the real kubectl", () => {
+describe.skipIf(!available)("cluster limits through the real kubectl", { timeout: 30_000 }, () => {
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock });
   const real = serveToRealKubectl(cluster, "kubectl-limits");

@@ -4,8 +4,8 @@
  * (kubectl, curl, minikube) are plain `Program`s from the registry.
  */
 
-import { commands as kubectlCommands } from "../kubectl/commands";
 import { utcFields } from "../cluster/time";
+import { commands as kubectlCommands } from "../kubectl/commands";
 import { formatColumns } from "./columns";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink } from "./interp";
