@@ -1,6 +1,10 @@
 /**
  * next-auth v4 with email + password (bcrypt) and JWT sessions. The same secret verifies the
  * session cookie on socket.io handshakes (server/socket-auth.ts).
+ *
+ * Sessions are short and revocable (ADR 0006): a cookie lives SESSION_MAX_AGE_S and is re-issued
+ * while the user is active (proxy.ts); it carries the user's `sessionVersion`, checked against
+ * the database on every request, so sign-out, disabling and removal end it at once.
  */
 import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
@@ -9,6 +13,8 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "./db";
 import { LoginThrottle } from "./login-throttle";
+import { revokeUser } from "./revoke";
+import { SESSION_MAX_AGE_S, SESSION_UPDATE_AGE_S } from "./session";
 
 export type Role = "STUDENT" | "TEACHER" | "ADMIN";
 export interface SessionUser {
@@ -18,6 +24,9 @@ export interface SessionUser {
   role: Role;
   locale: "ja" | "en";
 }
+
+/** Thrown in the jwt callback when a cookie's session was revoked (next-auth then clears it). */
+export const SESSION_REVOKED = "SessionRevoked";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -29,7 +38,9 @@ const throttle = new LoginThrottle(() => Date.now());
 /** Thrown when an email had too many failed logins; the login form shows its own message. */
 export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
 
-export async function verifyCredentials(raw: unknown): Promise<SessionUser | null> {
+export async function verifyCredentials(
+  raw: unknown,
+): Promise<(SessionUser & { sessionVersion: number }) | null> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return null;
   if (!throttle.allowed(parsed.data.email)) throw new Error(TOO_MANY_ATTEMPTS);
@@ -48,11 +59,12 @@ export async function verifyCredentials(raw: unknown): Promise<SessionUser | nul
     name: user.name,
     role: user.role,
     locale: user.locale === "en" ? "en" : "ja",
+    sessionVersion: user.sessionVersion,
   };
 }
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S, updateAge: SESSION_UPDATE_AGE_S },
   pages: { signIn: "/login" },
   providers: [
     Credentials({
@@ -63,18 +75,42 @@ export const authOptions: NextAuthOptions = {
       },
       async authorize(creds) {
         const u = await verifyCredentials(creds);
-        return u ? { id: u.id, email: u.email, name: u.name, role: u.role, locale: u.locale } : null;
+        return u
+          ? {
+              id: u.id,
+              email: u.email,
+              name: u.name,
+              role: u.role,
+              locale: u.locale,
+              sessionVersion: u.sessionVersion,
+            }
+          : null;
       },
     }),
   ],
   callbacks: {
     async jwt({ token, user }) {
       if (user) {
-        const u = user as unknown as SessionUser;
+        const u = user as unknown as SessionUser & { sessionVersion: number };
         token.uid = u.id;
         token.role = u.role;
         token.locale = u.locale;
+        token.sv = u.sessionVersion;
+        return token;
       }
+      // Every later use: the session must still be current, and role/name come from the database.
+      const row =
+        typeof token.uid === "string"
+          ? await db().user.findUnique({
+              where: { id: token.uid },
+              select: { sessionVersion: true, role: true, name: true, email: true, locale: true },
+            })
+          : null;
+      if (!row || row.sessionVersion !== token.sv) throw new Error(SESSION_REVOKED);
+      token.role = row.role;
+      token.name = row.name;
+      token.email = row.email;
+      token.locale = row.locale === "en" ? "en" : "ja";
       return token;
     },
     async session({ session, token }) {
@@ -87,6 +123,22 @@ export const authOptions: NextAuthOptions = {
         locale: token.locale === "en" ? "en" : "ja",
       };
       return s;
+    },
+  },
+  events: {
+    // Signing out ends every session of the user (their other browsers and open sockets too):
+    // the cookie itself would otherwise stay valid until it expires.
+    async signOut({ token }) {
+      if (typeof token?.uid === "string") await revokeUser(db(), token.uid);
+    },
+  },
+  logger: {
+    error(code, metadata) {
+      // A revoked session is expected, not an error worth a stack trace in the log.
+      const message =
+        metadata instanceof Error ? metadata.message : (metadata as { message?: string })?.message;
+      if (code === "JWT_SESSION_ERROR" && message === SESSION_REVOKED) return;
+      console.error(`[next-auth][error][${code}]`, metadata);
     },
   },
 };

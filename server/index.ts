@@ -38,8 +38,15 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     serveClient: false,
   });
   const registry = new WorkspaceRegistry({ prisma: db(), io, idleMinutes: cfg.CLUSTER_IDLE_MINUTES });
-  attachSockets(io, registry, cfg.NEXTAUTH_SECRET, (teacher, studentId) =>
-    teachesStudent(db(), teacher, studentId),
+  const sockets = attachSockets(
+    io,
+    registry,
+    cfg.NEXTAUTH_SECRET,
+    (teacher, studentId) => teachesStudent(db(), teacher, studentId),
+    {
+      currentAccount: (id) =>
+        db().user.findUnique({ where: { id }, select: { sessionVersion: true, role: true } }),
+    },
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -61,6 +68,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     registry,
     url,
     async close() {
+      sockets.close();
       io.close();
       await registry.shutdown();
       await new Promise<void>((resolve) => http.close(() => resolve()));

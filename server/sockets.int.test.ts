@@ -2,88 +2,23 @@
  * Integration: the socket.io layer with real handshake auth (next-auth JWT cookies), real
  * PostgreSQL and real workspaces — what a hostile or broken client can and cannot do.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
-import { Server } from "socket.io";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { teachesStudent } from "../lib/classroom/access";
-import { seedDemo } from "../lib/classroom/seed";
-import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { attachSockets } from "./sockets";
-import { WorkspaceRegistry } from "./workspaces";
+import { type Harness, output, ready, startHarness, until } from "./socket-test-harness";
 
-const SECRET = "integration-secret-0123456789abcdef0123";
-const url = process.env.TEST_DATABASE_URL;
+let h: Harness;
 let prisma: PrismaClient;
-let http: HttpServer;
-let io: Server;
-let base: string;
-let registry: WorkspaceRegistry;
-const clients: Socket[] = [];
-
-async function cookieFor(email: string): Promise<string> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email } });
-  const token = await encode({
-    token: { uid: u.id, email: u.email, name: u.name, role: u.role },
-    secret: SECRET,
-  });
-  return `next-auth.session-token=${token}`;
-}
-
-function client(cookie?: string): Socket {
-  const s = connect(base, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    extraHeaders: cookie ? { cookie } : {},
-    reconnection: false,
-    forceNew: true,
-  });
-  clients.push(s);
-  return s;
-}
-
-function ready(s: Socket): Promise<void> {
-  return s.connected ? Promise.resolve() : new Promise((r) => s.once("connect", () => r()));
-}
-
-function output(s: Socket): { text: () => string } {
-  let text = "";
-  s.on("term:output", (m: { data: string }) => {
-    text += m.data;
-  });
-  return { text: () => text };
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const cookieFor = (email: string) => h.cookieFor(email);
+const client = (cookie?: string): Socket => h.client(cookie);
 
 beforeAll(async () => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-  await seedDemo(prisma);
-  http = createServer();
-  io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
-  registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
-  attachSockets(io as never, registry, SECRET, (teacher, studentId) =>
-    teachesStudent(prisma, teacher, studentId),
-  );
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  h = await startHarness();
+  prisma = h.prisma;
 });
 
 afterAll(async () => {
-  for (const c of clients) c.close();
-  await registry?.shutdown();
-  await new Promise<void>((r) => (io ? io.close(() => r()) : r()));
-  await prisma?.$disconnect();
+  await h?.close();
 });
 
 describe("socket handshake", () => {

@@ -5,6 +5,7 @@
  */
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
+import type { Role } from "../lib/auth";
 import {
   type Ack,
   type ClientToServer,
@@ -19,6 +20,7 @@ import {
   stepSchema,
   watchSchema,
 } from "../lib/protocol/socket";
+import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
 
@@ -43,28 +45,84 @@ function parse<T extends z.ZodType>(schema: T, raw: unknown, socket: S, ack?: Ac
 /** Whether `teacher` may look at `studentId`'s terminal: an admin, or a teacher of one of their classes. */
 export type MayWatch = (teacher: SocketUser, studentId: string) => Promise<boolean>;
 
+/** The account as the database has it now, or null when it is gone. */
+export type CurrentAccount = (userId: string) => Promise<{ sessionVersion: number; role: Role } | null>;
+
+export interface SocketOptions {
+  /** Looked up at every handshake: a revoked or deleted account's cookie opens no socket. */
+  currentAccount?: CurrentAccount;
+  /** How often open mirrors are re-authorised against the database (ms; 0 = never). */
+  watchRecheckMs?: number;
+}
+
+export interface SocketControl extends SocketAccess {
+  /** Users whose sockets currently receive `studentId`'s mirror. */
+  watchersOf(studentId: string): Promise<string[]>;
+  close(): void;
+}
+
+export const SESSION_ENDED = "Your session has ended. Sign in again.";
+
 export function attachSockets(
   io: IO,
   registry: WorkspaceRegistry,
   secret: string,
   mayWatch: MayWatch = async () => false,
-): void {
+  options: SocketOptions = {},
+): SocketControl {
+  const { currentAccount, watchRecheckMs = 1000 } = options;
+  /** Newest session version seen per user: a socket opened under an older one is void. */
+  const versions = new Map<string, number>();
+
+  const isCurrent = (u: SocketUser): boolean =>
+    Date.now() < u.expiresAt && (versions.get(u.id) ?? u.sessionVersion) <= u.sessionVersion;
+
+  const end = (socket: S, message = SESSION_ENDED): void => {
+    if (!socket.connected) return;
+    socket.emit("notice", { level: "error", message });
+    socket.disconnect(true);
+  };
+
   io.use(async (socket, next) => {
     const user = await userFromHandshake(socket.request, secret);
-    if (!user) return next(new Error("unauthorized"));
+    if (!user || Date.now() >= user.expiresAt) return next(new Error("unauthorized"));
+    if (currentAccount) {
+      const account = await currentAccount(user.id).catch(() => undefined);
+      if (account === undefined) return next(new Error("server unavailable"));
+      if (!account || account.sessionVersion !== user.sessionVersion) return next(new Error("unauthorized"));
+      user.role = account.role;
+      versions.set(user.id, Math.max(versions.get(user.id) ?? 0, account.sessionVersion));
+    }
     socket.data.user = user;
     next();
   });
 
   io.on("connection", (socket: S) => {
     const user = socket.data.user;
+    /** For the privileged events (join, reset, watch): asks the database, not only this process. */
+    const stillCurrent = async (): Promise<boolean> => {
+      if (!isCurrent(user)) return false;
+      if (!currentAccount) return true;
+      const account = await currentAccount(user.id);
+      if (!account || account.sessionVersion !== user.sessionVersion) {
+        versions.set(user.id, account?.sessionVersion ?? Number.MAX_SAFE_INTEGER);
+        return false;
+      }
+      user.role = account.role;
+      return true;
+    };
     void socket.join(`user:${user.id}`);
     if (user.role !== "STUDENT") void socket.join(`teacher:${user.id}`);
+    // The socket lives no longer than the session it was opened with.
+    const expiry = setTimeout(() => end(socket), Math.min(user.expiresAt - Date.now(), 2 ** 31 - 1));
+    expiry.unref();
 
     // Handlers never throw into socket.io (an exception there would take the process down).
+    // Every event is re-authorised first: a revoked or expired session does nothing more.
     const guard =
       <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) =>
       (...args: A) => {
+        if (!isCurrent(user)) return end(socket);
         Promise.resolve()
           .then(() => fn(...args))
           .catch((err: unknown) => {
@@ -79,6 +137,7 @@ export function attachSockets(
       guard(async (raw: unknown, ack?: Ack<JoinReply>) => {
         const req = parse(joinSchema, raw, socket, ack);
         if (!req) return;
+        if (!(await stillCurrent())) return end(socket);
         const ws = await registry.acquire(user.id, req.courseSlug, req.lessonId);
         if (!ws) return ack?.({ ok: false, error: "unknown course" });
         const lesson = ws.lesson(req.lessonId);
@@ -151,6 +210,7 @@ export function attachSockets(
         const ws = socket.data.workspace;
         const lessonId = socket.data.lessonId;
         if (!ws || !lessonId) return ack?.({ ok: false, error: "join a lesson first" });
+        if (!(await stillCurrent())) return end(socket);
         await ws.resetLesson(lessonId);
         ack?.({ ok: true });
       }),
@@ -174,6 +234,7 @@ export function attachSockets(
       guard(async (raw: unknown, ack?: Ack<{ tabs: Array<{ tabId: string; screen: string }> }>) => {
         const req = parse(watchSchema, raw, socket, ack);
         if (!req) return;
+        if (!(await stillCurrent())) return end(socket);
         if (user.role === "STUDENT" || !(await mayWatch(user, req.studentId)))
           return ack?.({ ok: false, error: "forbidden" });
         const ws = await registry.acquire(req.studentId, "kubernetes-basics");
@@ -192,7 +253,62 @@ export function attachSockets(
     );
 
     socket.on("disconnect", () => {
+      clearTimeout(expiry);
       socket.data.workspace?.detach(socket.id);
     });
   });
+
+  const watchedRooms = (): string[] =>
+    [...io.of("/").adapter.rooms.keys()].filter((r) => r.startsWith("watch:"));
+
+  const recheckWatches = async (studentId?: string): Promise<void> => {
+    const rooms = studentId ? [`watch:${studentId}`] : watchedRooms();
+    for (const room of rooms) {
+      const student = room.slice("watch:".length);
+      for (const s of await io.in(room).fetchSockets()) {
+        const watcher = s.data.user;
+        if (!isCurrent(watcher) || !(await mayWatch(watcher, student).catch(() => false))) s.leave(room);
+      }
+    }
+  };
+
+  // A backstop for changes nobody announced (a class edited in the database by hand).
+  let sweeping = false;
+  const sweep =
+    watchRecheckMs > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          recheckWatches()
+            .catch((err: unknown) => console.error("[socket] watch recheck", err))
+            .finally(() => {
+              sweeping = false;
+            });
+        }, watchRecheckMs)
+      : undefined;
+  sweep?.unref();
+
+  const access: SocketControl = {
+    async endUser(userId, version) {
+      versions.set(userId, Math.max(versions.get(userId) ?? 0, version));
+      for (const s of await io.in(`user:${userId}`).fetchSockets())
+        if (s.data.user.sessionVersion < version) {
+          s.emit("notice", { level: "error", message: SESSION_ENDED });
+          s.disconnect(true);
+        }
+    },
+    async endWatch(teacherId, studentId) {
+      io.in(`user:${teacherId}`).socketsLeave(`watch:${studentId}`);
+    },
+    recheckWatches,
+    async watchersOf(studentId) {
+      return (await io.in(`watch:${studentId}`).fetchSockets()).map((s) => s.data.user.id);
+    },
+    close() {
+      if (sweep) clearInterval(sweep);
+      registerSocketAccess(undefined);
+    },
+  };
+  registerSocketAccess(access);
+  return access;
 }
