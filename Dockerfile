@@ -18,5 +18,6 @@ COPY --from=build /app /app
 RUN chown -R node:node /app
 USER node
 EXPOSE 3000
-# scripts/start.ts applies pending migrations, seeds the demo course and serves on $PORT.
+# scripts/start.ts applies pending migrations and serves on $PORT; it refuses to start without
+# NEXTAUTH_SECRET and seeds demo accounts only with KUBECLASS_DEMO=1.
 CMD ["node_modules/.bin/tsx", "scripts/start.ts"]

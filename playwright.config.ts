@@ -33,7 +33,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node_modules/.bin/tsx scripts/start.ts",
+    // A production start on its own database: the demo accounts the specs sign in with are asked for.
+    command: "node_modules/.bin/tsx scripts/start.ts --demo",
     url: `http://127.0.0.1:${port}/login`,
     reuseExistingServer: false,
     timeout: 180_000,
