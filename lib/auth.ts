@@ -12,7 +12,7 @@ import { getServerSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "./db";
-import { LoginThrottle } from "./login-throttle";
+import { CLIENT_ADDRESS_HEADER, LoginThrottle } from "./login-throttle";
 import { revokeUser } from "./revoke";
 import { SESSION_MAX_AGE_S, SESSION_UPDATE_AGE_S } from "./session";
 
@@ -35,24 +35,67 @@ const credentialsSchema = z.object({
 
 const throttle = new LoginThrottle(() => Date.now());
 
-/** Thrown when an email had too many failed logins; the login form shows its own message. */
+/**
+ * Thrown when this client must wait before trying again; the login form reads the seconds
+ * after the colon ("TooManyAttempts:12") and says how long.
+ */
 export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
+/** Thrown when the database does not answer in time; the form shows a plain message. */
+export const UNAVAILABLE = "Unavailable";
+/** How long a login waits for the database before giving up. */
+export const LOGIN_DB_TIMEOUT_MS = 4000;
 
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export type LoginResult = (SessionUser & { sessionVersion: number }) | null;
+
+interface StoredUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: string;
+  passwordHash: string;
+  sessionVersion: number;
+}
+export type UserLookup = (email: string) => Promise<StoredUser | null>;
+
+/**
+ * Checks an e-mail and password. `client` is the caller's address (throttling is per account
+ * and per client, lib/login-throttle.ts). Throws TOO_MANY_ATTEMPTS or UNAVAILABLE.
+ */
 export async function verifyCredentials(
   raw: unknown,
-): Promise<(SessionUser & { sessionVersion: number }) | null> {
+  client = "unknown",
+  lookup: UserLookup = (email) => db().user.findUnique({ where: { email } }),
+): Promise<LoginResult> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return null;
-  if (!throttle.allowed(parsed.data.email)) throw new Error(TOO_MANY_ATTEMPTS);
-  const user = await db().user.findUnique({ where: { email: parsed.data.email } });
+  const email = parsed.data.email;
+  const wait = throttle.check(email, client);
+  if (wait) throw new Error(`${TOO_MANY_ATTEMPTS}:${Math.ceil(wait.retryAfterMs / 1000)}`);
+  let user: StoredUser | null;
+  try {
+    user = await withTimeout(lookup(email), LOGIN_DB_TIMEOUT_MS);
+  } catch (err) {
+    // The raw driver message is for the log, not for the person at the login form.
+    console.error("[auth] user lookup failed:", err instanceof Error ? err.message : err);
+    throw new Error(UNAVAILABLE);
+  }
   // Compare against a fixed hash when the user is unknown so timing does not reveal accounts.
   const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8Vq5dDl0nqvGg4bM6qv2oYyCk1mQ9u";
   const ok = await bcrypt.compare(parsed.data.password, hash);
   if (!user || !ok) {
-    throttle.failed(parsed.data.email);
+    throttle.failed(email, client);
     return null;
   }
-  throttle.succeeded(parsed.data.email);
+  throttle.succeeded(email, client);
   return {
     id: user.id,
     email: user.email,
@@ -73,8 +116,9 @@ export const authOptions: NextAuthOptions = {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(creds) {
-        const u = await verifyCredentials(creds);
+      async authorize(creds, req) {
+        const header = req?.headers?.[CLIENT_ADDRESS_HEADER];
+        const u = await verifyCredentials(creds, typeof header === "string" ? header : "unknown");
         return u
           ? {
               id: u.id,

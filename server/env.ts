@@ -14,6 +14,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Reverse proxies in front of the server whose X-Forwarded-For is believed (login throttling). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
   /** Minutes a student's cluster stays in memory after their last socket leaves. */
   CLUSTER_IDLE_MINUTES: z.coerce.number().positive().default(10),
 });

@@ -9,6 +9,7 @@ import { Server } from "socket.io";
 import { teachesStudent } from "../lib/classroom/access";
 import { db } from "../lib/db";
 import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
 import { attachSockets, type SocketData } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
@@ -29,6 +30,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
   await app.prepare();
 
   const http = createServer((req, res) => {
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, cfg.TRUST_PROXY);
     void handle(req, res);
   });
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {

@@ -4,6 +4,20 @@ import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 
+/** next-auth passes the thrown code through: "CredentialsSignin", "TooManyAttempts:12", "Unavailable". */
+function loginError(t: ReturnType<typeof useTranslations<"login">>, code: string | undefined | null): string {
+  if (code === "CredentialsSignin") return t("failed");
+  if (code === "Unavailable") return t("unavailable");
+  const wait = /^TooManyAttempts:(\d+)$/.exec(code ?? "");
+  if (wait) {
+    const seconds = Number(wait[1]);
+    return seconds >= 90
+      ? t("tooManyMinutes", { minutes: Math.ceil(seconds / 60) })
+      : t("tooMany", { seconds });
+  }
+  return t("error");
+}
+
 export function LoginForm() {
   const t = useTranslations("login");
   const [error, setError] = useState<string | null>(null);
@@ -12,6 +26,10 @@ export function LoginForm() {
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
+    if (!String(form.get("email") ?? "").trim() || !String(form.get("password") ?? "")) {
+      setError(t("empty"));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -24,13 +42,7 @@ export function LoginForm() {
         window.location.assign("/");
         return;
       }
-      setError(
-        res?.error === "CredentialsSignin"
-          ? t("failed")
-          : res?.error === "TooManyAttempts"
-            ? t("tooMany")
-            : t("error"),
-      );
+      setError(loginError(t, res?.error));
     } catch {
       setError(t("error"));
     }
