@@ -72,7 +72,7 @@ export type UserLookup = (email: string) => Promise<StoredUser | null>;
  */
 export async function verifyCredentials(
   raw: unknown,
-  client = "unknown",
+  client: string | null = null,
   lookup: UserLookup = (email) => db().user.findUnique({ where: { email } }),
 ): Promise<LoginResult> {
   const parsed = credentialsSchema.safeParse(raw);
@@ -118,7 +118,7 @@ export const authOptions: NextAuthOptions = {
       },
       async authorize(creds, req) {
         const header = req?.headers?.[CLIENT_ADDRESS_HEADER];
-        const u = await verifyCredentials(creds, typeof header === "string" ? header : "unknown");
+        const u = await verifyCredentials(creds, typeof header === "string" ? header : null);
         return u
           ? {
               id: u.id,

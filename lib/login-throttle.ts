@@ -79,7 +79,9 @@ export class LoginThrottle {
     return Math.max(0, c.last + delay - this.now());
   }
 
-  private keys(account: string, client: string): Array<[string, Rule]> {
+  private keys(account: string, client: string | null): Array<[string, Rule]> {
+    // Without a known address (not behind the custom server) only the account can be counted.
+    if (client === null) return [[`account:${account}`, RULES.pair]];
     const keys: Array<[string, Rule]> = [
       [`pair:${account}|${client}`, RULES.pair],
       [`client:${client}`, RULES.client],
@@ -91,12 +93,12 @@ export class LoginThrottle {
   }
 
   /** null when an attempt may be checked now; else how long this client must wait. */
-  check(account: string, client: string): Throttled | null {
+  check(account: string, client: string | null): Throttled | null {
     const wait = Math.max(...this.keys(account, client).map(([k, rule]) => this.waitFor(k, rule)));
     return wait > 0 ? { retryAfterMs: wait } : null;
   }
 
-  failed(account: string, client: string): void {
+  failed(account: string, client: string | null): void {
     for (const [key] of this.keys(account, client)) {
       const c = this.count(key) ?? { failures: 0, last: 0 };
       c.failures += 1;
@@ -107,7 +109,11 @@ export class LoginThrottle {
     trim(this.counts);
   }
 
-  succeeded(account: string, client: string): void {
+  succeeded(account: string, client: string | null): void {
+    if (client === null) {
+      this.counts.delete(`account:${account}`);
+      return;
+    }
     this.counts.delete(`pair:${account}|${client}`);
     this.counts.delete(`account:${account}`);
     this.known.delete(`${account}|${client}`);

@@ -46,6 +46,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     cfg.NEXTAUTH_SECRET,
     (teacher, studentId) => teachesStudent(db(), teacher, studentId),
     {
+      publicUrl: cfg.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL,
       currentAccount: (id) =>
         db().user.findUnique({ where: { id }, select: { sessionVersion: true, role: true } }),
     },

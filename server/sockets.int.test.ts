@@ -136,3 +136,70 @@ describe("a signed-in student", () => {
     expect(peerSeen).toBe("");
   });
 });
+
+describe("origins, callbacks and tabs", () => {
+  it("refuses a socket opened from another site's page, even with a valid cookie", async () => {
+    const cookie = await cookieFor("student1@example.com");
+    const evil = h.client(cookie, { origin: "https://evil.example" });
+    expect(await new Promise<string>((r) => evil.on("connect_error", (e) => r(e.message)))).toBe(
+      "forbidden origin",
+    );
+    const own = h.client(cookie, { origin: h.base });
+    await ready(own);
+    expect(own.connected).toBe(true);
+  });
+
+  it("a lesson:reset with a non-function callback is refused before it resets anything", async () => {
+    const s = client(await cookieFor("student1@example.com"));
+    const out = output(s);
+    const notices: string[] = [];
+    s.on("notice", (n: { message: string }) => notices.push(n.message));
+    await ready(s);
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
+    s.emit("term:input", { tabId: "1", data: "export KEPT=still-here\r" });
+    await until(() => out.text().includes("KEPT=still-here\r\n"));
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on("uncaughtException", onError);
+    s.emit("lesson:reset" as never, { not: "a function" } as never);
+    await until(() => notices.some((n) => /invalid request: lesson:reset/.test(n)));
+    s.emit("term:input", { tabId: "1", data: "echo $KEPT\r" });
+    await until(() => /\r\nstill-here\r\n/.test(out.text()));
+    process.off("uncaughtException", onError);
+    expect(errors).toEqual([]);
+    expect(notices.join("\n")).not.toMatch(/internal error/);
+  });
+
+  it("accepts the tabs the lesson page can open (1–6) and no others", async () => {
+    const s = client(await cookieFor("student2@example.com"));
+    await ready(s);
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    expect((await s.emitWithAck("term:open", { tabId: "6", cols: 80, rows: 24 })).ok).toBe(true);
+    const seventh = await s.emitWithAck("term:open", { tabId: "7", cols: 80, rows: 24 });
+    expect(seventh).toEqual({ ok: false, error: "invalid request: tab ids are 1–6" });
+  });
+
+  it("the teacher's mirror carries no OSC 8 links from the student's terminal", async () => {
+    const student = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
+    const s = client(await cookieFor("student1@example.com"));
+    const teacher = client(await cookieFor("teacher@example.com"));
+    const out = output(s);
+    await Promise.all([ready(s), ready(teacher)]);
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
+    let seen = "";
+    teacher.on("watch:output", (m: { data: string }) => {
+      seen += m.data;
+    });
+    expect((await teacher.emitWithAck("watch:start", { studentId: student.id })).ok).toBe(true);
+    s.emit("term:input", {
+      tabId: "1",
+      data: "printf '\\033]8;;http://evil.example/login\\033\\\\free-points\\033]8;;\\033\\\\ done\\n'\r",
+    });
+    await until(() => seen.includes("free-points done"));
+    // The student's own terminal shows what they printed; the teacher's gets the text only.
+    expect(out.text()).toContain("\x1b]8;;http://evil.example/login");
+    expect(seen).not.toContain("\x1b]8;");
+  });
+});
