@@ -53,6 +53,8 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: Socket[] = [];
+  /** Users made by the test: removed again on close (other suites count the demo users). */
+  const made: string[] = [];
 
   return {
     prisma,
@@ -86,6 +88,7 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
       const u = await prisma.user.create({
         data: { email, name: email.split("@")[0] ?? email, role, passwordHash: await bcrypt.hash("x", 4) },
       });
+      made.push(u.id);
       return u.id;
     },
     async close() {
@@ -93,6 +96,8 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
       access.close();
       await registry.shutdown();
       await new Promise<void>((r) => io.close(() => r()));
+      await prisma.classroom.deleteMany({ where: { teacherId: { in: made } } });
+      await prisma.user.deleteMany({ where: { id: { in: made } } });
       await prisma.$disconnect();
     },
   };
