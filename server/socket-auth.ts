@@ -12,6 +12,10 @@ export interface SocketUser {
   email: string;
   name: string;
   role: Role;
+  /** The session version the cookie was issued under (see lib/revoke.ts). */
+  sessionVersion: number;
+  /** When the cookie's session runs out (ms since the epoch); the socket ends then too. */
+  expiresAt: number;
 }
 
 export async function userFromHandshake(req: IncomingMessage, secret: string): Promise<SocketUser | null> {
@@ -24,11 +28,14 @@ export async function userFromHandshake(req: IncomingMessage, secret: string): P
       secret,
     });
     if (!token || typeof token.uid !== "string") return null;
+    if (typeof token.sv !== "number" || typeof token.exp !== "number") return null;
     return {
       id: token.uid,
       email: String(token.email ?? ""),
       name: String(token.name ?? ""),
       role: (token.role as Role) ?? "STUDENT",
+      sessionVersion: token.sv,
+      expiresAt: token.exp * 1000,
     };
   } catch {
     return null;

@@ -2,88 +2,23 @@
  * Integration: the socket.io layer with real handshake auth (next-auth JWT cookies), real
  * PostgreSQL and real workspaces — what a hostile or broken client can and cannot do.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
-import { Server } from "socket.io";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { teachesStudent } from "../lib/classroom/access";
-import { seedDemo } from "../lib/classroom/seed";
-import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { attachSockets } from "./sockets";
-import { WorkspaceRegistry } from "./workspaces";
+import { type Harness, output, ready, startHarness, until } from "./socket-test-harness";
 
-const SECRET = "integration-secret-0123456789abcdef0123";
-const url = process.env.TEST_DATABASE_URL;
+let h: Harness;
 let prisma: PrismaClient;
-let http: HttpServer;
-let io: Server;
-let base: string;
-let registry: WorkspaceRegistry;
-const clients: Socket[] = [];
-
-async function cookieFor(email: string): Promise<string> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email } });
-  const token = await encode({
-    token: { uid: u.id, email: u.email, name: u.name, role: u.role },
-    secret: SECRET,
-  });
-  return `next-auth.session-token=${token}`;
-}
-
-function client(cookie?: string): Socket {
-  const s = connect(base, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    extraHeaders: cookie ? { cookie } : {},
-    reconnection: false,
-    forceNew: true,
-  });
-  clients.push(s);
-  return s;
-}
-
-function ready(s: Socket): Promise<void> {
-  return s.connected ? Promise.resolve() : new Promise((r) => s.once("connect", () => r()));
-}
-
-function output(s: Socket): { text: () => string } {
-  let text = "";
-  s.on("term:output", (m: { data: string }) => {
-    text += m.data;
-  });
-  return { text: () => text };
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const cookieFor = (email: string) => h.cookieFor(email);
+const client = (cookie?: string): Socket => h.client(cookie);
 
 beforeAll(async () => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-  await seedDemo(prisma);
-  http = createServer();
-  io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
-  registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
-  attachSockets(io as never, registry, SECRET, (teacher, studentId) =>
-    teachesStudent(prisma, teacher, studentId),
-  );
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  h = await startHarness();
+  prisma = h.prisma;
 });
 
 afterAll(async () => {
-  for (const c of clients) c.close();
-  await registry?.shutdown();
-  await new Promise<void>((r) => (io ? io.close(() => r()) : r()));
-  await prisma?.$disconnect();
+  await h?.close();
 });
 
 describe("socket handshake", () => {
@@ -201,5 +136,72 @@ describe("a signed-in student", () => {
     s.emit("term:input", { tabId: "1", data: "echo shoulder-check\r" });
     await until(() => seen.includes("shoulder-check\r\n"));
     expect(peerSeen).toBe("");
+  });
+});
+
+describe("origins, callbacks and tabs", () => {
+  it("refuses a socket opened from another site's page, even with a valid cookie", async () => {
+    const cookie = await cookieFor("student1@example.com");
+    const evil = h.client(cookie, { origin: "https://evil.example" });
+    expect(await new Promise<string>((r) => evil.on("connect_error", (e) => r(e.message)))).toBe(
+      "forbidden origin",
+    );
+    const own = h.client(cookie, { origin: h.base });
+    await ready(own);
+    expect(own.connected).toBe(true);
+  });
+
+  it("a lesson:reset with a non-function callback is refused before it resets anything", async () => {
+    const s = client(await cookieFor("student1@example.com"));
+    const out = output(s);
+    const notices: string[] = [];
+    s.on("notice", (n: { message: string }) => notices.push(n.message));
+    await ready(s);
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
+    s.emit("term:input", { tabId: "1", data: "export KEPT=still-here\r" });
+    await until(() => out.text().includes("KEPT=still-here\r\n"));
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on("uncaughtException", onError);
+    s.emit("lesson:reset" as never, { not: "a function" } as never);
+    await until(() => notices.some((n) => /invalid request: lesson:reset/.test(n)));
+    s.emit("term:input", { tabId: "1", data: "echo $KEPT\r" });
+    await until(() => /\r\nstill-here\r\n/.test(out.text()));
+    process.off("uncaughtException", onError);
+    expect(errors).toEqual([]);
+    expect(notices.join("\n")).not.toMatch(/internal error/);
+  });
+
+  it("accepts the tabs the lesson page can open (1–6) and no others", async () => {
+    const s = client(await cookieFor("student2@example.com"));
+    await ready(s);
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    expect((await s.emitWithAck("term:open", { tabId: "6", cols: 80, rows: 24 })).ok).toBe(true);
+    const seventh = await s.emitWithAck("term:open", { tabId: "7", cols: 80, rows: 24 });
+    expect(seventh).toEqual({ ok: false, error: "invalid request: tab ids are 1–6" });
+  });
+
+  it("the teacher's mirror carries no OSC 8 links from the student's terminal", async () => {
+    const student = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
+    const s = client(await cookieFor("student1@example.com"));
+    const teacher = client(await cookieFor("teacher@example.com"));
+    const out = output(s);
+    await Promise.all([ready(s), ready(teacher)]);
+    await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
+    await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
+    let seen = "";
+    teacher.on("watch:output", (m: { data: string }) => {
+      seen += m.data;
+    });
+    expect((await teacher.emitWithAck("watch:start", { studentId: student.id })).ok).toBe(true);
+    s.emit("term:input", {
+      tabId: "1",
+      data: "printf '\\033]8;;http://evil.example/login\\033\\\\free-points\\033]8;;\\033\\\\ done\\n'\r",
+    });
+    await until(() => seen.includes("free-points done"));
+    // The student's own terminal shows what they printed; the teacher's gets the text only.
+    expect(out.text()).toContain("\x1b]8;;http://evil.example/login");
+    expect(seen).not.toContain("\x1b]8;");
   });
 });

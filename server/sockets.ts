@@ -5,6 +5,7 @@
  */
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
+import type { Role } from "../lib/auth";
 import {
   type Ack,
   type ClientToServer,
@@ -19,6 +20,8 @@ import {
   stepSchema,
   watchSchema,
 } from "../lib/protocol/socket";
+import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
+import { stripOsc8 } from "./mirror-filter";
 import { allowInput } from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
@@ -44,156 +47,298 @@ function parse<T extends z.ZodType>(schema: T, raw: unknown, socket: S, ack?: Ac
 /** Whether `teacher` may look at `studentId`'s terminal: an admin, or a teacher of one of their classes. */
 export type MayWatch = (teacher: SocketUser, studentId: string) => Promise<boolean>;
 
+/** The account as the database has it now, or null when it is gone. */
+export type CurrentAccount = (userId: string) => Promise<{ sessionVersion: number; role: Role } | null>;
+
+export interface SocketOptions {
+  /** Looked up at every handshake: a revoked or deleted account's cookie opens no socket. */
+  currentAccount?: CurrentAccount;
+  /** How often open mirrors are re-authorised against the database (ms; 0 = never). */
+  watchRecheckMs?: number;
+  /** The site's public URL (NEXTAUTH_URL): browsers may open sockets from its origin. */
+  publicUrl?: string;
+}
+
+/**
+ * Whether a handshake's Origin may open a socket: the site's public origin or the origin of the
+ * Host it was sent to (a page served by this server). A browser always sends Origin on a
+ * WebSocket or cross-origin request, so a page elsewhere riding the user's cookie is refused;
+ * clients that send no Origin (not browsers) carry no one else's cookie.
+ */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  publicUrl?: string,
+): boolean {
+  if (origin === undefined) return true;
+  let o: URL;
+  try {
+    o = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (publicUrl) {
+    try {
+      if (new URL(publicUrl).origin === o.origin) return true;
+    } catch {
+      // a bad NEXTAUTH_URL is reported by env(); here it simply matches nothing
+    }
+  }
+  return !!host && (o.protocol === "http:" || o.protocol === "https:") && o.host === host.toLowerCase();
+}
+
+export interface SocketControl extends SocketAccess {
+  /** Users whose sockets currently receive `studentId`'s mirror. */
+  watchersOf(studentId: string): Promise<string[]>;
+  close(): void;
+}
+
+export const SESSION_ENDED = "Your session has ended. Sign in again.";
+
 export function attachSockets(
   io: IO,
   registry: WorkspaceRegistry,
   secret: string,
   mayWatch: MayWatch = async () => false,
-): void {
+  options: SocketOptions = {},
+): SocketControl {
+  const { currentAccount, watchRecheckMs = 1000, publicUrl } = options;
+  /** Newest session version seen per user: a socket opened under an older one is void. */
+  const versions = new Map<string, number>();
+
+  const isCurrent = (u: SocketUser): boolean =>
+    Date.now() < u.expiresAt && (versions.get(u.id) ?? u.sessionVersion) <= u.sessionVersion;
+
+  const end = (socket: S, message = SESSION_ENDED): void => {
+    if (!socket.connected) return;
+    socket.emit("notice", { level: "error", message });
+    socket.disconnect(true);
+  };
+
   io.use(async (socket, next) => {
+    const { origin, host } = socket.request.headers;
+    if (!originAllowed(origin, host, publicUrl)) return next(new Error("forbidden origin"));
     const user = await userFromHandshake(socket.request, secret);
-    if (!user) return next(new Error("unauthorized"));
+    if (!user || Date.now() >= user.expiresAt) return next(new Error("unauthorized"));
+    if (currentAccount) {
+      const account = await currentAccount(user.id).catch(() => undefined);
+      if (account === undefined) return next(new Error("server unavailable"));
+      if (!account || account.sessionVersion !== user.sessionVersion) return next(new Error("unauthorized"));
+      user.role = account.role;
+      versions.set(user.id, Math.max(versions.get(user.id) ?? 0, account.sessionVersion));
+    }
     socket.data.user = user;
     next();
   });
 
   io.on("connection", (socket: S) => {
     const user = socket.data.user;
+    /** For the privileged events (join, reset, watch): asks the database, not only this process. */
+    const stillCurrent = async (): Promise<boolean> => {
+      if (!isCurrent(user)) return false;
+      if (!currentAccount) return true;
+      const account = await currentAccount(user.id);
+      if (!account || account.sessionVersion !== user.sessionVersion) {
+        versions.set(user.id, account?.sessionVersion ?? Number.MAX_SAFE_INTEGER);
+        return false;
+      }
+      user.role = account.role;
+      return true;
+    };
     void socket.join(`user:${user.id}`);
     if (user.role !== "STUDENT") void socket.join(`teacher:${user.id}`);
+    // The socket lives no longer than the session it was opened with.
+    const expiry = setTimeout(() => end(socket), Math.min(user.expiresAt - Date.now(), 2 ** 31 - 1));
+    expiry.unref();
 
-    // Handlers never throw into socket.io (an exception there would take the process down).
-    const guard =
-      <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) =>
-      (...args: A) => {
-        Promise.resolve()
-          .then(() => fn(...args))
-          .catch((err: unknown) => {
-            console.error("[socket]", err);
-            const ack = args.find((a) => typeof a === "function") as Ack | undefined;
-            ack?.({ ok: false, error: "internal error" });
+    /**
+     * Registers a handler. socket.io hands over whatever the client sent: the arguments are
+     * checked for shape first (the payload if the event has one, then at most an ack that must
+     * be a function), so a malformed call is refused before anything runs. Every event is
+     * re-authorised first, and handlers never throw into socket.io.
+     */
+    const on = <T, R = unknown>(
+      event: string,
+      schema: z.ZodType<T> | null,
+      fn: (req: T, ack: Ack<R> | undefined) => Promise<void> | void,
+    ): void => {
+      socket.on(event as keyof ClientToServer, (...args: unknown[]) => {
+        if (!isCurrent(user)) return end(socket);
+        const ackAt = schema ? 1 : 0;
+        const maybeAck = args[ackAt];
+        const ack = typeof maybeAck === "function" ? (maybeAck as Ack<R>) : undefined;
+        if (args.length > ackAt + 1 || (maybeAck !== undefined && !ack)) {
+          socket.emit("notice", {
+            level: "error",
+            message: `invalid request: ${event} takes ${schema ? "a payload and " : ""}an optional callback`,
           });
-      };
-
-    socket.on(
-      "lesson:join",
-      guard(async (raw: unknown, ack?: Ack<JoinReply>) => {
-        const req = parse(joinSchema, raw, socket, ack);
-        if (!req) return;
-        const ws = await registry.acquire(user.id, req.courseSlug, req.lessonId);
-        if (!ws) return ack?.({ ok: false, error: "unknown course" });
-        const lesson = ws.lesson(req.lessonId);
-        if (!lesson) return ack?.({ ok: false, error: "unknown lesson" });
-        if (socket.data.workspace && socket.data.workspace !== ws) socket.data.workspace.detach(socket.id);
-        socket.data.workspace = ws;
-        socket.data.lessonId = lesson.id;
-        ws.attach(socket);
-        await ws.enterLesson(lesson.id);
-        ack?.({
-          ok: true,
-          data: { tabs: ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
-        });
-        socket.emit("progress", await ws.progress(lesson.id));
-      }),
-    );
-
-    socket.on(
-      "term:open",
-      guard((raw: unknown, ack?: Ack) => {
-        const req = parse(openSchema, raw, socket, ack);
-        const ws = socket.data.workspace;
-        if (!req) return;
-        if (!ws) return ack?.({ ok: false, error: "join a lesson first" });
-        ws.openTab(req.tabId, req.cols, req.rows, socket.id);
-        ack?.({ ok: true });
-      }),
-    );
-
-    socket.on(
-      "term:input",
-      guard((raw: unknown) => {
-        const r = inputSchema.safeParse(raw);
-        if (!r.success) {
-          // Too much at once goes to the terminal it was meant for; anything else is a notice.
-          const tab = inputSchema.shape.tabId.safeParse((raw as { tabId?: unknown } | null)?.tabId);
-          const data = (raw as { data?: unknown } | null)?.data;
-          if (tab.success && typeof data === "string" && data.length > MAX_INPUT_CHARS) {
-            socket.emit("term:output", {
-              tabId: tab.data,
-              data: `\r\n\x1b[31mkubeclass: input refused: ${data.length} characters at once (the limit is ${MAX_INPUT_CHARS})\x1b[0m\r\n`,
-            });
-          } else parse(inputSchema, raw, socket);
           return;
         }
-        const req = r.data;
-        if (allowInput(socket, req.tabId, req.data)) socket.data.workspace?.input(req.tabId, req.data);
-      }),
-    );
+        let req = undefined as T;
+        if (schema) {
+          const parsed = parse(schema, args[0], socket, ack);
+          if (parsed === null) return;
+          req = parsed;
+        }
+        Promise.resolve()
+          .then(() => fn(req, ack))
+          .catch((err: unknown) => {
+            console.error("[socket]", err);
+            ack?.({ ok: false, error: "internal error" });
+          });
+      });
+    };
 
-    socket.on(
-      "term:resize",
-      guard((raw: unknown) => {
-        const req = parse(resizeSchema, raw, socket);
-        if (req) socket.data.workspace?.resize(req.tabId, req.cols, req.rows);
-      }),
-    );
+    on<z.infer<typeof joinSchema>, JoinReply>("lesson:join", joinSchema, async (req, ack) => {
+      if (!(await stillCurrent())) return end(socket);
+      const ws = await registry.acquire(user.id, req.courseSlug, req.lessonId);
+      if (!ws) return ack?.({ ok: false, error: "unknown course" });
+      const lesson = ws.lesson(req.lessonId);
+      if (!lesson) return ack?.({ ok: false, error: "unknown lesson" });
+      if (socket.data.workspace && socket.data.workspace !== ws) socket.data.workspace.detach(socket.id);
+      socket.data.workspace = ws;
+      socket.data.lessonId = lesson.id;
+      ws.attach(socket);
+      await ws.enterLesson(lesson.id);
+      ack?.({
+        ok: true,
+        data: { tabs: ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
+      });
+      socket.emit("progress", await ws.progress(lesson.id));
+    });
 
-    socket.on(
-      "term:close",
-      guard((raw: unknown) => {
-        const req = parse(closeSchema, raw, socket);
-        if (req) socket.data.workspace?.closeTab(req.tabId);
-      }),
-    );
+    on("term:open", openSchema, (req, ack) => {
+      const ws = socket.data.workspace;
+      if (!ws) return ack?.({ ok: false, error: "join a lesson first" });
+      ws.openTab(req.tabId, req.cols, req.rows, socket.id);
+      ack?.({ ok: true });
+    });
 
-    socket.on(
-      "lesson:reset",
-      guard(async (ack?: Ack) => {
-        const ws = socket.data.workspace;
-        const lessonId = socket.data.lessonId;
-        if (!ws || !lessonId) return ack?.({ ok: false, error: "join a lesson first" });
-        await ws.resetLesson(lessonId);
-        ack?.({ ok: true });
-      }),
-    );
+    socket.on("term:input", (...args: unknown[]) => {
+      if (!isCurrent(user)) return end(socket);
+      const raw = args[0];
+      const r = inputSchema.safeParse(raw);
+      if (!r.success) {
+        // Too much at once goes to the terminal it was meant for; anything else is a notice.
+        const tab = inputSchema.shape.tabId.safeParse((raw as { tabId?: unknown } | null)?.tabId);
+        const data = (raw as { data?: unknown } | null)?.data;
+        if (tab.success && typeof data === "string" && data.length > MAX_INPUT_CHARS) {
+          socket.emit("term:output", {
+            tabId: tab.data,
+            data: `\r\n\x1b[31mkubeclass: input refused: ${data.length} characters at once (the limit is ${MAX_INPUT_CHARS})\x1b[0m\r\n`,
+          });
+        } else parse(inputSchema, raw, socket);
+        return;
+      }
+      try {
+        if (allowInput(socket, r.data.tabId, r.data.data))
+          socket.data.workspace?.input(r.data.tabId, r.data.data);
+      } catch (err) {
+        console.error("[socket]", err);
+      }
+    });
 
-    socket.on(
-      "lesson:solution",
-      guard(async (raw: unknown, ack?: Ack) => {
-        const req = parse(stepSchema, raw, socket, ack);
-        const ws = socket.data.workspace;
-        const lessonId = socket.data.lessonId;
-        if (!req) return;
-        if (!ws || !lessonId) return ack?.({ ok: false, error: "join a lesson first" });
-        await ws.solutionShown(lessonId, req.stepId);
-        ack?.({ ok: true });
-      }),
-    );
+    on("term:resize", resizeSchema, (req) => {
+      socket.data.workspace?.resize(req.tabId, req.cols, req.rows);
+    });
 
-    socket.on(
+    on("term:close", closeSchema, (req) => {
+      socket.data.workspace?.closeTab(req.tabId);
+    });
+
+    on<undefined>("lesson:reset", null, async (_req, ack) => {
+      const ws = socket.data.workspace;
+      const lessonId = socket.data.lessonId;
+      if (!ws || !lessonId) return ack?.({ ok: false, error: "join a lesson first" });
+      if (!(await stillCurrent())) return end(socket);
+      await ws.resetLesson(lessonId);
+      ack?.({ ok: true });
+    });
+
+    on("lesson:solution", stepSchema, async (req, ack) => {
+      const ws = socket.data.workspace;
+      const lessonId = socket.data.lessonId;
+      if (!ws || !lessonId) return ack?.({ ok: false, error: "join a lesson first" });
+      await ws.solutionShown(lessonId, req.stepId);
+      ack?.({ ok: true });
+    });
+
+    on<z.infer<typeof watchSchema>, { tabs: Array<{ tabId: string; screen: string }> }>(
       "watch:start",
-      guard(async (raw: unknown, ack?: Ack<{ tabs: Array<{ tabId: string; screen: string }> }>) => {
-        const req = parse(watchSchema, raw, socket, ack);
-        if (!req) return;
+      watchSchema,
+      async (req, ack) => {
+        if (!(await stillCurrent())) return end(socket);
         if (user.role === "STUDENT" || !(await mayWatch(user, req.studentId)))
           return ack?.({ ok: false, error: "forbidden" });
         const ws = await registry.acquire(req.studentId, "kubernetes-basics");
         ws?.releaseIfIdle();
         await socket.join(`watch:${req.studentId}`);
-        ack?.({ ok: true, data: { tabs: ws?.screens() ?? [] } });
-      }),
+        const tabs = (ws?.screens() ?? []).map((t) => ({ tabId: t.tabId, screen: stripOsc8(t.screen) }));
+        ack?.({ ok: true, data: { tabs } });
+      },
     );
 
-    socket.on(
-      "watch:stop",
-      guard(async (raw: unknown) => {
-        const req = parse(watchSchema, raw, socket);
-        if (req) await socket.leave(`watch:${req.studentId}`);
-      }),
-    );
+    on("watch:stop", watchSchema, async (req) => {
+      await socket.leave(`watch:${req.studentId}`);
+    });
 
     socket.on("disconnect", () => {
+      clearTimeout(expiry);
       socket.data.workspace?.detach(socket.id);
     });
   });
+
+  const watchedRooms = (): string[] =>
+    [...io.of("/").adapter.rooms.keys()].filter((r) => r.startsWith("watch:"));
+
+  const recheckWatches = async (studentId?: string): Promise<void> => {
+    const rooms = studentId ? [`watch:${studentId}`] : watchedRooms();
+    for (const room of rooms) {
+      const student = room.slice("watch:".length);
+      for (const s of await io.in(room).fetchSockets()) {
+        const watcher = s.data.user;
+        if (!isCurrent(watcher) || !(await mayWatch(watcher, student).catch(() => false))) s.leave(room);
+      }
+    }
+  };
+
+  // A backstop for changes nobody announced (a class edited in the database by hand).
+  let sweeping = false;
+  const sweep =
+    watchRecheckMs > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          recheckWatches()
+            .catch((err: unknown) => console.error("[socket] watch recheck", err))
+            .finally(() => {
+              sweeping = false;
+            });
+        }, watchRecheckMs)
+      : undefined;
+  sweep?.unref();
+
+  const access: SocketControl = {
+    async endUser(userId, version) {
+      versions.set(userId, Math.max(versions.get(userId) ?? 0, version));
+      for (const s of await io.in(`user:${userId}`).fetchSockets())
+        if (s.data.user.sessionVersion < version) {
+          s.emit("notice", { level: "error", message: SESSION_ENDED });
+          s.disconnect(true);
+        }
+    },
+    async endWatch(teacherId, studentId) {
+      io.in(`user:${teacherId}`).socketsLeave(`watch:${studentId}`);
+    },
+    recheckWatches,
+    async watchersOf(studentId) {
+      return (await io.in(`watch:${studentId}`).fetchSockets()).map((s) => s.data.user.id);
+    },
+    close() {
+      if (sweep) clearInterval(sweep);
+      registerSocketAccess(undefined);
+    },
+  };
+  registerSocketAccess(access);
+  return access;
 }

@@ -13,6 +13,7 @@ import type { PrismaClient } from "../lib/generated/prisma/client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
 import { type Locale, uiLocale } from "./locale";
+import { Osc8Stripper } from "./mirror-filter";
 import { createSession, restoreSession, type StudentSession } from "./session-factory";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
@@ -44,6 +45,14 @@ export class Workspace {
     this.bindSession();
   }
 
+  private readonly mirrorFilters = new Map<string, Osc8Stripper>();
+
+  private mirrorFilter(tabId: string): Osc8Stripper {
+    const f = this.mirrorFilters.get(tabId) ?? new Osc8Stripper();
+    this.mirrorFilters.set(tabId, f);
+    return f;
+  }
+
   private get room(): string {
     return `user:${this.userId}`;
   }
@@ -51,7 +60,12 @@ export class Workspace {
   private bindSession(): void {
     this.session.onOutput = (tabId, data) => {
       this.deps.io.to(this.room).emit("term:output", { tabId, data });
-      this.deps.io.to(`watch:${this.userId}`).emit("watch:output", { studentId: this.userId, tabId, data });
+      // The teacher's mirror gets no clickable links from the student (server/mirror-filter.ts).
+      const mirrored = this.mirrorFilter(tabId).push(data);
+      if (mirrored)
+        this.deps.io
+          .to(`watch:${this.userId}`)
+          .emit("watch:output", { studentId: this.userId, tabId, data: mirrored });
     };
     this.session.onJournal = (entry) => {
       this.enqueue(() => this.afterLine(entry));

@@ -7,6 +7,20 @@ import { type FormEvent, useState } from "react";
 /** Something before and after one `@`, no spaces: the form's own check before anything is sent. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
+/** next-auth passes the thrown code through: "CredentialsSignin", "TooManyAttempts:12", "Unavailable". */
+function loginError(t: ReturnType<typeof useTranslations<"login">>, code: string | undefined | null): string {
+  if (code === "CredentialsSignin") return t("failed");
+  if (code === "Unavailable") return t("unavailable");
+  const wait = /^TooManyAttempts:(\d+)$/.exec(code ?? "");
+  if (wait) {
+    const seconds = Number(wait[1]);
+    return seconds >= 90
+      ? t("tooManyMinutes", { minutes: Math.ceil(seconds / 60) })
+      : t("tooMany", { seconds });
+  }
+  return t("error");
+}
+
 export function LoginForm() {
   const t = useTranslations("login");
   const [error, setError] = useState<string | null>(null);
@@ -43,13 +57,7 @@ export function LoginForm() {
         window.location.assign("/");
         return;
       }
-      setError(
-        res?.error === "CredentialsSignin"
-          ? t("failed")
-          : res?.error === "TooManyAttempts"
-            ? t("tooMany")
-            : t("error"),
-      );
+      setError(loginError(t, res?.error));
     } catch {
       setError(t("error"));
     }

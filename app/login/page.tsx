@@ -17,10 +17,12 @@ export default async function LoginPage() {
       <p style={{ color: "var(--muted)", marginTop: 0 }}>{app("tagline")}</p>
       <h2>{t("title")}</h2>
       <LoginForm />
-      <div className="demo">
-        {t("demo")}: <code>student1@example.com</code> / <code>student-demo</code>,{" "}
-        <code>teacher@example.com</code> / <code>teacher-demo</code>
-      </div>
+      {process.env.KUBECLASS_DEMO_ACCOUNTS === "1" && (
+        <div className="demo">
+          {t("demo")}: <code>student1@example.com</code> / <code>student-demo</code>,{" "}
+          <code>teacher@example.com</code> / <code>teacher-demo</code>
+        </div>
+      )}
     </main>
   );
 }

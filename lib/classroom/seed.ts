@@ -18,12 +18,17 @@ export const DEMO_ACCOUNTS = [
   { email: "student3@example.com", name: "Alex Smith", role: "STUDENT", password: "student-demo" },
 ] as const;
 
-export async function seedDemo(prisma: PrismaClient): Promise<void> {
-  const course = await prisma.course.upsert({
+/** The course catalogue every start needs (no accounts). */
+export async function seedCourses(prisma: PrismaClient) {
+  return prisma.course.upsert({
     where: { slug: DEMO_COURSE.slug },
     update: { titleJa: DEMO_COURSE.titleJa, titleEn: DEMO_COURSE.titleEn },
     create: DEMO_COURSE,
   });
+}
+
+export async function seedDemo(prisma: PrismaClient): Promise<void> {
+  const course = await seedCourses(prisma);
   const ids: Record<string, string> = {};
   for (const a of DEMO_ACCOUNTS) {
     const existing = await prisma.user.findUnique({ where: { email: a.email } });

@@ -3,10 +3,13 @@ import { z } from "zod";
 import { LOCALE_COOKIE } from "@/i18n/request";
 import { currentUser } from "@/lib/auth";
 import { db } from "@/lib/db";
+import { crossSiteRefusal } from "@/lib/same-origin";
 
 const body = z.object({ locale: z.enum(["ja", "en"]) });
 
 export async function POST(req: Request) {
+  const refused = crossSiteRefusal(req);
+  if (refused) return refused;
   const parsed = body.safeParse(await req.json().catch(() => null));
   if (!parsed.success) return NextResponse.json({ error: "locale must be ja or en" }, { status: 400 });
   const user = await currentUser();
