@@ -36,7 +36,6 @@ export interface DriveResult {
   errors: string[];
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are control characters
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const PROMPT_END = "student@minikube:~$ ";
 const POD_LINE = /kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running/;

@@ -5,6 +5,8 @@
  * not rebuild between runs). Prints `READY <url>` when listening and, when the registry has
  * write metrics, one `METRICS <json>` line per second and a last one after the shutdown flush.
  */
+export {};
+
 (process.env as Record<string, string>).NODE_ENV = "production";
 
 const { startServer } = await import("../server/index");

@@ -38,11 +38,10 @@ export async function seedClass(url: string, n: number): Promise<BenchClass> {
       [teacherId, `${teacherId}@bench.test`, hash],
     );
     const classId = id("class");
-    await c.query(`INSERT INTO "Classroom" (id, name, "teacherId", "courseId") VALUES ($1, 'Bench', $2, $3)`, [
-      classId,
-      teacherId,
-      course.rows[0]!.id,
-    ]);
+    await c.query(
+      `INSERT INTO "Classroom" (id, name, "teacherId", "courseId") VALUES ($1, 'Bench', $2, $3)`,
+      [classId, teacherId, course.rows[0]!.id],
+    );
     const students = Array.from({ length: n }, (_, i) => {
       const sid = id("s");
       return { id: sid, email: `student${i}-${sid}@bench.test` };
@@ -52,10 +51,10 @@ export async function seedClass(url: string, n: number): Promise<BenchClass> {
        SELECT id, email, 'Bench Student', 'STUDENT', $3 FROM unnest($1::text[], $2::text[]) AS t(id, email)`,
       [students.map((s) => s.id), students.map((s) => s.email), hash],
     );
-    await c.query(
-      `INSERT INTO "Enrollment" ("classId", "userId") SELECT $1, unnest($2::text[])`,
-      [classId, students.map((s) => s.id)],
-    );
+    await c.query(`INSERT INTO "Enrollment" ("classId", "userId") SELECT $1, unnest($2::text[])`, [
+      classId,
+      students.map((s) => s.id),
+    ]);
     return { teacherId, classId, students };
   } finally {
     await c.end();

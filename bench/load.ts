@@ -194,11 +194,16 @@ async function runKubeclass(n: number) {
         PORT: String(port),
         HOST: "127.0.0.1",
       },
-      cpuProf ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${label}-n${n}.cpuprofile`] : [],
+      cpuProf
+        ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${label}-n${n}.cpuprofile`]
+        : [],
     );
     const base = `http://127.0.0.1:${port}`;
     const t0 = performance.now();
-    const cookies = await loginAll(base, cls.students.map((s) => s.email));
+    const cookies = await loginAll(
+      base,
+      cls.students.map((s) => s.email),
+    );
     const loginS = (performance.now() - t0) / 1000;
     const [drove, proc] = await measured(server.child.pid, () =>
       drive({ url: base, cookies, durationMs, periodMs, joinRate, graceMs: 15_000, lessonId: LESSON }),
@@ -206,7 +211,10 @@ async function runKubeclass(n: number) {
     const t1 = performance.now();
     const code = await stop(server.child);
     const shutdownMs = performance.now() - t1;
-    const metricLines = server.stdout().split("\n").filter((l) => l.startsWith("METRICS "));
+    const metricLines = server
+      .stdout()
+      .split("\n")
+      .filter((l) => l.startsWith("METRICS "));
     const lastMetrics = metricLines.length ? JSON.parse(metricLines.at(-1)!.slice(8)) : null;
     const serverErrors = server
       .stderr()
@@ -266,7 +274,10 @@ async function main() {
     }
     const echoLat = echo ? summary(echo.drove.latencyMs) : null;
     const failedWrites =
-      k.verified.journalMissing + k.verified.journalDuplicates + k.verified.progressWrong + (k.metrics?.failed ?? 0);
+      k.verified.journalMissing +
+      k.verified.journalDuplicates +
+      k.verified.progressWrong +
+      (k.metrics?.failed ?? 0);
     const lost = k.drove.lost + (k.drove.clients - k.drove.connected) + k.drove.errors.length;
     if (ci && (failedWrites > 0 || lost > 0)) failures++;
     table.push([
@@ -291,7 +302,9 @@ async function main() {
       joinRate,
       latencyMs: lat,
       joinMs: join,
-      echo: echo ? { latencyMs: echoLat, cpuPct: echo.proc.cpuPct, lost: echo.drove.lost, sent: echo.drove.sent } : null,
+      echo: echo
+        ? { latencyMs: echoLat, cpuPct: echo.proc.cpuPct, lost: echo.drove.lost, sent: echo.drove.sent }
+        : null,
       lost,
       failedWrites,
       server: { ...k.proc, exitCode: k.exitCode, shutdownMs: k.shutdownMs, errorLines: k.serverErrors },
@@ -317,7 +330,9 @@ async function main() {
     `load-${label}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
   );
   writeFileSync(file, `${JSON.stringify({ label, sizes, results }, null, 2)}\n`);
-  console.log(`\nResults: ${path.relative(root, file)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `\nResults: ${path.relative(root, file)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
   if (failures) {
     console.error(`✘ ${failures} run(s) lost output or failed a database write`);
     process.exitCode = 1;

@@ -71,7 +71,7 @@ beforeAll(async () => {
   await seedDemo(prisma);
   http = createServer();
   io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
-  registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
+  registry = new WorkspaceRegistry({ databaseUrl: url!, io: io as never, idleMinutes: 1 });
   attachSockets(io as never, registry, SECRET, (teacher, studentId) =>
     teachesStudent(prisma, teacher, studentId),
   );
