@@ -6,6 +6,7 @@
  * one whose output does not show the lesson's pod.
  */
 import { io as connect, type Socket } from "socket.io-client";
+import { PROTOCOL_VERSION } from "../lib/protocol/socket";
 
 export interface DriveOptions {
   url: string;
@@ -16,6 +17,8 @@ export interface DriveOptions {
   joinRate: number;
   graceMs: number;
   lessonId: string;
+  /** Told when the class has joined and typing starts, and when typing stops. */
+  onPhase?: (phase: "typing" | "stopped") => void;
 }
 
 export interface DriveResult {
@@ -60,6 +63,7 @@ class Student {
       path: "/socket.io",
       transports: ["websocket"],
       extraHeaders: { cookie },
+      auth: { protocol: PROTOCOL_VERSION },
       reconnection: false,
       forceNew: true,
       autoConnect: false,
@@ -165,6 +169,7 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
   // The echo of the typed command arrives before the Enter is handled; ignore it by starting the
   // measurement window only at Enter (type() sends both at once).
   const started = performance.now();
+  opts.onPhase?.("typing");
   const timers: NodeJS.Timeout[] = [];
   await new Promise<void>((resolve) => {
     for (const s of students) {
@@ -179,6 +184,7 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
     }
     setTimeout(resolve, opts.durationMs);
   });
+  opts.onPhase?.("stopped");
   const end = performance.now() + opts.graceMs;
   while (students.some((s) => s.pending) && performance.now() < end) await sleep(50);
   for (const t of timers) clearTimeout(t);

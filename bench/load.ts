@@ -12,9 +12,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createTestDatabase, stopTestServer } from "../scripts/test-db";
+import { benchBoard } from "./load-board";
 import { type DriveResult, drive } from "./load-clients";
 import { loginAll, seedClass } from "./load-setup";
 
@@ -31,6 +33,9 @@ const periodMs = Number(flag("period") ?? 2) * 1000;
 const joinRate = Number(flag("join-rate") ?? 50);
 const withEcho = !ci && !args.includes("--no-echo");
 const cpuProf = args.includes("--cpu-prof");
+/** `--board`: only the teacher-board figure; `--no-board` leaves it out. */
+const boardOnly = args.includes("--board");
+const withBoard = !ci && !args.includes("--no-board");
 const label = flag("label") ?? (ci ? "ci" : "run");
 const port = Number(flag("port") ?? 3470);
 const echoPort = Number(flag("echo-port") ?? 3480);
@@ -38,7 +43,10 @@ const LESSON = "pods-and-nodes";
 const SECRET = "load-benchmark-secret-0123456789abcdef0123456789";
 
 interface ProcStats {
+  /** CPU in % of one core while the students typed (2 cores = 200 %). */
   cpuPct: number;
+  /** CPU milliseconds per line answered while the students typed. */
+  cpuMsPerLine: number;
   rssMaxMb: number;
 }
 
@@ -56,21 +64,39 @@ function procSample(pid: number): { ticks: number; rssKb: number } | null {
   }
 }
 
-/** Samples a process while `work` runs: CPU in % of one core over the window, peak RSS. */
-async function measured<T>(pid: number | undefined, work: () => Promise<T>): Promise<[T, ProcStats]> {
-  const first = pid ? procSample(pid) : null;
-  let rssMax = first?.rssKb ?? 0;
-  const t0 = performance.now();
+/** Samples a process during the typing phase of a drive: CPU over that window, peak RSS. */
+async function measured(
+  pid: number | undefined,
+  work: (onPhase: (phase: "typing" | "stopped") => void) => Promise<DriveResult>,
+): Promise<[DriveResult, ProcStats]> {
+  let rssMax = 0;
+  let first: { ticks: number; at: number } | null = null;
+  let last: { ticks: number; at: number } | null = null;
+  const answeredAtStart = 0;
+  let result: DriveResult | null = null;
   const timer = setInterval(() => {
     const s = pid ? procSample(pid) : null;
     if (s) rssMax = Math.max(rssMax, s.rssKb);
   }, 500);
   try {
-    const value = await work();
-    const last = pid ? procSample(pid) : null;
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuPct = first && last ? ((last.ticks - first.ticks) / 100 / seconds) * 100 : Number.NaN;
-    return [value, { cpuPct, rssMaxMb: rssMax / 1024 }];
+    result = await work((phase) => {
+      const s = pid ? procSample(pid) : null;
+      if (!s) return;
+      if (phase === "typing") first = { ticks: s.ticks, at: performance.now() };
+      else last = { ticks: s.ticks, at: performance.now() };
+    });
+    const f = first as { ticks: number; at: number } | null;
+    const l = last as { ticks: number; at: number } | null;
+    const cpuMs = f && l ? ((l.ticks - f.ticks) / 100) * 1000 : Number.NaN;
+    const seconds = f && l ? (l.at - f.at) / 1000 : Number.NaN;
+    return [
+      result,
+      {
+        cpuPct: (cpuMs / 1000 / seconds) * 100,
+        cpuMsPerLine: cpuMs / Math.max(1, result.answered - answeredAtStart),
+        rssMaxMb: rssMax / 1024,
+      },
+    ];
   } finally {
     clearInterval(timer);
   }
@@ -205,8 +231,17 @@ async function runKubeclass(n: number) {
       cls.students.map((s) => s.email),
     );
     const loginS = (performance.now() - t0) / 1000;
-    const [drove, proc] = await measured(server.child.pid, () =>
-      drive({ url: base, cookies, durationMs, periodMs, joinRate, graceMs: 15_000, lessonId: LESSON }),
+    const [drove, proc] = await measured(server.child.pid, (onPhase) =>
+      drive({
+        url: base,
+        cookies,
+        durationMs,
+        periodMs,
+        joinRate,
+        graceMs: 15_000,
+        lessonId: LESSON,
+        onPhase,
+      }),
     );
     const t1 = performance.now();
     const code = await stop(server.child);
@@ -231,8 +266,17 @@ async function runEcho(n: number) {
   const server = await startChild("bench/load-echo.ts", [String(echoPort)], {});
   try {
     const cookies = Array.from({ length: n }, () => "none=1");
-    const [drove, proc] = await measured(server.child.pid, () =>
-      drive({ url: server.url, cookies, durationMs, periodMs, joinRate, graceMs: 15_000, lessonId: LESSON }),
+    const [drove, proc] = await measured(server.child.pid, (onPhase) =>
+      drive({
+        url: server.url,
+        cookies,
+        durationMs,
+        periodMs,
+        joinRate,
+        graceMs: 15_000,
+        lessonId: LESSON,
+        onPhase,
+      }),
     );
     return { drove, proc };
   } finally {
@@ -257,12 +301,21 @@ async function main() {
       "lost",
       "failed writes",
       "CPU %",
+      "CPU ms/line",
       "RSS MB",
+      "load",
     ],
   ];
   let failures = 0;
   const started = performance.now();
-  for (const n of sizes) {
+  let board: Awaited<ReturnType<typeof benchBoard>> | null = null;
+  if (withBoard) {
+    board = await benchBoard();
+    console.log(
+      `Teacher board ${board.students} × ${board.steps}: ${fmt(board.p50Ms)} ms p50 (max ${fmt(board.maxMs)}) server time, ${fmt(board.kilobytes)} KB (goal ≤ 150 ms, ≤ 500 KB)`,
+    );
+  }
+  for (const n of boardOnly ? [] : sizes) {
     console.log(`\n▶ N = ${n}: kubeclass (${durationMs / 1000} s) …`);
     const k = await runKubeclass(n);
     const lat = summary(k.drove.latencyMs);
@@ -292,11 +345,15 @@ async function main() {
       `${lost}/${k.drove.sent}`,
       String(failedWrites),
       fmt(k.proc.cpuPct),
+      k.proc.cpuMsPerLine.toFixed(2),
       fmt(k.proc.rssMaxMb),
+      os.loadavg()[0]!.toFixed(1),
     ]);
     const { answeredBy: _a, latencyMs: _l, joinMs: _j, ...drove } = k.drove;
     results.push({
       n,
+      /** The machine's load while this N ran (other work on the same cores skews every figure). */
+      loadAverage: os.loadavg(),
       durationMs,
       periodMs,
       joinRate,
@@ -329,7 +386,7 @@ async function main() {
     "bench/results",
     `load-${label}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
   );
-  writeFileSync(file, `${JSON.stringify({ label, sizes, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ label, sizes, board, results }, null, 2)}\n`);
   console.log(
     `\nResults: ${path.relative(root, file)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );

@@ -7,7 +7,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
-import { MAX_INPUT_CHARS, MAX_TABS } from "@/lib/protocol/socket";
+import { MAX_INPUT_CHARS, MAX_TABS, PROTOCOL_VERSION } from "@/lib/protocol/socket";
 
 export interface LessonStepProps {
   id: string;
@@ -100,7 +100,11 @@ export function LessonView(props: LessonViewProps) {
   );
 
   useEffect(() => {
-    const socket: ClientSocket = io({ path: "/socket.io", transports: ["websocket", "polling"] });
+    const socket: ClientSocket = io({
+      path: "/socket.io",
+      auth: { protocol: PROTOCOL_VERSION },
+      transports: ["websocket", "polling"],
+    });
     socketRef.current = socket;
     // Exposed for the end-to-end specs (they probe the server's input limits).
     (window as unknown as { __kubeclassSocket?: ClientSocket }).__kubeclassSocket = socket;

@@ -5,7 +5,7 @@ import type { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
+import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
 
 interface Props {
   studentId: string;
@@ -21,7 +21,10 @@ export function WatchView({ studentId, labels }: Props) {
   const pending = useRef(new Map<string, string>());
 
   useEffect(() => {
-    const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io" });
+    const socket: Socket<ServerToClient, ClientToServer> = io({
+      path: "/socket.io",
+      auth: { protocol: PROTOCOL_VERSION },
+    });
     const write = (tabId: string, data: string) => {
       const t = terms.current.get(tabId);
       if (t) t.term.write(data);

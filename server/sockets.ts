@@ -14,6 +14,7 @@ import {
   joinSchema,
   MAX_INPUT_CHARS,
   openSchema,
+  protocolMismatch,
   resizeSchema,
   type ServerToClient,
   stepSchema,
@@ -50,6 +51,8 @@ export function attachSockets(
   mayWatch: MayWatch = async () => false,
 ): void {
   io.use(async (socket, next) => {
+    const mismatch = protocolMismatch(socket.handshake.auth);
+    if (mismatch) return next(new Error(mismatch));
     const user = await userFromHandshake(socket.request, secret);
     if (!user) return next(new Error("unauthorized"));
     socket.data.user = user;

@@ -460,7 +460,7 @@ export class WorkspaceRegistry {
     await Promise.allSettled(this.loading.values());
     for (const w of this.live.values()) w.saveSoon();
     const drained = await this.queue.drain(this.deps.drainMs ?? 8_000);
-    if (!drained) this.queue.close();
+    if (!drained) await this.queue.close();
     for (const w of this.live.values()) w.dispose();
     this.live.clear();
     await this.pool.end().catch(() => {});

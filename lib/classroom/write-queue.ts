@@ -36,6 +36,8 @@ export interface WriteQueueOptions {
   maxBytes?: number;
   /** Rows per batch (journal + progress + snapshots). */
   maxBatchRows?: number;
+  /** Bytes per batch (estimated): a few snapshots fill one; the next batch takes the rest. */
+  maxBatchBytes?: number;
   /** First retry delay; doubles per failed attempt up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -113,6 +115,7 @@ export class WriteQueue {
   private readonly ownerWaiters = new Map<string, Array<() => void>>();
   private readonly idleWaiters: Array<() => void> = [];
   private running = false;
+  private runLoop: Promise<void> = Promise.resolve();
   private stopped = false;
   private bytes = 0;
   private rows = 0;
@@ -144,6 +147,7 @@ export class WriteQueue {
     this.opts = {
       maxBytes: 64 * 1024 * 1024,
       maxBatchRows: 2000,
+      maxBatchBytes: 2 * 1024 * 1024,
       backoffMs: 100,
       maxBackoffMs: 5000,
       troubleAfter: 3,
@@ -177,7 +181,7 @@ export class WriteQueue {
     if (!this.running) {
       this.running = true;
       // Everything enqueued in this turn of the event loop goes into the same batch.
-      setImmediate(() => void this.run());
+      this.runLoop = new Promise<void>((resolve) => setImmediate(() => void this.run().finally(resolve)));
     }
   }
 
@@ -210,11 +214,12 @@ export class WriteQueue {
   }
 
   /**
-   * Stops retrying (server shutdown after `drain` gave up): what is still queued is reported as
-   * failed, loudly, and dropped.
+   * Stops retrying (server shutdown after `drain` gave up): the attempt under way finishes, and
+   * what is still queued after it is reported as failed, loudly, and dropped.
    */
-  close(): number {
+  async close(): Promise<number> {
     this.stopped = true;
+    await this.runLoop;
     const left = this.rows;
     if (left > 0) {
       this.m.failed += left;
@@ -236,9 +241,16 @@ export class WriteQueue {
 
   private takeBatch(): Queued[] {
     let rows = 0;
+    let bytes = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || rows + this.queue[n]!.rows <= this.opts.maxBatchRows)) {
+    while (
+      n < this.queue.length &&
+      (n === 0 ||
+        (rows + this.queue[n]!.rows <= this.opts.maxBatchRows &&
+          bytes + this.queue[n]!.bytes <= this.opts.maxBatchBytes))
+    ) {
       rows += this.queue[n]!.rows;
+      bytes += this.queue[n]!.bytes;
       n++;
     }
     return this.queue.slice(0, n);
