@@ -160,7 +160,7 @@ export class Workspace {
         loadLessonTallies(this.deps.pool, key),
       ])
         .then(([journal, tallies]) => {
-          const state = new LessonProgress(lesson, journal, tallies);
+          const state = new LessonProgress(lesson, journal, tallies, this.session.api);
           this.lessons.set(lessonId, state);
           // Lines that finished while loading are counted now, in order.
           for (const entry of this.early.splice(0)) this.afterLine(entry);
@@ -261,8 +261,8 @@ export class Workspace {
     });
     this.bindSession();
     this.journalSince = Date.now();
-    for (const state of this.lessons.values()) state.clearJournal();
     for (const id of tabs) this.session.openTab(id, 80, 24);
+    for (const state of this.lessons.values()) state.clearJournal(this.session.api);
     await this.write(this.snapshotUnit());
     this.deps.io.to(this.room).emit("progress", await this.progress(lessonId));
   }

@@ -2,16 +2,30 @@
  * The progress evaluator of one student in one lesson: the lesson's recent journal, each step's
  * tally, and the check engine's verdict after every finished line. Pure (no I/O): the live
  * session feeds it lines and writes what it returns.
+ *
+ * Checks are evaluated incrementally. A check on the journal (a command was run, an output was
+ * seen n times) can only become true through a new line, so each one is asked about the new
+ * line alone and remembers when it is met; only checks on the cluster's state are asked again
+ * on every line (one in-memory API call each). The cost of a line therefore grows with the
+ * lesson's open checks, not with the length of the journal. The full evaluation over the journal
+ * (lib/course/checks.ts) runs once, when the lesson is loaded, and the test proves both agree.
  */
 import type { ApiHandler } from "../cluster/types";
-import { evaluateLesson, type LessonResult } from "../course/checks";
-import type { Lesson } from "../course/schema";
+import { type Check, evaluate, explainCheck } from "../course/checks";
+import type { Lesson, Localized } from "../course/schema";
 import type { ProgressUpdate } from "../protocol/socket";
 import type { JournalEntry } from "../shell/types";
 import { type StepTally, tallyLine, tallySolutionShown } from "./progress";
 
 /** Lines of a lesson the checks look at (the newest; ≤ 4 KiB of output each). */
 export const JOURNAL_LIMIT = 500;
+
+/**
+ * Pod names a learner has seen printed count as pods for `<pod>` patterns (the check engine's
+ * rule: `kubectl exec` on a pod since replaced still shows the step was done). Same pattern.
+ */
+const SEEN_POD = /\b[a-z0-9](?:[-a-z0-9]*[a-z0-9])?-[a-z0-9]{5}\b/g;
+const MAX_SEEN_PODS = 1000;
 
 export interface LineOutcome {
   /** Step rows that changed (absolute values, ready to upsert). */
@@ -21,16 +35,74 @@ export interface LineOutcome {
   update: ProgressUpdate;
 }
 
+type CheckNode =
+  | { kind: "journal"; check: Check; probe: Check; times: number; hits: number; met: boolean; pods: boolean }
+  | { kind: "state"; check: Check }
+  | { kind: "anyOf"; check: Check; children: CheckNode[] };
+
+function nodeFor(check: Check): CheckNode {
+  switch (check.kind) {
+    case "state":
+      return { kind: "state", check };
+    case "anyOf":
+      return { kind: "anyOf", check, children: check.checks.map(nodeFor) };
+    case "command":
+      return {
+        kind: "journal",
+        check,
+        probe: check,
+        times: 1,
+        hits: 0,
+        met: false,
+        pods: check.run.includes("<pod>"),
+      };
+    case "output":
+      return {
+        kind: "journal",
+        check,
+        probe: { ...check, times: 1 },
+        times: check.times ?? 1,
+        hits: 0,
+        met: false,
+        pods: check.run?.some((t) => t.includes("<pod>")) ?? false,
+      };
+  }
+}
+
 export class LessonProgress {
   private journal: JournalEntry[];
+  /** Open steps' checks (a step leaves the map when done). */
+  private readonly open = new Map<string, CheckNode[]>();
+  private readonly seenPods = new Set<string>();
 
   constructor(
     readonly lesson: Lesson,
     journal: JournalEntry[],
     private readonly tallies: Map<string, StepTally>,
+    api: ApiHandler,
     private readonly limit = JOURNAL_LIMIT,
   ) {
     this.journal = journal.slice(-limit);
+    for (const e of this.journal) this.notePods(e);
+    this.rebuild(api);
+  }
+
+  /** Check state from the whole journal (on load and after a reset). */
+  private rebuild(api: ApiHandler): void {
+    this.open.clear();
+    const done = this.done;
+    for (const step of this.lesson.steps) {
+      if (done.has(step.id)) continue;
+      const nodes = step.checks.map(nodeFor);
+      const visit = (n: CheckNode) => {
+        if (n.kind === "anyOf") n.children.forEach(visit);
+        if (n.kind !== "journal") return;
+        n.met = evaluate({ checks: [n.check] }, { journal: this.journal, api }).done;
+        if (!n.met && n.times > 1) n.hits = this.journal.filter((e) => this.probe(n, e, api)).length;
+      };
+      nodes.forEach(visit);
+      this.open.set(step.id, nodes);
+    }
   }
 
   get done(): Set<string> {
@@ -43,26 +115,76 @@ export class LessonProgress {
     return this.journal.length;
   }
 
+  private notePods(e: JournalEntry): void {
+    if (this.seenPods.size >= MAX_SEEN_PODS) return;
+    for (const m of e.output.matchAll(SEEN_POD)) this.seenPods.add(m[0]);
+  }
+
+  /** Whether one line meets a journal check (earlier lines only lend the pod names they showed). */
+  private probe(n: Extract<CheckNode, { kind: "journal" }>, e: JournalEntry, api: ApiHandler): boolean {
+    const journal: JournalEntry[] = [e];
+    if (n.pods && this.seenPods.size > 0)
+      journal.unshift({
+        tab: "",
+        line: "",
+        commands: [],
+        exitCode: 0,
+        output: [...this.seenPods].join("\n"),
+        at: 0,
+      });
+    return evaluate({ checks: [n.probe] }, { journal, api }).done;
+  }
+
+  private met(n: CheckNode, api: ApiHandler): boolean {
+    switch (n.kind) {
+      case "journal":
+        return n.met;
+      case "state":
+        return evaluate({ checks: [n.check] }, { journal: this.journal, api }).done;
+      case "anyOf":
+        return n.children.some((c) => this.met(c, api));
+    }
+  }
+
+  private advance(n: CheckNode, e: JournalEntry, api: ApiHandler): void {
+    if (n.kind === "anyOf") for (const c of n.children) this.advance(c, e, api);
+    if (n.kind !== "journal" || n.met) return;
+    if (this.probe(n, e, api)) n.hits++;
+    n.met = n.hits >= n.times;
+  }
+
+  /** Open steps in lesson order with what each still misses; `done` ones leave `open`. */
+  private evaluateOpen(api: ApiHandler): { newlyCompleted: string[]; missing: Map<string, Localized[]> } {
+    const newlyCompleted: string[] = [];
+    const missing = new Map<string, Localized[]>();
+    for (const [stepId, nodes] of this.open) {
+      const unmet = nodes.filter((n) => !this.met(n, api)).map((n) => explainCheck(n.check));
+      if (unmet.length === 0) newlyCompleted.push(stepId);
+      else missing.set(stepId, unmet);
+    }
+    return { newlyCompleted, missing };
+  }
+
   /** A finished line: counted against the open steps, then the steps are checked again. */
   line(entry: JournalEntry, api: ApiHandler): LineOutcome {
     this.journal.push(entry);
     if (this.journal.length > this.limit) this.journal.splice(0, this.journal.length - this.limit);
-    const done = this.done;
-    const result = evaluateLesson(this.lesson, { journal: this.journal, api }, done);
-    const openSteps = this.lesson.steps.filter((s) => !done.has(s.id)).map((s) => s.id);
+    this.notePods(entry);
+    for (const nodes of this.open.values()) for (const n of nodes) this.advance(n, entry, api);
+    const openSteps = [...this.open.keys()];
+    const { newlyCompleted, missing } = this.evaluateOpen(api);
     const changed = tallyLine(this.tallies, {
       openSteps,
       failed: entry.exitCode !== 0,
-      completed: result.newlyCompleted,
+      completed: newlyCompleted,
       at: entry.at,
     });
-    for (const id of result.newlyCompleted) done.add(id);
-    return { changed, newlyCompleted: result.newlyCompleted, update: this.updateFrom(done, result) };
+    for (const id of newlyCompleted) this.open.delete(id);
+    return { changed, newlyCompleted, update: this.updateFrom(missing) };
   }
 
   view(api: ApiHandler): ProgressUpdate {
-    const done = this.done;
-    return this.updateFrom(done, evaluateLesson(this.lesson, { journal: this.journal, api }, done));
+    return this.updateFrom(this.evaluateOpen(api).missing);
   }
 
   solutionShown(stepId: string, at: number): StepTally | null {
@@ -71,18 +193,22 @@ export class LessonProgress {
   }
 
   /** "Reset this lesson": the checks start over from an empty journal; earned steps stay. */
-  clearJournal(): void {
+  clearJournal(api: ApiHandler): void {
     this.journal = [];
+    this.seenPods.clear();
+    this.rebuild(api);
   }
 
-  private updateFrom(done: ReadonlySet<string>, result: LessonResult): ProgressUpdate {
+  private updateFrom(missing: Map<string, Localized[]>): ProgressUpdate {
+    const done = this.done;
+    const current = this.lesson.steps.find((s) => !done.has(s.id) && missing.has(s.id))?.id ?? null;
     return {
       lessonId: this.lesson.id,
-      current: result.current,
+      current,
       steps: this.lesson.steps.map((s) => ({
         id: s.id,
         done: done.has(s.id),
-        missing: result.results[s.id]?.missing ?? [],
+        missing: missing.get(s.id) ?? [],
       })),
     };
   }
