@@ -209,7 +209,7 @@ async function runKubeclass(n: number) {
   try {
     const cls = await seedClass(db.url, n);
     const profDir = path.join(root, "bench/results/profiles");
-    if (cpuProf) mkdirSync(profDir, { recursive: true });
+    if (cpuProf) mkdirSync(path.join(profDir, `${label}-n${n}`), { recursive: true });
     const server = await startChild(
       "bench/load-server.ts",
       [],
@@ -220,9 +220,8 @@ async function runKubeclass(n: number) {
         PORT: String(port),
         HOST: "127.0.0.1",
       },
-      cpuProf
-        ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${label}-n${n}.cpuprofile`]
-        : [],
+      // One file per thread (the tsx loader has a worker of its own); the main thread's is the largest.
+      cpuProf ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, `${label}-n${n}`)] : [],
     );
     const base = `http://127.0.0.1:${port}`;
     const t0 = performance.now();
