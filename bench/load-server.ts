@@ -20,6 +20,28 @@ const report = () => {
   if (m !== undefined) console.log(`METRICS ${JSON.stringify(m)}`);
 };
 const timer = setInterval(report, 1000);
+
+// `PROFILE_FILE`: SIGUSR2 starts a V8 CPU profile of this thread, the next SIGUSR2 writes it,
+// so the profile covers exactly the window the benchmark marks (the students typing).
+const profileFile = process.env.PROFILE_FILE;
+if (profileFile) {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 1000 });
+  let profiling = false;
+  process.on("SIGUSR2", () => {
+    profiling = !profiling;
+    if (profiling) void session.post("Profiler.start");
+    else
+      void session.post("Profiler.stop").then(({ profile }) => {
+        writeFileSync(profileFile, JSON.stringify(profile));
+        console.log(`PROFILE ${profileFile}`);
+      });
+  });
+}
 console.log(`READY ${server.url}`);
 
 let stopping = false;

@@ -295,7 +295,7 @@ export class Workspace {
    * `snapshotMaxWaitMs` while they keep typing (never once per line). Eviction and shutdown save
    * it at once; progress and journal never wait for it.
    */
-  private markDirty(): void {
+  markDirty(): void {
     const now = Date.now();
     this.dirtySince ??= now;
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
@@ -432,7 +432,8 @@ export class WorkspaceRegistry {
         Date.now(),
         teachers,
       );
-      ws.saveSoon();
+      // Saved with the first quiet moment, not while the class is still arriving.
+      ws.markDirty();
     }
     this.live.set(ws.key, ws);
     return ws;

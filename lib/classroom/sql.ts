@@ -45,3 +45,15 @@ export function sqlTimestamp(ms: number): string {
 export function sqlText(s: string): string {
   return s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s;
 }
+
+const globalForPool = globalThis as unknown as { kubeclassPool?: pg.Pool };
+
+/** The process's pool for pages and route handlers (like `db()`; survives Next dev reloads). */
+export function sharedPool(): pg.Pool {
+  if (!globalForPool.kubeclassPool) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    globalForPool.kubeclassPool = createPool(url, 4);
+  }
+  return globalForPool.kubeclassPool;
+}
