@@ -44,6 +44,11 @@ export interface StudentSession {
   /** What each open tab shows lately (for a teacher who starts watching). */
   screens(): Array<{ tabId: string; screen: string }>;
   snapshot(): SessionSnapshot;
+  /**
+   * A number that changes whenever the cluster's objects change (its resourceVersion, after
+   * bringing the cluster up to now): state checks asked twice at one version answer alike.
+   */
+  stateVersion(): number;
   dispose(): void;
 }
 
@@ -125,6 +130,11 @@ class LiveSession implements StudentSession {
     return [...this.terminals.keys()]
       .sort()
       .map((tabId) => ({ tabId, screen: this.scrollback.get(tabId) ?? "" }));
+  }
+
+  stateVersion(): number {
+    this.cluster.tick();
+    return this.cluster.internals.store.rv;
   }
 
   snapshot(): SessionSnapshot {

@@ -212,7 +212,7 @@ export class Workspace {
       this.early.push(entry);
       return;
     }
-    const outcome = state.line(entry, this.session.api);
+    const outcome = state.line(entry, this.session.api, this.session.stateVersion());
     const lessonKey = { userId: this.userId, courseSlug: this.course.id, lessonId };
     const completedAt = new Date(entry.at).toISOString();
     this.deps.queue.enqueue({
@@ -234,7 +234,7 @@ export class Workspace {
 
   async progress(lessonId: string): Promise<ProgressUpdate> {
     if (!this.lesson(lessonId)) throw new Error(`unknown lesson ${lessonId}`);
-    return (await this.lessonState(lessonId)).view(this.session.api);
+    return (await this.lessonState(lessonId)).view(this.session.api, this.session.stateVersion());
   }
 
   async solutionShown(lessonId: string, stepId: string): Promise<void> {

@@ -19,7 +19,9 @@ import type { StepTally } from "./progress";
 
 const course = loadCourse(fileURLToPath(new URL("../../courses/kubernetes-basics", import.meta.url)));
 
-async function solutionJournal(lesson: Lesson): Promise<{ journal: JournalEntry[]; api: ApiHandler }> {
+async function solutionJournal(
+  lesson: Lesson,
+): Promise<{ journal: JournalEntry[]; api: ApiHandler; version: () => number }> {
   const clock = new ManualClock(Date.UTC(2026, 10, 30, 3, 0, 0));
   const scheduler = new ManualScheduler(clock);
   const cluster = Cluster.create({ scenario: lesson.scenario, seed: 1, clock });
@@ -31,7 +33,11 @@ async function solutionJournal(lesson: Lesson): Promise<{ journal: JournalEntry[
     clock,
     scheduler,
   });
-  return { journal, api };
+  const version = () => {
+    cluster.tick();
+    return cluster.internals.store.rv;
+  };
+  return { journal, api, version };
 }
 
 /** The full evaluation after each line: done steps, the highlighted one, what each misses. */
@@ -63,11 +69,11 @@ function view(p: LessonProgress, update: ReturnType<LessonProgress["view"]>) {
 describe("incremental progress evaluation", () => {
   for (const lesson of course.lessons) {
     it(`${lesson.slug}: agrees with the full evaluation after every line`, async () => {
-      const { journal, api } = await solutionJournal(lesson);
+      const { journal, api, version } = await solutionJournal(lesson);
       const expected = fullRun(lesson, journal, api);
       const p = new LessonProgress(lesson, [], new Map(), api);
       journal.forEach((entry, i) => {
-        const out = p.line(entry, api);
+        const out = p.line(entry, api, version());
         expect(view(p, out.update), `after line ${i + 1}: ${entry.line}`).toEqual(expected[i]);
       });
 
@@ -91,6 +97,33 @@ describe("incremental progress evaluation", () => {
       });
     });
   }
+
+  it("asks a state check again only when the cluster's objects changed", async () => {
+    const lesson = course.lessons.find((l) => l.steps.some((s) => s.checks.some((c) => c.kind === "state")))!;
+    // The lesson's start state: its state checks do not hold yet.
+    const clock = new ManualClock(Date.UTC(2026, 10, 30, 3, 0, 0));
+    const cluster = Cluster.create({ scenario: lesson.scenario, seed: 1, clock });
+    const api: ApiHandler = (req) => cluster.handle(req);
+    const version = () => {
+      cluster.tick();
+      return cluster.internals.store.rv;
+    };
+    let calls = 0;
+    const counting: ApiHandler = (req) => {
+      calls++;
+      return api(req);
+    };
+    const p = new LessonProgress(lesson, [], new Map(), counting);
+    const entry = { tab: "1", commands: [["true"]], line: "true", output: "", exitCode: 0, at: clock.now() };
+    p.line(entry, counting, version());
+    const first = calls;
+    expect(first).toBeGreaterThan(0);
+    p.line(entry, counting, version());
+    expect(calls).toBe(first);
+    // Without a version (or after a change) the checks are asked again.
+    p.line(entry, counting);
+    expect(calls).toBeGreaterThan(first);
+  });
 
   it("counts a line against every open step and completes a step once", async () => {
     const lesson = course.lessons.find((l) => l.id === "pods-and-nodes")!;

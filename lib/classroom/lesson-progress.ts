@@ -26,6 +26,8 @@ export const JOURNAL_LIMIT = 500;
  */
 const SEEN_POD = /\b[a-z0-9](?:[-a-z0-9]*[a-z0-9])?-[a-z0-9]{5}\b/g;
 const MAX_SEEN_PODS = 1000;
+/** Paths whose answer is not part of the object store (and so not covered by its version). */
+const SUBRESOURCE = /\/(log|proxy|exec|attach|portforward)(\/|$)/;
 
 export interface LineOutcome {
   /** Step rows that changed (absolute values, ready to upsert). */
@@ -37,7 +39,7 @@ export interface LineOutcome {
 
 type CheckNode =
   | { kind: "journal"; check: Check; probe: Check; times: number; hits: number; met: boolean; pods: boolean }
-  | { kind: "state"; check: Check }
+  | { kind: "state"; check: Check; cached?: { version: number; met: boolean } }
   | { kind: "anyOf"; check: Check; children: CheckNode[] };
 
 function nodeFor(check: Check): CheckNode {
@@ -135,14 +137,23 @@ export class LessonProgress {
     return evaluate({ checks: [n.probe] }, { journal, api }).done;
   }
 
-  private met(n: CheckNode, api: ApiHandler): boolean {
+  /**
+   * Whether a check holds now. A state check is asked again only when the cluster's objects
+   * changed since it was last asked (`version`), unless it reads a subresource (logs, proxy).
+   */
+  private met(n: CheckNode, api: ApiHandler, version: number | undefined): boolean {
     switch (n.kind) {
       case "journal":
         return n.met;
-      case "state":
-        return evaluate({ checks: [n.check] }, { journal: this.journal, api }).done;
+      case "state": {
+        const cacheable = version !== undefined && n.check.kind === "state" && !SUBRESOURCE.test(n.check.get);
+        if (cacheable && n.cached?.version === version) return n.cached.met;
+        const met = evaluate({ checks: [n.check] }, { journal: this.journal, api }).done;
+        if (cacheable) n.cached = { version, met };
+        return met;
+      }
       case "anyOf":
-        return n.children.some((c) => this.met(c, api));
+        return n.children.some((c) => this.met(c, api, version));
     }
   }
 
@@ -154,25 +165,31 @@ export class LessonProgress {
   }
 
   /** Open steps in lesson order with what each still misses; `done` ones leave `open`. */
-  private evaluateOpen(api: ApiHandler): { newlyCompleted: string[]; missing: Map<string, Localized[]> } {
+  private evaluateOpen(
+    api: ApiHandler,
+    version: number | undefined,
+  ): { newlyCompleted: string[]; missing: Map<string, Localized[]> } {
     const newlyCompleted: string[] = [];
     const missing = new Map<string, Localized[]>();
     for (const [stepId, nodes] of this.open) {
-      const unmet = nodes.filter((n) => !this.met(n, api)).map((n) => explainCheck(n.check));
+      const unmet = nodes.filter((n) => !this.met(n, api, version)).map((n) => explainCheck(n.check));
       if (unmet.length === 0) newlyCompleted.push(stepId);
       else missing.set(stepId, unmet);
     }
     return { newlyCompleted, missing };
   }
 
-  /** A finished line: counted against the open steps, then the steps are checked again. */
-  line(entry: JournalEntry, api: ApiHandler): LineOutcome {
+  /**
+   * A finished line: counted against the open steps, then the steps are checked again.
+   * `version` (the cluster's resourceVersion, when known) lets unchanged state checks be skipped.
+   */
+  line(entry: JournalEntry, api: ApiHandler, version?: number): LineOutcome {
     this.journal.push(entry);
     if (this.journal.length > this.limit) this.journal.splice(0, this.journal.length - this.limit);
     this.notePods(entry);
     for (const nodes of this.open.values()) for (const n of nodes) this.advance(n, entry, api);
     const openSteps = [...this.open.keys()];
-    const { newlyCompleted, missing } = this.evaluateOpen(api);
+    const { newlyCompleted, missing } = this.evaluateOpen(api, version);
     const changed = tallyLine(this.tallies, {
       openSteps,
       failed: entry.exitCode !== 0,
@@ -183,8 +200,8 @@ export class LessonProgress {
     return { changed, newlyCompleted, update: this.updateFrom(missing) };
   }
 
-  view(api: ApiHandler): ProgressUpdate {
-    return this.updateFrom(this.evaluateOpen(api).missing);
+  view(api: ApiHandler, version?: number): ProgressUpdate {
+    return this.updateFrom(this.evaluateOpen(api, version).missing);
   }
 
   solutionShown(stepId: string, at: number): StepTally | null {
