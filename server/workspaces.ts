@@ -314,9 +314,12 @@ export class Workspace {
     await this.deps.queue.whenWritten(this.key);
   }
 
-  /** Saves the cluster without waiting (shutdown drains the queue for everyone at once). */
+  /**
+   * Saves the cluster without waiting if it changed since it was last saved (shutdown drains the
+   * queue for everyone at once).
+   */
   saveSoon(): void {
-    this.deps.queue.enqueue(this.snapshotUnit());
+    if (this.dirtySince !== null) this.deps.queue.enqueue(this.snapshotUnit());
   }
 
   dispose(): void {

@@ -110,7 +110,13 @@ function merge(units: readonly WriteUnit[]) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class WriteQueue {
+  /** Lines and step rows, in order. */
   private readonly queue: Queued[] = [];
+  /**
+   * Snapshots wait in a lane of their own: a burst of them (a shutdown, a class that started
+   * together) must not hold up the journal and the steps, which students are waiting for.
+   */
+  private readonly snapshotLane: Queued[] = [];
   private readonly pendingByOwner = new Map<string, number>();
   private readonly ownerWaiters = new Map<string, Array<() => void>>();
   private readonly idleWaiters: Array<() => void> = [];
@@ -173,7 +179,9 @@ export class WriteQueue {
       console.error(`[write-queue] ${rows} row(s) of ${unit.owner} arrived after shutdown; not written`);
       return;
     }
-    this.queue.push({ unit, rows, bytes, at: this.opts.now() });
+    const queued = { unit, rows, bytes, at: this.opts.now() };
+    if (unit.snapshot && !unit.journal?.length && !unit.progress?.length) this.snapshotLane.push(queued);
+    else this.queue.push(queued);
     this.rows += rows;
     this.bytes += bytes;
     this.m.maxQueuedRows = Math.max(this.m.maxQueuedRows, this.rows);
@@ -202,7 +210,7 @@ export class WriteQueue {
 
   /** Waits until everything queued is written, or `timeoutMs` passed; false on time-out. */
   async drain(timeoutMs: number): Promise<boolean> {
-    if (this.queue.length === 0 && !this.running) return true;
+    if (this.queue.length === 0 && this.snapshotLane.length === 0 && !this.running) return true;
     const idle = new Promise<void>((r) => this.idleWaiters.push(r));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"timeout">((r) => {
@@ -232,39 +240,42 @@ export class WriteQueue {
     return {
       ...this.m,
       written: { ...this.m.written },
-      queuedUnits: this.queue.length,
+      queuedUnits: this.queue.length + this.snapshotLane.length,
       queuedRows: this.rows,
       queuedBytes: this.bytes,
       retrying: this.troubleAttempts > 0,
     };
   }
 
+  /** The oldest lines and steps first; snapshots fill what is left of the batch's bytes. */
   private takeBatch(): Queued[] {
+    const batch: Queued[] = [];
     let rows = 0;
     let bytes = 0;
-    let n = 0;
-    while (
-      n < this.queue.length &&
-      (n === 0 ||
-        (rows + this.queue[n]!.rows <= this.opts.maxBatchRows &&
-          bytes + this.queue[n]!.bytes <= this.opts.maxBatchBytes))
-    ) {
-      rows += this.queue[n]!.rows;
-      bytes += this.queue[n]!.bytes;
-      n++;
+    const fits = (q: Queued) =>
+      batch.length === 0 ||
+      (rows + q.rows <= this.opts.maxBatchRows && bytes + q.bytes <= this.opts.maxBatchBytes);
+    for (const lane of [this.queue, this.snapshotLane]) {
+      for (const q of lane) {
+        if (!fits(q)) break;
+        batch.push(q);
+        rows += q.rows;
+        bytes += q.bytes;
+      }
     }
-    return this.queue.slice(0, n);
+    return batch;
   }
 
   private async run(): Promise<void> {
     try {
-      while (this.queue.length > 0 && !this.stopped) {
+      while ((this.queue.length > 0 || this.snapshotLane.length > 0) && !this.stopped) {
         const batch = this.takeBatch();
         await this.writeWithRetry(batch);
       }
     } finally {
       this.running = false;
-      if (this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+      if (this.queue.length === 0 && this.snapshotLane.length === 0)
+        for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
@@ -388,8 +399,10 @@ export class WriteQueue {
 
   private remove(batch: Queued[]): void {
     for (const q of batch) {
-      const i = this.queue.indexOf(q);
-      if (i >= 0) this.queue.splice(i, 1);
+      for (const lane of [this.queue, this.snapshotLane]) {
+        const i = lane.indexOf(q);
+        if (i >= 0) lane.splice(i, 1);
+      }
       this.rows -= q.rows;
       this.bytes -= q.bytes;
       const left = (this.pendingByOwner.get(q.unit.owner) ?? 1) - 1;
