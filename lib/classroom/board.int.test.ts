@@ -120,5 +120,9 @@ describe("teacher board", () => {
     const admin = await boardGrid(pool, { id: "x", role: "ADMIN" }, course);
     expect(admin.students.some((s) => s.id === a!.id)).toBe(true);
     expect((await boardGrid(pool, { id: a!.id, role: "STUDENT" }, course)).students).toEqual([]);
+
+    // Other tests of this run count the demo users: leave none of ours behind.
+    await prisma.classroom.delete({ where: { id: cls.id } });
+    await prisma.user.deleteMany({ where: { id: { in: [teacher.id, other.id, a!.id, b!.id] } } });
   });
 });
