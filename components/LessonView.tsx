@@ -16,7 +16,7 @@ import {
 } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
-import { MAX_INPUT_CHARS, MAX_TABS } from "@/lib/protocol/socket";
+import { MAX_INPUT_CHARS, MAX_TABS, PROTOCOL_VERSION } from "@/lib/protocol/socket";
 import { createTerminal } from "./terminal-options";
 
 export interface LessonStepProps {
@@ -190,7 +190,11 @@ export function LessonView(props: LessonViewProps) {
   );
 
   useEffect(() => {
-    const socket: ClientSocket = io({ path: "/socket.io", transports: ["websocket", "polling"] });
+    const socket: ClientSocket = io({
+      path: "/socket.io",
+      auth: { protocol: PROTOCOL_VERSION },
+      transports: ["websocket", "polling"],
+    });
     socketRef.current = socket;
     let wasOffline = false;
     let backTimer: ReturnType<typeof setTimeout> | undefined;

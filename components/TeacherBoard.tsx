@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
+import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
 
 interface Props {
   students: Array<{ id: string; name: string; email: string }>;
@@ -25,7 +25,10 @@ export function TeacherBoard(props: Props) {
   const solutions = new Set(props.solutions);
 
   useEffect(() => {
-    const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io" });
+    const socket: Socket<ServerToClient, ClientToServer> = io({
+      path: "/socket.io",
+      auth: { protocol: PROTOCOL_VERSION },
+    });
     socket.on("connect", () => setLive(true));
     socket.on("disconnect", () => setLive(false));
     socket.on("student:progress", (m) =>

@@ -6,7 +6,7 @@ import "@xterm/xterm/css/xterm.css";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServer, ServerToClient } from "@/lib/protocol/socket";
+import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
 import { createTerminal } from "./terminal-options";
 
 interface Props {
@@ -31,7 +31,10 @@ export function WatchView({ studentId, lessons, labels, ...initial }: Props) {
   const pending = useRef(new Map<string, string>());
 
   useEffect(() => {
-    const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io" });
+    const socket: Socket<ServerToClient, ClientToServer> = io({
+      path: "/socket.io",
+      auth: { protocol: PROTOCOL_VERSION },
+    });
     const write = (tabId: string, data: string) => {
       const t = terms.current.get(tabId);
       if (t) t.term.write(data);

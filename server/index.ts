@@ -39,7 +39,11 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,
   });
-  const registry = new WorkspaceRegistry({ prisma: db(), io, idleMinutes: cfg.CLUSTER_IDLE_MINUTES });
+  const registry = new WorkspaceRegistry({
+    databaseUrl: cfg.DATABASE_URL,
+    io,
+    idleMinutes: cfg.CLUSTER_IDLE_MINUTES,
+  });
   const sockets = attachSockets(
     io,
     registry,

@@ -13,18 +13,18 @@ export function toLocale(v: string | undefined | null): Locale {
   return v === "en" ? "en" : "ja";
 }
 
-import type { PrismaClient } from "../lib/generated/prisma/client";
+/** Reads the user's saved locale (the live session asks its pg pool; tests may pass a stub). */
+export type SavedLocale = (userId: string) => Promise<string | null | undefined>;
 
 export async function uiLocale(
-  prisma: PrismaClient,
+  savedLocale: SavedLocale,
   userId: string,
   cookieHeader: string | undefined,
 ): Promise<Locale> {
   const chosen =
     cookieHeader && cookieHeader.length <= 16_384 ? parseCookie(cookieHeader)[LOCALE_COOKIE] : undefined;
   if (chosen !== undefined) return toLocale(chosen);
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { locale: true } });
-  return toLocale(user?.locale);
+  return toLocale(await savedLocale(userId));
 }
 
 /** `LANG` for a locale. */

@@ -63,7 +63,7 @@ beforeAll(async () => {
   await seedDemo(prisma);
   http = createServer();
   io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
-  registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
+  registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
   attachSockets(io as never, registry, SECRET);
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

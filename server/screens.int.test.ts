@@ -35,7 +35,7 @@ interface Instance {
 async function startInstance(): Promise<Instance> {
   const http = createServer();
   const io = new Server(http, { path: "/socket.io" });
-  const registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
+  const registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
   attachSockets(io as never, registry, SECRET);
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   return {

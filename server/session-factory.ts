@@ -47,6 +47,11 @@ export interface StudentSession {
   /** What each open tab shows lately (for a teacher who starts watching). */
   screens(): Array<{ tabId: string; screen: string }>;
   snapshot(): SessionSnapshot;
+  /**
+   * A number that changes whenever the cluster's objects change (its resourceVersion, after
+   * bringing the cluster up to now): state checks asked twice at one version answer alike.
+   */
+  stateVersion(): number;
   dispose(): void;
 }
 
@@ -138,6 +143,11 @@ class LiveSession implements StudentSession {
 
   screens(): Array<{ tabId: string; screen: string }> {
     return [...this.terminals.keys()].sort().map((tabId) => ({ tabId, screen: this.tabScreens.now(tabId) }));
+  }
+
+  stateVersion(): number {
+    this.cluster.tick();
+    return this.cluster.internals.store.rv;
   }
 
   snapshot(): SessionSnapshot {

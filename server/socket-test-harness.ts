@@ -38,7 +38,7 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
   await seedDemo(prisma);
   const http: HttpServer = createServer();
   const io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
-  const registry = new WorkspaceRegistry({ prisma, io: io as never, idleMinutes: 1 });
+  const registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
   const access = attachSockets(
     io as never,
     registry,

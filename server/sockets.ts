@@ -15,6 +15,7 @@ import {
   joinSchema,
   MAX_INPUT_CHARS,
   openSchema,
+  protocolMismatch,
   resizeSchema,
   type ServerToClient,
   stepSchema,
@@ -118,6 +119,8 @@ export function attachSockets(
   io.use(async (socket, next) => {
     const { origin, host } = socket.request.headers;
     if (!originAllowed(origin, host, publicUrl)) return next(new Error("forbidden origin"));
+    const mismatch = protocolMismatch(socket.handshake.auth);
+    if (mismatch) return next(new Error(mismatch));
     const user = await userFromHandshake(socket.request, secret);
     if (!user || Date.now() >= user.expiresAt) return next(new Error("unauthorized"));
     if (currentAccount) {

@@ -70,7 +70,7 @@ describe("workspaces", () => {
   it("records step 1 from typed commands and survives a restart with the same cluster", async () => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email: "student3@example.com" } });
     const first = recordingIo();
-    const registry = new WorkspaceRegistry({ prisma, io: first.io, idleMinutes: 1 });
+    const registry = new WorkspaceRegistry({ databaseUrl: url!, io: first.io, idleMinutes: 1 });
     const ws = await registry.acquire(user.id, "kubernetes-basics", "pods-and-nodes");
     expect(ws).not.toBeNull();
     await ws!.enterLesson("pods-and-nodes");
@@ -99,7 +99,7 @@ describe("workspaces", () => {
 
     // "Restart": a new registry loads the snapshot from Postgres.
     const second = recordingIo();
-    const again = new WorkspaceRegistry({ prisma, io: second.io, idleMinutes: 1 });
+    const again = new WorkspaceRegistry({ databaseUrl: url!, io: second.io, idleMinutes: 1 });
     const ws2 = await again.acquire(user.id, "kubernetes-basics", "pods-and-nodes");
     await ws2!.enterLesson("pods-and-nodes");
     const progress = await ws2!.progress("pods-and-nodes");
@@ -117,7 +117,7 @@ describe("workspaces", () => {
     const a = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
     const b = await prisma.user.findUniqueOrThrow({ where: { email: "student2@example.com" } });
     const { io, emitted } = recordingIo();
-    const registry = new WorkspaceRegistry({ prisma, io, idleMinutes: 1 });
+    const registry = new WorkspaceRegistry({ databaseUrl: url!, io, idleMinutes: 1 });
     const names: string[] = [];
     for (const u of [a, b]) {
       const ws = (await registry.acquire(u.id, "kubernetes-basics", "pods-and-nodes"))!;
@@ -145,7 +145,7 @@ describe("workspaces", () => {
   it("leaves memory when the last socket has been gone for the idle time, saved first", async () => {
     const u = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
     const { io } = recordingIo();
-    const registry = new WorkspaceRegistry({ prisma, io, idleMinutes: 0.002 });
+    const registry = new WorkspaceRegistry({ databaseUrl: url!, io, idleMinutes: 0.002 });
     const ws = (await registry.acquire(u.id, "kubernetes-basics", "pods-and-nodes"))!;
     ws.attach({ id: "s1" } as never);
     expect(registry.size).toBe(1);

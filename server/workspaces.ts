@@ -1,15 +1,25 @@
 /**
  * Live workspaces: one per student and course — the simulated cluster, the workstation (shell
  * state shared by the tabs) and the open terminal tabs. Loaded lazily from Postgres on the first
- * socket, saved after every command line, evicted when idle (tldraw-sync style rooms).
+ * socket, evicted when idle once everything is written (tldraw-sync style rooms).
+ *
+ * The hot path never waits for the database (docs/adr/0006-write-path.md): a finished line is
+ * checked in memory, its journal row and step tallies go to the instance's write queue, and the
+ * learner's step list (and the teachers' board) hear about it only once those rows are
+ * committed, so the screen never claims a step that Postgres does not have. Terminal output is
+ * coalesced: one emit per tab per turn of the event loop, however many chunks a line printed.
  */
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { Server, Socket } from "socket.io";
 import { getCourse } from "../lib/classroom/course";
-import { lessonProgress, markSolutionShown, recordLine } from "../lib/classroom/progress";
-import { evaluateLesson } from "../lib/course/checks";
+import { teachersOf } from "../lib/classroom/enrollment";
+import { appendJournal, loadJournal } from "../lib/classroom/journal";
+import { JOURNAL_LIMIT, LessonProgress } from "../lib/classroom/lesson-progress";
+import { loadLessonTallies, upsertProgress } from "../lib/classroom/progress";
+import { loadSnapshot, type SnapshotRow, saveSnapshots } from "../lib/classroom/snapshots";
+import { createPool, type Pool } from "../lib/classroom/sql";
+import { WriteQueue, type WriteQueueMetrics, type WriteUnit } from "../lib/classroom/write-queue";
 import type { Course, Lesson } from "../lib/course/schema";
-import type { PrismaClient } from "../lib/generated/prisma/client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
 import { type Locale, uiLocale } from "./locale";
@@ -19,26 +29,44 @@ import { createSession, restoreSession, type StudentSession } from "./session-fa
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 
-/** Lines of the current lesson the checks look at (the newest; ≤ 4 KiB of output each). */
-const JOURNAL_LIMIT = 500;
+/** When a busy workspace's cluster is saved: after this much quiet, and at least this often. */
+const SNAPSHOT_QUIET_MS = 10_000;
+const SNAPSHOT_MAX_WAIT_MS = 60_000;
+
+interface WorkspaceDeps {
+  io: IO;
+  pool: Pool;
+  queue: WriteQueue;
+  onIdle(ws: Workspace): void;
+  idleMs: number;
+  snapshotQuietMs: number;
+  snapshotMaxWaitMs: number;
+}
 
 export class Workspace {
   private readonly sockets = new Map<string, AnySocket>();
-  private journal: JournalEntry[] = [];
-  private journalLesson: string | null = null;
-  private readonly done = new Map<string, Set<string>>();
+  private readonly lessons = new Map<string, LessonProgress>();
+  private readonly loadingLessons = new Map<string, Promise<LessonProgress>>();
   private currentLesson: string | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
-  private saveTimer: NodeJS.Timeout | null = null;
+  /** Terminal output not emitted yet, per tab (flushed once per turn of the event loop). */
+  private readonly outBuf = new Map<string, string>();
+  private outScheduled = false;
+  /** Lines finished while their lesson's journal was still loading (kept in order). */
+  private readonly early: JournalEntry[] = [];
+  /** Line keys: unique per workspace instance (random) and line (sequence). */
+  private readonly instanceKey = randomBytes(9).toString("base64url");
+  private seq = 0;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private dirtySince: number | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   private locale: Locale | undefined;
 
   constructor(
-    private readonly deps: { prisma: PrismaClient; io: IO; onIdle(ws: Workspace): void; idleMs: number },
+    private readonly deps: WorkspaceDeps,
     readonly userId: string,
     readonly course: Course,
     private session: StudentSession,
-    private journalSince: Date,
+    private journalSince: number,
     /** Teachers of the classes this student is enrolled in (they see progress live). */
     private readonly teacherIds: string[],
   ) {
@@ -53,31 +81,38 @@ export class Workspace {
     return f;
   }
 
+  get key(): string {
+    return `${this.userId}:${this.course.id}`;
+  }
+
   private get room(): string {
     return `user:${this.userId}`;
   }
 
   private bindSession(): void {
     this.session.onOutput = (tabId, data) => {
+      this.outBuf.set(tabId, (this.outBuf.get(tabId) ?? "") + data);
+      if (!this.outScheduled) {
+        this.outScheduled = true;
+        setImmediate(() => this.flushOutput());
+      }
+    };
+    this.session.onJournal = (entry) => this.afterLine(entry);
+    if (this.locale !== undefined) this.session.setLanguage(this.locale);
+  }
+
+  private flushOutput(): void {
+    this.outScheduled = false;
+    if (this.outBuf.size === 0) return;
+    const watchers = `watch:${this.userId}`;
+    for (const [tabId, data] of this.outBuf) {
       this.deps.io.to(this.room).emit("term:output", { tabId, data });
       // The teacher's mirror gets no clickable links from the student (server/mirror-filter.ts).
       const mirrored = this.mirrorFilter(tabId).push(data);
       if (mirrored)
-        this.deps.io
-          .to(`watch:${this.userId}`)
-          .emit("watch:output", { studentId: this.userId, tabId, data: mirrored });
-    };
-    this.session.onJournal = (entry) => {
-      this.enqueue(() => this.afterLine(entry));
-    };
-    if (this.locale !== undefined) this.session.setLanguage(this.locale);
-  }
-
-  /** Serialises database work so lines are recorded in the order they finished. */
-  private enqueue(fn: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(fn).catch((err: unknown) => console.error("[workspace]", err));
-    this.chain = next;
-    return next;
+        this.deps.io.to(watchers).emit("watch:output", { studentId: this.userId, tabId, data: mirrored });
+    }
+    this.outBuf.clear();
   }
 
   lesson(id: string): Lesson | undefined {
@@ -99,7 +134,13 @@ export class Workspace {
 
   attach(socket: AnySocket): void {
     this.sockets.set(socket.id, socket);
-    void uiLocale(this.deps.prisma, this.userId, socket.request.headers.cookie)
+    void uiLocale(
+      async (id) =>
+        (await this.deps.pool.query<{ locale: string }>('SELECT locale FROM "User" WHERE id = $1', [id]))
+          .rows[0]?.locale,
+      this.userId,
+      socket.request.headers.cookie,
+    )
       .then((l) => {
         this.locale = l;
         this.session.setLanguage(l);
@@ -129,36 +170,56 @@ export class Workspace {
 
   async enterLesson(lessonId: string): Promise<void> {
     this.currentLesson = lessonId;
-    await this.loadJournal(lessonId);
+    await this.lessonState(lessonId);
   }
 
-  private async loadJournal(lessonId: string): Promise<void> {
-    if (this.journalLesson === lessonId) return;
-    const rows = await this.deps.prisma.commandRecord.findMany({
-      where: { userId: this.userId, courseSlug: this.course.id, lessonId, at: { gte: this.journalSince } },
-      orderBy: { at: "desc" },
-      take: JOURNAL_LIMIT,
-    });
-    rows.reverse();
-    this.journal = rows.map((r) => ({
-      tab: r.tab,
-      line: r.line,
-      commands: r.argv as string[][],
-      exitCode: r.exitCode,
-      output: r.output,
-      at: r.at.getTime(),
-    }));
-    this.journalLesson = lessonId;
-    this.done.set(lessonId, await lessonProgress(this.deps.prisma, this.userId, this.course.id, lessonId));
+  /** The lesson's progress, loaded from Postgres the first time this workspace enters it. */
+  private lessonState(lessonId: string): Promise<LessonProgress> {
+    const loaded = this.lessons.get(lessonId);
+    if (loaded) return Promise.resolve(loaded);
+    let p = this.loadingLessons.get(lessonId);
+    if (!p) {
+      const lesson = this.lesson(lessonId);
+      if (!lesson) return Promise.reject(new Error(`unknown lesson ${lessonId}`));
+      const key = { userId: this.userId, courseSlug: this.course.id, lessonId };
+      p = Promise.all([
+        loadJournal(this.deps.pool, { ...key, since: this.journalSince, limit: JOURNAL_LIMIT }),
+        loadLessonTallies(this.deps.pool, key),
+      ])
+        .then(([journal, tallies]) => {
+          const state = new LessonProgress(lesson, journal, tallies, this.session.api);
+          this.lessons.set(lessonId, state);
+          // Lines that finished while loading are counted now, in order.
+          for (const entry of this.early.splice(0)) this.afterLine(entry);
+          return state;
+        })
+        .finally(() => this.loadingLessons.delete(lessonId));
+      this.loadingLessons.set(lessonId, p);
+    }
+    return p;
   }
 
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
+    // Output still buffered is part of the replay below; send it to the others first.
+    this.flushOutput();
     const replay = this.session.openTab(tabId, cols, rows);
     // Only the (re)attaching browser needs the replay; the others already show it.
     void replay?.then((data) => this.sockets.get(socketId)?.emit("term:output", { tabId, data }));
   }
 
+  /**
+   * Keystrokes for a tab. While the write queue is over its bound (the database cannot keep
+   * up), Enter is refused with a message instead of piling up more unwritten lines.
+   */
   input(tabId: string, data: string): void {
+    if (this.deps.queue.full && /[\r\n]/.test(data)) {
+      this.deps.queue.refused();
+      this.session.onOutput(
+        tabId,
+        "\r\n\x1b[33mkubeclass: saving your work is behind (the database is slow); press Enter again in a moment\x1b[0m\r\n",
+      );
+      return;
+    }
     this.session.input(tabId, data);
   }
 
@@ -170,90 +231,49 @@ export class Workspace {
     this.session.closeTab(tabId);
   }
 
-  private async afterLine(entry: JournalEntry): Promise<void> {
+  private afterLine(entry: JournalEntry): void {
     const lessonId = this.currentLesson;
     if (!lessonId) return;
-    const lesson = this.lesson(lessonId);
-    if (!lesson) return;
-    await this.loadJournal(lessonId);
-    const at = new Date(entry.at);
-    // A line still in progress (inside `exec -ti … bash`) is recorded when it ends.
-    if (!entry.inProgress)
-      await this.deps.prisma.commandRecord.create({
-        data: {
-          userId: this.userId,
-          courseSlug: this.course.id,
-          lessonId,
-          tab: entry.tab,
-          line: entry.line.slice(0, 4096),
-          argv: entry.commands,
-          exitCode: entry.exitCode,
-          output: entry.output,
-          at,
-        },
-      });
-    this.journal.push(entry);
-    if (this.journal.length > JOURNAL_LIMIT) this.journal.splice(0, this.journal.length - JOURNAL_LIMIT);
-    const done = this.done.get(lessonId) ?? new Set<string>();
-    const result = evaluateLesson(lesson, { journal: this.journal, api: this.session.api }, done);
-    const openSteps = lesson.steps.filter((s) => !done.has(s.id)).map((s) => s.id);
-    await recordLine(this.deps.prisma, {
-      userId: this.userId,
-      courseSlug: this.course.id,
-      lessonId,
-      // In progress: counted only where it completes a step (its end is counted for the rest).
-      openSteps: entry.inProgress ? result.newlyCompleted : openSteps,
-      failed: entry.exitCode !== 0,
-      completed: result.newlyCompleted,
-      at,
-    });
-    for (const id of result.newlyCompleted) done.add(id);
-    this.done.set(lessonId, done);
-    const update = this.progressFrom(lesson, done, result.results, result.current);
-    this.deps.io.to(this.room).emit("progress", update);
-    for (const stepId of result.newlyCompleted) {
-      const rooms = this.teacherIds.map((id) => `teacher:${id}`);
-      if (rooms.length)
-        this.deps.io
-          .to(rooms)
-          .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt: at.toISOString() });
+    const state = this.lessons.get(lessonId);
+    if (!state) {
+      this.early.push(entry);
+      return;
     }
-    this.scheduleSave();
-  }
-
-  private progressFrom(
-    lesson: Lesson,
-    done: Set<string>,
-    results: Record<string, { missing: Array<{ ja: string; en: string }> }>,
-    current: string | null,
-  ): ProgressUpdate {
-    return {
-      lessonId: lesson.id,
-      current,
-      steps: lesson.steps.map((s) => ({
-        id: s.id,
-        done: done.has(s.id),
-        missing: results[s.id]?.missing ?? [],
-      })),
-    };
+    const outcome = state.line(entry, this.session.api, this.session.stateVersion());
+    const lessonKey = { userId: this.userId, courseSlug: this.course.id, lessonId };
+    const completedAt = new Date(entry.at).toISOString();
+    this.deps.queue.enqueue({
+      owner: this.key,
+      // A line still in progress (inside `exec -ti … bash`) is recorded when it ends.
+      journal: entry.inProgress
+        ? []
+        : [{ lineKey: `${this.instanceKey}.${++this.seq}`, ...lessonKey, entry }],
+      progress: outcome.changed.map((tally) => ({ ...lessonKey, tally })),
+      committed: () => {
+        this.deps.io.to(this.room).emit("progress", outcome.update);
+        if (outcome.newlyCompleted.length === 0 || this.teacherIds.length === 0) return;
+        const rooms = this.teacherIds.map((id) => `teacher:${id}`);
+        for (const stepId of outcome.newlyCompleted)
+          this.deps.io
+            .to(rooms)
+            .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt });
+      },
+    });
+    this.markDirty();
   }
 
   async progress(lessonId: string): Promise<ProgressUpdate> {
-    const lesson = this.lesson(lessonId);
-    if (!lesson) throw new Error(`unknown lesson ${lessonId}`);
-    await this.loadJournal(lessonId);
-    const done = this.done.get(lessonId) ?? new Set<string>();
-    const result = evaluateLesson(lesson, { journal: this.journal, api: this.session.api }, done);
-    return this.progressFrom(lesson, done, result.results, result.current);
+    if (!this.lesson(lessonId)) throw new Error(`unknown lesson ${lessonId}`);
+    return (await this.lessonState(lessonId)).view(this.session.api, this.session.stateVersion());
   }
 
   async solutionShown(lessonId: string, stepId: string): Promise<void> {
-    if (!this.lesson(lessonId)?.steps.some((s) => s.id === stepId)) return;
-    await markSolutionShown(this.deps.prisma, {
-      userId: this.userId,
-      courseSlug: this.course.id,
-      lessonId,
-      stepId,
+    if (!this.lesson(lessonId)) return;
+    const tally = (await this.lessonState(lessonId)).solutionShown(stepId, Date.now());
+    if (!tally) return;
+    await this.write({
+      owner: this.key,
+      progress: [{ userId: this.userId, courseSlug: this.course.id, lessonId, tally }],
     });
   }
 
@@ -261,81 +281,135 @@ export class Workspace {
   async resetLesson(lessonId: string): Promise<void> {
     const lesson = this.lesson(lessonId);
     if (!lesson) return;
-    await this.enqueue(async () => {
-      const tabs = this.session.tabIds();
-      this.session.dispose();
-      this.session = createSession({
-        scenario: lesson.scenario,
-        seed: randomInt(2 ** 31),
-        prompt: this.course.workstation,
-      });
-      this.bindSession();
-      this.journalSince = new Date();
-      this.journal = [];
-      this.journalLesson = lessonId;
-      for (const id of tabs) this.session.openTab(id, 80, 24);
-      await this.save();
-      this.deps.io.to(this.room).emit("progress", await this.progress(lessonId));
+    this.flushOutput();
+    const tabs = this.session.tabIds();
+    this.session.dispose();
+    this.session = createSession({
+      scenario: lesson.scenario,
+      seed: randomInt(2 ** 31),
+      prompt: this.course.workstation,
+    });
+    this.bindSession();
+    this.journalSince = Date.now();
+    for (const id of tabs) this.session.openTab(id, 80, 24);
+    for (const state of this.lessons.values()) state.clearJournal(this.session.api);
+    await this.write(this.snapshotUnit());
+    this.deps.io.to(this.room).emit("progress", await this.progress(lessonId));
+  }
+
+  /** Enqueues a unit and resolves once it is committed (rejects if the database refused it). */
+  private write(unit: WriteUnit): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.deps.queue.enqueue({ ...unit, committed: resolve, rejected: reject });
     });
   }
 
-  private scheduleSave(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void this.enqueue(() => this.save());
-    }, 300);
-    this.saveTimer.unref();
-  }
-
-  async save(): Promise<void> {
+  private snapshotUnit(): WriteUnit {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    this.dirtySince = null;
     const snap = this.session.snapshot();
-    await this.deps.prisma.clusterSnapshot.upsert({
-      where: { userId_courseSlug: { userId: this.userId, courseSlug: this.course.id } },
-      create: {
-        userId: this.userId,
-        courseSlug: this.course.id,
-        scenario: snap.scenario,
-        cluster: snap.cluster,
-        workstation: snap.workstation,
-        journalSince: this.journalSince,
-      },
-      update: {
-        scenario: snap.scenario,
-        cluster: snap.cluster,
-        workstation: snap.workstation,
-        journalSince: this.journalSince,
-        version: { increment: 1 },
-      },
-    });
+    const row: SnapshotRow = {
+      userId: this.userId,
+      courseSlug: this.course.id,
+      scenario: snap.scenario,
+      cluster: snap.cluster,
+      workstation: snap.workstation,
+      journalSince: this.journalSince,
+    };
+    return { owner: this.key, snapshot: row };
   }
 
+  /**
+   * The cluster changed: save it once the student has been quiet for a while, and at least every
+   * `snapshotMaxWaitMs` while they keep typing (never once per line). Eviction and shutdown save
+   * it at once; progress and journal never wait for it.
+   */
+  markDirty(): void {
+    const now = Date.now();
+    this.dirtySince ??= now;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    const wait = Math.max(
+      0,
+      Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs - now),
+    );
+    this.snapshotTimer = setTimeout(() => this.deps.queue.enqueue(this.snapshotUnit()), wait);
+    this.snapshotTimer.unref();
+  }
+
+  /** Saves the cluster now and waits until everything of this workspace is in Postgres. */
   async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = null;
-    }
-    await this.enqueue(() => this.save());
+    this.flushOutput();
+    this.deps.queue.enqueue(this.snapshotUnit());
+    await this.deps.queue.whenWritten(this.key);
+  }
+
+  /**
+   * Saves the cluster without waiting if it changed since it was last saved (shutdown drains the
+   * queue for everyone at once).
+   */
+  saveSoon(): void {
+    if (this.dirtySince !== null) this.deps.queue.enqueue(this.snapshotUnit());
   }
 
   dispose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    // A save the last line scheduled while flush() waited for it: flush saved that state already,
-    // and the database may be closing (server shutdown).
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.session.dispose();
   }
+}
+
+export interface RegistryDeps {
+  io: IO;
+  /** PostgreSQL for the live sessions' reads and batched writes (a pool of its own). */
+  databaseUrl: string;
+  idleMinutes: number;
+  snapshotQuietMs?: number;
+  snapshotMaxWaitMs?: number;
+  /** How long shutdown waits for the last writes (the server's force-exit is 10 s). */
+  drainMs?: number;
 }
 
 export class WorkspaceRegistry {
   private readonly live = new Map<string, Workspace>();
   private readonly loading = new Map<string, Promise<Workspace | null>>();
+  readonly pool: Pool;
+  readonly queue: WriteQueue;
 
-  constructor(private readonly deps: { prisma: PrismaClient; io: IO; idleMinutes: number }) {}
+  constructor(private readonly deps: RegistryDeps) {
+    this.pool = createPool(deps.databaseUrl);
+    const pool = this.pool;
+    this.queue = new WriteQueue(
+      {
+        journal: (rows) => appendJournal(pool, rows),
+        progress: (rows) => upsertProgress(pool, rows),
+        snapshots: (rows) => saveSnapshots(pool, rows),
+      },
+      {
+        // Students whose work is waiting are told why their step list stops ticking, and again
+        // when it is saved.
+        onTrouble: () =>
+          this.noticeWaiting(
+            "info",
+            "Saving is delayed: the database is not answering. Your work is kept and will be saved.",
+          ),
+        onRecovered: () => this.noticeWaiting("info", "Saved: the database is back."),
+      },
+    );
+  }
+
+  private noticeWaiting(level: "info" | "error", message: string): void {
+    for (const ws of this.live.values())
+      if (this.queue.pending(ws.key) > 0)
+        this.deps.io.to(`user:${ws.userId}`).emit("notice", { level, message });
+  }
 
   get size(): number {
     return this.live.size;
+  }
+
+  metrics(): WriteQueueMetrics & { live: number } {
+    return { ...this.queue.metrics(), live: this.live.size };
   }
 
   /** The live workspace, loaded or created on first use (a new one starts in `lessonId`'s state). */
@@ -358,20 +432,19 @@ export class WorkspaceRegistry {
     } catch {
       return null;
     }
-    const row = await this.deps.prisma.clusterSnapshot.findUnique({
-      where: { userId_courseSlug: { userId, courseSlug } },
-    });
-    const deps = {
-      prisma: this.deps.prisma,
+    const [row, teachers] = await Promise.all([
+      loadSnapshot(this.pool, { userId, courseSlug }),
+      teachersOf(this.pool, userId),
+    ]);
+    const deps: WorkspaceDeps = {
       io: this.deps.io,
+      pool: this.pool,
+      queue: this.queue,
       idleMs: this.deps.idleMinutes * 60_000,
+      snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
+      snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
       onIdle: (w: Workspace) => void this.evict(w),
     };
-    const classes = await this.deps.prisma.enrollment.findMany({
-      where: { userId },
-      select: { classroom: { select: { teacherId: true } } },
-    });
-    const teachers = [...new Set(classes.map((c) => c.classroom.teacherId))];
     let ws: Workspace;
     if (row) {
       ws = new Workspace(
@@ -389,31 +462,41 @@ export class WorkspaceRegistry {
         userId,
         course,
         createSession({ scenario, seed: randomInt(2 ** 31), prompt: course.workstation }),
-        new Date(),
+        Date.now(),
         teachers,
       );
-      await ws.save();
+      // Saved with the first quiet moment, not while the class is still arriving.
+      ws.markDirty();
     }
-    this.live.set(`${userId}:${courseSlug}`, ws);
+    this.live.set(ws.key, ws);
     return ws;
   }
 
+  /** Evicts an idle workspace once everything it produced is written. */
   private async evict(ws: Workspace): Promise<void> {
     if (ws.socketCount > 0) return;
     await ws.flush();
+    // Someone came back while the last rows were being written: keep it.
+    if (ws.socketCount > 0 || this.live.get(ws.key) !== ws) return;
     ws.dispose();
-    this.live.delete(`${ws.userId}:${ws.course.id}`);
+    this.live.delete(ws.key);
   }
 
   async flushAll(): Promise<void> {
     await Promise.all([...this.live.values()].map((w) => w.flush()));
   }
 
-  /** Saves every live workspace and releases it (server shutdown). */
+  /**
+   * Server shutdown: every live cluster saved, everything queued written (or, if the database
+   * stays away past `drainMs`, reported as not written), then released.
+   */
   async shutdown(): Promise<void> {
-    await Promise.all(this.loading.values());
-    await this.flushAll();
+    await Promise.allSettled(this.loading.values());
+    for (const w of this.live.values()) w.saveSoon();
+    const drained = await this.queue.drain(this.deps.drainMs ?? 8_000);
+    if (!drained) await this.queue.close();
     for (const w of this.live.values()) w.dispose();
     this.live.clear();
+    await this.pool.end().catch(() => {});
   }
 }

@@ -6,20 +6,32 @@ import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "../db";
 import type { PrismaClient } from "../generated/prisma/client";
-import { courseProgress, lessonProgress, markSolutionShown, recordLine } from "./progress";
+import {
+  courseProgress,
+  lessonProgress,
+  loadLessonTallies,
+  type StepTally,
+  tallyLine,
+  tallySolutionShown,
+  upsertProgress,
+} from "./progress";
 import { DEMO_ACCOUNTS, seedDemo } from "./seed";
+import { createPool, type Pool } from "./sql";
 
 const url = process.env.TEST_DATABASE_URL;
 let prisma: PrismaClient;
+let pool: Pool;
 
 beforeAll(async () => {
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
   prisma = createPrisma(url);
+  pool = createPool(url);
   await seedDemo(prisma);
 });
 
 afterAll(async () => {
   await prisma?.$disconnect();
+  await pool?.end();
 });
 
 describe("seed", () => {
@@ -37,25 +49,21 @@ describe("seed", () => {
 });
 
 describe("progress", () => {
+  const tallies = () => new Map<string, StepTally>();
+
   it("counts commands and errors per open step and completes steps once", async () => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
     const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
-    const t0 = new Date("2026-11-30T03:00:00Z");
-    await recordLine(prisma, { ...key, openSteps: ["a", "b"], failed: true, completed: [], at: t0 });
-    await recordLine(prisma, {
-      ...key,
-      openSteps: ["a", "b"],
-      failed: false,
-      completed: ["a"],
-      at: new Date(t0.getTime() + 65_000),
-    });
-    await recordLine(prisma, {
-      ...key,
-      openSteps: ["b"],
-      failed: false,
-      completed: [],
-      at: new Date(t0.getTime() + 90_000),
-    });
+    const t0 = Date.parse("2026-11-30T03:00:00Z");
+    const t = tallies();
+    const write = (changed: StepTally[]) =>
+      upsertProgress(
+        pool,
+        changed.map((tally) => ({ ...key, tally })),
+      );
+    await write(tallyLine(t, { openSteps: ["a", "b"], failed: true, completed: [], at: t0 }));
+    await write(tallyLine(t, { openSteps: ["a", "b"], failed: false, completed: ["a"], at: t0 + 65_000 }));
+    await write(tallyLine(t, { openSteps: ["b"], failed: false, completed: [], at: t0 + 90_000 }));
 
     const a = await prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
@@ -63,6 +71,7 @@ describe("progress", () => {
     expect(a.commands).toBe(2);
     expect(a.errors).toBe(1);
     expect(a.completedAt?.toISOString()).toBe("2026-11-30T03:01:05.000Z");
+    expect(a.startedAt.toISOString()).toBe("2026-11-30T03:00:00.000Z");
     expect(a.firstAttemptMs).toBe(65_000);
     const b = await prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } },
@@ -73,29 +82,37 @@ describe("progress", () => {
     expect([...(await lessonProgress(prisma, key.userId, key.courseSlug, key.lessonId))]).toEqual(["a"]);
     const all = await courseProgress(prisma, key.userId, key.courseSlug);
     expect(all.get(key.lessonId)?.has("a")).toBe(true);
+    // What the live session loads back is what it wrote.
+    const loaded = await loadLessonTallies(pool, key);
+    expect(loaded.get("a")).toEqual(t.get("a"));
+    expect(loaded.get("b")).toEqual(t.get("b"));
 
-    await markSolutionShown(prisma, { ...key, stepId: "b" });
+    await write([tallySolutionShown(t, "b", t0 + 100_000)]);
     const b2 = await prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } },
     });
     expect(b2.solutionShown).toBe(true);
+    expect(b2.commands).toBe(3);
   });
 
-  it("never un-completes a step and keeps the first completion time", async () => {
+  it("is idempotent and monotone: a retried or late write never double-counts or un-completes", async () => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email: "student2@example.com" } });
     const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
-    const t0 = new Date("2026-11-30T04:00:00Z");
-    await recordLine(prisma, { ...key, openSteps: ["a"], failed: false, completed: ["a"], at: t0 });
-    await recordLine(prisma, {
-      ...key,
-      openSteps: ["a"],
-      failed: false,
-      completed: ["a"],
-      at: new Date(t0.getTime() + 1000),
-    });
+    const t0 = Date.parse("2026-11-30T04:00:00Z");
+    const t = tallies();
+    const first = tallyLine(t, { openSteps: ["a"], failed: false, completed: ["a"], at: t0 });
+    const rows = (changed: StepTally[]) => changed.map((tally) => ({ ...key, tally }));
+    await upsertProgress(pool, rows(first));
+    await upsertProgress(pool, rows(first));
+    const second = tallyLine(t, { openSteps: ["a"], failed: true, completed: ["a"], at: t0 + 1000 });
+    await upsertProgress(pool, rows(second));
+    // The first write arrives again after the second (a retry of an old batch).
+    await upsertProgress(pool, rows(first));
     const a = await prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
     });
-    expect(a.completedAt?.toISOString()).toBe(t0.toISOString());
+    expect(a.completedAt?.toISOString()).toBe(new Date(t0).toISOString());
+    expect(a.commands).toBe(2);
+    expect(a.errors).toBe(1);
   });
 });

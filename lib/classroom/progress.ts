@@ -1,5 +1,11 @@
-/** Step progress in Postgres. Only the server's check engine calls `recordCompletions`. */
+/**
+ * Step progress in Postgres, one row per student × step. Only the server's check engine
+ * completes steps. The live session keeps each step's tally in memory (`tallyLine`) and writes
+ * the whole row back with `upsertProgress`: absolute values merged with GREATEST/COALESCE, so a
+ * write that is retried, repeated or arrives late never double-counts or un-completes a step.
+ */
 import type { PrismaClient } from "../generated/prisma/client";
+import { type Pool, sqlTimestamp } from "./sql";
 
 export interface StepState {
   stepId: string;
@@ -38,58 +44,133 @@ export async function courseProgress(
   return out;
 }
 
-/**
- * Counts one finished command line against the lesson's open steps and marks newly completed
- * steps. `startedAt` of a step is its first counted command; `firstAttemptMs` is the time from
- * there to completion.
- */
-export async function recordLine(
-  prisma: PrismaClient,
-  args: {
-    userId: string;
-    courseSlug: string;
-    lessonId: string;
-    openSteps: string[];
-    failed: boolean;
-    completed: string[];
-    at: Date;
-  },
-): Promise<void> {
-  const { userId, courseSlug, lessonId, at } = args;
-  await prisma.$transaction(async (tx) => {
-    for (const stepId of args.openSteps) {
-      const key = { userId_courseSlug_lessonId_stepId: { userId, courseSlug, lessonId, stepId } };
-      const done = args.completed.includes(stepId);
-      const row = await tx.stepProgress.upsert({
-        where: key,
-        create: {
-          userId,
-          courseSlug,
-          lessonId,
-          stepId,
-          startedAt: at,
-          commands: 1,
-          errors: args.failed ? 1 : 0,
-        },
-        update: { commands: { increment: 1 }, errors: { increment: args.failed ? 1 : 0 } },
-      });
-      if (done && !row.completedAt) {
-        await tx.stepProgress.update({
-          where: key,
-          data: { completedAt: at, firstAttemptMs: Math.max(0, at.getTime() - row.startedAt.getTime()) },
-        });
-      }
-    }
-  });
+/** One step's row, as the live session holds it (times in epoch ms). */
+export interface StepTally {
+  stepId: string;
+  /** The first command counted against the step. */
+  startedAt: number;
+  completedAt: number | null;
+  /** Milliseconds from `startedAt` to completion. */
+  firstAttemptMs: number | null;
+  commands: number;
+  errors: number;
+  solutionShown: boolean;
 }
 
-export async function markSolutionShown(
-  prisma: PrismaClient,
-  key: { userId: string; courseSlug: string; lessonId: string; stepId: string },
-): Promise<void> {
-  await prisma.stepProgress.upsert({
-    where: { userId_courseSlug_lessonId_stepId: key },
-    create: { ...key, solutionShown: true },
-    update: { solutionShown: true },
+export interface LessonKey {
+  userId: string;
+  courseSlug: string;
+  lessonId: string;
+}
+
+export interface ProgressRow extends LessonKey {
+  tally: StepTally;
+}
+
+/** Every step row of one lesson for one user. */
+export async function loadLessonTallies(pool: Pool, key: LessonKey): Promise<Map<string, StepTally>> {
+  const r = await pool.query<{
+    stepId: string;
+    startedAt: number;
+    completedAt: number | null;
+    firstAttemptMs: number | null;
+    commands: number;
+    errors: number;
+    solutionShown: boolean;
+  }>(
+    `SELECT "stepId",
+            floor(extract(epoch FROM "startedAt") * 1000)::float8 AS "startedAt",
+            floor(extract(epoch FROM "completedAt") * 1000)::float8 AS "completedAt",
+            "firstAttemptMs", commands, errors, "solutionShown"
+       FROM "StepProgress"
+      WHERE "userId" = $1 AND "courseSlug" = $2 AND "lessonId" = $3`,
+    [key.userId, key.courseSlug, key.lessonId],
+  );
+  return new Map(r.rows.map((row) => [row.stepId, { ...row }]));
+}
+
+/**
+ * Counts one finished command line against the lesson's open steps and completes the steps in
+ * `completed` (in memory). A step's `startedAt` is its first counted command; `firstAttemptMs`
+ * is the time from there to completion. Returns the tallies that changed.
+ */
+export function tallyLine(
+  tallies: Map<string, StepTally>,
+  line: { openSteps: readonly string[]; failed: boolean; completed: readonly string[]; at: number },
+): StepTally[] {
+  const changed: StepTally[] = [];
+  for (const stepId of line.openSteps) {
+    let t = tallies.get(stepId);
+    if (!t) {
+      t = {
+        stepId,
+        startedAt: line.at,
+        completedAt: null,
+        firstAttemptMs: null,
+        commands: 0,
+        errors: 0,
+        solutionShown: false,
+      };
+      tallies.set(stepId, t);
+    }
+    t.commands++;
+    if (line.failed) t.errors++;
+    if (line.completed.includes(stepId) && t.completedAt === null) {
+      t.completedAt = line.at;
+      t.firstAttemptMs = Math.max(0, line.at - t.startedAt);
+    }
+    changed.push({ ...t });
+  }
+  return changed;
+}
+
+/** Marks that the learner opened a step's solution (teachers see it on the board). */
+export function tallySolutionShown(tallies: Map<string, StepTally>, stepId: string, at: number): StepTally {
+  const t = tallies.get(stepId) ?? {
+    stepId,
+    startedAt: at,
+    completedAt: null,
+    firstAttemptMs: null,
+    commands: 0,
+    errors: 0,
+    solutionShown: false,
+  };
+  t.solutionShown = true;
+  tallies.set(stepId, t);
+  return { ...t };
+}
+
+/**
+ * Writes step rows in one statement. Idempotent and monotone: counters only grow, a completion
+ * and the first start are kept, so retries and repeats are harmless. Keys must be unique within
+ * one call (Postgres cannot update a row twice in one INSERT … ON CONFLICT).
+ */
+export async function upsertProgress(pool: Pool, rows: readonly ProgressRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const ts = (ms: number | null) => (ms === null ? null : sqlTimestamp(ms));
+  const r = await pool.query({
+    name: "progress-upsert",
+    text: `INSERT INTO "StepProgress" AS p ("userId", "courseSlug", "lessonId", "stepId", "startedAt", "completedAt", "firstAttemptMs", commands, errors, "solutionShown")
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::timestamp(3)[], $7::int[], $8::int[], $9::int[], $10::bool[])
+           ON CONFLICT ("userId", "courseSlug", "lessonId", "stepId") DO UPDATE SET
+             "startedAt" = LEAST(p."startedAt", EXCLUDED."startedAt"),
+             "completedAt" = COALESCE(p."completedAt", EXCLUDED."completedAt"),
+             "firstAttemptMs" = COALESCE(p."firstAttemptMs", EXCLUDED."firstAttemptMs"),
+             commands = GREATEST(p.commands, EXCLUDED.commands),
+             errors = GREATEST(p.errors, EXCLUDED.errors),
+             "solutionShown" = p."solutionShown" OR EXCLUDED."solutionShown"`,
+    values: [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.courseSlug),
+      rows.map((r) => r.lessonId),
+      rows.map((r) => r.tally.stepId),
+      rows.map((r) => sqlTimestamp(r.tally.startedAt)),
+      rows.map((r) => ts(r.tally.completedAt)),
+      rows.map((r) => r.tally.firstAttemptMs),
+      rows.map((r) => r.tally.commands),
+      rows.map((r) => r.tally.errors),
+      rows.map((r) => r.tally.solutionShown),
+    ],
   });
+  return r.rowCount ?? 0;
 }

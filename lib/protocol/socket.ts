@@ -8,6 +8,26 @@ import { z } from "zod";
 // is built, below): the page's Content-Security-Policy allows no eval, and Chromium reports the
 // probe as a violation even though zod catches it. The server keeps the JIT.
 if (typeof window !== "undefined") z.config({ jitless: true });
+/**
+ * The protocol's version. A client sends it in the handshake (`io({ auth: { protocol } })`); the
+ * server refuses another version with `protocol` + the version it speaks, so a page left open
+ * across a deploy reloads instead of misreading events. A handshake without one is taken as
+ * version 1 (pages built before the field existed).
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const handshakeAuthSchema = z.object({ protocol: z.number().int().positive().optional() }).loose();
+
+/** Why a handshake's protocol is not ours, or null when it is (or was not given). */
+export function protocolMismatch(auth: unknown): string | null {
+  const r = handshakeAuthSchema.safeParse(auth ?? {});
+  if (!r.success)
+    return `protocol: the handshake's auth is malformed (this server speaks ${PROTOCOL_VERSION})`;
+  const v = r.data.protocol ?? 1;
+  return v === PROTOCOL_VERSION
+    ? null
+    : `protocol: this server speaks ${PROTOCOL_VERSION}, the page ${v}; reload it`;
+}
 
 /** Largest keystroke/paste chunk accepted in one `term:input` (bigger pastes are refused). */
 export const MAX_INPUT_CHARS = 4096;

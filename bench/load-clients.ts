@@ -1,0 +1,195 @@
+/**
+ * The load benchmark's students: N socket.io clients (websocket transport, the browser's session
+ * cookie) that join a lesson, open a terminal and type `kubectl get pods` + Enter every period
+ * for a fixed time. One latency sample per line: Enter sent → the prompt printed after the
+ * output. A line whose prompt does not come back before the grace period ends is lost, and so is
+ * one whose output does not show the lesson's pod.
+ */
+import { io as connect, type Socket } from "socket.io-client";
+import { PROTOCOL_VERSION } from "../lib/protocol/socket";
+
+export interface DriveOptions {
+  url: string;
+  cookies: string[];
+  durationMs: number;
+  periodMs: number;
+  /** New connections per second while the class arrives. */
+  joinRate: number;
+  graceMs: number;
+  lessonId: string;
+  /** Told when the class has joined and typing starts, and when typing stops. */
+  onPhase?: (phase: "typing" | "stopped") => void;
+}
+
+export interface DriveResult {
+  clients: number;
+  connected: number;
+  joinMs: number[];
+  latencyMs: number[];
+  sent: number;
+  answered: number;
+  lost: number;
+  /** Answered, but without the pod in the output (a broken answer counts as lost too). */
+  wrong: number;
+  /** Ticks skipped because the previous line had not come back yet. */
+  late: number;
+  outputMessages: number;
+  /** Lines answered per student id, to compare with the journal rows in the database. */
+  answeredBy: number[];
+  errors: string[];
+}
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+const PROMPT_END = "student@minikube:~$ ";
+const POD_LINE = /kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running/;
+const COMMAND = "kubectl get pods";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Student {
+  socket: Socket;
+  private screen = "";
+  private pendingSince: number | null = null;
+  private afterEnter = "";
+  private promptWaiter: (() => void) | null = null;
+  answered = 0;
+
+  constructor(
+    url: string,
+    cookie: string,
+    private readonly result: DriveResult,
+  ) {
+    this.socket = connect(url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      extraHeaders: { cookie },
+      auth: { protocol: PROTOCOL_VERSION },
+      reconnection: false,
+      forceNew: true,
+      autoConnect: false,
+      timeout: 60_000,
+    });
+    this.socket.on("term:output", (m: { tabId: string; data: string }) => this.output(m.data));
+  }
+
+  private output(data: string): void {
+    this.result.outputMessages++;
+    const text = data.replace(ANSI, "");
+    if (this.pendingSince !== null) {
+      this.afterEnter += text;
+      if (this.afterEnter.endsWith(PROMPT_END) && this.afterEnter.includes("\n")) {
+        this.result.latencyMs.push(performance.now() - this.pendingSince);
+        this.result.answered++;
+        this.answered++;
+        if (!POD_LINE.test(this.afterEnter)) this.result.wrong++;
+        this.pendingSince = null;
+        this.afterEnter = "";
+      }
+      return;
+    }
+    this.screen = (this.screen + text).slice(-400);
+    if (this.promptWaiter && this.screen.endsWith(PROMPT_END)) {
+      this.promptWaiter();
+      this.promptWaiter = null;
+    }
+  }
+
+  async join(lessonId: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once("connect", () => resolve());
+      this.socket.once("connect_error", (e) => reject(new Error(`connect: ${e.message}`)));
+      this.socket.connect();
+    });
+    this.result.connected++;
+    const t0 = performance.now();
+    const reply = (await this.socket
+      .timeout(60_000)
+      .emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId })) as {
+      ok: boolean;
+      error?: string;
+    };
+    if (!reply.ok) throw new Error(`join: ${reply.error}`);
+    this.result.joinMs.push(performance.now() - t0);
+    const prompt = new Promise<void>((r) => {
+      this.promptWaiter = r;
+    });
+    const open = (await this.socket
+      .timeout(60_000)
+      .emitWithAck("term:open", { tabId: "1", cols: 120, rows: 30 })) as { ok: boolean; error?: string };
+    if (!open.ok) throw new Error(`term:open: ${open.error}`);
+    // A workspace that already had the tab open replays its screen, which ends in the prompt.
+    await Promise.race([prompt, sleep(10_000)]);
+  }
+
+  get idle(): boolean {
+    return this.pendingSince === null;
+  }
+
+  type(): void {
+    this.socket.emit("term:input", { tabId: "1", data: COMMAND });
+    this.pendingSince = performance.now();
+    this.afterEnter = "";
+    this.socket.emit("term:input", { tabId: "1", data: "\r" });
+    this.result.sent++;
+  }
+
+  /** The typed text echoes before Enter's output; only what follows the Enter's newline counts. */
+  get pending(): boolean {
+    return this.pendingSince !== null;
+  }
+}
+
+export async function drive(opts: DriveOptions): Promise<DriveResult> {
+  const result: DriveResult = {
+    clients: opts.cookies.length,
+    connected: 0,
+    joinMs: [],
+    latencyMs: [],
+    sent: 0,
+    answered: 0,
+    lost: 0,
+    wrong: 0,
+    late: 0,
+    outputMessages: 0,
+    answeredBy: [],
+    errors: [],
+  };
+  const students = opts.cookies.map((c) => new Student(opts.url, c, result));
+  // The class arrives at joinRate per second; each join is timed on its own.
+  const joins: Promise<void>[] = [];
+  for (let i = 0; i < students.length; i++) {
+    joins.push(
+      students[i]!.join(opts.lessonId).catch((e: unknown) => {
+        result.errors.push(e instanceof Error ? e.message : String(e));
+      }),
+    );
+    if ((i + 1) % Math.max(1, Math.round(opts.joinRate / 10)) === 0) await sleep(100);
+  }
+  await Promise.all(joins);
+  // The echo of the typed command arrives before the Enter is handled; ignore it by starting the
+  // measurement window only at Enter (type() sends both at once).
+  const started = performance.now();
+  opts.onPhase?.("typing");
+  const timers: NodeJS.Timeout[] = [];
+  await new Promise<void>((resolve) => {
+    for (const s of students) {
+      const phase = Math.random() * opts.periodMs;
+      const tick = () => {
+        if (performance.now() - started >= opts.durationMs) return;
+        if (s.idle) s.type();
+        else result.late++;
+        timers.push(setTimeout(tick, opts.periodMs));
+      };
+      timers.push(setTimeout(tick, phase));
+    }
+    setTimeout(resolve, opts.durationMs);
+  });
+  opts.onPhase?.("stopped");
+  const end = performance.now() + opts.graceMs;
+  while (students.some((s) => s.pending) && performance.now() < end) await sleep(50);
+  for (const t of timers) clearTimeout(t);
+  result.lost = students.filter((s) => s.pending).length + result.wrong;
+  result.answeredBy = students.map((s) => s.answered);
+  for (const s of students) s.socket.disconnect();
+  return result;
+}

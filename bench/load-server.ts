@@ -1,0 +1,65 @@
+/**
+ * The server under load: what `npm start` runs in production (NODE_ENV=production, the Next
+ * build, socket.io, the workspace registry) on the database in DATABASE_URL, without the demo
+ * seeding and the rebuild check of scripts/start.ts (the benchmark seeds its own class and must
+ * not rebuild between runs). Prints `READY <url>` when listening and, when the registry has
+ * write metrics, one `METRICS <json>` line per second and a last one after the shutdown flush.
+ */
+export {};
+
+(process.env as Record<string, string>).NODE_ENV = "production";
+
+const { startServer } = await import("../server/index");
+const { db } = await import("../lib/db");
+const server = await startServer({ dev: false });
+
+type WithMetrics = { metrics?: () => unknown };
+const metrics = () => (server.registry as unknown as WithMetrics).metrics?.();
+const report = () => {
+  const m = metrics();
+  if (m !== undefined) console.log(`METRICS ${JSON.stringify(m)}`);
+};
+const timer = setInterval(report, 1000);
+
+// `PROFILE_FILE`: SIGUSR2 starts a V8 CPU profile of this thread, the next SIGUSR2 writes it,
+// so the profile covers exactly the window the benchmark marks (the students typing).
+const profileFile = process.env.PROFILE_FILE;
+if (profileFile) {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 1000 });
+  let profiling = false;
+  process.on("SIGUSR2", () => {
+    profiling = !profiling;
+    if (profiling) void session.post("Profiler.start");
+    else
+      void session.post("Profiler.stop").then(({ profile }) => {
+        writeFileSync(profileFile, JSON.stringify(profile));
+        console.log(`PROFILE ${profileFile}`);
+      });
+  });
+}
+console.log(`READY ${server.url}`);
+
+let stopping = false;
+process.on("SIGTERM", () => {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  const t0 = performance.now();
+  void server
+    .close()
+    .then(() => db().$disconnect())
+    .then(() => {
+      report();
+      console.log(`SHUTDOWN ${Math.round(performance.now() - t0)}`);
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      console.error("[load-server] shutdown failed", err);
+      process.exit(1);
+    });
+});

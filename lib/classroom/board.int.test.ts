@@ -1,0 +1,128 @@
+/**
+ * Integration: the teacher board's grid, aggregated in SQL — the right cells for the right
+ * teacher, in course order, decoded in the browser by board-grid.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "../db";
+import type { PrismaClient } from "../generated/prisma/client";
+import { boardGrid } from "./board";
+import { decodeBoardRow } from "./board-grid";
+import { getCourse } from "./course";
+import { seedDemo } from "./seed";
+import { createPool, type Pool } from "./sql";
+
+const url = process.env.TEST_DATABASE_URL;
+let prisma: PrismaClient;
+let pool: Pool;
+
+beforeAll(async () => {
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
+  prisma = createPrisma(url);
+  pool = createPool(url);
+  await seedDemo(prisma);
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await pool?.end();
+});
+
+describe("teacher board", () => {
+  it("shows each of the teacher's students × every step, from the progress rows", async () => {
+    const course = getCourse();
+    const tag = Date.now().toString(36);
+    const teacher = await prisma.user.create({
+      data: {
+        email: `board-t-${tag}@example.com`,
+        name: "Board Teacher",
+        role: "TEACHER",
+        passwordHash: "x",
+      },
+    });
+    const other = await prisma.user.create({
+      data: {
+        email: `board-o-${tag}@example.com`,
+        name: "Other Teacher",
+        role: "TEACHER",
+        passwordHash: "x",
+      },
+    });
+    const courseRow = await prisma.course.findUniqueOrThrow({ where: { slug: course.id } });
+    const cls = await prisma.classroom.create({
+      data: { name: "Board", teacherId: teacher.id, courseId: courseRow.id },
+    });
+    const [a, b] = await Promise.all(
+      ["a", "b"].map((n) =>
+        prisma.user.create({
+          data: { email: `board-${n}-${tag}@example.com`, name: `Board ${n}`, passwordHash: "x" },
+        }),
+      ),
+    );
+    await prisma.enrollment.createMany({
+      data: [a!, b!].map((u) => ({ classId: cls.id, userId: u.id })),
+    });
+    const lesson = course.lessons[2]!;
+    const [s0, s1] = lesson.steps;
+    await prisma.stepProgress.createMany({
+      data: [
+        {
+          userId: a!.id,
+          courseSlug: course.id,
+          lessonId: lesson.id,
+          stepId: s0!.id,
+          commands: 4,
+          errors: 1,
+          completedAt: new Date(),
+          firstAttemptMs: 61_400,
+        },
+        {
+          userId: a!.id,
+          courseSlug: course.id,
+          lessonId: lesson.id,
+          stepId: s1!.id,
+          commands: 2,
+          errors: 0,
+          solutionShown: true,
+        },
+      ],
+    });
+
+    const grid = await boardGrid(pool, teacher, course);
+    const steps = course.lessons.reduce((n, l) => n + l.steps.length, 0);
+    expect(grid.columns).toHaveLength(steps);
+    expect(grid.students.map((s) => s.name).sort()).toEqual(["Board a", "Board b"]);
+    const rowA = grid.students.find((s) => s.id === a!.id)!;
+    const col0 = grid.columns.findIndex((c) => c.lessonId === lesson.id && c.stepId === s0!.id);
+    const cells = decodeBoardRow(rowA);
+    expect(cells).toHaveLength(steps);
+    expect(cells[col0]).toEqual({
+      started: true,
+      done: true,
+      solutionShown: false,
+      commands: 4,
+      errors: 1,
+      seconds: 61,
+    });
+    expect(cells[col0 + 1]).toEqual({
+      started: true,
+      done: false,
+      solutionShown: true,
+      commands: 2,
+      errors: 0,
+      seconds: null,
+    });
+    expect(cells.filter((c) => c.started)).toHaveLength(2);
+    const rowB = grid.students.find((s) => s.id === b!.id)!;
+    expect(rowB.codes).toBe("-".repeat(steps));
+
+    // Another teacher sees none of them; an admin sees them among everyone; a student nothing.
+    expect((await boardGrid(pool, other, course)).students).toEqual([]);
+    const admin = await boardGrid(pool, { id: "x", role: "ADMIN" }, course);
+    expect(admin.students.some((s) => s.id === a!.id)).toBe(true);
+    expect((await boardGrid(pool, { id: a!.id, role: "STUDENT" }, course)).students).toEqual([]);
+
+    // Other tests of this run count the demo users: leave none of ours behind.
+    await prisma.classroom.delete({ where: { id: cls.id } });
+    await prisma.user.deleteMany({ where: { id: { in: [teacher.id, other.id, a!.id, b!.id] } } });
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The teacher board's data: every student of the teacher's classes (an admin: of all classes) ×
+ * every step of the course, aggregated in SQL to one short row per student (board-grid.ts).
+ */
+import type { Course } from "../course/schema";
+import type { BoardColumn, BoardGrid, BoardStudentRow } from "./board-grid";
+import type { Pool } from "./sql";
+
+export async function boardGrid(
+  pool: Pool,
+  viewer: { id: string; role: string },
+  course: Pick<Course, "id" | "lessons">,
+): Promise<BoardGrid> {
+  const columns: BoardColumn[] = course.lessons.flatMap((l) =>
+    l.steps.map((s) => ({ lessonId: l.id, stepId: s.id })),
+  );
+  if (viewer.role !== "ADMIN" && viewer.role !== "TEACHER") return { columns, students: [] };
+  // Only the cells that have a row are aggregated (a hash join of the class's progress rows with
+  // the columns, grouped by student on narrow tuples); the dense row is filled in here.
+  const r = await pool.query<{
+    id: string;
+    name: string;
+    email: string;
+    ords: number[] | null;
+    codes: string | null;
+    stats: string | null;
+  }>({
+    name: "board-grid",
+    text: `WITH cols AS MATERIALIZED (
+             SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS c(lesson, step, ord)
+           ), students AS MATERIALIZED (
+             SELECT u.id, u.name, u.email, min(k."createdAt") AS since
+               FROM "Enrollment" e
+               JOIN "Classroom" k ON k.id = e."classId"
+               JOIN "User" u ON u.id = e."userId"
+              WHERE $1::text IS NULL OR k."teacherId" = $1
+              GROUP BY u.id, u.name, u.email
+           ), cells AS (
+             SELECT p."userId" AS id, c.ord::int AS ord,
+                    CASE WHEN p."completedAt" IS NOT NULL THEN CASE WHEN p."solutionShown" THEN 'D' ELSE 'd' END
+                         ELSE CASE WHEN p."solutionShown" THEN 'S' ELSE 's' END END AS code,
+                    p.commands || '.' || p.errors || '.' || coalesce(round(p."firstAttemptMs" / 1000.0)::text, '') AS stat
+               FROM "StepProgress" p
+               JOIN cols c ON c.lesson = p."lessonId" AND c.step = p."stepId"
+              WHERE p."courseSlug" = $4 AND p."userId" IN (SELECT id FROM students)
+           ), grid AS (
+             SELECT id, array_agg(ord ORDER BY ord) AS ords, string_agg(code, '' ORDER BY ord) AS codes,
+                    string_agg(stat, ',' ORDER BY ord) AS stats
+               FROM cells GROUP BY id
+           )
+           SELECT s.id, s.name, s.email, g.ords, g.codes, g.stats
+             FROM students s LEFT JOIN grid g ON g.id = s.id
+            ORDER BY s.since, s.name, s.id`,
+    values: [
+      viewer.role === "ADMIN" ? null : viewer.id,
+      columns.map((c) => c.lessonId),
+      columns.map((c) => c.stepId),
+      course.id,
+    ],
+  });
+  const students: BoardStudentRow[] = r.rows.map((row) => {
+    const codes = new Array<string>(columns.length).fill("-");
+    const stats = new Array<string>(columns.length).fill("");
+    const cellStats = row.stats?.split(",") ?? [];
+    row.ords?.forEach((ord, i) => {
+      codes[ord - 1] = row.codes?.[i] ?? "-";
+      stats[ord - 1] = cellStats[i] ?? "";
+    });
+    return { id: row.id, name: row.name, email: row.email, codes: codes.join(""), stats: stats.join(",") };
+  });
+  return { columns, students };
+}
