@@ -37,7 +37,7 @@ export async function verifyCredentials(raw: unknown): Promise<SessionUser | nul
   // Compare against a fixed hash when the user is unknown so timing does not reveal accounts.
   const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8Vq5dDl0nqvGg4bM6qv2oYyCk1mQ9u";
   const ok = await bcrypt.compare(parsed.data.password, hash);
-  if (!user || !ok) {
+  if (!user || !ok || user.disabledAt) {
     throttle.failed(parsed.data.email);
     return null;
   }

@@ -70,6 +70,13 @@ async function main() {
   const { db } = await import("../lib/db");
   const { seedDemo, DEMO_ACCOUNTS } = await import("../lib/classroom/seed");
   await seedDemo(db());
+  const { ensureAdminFromEnv } = await import("../lib/classroom/accounts");
+  const admin = await ensureAdminFromEnv(db(), {
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL,
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD,
+  });
+  if (admin !== "skipped" && admin !== "unchanged")
+    console.log(`Administrator ${process.env.ADMIN_EMAIL}: ${admin}.`);
 
   if (!dev) buildIfStale();
   const { startServer } = await import("../server/index");

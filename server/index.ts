@@ -7,6 +7,7 @@ import path from "node:path";
 import next from "next";
 import { Server } from "socket.io";
 import { teachesStudent } from "../lib/classroom/access";
+import { onAccountDisabled } from "../lib/classroom/accounts";
 import { db } from "../lib/db";
 import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
 import { env } from "./env";
@@ -42,6 +43,9 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     teachesStudent(db(), teacher, studentId),
   );
 
+  // A disabled account loses its live terminals at once (lib/classroom/accounts.ts#setDisabled).
+  const stopListening = onAccountDisabled((userId) => io.in(`user:${userId}`).disconnectSockets(true));
+
   await new Promise<void>((resolve, reject) => {
     http.once("error", (err: NodeJS.ErrnoException) =>
       reject(
@@ -61,6 +65,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     registry,
     url,
     async close() {
+      stopListening();
       io.close();
       await registry.shutdown();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -174,6 +174,11 @@ export interface UserRow {
 
 export async function listUsers(prisma: PrismaClient, actor: Actor | null): Promise<UserRow[]> {
   requireAdmin(actor);
+  return listUsersUnchecked(prisma);
+}
+
+/** For the shell, which is trusted as it is (it holds the database's credentials). */
+export async function listUsersUnchecked(prisma: PrismaClient): Promise<UserRow[]> {
   const users = await prisma.user.findMany({ orderBy: [{ role: "desc" }, { email: "asc" }] });
   return users.map((u) => ({
     id: u.id,
