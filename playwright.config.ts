@@ -43,6 +43,9 @@ export default defineConfig({
       HOST: "127.0.0.1",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
+      // e2e/classroom.spec.ts: the administrator made at start (ADMIN_EMAIL/ADMIN_PASSWORD).
+      ADMIN_EMAIL: "admin@example.com",
+      ADMIN_PASSWORD: "admin-e2e-password",
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },
   },
