@@ -348,3 +348,33 @@ test("every classroom route refuses a student, another class's teacher and an an
   await anon.dispose();
   for (const p of [student, other, anonPage]) await p.context().close();
 });
+
+test("an admin disables a student: their open terminal is disconnected at once and they cannot log in", async ({
+  browser,
+}) => {
+  const student = await fresh(browser);
+  await login(student, { email: "student3@example.com", password: "student-demo" });
+  const lesson = new LessonPage(student);
+  await lesson.open("pods-and-nodes");
+
+  const admin = await fresh(browser);
+  await login(admin, ADMIN);
+  await admin.goto("/admin");
+  const row = admin.locator('tr[data-email="student3@example.com"]');
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row).toContainText("Disabled");
+  await expect(student.locator(".status")).toHaveAttribute("data-status", "offline");
+
+  const again = await fresh(browser);
+  await again.goto("/login");
+  await again.locator('input[name="email"]').fill("student3@example.com");
+  await again.locator('input[name="password"]').fill("student-demo");
+  await again.locator('button[type="submit"]').click();
+  await expect(again.locator(".error[role=alert]")).toHaveText(/not correct/);
+
+  // Enabled again, the account works as before (other specs use it).
+  await row.getByRole("button", { name: "Enable" }).click();
+  await expect(row).toContainText("Active");
+  await login(again, { email: "student3@example.com", password: "student-demo" });
+  for (const p of [student, admin, again]) await p.context().close();
+});
