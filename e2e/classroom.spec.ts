@@ -261,6 +261,7 @@ test("every classroom route refuses a student, another class's teacher and an an
   browser,
   playwright,
 }) => {
+  test.setTimeout(180_000);
   const base = test.info().project.use.baseURL ?? "";
   const anon = await playwright.request.newContext({ baseURL: base });
   const student = await fresh(browser);
@@ -352,6 +353,7 @@ test("every classroom route refuses a student, another class's teacher and an an
 test("an admin disables a student: their open terminal is disconnected at once and they cannot log in", async ({
   browser,
 }) => {
+  test.setTimeout(120_000);
   const student = await fresh(browser);
   await login(student, { email: "student3@example.com", password: "student-demo" });
   const lesson = new LessonPage(student);
