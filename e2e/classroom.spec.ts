@@ -16,7 +16,8 @@ import { LessonPage, login, STUDENT1, TEACHER } from "./pages";
 const ADMIN = { email: "admin@example.com", password: "admin-e2e-password" };
 const POD = /kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}/;
 
-test.describe.configure({ mode: "serial" });
+// Long steps on a shared, busy machine: the story types into real terminals in several browsers.
+test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 function database(): pg.Client {
   const url = process.env.E2E_DATABASE_URL;
@@ -261,7 +262,6 @@ test("every classroom route refuses a student, another class's teacher and an an
   browser,
   playwright,
 }) => {
-  test.setTimeout(180_000);
   const base = test.info().project.use.baseURL ?? "";
   const anon = await playwright.request.newContext({ baseURL: base });
   const student = await fresh(browser);
@@ -353,7 +353,6 @@ test("every classroom route refuses a student, another class's teacher and an an
 test("an admin disables a student: their open terminal is disconnected at once and they cannot log in", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
   const student = await fresh(browser);
   await login(student, { email: "student3@example.com", password: "student-demo" });
   const lesson = new LessonPage(student);
