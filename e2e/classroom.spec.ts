@@ -100,7 +100,10 @@ test("admin invites a teacher, who creates a class with a join link and an assig
   await expect(teacher.getByTestId("join-code")).toHaveText(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   story.joinLink = (await teacher.getByTestId("join").getByTestId("link").textContent()) ?? "";
   expect(story.joinLink).toMatch(/\/join\/[A-Z2-9]{8}$/);
-  await expect(teacher.locator(".qr svg")).toBeVisible();
+  await expect(teacher.locator("img.qr")).toBeVisible();
+  expect(
+    await teacher.locator("img.qr").evaluate((img: HTMLImageElement) => img.naturalWidth),
+  ).toBeGreaterThan(0);
 
   await teacher.getByLabel("Title").fill("Pods and Nodes");
   await teacher.getByLabel(/3\. /).first().check();

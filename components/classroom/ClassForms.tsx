@@ -296,7 +296,7 @@ export function AssignmentForm({
     const stepKeys = excluded.size === 0 ? [] : all.filter((k) => !excluded.has(k));
     setBusy(true);
     setError(null);
-    const r = await callApi("/api/classes/" + classId + "/assignments", "POST", {
+    const r = await callApi(`/api/classes/${classId}/assignments`, "POST", {
       title: f.get("title"),
       lessonIds,
       stepKeys,
