@@ -46,6 +46,9 @@ export default defineConfig({
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       // A production start refuses published secrets: a fresh one per run.
       NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET ?? randomBytes(32).toString("hex"),
+      // e2e/classroom.spec.ts: the administrator made at start (ADMIN_EMAIL/ADMIN_PASSWORD).
+      ADMIN_EMAIL: "admin@example.com",
+      ADMIN_PASSWORD: "admin-e2e-password",
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },
   },

@@ -15,11 +15,13 @@ export async function Topbar({ user }: { user: SessionUser }) {
       <NavMenu label={t("menu")}>
         <Link href="/learn">{t("course")}</Link>
         {user.role !== "STUDENT" && <Link href="/teach">{t("teacher")}</Link>}
+        {user.role !== "STUDENT" && <Link href="/classes">{t("classes")}</Link>}
+        {user.role === "ADMIN" && <Link href="/admin">{t("admin")}</Link>}
         <span className="spacer" />
         <LocaleSwitch />
-        <span className="who" data-testid="who">
+        <Link className="who" data-testid="who" href="/account">
           {user.name}
-        </span>
+        </Link>
         <LogoutButton label={t("logout")} />
       </NavMenu>
     </header>

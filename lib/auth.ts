@@ -63,6 +63,8 @@ interface StoredUser {
   locale: string;
   passwordHash: string;
   sessionVersion: number;
+  /** Set when an administrator disabled the account: it cannot log in. */
+  disabledAt?: Date | null;
 }
 export type UserLookup = (email: string) => Promise<StoredUser | null>;
 
@@ -91,7 +93,7 @@ export async function verifyCredentials(
   // Compare against a fixed hash when the user is unknown so timing does not reveal accounts.
   const hash = user?.passwordHash ?? "$2b$10$CwTycUXWue0Thq9StjUM0uJ8Vq5dDl0nqvGg4bM6qv2oYyCk1mQ9u";
   const ok = await bcrypt.compare(parsed.data.password, hash);
-  if (!user || !ok) {
+  if (!user || !ok || user.disabledAt) {
     throttle.failed(email, client);
     return null;
   }

@@ -82,6 +82,13 @@ async function main() {
   await (choice.demo ? seedDemo(db()) : seedCourses(db()));
   // The login page offers the demo accounts only where they exist.
   if (choice.demo) process.env.KUBECLASS_DEMO_ACCOUNTS = "1";
+  const { ensureAdminFromEnv } = await import("../lib/classroom/accounts");
+  const admin = await ensureAdminFromEnv(db(), {
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL,
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD,
+  });
+  if (admin !== "skipped" && admin !== "unchanged")
+    console.log(`Administrator ${process.env.ADMIN_EMAIL}: ${admin}.`);
 
   if (!dev) buildIfStale();
   const { startServer } = await import("../server/index");

@@ -7,8 +7,10 @@ import path from "node:path";
 import next from "next";
 import { Server } from "socket.io";
 import { teachesStudent } from "../lib/classroom/access";
+import { onAccountDisabled } from "../lib/classroom/accounts";
 import { db } from "../lib/db";
 import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
+import { revokeUser } from "../lib/revoke";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
 import { attachSockets, type SocketData } from "./sockets";
@@ -56,6 +58,13 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     },
   );
 
+  // A disabled account loses its live terminals at once (lib/classroom/accounts.ts#setDisabled).
+  const stopListening = onAccountDisabled((userId) => {
+    io.in(`user:${userId}`).disconnectSockets(true);
+    // …and every cookie it holds (lib/revoke.ts: the session version moves on).
+    revokeUser(db(), userId).catch((err: unknown) => console.error("[revoke]", err));
+  });
+
   await new Promise<void>((resolve, reject) => {
     http.once("error", (err: NodeJS.ErrnoException) =>
       reject(
@@ -78,6 +87,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     async close() {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // Disconnects every socket; a browser that reconnects now finds nobody listening.
+      stopListening();
       sockets.close();
       io.close();
       await registry.shutdown();

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
+import { MyAssignments } from "@/components/classroom/MyAssignments";
 import { Topbar } from "@/components/Topbar";
 import { currentUser } from "@/lib/auth";
 import { getCourse } from "@/lib/classroom/course";
@@ -24,6 +25,7 @@ export default async function CoursePage() {
       <main className="page">
         <h1>{course.title[lang]}</h1>
         <p data-testid="course-progress">{t("progress", { done: doneTotal, total })}</p>
+        <MyAssignments userId={user.id} lang={lang} />
         <ul className="lessons">
           {course.lessons.map((l) => {
             const n = done.get(l.id)?.size ?? 0;

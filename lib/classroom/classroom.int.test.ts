@@ -38,13 +38,20 @@ describe("seed", () => {
   it("creates the demo course, a teacher, students and a class, idempotently", async () => {
     await seedDemo(prisma);
     expect(await prisma.course.count({ where: { slug: "kubernetes-basics" } })).toBe(1);
-    expect(await prisma.user.count()).toBe(DEMO_ACCOUNTS.length);
+    expect(await prisma.user.count({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } })).toBe(
+      DEMO_ACCOUNTS.length,
+    );
     const teacher = await prisma.user.findUniqueOrThrow({ where: { email: "teacher@example.com" } });
     expect(teacher.role).toBe("TEACHER");
     expect(await bcrypt.compare("teacher-demo", teacher.passwordHash)).toBe(true);
     expect(teacher.passwordHash).not.toContain("teacher-demo");
-    const cls = await prisma.classroom.findFirstOrThrow({ include: { enrollments: true } });
+    const cls = await prisma.classroom.findFirstOrThrow({
+      where: { name: "Demo class" },
+      include: { enrollments: true, assignments: true },
+    });
     expect(cls.enrollments).toHaveLength(3);
+    expect(cls.joinCode).toMatch(/^[A-Z2-9]{8}$/);
+    expect(cls.assignments.map((a) => a.title)).toEqual(["Pods and Nodes"]);
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * Demo content: the Kubernetes Basics course, one teacher, three students and a class joining
- * them. Idempotent — safe on every start; existing passwords are left alone.
+ * them, with a join code and one assignment ("Pods and Nodes", due a week after the first
+ * start). Idempotent — safe on every start; existing passwords and assignments are left alone.
  */
 import bcrypt from "bcryptjs";
 import type { PrismaClient } from "../generated/prisma/client";
+import { newJoinCode } from "./classes";
 
 export const DEMO_COURSE = {
   slug: "kubernetes-basics",
@@ -50,6 +52,26 @@ export async function seedDemo(prisma: PrismaClient): Promise<void> {
   classroom ??= await prisma.classroom.create({
     data: { name: "Demo class", teacherId, courseId: course.id },
   });
+  if (!classroom.joinCode) {
+    classroom = await prisma.classroom.update({
+      where: { id: classroom.id },
+      data: { joinCode: newJoinCode(), term: classroom.term ?? "Demo" },
+    });
+  }
+  if ((await prisma.assignment.count({ where: { classId: classroom.id } })) === 0) {
+    const now = new Date();
+    await prisma.assignment.create({
+      data: {
+        classId: classroom.id,
+        title: "Pods and Nodes",
+        lessonIds: ["pods-and-nodes"],
+        opensAt: now,
+        dueAt: new Date(now.getTime() + 7 * 24 * 3600_000),
+        latePolicy: "PENALTY",
+        latePenaltyPct: 20,
+      },
+    });
+  }
   for (const a of DEMO_ACCOUNTS) {
     if (a.role !== "STUDENT") continue;
     await prisma.enrollment.upsert({

@@ -1,0 +1,127 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
+import { type FormEvent, useState } from "react";
+import { callApi } from "./api";
+
+/** Join as the signed-in student, or sign up / log in first; then the course page. */
+export function JoinForms({ code, signedInAs }: { code: string; signedInAs: string | null }) {
+  const t = useTranslations("join");
+  const [mode, setMode] = useState<"signup" | "login">("signup");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function join() {
+    const r = await callApi(`/api/join/${encodeURIComponent(code)}`, "POST");
+    if (!r.ok) {
+      setBusy(false);
+      return setError(r.error);
+    }
+    window.location.assign("/learn");
+  }
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const email = String(f.get("email") ?? "");
+    const password = String(f.get("password") ?? "");
+    setBusy(true);
+    setError(null);
+    if (mode === "signup") {
+      const r = await callApi(`/api/join/${encodeURIComponent(code)}/signup`, "POST", {
+        name: f.get("name"),
+        email,
+        password,
+      });
+      if (!r.ok) {
+        setBusy(false);
+        return setError(r.error);
+      }
+    }
+    const login = await signIn("credentials", { email, password, redirect: false });
+    if (!login?.ok || login.error) {
+      setBusy(false);
+      return setError(login?.error === "TooManyAttempts" ? t("tooMany") : t("loginFailed"));
+    }
+    if (mode === "signup") window.location.assign("/learn");
+    else await join();
+  }
+
+  if (signedInAs)
+    return (
+      <div>
+        {error && (
+          <div className="error" role="alert">
+            {error}
+          </div>
+        )}
+        <p>{t("signedInAs", { name: signedInAs })}</p>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            setError(null);
+            void join();
+          }}
+        >
+          {t("join")}
+        </button>
+      </div>
+    );
+
+  return (
+    <div>
+      <div className="actions">
+        <button
+          type="button"
+          className="linkbtn"
+          aria-pressed={mode === "signup"}
+          onClick={() => setMode("signup")}
+        >
+          {t("new")}
+        </button>
+        <button
+          type="button"
+          className="linkbtn"
+          aria-pressed={mode === "login"}
+          onClick={() => setMode("login")}
+        >
+          {t("existing")}
+        </button>
+      </div>
+      <form onSubmit={onSubmit} noValidate style={{ marginTop: "1rem" }}>
+        {error && (
+          <div className="error" role="alert">
+            {error}
+          </div>
+        )}
+        {mode === "signup" && (
+          <label className="field">
+            {t("name")}
+            <input name="name" autoComplete="name" required maxLength={100} />
+          </label>
+        )}
+        <label className="field">
+          {t("email")}
+          <input name="email" type="email" autoComplete="username" required maxLength={200} />
+        </label>
+        <label className="field">
+          {t("password")}
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === "signup" ? "new-password" : "current-password"}
+            required
+            maxLength={200}
+          />
+        </label>
+        <button className="primary" type="submit" disabled={busy}>
+          {mode === "signup" ? t("signupAndJoin") : t("loginAndJoin")}
+        </button>
+      </form>
+    </div>
+  );
+}
