@@ -3,13 +3,14 @@
  * swallow keystrokes silently, and says when the connection is back.
  */
 import { expect, test, type WebSocketRoute } from "@playwright/test";
-import { LessonPage, newStudent, STUDENT3 } from "./pages";
+import { LessonPage, newStudent, STUDENT2 } from "./pages";
 
 test("while the server is unreachable the terminal says so, takes no input, and says when it is back", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
-  const { context, page } = await newStudent(browser, STUDENT3);
+  // student2: course.spec expects student3's cluster as the deploy-app lesson starts it.
+  const { context, page } = await newStudent(browser, STUDENT2);
   // The network between this page and the server: while `down`, every socket.io connection
   // (websocket or long-polling) fails as if the server were gone.
   let down = false;

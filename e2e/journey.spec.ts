@@ -32,7 +32,7 @@ test("repeated failed logins for one email are refused for a while", async ({ pa
   }
   await page.locator('input[name="password"]').fill("guess-5");
   await page.locator('button[type="submit"]').click();
-  await expect(alert).toHaveText(/しばらくログインできません|Too many failed attempts/);
+  await expect(alert).toHaveText(/待ってからもう一度|Too many failed attempts/);
 });
 
 test("an unauthenticated socket is refused", async ({ page }) => {

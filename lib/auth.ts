@@ -2,7 +2,7 @@
  * next-auth v4 with email + password (bcrypt) and JWT sessions. The same secret verifies the
  * session cookie on socket.io handshakes (server/socket-auth.ts).
  *
- * Sessions are short and revocable (ADR 0006): a cookie lives SESSION_MAX_AGE_S and is re-issued
+ * Sessions are short and revocable (ADR 0015): a cookie lives SESSION_MAX_AGE_S and is re-issued
  * while the user is active (proxy.ts); it carries the user's `sessionVersion`, checked against
  * the database on every request, so sign-out, disabling and removal end it at once.
  */

@@ -28,7 +28,7 @@ const clients: Socket[] = [];
 async function student(email: string): Promise<{ s: Socket; text: () => string }> {
   const u = await prisma.user.findUniqueOrThrow({ where: { email } });
   const token = await encode({
-    token: { uid: u.id, email: u.email, name: u.name, role: u.role },
+    token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion },
     secret: SECRET,
   });
   const s = connect(base, {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { allowInput, type InputLimits, InputRateLimiter, TokenBucket } from "./rate-limit";
+import {
+  allowInput,
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+  InputRateLimiter,
+  TokenBucket,
+} from "./rate-limit";
 
 const LIMITS: InputLimits = {
   socketMessages: { burst: 100, perSecond: 50 },
@@ -113,7 +119,8 @@ describe("keystroke rate limits", () => {
     for (let i = 0; i < 1_000; i++) if (allowInput(socket, "3", "x")) passed++;
     const seconds = (performance.now() - t0) / 1000;
     // the server's limiter runs on real time: its burst plus what refilled during the loop
-    expect(passed).toBeLessThanOrEqual(100 + Math.ceil(50 * seconds) + 1);
+    const { burst, perSecond } = DEFAULT_INPUT_LIMITS.socketMessages;
+    expect(passed).toBeLessThanOrEqual(burst + Math.ceil(perSecond * seconds) + 1);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.tabId).toBe("3");
     expect(sent[0]?.data).toMatch(/^\r\n\x1b\[31mkubeclass: input refused: typing too fast/);

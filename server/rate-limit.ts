@@ -19,11 +19,15 @@ export interface InputLimits {
   userChars: BucketSpec;
 }
 
-/** xterm.js sends one message per key (auto-repeat ≈ 30/s) and a paste as one message ≤ 4096. */
+/**
+ * xterm.js sends one message per key (auto-repeat ≈ 30/s) and a paste as one message ≤ 4096.
+ * A key costs O(change) in the line editor, so the bounds only stop floods: well above the
+ * fastest typist and a driven browser (≈ 150 keys/s), far below what would load the server.
+ */
 export const DEFAULT_INPUT_LIMITS: InputLimits = {
-  socketMessages: { burst: 100, perSecond: 50 },
+  socketMessages: { burst: 400, perSecond: 200 },
   socketChars: { burst: 16_384, perSecond: 2_048 },
-  userMessages: { burst: 200, perSecond: 100 },
+  userMessages: { burst: 800, perSecond: 400 },
   userChars: { burst: 32_768, perSecond: 4_096 },
 };
 

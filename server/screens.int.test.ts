@@ -59,7 +59,10 @@ async function student(email: string): Promise<string> {
     create: { email, name: email, passwordHash: "x", role: "STUDENT" },
     update: {},
   });
-  const token = await encode({ token: { uid: u.id, email, name: email, role: "STUDENT" }, secret: SECRET });
+  const token = await encode({
+    token: { uid: u.id, email, name: email, role: "STUDENT", sv: u.sessionVersion },
+    secret: SECRET,
+  });
   return `next-auth.session-token=${token}`;
 }
 

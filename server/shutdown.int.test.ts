@@ -70,7 +70,7 @@ async function runAsStudent(dbUrl: string, line: string, until: string): Promise
   const u = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
   await prisma.$disconnect();
   const token = await encode({
-    token: { uid: u.id, email: u.email, name: u.name, role: u.role },
+    token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion },
     secret: SECRET,
   });
   const s = connect(`http://127.0.0.1:${PORT}`, {

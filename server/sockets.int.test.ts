@@ -78,8 +78,12 @@ describe("a signed-in student", () => {
     await until(() => /minikube\s+Ready/.test(out.text()), 20_000);
 
     // The client cannot mark steps done: there is no such event, and unknown events do nothing.
-    s.emit("step:complete" as never, { stepId: "check-app" });
+    // (Other suites share this database and may have completed the step for student1: start clean.)
     const u = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
+    await prisma.stepProgress.deleteMany({ where: { userId: u.id, stepId: "check-app" } });
+    s.emit("step:complete" as never, { stepId: "check-app" });
+    // Events are handled in order: once this answers, the unknown event has been seen.
+    expect((await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 })).ok).toBe(true);
     const done = await prisma.stepProgress.count({
       where: { userId: u.id, completedAt: { not: null }, stepId: "check-app" },
     });

@@ -3,7 +3,7 @@
  * state shared by the tabs) and the open terminal tabs. Loaded lazily from Postgres on the first
  * socket, evicted when idle once everything is written (tldraw-sync style rooms).
  *
- * The hot path never waits for the database (docs/adr/0006-write-path.md): a finished line is
+ * The hot path never waits for the database (docs/adr/0014-live-session-write-path.md): a finished line is
  * checked in memory, its journal row and step tallies go to the instance's write queue, and the
  * learner's step list (and the teachers' board) hear about it only once those rows are
  * committed, so the screen never claims a step that Postgres does not have. Terminal output is
@@ -139,7 +139,7 @@ export class Workspace {
         (await this.deps.pool.query<{ locale: string }>('SELECT locale FROM "User" WHERE id = $1', [id]))
           .rows[0]?.locale,
       this.userId,
-      socket.request.headers.cookie,
+      socket.request?.headers.cookie,
     )
       .then((l) => {
         this.locale = l;

@@ -1,5 +1,5 @@
 /**
- * The pg pool of the live-session data path (docs/adr/0006-write-path.md): journal, progress and
+ * The pg pool of the live-session data path (docs/adr/0014-live-session-write-path.md): journal, progress and
  * snapshot rows are written in batches of one statement each, straight through the pg driver.
  * Prisma stays for everything else (pages, auth, seeding).
  */

@@ -1,5 +1,5 @@
 /**
- * The bounded write queue of one server instance (docs/adr/0006-write-path.md). Live sessions
+ * The bounded write queue of one server instance (docs/adr/0014-live-session-write-path.md). Live sessions
  * enqueue what a finished line produced — journal rows, step tallies, a snapshot — and get told
  * when all of it is committed. The queue writes everything waiting as one batch: one statement
  * per table, however many students typed in the meantime. A batch that fails because the

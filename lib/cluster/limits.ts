@@ -2,7 +2,7 @@
  * The limits of a student's cluster, each with the words the real component uses when it is hit:
  * the API server's validation (names, labels, annotations), its request body limit, etcd's
  * request and database size limits, and the classroom's object quota (worded like the
- * ResourceQuota admission plugin). See docs/limits.md and docs/adr/0006-cluster-limits.md.
+ * ResourceQuota admission plugin). See docs/limits.md and docs/adr/0008-cluster-limits.md.
  */
 import { ApiError, forbidden, invalid } from "./errors";
 import type { KObject } from "./model";

@@ -1,7 +1,7 @@
 /**
  * Every pattern a student types (grep, awk) runs on RE2's linear-time engine (re2js, pure JS),
  * never on the backtracking `RegExp`: a 27-character pattern must not freeze the class
- * (ADR 0006). POSIX BRE/ERE is translated here into RE2 syntax with every literal escaped, so
+ * (ADR 0009). POSIX BRE/ERE is translated here into RE2 syntax with every literal escaped, so
  * grep users keep the semantics they expect (`\(\)` groups in BRE, `a{` literal in ERE,
  * `[]a]`, `[[:digit:]]`, a leading `*` literal in BRE, stacked quantifiers like `a+?` meaning
  * `(a+)?` and not a lazy `+`), and errors are worded like GNU grep's.

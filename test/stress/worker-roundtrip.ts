@@ -1,7 +1,7 @@
 /**
  * What a worker-thread shard would add to every command line: one postMessage of the line to a
  * worker and one of its output back (structured clone both ways). Prints p50/p99 per output size.
- * `npx tsx test/stress/worker-roundtrip.ts` (figures quoted in docs/adr/0007-student-work-isolation.md).
+ * `npx tsx test/stress/worker-roundtrip.ts` (figures quoted in docs/adr/0010-student-work-isolation.md).
  */
 import { Worker } from "node:worker_threads";
 
