@@ -29,7 +29,7 @@ interface Running {
 
 async function startReal(env: Record<string, string>): Promise<Running> {
   // What `npm run dev` runs (node with tsx as a loader: the signal reaches the server itself).
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--dev"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--dev", "--demo"], {
     cwd: root,
     // Its own process group, as a shell gives a foreground job: -pid is what Ctrl-C signals.
     detached: true,
