@@ -18,7 +18,8 @@ export function crossSiteRefusal(req: Request, publicUrl = process.env.NEXTAUTH_
   return null;
 }
 
-function sameOrigin(origin: string, host: string | null, publicUrl?: string): boolean {
+/** Whether `origin` is this site: its public URL's origin, or an http(s) origin of the Host asked. */
+export function sameOrigin(origin: string, host: string | null | undefined, publicUrl?: string): boolean {
   let o: URL;
   try {
     o = new URL(origin);
@@ -32,5 +33,5 @@ function sameOrigin(origin: string, host: string | null, publicUrl?: string): bo
       // an invalid NEXTAUTH_URL matches nothing
     }
   }
-  return !!host && o.host === host.toLowerCase();
+  return !!host && (o.protocol === "http:" || o.protocol === "https:") && o.host === host.toLowerCase();
 }

@@ -22,6 +22,7 @@ import {
   watchSchema,
 } from "../lib/protocol/socket";
 import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
+import { sameOrigin } from "../lib/same-origin";
 import { stripOsc8 } from "./mirror-filter";
 import { allowInput } from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
@@ -71,21 +72,7 @@ export function originAllowed(
   host: string | undefined,
   publicUrl?: string,
 ): boolean {
-  if (origin === undefined) return true;
-  let o: URL;
-  try {
-    o = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (publicUrl) {
-    try {
-      if (new URL(publicUrl).origin === o.origin) return true;
-    } catch {
-      // a bad NEXTAUTH_URL is reported by env(); here it simply matches nothing
-    }
-  }
-  return !!host && (o.protocol === "http:" || o.protocol === "https:") && o.host === host.toLowerCase();
+  return origin === undefined || sameOrigin(origin, host, publicUrl);
 }
 
 export interface SocketControl extends SocketAccess {
