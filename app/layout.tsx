@@ -3,6 +3,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "./classroom.css";
 
 export const metadata: Metadata = {
   title: "kubeclass",

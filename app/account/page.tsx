@@ -2,7 +2,6 @@ import { getTranslations } from "next-intl/server";
 import { PasswordForm, ProfileForm } from "@/components/classroom/AccountForms";
 import { Topbar } from "@/components/Topbar";
 import { pageUser } from "@/lib/classroom/page";
-import "../classroom.css";
 
 export const dynamic = "force-dynamic";
 

@@ -5,7 +5,6 @@ import { Topbar } from "@/components/Topbar";
 import { listUsers } from "@/lib/classroom/accounts";
 import { attempt, pageUser } from "@/lib/classroom/page";
 import { db } from "@/lib/db";
-import "../classroom.css";
 
 export const dynamic = "force-dynamic";
 

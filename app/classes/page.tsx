@@ -6,7 +6,6 @@ import { Topbar } from "@/components/Topbar";
 import { listClasses } from "@/lib/classroom/classes";
 import { attempt, pageUser } from "@/lib/classroom/page";
 import { db } from "@/lib/db";
-import "../classroom.css";
 
 export const dynamic = "force-dynamic";
 

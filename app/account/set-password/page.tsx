@@ -3,7 +3,6 @@ import { SetPasswordForm } from "@/components/classroom/AccountForms";
 import { LocaleSwitch } from "@/components/LocaleSwitch";
 import { tokenInfo } from "@/lib/classroom/accounts";
 import { db } from "@/lib/db";
-import "../../classroom.css";
 
 export const dynamic = "force-dynamic";
 

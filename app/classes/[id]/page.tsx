@@ -17,7 +17,6 @@ import { getCourse } from "@/lib/classroom/course";
 import { attempt, pageUser } from "@/lib/classroom/page";
 import { formatInZone } from "@/lib/classroom/zoned-time";
 import { db } from "@/lib/db";
-import "../../classroom.css";
 
 export const dynamic = "force-dynamic";
 

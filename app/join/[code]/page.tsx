@@ -5,7 +5,6 @@ import { LocaleSwitch } from "@/components/LocaleSwitch";
 import { currentUser } from "@/lib/auth";
 import { classByCode, formatJoinCode, normalizeJoinCode } from "@/lib/classroom/classes";
 import { db } from "@/lib/db";
-import "../../classroom.css";
 
 export const dynamic = "force-dynamic";
 

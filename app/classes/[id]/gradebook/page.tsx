@@ -8,7 +8,6 @@ import { gradebook } from "@/lib/classroom/gradebook";
 import { attempt, pageUser } from "@/lib/classroom/page";
 import { formatInZone } from "@/lib/classroom/zoned-time";
 import { db } from "@/lib/db";
-import "../../../classroom.css";
 
 export const dynamic = "force-dynamic";
 
