@@ -6,6 +6,7 @@
 import { deleteObject } from "./controllers/gc";
 import { admit, templateDefaults } from "./defaults";
 import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, pathNotFound } from "./errors";
+import type { AppState, Sim } from "./kernel";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
@@ -23,7 +24,6 @@ import {
 } from "./resources";
 import { isHealthPath, metricsText, rootPaths } from "./root";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
-import type { AppState, Sim } from "./sim";
 import { clone } from "./store";
 import { type IncludeObject, toTable } from "./tables";
 import { rfc3339 } from "./time";

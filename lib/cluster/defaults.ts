@@ -3,9 +3,9 @@
  * cluster fills in (container defaults, service account volume, tolerations, IPs, ports).
  */
 import { invalid } from "./errors";
+import type { Sim } from "./kernel";
 import type { Container, Deployment, KObject, Pod, PodSpec, PodTemplateSpec, Service } from "./model";
 import { NAME_ALPHABET } from "./rng";
-import type { Sim } from "./sim";
 
 function containerDefaults(c: Container): Container {
   const tag = (c.image ?? "").split("/").pop() ?? "";

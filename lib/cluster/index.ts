@@ -4,12 +4,12 @@
  * Time is lazy: every touch (handle, net, snapshot, tick) first advances to `clock.now()`.
  */
 import { handleApi } from "./api";
-import { ROOT_LISTING, SERVER_JS } from "./app";
+import { ROOT_LISTING, SERVER_JS } from "./container-apps";
 import { lookupImage } from "./images";
+import { Sim, type SimState, type SimStats } from "./kernel";
 import type { Pod } from "./model";
 import { route } from "./net";
 import { buildScenario, listScenarios, type ScenarioInfo } from "./scenarios";
-import { Sim, type SimState, type SimStats } from "./sim";
 import { instantiate } from "./template";
 import type { ApiHandler, ApiRequest, ApiResponse, Clock, NetRequest, NetResponse } from "./types";
 

@@ -2,9 +2,9 @@
  * The virtual network: pod IPs, Service ClusterIPs (kube-proxy), NodePorts on the node's IP,
  * and cluster DNS names for callers inside pods.
  */
-import { appAt, serveApp } from "./app";
+import { appAt, serveApp } from "./container-apps";
+import type { Sim } from "./kernel";
 import type { Endpoints, Node, Pod, Service } from "./model";
-import type { Sim } from "./sim";
 import type { NetRequest, NetResponse } from "./types";
 
 /** Whether `host` names a node (its InternalIP or hostname): NodePorts answer there. */

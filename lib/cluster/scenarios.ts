@@ -5,8 +5,8 @@
  */
 import { admit } from "./defaults";
 import { SYSTEM_IMAGES } from "./images";
+import type { Sim } from "./kernel";
 import type { Deployment, KObject, Node, Pod, Service } from "./model";
-import type { Sim } from "./sim";
 import { microTime, rfc3339 } from "./time";
 
 export interface ScenarioInfo {

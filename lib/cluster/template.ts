@@ -6,10 +6,10 @@
  * re-rolled, and all times are shifted to the new "now". The result is exactly what a fresh
  * build would have produced up to which random values were drawn.
  */
-import { expandLine } from "./app";
+import { expandLine } from "./container-apps";
+import { Sim, type SimState } from "./kernel";
 import { Rng } from "./rng";
 import { buildScenario } from "./scenarios";
-import { Sim, type SimState } from "./sim";
 import { ManualClock } from "./types";
 
 interface Template {

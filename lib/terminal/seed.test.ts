@@ -9,7 +9,7 @@ import { InterruptSource } from "../shell/interrupt";
 import { ManualScheduler, settle } from "../shell/testing";
 import type { JournalEntry, Machine } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
-import { runScript } from "./sim";
+import { runScript } from "./headless";
 import { createTerminal } from "./terminal";
 import { stripAnsi } from "./text";
 import { containerResolver } from "./wiring";

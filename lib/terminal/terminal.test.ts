@@ -3,7 +3,7 @@ import type { NetRequest, NetResponse } from "../cluster/types";
 import { ManualScheduler, settle } from "../shell/testing";
 import type { JournalEntry, Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
-import { runScript } from "./sim";
+import { runScript } from "./headless";
 import { createTerminal } from "./terminal";
 import { stripAnsi } from "./text";
 

@@ -2,8 +2,9 @@
  * Deployment controller: one ReplicaSet per template (pod-template-hash), rolling updates with
  * maxSurge/maxUnavailable, revision annotations, rollback by template match, history cleanup.
  */
+
+import type { Sim } from "../kernel";
 import type { Deployment, ReplicaSet } from "../model";
-import type { Sim } from "../sim";
 import { rfc3339 } from "../time";
 import { controllerOf, ownedBy, ownerRef, resolveIntOrPercent, sameTemplate, templateHash } from "./util";
 

@@ -1,7 +1,8 @@
 /** Endpoints + EndpointSlice controller: a Service's selector → the IPs of its matching pods. */
+
+import type { Sim } from "../kernel";
 import type { EndpointAddress, Endpoints, KObject, Pod, Service } from "../model";
 import { NAME_ALPHABET } from "../rng";
-import type { Sim } from "../sim";
 import { isPodReady, ownerRef } from "./util";
 
 function targetPort(

@@ -1,8 +1,9 @@
 /** Garbage collector: dependents whose controlling owner is gone are deleted (background), and
  * owners in foreground deletion are removed once their dependents are gone. Also namespaces. */
+
+import type { Sim } from "../kernel";
 import type { KObject, Pod } from "../model";
 import { NAME_ALPHABET } from "../rng";
-import type { Sim } from "../sim";
 import { deletePodGracefully } from "./replicaset";
 import { controllerOf } from "./util";
 

@@ -7,10 +7,10 @@
  *   deletionTimestamp → Killing → removed after the grace period (the bootcamp app ignores SIGTERM)
  */
 
-import { startApp } from "../app";
+import { startApp } from "../container-apps";
 import { imageID, lookupImage, normalizeImage, pullError } from "../images";
+import type { Due, Sim } from "../kernel";
 import type { ContainerStatus, Node, Pod, PodCondition } from "../model";
-import type { Due, Sim } from "../sim";
 import { rfc3339 } from "../time";
 import { nodeReady } from "./node";
 

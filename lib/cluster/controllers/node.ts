@@ -4,8 +4,9 @@
  * they are evicted. The kubelet cannot confirm the kill, so they stay Terminating until the
  * node comes back.
  */
+
+import type { Sim } from "../kernel";
 import type { Node, Pod } from "../model";
-import type { Sim } from "../sim";
 import { rfc3339 } from "../time";
 
 export function nodeReady(sim: Sim, name = "minikube"): boolean {

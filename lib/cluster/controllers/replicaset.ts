@@ -9,10 +9,10 @@
  * condition, and retried with the work queue's exponential back-off.
  */
 import { ApiError } from "../errors";
+import type { Sim } from "../kernel";
 import { BURST_REPLICAS } from "../limits";
 import type { Pod, ReplicaSet } from "../model";
 import { labelSelectorMatcher } from "../selectors";
-import type { Sim } from "../sim";
 import { rfc3339 } from "../time";
 import { isPodActive, isPodReady, ownedBy, ownerRef } from "./util";
 

@@ -5,9 +5,9 @@
  * (NodeResourcesFit counts every pod with the default non-zero requests), then by name.
  */
 
+import type { Sim } from "../kernel";
 import { NODE_PODS } from "../limits";
 import type { Node, Pod } from "../model";
-import type { Sim } from "../sim";
 import { rfc3339 } from "../time";
 
 function tolerates(p: Pod, taint: { key: string; value?: string; effect: string }): boolean {

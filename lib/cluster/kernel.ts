@@ -2,7 +2,7 @@
  * The simulation kernel shared by controllers: the store, simulated time, the queue of due
  * transitions, the seeded RNG, event recording and per-pod runtime state (the apps).
  */
-import { expandLine } from "./app";
+import { expandLine } from "./container-apps";
 import { deploymentController } from "./controllers/deployment";
 import { endpointsController } from "./controllers/endpoints";
 import { gcController } from "./controllers/gc";

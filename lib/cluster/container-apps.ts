@@ -6,8 +6,8 @@
  * just run.
  */
 import { lookupImage } from "./images";
+import type { AppState, Sim } from "./kernel";
 import type { Container, Pod, Service } from "./model";
-import type { AppState, Sim } from "./sim";
 import { utcFields } from "./time";
 import type { NetRequest } from "./types";
 
