@@ -12,10 +12,16 @@ const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 const skipE2e = process.argv.includes("--skip-e2e");
 /** `--e2e-only`: just the browser specs (a fresh database, a build when stale). */
 const e2eOnly = process.argv.includes("--e2e-only");
-/** Other arguments go to Playwright, e.g. `npm run test:e2e -- e2e/course.spec.ts -g teacher`. */
-const playwrightArgs = process.argv
+/** `--int-only`: just the integration tests, on a fresh database (`npm run test:int -- server/x`). */
+const intOnly = process.argv.includes("--int-only");
+/**
+ * Other arguments go to Playwright (`npm run test:e2e -- e2e/course.spec.ts -g teacher`) or, with
+ * --int-only, to Vitest as file filters.
+ */
+const extraArgs = process.argv
   .slice(2)
-  .filter((a) => a !== "--skip-e2e" && a !== "--e2e-only" && a !== "--");
+  .filter((a) => a !== "--skip-e2e" && a !== "--e2e-only" && a !== "--int-only" && a !== "--");
+const playwrightArgs = intOnly ? [] : extraArgs;
 
 function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   const t0 = performance.now();
@@ -58,7 +64,13 @@ async function main() {
     await run("prisma generate", bin("prisma"), ["generate"], {
       DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused",
     });
-    if (!e2eOnly) {
+    if (intOnly) {
+      const it = await createTestDatabase("kubeclass_it");
+      dbs.push(it);
+      await step("integration tests", bin("vitest"), ["run", "--project", "integration", ...extraArgs], {
+        TEST_DATABASE_URL: it.url,
+      });
+    } else if (!e2eOnly) {
       await step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
       await step("lint", bin("biome"), ["check", "."]);
       // Layer rules (dependency-cruiser) and the core's clock rules (Biome): `npm run arch`.
@@ -70,7 +82,7 @@ async function main() {
         TEST_DATABASE_URL: it.url,
       });
     }
-    if (!skipE2e) {
+    if (!skipE2e && !intOnly) {
       const built = e2eOnly || (await step("build", bin("next"), ["build"], { NODE_ENV: "production" }));
       if (built) {
         const e2e = await createTestDatabase("kubeclass_e2e");
