@@ -268,7 +268,17 @@ test("every classroom route refuses a student, another class's teacher and an an
   playwright,
 }) => {
   const base = test.info().project.use.baseURL ?? "";
-  const anon = await playwright.request.newContext({ baseURL: base });
+  // API errors are said in the caller's language: English here (the locale cookie), Japanese
+  // for a caller who chose nothing (the product's default language).
+  const anon = await playwright.request.newContext({
+    baseURL: base,
+    extraHTTPHeaders: { cookie: "kubeclass-locale=en" },
+  });
+  const anonJa = await playwright.request.newContext({ baseURL: base });
+  const refusedJa = await anonJa.get(`/api/classes/${story.classId}`);
+  expect(refusedJa.status()).toBe(401);
+  expect(((await refusedJa.json()) as { error: string }).error).toBe("先にログインしてください。");
+  await anonJa.dispose();
   const student = await fresh(browser);
   await login(student, STUDENT1);
   const other = await fresh(browser);

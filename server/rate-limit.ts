@@ -4,13 +4,9 @@
  * (a script, a held key, pasting megabytes) is refused with a message in the terminal instead of
  * taking the event loop from the class. A person typing or pasting a few screens never meets it.
  */
+import { type BucketSpec, TokenBucket } from "../lib/token-bucket";
 
-export interface BucketSpec {
-  /** Tokens available at once. */
-  burst: number;
-  /** Tokens added per second. */
-  perSecond: number;
-}
+export { type BucketSpec, TokenBucket };
 
 export interface InputLimits {
   socketMessages: BucketSpec;
@@ -32,41 +28,6 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = {
 };
 
 const WARN_EVERY_MS = 10_000;
-
-export class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private readonly spec: BucketSpec,
-    now: number,
-  ) {
-    this.tokens = spec.burst;
-    this.at = now;
-  }
-
-  private refill(now: number): void {
-    const dt = Math.max(0, now - this.at) / 1000;
-    this.tokens = Math.min(this.spec.burst, this.tokens + dt * this.spec.perSecond);
-    this.at = now;
-  }
-
-  /** Whether `n` tokens are there; does not take them. */
-  has(n: number, now: number): boolean {
-    this.refill(now);
-    return this.tokens >= n;
-  }
-
-  take(n: number): void {
-    this.tokens -= n;
-  }
-
-  /** Full again (nothing to remember). */
-  full(now: number): boolean {
-    this.refill(now);
-    return this.tokens >= this.spec.burst;
-  }
-}
 
 interface Pair {
   messages: TokenBucket;

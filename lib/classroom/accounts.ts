@@ -15,7 +15,7 @@ export const emailSchema = z
   .trim()
   .toLowerCase()
   .max(200, "e-mail is too long (200 characters at most)")
-  .pipe(z.email("not an e-mail address"));
+  .pipe(z.email("notAnEmail"));
 export const nameSchema = z
   .string()
   .trim()
@@ -45,8 +45,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, raw: unknown): z.in
   const r = schema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
-    const where = i?.path.length ? `${i.path.join(".")}: ` : "";
-    throw new ClassroomError("invalid", `${where}${i?.message ?? "invalid input"}`);
+    throw i ? ClassroomError.fromIssue(i) : ClassroomError.t("invalid", "invalidInput");
   }
   return r.data;
 }
@@ -95,7 +94,7 @@ export async function inviteStaff(
   const admin = requireAdmin(actor);
   const input = parseOrThrow(inviteSchema, raw);
   if (await prisma.user.findUnique({ where: { email: input.email } }))
-    throw new ClassroomError("conflict", `An account with the e-mail ${input.email} already exists.`);
+    throw ClassroomError.t("conflict", "emailExists", { email: input.email });
   const user = await prisma.user.create({
     data: { email: input.email, name: input.name, role: input.role, locale: input.locale, passwordHash: "" },
   });
@@ -111,7 +110,7 @@ export async function sendPasswordReset(
 ): Promise<IssuedLink> {
   const admin = requireAdmin(actor);
   const user = await prisma.user.findUnique({ where: { id: userId } });
-  if (!user) throw new ClassroomError("not_found", "No such account.");
+  if (!user) throw ClassroomError.t("not_found", "noSuchAccount");
   return sendLink(prisma, user, user.passwordHash ? "RESET" : "INVITE", admin.id, ctx);
 }
 
@@ -144,10 +143,7 @@ export async function setPasswordWithToken(
       where: { tokenHash: hashToken(token) },
       include: { user: true },
     });
-    const refused = new ClassroomError(
-      "invalid",
-      "This link has expired or was already used. Ask your teacher or administrator for a new one.",
-    );
+    const refused = ClassroomError.t("invalid", "linkExpired");
     if (!row || row.usedAt || row.expiresAt.getTime() <= now.getTime() || row.user.disabledAt) throw refused;
     // Conditional update: of two concurrent uses of one link, only one gets a row here.
     const claimed = await tx.accountToken.updateMany({
@@ -216,10 +212,9 @@ export async function setDisabled(
   now: Date,
 ): Promise<void> {
   const admin = requireAdmin(actor);
-  if (userId === admin.id && disabled)
-    throw new ClassroomError("invalid", "You cannot disable your own account.");
+  if (userId === admin.id && disabled) throw ClassroomError.t("invalid", "cannotDisableSelf");
   const user = await prisma.user.findUnique({ where: { id: userId } });
-  if (!user) throw new ClassroomError("not_found", "No such account.");
+  if (!user) throw ClassroomError.t("not_found", "noSuchAccount");
   await prisma.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
   if (disabled) {
     await prisma.accountToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
@@ -245,7 +240,7 @@ export async function changePassword(
   const next = parseOrThrow(passwordSchema, raw.next);
   const user = await prisma.user.findUniqueOrThrow({ where: { id: me.id } });
   if (!(await bcrypt.compare(current, user.passwordHash)))
-    throw new ClassroomError("invalid", "The current password is not correct.");
+    throw ClassroomError.t("invalid", "wrongCurrentPassword");
   await prisma.user.update({ where: { id: me.id }, data: { passwordHash: await bcrypt.hash(next, 10) } });
 }
 
@@ -261,7 +256,7 @@ export async function ensureAdminFromEnv(
   if (!env.ADMIN_EMAIL) return "skipped";
   const email = parseOrThrow(emailSchema, env.ADMIN_EMAIL);
   const password = env.ADMIN_PASSWORD ? parseOrThrow(passwordSchema, env.ADMIN_PASSWORD) : null;
-  if (!password) throw new ClassroomError("invalid", "ADMIN_PASSWORD must be set with ADMIN_EMAIL.");
+  if (!password) throw ClassroomError.t("invalid", "adminPasswordMissing");
   const existing = await prisma.user.findUnique({ where: { email } });
   if (!existing) {
     await prisma.user.create({
@@ -294,7 +289,7 @@ export async function createWithLink(
   const name = parseOrThrow(nameSchema, input.name ?? email.split("@")[0] ?? email);
   const existing = await prisma.user.findUnique({ where: { email } });
   if (existing && existing.role !== input.role)
-    throw new ClassroomError("conflict", `${email} already exists as ${existing.role.toLowerCase()}.`);
+    throw ClassroomError.t("conflict", "existsWithRole", { email, role: existing.role.toLowerCase() });
   const user =
     existing ?? (await prisma.user.create({ data: { email, name, role: input.role, passwordHash: "" } }));
   const kind: TokenKind = user.passwordHash ? "RESET" : "INVITE";
@@ -308,6 +303,6 @@ export async function resetLinkByEmail(
 ): Promise<IssuedLink> {
   const email = parseOrThrow(emailSchema, rawEmail);
   const user = await prisma.user.findUnique({ where: { email } });
-  if (!user) throw new ClassroomError("not_found", `No account with the e-mail ${email}.`);
+  if (!user) throw ClassroomError.t("not_found", "noAccountWithEmail", { email });
   return sendLink(prisma, user, user.passwordHash ? "RESET" : "INVITE", null, ctx);
 }

@@ -20,7 +20,7 @@ const assignmentSchema = z.object({
     .trim()
     .min(1, "the assignment needs a title")
     .max(120, "title is too long (120 characters at most)"),
-  lessonIds: z.array(z.string().min(1).max(100)).min(1, "choose at least one lesson").max(50),
+  lessonIds: z.array(z.string().min(1).max(100)).min(1, "chooseLesson").max(50),
   stepKeys: z.array(z.string().min(1).max(201)).max(500).default([]),
   opensAt: wall,
   dueAt: wall,
@@ -40,18 +40,17 @@ async function validated(prisma: PrismaClient, actor: Actor | null, classId: str
   const course = getCourse(cls.course.slug);
   const lessons = new Map(course.lessons.map((l) => [l.id, l]));
   for (const id of input.lessonIds)
-    if (!lessons.has(id)) throw new ClassroomError("invalid", `lessonIds: no lesson ${id} in this course`);
+    if (!lessons.has(id)) throw ClassroomError.t("invalid", "noLesson", { id });
   for (const key of input.stepKeys) {
     const [lessonId = "", stepId = ""] = key.split("/");
     if (!input.lessonIds.includes(lessonId) || !lessons.get(lessonId)?.steps.some((s) => s.id === stepId))
-      throw new ClassroomError("invalid", `stepKeys: ${key} is not a step of the chosen lessons`);
+      throw ClassroomError.t("invalid", "notAStep", { key });
   }
   const opensAt = wallTimeToInstant(input.opensAt, cls.timeZone);
   const dueAt = wallTimeToInstant(input.dueAt, cls.timeZone);
-  if (!opensAt) throw new ClassroomError("invalid", "opensAt: not a valid date and time");
-  if (!dueAt) throw new ClassroomError("invalid", "dueAt: not a valid date and time");
-  if (dueAt.getTime() <= opensAt.getTime())
-    throw new ClassroomError("invalid", "dueAt: the due time must be after the opening time");
+  if (!opensAt) throw ClassroomError.t("invalid", "opensAtInvalid");
+  if (!dueAt) throw ClassroomError.t("invalid", "dueAtInvalid");
+  if (dueAt.getTime() <= opensAt.getTime()) throw ClassroomError.t("invalid", "dueBeforeOpen");
   // Course order, whatever order the form sent.
   const lessonIds = course.lessons.map((l) => l.id).filter((id) => input.lessonIds.includes(id));
   return {
@@ -82,7 +81,7 @@ export async function createAssignment(
 async function assignmentForTeacher(prisma: PrismaClient, actor: Actor | null, assignmentId: string) {
   requireTeacher(actor);
   const a = await prisma.assignment.findUnique({ where: { id: assignmentId } });
-  if (!a) throw new ClassroomError("not_found", "No such assignment.");
+  if (!a) throw ClassroomError.t("not_found", "noSuchAssignment");
   await classForTeacher(prisma, actor, a.classId);
   return a;
 }
@@ -124,7 +123,7 @@ export async function overrideGrade(
   const a = await assignmentForTeacher(prisma, actor, assignmentId);
   const input = parseOrThrow(overrideSchema, raw);
   const enrolled = await prisma.enrollment.count({ where: { classId: a.classId, userId: input.userId } });
-  if (!enrolled) throw new ClassroomError("invalid", "userId: that student is not in this class");
+  if (!enrolled) throw ClassroomError.t("invalid", "userNotInClass");
   return prisma.gradeOverride.create({
     data: { assignmentId, userId: input.userId, score: input.score, comment: input.comment, byId: actor!.id },
   });

@@ -46,9 +46,8 @@ export async function classForTeacher(prisma: PrismaClient, actor: Actor | null,
     where: { id: classId },
     include: { course: true, teacher: true },
   });
-  if (!cls) throw new ClassroomError("not_found", "No such class.");
-  if (me.role !== "ADMIN" && cls.teacherId !== me.id)
-    throw new ClassroomError("forbidden", "Only this class's teacher can do this.");
+  if (!cls) throw ClassroomError.t("not_found", "noSuchClass");
+  if (me.role !== "ADMIN" && cls.teacherId !== me.id) throw ClassroomError.t("forbidden", "classTeacherOnly");
   return cls;
 }
 
@@ -84,7 +83,7 @@ export async function createClass(prisma: PrismaClient, actor: Actor | null, raw
   const me = requireTeacher(actor);
   const input = parseOrThrow(createSchema, raw);
   const course = await prisma.course.findUnique({ where: { slug: input.courseSlug } });
-  if (!course) throw new ClassroomError("invalid", `No course ${input.courseSlug}.`);
+  if (!course) throw ClassroomError.t("invalid", "noSuchCourse", { slug: input.courseSlug });
   return prisma.classroom.create({
     data: {
       name: input.name,
@@ -159,7 +158,7 @@ export async function removeStudent(
 ) {
   await classForTeacher(prisma, actor, classId);
   const r = await prisma.enrollment.deleteMany({ where: { classId, userId } });
-  if (r.count === 0) throw new ClassroomError("not_found", "That student is not in this class.");
+  if (r.count === 0) throw ClassroomError.t("not_found", "notInClass");
 }
 
 /** What the join page shows for a code: the class's name and teacher, or why it cannot be joined. */
@@ -186,10 +185,8 @@ export async function classByCode(prisma: PrismaClient, rawCode: string) {
 async function joinableClass(prisma: PrismaClient, rawCode: string) {
   const code = normalizeJoinCode(String(rawCode ?? ""));
   const cls = code ? await prisma.classroom.findUnique({ where: { joinCode: code } }) : null;
-  if (!cls)
-    throw new ClassroomError("not_found", "No class has this join code. Check the code with your teacher.");
-  if (!cls.joinOpen)
-    throw new ClassroomError("forbidden", "This class is not accepting new students. Ask your teacher.");
+  if (!cls) throw ClassroomError.t("not_found", "noJoinCode");
+  if (!cls.joinOpen) throw ClassroomError.t("forbidden", "joinClosed");
   return cls;
 }
 
@@ -197,11 +194,7 @@ async function joinableClass(prisma: PrismaClient, rawCode: string) {
 export async function joinWithCode(prisma: PrismaClient, actor: Actor | null, rawCode: string) {
   const me = requireSignedIn(actor);
   const cls = await joinableClass(prisma, rawCode);
-  if (me.role !== "STUDENT")
-    throw new ClassroomError(
-      "forbidden",
-      "Teacher and administrator accounts do not join classes as students.",
-    );
+  if (me.role !== "STUDENT") throw ClassroomError.t("forbidden", "staffCannotJoin");
   await prisma.enrollment.upsert({
     where: { classId_userId: { classId: cls.id, userId: me.id } },
     update: {},
@@ -222,10 +215,7 @@ export async function signUpAndJoin(
   const cls = await joinableClass(prisma, rawCode);
   const input = parseOrThrow(signupSchema, raw);
   if (await prisma.user.findUnique({ where: { email: input.email } }))
-    throw new ClassroomError(
-      "conflict",
-      "An account with this e-mail already exists: log in to join the class.",
-    );
+    throw ClassroomError.t("conflict", "signUpEmailExists");
   const passwordHash = await bcrypt.hash(input.password, 10);
   const user = await prisma.user.create({
     data: {

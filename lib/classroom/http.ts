@@ -9,7 +9,7 @@ import { currentUser } from "../auth";
 import { db } from "../db";
 import type { PrismaClient } from "../generated/prisma/client";
 import { actorById, type LinkContext } from "./accounts";
-import { type Actor, ClassroomError, HTTP_STATUS } from "./errors";
+import { type Actor, ClassroomError, HTTP_STATUS, localizedMessage } from "./errors";
 import { mailerFromEnv } from "./mail";
 
 export interface RequestContext {
@@ -31,10 +31,14 @@ function baseUrl(req: Request): string {
   return process.env.NEXTAUTH_URL ?? new URL(req.url).origin;
 }
 
-export function errorResponse(err: unknown): NextResponse {
+export function errorResponse(err: unknown, locale: "ja" | "en" = "en"): NextResponse {
   if (err instanceof ClassroomError)
     return NextResponse.json(
-      { error: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) },
+      {
+        error: localizedMessage(err, locale),
+        code: err.code,
+        ...(err.details ? { details: err.details } : {}),
+      },
       { status: HTTP_STATUS[err.code] },
     );
   console.error("[classroom]", err);
@@ -42,16 +46,18 @@ export function errorResponse(err: unknown): NextResponse {
 }
 
 export async function handle(req: Request, fn: (ctx: RequestContext) => Promise<unknown>): Promise<Response> {
+  let locale: "ja" | "en" = "en";
   try {
+    locale = (await getLocale()) === "en" ? "en" : "ja";
     let body: unknown = null;
     if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "DELETE") {
       const text = await req.text();
-      if (text.length > 1024 * 1024) throw new ClassroomError("invalid", "The request is too large.");
+      if (text.length > 1024 * 1024) throw ClassroomError.t("invalid", "requestTooLarge");
       if (text) {
         try {
           body = JSON.parse(text);
         } catch {
-          throw new ClassroomError("invalid", "The request body is not JSON.");
+          throw ClassroomError.t("invalid", "bodyNotJson");
         }
       }
     }
@@ -60,7 +66,7 @@ export async function handle(req: Request, fn: (ctx: RequestContext) => Promise<
       prisma: db(),
       actor: await currentActor(),
       now,
-      locale: (await getLocale()) === "en" ? "en" : "ja",
+      locale,
       links: { baseUrl: baseUrl(req), mailer: mailerFromEnv(), now },
       body,
     };
@@ -68,7 +74,7 @@ export async function handle(req: Request, fn: (ctx: RequestContext) => Promise<
     if (result instanceof Response) return result;
     return NextResponse.json(result ?? { ok: true });
   } catch (err) {
-    return errorResponse(err);
+    return errorResponse(err, locale);
   }
 }
 

@@ -7,7 +7,7 @@ import { parse } from "csv-parse/sync";
 import type { PrismaClient } from "../generated/prisma/client";
 import { emailSchema, type IssuedLink, type LinkContext, nameSchema } from "./accounts";
 import { classForTeacher } from "./classes";
-import { type Actor, ClassroomError } from "./errors";
+import { type Actor, ClassroomError, describeIssue } from "./errors";
 import { deliverLink } from "./mail";
 import { issueToken, linkFor } from "./tokens";
 
@@ -40,7 +40,7 @@ function isHeader(cells: string[]): boolean {
 /** Pure: CSV text → rows, each with its own error. Refuses the whole file when it is not CSV. */
 export function parseRoster(text: string): RosterRow[] {
   if (text.length > MAX_ROSTER_BYTES)
-    throw new ClassroomError("invalid", `The file is too large (${MAX_ROSTER_BYTES / 1024} KB at most).`);
+    throw ClassroomError.t("invalid", "rosterTooLarge", { kb: MAX_ROSTER_BYTES / 1024 });
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, {
@@ -52,16 +52,14 @@ export function parseRoster(text: string): RosterRow[] {
       max_record_size: 4096,
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (err) {
-    throw new ClassroomError(
-      "invalid",
-      `Not a readable CSV file: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw ClassroomError.t("invalid", "rosterNotCsv", {
+      reason: err instanceof Error ? err.message : String(err),
+    });
   }
   if (records.length > 0 && isHeader(records[0]?.record ?? [])) records = records.slice(1);
-  if (records.length === 0)
-    throw new ClassroomError("invalid", "The file has no rows (expected: name, email[, student number]).");
+  if (records.length === 0) throw ClassroomError.t("invalid", "rosterEmpty");
   if (records.length > MAX_ROSTER_ROWS)
-    throw new ClassroomError("invalid", `Too many rows (${records.length}; ${MAX_ROSTER_ROWS} at most).`);
+    throw ClassroomError.t("invalid", "rosterTooManyRows", { rows: records.length, max: MAX_ROSTER_ROWS });
   const seen = new Map<string, number>();
   return records.map(({ record, info }) => {
     const [rawName = "", rawEmail = "", rawNumber = ""] = record;
@@ -76,9 +74,10 @@ export function parseRoster(text: string): RosterRow[] {
     if (record.length < 2 || record.length > 3)
       return fail(`expected 2 or 3 columns (name, email[, student number]), found ${record.length}`);
     const name = nameSchema.safeParse(rawName);
-    if (!name.success) return fail(name.error.issues[0]?.message ?? "bad name");
+    if (!name.success) return fail(name.error.issues[0] ? describeIssue(name.error.issues[0]) : "bad name");
     const email = emailSchema.safeParse(rawEmail);
-    if (!email.success) return fail(`bad e-mail: ${email.error.issues[0]?.message ?? rawEmail}`);
+    if (!email.success)
+      return fail(`bad e-mail: ${email.error.issues[0] ? describeIssue(email.error.issues[0]) : rawEmail}`);
     if (rawNumber.length > 40) return fail("student number is too long (40 characters at most)");
     const first = seen.get(email.data);
     if (first !== undefined) return { ...row, email: email.data, error: `duplicate of line ${first}` };
@@ -128,12 +127,7 @@ export async function importRoster(
   const cls = await classForTeacher(prisma, actor, classId);
   const report = await previewRoster(prisma, actor, classId, text);
   const bad = report.filter((r) => r.action === "rejected");
-  if (bad.length)
-    throw new ClassroomError(
-      "invalid",
-      `${bad.length} row(s) cannot be imported; nothing was imported. Fix them and try again.`,
-      report,
-    );
+  if (bad.length) throw ClassroomError.t("invalid", "rosterBadRows", { count: bad.length }, report);
   const invites: Array<{ row: RosterReportRow; userId: string; token: string }> = [];
   await prisma.$transaction(async (tx) => {
     for (const row of report) {

@@ -31,6 +31,6 @@ export async function PATCH(req: Request, { params }: P) {
       return { ok: true };
     }
     if (f.regenerateCode === true) return { joinCode: await regenerateCode(c.prisma, c.actor, id) };
-    throw new ClassroomError("invalid", "send { joinOpen: boolean } or { regenerateCode: true }");
+    throw ClassroomError.t("invalid", "classPatch");
   });
 }

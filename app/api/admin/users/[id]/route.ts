@@ -15,6 +15,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
       const r = await sendPasswordReset(c.prisma, c.actor, id, c.links);
       return { mailed: r.mailed, expiresAt: r.expiresAt, link: r.mailed ? undefined : r.link };
     }
-    throw new ClassroomError("invalid", "action must be disable, enable or reset");
+    throw ClassroomError.t("invalid", "adminAction");
   });
 }
