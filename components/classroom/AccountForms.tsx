@@ -28,6 +28,30 @@ function Feedback({ error, saved, label }: { error: string | null; saved: boolea
   return null;
 }
 
+/** A new password and its repetition (the form compares them before sending). */
+function NewPasswordFields({ name }: { name: string }) {
+  const t = useTranslations("account");
+  return (
+    <>
+      <label className="field">
+        {t("new")}
+        <input
+          name={name}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          maxLength={200}
+        />
+      </label>
+      <label className="field">
+        {t("again")}
+        <input name="again" type="password" autoComplete="new-password" required maxLength={200} />
+      </label>
+    </>
+  );
+}
+
 export function ProfileForm({ name, locale }: { name: string; locale: "ja" | "en" }) {
   const t = useTranslations("account");
   const s = useForm();
@@ -89,21 +113,7 @@ export function PasswordForm() {
         {t("current")}
         <input name="current" type="password" autoComplete="current-password" required maxLength={200} />
       </label>
-      <label className="field">
-        {t("new")}
-        <input
-          name="next"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={200}
-        />
-      </label>
-      <label className="field">
-        {t("again")}
-        <input name="again" type="password" autoComplete="new-password" required maxLength={200} />
-      </label>
+      <NewPasswordFields name="next" />
       <button className="primary" type="submit" disabled={s.busy}>
         {t("change")}
       </button>
@@ -133,21 +143,7 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
     <form onSubmit={onSubmit} noValidate>
       <Feedback error={s.error} saved={false} label="" />
       <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
-      <label className="field">
-        {t("new")}
-        <input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={200}
-        />
-      </label>
-      <label className="field">
-        {t("again")}
-        <input name="again" type="password" autoComplete="new-password" required maxLength={200} />
-      </label>
+      <NewPasswordFields name="password" />
       <button className="primary" type="submit" disabled={s.busy}>
         {t("setPassword")}
       </button>
