@@ -102,7 +102,13 @@ describe("seed lesson through the shell", () => {
         "exit",
         "kubectl exec $POD_NAME -- nosuch",
       ],
-      { shell: ws.openShell("sim"), clock: scheduler.clock, scheduler, fastForward: scheduler, marker: "@@" },
+      {
+        openShell: (tab) => ws.openShell(tab),
+        clock: scheduler.clock,
+        scheduler,
+        virtualTime: scheduler,
+        marker: "@@",
+      },
     );
     const parts = stripAnsi(out).split("@@\n");
     expect(parts[1]).toMatch(

@@ -271,11 +271,11 @@ describe("runScript", () => {
         "echo end",
       ],
       {
-        shell: ws.openShell("sim"),
+        openShell: (tab) => ws.openShell(tab),
         clock: scheduler.clock,
         scheduler,
         marker: "--8<--",
-        fastForward: scheduler,
+        virtualTime: scheduler,
         lineTimeoutMs: 10_000,
       },
     );
