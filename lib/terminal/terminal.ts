@@ -69,6 +69,12 @@ export interface TerminalOptions {
    * typeahead and interrupts are the same in both.
    */
   input?: "keyboard" | "script";
+  /**
+   * Ctrl-D on an empty line at the top shell exits it, as a container's bash does
+   * (`kubectl exec -ti … -- bash` served to the real kubectl). By default the workstation's
+   * shell answers as bash with IGNOREEOF: use "logout".
+   */
+  eofExits?: boolean;
 }
 
 export interface Terminal {
@@ -183,7 +189,8 @@ class LineDiscipline implements Terminal {
   }
 
   endOfInput(): void {
-    if (this.busy || this.disposed || this.levels.length === 1) return;
+    if (this.busy || this.disposed) return;
+    if (this.levels.length === 1 && this.opts.eofExits !== true) return;
     if (!this.script) this.emit("\r\n");
     this.runLine("exit", false);
   }
@@ -350,7 +357,7 @@ class LineDiscipline implements Terminal {
           if (this.cursor < this.line.length) this.deleteRange(this.cursor, this.nextCharIndex(this.cursor));
           return;
         }
-        if (this.levels.length > 1) this.endOfInput();
+        if (this.levels.length > 1 || this.opts.eofExits === true) this.endOfInput();
         else {
           this.emit('\r\nUse "logout" to leave the shell.\r\n');
           this.showPrompt();
