@@ -14,11 +14,12 @@
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DEFAULT_COURSE_SLUG } from "../lib/classroom/course";
 import { Cluster, listScenarios } from "../lib/cluster";
 import { type Clock, ManualClock } from "../lib/cluster/types";
 import { evaluateLesson } from "../lib/course/checks";
 import { loadCourse } from "../lib/course/loader";
-import { ManualScheduler } from "../lib/shell/testing";
+import { ManualScheduler } from "../lib/shell/manual-time";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, kubectlCompleter, runScript, TerminalDriver } from "../lib/terminal";
 import { serveApi } from "../server/kube-api";
@@ -60,7 +61,7 @@ const scheduler: Scheduler = manual ?? {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-const courseDir = fileURLToPath(new URL("../courses/kubernetes-basics", import.meta.url));
+const courseDir = fileURLToPath(new URL(`../courses/${DEFAULT_COURSE_SLUG}`, import.meta.url));
 const lesson = values.lesson
   ? loadCourse(courseDir).lessons.find((l) => l.id === values.lesson || l.slug === values.lesson)
   : undefined;

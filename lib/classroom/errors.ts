@@ -2,6 +2,7 @@
  * One error type for the classroom services; route handlers map it to HTTP once
  * (lib/classroom/http.ts). Messages are written for the person who gets them.
  */
+import { seesStudents } from "./access";
 export type ClassroomErrorCode = "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict";
 
 export class ClassroomError extends Error {
@@ -47,6 +48,6 @@ export function requireAdmin(actor: Actor | null): Actor {
 
 export function requireTeacher(actor: Actor | null): Actor {
   const a = requireSignedIn(actor);
-  if (a.role === "STUDENT") throw new ClassroomError("forbidden", "Only teachers can do this.");
+  if (!seesStudents(a)) throw new ClassroomError("forbidden", "Only teachers can do this.");
   return a;
 }

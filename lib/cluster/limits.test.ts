@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEPLOY, events } from "./controllers/testkit";
+import { DEPLOY, events } from "./controllers/testing";
 import { Cluster } from "./index";
 import {
   COUNT_LIMITS,

@@ -6,13 +6,13 @@
  * interrupts. Pure: time is the ManualScheduler's ManualClock, moved by the driver.
  */
 import type { ApiHandler, ManualClock } from "../cluster/types";
-import type { ManualScheduler } from "../shell/testing";
+import type { ManualScheduler } from "../shell/manual-time";
 import type { InteractiveShell, JournalEntry } from "../shell/types";
 import { TerminalDriver } from "../terminal/driver";
 import { evaluateLesson, type StepResult } from "./checks";
 import type { Lesson } from "./schema";
 
-export { ManualScheduler } from "../shell/testing";
+export { ManualScheduler } from "../shell/manual-time";
 
 export interface ReplayOptions {
   /** Opens the workstation shell of a terminal tab ("1", "2", …). */

@@ -8,7 +8,7 @@
  * interrupt source. Pure: time and timers are the Clock and Scheduler it is given.
  */
 import type { Clock } from "../cluster/types";
-import { settle } from "../shell/testing";
+import { settle } from "../shell/manual-time";
 import type { InteractiveShell, JournalEntry, Scheduler } from "../shell/types";
 import { createTerminal, type Terminal, type TerminalOptions } from "./terminal";
 

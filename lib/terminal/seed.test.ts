@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
 import { kubectl } from "../kubectl";
 import { InterruptSource } from "../shell/interrupt";
-import { ManualScheduler, settle } from "../shell/testing";
+import { ManualScheduler, settle } from "../shell/manual-time";
 import type { JournalEntry, Machine } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { runScript } from "./headless";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
-import { ManualScheduler, settle } from "../shell/testing";
+import { ManualScheduler, settle } from "../shell/manual-time";
 import type { JournalEntry, Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { runScript } from "./headless";
