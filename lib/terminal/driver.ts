@@ -1,5 +1,5 @@
 /**
- * The one driver of a workstation's terminal tabs (docs/adr/0016-one-terminal-driver.md): a
+ * The one driver of a workstation's terminal tabs (docs/adr/0017-one-terminal-driver.md): a
  * production terminal (./terminal.ts) per open tab on one workstation, whatever feeds it. The
  * server passes a student's keystrokes through it (`input`); lesson replay types solution lines
  * into it as a student would (`type`, keyboard input); `npm run sim` pipes a script through it
