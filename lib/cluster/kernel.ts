@@ -102,6 +102,8 @@ export interface ReconcileResult {
   settled: boolean;
   /** Why it stopped early: the pass limit (a controller bug) or the touch's work budget. */
   stopped?: "pass-limit" | "budget";
+  /** At the pass limit: the controllers that still wrote in the last pass (the suspects). */
+  writers?: string[];
 }
 
 /** Counters a host can read (Cluster.stats) to see a cluster's load and its stops. */
@@ -111,6 +113,8 @@ export interface SimStats {
   budgetStops: number;
   /** Reconciles that hit the pass limit without settling. */
   passLimitStops: number;
+  /** The latest of them: when (cluster time) and which controllers kept writing. */
+  lastPassLimit?: { at: number; writers: string[] };
 }
 
 export type Controller = (sim: Sim) => void;
@@ -276,6 +280,8 @@ export class Sim {
     let passes = 0;
     let settled = false;
     let stopped: ReconcileResult["stopped"];
+    /** Controllers that wrote during the latest pass. */
+    let writers: string[] = [];
     while (!settled) {
       if (this.overBudget()) {
         stopped = "budget";
@@ -288,17 +294,24 @@ export class Sim {
       passes += 1;
       this.scanned += 1 + Math.floor(this.store.count("pods") / 50);
       const before = this.store.rv;
+      writers = [];
       for (const c of this.controllers) {
         if (this.overBudget()) break;
+        const rv = this.store.rv;
         c(this);
+        if (this.store.rv !== rv) writers.push(c.name || "(anonymous controller)");
       }
       settled = this.store.rv === before;
     }
     this.deferred = stopped === "budget";
     if (stopped === "budget") this.stats.budgetStops += 1;
-    if (stopped === "pass-limit") this.stats.passLimitStops += 1;
     this.settledRv = settled ? this.store.rv : -1;
     this.settledAt = this.t;
+    if (stopped === "pass-limit") {
+      this.stats.passLimitStops += 1;
+      this.stats.lastPassLimit = { at: this.t, writers };
+      return { passes, settled, stopped, writers };
+    }
     return stopped ? { passes, settled, stopped } : { passes, settled };
   }
 
