@@ -22,7 +22,6 @@ import {
   scheduleStage,
 } from "./pod-stages";
 
-
 export function kubeletController(sim: Sim): void {
   const ready = new Map<string, boolean>();
   const isReady = (node: string) => {
