@@ -3,6 +3,7 @@
  * transitions, the seeded RNG, event recording and per-pod runtime state (the apps).
  */
 import { expandLine } from "./container-apps";
+import type { AppState, ClusterContext, Due, PodRuntime, ReplicaSetSync } from "./context";
 import { deploymentController } from "./controllers/deployment";
 import { endpointsController } from "./controllers/endpoints";
 import { gcController } from "./controllers/gc";
@@ -19,40 +20,7 @@ import { Store, type WriteOptions } from "./store";
 import { microTime, parseTime, rfc3339 } from "./time";
 import type { Clock } from "./types";
 
-/** A transition that becomes due at `at` (epoch ms). */
-export interface Due {
-  at: number;
-  /** `sync`: a controller asked to run again then (rate limit, back-off); nothing else happens. */
-  kind: "kubelet" | "kill" | "evict" | "progress" | "sync";
-  ns: string;
-  name: string;
-  uid: string;
-  step?: string;
-}
-
-/** Runtime state of one running container (the app inside). */
-export interface AppState {
-  pod: string;
-  ns: string;
-  container: string;
-  image: string;
-  startedAt: number;
-  requests: number;
-  /** Log lines with the epoch ms they were written. */
-  log: Array<[number, string]>;
-  /** Service link variables captured when the container started. */
-  env?: Array<[string, string]>;
-  /** A periodic log line (busybox loops): the text, its period and when it is next due. */
-  line?: string;
-  every?: number;
-  next?: number;
-}
-
-/** Kubelet bookkeeping for a pod that is not yet settled. */
-export interface PodRuntime {
-  pullFailures: number;
-  killing: boolean;
-}
+export type { AppState, Due, PodRuntime, ReplicaSetSync } from "./context";
 
 export interface SimState {
   t: number;
@@ -84,16 +52,6 @@ export interface SimState {
 export interface TokenBucket {
   tokens: number;
   at: number;
-}
-
-/** What the ReplicaSet controller remembers about one ReplicaSet between syncs. */
-export interface ReplicaSetSync {
-  /** Consecutive failed syncs (the work queue's per-item exponential back-off). */
-  failures: number;
-  /** No create is tried before this time after a failure. */
-  retryAt: number;
-  /** A `sync` due is queued for this time. */
-  syncAt?: number;
 }
 
 /** What one reconcile did; `settled` is false when it stopped before the controllers agreed. */
@@ -135,7 +93,7 @@ const MAX_PASSES = 50;
 /** How often time-based sweeps (event TTL) run on an otherwise unchanged cluster. */
 const SWEEP_MS = 60_000;
 
-export class Sim {
+export class Sim implements ClusterContext {
   readonly store: Store;
   rng: Rng;
   /** Simulated "now" while processing; never behind a transition being processed. */

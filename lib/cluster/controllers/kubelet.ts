@@ -8,7 +8,7 @@
  *   deletionTimestamp → Killing → removed after the grace period (the bootcamp app ignores SIGTERM)
  */
 
-import type { Due, Sim } from "../kernel";
+import type { ClusterContext, Due } from "../context";
 import type { ContainerStatus, Pod } from "../model";
 import { rfc3339 } from "../time";
 import { nodeReady } from "./node";
@@ -22,7 +22,7 @@ import {
   scheduleStage,
 } from "./pod-stages";
 
-export function kubeletController(sim: Sim): void {
+export function kubeletController(sim: ClusterContext): void {
   const ready = new Map<string, boolean>();
   const isReady = (node: string) => {
     let r = ready.get(node);
@@ -110,7 +110,7 @@ export function kubeletController(sim: Sim): void {
 }
 
 /** Handle one due kubelet transition. */
-export function kubeletDue(sim: Sim, d: Due): void {
+export function kubeletDue(sim: ClusterContext, d: Due): void {
   const p = sim.store.peek<Pod>("pods", d.ns, d.name);
   if (!p || p.metadata.uid !== d.uid) return;
   const nodeName = p.spec.nodeName ?? "minikube";

@@ -11,8 +11,8 @@
  * Stage names are the `step` of due items in the cluster's queue (and so in snapshots): keep them.
  */
 import { startApp } from "../container-apps";
+import type { ClusterContext } from "../context";
 import { imageID, lookupImage, normalizeImage, pullError } from "../images";
-import type { Sim } from "../kernel";
 import type { ContainerStatus, Node, Pod, PodCondition } from "../model";
 
 /** Pod sandbox (network) ready after the pod is bound and started. */
@@ -31,7 +31,7 @@ export const POD_SANDBOX_MS = SANDBOX_MS;
 
 /** What a stage sees when it fires. */
 export interface StageContext {
-  sim: Sim;
+  sim: ClusterContext;
   /** The pod as it was when the stage fired (events name this object). */
   pod: Pod;
   nodeName: string;
@@ -129,13 +129,13 @@ function refreshReadiness(p: Pod, now: string): void {
   if (running) p.status.phase = "Running";
 }
 
-function imageCached(sim: Sim, image: string, nodeName: string): boolean {
+function imageCached(sim: ClusterContext, image: string, nodeName: string): boolean {
   const node = sim.store.peek<Node>("nodes", undefined, nodeName);
   const want = normalizeImage(image);
   return node?.status.images?.some((i) => i.names.some((n) => normalizeImage(n) === want)) ?? false;
 }
 
-function cacheImage(sim: Sim, image: string, nodeName: string): void {
+function cacheImage(sim: ClusterContext, image: string, nodeName: string): void {
   const info = lookupImage(image);
   if (!info || !sim.store.peek("nodes", undefined, nodeName)) return;
   sim.store.mutate<Node>("nodes", undefined, nodeName, (n) => {
@@ -148,7 +148,7 @@ function cacheImage(sim: Sim, image: string, nodeName: string): void {
 }
 
 /** The node's InternalIP (each node runs its own kubelet). */
-export function nodeIP(sim: Sim, nodeName: string): string {
+export function nodeIP(sim: ClusterContext, nodeName: string): string {
   const n = sim.store.peek<Node>("nodes", undefined, nodeName);
   return n?.status.addresses?.find((a) => a.type === "InternalIP")?.address ?? "192.168.49.2";
 }
@@ -291,7 +291,13 @@ export const POD_STAGES: Record<StageName, PodStage> = {
 };
 
 /** Queues a stage of the pod `delayMs` from now (the due item's step is `stage[:container]`). */
-export function scheduleStage(sim: Sim, p: Pod, delayMs: number, stage: StageName, container?: string): void {
+export function scheduleStage(
+  sim: ClusterContext,
+  p: Pod,
+  delayMs: number,
+  stage: StageName,
+  container?: string,
+): void {
   sim.schedule({
     at: sim.now() + delayMs,
     kind: "kubelet",
@@ -303,7 +309,12 @@ export function scheduleStage(sim: Sim, p: Pod, delayMs: number, stage: StageNam
 }
 
 /** Fires a stage of the pod `p` (as it is now): bookkeeping, events, status, effects, what follows. */
-export function runStage(sim: Sim, p: Pod, name: StageName, ctx: Omit<StageContext, "sim" | "pod">): void {
+export function runStage(
+  sim: ClusterContext,
+  p: Pod,
+  name: StageName,
+  ctx: Omit<StageContext, "sim" | "pod">,
+): void {
   const stage = POD_STAGES[name];
   if (stage.perContainer && ctx.container === undefined) return;
   const c: StageContext = { sim, pod: p, ...ctx };
