@@ -54,6 +54,15 @@ export interface ReplicaSetSync {
   syncAt?: number;
 }
 
+/** An event's type and reason, its message, the reporting component and the object's field path. */
+export type EventWords = [
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+  component: string,
+  fieldPath?: string,
+];
+
 export interface ClusterContext {
   readonly store: Store;
   readonly rng: Rng;
@@ -61,15 +70,8 @@ export interface ClusterContext {
   now(): number;
   /** True when the current touch has spent its work budget: stop and leave the rest. */
   overBudget(): boolean;
-  /** Records an event as client-go's recorder does (similar events aggregate). */
-  event(
-    obj: KObject,
-    type: "Normal" | "Warning",
-    reason: string,
-    message: string,
-    component: string,
-    fieldPath?: string,
-  ): void;
+  /** Records an event about `obj` as client-go's recorder does (similar events aggregate). */
+  event(obj: KObject, ...what: EventWords): void;
   /** Transitions due later, earliest first. */
   queue: Due[];
   schedule(d: Due): void;

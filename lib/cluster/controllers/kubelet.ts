@@ -15,9 +15,9 @@ import { nodeReady } from "./node";
 import {
   podCondition as cond,
   nodeIP,
-  POD_SANDBOX_MS,
   POD_STAGES,
   runStage,
+  STAGE_DELAYS,
   type StageName,
   scheduleStage,
 } from "./pod-stages";
@@ -105,7 +105,7 @@ export function kubeletController(sim: ClusterContext): void {
       };
     });
     sim.runtime[uid] = { pullFailures: 0, killing: false };
-    scheduleStage(sim, p, POD_SANDBOX_MS, "sandbox");
+    scheduleStage(sim, p, STAGE_DELAYS.sandbox, "sandbox");
   }
 }
 

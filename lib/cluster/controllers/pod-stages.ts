@@ -15,19 +15,20 @@ import type { ClusterContext } from "../context";
 import { imageID, lookupImage, normalizeImage, pullError } from "../images";
 import type { ContainerStatus, Node, Pod, PodCondition } from "../model";
 
-/** Pod sandbox (network) ready after the pod is bound and started. */
-const SANDBOX_MS = 1000;
-/** Container created → started. */
-const START_MS = 300;
-/** How long a pull of an image no registry has takes to fail. */
-const FAIL_MS = 1500;
-/** ErrImagePull → ImagePullBackOff. */
-const BACKOFF_AFTER_MS = 1000;
-/** The kubelet's image pull back-off: 10 s doubling to 5 min. */
-const BACKOFF_START_MS = 10_000;
-const BACKOFF_MAX_MS = 300_000;
-
-export const POD_SANDBOX_MS = SANDBOX_MS;
+/** How long the kubelet's steps take (kwok's stage delays), in ms. */
+export const STAGE_DELAYS = {
+  /** Pod bound and started → sandbox (network) ready. */
+  sandbox: 1000,
+  /** Container created → started. */
+  start: 300,
+  /** Pulling an image no registry has → the pull fails. */
+  pullFails: 1500,
+  /** ErrImagePull → ImagePullBackOff. */
+  backoff: 1000,
+  /** The kubelet's image pull back-off: 10 s doubling to 5 min. */
+  retryFirst: 10_000,
+  retryMax: 300_000,
+} as const;
 
 /** What a stage sees when it fires. */
 export interface StageContext {
@@ -188,7 +189,7 @@ export const POD_STAGES: Record<StageName, PodStage> = {
       ["Normal", "Pulled", `Container image "${image(c)}" already present on machine`],
       ["Normal", "Created", `Created container ${cname(c)}`],
     ],
-    next: (c) => [{ stage: "start", container: cname(c), delayMs: START_MS }],
+    next: (c) => [{ stage: "start", container: cname(c), delayMs: STAGE_DELAYS.start }],
   },
   pulling: {
     perContainer: true,
@@ -197,7 +198,7 @@ export const POD_STAGES: Record<StageName, PodStage> = {
       const known = lookupImage(image(c));
       return known
         ? [{ stage: "pulled", container: cname(c), delayMs: known.pullMs }]
-        : [{ stage: "fail", container: cname(c), delayMs: FAIL_MS }];
+        : [{ stage: "fail", container: cname(c), delayMs: STAGE_DELAYS.pullFails }];
     },
   },
   pulled: {
@@ -215,7 +216,7 @@ export const POD_STAGES: Record<StageName, PodStage> = {
         ["Normal", "Created", `Created container ${cname(c)}`],
       ];
     },
-    next: (c) => [{ stage: "start", container: cname(c), delayMs: START_MS }],
+    next: (c) => [{ stage: "start", container: cname(c), delayMs: STAGE_DELAYS.start }],
   },
   start: {
     perContainer: true,
@@ -261,7 +262,7 @@ export const POD_STAGES: Record<StageName, PodStage> = {
       const s = statusOf(x, c);
       if (s) s.state = { waiting: { reason: "ErrImagePull", message: pullError(image(c)) } };
     },
-    next: (c) => [{ stage: "backoff", container: cname(c), delayMs: BACKOFF_AFTER_MS }],
+    next: (c) => [{ stage: "backoff", container: cname(c), delayMs: STAGE_DELAYS.backoff }],
   },
   backoff: {
     perContainer: true,
@@ -280,7 +281,10 @@ export const POD_STAGES: Record<StageName, PodStage> = {
       {
         stage: "retry",
         container: cname(c),
-        delayMs: Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** Math.max(0, pullFailures(c) - 1)),
+        delayMs: Math.min(
+          STAGE_DELAYS.retryMax,
+          STAGE_DELAYS.retryFirst * 2 ** Math.max(0, pullFailures(c) - 1),
+        ),
       },
     ],
   },
