@@ -1,8 +1,9 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth";
+import { seesStudents } from "@/lib/classroom/access";
 
 export default async function Home() {
   const user = await currentUser();
   if (!user) redirect("/login");
-  redirect(user.role === "STUDENT" ? "/learn" : "/teach");
+  redirect(seesStudents(user) ? "/teach" : "/learn");
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { SessionUser } from "@/lib/auth";
+import { seesStudents } from "@/lib/classroom/access";
 import { LocaleSwitch } from "./LocaleSwitch";
 import { LogoutButton } from "./LogoutButton";
 import { NavMenu } from "./NavMenu";
@@ -14,8 +15,8 @@ export async function Topbar({ user }: { user: SessionUser }) {
       </Link>
       <NavMenu label={t("menu")}>
         <Link href="/learn">{t("course")}</Link>
-        {user.role !== "STUDENT" && <Link href="/teach">{t("teacher")}</Link>}
-        {user.role !== "STUDENT" && <Link href="/classes">{t("classes")}</Link>}
+        {seesStudents(user) && <Link href="/teach">{t("teacher")}</Link>}
+        {seesStudents(user) && <Link href="/classes">{t("classes")}</Link>}
         {user.role === "ADMIN" && <Link href="/admin">{t("admin")}</Link>}
         <span className="spacer" />
         <LocaleSwitch />

@@ -14,13 +14,14 @@
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DEFAULT_COURSE_SLUG } from "../lib/classroom/course";
 import { Cluster, listScenarios } from "../lib/cluster";
 import { type Clock, ManualClock } from "../lib/cluster/types";
 import { evaluateLesson } from "../lib/course/checks";
 import { loadCourse } from "../lib/course/loader";
-import { ManualScheduler } from "../lib/course/replay";
+import { ManualScheduler } from "../lib/shell/manual-time";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
-import { clusterWorkstation, createTerminal, kubectlCompleter, runScript } from "../lib/terminal";
+import { clusterWorkstation, kubectlCompleter, runScript, TerminalDriver } from "../lib/terminal";
 import { serveApi } from "../server/kube-api";
 
 const { values } = parseArgs({
@@ -52,16 +53,15 @@ if (!Number.isInteger(seed) || seed < 0) {
   process.exit(2);
 }
 
-const manual = values.fast ? new ManualClock(Date.now()) : undefined;
-const clock: Clock = manual ?? { now: () => Date.now() };
-const scheduler: Scheduler & { nextDue?(): number | undefined } = manual
-  ? new ManualScheduler(manual)
-  : {
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-    };
+/** With --fast: virtual time, moved only by the driver (a waiting line jumps to its next timer). */
+const manual = values.fast ? new ManualScheduler(new ManualClock(Date.now())) : undefined;
+const clock: Clock = manual?.clock ?? { now: () => Date.now() };
+const scheduler: Scheduler = manual ?? {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
-const courseDir = fileURLToPath(new URL("../courses/kubernetes-basics", import.meta.url));
+const courseDir = fileURLToPath(new URL(`../courses/${DEFAULT_COURSE_SLUG}`, import.meta.url));
 const lesson = values.lesson
   ? loadCourse(courseDir).lessons.find((l) => l.id === values.lesson || l.slug === values.lesson)
   : undefined;
@@ -95,7 +95,6 @@ try {
 }
 
 const station = clusterWorkstation(cluster, { clock, scheduler });
-const shell = station.openShell("1");
 
 let api: { close(): Promise<void> } | undefined;
 if (values.api) {
@@ -128,7 +127,7 @@ function report(entry: JournalEntry): void {
  * Piped stdin, line by line as it arrives: a driver may wait for each `--marker` (and use
  * `--api` in between) before it writes the next line. A closed pipe reads the same.
  */
-function stdinLines(): { next(): Promise<string | undefined>; ended(): boolean } {
+function stdinLines(): { lines: AsyncIterable<string>; ended(): boolean } {
   const ready: string[] = [];
   let waiting: ((line: string | undefined) => void) | undefined;
   let partial = "";
@@ -152,15 +151,18 @@ function stdinLines(): { next(): Promise<string | undefined>; ended(): boolean }
     closed = true;
     push(undefined);
   });
+  const next = (): Promise<string | undefined> =>
+    ready.length > 0
+      ? Promise.resolve(ready.shift())
+      : closed
+        ? Promise.resolve(undefined)
+        : new Promise((resolve) => {
+            waiting = resolve;
+          });
   return {
-    next: () =>
-      ready.length > 0
-        ? Promise.resolve(ready.shift())
-        : closed
-          ? Promise.resolve(undefined)
-          : new Promise((resolve) => {
-              waiting = resolve;
-            }),
+    lines: (async function* () {
+      for (let line = await next(); line !== undefined; line = await next()) yield line;
+    })(),
     ended: () => closed && ready.length === 0,
   };
 }
@@ -170,66 +172,23 @@ const INPUT_QUIET_MS = 300;
 
 async function piped(): Promise<void> {
   const input = stdinLines();
-  const shells = new Map([["1", shell]]);
-  const running = new Map<string, () => Promise<void>>();
-  let tab = "1";
-  // The input splits at `# tab N` lines; each segment runs in its tab's shell.
-  for (let more = true; more; ) {
-    let nextTab: string | undefined;
-    const segment = (async function* () {
-      for (;;) {
-        const line = await input.next();
-        if (line === undefined) return;
-        const m = /^#\s*tab\s+(\S+)\s*$/.exec(line);
-        if (m) {
-          nextTab = m[1]!;
-          return;
-        }
-        yield line;
-      }
-    })();
-    let tabShell = shells.get(tab);
-    if (tabShell === undefined) {
-      tabShell = station.openShell(tab);
-      shells.set(tab, tabShell);
-    }
-    // Typing into a tab whose foreground command still runs: Ctrl-C it first.
-    await running.get(tab)?.();
-    running.delete(tab);
-    const segTab = tab;
-    await runScript(segment, {
-      shell: tabShell,
-      clock,
-      scheduler,
-      tty: false,
-      tab: segTab,
-      columns: process.stdout.columns ?? 80,
-      ...(values.marker !== undefined ? { marker: values.marker } : {}),
-      onOutput: (s) => process.stdout.write(s),
-      onJournal: report,
-      onDetach: (stop) => running.set(segTab, stop),
-      inputQuiet: () =>
-        new Promise<void>((resolve) => {
-          // A closed pipe has nothing more to wait for.
-          if (input.ended()) resolve();
-          else setTimeout(resolve, INPUT_QUIET_MS).unref();
-        }),
-      ...(manual
-        ? {
-            fastForward: {
-              nextAt: () => (scheduler as ManualScheduler).nextDue(),
-              advance: async (ms: number) => {
-                manual.advance(ms);
-                (scheduler as ManualScheduler).fireDue();
-              },
-            },
-          }
-        : {}),
-    });
-    if (nextTab === undefined) more = false;
-    else tab = nextTab;
-  }
-  for (const stop of running.values()) await stop();
+  await runScript(input.lines, {
+    openShell: (tab) => station.shell(tab) ?? station.openShell(tab),
+    clock,
+    scheduler,
+    tty: false,
+    columns: process.stdout.columns ?? 80,
+    ...(values.marker !== undefined ? { marker: values.marker } : {}),
+    onOutput: (s) => process.stdout.write(s),
+    onJournal: report,
+    inputQuiet: () =>
+      new Promise<void>((resolve) => {
+        // A closed pipe has nothing more to wait for.
+        if (input.ended()) resolve();
+        else setTimeout(resolve, INPUT_QUIET_MS).unref();
+      }),
+    ...(manual ? { virtualTime: manual } : {}),
+  });
   if (lesson) {
     const open = lesson.steps.filter((st) => !done.has(st.id));
     process.stderr.write(`[kubeclass] ${lesson.id}: ${done.size}/${lesson.steps.length} steps done\n`);
@@ -257,24 +216,26 @@ function ttyWriter(): (s: string) => void {
 
 function interactive(): Promise<void> {
   return new Promise((resolve) => {
-    const term = createTerminal({
-      shell,
+    const write = process.stdout.isTTY ? ttyWriter() : (s: string) => process.stdout.write(s);
+    const driver = new TerminalDriver({
+      openShell: (tab) => station.openShell(tab),
       clock,
       scheduler,
-      tty: true,
       columns: process.stdout.columns ?? 80,
       rows: process.stdout.rows ?? 24,
       complete: kubectlCompleter((req) => cluster.handle(req)),
-      onOutput: process.stdout.isTTY ? ttyWriter() : (s) => process.stdout.write(s),
+      onOutput: (_tab, s) => write(s),
       onExit: () => {
         process.stdin.setRawMode(false);
+        driver.dispose();
         resolve();
       },
     });
+    driver.open("1");
     process.stdin.setRawMode(true);
     process.stdin.setEncoding("utf8");
-    process.stdin.on("data", (d: string) => term.input(d));
-    process.stdout.on("resize", () => term.resize(process.stdout.columns, process.stdout.rows));
+    process.stdin.on("data", (d: string) => driver.input("1", d));
+    process.stdout.on("resize", () => driver.resize("1", process.stdout.columns, process.stdout.rows));
   });
 }
 

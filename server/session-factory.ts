@@ -7,7 +7,7 @@ import { Cluster } from "../lib/cluster";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
-import { clusterWorkstation, createTerminal, kubectlCompleter, type Terminal } from "../lib/terminal";
+import { clusterWorkstation, kubectlCompleter, TerminalDriver } from "../lib/terminal";
 import { type Locale, langFor } from "./locale";
 import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
 
@@ -58,7 +58,8 @@ export interface StudentSession {
 class LiveSession implements StudentSession {
   onOutput: (tabId: string, data: string) => void = () => {};
   onJournal: (entry: JournalEntry) => void = () => {};
-  private readonly terminals = new Map<string, Terminal>();
+  /** The tabs' terminals: the one driver lesson replay and `npm run sim` use as well. */
+  private readonly terminals: TerminalDriver;
   /** What each tab shows, replayed to a browser that (re)attaches. */
   private readonly tabScreens: TabScreens;
   private readonly station: Workstation;
@@ -79,6 +80,23 @@ class LiveSession implements StudentSession {
       host: prompt.host,
     });
     if (stationState) this.station.fromJSON(stationState);
+    this.terminals = new TerminalDriver({
+      openShell: (tabId) => {
+        const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
+        if (this.lang !== undefined) shell.setEnv("LANG", this.lang);
+        return shell;
+      },
+      closeShell: (tabId) => this.station.closeShell(tabId),
+      clock: realClock,
+      scheduler: realScheduler,
+      tty: true,
+      complete: kubectlCompleter(this.api),
+      onOutput: (tabId, data) => {
+        this.tabScreens.write(tabId, data);
+        this.onOutput(tabId, data);
+      },
+      onJournal: (entry) => this.onJournal(entry),
+    });
   }
 
   get api(): ApiHandler {
@@ -86,11 +104,11 @@ class LiveSession implements StudentSession {
   }
 
   tabIds(): string[] {
-    return [...new Set([...this.terminals.keys(), ...this.station.tabIds()])].sort();
+    return [...new Set([...this.terminals.tabIds(), ...this.station.tabIds()])].sort();
   }
 
   openTab(tabId: string, cols: number, rows: number): Promise<string> | null {
-    const existing = this.terminals.get(tabId);
+    const existing = this.terminals.terminal(tabId);
     if (existing) {
       existing.resize(cols, rows);
       this.tabScreens.resize(tabId, cols, rows);
@@ -99,41 +117,22 @@ class LiveSession implements StudentSession {
     // After a restart: the tab as it was, before the new prompt.
     const restored = this.tabScreens.open(tabId, cols, rows);
     if (restored !== null) this.onOutput(tabId, restored);
-    const shell = this.station.shell(tabId) ?? this.station.openShell(tabId);
-    if (this.lang !== undefined) shell.setEnv("LANG", this.lang);
-    const term = createTerminal({
-      shell,
-      clock: realClock,
-      scheduler: realScheduler,
-      columns: cols,
-      rows,
-      tty: true,
-      tab: tabId,
-      complete: kubectlCompleter(this.api),
-      onOutput: (data) => {
-        this.tabScreens.write(tabId, data);
-        this.onOutput(tabId, data);
-      },
-      onJournal: (entry) => this.onJournal({ ...entry, tab: tabId }),
-    });
-    this.terminals.set(tabId, term);
+    this.terminals.open(tabId, { columns: cols, rows });
     return null;
   }
 
   input(tabId: string, data: string): void {
-    this.terminals.get(tabId)?.input(data);
+    this.terminals.input(tabId, data);
   }
 
   resize(tabId: string, cols: number, rows: number): void {
-    this.terminals.get(tabId)?.resize(cols, rows);
+    this.terminals.resize(tabId, cols, rows);
     this.tabScreens.resize(tabId, cols, rows);
   }
 
   closeTab(tabId: string): void {
-    this.terminals.get(tabId)?.dispose();
-    this.terminals.delete(tabId);
+    this.terminals.close(tabId);
     this.tabScreens.close(tabId);
-    this.station.closeShell(tabId);
   }
 
   setLanguage(locale: Locale): void {
@@ -142,7 +141,10 @@ class LiveSession implements StudentSession {
   }
 
   screens(): Array<{ tabId: string; screen: string }> {
-    return [...this.terminals.keys()].sort().map((tabId) => ({ tabId, screen: this.tabScreens.now(tabId) }));
+    return this.terminals
+      .tabIds()
+      .sort()
+      .map((tabId) => ({ tabId, screen: this.tabScreens.now(tabId) }));
   }
 
   stateVersion(): number {
@@ -158,15 +160,14 @@ class LiveSession implements StudentSession {
         this.station.toJSON(),
         this.tabScreens.toJSON((tabId) => ({
           jobs: this.station.shell(tabId)?.runningJobs() ?? [],
-          busy: this.terminals.get(tabId)?.busy ?? false,
+          busy: this.terminals.terminal(tabId)?.busy ?? false,
         })),
       ),
     };
   }
 
   dispose(): void {
-    for (const t of this.terminals.values()) t.dispose();
-    this.terminals.clear();
+    this.terminals.dispose();
     this.tabScreens.dispose();
     this.station.dispose();
   }

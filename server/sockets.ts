@@ -6,6 +6,8 @@
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
 import type { Role } from "../lib/auth";
+import { seesStudents } from "../lib/classroom/access";
+import { DEFAULT_COURSE_SLUG } from "../lib/classroom/course";
 import {
   type Ack,
   type ClientToServer,
@@ -136,7 +138,7 @@ export function attachSockets(
       return true;
     };
     void socket.join(`user:${user.id}`);
-    if (user.role !== "STUDENT") void socket.join(`teacher:${user.id}`);
+    if (seesStudents(user)) void socket.join(`teacher:${user.id}`);
     // The socket lives no longer than the session it was opened with.
     const expiry = setTimeout(() => end(socket), Math.min(user.expiresAt - Date.now(), 2 ** 31 - 1));
     expiry.unref();
@@ -258,9 +260,9 @@ export function attachSockets(
       watchSchema,
       async (req, ack) => {
         if (!(await stillCurrent())) return end(socket);
-        if (user.role === "STUDENT" || !(await mayWatch(user, req.studentId)))
+        if (!seesStudents(user) || !(await mayWatch(user, req.studentId)))
           return ack?.({ ok: false, error: "forbidden" });
-        const ws = await registry.acquire(req.studentId, "kubernetes-basics");
+        const ws = await registry.acquire(req.studentId, DEFAULT_COURSE_SLUG);
         ws?.releaseIfIdle();
         await socket.join(`watch:${req.studentId}`);
         const tabs = (ws?.screens() ?? []).map((t) => ({ tabId: t.tabId, screen: stripOsc8(t.screen) }));

@@ -11,6 +11,7 @@ import type * as z from "zod";
 import { locales } from "zod";
 import en from "../../messages/en.json";
 import ja from "../../messages/ja.json";
+import { seesStudents } from "./access";
 
 export type ApiErrorKey = keyof typeof en.apiErrors;
 type Params = Record<string, string | number>;
@@ -113,6 +114,6 @@ export function requireAdmin(actor: Actor | null): Actor {
 
 export function requireTeacher(actor: Actor | null): Actor {
   const a = requireSignedIn(actor);
-  if (a.role === "STUDENT") throw ClassroomError.t("forbidden", "teachersOnly");
+  if (!seesStudents(a)) throw ClassroomError.t("forbidden", "teachersOnly");
   return a;
 }

@@ -6,9 +6,10 @@
 import bcrypt from "bcryptjs";
 import type { PrismaClient } from "../generated/prisma/client";
 import { newJoinCode } from "./classes";
+import { DEFAULT_COURSE_SLUG } from "./course";
 
 export const DEMO_COURSE = {
-  slug: "kubernetes-basics",
+  slug: DEFAULT_COURSE_SLUG,
   titleJa: "Kubernetes 基礎",
   titleEn: "Kubernetes Basics",
 };

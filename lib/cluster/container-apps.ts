@@ -5,8 +5,9 @@
  * that echoes and sleeps logs a line every period, lazily, see Sim.emitPeriodic); system images
  * just run.
  */
+
+import type { AppState, ClusterContext } from "./context";
 import { lookupImage } from "./images";
-import type { AppState, Sim } from "./kernel";
 import type { Container, Pod, Service } from "./model";
 import { utcFields } from "./time";
 import type { NetRequest } from "./types";
@@ -54,7 +55,7 @@ export function expandLine(text: string, at: number, pod: string): string {
   return text.replace(/\$\(date\)/g, busyboxDate(at)).replace(/\$\{?HOSTNAME\}?/g, pod);
 }
 
-export function startApp(sim: Sim, pod: Pod, container: string, image: string): void {
+export function startApp(sim: ClusterContext, pod: Pod, container: string, image: string): void {
   const ns = pod.metadata.namespace ?? "default";
   const name = pod.metadata.name ?? "";
   const app: AppState = {
@@ -111,7 +112,7 @@ export function startApp(sim: Sim, pod: Pod, container: string, image: string): 
 }
 
 /** The app serving `pod`'s port, if any container listens there. */
-export function appAt(sim: Sim, ns: string, pod: string, port: number): AppState | undefined {
+export function appAt(sim: ClusterContext, ns: string, pod: string, port: number): AppState | undefined {
   const p = sim.store.peek<Pod>("pods", ns, pod);
   if (!p || (p.metadata.deletionTimestamp && !p.status.containerStatuses?.some((s) => s.state.running)))
     return undefined;
@@ -126,7 +127,7 @@ export function appAt(sim: Sim, ns: string, pod: string, port: number): AppState
 }
 
 /** One HTTP request to whatever app listens (see appAt). */
-export function serveApp(sim: Sim, app: AppState, req?: NetRequest): HttpReply {
+export function serveApp(sim: ClusterContext, app: AppState, req?: NetRequest): HttpReply {
   if (lookupImage(app.image)?.app === "nginx") return serveNginx(sim, app, req);
   return serveBootcamp(sim, app);
 }
@@ -157,7 +158,7 @@ Commercial support is available at
 `;
 
 /** nginx's default server: the welcome page on `/`, 404 elsewhere; the `combined`-style access log. */
-function serveNginx(sim: Sim, app: AppState, req?: NetRequest): HttpReply {
+function serveNginx(sim: ClusterContext, app: AppState, req?: NetRequest): HttpReply {
   app.requests += 1;
   const now = sim.now();
   const method = req?.method ?? "GET";
@@ -207,7 +208,7 @@ export interface HttpReply {
 }
 
 /** One HTTP request handled by the bootcamp app: counts it and logs it. */
-export function serveBootcamp(sim: Sim, app: AppState): HttpReply {
+export function serveBootcamp(sim: ClusterContext, app: AppState): HttpReply {
   app.requests += 1;
   const now = sim.now();
   const uptime = (now - app.startedAt) / 1000;
@@ -230,7 +231,7 @@ export function serveBootcamp(sim: Sim, app: AppState): HttpReply {
 }
 
 /** Docker-link style variables for every Service that existed when the container started. */
-function serviceEnv(sim: Sim, pod: Pod): Array<[string, string]> {
+function serviceEnv(sim: ClusterContext, pod: Pod): Array<[string, string]> {
   const ns = pod.metadata.namespace ?? "default";
   const out: Array<[string, string]> = [];
   const services = [

@@ -3,6 +3,7 @@
  * transitions, the seeded RNG, event recording and per-pod runtime state (the apps).
  */
 import { expandLine } from "./container-apps";
+import type { AppState, ClusterContext, Due, PodRuntime, ReplicaSetSync } from "./context";
 import { deploymentController } from "./controllers/deployment";
 import { endpointsController } from "./controllers/endpoints";
 import { gcController } from "./controllers/gc";
@@ -19,40 +20,7 @@ import { Store, type WriteOptions } from "./store";
 import { microTime, parseTime, rfc3339 } from "./time";
 import type { Clock } from "./types";
 
-/** A transition that becomes due at `at` (epoch ms). */
-export interface Due {
-  at: number;
-  /** `sync`: a controller asked to run again then (rate limit, back-off); nothing else happens. */
-  kind: "kubelet" | "kill" | "evict" | "progress" | "sync";
-  ns: string;
-  name: string;
-  uid: string;
-  step?: string;
-}
-
-/** Runtime state of one running container (the app inside). */
-export interface AppState {
-  pod: string;
-  ns: string;
-  container: string;
-  image: string;
-  startedAt: number;
-  requests: number;
-  /** Log lines with the epoch ms they were written. */
-  log: Array<[number, string]>;
-  /** Service link variables captured when the container started. */
-  env?: Array<[string, string]>;
-  /** A periodic log line (busybox loops): the text, its period and when it is next due. */
-  line?: string;
-  every?: number;
-  next?: number;
-}
-
-/** Kubelet bookkeeping for a pod that is not yet settled. */
-export interface PodRuntime {
-  pullFailures: number;
-  killing: boolean;
-}
+export type { AppState, Due, PodRuntime, ReplicaSetSync } from "./context";
 
 export interface SimState {
   t: number;
@@ -86,22 +54,14 @@ export interface TokenBucket {
   at: number;
 }
 
-/** What the ReplicaSet controller remembers about one ReplicaSet between syncs. */
-export interface ReplicaSetSync {
-  /** Consecutive failed syncs (the work queue's per-item exponential back-off). */
-  failures: number;
-  /** No create is tried before this time after a failure. */
-  retryAt: number;
-  /** A `sync` due is queued for this time. */
-  syncAt?: number;
-}
-
 /** What one reconcile did; `settled` is false when it stopped before the controllers agreed. */
 export interface ReconcileResult {
   passes: number;
   settled: boolean;
   /** Why it stopped early: the pass limit (a controller bug) or the touch's work budget. */
   stopped?: "pass-limit" | "budget";
+  /** At the pass limit: the controllers that still wrote in the last pass (the suspects). */
+  writers?: string[];
 }
 
 /** Counters a host can read (Cluster.stats) to see a cluster's load and its stops. */
@@ -111,6 +71,8 @@ export interface SimStats {
   budgetStops: number;
   /** Reconciles that hit the pass limit without settling. */
   passLimitStops: number;
+  /** The latest of them: when (cluster time) and which controllers kept writing. */
+  lastPassLimit?: { at: number; writers: string[] };
 }
 
 export type Controller = (sim: Sim) => void;
@@ -131,7 +93,7 @@ const MAX_PASSES = 50;
 /** How often time-based sweeps (event TTL) run on an otherwise unchanged cluster. */
 const SWEEP_MS = 60_000;
 
-export class Sim {
+export class Sim implements ClusterContext {
   readonly store: Store;
   rng: Rng;
   /** Simulated "now" while processing; never behind a transition being processed. */
@@ -276,6 +238,8 @@ export class Sim {
     let passes = 0;
     let settled = false;
     let stopped: ReconcileResult["stopped"];
+    /** Controllers that wrote during the latest pass. */
+    let writers: string[] = [];
     while (!settled) {
       if (this.overBudget()) {
         stopped = "budget";
@@ -288,17 +252,24 @@ export class Sim {
       passes += 1;
       this.scanned += 1 + Math.floor(this.store.count("pods") / 50);
       const before = this.store.rv;
+      writers = [];
       for (const c of this.controllers) {
         if (this.overBudget()) break;
+        const rv = this.store.rv;
         c(this);
+        if (this.store.rv !== rv) writers.push(c.name || "(anonymous controller)");
       }
       settled = this.store.rv === before;
     }
     this.deferred = stopped === "budget";
     if (stopped === "budget") this.stats.budgetStops += 1;
-    if (stopped === "pass-limit") this.stats.passLimitStops += 1;
     this.settledRv = settled ? this.store.rv : -1;
     this.settledAt = this.t;
+    if (stopped === "pass-limit") {
+      this.stats.passLimitStops += 1;
+      this.stats.lastPassLimit = { at: this.t, writers };
+      return { passes, settled, stopped, writers };
+    }
     return stopped ? { passes, settled, stopped } : { passes, settled };
   }
 

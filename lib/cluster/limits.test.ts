@@ -5,8 +5,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEPLOY, events } from "./controllers/testkit";
+import { DEPLOY, events } from "./controllers/testing";
 import { Cluster } from "./index";
+import type { Controller } from "./kernel";
 import {
   COUNT_LIMITS,
   DATABASE_BYTES,
@@ -386,15 +387,23 @@ describe("bounded work per touch", () => {
     const sim = cluster.internals;
     let n = 0;
     // A controller bug: it writes on every pass.
-    sim.controllers.push((s) => {
+    const restlessController: Controller = (s) => {
       s.store.mutate("configmaps", "default", "kube-root-ca.crt", (o) => {
         o.metadata.labels = { n: String(++n) };
       });
-    });
+    };
+    sim.controllers.push(restlessController);
     // Outside a touch (as when a scenario is built) only the pass limit applies.
     const res = sim.reconcile(true);
-    expect(res).toEqual({ passes: 50, settled: false, stopped: "pass-limit" });
+    // the diagnostic names the controller that kept writing, not the ones that settled
+    expect(res).toEqual({
+      passes: 50,
+      settled: false,
+      stopped: "pass-limit",
+      writers: ["restlessController"],
+    });
     expect(cluster.stats().passLimitStops).toBe(1);
+    expect(cluster.stats().lastPassLimit).toEqual({ at: sim.now(), writers: ["restlessController"] });
   });
 
   it("keeps the apps' logs within the cluster's share of lines, so snapshots stay bounded", () => {

@@ -52,8 +52,9 @@ export function microTime(ms: number): string {
   return `${iso.slice(0, 23)}000Z`;
 }
 
-export function parseTime(s: string | null | undefined): number | undefined {
-  if (!s) return undefined;
+/** An RFC 3339 timestamp's instant; undefined for anything else (a missing or malformed field). */
+export function parseTime(s: unknown): number | undefined {
+  if (typeof s !== "string" || s === "") return undefined;
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiHandler, ApiRequest, ApiResponse } from "../cluster/types";
 import type { JournalEntry } from "../shell/types";
 import { matchCommand, normalizeArgv } from "./argv";
-import { evaluate, evaluateLesson, explainCheck, resolvePath } from "./checks";
+import { evaluate, evaluateLesson, explainCheck, fieldValues } from "./checks";
 import { loadCourse } from "./loader";
 import type { Check } from "./schema";
 
@@ -234,12 +234,12 @@ describe("state checks", () => {
     ).toBe(true);
   });
 
-  it('resolvePath understands [n], [*] and ["key"]', () => {
+  it('fieldValues understands [n], [*] and ["key"]', () => {
     const obj = { metadata: { labels: { "app.kubernetes.io/name": "a" } }, items: [{ x: 1 }, { x: 2 }] };
-    expect(resolvePath(obj, 'metadata.labels["app.kubernetes.io/name"]')).toEqual(["a"]);
-    expect(resolvePath(obj, "items[1].x")).toEqual([2]);
-    expect(resolvePath(obj, "items[*].x")).toEqual([1, 2]);
-    expect(resolvePath(obj, "items[5].x")).toEqual([]);
+    expect(fieldValues(obj, 'metadata.labels["app.kubernetes.io/name"]')).toEqual(["a"]);
+    expect(fieldValues(obj, "items[1].x")).toEqual([2]);
+    expect(fieldValues(obj, "items[*].x")).toEqual([1, 2]);
+    expect(fieldValues(obj, "items[5].x")).toEqual([]);
   });
 });
 

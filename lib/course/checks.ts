@@ -70,7 +70,7 @@ class Evaluation implements TokenContext {
     const names = new Set<string>();
     const list = getJson(this.ctx.api, `/api/v1/namespaces/${this.ctx.namespace ?? "default"}/pods`);
     if (list.status === 200) {
-      for (const name of resolvePath(list.body, "items[*].metadata.name")) {
+      for (const name of fieldValues(list.body, "items[*].metadata.name")) {
         if (typeof name === "string") names.add(name);
       }
     }
@@ -117,8 +117,8 @@ function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
-/** Every value the path reaches (`[*]` fans out); missing fields reach nothing. */
-export function resolvePath(root: unknown, path: string): unknown[] {
+/** Every value a field path into an API object reaches (`[*]` fans out); missing fields reach nothing. */
+export function fieldValues(root: unknown, path: string): unknown[] {
   let current: unknown[] = [root];
   for (const seg of parsePath(path)) {
     const next: unknown[] = [];
@@ -180,13 +180,13 @@ function expectMet(expect: StateExpect, res: { status: number; body: unknown }):
   if (res.status !== 200) return false;
   if (expect.count !== undefined || expect.min !== undefined) {
     const where = expect.where;
-    const items = resolvePath(res.body, "items[*]").filter(
-      (item) => where === undefined || resolvePath(item, where.path).some((v) => valueMatches(v, where)),
+    const items = fieldValues(res.body, "items[*]").filter(
+      (item) => where === undefined || fieldValues(item, where.path).some((v) => valueMatches(v, where)),
     );
     if (expect.count !== undefined && items.length !== expect.count) return false;
     return expect.min === undefined || items.length >= expect.min;
   }
-  const values = resolvePath(res.body, expect.path ?? "");
+  const values = fieldValues(res.body, expect.path ?? "");
   if (values.length === 0) return false;
   return expect.some
     ? values.some((v) => valueMatches(v, expect))

@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
-import { ManualScheduler, settle } from "../shell/testing";
+import { ManualScheduler, settle } from "../shell/manual-time";
 import type { JournalEntry } from "../shell/types";
 import { createTerminal } from "../terminal/terminal";
 import { clusterWorkstation } from "../terminal/wiring";

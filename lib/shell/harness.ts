@@ -3,7 +3,7 @@
  * shell itself (regexes, bounds, budgets, hostile input). Time is the ManualScheduler's.
  */
 import { InterruptSource } from "./interrupt";
-import { ManualScheduler } from "./testing";
+import { ManualScheduler } from "./manual-time";
 import type { Machine, Program } from "./types";
 import { createWorkstation, type ShellSession, type Workstation } from "./workstation";
 

@@ -7,7 +7,7 @@ import { Cluster } from "../cluster";
 import { kubectl } from "../kubectl";
 import { commands as kubectlCommands } from "../kubectl/commands";
 import { BUILTINS } from "./builtins";
-import { ManualScheduler } from "./testing";
+import { ManualScheduler } from "./manual-time";
 import type { InteractiveShell } from "./types";
 import { createWorkstation } from "./workstation";
 

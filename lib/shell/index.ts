@@ -5,9 +5,9 @@ export { CURL_VERSION, createCurl } from "./curl";
 export { resolvePath, VirtualFs } from "./fs";
 export { LIMITS, Shell } from "./interp";
 export { InterruptSource, sleepFor } from "./interrupt";
+export { ManualScheduler, settle } from "./manual-time";
 export { clusterNodes, createMinikube, type MinikubeFacts, type NodeCluster } from "./minikube";
 export { parseScript, ShellSyntaxError } from "./parse";
-export { ManualScheduler, settle } from "./testing";
 export type * from "./types";
 export {
   createWorkstation,

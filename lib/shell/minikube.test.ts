@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
 import { ManualClock } from "../cluster/types";
 import { InterruptSource } from "./interrupt";
+import { ManualScheduler } from "./manual-time";
 import { clusterNodes, createMinikube } from "./minikube";
-import { ManualScheduler } from "./testing";
 import type { Machine, NodeControl, ProgramIO } from "./types";
 
 const T0 = Date.UTC(2026, 10, 30, 3, 0, 0);

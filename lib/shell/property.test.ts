@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InterruptSource } from "./interrupt";
-import { ManualScheduler, settle } from "./testing";
+import { ManualScheduler, settle } from "./manual-time";
 import type { Machine, Program } from "./types";
 import { createWorkstation } from "./workstation";
 

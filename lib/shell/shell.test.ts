@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
 import { InterruptSource } from "./interrupt";
-import { ManualScheduler, settle } from "./testing";
+import { ManualScheduler, settle } from "./manual-time";
 import type { InteractiveShell, Machine, Program, RunIO } from "./types";
 import { createWorkstation, type ShellSession } from "./workstation";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ManualScheduler, settle } from "../shell/testing";
+import { ManualScheduler, settle } from "../shell/manual-time";
 import type { Machine } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { createTerminal } from "./terminal";

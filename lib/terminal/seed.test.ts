@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
 import { kubectl } from "../kubectl";
 import { InterruptSource } from "../shell/interrupt";
-import { ManualScheduler, settle } from "../shell/testing";
+import { ManualScheduler, settle } from "../shell/manual-time";
 import type { JournalEntry, Machine } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { runScript } from "./headless";
@@ -102,7 +102,13 @@ describe("seed lesson through the shell", () => {
         "exit",
         "kubectl exec $POD_NAME -- nosuch",
       ],
-      { shell: ws.openShell("sim"), clock: scheduler.clock, scheduler, fastForward: scheduler, marker: "@@" },
+      {
+        openShell: (tab) => ws.openShell(tab),
+        clock: scheduler.clock,
+        scheduler,
+        virtualTime: scheduler,
+        marker: "@@",
+      },
     );
     const parts = stripAnsi(out).split("@@\n");
     expect(parts[1]).toMatch(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
-import { ManualScheduler, settle } from "../shell/testing";
+import { ManualScheduler, settle } from "../shell/manual-time";
 import type { JournalEntry, Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { runScript } from "./headless";
@@ -271,11 +271,11 @@ describe("runScript", () => {
         "echo end",
       ],
       {
-        shell: ws.openShell("sim"),
+        openShell: (tab) => ws.openShell(tab),
         clock: scheduler.clock,
         scheduler,
         marker: "--8<--",
-        fastForward: scheduler,
+        virtualTime: scheduler,
         lineTimeoutMs: 10_000,
       },
     );

@@ -60,6 +60,21 @@ export interface TerminalOptions {
   onExit?(code: ExitCode): void;
   /** Print the first prompt right away (default true). */
   greet?: boolean;
+  /**
+   * Where lines come from. "keyboard" (default): a person types at a tty — echo, prompt, line
+   * editing, Tab completion, and each line runs as typed at an interactive bash. "script": lines
+   * arrive as `bash < script` reads them from a pipe — no echo, no prompt, no line editor (every
+   * character up to a newline is the line's own, a tab included), output as the programs write
+   * it (no CRLF), and lines run non-interactively (`exit` says nothing). Nesting, the journal,
+   * typeahead and interrupts are the same in both.
+   */
+  input?: "keyboard" | "script";
+  /**
+   * Ctrl-D on an empty line at the top shell exits it, as a container's bash does
+   * (`kubectl exec -ti … -- bash` served to the real kubectl). By default the workstation's
+   * shell answers as bash with IGNOREEOF: use "logout".
+   */
+  eofExits?: boolean;
 }
 
 export interface Terminal {
@@ -72,6 +87,15 @@ export interface Terminal {
   readonly busy: boolean;
   /** Resolves when no line is running (tests, the simulator). */
   idle(): Promise<void>;
+  /** Ctrl-C from outside the keyboard (a driver's timeout): interrupts the foreground line. */
+  interrupt(): void;
+  /**
+   * End of input at a prompt: a nested shell (`kubectl exec -ti … -- bash`) exits as bash does
+   * at EOF; the workstation's own shell stays. Nothing happens while a line runs.
+   */
+  endOfInput(): void;
+  /** How many shells deep the tab is: 1 at the workstation's prompt, 2 inside a container shell. */
+  readonly depth: number;
   dispose(): void;
 }
 
@@ -106,17 +130,27 @@ class LineDiscipline implements Terminal {
   private atLineStart = true;
   private disposed = false;
   private idleWaiters: (() => void)[] = [];
+  /** Script input: lines are read from a pipe, not typed (see TerminalOptions.input). */
+  private readonly script: boolean;
+  /** Script input: the unfinished last line, and whole lines waiting for the running one. */
+  private scriptPartial = "";
+  private scriptQueue: string[] = [];
 
   constructor(private readonly opts: TerminalOptions) {
     this.columns = Math.max(10, opts.columns ?? 80);
     this.rows = Math.max(2, opts.rows ?? 24);
     this.tty = opts.tty ?? true;
+    this.script = opts.input === "script";
     this.levels = [{ shell: opts.shell, lastExit: 0 }];
     if (opts.greet !== false) this.showPrompt();
   }
 
   get busy(): boolean {
     return this.top().running !== undefined;
+  }
+
+  get depth(): number {
+    return this.levels.length;
   }
 
   private top(): Level {
@@ -134,7 +168,7 @@ class LineDiscipline implements Terminal {
   }
 
   redraw(): void {
-    if (this.busy || this.disposed) return;
+    if (this.busy || this.disposed || this.script) return;
     this.emit(this.atLineStart ? "" : "\r\n");
     this.showPrompt(false);
   }
@@ -143,6 +177,22 @@ class LineDiscipline implements Terminal {
     this.disposed = true;
     for (const level of this.levels) level.running?.interrupt.fire("kill");
     this.dropTypeahead();
+  }
+
+  interrupt(): void {
+    const running = this.top().running;
+    if (running === undefined || this.disposed) return;
+    // the tty echoes ^C; a pipe has no echo
+    if (!this.script) this.emit("^C");
+    running.interrupt.fire("user");
+    this.dropTypeahead();
+  }
+
+  endOfInput(): void {
+    if (this.busy || this.disposed) return;
+    if (this.levels.length === 1 && this.opts.eofExits !== true) return;
+    if (!this.script) this.emit("\r\n");
+    this.runLine("exit", false);
   }
 
   // ---- output ----
@@ -164,6 +214,7 @@ class LineDiscipline implements Terminal {
       this.cursor = 0;
       this.histIndex = undefined;
     }
+    if (this.script) return;
     const p = this.promptText();
     this.promptWidth = displayWidth(p);
     this.emit(p);
@@ -211,6 +262,13 @@ class LineDiscipline implements Terminal {
 
   input(data: string): void {
     if (this.disposed) return;
+    if (this.script) {
+      const lines = (this.scriptPartial + data).split("\n");
+      this.scriptPartial = lines.pop() ?? "";
+      this.scriptQueue.push(...lines);
+      this.nextScriptLines();
+      return;
+    }
     const { keys, rest } = parseKeys(this.carry + data);
     this.carry = rest.slice(0, 64);
     for (const key of keys) this.handleKey(key);
@@ -221,9 +279,7 @@ class LineDiscipline implements Terminal {
     const level = this.top();
     if (level.running !== undefined) {
       if (key.kind === "ctrlC") {
-        this.emit("^C");
-        level.running.interrupt.fire("user");
-        this.dropTypeahead();
+        this.interrupt();
         return;
       }
       const size = key.kind === "char" ? key.text.length : 1;
@@ -301,10 +357,8 @@ class LineDiscipline implements Terminal {
           if (this.cursor < this.line.length) this.deleteRange(this.cursor, this.nextCharIndex(this.cursor));
           return;
         }
-        if (this.levels.length > 1) {
-          this.emit("\r\n");
-          this.runLine("exit", false);
-        } else {
+        if (this.levels.length > 1 || this.opts.eofExits === true) this.endOfInput();
+        else {
           this.emit('\r\nUse "logout" to leave the shell.\r\n');
           this.showPrompt();
         }
@@ -492,7 +546,7 @@ class LineDiscipline implements Terminal {
     let capturing = true;
     const write = (chunk: string): void => {
       if (capturing && captured.length < JOURNAL_OUTPUT * 4) captured += chunk;
-      this.emit(toCrlf(chunk));
+      this.emit(this.script ? chunk : toCrlf(chunk));
     };
     const enterShell = (nested: InteractiveShell, commands?: string[][]): Promise<ExitCode> =>
       new Promise<ExitCode>((resolve) => {
@@ -519,8 +573,8 @@ class LineDiscipline implements Terminal {
         columns: this.columns,
         interrupt,
         enterShell,
-        // a person types these lines at the prompt
-        interactive: true,
+        // a person types these lines at the prompt; a script's are read from a pipe
+        interactive: !this.script,
       });
     } catch (e) {
       result = Promise.resolve({ exitCode: 1, commands: [] });
@@ -545,7 +599,7 @@ class LineDiscipline implements Terminal {
             at: this.opts.clock.now(),
           });
         }
-        if (interrupt.interrupted && !this.atLineStart) this.emit("\r\n");
+        if (interrupt.interrupted && !this.atLineStart && !this.script) this.emit("\r\n");
         this.lineFinished(level, r.exitCode);
       });
     level.running = { interrupt, done };
@@ -568,12 +622,24 @@ class LineDiscipline implements Terminal {
     this.afterLine();
   }
 
+  /** Script input: runs the queued lines one after another (blank ones run nothing). */
+  private nextScriptLines(): void {
+    while (!this.busy && !this.disposed && this.scriptQueue.length > 0) {
+      const line = this.scriptQueue.shift() as string;
+      if (line.trim() !== "") this.runLine(line, true);
+    }
+  }
+
   /** Prompt, then replay keys typed while the line ran. */
   private afterLine(): void {
     if (this.disposed) return;
     if (this.busy) return;
     this.showPrompt();
     for (const w of this.idleWaiters.splice(0)) w();
+    if (this.script) {
+      this.nextScriptLines();
+      return;
+    }
     // Replayed by index (Array#shift would make a long typeahead quadratic); keys left when a
     // replayed line starts stay queued for the next prompt.
     const pending = this.typeahead;

@@ -7,10 +7,9 @@
  * "close stream N", which kubectl sends when its stdin reaches EOF.
  *
  * Without a TTY, stdin is buffered until EOF and handed to the command whole (as lib/shell's pipes
- * are). With a TTY (`kubectl exec -ti POD -- bash`) the bridge plays the terminal's line
- * discipline: it echoes keys, edits the line (Backspace, Ctrl-U), runs it on Enter, maps Ctrl-C to
- * an interrupt and Ctrl-D on an empty line to `exit`; output gets CRLF as from a pty. No cursor
- * keys, history or Tab completion: full-screen programs don't exist in the container anyway.
+ * are). With a TTY (`kubectl exec -ti POD -- bash`) the keys go through the production terminal
+ * (lib/terminal, the line discipline of every student tab): echo, line editing, history, Tab
+ * completion of paths, Ctrl-C, and Ctrl-D on an empty line exits; output gets CRLF as from a pty.
  *
  * Lives outside the pure core: it owns the socket and real timers.
  */
@@ -25,6 +24,7 @@ import type { VirtualFs } from "../../lib/shell/fs";
 import type { Shell } from "../../lib/shell/interp";
 import { InterruptSource } from "../../lib/shell/interrupt";
 import type { Machine, RunIO, Scheduler } from "../../lib/shell/types";
+import { createTerminal, type Terminal } from "../../lib/terminal/terminal";
 import { containerResolver } from "../../lib/terminal/wiring";
 
 export const EXEC_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
@@ -220,8 +220,8 @@ class Session {
   private readonly shell: Shell;
   private stdinBuf = "";
   private stdinClosed = false;
-  private line = "";
-  private typeAhead = "";
+  /** The terminal of `exec -ti … -- bash`. */
+  private term: Terminal | undefined;
   private columns = 80;
   private running: InterruptSource | undefined;
   private ended = false;
@@ -233,7 +233,7 @@ class Session {
     private readonly exec: ExecRequest,
     private readonly facts: ContainerFacts,
     fs: VirtualFs,
-    deps: { machine: Machine; clock: Clock; scheduler: Scheduler },
+    private readonly deps: { machine: Machine; clock: Clock; scheduler: Scheduler },
   ) {
     const isShell = SHELLS.has(exec.command[0] ?? "");
     this.shell = createContainerShell(facts, { ...deps, fs, tty: exec.tty, shell: isShell });
@@ -246,10 +246,20 @@ class Session {
     this.ws.on("close", () => {
       this.ended = true;
       this.running?.fire("user");
+      this.term?.dispose();
     });
     if (this.interactiveShell()) {
       this.started = true;
-      this.send(STDOUT, this.shell.prompt(true));
+      this.term = createTerminal({
+        shell: this.shell,
+        clock: this.deps.clock,
+        scheduler: this.deps.scheduler,
+        tty: true,
+        columns: this.columns,
+        eofExits: true,
+        onOutput: (s) => this.send(STDOUT, s),
+        onExit: (code) => this.finish(exitStatus(code, this.exec.command)),
+      });
     } else if (!this.exec.stdin) void this.runOnce();
   }
 
@@ -267,8 +277,11 @@ class Session {
     }
     if (channel === RESIZE) {
       try {
-        const size = JSON.parse(payload.toString("utf8")) as { Width?: unknown };
-        if (typeof size.Width === "number" && size.Width > 0) this.columns = size.Width;
+        const size = JSON.parse(payload.toString("utf8")) as { Width?: unknown; Height?: unknown };
+        if (typeof size.Width === "number" && size.Width > 0) {
+          this.columns = size.Width;
+          this.term?.resize(size.Width, typeof size.Height === "number" ? size.Height : 24);
+        }
       } catch {
         // A malformed resize is ignored, as the kubelet does.
       }
@@ -276,7 +289,7 @@ class Session {
     }
     if (channel !== STDIN) return;
     const text = this.decoder.decode(payload, { stream: true });
-    if (this.interactiveShell()) this.onKeys(text);
+    if (this.term !== undefined) this.term.input(text);
     else if (this.exec.tty && text.includes("\x03")) this.running?.fire("user");
     else if (!this.stdinClosed) {
       this.stdinBuf += text;
@@ -294,14 +307,13 @@ class Session {
     if (!this.started && !this.interactiveShell()) void this.runOnce();
   }
 
-  private io(interrupt: InterruptSource, interactive = false): RunIO {
+  private io(interrupt: InterruptSource): RunIO {
     return {
       stdout: (c) => this.send(STDOUT, c),
       stderr: (c) => this.send(this.exec.tty ? STDOUT : STDERR, c),
       tty: this.exec.tty,
       columns: this.columns,
       interrupt,
-      interactive,
     };
   }
 
@@ -344,64 +356,6 @@ class Session {
     this.finish(exitStatus(code, argv));
   }
 
-  /** Line discipline of a TTY in canonical mode, feeding whole lines to the shell. */
-  private onKeys(text: string): void {
-    for (const ch of text) {
-      if (this.ended) return;
-      if (this.running) {
-        // Ctrl-C interrupts the running line; other type-ahead waits for the next prompt.
-        if (ch === "\x03") {
-          this.running.fire("user");
-          this.typeAhead = "";
-        } else this.typeAhead += ch;
-        continue;
-      }
-      if (ch === "\r" || ch === "\n") {
-        this.send(STDOUT, "\r\n");
-        const line = this.line;
-        this.line = "";
-        void this.runLine(line);
-      } else if (ch === "\x7f" || ch === "\b") {
-        if (this.line.length > 0) {
-          this.line = this.line.slice(0, -1);
-          this.send(STDOUT, "\b \b");
-        }
-      } else if (ch === "\x03") {
-        this.line = "";
-        this.send(STDOUT, `^C\r\n${this.shell.prompt(true)}`);
-      } else if (ch === "\x15") {
-        this.send(STDOUT, "\b \b".repeat(this.line.length));
-        this.line = "";
-      } else if (ch === "\x04") {
-        if (this.line === "") {
-          this.send(STDOUT, "exit\r\n");
-          void this.runLine("exit");
-        }
-      } else if (ch === "\x1b") {
-        // Escape sequences (arrows) are not supported; drop the ESC so no garbage is echoed.
-      } else if (ch >= " " || ch === "\t") {
-        this.line += ch;
-        this.send(STDOUT, ch);
-      }
-    }
-  }
-
-  private async runLine(line: string): Promise<void> {
-    const interrupt = new InterruptSource();
-    this.running = interrupt;
-    // lines typed at `kubectl exec -ti POD -- bash`'s prompt: `exit` prints `exit` there
-    const result = await this.shell.run(line, this.io(interrupt, true));
-    this.running = undefined;
-    if (this.shell.exited) {
-      this.finish(exitStatus(result.exitCode, this.exec.command));
-      return;
-    }
-    this.send(STDOUT, this.shell.prompt(true));
-    const pending = this.typeAhead;
-    this.typeAhead = "";
-    if (pending) this.onKeys(pending);
-  }
-
   private send(channel: number, text: string): void {
     if (this.ended || text === "") return;
     if (channel === STDOUT && !this.exec.stdout) return;
@@ -415,6 +369,7 @@ class Session {
     this.send(ERROR, JSON.stringify(status));
     this.ended = true;
     this.running?.fire("user");
+    this.term?.dispose();
     this.ws.close(1000);
     void this.facts;
   }

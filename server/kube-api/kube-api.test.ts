@@ -4,6 +4,7 @@
  * trusted v1.32 client (see scripts/real-kubectl.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
+import { Terminal } from "@xterm/headless";
 import { describe, expect, it, vi } from "vitest";
 import { Cluster } from "../../lib/cluster";
 import { ManualClock } from "../../lib/cluster/types";
@@ -17,6 +18,20 @@ function hasScript(): boolean {
   } catch {
     return false;
   }
+}
+
+/** What a terminal shows after `out` (cursor moves and erasures applied), lines trimmed. */
+function rendered(out: string): Promise<string> {
+  const term = new Terminal({ cols: 200, rows: 50, allowProposedApi: true });
+  return new Promise((resolve) =>
+    term.write(out, () => {
+      const lines: string[] = [];
+      for (let i = 0; i < term.buffer.active.length; i++)
+        lines.push(term.buffer.active.getLine(i)?.translateToString(true) ?? "");
+      term.dispose();
+      resolve(`${lines.join("\n").trimEnd()}\n`);
+    }),
+  );
 }
 
 describe("exec protocol helpers", () => {
@@ -128,7 +143,7 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
   });
 
   it.skipIf(!hasScript())(
-    "exec -ti POD -- bash: a prompt, echoed keys, exit N",
+    "exec -ti POD -- bash: the student terminal's line discipline (editing, history), exit N",
     async () => {
       // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends raw keys.
       const line = [oracleBin(), ...args(["exec", "-ti", pod(), "--", "bash"])].join(" ");
@@ -153,11 +168,16 @@ describe.skipIf(!kubectlOnPath)("real kubectl exec and get -w", () => {
       await waitFor(prompt, 1);
       child.stdin.write("hostnamx\x7fe\r");
       await waitFor(prompt, 2);
+      // Up recalls the line from the shell's history, as in a student's tab
+      child.stdin.write("\x1b[A\r");
+      await waitFor(prompt, 3);
       child.stdin.write("exit 4\r");
       const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
       expect(code).toBe(4);
-      const screen = out.replace(/\r\n/g, "\n");
-      expect(screen).toContain(`${prompt}hostnamx\b \be\n${pod()}\n${prompt}exit 4\nexit\n`);
+      const screen = await rendered(out);
+      expect(screen).toContain(
+        [`${prompt}hostname`, pod(), `${prompt}hostname`, pod(), `${prompt}exit 4`, "exit"].join("\n"),
+      );
       expect(screen).toContain("command terminated with exit code 4\n");
     },
     30_000,

@@ -14,7 +14,7 @@ import { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { Cluster } from "../../lib/cluster";
-import { ManualScheduler, settle } from "../../lib/shell/testing";
+import { ManualScheduler, settle } from "../../lib/shell/manual-time";
 import { createTerminal } from "../../lib/terminal/terminal";
 import { clusterWorkstation } from "../../lib/terminal/wiring";
 

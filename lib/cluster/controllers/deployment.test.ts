@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { body, call, newCluster, podStatuses } from "../testing";
-import { DEPLOY, events, setImage } from "./testkit";
+import { DEPLOY, events, setImage } from "./testing";
 
 describe("deployment controller: rollouts, revisions, garbage collection", () => {
   it("rolls out a new image with surge 1 / unavailable 1 and records revisions", () => {

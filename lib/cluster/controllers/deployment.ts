@@ -3,7 +3,7 @@
  * maxSurge/maxUnavailable, revision annotations, rollback by template match, history cleanup.
  */
 
-import type { Sim } from "../kernel";
+import type { ClusterContext } from "../context";
 import type { Deployment, ReplicaSet } from "../model";
 import { rfc3339 } from "../time";
 import { controllerOf, ownedBy, ownerRef, resolveIntOrPercent, sameTemplate, templateHash } from "./util";
@@ -18,14 +18,14 @@ function replicasOf(rs: ReplicaSet): number {
   return rs.spec.replicas ?? 0;
 }
 
-export function deploymentController(sim: Sim): void {
+export function deploymentController(sim: ClusterContext): void {
   for (const d of sim.store.scan<Deployment>("deployments")) {
     if (d.metadata.deletionTimestamp) continue;
     syncDeployment(sim, d);
   }
 }
 
-function scaleRS(sim: Sim, d: Deployment, rs: ReplicaSet, to: number, maxSurge: number): void {
+function scaleRS(sim: ClusterContext, d: Deployment, rs: ReplicaSet, to: number, maxSurge: number): void {
   const from = replicasOf(rs);
   const desired = d.spec.replicas ?? 1;
   sim.store.mutate<ReplicaSet>("replicasets", rs.metadata.namespace, rs.metadata.name ?? "", (x) => {
@@ -48,7 +48,7 @@ function scaleRS(sim: Sim, d: Deployment, rs: ReplicaSet, to: number, maxSurge: 
   }
 }
 
-function syncDeployment(sim: Sim, d: Deployment): void {
+function syncDeployment(sim: ClusterContext, d: Deployment): void {
   const ns = d.metadata.namespace ?? "default";
   const name = d.metadata.name ?? "";
   const desired = d.spec.replicas ?? 1;
@@ -152,7 +152,7 @@ function syncDeployment(sim: Sim, d: Deployment): void {
 }
 
 function rollingUpdate(
-  sim: Sim,
+  sim: ClusterContext,
   d: Deployment,
   newRS: ReplicaSet,
   olds: ReplicaSet[],
@@ -207,7 +207,7 @@ function rollingUpdate(
   }
 }
 
-function cleanupHistory(sim: Sim, d: Deployment): void {
+function cleanupHistory(sim: ClusterContext, d: Deployment): void {
   const limit = d.spec.revisionHistoryLimit ?? 10;
   const ns = d.metadata.namespace;
   const olds = sim.store
@@ -222,7 +222,7 @@ function cleanupHistory(sim: Sim, d: Deployment): void {
   }
 }
 
-function markProgress(sim: Sim, d: Deployment, reason: string, message: string): void {
+function markProgress(sim: ClusterContext, d: Deployment, reason: string, message: string): void {
   const now = rfc3339(sim.now());
   sim.store.mutate<Deployment>("deployments", d.metadata.namespace, d.metadata.name ?? "", (x) => {
     const conds = (x.status.conditions ?? []).filter((c) => c.type !== "Progressing");
@@ -245,7 +245,7 @@ function sortConditions<T extends { type: string }>(c: T[]): T[] {
 }
 
 function updateStatus(
-  sim: Sim,
+  sim: ClusterContext,
   d0: Deployment,
   newRS: ReplicaSet | undefined,
   olds: ReplicaSet[],

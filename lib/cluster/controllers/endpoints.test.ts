@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { body, call, newCluster } from "../testing";
-import { DEPLOY } from "./testkit";
+import { DEPLOY } from "./testing";
 
 describe("services and endpoints", () => {
   it("tracks ready pods as endpoints", () => {

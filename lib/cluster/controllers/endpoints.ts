@@ -1,6 +1,6 @@
 /** Endpoints + EndpointSlice controller: a Service's selector → the IPs of its matching pods. */
 
-import type { Sim } from "../kernel";
+import type { ClusterContext } from "../context";
 import type { EndpointAddress, Endpoints, KObject, Pod, Service } from "../model";
 import { NAME_ALPHABET } from "../rng";
 import { isPodReady, ownerRef } from "./util";
@@ -17,7 +17,7 @@ function targetPort(
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function endpointsController(sim: Sim): void {
+export function endpointsController(sim: ClusterContext): void {
   for (const svc of sim.store.scan<Service>("services")) {
     const sel = svc.spec.selector;
     if (!sel || Object.keys(sel).length === 0) continue;
@@ -87,7 +87,7 @@ export function endpointsController(sim: Sim): void {
 }
 
 function syncSlice(
-  sim: Sim,
+  sim: ClusterContext,
   svc: Service,
   addrs: Array<{ a: EndpointAddress; ok: boolean }>,
   ports: Array<{ name?: string; port: number; protocol: string }>,

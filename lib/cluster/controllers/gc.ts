@@ -1,7 +1,7 @@
 /** Garbage collector: dependents whose controlling owner is gone are deleted (background), and
  * owners in foreground deletion are removed once their dependents are gone. Also namespaces. */
 
-import type { Sim } from "../kernel";
+import type { ClusterContext } from "../context";
 import type { KObject, Pod } from "../model";
 import { NAME_ALPHABET } from "../rng";
 import { deletePodGracefully } from "./replicaset";
@@ -18,7 +18,7 @@ const OWNER_RESOURCE: Record<string, string> = {
 
 const DEPENDENT_RESOURCES = ["replicasets", "pods", "endpointslices"];
 
-function ownerExists(sim: Sim, o: KObject): boolean {
+function ownerExists(sim: ClusterContext, o: KObject): boolean {
   const ref = controllerOf(o);
   if (!ref) return true;
   const res = OWNER_RESOURCE[ref.kind];
@@ -28,7 +28,7 @@ function ownerExists(sim: Sim, o: KObject): boolean {
   return owner !== undefined && owner.metadata.uid === ref.uid;
 }
 
-function dependentsOf(sim: Sim, owner: KObject): Array<{ res: string; obj: KObject }> {
+function dependentsOf(sim: ClusterContext, owner: KObject): Array<{ res: string; obj: KObject }> {
   const out: Array<{ res: string; obj: KObject }> = [];
   for (const res of DEPENDENT_RESOURCES) {
     for (const o of sim.store.byIndex(res, "owner", owner.metadata.uid ?? "")) {
@@ -38,7 +38,7 @@ function dependentsOf(sim: Sim, owner: KObject): Array<{ res: string; obj: KObje
   return out;
 }
 
-export function deleteObject(sim: Sim, res: string, o: KObject): void {
+export function deleteObject(sim: ClusterContext, res: string, o: KObject): void {
   if (res === "pods") {
     if (o.metadata.deletionTimestamp) return;
     const pod = o as Pod;
@@ -49,7 +49,7 @@ export function deleteObject(sim: Sim, res: string, o: KObject): void {
   }
 }
 
-export function gcController(sim: Sim): void {
+export function gcController(sim: ClusterContext): void {
   for (const res of DEPENDENT_RESOURCES) {
     for (const o of sim.store.scan(res)) {
       if (sim.overBudget()) return;
@@ -86,7 +86,7 @@ const EVENT_TTL_MS = 60 * 60 * 1000;
  * The API server drops events an hour after their last occurrence. The sweep only looks at the
  * events once the earliest of them can have expired (new events never expire sooner).
  */
-function expireEvents(sim: Sim): void {
+function expireEvents(sim: ClusterContext): void {
   if (sim.now() - EVENT_TTL_MS <= sim.eventsExpireAfter) return;
   let earliest = sim.now();
   for (const e of sim.store.scan("events")) {
@@ -121,7 +121,7 @@ const NAMESPACED = [
 const ROOT_CA =
   "-----BEGIN CERTIFICATE-----\nMIIDBjCCAe6gAwIBAgIBATANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDEwptaW5p\na3ViZUNBMB4XDTI2MTEyOTAyMDAwMFoXDTM2MTEyODAyMDAwMFowFTETMBEGA1UE\nAxMKbWluaWt1YmVDQTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAK1s\n-----END CERTIFICATE-----\n";
 
-function namespaceController(sim: Sim): void {
+function namespaceController(sim: ClusterContext): void {
   for (const ns of sim.store.scan("namespaces")) {
     const name = ns.metadata.name ?? "";
     if (ns.metadata.deletionTimestamp) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { body, call, newCluster, podStatuses } from "../testing";
-import { DEPLOY, events, setImage } from "./testkit";
+import { DEPLOY, events, setImage } from "./testing";
 
 describe("kubelet: image pulls, back-off and recovery", () => {
   it("a missing tag fails to pull, backs off, and rollout undo (a JSON patch of the template) recovers", () => {

@@ -5,16 +5,16 @@
  * node comes back.
  */
 
-import type { Sim } from "../kernel";
+import type { ClusterContext } from "../context";
 import type { Node, Pod } from "../model";
 import { rfc3339 } from "../time";
 
-export function nodeReady(sim: Sim, name = "minikube"): boolean {
+export function nodeReady(sim: ClusterContext, name = "minikube"): boolean {
   const n = sim.store.peek<Node>("nodes", undefined, name);
   return n?.status.conditions.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 }
 
-export function nodeLifecycleController(sim: Sim): void {
+export function nodeLifecycleController(sim: ClusterContext): void {
   for (const node of sim.store.scan<Node>("nodes")) {
     const ready = node.status.conditions.find((c) => c.type === "Ready");
     if (!ready || ready.status === "True") continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { body, call, newCluster, podStatuses } from "../testing";
-import { DEPLOY, events } from "./testkit";
+import { DEPLOY, events } from "./testing";
 
 describe("replicaset controller: scale and self-healing", () => {
   it("scales up with a cached image: ContainerCreating then Running within two seconds", () => {

@@ -8,8 +8,9 @@
  * A failed create (quota, storage) is reported as a FailedCreate event and a ReplicaFailure
  * condition, and retried with the work queue's exponential back-off.
  */
+
+import type { ClusterContext } from "../context";
 import { ApiError } from "../errors";
-import type { Sim } from "../kernel";
 import { BURST_REPLICAS } from "../limits";
 import type { Pod, ReplicaSet } from "../model";
 import { labelSelectorMatcher } from "../selectors";
@@ -20,7 +21,7 @@ import { isPodActive, isPodReady, ownedBy, ownerRef } from "./util";
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_MAX_MS = 1_000_000;
 
-export function replicaSetController(sim: Sim): void {
+export function replicaSetController(sim: ClusterContext): void {
   for (const rs of sim.store.scan<ReplicaSet>("replicasets")) {
     if (rs.metadata.deletionTimestamp) continue;
     if (sim.overBudget()) return;
@@ -28,7 +29,7 @@ export function replicaSetController(sim: Sim): void {
   }
 }
 
-function ownedPods(sim: Sim, rs: ReplicaSet): Pod[] {
+function ownedPods(sim: ClusterContext, rs: ReplicaSet): Pod[] {
   const match = labelSelectorMatcher(rs.spec.selector);
   return sim.store
     .byIndex<Pod>("pods", "owner", rs.metadata.uid ?? "")
@@ -37,7 +38,7 @@ function ownedPods(sim: Sim, rs: ReplicaSet): Pod[] {
     );
 }
 
-function syncReplicaSet(sim: Sim, rs: ReplicaSet): void {
+function syncReplicaSet(sim: ClusterContext, rs: ReplicaSet): void {
   const ns = rs.metadata.namespace ?? "default";
   const uid = rs.metadata.uid ?? "";
   const active = ownedPods(sim, rs).filter(isPodActive);
@@ -84,7 +85,7 @@ function syncReplicaSet(sim: Sim, rs: ReplicaSet): void {
 }
 
 /** Create up to `missing` pods now; returns the error message of a failed create. */
-function createPods(sim: Sim, rs: ReplicaSet, missing: number): string | undefined {
+function createPods(sim: ClusterContext, rs: ReplicaSet, missing: number): string | undefined {
   const ns = rs.metadata.namespace ?? "default";
   const name = rs.metadata.name ?? "";
   const uid = rs.metadata.uid ?? "";
@@ -128,7 +129,7 @@ function createPods(sim: Sim, rs: ReplicaSet, missing: number): string | undefin
   return undefined;
 }
 
-function deletePods(sim: Sim, rs: ReplicaSet, active: Pod[], excess: number): void {
+function deletePods(sim: ClusterContext, rs: ReplicaSet, active: Pod[], excess: number): void {
   const ns = rs.metadata.namespace ?? "default";
   const name = rs.metadata.name ?? "";
   // Prefer deleting pods that are not ready, then the newest.
@@ -151,7 +152,7 @@ function deletePods(sim: Sim, rs: ReplicaSet, active: Pod[], excess: number): vo
   }
 }
 
-function createPod(sim: Sim, rs: ReplicaSet): void {
+function createPod(sim: ClusterContext, rs: ReplicaSet): void {
   const ns = rs.metadata.namespace ?? "default";
   const tpl = rs.spec.template;
   const pod = sim.createPod(
@@ -173,7 +174,7 @@ function createPod(sim: Sim, rs: ReplicaSet): void {
   sim.event(rs, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, "replicaset-controller");
 }
 
-export function deletePodGracefully(sim: Sim, p: Pod, grace?: number): void {
+export function deletePodGracefully(sim: ClusterContext, p: Pod, grace?: number): void {
   const g = grace ?? p.spec.terminationGracePeriodSeconds ?? 30;
   sim.store.markDeleting("pods", p.metadata.namespace, p.metadata.name ?? "", sim.now() + g * 1000, g);
 }

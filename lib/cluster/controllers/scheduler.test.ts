@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { body, call, newCluster, podStatuses } from "../testing";
-import { events } from "./testkit";
+import { events } from "./testing";
 
 describe("scheduler", () => {
   it("leaves pods Pending with FailedScheduling while the node is not ready, then schedules them", () => {

@@ -5,7 +5,7 @@
  * (NodeResourcesFit counts every pod with the default non-zero requests), then by name.
  */
 
-import type { Sim } from "../kernel";
+import type { ClusterContext } from "../context";
 import { NODE_PODS } from "../limits";
 import type { Node, Pod } from "../model";
 import { rfc3339 } from "../time";
@@ -70,7 +70,7 @@ function histogram(reasons: string[]): string {
     .join(", ");
 }
 
-export function schedulerController(sim: Sim): void {
+export function schedulerController(sim: ClusterContext): void {
   const nodes = sim.store.scan<Node>("nodes");
   const onNode = (n: Node) => sim.store.countIndex("pods", "node", n.metadata.name ?? "");
   const allowed = new Map(nodes.map((n) => [n, allowedPods(n)]));

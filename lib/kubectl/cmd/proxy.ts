@@ -26,7 +26,7 @@ const STATUS_TEXT: Record<number, string> = {
  */
 export const HINT_HEADER = "x-kubeclass-hint";
 
-/** Hints for the proxy paths older tutorials print (see FIDELITY.md). */
+/** Hints for the proxy paths older tutorials print (the seed lesson's forms: test/transcripts/README.md). */
 export function classroomHint(path: string, status: number): string | undefined {
   const legacy = /^\/api\/v1\/proxy\/namespaces\/([^/]+)\/pods\/([^/:]+)(?::[^/]*)?(\/.*)?$/.exec(path);
   if (legacy && status === 404)

@@ -178,7 +178,7 @@ const restart: Command = {
             template: {
               metadata: {
                 annotations: {
-                  "kubectl.kubernetes.io/restartedAt": rfc3339(ctx.io.clock.now()).replace(/\.\d+Z$/, "Z"),
+                  "kubectl.kubernetes.io/restartedAt": rfc3339(ctx.io.clock.now()),
                 },
               },
             },
