@@ -31,6 +31,8 @@ export interface StudentSession {
   onOutput: (tabId: string, data: string) => void;
   onJournal: (entry: JournalEntry) => void;
   readonly api: ApiHandler;
+  /** Whether the cluster has or had a pod of this name (the step checks' `<pod>`). */
+  podExisted?(namespace: string, name: string): boolean;
   /** The start state this cluster was created from (it has moved on since). */
   readonly scenario: string;
   tabIds(): string[];
@@ -83,6 +85,10 @@ class LiveSession implements StudentSession {
 
   get api(): ApiHandler {
     return (req) => this.cluster.handle(req);
+  }
+
+  podExisted(namespace: string, name: string): boolean {
+    return this.cluster.podExisted(namespace, name);
   }
 
   tabIds(): string[] {

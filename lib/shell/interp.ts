@@ -73,6 +73,35 @@ export interface ShellOptions {
 
 export type Sink = (chunk: string) => void;
 
+/** Output a command's own record keeps (per command, and in all for one line). */
+export const COMMAND_OUTPUT_LIMIT = 4096;
+const LINE_OUTPUTS_LIMIT = 4 * COMMAND_OUTPUT_LIMIT;
+
+/** Streams that also note what command `index` writes (bounded) in ctx.outputs. */
+function attributed(s: Streams, ctx: RunContext, index: number): Streams {
+  const note = (chunk: string): void => {
+    const had = ctx.outputs[index] ?? "";
+    if (had.length >= COMMAND_OUTPUT_LIMIT) return;
+    const room = Math.min(COMMAND_OUTPUT_LIMIT - had.length, LINE_OUTPUTS_LIMIT - ctx.outputsSize);
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.slice(0, room) : chunk;
+    ctx.outputs[index] = had + kept;
+    ctx.outputsSize += kept.length;
+  };
+  const out: Sink = (c) => {
+    note(c);
+    s.out(c);
+  };
+  const err: Sink =
+    s.err === s.out
+      ? out
+      : (c) => {
+          note(c);
+          s.err(c);
+        };
+  return { ...s, out, err };
+}
+
 export interface Streams {
   stdin: string;
   out: Sink;
@@ -86,6 +115,13 @@ export interface RunContext {
   io: RunIO;
   interrupt: InterruptSource;
   commands: string[][];
+  /**
+   * What each command of `commands` wrote itself (stdout and stderr, wherever they went), by
+   * index: the provenance the step checks read, so an `echo` cannot speak for a `curl`.
+   */
+  outputs: string[];
+  /** Characters kept in `outputs` so far. */
+  outputsSize: number;
   steps: number;
   output: number;
   /** Bytes produced by expansions so far. */
@@ -236,6 +272,8 @@ export class Shell {
       io,
       interrupt: new InterruptSource(io.interrupt),
       commands: [],
+      outputs: [],
+      outputsSize: 0,
       steps: 0,
       output: 0,
       expanded: 0,
@@ -278,7 +316,11 @@ export class Shell {
     }
     for (const note of this.opts.jobs.reap(this.opts.tab)) io.stderr(`${note}\n`);
     this.lastExit = status;
-    return { exitCode: status, commands: ctx.commands.map((c) => [...c]) };
+    return {
+      exitCode: status,
+      commands: ctx.commands.map((c) => [...c]),
+      outputs: ctx.commands.map((_, i) => ctx.outputs[i] ?? ""),
+    };
   }
 
   private addHistory(line: string): void {
@@ -360,6 +402,8 @@ export class Shell {
         io: ctx.io,
         interrupt,
         commands: ctx.commands,
+        outputs: ctx.outputs,
+        outputsSize: 0,
         steps: 0,
         output: 0,
         expanded: 0,
@@ -502,10 +546,11 @@ export class Shell {
       assigns.push([a.name, (await this.expandWord(a.value, ctx, false)).join(" ")]);
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expandWord(w, ctx)));
+    const index = ctx.commands.length;
     if (argv.length > 0) ctx.commands.push([...argv]);
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
     if (typeof redirected === "number") return redirected;
-    const s = redirected;
+    const s = argv.length > 0 ? attributed(redirected, ctx, index) : redirected;
     const name = argv[0];
     if (name === undefined) {
       for (const [k, v] of assigns) this.setVar(k, v);

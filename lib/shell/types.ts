@@ -89,6 +89,8 @@ export interface RunResult {
   exitCode: ExitCode;
   /** argv of every simple command that ran, after expansion. */
   commands: string[][];
+  /** What each of `commands` wrote itself (stdout + stderr, ≤ 4 KiB each), by index. */
+  outputs?: string[];
 }
 
 /** A shell the terminal can drive line by line (the workstation shell or a container shell). */
@@ -146,6 +148,12 @@ export interface JournalEntry {
   exitCode: ExitCode;
   /** First 4 KiB of what was printed (stdout + stderr, no ANSI escapes). */
   output: string;
+  /**
+   * What each of `commands` wrote itself (by index; stdout + stderr wherever it went, ≤ 4 KiB,
+   * no ANSI escapes): output checks with a `run` pattern read the matching command's own output,
+   * so `echo`/`printf`/`cat` cannot stand in for it. Absent on lines journaled before it existed.
+   */
+  outputs?: string[];
   /** Epoch ms when the line finished (from the Clock). */
   at: number;
   /**

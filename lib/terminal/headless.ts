@@ -90,6 +90,7 @@ export async function runScript(
       tab: opts.tab ?? "sim",
       line: p.line,
       commands: r.commands,
+      outputs: (r.outputs ?? []).map(stripAnsi),
       exitCode: r.exitCode,
       output: stripAnsi(p.captured).slice(0, 4096),
       at: opts.clock.now(),
@@ -234,6 +235,8 @@ export async function runScript(
               tab: opts.tab ?? "sim",
               line,
               commands: commands ?? [],
+              // no output is attributed before the line ends
+              outputs: (commands ?? []).map(() => ""),
               exitCode: 0,
               output: stripAnsi(pending.captured).slice(0, 4096),
               at: opts.clock.now(),
