@@ -67,8 +67,8 @@ export class Workspace {
     readonly course: Course,
     private session: StudentSession,
     private journalSince: number,
-    /** Teachers of the classes this student is enrolled in when loaded (refreshed per completion). */
-    private teacherIds: string[],
+    /** Teachers of the student's classes as last asked (at load, then at each completion). */
+    public teacherIds: string[],
   ) {
     this.bindSession();
   }
