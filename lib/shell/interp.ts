@@ -73,6 +73,11 @@ export interface ShellOptions {
 
 export type Sink = (chunk: string) => void;
 
+/** How often (in steps) a line looks at the clock to see whether its slice is over. */
+export const SLICE_STEPS = 8;
+/** A line's slice of the event loop before it lets the host's other work run (ms). */
+export const SLICE_MS = 4;
+
 /** Output a command's own record keeps (per command, and in all for one line). */
 export const COMMAND_OUTPUT_LIMIT = 4096;
 const LINE_OUTPUTS_LIMIT = 4 * COMMAND_OUTPUT_LIMIT;
@@ -122,6 +127,10 @@ export interface RunContext {
   outputs: string[];
   /** Characters kept in `outputs` so far. */
   outputsSize: number;
+  /** `steps` at which the line next looks at its slice (see Shell.pace). */
+  nextYield: number;
+  /** When the line's current slice began (host clock), once it has one. */
+  sliceStart?: number;
   steps: number;
   output: number;
   /** Bytes produced by expansions so far. */
@@ -274,6 +283,7 @@ export class Shell {
       commands: [],
       outputs: [],
       outputsSize: 0,
+      nextYield: SLICE_STEPS,
       steps: 0,
       output: 0,
       expanded: 0,
@@ -356,6 +366,25 @@ export class Shell {
   }
 
   /** Charges `cost` steps of the line's budget; past it the line stops. */
+  /**
+   * Between slices of a line's work (SLICE_MS of the host's clock) the line lets the host's
+   * other work run (Scheduler.yieldNow), so a line that spends its whole budget does not hold
+   * the event loop for the others.
+   */
+  private async pace(ctx: RunContext): Promise<void> {
+    if (ctx.steps < ctx.nextYield) return;
+    ctx.nextYield = ctx.steps + SLICE_STEPS;
+    const yieldNow = this.opts.scheduler.yieldNow;
+    if (yieldNow === undefined) return;
+    // a slice ends after SLICE_MS of the host's time (checked every SLICE_STEPS steps)
+    const now = this.opts.clock.now();
+    ctx.sliceStart ??= now;
+    if (now - ctx.sliceStart < SLICE_MS) return;
+    await yieldNow();
+    ctx.sliceStart = this.opts.clock.now();
+    if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+  }
+
   private step(ctx: RunContext, cost = 1): void {
     ctx.steps += cost;
     if (ctx.steps > LIMITS.steps) this.abort(ctx, `more than ${LIMITS.steps} commands on one line; stopped`);
@@ -404,6 +433,7 @@ export class Shell {
         commands: ctx.commands,
         outputs: ctx.outputs,
         outputsSize: 0,
+        nextYield: SLICE_STEPS,
         steps: 0,
         output: 0,
         expanded: 0,
@@ -497,6 +527,7 @@ export class Shell {
         let status = 0;
         for (;;) {
           this.step(ctx);
+          await this.pace(ctx);
           const c = await this.runScript(cmd.cond, s, ctx);
           if ((c === 0) === cmd.until) break;
           status = await this.runScript(cmd.body, s, ctx);
@@ -511,6 +542,7 @@ export class Shell {
         for (const w of cmd.items) items.push(...(await this.expandWord(w, ctx)));
         for (const v of items) {
           this.step(ctx);
+          await this.pace(ctx);
           this.setVar(cmd.name, v);
           status = await this.runScript(cmd.body, s, ctx);
         }
@@ -541,6 +573,7 @@ export class Shell {
     alone: boolean,
   ): Promise<number> {
     this.step(ctx);
+    await this.pace(ctx);
     const assigns: [string, string][] = [];
     for (const a of cmd.assigns)
       assigns.push([a.name, (await this.expandWord(a.value, ctx, false)).join(" ")]);

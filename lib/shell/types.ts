@@ -10,6 +10,12 @@ import type { ApiHandler, Clock, NetRequest, NetResponse } from "../cluster/type
 export interface Scheduler {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /**
+   * Lets the host's other work run (the server: other students' sockets) before resolving; a
+   * long line pauses here between slices of its work budget. Absent: the line runs straight
+   * through (tests and the simulator, whose time is manual).
+   */
+  yieldNow?(): Promise<void>;
 }
 
 /** Interrupt (Ctrl-C) delivered to the foreground program. */
