@@ -115,7 +115,11 @@ const done = new Set<string>();
 function report(entry: JournalEntry): void {
   if (!lesson) return;
   journal.push(entry);
-  const r = evaluateLesson(lesson, { journal, api: (req) => cluster.handle(req) }, done);
+  const r = evaluateLesson(
+    lesson,
+    { journal, api: (req) => cluster.handle(req), podExisted: (ns, name) => cluster.podExisted(ns, name) },
+    done,
+  );
   for (const id of r.newlyCompleted) {
     done.add(id);
     const step = lesson.steps.find((st) => st.id === id);
@@ -192,7 +196,11 @@ async function piped(): Promise<void> {
   if (lesson) {
     const open = lesson.steps.filter((st) => !done.has(st.id));
     process.stderr.write(`[kubeclass] ${lesson.id}: ${done.size}/${lesson.steps.length} steps done\n`);
-    const r = evaluateLesson(lesson, { journal, api: (req) => cluster.handle(req) }, done);
+    const r = evaluateLesson(
+      lesson,
+      { journal, api: (req) => cluster.handle(req), podExisted: (ns, name) => cluster.podExisted(ns, name) },
+      done,
+    );
     for (const st of open)
       for (const m of r.results[st.id]?.missing ?? [])
         process.stderr.write(`[kubeclass]   ${st.id}: ${m.en}\n`);

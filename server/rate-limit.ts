@@ -27,6 +27,13 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = {
   userChars: { burst: 32_768, perSecond: 4_096 },
 };
 
+/**
+ * Events of any kind on one socket: far above the input limits (a key is one event) and the
+ * page's own traffic, so only a flood reaches it — and then the socket is ended.
+ */
+export const EVENT_FLOOD: BucketSpec = { burst: 2_000, perSecond: 1_000 };
+export const FLOOD_ENDED = "Too many messages from this page; it was disconnected. Reload to continue.";
+
 const WARN_EVERY_MS = 10_000;
 
 interface Pair {

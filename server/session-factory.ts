@@ -19,6 +19,8 @@ const realScheduler: Scheduler = {
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  // a long line pauses between slices of its work so other students' events run (Shell.pace)
+  yieldNow: () => new Promise<void>((r) => setImmediate(r)),
 };
 
 export interface SessionSnapshot {
@@ -31,6 +33,8 @@ export interface StudentSession {
   onOutput: (tabId: string, data: string) => void;
   onJournal: (entry: JournalEntry) => void;
   readonly api: ApiHandler;
+  /** Whether the cluster has or had a pod of this name (the step checks' `<pod>`). */
+  podExisted?(namespace: string, name: string): boolean;
   /** The start state this cluster was created from (it has moved on since). */
   readonly scenario: string;
   tabIds(): string[];
@@ -101,6 +105,10 @@ class LiveSession implements StudentSession {
 
   get api(): ApiHandler {
     return (req) => this.cluster.handle(req);
+  }
+
+  podExisted(namespace: string, name: string): boolean {
+    return this.cluster.podExisted(namespace, name);
   }
 
   tabIds(): string[] {

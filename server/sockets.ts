@@ -26,7 +26,7 @@ import {
 import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
 import { sameOrigin } from "../lib/same-origin";
 import { stripOsc8 } from "./mirror-filter";
-import { allowInput } from "./rate-limit";
+import { allowInput, EVENT_FLOOD, FLOOD_ENDED, TokenBucket } from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
 
@@ -137,6 +137,15 @@ export function attachSockets(
       user.role = account.role;
       return true;
     };
+    // A flood of events of any kind ends the socket: decoding and refusing them one by one
+    // would still cost every other student (the input limits below only see term:input).
+    const events = new TokenBucket(EVENT_FLOOD, Date.now());
+    socket.use((_packet, next) => {
+      const now = Date.now();
+      if (!events.has(1, now)) return end(socket, FLOOD_ENDED);
+      events.take(1);
+      next();
+    });
     void socket.join(`user:${user.id}`);
     if (seesStudents(user)) void socket.join(`teacher:${user.id}`);
     // The socket lives no longer than the session it was opened with.

@@ -67,8 +67,8 @@ export class Workspace {
     readonly course: Course,
     private session: StudentSession,
     private journalSince: number,
-    /** Teachers of the classes this student is enrolled in (they see progress live). */
-    private readonly teacherIds: string[],
+    /** Teachers of the student's classes as last asked (at load, then at each completion). */
+    public teacherIds: string[],
   ) {
     this.bindSession();
   }
@@ -187,7 +187,14 @@ export class Workspace {
         loadLessonTallies(this.deps.pool, key),
       ])
         .then(([journal, tallies]) => {
-          const state = new LessonProgress(lesson, journal, tallies, this.session.api);
+          const state = new LessonProgress(
+            lesson,
+            journal,
+            tallies,
+            this.session.api,
+            JOURNAL_LIMIT,
+            (ns, name) => this.session.podExisted?.(ns, name) ?? false,
+          );
           this.lessons.set(lessonId, state);
           // Lines that finished while loading are counted now, in order.
           for (const entry of this.early.splice(0)) this.afterLine(entry);
@@ -251,15 +258,34 @@ export class Workspace {
       progress: outcome.changed.map((tally) => ({ ...lessonKey, tally })),
       committed: () => {
         this.deps.io.to(this.room).emit("progress", outcome.update);
-        if (outcome.newlyCompleted.length === 0 || this.teacherIds.length === 0) return;
-        const rooms = this.teacherIds.map((id) => `teacher:${id}`);
-        for (const stepId of outcome.newlyCompleted)
-          this.deps.io
-            .to(rooms)
-            .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt });
+        if (outcome.newlyCompleted.length === 0) return;
+        // Who teaches this student is asked again at each completion (rare: a few per lesson),
+        // not taken from the load: a teacher removed from the class hears nothing more.
+        void this.currentTeachers().then((ids) => {
+          if (ids.length === 0) return;
+          const rooms = ids.map((id) => `teacher:${id}`);
+          for (const stepId of outcome.newlyCompleted)
+            this.deps.io
+              .to(rooms)
+              .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt });
+        });
       },
     });
     this.markDirty();
+  }
+
+  /** The student's teachers now; none when the database cannot say (fail closed). */
+  private currentTeachers(): Promise<string[]> {
+    return teachersOf(this.deps.pool, this.userId).then(
+      (ids) => {
+        this.teacherIds = ids;
+        return ids;
+      },
+      (err: unknown) => {
+        console.error("[workspace] teachers", err);
+        return [];
+      },
+    );
   }
 
   async progress(lessonId: string): Promise<ProgressUpdate> {

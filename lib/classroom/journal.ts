@@ -25,9 +25,10 @@ export async function loadJournal(
     argv: string[][];
     exitCode: number;
     output: string;
+    outputs: string[] | null;
     at: number;
   }>(
-    `SELECT tab, line, argv, "exitCode", output, floor(extract(epoch FROM at) * 1000)::float8 AS at
+    `SELECT tab, line, argv, "exitCode", output, outputs, floor(extract(epoch FROM at) * 1000)::float8 AS at
        FROM "CommandRecord"
       WHERE "userId" = $1 AND "courseSlug" = $2 AND "lessonId" = $3 AND at >= $4::timestamp(3)
       ORDER BY at DESC, id DESC
@@ -40,22 +41,23 @@ export async function loadJournal(
     commands: row.argv,
     exitCode: row.exitCode,
     output: row.output,
+    ...(Array.isArray(row.outputs) ? { outputs: row.outputs } : {}),
     at: row.at,
   }));
 }
 
 /**
- * Appends lines in one statement (arrays unnested: the same nine parameters for any batch size,
+ * Appends lines in one statement (arrays unnested: the same eleven parameters for any batch size,
  * so Postgres plans it once). Lines already written by an earlier try are skipped.
  */
 export async function appendJournal(pool: Pool, rows: readonly JournalRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const r = await pool.query({
     name: "journal-append",
-    text: `INSERT INTO "CommandRecord" ("lineKey", "userId", "courseSlug", "lessonId", tab, line, argv, "exitCode", output, at)
-           SELECT k, u, c, l, t, li, a::jsonb, e, o, at
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamp(3)[])
-                  AS x(k, u, c, l, t, li, a, e, o, at)
+    text: `INSERT INTO "CommandRecord" ("lineKey", "userId", "courseSlug", "lessonId", tab, line, argv, "exitCode", output, outputs, at)
+           SELECT k, u, c, l, t, li, a::jsonb, e, o, os::jsonb, at
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamp(3)[], $11::text[])
+                  AS x(k, u, c, l, t, li, a, e, o, at, os)
            ON CONFLICT ("lineKey") DO NOTHING`,
     values: [
       rows.map((r) => r.lineKey),
@@ -68,6 +70,7 @@ export async function appendJournal(pool: Pool, rows: readonly JournalRow[]): Pr
       rows.map((r) => r.entry.exitCode),
       rows.map((r) => sqlText(r.entry.output)),
       rows.map((r) => sqlTimestamp(r.entry.at)),
+      rows.map((r) => (r.entry.outputs === undefined ? null : JSON.stringify(r.entry.outputs.map(sqlText)))),
     ],
   });
   return r.rowCount ?? 0;

@@ -11,7 +11,7 @@
  * (lib/course/checks.ts) runs once, when the lesson is loaded, and the test proves both agree.
  */
 import type { ApiHandler } from "../cluster/types";
-import { type Check, evaluate, explainCheck } from "../course/checks";
+import { type Check, type CheckContext, evaluate, explainCheck } from "../course/checks";
 import type { Lesson, Localized } from "../course/schema";
 import type { ProgressUpdate } from "../protocol/socket";
 import type { JournalEntry } from "../shell/types";
@@ -20,12 +20,6 @@ import { type StepTally, tallyLine, tallySolutionShown } from "./progress";
 /** Lines of a lesson the checks look at (the newest; ≤ 4 KiB of output each). */
 export const JOURNAL_LIMIT = 500;
 
-/**
- * Pod names a learner has seen printed count as pods for `<pod>` patterns (the check engine's
- * rule: `kubectl exec` on a pod since replaced still shows the step was done). Same pattern.
- */
-const SEEN_POD = /\b[a-z0-9](?:[-a-z0-9]*[a-z0-9])?-[a-z0-9]{5}\b/g;
-const MAX_SEEN_PODS = 1000;
 /** Paths whose answer is not part of the object store (and so not covered by its version). */
 const SUBRESOURCE = /\/(log|proxy|exec|attach|portforward)(\/|$)/;
 
@@ -75,7 +69,6 @@ export class LessonProgress {
   private journal: JournalEntry[];
   /** Open steps' checks (a step leaves the map when done). */
   private readonly open = new Map<string, CheckNode[]>();
-  private readonly seenPods = new Set<string>();
 
   constructor(
     readonly lesson: Lesson,
@@ -83,9 +76,10 @@ export class LessonProgress {
     private readonly tallies: Map<string, StepTally>,
     api: ApiHandler,
     private readonly limit = JOURNAL_LIMIT,
+    /** The cluster's record of pods that existed (`<pod>` patterns; see CheckContext). */
+    private readonly podExisted?: (namespace: string, name: string) => boolean,
   ) {
     this.journal = journal.slice(-limit);
-    for (const e of this.journal) this.notePods(e);
     this.rebuild(api);
   }
 
@@ -99,7 +93,7 @@ export class LessonProgress {
       const visit = (n: CheckNode) => {
         if (n.kind === "anyOf") n.children.forEach(visit);
         if (n.kind !== "journal") return;
-        n.met = evaluate({ checks: [n.check] }, { journal: this.journal, api }).done;
+        n.met = evaluate({ checks: [n.check] }, this.ctx(this.journal, api)).done;
         if (!n.met && n.times > 1) n.hits = this.journal.filter((e) => this.probe(n, e, api)).length;
       };
       nodes.forEach(visit);
@@ -117,24 +111,13 @@ export class LessonProgress {
     return this.journal.length;
   }
 
-  private notePods(e: JournalEntry): void {
-    if (this.seenPods.size >= MAX_SEEN_PODS) return;
-    for (const m of e.output.matchAll(SEEN_POD)) this.seenPods.add(m[0]);
+  private ctx(journal: readonly JournalEntry[], api: ApiHandler): CheckContext {
+    return this.podExisted ? { journal, api, podExisted: this.podExisted } : { journal, api };
   }
 
-  /** Whether one line meets a journal check (earlier lines only lend the pod names they showed). */
+  /** Whether one line meets a journal check. */
   private probe(n: Extract<CheckNode, { kind: "journal" }>, e: JournalEntry, api: ApiHandler): boolean {
-    const journal: JournalEntry[] = [e];
-    if (n.pods && this.seenPods.size > 0)
-      journal.unshift({
-        tab: "",
-        line: "",
-        commands: [],
-        exitCode: 0,
-        output: [...this.seenPods].join("\n"),
-        at: 0,
-      });
-    return evaluate({ checks: [n.probe] }, { journal, api }).done;
+    return evaluate({ checks: [n.probe] }, this.ctx([e], api)).done;
   }
 
   /**
@@ -148,7 +131,7 @@ export class LessonProgress {
       case "state": {
         const cacheable = version !== undefined && n.check.kind === "state" && !SUBRESOURCE.test(n.check.get);
         if (cacheable && n.cached?.version === version) return n.cached.met;
-        const met = evaluate({ checks: [n.check] }, { journal: this.journal, api }).done;
+        const met = evaluate({ checks: [n.check] }, this.ctx(this.journal, api)).done;
         if (cacheable) n.cached = { version, met };
         return met;
       }
@@ -197,7 +180,6 @@ export class LessonProgress {
     if (!inProgress) {
       this.journal.push(entry);
       if (this.journal.length > this.limit) this.journal.splice(0, this.journal.length - this.limit);
-      this.notePods(entry);
     }
     for (const nodes of this.open.values())
       for (const n of nodes) inProgress ? this.peek(n, entry, api) : this.advance(n, entry, api);
@@ -225,7 +207,6 @@ export class LessonProgress {
   /** "Reset this lesson": the checks start over from an empty journal; earned steps stay. */
   clearJournal(api: ApiHandler): void {
     this.journal = [];
-    this.seenPods.clear();
     this.rebuild(api);
   }
 

@@ -119,6 +119,11 @@ export class Cluster {
     setNodeReady(this.sim, name, ready);
   }
 
+  /** Whether a pod of this name exists or existed (the step checks' `<pod>`; Sim.podExisted). */
+  podExisted(namespace: string, name: string): boolean {
+    return this.sim.podExisted(namespace, name);
+  }
+
   /** Names of the cluster's nodes (`minikube`, `minikube-m02`, …). */
   nodeNames(): string[] {
     return this.sim.store.scan("nodes").map((n) => n.metadata.name ?? "");

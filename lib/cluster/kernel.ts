@@ -46,7 +46,12 @@ export interface SimState {
    * over: a restored cluster reconciles exactly when the live one would have.
    */
   settled?: { rv: number; at: number; deferred?: boolean };
+  /** `namespace/name` of pods the cluster has had, oldest first (see Sim.podExisted). */
+  podHistory?: string[];
 }
+
+/** Pod names remembered after the pods are gone (the newest win). */
+export const POD_HISTORY_LIMIT = 1000;
 
 /** client-go's token bucket (`--kube-api-qps`, `--kube-api-burst`), refilled lazily. */
 export interface TokenBucket {
@@ -202,6 +207,9 @@ export class Sim implements ClusterContext {
       suffix: () => this.rng.chars(NAME_ALPHABET, 5),
     });
     this.store.quota = classroomQuota;
+    this.store.subscribe((e) => {
+      if (e.resource === "pods" && e.type !== "MODIFIED") this.notePod(e.object);
+    });
   }
 
   now(): number {
@@ -466,6 +474,27 @@ export class Sim implements ClusterContext {
     return this.store.scan<Pod>("pods", ns);
   }
 
+  /**
+   * Whether a pod of this name exists or existed in the namespace: the step checks' only source
+   * of pod names (a name printed by `echo` is not a pod). Bounded: the newest POD_HISTORY_LIMIT.
+   */
+  podExisted(namespace: string, name: string): boolean {
+    const key = `${namespace}/${name}`;
+    return this.podHistory.has(key) || this.store.peek("pods", namespace, name) !== undefined;
+  }
+
+  private readonly podHistory = new Set<string>();
+
+  private notePod(o: KObject): void {
+    const key = `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
+    this.podHistory.delete(key);
+    this.podHistory.add(key);
+    if (this.podHistory.size > POD_HISTORY_LIMIT) {
+      const oldest = this.podHistory.values().next().value;
+      if (oldest !== undefined) this.podHistory.delete(oldest);
+    }
+  }
+
   toJSON(): SimState {
     return {
       t: this.t,
@@ -480,6 +509,7 @@ export class Sim implements ClusterContext {
       ...(this.tolerationSeconds !== 300 ? { tolerationSeconds: this.tolerationSeconds } : {}),
       ...(this.limiterFull() ? {} : { limiter: { ...this.limiter } }),
       ...(Object.keys(this.replicaSets).length > 0 ? { replicaSets: this.replicaSets } : {}),
+      ...(this.podHistory.size > 0 ? { podHistory: [...this.podHistory] } : {}),
       ...(this.settledRv === this.store.rv || this.deferred
         ? {
             settled: { rv: this.settledRv, at: this.settledAt, ...(this.deferred ? { deferred: true } : {}) },
@@ -508,6 +538,8 @@ export class Sim implements ClusterContext {
     this.settledRv = s.settled?.rv ?? -1;
     this.settledAt = s.settled?.at ?? 0;
     this.deferred = s.settled?.deferred ?? false;
+    this.podHistory.clear();
+    for (const key of s.podHistory ?? []) this.podHistory.add(key);
     this.store.load(s.store);
   }
 }

@@ -133,19 +133,23 @@ describe("command checks", () => {
     ).toBe(true);
   });
 
-  it("`<pod>` only matches pods that exist or were shown", () => {
+  it("`<pod>` only matches pods that exist or that the cluster had, never a name merely printed", () => {
     const check = cmd(["kubectl", "exec", "<pod>", "--", "env"]);
-    const run = (name: string, output = "") =>
+    const gone = "kubernetes-bootcamp-9bc58d867-zzzzz";
+    const run = (name: string, output = "", podExisted?: (ns: string, n: string) => boolean) =>
       evaluate(
         { checks: [check] },
-        ctx([line(`kubectl exec ${name} -- env`, [["kubectl", "exec", name, "--", "env"]], 0, output)]),
+        {
+          ...ctx([line(`kubectl exec ${name} -- env`, [["kubectl", "exec", name, "--", "env"]], 0, output)]),
+          ...(podExisted ? { podExisted } : {}),
+        },
       ).done;
     expect(run(POD)).toBe(true);
     expect(run("nosuch")).toBe(false);
-    // A pod gone since (scaled down) still counts when the learner saw its name.
-    expect(
-      run("kubernetes-bootcamp-9bc58d867-zzzzz", "kubernetes-bootcamp-9bc58d867-zzzzz   1/1   Running"),
-    ).toBe(true);
+    // A name that only appears in output (an `echo`) is not a pod.
+    expect(run(gone, `${gone}   1/1   Running`)).toBe(false);
+    // A pod gone since (scaled down) counts when the cluster had it.
+    expect(run(gone, "", (ns, n) => ns === "default" && n === gone)).toBe(true);
   });
 
   it("look at every simple command of a line (pipes, $(...))", () => {
@@ -177,6 +181,64 @@ describe("output checks", () => {
   it("find a regex in the output of a matching command", () => {
     expect(evaluate({ checks: [check] }, ctx([line("curl x", [["curl", "x"]], 0, hello)])).done).toBe(true);
     expect(evaluate({ checks: [check] }, ctx([line("echo", [["echo", hello]], 0, hello)])).done).toBe(false);
+  });
+
+  it("read the matching command's own output, not an echo or cat beside it", () => {
+    const with_ = (commands: string[][], outputs: string[]) =>
+      evaluate({ checks: [check] }, ctx([{ ...line("l", commands, 0, outputs.join("")), outputs }])).done;
+    expect(
+      with_(
+        [
+          ["curl", "x"],
+          ["echo", "fake"],
+        ],
+        [hello, ""],
+      ),
+    ).toBe(true);
+    expect(
+      with_(
+        [
+          ["curl", "x"],
+          ["echo", hello],
+        ],
+        ["curl: (7) Failed to connect\n", hello],
+      ),
+    ).toBe(false);
+    expect(
+      with_(
+        [
+          ["curl", "x"],
+          ["cat", "fake.txt"],
+        ],
+        ["", hello],
+      ),
+    ).toBe(false);
+    // lines journaled before per-command output existed: the whole line's output
+    expect(evaluate({ checks: [check] }, ctx([line("curl x", [["curl", "x"]], 0, hello)])).done).toBe(true);
+  });
+
+  it("ignore output of the learner's choosing: kubectl templates and -o yaml/json, curl -w and -v", () => {
+    const get: Check = {
+      kind: "output",
+      pattern: "^kubernetes-bootcamp\\s+1/1",
+      run: ["kubectl", "get", "deployments", "..."],
+    };
+    const text = "kubernetes-bootcamp   1/1\n";
+    const one = (c: Check, argv: string[]) =>
+      evaluate({ checks: [c] }, ctx([{ ...line(argv.join(" "), [argv], 0, text), outputs: [text] }])).done;
+    expect(one(get, ["kubectl", "get", "deployments"])).toBe(true);
+    expect(one(get, ["kubectl", "get", "deployments", "-o", "wide"])).toBe(true);
+    expect(one(get, ["kubectl", "get", "deployments", "-o", "go-template=kubernetes-bootcamp   1/1"])).toBe(
+      false,
+    );
+    expect(one(get, ["kubectl", "get", "deployments", "-ojsonpath={.x}"])).toBe(false);
+    expect(one(get, ["kubectl", "get", "deployments", "--output=custom-columns=A:.x"])).toBe(false);
+    expect(one(get, ["kubectl", "get", "deployments", "-o", "yaml"])).toBe(false);
+    expect(one(get, ["kubectl", "get", "deployments", "--template={{.x}}"])).toBe(false);
+    const curl: Check = { kind: "output", pattern: "kubernetes-bootcamp", run: ["curl", "..."] };
+    expect(one(curl, ["curl", "http://x"])).toBe(true);
+    expect(one(curl, ["curl", "-w", "kubernetes-bootcamp", "http://x"])).toBe(false);
+    expect(one(curl, ["curl", "-v", "-H", "X: kubernetes-bootcamp", "http://x"])).toBe(false);
   });
 
   it("count lines with `times`", () => {

@@ -24,6 +24,12 @@ export interface CheckContext {
   api: ApiHandler;
   /** Namespace `<pod>` refers to (default "default"). */
   namespace?: string;
+  /**
+   * Whether a pod of this name existed in the learner's cluster earlier (the cluster's own
+   * record, lib/cluster Cluster.podExisted): `kubectl exec` on a pod since replaced still shows
+   * the step was done. Without it only pods that exist now count.
+   */
+  podExisted?: (namespace: string, name: string) => boolean;
 }
 
 export interface StepResult {
@@ -48,9 +54,14 @@ class Evaluation implements TokenContext {
 
   constructor(readonly ctx: CheckContext) {}
 
+  /** A name counts as a pod only if the cluster has (or had) such a pod, never from printed text. */
   isPod(name: string): boolean {
-    if (this.pods === null) this.pods = this.knownPods();
-    return this.pods.has(name);
+    if (this.pods === null) this.pods = this.currentPods();
+    return this.pods.has(name) || (this.ctx.podExisted?.(this.namespace, name) ?? false);
+  }
+
+  get namespace(): string {
+    return this.ctx.namespace ?? "default";
   }
 
   normalize(argv: readonly string[]): NormalizedCommand {
@@ -62,21 +73,13 @@ class Evaluation implements TokenContext {
     return n;
   }
 
-  /**
-   * Pods that exist now, plus pod names the learner has seen printed: `kubectl exec` on a pod
-   * that has since been replaced (scale down, rollout) still shows the learner did the step.
-   */
-  private knownPods(): Set<string> {
+  private currentPods(): Set<string> {
     const names = new Set<string>();
-    const list = getJson(this.ctx.api, `/api/v1/namespaces/${this.ctx.namespace ?? "default"}/pods`);
+    const list = getJson(this.ctx.api, `/api/v1/namespaces/${this.namespace}/pods`);
     if (list.status === 200) {
       for (const name of fieldValues(list.body, "items[*].metadata.name")) {
         if (typeof name === "string") names.add(name);
       }
-    }
-    const seen = /\b[a-z0-9](?:[-a-z0-9]*[a-z0-9])?-[a-z0-9]{5}\b/g;
-    for (const entry of this.ctx.journal) {
-      for (const m of entry.output.matchAll(seen)) names.add(m[0]);
     }
     return names;
   }
@@ -84,6 +87,48 @@ class Evaluation implements TokenContext {
   ranMatching(entry: JournalEntry, pattern: NormalizedCommand, exact: boolean): boolean {
     return entry.commands.some((argv) => matchCommand(pattern, this.normalize(argv), this, exact));
   }
+
+  /**
+   * The output an output check with a `run` pattern reads: what the matching commands wrote
+   * themselves (not an `echo`, `printf` or `cat` elsewhere on the line), leaving out commands
+   * told to print text of the learner's choosing (`-o go-template=…`, `curl -w …`). Lines
+   * journaled before per-command output existed fall back to the whole line's output.
+   */
+  attributedOutput(entry: JournalEntry, pattern: NormalizedCommand): string[] {
+    const texts: string[] = [];
+    entry.commands.forEach((argv, i) => {
+      const actual = this.normalize(argv);
+      if (!matchCommand(pattern, actual, this, false)) return;
+      if (printsChosenText(actual, pattern)) return;
+      const own = entry.outputs === undefined ? entry.output : entry.outputs[i];
+      if (own) texts.push(own);
+    });
+    return texts;
+  }
+}
+
+/**
+ * Whether the command was told to print text of the learner's choosing, beyond what the check's
+ * own pattern asks for: a kubectl template or custom-columns format (or any `-o` other than the
+ * pattern's and `wide`), `--template`; curl's `-w` format or `-v` (which echoes the request's
+ * headers back). Such output is the learner's words, not the cluster's.
+ */
+function printsChosenText(actual: NormalizedCommand, pattern: NormalizedCommand): boolean {
+  const wanted = new Set(pattern.flags);
+  const extra = actual.flags.filter((f) => !wanted.has(f));
+  if (actual.program === "kubectl") {
+    return extra.some((f) => {
+      if (f.startsWith("--template")) return true;
+      if (!f.startsWith("-o=")) return false;
+      // go-template, jsonpath, custom-columns print the learner's text; yaml/json print the
+      // annotations and labels the learner set
+      return f.slice(3) !== "wide";
+    });
+  }
+  if (actual.program === "curl") {
+    return extra.some((f) => f.startsWith("-w=") || f === "-v" || f.startsWith("--trace"));
+  }
+  return false;
 }
 
 function getJson(api: ApiHandler, path: string, query?: URLSearchParams): { status: number; body: unknown } {
@@ -167,8 +212,8 @@ function outputMet(check: OutputCheck, ev: Evaluation): boolean {
   const pattern = check.run ? normalizeArgv(check.run) : null;
   let hits = 0;
   for (const e of ev.ctx.journal) {
-    if (!re.test(e.output)) continue;
-    if (pattern !== null && !ev.ranMatching(e, pattern, false)) continue;
+    if (pattern === null ? !re.test(e.output) : !ev.attributedOutput(e, pattern).some((t) => re.test(t)))
+      continue;
     hits++;
     if (hits >= (check.times ?? 1)) return true;
   }

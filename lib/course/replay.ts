@@ -18,6 +18,8 @@ export interface ReplayOptions {
   /** Opens the workstation shell of a terminal tab ("1", "2", …). */
   openShell(tabId: string): InteractiveShell;
   api: ApiHandler;
+  /** The cluster's record of pods that existed (CheckContext.podExisted). */
+  podExisted?: (namespace: string, name: string) => boolean;
   clock: ManualClock;
   /** Its clock is `clock`. */
   scheduler: ManualScheduler;
@@ -46,7 +48,8 @@ export async function replayLesson(
   let pending: Record<string, StepResult> = {};
 
   const evaluateNow = () => {
-    const result = evaluateLesson(lesson, { journal, api: opts.api }, new Set(completed));
+    const ctx = { journal, api: opts.api, ...(opts.podExisted ? { podExisted: opts.podExisted } : {}) };
+    const result = evaluateLesson(lesson, ctx, new Set(completed));
     completed.push(...result.newlyCompleted);
     pending = result.results;
     for (const id of result.newlyCompleted) delete pending[id];

@@ -24,6 +24,7 @@ describe("solution replay", () => {
       const result = await replayLesson(lesson, {
         openShell: (tab) => ws.openShell(tab),
         api,
+        podExisted: (ns, name) => cluster.podExisted(ns, name),
         clock,
         scheduler,
       });

@@ -73,6 +73,40 @@ export interface ShellOptions {
 
 export type Sink = (chunk: string) => void;
 
+/** How often (in steps) a line looks at the clock to see whether its slice is over. */
+export const SLICE_STEPS = 8;
+/** A line's slice of the event loop before it lets the host's other work run (ms). */
+export const SLICE_MS = 4;
+
+/** Output a command's own record keeps (per command, and in all for one line). */
+export const COMMAND_OUTPUT_LIMIT = 4096;
+const LINE_OUTPUTS_LIMIT = 4 * COMMAND_OUTPUT_LIMIT;
+
+/** Streams that also note what command `index` writes (bounded) in ctx.outputs. */
+function attributed(s: Streams, ctx: RunContext, index: number): Streams {
+  const note = (chunk: string): void => {
+    const had = ctx.outputs[index] ?? "";
+    if (had.length >= COMMAND_OUTPUT_LIMIT) return;
+    const room = Math.min(COMMAND_OUTPUT_LIMIT - had.length, LINE_OUTPUTS_LIMIT - ctx.outputsSize);
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.slice(0, room) : chunk;
+    ctx.outputs[index] = had + kept;
+    ctx.outputsSize += kept.length;
+  };
+  const out: Sink = (c) => {
+    note(c);
+    s.out(c);
+  };
+  const err: Sink =
+    s.err === s.out
+      ? out
+      : (c) => {
+          note(c);
+          s.err(c);
+        };
+  return { ...s, out, err };
+}
+
 export interface Streams {
   stdin: string;
   out: Sink;
@@ -86,6 +120,17 @@ export interface RunContext {
   io: RunIO;
   interrupt: InterruptSource;
   commands: string[][];
+  /**
+   * What each command of `commands` wrote itself (stdout and stderr, wherever they went), by
+   * index: the provenance the step checks read, so an `echo` cannot speak for a `curl`.
+   */
+  outputs: string[];
+  /** Characters kept in `outputs` so far. */
+  outputsSize: number;
+  /** `steps` at which the line next looks at its slice (see Shell.pace). */
+  nextYield: number;
+  /** When the line's current slice began (host clock), once it has one. */
+  sliceStart?: number;
   steps: number;
   output: number;
   /** Bytes produced by expansions so far. */
@@ -236,6 +281,9 @@ export class Shell {
       io,
       interrupt: new InterruptSource(io.interrupt),
       commands: [],
+      outputs: [],
+      outputsSize: 0,
+      nextYield: SLICE_STEPS,
       steps: 0,
       output: 0,
       expanded: 0,
@@ -278,7 +326,11 @@ export class Shell {
     }
     for (const note of this.opts.jobs.reap(this.opts.tab)) io.stderr(`${note}\n`);
     this.lastExit = status;
-    return { exitCode: status, commands: ctx.commands.map((c) => [...c]) };
+    return {
+      exitCode: status,
+      commands: ctx.commands.map((c) => [...c]),
+      outputs: ctx.commands.map((_, i) => ctx.outputs[i] ?? ""),
+    };
   }
 
   private addHistory(line: string): void {
@@ -314,6 +366,25 @@ export class Shell {
   }
 
   /** Charges `cost` steps of the line's budget; past it the line stops. */
+  /**
+   * Between slices of a line's work (SLICE_MS of the host's clock) the line lets the host's
+   * other work run (Scheduler.yieldNow), so a line that spends its whole budget does not hold
+   * the event loop for the others.
+   */
+  private async pace(ctx: RunContext): Promise<void> {
+    if (ctx.steps < ctx.nextYield) return;
+    ctx.nextYield = ctx.steps + SLICE_STEPS;
+    const yieldNow = this.opts.scheduler.yieldNow;
+    if (yieldNow === undefined) return;
+    // a slice ends after SLICE_MS of the host's time (checked every SLICE_STEPS steps)
+    const now = this.opts.clock.now();
+    ctx.sliceStart ??= now;
+    if (now - ctx.sliceStart < SLICE_MS) return;
+    await yieldNow();
+    ctx.sliceStart = this.opts.clock.now();
+    if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+  }
+
   private step(ctx: RunContext, cost = 1): void {
     ctx.steps += cost;
     if (ctx.steps > LIMITS.steps) this.abort(ctx, `more than ${LIMITS.steps} commands on one line; stopped`);
@@ -360,6 +431,9 @@ export class Shell {
         io: ctx.io,
         interrupt,
         commands: ctx.commands,
+        outputs: ctx.outputs,
+        outputsSize: 0,
+        nextYield: SLICE_STEPS,
         steps: 0,
         output: 0,
         expanded: 0,
@@ -453,6 +527,7 @@ export class Shell {
         let status = 0;
         for (;;) {
           this.step(ctx);
+          await this.pace(ctx);
           const c = await this.runScript(cmd.cond, s, ctx);
           if ((c === 0) === cmd.until) break;
           status = await this.runScript(cmd.body, s, ctx);
@@ -467,6 +542,7 @@ export class Shell {
         for (const w of cmd.items) items.push(...(await this.expandWord(w, ctx)));
         for (const v of items) {
           this.step(ctx);
+          await this.pace(ctx);
           this.setVar(cmd.name, v);
           status = await this.runScript(cmd.body, s, ctx);
         }
@@ -497,15 +573,17 @@ export class Shell {
     alone: boolean,
   ): Promise<number> {
     this.step(ctx);
+    await this.pace(ctx);
     const assigns: [string, string][] = [];
     for (const a of cmd.assigns)
       assigns.push([a.name, (await this.expandWord(a.value, ctx, false)).join(" ")]);
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expandWord(w, ctx)));
+    const index = ctx.commands.length;
     if (argv.length > 0) ctx.commands.push([...argv]);
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
     if (typeof redirected === "number") return redirected;
-    const s = redirected;
+    const s = argv.length > 0 ? attributed(redirected, ctx, index) : redirected;
     const name = argv[0];
     if (name === undefined) {
       for (const [k, v] of assigns) this.setVar(k, v);

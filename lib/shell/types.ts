@@ -10,6 +10,12 @@ import type { ApiHandler, Clock, NetRequest, NetResponse } from "../cluster/type
 export interface Scheduler {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /**
+   * Lets the host's other work run (the server: other students' sockets) before resolving; a
+   * long line pauses here between slices of its work budget. Absent: the line runs straight
+   * through (tests and the simulator, whose time is manual).
+   */
+  yieldNow?(): Promise<void>;
 }
 
 /** Interrupt (Ctrl-C) delivered to the foreground program. */
@@ -89,6 +95,8 @@ export interface RunResult {
   exitCode: ExitCode;
   /** argv of every simple command that ran, after expansion. */
   commands: string[][];
+  /** What each of `commands` wrote itself (stdout + stderr, ≤ 4 KiB each), by index. */
+  outputs?: string[];
 }
 
 /** A shell the terminal can drive line by line (the workstation shell or a container shell). */
@@ -146,6 +154,12 @@ export interface JournalEntry {
   exitCode: ExitCode;
   /** First 4 KiB of what was printed (stdout + stderr, no ANSI escapes). */
   output: string;
+  /**
+   * What each of `commands` wrote itself (by index; stdout + stderr wherever it went, ≤ 4 KiB,
+   * no ANSI escapes): output checks with a `run` pattern read the matching command's own output,
+   * so `echo`/`printf`/`cat` cannot stand in for it. Absent on lines journaled before it existed.
+   */
+  outputs?: string[];
   /** Epoch ms when the line finished (from the Clock). */
   at: number;
   /**

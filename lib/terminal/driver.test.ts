@@ -41,6 +41,8 @@ describe("TerminalDriver", () => {
           ["echo", "hi"],
           ["tr", "a-z", "A-Z"],
         ],
+        // each command's own output (what checks attribute), and what the screen showed
+        outputs: ["hi\n", "HI\n"],
         exitCode: 0,
         output: "HI\n",
         at: 0,

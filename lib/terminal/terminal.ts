@@ -556,6 +556,8 @@ class LineDiscipline implements Terminal {
             tab: this.opts.tab ?? "1",
             line,
             commands: commands ?? [],
+            // no output is attributed before the line ends
+            outputs: (commands ?? []).map(() => ""),
             exitCode: 0,
             output: stripAnsi(captured).slice(0, JOURNAL_OUTPUT),
             at: this.opts.clock.now(),
@@ -594,6 +596,7 @@ class LineDiscipline implements Terminal {
             tab: this.opts.tab ?? "1",
             line,
             commands: r.commands,
+            outputs: (r.outputs ?? []).map(stripAnsi),
             exitCode: r.exitCode,
             output: stripAnsi(captured).slice(0, JOURNAL_OUTPUT),
             at: this.opts.clock.now(),

@@ -107,6 +107,7 @@ export function createExecBridge(cluster: Cluster, opts: { clock?: Clock } = {})
   const scheduler: Scheduler = {
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    yieldNow: () => new Promise<void>((r) => setImmediate(r)),
   };
   const machine: Machine = {
     api: cluster.handle,
