@@ -32,7 +32,7 @@ export interface LineOutcome {
 }
 
 type CheckNode =
-  | { kind: "journal"; check: Check; probe: Check; times: number; hits: number; met: boolean; pods: boolean }
+  | { kind: "journal"; check: Check; probe: Check; times: number; hits: number; met: boolean }
   | { kind: "state"; check: Check; cached?: { version: number; met: boolean } }
   | { kind: "anyOf"; check: Check; children: CheckNode[] };
 
@@ -50,7 +50,6 @@ function nodeFor(check: Check): CheckNode {
         times: 1,
         hits: 0,
         met: false,
-        pods: check.run.includes("<pod>"),
       };
     case "output":
       return {
@@ -60,7 +59,6 @@ function nodeFor(check: Check): CheckNode {
         times: check.times ?? 1,
         hits: 0,
         met: false,
-        pods: check.run?.some((t) => t.includes("<pod>")) ?? false,
       };
   }
 }

@@ -465,3 +465,28 @@ describe("lazy time and snapshots", () => {
     expect(again.snapshot()).toBe(cluster.snapshot());
   });
 });
+
+describe("pods the cluster had (the step checks' <pod>)", () => {
+  it("remembers deleted pods, across a snapshot, and nothing it never had", () => {
+    const { cluster, clock } = newCluster();
+    const names = () =>
+      (
+        JSON.parse(call(cluster, "GET", "/api/v1/namespaces/default/pods").body) as {
+          items: { metadata: { name: string } }[];
+        }
+      ).items.map((p) => p.metadata.name);
+    const [first] = names();
+    expect(first).toBeDefined();
+    expect(cluster.podExisted("default", first ?? "")).toBe(true);
+    call(cluster, "DELETE", `/api/v1/namespaces/default/pods/${first}`, {
+      query: { gracePeriodSeconds: "0" },
+    });
+    clock.advance(60_000);
+    expect(names()).not.toContain(first);
+    expect(cluster.podExisted("default", first ?? "")).toBe(true);
+    const restored = Cluster.restore(cluster.snapshot(), new ManualClock(clock.now()));
+    expect(restored.podExisted("default", first ?? "")).toBe(true);
+    expect(restored.podExisted("default", "kubernetes-bootcamp-fake-abcde")).toBe(false);
+    expect(restored.podExisted("kube-system", first ?? "")).toBe(false);
+  });
+});
