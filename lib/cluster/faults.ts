@@ -56,7 +56,12 @@ export function parseFault(raw: unknown): Fault | null {
   return f;
 }
 
-function api(cluster: Cluster, method: "GET" | "DELETE" | "PATCH", path: string, body?: unknown): ApiResponse {
+function api(
+  cluster: Cluster,
+  method: "GET" | "DELETE" | "PATCH",
+  path: string,
+  body?: unknown,
+): ApiResponse {
   return cluster.handle({
     method,
     path,
@@ -72,7 +77,9 @@ function api(cluster: Cluster, method: "GET" | "DELETE" | "PATCH", path: string,
 function items(cluster: Cluster, path: string): KObject[] {
   const res = api(cluster, "GET", path);
   if (res.status !== 200) return [];
-  return ((JSON.parse(res.body) as { items?: KObject[] }).items ?? []).filter((o) => !o.metadata.deletionTimestamp);
+  return ((JSON.parse(res.body) as { items?: KObject[] }).items ?? []).filter(
+    (o) => !o.metadata.deletionTimestamp,
+  );
 }
 
 function failed(res: ApiResponse): string | null {
@@ -97,7 +104,12 @@ function nodeEvent(cluster: Cluster, node: string, reason: string, component: st
   // A node's events live in `default` and name the node by its name as uid, with no namespace
   // (what kubelet and the node controller write, and what `kubectl describe node` looks up).
   const sim = cluster.internals;
-  const ref = { ...obj, kind: "Node", apiVersion: "v1", metadata: { ...obj.metadata, namespace: "default", uid: node } };
+  const ref = {
+    ...obj,
+    kind: "Node",
+    apiVersion: "v1",
+    metadata: { ...obj.metadata, namespace: "default", uid: node },
+  };
   const before = sim.eventSeq;
   sim.event(ref as KObject, "Normal", reason, `Node ${node} status is now: ${reason}`, component);
   if (sim.eventSeq === before) return;
@@ -128,7 +140,9 @@ export function applyFault(cluster: Cluster, fault: Fault): FaultResult {
       const node = fault.target ?? defaultNode(cluster);
       if (!node) return { ok: false, detail: "no node" };
       const on = fault.kind === "cordon";
-      const res = api(cluster, "PATCH", `/api/v1/nodes/${node}`, { spec: { unschedulable: on ? true : null } });
+      const res = api(cluster, "PATCH", `/api/v1/nodes/${node}`, {
+        spec: { unschedulable: on ? true : null },
+      });
       const err = failed(res);
       if (err) return { ok: false, target: node, detail: err };
       nodeEvent(cluster, node, on ? "NodeNotSchedulable" : "NodeSchedulable", "kubelet");
@@ -136,7 +150,8 @@ export function applyFault(cluster: Cluster, fault: Fault): FaultResult {
     }
     case "delete-pod": {
       const pods = items(cluster, `/api/v1/namespaces/${ns}/pods`);
-      const pod = fault.target ?? pods.find((p) => (p.metadata.ownerReferences ?? []).length > 0)?.metadata.name;
+      const pod =
+        fault.target ?? pods.find((p) => (p.metadata.ownerReferences ?? []).length > 0)?.metadata.name;
       const name = pod ?? pods[0]?.metadata.name;
       if (!name) return { ok: false, detail: `no pod in namespace ${ns}` };
       const err = failed(api(cluster, "DELETE", `/api/v1/namespaces/${ns}/pods/${name}`));
@@ -155,14 +170,18 @@ export function applyFault(cluster: Cluster, fault: Fault): FaultResult {
         return { ok: true, target: name, detail: `deployment.apps/${name} scaled to 0` };
       }
       const dep = deps.find((d) => d.metadata.name === name) as
-        | (KObject & { spec: { template: { spec: { containers: Array<{ name: string; image?: string }> } } } })
+        | (KObject & {
+            spec: { template: { spec: { containers: Array<{ name: string; image?: string }> } } };
+          })
         | undefined;
       const c = dep?.spec.template.spec.containers[0];
       if (!c) return { ok: false, target: name, detail: `deployments.apps "${name}" not found` };
       const repo = (c.image ?? "nginx").replace(/@.*$/, "").replace(/:[^/:]*$/, "");
       const image = `${repo}:${BROKEN_IMAGE_TAG}`;
       const err = failed(
-        api(cluster, "PATCH", path, { spec: { template: { spec: { containers: [{ name: c.name, image }] } } } }),
+        api(cluster, "PATCH", path, {
+          spec: { template: { spec: { containers: [{ name: c.name, image }] } } },
+        }),
       );
       if (err) return { ok: false, target: name, detail: err };
       return { ok: true, target: name, detail: `deployment.apps/${name} image set to ${image}` };

@@ -48,7 +48,8 @@ describe("stuck rules", () => {
       "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n";
     expect(d.line(entry("kubectl exec p env", legacy, 1), [])).toEqual([]);
     expect(d.line(entry("kubectl exec p ls", legacy, 1), [])).toEqual(["legacy-exec"]);
-    const refused = "curl: (7) Failed to connect to localhost port 8001 after 0 ms: Couldn't connect to server\n";
+    const refused =
+      "curl: (7) Failed to connect to localhost port 8001 after 0 ms: Couldn't connect to server\n";
     expect(d.line(entry("curl localhost:8001/version", refused, 7), [])).toEqual([]);
     expect(d.line(entry("curl http://localhost:8080", refused, 7), [])).toEqual([]);
     expect(d.line(entry("curl http://localhost:8001/", refused, 7), [])).toEqual(["curl-without-proxy"]);

@@ -144,7 +144,9 @@ export function overTime(since: number, now: number, thresholdSeconds: number): 
 export function waitingReasons(pods: unknown): string[] {
   const out: string[] = [];
   const items = (pods as { items?: unknown[] } | null)?.items ?? [];
-  for (const p of items as Array<{ status?: { containerStatuses?: Array<{ state?: { waiting?: { reason?: string } } }> } }>)
+  for (const p of items as Array<{
+    status?: { containerStatuses?: Array<{ state?: { waiting?: { reason?: string } } }> };
+  }>)
     for (const s of p.status?.containerStatuses ?? []) {
       const r = s.state?.waiting?.reason;
       if (r) out.push(r);

@@ -26,10 +26,14 @@ describe("faults", () => {
     expect(applyFault(cluster, { kind: "node-not-ready" })).toMatchObject({ ok: true, target: "minikube" });
     expect(await run("kubectl get nodes")).toMatch(/minikube\s+NotReady\s+control-plane/);
     const described = await run("kubectl describe node minikube");
-    expect(described).toMatch(/Normal\s+NodeNotReady\s+\S+\s+node-controller\s+Node minikube status is now: NodeNotReady/);
+    expect(described).toMatch(
+      /Normal\s+NodeNotReady\s+\S+\s+node-controller\s+Node minikube status is now: NodeNotReady/,
+    );
     expect(applyFault(cluster, { kind: "node-ready", target: "minikube" }).ok).toBe(true);
     expect(await run("kubectl get nodes")).toMatch(/minikube\s+Ready\s+control-plane/);
-    expect(await run("kubectl describe node minikube")).toMatch(/NodeReady\s+\S+\s+kubelet\s+Node minikube status is now: NodeReady/);
+    expect(await run("kubectl describe node minikube")).toMatch(
+      /NodeReady\s+\S+\s+kubelet\s+Node minikube status is now: NodeReady/,
+    );
   });
 
   it("picks the worker on a two-node cluster and refuses an unknown node", () => {
@@ -78,8 +82,14 @@ describe("faults", () => {
 
   it("reports a fault with nothing to act on, and validates faults from outside", () => {
     const { cluster } = session("empty");
-    expect(applyFault(cluster, { kind: "scale-zero" })).toEqual({ ok: false, detail: "no deployment in namespace default" });
-    expect(parseFault({ kind: "cordon", target: "minikube" })).toEqual({ kind: "cordon", target: "minikube" });
+    expect(applyFault(cluster, { kind: "scale-zero" })).toEqual({
+      ok: false,
+      detail: "no deployment in namespace default",
+    });
+    expect(parseFault({ kind: "cordon", target: "minikube" })).toEqual({
+      kind: "cordon",
+      target: "minikube",
+    });
     expect(parseFault({ kind: "rm -rf" })).toBeNull();
     expect(parseFault({ kind: "cordon", target: "../x" })).toBeNull();
   });
