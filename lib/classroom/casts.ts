@@ -118,7 +118,7 @@ export async function castFile(
     ...(title ? { title } : {}),
   };
   return {
-    text: JSON.stringify(header) + "\n" + r.rows.map((x) => decodeEvents(x.data)).join(""),
+    text: `${JSON.stringify(header)}\n${r.rows.map((x) => decodeEvents(x.data)).join("")}`,
     startedAt: first.startedAt,
   };
 }
@@ -130,7 +130,7 @@ export async function castFile(
 export function parseCast(text: string): { header: CastHeader; events: CastEvent[] } {
   const lines = text.split("\n").filter((l) => l !== "");
   const header = JSON.parse(lines[0] ?? "null") as CastHeader;
-  if (!header || header.version !== 2) throw new Error("not asciicast v2: version");
+  if (header?.version !== 2) throw new Error("not asciicast v2: version");
   if (!Number.isInteger(header.width) || !Number.isInteger(header.height)) throw new Error("width/height");
   const events: CastEvent[] = [];
   let last = 0;

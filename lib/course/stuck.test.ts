@@ -3,14 +3,10 @@ import type { JournalEntry } from "../shell/types";
 import { defaultStepSeconds, overTime, STUCK_RULES, StuckDetector, stuckRule, waitingReasons } from "./stuck";
 
 let at = 0;
-const entry = (line: string, output = "", exitCode = 0): JournalEntry => ({
-  tab: "1",
-  line,
-  commands: [],
-  exitCode: exitCode as JournalEntry["exitCode"],
-  output,
-  at: (at += 1000),
-});
+const entry = (line: string, output = "", exitCode = 0): JournalEntry => {
+  at += 1000;
+  return { tab: "1", line, commands: [], exitCode: exitCode as JournalEntry["exitCode"], output, at };
+};
 const NF = 'Error from server (NotFound): pods "x" not found\n';
 
 describe("stuck rules", () => {
