@@ -65,6 +65,10 @@ test("stuck flag, class fault, replay and charts", async ({ browser }) => {
   await teacher.page.screenshot({ path: `${SHOTS}/live-session.png` });
   await flag.getByTestId("send-hint").click();
   await expect(s2.page.getByTestId("teacher-hint")).toContainText("kubectl get pods");
+  // …and follows it: both students have the first step done now (for the charts).
+  await a.runToPrompt("kubectl get pods", /kubernetes-bootcamp/);
+  await a.runToPrompt("kubectl describe pods", /Events:/);
+  await a.expectDone("check-app");
 
   // 2. A fault for the whole class: both students' nodes go NotReady within a second.
   await inject(teacher.page, "node-not-ready");

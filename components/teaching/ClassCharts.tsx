@@ -29,6 +29,9 @@ Chart.register(
 
 interface Props {
   lang: "ja" | "en";
+  /** The time axis (epoch ms): from a little before the first completion to now. */
+  from: number;
+  to: number;
   steps: Array<{ label: string; short: string; done: Array<[number, number]>; median: number | null }>;
   labels: {
     doneOverTime: string;
@@ -43,7 +46,7 @@ interface Props {
 const COLORS = ["#326ce5", "#1f9d55", "#b7791f", "#c0392b", "#8e44ad", "#16a085", "#d35400", "#2c3e50"];
 
 /** Chart.js charts of one lesson: students done per step over time, median minutes per step. */
-export function ClassCharts({ lang, steps, labels }: Props) {
+export function ClassCharts({ lang, from, to, steps, labels }: Props) {
   const lineRef = useRef<HTMLCanvasElement>(null);
   const barRef = useRef<HTMLCanvasElement>(null);
   const any = steps.some((s) => s.done.length > 0);
@@ -65,11 +68,17 @@ export function ClassCharts({ lang, steps, labels }: Props) {
       data: {
         datasets: steps.map((s, i) => ({
           label: s.label,
-          data: s.done.map(([x, y]) => ({ x, y })),
+          // From zero at the start to the count now: a step line across the whole axis.
+          data: [
+            { x: from, y: 0 },
+            ...s.done.map(([x, y]) => ({ x, y })),
+            { x: to, y: s.done.at(-1)?.[1] ?? 0 },
+          ],
           borderColor: COLORS[i % COLORS.length],
           backgroundColor: COLORS[i % COLORS.length],
           stepped: "before" as const,
-          pointRadius: 3,
+          pointRadius: (ctx: { dataIndex: number }) =>
+            ctx.dataIndex === 0 || ctx.dataIndex === s.done.length + 1 ? 0 : 3,
         })),
       },
       options: {
@@ -79,6 +88,8 @@ export function ClassCharts({ lang, steps, labels }: Props) {
         scales: {
           x: {
             type: "linear",
+            min: from,
+            max: to,
             title: { display: true, text: labels.time },
             ticks: { callback: (v) => clock(Number(v)), maxTicksLimit: 6 },
           },
@@ -121,7 +132,7 @@ export function ClassCharts({ lang, steps, labels }: Props) {
       line.destroy();
       bar.destroy();
     };
-  }, [any, steps, labels, lang]);
+  }, [any, steps, labels, lang, from, to]);
 
   if (!any) return <p className="muted">{labels.noData}</p>;
   return (

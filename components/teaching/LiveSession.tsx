@@ -7,6 +7,7 @@ import { io, type Socket } from "socket.io-client";
 import { FAULT_KINDS, type FaultKind } from "@/lib/cluster/faults";
 import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
 import type { FaultLogEntry, LiveStudent } from "@/lib/protocol/teaching";
+import { CodeText } from "./code-text";
 import "./teaching.css";
 
 interface Props {
@@ -261,11 +262,11 @@ export function LiveSession({ classId, lang, students, lessons, rules }: Props) 
                             <summary className="flag">{t(`rules.${f.rule}`)}</summary>
                             <div className="flag-detail">
                               <p>
-                                <b>{t("why")}:</b> {rule?.explain}
+                                <b>{t("why")}:</b> <CodeText text={rule?.explain ?? ""} />
                               </p>
                               {f.line && <p className="muted">{t("lastLine", { line: f.line })}</p>}
                               <p>
-                                <b>{t("hintToSend")}:</b> {rule?.hint}
+                                <b>{t("hintToSend")}:</b> <CodeText text={rule?.hint ?? ""} />
                               </p>
                               <div className="actions">
                                 <button

@@ -46,7 +46,8 @@ export function ReplayView({ base, lang, casts, journal }: Props) {
       el.replaceChildren();
       const p = mod.create({ url: `${base}/${cast.castId}` }, el, {
         speed,
-        fit: "width",
+        fit: "both",
+        controls: true,
         preload: true,
         idleTimeLimit: 2,
         terminalFontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace",

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { TeacherHintView } from "@/lib/protocol/teaching";
+import { CodeText } from "./code-text";
 import "./teaching.css";
 
 /** The hint a teacher pushed to this student, shown in the lesson pane until closed. */
@@ -18,7 +19,9 @@ export function TeacherHint({
   return (
     <aside className="teacher-hint" role="status" data-testid="teacher-hint">
       <strong>{t("teacherHint")}</strong>
-      <p>{hint[lang]}</p>
+      <p>
+        <CodeText text={hint[lang]} />
+      </p>
       <button type="button" className="linkbtn" onClick={onClose}>
         {t("close")}
       </button>

@@ -25,6 +25,9 @@ export default async function ChartsPage({
   const r = await attempt(() => chartsOf(db(), actor, id, lessonId));
   if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? c("notFound") : c("notYours")} />;
   const { cls, course, lesson, data } = r.value;
+  const times = data.steps.flatMap((s) => s.done.map(([at]) => at));
+  const to = Date.now();
+  const from = times.length ? Math.min(...times) - 10 * 60_000 : to - 3600_000;
   return (
     <>
       <Topbar user={user} />
@@ -56,6 +59,8 @@ export default async function ChartsPage({
         </form>
         <ClassCharts
           lang={lang}
+          from={from}
+          to={Math.max(to, from + 60_000)}
           steps={lesson.steps.map((s, i) => {
             const d = data.steps[i];
             return {
