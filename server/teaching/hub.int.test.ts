@@ -3,6 +3,7 @@
  * flag within a second of the mistake, faults for a live and a stored cluster, pushed hints,
  * recordings as asciicast v2, and nothing of a class reaching a student or another teacher.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import bcrypt from "bcryptjs";
@@ -11,7 +12,7 @@ import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { teachesStudent } from "../../lib/classroom/access";
-import { castFile, listCasts, parseCast } from "../../lib/classroom/casts";
+import { castFile, listCasts, parseCast, saveChunk } from "../../lib/classroom/casts";
 import { seedDemo } from "../../lib/classroom/seed";
 import { createPrisma } from "../../lib/db";
 import type { PrismaClient } from "../../lib/generated/prisma/client";
@@ -267,5 +268,36 @@ describe("live teaching", () => {
       .map((e) => e[2])
       .join("");
     expect(text).toContain("nope-3");
+  });
+
+  it("keeps each student's recordings within their byte bound, dropping the oldest chunks", async () => {
+    const userId = ids["s3"]!;
+    const random = (n: number) => randomBytes(n).toString("base64");
+    for (let seq = 0; seq < 6; seq++)
+      await saveChunk(
+        registry.pool,
+        {
+          userId,
+          courseSlug: "kubernetes-basics",
+          castId: "boundtest",
+          tab: "1",
+          startedAt: Date.now(),
+          width: 80,
+          height: 24,
+          seq,
+          events: [[seq, "o", `chunk-${seq} ${random(3000)}\r\n`]],
+        },
+        6000,
+      );
+    const rows = await prisma.terminalCast.findMany({ where: { userId }, orderBy: { seq: "asc" } });
+    const total = rows.reduce((n, r) => n + r.bytes, 0);
+    expect(total).toBeLessThanOrEqual(6000);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(6);
+    // The newest survive; what is left still parses, and starts later.
+    expect(rows.at(-1)?.seq).toBe(5);
+    const file = await castFile(registry.pool, userId, "boundtest");
+    const { events } = parseCast(file!.text);
+    expect(events[0]?.[2]).toMatch(new RegExp(`^chunk-${rows[0]?.seq} `));
   });
 });
