@@ -124,6 +124,14 @@ test("stuck flag, class fault, replay and charts", async ({ browser }) => {
   await expect(teacher.page.getByTestId("chart-median")).toBeVisible();
   await teacher.page.waitForTimeout(300);
   await teacher.page.screenshot({ path: `${SHOTS}/class-charts.png`, fullPage: true });
+  // …and in Japanese (titles, axes, legend).
+  await teacher.page.request.post("/api/locale", { data: { locale: "ja" } });
+  await teacher.page.reload();
+  await expect(teacher.page.getByRole("heading", { name: /ステップごとの完了人数の推移/ })).toBeVisible();
+  await teacher.page.waitForTimeout(300);
+  await teacher.page.screenshot({ path: "test-results/layout/charts-ja-1280x800.png", fullPage: true });
+  await teacher.page.request.post("/api/locale", { data: { locale: "en" } });
+  await teacher.page.reload();
 
   // Phone checks (390×844): the three pages fit the width.
   await teacher.page.setViewportSize({ width: 390, height: 844 });

@@ -56,7 +56,7 @@ export function classCharts(stepIds: string[], rows: StepRow[]): ChartData {
       return {
         id,
         done: doneAt.map((t, k) => [t, k + 1] as [number, number]),
-        medianMinutes: m === null ? null : Math.round(m * 10) / 10,
+        medianMinutes: m === null ? null : Math.round(m * 100) / 100,
         completed: doneAt.length,
       };
     }),
