@@ -4,7 +4,6 @@ export function CodeText({ text }: { text: string }) {
     <>
       {text.split(/(`[^`]+`)/).map((part, i) =>
         part.startsWith("`") && part.endsWith("`") && part.length > 2 ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
           <code key={i}>{part.slice(1, -1)}</code>
         ) : (
           part
