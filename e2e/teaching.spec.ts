@@ -5,6 +5,7 @@
  * asciinema-player and its .cast download, and the class charts. Screenshots for the README.
  * The class's clusters are put back (node Ready) at the end: later specs use these students.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { parseCast } from "../lib/classroom/casts";
@@ -117,6 +118,28 @@ test("stuck flag, class fault, replay and charts", async ({ browser }) => {
   const cast = parseCast(readFileSync((await download.path()) as string, "utf8"));
   expect(cast.header.version).toBe(2);
   expect(cast.events.map((e) => e[2]).join("")).toContain("nginx-3");
+  // The asciinema CLI plays it, where it is installed (Debian's package).
+  const cli = spawnSync("asciinema", ["--version"], { encoding: "utf8" });
+  if (cli.error) {
+    test
+      .info()
+      .annotations.push({
+        type: "skipped",
+        description: "asciinema play: the asciinema CLI is not installed",
+      });
+  } else {
+    const played = spawnSync(
+      "asciinema",
+      ["play", "-s", "50", "-i", "0.05", (await download.path()) as string],
+      {
+        encoding: "utf8",
+        timeout: 30_000,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    expect(played.status, played.stderr).toBe(0);
+    expect(played.stdout).toContain('pods "nginx-3" not found');
+  }
 
   // 4. The class charts of the lesson.
   await teacher.page.goto(`/classes/${classId}/charts?lesson=pods-and-nodes`);
