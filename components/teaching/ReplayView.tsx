@@ -49,7 +49,8 @@ export function ReplayView({ base, lang, casts, journal }: Props) {
         fit: "both",
         controls: true,
         preload: true,
-        idleTimeLimit: 2,
+        // No idle-time limit: the player's clock must stay the recording's, so that a command's
+        // time (from the journal) is the place to seek to.
         terminalFontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace",
         ...(resumeAt.current > 0 ? { startAt: resumeAt.current } : {}),
       });
