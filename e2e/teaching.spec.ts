@@ -121,12 +121,10 @@ test("stuck flag, class fault, replay and charts", async ({ browser }) => {
   // The asciinema CLI plays it, where it is installed (Debian's package).
   const cli = spawnSync("asciinema", ["--version"], { encoding: "utf8" });
   if (cli.error) {
-    test
-      .info()
-      .annotations.push({
-        type: "skipped",
-        description: "asciinema play: the asciinema CLI is not installed",
-      });
+    test.info().annotations.push({
+      type: "skipped",
+      description: "asciinema play: the asciinema CLI is not installed",
+    });
   } else {
     const played = spawnSync(
       "asciinema",
