@@ -17,6 +17,8 @@ import {
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
 import { MAX_INPUT_CHARS, MAX_TABS, PROTOCOL_VERSION } from "@/lib/protocol/socket";
+import type { TeacherHintView } from "@/lib/protocol/teaching";
+import { TeacherHint } from "./teaching/TeacherHint";
 import { createTerminal } from "./terminal-options";
 
 export interface LessonStepProps {
@@ -123,6 +125,8 @@ export function LessonView(props: LessonViewProps) {
   /** Steps whose hint / solution the learner opened (both can be open at once). */
   const [hintOpen, setHintOpen] = useState<ReadonlySet<string>>(new Set());
   const [solutionOpen, setSolutionOpen] = useState<ReadonlySet<string>>(new Set());
+  /** A hint the teacher pushed from the live session (components/teaching/TeacherHint.tsx). */
+  const [teacherHint, setTeacherHint] = useState<TeacherHintView | null>(null);
   const socketRef = useRef<ClientSocket | null>(null);
   const tabsRef = useRef(new Map<string, Tab>());
   /** Lines a solution's run button typed for a tab that is still opening. */
@@ -226,11 +230,15 @@ export function LessonView(props: LessonViewProps) {
         // (Re)attach every tab: the server replays the prompt and keeps the shell's state.
         joinedRef.current = true;
         for (const id of tabsRef.current.keys()) attach(id);
+        socket.emit("hint:latest", (h) => {
+          if (h.ok && h.data) setTeacherHint(h.data);
+        });
       });
     });
     socket.on("disconnect", lost);
     socket.on("connect_error", lost);
     socket.on("term:output", ({ tabId, data }) => tabsRef.current.get(tabId)?.term.write(data));
+    socket.on("lesson:hint", (h) => setTeacherHint(h));
     socket.on("progress", (p) => {
       if (p.lessonId === props.lessonId) setProgress(p);
     });
@@ -379,6 +387,7 @@ export function LessonView(props: LessonViewProps) {
             );
           })}
         </ol>
+        {teacherHint && <TeacherHint hint={teacherHint} lang={lang} onClose={() => setTeacherHint(null)} />}
         {otherStart && (
           <p className="note" data-testid="other-start">
             {t("continues")}

@@ -14,6 +14,7 @@ import { revokeUser } from "../lib/revoke";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
 import { attachSockets, type SocketData } from "./sockets";
+import { TeachingHub } from "./teaching/hub";
 import { WorkspaceRegistry } from "./workspaces";
 
 export interface RunningServer {
@@ -41,10 +42,13 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,
   });
+  // Stuck detection, faults, recordings (issue 13): listens to the workspaces through hooks.
+  const teaching = new TeachingHub(io);
   const registry = new WorkspaceRegistry({
     databaseUrl: cfg.DATABASE_URL,
     io,
     idleMinutes: cfg.CLUSTER_IDLE_MINUTES,
+    hooks: teaching.hooks,
   });
   const sockets = attachSockets(
     io,
@@ -57,6 +61,8 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
         db().user.findUnique({ where: { id }, select: { sessionVersion: true, role: true } }),
     },
   );
+
+  teaching.bind(registry);
 
   // A disabled account loses its live terminals at once (lib/classroom/accounts.ts#setDisabled).
   const stopListening = onAccountDisabled((userId) => {
@@ -90,6 +96,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
       stopListening();
       sockets.close();
       io.close();
+      await teaching.close();
       await registry.shutdown();
       http.closeAllConnections();
       await closed;

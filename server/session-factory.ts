@@ -4,6 +4,7 @@
  */
 
 import { Cluster } from "../lib/cluster";
+import { applyFault, type Fault, type FaultResult } from "../lib/cluster/faults";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
@@ -56,6 +57,8 @@ export interface StudentSession {
    * bringing the cluster up to now): state checks asked twice at one version answer alike.
    */
   stateVersion(): number;
+  /** A teacher's fault, applied to this cluster (lib/cluster/faults.ts). */
+  applyFault(fault: Fault): FaultResult;
   dispose(): void;
 }
 
@@ -153,6 +156,10 @@ class LiveSession implements StudentSession {
       .tabIds()
       .sort()
       .map((tabId) => ({ tabId, screen: this.tabScreens.now(tabId) }));
+  }
+
+  applyFault(fault: Fault): FaultResult {
+    return applyFault(this.cluster, fault);
   }
 
   stateVersion(): number {

@@ -19,6 +19,8 @@ import { loadLessonTallies, upsertProgress } from "../lib/classroom/progress";
 import { loadSnapshot, type SnapshotRow, saveSnapshots } from "../lib/classroom/snapshots";
 import { createPool, type Pool } from "../lib/classroom/sql";
 import { WriteQueue, type WriteQueueMetrics, type WriteUnit } from "../lib/classroom/write-queue";
+import type { Fault, FaultResult } from "../lib/cluster/faults";
+import type { ApiHandler } from "../lib/cluster/types";
 import type { Course, Lesson } from "../lib/course/schema";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
@@ -33,8 +35,30 @@ type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, u
 const SNAPSHOT_QUIET_MS = 10_000;
 const SNAPSHOT_MAX_WAIT_MS = 60_000;
 
+/**
+ * Where the live teaching tools (server/teaching/hub.ts) listen in: recordings, stuck detection,
+ * faults waiting for a cluster that was not in memory. Called synchronously on the live path;
+ * a hook must not throw and must not block.
+ */
+export interface WorkspaceHooks {
+  /** A workspace was built, before anyone uses it (pending faults are applied here). */
+  loaded?(ws: Workspace): Promise<void>;
+  /** A tab opened or changed size. */
+  tabSize?(ws: Workspace, tabId: string, cols: number, rows: number): void;
+  /** What a tab printed (coalesced, as the student's browser gets it). */
+  output?(ws: Workspace, tabId: string, data: string): void;
+  tabClosed?(ws: Workspace, tabId: string): void;
+  /** A line finished in a lesson (before its rows are written). */
+  line?(ws: Workspace, entry: JournalEntry, lessonId: string): void;
+  /** The student's step list changed (after the rows were committed), or they entered a lesson. */
+  progress?(ws: Workspace, update: ProgressUpdate): void;
+  /** The workspace leaves memory. */
+  disposed?(ws: Workspace): void;
+}
+
 interface WorkspaceDeps {
   io: IO;
+  hooks?: WorkspaceHooks;
   pool: Pool;
   queue: WriteQueue;
   onIdle(ws: Workspace): void;
@@ -107,6 +131,7 @@ export class Workspace {
     const watchers = `watch:${this.userId}`;
     for (const [tabId, data] of this.outBuf) {
       this.deps.io.to(this.room).emit("term:output", { tabId, data });
+      this.deps.hooks?.output?.(this, tabId, data);
       // The teacher's mirror gets no clickable links from the student (server/mirror-filter.ts).
       const mirrored = this.mirrorFilter(tabId).push(data);
       if (mirrored)
@@ -171,6 +196,24 @@ export class Workspace {
   async enterLesson(lessonId: string): Promise<void> {
     this.currentLesson = lessonId;
     await this.lessonState(lessonId);
+    if (this.deps.hooks?.progress) this.deps.hooks.progress(this, await this.progress(lessonId));
+  }
+
+  /** The lesson the student is in now (the last one they joined). */
+  get lessonId(): string | null {
+    return this.currentLesson;
+  }
+
+  /** The cluster's API, as the student's kubectl reaches it. */
+  get api(): ApiHandler {
+    return this.session.api;
+  }
+
+  /** A teacher's fault (server/teaching/hub.ts), applied to the live cluster and saved soon. */
+  applyFault(fault: Fault): FaultResult {
+    const result = this.session.applyFault(fault);
+    this.markDirty();
+    return result;
   }
 
   /** The lesson's progress, loaded from Postgres the first time this workspace enters it. */
@@ -209,6 +252,7 @@ export class Workspace {
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
     // Output still buffered is part of the replay below; send it to the others first.
     this.flushOutput();
+    this.deps.hooks?.tabSize?.(this, tabId, cols, rows);
     const replay = this.session.openTab(tabId, cols, rows);
     // Only the (re)attaching browser needs the replay; the others already show it.
     void replay?.then((data) => this.sockets.get(socketId)?.emit("term:output", { tabId, data }));
@@ -232,10 +276,12 @@ export class Workspace {
 
   resize(tabId: string, cols: number, rows: number): void {
     this.session.resize(tabId, cols, rows);
+    this.deps.hooks?.tabSize?.(this, tabId, cols, rows);
   }
 
   closeTab(tabId: string): void {
     this.session.closeTab(tabId);
+    this.deps.hooks?.tabClosed?.(this, tabId);
   }
 
   private afterLine(entry: JournalEntry): void {
@@ -247,6 +293,7 @@ export class Workspace {
       return;
     }
     const outcome = state.line(entry, this.session.api, this.session.stateVersion());
+    this.deps.hooks?.line?.(this, entry, lessonId);
     const lessonKey = { userId: this.userId, courseSlug: this.course.id, lessonId };
     const completedAt = new Date(entry.at).toISOString();
     this.deps.queue.enqueue({
@@ -258,6 +305,7 @@ export class Workspace {
       progress: outcome.changed.map((tally) => ({ ...lessonKey, tally })),
       committed: () => {
         this.deps.io.to(this.room).emit("progress", outcome.update);
+        this.deps.hooks?.progress?.(this, outcome.update);
         if (outcome.newlyCompleted.length === 0) return;
         // Who teaches this student is asked again at each completion (rare: a few per lesson),
         // not taken from the load: a teacher removed from the class hears nothing more.
@@ -379,6 +427,7 @@ export class Workspace {
   }
 
   dispose(): void {
+    this.deps.hooks?.disposed?.(this);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.session.dispose();
@@ -394,6 +443,8 @@ export interface RegistryDeps {
   snapshotMaxWaitMs?: number;
   /** How long shutdown waits for the last writes (the server's force-exit is 10 s). */
   drainMs?: number;
+  /** The live teaching tools' hook points (server/teaching/hub.ts). */
+  hooks?: WorkspaceHooks;
 }
 
 export class WorkspaceRegistry {
@@ -434,6 +485,11 @@ export class WorkspaceRegistry {
     return this.live.size;
   }
 
+  /** The student's workspace if it is in memory now (never loads one). */
+  peek(userId: string, courseSlug: string): Workspace | undefined {
+    return this.live.get(`${userId}:${courseSlug}`);
+  }
+
   metrics(): WriteQueueMetrics & { live: number } {
     return { ...this.queue.metrics(), live: this.live.size };
   }
@@ -464,6 +520,7 @@ export class WorkspaceRegistry {
     ]);
     const deps: WorkspaceDeps = {
       io: this.deps.io,
+      ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
       pool: this.pool,
       queue: this.queue,
       idleMs: this.deps.idleMinutes * 60_000,
@@ -494,6 +551,9 @@ export class WorkspaceRegistry {
       // Saved with the first quiet moment, not while the class is still arriving.
       ws.markDirty();
     }
+    await this.deps.hooks
+      ?.loaded?.(ws)
+      .catch((err: unknown) => console.error("[workspace] loaded hook", err));
     this.live.set(ws.key, ws);
     return ws;
   }

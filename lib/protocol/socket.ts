@@ -3,6 +3,7 @@
  * and zod schemas for everything a client sends (types are not validation).
  */
 import { z } from "zod";
+import type { TeachingClientToServer, TeachingServerToClient } from "./teaching";
 
 // In the browser zod must not probe `new Function` for its JIT (it does so when an object schema
 // is built, below): the page's Content-Security-Policy allows no eval, and Chromium reports the
@@ -74,7 +75,7 @@ export interface ProgressUpdate {
 // biome-ignore lint/suspicious/noExplicitAny: the default accepts any payload type
 export type Ack<T = any> = (res: { ok: true; data?: T } | { ok: false; error: string }) => void;
 
-export interface ClientToServer {
+export interface ClientToServer extends TeachingClientToServer {
   "lesson:join": (req: JoinRequest, ack?: Ack<JoinReply>) => void;
   "lesson:reset": (ack?: Ack) => void;
   "lesson:solution": (req: { stepId: string }, ack?: Ack) => void;
@@ -90,7 +91,7 @@ export interface ClientToServer {
   "watch:stop": (req: z.infer<typeof watchSchema>) => void;
 }
 
-export interface ServerToClient {
+export interface ServerToClient extends TeachingServerToClient {
   "term:output": (msg: { tabId: string; data: string }) => void;
   "term:closed": (msg: { tabId: string }) => void;
   progress: (msg: ProgressUpdate) => void;

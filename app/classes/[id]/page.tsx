@@ -30,6 +30,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
   const { id } = await params;
   const { user, actor, lang } = await pageUser();
   const t = await getTranslations("classes");
+  const live = await getTranslations("liveTeach");
   const r = await attempt(() => classDetail(db(), actor, id));
   if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? t("notFound") : t("notYours")} />;
   const { cls, students, assignments } = r.value;
@@ -49,6 +50,12 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
             </Link>
             <Link className="linkbtn" href={`/classes/${cls.id}/gradebook`}>
               {t("gradebook")}
+            </Link>
+            <Link className="linkbtn" href={`/classes/${cls.id}/live`} data-testid="live-link">
+              {live("open")}
+            </Link>
+            <Link className="linkbtn" href={`/classes/${cls.id}/charts`}>
+              {live("charts")}
             </Link>
           </nav>
         </div>
