@@ -42,6 +42,25 @@ if (profileFile) {
       });
   });
 }
+// Event-loop delay while the class types: SIGUSR2 (the same signal as the profile's) starts a
+// fresh histogram, the next one prints it (`LOOP <json>`, ms): what a line waits for before its
+// handler even runs.
+const { monitorEventLoopDelay } = await import("node:perf_hooks");
+const loop = monitorEventLoopDelay({ resolution: 5 });
+let looping = false;
+process.on("SIGUSR2", () => {
+  looping = !looping;
+  if (looping) {
+    loop.reset();
+    loop.enable();
+    return;
+  }
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  console.log(
+    `LOOP ${JSON.stringify({ p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean) })}`,
+  );
+});
 console.log(`READY ${server.url}`);
 
 let stopping = false;
