@@ -274,7 +274,13 @@ async function runKubeclass(n: number) {
       .split("\n")
       .find((l) => l.startsWith("LOOP "));
     const loop = loopLine
-      ? (JSON.parse(loopLine.slice(5)) as { p50: number; p99: number; max: number; mean: number })
+      ? (JSON.parse(loopLine.slice(5)) as {
+          p50: number;
+          p99: number;
+          max: number;
+          mean: number;
+          gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
+        })
       : null;
     const serverErrors = server
       .stderr()
@@ -338,7 +344,8 @@ async function main() {
       "CPU %",
       "idle CPU %",
       "CPU ms/line",
-      "loop p99",
+      "loop p99/max",
+      "GC max",
       "step→teacher p50/p99",
       "RSS MB",
       "load",
@@ -390,7 +397,8 @@ async function main() {
       fmt(k.proc.cpuPct),
       fmt(k.proc.idleCpuPct),
       k.proc.cpuMsPerLine.toFixed(2),
-      k.loop ? fmt(k.loop.p99) : "–",
+      k.loop ? `${fmt(k.loop.p99)}/${fmt(k.loop.max)}` : "–",
+      k.loop ? fmt(k.loop.gc.maxMs) : "–",
       `${fmt(teacher.p50)}/${fmt(teacher.p99)}${k.drove.teacherMissing ? ` (${k.drove.teacherMissing} missing)` : ""}`,
       fmt(k.proc.rssMaxMb),
       os.loadavg()[0]!.toFixed(1),
