@@ -360,7 +360,7 @@ async function main() {
     board = await benchBoard();
     console.log(
       `Teacher board ${board.students} × ${board.steps}: ${fmt(board.cpuMs)} ms CPU per board (Postgres ${fmt(board.pgCpuMs)}), ` +
-        `${fmt(board.p50Ms)} ms p50 wall (max ${fmt(board.maxMs)}), ${fmt(board.kilobytes)} KB (goal ≤ 150 ms, ≤ 500 KB)`,
+        `${fmt(board.p50Ms)} ms p50 wall (max ${fmt(board.maxMs)}), ${fmt(board.kilobytes)} KB as JSON, ${fmt(board.pageKilobytes)} KB in the page (goal ≤ 150 ms, ≤ 500 KB)`,
     );
   }
   for (const n of boardOnly ? [] : sizes) {
