@@ -234,70 +234,76 @@ async function runKubeclass(n: number) {
       HOST: "127.0.0.1",
       ...(cpuProf ? { PROFILE_FILE: path.join(profDir, `${label}-n${n}.cpuprofile`) } : {}),
     });
-    const base = `http://127.0.0.1:${port}`;
-    const t0 = performance.now();
-    const cookies = await loginAll(
-      base,
-      cls.students.map((s) => s.email),
-    );
-    const loginS = (performance.now() - t0) / 1000;
-    const teacherCookie = await login(base, `${cls.teacherId}@bench.test`);
-    const [drove, proc] = await measured(server.child.pid, (onPhase) =>
-      drive({
-        url: base,
-        cookies,
-        durationMs,
-        periodMs,
-        joinRate,
-        graceMs: 15_000,
-        lessonId: LESSON,
-        idleMs,
-        teacher: { cookie: teacherCookie, studentIds: cls.students.map((s) => s.id) },
-        onPhase: (phase) => {
-          onPhase(phase);
-          // The server's profile and event-loop histogram cover the typing window only
-          // (bench/load-server.ts).
-          if (phase !== "joined") server.child.kill("SIGUSR2");
-        },
-      }),
-    );
-    const t1 = performance.now();
-    const code = await stop(server.child);
-    const shutdownMs = performance.now() - t1;
-    const metricLines = server
-      .stdout()
-      .split("\n")
-      .filter((l) => l.startsWith("METRICS "));
-    const lastMetrics = metricLines.length ? JSON.parse(metricLines.at(-1)!.slice(8)) : null;
-    const loopLine = server
-      .stdout()
-      .split("\n")
-      .find((l) => l.startsWith("LOOP "));
-    const loop = loopLine
-      ? (JSON.parse(loopLine.slice(5)) as {
-          p50: number;
-          p99: number;
-          max: number;
-          mean: number;
-          gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
-        })
-      : null;
-    const serverErrors = server
-      .stderr()
-      .split("\n")
-      .filter((l) => /\[workspace\]|\[write-queue\]|P20\d\d|Error/.test(l)).length;
-    const verified = await verifyDatabase(db.url, cls.students, drove);
-    return {
-      drove,
-      proc,
-      loginS,
-      shutdownMs,
-      exitCode: code,
-      metrics: lastMetrics,
-      loop,
-      serverErrors,
-      verified,
-    };
+    // A run that fails half-way (a login refused, a client error) must not leave the server
+    // holding the port for the next N.
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const t0 = performance.now();
+      const cookies = await loginAll(
+        base,
+        cls.students.map((s) => s.email),
+      );
+      const loginS = (performance.now() - t0) / 1000;
+      const teacherCookie = await login(base, `${cls.teacherId}@bench.test`);
+      const [drove, proc] = await measured(server.child.pid, (onPhase) =>
+        drive({
+          url: base,
+          cookies,
+          durationMs,
+          periodMs,
+          joinRate,
+          graceMs: 15_000,
+          lessonId: LESSON,
+          idleMs,
+          teacher: { cookie: teacherCookie, studentIds: cls.students.map((s) => s.id) },
+          onPhase: (phase) => {
+            onPhase(phase);
+            // The server's profile and event-loop histogram cover the typing window only
+            // (bench/load-server.ts).
+            if (phase !== "joined") server.child.kill("SIGUSR2");
+          },
+        }),
+      );
+      const t1 = performance.now();
+      const code = await stop(server.child);
+      const shutdownMs = performance.now() - t1;
+      const metricLines = server
+        .stdout()
+        .split("\n")
+        .filter((l) => l.startsWith("METRICS "));
+      const lastMetrics = metricLines.length ? JSON.parse(metricLines.at(-1)!.slice(8)) : null;
+      const loopLine = server
+        .stdout()
+        .split("\n")
+        .find((l) => l.startsWith("LOOP "));
+      const loop = loopLine
+        ? (JSON.parse(loopLine.slice(5)) as {
+            p50: number;
+            p99: number;
+            max: number;
+            mean: number;
+            gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
+          })
+        : null;
+      const serverErrors = server
+        .stderr()
+        .split("\n")
+        .filter((l) => /\[workspace\]|\[write-queue\]|P20\d\d|Error/.test(l)).length;
+      const verified = await verifyDatabase(db.url, cls.students, drove);
+      return {
+        drove,
+        proc,
+        loginS,
+        shutdownMs,
+        exitCode: code,
+        metrics: lastMetrics,
+        loop,
+        serverErrors,
+        verified,
+      };
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
+    }
   } finally {
     await db.drop();
   }
