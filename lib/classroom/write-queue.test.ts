@@ -31,11 +31,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("write queue batching", () => {
   it("puts the lines of a linger window into one statement", async () => {
     const { sink, journalCalls } = recordingSink();
-    const q = new WriteQueue(sink, { lingerMs: 60 });
+    const q = new WriteQueue(sink, { lingerMs: 1_000 });
     const committed: number[] = [];
+    // Three different turns of the event loop, well within the linger.
     for (let i = 0; i < 3; i++) {
       q.enqueue({ owner: `o${i}`, journal: [row(i)], committed: () => committed.push(i) });
-      await sleep(10);
+      await new Promise((r) => setImmediate(r));
     }
     expect(await q.drain(2_000)).toBe(true);
     expect(journalCalls).toEqual([3]);
@@ -46,7 +47,8 @@ describe("write queue batching", () => {
     const { sink, journalCalls } = recordingSink();
     const q = new WriteQueue(sink);
     q.enqueue({ owner: "a", journal: [row(1)] });
-    await sleep(20);
+    await new Promise((r) => setImmediate(r));
+    await sleep(5);
     q.enqueue({ owner: "b", journal: [row(2)] });
     expect(await q.drain(2_000)).toBe(true);
     expect(journalCalls).toEqual([1, 1]);
