@@ -47,6 +47,7 @@ export async function benchBoard(students = 1000, rounds = 20) {
     await boardGrid(pool, teacher, course);
     const ms: number[] = [];
     let bytes = 0;
+    let pageBytes = 0;
     const pg0 = cpuTicks(backend);
     const node0 = process.cpuUsage();
     for (let i = 0; i < rounds; i++) {
@@ -55,6 +56,8 @@ export async function benchBoard(students = 1000, rounds = 20) {
       const json = JSON.stringify(grid);
       ms.push(performance.now() - t0);
       bytes = Buffer.byteLength(json);
+      // As the page carries it: the props inside the RSC payload, a JSON string in a script.
+      pageBytes = Buffer.byteLength(JSON.stringify(json));
       if (grid.students.length !== students) throw new Error(`board has ${grid.students.length} students`);
     }
     const node = process.cpuUsage(node0);
@@ -69,6 +72,8 @@ export async function benchBoard(students = 1000, rounds = 20) {
       cpuMs: pgCpuMs + (node.user + node.system) / 1000 / rounds,
       pgCpuMs,
       kilobytes: bytes / 1024,
+      /** The same grid escaped into the page's RSC payload (what the browser downloads). */
+      pageKilobytes: pageBytes / 1024,
     };
   } finally {
     await pool.end();

@@ -17,8 +17,16 @@ export interface DriveOptions {
   joinRate: number;
   graceMs: number;
   lessonId: string;
-  /** Told when the class has joined and typing starts, and when typing stops. */
-  onPhase?: (phase: "typing" | "stopped") => void;
+  /** Told when the class has joined (and sits idle), when typing starts, and when it stops. */
+  onPhase?: (phase: "joined" | "typing" | "stopped") => void;
+  /** Seconds the joined class sits idle before typing (the server's CPU with nobody typing). */
+  idleMs?: number;
+  /**
+   * Step completion → teacher: each student types `kubectl describe pods` once, as line
+   * 3 + (i mod 10), which completes the lesson's first step; a teacher socket (this cookie)
+   * times the `student:progress` it receives against that Enter. Ids in the order of `cookies`.
+   */
+  teacher?: { cookie: string; studentIds: string[] };
 }
 
 export interface DriveResult {
@@ -36,6 +44,12 @@ export interface DriveResult {
   outputMessages: number;
   /** Lines answered per student id, to compare with the journal rows in the database. */
   answeredBy: number[];
+  /** Per student: the index of the line that completed the first step (-1: not typed). */
+  completedAtLine: number[];
+  /** Enter of the completing line → the teacher's `student:progress`, ms. */
+  teacherMs: number[];
+  /** Completing lines answered whose tick never reached the teacher. */
+  teacherMissing: number;
   errors: string[];
 }
 
@@ -43,6 +57,9 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const PROMPT_END = "student@minikube:~$ ";
 const POD_LINE = /kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running/;
 const COMMAND = "kubectl get pods";
+/** Completes the first step of pods-and-nodes (with an earlier `kubectl get pods`). */
+const COMPLETING = "kubectl describe pods";
+const DESCRIBED = /Name:\s+kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}/;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,6 +70,12 @@ class Student {
   private afterEnter = "";
   private promptWaiter: (() => void) | null = null;
   answered = 0;
+  /** Lines typed so far; the one at `completeAt` is the completing command. */
+  lines = 0;
+  completeAt = -1;
+  completedLine = -1;
+  completedEnter: number | null = null;
+  private expect = POD_LINE;
 
   constructor(
     url: string,
@@ -81,7 +104,7 @@ class Student {
         this.result.latencyMs.push(performance.now() - this.pendingSince);
         this.result.answered++;
         this.answered++;
-        if (!POD_LINE.test(this.afterEnter)) this.result.wrong++;
+        if (!this.expect.test(this.afterEnter)) this.result.wrong++;
         this.pendingSince = null;
         this.afterEnter = "";
       }
@@ -126,10 +149,17 @@ class Student {
   }
 
   type(): void {
-    this.socket.emit("term:input", { tabId: "1", data: COMMAND });
+    const completing = this.lines === this.completeAt;
+    this.expect = completing ? DESCRIBED : POD_LINE;
+    this.socket.emit("term:input", { tabId: "1", data: completing ? COMPLETING : COMMAND });
     this.pendingSince = performance.now();
     this.afterEnter = "";
     this.socket.emit("term:input", { tabId: "1", data: "\r" });
+    if (completing) {
+      this.completedLine = this.lines;
+      this.completedEnter = this.pendingSince;
+    }
+    this.lines++;
     this.result.sent++;
   }
 
@@ -152,10 +182,40 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
     late: 0,
     outputMessages: 0,
     answeredBy: [],
+    completedAtLine: [],
+    teacherMs: [],
+    teacherMissing: 0,
     errors: [],
   };
   const students = opts.cookies.map((c) => new Student(opts.url, c, result));
+  let teacher: Socket | null = null;
+  if (opts.teacher) {
+    const byId = new Map(opts.teacher.studentIds.map((id, i) => [id, students[i]!]));
+    students.forEach((s, i) => {
+      s.completeAt = 3 + (i % 10);
+    });
+    const heard = new Set<string>();
+    teacher = connect(opts.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      extraHeaders: { cookie: opts.teacher.cookie },
+      auth: { protocol: PROTOCOL_VERSION },
+      reconnection: false,
+      forceNew: true,
+    });
+    teacher.on("student:progress", (m: { userId: string; stepId: string }) => {
+      const s = byId.get(m.userId);
+      if (!s || s.completedEnter === null || heard.has(m.userId)) return;
+      heard.add(m.userId);
+      result.teacherMs.push(performance.now() - s.completedEnter);
+    });
+    await new Promise<void>((resolve, reject) => {
+      teacher!.once("connect", () => resolve());
+      teacher!.once("connect_error", (e) => reject(new Error(`teacher connect: ${e.message}`)));
+    });
+  }
   // The class arrives at joinRate per second; each join is timed on its own.
+  // (The teacher socket, if any, is already listening.)
   const joins: Promise<void>[] = [];
   for (let i = 0; i < students.length; i++) {
     joins.push(
@@ -166,6 +226,10 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
     if ((i + 1) % Math.max(1, Math.round(opts.joinRate / 10)) === 0) await sleep(100);
   }
   await Promise.all(joins);
+  if (opts.idleMs) {
+    opts.onPhase?.("joined");
+    await sleep(opts.idleMs);
+  }
   // The echo of the typed command arrives before the Enter is handled; ignore it by starting the
   // measurement window only at Enter (type() sends both at once).
   const started = performance.now();
@@ -190,6 +254,15 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
   for (const t of timers) clearTimeout(t);
   result.lost = students.filter((s) => s.pending).length + result.wrong;
   result.answeredBy = students.map((s) => s.answered);
+  result.completedAtLine = students.map((s) => s.completedLine);
+  if (teacher) {
+    // Ticks still on their way (one write batch behind the output) get a moment to arrive.
+    const expected = students.filter((s) => s.completedLine >= 0 && s.completedLine < s.answered).length;
+    const until = performance.now() + 5_000;
+    while (result.teacherMs.length < expected && performance.now() < until) await sleep(50);
+    result.teacherMissing = Math.max(0, expected - result.teacherMs.length);
+    teacher.disconnect();
+  }
   for (const s of students) s.socket.disconnect();
   return result;
 }

@@ -42,6 +42,55 @@ if (profileFile) {
       });
   });
 }
+// Event-loop delay while the class types: SIGUSR2 (the same signal as the profile's) starts a
+// fresh histogram, the next one prints it (`LOOP <json>`, ms): what a line waits for before its
+// handler even runs.
+// Garbage-collection pauses in the same window (count, total and longest, minor and major), so
+// the latency tail can be told apart: GC, or queueing behind the lines of everyone else.
+const { monitorEventLoopDelay, PerformanceObserver, constants } = await import("node:perf_hooks");
+const loop = monitorEventLoopDelay({ resolution: 5 });
+const gc = { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.major++;
+      gc.majorMs += e.duration;
+    }
+  }
+});
+let looping = false;
+process.on("SIGUSR2", () => {
+  looping = !looping;
+  if (looping) {
+    loop.reset();
+    loop.enable();
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 });
+    gcObserver.observe({ entryTypes: ["gc"] });
+    return;
+  }
+  loop.disable();
+  gcObserver.disconnect();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const r = (v: number) => Math.round(v * 100) / 100;
+  console.log(
+    `LOOP ${JSON.stringify({
+      p50: ms(loop.percentile(50)),
+      p99: ms(loop.percentile(99)),
+      max: ms(loop.max),
+      mean: ms(loop.mean),
+      gc: {
+        count: gc.count,
+        totalMs: r(gc.totalMs),
+        maxMs: r(gc.maxMs),
+        major: gc.major,
+        majorMs: r(gc.majorMs),
+      },
+    })}`,
+  );
+});
 console.log(`READY ${server.url}`);
 
 let stopping = false;

@@ -18,7 +18,7 @@ import path from "node:path";
 import pg from "pg";
 import { createTestDatabase, stopTestServer } from "../scripts/test-db";
 import { type DriveResult, drive } from "./load-clients";
-import { loginAll, seedClass } from "./load-setup";
+import { login, loginAll, seedClass } from "./load-setup";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2).filter((a) => a !== "--");
@@ -31,6 +31,8 @@ const sizes = (flag("n") ?? (ci ? "50" : "100,500,1000")).split(",").map(Number)
 const durationMs = Number(flag("duration") ?? (ci ? 10 : 60)) * 1000;
 const periodMs = Number(flag("period") ?? 2) * 1000;
 const joinRate = Number(flag("join-rate") ?? 50);
+/** Seconds the joined class sits idle before typing: the server's CPU with nobody typing. */
+const idleMs = Number(flag("idle") ?? (ci ? 0 : 5)) * 1000;
 const withEcho = !ci && !args.includes("--no-echo");
 const cpuProf = args.includes("--cpu-prof");
 /** `--board`: only the teacher-board figure; `--no-board` leaves it out. */
@@ -47,6 +49,8 @@ interface ProcStats {
   cpuPct: number;
   /** CPU milliseconds per line answered while the students typed. */
   cpuMsPerLine: number;
+  /** CPU in % of one core while the class sat joined and idle (NaN when there was no idle window). */
+  idleCpuPct: number;
   rssMaxMb: number;
 }
 
@@ -67,9 +71,10 @@ function procSample(pid: number): { ticks: number; rssKb: number } | null {
 /** Samples a process during the typing phase of a drive: CPU over that window, peak RSS. */
 async function measured(
   pid: number | undefined,
-  work: (onPhase: (phase: "typing" | "stopped") => void) => Promise<DriveResult>,
+  work: (onPhase: (phase: "joined" | "typing" | "stopped") => void) => Promise<DriveResult>,
 ): Promise<[DriveResult, ProcStats]> {
   let rssMax = 0;
+  let joined: { ticks: number; at: number } | null = null;
   let first: { ticks: number; at: number } | null = null;
   let last: { ticks: number; at: number } | null = null;
   const answeredAtStart = 0;
@@ -82,18 +87,22 @@ async function measured(
     result = await work((phase) => {
       const s = pid ? procSample(pid) : null;
       if (!s) return;
-      if (phase === "typing") first = { ticks: s.ticks, at: performance.now() };
+      if (phase === "joined") joined = { ticks: s.ticks, at: performance.now() };
+      else if (phase === "typing") first = { ticks: s.ticks, at: performance.now() };
       else last = { ticks: s.ticks, at: performance.now() };
     });
     const f = first as { ticks: number; at: number } | null;
     const l = last as { ticks: number; at: number } | null;
+    const j = joined as { ticks: number; at: number } | null;
     const cpuMs = f && l ? ((l.ticks - f.ticks) / 100) * 1000 : Number.NaN;
+    const idleCpuPct = j && f ? ((f.ticks - j.ticks) / 100 / ((f.at - j.at) / 1000)) * 100 : Number.NaN;
     const seconds = f && l ? (l.at - f.at) / 1000 : Number.NaN;
     return [
       result,
       {
         cpuPct: (cpuMs / 1000 / seconds) * 100,
         cpuMsPerLine: cpuMs / Math.max(1, result.answered - answeredAtStart),
+        idleCpuPct,
         rssMaxMb: rssMax / 1024,
       },
     ];
@@ -157,6 +166,8 @@ function summary(samples: number[]) {
 
 /** What reached Postgres: journal rows and per-step counters against the lines answered. */
 async function verifyDatabase(url: string, students: Array<{ id: string }>, drove: DriveResult) {
+  /** The first step stops counting with the line that completed it. */
+  const FIRST_STEP = "check-app";
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -174,8 +185,8 @@ async function verifyDatabase(url: string, students: Array<{ id: string }>, drov
       [ids],
     );
     const rows = new Map(journal.rows.map((r) => [r.userId, Number(r.n)]));
-    const steps = new Map<string, number[]>();
-    for (const r of progress.rows) steps.set(r.userId, [...(steps.get(r.userId) ?? []), r.commands]);
+    const steps = new Map<string, Array<{ stepId: string; commands: number }>>();
+    for (const r of progress.rows) steps.set(r.userId, [...(steps.get(r.userId) ?? []), r]);
     let journalMissing = 0;
     let journalDuplicates = 0;
     let progressWrong = 0;
@@ -189,7 +200,12 @@ async function verifyDatabase(url: string, students: Array<{ id: string }>, drov
       if (have > answered + (drove.answeredBy[i] === undefined ? 0 : 1)) journalDuplicates += have - answered;
       const counters = steps.get(s.id) ?? [];
       if (answered > 0 && counters.length < stepCount) progressWrong += stepCount - counters.length;
-      for (const n of counters) if (n !== have) progressWrong++;
+      const completedAt = drove.completedAtLine[i] ?? -1;
+      for (const { stepId, commands } of counters) {
+        const expected =
+          stepId === FIRST_STEP && completedAt >= 0 && completedAt < have ? completedAt + 1 : have;
+        if (commands !== expected) progressWrong++;
+      }
     });
     return {
       journalRows: journal.rows.reduce((a, r) => a + Number(r.n), 0),
@@ -218,43 +234,76 @@ async function runKubeclass(n: number) {
       HOST: "127.0.0.1",
       ...(cpuProf ? { PROFILE_FILE: path.join(profDir, `${label}-n${n}.cpuprofile`) } : {}),
     });
-    const base = `http://127.0.0.1:${port}`;
-    const t0 = performance.now();
-    const cookies = await loginAll(
-      base,
-      cls.students.map((s) => s.email),
-    );
-    const loginS = (performance.now() - t0) / 1000;
-    const [drove, proc] = await measured(server.child.pid, (onPhase) =>
-      drive({
-        url: base,
-        cookies,
-        durationMs,
-        periodMs,
-        joinRate,
-        graceMs: 15_000,
-        lessonId: LESSON,
-        onPhase: (phase) => {
-          onPhase(phase);
-          // The server's profile covers the typing window only (bench/load-server.ts).
-          if (cpuProf) server.child.kill("SIGUSR2");
-        },
-      }),
-    );
-    const t1 = performance.now();
-    const code = await stop(server.child);
-    const shutdownMs = performance.now() - t1;
-    const metricLines = server
-      .stdout()
-      .split("\n")
-      .filter((l) => l.startsWith("METRICS "));
-    const lastMetrics = metricLines.length ? JSON.parse(metricLines.at(-1)!.slice(8)) : null;
-    const serverErrors = server
-      .stderr()
-      .split("\n")
-      .filter((l) => /\[workspace\]|\[write-queue\]|P20\d\d|Error/.test(l)).length;
-    const verified = await verifyDatabase(db.url, cls.students, drove);
-    return { drove, proc, loginS, shutdownMs, exitCode: code, metrics: lastMetrics, serverErrors, verified };
+    // A run that fails half-way (a login refused, a client error) must not leave the server
+    // holding the port for the next N.
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const t0 = performance.now();
+      const cookies = await loginAll(
+        base,
+        cls.students.map((s) => s.email),
+      );
+      const loginS = (performance.now() - t0) / 1000;
+      const teacherCookie = await login(base, `${cls.teacherId}@bench.test`);
+      const [drove, proc] = await measured(server.child.pid, (onPhase) =>
+        drive({
+          url: base,
+          cookies,
+          durationMs,
+          periodMs,
+          joinRate,
+          graceMs: 15_000,
+          lessonId: LESSON,
+          idleMs,
+          teacher: { cookie: teacherCookie, studentIds: cls.students.map((s) => s.id) },
+          onPhase: (phase) => {
+            onPhase(phase);
+            // The server's profile and event-loop histogram cover the typing window only
+            // (bench/load-server.ts).
+            if (phase !== "joined") server.child.kill("SIGUSR2");
+          },
+        }),
+      );
+      const t1 = performance.now();
+      const code = await stop(server.child);
+      const shutdownMs = performance.now() - t1;
+      const metricLines = server
+        .stdout()
+        .split("\n")
+        .filter((l) => l.startsWith("METRICS "));
+      const lastMetrics = metricLines.length ? JSON.parse(metricLines.at(-1)!.slice(8)) : null;
+      const loopLine = server
+        .stdout()
+        .split("\n")
+        .find((l) => l.startsWith("LOOP "));
+      const loop = loopLine
+        ? (JSON.parse(loopLine.slice(5)) as {
+            p50: number;
+            p99: number;
+            max: number;
+            mean: number;
+            gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
+          })
+        : null;
+      const serverErrors = server
+        .stderr()
+        .split("\n")
+        .filter((l) => /\[workspace\]|\[write-queue\]|P20\d\d|Error/.test(l)).length;
+      const verified = await verifyDatabase(db.url, cls.students, drove);
+      return {
+        drove,
+        proc,
+        loginS,
+        shutdownMs,
+        exitCode: code,
+        metrics: lastMetrics,
+        loop,
+        serverErrors,
+        verified,
+      };
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
+    }
   } finally {
     await db.drop();
   }
@@ -299,7 +348,11 @@ async function main() {
       "lost",
       "failed writes",
       "CPU %",
+      "idle CPU %",
       "CPU ms/line",
+      "loop p99/max",
+      "GC max",
+      "step→teacher p50/p99",
       "RSS MB",
       "load",
     ],
@@ -313,7 +366,7 @@ async function main() {
     board = await benchBoard();
     console.log(
       `Teacher board ${board.students} × ${board.steps}: ${fmt(board.cpuMs)} ms CPU per board (Postgres ${fmt(board.pgCpuMs)}), ` +
-        `${fmt(board.p50Ms)} ms p50 wall (max ${fmt(board.maxMs)}), ${fmt(board.kilobytes)} KB (goal ≤ 150 ms, ≤ 500 KB)`,
+        `${fmt(board.p50Ms)} ms p50 wall (max ${fmt(board.maxMs)}), ${fmt(board.kilobytes)} KB as JSON, ${fmt(board.pageKilobytes)} KB in the page (goal ≤ 150 ms, ≤ 500 KB)`,
     );
   }
   for (const n of boardOnly ? [] : sizes) {
@@ -321,6 +374,7 @@ async function main() {
     const k = await runKubeclass(n);
     const lat = summary(k.drove.latencyMs);
     const join = summary(k.drove.joinMs);
+    const teacher = summary(k.drove.teacherMs);
     let echo: Awaited<ReturnType<typeof runEcho>> | null = null;
     if (withEcho) {
       console.log(`▶ N = ${n}: echo baseline …`);
@@ -332,7 +386,8 @@ async function main() {
       k.verified.journalDuplicates +
       k.verified.progressWrong +
       (k.metrics?.failed ?? 0);
-    const lost = k.drove.lost + (k.drove.clients - k.drove.connected) + k.drove.errors.length;
+    const lost =
+      k.drove.lost + (k.drove.clients - k.drove.connected) + k.drove.errors.length + k.drove.teacherMissing;
     if (ci && (failedWrites > 0 || lost > 0)) failures++;
     table.push([
       String(n),
@@ -346,11 +401,22 @@ async function main() {
       `${lost}/${k.drove.sent}`,
       String(failedWrites),
       fmt(k.proc.cpuPct),
+      fmt(k.proc.idleCpuPct),
       k.proc.cpuMsPerLine.toFixed(2),
+      k.loop ? `${fmt(k.loop.p99)}/${fmt(k.loop.max)}` : "–",
+      k.loop ? fmt(k.loop.gc.maxMs) : "–",
+      `${fmt(teacher.p50)}/${fmt(teacher.p99)}${k.drove.teacherMissing ? ` (${k.drove.teacherMissing} missing)` : ""}`,
       fmt(k.proc.rssMaxMb),
       os.loadavg()[0]!.toFixed(1),
     ]);
-    const { answeredBy: _a, latencyMs: _l, joinMs: _j, ...drove } = k.drove;
+    const {
+      answeredBy: _a,
+      latencyMs: _l,
+      joinMs: _j,
+      teacherMs: _t,
+      completedAtLine: _c,
+      ...drove
+    } = k.drove;
     results.push({
       n,
       /** The machine's load while this N ran (other work on the same cores skews every figure). */
@@ -360,6 +426,10 @@ async function main() {
       joinRate,
       latencyMs: lat,
       joinMs: join,
+      /** Enter of the line completing a step → the teacher's socket hears of it. */
+      stepToTeacherMs: { ...teacher, heard: k.drove.teacherMs.length, missing: k.drove.teacherMissing },
+      /** The server's event-loop delay while the class typed (perf_hooks, ms). */
+      eventLoopDelayMs: k.loop,
       echo: echo
         ? { latencyMs: echoLat, cpuPct: echo.proc.cpuPct, lost: echo.drove.lost, sent: echo.drove.sent }
         : null,

@@ -1,43 +1,82 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { io, type Socket } from "socket.io-client";
+import {
+  type BoardGrid,
+  type BoardStudentRow,
+  decodeBoardRow,
+  withCellDone,
+} from "@/lib/classroom/board-grid";
 import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
 
 interface Props {
-  students: Array<{ id: string; name: string; email: string }>;
+  /** Students × steps as data (lib/classroom/board.ts): one short row per student. */
+  grid: BoardGrid;
   lessons: Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }>;
-  /** `userId/lessonId/stepId` of every completed step. */
-  done: string[];
-  /** Steps whose solution the student opened. */
-  solutions: string[];
-  /** Per cell: commands, errors and time to completion, for the cell's tooltip. */
-  stats: Record<string, string>;
+  /** The server's clock when the grid was read ("n min on this step"). */
+  now: number;
   labels: { student: string; live: string; watch: string; solution: string };
 }
 
-/** Every student × every step of the course; cells tick live as students complete steps. */
+/**
+ * Rows drawn in the server's HTML up to this many cells; a larger board (a lecture hall: 1,000
+ * students × 33 steps) arrives as the grid's data alone and is drawn in the browser, so the page
+ * stays a few hundred KB instead of megabytes of table markup.
+ */
+const SERVER_DRAWN_CELLS = 4_000;
+
+/**
+ * Every student × every step of the course, and the step each student is on now; cells tick
+ * live as students complete steps. Used by /teach (all of a teacher's classes) and by a class's
+ * board (app/classes/[id]/board).
+ */
 export function TeacherBoard(props: Props) {
   const t = useTranslations("teach");
-  const [done, setDone] = useState(() => new Set(props.done));
+  const c = useTranslations("classes");
+  const [rows, setRows] = useState<BoardStudentRow[]>(props.grid.students);
   const [live, setLive] = useState(false);
-  const solutions = new Set(props.solutions);
+  const [drawn, setDrawn] = useState(
+    props.grid.students.length * props.grid.columns.length <= SERVER_DRAWN_CELLS,
+  );
+  const columnOf = useMemo(
+    () => new Map(props.grid.columns.map((col, i) => [`${col.lessonId}/${col.stepId}`, i])),
+    [props.grid.columns],
+  );
+  const cells = useMemo(
+    () =>
+      props.lessons.flatMap((l) =>
+        l.steps.map((s, i) => ({ lesson: l, step: s, n: i + 1, key: `${l.id}/${s.id}` })),
+      ),
+    [props.lessons],
+  );
 
   useEffect(() => {
+    setDrawn(true);
     const socket: Socket<ServerToClient, ClientToServer> = io({
       path: "/socket.io",
       auth: { protocol: PROTOCOL_VERSION },
     });
     socket.on("connect", () => setLive(true));
     socket.on("disconnect", () => setLive(false));
-    socket.on("student:progress", (m) =>
-      setDone((prev) => new Set(prev).add(`${m.userId}/${m.lessonId}/${m.stepId}`)),
-    );
+    socket.on("student:progress", (m) => {
+      const column = columnOf.get(`${m.lessonId}/${m.stepId}`);
+      if (column === undefined) return;
+      setRows((prev) => {
+        const i = prev.findIndex((r) => r.id === m.userId);
+        if (i < 0) return prev;
+        const next = withCellDone(prev[i]!, column);
+        if (next === prev[i]) return prev;
+        const copy = prev.slice();
+        copy[i] = next;
+        return copy;
+      });
+    });
     return () => {
       socket.close();
     };
-  }, []);
+  }, [columnOf]);
 
   return (
     <div className="boardwrap">
@@ -50,6 +89,12 @@ export function TeacherBoard(props: Props) {
             ✓
           </dt>
           <dd>{t("legendDone")}</dd>
+        </div>
+        <div>
+          <dt className="cellsample" data-current="true">
+            {"\u00a0"}
+          </dt>
+          <dd>{c("nowOn")}</dd>
         </div>
         <div>
           <dt className="cellsample">
@@ -68,12 +113,12 @@ export function TeacherBoard(props: Props) {
           <dd>{t("legendWatch")}</dd>
         </div>
       </dl>
-      <table className="board" data-testid="board">
+      <table className="board" data-testid="board" aria-busy={!drawn}>
         <colgroup>
           <col className="namecol" />
-          {props.lessons.flatMap((l) =>
-            l.steps.map((s) => <col key={`${l.id}/${s.id}`} className="cellcol" />),
-          )}
+          {cells.map((x) => (
+            <col key={x.key} className="cellcol" />
+          ))}
         </colgroup>
         <thead>
           <tr>
@@ -85,53 +130,97 @@ export function TeacherBoard(props: Props) {
             ))}
           </tr>
           <tr>
-            {props.lessons.flatMap((l) =>
-              l.steps.map((s, i) => (
-                <th key={`${l.id}/${s.id}`} title={s.title} className="stepcol">
-                  {i + 1}
-                </th>
-              )),
-            )}
+            {cells.map((x) => (
+              <th key={x.key} title={x.step.title} className="stepcol">
+                {x.n}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {props.students.map((st) => (
-            <tr key={st.id} data-student={st.email}>
-              <th scope="row">
-                <a className="student" href={`/teach/watch/${st.id}`} title={props.labels.watch}>
-                  {st.name}
-                </a>
-              </th>
-              {props.lessons.flatMap((l) =>
-                l.steps.map((s) => {
-                  const key = `${st.id}/${l.id}/${s.id}`;
-                  const ok = done.has(key);
-                  const solution = solutions.has(key);
-                  const info = [
-                    `${l.title} — ${s.title}`,
-                    props.stats[key],
-                    solution ? props.labels.solution : "",
-                  ]
-                    .filter(Boolean)
-                    .join("\n");
-                  return (
-                    <td
-                      key={`${l.id}/${s.id}`}
-                      data-cell={`${l.id}/${s.id}`}
-                      data-done={ok}
-                      data-solution={solution}
-                      title={info}
-                    >
-                      {ok ? "✓" : ""}
-                      {solution ? <sup className="sol">S</sup> : null}
-                    </td>
-                  );
-                }),
-              )}
-            </tr>
-          ))}
+          {drawn
+            ? rows.map((row) => (
+                <StudentRow
+                  key={row.id}
+                  row={row}
+                  cells={cells}
+                  columnOf={columnOf}
+                  now={props.now}
+                  labels={props.labels}
+                />
+              ))
+            : null}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function StudentRow({
+  row,
+  cells,
+  columnOf,
+  now,
+  labels,
+}: Pick<Props, "now" | "labels"> & {
+  row: BoardStudentRow;
+  cells: Array<{
+    lesson: Props["lessons"][number];
+    step: { id: string; title: string };
+    n: number;
+    key: string;
+  }>;
+  columnOf: Map<string, number>;
+}) {
+  const t = useTranslations("teach");
+  const c = useTranslations("classes");
+  const decoded = useMemo(() => decodeBoardRow(row), [row]);
+  const here = row.current === null ? undefined : cells.find((x) => columnOf.get(x.key) === row.current);
+  const minutes = row.since === null ? null : Math.max(0, Math.round((now - row.since) / 60_000));
+  return (
+    <tr data-student={row.email}>
+      <th scope="row">
+        <a className="student" href={`/teach/watch/${row.id}`} title={labels.watch}>
+          {row.name}
+        </a>
+        {here ? (
+          <span
+            className="pos"
+            data-testid="position"
+            title={`${c("nowOn")}: ${here.lesson.module}. ${here.lesson.title} — ${here.step.title}`}
+          >
+            {here.lesson.module}.{here.n}
+            {minutes !== null ? ` · ${c("minutes", { n: minutes })}` : ""}
+          </span>
+        ) : null}
+      </th>
+      {cells.map((x) => {
+        const cell = decoded[columnOf.get(x.key) ?? -1];
+        const ok = cell?.done ?? false;
+        const solution = cell?.solutionShown ?? false;
+        const info = [
+          `${x.lesson.title} — ${x.step.title}`,
+          cell?.started
+            ? t("cell", { commands: cell.commands, errors: cell.errors, seconds: cell.seconds ?? "–" })
+            : "",
+          solution ? labels.solution : "",
+        ]
+          .filter(Boolean)
+          .join("\n");
+        return (
+          <td
+            key={x.key}
+            data-cell={x.key}
+            data-done={ok}
+            data-solution={solution}
+            data-current={here?.key === x.key || undefined}
+            title={info}
+          >
+            {ok ? "✓" : ""}
+            {solution ? <sup className="sol">S</sup> : null}
+          </td>
+        );
+      })}
+    </tr>
   );
 }

@@ -103,7 +103,26 @@ for (const size of SIZES) {
     await teacher.page.goto("/teach");
     await expect(teacher.page.getByTestId("board")).toBeVisible();
     await noSidewaysScroll(teacher.page, "teacher board");
+    // The student who just typed is on a step: marked in the grid and under their name.
+    await expect(
+      teacher.page.locator(`tr[data-student="${STUDENT3.email}"] [data-testid="position"]`),
+    ).toBeVisible();
+    await expect(
+      teacher.page.locator(`tr[data-student="${STUDENT3.email}"] td[data-current="true"]`),
+    ).toHaveCount(1);
     await shoot(teacher.page, "board");
+    // A class's board is the same board, for its students.
+    await teacher.page.goto("/classes");
+    const classHref = await teacher.page
+      .locator("main a[href^='/classes/']")
+      .evaluateAll((as) =>
+        as.map((a) => a.getAttribute("href") ?? "").find((h) => /^\/classes\/[^/]+$/.test(h)),
+      );
+    expect(classHref, "a class of the demo teacher").toBeTruthy();
+    await teacher.page.goto(`${classHref}/board`);
+    await expect(teacher.page.getByTestId("board")).toBeVisible();
+    await noSidewaysScroll(teacher.page, "class board");
+    await shoot(teacher.page, "class-board");
     const href = await teacher.page
       .locator(`tr[data-student="${STUDENT3.email}"] a.student`)
       .getAttribute("href");

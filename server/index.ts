@@ -6,6 +6,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { Server } from "socket.io";
+import type { Role } from "../lib/auth";
 import { teachesStudent } from "../lib/classroom/access";
 import { onAccountDisabled } from "../lib/classroom/accounts";
 import { db } from "../lib/db";
@@ -57,8 +58,16 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     (teacher, studentId) => teachesStudent(db(), teacher, studentId),
     {
       publicUrl: cfg.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL,
-      currentAccount: (id) =>
-        db().user.findUnique({ where: { id }, select: { sessionVersion: true, role: true } }),
+      // Asked at every handshake and join: one prepared statement on the live sessions' pg pool,
+      // not an ORM query (Prisma's query compiler was most of a join's CPU; ADR 0014).
+      currentAccount: async (id) =>
+        (
+          await registry.pool.query<{ sessionVersion: number; role: Role }>({
+            name: "current-account",
+            text: 'SELECT "sessionVersion", role::text AS role FROM "User" WHERE id = $1',
+            values: [id],
+          })
+        ).rows[0] ?? null,
     },
   );
 

@@ -205,7 +205,7 @@ export function attachSockets(
         ok: true,
         data: { tabs: ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
       });
-      socket.emit("progress", await ws.progress(lesson.id));
+      socket.emit("progress", await ws.joinProgress(lesson.id));
     });
 
     on("term:open", openSchema, (req, ack) => {

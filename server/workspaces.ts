@@ -34,6 +34,12 @@ type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, u
 /** When a busy workspace's cluster is saved: after this much quiet, and at least this often. */
 const SNAPSHOT_QUIET_MS = 10_000;
 const SNAPSHOT_MAX_WAIT_MS = 60_000;
+/**
+ * How long the write queue lets the first line of a batch wait for others: a trickle of lines
+ * becomes one statement per table every 100 ms instead of two per line. Output never waits for
+ * it; the step list's tick does (docs/performance.md).
+ */
+const WRITE_LINGER_MS = 100;
 
 /**
  * Where the live teaching tools (server/teaching/hub.ts) listen in: recordings, stuck detection,
@@ -72,6 +78,8 @@ export class Workspace {
   private readonly lessons = new Map<string, LessonProgress>();
   private readonly loadingLessons = new Map<string, Promise<LessonProgress>>();
   private currentLesson: string | null = null;
+  /** The step list last sent to the student's sockets, per lesson (a repeat is not sent again). */
+  private readonly lastProgress = new Map<string, string>();
   /** Terminal output not emitted yet, per tab (flushed once per turn of the event loop). */
   private readonly outBuf = new Map<string, string>();
   private outScheduled = false;
@@ -304,7 +312,7 @@ export class Workspace {
         : [{ lineKey: `${this.instanceKey}.${++this.seq}`, ...lessonKey, entry }],
       progress: outcome.changed.map((tally) => ({ ...lessonKey, tally })),
       committed: () => {
-        this.deps.io.to(this.room).emit("progress", outcome.update);
+        this.sendProgress(outcome.update);
         this.deps.hooks?.progress?.(this, outcome.update);
         if (outcome.newlyCompleted.length === 0) return;
         // Who teaches this student is asked again at each completion (rare: a few per lesson),
@@ -334,6 +342,25 @@ export class Workspace {
         return [];
       },
     );
+  }
+
+  /**
+   * The step list to every tab of the student, unless it is the one they already have: most
+   * lines change no step (the tallies are the teacher's, not shown here), and an unchanged list
+   * would cost a frame per line per socket for nothing.
+   */
+  private sendProgress(update: ProgressUpdate): void {
+    const json = JSON.stringify(update);
+    if (this.lastProgress.get(update.lessonId) === json) return;
+    this.lastProgress.set(update.lessonId, json);
+    this.deps.io.to(this.room).emit("progress", update);
+  }
+
+  /** What a socket that joins is sent (it has no step list yet; the others keep theirs). */
+  async joinProgress(lessonId: string): Promise<ProgressUpdate> {
+    const update = await this.progress(lessonId);
+    this.lastProgress.delete(lessonId);
+    return update;
   }
 
   async progress(lessonId: string): Promise<ProgressUpdate> {
@@ -368,7 +395,8 @@ export class Workspace {
     for (const id of tabs) this.session.openTab(id, 80, 24);
     for (const state of this.lessons.values()) state.clearJournal(this.session.api);
     await this.write(this.snapshotUnit());
-    this.deps.io.to(this.room).emit("progress", await this.progress(lessonId));
+    this.lastProgress.delete(lessonId);
+    this.sendProgress(await this.progress(lessonId));
   }
 
   /** Enqueues a unit and resolves once it is committed (rejects if the database refused it). */
@@ -441,6 +469,8 @@ export interface RegistryDeps {
   idleMinutes: number;
   snapshotQuietMs?: number;
   snapshotMaxWaitMs?: number;
+  /** The write queue's linger (ms); see WRITE_LINGER_MS. */
+  writeLingerMs?: number;
   /** How long shutdown waits for the last writes (the server's force-exit is 10 s). */
   drainMs?: number;
   /** The live teaching tools' hook points (server/teaching/hub.ts). */
@@ -463,6 +493,7 @@ export class WorkspaceRegistry {
         snapshots: (rows) => saveSnapshots(pool, rows),
       },
       {
+        lingerMs: deps.writeLingerMs ?? WRITE_LINGER_MS,
         // Students whose work is waiting are told why their step list stops ticking, and again
         // when it is saved.
         onTrouble: () =>

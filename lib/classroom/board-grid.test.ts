@@ -13,8 +13,19 @@ describe("board grid rows", () => {
   });
 
   it("ticks a cell done live and keeps the solution mark", () => {
-    const row = { id: "u", name: "n", email: "e", codes: "-sS", stats: ",1.0.,1.0." };
+    const row = {
+      id: "u",
+      name: "n",
+      email: "e",
+      codes: "-sS",
+      stats: ",1.0.,1.0.",
+      current: 1,
+      since: 1_000,
+    };
     expect(withCellDone(row, 0).codes).toBe("dsS");
+    expect(withCellDone(row, 0).current).toBe(1);
+    // Done with the step they were on: no "now on" until the next load says where they went.
+    expect(withCellDone(row, 1)).toMatchObject({ codes: "-dS", current: null, since: null });
     expect(withCellDone(row, 2).codes).toBe("-sD");
     expect(withCellDone(row, 9)).toBe(row);
   });

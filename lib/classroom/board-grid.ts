@@ -20,6 +20,10 @@ export interface BoardStudentRow {
   codes: string;
   /** Per column, comma-separated: `commands.errors.seconds` (seconds empty until done), or "". */
   stats: string;
+  /** The column the student is on now (most recently started, not done), or null. */
+  current: number | null;
+  /** When they started that step (epoch ms), or null. */
+  since: number | null;
 }
 
 export interface BoardGrid {
@@ -58,5 +62,26 @@ export function withCellDone(row: BoardStudentRow, column: number): BoardStudent
   const code = row.codes[column];
   if (code === undefined || code === "d" || code === "D") return row;
   const next = code === "S" ? "D" : "d";
-  return { ...row, codes: row.codes.slice(0, column) + next + row.codes.slice(column + 1) };
+  const codes = row.codes.slice(0, column) + next + row.codes.slice(column + 1);
+  // Done with the step they were on: where they go next shows with the next load.
+  if (row.current === column) return { ...row, codes, current: null, since: null };
+  return { ...row, codes };
+}
+
+/** The board's column headings in the page's language (both boards use the same). */
+export function boardLessons(
+  lessons: ReadonlyArray<{
+    id: string;
+    module: number;
+    title: Record<"ja" | "en", string>;
+    steps: ReadonlyArray<{ id: string; title: Record<"ja" | "en", string> }>;
+  }>,
+  lang: "ja" | "en",
+): Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }> {
+  return lessons.map((l) => ({
+    id: l.id,
+    module: l.module,
+    title: l.title[lang],
+    steps: l.steps.map((s) => ({ id: s.id, title: s.title[lang] })),
+  }));
 }

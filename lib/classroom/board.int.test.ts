@@ -112,8 +112,22 @@ describe("teacher board", () => {
       seconds: null,
     });
     expect(cells.filter((c) => c.started)).toHaveLength(2);
+    // Where a is now: the started step that is not done.
+    expect(rowA.current).toBe(col0 + 1);
+    expect(typeof rowA.since).toBe("number");
     const rowB = grid.students.find((s) => s.id === b!.id)!;
     expect(rowB.codes).toBe("-".repeat(steps));
+    expect(rowB.current).toBeNull();
+
+    // One class's board: its students only; a class of another teacher shows nothing to this one.
+    const other2 = await prisma.classroom.create({
+      data: { name: "Board 2", teacherId: teacher.id, courseId: courseRow.id },
+    });
+    await prisma.enrollment.create({ data: { classId: other2.id, userId: b!.id } });
+    const one = await boardGrid(pool, teacher, course, { classId: other2.id });
+    expect(one.students.map((s) => s.id)).toEqual([b!.id]);
+    expect((await boardGrid(pool, other, course, { classId: cls.id })).students).toEqual([]);
+    await prisma.classroom.delete({ where: { id: other2.id } });
 
     // Another teacher sees none of them; an admin sees them among everyone; a student nothing.
     expect((await boardGrid(pool, other, course)).students).toEqual([]);

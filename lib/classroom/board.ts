@@ -1,6 +1,8 @@
 /**
- * The teacher board's data: every student of the teacher's classes (an admin: of all classes) ×
- * every step of the course, aggregated in SQL to one short row per student (board-grid.ts).
+ * The teacher board's data: every student of the teacher's classes (an admin: of all classes),
+ * or of one class, × every step of the course, aggregated in SQL to one short row per student
+ * (board-grid.ts), with the step each student is on now. Both boards — /teach and a class's
+ * board — render from it (components/TeacherBoard.tsx).
  */
 import type { Course } from "../course/schema";
 import type { BoardColumn, BoardGrid, BoardStudentRow } from "./board-grid";
@@ -10,6 +12,8 @@ export async function boardGrid(
   pool: Pool,
   viewer: { id: string; role: string },
   course: Pick<Course, "id" | "lessons">,
+  /** Only this class's students (the caller has checked the viewer may see the class). */
+  opts: { classId?: string } = {},
 ): Promise<BoardGrid> {
   const columns: BoardColumn[] = course.lessons.flatMap((l) =>
     l.steps.map((s) => ({ lessonId: l.id, stepId: s.id })),
@@ -24,6 +28,8 @@ export async function boardGrid(
     ords: number[] | null;
     codes: string | null;
     stats: string | null;
+    cur: number | null;
+    since: Date | null;
   }>({
     name: "board-grid",
     text: `WITH cols AS MATERIALIZED (
@@ -33,22 +39,26 @@ export async function boardGrid(
                FROM "Enrollment" e
                JOIN "Classroom" k ON k.id = e."classId"
                JOIN "User" u ON u.id = e."userId"
-              WHERE $1::text IS NULL OR k."teacherId" = $1
+              WHERE ($1::text IS NULL OR k."teacherId" = $1) AND ($5::text IS NULL OR k.id = $5)
               GROUP BY u.id, u.name, u.email
            ), cells AS (
              SELECT p."userId" AS id, c.ord::int AS ord,
                     CASE WHEN p."completedAt" IS NOT NULL THEN CASE WHEN p."solutionShown" THEN 'D' ELSE 'd' END
                          ELSE CASE WHEN p."solutionShown" THEN 'S' ELSE 's' END END AS code,
-                    p.commands || '.' || p.errors || '.' || coalesce(round(p."firstAttemptMs" / 1000.0)::text, '') AS stat
+                    p.commands || '.' || p.errors || '.' || coalesce(round(p."firstAttemptMs" / 1000.0)::text, '') AS stat,
+                    CASE WHEN p."completedAt" IS NULL AND p.commands > 0 THEN p."startedAt" END AS open
                FROM "StepProgress" p
                JOIN cols c ON c.lesson = p."lessonId" AND c.step = p."stepId"
               WHERE p."courseSlug" = $4 AND p."userId" IN (SELECT id FROM students)
            ), grid AS (
              SELECT id, array_agg(ord ORDER BY ord) AS ords, string_agg(code, '' ORDER BY ord) AS codes,
-                    string_agg(stat, ',' ORDER BY ord) AS stats
+                    string_agg(stat, ',' ORDER BY ord) AS stats,
+                    -- Where the student is: the step most recently started and not done.
+                    (array_agg(ord ORDER BY open DESC) FILTER (WHERE open IS NOT NULL))[1] AS cur,
+                    max(open) AS since
                FROM cells GROUP BY id
            )
-           SELECT s.id, s.name, s.email, g.ords, g.codes, g.stats
+           SELECT s.id, s.name, s.email, g.ords, g.codes, g.stats, g.cur, g.since
              FROM students s LEFT JOIN grid g ON g.id = s.id
             ORDER BY s.since, s.name, s.id`,
     values: [
@@ -56,6 +66,7 @@ export async function boardGrid(
       columns.map((c) => c.lessonId),
       columns.map((c) => c.stepId),
       course.id,
+      opts.classId ?? null,
     ],
   });
   const students: BoardStudentRow[] = r.rows.map((row) => {
@@ -66,7 +77,15 @@ export async function boardGrid(
       codes[ord - 1] = row.codes?.[i] ?? "-";
       stats[ord - 1] = cellStats[i] ?? "";
     });
-    return { id: row.id, name: row.name, email: row.email, codes: codes.join(""), stats: stats.join(",") };
+    return {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      codes: codes.join(""),
+      stats: stats.join(","),
+      current: row.cur === null ? null : row.cur - 1,
+      since: row.since === null ? null : row.since.getTime(),
+    };
   });
   return { columns, students };
 }

@@ -1,46 +1,18 @@
 /**
- * The per-class progress board: the class's students × the course's steps, and where each
- * student is now (the step they are on and for how long).
+ * The per-class progress board: the class's students × the course's steps and the step each is
+ * on now, as the same grid data as /teach (board.ts), for the class's teacher or an admin.
  */
 import type { PrismaClient } from "../generated/prisma/client";
-import { classDetail } from "./classes";
+import { boardGrid } from "./board";
+import { classForTeacher } from "./classes";
 import { getCourse } from "./course";
 import type { Actor } from "./errors";
-import { type BoardRecord, progressByStudent } from "./progress-read";
+import type { Pool } from "./sql";
 
-export interface StudentPosition {
-  lessonId: string;
-  stepId: string;
-  /** Since the student's first command on that step. */
-  since: Date;
-}
-
-/**
- * Where a student is: the step they most recently started and have not finished (null when
- * every step they started is done).
- */
-export function currentPosition(rows: ReadonlyArray<BoardRecord>): StudentPosition | null {
-  let open: BoardRecord | null = null;
-  for (const r of rows)
-    if (!r.completedAt && r.commands > 0 && (!open || r.startedAt > open.startedAt)) open = r;
-  if (open) return { lessonId: open.lessonId, stepId: open.stepId, since: open.startedAt };
-  return null;
-}
-
-export async function classBoard(prisma: PrismaClient, actor: Actor | null, classId: string) {
-  const { cls, students } = await classDetail(prisma, actor, classId);
+export async function classBoard(prisma: PrismaClient, pool: Pool, actor: Actor | null, classId: string) {
+  const cls = await classForTeacher(prisma, actor, classId);
   const course = getCourse(cls.course.slug);
-  const progress = await progressByStudent(
-    prisma,
-    students.map((s) => s.id),
-    cls.course.slug,
-  );
-  return {
-    cls,
-    course,
-    students: students.map((s) => {
-      const rows = progress.get(s.id) ?? [];
-      return { ...s, rows, position: currentPosition(rows) };
-    }),
-  };
+  // classForTeacher let only the class's teacher or an admin through.
+  const grid = await boardGrid(pool, { id: cls.teacherId, role: "TEACHER" }, course, { classId: cls.id });
+  return { cls, course, grid };
 }

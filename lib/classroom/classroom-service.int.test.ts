@@ -39,9 +39,11 @@ import type { Actor } from "./errors";
 import { gradebook, gradebookCsv, studentAssignments } from "./gradebook";
 import { importRoster, previewRoster } from "./roster";
 import { seedDemo } from "./seed";
+import { createPool, type Pool } from "./sql";
 
 const url = process.env.TEST_DATABASE_URL;
 let prisma: PrismaClient;
+let pool: Pool;
 let admin: Actor;
 let teacher: Actor;
 let otherTeacher: Actor;
@@ -66,6 +68,7 @@ async function actor(email: string): Promise<Actor> {
 beforeAll(async () => {
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
   prisma = createPrisma(url);
+  pool = createPool(url, 2);
   await seedDemo(prisma);
   await ensureAdminFromEnv(prisma, { ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "root-password-1" });
   admin = await actor("root@example.com");
@@ -82,6 +85,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await pool?.end();
   await prisma?.$disconnect();
 });
 
@@ -425,8 +429,8 @@ describe("assignments and gradebook", () => {
       expect.objectContaining({ id: a.id }),
     );
 
-    const board = await classBoard(prisma, teacher, cls.id);
-    expect(board.students.map((s) => s.email).sort()).toEqual([
+    const board = await classBoard(prisma, pool, teacher, cls.id);
+    expect(board.grid.students.map((s) => s.email).sort()).toEqual([
       "student1@example.com",
       "student2@example.com",
     ]);
@@ -449,7 +453,7 @@ describe("authorisation: student, another class's teacher, anonymous", () => {
       ["classDetail", (w) => classDetail(prisma, w, cls.id)],
       ["gradebook", (w) => gradebook(prisma, w, cls.id)],
       ["gradebookCsv", (w) => gradebookCsv(prisma, w, cls.id, "en")],
-      ["classBoard", (w) => classBoard(prisma, w, cls.id)],
+      ["classBoard", (w) => classBoard(prisma, pool, w, cls.id)],
       ["setJoining", (w) => setJoining(prisma, w, cls.id, false)],
       ["regenerateCode", (w) => regenerateCode(prisma, w, cls.id)],
       ["removeStudent", (w) => removeStudent(prisma, w, cls.id, student.id)],

@@ -73,7 +73,23 @@ function canonicalType(token: string): string {
     .join(",");
 }
 
+/**
+ * Normalized forms by argv array: a check's pattern and a journal line's commands are the same
+ * arrays every time the live checks probe them (once per open check per line), and the
+ * normalization (kubectl's flag table for the command) is pure.
+ */
+const normalizedCache = new WeakMap<readonly string[], NormalizedCommand>();
+
 export function normalizeArgv(argv: readonly string[]): NormalizedCommand {
+  let n = normalizedCache.get(argv);
+  if (n === undefined) {
+    n = normalizeFresh(argv);
+    normalizedCache.set(argv, n);
+  }
+  return n;
+}
+
+function normalizeFresh(argv: readonly string[]): NormalizedCommand {
   const first = argv[0] ?? "";
   const program = first.slice(first.lastIndexOf("/") + 1);
   const spec = flagSpecFor(program, argv.slice(1));

@@ -1,0 +1,76 @@
+/**
+ * The server's share of one typed line without the network: the student's live session
+ * (server/session-factory.ts: cluster, shell, kubectl, terminal, the headless screen) plus the
+ * lesson's incremental checks (lib/classroom/lesson-progress.ts), the way the live workspace
+ * runs them. `kubectl get pods` typed as the load benchmark types it (the command, then Enter).
+ * CPU per line here is what `bench:load` reports as CPU ms/line minus socket.io and Postgres.
+ */
+import { getCourse } from "../lib/classroom/course";
+import { LessonProgress } from "../lib/classroom/lesson-progress";
+import type { JournalEntry } from "../lib/shell/types";
+import { createSession } from "../server/session-factory";
+import { type BenchRow, stats } from "./measure";
+
+const PROMPT_END = "student@minikube:~$ ";
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+export async function lineCost(lines: number, opts: { lessonId?: string; warm?: number } = {}) {
+  const course = getCourse();
+  const lesson = course.lessons.find((l) => l.id === (opts.lessonId ?? "pods-and-nodes"))!;
+  const session = createSession({ scenario: lesson.scenario, seed: 7, prompt: course.workstation });
+  const progress = new LessonProgress(lesson, [], new Map(), session.api);
+  let out = "";
+  let waiter: (() => void) | null = null;
+  session.onOutput = (_tab, data) => {
+    out += data.replace(ANSI, "");
+    if (waiter && out.endsWith(PROMPT_END) && out.includes("\n")) {
+      const w = waiter;
+      waiter = null;
+      w();
+    }
+  };
+  session.onJournal = (entry: JournalEntry) => {
+    progress.line(entry, session.api, session.stateVersion());
+  };
+  session.openTab("1", 120, 30);
+  await new Promise((r) => setTimeout(r, 20));
+  const samples: number[] = [];
+  const warm = opts.warm ?? 30;
+  const cpu0 = { value: process.cpuUsage() };
+  for (let i = 0; i < lines + warm; i++) {
+    if (i === warm) cpu0.value = process.cpuUsage();
+    out = "";
+    const t = performance.now();
+    const answered = new Promise<void>((r) => {
+      waiter = r;
+    });
+    session.input("1", "kubectl get pods");
+    session.input("1", "\r");
+    await answered;
+    if (i >= warm) samples.push(performance.now() - t);
+  }
+  const cpu = process.cpuUsage(cpu0.value);
+  session.dispose();
+  return { samples, cpuMsPerLine: (cpu.user + cpu.system) / 1000 / lines };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const { samples, cpuMsPerLine } = await lineCost(300);
+  return [
+    {
+      name: "server line: `kubectl get pods` in a live session + checks",
+      ...stats(samples),
+      unit: "ms",
+      goal: "p95 ≤ 1",
+    },
+    { name: "server line: CPU per line", median: cpuMsPerLine, p95: cpuMsPerLine, unit: "ms", goal: "≤ 0.5" },
+  ];
+}
+
+if (process.argv[1]?.endsWith("line.bench.ts")) {
+  const n = Number(process.argv[2] ?? 500);
+  const r = await lineCost(n);
+  console.log(
+    `lines ${n}: CPU ${r.cpuMsPerLine.toFixed(3)} ms/line, median ${stats(r.samples).median.toFixed(3)} ms, p95 ${stats(r.samples).p95.toFixed(3)} ms`,
+  );
+}
