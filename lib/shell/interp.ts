@@ -587,6 +587,9 @@ export class Shell {
     const enterShell = ctx.io.enterShell;
     if (interactive && enterShell !== undefined)
       io.enterShell = (nested) => enterShell(nested, structuredClone(ctx.commands));
+    const fullScreen = ctx.io.fullScreen;
+    if (s.outIsTerminal && fullScreen !== undefined) io.fullScreen = fullScreen;
+    io.spawn = (child) => this.runNested(child.map(shellQuote).join(" "), s, ctx);
     const exec = this.opts.containerExec;
     if (exec !== undefined) {
       io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);
@@ -873,6 +876,11 @@ export class Shell {
     ctx.exitRequested = code;
     throw new StopLine();
   }
+}
+
+/** A word as the shell reads it back unchanged. */
+function shellQuote(a: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 export function fsErrorText(e: FsError): string {

@@ -56,6 +56,41 @@ export interface ProgramIO {
    * (`bash`, `sh`), the terminal is handed to the container shell. Undefined when no resolver is wired.
    */
   containerExec?(target: ContainerTarget, argv: string[], opts: { interactive: boolean }): Promise<ExitCode>;
+  /**
+   * Present only for a foreground program whose output is the terminal: runs a full-screen
+   * program (vi, nano, less, watch) on the terminal's alternate screen. See FullScreen.
+   */
+  fullScreen?: FullScreen;
+  /**
+   * Runs a command line of the calling shell with this program's streams (what a program's
+   * fork+exec of `$EDITOR FILE` is: `kubectl edit`). Undefined where no shell is behind it.
+   */
+  spawn?(argv: string[]): Promise<ExitCode>;
+}
+
+/**
+ * Hands the whole terminal to a full-screen program until it calls `screen.close()`: the
+ * terminal switches to the alternate screen, passes every keystroke raw (Ctrl-C included, as
+ * "\x03") to `app.input` and every resize to `app.resize`, and restores the normal screen —
+ * with the prompt's line as it was — when the program closes it (docs/adr/0016).
+ */
+export type FullScreen = (app: ScreenApp) => Promise<void>;
+
+/** The terminal as a full-screen program sees it. */
+export interface Screen {
+  readonly columns: number;
+  readonly rows: number;
+  /** Raw output (escape sequences included; "\n" is not translated). */
+  write(data: string): void;
+  /** Leaves the alternate screen; the FullScreen promise resolves. */
+  close(): void;
+}
+
+/** A full-screen program: it draws on `start` and on each key or resize. */
+export interface ScreenApp {
+  start(screen: Screen): void;
+  input(data: string): void;
+  resize(columns: number, rows: number): void;
 }
 
 /** Which container `kubectl exec` talks to. */
@@ -83,6 +118,8 @@ export interface RunIO {
    * not read from a script, a pipe or `bash -c`. Only then does `exit` announce itself. Default false.
    */
   interactive?: boolean;
+  /** See ProgramIO.fullScreen; provided by the terminal. */
+  fullScreen?: FullScreen;
 }
 
 export interface RunResult {
