@@ -8,6 +8,7 @@
 import { RESOURCES } from "../cluster/resources";
 import { annotateCommand } from "./cmd/annotate";
 import { apiResourcesCommand, apiVersionsCommand } from "./cmd/api-resources";
+import { applyCommand } from "./cmd/apply";
 import { clusterInfoCommand } from "./cmd/cluster-info";
 import { configCommand } from "./cmd/config";
 import { createCommand } from "./cmd/create";
@@ -30,6 +31,7 @@ import { type FlagSpec, globalFlags } from "./flags";
 export const commands: Command[] = [
   createCommand,
   exposeCommand,
+  applyCommand,
   getCommand,
   setCommand,
   explainCommand,

@@ -582,6 +582,10 @@ export class Shell {
         const e = this.fs.write(this.resolve(path), data, false);
         return e === undefined ? undefined : fsErrorText(e);
       },
+      listDir: (path) => {
+        const r = this.fs.list(this.resolve(path));
+        return Array.isArray(r) ? r : undefined;
+      },
       stdoutIsTerminal: s.outIsTerminal,
     };
     const enterShell = ctx.io.enterShell;

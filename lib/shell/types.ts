@@ -42,6 +42,8 @@ export interface ProgramIO {
   readFile?(path: string): string | undefined;
   /** Writes (truncates) a file of the caller's virtual filesystem; returns an error text or undefined. */
   writeFile?(path: string, data: string): string | undefined;
+  /** Names in a directory of the caller's filesystem; undefined when it is not a directory. */
+  listDir?(path: string): string[] | undefined;
   /** stdout is the terminal itself (TTY or not), not a pipe or a file (curl's progress meter). */
   stdoutIsTerminal?: boolean;
   /**
