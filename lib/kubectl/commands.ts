@@ -14,6 +14,7 @@ import { configCommand } from "./cmd/config";
 import { createCommand } from "./cmd/create";
 import { deleteCommand } from "./cmd/delete";
 import { describeCommand } from "./cmd/describe";
+import { editCommand } from "./cmd/edit";
 import { execCommand } from "./cmd/exec";
 import { explainCommand } from "./cmd/explain";
 import { exposeCommand } from "./cmd/expose";
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   createCommand,
   exposeCommand,
   applyCommand,
+  editCommand,
   getCommand,
   setCommand,
   explainCommand,

@@ -213,3 +213,37 @@ describe("watch", () => {
     expect(s.term.busy).toBe(false);
   });
 });
+
+describe("kubectl edit", () => {
+  it("opens the object in vi and patches what was changed", async () => {
+    const s = session();
+    await s.type("kubectl edit deploy/kubernetes-bootcamp\r");
+    const rows = (await s.screen()).split("\n");
+    expect(rows[0]).toBe("# Please edit the object below. Lines beginning with a '#' will be ignored,");
+    const tmp = s.ws.files.list("/tmp");
+    const file = Array.isArray(tmp) ? tmp.find((n) => n.startsWith("kubectl-edit-")) : undefined;
+    const text = s.ws.files.read(`/tmp/${file}`);
+    const row = typeof text === "string" ? text.split("\n").indexOf("  replicas: 1") : -1;
+    expect(row).toBeGreaterThan(0);
+    await s.type(`:${row + 1}\r`);
+    await s.type("$xa3\x1b:wq\r");
+    const screen = await s.screen();
+    expect(screen).toContain("deployment.apps/kubernetes-bootcamp edited");
+    const dep = JSON.parse(
+      s.cluster.handle({
+        method: "GET",
+        path: "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp",
+        headers: {},
+      }).body,
+    );
+    expect(dep.spec.replicas).toBe(3);
+  });
+
+  it("cancels when the file is saved unchanged (KUBE_EDITOR honoured)", async () => {
+    const s = session();
+    await s.type("KUBE_EDITOR=nano kubectl edit deploy kubernetes-bootcamp\r");
+    expect((await s.screen()).split("\n")[0]).toMatch(/GNU nano 7\.2 +\/tmp\/kubectl-edit-\d+\.yaml/);
+    await s.type("\x18");
+    expect(await s.screen()).toContain("Edit cancelled, no changes made.");
+  });
+});
