@@ -11,6 +11,7 @@ import { apiResourcesCommand, apiVersionsCommand } from "./cmd/api-resources";
 import { applyCommand } from "./cmd/apply";
 import { clusterInfoCommand } from "./cmd/cluster-info";
 import { configCommand } from "./cmd/config";
+import { cpCommand } from "./cmd/cp";
 import { createCommand } from "./cmd/create";
 import { deleteCommand } from "./cmd/delete";
 import { describeCommand } from "./cmd/describe";
@@ -21,6 +22,7 @@ import { exposeCommand } from "./cmd/expose";
 import { getCommand } from "./cmd/get";
 import { labelCommand } from "./cmd/label";
 import { logsCommand } from "./cmd/logs";
+import { portForwardCommand } from "./cmd/port-forward";
 import { proxyCommand } from "./cmd/proxy";
 import { rolloutCommand } from "./cmd/rollout";
 import { scaleCommand } from "./cmd/scale";
@@ -45,6 +47,8 @@ export const commands: Command[] = [
   logsCommand,
   execCommand,
   proxyCommand,
+  portForwardCommand,
+  cpCommand,
   labelCommand,
   annotateCommand,
   apiResourcesCommand,

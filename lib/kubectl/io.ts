@@ -39,6 +39,15 @@ export interface KubectlIO {
   writeFile?(path: string, data: string): string | undefined;
   /** Names in a directory of the caller's files (`-f DIR`); undefined when it is no directory. */
   listDir?(path: string): string[] | undefined;
+  /** A container's files (`kubectl cp`); an error text when it cannot be reached. */
+  containerFiles?(target: { namespace: string; pod: string; container?: string }):
+    | {
+        workingDir: string;
+        read(path: string): string | undefined;
+        isDir(path: string): boolean;
+        write(path: string, data: string): string | undefined;
+      }
+    | string;
   /** Runs a command of the calling shell on this terminal (`kubectl edit` runs `$EDITOR FILE`). */
   spawn?(argv: string[]): Promise<number>;
 }

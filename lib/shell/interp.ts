@@ -14,6 +14,7 @@ import type { JobTable } from "./jobs";
 import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { parseScript, ShellSyntaxError } from "./parse";
 import type {
+  ContainerFiles,
   ContainerTarget,
   ExitCode,
   Machine,
@@ -63,6 +64,7 @@ export interface ShellOptions {
   colourPrompt: boolean;
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
+  containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
   containerExec?: (
     target: ContainerTarget,
     argv: string[],
@@ -594,6 +596,8 @@ export class Shell {
     const fullScreen = ctx.io.fullScreen;
     if (s.outIsTerminal && fullScreen !== undefined) io.fullScreen = fullScreen;
     io.spawn = (child) => this.runNested(child.map(shellQuote).join(" "), s, ctx);
+    const files = this.opts.containerFiles;
+    if (files !== undefined) io.containerFiles = files;
     const exec = this.opts.containerExec;
     if (exec !== undefined) {
       io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);

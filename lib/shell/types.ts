@@ -59,6 +59,11 @@ export interface ProgramIO {
    */
   containerExec?(target: ContainerTarget, argv: string[], opts: { interactive: boolean }): Promise<ExitCode>;
   /**
+   * The files of a container of the student's cluster (`kubectl cp`), or the error text when
+   * the container cannot be found. Undefined when no resolver is wired.
+   */
+  containerFiles?(target: ContainerTarget): ContainerFiles | string;
+  /**
    * Present only for a foreground program whose output is the terminal: runs a full-screen
    * program (vi, nano, less, watch) on the terminal's alternate screen. See FullScreen.
    */
@@ -93,6 +98,16 @@ export interface ScreenApp {
   start(screen: Screen): void;
   input(data: string): void;
   resize(columns: number, rows: number): void;
+}
+
+/** A container's filesystem as `kubectl cp` (tar in the container) reaches it. */
+export interface ContainerFiles {
+  /** The container's working directory (where relative paths start). */
+  workingDir: string;
+  read(path: string): string | undefined;
+  isDir(path: string): boolean;
+  /** Writes (truncates) a file; returns an error text or undefined. */
+  write(path: string, data: string): string | undefined;
 }
 
 /** Which container `kubectl exec` talks to. */
