@@ -110,6 +110,27 @@ describe("vi", () => {
     expect(s.term.busy).toBe(false);
   });
 
+  it("searches with / and n, wrapping at the end, and names a missing pattern", async () => {
+    const s = session();
+    s.ws.files.write("/home/student/s.txt", "alpha\nbeta\nalpha two\n", false);
+    await s.type("vi s.txt\r");
+    await s.screen();
+    await s.type("/alpha\r");
+    await s.type("x");
+    await s.type("n");
+    expect((await s.screen()).split("\n")[23]).toBe("search hit BOTTOM, continuing at TOP");
+    await s.type("x:wq\r");
+    await s.screen();
+    expect(s.ws.files.read("/home/student/s.txt")).toBe("lpha\nbeta\nlpha two\n");
+    await s.type("vi s.txt\r");
+    await s.screen();
+    await s.type("/nope\r");
+    expect((await s.screen()).split("\n")[23]).toBe("E486: Pattern not found: nope");
+    await s.type(":q\r");
+    await s.screen();
+    expect(s.term.busy).toBe(false);
+  });
+
   it("says it is not on a terminal when piped", async () => {
     const s = session();
     await s.type("vi x | cat\r");

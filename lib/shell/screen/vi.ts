@@ -26,6 +26,9 @@ export class Vi implements ScreenApp {
   private top = 0;
   private mode: Mode = "normal";
   private cmdline = "";
+  /** `:` for an ex command, `/` or `?` for a search. */
+  private cmdPrefix = ":";
+  private lastSearch: { text: string; forward: boolean } | undefined;
   private message = "";
   private messageIsError = false;
   private modified = false;
@@ -78,7 +81,7 @@ export class Vi implements ScreenApp {
     const band = drawBand(this.lines, this.top, 1, height, cols, "\x1b[94m~\x1b[0m", this.cur);
     let out = `\x1b[?25l${band.out}\x1b[${this.screen.rows};1H`;
     let status: string;
-    if (this.mode === "command") status = `:${this.cmdline}`;
+    if (this.mode === "command") status = `${this.cmdPrefix}${this.cmdline}`;
     else if (this.mode === "insert") status = "\x1b[1m-- INSERT --\x1b[0m";
     else status = this.messageIsError ? `\x1b[97;41m${this.message}\x1b[0m` : this.message;
     out += `${status.slice(0, cols + 20)}\x1b[K`;
@@ -371,8 +374,16 @@ export class Vi implements ScreenApp {
         this.ex("q!");
         return;
       case ":":
+      case "/":
+      case "?":
         this.mode = "command";
+        this.cmdPrefix = cmd;
         this.cmdline = "";
+        return;
+      case "n":
+      case "N":
+        if (this.lastSearch === undefined) this.say("E35: No previous regular expression", true);
+        else this.search(this.lastSearch.text, cmd === "n" ? this.lastSearch.forward : !this.lastSearch.forward);
         return;
       default:
         // an operator followed by a motion this Vim does not know: dropped, as Vim beeps
@@ -398,12 +409,43 @@ export class Vi implements ScreenApp {
         return;
       case "enter": {
         this.mode = "normal";
-        this.ex(this.cmdline.trim());
+        if (this.cmdPrefix === ":") this.ex(this.cmdline.trim());
+        else {
+          const text = this.cmdline === "" ? this.lastSearch?.text : this.cmdline;
+          if (text === undefined) this.say("E35: No previous regular expression", true);
+          else {
+            this.lastSearch = { text, forward: this.cmdPrefix === "/" };
+            this.search(text, this.cmdPrefix === "/");
+          }
+        }
         return;
       }
       default:
         return;
     }
+  }
+
+  /** Vim's search for a plain text, wrapping around the ends of the file. */
+  private search(text: string, forward: boolean): void {
+    const n = this.lines.length;
+    this.say(`${forward ? "/" : "?"}${text}`);
+    for (let step = 0; step <= n; step++) {
+      const row = (((this.cur.row + (forward ? step : -step)) % n) + n) % n;
+      const line = this.lines[row] ?? "";
+      let col: number;
+      if (step === 0) col = forward ? line.indexOf(text, this.cur.col + 1) : line.lastIndexOf(text, this.cur.col - 1);
+      else if (step === n) col = forward ? line.indexOf(text) : line.lastIndexOf(text);
+      else col = forward ? line.indexOf(text) : line.lastIndexOf(text);
+      if (step === 0 && this.cur.col === 0 && !forward) col = -1;
+      if (col >= 0) {
+        const wrapped = forward ? row < this.cur.row || (row === this.cur.row && step > 0) : row > this.cur.row;
+        if (wrapped)
+          this.say(forward ? "search hit BOTTOM, continuing at TOP" : "search hit TOP, continuing at BOTTOM", true);
+        this.cur = { row, col };
+        return;
+      }
+    }
+    this.say(`E486: Pattern not found: ${text}`, true);
   }
 
   // ---- ex commands ----
