@@ -18,7 +18,7 @@ const outputLimit = (): string =>
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
-import { SCREEN_PROGRAMS } from "./screen/programs";
+import { SCREEN_PROGRAMS } from "./screen-programs";
 import { TEXT_UTILS } from "./textutils";
 import type { ProgramIO } from "./types";
 

@@ -383,7 +383,8 @@ export class Vi implements ScreenApp {
       case "n":
       case "N":
         if (this.lastSearch === undefined) this.say("E35: No previous regular expression", true);
-        else this.search(this.lastSearch.text, cmd === "n" ? this.lastSearch.forward : !this.lastSearch.forward);
+        else
+          this.search(this.lastSearch.text, cmd === "n" ? this.lastSearch.forward : !this.lastSearch.forward);
         return;
       default:
         // an operator followed by a motion this Vim does not know: dropped, as Vim beeps
@@ -433,14 +434,20 @@ export class Vi implements ScreenApp {
       const row = (((this.cur.row + (forward ? step : -step)) % n) + n) % n;
       const line = this.lines[row] ?? "";
       let col: number;
-      if (step === 0) col = forward ? line.indexOf(text, this.cur.col + 1) : line.lastIndexOf(text, this.cur.col - 1);
+      if (step === 0)
+        col = forward ? line.indexOf(text, this.cur.col + 1) : line.lastIndexOf(text, this.cur.col - 1);
       else if (step === n) col = forward ? line.indexOf(text) : line.lastIndexOf(text);
       else col = forward ? line.indexOf(text) : line.lastIndexOf(text);
       if (step === 0 && this.cur.col === 0 && !forward) col = -1;
       if (col >= 0) {
-        const wrapped = forward ? row < this.cur.row || (row === this.cur.row && step > 0) : row > this.cur.row;
+        const wrapped = forward
+          ? row < this.cur.row || (row === this.cur.row && step > 0)
+          : row > this.cur.row;
         if (wrapped)
-          this.say(forward ? "search hit BOTTOM, continuing at TOP" : "search hit TOP, continuing at BOTTOM", true);
+          this.say(
+            forward ? "search hit BOTTOM, continuing at TOP" : "search hit TOP, continuing at BOTTOM",
+            true,
+          );
         this.cur = { row, col };
         return;
       }

@@ -3,15 +3,15 @@
  * run as builtins (they need the shell's files, and watch runs command lines) and draw through
  * the terminal's FullScreen hand-over (docs/adr/0016).
  */
-import { utcFields } from "../../cluster/time";
-import type { Builtin, BuiltinContext } from "../builtins";
-import { fsErrorText } from "../interp";
-import { InterruptSource, sleepFor } from "../interrupt";
-import type { Screen, ScreenApp } from "../types";
-import { Nano } from "./nano";
-import { Pager } from "./pager";
-import { drawBand, linesOf, splitKeys } from "./text";
-import { type EditFile, Vi } from "./vi";
+import { utcFields } from "../cluster/time";
+import type { Builtin, BuiltinContext } from "./builtins";
+import { fsErrorText } from "./interp";
+import { InterruptSource, sleepFor } from "./interrupt";
+import { Nano } from "./screen/nano";
+import { Pager } from "./screen/pager";
+import { drawBand, linesOf, splitKeys } from "./screen/text";
+import { type EditFile, Vi } from "./screen/vi";
+import type { Screen, ScreenApp } from "./types";
 
 /** The file an editor opens: the first argument that is not an option. */
 function editFile(c: BuiltinContext): EditFile {
