@@ -78,6 +78,21 @@ describe("kubectl port-forward", () => {
   });
 });
 
+describe("kubectl port-forward svc/NAME", () => {
+  it("maps the service port to the pod's target port", async () => {
+    const s = session();
+    expect(
+      (await s.run("kubectl expose deployment/kubernetes-bootcamp --port 80 --target-port 8080")).code,
+    ).toBe(0);
+    const pf = s.start("1", "kubectl port-forward svc/kubernetes-bootcamp 7070:80");
+    await settle();
+    expect(pf.output()).toBe("Forwarding from 127.0.0.1:7070 -> 8080\nForwarding from [::1]:7070 -> 8080\n");
+    expect((await s.run("curl -s http://127.0.0.1:7070/")).out).toContain("Hello Kubernetes bootcamp!");
+    pf.interrupt.fire("user");
+    await pf.done;
+  });
+});
+
 describe("kubectl cp", () => {
   it("copies a file into the container and back", async () => {
     const s = session();

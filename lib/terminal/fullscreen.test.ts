@@ -138,6 +138,23 @@ describe("vi", () => {
   });
 });
 
+describe("resize", () => {
+  it("redraws a full-screen program at the new size", async () => {
+    const s = session(80, 24);
+    await s.type("vi r.txt\r");
+    expect((await s.screen()).split("\n")[23]).toBe('"r.txt" [New]');
+    s.xterm.resize(60, 12);
+    s.term.resize(60, 12);
+    await s.type("ihello\x1b");
+    const rows = (await s.screen()).split("\n");
+    expect(rows[0]).toBe("hello");
+    expect(rows[1]).toBe("~");
+    await s.type(":q!\r");
+    await s.screen();
+    expect(s.term.busy).toBe(false);
+  });
+});
+
 describe("nano", () => {
   it("types, writes out with ^O and exits with ^X", async () => {
     const s = session();
