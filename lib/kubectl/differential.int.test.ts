@@ -417,6 +417,11 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: Podd\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n',
     "bad.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec: 1\n",
     "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n",
+    "tab.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: t\n",
+    "colon.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n  labels: a: b\n",
+    "indent.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n    labels:\n      a: b\n",
+    "dup.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  a: x1\n  a: x2\n",
+    "text.yaml": "just text\n",
   };
   let srv: { close(): Promise<void>; port: number } | undefined;
   beforeAll(async () => {
@@ -442,6 +447,12 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
     ["create --validate=false -f DIR/mix.yaml"],
     ["delete -f DIR/mix.yaml"],
     ["apply --validate=false -f DIR/bad.yaml"],
+    ["apply --validate=false -f DIR/tab.yaml"],
+    ["apply --validate=false -f DIR/colon.yaml"],
+    ["apply --validate=false -f DIR/indent.yaml"],
+    ["apply --validate=false -f DIR/dup.yaml"],
+    ["get cm dup -o jsonpath={.data.a}"],
+    ["apply --validate=false -f DIR/text.yaml"],
     ["apply -f DIR/nope.yaml"],
     ["apply"],
     ["create -f DIR/nope.yaml"],

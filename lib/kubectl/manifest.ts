@@ -35,9 +35,11 @@ function yamlError(e: { code?: string; message: string; linePos?: { line: number
     case "BAD_INDENT":
     case "MISSING_CHAR":
       return `yaml: line ${Math.max(1, line - 1)}: did not find expected key`;
+    case "MULTILINE_IMPLICIT_KEY":
+      return `yaml: line ${e.linePos?.[1]?.line ?? line}: mapping values are not allowed in this context`;
     case "UNEXPECTED_TOKEN":
     case "BLOCK_AS_IMPLICIT_KEY":
-      return `yaml: line ${line}: mapping values are not allowed in this context`;
+      return `yaml: line ${e.linePos?.[1]?.line ?? line}: mapping values are not allowed in this context`;
     case "DUPLICATE_KEY":
       return `yaml: unmarshal errors:\n  line ${line}: mapping key already defined`;
     default:
@@ -47,17 +49,19 @@ function yamlError(e: { code?: string; message: string; linePos?: { line: number
 
 /** The documents of one file, or a parse error in kubectl's words. */
 function parseDocs(text: string, source: string): Obj[] | string {
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  // sigs.k8s.io/yaml reads YAML 1.1 (`yes`, `on`, `y` are booleans) and keeps the last of duplicate keys
+  const docs = parseAllDocuments(text, { uniqueKeys: false, version: "1.1" });
   if (!Array.isArray(docs)) return [];
   const out: Obj[] = [];
   for (const doc of docs) {
-    const err = doc.errors[0];
+    // a plain scalar running onto the next line ends at the `:` go-yaml stops on
+    const err = doc.errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY") ?? doc.errors[0];
     if (err !== undefined)
       return `error parsing ${source}: error converting YAML to JSON: ${yamlError(err as never)}`;
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value))
-      return `error parsing ${source}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value === "string" ? "string" : "number"} into Go value of type map[string]interface {}`;
+      return `unable to decode "${source}": json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value === "string" ? "string" : typeof value === "boolean" ? "bool" : "number"} into Go value of type unstructured.detector`;
     const o = value as Obj;
     if (typeof o.kind === "string" && o.kind.endsWith("List") && Array.isArray(o.items))
       for (const item of o.items) out.push(asObj(item));
