@@ -23,8 +23,7 @@ describe("kubectl completion", () => {
     expect(verbs).toContain("get");
     expect(verbs).toContain("rollout");
     for (const present of ["apply", "edit", "cp", "port-forward"]) expect(verbs).toContain(present);
-    for (const missing of ["drain", "certificate"])
-      expect(verbs).not.toContain(missing);
+    for (const missing of ["drain", "certificate"]) expect(verbs).not.toContain(missing);
   });
 
   it("offers only verbs and sub-commands that kubectl runs", async () => {
