@@ -131,6 +131,20 @@ describe("vi", () => {
     expect(s.term.busy).toBe(false);
   });
 
+  it("numbers the lines with :set nu and stops with :set nonu", async () => {
+    const s = session();
+    s.ws.files.write("/home/student/n.txt", "one\ntwo\n", false);
+    await s.type("vi n.txt\r");
+    await s.screen();
+    await s.type(":set nu\r");
+    expect((await s.screen()).split("\n").slice(0, 3)).toEqual(["  1 one", "  2 two", "~"]);
+    await s.type(":set nonu\r");
+    expect((await s.screen()).split("\n").slice(0, 2)).toEqual(["one", "two"]);
+    await s.type(":q\r");
+    await s.screen();
+    expect(s.term.busy).toBe(false);
+  });
+
   it("says it is not on a terminal when piped", async () => {
     const s = session();
     await s.type("vi x | cat\r");

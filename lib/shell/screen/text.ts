@@ -144,7 +144,10 @@ export function drawBand(
   columns: number,
   filler: string,
   cursor?: Cursor,
+  /** Vim's `:set number`: the width of the line-number column (0 for none). */
+  gutter = 0,
 ): { out: string; at?: { row: number; col: number } } {
+  const width = Math.max(1, columns - gutter);
   let out = "";
   let screenRow = 0;
   let at: { row: number; col: number } | undefined;
@@ -156,14 +159,16 @@ export function drawBand(
       continue;
     }
     const shown = visible(line);
-    const parts = Math.max(1, Math.ceil(shown.length / columns));
+    const parts = Math.max(1, Math.ceil(shown.length / width));
     if (cursor !== undefined && cursor.row === li) {
       const cell = cellWidth(line.slice(0, cursor.col));
-      const r = Math.min(Math.floor(cell / columns), parts);
-      if (screenRow + r < height) at = { row: first + screenRow + r, col: (cell % columns) + 1 };
+      const r = Math.min(Math.floor(cell / width), parts);
+      if (screenRow + r < height) at = { row: first + screenRow + r, col: (cell % width) + 1 + gutter };
     }
     for (let p = 0; p < parts && screenRow < height; p++) {
-      out += `\x1b[${first + screenRow};1H${shown.slice(p * columns, (p + 1) * columns)}\x1b[K`;
+      const number =
+        gutter === 0 ? "" : `\x1b[33m${(p === 0 ? String(li + 1) : "").padStart(gutter - 1)} \x1b[0m`;
+      out += `\x1b[${first + screenRow};1H${number}${shown.slice(p * width, (p + 1) * width)}\x1b[K`;
       screenRow++;
     }
   }
@@ -172,7 +177,7 @@ export function drawBand(
 
 /** Screen rows line `li` takes when wrapped at `columns`. */
 export function rowsOf(line: string, columns: number): number {
-  return Math.max(1, Math.ceil(visible(line).length / columns));
+  return Math.max(1, Math.ceil(visible(line).length / Math.max(1, columns)));
 }
 
 /** The first line to draw so that line `row` is on a band of `height` rows starting from `top`. */

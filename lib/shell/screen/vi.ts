@@ -39,6 +39,8 @@ export class Vi implements ScreenApp {
   private register: string[] | undefined;
   private undo: { lines: string[]; cur: Cursor }[] = [];
   private done = false;
+  /** `:set number` */
+  private numbers = false;
 
   constructor(private readonly file: EditFile) {
     this.lines = linesOf(file.text ?? "");
@@ -77,8 +79,9 @@ export class Vi implements ScreenApp {
   private draw(): void {
     const cols = this.screen.columns;
     const height = this.textRows();
-    this.top = scrollTo(this.lines, Math.min(this.top, this.cur.row), this.cur.row, height, cols);
-    const band = drawBand(this.lines, this.top, 1, height, cols, "\x1b[94m~\x1b[0m", this.cur);
+    const gutter = this.numbers ? Math.max(3, String(this.lines.length).length) + 1 : 0;
+    this.top = scrollTo(this.lines, Math.min(this.top, this.cur.row), this.cur.row, height, cols - gutter);
+    const band = drawBand(this.lines, this.top, 1, height, cols, "\x1b[94m~\x1b[0m", this.cur, gutter);
     let out = `\x1b[?25l${band.out}\x1b[${this.screen.rows};1H`;
     let status: string;
     if (this.mode === "command") status = `${this.cmdPrefix}${this.cmdline}`;
@@ -531,6 +534,13 @@ export class Vi implements ScreenApp {
         }
         return;
       case "set":
+      case "se":
+        for (const opt of arg.split(/\s+/)) {
+          if (opt === "number" || opt === "nu") this.numbers = true;
+          else if (opt === "nonumber" || opt === "nonu") this.numbers = false;
+          else if (opt === "number!" || opt === "nu!" || opt === "invnumber") this.numbers = !this.numbers;
+        }
+        return;
       case "syntax":
         return;
       default:
