@@ -8,17 +8,21 @@
 import { RESOURCES } from "../cluster/resources";
 import { annotateCommand } from "./cmd/annotate";
 import { apiResourcesCommand, apiVersionsCommand } from "./cmd/api-resources";
+import { applyCommand } from "./cmd/apply";
 import { clusterInfoCommand } from "./cmd/cluster-info";
 import { configCommand } from "./cmd/config";
+import { cpCommand } from "./cmd/cp";
 import { createCommand } from "./cmd/create";
 import { deleteCommand } from "./cmd/delete";
 import { describeCommand } from "./cmd/describe";
+import { editCommand } from "./cmd/edit";
 import { execCommand } from "./cmd/exec";
 import { explainCommand } from "./cmd/explain";
 import { exposeCommand } from "./cmd/expose";
 import { getCommand } from "./cmd/get";
 import { labelCommand } from "./cmd/label";
 import { logsCommand } from "./cmd/logs";
+import { portForwardCommand } from "./cmd/port-forward";
 import { proxyCommand } from "./cmd/proxy";
 import { rolloutCommand } from "./cmd/rollout";
 import { scaleCommand } from "./cmd/scale";
@@ -30,6 +34,8 @@ import { type FlagSpec, globalFlags } from "./flags";
 export const commands: Command[] = [
   createCommand,
   exposeCommand,
+  applyCommand,
+  editCommand,
   getCommand,
   setCommand,
   explainCommand,
@@ -41,6 +47,8 @@ export const commands: Command[] = [
   logsCommand,
   execCommand,
   proxyCommand,
+  portForwardCommand,
+  cpCommand,
   labelCommand,
   annotateCommand,
   apiResourcesCommand,

@@ -7,6 +7,9 @@
  * client every case is skipped and the line `differential: SKIPPED, …` says why; otherwise the
  * summary line `differential: EQUAL/TOTAL equal` names the oracle at the end.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeOracle, kubectlOracle, runOracle } from "../../scripts/real-kubectl";
 import { serveApi } from "../../server/kube-api";
@@ -386,6 +389,111 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
       await compare(`m2 ${i + 1}. ${step}`, step, srv.port, (args) =>
         runKubectl(args, { api: b.handle, clock: twinClock }),
       );
+    });
+  }
+});
+
+/**
+ * Manifests: apply/create/delete -f on twin clusters. The real client reads the files from a
+ * temporary directory; ours reads the same absolute paths in a workstation's virtual files.
+ * `--validate=false` on both: client-side validation needs the OpenAPI documents, which the
+ * simulated API does not serve yet.
+ */
+describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters", () => {
+  const twinClock = new ManualClock(Date.now());
+  const a = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  const b = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  const dir = mkdtempSync(join(tmpdir(), "kubectl-manifests-"));
+  const ws = clusterWorkstation(b, {
+    clock: twinClock,
+    scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
+  });
+  const deploy = (replicas: number): string =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: hello\n  template:\n    metadata:\n      labels:\n        app: hello\n    spec:\n      containers:\n      - name: hello\n        image: gcr.io/google-samples/kubernetes-bootcamp:v1\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: hello\nspec:\n  selector:\n    app: hello\n  ports:\n  - port: 8080\n`;
+  const files: Record<string, string> = {
+    "d.yaml": deploy(2),
+    "d3.yaml": deploy(3),
+    "mix.yaml":
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: Podd\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n',
+    "bad.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec: 1\n",
+    "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n",
+    "tab.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: t\n",
+    "colon.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n  labels: a: b\n",
+    "indent.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n    labels:\n      a: b\n",
+    "dup.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  a: x1\n  a: x2\n",
+    "text.yaml": "just text\n",
+  };
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
+    ws.files.mkdir(dir);
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(dir, name), text);
+      ws.files.write(`${dir}/${name}`, text, false);
+    }
+  });
+  afterAll(async () => {
+    await srv?.close();
+    ws.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const steps: [string, string?][] = [
+    ["apply --validate=false -f DIR/d.yaml"],
+    ["apply --validate=false -f DIR/d.yaml"],
+    ["apply --validate=false -f DIR/d3.yaml"],
+    ["get deploy hello -o jsonpath={.spec.replicas}"],
+    ["create --validate=false -f DIR/d.yaml"],
+    ["apply --validate=false -f DIR/mix.yaml"],
+    ["create --validate=false -f DIR/mix.yaml"],
+    ["delete -f DIR/mix.yaml"],
+    ["apply --validate=false -f DIR/bad.yaml"],
+    ["apply --validate=false -f DIR/tab.yaml"],
+    ["apply --validate=false -f DIR/colon.yaml"],
+    ["apply --validate=false -f DIR/indent.yaml"],
+    ["apply --validate=false -f DIR/dup.yaml"],
+    ["get cm dup -o jsonpath={.data.a}"],
+    ["apply --validate=false -f DIR/text.yaml"],
+    ["apply -f DIR/nope.yaml"],
+    ["apply"],
+    ["create -f DIR/nope.yaml"],
+    ["apply --validate=false -f -", files["cm.yaml"]],
+    ["delete -f DIR/d.yaml --wait=false"],
+    ["delete -f DIR/d.yaml"],
+  ];
+  const shell = ws.openShell("manifests");
+  for (const [i, [step, stdin]] of steps.entries()) {
+    it(`f ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      twinClock.set(Math.max(twinClock.now(), Date.now()));
+      const line = step.replaceAll("DIR", dir);
+      const args = argv(line);
+      const known = KNOWN[step];
+      const real = await runOracle([`--server=http://127.0.0.1:${srv.port}`, ...args], {
+        env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" },
+        ...(stdin !== undefined ? { stdin } : {}),
+      });
+      let out = "";
+      const quoted = args.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(" ");
+      const script =
+        stdin !== undefined
+          ? `printf '%s' '${stdin.replace(/'/g, "'\\''")}' | kubectl ${quoted}`
+          : `kubectl ${quoted}`;
+      const r = await shell.run(script, {
+        stdout: (c) => {
+          out += c;
+        },
+        stderr: (c) => {
+          out += c;
+        },
+        tty: false,
+        columns: 80,
+        interrupt: new InterruptSource(),
+      });
+      const adj = known?.adjust ?? ((s: string) => s);
+      const mine = `${step}\n${adj(mask(out.replaceAll(dir, "DIR")))}[exit ${r.exitCode}]`;
+      const theirs = `${step}\n${adj(mask((real.out + real.err).replaceAll(dir, "DIR")))}[exit ${real.code}]`;
+      results.push({ name: `f ${i + 1}. ${step}`, equal: mine === theirs });
+      expect(mine).toBe(theirs);
     });
   }
 });

@@ -34,6 +34,22 @@ export interface KubectlIO {
   clock: Clock;
   scheduler: KubectlScheduler;
   machine: KubectlMachine;
+  /** The caller's files (`-f FILE`, `kubectl edit`'s temporary file, `kubectl cp`); path may be relative. */
+  readFile?(path: string): string | undefined;
+  writeFile?(path: string, data: string): string | undefined;
+  /** Names in a directory of the caller's files (`-f DIR`); undefined when it is no directory. */
+  listDir?(path: string): string[] | undefined;
+  /** A container's files (`kubectl cp`); an error text when it cannot be reached. */
+  containerFiles?(target: { namespace: string; pod: string; container?: string }):
+    | {
+        workingDir: string;
+        read(path: string): string | undefined;
+        isDir(path: string): boolean;
+        write(path: string, data: string): string | undefined;
+      }
+    | string;
+  /** Runs a command of the calling shell on this terminal (`kubectl edit` runs `$EDITOR FILE`). */
+  spawn?(argv: string[]): Promise<number>;
 }
 
 export type KubectlProgram = (io: KubectlIO) => Promise<number>;

@@ -18,6 +18,7 @@ const outputLimit = (): string =>
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
+import { SCREEN_PROGRAMS } from "./screen-programs";
 import { TEXT_UTILS } from "./textutils";
 import type { ProgramIO } from "./types";
 
@@ -611,6 +612,7 @@ const touch: Builtin = ({ argv, shell, err }) => {
 
 export const BUILTINS: Record<string, Builtin> = {
   ...TEXT_UTILS,
+  ...SCREEN_PROGRAMS,
   echo,
   printf,
   export: exportB,

@@ -14,6 +14,7 @@ import type { JobTable } from "./jobs";
 import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { parseScript, ShellSyntaxError } from "./parse";
 import type {
+  ContainerFiles,
   ContainerTarget,
   ExitCode,
   Machine,
@@ -63,6 +64,7 @@ export interface ShellOptions {
   colourPrompt: boolean;
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
+  containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
   containerExec?: (
     target: ContainerTarget,
     argv: string[],
@@ -660,11 +662,20 @@ export class Shell {
         const e = this.fs.write(this.resolve(path), data, false);
         return e === undefined ? undefined : fsErrorText(e);
       },
+      listDir: (path) => {
+        const r = this.fs.list(this.resolve(path));
+        return Array.isArray(r) ? r : undefined;
+      },
       stdoutIsTerminal: s.outIsTerminal,
     };
     const enterShell = ctx.io.enterShell;
     if (interactive && enterShell !== undefined)
       io.enterShell = (nested) => enterShell(nested, structuredClone(ctx.commands));
+    const fullScreen = ctx.io.fullScreen;
+    if (s.outIsTerminal && fullScreen !== undefined) io.fullScreen = fullScreen;
+    io.spawn = (child) => this.runNested(child.map(shellQuote).join(" "), s, ctx);
+    const files = this.opts.containerFiles;
+    if (files !== undefined) io.containerFiles = files;
     const exec = this.opts.containerExec;
     if (exec !== undefined) {
       io.containerExec = (t, a, o) => exec(t, a, { interactive: o.interactive }, io);
@@ -951,6 +962,11 @@ export class Shell {
     ctx.exitRequested = code;
     throw new StopLine();
   }
+}
+
+/** A word as the shell reads it back unchanged. */
+function shellQuote(a: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 export function fsErrorText(e: FsError): string {

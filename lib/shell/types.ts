@@ -48,6 +48,8 @@ export interface ProgramIO {
   readFile?(path: string): string | undefined;
   /** Writes (truncates) a file of the caller's virtual filesystem; returns an error text or undefined. */
   writeFile?(path: string, data: string): string | undefined;
+  /** Names in a directory of the caller's filesystem; undefined when it is not a directory. */
+  listDir?(path: string): string[] | undefined;
   /** stdout is the terminal itself (TTY or not), not a pipe or a file (curl's progress meter). */
   stdoutIsTerminal?: boolean;
   /**
@@ -62,6 +64,56 @@ export interface ProgramIO {
    * (`bash`, `sh`), the terminal is handed to the container shell. Undefined when no resolver is wired.
    */
   containerExec?(target: ContainerTarget, argv: string[], opts: { interactive: boolean }): Promise<ExitCode>;
+  /**
+   * The files of a container of the student's cluster (`kubectl cp`), or the error text when
+   * the container cannot be found. Undefined when no resolver is wired.
+   */
+  containerFiles?(target: ContainerTarget): ContainerFiles | string;
+  /**
+   * Present only for a foreground program whose output is the terminal: runs a full-screen
+   * program (vi, nano, less, watch) on the terminal's alternate screen. See FullScreen.
+   */
+  fullScreen?: FullScreen;
+  /**
+   * Runs a command line of the calling shell with this program's streams (what a program's
+   * fork+exec of `$EDITOR FILE` is: `kubectl edit`). Undefined where no shell is behind it.
+   */
+  spawn?(argv: string[]): Promise<ExitCode>;
+}
+
+/**
+ * Hands the whole terminal to a full-screen program until it calls `screen.close()`: the
+ * terminal switches to the alternate screen, passes every keystroke raw (Ctrl-C included, as
+ * "\x03") to `app.input` and every resize to `app.resize`, and restores the normal screen —
+ * with the prompt's line as it was — when the program closes it (docs/adr/0016).
+ */
+export type FullScreen = (app: ScreenApp) => Promise<void>;
+
+/** The terminal as a full-screen program sees it. */
+export interface Screen {
+  readonly columns: number;
+  readonly rows: number;
+  /** Raw output (escape sequences included; "\n" is not translated). */
+  write(data: string): void;
+  /** Leaves the alternate screen; the FullScreen promise resolves. */
+  close(): void;
+}
+
+/** A full-screen program: it draws on `start` and on each key or resize. */
+export interface ScreenApp {
+  start(screen: Screen): void;
+  input(data: string): void;
+  resize(columns: number, rows: number): void;
+}
+
+/** A container's filesystem as `kubectl cp` (tar in the container) reaches it. */
+export interface ContainerFiles {
+  /** The container's working directory (where relative paths start). */
+  workingDir: string;
+  read(path: string): string | undefined;
+  isDir(path: string): boolean;
+  /** Writes (truncates) a file; returns an error text or undefined. */
+  write(path: string, data: string): string | undefined;
 }
 
 /** Which container `kubectl exec` talks to. */
@@ -89,6 +141,8 @@ export interface RunIO {
    * not read from a script, a pipe or `bash -c`. Only then does `exit` announce itself. Default false.
    */
   interactive?: boolean;
+  /** See ProgramIO.fullScreen; provided by the terminal. */
+  fullScreen?: FullScreen;
 }
 
 export interface RunResult {

@@ -12,11 +12,12 @@ import {
 } from "./container";
 import { createCurl } from "./curl";
 import { FsQuota, type FsSnapshot, VirtualFs } from "./fs";
-import { lookup, Shell, type ShellVarsSnapshot } from "./interp";
+import { fsErrorText, lookup, Shell, type ShellVarsSnapshot } from "./interp";
 import { JobTable } from "./jobs";
 import { VarUsage } from "./limits";
 import { createMinikube } from "./minikube";
 import type {
+  ContainerFiles,
   ContainerTarget,
   ExitCode,
   InteractiveShell,
@@ -204,12 +205,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       caller.stderr(facts.endsWith("\n") ? facts : `${facts}\n`);
       return 1;
     }
-    const key = `${facts.namespace}/${facts.pod}/${facts.container}`;
-    let fs = containerFiles.get(key);
-    if (fs === undefined) {
-      fs = containerFs(facts, containerQuota);
-      containerFiles.set(key, fs);
-    }
+    const fs = filesOf(facts);
     const isShell = SHELL_NAMES.has(argv[0] ?? "");
     const shell = createContainerShell(facts, {
       machine,
@@ -232,6 +228,35 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     if (code !== 0 && code !== 130 && !caller.interrupt.interrupted)
       caller.stderr(`command terminated with exit code ${code}\n`);
     return code;
+  };
+
+  /** One filesystem per container, shared by `kubectl exec` shells and `kubectl cp`. */
+  const filesOf = (facts: ContainerFacts): VirtualFs => {
+    const key = `${facts.namespace}/${facts.pod}/${facts.container}`;
+    let fs = containerFiles.get(key);
+    if (fs === undefined) {
+      fs = containerFs(facts, containerQuota);
+      containerFiles.set(key, fs);
+    }
+    return fs;
+  };
+
+  const containerFileAccess = (target: ContainerTarget): ContainerFiles | string => {
+    const facts = opts.containers?.(target) ?? "error: containers are not available in this session";
+    if (typeof facts === "string") return facts;
+    const fs = filesOf(facts);
+    return {
+      workingDir: facts.workingDir ?? "/",
+      read: (path) => {
+        const r = fs.read(path);
+        return typeof r === "string" ? r : undefined;
+      },
+      isDir: (path) => fs.isDir(path),
+      write: (path, data) => {
+        const e = fs.write(path, data, false);
+        return e === undefined ? undefined : fsErrorText(e);
+      },
+    };
   };
 
   const newShell = (tabId: string): Shell => {
@@ -260,6 +285,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       login: true,
       colourPrompt: true,
       containerExec,
+      containerFiles: containerFileAccess,
     });
     const snap = saved[tabId];
     if (snap !== undefined) shell.restore(snap);

@@ -69,19 +69,22 @@ const CONTROL: Record<string, SpecialKey> = {
  * Parses as many complete keys as `data` holds; returns them and the unparsed tail (an escape
  * sequence split across two socket messages).
  */
-export function parseKeys(data: string): { keys: Key[]; rest: string } {
+export function parseKeys(data: string): { keys: Key[]; rest: string; ends: number[] } {
   const keys: Key[] = [];
+  /** Where each key's bytes end in `data` (a full-screen program gets them raw). */
+  const ends: number[] = [];
   let i = 0;
   while (i < data.length) {
+    while (ends.length < keys.length) ends.push(i);
     const c = data[i] ?? "";
     if (c === "\x1b") {
-      if (i + 1 >= data.length) return { keys, rest: data.slice(i) };
+      if (i + 1 >= data.length) return { keys, rest: data.slice(i), ends: fill(ends, keys.length, i) };
       const n = data[i + 1];
       if (n === "[") {
         const m = /^\x1b\[([0-?]*)([ -/]*)([@-~])/.exec(data.slice(i, i + 32));
         if (m === null) {
           if (data.length - i < 32 && /^\x1b\[[0-?]*[ -/]*$/.test(data.slice(i)))
-            return { keys, rest: data.slice(i) };
+            return { keys, rest: data.slice(i), ends: fill(ends, keys.length, i) };
           i += 2;
           keys.push({ kind: "ignore" });
           continue;
@@ -93,7 +96,7 @@ export function parseKeys(data: string): { keys: Key[]; rest: string } {
         continue;
       }
       if (n === "O") {
-        if (i + 2 >= data.length) return { keys, rest: data.slice(i) };
+        if (i + 2 >= data.length) return { keys, rest: data.slice(i), ends: fill(ends, keys.length, i) };
         keys.push({ kind: CSI[data[i + 2] ?? ""] ?? "ignore" });
         i += 3;
         continue;
@@ -132,5 +135,10 @@ export function parseKeys(data: string): { keys: Key[]; rest: string } {
     keys.push({ kind: "char", text: data.slice(i, j) });
     i = j;
   }
-  return { keys, rest: "" };
+  return { keys, rest: "", ends: fill(ends, keys.length, i) };
+}
+
+function fill(ends: number[], n: number, at: number): number[] {
+  while (ends.length < n) ends.push(at);
+  return ends;
 }

@@ -5,7 +5,14 @@
  */
 import type { Clock } from "../cluster/types";
 import { InterruptSource } from "../shell/interrupt";
-import type { ExitCode, InteractiveShell, JournalEntry, RunResult, Scheduler } from "../shell/types";
+import type {
+  ExitCode,
+  InteractiveShell,
+  JournalEntry,
+  RunResult,
+  Scheduler,
+  ScreenApp,
+} from "../shell/types";
 import { type CompletionSources, candidates, commonPrefix, wordsBeforeCursor } from "./complete";
 import { type Key, parseKeys } from "./keys";
 import { codePointWidth, displayWidth, stripAnsi, toCrlf } from "./text";
@@ -125,6 +132,10 @@ class LineDiscipline implements Terminal {
   private draft = "";
   private carry = "";
   private typeahead: Key[] = [];
+  /** The bytes of each typeahead key, for a full-screen program that opens before the prompt. */
+  private typeaheadRaw: string[] = [];
+  /** The bytes of the key being handled. */
+  private rawKey = "";
   private typeaheadChars = 0;
   private lastWasTab = false;
   private atLineStart = true;
@@ -135,6 +146,8 @@ class LineDiscipline implements Terminal {
   /** Script input: the unfinished last line, and whole lines waiting for the running one. */
   private scriptPartial = "";
   private scriptQueue: string[] = [];
+  /** The full-screen program (vi, less, watch) that owns the keyboard and the screen now. */
+  private screen: ScreenApp | undefined;
 
   constructor(private readonly opts: TerminalOptions) {
     this.columns = Math.max(10, opts.columns ?? 80);
@@ -165,6 +178,7 @@ class LineDiscipline implements Terminal {
   resize(columns: number, rows: number): void {
     this.columns = Math.max(10, Math.floor(columns) || 80);
     this.rows = Math.max(2, Math.floor(rows) || 24);
+    this.screen?.resize(this.columns, this.rows);
   }
 
   redraw(): void {
@@ -228,6 +242,7 @@ class LineDiscipline implements Terminal {
 
   private dropTypeahead(): void {
     this.typeahead = [];
+    this.typeaheadRaw = [];
     this.typeaheadChars = 0;
   }
 
@@ -269,9 +284,20 @@ class LineDiscipline implements Terminal {
       this.nextScriptLines();
       return;
     }
-    const { keys, rest } = parseKeys(this.carry + data);
+    if (this.screen !== undefined) {
+      this.screen.input(data);
+      return;
+    }
+    const text = this.carry + data;
+    const { keys, rest, ends } = parseKeys(text);
     this.carry = rest.slice(0, 64);
-    for (const key of keys) this.handleKey(key);
+    let start = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const end = ends[i] ?? text.length;
+      this.rawKey = text.slice(start, end);
+      start = end;
+      this.handleKey(keys[i] as Key);
+    }
   }
 
   private handleKey(key: Key): void {
@@ -285,6 +311,7 @@ class LineDiscipline implements Terminal {
       const size = key.kind === "char" ? key.text.length : 1;
       if (this.typeahead.length < MAX_TYPEAHEAD_KEYS && this.typeaheadChars + size <= MAX_TYPEAHEAD_CHARS) {
         this.typeahead.push(key);
+        this.typeaheadRaw.push(this.rawKey);
         this.typeaheadChars += size;
       }
       return;
@@ -575,8 +602,10 @@ class LineDiscipline implements Terminal {
         columns: this.columns,
         interrupt,
         enterShell,
-        // a person types these lines at the prompt; a script's are read from a pipe
+        // a person types these lines at the prompt; a script's are read from a pipe, which is
+        // no terminal to take over (vi, less, watch)
         interactive: !this.script,
+        ...(this.script ? {} : { fullScreen: (app: ScreenApp) => this.openScreen(app, interrupt) }),
       });
     } catch (e) {
       result = Promise.resolve({ exitCode: 1, commands: [] });
@@ -606,6 +635,47 @@ class LineDiscipline implements Terminal {
         this.lineFinished(level, r.exitCode);
       });
     level.running = { interrupt, done };
+  }
+
+  /**
+   * Gives the alternate screen and every key to `app` until it closes (or the tab goes away),
+   * then restores the normal screen as it was (xterm's 1049 mode saves the cursor with it).
+   */
+  private openScreen(app: ScreenApp, interrupt: InterruptSource): Promise<void> {
+    if (this.screen !== undefined || this.disposed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let open = true;
+      const close = (): void => {
+        if (!open) return;
+        open = false;
+        if (this.screen === app) this.screen = undefined;
+        this.emit("\x1b[?1049l");
+        this.atLineStart = true;
+        resolve();
+      };
+      // a killed line (the tab closed) takes its screen with it
+      void interrupt.promise.then(() => {
+        if (interrupt.reason === "kill") close();
+      });
+      this.screen = app;
+      this.emit("\x1b[?1049h\x1b[H\x1b[2J");
+      const typed = this.typeaheadRaw.join("");
+      this.dropTypeahead();
+      const self = this;
+      app.start({
+        get columns() {
+          return self.columns;
+        },
+        get rows() {
+          return self.rows;
+        },
+        write: (data) => {
+          if (open) this.emit(data);
+        },
+        close,
+      });
+      if (typed !== "" && open) app.input(typed);
+    });
   }
 
   private lineFinished(level: Level, code: ExitCode): void {
@@ -646,10 +716,21 @@ class LineDiscipline implements Terminal {
     // Replayed by index (Array#shift would make a long typeahead quadratic); keys left when a
     // replayed line starts stay queued for the next prompt.
     const pending = this.typeahead;
+    const pendingRaw = this.typeaheadRaw;
     this.dropTypeahead();
     let i = 0;
-    while (i < pending.length && !this.busy) this.handleKey(pending[i++] as Key);
+    while (i < pending.length && !this.busy) {
+      this.rawKey = pendingRaw[i] ?? "";
+      this.handleKey(pending[i++] as Key);
+    }
+    if (i < pending.length && this.screen !== undefined) {
+      // typed ahead for the full-screen program the replayed line opened
+      this.screen.input(pendingRaw.slice(i).join("") + this.typeaheadRaw.join(""));
+      this.dropTypeahead();
+      return;
+    }
     if (i < pending.length) {
+      this.typeaheadRaw = pendingRaw.slice(i).concat(this.typeaheadRaw);
       this.typeahead = pending.slice(i).concat(this.typeahead);
       this.typeaheadChars = this.typeahead.reduce((n, k) => n + (k.kind === "char" ? k.text.length : 1), 0);
     }

@@ -1,4 +1,5 @@
 import { ApiError, fail } from "../client";
+import { CREATE_FILE_FLAGS, createFromFiles } from "./apply";
 import type { Command } from "./types";
 
 function containerName(image: string): string {
@@ -99,13 +100,13 @@ const createNamespace: Command = {
 export const createCommand: Command = {
   name: "create",
   short: "Create a resource from a file or from stdin",
-  flags: [{ name: "filename", short: "f", kind: "strings", def: "" }],
+  flags: [{ name: "filename", short: "f", kind: "strings", def: "" }, ...CREATE_FILE_FLAGS],
   sub: [createDeployment, createNamespace],
   async run(ctx, f) {
     if (f.list("filename").length === 0) {
       ctx.err("error: must specify one of -f and -k\n\n");
       return 1;
     }
-    throw fail("creating from files is not supported in this classroom yet");
+    return createFromFiles(ctx, f);
   },
 };

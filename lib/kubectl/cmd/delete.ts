@@ -1,4 +1,5 @@
 import { ApiError, fail, kindPrefix } from "../client";
+import { deleteFromFiles } from "./apply";
 import { resolveTargets } from "./mutate";
 import { type Command, sleep } from "./types";
 
@@ -24,7 +25,9 @@ export const deleteCommand: Command = {
     { name: "dry-run", kind: "string", def: "none" },
     { name: "interactive", short: "i", kind: "bool", def: "false" },
   ],
+
   async run(ctx, f) {
+    if (f.list("filename").length > 0) return deleteFromFiles(ctx, f, deleteBody(f));
     if (f.args.length === 0)
       throw fail(
         "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
@@ -84,3 +87,15 @@ export const deleteCommand: Command = {
     return exit;
   },
 };
+
+/** The DeleteOptions body of --cascade, --grace-period, --now and --force. */
+function deleteBody(f: import("../flags").ParsedFlags): Record<string, unknown> {
+  const grace = f.bool("now") ? 1 : f.bool("force") ? 0 : f.int("grace-period");
+  const cascade = f.str("cascade");
+  const body: Record<string, unknown> = {
+    propagationPolicy:
+      cascade === "orphan" ? "Orphan" : cascade === "foreground" ? "Foreground" : "Background",
+  };
+  if (grace >= 0) body.gracePeriodSeconds = grace;
+  return body;
+}
