@@ -8,7 +8,7 @@ import { utcFields } from "../cluster/time";
 import { commands as kubectlCommands } from "../kubectl/commands";
 import { formatColumns } from "./columns";
 import { helpText } from "./help";
-import type { RunContext, Shell, Sink } from "./interp";
+import type { RunContext, Shell, Sink, Streams } from "./interp";
 import { fsErrorText, LIMITS, lookup } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
@@ -24,6 +24,8 @@ import type { ProgramIO } from "./types";
 export interface BuiltinContext {
   argv: string[];
   stdin: string;
+  /** The command's streams (for `read`, which consumes stdin line by line). */
+  streams?: Streams;
   out: Sink;
   err: Sink;
   shell: Shell;

@@ -310,6 +310,8 @@ export interface SafeRegex {
   replace(s: string, fn: (m: string) => string, global: boolean): string;
   /** Splits at every non-empty match (awk's FS as a regular expression). */
   split(s: string): string[];
+  /** The first match at or after `from` with its groups (index 0: the whole match). */
+  exec(s: string, from?: number): { start: number; end: number; groups: (string | undefined)[] } | undefined;
 }
 
 /** Compiles RE2 syntax (as kubectl's JSONPath `=~` and Go take it); throws RegexSyntaxError. */
@@ -333,8 +335,16 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
     }
     return found;
   };
+  const execAt = (s: string, from = 0): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
+    const m = re.matcher(s);
+    if (from > s.length || !m.find(from)) return undefined;
+    const groups: (string | undefined)[] = [];
+    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
+    return { start: m.start(), end: m.end(), groups };
+  };
   return {
     test: (s) => re.test(s),
+    exec: execAt,
     matches,
     replace(s, fn, global) {
       let out = "";

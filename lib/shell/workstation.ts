@@ -135,6 +135,9 @@ class TabShell implements ShellSession {
   completePath(prefix: string): string[] {
     return this.shell.completePath(prefix);
   }
+  incomplete(text: string): boolean {
+    return this.shell.incomplete(text);
+  }
   run(line: string, io: RunIO): Promise<RunResult> {
     return this.shell.run(line, io);
   }
