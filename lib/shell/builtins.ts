@@ -18,6 +18,7 @@ const outputLimit = (): string =>
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
+import { SCRIPTING_BUILTINS } from "./scripting";
 import { TEXT_UTILS } from "./textutils";
 import type { ProgramIO } from "./types";
 
@@ -120,8 +121,13 @@ const exportB: Builtin = ({ argv, shell, out, err }) => {
 
 const unset: Builtin = ({ argv, shell, err }) => {
   let status = 0;
+  const fn = argv.includes("-f");
   for (const a of argv.slice(1)) {
     if (a === "-v" || a === "-f") continue;
+    if (fn) {
+      shell.functions.delete(a);
+      continue;
+    }
     if (!NAME_RE.test(a)) {
       err(`bash: unset: \`${a}': not a valid identifier\n`);
       status = 1;
@@ -451,7 +457,10 @@ const type: Builtin = ({ argv, shell, out, err }) => {
   let status = 0;
   const which = argv[0] === "which";
   for (const name of argv.slice(1)) {
-    if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
+    const aliased = shell.aliases.get(name);
+    if (!which && aliased !== undefined) out(`${name} is aliased to \`${aliased}'\n`);
+    else if (!which && shell.functions.has(name)) out(`${name} is a function\n`);
+    else if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
     else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined) {
       const path = KNOWN_PATHS[name] ?? `/usr/bin/${name}`;
       out(which ? `${path}\n` : `${name} is ${path}\n`);
@@ -613,6 +622,7 @@ const touch: Builtin = ({ argv, shell, err }) => {
 
 export const BUILTINS: Record<string, Builtin> = {
   ...TEXT_UTILS,
+  ...SCRIPTING_BUILTINS,
   echo,
   printf,
   export: exportB,
@@ -690,6 +700,7 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 const BUILTIN_NAMES = new Set([
+  ...Object.keys(SCRIPTING_BUILTINS),
   "echo",
   "printf",
   "export",

@@ -734,7 +734,7 @@ export class Shell {
       if (bop === "=~") {
         const re = rightTok !== undefined && "word" in rightTok ? await this.expandRegex(rightTok.word, ctx) : "";
         try {
-          const rx = compilePosix(re, { extended: true });
+          const rx = compilePosix(re, { extended: true, capture: true });
           const m = rx.exec(left);
           if (m === undefined) {
             this.vars.delete("BASH_REMATCH");

@@ -532,11 +532,21 @@ class Parser {
     return expr;
   }
 
+  /** At `((`: consumes it and returns true. */
   private atDoubleParen(): boolean {
-    if (this.peeked !== undefined) return false;
+    if (this.peeked !== undefined) {
+      if (this.peeked.kind === "op" && this.peeked.text === "(" && this.src[this.pos] === "(") {
+        this.peeked = undefined;
+        this.pos++;
+        return true;
+      }
+      return false;
+    }
     let i = this.pos;
     while (this.src[i] === " " || this.src[i] === "\t") i++;
-    return this.src.startsWith("((", i);
+    if (!this.src.startsWith("((", i)) return false;
+    this.pos = i + 2;
+    return true;
   }
 
   private parseFunctionBody(name: string): Command {
@@ -548,8 +558,6 @@ class Parser {
 
   private parseCommand(): Command {
     if (this.atDoubleParen()) {
-      while (this.src[this.pos] !== "(") this.pos++;
-      this.pos += 2;
       const expr = this.readArithBody();
       return { kind: "arith", expr, redirects: this.parseRedirects() };
     }
@@ -658,8 +666,6 @@ class Parser {
         case "for": {
           this.next();
           if (this.atDoubleParen()) {
-            while (this.src[this.pos] !== "(") this.pos++;
-            this.pos += 2;
             const parts = this.readArithBody().split(";");
             if (parts.length !== 3) this.fail("((");
             while (this.peek().text === ";" || this.peek().text === "\n") this.next();

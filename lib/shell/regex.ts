@@ -33,6 +33,8 @@ export interface PosixOptions {
   extended: boolean;
   /** awk's escapes in regular expressions: `\n` `\t` `\r` `\/` `\"`. */
   awk?: boolean;
+  /** Groups capture (sed's `\1`, bash's BASH_REMATCH); grep and awk need no captures. */
+  capture?: boolean;
 }
 
 const RE2_SPECIAL = new Set([..."\\.+*?()|[]{}^$"]);
@@ -161,7 +163,7 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
       if (!ere && n === "(") {
         groups.push(out.length);
         groupCount++;
-        out += "(?:";
+        out += opts.capture === true ? "(" : "(?:";
         opening = true;
         atom = -1;
         quantified = false;
@@ -253,7 +255,7 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
         i++;
         groups.push(out.length);
         groupCount++;
-        out += "(?:";
+        out += opts.capture === true ? "(" : "(?:";
         opening = true;
         atom = -1;
         quantified = false;
