@@ -18,8 +18,10 @@ const outputLimit = (): string =>
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
+import { formatPrintf } from "./printf";
 import { SCRIPTING_BUILTINS } from "./scripting";
 import { TEXT_UTILS } from "./textutils";
+import { TOOLS } from "./tools";
 import type { ProgramIO } from "./types";
 
 export interface BuiltinContext {
@@ -67,32 +69,31 @@ const echo: Builtin = ({ argv, out }) => {
 };
 
 const printf: Builtin = ({ argv, out, err, shell, ctx }) => {
-  const format = argv[1];
+  let args = argv.slice(1);
+  let target: string | undefined;
+  if (args[0] === "-v") {
+    target = args[1];
+    args = args.slice(2);
+  }
+  if (args[0] === "--") args = args.slice(1);
+  const format = args[0];
   if (format === undefined) {
     err("printf: usage: printf [-v var] format [arguments]\n");
     return 2;
   }
-  const args = argv.slice(2);
-  let result = "";
-  let guard = 0;
-  do {
-    result += format.replace(/%(-?\d*)([sdbc%])/g, (_m, width: string, conv: string) => {
-      if (conv === "%") return "%";
-      const a = args.shift() ?? "";
-      let v: string;
-      if (conv === "d") v = String(Number.parseInt(a, 10) || 0);
-      else if (conv === "b") v = decodeEscapes(a, true).text;
-      else if (conv === "c") v = a.slice(0, 1);
-      else v = a;
-      const w = Number(width.replace("-", "")) || 0;
-      // what cannot fit in the line's output is never built ('%400000000d' took 400 MB)
-      if (result.length + w > LIMITS.output) shell.limit(ctx, outputLimit());
-      return width.startsWith("-") ? v.padEnd(w) : v.padStart(w);
-    });
-    if (result.length > LIMITS.output) shell.limit(ctx, outputLimit());
-  } while (args.length > 0 && /%[-\d]*[sdbc]/.test(format) && ++guard < 1000);
-  out(decodeEscapes(result, false).text);
-  return 0;
+  let r: ReturnType<typeof formatPrintf>;
+  try {
+    // what cannot fit in the line's output is never built ('%400000000d' took 400 MB)
+    r = formatPrintf(format, args.slice(1), LIMITS.output);
+  } catch (e) {
+    if (e instanceof RangeError) shell.limit(ctx, outputLimit());
+    throw e;
+  }
+  if (r.text.length > LIMITS.output) shell.limit(ctx, outputLimit());
+  for (const e of r.errors) err(`bash: ${e}\n`);
+  if (target !== undefined) shell.setVar(target, r.text);
+  else out(r.text);
+  return r.errors.length > 0 ? 1 : 0;
 };
 
 const exportB: Builtin = ({ argv, shell, out, err }) => {
@@ -140,27 +141,49 @@ const unset: Builtin = ({ argv, shell, err }) => {
 
 const env: Builtin = async (c) => {
   const extra = new Map<string, string>();
+  let clear = false;
   let i = 1;
   for (; i < c.argv.length; i++) {
     const a = c.argv[i] ?? "";
-    if (a === "-i" || a === "--") continue;
+    if (a === "-i" || a === "-" || a === "--ignore-environment") {
+      clear = true;
+      continue;
+    }
+    if (a === "--") continue;
     const eq = a.indexOf("=");
     if (eq > 0) extra.set(a.slice(0, eq), a.slice(eq + 1));
     else break;
   }
+  const base = clear ? new Map(extra) : c.shell.exportedEnv(extra);
   const rest = c.argv.slice(i);
   const name = rest[0];
   if (name === undefined) {
-    for (const [k, v] of c.shell.exportedEnv(extra)) c.out(`${k}=${v}\n`);
+    for (const [k, v] of base) c.out(`${k}=${v}\n`);
     return 0;
+  }
+  if (name === "env" || name === "printenv") {
+    // the environment of the inner command is exactly `base`
+    const inner = rest.slice(1);
+    if (name === "printenv" && inner.length > 0) {
+      let status = 0;
+      for (const n of inner) {
+        const v = base.get(n);
+        if (v === undefined) status = 1;
+        else c.out(`${v}\n`);
+      }
+      return status;
+    }
+    return env({ ...c, argv: ["env", "-i", ...[...base].map(([k, v]) => `${k}=${v}`), ...inner] });
   }
   const program = lookup(c.shell.opts.programs, name);
   if (program === undefined) {
-    c.err(`env: '${name}': No such file or directory\n`);
+    if (lookup(BUILTINS, name) !== undefined && !BUILTIN_NAMES.has(name) && c.streams !== undefined)
+      return c.shell.dispatch(rest, [...extra], c.streams, c.ctx, false);
+    c.err(`env: \u2018${name}\u2019: No such file or directory\n`);
     return 127;
   }
   const io = c.programIO(rest);
-  io.env = c.shell.exportedEnv(extra);
+  io.env = base;
   return c.shell.callProgram(program, io);
 };
 
@@ -623,6 +646,7 @@ const touch: Builtin = ({ argv, shell, err }) => {
 export const BUILTINS: Record<string, Builtin> = {
   ...TEXT_UTILS,
   ...SCRIPTING_BUILTINS,
+  ...TOOLS,
   echo,
   printf,
   export: exportB,

@@ -962,6 +962,24 @@ export class Shell {
       for (const a of arrays) this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
       return ctx.lastSubstStatus ?? 0;
     }
+    return this.dispatch(argv, assigns, s, ctx, alone);
+  }
+
+  /** A builtin, program or function of this name exists. */
+  hasCommand(name: string): boolean {
+    return this.functions.has(name) || lookup(BUILTINS, name) !== undefined || lookup(this.opts.programs, name) !== undefined;
+  }
+
+  /** Runs an expanded command: a function, a builtin or a program (also `xargs`'s and `env`'s). */
+  async dispatch(
+    argv: string[],
+    assigns: [string, string][],
+    s: Streams,
+    ctx: RunContext,
+    alone: boolean,
+  ): Promise<number> {
+    const name = argv[0] ?? "";
+    this.step(ctx);
     const stdin = s.cursor === undefined ? s.stdin : s.stdin.slice(s.cursor.pos);
     const fn = this.functions.get(name);
     if (fn !== undefined) {
