@@ -44,7 +44,8 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
       if (t === "!") return primary() === 0 ? 1 : 0;
       if (t === "~") return ~primary();
       if (/^0[xX]/.test(t)) return Number.parseInt(t, 16);
-      if (/^\d+$/.test(t)) return t.length > 1 && t.startsWith("0") ? Number.parseInt(t, 8) || 0 : Number.parseInt(t, 10);
+      if (/^\d+$/.test(t))
+        return t.length > 1 && t.startsWith("0") ? Number.parseInt(t, 8) || 0 : Number.parseInt(t, 10);
       if (/^[A-Za-z_]/.test(t)) {
         const nx = peek();
         if (nx === "++" || nx === "--") {
@@ -53,7 +54,10 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
           assign(t, old + (nx === "++" ? 1 : -1));
           return old;
         }
-        if (nx !== undefined && ["+=", "-=", "*=", "/=", "%="].includes(nx) || (nx === "=" && toks[i + 1] !== "=")) {
+        if (
+          (nx !== undefined && ["+=", "-=", "*=", "/=", "%="].includes(nx)) ||
+          (nx === "=" && toks[i + 1] !== "=")
+        ) {
           const op = toks[i++];
           const rhs = ternary();
           const cur = num(t);

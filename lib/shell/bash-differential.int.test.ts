@@ -31,7 +31,9 @@ export function splitCases(text: string): string[] {
 
 function loadCases(): { file: string; text: string }[] {
   const out: { file: string; text: string }[] = [];
-  for (const f of readdirSync(CASES_DIR).filter((n) => n.endsWith(".txt") && n !== "accepted.txt").sort()) {
+  for (const f of readdirSync(CASES_DIR)
+    .filter((n) => n.endsWith(".txt") && n !== "accepted.txt")
+    .sort()) {
     for (const text of splitCases(readFileSync(join(CASES_DIR, f), "utf8"))) out.push({ file: f, text });
   }
   return out;
@@ -87,16 +89,23 @@ function runBash(text: string, env: Record<string, string>): Outcome {
   const home = mkdtempSync(join(tmpdir(), "kc-bash-"));
   try {
     // one stream, in order, as in the terminal
-    const merged = spawnSync("bash", ["-c", "exec 2>&1; export PS1= PS2=; exec bash --norc --noprofile --noediting -i"], {
-      input: `${text}\n`,
-      cwd: home,
-      env: { ...env, HOME: home, PS1: "", PS2: "" } as unknown as NodeJS.ProcessEnv,
-      encoding: "utf8",
-      timeout: 20_000,
-    });
+    const merged = spawnSync(
+      "bash",
+      ["-c", "exec 2>&1; export PS1= PS2=; exec bash --norc --noprofile --noediting -i"],
+      {
+        input: `${text}\n`,
+        cwd: home,
+        env: { ...env, HOME: home, PS1: "", PS2: "" } as unknown as NodeJS.ProcessEnv,
+        encoding: "utf8",
+        timeout: 20_000,
+      },
+    );
     let output = String(merged.stdout);
     // the frame of an interactive bash on a pipe: job-control notice first, `exit` at EOF
-    output = output.replace(/^bash: cannot set terminal process group \(\d+\): Inappropriate ioctl for device\nbash: no job control in this shell\n/, "");
+    output = output.replace(
+      /^bash: cannot set terminal process group \(\d+\): Inappropriate ioctl for device\nbash: no job control in this shell\n/,
+      "",
+    );
     output = output.replace(/exit\n$/, "");
     return { output: mask(output, home, hostname()), status: merged.status ?? -1 };
   } finally {
@@ -198,7 +207,9 @@ describe("bash differential", () => {
       if (!accepted.has(c.text)) unlisted.push(diff);
     }
     if (process.env.BASH_DIFF_OUT !== undefined) writeFileSync(process.env.BASH_DIFF_OUT, report.join("\n"));
-    console.log(`bash-differential: ${equal}/${cases.length} equal, ${lines} lines (oracle: GNU bash ${version})`);
+    console.log(
+      `bash-differential: ${equal}/${cases.length} equal, ${lines} lines (oracle: GNU bash ${version})`,
+    );
     if (unlisted.length > 0) console.log(`unlisted differences:\n${unlisted.join("\n")}`);
     if (listedButEqual.length > 0)
       console.log(`accepted.txt lists cases that are now equal (remove them):\n${listedButEqual.join("\n")}`);

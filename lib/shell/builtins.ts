@@ -4,12 +4,12 @@
  * (kubectl, curl, minikube) are plain `Program`s from the registry.
  */
 
-import { utcFields } from "../cluster/time";
 import { commands as kubectlCommands } from "../kubectl/commands";
-import { formatColumns } from "./columns";
+import { date } from "./date";
+import { FILE_COMMANDS } from "./files";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink, Streams } from "./interp";
-import { fsErrorText, LIMITS, lookup } from "./interp";
+import { LIMITS, lookup } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
 const outputLimit = (): string =>
@@ -516,133 +516,6 @@ const clear: Builtin = ({ out }) => {
   return 0;
 };
 
-const date: Builtin = ({ shell, out }) => {
-  const t = utcFields(shell.opts.clock.now());
-  out(`${t.weekday} ${t.monthName} ${String(t.day).padStart(2)} ${t.hms} UTC ${t.year}\n`);
-  return 0;
-};
-
-const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
-  const flags = new Set<string>();
-  const paths: string[] = [];
-  for (const a of argv.slice(1)) {
-    if (a.startsWith("-") && a.length > 1) for (const f of a.slice(1)) flags.add(f);
-    else paths.push(a);
-  }
-  if (paths.length === 0) paths.push(".");
-  let status = 0;
-  // Ubuntu's ~/.bashrc aliases ls to `ls --color=auto` (the workstation, whose prompt is coloured
-  // too); the bootcamp image's Debian root shell has no such alias
-  const colour = (name: string, full: string): string =>
-    tty && shell.opts.colourPrompt && shell.fs.isDir(full) ? `\x1b[01;34m${name}\x1b[0m` : name;
-  const print = (names: { name: string; full: string }[]): void => {
-    if (names.length === 0) return;
-    if (flags.has("l")) {
-      for (const n of names) {
-        const isDir = shell.fs.isDir(n.full);
-        const data = shell.fs.read(n.full);
-        const size = typeof data === "string" ? data.length : 4096;
-        const owner = shell.opts.user;
-        out(
-          `${isDir ? "drwxr-xr-x" : "-rw-r--r--"} 1 ${owner} ${owner} ${String(size).padStart(5)} ${colour(n.name, n.full)}\n`,
-        );
-      }
-      return;
-    }
-    if (!tty || flags.has("1")) {
-      for (const n of names) out(`${n.name}\n`);
-      return;
-    }
-    out(
-      formatColumns(
-        names.map((n) => colour(n.name, n.full)),
-        names.map((n) => n.name.length),
-        columns,
-      ),
-    );
-  };
-  const files: { name: string; full: string }[] = [];
-  const dirs: { arg: string; full: string }[] = [];
-  for (const p of paths) {
-    const full = shell.resolve(p);
-    if (shell.fs.isDir(full)) dirs.push({ arg: p, full });
-    else if (shell.fs.isFile(full)) files.push({ name: p, full });
-    else {
-      err(`ls: cannot access '${p}': No such file or directory\n`);
-      status = 2;
-    }
-  }
-  print(files);
-  for (const d of dirs) {
-    const names = shell.fs.list(d.full);
-    if (!Array.isArray(names)) continue;
-    if (dirs.length + files.length > 1) out(`${files.length > 0 || d !== dirs[0] ? "\n" : ""}${d.arg}:\n`);
-    const shown = names.filter((n) => flags.has("a") || !n.startsWith("."));
-    if (flags.has("a")) shown.unshift(".", "..");
-    if (flags.has("l")) out(`total ${shown.length * 4}\n`);
-    print(shown.map((n) => ({ name: n, full: `${d.full === "/" ? "" : d.full}/${n}` })));
-  }
-  return status;
-};
-
-const mkdir: Builtin = ({ argv, shell, err }) => {
-  const parents = argv.includes("-p");
-  let status = 0;
-  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-    const path = shell.resolve(a);
-    if (parents) {
-      const segs = path.split("/").filter(Boolean);
-      let cur = "";
-      for (const s of segs) {
-        cur += `/${s}`;
-        if (!shell.fs.isDir(cur)) {
-          const e = shell.fs.mkdir(cur);
-          if (e !== undefined) {
-            err(`mkdir: cannot create directory '${a}': ${fsErrorText(e)}\n`);
-            status = 1;
-            break;
-          }
-        }
-      }
-      continue;
-    }
-    const e = shell.fs.mkdir(path);
-    if (e !== undefined) {
-      err(`mkdir: cannot create directory '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
-};
-
-const rm: Builtin = ({ argv, shell, err }) => {
-  const force = argv.some((a) => /^-[a-zA-Z]*f/.test(a));
-  let status = 0;
-  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-    const e = shell.fs.remove(shell.resolve(a));
-    if (e === "ENOENT" && force) continue;
-    if (e !== undefined) {
-      err(`rm: cannot remove '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
-};
-
-const touch: Builtin = ({ argv, shell, err }) => {
-  let status = 0;
-  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-    const path = shell.resolve(a);
-    if (shell.fs.exists(path)) continue;
-    const e = shell.fs.write(path, "", false);
-    if (e !== undefined) {
-      err(`touch: cannot touch '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
-};
-
 export const BUILTINS: Record<string, Builtin> = {
   ...TEXT_UTILS,
   ...SCRIPTING_BUILTINS,
@@ -700,10 +573,7 @@ export const BUILTINS: Record<string, Builtin> = {
   bash,
   sh: bash,
   date,
-  ls,
-  mkdir,
-  rm,
-  touch,
+  ...FILE_COMMANDS,
   help: ({ shell, out, columns }) => {
     const names = Object.keys(BUILTINS);
     const text = new Set(Object.keys(TEXT_UTILS));

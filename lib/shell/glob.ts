@@ -6,7 +6,11 @@
  */
 import type { Word, WordPart } from "./ast";
 
-type Tok = { k: "lit"; c: string } | { k: "any" } | { k: "star" } | { k: "class"; neg: boolean; test: (c: string) => boolean };
+type Tok =
+  | { k: "lit"; c: string }
+  | { k: "any" }
+  | { k: "star" }
+  | { k: "class"; neg: boolean; test: (c: string) => boolean };
 
 const CLASSES: Record<string, (c: string) => boolean> = {
   alpha: (c) => /[A-Za-z]/.test(c),
@@ -157,16 +161,23 @@ function range(from: number, to: number): number[] {
 }
 
 /** `${v/p/r}` and friends: the first (or every) longest match replaced. */
-export function replacePattern(value: string, pattern: string, repl: string, mode: "/" | "//" | "/#" | "/%"): string {
+export function replacePattern(
+  value: string,
+  pattern: string,
+  repl: string,
+  mode: "/" | "//" | "/#" | "/%",
+): string {
   const chars = [...value];
   const n = chars.length;
   if (pattern === "") return value;
   if (mode === "/#") {
-    for (let j = n; j >= 0; j--) if (globMatch(pattern, chars.slice(0, j).join(""))) return repl + chars.slice(j).join("");
+    for (let j = n; j >= 0; j--)
+      if (globMatch(pattern, chars.slice(0, j).join(""))) return repl + chars.slice(j).join("");
     return value;
   }
   if (mode === "/%") {
-    for (let i = 0; i <= n; i++) if (globMatch(pattern, chars.slice(i).join(""))) return chars.slice(0, i).join("") + repl;
+    for (let i = 0; i <= n; i++)
+      if (globMatch(pattern, chars.slice(i).join(""))) return chars.slice(0, i).join("") + repl;
     return value;
   }
   let out = "";
@@ -222,7 +233,11 @@ function toWord(items: Item[], raw: string): Word {
 const isCh = (it: Item | undefined, c: string): boolean => it !== undefined && "ch" in it && it.ch === c;
 
 /** The alternatives of the brace group opening at `open`, or undefined when it is not one. */
-function alternatives(items: Item[], open: number, limit: number): { close: number; alts: Item[][] } | undefined {
+function alternatives(
+  items: Item[],
+  open: number,
+  limit: number,
+): { close: number; alts: Item[][] } | undefined {
   let depth = 0;
   const commas: number[] = [];
   for (let i = open + 1; i < items.length; i++) {
@@ -266,7 +281,8 @@ function sequence(text: string, limit: number): string[] | undefined {
     const b = Number(num[2]);
     const step = Math.abs(Number(num[3] ?? 1)) || 1;
     const count = Math.floor(Math.abs(b - a) / step) + 1;
-    if (count > limit) throw new BraceLimitError(`brace expansion: {${text}} makes ${count} words, over ${limit}`);
+    if (count > limit)
+      throw new BraceLimitError(`brace expansion: {${text}} makes ${count} words, over ${limit}`);
     const pad = [num[1] ?? "", num[2] ?? ""].some((s) => /^-?0\d/.test(s))
       ? Math.max((num[1] ?? "").length, (num[2] ?? "").length)
       : 0;

@@ -20,9 +20,6 @@ import type {
 } from "./ast";
 import { BUILTINS, type BuiltinContext } from "./builtins";
 import { type FsError, resolvePath, type VirtualFs } from "./fs";
-import { InterruptSource } from "./interrupt";
-import type { JobTable } from "./jobs";
-import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import {
   BraceLimitError,
   braceExpand,
@@ -33,6 +30,9 @@ import {
   trimPattern,
   unescapeGlob,
 } from "./glob";
+import { InterruptSource } from "./interrupt";
+import type { JobTable } from "./jobs";
+import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
 import { compilePosix, RegexSyntaxError } from "./regex";
 import type {
@@ -247,7 +247,8 @@ export class Shell {
   setArray(name: string, items: string[]): void {
     // "\u0001" marks an empty element so that the joined value keeps it
     const value = items.map((x) => (x === "" ? "\u0001" : x)).join("\u0000");
-    if (value.length > LIMITS.value) throw new ShellLimitError(`${name}: array over ${LIMITS.value / 1024} KiB`);
+    if (value.length > LIMITS.value)
+      throw new ShellLimitError(`${name}: array over ${LIMITS.value / 1024} KiB`);
     this.vars.set(name, { value, exported: false, array: true });
   }
 
@@ -512,7 +513,13 @@ export class Shell {
           };
           status = await this.runCommand(
             cmd,
-            { stdin, cursor: i === 0 ? streams.cursor : { pos: 0 }, out: pipeOut, err: streams.err, outIsTerminal: false },
+            {
+              stdin,
+              cursor: i === 0 ? streams.cursor : { pos: 0 },
+              out: pipeOut,
+              err: streams.err,
+              outIsTerminal: false,
+            },
             ctx,
             false,
           );
@@ -584,7 +591,9 @@ export class Shell {
         return (await this.arith(cmd.expr, ctx)) === 0 ? 1 : 0;
       case "func": {
         if (this.functions.size >= LIMITS.definitions && !this.functions.has(cmd.name))
-          throw new ShellLimitError(`${cmd.name}: cannot define function: at most ${LIMITS.definitions} functions`);
+          throw new ShellLimitError(
+            `${cmd.name}: cannot define function: at most ${LIMITS.definitions} functions`,
+          );
         this.functions.set(cmd.name, cmd);
         return 0;
       }
@@ -603,7 +612,11 @@ export class Shell {
     }
   }
 
-  private async loopBody(body: Script, s: Streams, ctx: RunContext): Promise<{ status: number; stop: boolean }> {
+  private async loopBody(
+    body: Script,
+    s: Streams,
+    ctx: RunContext,
+  ): Promise<{ status: number; stop: boolean }> {
     this.loopDepth++;
     try {
       return { status: await this.runScript(body, s, ctx), stop: false };
@@ -671,7 +684,11 @@ export class Shell {
       return (await this.expandWord(t.word, ctx, false)).join("");
     };
     const fail = (near: string): never => {
-      throw new ShellSyntaxError(near === "" ? "syntax error in conditional expression" : `syntax error in conditional expression: unexpected token \`${near}'`);
+      throw new ShellSyntaxError(
+        near === ""
+          ? "syntax error in conditional expression"
+          : `syntax error in conditional expression: unexpected token \`${near}'`,
+      );
     };
     const UNARY = new Set(["-z", "-n", "-f", "-d", "-e", "-s", "-r", "-w", "-x", "-L", "-h"]);
     const BINARY = new Set(["==", "=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "<", ">", "=~"]);
@@ -732,7 +749,8 @@ export class Shell {
         return bop === "!=" ? !m : m;
       }
       if (bop === "=~") {
-        const re = rightTok !== undefined && "word" in rightTok ? await this.expandRegex(rightTok.word, ctx) : "";
+        const re =
+          rightTok !== undefined && "word" in rightTok ? await this.expandRegex(rightTok.word, ctx) : "";
         try {
           const rx = compilePosix(re, { extended: true, capture: true });
           const m = rx.exec(left);
@@ -740,14 +758,20 @@ export class Shell {
             this.vars.delete("BASH_REMATCH");
             return false;
           }
-          this.setArray("BASH_REMATCH", m.groups.map((g) => g ?? ""));
+          this.setArray(
+            "BASH_REMATCH",
+            m.groups.map((g) => g ?? ""),
+          );
           return true;
         } catch (e) {
           if (e instanceof RegexSyntaxError) throw new CondRegexError();
           throw e;
         }
       }
-      const right = rightTok !== undefined && "word" in rightTok ? (await this.expandWord(rightTok.word, ctx, false)).join("") : "";
+      const right =
+        rightTok !== undefined && "word" in rightTok
+          ? (await this.expandWord(rightTok.word, ctx, false)).join("")
+          : "";
       if (bop === "<") return left < right;
       if (bop === ">") return left > right;
       const a = await this.arith(left === "" ? "0" : left, ctx);
@@ -818,7 +842,9 @@ export class Shell {
     let out = "";
     for (const part of word.parts) {
       const v =
-        part.kind === "lit" ? part.text : (await this.expandWord({ parts: [part], raw: "" }, ctx, false)).join("");
+        part.kind === "lit"
+          ? part.text
+          : (await this.expandWord({ parts: [part], raw: "" }, ctx, false)).join("");
       out += part.quoted ? v.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&") : v;
     }
     return out;
@@ -926,7 +952,12 @@ export class Shell {
     this.step(ctx);
     let words = cmd.words;
     const first = words[0]?.parts;
-    if (first?.length === 1 && first[0]?.kind === "lit" && !first[0].quoted && this.aliases.has(first[0].text)) {
+    if (
+      first?.length === 1 &&
+      first[0]?.kind === "lit" &&
+      !first[0].quoted &&
+      this.aliases.has(first[0].text)
+    ) {
       const expansion = this.aliasWords(first[0].text);
       if (expansion !== undefined) words = [...expansion, ...words.slice(1)];
     }
@@ -959,7 +990,8 @@ export class Shell {
           this.setArray(k, items);
         } else this.setVar(k, v);
       }
-      for (const a of arrays) this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+      for (const a of arrays)
+        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
       return ctx.lastSubstStatus ?? 0;
     }
     return this.dispatch(argv, assigns, s, ctx, alone);
@@ -967,7 +999,11 @@ export class Shell {
 
   /** A builtin, program or function of this name exists. */
   hasCommand(name: string): boolean {
-    return this.functions.has(name) || lookup(BUILTINS, name) !== undefined || lookup(this.opts.programs, name) !== undefined;
+    return (
+      this.functions.has(name) ||
+      lookup(BUILTINS, name) !== undefined ||
+      lookup(this.opts.programs, name) !== undefined
+    );
   }
 
   /** Runs an expanded command: a function, a builtin or a program (also `xargs`'s and `env`'s). */
@@ -1045,7 +1081,12 @@ export class Shell {
     try {
       const script = parseScript(value);
       const only = script[0]?.first.commands[0];
-      if (script.length !== 1 || only?.kind !== "simple" || only.redirects.length > 0 || only.assigns.length > 0)
+      if (
+        script.length !== 1 ||
+        only?.kind !== "simple" ||
+        only.redirects.length > 0 ||
+        only.assigns.length > 0
+      )
         return undefined;
       return only.words;
     } catch {
@@ -1255,10 +1296,15 @@ export class Shell {
         }
         case "var": {
           // "$@" and "${a[@]}": one field per element
-          const listed = part.quoted && split && part.op === undefined && (part.name === "@" || part.index === "@");
+          const listed =
+            part.quoted && split && part.op === undefined && (part.name === "@" || part.index === "@");
           if (listed) {
             const items = this.getArray(part.name) ?? [];
-            this.expanded(ctx, cur.length, items.reduce((n, x) => n + x.length, 0));
+            this.expanded(
+              ctx,
+              cur.length,
+              items.reduce((n, x) => n + x.length, 0),
+            );
             items.forEach((item, k) => {
               if (k > 0) push();
               addText(item, true);
@@ -1348,7 +1394,9 @@ export class Shell {
       const items = this.getArray(part.name);
       value = items === undefined ? undefined : items.join(" ");
     } else {
-      const items = this.getArray(part.name) ?? (this.getVar(part.name) === undefined ? [] : [this.getVar(part.name) ?? ""]);
+      const items =
+        this.getArray(part.name) ??
+        (this.getVar(part.name) === undefined ? [] : [this.getVar(part.name) ?? ""]);
       const idxText = (await this.expandWord(part.index, ctx, false)).join("");
       let n = await this.arith(idxText === "" ? "0" : idxText, ctx);
       if (n < 0) n += items.length;
@@ -1356,7 +1404,8 @@ export class Shell {
     }
     const argText = async (): Promise<string> =>
       part.arg === undefined ? "" : (await this.expandWord(part.arg, ctx, false)).join("");
-    const pattern = async (): Promise<string> => (part.arg === undefined ? "" : this.expandPattern(part.arg, ctx));
+    const pattern = async (): Promise<string> =>
+      part.arg === undefined ? "" : this.expandPattern(part.arg, ctx);
     switch (part.op) {
       case undefined:
         return value ?? "";
@@ -1515,5 +1564,7 @@ export function fsErrorText(e: FsError): string {
       return "File exists";
     case "ENOSPC":
       return "No space left on device";
+    case "ENOTEMPTY":
+      return "Directory not empty";
   }
 }

@@ -133,7 +133,8 @@ class Parser {
 
   checkHeredocs(): void {
     const h = this.heredocs[0];
-    if (h !== undefined) throw new IncompleteInput(`here-document delimited by end-of-file (wanted \`${h.delim}')`);
+    if (h !== undefined)
+      throw new IncompleteInput(`here-document delimited by end-of-file (wanted \`${h.delim}')`);
   }
 
   /** A here-document's text: `$…` and backquotes expand, quotes are plain characters. */
@@ -172,7 +173,11 @@ class Parser {
         const end = this.src.indexOf("`", this.pos + 1);
         if (end < 0) throw new IncompleteInput("unexpected EOF while looking for matching ``'");
         flush();
-        parts.push({ kind: "cmd", script: parseScript(this.src.slice(this.pos + 1, end), this.depth + 1), quoted: true });
+        parts.push({
+          kind: "cmd",
+          script: parseScript(this.src.slice(this.pos + 1, end), this.depth + 1),
+          quoted: true,
+        });
         this.pos = end + 1;
         continue;
       }
@@ -414,7 +419,24 @@ class Parser {
     }
     const base = { kind: "var" as const, name, quoted, index };
     if (rest === "") return base;
-    for (const op of [":-", ":=", ":+", ":?", "-", "=", "+", "?", "##", "#", "%%", "%", "^^", "^", ",,", ","] as const) {
+    for (const op of [
+      ":-",
+      ":=",
+      ":+",
+      ":?",
+      "-",
+      "=",
+      "+",
+      "?",
+      "##",
+      "#",
+      "%%",
+      "%",
+      "^^",
+      "^",
+      ",,",
+      ",",
+    ] as const) {
       if (rest.startsWith(op)) return { ...base, op, arg: sub(rest.slice(op.length)) };
     }
     if (rest.startsWith("/")) {
@@ -552,7 +574,8 @@ class Parser {
   private parseFunctionBody(name: string): Command {
     while (this.peek().text === "\n") this.next();
     const body = this.parseCommand();
-    if (body.kind === "simple" || body.kind === "func") this.fail(body.kind === "simple" ? (body.words[0]?.raw ?? "") : name);
+    if (body.kind === "simple" || body.kind === "func")
+      this.fail(body.kind === "simple" ? (body.words[0]?.raw ?? "") : name);
     return { kind: "func", name, body, redirects: this.parseRedirects() };
   }
 
@@ -562,7 +585,12 @@ class Parser {
       return { kind: "arith", expr, redirects: this.parseRedirects() };
     }
     const t = this.peek();
-    if (t.kind === "word" && t.word !== undefined && !isReserved(t, RESERVED) && /^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(t.text)) {
+    if (
+      t.kind === "word" &&
+      t.word !== undefined &&
+      !isReserved(t, RESERVED) &&
+      /^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(t.text)
+    ) {
       const m = /^[ \t]*\([ \t]*\)/.exec(this.src.slice(this.pos, this.pos + 64));
       if (m !== null && this.peeked === t) {
         this.peeked = undefined;
@@ -655,7 +683,33 @@ class Parser {
               tokens.push({ word: this.readRegexWord(), regex: true });
               continue;
             }
-            if (["==", "=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "!", "-z", "-n", "-f", "-d", "-e", "-s", "-r", "-w", "-x", "-o", "-a", "-L", "-h"].includes(n.text)) {
+            if (
+              [
+                "==",
+                "=",
+                "!=",
+                "-eq",
+                "-ne",
+                "-lt",
+                "-le",
+                "-gt",
+                "-ge",
+                "!",
+                "-z",
+                "-n",
+                "-f",
+                "-d",
+                "-e",
+                "-s",
+                "-r",
+                "-w",
+                "-x",
+                "-o",
+                "-a",
+                "-L",
+                "-h",
+              ].includes(n.text)
+            ) {
               tokens.push({ op: n.text });
               continue;
             }
@@ -738,7 +792,8 @@ class Parser {
 
   private tryRedirect(): Redirect | undefined {
     const t = this.peek();
-    if (t.kind !== "op" || ![">", ">>", "<", "&>", ">&", "<<", "<<-", "<<<"].includes(t.text)) return undefined;
+    if (t.kind !== "op" || ![">", ">>", "<", "&>", ">&", "<<", "<<-", "<<<"].includes(t.text))
+      return undefined;
     this.next();
     const target = this.next();
     if (target.kind !== "word" || target.word === undefined) this.fail(target.text);
@@ -746,7 +801,12 @@ class Parser {
       const quoted = /['"\\]/.test(target.text);
       const delim = target.word.parts.map((p) => (p.kind === "lit" ? p.text : target.text)).join("");
       const r: Redirect = { fd: t.fd ?? 0, op: "<<" };
-      this.heredocs.push({ redirect: r, delim: quoted ? delim : target.text, strip: t.text === "<<-", quoted });
+      this.heredocs.push({
+        redirect: r,
+        delim: quoted ? delim : target.text,
+        strip: t.text === "<<-",
+        quoted,
+      });
       return r;
     }
     if (t.text === "<<<") return { fd: t.fd ?? 0, op: "<<<", target: target.word };

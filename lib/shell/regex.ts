@@ -337,7 +337,10 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
     }
     return found;
   };
-  const execAt = (s: string, from = 0): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
+  const execAt = (
+    s: string,
+    from = 0,
+  ): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
     const m = re.matcher(s);
     if (from > s.length || !m.find(from)) return undefined;
     const groups: (string | undefined)[] = [];

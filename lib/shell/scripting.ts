@@ -117,7 +117,8 @@ const shift: Builtin = ({ argv, shell, err }) => {
 const alias: Builtin = ({ argv, shell, out, err }) => {
   const args = argv.slice(1).filter((a) => a !== "-p");
   if (args.length === 0) {
-    for (const [k, v] of [...shell.aliases].sort(([a], [b]) => (a < b ? -1 : 1))) out(`alias ${k}=${quoteAlias(v)}\n`);
+    for (const [k, v] of [...shell.aliases].sort(([a], [b]) => (a < b ? -1 : 1)))
+      out(`alias ${k}=${quoteAlias(v)}\n`);
     return 0;
   }
   let status = 0;
@@ -180,7 +181,9 @@ const read: Builtin = ({ argv, shell, streams, stdin, err, out }) => {
     else if (a === "-s" || a === "-e") continue;
     else if (a === "-t" || a === "-n" || a === "-d") i++;
     else if (a.startsWith("-") && a.length > 1) {
-      err(`bash: read: ${a}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n`);
+      err(
+        `bash: read: ${a}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n`,
+      );
       return 2;
     } else {
       if (!NAME_RE.test(a)) {
@@ -220,10 +223,14 @@ const read: Builtin = ({ argv, shell, streams, stdin, err, out }) => {
   void out;
   const ifs = shell.getVar("IFS") ?? " \t\n";
   const ws = [...ifs].filter((c) => " \t\n".includes(c)).join("");
-  const trimmed = ws === "" ? line : line.replace(new RegExp(`^[${escapeClass(ws)}]+|[${escapeClass(ws)}]+$`, "g"), "");
+  const trimmed =
+    ws === "" ? line : line.replace(new RegExp(`^[${escapeClass(ws)}]+|[${escapeClass(ws)}]+$`, "g"), "");
   const splitRe = ifs === "" ? undefined : new RegExp(`[${escapeClass(ifs)}]+`);
   if (arrayName !== undefined) {
-    shell.setArray(arrayName, trimmed === "" ? [] : splitRe === undefined ? [trimmed] : trimmed.split(splitRe));
+    shell.setArray(
+      arrayName,
+      trimmed === "" ? [] : splitRe === undefined ? [trimmed] : trimmed.split(splitRe),
+    );
     return complete || line !== "" ? (complete ? 0 : 1) : 1;
   }
   const targets = names.length === 0 ? ["REPLY"] : names;
@@ -251,7 +258,10 @@ const read: Builtin = ({ argv, shell, streams, stdin, err, out }) => {
 };
 
 function escapeClass(s: string): string {
-  return s.replace(/[\\\]^-]/g, "\\$&").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
+  return s
+    .replace(/[\\\]^-]/g, "\\$&")
+    .replace(/\t/g, "\\t")
+    .replace(/\n/g, "\\n");
 }
 
 const loop =

@@ -24,7 +24,9 @@ const seq: Builtin = (c) => {
       c.err(`seq: invalid option -- '${a.slice(1, 2)}'\nTry 'seq --help' for more information.\n`);
       return 1;
     } else {
-      c.err(`seq: invalid floating point argument: \u2018${a}\u2019\nTry 'seq --help' for more information.\n`);
+      c.err(
+        `seq: invalid floating point argument: \u2018${a}\u2019\nTry 'seq --help' for more information.\n`,
+      );
       return 1;
     }
   }
@@ -37,8 +39,14 @@ const seq: Builtin = (c) => {
     return 1;
   }
   const [firstS, incS, lastS] =
-    nums.length === 1 ? ["1", "1", nums[0] ?? "1"] : nums.length === 2 ? [nums[0] ?? "1", "1", nums[1] ?? "1"] : [nums[0] ?? "1", nums[1] ?? "1", nums[2] ?? "1"];
-  const decimals = Math.max(...[firstS, incS].map((s) => (s.includes(".") ? s.length - s.indexOf(".") - 1 : 0)));
+    nums.length === 1
+      ? ["1", "1", nums[0] ?? "1"]
+      : nums.length === 2
+        ? [nums[0] ?? "1", "1", nums[1] ?? "1"]
+        : [nums[0] ?? "1", nums[1] ?? "1", nums[2] ?? "1"];
+  const decimals = Math.max(
+    ...[firstS, incS].map((s) => (s.includes(".") ? s.length - s.indexOf(".") - 1 : 0)),
+  );
   const first = Number(firstS);
   const inc = Number(incS);
   const last = Number(lastS);
@@ -288,7 +296,8 @@ function parseSed(script: string, ere: boolean, exprNo: number): SedCmd[] {
         const delim = script[i++] ?? "/";
         cmd.from = until(delim, "unterminated `y' command");
         cmd.to = until(delim, "unterminated `y' command");
-        if ([...cmd.from].length !== [...cmd.to].length) fail("strings for `y' command are different lengths");
+        if ([...cmd.from].length !== [...cmd.to].length)
+          fail("strings for `y' command are different lengths");
         break;
       }
       case "a":
@@ -334,7 +343,14 @@ function substitute(line: string, cmd: SedCmd): { text: string; changed: boolean
     const m = re.exec(line, pos);
     if (m === undefined) break;
     count++;
-    const want = cmd.nth === undefined ? (cmd.global === true ? count >= 1 : count === 1) : cmd.global === true ? count >= cmd.nth : count === cmd.nth;
+    const want =
+      cmd.nth === undefined
+        ? cmd.global === true
+          ? count >= 1
+          : count === 1
+        : cmd.global === true
+          ? count >= cmd.nth
+          : count === cmd.nth;
     out += line.slice(pos, m.start);
     if (want) {
       out += expandRepl(cmd.repl ?? "", m.groups);
@@ -403,10 +419,12 @@ function runSed(cmds: SedCmd[], data: string, quiet: boolean, emit: (s: string) 
         case "y": {
           const from = [...(cmd.from ?? "")];
           const to = [...(cmd.to ?? "")];
-          line = [...line].map((ch) => {
-            const k = from.indexOf(ch);
-            return k < 0 ? ch : (to[k] ?? ch);
-          }).join("");
+          line = [...line]
+            .map((ch) => {
+              const k = from.indexOf(ch);
+              return k < 0 ? ch : (to[k] ?? ch);
+            })
+            .join("");
           break;
         }
         case "p":
@@ -463,7 +481,9 @@ const sed: Builtin = (c: BuiltinContext) => {
       if (a.includes("n")) quiet = true;
       if (a.includes("E") || a.includes("r")) ere = true;
     } else if (a.startsWith("-") && a.length > 1) {
-      c.err(`sed: invalid option -- '${a.slice(1, 2)}'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n`);
+      c.err(
+        `sed: invalid option -- '${a.slice(1, 2)}'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n`,
+      );
       return 1;
     } else files.push(a);
   }
