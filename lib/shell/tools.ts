@@ -5,6 +5,7 @@
  */
 import type { Builtin, BuiltinContext } from "./builtins";
 import { fsErrorText } from "./interp";
+import { jq } from "./jq";
 import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
 // ---- seq ----
@@ -560,4 +561,4 @@ const sed: Builtin = (c: BuiltinContext) => {
   return status;
 };
 
-export const TOOLS: Record<string, Builtin> = { seq, xargs, sed };
+export const TOOLS: Record<string, Builtin> = { seq, xargs, sed, jq };
