@@ -1013,9 +1013,10 @@ export class Shell {
     s: Streams,
     ctx: RunContext,
     alone: boolean,
+    charge = false,
   ): Promise<number> {
     const name = argv[0] ?? "";
-    this.step(ctx);
+    if (charge) this.step(ctx);
     const stdin = s.cursor === undefined ? s.stdin : s.stdin.slice(s.cursor.pos);
     const fn = this.functions.get(name);
     if (fn !== undefined) {

@@ -44,9 +44,48 @@ class BudgetError extends Error {}
 
 // ---- lexer ----
 
-type Tok = { k: "num"; v: number } | { k: "str"; parts: (string | Node)[] } | { k: "id"; v: string } | { k: "var"; v: string } | { k: "fmt"; v: string } | { k: "op"; v: string } | { k: "field"; v: string } | { k: "eof" };
+type Tok =
+  | { k: "num"; v: number }
+  | { k: "str"; parts: (string | Node)[] }
+  | { k: "id"; v: string }
+  | { k: "var"; v: string }
+  | { k: "fmt"; v: string }
+  | { k: "op"; v: string }
+  | { k: "field"; v: string }
+  | { k: "eof" };
 
-const OPS = ["|=", "+=", "-=", "//", "==", "!=", "<=", ">=", "..", "?//", "|", ",", "+", "-", "*", "/", "%", "<", ">", "(", ")", "[", "]", "{", "}", ":", ";", ".", "?", "="];
+const OPS = [
+  "|=",
+  "+=",
+  "-=",
+  "//",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "..",
+  "?//",
+  "|",
+  ",",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "<",
+  ">",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ":",
+  ";",
+  ".",
+  "?",
+  "=",
+];
 
 function lex(src: string): Tok[] {
   const out: Tok[] = [];
@@ -98,7 +137,10 @@ function lex(src: string): Tok[] {
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (op === undefined) throw new JqCompileError(`syntax error, unexpected INVALID_CHARACTER (Unix shell quoting issues?) at <top-level>, line 1:\n${src}`);
+    if (op === undefined)
+      throw new JqCompileError(
+        `syntax error, unexpected INVALID_CHARACTER (Unix shell quoting issues?) at <top-level>, line 1:\n${src}`,
+      );
     out.push({ k: "op", v: op });
     i += op.length;
   }
@@ -131,7 +173,16 @@ function readString(src: string, from: number): { parts: (string | Node)[]; end:
         i = j;
         continue;
       }
-      const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\", "/": "/" };
+      const map: Record<string, string> = {
+        n: "\n",
+        t: "\t",
+        r: "\r",
+        b: "\b",
+        f: "\f",
+        '"': '"',
+        "\\": "\\",
+        "/": "/",
+      };
       if (n === "u") {
         cur += String.fromCharCode(Number.parseInt(src.slice(i + 2, i + 6), 16));
         i += 6;
@@ -144,7 +195,9 @@ function readString(src: string, from: number): { parts: (string | Node)[]; end:
     cur += c;
     i++;
   }
-  throw new JqCompileError(`syntax error, unexpected $end, expecting QQSTRING_TEXT or QQSTRING_INTERP_START or QQSTRING_END (Unix shell quoting issues?) at <top-level>, line 1:\n${src}`);
+  throw new JqCompileError(
+    `syntax error, unexpected $end, expecting QQSTRING_TEXT or QQSTRING_INTERP_START or QQSTRING_END (Unix shell quoting issues?) at <top-level>, line 1:\n${src}`,
+  );
 }
 
 // ---- parser ----
@@ -164,7 +217,9 @@ function parse(src: string): Node {
   const fail = (): never => {
     const t = peek();
     const shown = t.k === "eof" ? "$end" : t.k === "op" ? `'${t.v}'` : t.k === "id" ? `IDENT ${t.v}` : t.k;
-    throw new JqCompileError(`syntax error, unexpected ${shown} (Unix shell quoting issues?) at <top-level>, line 1:\n${src}`);
+    throw new JqCompileError(
+      `syntax error, unexpected ${shown} (Unix shell quoting issues?) at <top-level>, line 1:\n${src}`,
+    );
   };
   const expectOp = (v: string): void => {
     if (!isOp(v)) fail();
@@ -274,7 +329,10 @@ function parse(src: string): Node {
         p++;
         const s = toks[p++] as { k: "str"; parts: (string | Node)[] };
         node = { t: "index", of: node, idx: { t: "str", parts: s.parts }, opt: optional() };
-      } else if (t.k === "op" && (t.v === "[" || (t.v === "." && toks[p + 1]?.k === "op" && (toks[p + 1] as { v: string }).v === "["))) {
+      } else if (
+        t.k === "op" &&
+        (t.v === "[" || (t.v === "." && toks[p + 1]?.k === "op" && (toks[p + 1] as { v: string }).v === "["))
+      ) {
         if (t.v === ".") p++;
         node = bracket(node);
       } else if (t.k === "op" && t.v === "?") {
@@ -566,7 +624,14 @@ class Evaluator {
             const next: string[] = [];
             for (const r of results)
               for (const v of this.eval(part, input, vars))
-                next.push(r + (n.fmt !== undefined ? this.format(n.fmt, v) : typeof v === "string" ? v : JSON.stringify(v)));
+                next.push(
+                  r +
+                    (n.fmt !== undefined
+                      ? this.format(n.fmt, v)
+                      : typeof v === "string"
+                        ? v
+                        : JSON.stringify(v)),
+                );
             results = next;
           }
         }
@@ -578,7 +643,8 @@ class Evaluator {
         return this.eval(n.of, input, vars).flatMap((v) => this.index(v, n.name, n.opt));
       case "index": {
         const out: J[] = [];
-        for (const v of this.eval(n.of, input, vars)) for (const k of this.eval(n.idx, input, vars)) out.push(...this.index(v, k, n.opt));
+        for (const v of this.eval(n.of, input, vars))
+          for (const k of this.eval(n.idx, input, vars)) out.push(...this.index(v, k, n.opt));
         return out;
       }
       case "slice": {
@@ -609,7 +675,10 @@ class Evaluator {
         for (const v of this.eval(n.of, input, vars)) {
           if (Array.isArray(v)) out.push(...v);
           else if (v !== null && typeof v === "object") out.push(...Object.values(v));
-          else if (!n.opt) throw new JqRuntimeError(`Cannot iterate over ${typeOf(v)}${v === null ? " (null)" : ` (${shown(v)})`}`);
+          else if (!n.opt)
+            throw new JqRuntimeError(
+              `Cannot iterate over ${typeOf(v)}${v === null ? " (null)" : ` (${shown(v)})`}`,
+            );
           this.tick(Array.isArray(v) ? v.length : 1);
         }
         return out;
@@ -634,7 +703,12 @@ class Evaluator {
           const next: Record<string, J>[] = [];
           for (const k of keys) {
             if (typeof k !== "string") throw new JqRuntimeError(`Object keys must be strings`);
-            const values = e.value === undefined ? (e.key.t === "lit" && vars.has(`$${k}`) ? [vars.get(`$${k}`) ?? null] : this.index(input, k, false)) : this.eval(e.value, input, vars);
+            const values =
+              e.value === undefined
+                ? e.key.t === "lit" && vars.has(`$${k}`)
+                  ? [vars.get(`$${k}`) ?? null]
+                  : this.index(input, k, false)
+                : this.eval(e.value, input, vars);
             for (const r of results) for (const v of values) next.push({ ...r, [k]: v });
           }
           results = next;
@@ -645,11 +719,14 @@ class Evaluator {
       case "var": {
         if (n.name === "ENV" || n.name === "__loc__") return [n.name === "ENV" ? this.env : null];
         const v = vars.get(`$${n.name}`);
-        if (v === undefined && !vars.has(`$${n.name}`)) throw new JqCompileError(`$${n.name} is not defined at <top-level>, line 1:`);
+        if (v === undefined && !vars.has(`$${n.name}`))
+          throw new JqCompileError(`$${n.name} is not defined at <top-level>, line 1:`);
         return [v ?? null];
       }
       case "as":
-        return this.eval(n.src, input, vars).flatMap((v) => this.eval(n.body, input, new Map(vars).set(`$${n.name}`, v)));
+        return this.eval(n.src, input, vars).flatMap((v) =>
+          this.eval(n.body, input, new Map(vars).set(`$${n.name}`, v)),
+        );
       case "if": {
         const out: J[] = [];
         for (const c of this.eval(n.cond, input, vars)) {
@@ -691,7 +768,8 @@ class Evaluator {
 
   index(v: J, k: J, opt: boolean): J[] {
     if (v === null) return [null];
-    if (typeof k === "string" && v !== null && typeof v === "object" && !Array.isArray(v)) return [Object.hasOwn(v, k) ? (v[k] ?? null) : null];
+    if (typeof k === "string" && v !== null && typeof v === "object" && !Array.isArray(v))
+      return [Object.hasOwn(v, k) ? (v[k] ?? null) : null];
     if (typeof k === "number" && Array.isArray(v)) {
       const i = Math.floor(k);
       return [v[i < 0 ? v.length + i : i] ?? null];
@@ -726,7 +804,8 @@ class Evaluator {
       return [this.update(n, input, vars)];
     }
     const out: J[] = [];
-    for (const b of this.eval(n.b, input, vars)) for (const a of this.eval(n.a, input, vars)) out.push(this.arith(n.op, a, b));
+    for (const b of this.eval(n.b, input, vars))
+      for (const a of this.eval(n.a, input, vars)) out.push(this.arith(n.op, a, b));
     return out;
   }
 
@@ -745,7 +824,8 @@ class Evaluator {
         case "field":
           return set(target.of, v, (obj) => {
             const o = obj === null ? {} : obj;
-            if (typeof o !== "object" || Array.isArray(o)) throw new JqRuntimeError(`Cannot index ${typeOf(o)} with "${target.name}"`);
+            if (typeof o !== "object" || Array.isArray(o))
+              throw new JqRuntimeError(`Cannot index ${typeOf(o)} with "${target.name}"`);
             return { ...o, [target.name]: fn(o[target.name] ?? null) };
           });
         case "index":
@@ -762,7 +842,8 @@ class Evaluator {
         case "iter":
           return set(target.of, v, (obj) => {
             if (Array.isArray(obj)) return obj.map(fn);
-            if (obj !== null && typeof obj === "object") return Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, fn(x)]));
+            if (obj !== null && typeof obj === "object")
+              return Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, fn(x)]));
             throw new JqRuntimeError(`Cannot iterate over ${typeOf(obj)}`);
           });
         case "pipe":
@@ -800,7 +881,15 @@ class Evaluator {
           this.tick(a.length + b.length);
           return [...a, ...b];
         }
-        if (a !== null && b !== null && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) return { ...a, ...b };
+        if (
+          a !== null &&
+          b !== null &&
+          typeof a === "object" &&
+          typeof b === "object" &&
+          !Array.isArray(a) &&
+          !Array.isArray(b)
+        )
+          return { ...a, ...b };
         break;
       case "-":
         if (typeof a === "number" && typeof b === "number") return a - b;
@@ -808,23 +897,34 @@ class Evaluator {
         break;
       case "*":
         if (typeof a === "number" && typeof b === "number") return a * b;
-        if (typeof a === "string" && typeof b === "number") return b <= 0 ? null : a.repeat(Math.min(Math.ceil(b), Math.floor(this.budget / Math.max(1, a.length))));
+        if (typeof a === "string" && typeof b === "number")
+          return b <= 0
+            ? null
+            : a.repeat(Math.min(Math.ceil(b), Math.floor(this.budget / Math.max(1, a.length))));
         break;
       case "/":
         if (typeof a === "number" && typeof b === "number") {
-          if (b === 0) throw new JqRuntimeError(`${typeOf(a)} (${shown(a)}) and ${typeOf(b)} (${shown(b)}) cannot be divided because the divisor is zero`);
+          if (b === 0)
+            throw new JqRuntimeError(
+              `${typeOf(a)} (${shown(a)}) and ${typeOf(b)} (${shown(b)}) cannot be divided because the divisor is zero`,
+            );
           return a / b;
         }
         if (typeof a === "string" && typeof b === "string") return a.split(b);
         break;
       case "%":
         if (typeof a === "number" && typeof b === "number") {
-          if (Math.trunc(b) === 0) throw new JqRuntimeError(`${typeOf(a)} (${shown(a)}) and ${typeOf(b)} (${shown(b)}) cannot be divided because the divisor is zero`);
+          if (Math.trunc(b) === 0)
+            throw new JqRuntimeError(
+              `${typeOf(a)} (${shown(a)}) and ${typeOf(b)} (${shown(b)}) cannot be divided because the divisor is zero`,
+            );
           return Math.trunc(a) % Math.trunc(b);
         }
         break;
     }
-    const verb = { "+": "added", "-": "subtracted", "*": "multiplied", "/": "divided", "%": "divided" }[op] ?? "combined";
+    const verb =
+      { "+": "added", "-": "subtracted", "*": "multiplied", "/": "divided", "%": "divided" }[op] ??
+      "combined";
     throw new JqRuntimeError(`${typeOf(a)} (${shown(a)}) and ${typeOf(b)} (${shown(b)}) cannot be ${verb}`);
   }
 
@@ -842,12 +942,20 @@ class Evaluator {
       case "uri":
         return encodeURIComponent(text(v));
       case "html":
-        return text(v).replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&#39;", '"': "&quot;" })[c] ?? c);
+        return text(v).replace(
+          /[<>&'"]/g,
+          (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&#39;", '"': "&quot;" })[c] ?? c,
+        );
       case "sh":
-        return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? `'${x.replace(/'/g, "'\\''")}'` : JSON.stringify(x))).join(" ");
+        return (Array.isArray(v) ? v : [v])
+          .map((x) => (typeof x === "string" ? `'${x.replace(/'/g, "'\\''")}'` : JSON.stringify(x)))
+          .join(" ");
       case "csv":
       case "tsv": {
-        if (!Array.isArray(v)) throw new JqRuntimeError(`${typeOf(v)} (${shown(v)}) cannot be ${name}-formatted, only an array can be`);
+        if (!Array.isArray(v))
+          throw new JqRuntimeError(
+            `${typeOf(v)} (${shown(v)}) cannot be ${name}-formatted, only an array can be`,
+          );
         return v
           .map((x) =>
             typeof x === "string"
@@ -868,14 +976,19 @@ class Evaluator {
   call(n: Extract<Node, { t: "call" }>, input: J, vars: Map<string, J>): J[] {
     const arg = (k: number, v: J = input): J[] => {
       const a = n.args[k];
-      if (a === undefined) throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
+      if (a === undefined)
+        throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
       return this.eval(a, v, vars);
     };
     const want = (count: number): void => {
-      if (n.args.length !== count) throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
+      if (n.args.length !== count)
+        throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
     };
     const arr = (what: string): J[] => {
-      if (!Array.isArray(input)) throw new JqRuntimeError(`Cannot ${what} ${typeOf(input)}${input === null ? "" : ` (${shown(input)})`}`);
+      if (!Array.isArray(input))
+        throw new JqRuntimeError(
+          `Cannot ${what} ${typeOf(input)}${input === null ? "" : ` (${shown(input)})`}`,
+        );
       return input;
     };
     const str = (v: J, what: string): string => {
@@ -899,37 +1012,56 @@ class Evaluator {
       case "keys":
       case "keys_unsorted":
         if (Array.isArray(input)) return [input.map((_, i) => i)];
-        if (input === null || typeof input !== "object") throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) has no keys`);
+        if (input === null || typeof input !== "object")
+          throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) has no keys`);
         return [n.name === "keys" ? sortKeys(input) : Object.keys(input)];
       case "values":
         return truthy(input) || input === false ? (input === null ? [] : [input]) : [];
       case "has":
         return arg(0).map((k) => {
           if (Array.isArray(input)) return typeof k === "number" && k >= 0 && k < input.length;
-          if (input !== null && typeof input === "object") return typeof k === "string" && Object.hasOwn(input, k);
+          if (input !== null && typeof input === "object")
+            return typeof k === "string" && Object.hasOwn(input, k);
           throw new JqRuntimeError(`Cannot check whether ${typeOf(input)} has a ${typeOf(k)} key`);
         });
       case "in":
-        return arg(0).map((o) => this.call({ t: "call", name: "has", args: [{ t: "lit", v: input }] }, o, vars)[0] ?? false);
+        return arg(0).map(
+          (o) => this.call({ t: "call", name: "has", args: [{ t: "lit", v: input }] }, o, vars)[0] ?? false,
+        );
       case "map":
         want(1);
-        if (input !== null && typeof input === "object" && !Array.isArray(input)) return [Object.values(input).flatMap((v) => arg(0, v))];
+        if (input !== null && typeof input === "object" && !Array.isArray(input))
+          return [Object.values(input).flatMap((v) => arg(0, v))];
         return [arr("iterate over").flatMap((v) => arg(0, v))];
       case "map_values":
         if (input !== null && typeof input === "object" && !Array.isArray(input))
-          return [Object.fromEntries(Object.entries(input).flatMap(([k, v]) => arg(0, v).slice(0, 1).map((x) => [k, x])))];
+          return [
+            Object.fromEntries(
+              Object.entries(input).flatMap(([k, v]) =>
+                arg(0, v)
+                  .slice(0, 1)
+                  .map((x) => [k, x]),
+              ),
+            ),
+          ];
         return [arr("iterate over").flatMap((v) => arg(0, v).slice(0, 1))];
       case "select":
         return arg(0).some(truthy) ? [input] : [];
       case "recurse":
         return this.eval({ t: "recurse" }, input, vars);
       case "to_entries":
-        if (input === null || typeof input !== "object") throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) has no keys`);
-        return [Array.isArray(input) ? input.map((v, i) => ({ key: i, value: v })) : Object.entries(input).map(([key, value]) => ({ key, value }))];
+        if (input === null || typeof input !== "object")
+          throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) has no keys`);
+        return [
+          Array.isArray(input)
+            ? input.map((v, i) => ({ key: i, value: v }))
+            : Object.entries(input).map(([key, value]) => ({ key, value })),
+        ];
       case "from_entries": {
         const o: Record<string, J> = {};
         for (const e of arr("iterate over")) {
-          if (e === null || typeof e !== "object" || Array.isArray(e)) throw new JqRuntimeError(`Cannot index ${typeOf(e)} with "key"`);
+          if (e === null || typeof e !== "object" || Array.isArray(e))
+            throw new JqRuntimeError(`Cannot index ${typeOf(e)} with "key"`);
           const k = e.key ?? e.k ?? e.name ?? e.Name ?? e.Key ?? e.K ?? null;
           const v = Object.hasOwn(e, "value") ? e.value : Object.hasOwn(e, "v") ? e.v : (e.Value ?? null);
           o[typeof k === "string" ? k : JSON.stringify(k)] = v ?? null;
@@ -942,15 +1074,26 @@ class Evaluator {
         return this.call({ t: "call", name: "from_entries", args: [] }, mapped, vars);
       }
       case "add": {
-        const items = input !== null && typeof input === "object" && !Array.isArray(input) ? Object.values(input) : arr("iterate over");
+        const items =
+          input !== null && typeof input === "object" && !Array.isArray(input)
+            ? Object.values(input)
+            : arr("iterate over");
         let acc: J = null;
         for (const v of items) acc = this.arith("+", acc, v);
         return [acc];
       }
       case "any":
-        return [n.args.length === 0 ? arr("iterate over").some(truthy) : arr("iterate over").some((v) => arg(0, v).some(truthy))];
+        return [
+          n.args.length === 0
+            ? arr("iterate over").some(truthy)
+            : arr("iterate over").some((v) => arg(0, v).some(truthy)),
+        ];
       case "all":
-        return [n.args.length === 0 ? arr("iterate over").every(truthy) : arr("iterate over").every((v) => arg(0, v).some(truthy))];
+        return [
+          n.args.length === 0
+            ? arr("iterate over").every(truthy)
+            : arr("iterate over").every((v) => arg(0, v).some(truthy)),
+        ];
       case "range": {
         const [from, to] = n.args.length === 1 ? [0, arg(0)[0]] : [arg(0)[0], arg(1)[0]];
         const a = Number(from);
@@ -967,8 +1110,12 @@ class Evaluator {
       case "ceil":
       case "round":
       case "fabs": {
-        if (typeof input !== "number") throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) number required`);
-        const f = { floor: Math.floor, sqrt: Math.sqrt, ceil: Math.ceil, round: Math.round, fabs: Math.abs }[n.name] ?? Math.floor;
+        if (typeof input !== "number")
+          throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) number required`);
+        const f =
+          { floor: Math.floor, sqrt: Math.sqrt, ceil: Math.ceil, round: Math.round, fabs: Math.abs }[
+            n.name
+          ] ?? Math.floor;
         return [f(input)];
       }
       case "sort":
@@ -1031,7 +1178,8 @@ class Evaluator {
       }
       case "flatten": {
         const depth = n.args.length === 0 ? 1e9 : Number(arg(0)[0]);
-        const flat = (a: J[], d: number): J[] => a.flatMap((x) => (Array.isArray(x) && d > 0 ? flat(x, d - 1) : [x]));
+        const flat = (a: J[], d: number): J[] =>
+          a.flatMap((x) => (Array.isArray(x) && d > 0 ? flat(x, d - 1) : [x]));
         return [flat(arr("flatten"), depth)];
       }
       case "tostring":
@@ -1091,16 +1239,25 @@ class Evaluator {
         return [str(input, "cannot be uppercased").toUpperCase()];
       case "ltrimstr": {
         const p = arg(0)[0];
-        return [typeof input === "string" && typeof p === "string" && input.startsWith(p) ? input.slice(p.length) : input];
+        return [
+          typeof input === "string" && typeof p === "string" && input.startsWith(p)
+            ? input.slice(p.length)
+            : input,
+        ];
       }
       case "rtrimstr": {
         const p = arg(0)[0];
-        return [typeof input === "string" && typeof p === "string" && p !== "" && input.endsWith(p) ? input.slice(0, -p.length) : input];
+        return [
+          typeof input === "string" && typeof p === "string" && p !== "" && input.endsWith(p)
+            ? input.slice(0, -p.length)
+            : input,
+        ];
       }
       case "startswith":
       case "endswith": {
         const p = arg(0)[0];
-        if (typeof input !== "string" || typeof p !== "string") throw new JqRuntimeError(`${n.name}() requires string inputs`);
+        if (typeof input !== "string" || typeof p !== "string")
+          throw new JqRuntimeError(`${n.name}() requires string inputs`);
         return [n.name === "startswith" ? input.startsWith(p) : input.endsWith(p)];
       }
       case "contains": {
@@ -1108,9 +1265,19 @@ class Evaluator {
         const contains = (x: J, y: J): boolean => {
           if (typeof x === "string" && typeof y === "string") return x.includes(y);
           if (Array.isArray(x) && Array.isArray(y)) return y.every((yy) => x.some((xx) => contains(xx, yy)));
-          if (x !== null && y !== null && typeof x === "object" && typeof y === "object" && !Array.isArray(x) && !Array.isArray(y))
+          if (
+            x !== null &&
+            y !== null &&
+            typeof x === "object" &&
+            typeof y === "object" &&
+            !Array.isArray(x) &&
+            !Array.isArray(y)
+          )
             return Object.entries(y).every(([k, v]) => Object.hasOwn(x, k) && contains(x[k] ?? null, v));
-          if (typeOf(x) !== typeOf(y)) throw new JqRuntimeError(`${typeOf(x)} (${shown(x)}) and ${typeOf(y)} (${shown(y)}) cannot have their containment checked`);
+          if (typeOf(x) !== typeOf(y))
+            throw new JqRuntimeError(
+              `${typeOf(x)} (${shown(x)}) and ${typeOf(y)} (${shown(y)}) cannot have their containment checked`,
+            );
           return equal(x, y);
         };
         return [contains(input, b)];
@@ -1119,7 +1286,8 @@ class Evaluator {
         const s = str(input, "cannot be matched, as it is not a string");
         const re = arg(0)[0] ?? null;
         const flags = n.args.length > 1 ? String(arg(1)[0] ?? "") : "";
-        if (typeof re !== "string") throw new JqRuntimeError(`${typeOf(re)} (${shown(re)}) cannot be matched, as it is not a string`);
+        if (typeof re !== "string")
+          throw new JqRuntimeError(`${typeOf(re)} (${shown(re)}) cannot be matched, as it is not a string`);
         return [safeTest(re, flags, s)];
       }
       case "paths": {
@@ -1128,7 +1296,8 @@ class Evaluator {
           this.tick();
           if (path.length > 0) out.push(path);
           if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-          else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+          else if (v !== null && typeof v === "object")
+            for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
         };
         walk(input, []);
         return out;
@@ -1136,7 +1305,13 @@ class Evaluator {
       case "env":
         return [this.env];
       case "error":
-        throw new JqRuntimeError(n.args.length === 0 ? (typeof input === "string" ? input : `${JSON.stringify(input)} (not a string)`) : String(arg(0)[0]));
+        throw new JqRuntimeError(
+          n.args.length === 0
+            ? typeof input === "string"
+              ? input
+              : `${JSON.stringify(input)} (not a string)`
+            : String(arg(0)[0]),
+        );
       case "input_line_number":
         return [0];
       case "ascii":
@@ -1162,7 +1337,8 @@ function safeTest(re: string, flags: string, s: string): boolean {
 // ---- output ----
 
 function numberText(v: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? "1.7976931348623157e+308" : v < 0 ? "-1.7976931348623157e+308" : "null";
+  if (!Number.isFinite(v))
+    return v > 0 ? "1.7976931348623157e+308" : v < 0 ? "-1.7976931348623157e+308" : "null";
   if (Number.isInteger(v) && Math.abs(v) < 1e17) return String(v);
   return String(v).replace(/e\+?/, "e+").replace("e+-", "e-");
 }
@@ -1259,7 +1435,9 @@ export const jq: Builtin = (c) => {
       const name = args[i + 1];
       const value = args[i + 2];
       if (name === undefined || value === undefined) {
-        c.err(`jq: ${a} takes two parameters (e.g. ${a} varname value)\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`);
+        c.err(
+          `jq: ${a} takes two parameters (e.g. ${a} varname value)\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`,
+        );
         return 2;
       }
       if (a === "--arg") vars.set(`$${name}`, value);
@@ -1267,7 +1445,9 @@ export const jq: Builtin = (c) => {
         try {
           vars.set(`$${name}`, JSON.parse(value) as J);
         } catch {
-          c.err(`jq: invalid JSON text passed to --argjson\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`);
+          c.err(
+            `jq: invalid JSON text passed to --argjson\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`,
+          );
           return 2;
         }
       }
@@ -1311,7 +1491,9 @@ export const jq: Builtin = (c) => {
       };
       const f = long[a];
       if (f === undefined) {
-        c.err(`jq: Unknown option: ${a}\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`);
+        c.err(
+          `jq: Unknown option: ${a}\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`,
+        );
         return 2;
       }
       f();
@@ -1330,7 +1512,9 @@ export const jq: Builtin = (c) => {
         else if (f === "e") exitStatus = true;
         else if (f === "C" || f === "M" || f === "a") continue;
         else {
-          c.err(`jq: Unknown option: ${a}\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`);
+          c.err(
+            `jq: Unknown option: ${a}\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq\n`,
+          );
           return 2;
         }
       }
@@ -1341,7 +1525,7 @@ export const jq: Builtin = (c) => {
   }
   if (filter === undefined) {
     c.err(
-      "Usage:\tjq [OPTIONS] FILTER [FILES...]\n\tjq [OPTIONS] --args FILTER [STRINGS...]\n\tjq [OPTIONS] --jsonargs FILTER [JSON_TEXTS...]\n\njq is a tool for processing JSON inputs, applying the given filter to\nits JSON text inputs and producing the filter's results as JSON on\nstandard output.\n\nThe simplest filter is ., which copies jq's input to its output\nunmodified (except for formatting, but note that IEEE754 is used\nfor number representation internally, with all that that implies).\n\nFor more advanced filters see the jq(1) manpage (\"man jq\")\nand/or https://stedolan.github.io/jq\n\nExample:\n\n\t$ echo '{\"foo\": 0}' | jq .\n\t{\n\t\t\"foo\": 0\n\t}\n\nFor a listing of options, use jq --help.\n",
+      'Usage:\tjq [OPTIONS] FILTER [FILES...]\n\tjq [OPTIONS] --args FILTER [STRINGS...]\n\tjq [OPTIONS] --jsonargs FILTER [JSON_TEXTS...]\n\njq is a tool for processing JSON inputs, applying the given filter to\nits JSON text inputs and producing the filter\'s results as JSON on\nstandard output.\n\nThe simplest filter is ., which copies jq\'s input to its output\nunmodified (except for formatting, but note that IEEE754 is used\nfor number representation internally, with all that that implies).\n\nFor more advanced filters see the jq(1) manpage ("man jq")\nand/or https://stedolan.github.io/jq\n\nExample:\n\n\t$ echo \'{"foo": 0}\' | jq .\n\t{\n\t\t"foo": 0\n\t}\n\nFor a listing of options, use jq --help.\n',
     );
     return 2;
   }
@@ -1387,7 +1571,9 @@ export const jq: Builtin = (c) => {
     } catch (e) {
       flush();
       if (e instanceof JqRuntimeError) {
-        c.err(`jq: error (at <stdin>:${text.split("\n").length - (text.endsWith("\n") ? 1 : 0)}): ${e.message}\n`);
+        c.err(
+          `jq: error (at <stdin>:${text.split("\n").length - (text.endsWith("\n") ? 1 : 0)}): ${e.message}\n`,
+        );
         status = 5;
         continue;
       }

@@ -163,6 +163,7 @@ const xargs: Builtin = async (c) => {
       { stdin: "", out: c.out, err: c.err, outIsTerminal: false },
       c.ctx,
       false,
+      true,
     );
     if (code === 255) {
       c.err(`xargs: ${name}: exited with status 255; aborting\n`);

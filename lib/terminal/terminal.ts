@@ -87,6 +87,9 @@ export function createTerminal(opts: TerminalOptions): Terminal {
   return new LineDiscipline(opts);
 }
 
+/** Characters a command continued over several lines may hold (the typeahead's bound). */
+const MAX_CONTINUED = 64 * 1024;
+
 class LineDiscipline implements Terminal {
   private columns: number;
   private rows: number;
@@ -106,6 +109,8 @@ class LineDiscipline implements Terminal {
   private atLineStart = true;
   private disposed = false;
   private idleWaiters: (() => void)[] = [];
+  /** Lines typed so far of a command that is not complete yet (`> ` prompt, like bash's PS2). */
+  private continued: string | undefined;
 
   constructor(private readonly opts: TerminalOptions) {
     this.columns = Math.max(10, opts.columns ?? 80);
@@ -154,6 +159,7 @@ class LineDiscipline implements Terminal {
   }
 
   private promptText(): string {
+    if (this.continued !== undefined) return "> ";
     if (this.levels.length === 1 && this.opts.prompt !== undefined) return this.opts.prompt();
     return this.top().shell.prompt(this.tty);
   }
@@ -294,11 +300,20 @@ class LineDiscipline implements Terminal {
       }
       case "ctrlC":
         this.emit(`${this.moveCells(this.cursorCell, this.cellOf(this.line.length))}^C\r\n`);
+        this.continued = undefined;
         this.showPrompt();
         return;
       case "ctrlD":
         if (this.line !== "") {
           if (this.cursor < this.line.length) this.deleteRange(this.cursor, this.nextCharIndex(this.cursor));
+          return;
+        }
+        if (this.continued !== undefined) {
+          // end of input inside a construct: bash reports it and forgets the lines
+          const text = this.continued;
+          this.continued = undefined;
+          this.emit("\r\n");
+          this.runLine(text, true);
           return;
         }
         if (this.levels.length > 1) {
@@ -478,11 +493,19 @@ class LineDiscipline implements Terminal {
     this.line = "";
     this.cursor = 0;
     this.histIndex = undefined;
-    if (line.trim() === "") {
+    if (this.continued === undefined && line.trim() === "") {
       this.showPrompt();
       return;
     }
-    this.runLine(line, true);
+    const text = this.continued === undefined ? line : `${this.continued}\n${line}`;
+    // `cat <<EOF`, `for … do`, an open quote: read more lines (bounded like the typeahead)
+    if (text.length < MAX_CONTINUED && this.top().shell.incomplete?.(text) === true) {
+      this.continued = text;
+      this.showPrompt();
+      return;
+    }
+    this.continued = undefined;
+    this.runLine(text, true);
   }
 
   private runLine(line: string, journal: boolean): void {
