@@ -39,7 +39,11 @@ export type ParamOp =
   | "^"
   | ",,"
   | ","
-  | "substr";
+  | "substr"
+  /** `${!a[@]}`: the indices of an array. */
+  | "!keys"
+  /** `${!name}`: the variable named by name's value. */
+  | "!ref";
 
 export interface Word {
   parts: WordPart[];

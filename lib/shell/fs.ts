@@ -68,6 +68,9 @@ export class VirtualFs {
   ) {
     for (const d of skeleton) this.mkdirp(d);
     for (const d of writableRoots) this.mkdirp(d);
+    // the null device reads as empty (writes to it never reach the filesystem)
+    this.mkdirp("/dev");
+    this.files.set("/dev/null", "");
   }
 
   private mkdirp(path: string): void {
@@ -101,6 +104,7 @@ export class VirtualFs {
   }
 
   write(path: string, data: string, append: boolean): FsError | undefined {
+    if (path === "/dev/null") return undefined;
     if (this.dirs.has(path)) return "EISDIR";
     const parent = parentOf(path);
     if (!this.dirs.has(parent)) return this.files.has(parent) ? "ENOTDIR" : "ENOENT";
@@ -163,6 +167,7 @@ export class VirtualFs {
   }
 
   remove(path: string): FsError | undefined {
+    if (path === "/dev/null") return "EACCES";
     if (this.dirs.has(path)) return "EISDIR";
     const f = this.files.get(path);
     if (f === undefined) return "ENOENT";

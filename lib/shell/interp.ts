@@ -994,6 +994,14 @@ export class Shell {
         this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
       return ctx.lastSubstStatus ?? 0;
     }
+    if (arrays.length > 0) {
+      // `declare -a a=(…)` / `local a=(…)`: the builtin sees only the name
+      for (const a of arrays) {
+        if (name === "local" || ((name === "declare" || name === "typeset") && this.localFrames.length > 0))
+          this.declareLocal(a.name);
+        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+      }
+    }
     return this.dispatch(argv, assigns, s, ctx, alone);
   }
 
@@ -1265,20 +1273,21 @@ export class Shell {
         }
       }
     };
+    const ifs = this.getVar("IFS") ?? " \t\n";
     const pushSplit = (value: string): void => {
-      if (!split) {
-        cur += value;
+      if (!split || ifs === "") {
+        addText(value, false);
         return;
       }
-      const pieces = value.split(/[ \t\n]+/);
-      for (let i = 0; i < pieces.length; i++) {
-        const piece = pieces[i] ?? "";
-        if (i > 0 && (has || cur !== "")) push();
-        if (piece !== "") {
-          addText(piece, false);
-          has = true;
-        }
-      }
+      if (value === "") return;
+      const r = ifsSplit(value, ifs);
+      if (r.lead && (has || cur !== "")) push();
+      r.fields.forEach((f, k) => {
+        if (k > 0) push();
+        addText(f, false);
+        has = true;
+      });
+      if (r.trail && (has || cur !== "")) push();
     };
     for (let i = 0; i < word.parts.length; i++) {
       const part = word.parts[i];
@@ -1298,9 +1307,13 @@ export class Shell {
         case "var": {
           // "$@" and "${a[@]}": one field per element
           const listed =
-            part.quoted && split && part.op === undefined && (part.name === "@" || part.index === "@");
+            part.quoted &&
+            split &&
+            (part.op === undefined || part.op === "substr") &&
+            ((part.name === "@" && part.index === undefined) || part.index === "@");
           if (listed) {
-            const items = this.getArray(part.name) ?? [];
+            const items =
+              part.op === "substr" ? await this.sliceList(part, ctx) : (this.getArray(part.name) ?? []);
             this.expanded(
               ctx,
               cur.length,
@@ -1463,7 +1476,20 @@ export class Shell {
         const [c0 = "", ...restChars] = [...v];
         return (ok(c0) ? conv(c0) : c0) + restChars.join("");
       }
+      case "!keys":
+        return (this.getArray(part.name) ?? []).map((_, i) => String(i)).join(" ");
+      case "!ref": {
+        const target = value ?? "";
+        if (target === "") return "";
+        if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#@*])$/.test(target)) {
+          ctx.io.stderr(`bash: ${target}: invalid variable name\n`);
+          throw new StopLine();
+        }
+        return this.getVar(target) ?? "";
+      }
       case "substr": {
+        if (part.index === "@" || part.index === "*" || (part.name === "@" && part.index === undefined))
+          return (await this.sliceList(part, ctx)).join(" ");
         const chars = [...(value ?? "")];
         const offText = await argText();
         let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
@@ -1483,6 +1509,25 @@ export class Shell {
         return chars.slice(off, end).join("");
       }
     }
+  }
+
+  /** `${a[@]:off:len}` and `${@:off:len}`: elements, not characters. */
+  private async sliceList(
+    part: Extract<Word["parts"][number], { kind: "var" }>,
+    ctx: RunContext,
+  ): Promise<string[]> {
+    const items = this.getArray(part.name) ?? [];
+    const all = part.name === "@" ? ["bash", ...items] : items;
+    const offText = part.arg === undefined ? "0" : (await this.expandWord(part.arg, ctx, false)).join("");
+    let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
+    if (off < 0) off = Math.max(0, all.length + off);
+    let end = all.length;
+    if (part.arg2 !== undefined) {
+      const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
+      const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
+      end = len < 0 ? all.length + len : Math.min(all.length, off + len);
+    }
+    return all.slice(off, Math.max(off, end));
   }
 
   private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {
@@ -1547,6 +1592,48 @@ export class Shell {
     ctx.exitRequested = code;
     throw new StopLine();
   }
+}
+
+/**
+ * Splits an unquoted expansion at $IFS as bash does: IFS white space collapses, every other IFS
+ * character ends one field (so `a,,b` has an empty field).
+ */
+export function ifsSplit(value: string, ifs: string): { fields: string[]; lead: boolean; trail: boolean } {
+  const isIfs = (c: string | undefined): boolean => c !== undefined && ifs.includes(c);
+  const isWs = (c: string | undefined): boolean =>
+    c !== undefined && (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
+  const lead = isIfs(value[0]);
+  const trail = isIfs(value[value.length - 1]);
+  let start = 0;
+  let end = value.length;
+  while (start < end && isWs(value[start])) start++;
+  while (end > start && isWs(value[end - 1])) end--;
+  if (start >= end) return { fields: [], lead, trail };
+  const fields: string[] = [];
+  let cur = "";
+  let i = start;
+  let endedByDelim = false;
+  while (i < end) {
+    const c = value[i];
+    if (isIfs(c)) {
+      let j = i;
+      while (j < end && isWs(value[j])) j++;
+      if (j < end && isIfs(value[j]) && !isWs(value[j])) {
+        j++;
+        while (j < end && isWs(value[j])) j++;
+      }
+      fields.push(cur);
+      cur = "";
+      i = j;
+      endedByDelim = true;
+      continue;
+    }
+    cur += c;
+    endedByDelim = false;
+    i++;
+  }
+  if (!endedByDelim) fields.push(cur);
+  return { fields, lead, trail };
 }
 
 export function fsErrorText(e: FsError): string {

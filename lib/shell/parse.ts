@@ -404,6 +404,9 @@ class Parser {
       const w = new Parser(src, 0, this.depth + 1).readWord(false, true);
       return { ...w, raw: src };
     };
+    const bang = /^!([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?$/.exec(body);
+    if (bang?.[1] !== undefined)
+      return { kind: "var", name: bang[1], quoted, op: bang[2] === undefined ? "!ref" : "!keys" };
     const head = /^(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#!@*-])(\[([^\]]*)\])?/.exec(body);
     if (head === null || head[2] === undefined) return bad();
     // `${#}` is $#, `${#-}`… is rare: treat `#` followed by nothing as the name
@@ -867,10 +870,42 @@ class Parser {
       }
       if (cmd.words.length === 0 && isReserved(t, RESERVED)) break;
       this.next();
+      const decl = cmd.words[0]?.raw;
+      if (
+        (decl === "declare" || decl === "local" || decl === "typeset" || decl === "readonly") &&
+        eq > 0 &&
+        eq === t.text.length - 1 &&
+        NAME_RE.test(aname)
+      ) {
+        const wordEnd = this.pos;
+        const open = this.peek();
+        if (open.kind === "op" && open.text === "(" && this.sourceEnd() === wordEnd) {
+          // `declare -a a=(x y)`: the array is assigned, the builtin sees the name
+          this.next();
+          const items: Word[] = [];
+          for (;;) {
+            const w = this.next();
+            if (w.text === ")" && w.kind === "op") break;
+            if (w.text === "\n") continue;
+            if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
+            items.push(w.word);
+          }
+          cmd.assigns.push({ name: aname, value: { parts: [], raw: "" }, array: items, append });
+          cmd.words.push({ parts: [{ kind: "lit", text: aname, quoted: true }], raw: aname });
+          continue;
+        }
+      }
       cmd.words.push(t.word);
     }
     if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirects.length === 0) {
       this.fail(this.peek().text);
+    }
+    const after = this.peek();
+    if (after.kind === "op" && after.text === "(" && cmd.words.length === 1 && cmd.assigns.length === 0) {
+      // `echo (`: bash reads it as the start of a function definition and fails on what follows
+      this.next();
+      const n = this.peek();
+      this.fail(n.kind === "eof" ? "\n" : n.text);
     }
     return cmd;
   }
