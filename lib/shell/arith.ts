@@ -27,7 +27,16 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
     if (++depth > 200) fail("expression recursion level exceeded");
     const t = toks[i++];
     try {
-      if (t === undefined) return fail("syntax error: operand expected");
+      if (t === undefined) {
+        // bash names the text from the last operator on
+        const from = Math.max(0, i - 2);
+        const rest = tokens.slice(from).join("").trimStart();
+        return fail(
+          rest === ""
+            ? "syntax error: operand expected"
+            : `syntax error: operand expected (error token is "${rest}")`,
+        );
+      }
       if (t === "(") {
         const v = ternary();
         if (toks[i++] !== ")") fail("syntax error: `)' expected");

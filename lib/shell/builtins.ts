@@ -576,7 +576,7 @@ export const BUILTINS: Record<string, Builtin> = {
   ...FILE_COMMANDS,
   help: ({ shell, out, columns }) => {
     const names = Object.keys(BUILTINS);
-    const text = new Set(Object.keys(TEXT_UTILS));
+    const text = new Set([...Object.keys(TEXT_UTILS), ...Object.keys(TOOLS)]);
     out(
       helpText(
         shell,

@@ -58,7 +58,14 @@ export class VirtualFs {
   /** Modification times (ms) of what was written while a clock was set (`ls -l`). */
   private mtimes = new Map<string, number>();
   /** The session's clock, for modification times (none: `ls -l` shows the epoch). */
-  clock: (() => number) | undefined;
+  private clock: (() => number) | undefined;
+
+  /** Sets the clock; what exists already was made "now". */
+  setClock(clock: () => number): void {
+    this.clock = clock;
+    const now = clock();
+    for (const p of [...this.dirs, ...this.files.keys()]) if (!this.mtimes.has(p)) this.mtimes.set(p, now);
+  }
 
   constructor(
     private readonly writableRoots: string[],

@@ -129,6 +129,15 @@ export interface RunContext {
   interactive: boolean;
 }
 
+/** Home directories of the image's system accounts (Ubuntu's /etc/passwd), for `~user`. */
+const SYSTEM_HOMES: Record<string, string> = {
+  root: "/root",
+  daemon: "/usr/sbin",
+  bin: "/bin",
+  sys: "/dev",
+  nobody: "/nonexistent",
+};
+
 class StopLine extends Error {}
 
 /** `[[ x =~ bad( ]]`: status 2, no message (as bash). */
@@ -500,7 +509,9 @@ export class Shell {
         if (cmd === undefined) continue;
         const last = i === p.commands.length - 1;
         if (last) {
-          status = await this.runCommand(cmd, { ...streams, stdin, cursor: { pos: 0 } }, ctx, false);
+          status = await this.inSubshell(() =>
+            this.runCommand(cmd, { ...streams, stdin, cursor: { pos: 0 } }, ctx, false),
+          );
         } else {
           let buf = "";
           const pipeOut: Sink = (c) => {
@@ -511,17 +522,19 @@ export class Shell {
             }
             buf += c;
           };
-          status = await this.runCommand(
-            cmd,
-            {
-              stdin,
-              cursor: i === 0 ? streams.cursor : { pos: 0 },
-              out: pipeOut,
-              err: streams.err,
-              outIsTerminal: false,
-            },
-            ctx,
-            false,
+          status = await this.inSubshell(() =>
+            this.runCommand(
+              cmd,
+              {
+                stdin,
+                cursor: i === 0 ? streams.cursor : { pos: 0 },
+                out: pipeOut,
+                err: streams.err,
+                outIsTerminal: false,
+              },
+              ctx,
+              false,
+            ),
           );
           if (ctx.interrupt.interrupted) throw new StopLine();
           stdin = buf;
@@ -652,7 +665,7 @@ export class Shell {
       (n, v) => this.setVar(n, String(v)),
     );
     if (typeof r === "string") {
-      ctx.io.stderr(`bash: ${expr.trim()}: ${r}\n`);
+      ctx.io.stderr(`bash: ${expr.trimStart()}: ${r}\n`);
       throw new StopLine();
     }
     return r;
@@ -934,6 +947,18 @@ export class Shell {
     return paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  /** Runs a pipeline stage as bash does, in a child shell: its variables and cwd do not stay. */
+  private async inSubshell(run: () => Promise<number>): Promise<number> {
+    const saved = this.saveSubshell();
+    const positional = this.positional;
+    try {
+      return await run();
+    } finally {
+      this.restoreSubshell(saved);
+      this.positional = positional;
+    }
+  }
+
   private saveSubshell(): { vars: [string, Var][]; cwd: string } {
     return { vars: [...this.vars].map(([k, v]) => [k, { ...v }]), cwd: this.cwd };
   }
@@ -1003,6 +1028,15 @@ export class Shell {
       }
     }
     return this.dispatch(argv, assigns, s, ctx, alone);
+  }
+
+  /** `~`, `~user`, `~+`, `~-`: the directory, or undefined to leave the word as typed. */
+  private tildeHome(user: string): string | undefined {
+    if (user === "") return this.getVar("HOME") ?? this.opts.home;
+    if (user === "+") return this.getVar("PWD") ?? this.cwd;
+    if (user === "-") return this.getVar("OLDPWD");
+    if (user === this.opts.user) return this.opts.home;
+    return Object.hasOwn(SYSTEM_HOMES, user) ? SYSTEM_HOMES[user] : undefined;
   }
 
   /** A builtin, program or function of this name exists. */
@@ -1295,10 +1329,13 @@ export class Shell {
       switch (part.kind) {
         case "lit": {
           let text = part.text;
-          if (i === 0 && !part.quoted && (text === "~" || text.startsWith("~/"))) {
-            const home = this.getVar("HOME") ?? this.opts.home;
-            addText(home, true);
-            text = text.slice(1);
+          if (i === 0 && !part.quoted && text.startsWith("~")) {
+            const m = /^~([A-Za-z0-9_.+-]*)(?=\/|$)/.exec(text);
+            const home = m === null ? undefined : this.tildeHome(m[1] ?? "");
+            if (m !== null && home !== undefined) {
+              addText(home, true);
+              text = text.slice(m[0].length);
+            }
           }
           addText(text, part.quoted);
           has = true;
@@ -1352,7 +1389,7 @@ export class Shell {
             (n, v) => this.setVar(n, String(v)),
           );
           if (typeof r === "string") {
-            ctx.io.stderr(`bash: ${part.expr.trim()}: ${r}\n`);
+            ctx.io.stderr(`bash: ${part.expr.trimStart()}: ${r}\n`);
             throw new StopLine();
           }
           addText(String(r), true);

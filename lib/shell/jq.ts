@@ -33,7 +33,7 @@ type Node =
   | { t: "call"; name: string; args: Node[] }
   | { t: "var"; name: string }
   | { t: "as"; src: Node; name: string; body: Node }
-  | { t: "if"; cond: Node; then: Node; elifs: { cond: Node; then: Node }[]; else?: Node }
+  | { t: "if"; cond: Node; body: Node; elifs: { cond: Node; body: Node }[]; else?: Node }
   | { t: "reduce"; src: Node; name: string; init: Node; update: Node }
   | { t: "format"; name: string }
   | { t: "try"; body: Node; catch?: Node };
@@ -469,14 +469,14 @@ function parse(src: string): Node {
           const cond = pipe();
           expectId("then");
           const then = pipe();
-          const elifs: { cond: Node; then: Node }[] = [];
+          const elifs: { cond: Node; body: Node }[] = [];
           let els: Node | undefined;
           for (;;) {
             if (isId("elif")) {
               p++;
               const c = pipe();
               expectId("then");
-              elifs.push({ cond: c, then: pipe() });
+              elifs.push({ cond: c, body: pipe() });
               continue;
             }
             if (isId("else")) {
@@ -486,7 +486,7 @@ function parse(src: string): Node {
             expectId("end");
             break;
           }
-          return { t: "if", cond, then, elifs, else: els };
+          return { t: "if", cond, body: then, elifs, else: els };
         }
         if (t.v === "reduce") {
           const src0 = postfix();
@@ -730,13 +730,13 @@ class Evaluator {
       case "if": {
         const out: J[] = [];
         for (const c of this.eval(n.cond, input, vars)) {
-          if (truthy(c)) out.push(...this.eval(n.then, input, vars));
+          if (truthy(c)) out.push(...this.eval(n.body, input, vars));
           else {
             let done = false;
             for (const e of n.elifs) {
               const cs = this.eval(e.cond, input, vars);
               if (cs.some(truthy)) {
-                out.push(...this.eval(e.then, input, vars));
+                out.push(...this.eval(e.body, input, vars));
                 done = true;
                 break;
               }
@@ -1295,8 +1295,9 @@ class Evaluator {
         const walk = (v: J, path: J[]): void => {
           this.tick();
           if (path.length > 0) out.push(path);
-          if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-          else if (v !== null && typeof v === "object")
+          if (Array.isArray(v)) {
+            for (let i = 0; i < v.length; i++) walk(v[i] ?? null, [...path, i]);
+          } else if (v !== null && typeof v === "object")
             for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
         };
         walk(input, []);

@@ -341,6 +341,22 @@ class Parser {
       this.pos = end + 2;
       return { kind: "arith", expr, quoted };
     }
+    if (n === "[") {
+      // `$[ … ]`: bash's old spelling of `$(( … ))`
+      let depth = 0;
+      for (let i = this.pos + 2; i < s.length; i++) {
+        if (s[i] === "[") depth++;
+        else if (s[i] === "]") {
+          if (depth === 0) {
+            const expr = s.slice(this.pos + 2, i);
+            this.pos = i + 1;
+            return { kind: "arith", expr, quoted };
+          }
+          depth--;
+        }
+      }
+      throw new IncompleteInput("unexpected EOF while looking for matching `]'");
+    }
     if (n === "(") {
       const inner = new Parser(s, this.pos + 2, this.depth + 1);
       const script = inner.parseList(")");

@@ -562,4 +562,239 @@ const sed: Builtin = (c: BuiltinContext) => {
   return status;
 };
 
-export const TOOLS: Record<string, Builtin> = { seq, xargs, sed, jq };
+// ---- small coreutils ----
+
+const basename: Builtin = ({ argv, out, err }) => {
+  const args = argv.slice(1).filter((a) => a !== "--");
+  const name = args[0];
+  if (name === undefined) {
+    err("basename: missing operand\nTry 'basename --help' for more information.\n");
+    return 1;
+  }
+  let base = name.replace(/\/+$/, "");
+  base = base === "" ? (name.startsWith("/") ? "/" : "") : base.slice(base.lastIndexOf("/") + 1);
+  const suffix = args[1];
+  if (suffix !== undefined && base !== suffix && base.endsWith(suffix)) base = base.slice(0, -suffix.length);
+  out(`${base}\n`);
+  return 0;
+};
+
+const dirname: Builtin = ({ argv, out, err }) => {
+  const args = argv.slice(1).filter((a) => a !== "--");
+  if (args.length === 0) {
+    err("dirname: missing operand\nTry 'dirname --help' for more information.\n");
+    return 1;
+  }
+  for (const a of args) {
+    const trimmed = a.replace(/\/+$/, "");
+    const i = trimmed.lastIndexOf("/");
+    out(
+      `${i < 0 ? (a.startsWith("/") ? "/" : ".") : i === 0 ? "/" : trimmed.slice(0, i).replace(/\/+$/, "") || "/"}\n`,
+    );
+  }
+  return 0;
+};
+
+function readInputs(c: BuiltinContext, tool: string, files: string[]): string | number {
+  if (files.length === 0) return c.stdin;
+  let data = "";
+  for (const f of files) {
+    if (f === "-") {
+      data += c.stdin;
+      continue;
+    }
+    const d = c.shell.fs.read(c.shell.resolve(f));
+    if (typeof d !== "string") {
+      c.err(`${tool}: ${f}: ${fsErrorText(d.error)}\n`);
+      return 1;
+    }
+    data += d;
+  }
+  return data;
+}
+
+const linesOf = (data: string): string[] => {
+  if (data === "") return [];
+  const l = data.split("\n");
+  if (l[l.length - 1] === "") l.pop();
+  return l;
+};
+
+const rev: Builtin = (c) => {
+  const data = readInputs(c, "rev", c.argv.slice(1));
+  if (typeof data === "number") return data;
+  c.out(
+    linesOf(data)
+      .map((l) => `${[...l].reverse().join("")}\n`)
+      .join(""),
+  );
+  return 0;
+};
+
+const tac: Builtin = (c) => {
+  const data = readInputs(c, "tac", c.argv.slice(1));
+  if (typeof data === "number") return data;
+  c.out(
+    linesOf(data)
+      .reverse()
+      .map((l) => `${l}\n`)
+      .join(""),
+  );
+  return 0;
+};
+
+const paste: Builtin = (c) => {
+  let serial = false;
+  let delims = "\t";
+  const files: string[] = [];
+  const args = c.argv.slice(1);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-s") serial = true;
+    else if (a === "-d") delims = args[++i] ?? "\t";
+    else if (/^-s?d/.test(a)) {
+      if (a.startsWith("-s")) serial = true;
+      delims = a.slice(a.indexOf("d") + 1) || (args[++i] ?? "\t");
+    } else if (a === "-sd") serial = true;
+    else files.push(a);
+  }
+  const d = [...(delims.replace(/\\t/g, "\t").replace(/\\n/g, "\n") || "\t")];
+  const join = (parts: string[]): string =>
+    parts.reduce((acc, p, k) => (k === 0 ? p : acc + (d[(k - 1) % d.length] ?? "") + p), "");
+  const sources = (files.length === 0 ? ["-"] : files).map((f) => readInputs(c, "paste", [f]));
+  if (sources.some((x) => typeof x === "number")) return 1;
+  const cols = sources.map((x) => linesOf(x as string));
+  if (serial) {
+    c.out(cols.map((l) => `${join(l)}\n`).join(""));
+    return 0;
+  }
+  const rows = Math.max(0, ...cols.map((l) => l.length));
+  let out = "";
+  for (let r = 0; r < rows; r++) out += `${join(cols.map((l) => l[r] ?? ""))}\n`;
+  c.out(out);
+  return 0;
+};
+
+/** expr: integer arithmetic, comparisons, `length`, `:` (anchored BRE match). */
+const expr: Builtin = ({ argv, out, err }) => {
+  const t = argv.slice(1);
+  let i = 0;
+  const fail = (msg: string): never => {
+    throw new Error(msg);
+  };
+  const isInt = (s: string): boolean => /^[-+]?\d+$/.test(s);
+  const num = (s: string): number => {
+    if (!isInt(s)) fail("non-integer argument");
+    return Number(s);
+  };
+  const primary = (): string => {
+    const a = t[i++];
+    if (a === undefined)
+      return fail("syntax error: missing argument after \u2018" + (t[i - 2] ?? "") + "\u2019");
+    if (a === "(") {
+      const v = orE();
+      if (t[i++] !== ")") fail("syntax error: expecting ')'");
+      return v;
+    }
+    if (a === "length") return String([...primary()].length);
+    return a;
+  };
+  const match = (): string => {
+    let v = primary();
+    while (t[i] === ":") {
+      i++;
+      const re = primary();
+      try {
+        const grouped = re.includes("\\(");
+        const m = compilePosix(`^${re.replace(/^\^/, "")}`, { extended: false, capture: true }).exec(v);
+        v = m === undefined ? (grouped ? "" : "0") : grouped ? (m.groups[1] ?? "") : String(m.end - m.start);
+      } catch {
+        fail("Invalid regular expression");
+      }
+    }
+    return v;
+  };
+  const mul = (): string => {
+    let v = match();
+    while (t[i] === "*" || t[i] === "/" || t[i] === "%") {
+      const op = t[i++];
+      const r = match();
+      const a = num(v);
+      const b = num(r);
+      if (op !== "*" && b === 0) fail("division by zero");
+      v = String(op === "*" ? a * b : op === "/" ? Math.trunc(a / b) : a % b);
+    }
+    return v;
+  };
+  const add = (): string => {
+    let v = mul();
+    while (t[i] === "+" || t[i] === "-") {
+      const op = t[i++];
+      const r = mul();
+      v = String(op === "+" ? num(v) + num(r) : num(v) - num(r));
+    }
+    return v;
+  };
+  const cmp = (): string => {
+    let v = add();
+    while (["=", "==", "!=", "<", "<=", ">", ">="].includes(t[i] ?? "")) {
+      const op = t[i++] ?? "";
+      const r = add();
+      const c = isInt(v) && isInt(r) ? Number(v) - Number(r) : v < r ? -1 : v > r ? 1 : 0;
+      const ok = {
+        "=": c === 0,
+        "==": c === 0,
+        "!=": c !== 0,
+        "<": c < 0,
+        "<=": c <= 0,
+        ">": c > 0,
+        ">=": c >= 0,
+      }[op];
+      v = ok ? "1" : "0";
+    }
+    return v;
+  };
+  const andE = (): string => {
+    let v = cmp();
+    while (t[i] === "&") {
+      i++;
+      const r = cmp();
+      v = v !== "" && v !== "0" && r !== "" && r !== "0" ? v : "0";
+    }
+    return v;
+  };
+  const orE = (): string => {
+    let v = andE();
+    while (t[i] === "|") {
+      i++;
+      const r = andE();
+      v = v !== "" && v !== "0" ? v : r !== "" && r !== "0" ? r : "0";
+    }
+    return v;
+  };
+  try {
+    if (t.length === 0) fail("missing operand");
+    const v = orE();
+    if (i < t.length) fail(`syntax error: unexpected argument \u2018${t[i]}\u2019`);
+    out(`${v}\n`);
+    return v === "" || v === "0" ? 1 : 0;
+  } catch (e) {
+    err(
+      `expr: ${e instanceof Error ? e.message : String(e)}\n${e instanceof Error && e.message === "missing operand" ? "Try 'expr --help' for more information.\n" : ""}`,
+    );
+    return 2;
+  }
+};
+
+export const TOOLS: Record<string, Builtin> = {
+  seq,
+  xargs,
+  sed,
+  jq,
+  expr,
+  basename,
+  dirname,
+  rev,
+  tac,
+  paste,
+};

@@ -169,7 +169,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   const host = opts.host ?? "minikube";
   const home = `/home/${user}`;
   const files = new VirtualFs([home, "/tmp"], ["/bin", "/etc", "/usr/bin", "/usr/local/bin", "/var"]);
-  files.clock = () => opts.clock.now();
+  files.setClock(() => opts.clock.now());
   const machine = withLoopback(opts.machine);
   const jobs = new JobTable();
   const tabs = new Map<string, TabShell>();
