@@ -65,7 +65,7 @@ export interface Redirect {
 
 export interface SimpleCommand {
   kind: "simple";
-  assigns: { name: string; value: Word; array?: Word[]; append?: boolean }[];
+  assigns: { name: string; value: Word; array?: Word[]; append?: boolean; index?: Word }[];
   words: Word[];
   redirects: Redirect[];
 }

@@ -996,6 +996,21 @@ export class Shell {
         continue;
       }
       let v = (await this.expandWord(a.value, ctx, false)).join(" ");
+      if (a.index !== undefined) {
+        const idxText = (await this.expandWord(a.index, ctx, false)).join("");
+        const items = this.getArray(a.name) ?? [];
+        let k = await this.arith(idxText === "" ? "0" : idxText, ctx);
+        if (k < 0) k += items.length;
+        if (k < 0) {
+          streams.err(`bash: ${a.name}[${idxText}]: bad array subscript\n`);
+          return 1;
+        }
+        // arrays are dense here: an index past the end appends (bash keeps the gap)
+        const at = Math.min(k, items.length);
+        items[at] = a.append === true ? (items[at] ?? "") + v : v;
+        arrays.push({ name: a.name, items, append: false });
+        continue;
+      }
       if (a.append === true) v = (this.getVar(a.name) ?? "") + v;
       assigns.push([a.name, v]);
     }

@@ -847,6 +847,21 @@ class Parser {
       }
       const t = this.peek();
       if (t.kind !== "word" || t.word === undefined) break;
+      const elem = cmd.words.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\](\+?)=/.exec(t.text) : null;
+      if (elem !== null) {
+        // `a[i]=v`: one element of an array
+        this.next();
+        const rest = t.text.slice(elem[0].length);
+        const value = new Parser(rest, 0, this.depth + 1).readWord(false);
+        const index = new Parser(elem[2] ?? "", 0, this.depth + 1).readWord(false, true);
+        cmd.assigns.push({
+          name: elem[1] ?? "",
+          value: { ...value, raw: rest },
+          append: elem[3] === "+",
+          index: { ...index, raw: elem[2] ?? "" },
+        });
+        continue;
+      }
       const eq = t.text.indexOf("=");
       const append = eq > 1 && t.text[eq - 1] === "+";
       const aname = t.text.slice(0, append ? eq - 1 : eq);

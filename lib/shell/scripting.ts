@@ -193,7 +193,8 @@ const read: Builtin = ({ argv, shell, streams, stdin, err, out }) => {
       names.push(a);
     }
   }
-  if (prompt !== "") err(prompt);
+  // bash shows the prompt only when it reads from the terminal (no pipe, file or here-string)
+  if (prompt !== "" && streams?.cursor === undefined) err(prompt);
   // the rest of stdin from where the last `read` of this loop stopped
   const cursor = streams?.cursor;
   const data = stdin;
