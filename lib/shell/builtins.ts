@@ -9,7 +9,7 @@ import { date } from "./date";
 import { FILE_COMMANDS } from "./files";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink, Streams } from "./interp";
-import { LIMITS, lookup } from "./interp";
+import { fsErrorText, LIMITS, lookup } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
 const outputLimit = (): string =>
@@ -504,11 +504,72 @@ const bash: Builtin = async (c) => {
     );
   }
   if (c.argv.length > 1) {
-    c.err(`bash: ${c.argv[1]}: No such file or directory\n`);
-    return 127;
+    const file = c.argv[1] ?? "";
+    const text = c.shell.fs.read(c.shell.resolve(file));
+    if (typeof text !== "string") {
+      c.err(`bash: ${file}: ${fsErrorText(text.error)}\n`);
+      return text.error === "EISDIR" ? 126 : 127;
+    }
+    // `bash script.sh a b`: a child shell with its own positional parameters
+    return c.shell.runFile(
+      text,
+      c.argv.slice(2),
+      { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+      c.ctx,
+      true,
+    );
   }
   c.err("bash: a nested interactive shell is not available here; you are already in bash\n");
   return 1;
+};
+
+/** `source FILE` / `. FILE`: runs the file in this shell (functions and variables stay). */
+const source: Builtin = async (c) => {
+  const file = c.argv[1];
+  if (file === undefined) {
+    c.err(
+      `bash: ${c.argv[0]}: filename argument required\n${c.argv[0]}: usage: ${c.argv[0]} filename [arguments]\n`,
+    );
+    return 2;
+  }
+  const text = c.shell.fs.read(c.shell.resolve(file));
+  if (typeof text !== "string") {
+    c.err(`bash: ${file}: ${fsErrorText(text.error)}\n`);
+    return 1;
+  }
+  return c.shell.runFile(
+    text,
+    c.argv.length > 2 ? c.argv.slice(2) : undefined,
+    c.streams ?? { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+    c.ctx,
+    false,
+  );
+};
+
+/** chmod: modes are not kept (every file is readable and runnable by `bash FILE`); operands must exist. */
+const chmod: Builtin = ({ argv, shell, err }) => {
+  const args = argv.slice(1).filter((a) => !/^-[Rvcf]+$/.test(a));
+  const mode = args[0];
+  if (mode === undefined) {
+    err("chmod: missing operand\nTry 'chmod --help' for more information.\n");
+    return 1;
+  }
+  if (!/^([0-7]{1,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*)$/.test(mode)) {
+    err(`chmod: invalid mode: \u2018${mode}\u2019\nTry 'chmod --help' for more information.\n`);
+    return 1;
+  }
+  if (args.length === 1) {
+    err(`chmod: missing operand after \u2018${mode}\u2019\nTry 'chmod --help' for more information.\n`);
+    return 1;
+  }
+  let status = 0;
+  for (const f of args.slice(1)) {
+    if (!shell.fs.exists(shell.resolve(f))) {
+      err(`chmod: cannot access '${f}': No such file or directory\n`);
+      status = 1;
+    }
+  }
+  return status;
 };
 
 const clear: Builtin = ({ out }) => {
@@ -572,6 +633,9 @@ export const BUILTINS: Record<string, Builtin> = {
   which: type,
   bash,
   sh: bash,
+  source,
+  ".": source,
+  chmod,
   date,
   ...FILE_COMMANDS,
   help: ({ shell, out, columns }) => {
@@ -594,6 +658,8 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 const BUILTIN_NAMES = new Set([
+  "source",
+  ".",
   ...Object.keys(SCRIPTING_BUILTINS),
   "echo",
   "printf",

@@ -1615,6 +1615,32 @@ export class Shell {
     return buf.replace(/\n+$/, "");
   }
 
+  /**
+   * Runs a script file: as a child shell with `args` as $1… (`bash FILE`), or in this shell
+   * (`source FILE`, positional parameters replaced only when `args` are given).
+   */
+  async runFile(
+    text: string,
+    args: string[] | undefined,
+    streams: Streams,
+    ctx: RunContext,
+    child: boolean,
+  ): Promise<number> {
+    const script = parseScript(text.replace(/^#!.*\n/, "").replace(/\n+$/, ""), 1);
+    const positional = this.positional;
+    if (args !== undefined) this.positional = args;
+    const saved = child ? this.saveSubshell() : undefined;
+    try {
+      return await this.runChild(script, streams, ctx);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.code;
+      throw e;
+    } finally {
+      if (saved !== undefined) this.restoreSubshell(saved);
+      if (args !== undefined || child) this.positional = positional;
+    }
+  }
+
   /** Runs a line non-interactively inside this shell (used by `bash -c`). */
   async runNested(line: string, streams: Streams, ctx: RunContext): Promise<number> {
     const script = parseScript(line, 1);
