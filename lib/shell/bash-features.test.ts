@@ -44,6 +44,7 @@ describe("bounds of the everyday-bash additions", () => {
 
   it("functions and aliases persist across lines of a tab; locals do not leak", async () => {
     const { sh } = offlineWorkstation();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion
     await runLine(sh, 'greet() { local who=${1:-world}; echo "hello $who"; }');
     await runLine(sh, "alias k=kubectl");
     expect((await runLine(sh, "greet; greet you")).out).toBe("hello world\nhello you\n");

@@ -689,8 +689,7 @@ const expr: Builtin = ({ argv, out, err }) => {
   };
   const primary = (): string => {
     const a = t[i++];
-    if (a === undefined)
-      return fail("syntax error: missing argument after \u2018" + (t[i - 2] ?? "") + "\u2019");
+    if (a === undefined) return fail(`syntax error: missing argument after \u2018${t[i - 2] ?? ""}\u2019`);
     if (a === "(") {
       const v = orE();
       if (t[i++] !== ")") fail("syntax error: expecting ')'");
