@@ -6,7 +6,7 @@ type Assign = (name: string, value: number) => void;
 /** Returns the value or an error message in bash's words. */
 export function evalArith(src: string, lookup: Lookup, assign: Assign): number | string {
   const tokens = src.match(
-    /\s*(\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|<=|>=|==|!=|&&|\|\||<<|>>|\+=|-=|[-+*/%()<>!=~^&|?:])\s*/g,
+    /\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\+\+|--|\*\*|<=|>=|==|!=|&&|\|\||<<|>>|\+=|-=|\*=|\/=|%=|[-+*/%()<>!=~^&|?:,])\s*/g,
   );
   if (tokens === null) return src.trim() === "" ? 0 : "syntax error: operand expected";
   if (tokens.join("").length !== src.length) return "syntax error: invalid arithmetic operator";
@@ -27,22 +27,59 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
     if (++depth > 200) fail("expression recursion level exceeded");
     const t = toks[i++];
     try {
-      if (t === undefined) return fail("syntax error: operand expected");
+      if (t === undefined) {
+        // bash names the text from the last operator on
+        const from = Math.max(0, i - 2);
+        const rest = tokens.slice(from).join("").trimStart();
+        return fail(
+          rest === ""
+            ? "syntax error: operand expected"
+            : `syntax error: operand expected (error token is "${rest}")`,
+        );
+      }
       if (t === "(") {
         const v = ternary();
         if (toks[i++] !== ")") fail("syntax error: `)' expected");
+        return v;
+      }
+      if ((t === "++" || t === "--") && /^[A-Za-z_]/.test(peek() ?? "")) {
+        const name = toks[i++] ?? "";
+        const v = num(name) + (t === "++" ? 1 : -1);
+        assign(name, v);
         return v;
       }
       if (t === "-") return -primary();
       if (t === "+") return primary();
       if (t === "!") return primary() === 0 ? 1 : 0;
       if (t === "~") return ~primary();
-      if (/^\d+$/.test(t)) return Number.parseInt(t, 10);
+      if (/^0[xX]/.test(t)) return Number.parseInt(t, 16);
+      if (/^\d+$/.test(t))
+        return t.length > 1 && t.startsWith("0") ? Number.parseInt(t, 8) || 0 : Number.parseInt(t, 10);
       if (/^[A-Za-z_]/.test(t)) {
-        if (peek() === "+=" || peek() === "-=" || (peek() === "=" && toks[i + 1] !== "=")) {
+        const nx = peek();
+        if (nx === "++" || nx === "--") {
+          i++;
+          const old = num(t);
+          assign(t, old + (nx === "++" ? 1 : -1));
+          return old;
+        }
+        if (
+          (nx !== undefined && ["+=", "-=", "*=", "/=", "%="].includes(nx)) ||
+          (nx === "=" && toks[i + 1] !== "=")
+        ) {
           const op = toks[i++];
           const rhs = ternary();
-          const v = op === "=" ? rhs : op === "+=" ? num(t) + rhs : num(t) - rhs;
+          const cur = num(t);
+          const v =
+            op === "="
+              ? rhs
+              : op === "+="
+                ? cur + rhs
+                : op === "-="
+                  ? cur - rhs
+                  : op === "*="
+                    ? Math.imul(cur, rhs)
+                    : apply(op === "/=" ? "/" : "%", cur, rhs);
           assign(t, v);
           return v;
         }
@@ -87,8 +124,16 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
     const b = ternary();
     return c !== 0 ? a : b;
   };
+  const comma = (): number => {
+    let v = ternary();
+    while (peek() === ",") {
+      i++;
+      v = ternary();
+    }
+    return v;
+  };
   try {
-    const v = ternary();
+    const v = comma();
     if (i < toks.length) return `syntax error in expression (error token is "${toks.slice(i).join(" ")}")`;
     return v;
   } catch (e) {

@@ -3,11 +3,47 @@
 export type WordPart =
   /** Literal text; `quoted` text is neither field-split nor tilde-expanded. */
   | { kind: "lit"; text: string; quoted: boolean }
-  | { kind: "var"; name: string; quoted: boolean; op?: ParamOp; arg?: Word }
+  | {
+      kind: "var";
+      name: string;
+      quoted: boolean;
+      op?: ParamOp;
+      arg?: Word;
+      /** `${v:off:len}`: the length. */
+      arg2?: Word;
+      /** `${a[i]}` (a word), `${a[@]}` / `${a[*]}` ("@" / "*"). */
+      index?: Word | "@" | "*";
+    }
   | { kind: "cmd"; script: Script; quoted: boolean }
   | { kind: "arith"; expr: string; quoted: boolean };
 
-export type ParamOp = ":-" | "-" | ":=" | ":+" | "+" | "#len";
+export type ParamOp =
+  | ":-"
+  | "-"
+  | ":="
+  | "="
+  | ":+"
+  | "+"
+  | ":?"
+  | "?"
+  | "#len"
+  | "#"
+  | "##"
+  | "%"
+  | "%%"
+  | "/"
+  | "//"
+  | "/#"
+  | "/%"
+  | "^^"
+  | "^"
+  | ",,"
+  | ","
+  | "substr"
+  /** `${!a[@]}`: the indices of an array. */
+  | "!keys"
+  /** `${!name}`: the variable named by name's value. */
+  | "!ref";
 
 export interface Word {
   parts: WordPart[];
@@ -15,7 +51,7 @@ export interface Word {
   raw: string;
 }
 
-export type RedirectOp = ">" | ">>" | "<" | "&>" | "dup";
+export type RedirectOp = ">" | ">>" | "<" | "&>" | "dup" | "<<" | "<<<";
 
 export interface Redirect {
   fd: number;
@@ -23,11 +59,13 @@ export interface Redirect {
   /** For `dup` (2>&1): the fd duplicated. */
   toFd?: number;
   target?: Word;
+  /** Here-document body (`<<`): expanded unless its delimiter was quoted. */
+  body?: Word;
 }
 
 export interface SimpleCommand {
   kind: "simple";
-  assigns: { name: string; value: Word }[];
+  assigns: { name: string; value: Word; array?: Word[]; append?: boolean; index?: Word }[];
   words: Word[];
   redirects: Redirect[];
 }
@@ -62,7 +100,55 @@ export interface GroupCommand {
   redirects: Redirect[];
 }
 
-export type Command = SimpleCommand | WhileCommand | ForCommand | IfCommand | GroupCommand;
+export interface FunctionDef {
+  kind: "func";
+  name: string;
+  body: Command;
+  redirects: Redirect[];
+}
+
+export interface CaseCommand {
+  kind: "case";
+  word: Word;
+  items: { patterns: Word[]; body: Script }[];
+  redirects: Redirect[];
+}
+
+/** `[[ … ]]`: its words and operators, evaluated at run time (no splitting or globbing). */
+export interface CondCommand {
+  kind: "cond";
+  tokens: ({ op: string } | { word: Word; regex?: boolean })[];
+  redirects: Redirect[];
+}
+
+/** `(( expr ))` */
+export interface ArithCommand {
+  kind: "arith";
+  expr: string;
+  redirects: Redirect[];
+}
+
+/** `for (( init; cond; step ))` */
+export interface ArithForCommand {
+  kind: "cfor";
+  init: string;
+  cond: string;
+  step: string;
+  body: Script;
+  redirects: Redirect[];
+}
+
+export type Command =
+  | SimpleCommand
+  | WhileCommand
+  | ForCommand
+  | IfCommand
+  | GroupCommand
+  | FunctionDef
+  | CaseCommand
+  | CondCommand
+  | ArithCommand
+  | ArithForCommand;
 
 export interface Pipeline {
   negate: boolean;

@@ -68,7 +68,9 @@ describe("command names that are Object.prototype members (found by the hostile-
       const r = await runLine(sh, `${name} x`);
       expect(r.err).toBe(`bash: ${name}: command not found\n`);
       expect(r.exitCode).toBe(127);
-      expect((await runLine(sh, `env ${name}`)).err).toBe(`env: '${name}': No such file or directory\n`);
+      expect((await runLine(sh, `env ${name}`)).err).toBe(
+        `env: \u2018${name}\u2019: No such file or directory\n`,
+      );
     },
   );
 });

@@ -4,11 +4,11 @@
  * (kubectl, curl, minikube) are plain `Program`s from the registry.
  */
 
-import { utcFields } from "../cluster/time";
 import { commands as kubectlCommands } from "../kubectl/commands";
-import { formatColumns } from "./columns";
+import { date } from "./date";
+import { FILE_COMMANDS } from "./files";
 import { helpText } from "./help";
-import type { RunContext, Shell, Sink } from "./interp";
+import type { RunContext, Shell, Sink, Streams } from "./interp";
 import { fsErrorText, LIMITS, lookup } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
@@ -18,13 +18,18 @@ const outputLimit = (): string =>
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
+import { formatPrintf } from "./printf";
 import { SCREEN_PROGRAMS } from "./screen-programs";
+import { SCRIPTING_BUILTINS } from "./scripting";
 import { TEXT_UTILS } from "./textutils";
+import { TOOLS } from "./tools";
 import type { ProgramIO } from "./types";
 
 export interface BuiltinContext {
   argv: string[];
   stdin: string;
+  /** The command's streams (for `read`, which consumes stdin line by line). */
+  streams?: Streams;
   out: Sink;
   err: Sink;
   shell: Shell;
@@ -65,32 +70,31 @@ const echo: Builtin = ({ argv, out }) => {
 };
 
 const printf: Builtin = ({ argv, out, err, shell, ctx }) => {
-  const format = argv[1];
+  let args = argv.slice(1);
+  let target: string | undefined;
+  if (args[0] === "-v") {
+    target = args[1];
+    args = args.slice(2);
+  }
+  if (args[0] === "--") args = args.slice(1);
+  const format = args[0];
   if (format === undefined) {
     err("printf: usage: printf [-v var] format [arguments]\n");
     return 2;
   }
-  const args = argv.slice(2);
-  let result = "";
-  let guard = 0;
-  do {
-    result += format.replace(/%(-?\d*)([sdbc%])/g, (_m, width: string, conv: string) => {
-      if (conv === "%") return "%";
-      const a = args.shift() ?? "";
-      let v: string;
-      if (conv === "d") v = String(Number.parseInt(a, 10) || 0);
-      else if (conv === "b") v = decodeEscapes(a, true).text;
-      else if (conv === "c") v = a.slice(0, 1);
-      else v = a;
-      const w = Number(width.replace("-", "")) || 0;
-      // what cannot fit in the line's output is never built ('%400000000d' took 400 MB)
-      if (result.length + w > LIMITS.output) shell.limit(ctx, outputLimit());
-      return width.startsWith("-") ? v.padEnd(w) : v.padStart(w);
-    });
-    if (result.length > LIMITS.output) shell.limit(ctx, outputLimit());
-  } while (args.length > 0 && /%[-\d]*[sdbc]/.test(format) && ++guard < 1000);
-  out(decodeEscapes(result, false).text);
-  return 0;
+  let r: ReturnType<typeof formatPrintf>;
+  try {
+    // what cannot fit in the line's output is never built ('%400000000d' took 400 MB)
+    r = formatPrintf(format, args.slice(1), LIMITS.output);
+  } catch (e) {
+    if (e instanceof RangeError) shell.limit(ctx, outputLimit());
+    throw e;
+  }
+  if (r.text.length > LIMITS.output) shell.limit(ctx, outputLimit());
+  for (const e of r.errors) err(`bash: ${e}\n`);
+  if (target !== undefined) shell.setVar(target, r.text);
+  else out(r.text);
+  return r.errors.length > 0 ? 1 : 0;
 };
 
 const exportB: Builtin = ({ argv, shell, out, err }) => {
@@ -119,8 +123,13 @@ const exportB: Builtin = ({ argv, shell, out, err }) => {
 
 const unset: Builtin = ({ argv, shell, err }) => {
   let status = 0;
+  const fn = argv.includes("-f");
   for (const a of argv.slice(1)) {
     if (a === "-v" || a === "-f") continue;
+    if (fn) {
+      shell.functions.delete(a);
+      continue;
+    }
     if (!NAME_RE.test(a)) {
       err(`bash: unset: \`${a}': not a valid identifier\n`);
       status = 1;
@@ -133,27 +142,49 @@ const unset: Builtin = ({ argv, shell, err }) => {
 
 const env: Builtin = async (c) => {
   const extra = new Map<string, string>();
+  let clear = false;
   let i = 1;
   for (; i < c.argv.length; i++) {
     const a = c.argv[i] ?? "";
-    if (a === "-i" || a === "--") continue;
+    if (a === "-i" || a === "-" || a === "--ignore-environment") {
+      clear = true;
+      continue;
+    }
+    if (a === "--") continue;
     const eq = a.indexOf("=");
     if (eq > 0) extra.set(a.slice(0, eq), a.slice(eq + 1));
     else break;
   }
+  const base = clear ? new Map(extra) : c.shell.exportedEnv(extra);
   const rest = c.argv.slice(i);
   const name = rest[0];
   if (name === undefined) {
-    for (const [k, v] of c.shell.exportedEnv(extra)) c.out(`${k}=${v}\n`);
+    for (const [k, v] of base) c.out(`${k}=${v}\n`);
     return 0;
+  }
+  if (name === "env" || name === "printenv") {
+    // the environment of the inner command is exactly `base`
+    const inner = rest.slice(1);
+    if (name === "printenv" && inner.length > 0) {
+      let status = 0;
+      for (const n of inner) {
+        const v = base.get(n);
+        if (v === undefined) status = 1;
+        else c.out(`${v}\n`);
+      }
+      return status;
+    }
+    return env({ ...c, argv: ["env", "-i", ...[...base].map(([k, v]) => `${k}=${v}`), ...inner] });
   }
   const program = lookup(c.shell.opts.programs, name);
   if (program === undefined) {
-    c.err(`env: '${name}': No such file or directory\n`);
+    if (lookup(BUILTINS, name) !== undefined && !BUILTIN_NAMES.has(name) && c.streams !== undefined)
+      return c.shell.dispatch(rest, [...extra], c.streams, c.ctx, false);
+    c.err(`env: \u2018${name}\u2019: No such file or directory\n`);
     return 127;
   }
   const io = c.programIO(rest);
-  io.env = c.shell.exportedEnv(extra);
+  io.env = base;
   return c.shell.callProgram(program, io);
 };
 
@@ -450,7 +481,10 @@ const type: Builtin = ({ argv, shell, out, err }) => {
   let status = 0;
   const which = argv[0] === "which";
   for (const name of argv.slice(1)) {
-    if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
+    const aliased = shell.aliases.get(name);
+    if (!which && aliased !== undefined) out(`${name} is aliased to \`${aliased}'\n`);
+    else if (!which && shell.functions.has(name)) out(`${name} is a function\n`);
+    else if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
     else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined) {
       const path = KNOWN_PATHS[name] ?? `/usr/bin/${name}`;
       out(which ? `${path}\n` : `${name} is ${path}\n`);
@@ -471,11 +505,72 @@ const bash: Builtin = async (c) => {
     );
   }
   if (c.argv.length > 1) {
-    c.err(`bash: ${c.argv[1]}: No such file or directory\n`);
-    return 127;
+    const file = c.argv[1] ?? "";
+    const text = c.shell.fs.read(c.shell.resolve(file));
+    if (typeof text !== "string") {
+      c.err(`bash: ${file}: ${fsErrorText(text.error)}\n`);
+      return text.error === "EISDIR" ? 126 : 127;
+    }
+    // `bash script.sh a b`: a child shell with its own positional parameters
+    return c.shell.runFile(
+      text,
+      c.argv.slice(2),
+      { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+      c.ctx,
+      true,
+    );
   }
   c.err("bash: a nested interactive shell is not available here; you are already in bash\n");
   return 1;
+};
+
+/** `source FILE` / `. FILE`: runs the file in this shell (functions and variables stay). */
+const source: Builtin = async (c) => {
+  const file = c.argv[1];
+  if (file === undefined) {
+    c.err(
+      `bash: ${c.argv[0]}: filename argument required\n${c.argv[0]}: usage: ${c.argv[0]} filename [arguments]\n`,
+    );
+    return 2;
+  }
+  const text = c.shell.fs.read(c.shell.resolve(file));
+  if (typeof text !== "string") {
+    c.err(`bash: ${file}: ${fsErrorText(text.error)}\n`);
+    return 1;
+  }
+  return c.shell.runFile(
+    text,
+    c.argv.length > 2 ? c.argv.slice(2) : undefined,
+    c.streams ?? { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+    c.ctx,
+    false,
+  );
+};
+
+/** chmod: modes are not kept (every file is readable and runnable by `bash FILE`); operands must exist. */
+const chmod: Builtin = ({ argv, shell, err }) => {
+  const args = argv.slice(1).filter((a) => !/^-[Rvcf]+$/.test(a));
+  const mode = args[0];
+  if (mode === undefined) {
+    err("chmod: missing operand\nTry 'chmod --help' for more information.\n");
+    return 1;
+  }
+  if (!/^([0-7]{1,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*)$/.test(mode)) {
+    err(`chmod: invalid mode: \u2018${mode}\u2019\nTry 'chmod --help' for more information.\n`);
+    return 1;
+  }
+  if (args.length === 1) {
+    err(`chmod: missing operand after \u2018${mode}\u2019\nTry 'chmod --help' for more information.\n`);
+    return 1;
+  }
+  let status = 0;
+  for (const f of args.slice(1)) {
+    if (!shell.fs.exists(shell.resolve(f))) {
+      err(`chmod: cannot access '${f}': No such file or directory\n`);
+      status = 1;
+    }
+  }
+  return status;
 };
 
 const clear: Builtin = ({ out }) => {
@@ -483,136 +578,11 @@ const clear: Builtin = ({ out }) => {
   return 0;
 };
 
-const date: Builtin = ({ shell, out }) => {
-  const t = utcFields(shell.opts.clock.now());
-  out(`${t.weekday} ${t.monthName} ${String(t.day).padStart(2)} ${t.hms} UTC ${t.year}\n`);
-  return 0;
-};
-
-const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
-  const flags = new Set<string>();
-  const paths: string[] = [];
-  for (const a of argv.slice(1)) {
-    if (a.startsWith("-") && a.length > 1) for (const f of a.slice(1)) flags.add(f);
-    else paths.push(a);
-  }
-  if (paths.length === 0) paths.push(".");
-  let status = 0;
-  // Ubuntu's ~/.bashrc aliases ls to `ls --color=auto` (the workstation, whose prompt is coloured
-  // too); the bootcamp image's Debian root shell has no such alias
-  const colour = (name: string, full: string): string =>
-    tty && shell.opts.colourPrompt && shell.fs.isDir(full) ? `\x1b[01;34m${name}\x1b[0m` : name;
-  const print = (names: { name: string; full: string }[]): void => {
-    if (names.length === 0) return;
-    if (flags.has("l")) {
-      for (const n of names) {
-        const isDir = shell.fs.isDir(n.full);
-        const data = shell.fs.read(n.full);
-        const size = typeof data === "string" ? data.length : 4096;
-        const owner = shell.opts.user;
-        out(
-          `${isDir ? "drwxr-xr-x" : "-rw-r--r--"} 1 ${owner} ${owner} ${String(size).padStart(5)} ${colour(n.name, n.full)}\n`,
-        );
-      }
-      return;
-    }
-    if (!tty || flags.has("1")) {
-      for (const n of names) out(`${n.name}\n`);
-      return;
-    }
-    out(
-      formatColumns(
-        names.map((n) => colour(n.name, n.full)),
-        names.map((n) => n.name.length),
-        columns,
-      ),
-    );
-  };
-  const files: { name: string; full: string }[] = [];
-  const dirs: { arg: string; full: string }[] = [];
-  for (const p of paths) {
-    const full = shell.resolve(p);
-    if (shell.fs.isDir(full)) dirs.push({ arg: p, full });
-    else if (shell.fs.isFile(full)) files.push({ name: p, full });
-    else {
-      err(`ls: cannot access '${p}': No such file or directory\n`);
-      status = 2;
-    }
-  }
-  print(files);
-  for (const d of dirs) {
-    const names = shell.fs.list(d.full);
-    if (!Array.isArray(names)) continue;
-    if (dirs.length + files.length > 1) out(`${files.length > 0 || d !== dirs[0] ? "\n" : ""}${d.arg}:\n`);
-    const shown = names.filter((n) => flags.has("a") || !n.startsWith("."));
-    if (flags.has("a")) shown.unshift(".", "..");
-    if (flags.has("l")) out(`total ${shown.length * 4}\n`);
-    print(shown.map((n) => ({ name: n, full: `${d.full === "/" ? "" : d.full}/${n}` })));
-  }
-  return status;
-};
-
-const mkdir: Builtin = ({ argv, shell, err }) => {
-  const parents = argv.includes("-p");
-  let status = 0;
-  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-    const path = shell.resolve(a);
-    if (parents) {
-      const segs = path.split("/").filter(Boolean);
-      let cur = "";
-      for (const s of segs) {
-        cur += `/${s}`;
-        if (!shell.fs.isDir(cur)) {
-          const e = shell.fs.mkdir(cur);
-          if (e !== undefined) {
-            err(`mkdir: cannot create directory '${a}': ${fsErrorText(e)}\n`);
-            status = 1;
-            break;
-          }
-        }
-      }
-      continue;
-    }
-    const e = shell.fs.mkdir(path);
-    if (e !== undefined) {
-      err(`mkdir: cannot create directory '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
-};
-
-const rm: Builtin = ({ argv, shell, err }) => {
-  const force = argv.some((a) => /^-[a-zA-Z]*f/.test(a));
-  let status = 0;
-  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-    const e = shell.fs.remove(shell.resolve(a));
-    if (e === "ENOENT" && force) continue;
-    if (e !== undefined) {
-      err(`rm: cannot remove '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
-};
-
-const touch: Builtin = ({ argv, shell, err }) => {
-  let status = 0;
-  for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-    const path = shell.resolve(a);
-    if (shell.fs.exists(path)) continue;
-    const e = shell.fs.write(path, "", false);
-    if (e !== undefined) {
-      err(`touch: cannot touch '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
-};
-
 export const BUILTINS: Record<string, Builtin> = {
   ...TEXT_UTILS,
   ...SCREEN_PROGRAMS,
+  ...SCRIPTING_BUILTINS,
+  ...TOOLS,
   echo,
   printf,
   export: exportB,
@@ -665,14 +635,14 @@ export const BUILTINS: Record<string, Builtin> = {
   which: type,
   bash,
   sh: bash,
+  source,
+  ".": source,
+  chmod,
   date,
-  ls,
-  mkdir,
-  rm,
-  touch,
+  ...FILE_COMMANDS,
   help: ({ shell, out, columns }) => {
     const names = Object.keys(BUILTINS);
-    const text = new Set(Object.keys(TEXT_UTILS));
+    const text = new Set([...Object.keys(TEXT_UTILS), ...Object.keys(TOOLS)]);
     out(
       helpText(
         shell,
@@ -690,6 +660,9 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 const BUILTIN_NAMES = new Set([
+  "source",
+  ".",
+  ...Object.keys(SCRIPTING_BUILTINS),
   "echo",
   "printf",
   "export",

@@ -8,7 +8,15 @@ import { WORKSTATION_LIMITS } from "./limits";
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 
-export type FsError = "ENOENT" | "EISDIR" | "ENOTDIR" | "EACCES" | "EFBIG" | "EEXIST" | "ENOSPC";
+export type FsError =
+  | "ENOENT"
+  | "EISDIR"
+  | "ENOTDIR"
+  | "EACCES"
+  | "EFBIG"
+  | "EEXIST"
+  | "ENOSPC"
+  | "ENOTEMPTY";
 
 /** Bytes (contents and names) and entries a filesystem — or several sharing it — may hold. */
 export class FsQuota {
@@ -47,6 +55,17 @@ function parentOf(path: string): string {
 export class VirtualFs {
   private files = new Map<string, string>();
   private dirs = new Set<string>(["/"]);
+  /** Modification times (ms) of what was written while a clock was set (`ls -l`). */
+  private mtimes = new Map<string, number>();
+  /** The session's clock, for modification times (none: `ls -l` shows the epoch). */
+  private clock: (() => number) | undefined;
+
+  /** Sets the clock; what exists already was made "now". */
+  setClock(clock: () => number): void {
+    this.clock = clock;
+    const now = clock();
+    for (const p of [...this.dirs, ...this.files.keys()]) if (!this.mtimes.has(p)) this.mtimes.set(p, now);
+  }
 
   constructor(
     private readonly writableRoots: string[],
@@ -56,6 +75,9 @@ export class VirtualFs {
   ) {
     for (const d of skeleton) this.mkdirp(d);
     for (const d of writableRoots) this.mkdirp(d);
+    // the null device reads as empty (writes to it never reach the filesystem)
+    this.mkdirp("/dev");
+    this.files.set("/dev/null", "");
   }
 
   private mkdirp(path: string): void {
@@ -89,6 +111,7 @@ export class VirtualFs {
   }
 
   write(path: string, data: string, append: boolean): FsError | undefined {
+    if (path === "/dev/null") return undefined;
     if (this.dirs.has(path)) return "EISDIR";
     const parent = parentOf(path);
     if (!this.dirs.has(parent)) return this.files.has(parent) ? "ENOTDIR" : "ENOENT";
@@ -103,6 +126,8 @@ export class VirtualFs {
     this.quota.bytes += delta;
     if (existing === undefined) this.quota.entries++;
     this.files.set(path, append ? before + data : data);
+    this.touched(path);
+    if (existing === undefined) this.touched(parent);
     return undefined;
   }
 
@@ -116,10 +141,40 @@ export class VirtualFs {
     this.quota.entries++;
     this.quota.bytes += path.length;
     this.dirs.add(path);
+    this.touched(path);
+    this.touched(parent);
+    return undefined;
+  }
+
+  private touched(path: string): void {
+    if (this.clock !== undefined) this.mtimes.set(path, this.clock());
+  }
+
+  /** Sets the modification time to now (`touch` of an existing file). */
+  touch(path: string): void {
+    if (this.exists(path)) this.touched(path);
+  }
+
+  mtime(path: string): number {
+    return this.mtimes.get(path) ?? 0;
+  }
+
+  /** Removes an empty directory (`rmdir`, `rm -d`, `rm -r` after its contents). */
+  rmdir(path: string): FsError | undefined {
+    if (!this.dirs.has(path)) return this.files.has(path) ? "ENOTDIR" : "ENOENT";
+    const inside = this.list(path);
+    if (Array.isArray(inside) && inside.length > 0) return "ENOTEMPTY";
+    if (path === "/" || !this.writable(path) || this.writableRoots.includes(path)) return "EACCES";
+    this.dirs.delete(path);
+    this.mtimes.delete(path);
+    this.quota.entries--;
+    this.quota.bytes -= path.length;
+    this.touched(parentOf(path));
     return undefined;
   }
 
   remove(path: string): FsError | undefined {
+    if (path === "/dev/null") return "EACCES";
     if (this.dirs.has(path)) return "EISDIR";
     const f = this.files.get(path);
     if (f === undefined) return "ENOENT";
@@ -127,6 +182,8 @@ export class VirtualFs {
     this.quota.bytes -= f.length + path.length;
     this.quota.entries--;
     this.files.delete(path);
+    this.mtimes.delete(path);
+    this.touched(parentOf(path));
     return undefined;
   }
 

@@ -6,13 +6,35 @@
  */
 import type { Clock } from "../cluster/types";
 import { evalArith } from "./arith";
-import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand, Word } from "./ast";
+import type {
+  AndOr,
+  CaseCommand,
+  Command,
+  CondCommand,
+  FunctionDef,
+  Pipeline,
+  Redirect,
+  Script,
+  SimpleCommand,
+  Word,
+} from "./ast";
 import { BUILTINS, type BuiltinContext } from "./builtins";
 import { type FsError, resolvePath, type VirtualFs } from "./fs";
+import {
+  BraceLimitError,
+  braceExpand,
+  escapeGlob,
+  globMatch,
+  hasGlob,
+  replacePattern,
+  trimPattern,
+  unescapeGlob,
+} from "./glob";
 import { InterruptSource } from "./interrupt";
 import type { JobTable } from "./jobs";
 import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
-import { parseScript, ShellSyntaxError } from "./parse";
+import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
+import { compilePosix, RegexSyntaxError } from "./regex";
 import type {
   ContainerFiles,
   ContainerTarget,
@@ -38,6 +60,12 @@ export const LIMITS = {
   depth: 16,
   /** Bytes all expansions of one line may produce together ($X, $(…), ~, $((…)) results). */
   expansion: 16 * 1024 * 1024,
+  /** Words one brace expansion or glob may produce. */
+  words: 65_536,
+  /** Nested function calls (bash's FUNCNEST; bash itself has no default and crashes). */
+  funcDepth: 200,
+  /** Functions and aliases a tab may define, and the bytes of their text. */
+  definitions: 512,
 };
 
 /** Expanded bytes that cost one step of the line's budget (copying is work too). */
@@ -111,6 +139,8 @@ function attributed(s: Streams, ctx: RunContext, index: number): Streams {
 
 export interface Streams {
   stdin: string;
+  /** How much of `stdin` `read` has consumed (shared by the commands of a loop). */
+  cursor?: { pos: number };
   out: Sink;
   err: Sink;
   /** stdout is the terminal itself (not a pipe or a file). */
@@ -146,7 +176,36 @@ export interface RunContext {
   interactive: boolean;
 }
 
+/** Home directories of the image's system accounts (Ubuntu's /etc/passwd), for `~user`. */
+const SYSTEM_HOMES: Record<string, string> = {
+  root: "/root",
+  daemon: "/usr/sbin",
+  bin: "/bin",
+  sys: "/dev",
+  nobody: "/nonexistent",
+};
+
 class StopLine extends Error {}
+
+/** `[[ x =~ bad( ]]`: status 2, no message (as bash). */
+class CondRegexError extends Error {}
+
+/** `return` unwinds to the function call. */
+class ReturnSignal extends Error {
+  constructor(readonly code: number) {
+    super("return");
+  }
+}
+
+/** `break` / `continue` unwind to the enclosing loop. */
+class LoopSignal extends Error {
+  constructor(
+    readonly kind: "break" | "continue",
+    public levels: number,
+  ) {
+    super(kind);
+  }
+}
 
 export interface ShellVarsSnapshot {
   vars: Record<string, { value: string; exported: boolean }>;
@@ -172,6 +231,13 @@ export class Shell {
   exited = false;
   /** `$$`: stable per tab so transcripts are reproducible. */
   readonly pid: number;
+  readonly functions = new Map<string, FunctionDef>();
+  readonly aliases = new Map<string, string>();
+  /** `$1 …`: the positional parameters. */
+  positional: string[] = [];
+  /** One frame per running function: the variables `local` shadowed, restored at return. */
+  localFrames: Map<string, Var | undefined>[] = [];
+  loopDepth = 0;
 
   constructor(readonly opts: ShellOptions) {
     this.vars = new VarTable(opts.varUsage);
@@ -203,23 +269,48 @@ export class Shell {
       case "$":
         return String(this.pid);
       case "#":
-        return "0";
+        return String(this.positional.length);
       case "0":
         return "bash";
       case "@":
       case "*":
+        return this.positional.join(" ");
       case "-":
-        return "";
+        return "himBHs";
       case "RANDOM":
         return String((this.opts.clock.now() * 7919) % 32768);
       default:
-        return this.vars.get(name)?.value;
+        if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
+        {
+          const v = this.vars.get(name);
+          if (v?.array === true) return this.arrayOf(v)[0];
+          return v?.value;
+        }
     }
+  }
+
+  arrayOf(v: Var): string[] {
+    if (v.array !== true) return [v.value];
+    return v.value === "" ? [] : v.value.split("\u0000").map((x) => x.replace(/\u0001/g, ""));
+  }
+
+  getArray(name: string): string[] | undefined {
+    if (name === "@" || name === "*") return [...this.positional];
+    const v = this.vars.get(name);
+    return v === undefined ? undefined : this.arrayOf(v);
+  }
+
+  setArray(name: string, items: string[]): void {
+    // "\u0001" marks an empty element so that the joined value keeps it
+    const value = items.map((x) => (x === "" ? "\u0001" : x)).join("\u0000");
+    if (value.length > LIMITS.value)
+      throw new ShellLimitError(`${name}: array over ${LIMITS.value / 1024} KiB`);
+    this.vars.set(name, { value, exported: false, array: true });
   }
 
   exportedEnv(extra?: Map<string, string>): Map<string, string> {
     const env = new Map<string, string>();
-    for (const [k, v] of this.vars) if (v.exported) env.set(k, v.value);
+    for (const [k, v] of this.vars) if (v.exported && v.array !== true) env.set(k, v.value);
     if (extra !== undefined) for (const [k, v] of extra) env.set(k, v);
     return env;
   }
@@ -278,6 +369,15 @@ export class Shell {
 
   // ---- running a line ----
 
+  incomplete(text: string): boolean {
+    try {
+      parseScript(text);
+      return false;
+    } catch (e) {
+      return e instanceof IncompleteInput;
+    }
+  }
+
   async run(line: string, io: RunIO): Promise<RunResult> {
     const ctx: RunContext = {
       io,
@@ -297,7 +397,7 @@ export class Shell {
     const terminalErr: Sink = (c) => this.emit(ctx, io.stderr, c);
     let status: number;
     try {
-      const script = parseScript(line);
+      const script = parseScript(line.replace(/\n+$/, ""));
       status = await this.runScript(
         script,
         { stdin: "", out: terminalOut, err: terminalErr, outIsTerminal: true },
@@ -485,7 +585,9 @@ export class Shell {
         if (cmd === undefined) continue;
         const last = i === p.commands.length - 1;
         if (last) {
-          status = await this.runCommand(cmd, { ...streams, stdin }, ctx, false);
+          status = await this.inSubshell(() =>
+            this.runCommand(cmd, { ...streams, stdin, cursor: { pos: 0 } }, ctx, false),
+          );
         } else {
           let buf = "";
           const pipeOut: Sink = (c) => {
@@ -496,11 +598,19 @@ export class Shell {
             }
             buf += c;
           };
-          status = await this.runCommand(
-            cmd,
-            { stdin, out: pipeOut, err: streams.err, outIsTerminal: false },
-            ctx,
-            false,
+          status = await this.inSubshell(() =>
+            this.runCommand(
+              cmd,
+              {
+                stdin,
+                cursor: i === 0 ? streams.cursor : { pos: 0 },
+                out: pipeOut,
+                err: streams.err,
+                outIsTerminal: false,
+              },
+              ctx,
+              false,
+            ),
           );
           if (ctx.interrupt.interrupted) throw new StopLine();
           stdin = buf;
@@ -532,7 +642,9 @@ export class Shell {
           await this.pace(ctx);
           const c = await this.runScript(cmd.cond, s, ctx);
           if ((c === 0) === cmd.until) break;
-          status = await this.runScript(cmd.body, s, ctx);
+          const r = await this.loopBody(cmd.body, s, ctx);
+          status = r.status;
+          if (r.stop) break;
           // A loop that never awaits would starve Ctrl-C; yield to the host once in a while.
           if (ctx.steps % 64 === 0) await Promise.resolve();
         }
@@ -541,14 +653,46 @@ export class Shell {
       case "for": {
         let status = 0;
         const items: string[] = [];
-        for (const w of cmd.items) items.push(...(await this.expandWord(w, ctx)));
+        for (const w of cmd.items) items.push(...(await this.expandFull(w, ctx)));
         for (const v of items) {
           this.step(ctx);
           await this.pace(ctx);
           this.setVar(cmd.name, v);
-          status = await this.runScript(cmd.body, s, ctx);
+          const r = await this.loopBody(cmd.body, s, ctx);
+          status = r.status;
+          if (r.stop) break;
         }
         return status;
+      }
+      case "cfor": {
+        let status = 0;
+        if (cmd.init.trim() !== "") await this.arith(cmd.init, ctx);
+        for (;;) {
+          this.step(ctx);
+          if (cmd.cond.trim() !== "" && (await this.arith(cmd.cond, ctx)) === 0) break;
+          const r = await this.loopBody(cmd.body, s, ctx);
+          status = r.status;
+          if (r.stop) break;
+          if (cmd.step.trim() !== "") await this.arith(cmd.step, ctx);
+          if (ctx.steps % 64 === 0) await Promise.resolve();
+        }
+        return status;
+      }
+      case "arith":
+        return (await this.arith(cmd.expr, ctx)) === 0 ? 1 : 0;
+      case "func": {
+        if (this.functions.size >= LIMITS.definitions && !this.functions.has(cmd.name))
+          throw new ShellLimitError(
+            `${cmd.name}: cannot define function: at most ${LIMITS.definitions} functions`,
+          );
+        this.functions.set(cmd.name, cmd);
+        return 0;
+      }
+      case "case":
+        return this.runCase(cmd, s, ctx);
+      case "cond": {
+        const r = await this.evalCond(cmd, ctx, s);
+        return r;
       }
       case "if": {
         for (const clause of cmd.clauses) {
@@ -556,6 +700,340 @@ export class Shell {
         }
         return cmd.otherwise === undefined ? 0 : this.runScript(cmd.otherwise, s, ctx);
       }
+    }
+  }
+
+  private async loopBody(
+    body: Script,
+    s: Streams,
+    ctx: RunContext,
+  ): Promise<{ status: number; stop: boolean }> {
+    this.loopDepth++;
+    try {
+      return { status: await this.runScript(body, s, ctx), stop: false };
+    } catch (e) {
+      if (!(e instanceof LoopSignal)) throw e;
+      if (e.levels > 1) {
+        e.levels--;
+        throw e;
+      }
+      return { status: 0, stop: e.kind === "break" };
+    } finally {
+      this.loopDepth--;
+    }
+  }
+
+  /** `break`/`continue` from the builtins. */
+  loopControl(kind: "break" | "continue", levels: number): never {
+    throw new LoopSignal(kind, levels);
+  }
+
+  /** `return` from the builtin. */
+  returnFromFunction(code: number): never {
+    throw new ReturnSignal(code);
+  }
+
+  /** Evaluates `expr` as `(( ))` does; stops the line with bash's message on an error. */
+  async arith(expr: string, ctx: RunContext): Promise<number> {
+    this.step(ctx);
+    const expanded = await this.expandArithText(expr, ctx);
+    const r = evalArith(
+      expanded,
+      (n) => this.getVar(n),
+      (n, v) => this.setVar(n, String(v)),
+    );
+    if (typeof r === "string") {
+      ctx.io.stderr(`bash: ${expr.trimStart()}: ${r}\n`);
+      throw new StopLine();
+    }
+    return r;
+  }
+
+  private async runCase(cmd: CaseCommand, s: Streams, ctx: RunContext): Promise<number> {
+    const value = (await this.expandWord(cmd.word, ctx, false)).join("");
+    for (const item of cmd.items) {
+      for (const p of item.patterns) {
+        const pat = await this.expandPattern(p, ctx);
+        if (globMatch(pat, value)) return this.runScript(item.body, s, ctx);
+      }
+    }
+    return 0;
+  }
+
+  /** `[[ … ]]`: 0 true, 1 false, 2 on a syntax error. */
+  private async evalCond(cmd: CondCommand, ctx: RunContext, s: Streams): Promise<number> {
+    const toks = cmd.tokens;
+    let i = 0;
+    const opAt = (k: number): string | undefined => {
+      const t = toks[k];
+      return t !== undefined && "op" in t ? t.op : undefined;
+    };
+    const wordText = async (k: number): Promise<string> => {
+      const t = toks[k];
+      if (t === undefined) return "";
+      if ("op" in t) return t.op;
+      return (await this.expandWord(t.word, ctx, false)).join("");
+    };
+    const fail = (near: string): never => {
+      throw new ShellSyntaxError(
+        near === ""
+          ? "syntax error in conditional expression"
+          : `syntax error in conditional expression: unexpected token \`${near}'`,
+      );
+    };
+    const UNARY = new Set(["-z", "-n", "-f", "-d", "-e", "-s", "-r", "-w", "-x", "-L", "-h"]);
+    const BINARY = new Set(["==", "=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "<", ">", "=~"]);
+    const primary = async (): Promise<boolean> => {
+      const op = opAt(i);
+      if (op === "!") {
+        i++;
+        return !(await primary());
+      }
+      if (op === "(") {
+        i++;
+        const v = await orExpr();
+        if (opAt(i) !== ")") fail(opAt(i) ?? "");
+        i++;
+        return v;
+      }
+      if (op !== undefined && UNARY.has(op) && i + 1 < toks.length && !BINARY.has(opAt(i + 1) ?? "")) {
+        i++;
+        const arg = await wordText(i++);
+        const path = this.resolve(arg);
+        switch (op) {
+          case "-z":
+            return arg === "";
+          case "-n":
+            return arg !== "";
+          case "-f":
+            return arg !== "" && this.fs.isFile(path);
+          case "-d":
+            return arg !== "" && this.fs.isDir(path);
+          case "-s": {
+            const d = this.fs.read(path);
+            return typeof d === "string" && d.length > 0;
+          }
+          default:
+            return arg !== "" && this.fs.exists(path);
+        }
+      }
+      if (i >= toks.length) fail("");
+      const leftTok = toks[i];
+      const left = await wordText(i++);
+      const bop = opAt(i);
+      if (bop === undefined || !BINARY.has(bop)) {
+        if (leftTok !== undefined && "op" in leftTok && !["!", "(", ")"].includes(leftTok.op)) {
+          if (UNARY.has(leftTok.op) || BINARY.has(leftTok.op)) return true;
+          fail(leftTok.op);
+        }
+        return left !== "";
+      }
+      i++;
+      const rightTok = toks[i++];
+      if (rightTok === undefined) fail("");
+      if (bop === "==" || bop === "=" || bop === "!=") {
+        const pat =
+          rightTok !== undefined && "word" in rightTok
+            ? await this.expandPattern(rightTok.word, ctx)
+            : escapeGlob(rightTok !== undefined && "op" in rightTok ? rightTok.op : "");
+        const m = globMatch(pat, left);
+        return bop === "!=" ? !m : m;
+      }
+      if (bop === "=~") {
+        const re =
+          rightTok !== undefined && "word" in rightTok ? await this.expandRegex(rightTok.word, ctx) : "";
+        try {
+          const rx = compilePosix(re, { extended: true, capture: true });
+          const m = rx.exec(left);
+          if (m === undefined) {
+            this.vars.delete("BASH_REMATCH");
+            return false;
+          }
+          this.setArray(
+            "BASH_REMATCH",
+            m.groups.map((g) => g ?? ""),
+          );
+          return true;
+        } catch (e) {
+          if (e instanceof RegexSyntaxError) throw new CondRegexError();
+          throw e;
+        }
+      }
+      const right =
+        rightTok !== undefined && "word" in rightTok
+          ? (await this.expandWord(rightTok.word, ctx, false)).join("")
+          : "";
+      if (bop === "<") return left < right;
+      if (bop === ">") return left > right;
+      const a = await this.arith(left === "" ? "0" : left, ctx);
+      const b = await this.arith(right === "" ? "0" : right, ctx);
+      switch (bop) {
+        case "-eq":
+          return a === b;
+        case "-ne":
+          return a !== b;
+        case "-lt":
+          return a < b;
+        case "-le":
+          return a <= b;
+        case "-gt":
+          return a > b;
+        default:
+          return a >= b;
+      }
+    };
+    const andExpr = async (): Promise<boolean> => {
+      let v = await primary();
+      while (opAt(i) === "&&") {
+        i++;
+        const r = await primary();
+        v = v && r;
+      }
+      return v;
+    };
+    const orExpr = async (): Promise<boolean> => {
+      let v = await andExpr();
+      while (opAt(i) === "||") {
+        i++;
+        const r = await andExpr();
+        v = v || r;
+      }
+      return v;
+    };
+    try {
+      if (toks.length === 0) fail("");
+      const v = await orExpr();
+      if (i < toks.length) fail(opAt(i) ?? "");
+      return v ? 0 : 1;
+    } catch (e) {
+      if (e instanceof CondRegexError) return 2;
+      if (e instanceof ShellSyntaxError) {
+        s.err(`bash: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+
+  /** A word as a shell pattern: quoted characters escaped, unquoted ones active. */
+  async expandPattern(word: Word, ctx: RunContext): Promise<string> {
+    let out = "";
+    for (const part of word.parts) {
+      if (part.kind === "lit") out += part.quoted ? escapeGlob(part.text) : part.text;
+      else {
+        const v = (await this.expandWord({ parts: [part], raw: "" }, ctx, false)).join("");
+        out += part.quoted ? escapeGlob(v) : v;
+      }
+    }
+    return out;
+  }
+
+  /** The right side of `=~`: quoted parts match literally. */
+  private async expandRegex(word: Word, ctx: RunContext): Promise<string> {
+    let out = "";
+    for (const part of word.parts) {
+      const v =
+        part.kind === "lit"
+          ? part.text
+          : (await this.expandWord({ parts: [part], raw: "" }, ctx, false)).join("");
+      out += part.quoted ? v.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&") : v;
+    }
+    return out;
+  }
+
+  /** Runs a shell function with `argv` as its positional parameters. */
+  async callFunction(fn: FunctionDef, argv: string[], s: Streams, ctx: RunContext): Promise<number> {
+    if (this.localFrames.length >= LIMITS.funcDepth) {
+      s.err(`bash: ${fn.name}: maximum function nesting level exceeded (${LIMITS.funcDepth})\n`);
+      throw new StopLine();
+    }
+    const savedPositional = this.positional;
+    this.positional = argv.slice(1);
+    const frame = new Map<string, Var | undefined>();
+    this.localFrames.push(frame);
+    const loopDepth = this.loopDepth;
+    this.loopDepth = 0;
+    try {
+      return await this.runCommand(fn.body, s, ctx, false);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.code;
+      throw e;
+    } finally {
+      this.loopDepth = loopDepth;
+      this.localFrames.pop();
+      for (const [k, prev] of frame) {
+        if (prev === undefined) this.vars.delete(k);
+        else this.vars.setUnchecked(k, prev);
+      }
+      this.positional = savedPositional;
+    }
+  }
+
+  /** `local NAME[=VALUE]`: shadows NAME until the function returns. */
+  declareLocal(name: string): boolean {
+    const frame = this.localFrames[this.localFrames.length - 1];
+    if (frame === undefined) return false;
+    if (!frame.has(name)) {
+      const prev = this.vars.get(name);
+      frame.set(name, prev === undefined ? undefined : { ...prev });
+    }
+    return true;
+  }
+
+  /** Brace expansion, then expansion, splitting and globbing: the fields of a command word. */
+  async expandFull(word: Word, ctx: RunContext): Promise<string[]> {
+    let words: Word[];
+    try {
+      words = braceExpand(word, LIMITS.words);
+    } catch (e) {
+      if (e instanceof BraceLimitError) this.limit(ctx, `${e.message}; stopped`);
+      throw e;
+    }
+    if (words.length > 1) this.step(ctx, Math.floor(words.length / 64));
+    const out: string[] = [];
+    for (const w of words) out.push(...(await this.expandWord(w, ctx, true, true)));
+    return out;
+  }
+
+  /** Paths matching an escaped pattern, sorted; [] when none. */
+  glob(pattern: string): string[] {
+    const abs = pattern.startsWith("/");
+    const segs = pattern.split("/").filter((x, i) => x !== "" || i === 0);
+    let paths: string[] = [abs ? "" : "."];
+    for (let i = abs ? 1 : 0; i < segs.length; i++) {
+      const seg = segs[i] ?? "";
+      const next: string[] = [];
+      for (const base of paths) {
+        const dir = base === "" ? "/" : base === "." ? this.cwd : this.resolve(base);
+        if (!hasGlob(seg)) {
+          const lit = unescapeGlob(seg);
+          const p = base === "" ? `/${lit}` : base === "." ? lit : `${base}/${lit}`;
+          if (this.fs.exists(this.resolve(p))) next.push(p);
+          continue;
+        }
+        const names = this.fs.list(dir);
+        if (!Array.isArray(names)) continue;
+        for (const n of names) {
+          if (n.startsWith(".") && !seg.startsWith(".") && !seg.startsWith("\\.")) continue;
+          if (globMatch(seg, n)) next.push(base === "" ? `/${n}` : base === "." ? n : `${base}/${n}`);
+        }
+        if (next.length > LIMITS.words) break;
+      }
+      paths = next;
+      if (paths.length === 0) return [];
+    }
+    return paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Runs a pipeline stage as bash does, in a child shell: its variables and cwd do not stay. */
+  private async inSubshell(run: () => Promise<number>): Promise<number> {
+    const saved = this.saveSubshell();
+    const positional = this.positional;
+    try {
+      return await run();
+    } finally {
+      this.restoreSubshell(saved);
+      this.positional = positional;
     }
   }
 
@@ -576,11 +1054,47 @@ export class Shell {
   ): Promise<number> {
     this.step(ctx);
     await this.pace(ctx);
+    let words = cmd.words;
+    const first = words[0]?.parts;
+    if (
+      first?.length === 1 &&
+      first[0]?.kind === "lit" &&
+      !first[0].quoted &&
+      this.aliases.has(first[0].text)
+    ) {
+      const expansion = this.aliasWords(first[0].text);
+      if (expansion !== undefined) words = [...expansion, ...words.slice(1)];
+    }
     const assigns: [string, string][] = [];
-    for (const a of cmd.assigns)
-      assigns.push([a.name, (await this.expandWord(a.value, ctx, false)).join(" ")]);
+    const arrays: { name: string; items: string[]; append: boolean }[] = [];
+    for (const a of cmd.assigns) {
+      if (a.array !== undefined) {
+        const items: string[] = [];
+        for (const w of a.array) items.push(...(await this.expandFull(w, ctx)));
+        arrays.push({ name: a.name, items, append: a.append === true });
+        continue;
+      }
+      let v = (await this.expandWord(a.value, ctx, false)).join(" ");
+      if (a.index !== undefined) {
+        const idxText = (await this.expandWord(a.index, ctx, false)).join("");
+        const items = this.getArray(a.name) ?? [];
+        let k = await this.arith(idxText === "" ? "0" : idxText, ctx);
+        if (k < 0) k += items.length;
+        if (k < 0) {
+          streams.err(`bash: ${a.name}[${idxText}]: bad array subscript\n`);
+          return 1;
+        }
+        // arrays are dense here: an index past the end appends (bash keeps the gap)
+        const at = Math.min(k, items.length);
+        items[at] = a.append === true ? (items[at] ?? "") + v : v;
+        arrays.push({ name: a.name, items, append: false });
+        continue;
+      }
+      if (a.append === true) v = (this.getVar(a.name) ?? "") + v;
+      assigns.push([a.name, v]);
+    }
     const argv: string[] = [];
-    for (const w of cmd.words) argv.push(...(await this.expandWord(w, ctx)));
+    for (const w of words) argv.push(...(await this.expandFull(w, ctx)));
     const index = ctx.commands.length;
     if (argv.length > 0) ctx.commands.push([...argv]);
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
@@ -588,16 +1102,81 @@ export class Shell {
     const s = argv.length > 0 ? attributed(redirected, ctx, index) : redirected;
     const name = argv[0];
     if (name === undefined) {
-      for (const [k, v] of assigns) this.setVar(k, v);
+      for (const [k, v] of assigns) {
+        const cur = this.vars.get(k);
+        if (cur?.array === true) {
+          const items = this.arrayOf(cur);
+          items[0] = v;
+          this.setArray(k, items);
+        } else this.setVar(k, v);
+      }
+      for (const a of arrays)
+        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
       return ctx.lastSubstStatus ?? 0;
+    }
+    if (arrays.length > 0) {
+      // `declare -a a=(…)` / `local a=(…)`: the builtin sees only the name
+      for (const a of arrays) {
+        if (name === "local" || ((name === "declare" || name === "typeset") && this.localFrames.length > 0))
+          this.declareLocal(a.name);
+        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+      }
+    }
+    return this.dispatch(argv, assigns, s, ctx, alone);
+  }
+
+  /** `~`, `~user`, `~+`, `~-`: the directory, or undefined to leave the word as typed. */
+  private tildeHome(user: string): string | undefined {
+    if (user === "") return this.getVar("HOME") ?? this.opts.home;
+    if (user === "+") return this.getVar("PWD") ?? this.cwd;
+    if (user === "-") return this.getVar("OLDPWD");
+    if (user === this.opts.user) return this.opts.home;
+    return Object.hasOwn(SYSTEM_HOMES, user) ? SYSTEM_HOMES[user] : undefined;
+  }
+
+  /** A builtin, program or function of this name exists. */
+  hasCommand(name: string): boolean {
+    return (
+      this.functions.has(name) ||
+      lookup(BUILTINS, name) !== undefined ||
+      lookup(this.opts.programs, name) !== undefined
+    );
+  }
+
+  /** Runs an expanded command: a function, a builtin or a program (also `xargs`'s and `env`'s). */
+  async dispatch(
+    argv: string[],
+    assigns: [string, string][],
+    s: Streams,
+    ctx: RunContext,
+    alone: boolean,
+    charge = false,
+  ): Promise<number> {
+    const name = argv[0] ?? "";
+    if (charge) this.step(ctx);
+    const stdin = s.cursor === undefined ? s.stdin : s.stdin.slice(s.cursor.pos);
+    const fn = this.functions.get(name);
+    if (fn !== undefined) {
+      const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
+      for (const [k, v] of assigns) this.setVar(k, v, true);
+      try {
+        return await this.callFunction(fn, argv, s, ctx);
+      } finally {
+        for (const [k, prev] of restore) {
+          if (prev === undefined) this.vars.delete(k);
+          else this.vars.setUnchecked(k, prev);
+        }
+      }
     }
     const builtin = lookup(BUILTINS, name);
     if (builtin !== undefined && lookup(this.opts.programs, name) === undefined) {
       const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
-      for (const [k, v] of assigns) this.setVar(k, v);
+      const keep = ["export", "unset", "cd", "local", "readonly", "declare"].includes(name);
+      for (const [k, v] of assigns) this.setVar(k, v, keep ? undefined : true);
       const bctx: BuiltinContext = {
         argv,
-        stdin: s.stdin,
+        stdin,
+        streams: s,
         out: s.out,
         err: s.err,
         shell: this,
@@ -610,7 +1189,7 @@ export class Shell {
       try {
         return await builtin(bctx);
       } finally {
-        if (assigns.length > 0 && !["export", "unset", "cd"].includes(name)) {
+        if (assigns.length > 0 && !keep) {
           for (const [k, prev] of restore) {
             if (prev === undefined) this.vars.delete(k);
             else this.vars.setUnchecked(k, prev);
@@ -630,7 +1209,27 @@ export class Shell {
       s.err(`bash: ${name}: command not found\n`);
       return 127;
     }
-    return this.callProgram(program, this.programIO(argv, s, ctx, new Map(assigns), alone));
+    return this.callProgram(program, this.programIO(argv, { ...s, stdin }, ctx, new Map(assigns), alone));
+  }
+
+  /** The words an alias stands for (a simple command), or undefined when it is more than that. */
+  private aliasWords(name: string): Word[] | undefined {
+    const value = this.aliases.get(name);
+    if (value === undefined) return undefined;
+    try {
+      const script = parseScript(value);
+      const only = script[0]?.first.commands[0];
+      if (
+        script.length !== 1 ||
+        only?.kind !== "simple" ||
+        only.redirects.length > 0 ||
+        only.assigns.length > 0
+      )
+        return undefined;
+      return only.words;
+    } catch {
+      return undefined;
+    }
   }
 
   programIO(
@@ -723,6 +1322,16 @@ export class Shell {
         else if (r.fd === 1 && r.toFd === 2) s = { ...s, out: s.err, outIsTerminal: false };
         continue;
       }
+      if (r.op === "<<") {
+        const body = r.body === undefined ? "" : (await this.expandWord(r.body, ctx, false)).join("");
+        s = { ...s, stdin: body, cursor: { pos: 0 } };
+        continue;
+      }
+      if (r.op === "<<<") {
+        const text = r.target === undefined ? "" : (await this.expandWord(r.target, ctx, false)).join("");
+        s = { ...s, stdin: `${text}\n`, cursor: { pos: 0 } };
+        continue;
+      }
       const fields = r.target === undefined ? [] : await this.expandWord(r.target, ctx);
       const target = fields[0];
       if (fields.length !== 1 || target === undefined) {
@@ -732,7 +1341,7 @@ export class Shell {
       if (r.op === "<") {
         const path = this.resolve(target);
         if (path === "/dev/null") {
-          s = { ...s, stdin: "" };
+          s = { ...s, stdin: "", cursor: { pos: 0 } };
           continue;
         }
         const data = this.fs.read(path);
@@ -740,7 +1349,7 @@ export class Shell {
           s.err(`bash: ${target}: ${fsErrorText(data.error)}\n`);
           return 1;
         }
-        s = { ...s, stdin: data };
+        s = { ...s, stdin: data, cursor: { pos: 0 } };
         continue;
       }
       const sink = this.fileSink(target, r.op === ">>", s, ctx);
@@ -776,28 +1385,47 @@ export class Shell {
 
   // ---- expansion ----
 
-  async expandWord(word: Word, ctx: RunContext, split = true): Promise<string[]> {
+  async expandWord(word: Word, ctx: RunContext, split = true, globbing = false): Promise<string[]> {
     const fields: string[] = [];
+    const patterns: (string | undefined)[] = [];
     let cur = "";
+    /** `cur` as a pattern (quoted text escaped), kept while a wildcard may be active. */
+    let pat = "";
+    let active = false;
     let has = false;
+    const push = (): void => {
+      fields.push(cur);
+      patterns.push(active ? pat : undefined);
+      cur = "";
+      pat = "";
+      active = false;
+      has = false;
+    };
+    const addText = (text: string, quoted: boolean): void => {
+      cur += text;
+      if (globbing) {
+        if (quoted) pat += escapeGlob(text);
+        else {
+          pat += text;
+          if (/[*?[]/.test(text)) active = true;
+        }
+      }
+    };
+    const ifs = this.getVar("IFS") ?? " \t\n";
     const pushSplit = (value: string): void => {
-      if (!split) {
-        cur += value;
+      if (!split || ifs === "") {
+        addText(value, false);
         return;
       }
-      const pieces = value.split(/[ \t\n]+/);
-      for (let i = 0; i < pieces.length; i++) {
-        const piece = pieces[i] ?? "";
-        if (i > 0) {
-          if (has || cur !== "") fields.push(cur);
-          cur = "";
-          has = false;
-        }
-        if (piece !== "") {
-          cur += piece;
-          has = true;
-        }
-      }
+      if (value === "") return;
+      const r = ifsSplit(value, ifs);
+      if (r.lead && (has || cur !== "")) push();
+      r.fields.forEach((f, k) => {
+        if (k > 0) push();
+        addText(f, false);
+        has = true;
+      });
+      if (r.trail && (has || cur !== "")) push();
     };
     for (let i = 0; i < word.parts.length; i++) {
       const part = word.parts[i];
@@ -805,18 +1433,44 @@ export class Shell {
       switch (part.kind) {
         case "lit": {
           let text = part.text;
-          if (i === 0 && !part.quoted && (text === "~" || text.startsWith("~/"))) {
-            text = (this.getVar("HOME") ?? this.opts.home) + text.slice(1);
+          if (i === 0 && !part.quoted && text.startsWith("~")) {
+            const m = /^~([A-Za-z0-9_.+-]*)(?=\/|$)/.exec(text);
+            const home = m === null ? undefined : this.tildeHome(m[1] ?? "");
+            if (m !== null && home !== undefined) {
+              addText(home, true);
+              text = text.slice(m[0].length);
+            }
           }
-          cur += text;
+          addText(text, part.quoted);
           has = true;
           break;
         }
         case "var": {
+          // "$@" and "${a[@]}": one field per element
+          const listed =
+            part.quoted &&
+            split &&
+            (part.op === undefined || part.op === "substr") &&
+            ((part.name === "@" && part.index === undefined) || part.index === "@");
+          if (listed) {
+            const items =
+              part.op === "substr" ? await this.sliceList(part, ctx) : (this.getArray(part.name) ?? []);
+            this.expanded(
+              ctx,
+              cur.length,
+              items.reduce((n, x) => n + x.length, 0),
+            );
+            items.forEach((item, k) => {
+              if (k > 0) push();
+              addText(item, true);
+              has = true;
+            });
+            break;
+          }
           const value = await this.expandParam(part, ctx);
           this.expanded(ctx, cur.length + value.length, value.length);
           if (part.quoted) {
-            cur += value;
+            addText(value, true);
             has = true;
           } else pushSplit(value);
           break;
@@ -825,7 +1479,7 @@ export class Shell {
           const value = await this.commandSubstitution(part.script, ctx);
           this.expanded(ctx, cur.length + value.length, value.length);
           if (part.quoted) {
-            cur += value;
+            addText(value, true);
             has = true;
           } else pushSplit(value);
           break;
@@ -839,17 +1493,31 @@ export class Shell {
             (n, v) => this.setVar(n, String(v)),
           );
           if (typeof r === "string") {
-            ctx.io.stderr(`bash: ${part.expr.trim()}: ${r}\n`);
+            ctx.io.stderr(`bash: ${part.expr.trimStart()}: ${r}\n`);
             throw new StopLine();
           }
-          cur += String(r);
+          addText(String(r), true);
           has = true;
           break;
         }
       }
     }
-    if (has || cur !== "") fields.push(cur);
-    return split ? fields : [fields.join(" ")];
+    if (has || cur !== "") push();
+    if (!split) return [fields.join(" ")];
+    if (!globbing) return fields;
+    const out: string[] = [];
+    for (let k = 0; k < fields.length; k++) {
+      const p = patterns[k];
+      if (p === undefined || !hasGlob(p)) {
+        out.push(fields[k] ?? "");
+        continue;
+      }
+      const matches = this.glob(p);
+      if (matches.length > LIMITS.words) this.limit(ctx, `glob matches over ${LIMITS.words} paths; stopped`);
+      if (matches.length === 0) out.push(fields[k] ?? "");
+      else out.push(...matches);
+    }
+    return out;
   }
 
   private async expandArithText(expr: string, ctx: RunContext): Promise<string> {
@@ -875,20 +1543,38 @@ export class Shell {
     part: Extract<Word["parts"][number], { kind: "var" }>,
     ctx: RunContext,
   ): Promise<string> {
-    const value = this.getVar(part.name);
+    let value: string | undefined;
+    if (part.index === undefined) value = this.getVar(part.name);
+    else if (part.index === "@" || part.index === "*") {
+      const items = this.getArray(part.name);
+      value = items === undefined ? undefined : items.join(" ");
+    } else {
+      const items =
+        this.getArray(part.name) ??
+        (this.getVar(part.name) === undefined ? [] : [this.getVar(part.name) ?? ""]);
+      const idxText = (await this.expandWord(part.index, ctx, false)).join("");
+      let n = await this.arith(idxText === "" ? "0" : idxText, ctx);
+      if (n < 0) n += items.length;
+      value = items[n];
+    }
     const argText = async (): Promise<string> =>
       part.arg === undefined ? "" : (await this.expandWord(part.arg, ctx, false)).join("");
+    const pattern = async (): Promise<string> =>
+      part.arg === undefined ? "" : this.expandPattern(part.arg, ctx);
     switch (part.op) {
       case undefined:
         return value ?? "";
       case "#len":
-        return String((value ?? "").length);
+        if (part.index === "@" || part.index === "*" || (part.name === "@" && part.index === undefined))
+          return String((this.getArray(part.name) ?? []).length);
+        return String([...(value ?? "")].length);
       case ":-":
         return value === undefined || value === "" ? argText() : value;
       case "-":
         return value === undefined ? argText() : value;
-      case ":=": {
-        if (value !== undefined && value !== "") return value;
+      case ":=":
+      case "=": {
+        if (value !== undefined && (part.op === "=" || value !== "")) return value;
         const v = await argText();
         this.setVar(part.name, v);
         return v;
@@ -897,7 +1583,92 @@ export class Shell {
         return value === undefined || value === "" ? "" : argText();
       case "+":
         return value === undefined ? "" : argText();
+      case ":?":
+      case "?": {
+        if (value !== undefined && (part.op === "?" || value !== "")) return value;
+        const msg = await argText();
+        ctx.io.stderr(`bash: ${part.name}: ${msg === "" ? "parameter null or not set" : msg}\n`);
+        throw new StopLine();
+      }
+      case "#":
+      case "##":
+      case "%":
+      case "%%":
+        return trimPattern(value ?? "", await pattern(), part.op);
+      case "/":
+      case "//":
+      case "/#":
+      case "/%": {
+        const repl = part.arg2 === undefined ? "" : (await this.expandWord(part.arg2, ctx, false)).join("");
+        const r = replacePattern(value ?? "", await pattern(), repl, part.op);
+        this.expanded(ctx, r.length, r.length);
+        return r;
+      }
+      case "^^":
+      case "^":
+      case ",,":
+      case ",": {
+        const v = value ?? "";
+        const upper = part.op.startsWith("^");
+        const conv = (c: string): string => (upper ? c.toUpperCase() : c.toLowerCase());
+        const pat = await pattern();
+        const ok = (c: string): boolean => pat === "" || globMatch(pat, c);
+        if (part.op.length === 2) return [...v].map((c) => (ok(c) ? conv(c) : c)).join("");
+        const [c0 = "", ...restChars] = [...v];
+        return (ok(c0) ? conv(c0) : c0) + restChars.join("");
+      }
+      case "!keys":
+        return (this.getArray(part.name) ?? []).map((_, i) => String(i)).join(" ");
+      case "!ref": {
+        const target = value ?? "";
+        if (target === "") return "";
+        if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#@*])$/.test(target)) {
+          ctx.io.stderr(`bash: ${target}: invalid variable name\n`);
+          throw new StopLine();
+        }
+        return this.getVar(target) ?? "";
+      }
+      case "substr": {
+        if (part.index === "@" || part.index === "*" || (part.name === "@" && part.index === undefined))
+          return (await this.sliceList(part, ctx)).join(" ");
+        const chars = [...(value ?? "")];
+        const offText = await argText();
+        let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
+        if (off < 0) off = Math.max(0, chars.length + off);
+        let end = chars.length;
+        if (part.arg2 !== undefined) {
+          const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
+          const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
+          if (len < 0) {
+            end = chars.length + len;
+            if (end < off) {
+              ctx.io.stderr(`bash: ${len}: substring expression < 0\n`);
+              throw new StopLine();
+            }
+          } else end = Math.min(chars.length, off + len);
+        }
+        return chars.slice(off, end).join("");
+      }
     }
+  }
+
+  /** `${a[@]:off:len}` and `${@:off:len}`: elements, not characters. */
+  private async sliceList(
+    part: Extract<Word["parts"][number], { kind: "var" }>,
+    ctx: RunContext,
+  ): Promise<string[]> {
+    const items = this.getArray(part.name) ?? [];
+    const all = part.name === "@" ? ["bash", ...items] : items;
+    const offText = part.arg === undefined ? "0" : (await this.expandWord(part.arg, ctx, false)).join("");
+    let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
+    if (off < 0) off = Math.max(0, all.length + off);
+    let end = all.length;
+    if (part.arg2 !== undefined) {
+      const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
+      const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
+      end = len < 0 ? all.length + len : Math.min(all.length, off + len);
+    }
+    return all.slice(off, Math.max(off, end));
   }
 
   private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {
@@ -931,6 +1702,32 @@ export class Shell {
       this.lastExit = savedExit;
     }
     return buf.replace(/\n+$/, "");
+  }
+
+  /**
+   * Runs a script file: as a child shell with `args` as $1… (`bash FILE`), or in this shell
+   * (`source FILE`, positional parameters replaced only when `args` are given).
+   */
+  async runFile(
+    text: string,
+    args: string[] | undefined,
+    streams: Streams,
+    ctx: RunContext,
+    child: boolean,
+  ): Promise<number> {
+    const script = parseScript(text.replace(/^#!.*\n/, "").replace(/\n+$/, ""), 1);
+    const positional = this.positional;
+    if (args !== undefined) this.positional = args;
+    const saved = child ? this.saveSubshell() : undefined;
+    try {
+      return await this.runChild(script, streams, ctx);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.code;
+      throw e;
+    } finally {
+      if (saved !== undefined) this.restoreSubshell(saved);
+      if (args !== undefined || child) this.positional = positional;
+    }
   }
 
   /** Runs a line non-interactively inside this shell (used by `bash -c`). */
@@ -969,6 +1766,48 @@ function shellQuote(a: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
+/**
+ * Splits an unquoted expansion at $IFS as bash does: IFS white space collapses, every other IFS
+ * character ends one field (so `a,,b` has an empty field).
+ */
+export function ifsSplit(value: string, ifs: string): { fields: string[]; lead: boolean; trail: boolean } {
+  const isIfs = (c: string | undefined): boolean => c !== undefined && ifs.includes(c);
+  const isWs = (c: string | undefined): boolean =>
+    c !== undefined && (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
+  const lead = isIfs(value[0]);
+  const trail = isIfs(value[value.length - 1]);
+  let start = 0;
+  let end = value.length;
+  while (start < end && isWs(value[start])) start++;
+  while (end > start && isWs(value[end - 1])) end--;
+  if (start >= end) return { fields: [], lead, trail };
+  const fields: string[] = [];
+  let cur = "";
+  let i = start;
+  let endedByDelim = false;
+  while (i < end) {
+    const c = value[i];
+    if (isIfs(c)) {
+      let j = i;
+      while (j < end && isWs(value[j])) j++;
+      if (j < end && isIfs(value[j]) && !isWs(value[j])) {
+        j++;
+        while (j < end && isWs(value[j])) j++;
+      }
+      fields.push(cur);
+      cur = "";
+      i = j;
+      endedByDelim = true;
+      continue;
+    }
+    cur += c;
+    endedByDelim = false;
+    i++;
+  }
+  if (!endedByDelim) fields.push(cur);
+  return { fields, lead, trail };
+}
+
 export function fsErrorText(e: FsError): string {
   switch (e) {
     case "ENOENT":
@@ -985,5 +1824,7 @@ export function fsErrorText(e: FsError): string {
       return "File exists";
     case "ENOSPC":
       return "No space left on device";
+    case "ENOTEMPTY":
+      return "Directory not empty";
   }
 }

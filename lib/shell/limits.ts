@@ -23,6 +23,8 @@ export class ShellLimitError extends Error {}
 export interface Var {
   value: string;
   exported: boolean;
+  /** An indexed array: `value` holds the elements joined by NUL. */
+  array?: boolean;
 }
 
 /** Running totals shared by every tab of a workstation. */

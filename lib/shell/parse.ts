@@ -18,8 +18,18 @@ import type {
 
 export class ShellSyntaxError extends Error {}
 
+/** The input ended inside a construct (a quote, `do … done`, a here-document): more lines may complete it. */
+export class IncompleteInput extends ShellSyntaxError {}
+
+interface PendingHeredoc {
+  redirect: Redirect;
+  delim: string;
+  strip: boolean;
+  quoted: boolean;
+}
+
 const MAX_DEPTH = 32;
-const RESERVED = new Set(["then", "elif", "else", "fi", "do", "done", "}", "in"]);
+const RESERVED = new Set(["then", "elif", "else", "fi", "do", "done", "}", "in", "esac"]);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SPECIAL_PARAMS = new Set(["?", "$", "#", "!", "0", "@", "*", "-"]);
 
@@ -31,11 +41,12 @@ interface Token {
   fd?: number;
 }
 
-const OPS = ["&&", "||", ";;", ">>", "&>", ">&", "<", ">", "|", "&", ";", "(", ")", "\n"];
+const OPS = ["&&", "||", ";;", ">>", "&>", ">&", "<<<", "<<-", "<<", "<", ">", "|", "&", ";", "(", ")", "\n"];
 
 class Parser {
   pos = 0;
   private peeked: Token | undefined;
+  private heredocs: PendingHeredoc[] = [];
 
   constructor(
     private readonly src: string,
@@ -47,6 +58,8 @@ class Parser {
   }
 
   private fail(near: string): never {
+    if (near === "" && this.pos >= this.src.length)
+      throw new IncompleteInput("syntax error: unexpected end of file");
     const shown = near === "" || near === "\n" ? "newline" : near;
     throw new ShellSyntaxError(`syntax error near unexpected token \`${shown}'`);
   }
@@ -84,10 +97,125 @@ class Parser {
       if (op !== undefined) return { kind: "op", text: op, fd: Number(m[1]) };
     }
     const op = this.lexOp();
+    if (op === "\n" && this.heredocs.length > 0) this.readHeredocBodies();
     if (op !== undefined) return { kind: "op", text: op };
     const start = this.pos;
     const word = this.readWord(false);
     return { kind: "word", text: this.src.slice(start, this.pos), word };
+  }
+
+  /** Reads the bodies of the here-documents opened on the line that just ended. */
+  private readHeredocBodies(): void {
+    const pending = this.heredocs;
+    this.heredocs = [];
+    for (const h of pending) {
+      const lines: string[] = [];
+      let found = false;
+      while (this.pos < this.src.length) {
+        const nl = this.src.indexOf("\n", this.pos);
+        const end = nl < 0 ? this.src.length : nl;
+        let line = this.src.slice(this.pos, end);
+        this.pos = nl < 0 ? this.src.length : nl + 1;
+        if (h.strip) line = line.replace(/^\t+/, "");
+        if (line === h.delim) {
+          found = true;
+          break;
+        }
+        lines.push(line);
+      }
+      if (!found) throw new IncompleteInput(`here-document delimited by end-of-file (wanted \`${h.delim}')`);
+      const text = lines.map((l) => `${l}\n`).join("");
+      h.redirect.body = h.quoted
+        ? { parts: [{ kind: "lit", text, quoted: true }], raw: text }
+        : new Parser(text, 0, this.depth + 1).readHeredoc();
+    }
+  }
+
+  checkHeredocs(): void {
+    const h = this.heredocs[0];
+    if (h !== undefined)
+      throw new IncompleteInput(`here-document delimited by end-of-file (wanted \`${h.delim}')`);
+  }
+
+  /** A here-document's text: `$…` and backquotes expand, quotes are plain characters. */
+  readHeredoc(): Word {
+    const parts: WordPart[] = [];
+    let lit = "";
+    const flush = (): void => {
+      if (lit !== "") parts.push({ kind: "lit", text: lit, quoted: true });
+      lit = "";
+    };
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos] ?? "";
+      if (c === "\\") {
+        const n = this.src[this.pos + 1];
+        if (n !== undefined && "$`\\\n".includes(n)) {
+          if (n !== "\n") lit += n;
+          this.pos += 2;
+          continue;
+        }
+        lit += c;
+        this.pos++;
+        continue;
+      }
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part === undefined) {
+          lit += "$";
+          this.pos++;
+        } else {
+          flush();
+          parts.push(part);
+        }
+        continue;
+      }
+      if (c === "`") {
+        const end = this.src.indexOf("`", this.pos + 1);
+        if (end < 0) throw new IncompleteInput("unexpected EOF while looking for matching ``'");
+        flush();
+        parts.push({
+          kind: "cmd",
+          script: parseScript(this.src.slice(this.pos + 1, end), this.depth + 1),
+          quoted: true,
+        });
+        this.pos = end + 1;
+        continue;
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush();
+    return { parts, raw: this.src };
+  }
+
+  /** The right side of `=~` in `[[ ]]`: parentheses and `|` belong to the regex. */
+  readRegexWord(): Word {
+    this.skipBlanks();
+    const start = this.pos;
+    let depth = 0;
+    let i = this.pos;
+    while (i < this.src.length) {
+      const c = this.src[i] ?? "";
+      if (c === "\\") {
+        i += 2;
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const end = this.src.indexOf(c, i + 1);
+        i = end < 0 ? this.src.length : end + 1;
+        continue;
+      }
+      if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && " \t\n".includes(c)) break;
+      i++;
+    }
+    const text = this.src.slice(start, i);
+    this.pos = i;
+    const w = new Parser(text, 0, this.depth + 1).readWord(false, true);
+    return { ...w, raw: text };
   }
 
   private lexOp(): string | undefined {
@@ -119,7 +247,7 @@ class Parser {
     for (;;) {
       const c = this.src[this.pos];
       if (c === undefined) {
-        if (dq && !param) throw new ShellSyntaxError("unexpected EOF while looking for matching `\"'");
+        if (dq && !param) throw new IncompleteInput("unexpected EOF while looking for matching `\"'");
         break;
       }
       if (dq && !param && c === '"') {
@@ -142,7 +270,7 @@ class Parser {
       }
       if ((!dq || param) && c === "'") {
         const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
+        if (end < 0) throw new IncompleteInput("unexpected EOF while looking for matching `''");
         addLit(this.src.slice(this.pos + 1, end), true);
         this.pos = end + 1;
         sawQuotes = true;
@@ -177,7 +305,7 @@ class Parser {
       }
       if (c === "`") {
         const end = this.src.indexOf("`", this.pos + 1);
-        if (end < 0) throw new ShellSyntaxError("unexpected EOF while looking for matching ``'");
+        if (end < 0) throw new IncompleteInput("unexpected EOF while looking for matching ``'");
         const body = this.src.slice(this.pos + 1, end);
         const script = parseScript(body, this.depth + 1);
         flush();
@@ -201,7 +329,7 @@ class Parser {
       else if (this.src[i] === "'") return i;
       else i++;
     }
-    throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
+    throw new IncompleteInput("unexpected EOF while looking for matching `''");
   }
 
   private readDollar(quoted: boolean): WordPart | undefined {
@@ -213,11 +341,27 @@ class Parser {
       this.pos = end + 2;
       return { kind: "arith", expr, quoted };
     }
+    if (n === "[") {
+      // `$[ … ]`: bash's old spelling of `$(( … ))`
+      let depth = 0;
+      for (let i = this.pos + 2; i < s.length; i++) {
+        if (s[i] === "[") depth++;
+        else if (s[i] === "]") {
+          if (depth === 0) {
+            const expr = s.slice(this.pos + 2, i);
+            this.pos = i + 1;
+            return { kind: "arith", expr, quoted };
+          }
+          depth--;
+        }
+      }
+      throw new IncompleteInput("unexpected EOF while looking for matching `]'");
+    }
     if (n === "(") {
       const inner = new Parser(s, this.pos + 2, this.depth + 1);
       const script = inner.parseList(")");
       const t = inner.next();
-      if (t.text !== ")") throw new ShellSyntaxError("unexpected EOF while looking for matching `)'");
+      if (t.text !== ")") throw new IncompleteInput("unexpected EOF while looking for matching `)'");
       this.pos = inner.pos;
       return { kind: "cmd", script, quoted };
     }
@@ -251,7 +395,7 @@ class Parser {
         depth--;
       }
     }
-    throw new ShellSyntaxError("unexpected EOF while looking for matching `))'");
+    throw new IncompleteInput("unexpected EOF while looking for matching `))'");
   }
 
   private findBraceEnd(from: number): number {
@@ -265,28 +409,91 @@ class Parser {
         depth--;
       }
     }
-    throw new ShellSyntaxError("unexpected EOF while looking for matching `}'");
+    throw new IncompleteInput("unexpected EOF while looking for matching `}'");
   }
 
   private paramExpansion(body: string, quoted: boolean): WordPart {
-    if (body.startsWith("#") && body.length > 1) {
-      const name = body.slice(1);
-      if (!NAME_RE.test(name) && !SPECIAL_PARAMS.has(name))
-        throw new ShellSyntaxError(`\${${body}}: bad substitution`);
-      return { kind: "var", name, quoted, op: "#len" };
-    }
-    const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]|[?$#!@*])(?::?[-=+])?/.exec(body);
-    if (m === null || m[1] === undefined) throw new ShellSyntaxError(`\${${body}}: bad substitution`);
-    const name = m[1];
-    const rest = body.slice(name.length);
-    if (rest === "") return { kind: "var", name, quoted };
-    const opText = rest.startsWith(":") ? rest.slice(0, 2) : rest.slice(0, 1);
-    if (![":-", "-", ":=", ":+", "+"].includes(opText))
+    const bad = (): never => {
       throw new ShellSyntaxError(`\${${body}}: bad substitution`);
-    const argSrc = rest.slice(opText.length);
-    const argParser = new Parser(argSrc, 0, this.depth + 1);
-    const arg = argParser.readWord(true, true);
-    return { kind: "var", name, quoted, op: opText as ParamOp, arg };
+    };
+    const sub = (src: string): Word => {
+      const w = new Parser(src, 0, this.depth + 1).readWord(false, true);
+      return { ...w, raw: src };
+    };
+    const bang = /^!([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?$/.exec(body);
+    if (bang?.[1] !== undefined)
+      return { kind: "var", name: bang[1], quoted, op: bang[2] === undefined ? "!ref" : "!keys" };
+    const head = /^(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#!@*-])(\[([^\]]*)\])?/.exec(body);
+    if (head === null || head[2] === undefined) return bad();
+    // `${#}` is $#, `${#-}`… is rare: treat `#` followed by nothing as the name
+    if (head[1] === "#" && body === "#") return { kind: "var", name: "#", quoted };
+    const name = head[2];
+    const idx = head[4];
+    const index: Word | "@" | "*" | undefined =
+      idx === undefined ? undefined : idx === "@" || idx === "*" ? idx : sub(idx);
+    const rest = body.slice(head[0].length);
+    if (head[1] === "#") {
+      if (rest !== "") return bad();
+      return { kind: "var", name, quoted, op: "#len", index };
+    }
+    const base = { kind: "var" as const, name, quoted, index };
+    if (rest === "") return base;
+    for (const op of [
+      ":-",
+      ":=",
+      ":+",
+      ":?",
+      "-",
+      "=",
+      "+",
+      "?",
+      "##",
+      "#",
+      "%%",
+      "%",
+      "^^",
+      "^",
+      ",,",
+      ",",
+    ] as const) {
+      if (rest.startsWith(op)) return { ...base, op, arg: sub(rest.slice(op.length)) };
+    }
+    if (rest.startsWith("/")) {
+      let op: ParamOp = "/";
+      let r = rest.slice(1);
+      if (r.startsWith("/")) {
+        op = "//";
+        r = r.slice(1);
+      } else if (r.startsWith("#")) {
+        op = "/#";
+        r = r.slice(1);
+      } else if (r.startsWith("%")) {
+        op = "/%";
+        r = r.slice(1);
+      }
+      let cut = -1;
+      for (let i = 0; i < r.length; i++) {
+        if (r[i] === "\\") i++;
+        else if (r[i] === "/") {
+          cut = i;
+          break;
+        }
+      }
+      const pat = cut < 0 ? r : r.slice(0, cut);
+      const repl = cut < 0 ? "" : r.slice(cut + 1);
+      return { ...base, op, arg: sub(pat), arg2: sub(repl) };
+    }
+    if (rest.startsWith(":")) {
+      const r = rest.slice(1);
+      const colon = r.indexOf(":");
+      return {
+        ...base,
+        op: "substr",
+        arg: sub(colon < 0 ? r : r.slice(0, colon)),
+        arg2: colon < 0 ? undefined : sub(r.slice(colon + 1)),
+      };
+    }
+    return bad();
   }
 
   // ---- grammar ----
@@ -358,8 +565,58 @@ class Parser {
     if (t.kind !== "word" || t.text !== text) this.fail(t.text);
   }
 
+  /** After `((`: the text up to the matching `))`. */
+  private readArithBody(): string {
+    const end = this.findArithEnd(this.pos);
+    const expr = this.src.slice(this.pos, end);
+    this.pos = end + 2;
+    return expr;
+  }
+
+  /** At `((`: consumes it and returns true. */
+  private atDoubleParen(): boolean {
+    if (this.peeked !== undefined) {
+      if (this.peeked.kind === "op" && this.peeked.text === "(" && this.src[this.pos] === "(") {
+        this.peeked = undefined;
+        this.pos++;
+        return true;
+      }
+      return false;
+    }
+    let i = this.pos;
+    while (this.src[i] === " " || this.src[i] === "\t") i++;
+    if (!this.src.startsWith("((", i)) return false;
+    this.pos = i + 2;
+    return true;
+  }
+
+  private parseFunctionBody(name: string): Command {
+    while (this.peek().text === "\n") this.next();
+    const body = this.parseCommand();
+    if (body.kind === "simple" || body.kind === "func")
+      this.fail(body.kind === "simple" ? (body.words[0]?.raw ?? "") : name);
+    return { kind: "func", name, body, redirects: this.parseRedirects() };
+  }
+
   private parseCommand(): Command {
+    if (this.atDoubleParen()) {
+      const expr = this.readArithBody();
+      return { kind: "arith", expr, redirects: this.parseRedirects() };
+    }
     const t = this.peek();
+    if (
+      t.kind === "word" &&
+      t.word !== undefined &&
+      !isReserved(t, RESERVED) &&
+      /^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(t.text)
+    ) {
+      const m = /^[ \t]*\([ \t]*\)/.exec(this.src.slice(this.pos, this.pos + 64));
+      if (m !== null && this.peeked === t) {
+        this.peeked = undefined;
+        this.pos += m[0].length;
+        return this.parseFunctionBody(t.text);
+      }
+    }
     if (t.kind === "op" && t.text === "(") {
       this.next();
       const body = this.parseList(")");
@@ -385,8 +642,120 @@ class Parser {
           if (cond.length === 0 || body.length === 0) this.fail("done");
           return { kind: "while", until: t.text === "until", cond, body, redirects: this.parseRedirects() };
         }
+        case "function": {
+          this.next();
+          const nameTok = this.next();
+          if (nameTok.kind !== "word") this.fail(nameTok.text);
+          const m = /^[ \t]*\([ \t]*\)/.exec(this.src.slice(this.pos, this.pos + 64));
+          if (m !== null && this.peeked === undefined) this.pos += m[0].length;
+          return this.parseFunctionBody(nameTok.text);
+        }
+        case "case": {
+          this.next();
+          const wordTok = this.next();
+          if (wordTok.kind !== "word" || wordTok.word === undefined) this.fail(wordTok.text);
+          while (this.peek().text === "\n") this.next();
+          const inTok = this.next();
+          if (inTok.text !== "in") this.fail(inTok.text);
+          const items: { patterns: Word[]; body: Script }[] = [];
+          for (;;) {
+            while (this.peek().text === "\n" || this.peek().text === ";") this.next();
+            const p = this.peek();
+            if (p.kind === "word" && p.text === "esac") {
+              this.next();
+              break;
+            }
+            if (p.kind === "eof") this.fail("");
+            if (p.kind === "op" && p.text === "(") this.next();
+            const patterns: Word[] = [];
+            for (;;) {
+              const w = this.next();
+              if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
+              patterns.push(w.word);
+              const sep = this.next();
+              if (sep.text === ")") break;
+              if (sep.text !== "|") this.fail(sep.text);
+            }
+            const body = this.parseList(";;");
+            items.push({ patterns, body });
+            const end = this.peek();
+            if (end.text === ";;") this.next();
+            else if (!(end.kind === "word" && end.text === "esac")) this.fail(end.text);
+          }
+          return { kind: "case", word: wordTok.word, items, redirects: this.parseRedirects() };
+        }
+        case "[[": {
+          this.next();
+          const tokens: ({ op: string } | { word: Word; regex?: boolean })[] = [];
+          for (;;) {
+            const n = this.next();
+            if (n.kind === "eof") this.fail("");
+            if (n.kind === "word" && n.text === "]]") break;
+            if (n.kind === "op") {
+              if (n.text === "\n") continue;
+              tokens.push({ op: n.text });
+              continue;
+            }
+            if (n.word === undefined) this.fail(n.text);
+            if (n.text === "=~") {
+              tokens.push({ op: "=~" });
+              tokens.push({ word: this.readRegexWord(), regex: true });
+              continue;
+            }
+            if (
+              [
+                "==",
+                "=",
+                "!=",
+                "-eq",
+                "-ne",
+                "-lt",
+                "-le",
+                "-gt",
+                "-ge",
+                "!",
+                "-z",
+                "-n",
+                "-f",
+                "-d",
+                "-e",
+                "-s",
+                "-r",
+                "-w",
+                "-x",
+                "-o",
+                "-a",
+                "-L",
+                "-h",
+              ].includes(n.text)
+            ) {
+              tokens.push({ op: n.text });
+              continue;
+            }
+            tokens.push({ word: n.word });
+          }
+          return { kind: "cond", tokens, redirects: this.parseRedirects() };
+        }
         case "for": {
           this.next();
+          if (this.atDoubleParen()) {
+            const parts = this.readArithBody().split(";");
+            if (parts.length !== 3) this.fail("((");
+            while (this.peek().text === ";" || this.peek().text === "\n") this.next();
+            const open = this.next();
+            const closeWord = open.text === "{" ? "}" : "done";
+            if (open.text !== "do" && open.text !== "{") this.fail(open.text);
+            const body = this.parseList();
+            this.expectWord(closeWord);
+            return {
+              kind: "cfor",
+              init: parts[0] ?? "",
+              cond: parts[1] ?? "",
+              step: parts[2] ?? "",
+              body,
+              redirects: this.parseRedirects(),
+            };
+          }
           const nameTok = this.next();
           if (nameTok.kind !== "word" || !NAME_RE.test(nameTok.text))
             throw new ShellSyntaxError(`\`${nameTok.text}': not a valid identifier`);
@@ -442,10 +811,24 @@ class Parser {
 
   private tryRedirect(): Redirect | undefined {
     const t = this.peek();
-    if (t.kind !== "op" || ![">", ">>", "<", "&>", ">&"].includes(t.text)) return undefined;
+    if (t.kind !== "op" || ![">", ">>", "<", "&>", ">&", "<<", "<<-", "<<<"].includes(t.text))
+      return undefined;
     this.next();
     const target = this.next();
     if (target.kind !== "word" || target.word === undefined) this.fail(target.text);
+    if (t.text === "<<" || t.text === "<<-") {
+      const quoted = /['"\\]/.test(target.text);
+      const delim = target.word.parts.map((p) => (p.kind === "lit" ? p.text : target.text)).join("");
+      const r: Redirect = { fd: t.fd ?? 0, op: "<<" };
+      this.heredocs.push({
+        redirect: r,
+        delim: quoted ? delim : target.text,
+        strip: t.text === "<<-",
+        quoted,
+      });
+      return r;
+    }
+    if (t.text === "<<<") return { fd: t.fd ?? 0, op: "<<<", target: target.word };
     const fd = t.fd ?? (t.text === "<" ? 0 : 1);
     if (t.text === ">&") {
       if (/^\d$/.test(target.text)) return { fd, op: "dup", toFd: Number(target.text) };
@@ -464,9 +847,53 @@ class Parser {
       }
       const t = this.peek();
       if (t.kind !== "word" || t.word === undefined) break;
-      const eq = t.text.indexOf("=");
-      if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(t.text.slice(0, eq))) {
+      const elem = cmd.words.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\](\+?)=/.exec(t.text) : null;
+      if (elem !== null) {
+        // `a[i]=v`: one element of an array
         this.next();
+        const rest = t.text.slice(elem[0].length);
+        const value = new Parser(rest, 0, this.depth + 1).readWord(false);
+        const index = new Parser(elem[2] ?? "", 0, this.depth + 1).readWord(false, true);
+        cmd.assigns.push({
+          name: elem[1] ?? "",
+          value: { ...value, raw: rest },
+          append: elem[3] === "+",
+          index: { ...index, raw: elem[2] ?? "" },
+        });
+        continue;
+      }
+      const eq = t.text.indexOf("=");
+      const append = eq > 1 && t.text[eq - 1] === "+";
+      const aname = t.text.slice(0, append ? eq - 1 : eq);
+      if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname) && eq === t.text.length - 1) {
+        // `a=(x y)`: an array; `a=` alone: empty
+        this.next();
+        const wordEnd = this.pos;
+        const open = this.peek();
+        if (open.kind === "op" && open.text === "(" && this.sourceEnd() === wordEnd) {
+          this.next();
+          const items: Word[] = [];
+          for (;;) {
+            const w = this.next();
+            if (w.text === ")" && w.kind === "op") break;
+            if (w.text === "\n") continue;
+            if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
+            items.push(w.word);
+          }
+          cmd.assigns.push({ name: aname, value: { parts: [], raw: "" }, array: items, append });
+          continue;
+        }
+        cmd.assigns.push({ name: aname, value: { parts: [], raw: "" }, append });
+        continue;
+      }
+      if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname)) {
+        this.next();
+        if (append) {
+          const valueParser = new Parser(t.text.slice(eq + 1), 0, this.depth + 1);
+          const value = valueParser.readWord(false);
+          cmd.assigns.push({ name: aname, value: { ...value, raw: t.text.slice(eq + 1) }, append });
+          continue;
+        }
         const valueParser = new Parser(t.text.slice(eq + 1), 0, this.depth + 1);
         const value = valueParser.readWord(false);
         cmd.assigns.push({ name: t.text.slice(0, eq), value: { ...value, raw: t.text.slice(eq + 1) } });
@@ -474,10 +901,42 @@ class Parser {
       }
       if (cmd.words.length === 0 && isReserved(t, RESERVED)) break;
       this.next();
+      const decl = cmd.words[0]?.raw;
+      if (
+        (decl === "declare" || decl === "local" || decl === "typeset" || decl === "readonly") &&
+        eq > 0 &&
+        eq === t.text.length - 1 &&
+        NAME_RE.test(aname)
+      ) {
+        const wordEnd = this.pos;
+        const open = this.peek();
+        if (open.kind === "op" && open.text === "(" && this.sourceEnd() === wordEnd) {
+          // `declare -a a=(x y)`: the array is assigned, the builtin sees the name
+          this.next();
+          const items: Word[] = [];
+          for (;;) {
+            const w = this.next();
+            if (w.text === ")" && w.kind === "op") break;
+            if (w.text === "\n") continue;
+            if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
+            items.push(w.word);
+          }
+          cmd.assigns.push({ name: aname, value: { parts: [], raw: "" }, array: items, append });
+          cmd.words.push({ parts: [{ kind: "lit", text: aname, quoted: true }], raw: aname });
+          continue;
+        }
+      }
       cmd.words.push(t.word);
     }
     if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirects.length === 0) {
       this.fail(this.peek().text);
+    }
+    const after = this.peek();
+    if (after.kind === "op" && after.text === "(" && cmd.words.length === 1 && cmd.assigns.length === 0) {
+      // `echo (`: bash reads it as the start of a function definition and fails on what follows
+      this.next();
+      const n = this.peek();
+      this.fail(n.kind === "eof" ? "\n" : n.text);
     }
     return cmd;
   }
@@ -499,6 +958,7 @@ export function parseScript(src: string, depth = 0): Script {
   const p = new Parser(src, 0, depth);
   const script = p.parseList();
   const t = p.next();
+  p.checkHeredocs();
   if (t.kind !== "eof") {
     throw new ShellSyntaxError(
       `syntax error near unexpected token \`${t.text === "\n" ? "newline" : t.text}'`,

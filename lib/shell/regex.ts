@@ -33,6 +33,8 @@ export interface PosixOptions {
   extended: boolean;
   /** awk's escapes in regular expressions: `\n` `\t` `\r` `\/` `\"`. */
   awk?: boolean;
+  /** Groups capture (sed's `\1`, bash's BASH_REMATCH); grep and awk need no captures. */
+  capture?: boolean;
 }
 
 const RE2_SPECIAL = new Set([..."\\.+*?()|[]{}^$"]);
@@ -161,7 +163,7 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
       if (!ere && n === "(") {
         groups.push(out.length);
         groupCount++;
-        out += "(?:";
+        out += opts.capture === true ? "(" : "(?:";
         opening = true;
         atom = -1;
         quantified = false;
@@ -253,7 +255,7 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
         i++;
         groups.push(out.length);
         groupCount++;
-        out += "(?:";
+        out += opts.capture === true ? "(" : "(?:";
         opening = true;
         atom = -1;
         quantified = false;
@@ -310,6 +312,8 @@ export interface SafeRegex {
   replace(s: string, fn: (m: string) => string, global: boolean): string;
   /** Splits at every non-empty match (awk's FS as a regular expression). */
   split(s: string): string[];
+  /** The first match at or after `from` with its groups (index 0: the whole match). */
+  exec(s: string, from?: number): { start: number; end: number; groups: (string | undefined)[] } | undefined;
 }
 
 /** Compiles RE2 syntax (as kubectl's JSONPath `=~` and Go take it); throws RegexSyntaxError. */
@@ -333,8 +337,19 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
     }
     return found;
   };
+  const execAt = (
+    s: string,
+    from = 0,
+  ): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
+    const m = re.matcher(s);
+    if (from > s.length || !m.find(from)) return undefined;
+    const groups: (string | undefined)[] = [];
+    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
+    return { start: m.start(), end: m.end(), groups };
+  };
   return {
     test: (s) => re.test(s),
+    exec: execAt,
     matches,
     replace(s, fn, global) {
       let out = "";

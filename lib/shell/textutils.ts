@@ -335,20 +335,43 @@ function expandSet(s: string): string[] {
 const tr: Builtin = (c) => {
   const { flags, operands } = parseFlags(c.argv, "");
   const [a, b] = operands;
-  if (a === undefined || (b === undefined && !flags.has("d"))) {
-    c.err("tr: missing operand\nTry 'tr --help' for more information.\n");
+  const del = flags.has("d");
+  const squeeze = flags.has("s");
+  if (a === undefined || (b === undefined && !del && !squeeze)) {
+    c.err(
+      a === undefined
+        ? "tr: missing operand\nTry 'tr --help' for more information.\n"
+        : `tr: missing operand after \u2018${a}\u2019\nTwo strings must be given when translating.\nTry 'tr --help' for more information.\n`,
+    );
+    return 1;
+  }
+  if (del && !squeeze && b !== undefined) {
+    c.err(
+      `tr: extra operand \u2018${b}\u2019\nOnly one string may be given when deleting without squeezing repeats.\nTry 'tr --help' for more information.\n`,
+    );
     return 1;
   }
   const from = expandSet(a);
   const to = b === undefined ? [] : expandSet(b);
+  const translating = !del && b !== undefined;
   let out = "";
   for (const ch of c.stdin) {
     const k = from.indexOf(ch);
     if (k < 0) out += ch;
-    else if (!flags.has("d")) out += to[Math.min(k, to.length - 1)] ?? "";
+    else if (translating) out += to[Math.min(k, to.length - 1)] ?? "";
+    else if (!del) out += ch;
   }
-  if (flags.has("s"))
-    out = out.replace(/(.)\1+/g, (m, ch: string) => (to.includes(ch) || from.includes(ch) ? ch : m));
+  if (squeeze) {
+    const set = new Set(b === undefined ? from : to);
+    let sq = "";
+    let prev = "";
+    for (const ch of out) {
+      if (ch === prev && set.has(ch)) continue;
+      sq += ch;
+      prev = ch;
+    }
+    out = sq;
+  }
   c.out(out);
   return 0;
 };

@@ -164,6 +164,11 @@ export interface InteractiveShell {
   readonly history: readonly string[];
   /** Paths starting with `prefix` (directories end with `/`), for Tab completion. */
   completePath?(prefix: string): string[];
+  /**
+   * True when `text` (the lines typed so far) ends inside a construct — a quote, `do … done`,
+   * a here-document — so the terminal reads another line with the `> ` prompt.
+   */
+  incomplete?(text: string): boolean;
 }
 
 /** Exit status of a program (0–255). */

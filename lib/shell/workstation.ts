@@ -136,6 +136,9 @@ class TabShell implements ShellSession {
   completePath(prefix: string): string[] {
     return this.shell.completePath(prefix);
   }
+  incomplete(text: string): boolean {
+    return this.shell.incomplete(text);
+  }
   run(line: string, io: RunIO): Promise<RunResult> {
     return this.shell.run(line, io);
   }
@@ -167,6 +170,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   const host = opts.host ?? "minikube";
   const home = `/home/${user}`;
   const files = new VirtualFs([home, "/tmp"], ["/bin", "/etc", "/usr/bin", "/usr/local/bin", "/var"]);
+  files.setClock(() => opts.clock.now());
   const machine = withLoopback(opts.machine);
   const jobs = new JobTable();
   const tabs = new Map<string, TabShell>();

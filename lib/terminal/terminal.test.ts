@@ -104,6 +104,31 @@ function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[])
 }
 
 describe("terminal line discipline", () => {
+  it("continues an incomplete command with bash's `> ` prompt (here-documents, loops)", async () => {
+    const t = setup();
+    await t.type("cat <<EOF > deploy.yaml\r");
+    expect(t.screen()).toMatch(/deploy\.yaml\r\n> $/);
+    await t.type("kind: Deployment\r");
+    await t.type("  home: $HOME\r");
+    await t.type("EOF\r");
+    expect(t.journal.map((e) => e.line)).toEqual([
+      "cat <<EOF > deploy.yaml\nkind: Deployment\n  home: $HOME\nEOF",
+    ]);
+    t.clear();
+    await t.type("cat deploy.yaml\r");
+    expect(t.screen()).toContain("kind: Deployment\r\n  home: /home/student\r\n");
+    t.clear();
+    await t.type("for i in 1 2\r");
+    await t.type("do echo n$i\r");
+    expect(t.screen()).toMatch(/> $/);
+    await t.type("done\r");
+    expect(t.screen()).toContain("n1\r\nn2\r\nstudent@minikube:~$ ");
+    t.clear();
+    await t.type("echo 'open\r");
+    await t.type("\x03");
+    expect(t.screen()).toMatch(/\^C\r\nstudent@minikube:~\$ $/);
+  });
+
   it("echoes, runs a line with CRLF output and journals it", async () => {
     const t = setup();
     expect(t.screen()).toBe("student@minikube:~$ ");

@@ -118,6 +118,9 @@ export function createTerminal(opts: TerminalOptions): Terminal {
   return new LineDiscipline(opts);
 }
 
+/** Characters a command continued over several lines may hold (the typeahead's bound). */
+const MAX_CONTINUED = 64 * 1024;
+
 class LineDiscipline implements Terminal {
   private columns: number;
   private rows: number;
@@ -148,6 +151,8 @@ class LineDiscipline implements Terminal {
   private scriptQueue: string[] = [];
   /** The full-screen program (vi, less, watch) that owns the keyboard and the screen now. */
   private screen: ScreenApp | undefined;
+  /** Lines typed so far of a command that is not complete yet (`> ` prompt, like bash's PS2). */
+  private continued: string | undefined;
 
   constructor(private readonly opts: TerminalOptions) {
     this.columns = Math.max(10, opts.columns ?? 80);
@@ -218,6 +223,7 @@ class LineDiscipline implements Terminal {
   }
 
   private promptText(): string {
+    if (this.continued !== undefined) return "> ";
     if (this.levels.length === 1 && this.opts.prompt !== undefined) return this.opts.prompt();
     return this.top().shell.prompt(this.tty);
   }
@@ -377,11 +383,20 @@ class LineDiscipline implements Terminal {
       }
       case "ctrlC":
         this.emit(`${this.moveCells(this.cursorCell, this.cellOf(this.line.length))}^C\r\n`);
+        this.continued = undefined;
         this.showPrompt();
         return;
       case "ctrlD":
         if (this.line !== "") {
           if (this.cursor < this.line.length) this.deleteRange(this.cursor, this.nextCharIndex(this.cursor));
+          return;
+        }
+        if (this.continued !== undefined) {
+          // end of input inside a construct: bash reports it and forgets the lines
+          const text = this.continued;
+          this.continued = undefined;
+          this.emit("\r\n");
+          this.runLine(text, true);
           return;
         }
         if (this.levels.length > 1 || this.opts.eofExits === true) this.endOfInput();
@@ -559,11 +574,19 @@ class LineDiscipline implements Terminal {
     this.line = "";
     this.cursor = 0;
     this.histIndex = undefined;
-    if (line.trim() === "") {
+    if (this.continued === undefined && line.trim() === "") {
       this.showPrompt();
       return;
     }
-    this.runLine(line, true);
+    const text = this.continued === undefined ? line : `${this.continued}\n${line}`;
+    // `cat <<EOF`, `for … do`, an open quote: read more lines (bounded like the typeahead)
+    if (text.length < MAX_CONTINUED && this.top().shell.incomplete?.(text) === true) {
+      this.continued = text;
+      this.showPrompt();
+      return;
+    }
+    this.continued = undefined;
+    this.runLine(text, true);
   }
 
   private runLine(line: string, journal: boolean): void {
@@ -699,7 +722,15 @@ class LineDiscipline implements Terminal {
   private nextScriptLines(): void {
     while (!this.busy && !this.disposed && this.scriptQueue.length > 0) {
       const line = this.scriptQueue.shift() as string;
-      if (line.trim() !== "") this.runLine(line, true);
+      if (this.continued === undefined && line.trim() === "") continue;
+      // a here-document, an open loop or quote reads on, as `bash < script` does
+      const text = this.continued === undefined ? line : `${this.continued}\n${line}`;
+      if (text.length < MAX_CONTINUED && this.top().shell.incomplete?.(text) === true) {
+        this.continued = text;
+        continue;
+      }
+      this.continued = undefined;
+      this.runLine(text, true);
     }
   }
 

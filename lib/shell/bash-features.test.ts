@@ -1,0 +1,71 @@
+/**
+ * The everyday-bash additions stay bounded whatever is typed (brace expansion, recursion, seq,
+ * jq, xargs, printf widths), and behave as documented where the differential test cannot reach
+ * (persistence across lines, the workstation's own paths).
+ */
+import { describe, expect, it } from "vitest";
+import { offlineWorkstation, runLine } from "./harness";
+
+describe("bounds of the everyday-bash additions", () => {
+  it("a huge brace expansion stops with a bounded error instead of building 100 million words", async () => {
+    const { sh } = offlineWorkstation();
+    const t0 = performance.now();
+    const r = await runLine(sh, "echo {1..100000000}");
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.err).toContain("brace expansion");
+    expect(r.exitCode).toBe(1);
+    const nested = await runLine(sh, "echo {1..300}{1..300}");
+    expect(nested.err).toContain("brace expansion");
+    expect((await runLine(sh, "echo ok")).out).toBe("ok\n");
+  });
+
+  it("endless recursion stops at the nesting limit with bash's words", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(sh, "f() { f; }; f; echo after");
+    expect(r.err).toMatch(/^bash: f: maximum function nesting level exceeded \(\d+\)\n/);
+    expect(r.exitCode).toBe(1);
+    expect((await runLine(sh, "echo ok")).out).toBe("ok\n");
+  });
+
+  it("seq, jq, xargs and printf cannot run away", async () => {
+    const { sh } = offlineWorkstation();
+    const seq = await runLine(sh, "seq 100000000");
+    expect(seq.err).toContain("output limit");
+    const jq = await runLine(sh, "jq -n '[range(100000000)] | length'");
+    expect(jq.exitCode).not.toBe(0);
+    expect(jq.err).toContain("too many values");
+    const xargs = await runLine(sh, "seq 20000 | xargs -n 1 echo > /dev/null");
+    expect(xargs.err).toContain("more than 10000 commands");
+    const printf = await runLine(sh, "printf '%*d' 400000000 1");
+    expect(printf.err).toContain("output limit");
+    const loop = await runLine(sh, "for ((;;)); do :; done");
+    expect(loop.err).toContain("more than 10000 commands");
+  });
+
+  it("functions and aliases persist across lines of a tab; locals do not leak", async () => {
+    const { sh } = offlineWorkstation();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion
+    await runLine(sh, 'greet() { local who=${1:-world}; echo "hello $who"; }');
+    await runLine(sh, "alias k=kubectl");
+    expect((await runLine(sh, "greet; greet you")).out).toBe("hello world\nhello you\n");
+    expect((await runLine(sh, 'echo "[$who]"')).out).toBe("[]\n");
+    expect((await runLine(sh, "type k")).out).toBe("k is aliased to `kubectl'\n");
+  });
+
+  it("globs match the virtual home and leave an unmatched pattern as typed", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, "mkdir -p app && touch app/a.yaml app/b.yaml app/c.json .hidden.yaml");
+    expect((await runLine(sh, "echo app/*.yaml *.yaml")).out).toBe("app/a.yaml app/b.yaml *.yaml\n");
+    expect((await runLine(sh, "cd app && echo ?.json && cd ..")).out).toBe("c.json\n");
+    expect((await runLine(sh, "echo '*.yaml' \\*.yaml")).out).toBe("*.yaml *.yaml\n");
+  });
+
+  it("a here-document writes a manifest with expansions", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      "APP=web\ncat <<EOF > deploy.yaml\nmetadata:\n  name: $APP\n  home: '$HOME'\nEOF\ncat deploy.yaml",
+    );
+    expect(r.out).toBe("metadata:\n  name: web\n  home: '/home/student'\n");
+  });
+});

@@ -1,0 +1,292 @@
+/**
+ * The builtins of bash's scripting side: return, local, declare, set, shift, alias, unalias,
+ * read, break, continue. They reach into the session's functions, aliases, positional
+ * parameters and loop state (lib/shell/interp.ts), with bash's messages and statuses.
+ */
+import type { Builtin } from "./builtins";
+import { LIMITS } from "./interp";
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const quoteAlias = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
+
+const returnB: Builtin = ({ argv, shell, err }) => {
+  if (shell.localFrames.length === 0) {
+    err("bash: return: can only `return' from a function or sourced script\n");
+    return 1;
+  }
+  const a = argv[1];
+  if (a !== undefined && !/^-?\d+$/.test(a)) {
+    err(`bash: return: ${a}: numeric argument required\n`);
+    return shell.returnFromFunction(2);
+  }
+  return shell.returnFromFunction(a === undefined ? shell.lastExit : Number(a) & 0xff);
+};
+
+const local: Builtin = ({ argv, shell, err }) => {
+  let status = 0;
+  for (const a of argv.slice(1)) {
+    if (a.startsWith("-")) continue;
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (!NAME_RE.test(name)) {
+      err(`bash: local: \`${a}': not a valid identifier\n`);
+      status = 1;
+      continue;
+    }
+    if (!shell.declareLocal(name)) {
+      err("bash: local: can only be used in a function\n");
+      return 1;
+    }
+    if (eq >= 0) shell.setVar(name, a.slice(eq + 1));
+    else if (!shell.vars.has(name)) shell.setVar(name, "");
+  }
+  return status;
+};
+
+const declare: Builtin = (c) => {
+  const { argv, shell, out, err } = c;
+  const flags = argv.slice(1).filter((a) => /^[-+][a-zA-Z]+$/.test(a));
+  const names = argv.slice(1).filter((a) => !/^[-+][a-zA-Z]+$/.test(a));
+  const exported = flags.some((f) => f.startsWith("-") && f.includes("x"));
+  if (names.length === 0) {
+    for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (exported && !v.exported) continue;
+      out(`declare -${v.exported ? "x" : "-"} ${k}="${v.value}"\n`);
+    }
+    return 0;
+  }
+  if (shell.localFrames.length > 0 && argv[0] !== "export") return local(c);
+  let status = 0;
+  for (const a of names) {
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (!NAME_RE.test(name)) {
+      err(`bash: ${argv[0]}: \`${a}': not a valid identifier\n`);
+      status = 1;
+      continue;
+    }
+    if (eq >= 0) shell.setVar(name, a.slice(eq + 1), exported || undefined);
+    else if (!shell.vars.has(name)) {
+      if (flags.some((f) => f.includes("a"))) shell.setArray(name, []);
+      else if (exported) shell.setVar(name, "", true);
+    } else if (exported) shell.setVar(name, shell.getVar(name) ?? "", true);
+  }
+  return status;
+};
+
+const set: Builtin = ({ argv, shell, out }) => {
+  const args = argv.slice(1);
+  if (args.length === 0) {
+    for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1)))
+      if (v.array !== true) out(`${k}=${/^[\w./:-]*$/.test(v.value) ? v.value : quoteAlias(v.value)}\n`);
+    return 0;
+  }
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (a === "-o" || a === "+o") {
+      i++;
+      continue;
+    }
+    if (!/^[-+]/.test(a)) break;
+    if (a === "-" || a === "+") {
+      i++;
+      break;
+    }
+  }
+  if (i < args.length || args.includes("--")) shell.positional = args.slice(i);
+  return 0;
+};
+
+const shift: Builtin = ({ argv, shell, err }) => {
+  const n = argv[1] === undefined ? 1 : Number(argv[1]);
+  if (!Number.isInteger(n) || n < 0) {
+    err(`bash: shift: ${argv[1]}: numeric argument required\n`);
+    return 1;
+  }
+  if (n > shell.positional.length) return 1;
+  shell.positional = shell.positional.slice(n);
+  return 0;
+};
+
+const alias: Builtin = ({ argv, shell, out, err }) => {
+  const args = argv.slice(1).filter((a) => a !== "-p");
+  if (args.length === 0) {
+    for (const [k, v] of [...shell.aliases].sort(([a], [b]) => (a < b ? -1 : 1)))
+      out(`alias ${k}=${quoteAlias(v)}\n`);
+    return 0;
+  }
+  let status = 0;
+  for (const a of args) {
+    const eq = a.indexOf("=");
+    if (eq < 0) {
+      const v = shell.aliases.get(a);
+      if (v === undefined) {
+        err(`bash: alias: ${a}: not found\n`);
+        status = 1;
+      } else out(`alias ${a}=${quoteAlias(v)}\n`);
+      continue;
+    }
+    const name = a.slice(0, eq);
+    if (name === "" || /[\s/$`=|&;()<>'"\\]/.test(name)) {
+      err(`bash: alias: \`${name}': invalid alias name\n`);
+      status = 1;
+      continue;
+    }
+    if (!shell.aliases.has(name) && shell.aliases.size >= LIMITS.definitions) {
+      err(`bash: alias: ${name}: at most ${LIMITS.definitions} aliases\n`);
+      status = 1;
+      continue;
+    }
+    shell.aliases.set(name, a.slice(eq + 1).slice(0, 4096));
+  }
+  return status;
+};
+
+const unalias: Builtin = ({ argv, shell, err }) => {
+  const args = argv.slice(1);
+  if (args.includes("-a")) {
+    shell.aliases.clear();
+    return 0;
+  }
+  if (args.length === 0) {
+    err("unalias: usage: unalias [-a] name [name ...]\n");
+    return 2;
+  }
+  let status = 0;
+  for (const a of args) {
+    if (!shell.aliases.delete(a)) {
+      err(`bash: unalias: ${a}: not found\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+const read: Builtin = ({ argv, shell, streams, stdin, err, out }) => {
+  let raw = false;
+  let prompt = "";
+  let arrayName: string | undefined;
+  const names: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "-r") raw = true;
+    else if (a === "-p") prompt = argv[++i] ?? "";
+    else if (a === "-a") arrayName = argv[++i];
+    else if (a === "-s" || a === "-e") continue;
+    else if (a === "-t" || a === "-n" || a === "-d") i++;
+    else if (a.startsWith("-") && a.length > 1) {
+      err(
+        `bash: read: ${a}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n`,
+      );
+      return 2;
+    } else {
+      if (!NAME_RE.test(a)) {
+        err(`bash: read: \`${a}': not a valid identifier\n`);
+        return 1;
+      }
+      names.push(a);
+    }
+  }
+  // bash shows the prompt only when it reads from the terminal (no pipe, file or here-string)
+  if (prompt !== "" && streams?.cursor === undefined) err(prompt);
+  // the rest of stdin from where the last `read` of this loop stopped
+  const cursor = streams?.cursor;
+  const data = stdin;
+  let line: string;
+  let complete: boolean;
+  let consumed: number;
+  let pos = 0;
+  for (;;) {
+    const nl = data.indexOf("\n", pos);
+    if (nl < 0) {
+      line = data;
+      complete = false;
+      consumed = data.length;
+      break;
+    }
+    if (!raw && nl > 0 && data[nl - 1] === "\\") {
+      pos = nl + 1;
+      continue;
+    }
+    line = data.slice(0, nl);
+    complete = true;
+    consumed = nl + 1;
+    break;
+  }
+  if (cursor !== undefined) cursor.pos += consumed;
+  if (!raw) line = line.replace(/\\\n/g, "").replace(/\\(.)/g, "$1");
+  void out;
+  const ifs = shell.getVar("IFS") ?? " \t\n";
+  const ws = [...ifs].filter((c) => " \t\n".includes(c)).join("");
+  const trimmed =
+    ws === "" ? line : line.replace(new RegExp(`^[${escapeClass(ws)}]+|[${escapeClass(ws)}]+$`, "g"), "");
+  const splitRe = ifs === "" ? undefined : new RegExp(`[${escapeClass(ifs)}]+`);
+  if (arrayName !== undefined) {
+    shell.setArray(
+      arrayName,
+      trimmed === "" ? [] : splitRe === undefined ? [trimmed] : trimmed.split(splitRe),
+    );
+    return complete || line !== "" ? (complete ? 0 : 1) : 1;
+  }
+  const targets = names.length === 0 ? ["REPLY"] : names;
+  if (names.length === 0) shell.setVar("REPLY", line);
+  else {
+    let rest = trimmed;
+    for (let k = 0; k < targets.length; k++) {
+      const name = targets[k] ?? "";
+      if (k === targets.length - 1 || splitRe === undefined) {
+        shell.setVar(name, rest);
+        rest = "";
+        continue;
+      }
+      const m = splitRe.exec(rest);
+      if (m === null) {
+        shell.setVar(name, rest);
+        rest = "";
+      } else {
+        shell.setVar(name, rest.slice(0, m.index));
+        rest = rest.slice(m.index + m[0].length);
+      }
+    }
+  }
+  return complete ? 0 : 1;
+};
+
+function escapeClass(s: string): string {
+  return s
+    .replace(/[\\\]^-]/g, "\\$&")
+    .replace(/\t/g, "\\t")
+    .replace(/\n/g, "\\n");
+}
+
+const loop =
+  (kind: "break" | "continue"): Builtin =>
+  ({ argv, shell, err }) => {
+    const n = argv[1] === undefined ? 1 : Number(argv[1]);
+    if (!Number.isInteger(n) || n < 1) {
+      err(`bash: ${kind}: ${argv[1]}: loop count out of range\n`);
+      return 1;
+    }
+    if (shell.loopDepth === 0) return 0;
+    return shell.loopControl(kind, Math.min(n, shell.loopDepth));
+  };
+
+export const SCRIPTING_BUILTINS: Record<string, Builtin> = {
+  return: returnB,
+  local,
+  declare,
+  typeset: declare,
+  set,
+  shift,
+  alias,
+  unalias,
+  read,
+  break: loop("break"),
+  continue: loop("continue"),
+};
