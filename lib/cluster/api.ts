@@ -383,7 +383,7 @@ function patch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): KObjec
 function remove(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
   const name = t.name ?? "";
   const cur = sim.store.get(t.info.name, t.namespace, name);
-  let opts: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
+  let opts: { propagationPolicy?: string; gracePeriodSeconds?: number; dryRun?: string[] } = {};
   if (req.body) {
     try {
       opts = JSON.parse(req.body);
@@ -394,6 +394,8 @@ function remove(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
   const q = req.query;
   if (q?.get("gracePeriodSeconds")) opts.gracePeriodSeconds = Number(q.get("gracePeriodSeconds"));
   if (q?.get("propagationPolicy")) opts.propagationPolicy = q.get("propagationPolicy") ?? undefined;
+  // a server dry run answers as the delete would and changes nothing
+  if (q?.get("dryRun") === "All" || opts.dryRun?.includes("All")) return json(200, cur);
   if (t.info.name === "pods") {
     const pod = cur as Pod;
     if (pod.metadata.deletionTimestamp && opts.gracePeriodSeconds !== 0) return json(200, pod);
@@ -475,7 +477,7 @@ function subresource(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): 
   if (res === "pods" && (sub === "exec" || sub === "attach" || sub === "portforward")) {
     throw badRequest("Upgrade request required");
   }
-  if (sub === "scale" && (res === "deployments" || res === "replicasets")) return scale(sim, req, t);
+  if (sub === "scale" && (res === "deployments" || res === "replicasets")) return scale(sim, req, t, q);
   if (sub === "status") {
     if (req.method === "GET") return json(200, sim.store.get(res, t.namespace, t.name ?? ""));
     if (req.method === "PUT" || req.method === "PATCH") {
@@ -513,7 +515,7 @@ function scaleObject(o: KObject): Record<string, unknown> {
   };
 }
 
-function scale(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
+function scale(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiResponse {
   const name = t.name ?? "";
   const cur = sim.store.get(t.info.name, t.namespace, name);
   if (req.method === "GET") return json(200, scaleObject(cur));
@@ -529,6 +531,7 @@ function scale(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
       },
     ]);
   }
+  if (q.get("dryRun") === "All") return json(200, { ...current, spec: { replicas } });
   sim.store.mutate(t.info.name, t.namespace, name, (x) => {
     x["spec"].replicas = replicas;
   });

@@ -21,6 +21,7 @@ import { labelCommand } from "./cmd/label";
 import { logsCommand } from "./cmd/logs";
 import { proxyCommand } from "./cmd/proxy";
 import { rolloutCommand } from "./cmd/rollout";
+import { runCommand } from "./cmd/run";
 import { scaleCommand } from "./cmd/scale";
 import { setCommand } from "./cmd/set-image";
 import type { Command } from "./cmd/types";
@@ -30,6 +31,7 @@ import { type FlagSpec, globalFlags } from "./flags";
 export const commands: Command[] = [
   createCommand,
   exposeCommand,
+  runCommand,
   getCommand,
   setCommand,
   explainCommand,
@@ -72,7 +74,7 @@ export function flagsOf(cmd: Command): FlagSpec[] {
 export function valueFlagSpellings(specs: readonly FlagSpec[]): Set<string> {
   return new Set(
     specs
-      .filter((f) => f.kind !== "bool")
+      .filter((f) => f.kind !== "bool" && f.noOptDef === undefined)
       .flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]),
   );
 }

@@ -18,7 +18,7 @@ import { runKubectl } from "./testing";
 
 const mask = (s: string): string =>
   s
-    .replace(/^E\d{4} [\d:.]+ +\d+ /gm, "E<klog> ")
+    .replace(/^([EWI])\d{4} [\d:.]+ +\d+ /gm, "$1<klog> ")
     .replace(/(?<![\w.])\d+[smhd](\d+[smh])?\b/g, "<age>")
     // an age one second apart can change a column's width: compare the text after it loosely
     .replace(/<age> +/g, "<age> ");
@@ -342,6 +342,17 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     ["delete deployment nosuch", 0],
     ["get pods --sort-by=.metadata.name -o name", 0],
     ["get pods --sort-by=.status.startTime", 0],
+    // describe in each state of a rollout: fresh image change, mid-rollout, after undo
+    [
+      "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2",
+      0,
+    ],
+    ["describe deployments/kubernetes-bootcamp", 0],
+    ["describe deployments/kubernetes-bootcamp", 5],
+    ["rollout undo deployments/kubernetes-bootcamp", 120],
+    ["describe deployments/kubernetes-bootcamp", 0],
+    ["describe deployments/kubernetes-bootcamp", 120],
+    ["describe rs", 0],
   ];
   for (const [i, [step, advance]] of steps.entries()) {
     it(`${i + 1}. ${step}`, async () => {
@@ -386,6 +397,83 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
       await compare(`m2 ${i + 1}. ${step}`, step, srv.port, (args) =>
         runKubectl(args, { api: b.handle, clock: twinClock }),
       );
+    });
+  }
+});
+
+/**
+ * `--dry-run=client|server` on every mutating verb: the same output as kubectl (`(dry run)`,
+ * `(server dry run)`, or the object that would be sent with `-o`), and neither store changes:
+ * the resourceVersion of both twins is the same before and after.
+ */
+describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", () => {
+  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
+  const wall = { now: () => Date.now() };
+  const a = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  const b = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+  const get = (c: Cluster, p: string): string =>
+    c.handle({ method: "GET", path: p, query: new URLSearchParams(), headers: {} }).body;
+  const rv = (c: Cluster): string => JSON.parse(get(c, "/api/v1/pods")).metadata.resourceVersion;
+  const podName = (c: Cluster): string =>
+    get(c, "/api/v1/namespaces/default/pods").match(
+      /"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/,
+    )?.[1] ?? "missing";
+  const lines: string[] = [];
+  for (const d of ["client", "server"]) {
+    lines.push(
+      `create deployment web --image=nginx --dry-run=${d}`,
+      `create deployment web --image=nginx --dry-run=${d} -o yaml`,
+      `create deployment web --image=nginx --dry-run=${d} -o name`,
+      `create namespace ns1 --dry-run=${d}`,
+      `create namespace ns1 --dry-run=${d} -o yaml`,
+      `expose deployment/kubernetes-bootcamp --type=NodePort --port 8080 --dry-run=${d}`,
+      `expose deployment/kubernetes-bootcamp --type=NodePort --port 8080 --dry-run=${d} -o yaml`,
+      `scale deployments/kubernetes-bootcamp --replicas=4 --dry-run=${d}`,
+      `label pods {POD} version=v1 --dry-run=${d}`,
+      `label deployment kubernetes-bootcamp app=kubernetes-bootcamp --dry-run=${d}`,
+      `annotate deployment kubernetes-bootcamp note=x --dry-run=${d}`,
+      `set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2 --dry-run=${d}`,
+      `delete deployment kubernetes-bootcamp --dry-run=${d}`,
+      `delete pod {POD} --dry-run=${d}`,
+      `delete service kubernetes --dry-run=${d} -o name`,
+      `run nginx --image=nginx --dry-run=${d}`,
+      `run nginx --image=nginx --dry-run=${d} -o yaml`,
+    );
+  }
+  lines.push(
+    // how a learner writes a first manifest
+    "create deployment web --image=nginx --dry-run=client -o json",
+    "create deployment web --image=nginx --port=80 --replicas=3 --dry-run=client -o yaml",
+    "create deployment web --image=nginx --dry-run",
+    "create deployment web --image=nginx --dry-run=maybe",
+    "expose deployment/kubernetes-bootcamp --type=NodePort --port 8080 --dry-run=client -o json",
+    "run nginx --image=nginx --dry-run=client -o json",
+    "run nginx --image=nginx --port=80 --env=A=1 --env=B=2 --labels=x=y,z=w --restart=Never --dry-run=client -o yaml",
+    "run busybox --image=busybox --restart=Never --dry-run=client -o yaml -- sh -c 'echo hi'",
+    "run busybox --image=busybox --command --dry-run=client -o yaml -- sleep 3600",
+    "run busybox --image=busybox -it --rm --dry-run=client",
+    "label deployment kubernetes-bootcamp a=b --dry-run=client -o json",
+    "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=nginx --dry-run=client -o yaml",
+    "scale deployments/kubernetes-bootcamp --replicas=4 --dry-run=client -o yaml",
+    "delete deployment kubernetes-bootcamp --dry-run=client -o yaml",
+  );
+  for (const [i, step] of lines.entries()) {
+    it(`dry ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      const line = step.replace("{POD}", podName(a));
+      expect(step.replace("{POD}", podName(b))).toBe(line);
+      const before = [rv(a), rv(b)];
+      await compare(`dry ${i + 1}. ${step}`, line, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: wall }),
+      );
+      expect([rv(a), rv(b)]).toEqual(before);
     });
   }
 });

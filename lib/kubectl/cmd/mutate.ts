@@ -52,6 +52,7 @@ export function patch(
   body: unknown,
   type: "merge" | "strategic" | "json",
   sub?: string,
+  query: Record<string, string> = {},
 ): Obj {
   const contentType =
     type === "merge"
@@ -62,6 +63,6 @@ export function patch(
   return ctx.client.json("PATCH", ctx.client.resourcePath(t.info, t.namespace, t.name, sub), {
     body,
     contentType,
-    query: { fieldManager: "kubectl-edit" },
+    query: { ...query, fieldManager: "kubectl-edit" },
   });
 }
