@@ -3,6 +3,7 @@
  * (cmdutil.GetDryRunStrategy, PrintFlags.ToPrinter with the "created"/"scaled"… operation).
  * Client dry run sends nothing that changes; server dry run sends the request with `dryRun=All`.
  */
+import { utcFields } from "../../cluster/time";
 import { fail, type Obj } from "../client";
 import type { FlagSpec, ParsedFlags } from "../flags";
 import { parseOutput, printObjects } from "../printers";
@@ -16,10 +17,10 @@ export const dryRunFlag: FlagSpec = { name: "dry-run", kind: "string", def: "non
 
 /** klog's header: `W1202 09:27:38.037507   13106 helpers.go:702] ` (level, date, time, pid, file). */
 export function klog(ctx: Ctx, level: "W" | "E" | "I", at: string, msg: string): string {
-  const d = new Date(ctx.io.clock.now());
-  const p2 = (n: number): string => String(n).padStart(2, "0");
-  const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds() * 1000).padStart(6, "0")}`;
-  return `${level}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${time}   ${4242} ${at}] ${msg}\n`;
+  const now = ctx.io.clock.now();
+  const t = utcFields(now);
+  const micros = String((now % 1000) * 1000).padStart(6, "0");
+  return `${level}${t.mm}${t.dd} ${t.hms}.${micros}   4242 ${at}] ${msg}\n`;
 }
 
 export function dryRunOf(ctx: Ctx, f: ParsedFlags): DryRun {
