@@ -26,6 +26,7 @@ import { scaleCommand } from "./cmd/scale";
 import { setCommand } from "./cmd/set-image";
 import type { Command } from "./cmd/types";
 import { versionCommand } from "./cmd/version";
+import { waitCommand } from "./cmd/wait";
 import { type FlagSpec, globalFlags } from "./flags";
 
 export const commands: Command[] = [
@@ -38,6 +39,7 @@ export const commands: Command[] = [
   deleteCommand,
   rolloutCommand,
   scaleCommand,
+  waitCommand,
   clusterInfoCommand,
   describeCommand,
   logsCommand,

@@ -130,6 +130,11 @@ function argv(line: string): string[] {
   return out;
 }
 
+const realTimers = {
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (h: unknown): void => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
 const results: { name: string; equal: boolean; known?: string }[] = [];
 
 afterAll(() => {
@@ -259,6 +264,40 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
     "get pods -o nosuch",
     "describe",
     ...(NOT_COMPARED["get --foo"] ? [] : ["get --foo"]),
+    // wait: conditions met, not met within --timeout, and its argument errors
+    ["wait --for=condition=Ready POD", "wait --for=condition=Ready pod/{POD}"],
+    "wait --for=condition=Ready pods --all",
+    "wait --for=condition=Ready pod -l app=kubernetes-bootcamp --timeout=5s",
+    "wait --for=condition=Available deployment/kubernetes-bootcamp",
+    ["wait --for=condition=Nope POD --timeout=1s", "wait --for=condition=Nope pod/{POD} --timeout=1s"],
+    [
+      "wait --for=condition=Ready=false POD --timeout=1s",
+      "wait --for=condition=Ready=false pod/{POD} --timeout=1s",
+    ],
+    [
+      "wait --for=jsonpath={.status.phase}=Running POD",
+      "wait --for=jsonpath={.status.phase}=Running pod/{POD}",
+    ],
+    "wait --for=jsonpath={.status.phase} pods --all",
+    "wait --for=delete pod/nosuch --timeout=2s",
+    "wait --for=delete pod -l app=nosuch",
+    "wait --for=condition=Ready pod nosuch other",
+    "wait --for=condition=Ready pods",
+    "wait --for=condition=Ready",
+    "wait pod/x",
+    "wait --for=foo pod/x",
+    "wait --for=condition=Ready pod/x --timeout=10",
+    "wait --for=condition=Ready pod/x --timeout=abc",
+    // a name with a selector is refused before any request
+    "wait --for=condition=Ready deploy kubernetes-bootcamp pod -l x=y",
+    "get pods nosuch -l app=x",
+    "get pods/nosuch -l app=x",
+    "get nosuchtype x -l a=b",
+    "describe pod nosuch -l a=b",
+    "delete pod nosuch -l app=x",
+    "delete pods nosuch --all",
+    "label pod nosuch a=b -l y=z",
+    "scale deploy nosuch --replicas=1 -l a=b",
   ];
   for (const c of commands) {
     const [name, template] = typeof c === "string" ? [c, c] : c;
@@ -271,7 +310,14 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
       await compare(name, line, server.port, (args) =>
         args[0] === "exec" && args.includes("--")
           ? inWorkstation(cluster, clock, args)
-          : runKubectl(args, { api: cluster.handle, clock }),
+          : args[0] === "wait"
+            ? // wait polls until its --timeout: real timers on the wall clock
+              runKubectl(args, {
+                api: cluster.handle,
+                clock: { now: () => Date.now() },
+                scheduler: realTimers,
+              })
+            : runKubectl(args, { api: cluster.handle, clock }),
       );
     });
   }

@@ -1,6 +1,7 @@
 import { ApiError, fail, kindPrefix } from "../client";
 import { dryRunFlag, dryRunOf, dryRunSuffix } from "./dryrun";
 import { resolveTargets } from "./mutate";
+import { checkNamesWithSelector } from "./resources";
 import { type Command, sleep } from "./types";
 
 export const deleteCommand: Command = {
@@ -34,6 +35,7 @@ export const deleteCommand: Command = {
       throw fail(
         "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
       );
+    checkNamesWithSelector(f.args, f.str("selector") !== "" || f.bool("all"));
     const hasNames = f.args.length > 1 || f.args.some((a) => a.includes("/"));
     if (!hasNames && !f.str("selector") && !f.bool("all") && !f.str("field-selector"))
       throw fail(`resource(s) were provided, but no name was specified`);

@@ -1,6 +1,6 @@
 /** Shared bits of the verbs that change objects: resolving targets, patching, kubectl's result lines. */
 import { ApiError, asArr, asObj, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
-import { parseResourceArgs } from "./resources";
+import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import type { Ctx } from "./types";
 
 export interface Target {
@@ -16,6 +16,7 @@ export function resolveTargets(
   args: string[],
   opts: { selector?: string; all?: boolean; allNamespaces?: boolean },
 ): { targets: Target[]; failed: boolean } {
+  checkNamesWithSelector(args, Boolean(opts.selector) || opts.all === true);
   const { requests } = parseResourceArgs(ctx.client, args);
   const targets: Target[] = [];
   let failed = false;
