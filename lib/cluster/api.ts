@@ -6,6 +6,14 @@
 import { deleteObject } from "./controllers/gc";
 import { admit, templateDefaults } from "./defaults";
 import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, pathNotFound } from "./errors";
+import {
+  componentStatuses,
+  METRICS_GROUP,
+  metricsApi,
+  metricsAvailable,
+  metricsGroup,
+  selfReview,
+} from "./extra-apis";
 import type { AppState, Sim } from "./kernel";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
@@ -148,10 +156,18 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
     };
   }
   if (path === "/api") return json(200, API_VERSIONS);
-  if (path === "/apis") return json(200, apiGroupList());
+  if (path === "/apis") {
+    const list = apiGroupList();
+    if (metricsAvailable(sim)) list["groups"] = [...(list["groups"] as unknown[]), metricsGroup];
+    return json(200, list);
+  }
+  if (segs[0] === "apis" && segs[1] === METRICS_GROUP) return metricsApi(sim, req, segs.slice(1));
+  if (segs[0] === "apis" && segs[1] === "authorization.k8s.io" && segs[2] === "v1" && segs.length === 4)
+    return selfReview(req, segs[3] ?? "", () => parseBody(req));
   if (segs[0] === "api") {
     if (segs[1] !== "v1") throw pathNotFound();
     if (segs.length === 2) return json(200, apiResourceList(""));
+    if (segs[2] === "componentstatuses" && segs.length <= 4) return componentStatuses(req, segs[3]);
     return resource(sim, req, parseTarget("", segs.slice(2)), q);
   }
   if (segs[0] === "apis" && segs[1]) {

@@ -8,6 +8,7 @@
 import { RESOURCES } from "../cluster/resources";
 import { annotateCommand } from "./cmd/annotate";
 import { apiResourcesCommand, apiVersionsCommand } from "./cmd/api-resources";
+import { authCommand } from "./cmd/auth";
 import { clusterInfoCommand } from "./cmd/cluster-info";
 import { configCommand } from "./cmd/config";
 import { createCommand } from "./cmd/create";
@@ -24,6 +25,7 @@ import { rolloutCommand } from "./cmd/rollout";
 import { runCommand } from "./cmd/run";
 import { scaleCommand } from "./cmd/scale";
 import { setCommand } from "./cmd/set-image";
+import { topCommand } from "./cmd/top";
 import type { Command } from "./cmd/types";
 import { versionCommand } from "./cmd/version";
 import { waitCommand } from "./cmd/wait";
@@ -41,10 +43,12 @@ export const commands: Command[] = [
   scaleCommand,
   waitCommand,
   clusterInfoCommand,
+  topCommand,
   describeCommand,
   logsCommand,
   execCommand,
   proxyCommand,
+  authCommand,
   labelCommand,
   annotateCommand,
   apiResourcesCommand,

@@ -298,6 +298,27 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
     "delete pods nosuch --all",
     "label pod nosuch a=b -l y=z",
     "scale deploy nosuch --replicas=1 -l a=b",
+    // componentstatuses with the API server's deprecation warning
+    "get cs",
+    "get componentstatuses -o wide",
+    "get cs etcd-0",
+    "get cs nosuch",
+    // auth can-i through a SelfSubjectAccessReview (minikube's user may do everything)
+    "auth can-i create pods",
+    "auth can-i get pods --all-namespaces",
+    "auth can-i list deployments.apps -n kube-system",
+    "auth can-i delete deployments/kubernetes-bootcamp",
+    "auth can-i get pods/x --subresource=log",
+    "auth can-i get /logs",
+    "auth can-i -q create pods",
+    "auth can-i foo bar",
+    "auth can-i",
+    "auth can-i get",
+    "auth can-i --list",
+    // minikube without the metrics-server addon
+    "top pods",
+    "top nodes",
+    "top pod nosuch",
   ];
   for (const c of commands) {
     const [name, template] = typeof c === "string" ? [c, c] : c;
@@ -520,6 +541,64 @@ describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", ()
         runKubectl(args, { api: b.handle, clock: wall }),
       );
       expect([rv(a), rv(b)]).toEqual(before);
+    });
+  }
+});
+
+/**
+ * `kubectl top` once `minikube addons enable metrics-server` (run in each twin's workstation)
+ * has its deployment available: metrics.k8s.io is served and both clients print the same figures.
+ */
+describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => {
+  const twinClock = new ManualClock(Date.now() - 10 * 60_000);
+  const wall = { now: () => Date.now() };
+  const a = Cluster.create({ scenario: "explore-app", seed: 13, clock: twinClock });
+  const b = Cluster.create({ scenario: "explore-app", seed: 13, clock: twinClock });
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
+    for (const c of [a, b]) {
+      const ws = clusterWorkstation(c, {
+        clock: twinClock,
+        scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
+      });
+      const r = await ws.openShell("addons").run("minikube addons enable metrics-server", {
+        stdout: () => {},
+        stderr: () => {},
+        tty: false,
+        columns: 80,
+        interrupt: new InterruptSource(),
+      });
+      expect(r.exitCode).toBe(0);
+      ws.dispose();
+    }
+    twinClock.set(twinClock.now() + 90_000);
+    a.tick();
+    b.tick();
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+  const lines = [
+    "api-versions",
+    "get deploy -n kube-system metrics-server",
+    "top pods",
+    "top nodes",
+    "top pods -A",
+    "top pods -A --sort-by=cpu",
+    "top pods -A --sort-by=memory --no-headers",
+    "top pods --containers",
+    "top pods -l app=kubernetes-bootcamp",
+    "top node minikube",
+    "top pod nosuch",
+    "top pod x -l a=b",
+  ];
+  for (const [i, step] of lines.entries()) {
+    it(`top ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      await compare(`top ${i + 1}. ${step}`, step, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: wall }),
+      );
     });
   }
 });

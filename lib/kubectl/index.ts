@@ -48,14 +48,15 @@ export const kubectl: Program = async (io: ProgramIO) => {
     return 1;
   }
   if (cmd.sub && cmd.sub.length > 0 && !cmd.run) {
+    // cobra's DefaultSubCommandRun: the help, then exit 1 (`--help` asked for it: exit 0)
     out(usage(path, cmd));
-    return 0;
+    return found.rest.some((a) => a === "--help" || a === "-h") ? 0 : 1;
   }
   const rest = found.rest;
   const command = cmd;
   try {
     const f = parseFlags(rest, flagsOf(command));
-    const client = new RestClient(io.machine.api);
+    const client = new RestClient(io.machine.api, (w) => err(`Warning: ${w}\n`));
     const ctx: Ctx = {
       io,
       client,
