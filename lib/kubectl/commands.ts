@@ -31,17 +31,17 @@ import { versionCommand } from "./cmd/version";
 import { waitCommand } from "./cmd/wait";
 import { type FlagSpec, globalFlags } from "./flags";
 
+/** In kubectl's registration order (cobra's command sorting is off): help and suggestions list them so. */
 export const commands: Command[] = [
   createCommand,
   exposeCommand,
   runCommand,
-  getCommand,
   setCommand,
   explainCommand,
+  getCommand,
   deleteCommand,
   rolloutCommand,
   scaleCommand,
-  waitCommand,
   clusterInfoCommand,
   topCommand,
   describeCommand,
@@ -49,6 +49,7 @@ export const commands: Command[] = [
   execCommand,
   proxyCommand,
   authCommand,
+  waitCommand,
   labelCommand,
   annotateCommand,
   apiResourcesCommand,

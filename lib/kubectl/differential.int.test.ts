@@ -7,6 +7,9 @@
  * client every case is skipped and the line `differential: SKIPPED, …` says why; otherwise the
  * summary line `differential: EQUAL/TOTAL equal` names the oracle at the end.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeOracle, kubectlOracle, runOracle } from "../../scripts/real-kubectl";
 import { serveApi } from "../../server/kube-api";
@@ -298,6 +301,10 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
     "delete pods nosuch --all",
     "label pod nosuch a=b -l y=z",
     "scale deploy nosuch --replicas=1 -l a=b",
+    // JSONPath's range without a space after it
+    "get pods -o jsonpath={range.items[*]}{.metadata.name}{end}",
+    "get pods -o=jsonpath={range.items[*]}[{.metadata.name}]{end}",
+    'get pods -o jsonpath={range.items[*]}{.metadata.name}{"\\n"}{end}',
     // componentstatuses with the API server's deprecation warning
     "get cs",
     "get componentstatuses -o wide",
@@ -420,6 +427,12 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     ["describe deployments/kubernetes-bootcamp", 0],
     ["describe deployments/kubernetes-bootcamp", 120],
     ["describe rs", 0],
+    // annotate that changes nothing still says `annotated` (label says `not labeled`)
+    ["annotate deployment kubernetes-bootcamp note=y", 0],
+    ["annotate deployment kubernetes-bootcamp note=y", 0],
+    ["annotate deployment kubernetes-bootcamp nosuch-", 0],
+    ["label deployment kubernetes-bootcamp app=kubernetes-bootcamp", 0],
+    ["label deployment kubernetes-bootcamp nosuch-", 0],
   ];
   for (const [i, [step, advance]] of steps.entries()) {
     it(`${i + 1}. ${step}`, async () => {
@@ -599,6 +612,41 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
       await compare(`top ${i + 1}. ${step}`, step, srv.port, (args) =>
         runKubectl(args, { api: b.handle, clock: wall }),
       );
+    });
+  }
+});
+
+/**
+ * Unknown commands: with `--server` on its command line the real client takes the word for a
+ * plugin's name, so it reads the server from a kubeconfig file instead, as a learner's does.
+ */
+describe.skipIf(!available)("unknown commands: real kubectl (kubeconfig) vs ours", () => {
+  const clock = new ManualClock(Date.now());
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 3, clock });
+  let server: { close(): Promise<void>; port: number } | undefined;
+  const dir = mkdtempSync(join(tmpdir(), "kubeclass-diff-"));
+  beforeAll(async () => {
+    server = await serveApi(cluster, "127.0.0.1", 0);
+    writeFileSync(
+      join(dir, "config"),
+      `apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "http://127.0.0.1:${server.port}"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: c\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n`,
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (const line of ["foo", "gett pods", "rollouts", "desribe pods", "lgs", "exposee", "xyzzy"]) {
+    it(`unknown: ${line}`, async () => {
+      const args = argv(line);
+      const real = await runOracle(args, {
+        env: { ...process.env, KUBECONFIG: join(dir, "config"), TZ: "UTC" },
+      });
+      const r = await runKubectl(args, { api: cluster.handle, clock });
+      const a = `${line}\n${r.stdout + r.stderr}[exit ${r.code}]`;
+      const b = `${line}\n${real.out + real.err}[exit ${real.code}]`;
+      results.push({ name: `unknown: ${line}`, equal: a === b });
+      expect(a).toBe(b);
     });
   }
 });
