@@ -6,6 +6,14 @@
 import { deleteObject } from "./controllers/gc";
 import { admit, templateDefaults } from "./defaults";
 import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, pathNotFound } from "./errors";
+import {
+  componentStatuses,
+  METRICS_GROUP,
+  metricsApi,
+  metricsAvailable,
+  metricsGroup,
+  selfReview,
+} from "./extra-apis";
 import type { AppState, Sim } from "./kernel";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
@@ -148,10 +156,18 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
     };
   }
   if (path === "/api") return json(200, API_VERSIONS);
-  if (path === "/apis") return json(200, apiGroupList());
+  if (path === "/apis") {
+    const list = apiGroupList();
+    if (metricsAvailable(sim)) list["groups"] = [...(list["groups"] as unknown[]), metricsGroup];
+    return json(200, list);
+  }
+  if (segs[0] === "apis" && segs[1] === METRICS_GROUP) return metricsApi(sim, req, segs.slice(1));
+  if (segs[0] === "apis" && segs[1] === "authorization.k8s.io" && segs[2] === "v1" && segs.length === 4)
+    return selfReview(req, segs[3] ?? "", () => parseBody(req));
   if (segs[0] === "api") {
     if (segs[1] !== "v1") throw pathNotFound();
     if (segs.length === 2) return json(200, apiResourceList(""));
+    if (segs[2] === "componentstatuses" && segs.length <= 4) return componentStatuses(req, segs[3]);
     return resource(sim, req, parseTarget("", segs.slice(2)), q);
   }
   if (segs[0] === "apis" && segs[1]) {
@@ -383,7 +399,7 @@ function patch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): KObjec
 function remove(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
   const name = t.name ?? "";
   const cur = sim.store.get(t.info.name, t.namespace, name);
-  let opts: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
+  let opts: { propagationPolicy?: string; gracePeriodSeconds?: number; dryRun?: string[] } = {};
   if (req.body) {
     try {
       opts = JSON.parse(req.body);
@@ -394,6 +410,8 @@ function remove(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
   const q = req.query;
   if (q?.get("gracePeriodSeconds")) opts.gracePeriodSeconds = Number(q.get("gracePeriodSeconds"));
   if (q?.get("propagationPolicy")) opts.propagationPolicy = q.get("propagationPolicy") ?? undefined;
+  // a server dry run answers as the delete would and changes nothing
+  if (q?.get("dryRun") === "All" || opts.dryRun?.includes("All")) return json(200, cur);
   if (t.info.name === "pods") {
     const pod = cur as Pod;
     if (pod.metadata.deletionTimestamp && opts.gracePeriodSeconds !== 0) return json(200, pod);
@@ -475,7 +493,7 @@ function subresource(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): 
   if (res === "pods" && (sub === "exec" || sub === "attach" || sub === "portforward")) {
     throw badRequest("Upgrade request required");
   }
-  if (sub === "scale" && (res === "deployments" || res === "replicasets")) return scale(sim, req, t);
+  if (sub === "scale" && (res === "deployments" || res === "replicasets")) return scale(sim, req, t, q);
   if (sub === "status") {
     if (req.method === "GET") return json(200, sim.store.get(res, t.namespace, t.name ?? ""));
     if (req.method === "PUT" || req.method === "PATCH") {
@@ -513,7 +531,7 @@ function scaleObject(o: KObject): Record<string, unknown> {
   };
 }
 
-function scale(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
+function scale(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiResponse {
   const name = t.name ?? "";
   const cur = sim.store.get(t.info.name, t.namespace, name);
   if (req.method === "GET") return json(200, scaleObject(cur));
@@ -529,6 +547,7 @@ function scale(sim: Sim, req: ApiRequest, t: Target): ApiResponse {
       },
     ]);
   }
+  if (q.get("dryRun") === "All") return json(200, { ...current, spec: { replicas } });
   sim.store.mutate(t.info.name, t.namespace, name, (x) => {
     x["spec"].replicas = replicas;
   });

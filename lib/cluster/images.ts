@@ -54,6 +54,16 @@ const CATALOG: Record<string, ImageInfo> = {
  */
 const EXTRA_IMAGES: Array<[string, Omit<ImageInfo, "repository">]> = [
   [
+    // minikube's metrics-server addon (`minikube addons enable metrics-server`)
+    "registry.k8s.io/metrics-server/metrics-server:v0.7.2",
+    {
+      digest: "sha256:ffcb2bf004d6aa0a17d90e0247cf94f2865c8901dcab4427034c341951c239f9",
+      sizeBytes: 67065208,
+      app: "system",
+      pullMs: 2911,
+    },
+  ],
+  [
     "docker.io/library/busybox:latest",
     {
       digest: "sha256:a5d0ce49aa801d475da48f8cb163c354ab95cab073cd3c138bd458fc8257fbf1",

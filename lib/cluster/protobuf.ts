@@ -159,11 +159,44 @@ const S: Record<string, Schema> = {
     4: ["stringData", "map:string"],
     5: ["immutable", "bool?"],
   },
+  SelfSubjectAccessReview: {
+    1: ["metadata", "ObjectMeta"],
+    2: ["spec", "SelfSubjectAccessReviewSpec"],
+    3: ["status", "Empty"],
+  },
+  SelfSubjectAccessReviewSpec: {
+    1: ["resourceAttributes", "ResourceAttributes"],
+    2: ["nonResourceAttributes", "NonResourceAttributes"],
+  },
+  ResourceAttributes: {
+    1: ["namespace", "string"],
+    2: ["verb", "string"],
+    3: ["group", "string"],
+    4: ["version", "string"],
+    5: ["resource", "string"],
+    6: ["subresource", "string"],
+    7: ["name", "string"],
+  },
+  NonResourceAttributes: { 1: ["path", "string"], 2: ["verb", "string"] },
+  SelfSubjectRulesReview: {
+    1: ["metadata", "ObjectMeta"],
+    2: ["spec", "SelfSubjectRulesReviewSpec"],
+    3: ["status", "Empty"],
+  },
+  SelfSubjectRulesReviewSpec: { 1: ["namespace", "string"] },
   Empty: {},
 };
 
 /** Kinds whose protobuf bodies we decode. */
-export const PROTOBUF_KINDS = ["Deployment", "Namespace", "Service", "ConfigMap", "Secret"];
+export const PROTOBUF_KINDS = [
+  "Deployment",
+  "Namespace",
+  "Service",
+  "ConfigMap",
+  "Secret",
+  "SelfSubjectAccessReview",
+  "SelfSubjectRulesReview",
+];
 
 class Reader {
   i = 0;

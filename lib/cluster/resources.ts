@@ -131,6 +131,36 @@ const SUBRESOURCES: Record<string, Array<Record<string, unknown>>> = {
   ],
 };
 
+/** Served but not stored (lib/cluster/extra-apis.ts): listed in discovery after the stored ones. */
+const UNSTORED: Record<string, Array<Record<string, unknown>>> = {
+  "": [
+    {
+      name: "componentstatuses",
+      singularName: "componentstatus",
+      namespaced: false,
+      kind: "ComponentStatus",
+      verbs: ["get", "list"],
+      shortNames: ["cs"],
+    },
+  ],
+  "authorization.k8s.io": [
+    {
+      name: "selfsubjectaccessreviews",
+      singularName: "selfsubjectaccessreview",
+      namespaced: false,
+      kind: "SelfSubjectAccessReview",
+      verbs: ["create"],
+    },
+    {
+      name: "selfsubjectrulesreviews",
+      singularName: "selfsubjectrulesreview",
+      namespaced: false,
+      kind: "SelfSubjectRulesReview",
+      verbs: ["create"],
+    },
+  ],
+};
+
 const byName = new Map<string, ResourceInfo>();
 for (const info of RESOURCES) byName.set(`${info.group}/${info.name}`, info);
 
@@ -142,7 +172,7 @@ export function apiVersionOf(info: ResourceInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
 }
 
-export const GROUPS = ["apps", "discovery.k8s.io", "coordination.k8s.io"];
+export const GROUPS = ["apps", "discovery.k8s.io", "coordination.k8s.io", "authorization.k8s.io"];
 
 export function apiResourceList(group: string): Record<string, unknown> | undefined {
   if (group !== "" && !GROUPS.includes(group)) return undefined;
@@ -162,6 +192,7 @@ export function apiResourceList(group: string): Record<string, unknown> | undefi
       if (String(sub["name"]).startsWith(`${info.name}/`)) resources.push(sub);
     }
   }
+  resources.push(...(UNSTORED[group] ?? []));
   return { kind: "APIResourceList", groupVersion: group ? `${group}/v1` : "v1", resources };
 }
 

@@ -34,7 +34,7 @@ function kubectlFlagSpec(specs: readonly KubectlFlag[]): FlagSpec {
   for (const f of specs) {
     const canonical = f.short ? `-${f.short}` : `--${f.name}`;
     if (f.short) aliases[`--${f.name}`] = canonical;
-    if (f.kind !== "bool") withValue.add(canonical);
+    if (f.kind !== "bool" && f.noOptDef === undefined) withValue.add(canonical);
   }
   return { aliases, withValue };
 }

@@ -84,7 +84,12 @@ export const kindPrefix = (r: ResourceInfo): string =>
 
 export class RestClient {
   private discovered: ResourceInfo[] | undefined;
-  constructor(private readonly api: ApiHandler) {}
+  private readonly warned = new Set<string>();
+  /** `warn` gets each distinct `Warning:` header the server sends (kubectl prints it on stderr). */
+  constructor(
+    private readonly api: ApiHandler,
+    private readonly warn?: (text: string) => void,
+  ) {}
 
   send(
     method: HttpMethod,
@@ -105,7 +110,17 @@ export class RestClient {
       req.body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
       headers["content-type"] = opts.contentType ?? "application/json";
     }
-    return this.api(req);
+    const res = this.api(req);
+    const header = res.headers?.["warning"];
+    if (header && this.warn) {
+      for (const m of header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) {
+        const text = (m[1] ?? "").replace(/\\(.)/g, "$1");
+        if (this.warned.has(text)) continue;
+        this.warned.add(text);
+        this.warn(text);
+      }
+    }
+    return res;
   }
 
   /** JSON request; a non-2xx answer becomes an ApiError. */

@@ -9,6 +9,7 @@ import { RESOURCES } from "../cluster/resources";
 import { annotateCommand } from "./cmd/annotate";
 import { apiResourcesCommand, apiVersionsCommand } from "./cmd/api-resources";
 import { applyCommand } from "./cmd/apply";
+import { authCommand } from "./cmd/auth";
 import { clusterInfoCommand } from "./cmd/cluster-info";
 import { configCommand } from "./cmd/config";
 import { cpCommand } from "./cmd/cp";
@@ -25,30 +26,38 @@ import { logsCommand } from "./cmd/logs";
 import { portForwardCommand } from "./cmd/port-forward";
 import { proxyCommand } from "./cmd/proxy";
 import { rolloutCommand } from "./cmd/rollout";
+import { runCommand } from "./cmd/run";
 import { scaleCommand } from "./cmd/scale";
 import { setCommand } from "./cmd/set-image";
+import { topCommand } from "./cmd/top";
 import type { Command } from "./cmd/types";
 import { versionCommand } from "./cmd/version";
+import { waitCommand } from "./cmd/wait";
 import { type FlagSpec, globalFlags } from "./flags";
 
+/** In kubectl's registration order (cobra's command sorting is off): help and suggestions list them so. */
 export const commands: Command[] = [
   createCommand,
   exposeCommand,
-  applyCommand,
-  editCommand,
-  getCommand,
+  runCommand,
   setCommand,
   explainCommand,
+  getCommand,
+  editCommand,
   deleteCommand,
   rolloutCommand,
   scaleCommand,
   clusterInfoCommand,
+  topCommand,
   describeCommand,
   logsCommand,
   execCommand,
-  proxyCommand,
   portForwardCommand,
+  proxyCommand,
   cpCommand,
+  authCommand,
+  applyCommand,
+  waitCommand,
   labelCommand,
   annotateCommand,
   apiResourcesCommand,
@@ -80,7 +89,7 @@ export function flagsOf(cmd: Command): FlagSpec[] {
 export function valueFlagSpellings(specs: readonly FlagSpec[]): Set<string> {
   return new Set(
     specs
-      .filter((f) => f.kind !== "bool")
+      .filter((f) => f.kind !== "bool" && f.noOptDef === undefined)
       .flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]),
   );
 }

@@ -21,7 +21,7 @@ import { runKubectl } from "./testing";
 
 const mask = (s: string): string =>
   s
-    .replace(/^E\d{4} [\d:.]+ +\d+ /gm, "E<klog> ")
+    .replace(/^([EWI])\d{4} [\d:.]+ +\d+ /gm, "$1<klog> ")
     .replace(/(?<![\w.])\d+[smhd](\d+[smh])?\b/g, "<age>")
     // an age one second apart can change a column's width: compare the text after it loosely
     .replace(/<age> +/g, "<age> ");
@@ -132,6 +132,11 @@ function argv(line: string): string[] {
   for (let m = re.exec(line); m !== null; m = re.exec(line)) out.push(m[1] ?? m[2] ?? "");
   return out;
 }
+
+const realTimers = {
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (h: unknown): void => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 const results: { name: string; equal: boolean; known?: string }[] = [];
 
@@ -262,6 +267,65 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
     "get pods -o nosuch",
     "describe",
     ...(NOT_COMPARED["get --foo"] ? [] : ["get --foo"]),
+    // wait: conditions met, not met within --timeout, and its argument errors
+    ["wait --for=condition=Ready POD", "wait --for=condition=Ready pod/{POD}"],
+    "wait --for=condition=Ready pods --all",
+    "wait --for=condition=Ready pod -l app=kubernetes-bootcamp --timeout=5s",
+    "wait --for=condition=Available deployment/kubernetes-bootcamp",
+    ["wait --for=condition=Nope POD --timeout=1s", "wait --for=condition=Nope pod/{POD} --timeout=1s"],
+    [
+      "wait --for=condition=Ready=false POD --timeout=1s",
+      "wait --for=condition=Ready=false pod/{POD} --timeout=1s",
+    ],
+    [
+      "wait --for=jsonpath={.status.phase}=Running POD",
+      "wait --for=jsonpath={.status.phase}=Running pod/{POD}",
+    ],
+    "wait --for=jsonpath={.status.phase} pods --all",
+    "wait --for=delete pod/nosuch --timeout=2s",
+    "wait --for=delete pod -l app=nosuch",
+    "wait --for=condition=Ready pod nosuch other",
+    "wait --for=condition=Ready pods",
+    "wait --for=condition=Ready",
+    "wait pod/x",
+    "wait --for=foo pod/x",
+    "wait --for=condition=Ready pod/x --timeout=10",
+    "wait --for=condition=Ready pod/x --timeout=abc",
+    // a name with a selector is refused before any request
+    "wait --for=condition=Ready deploy kubernetes-bootcamp pod -l x=y",
+    "get pods nosuch -l app=x",
+    "get pods/nosuch -l app=x",
+    "get nosuchtype x -l a=b",
+    "describe pod nosuch -l a=b",
+    "delete pod nosuch -l app=x",
+    "delete pods nosuch --all",
+    "label pod nosuch a=b -l y=z",
+    "scale deploy nosuch --replicas=1 -l a=b",
+    // JSONPath's range without a space after it
+    "get pods -o jsonpath={range.items[*]}{.metadata.name}{end}",
+    "get pods -o=jsonpath={range.items[*]}[{.metadata.name}]{end}",
+    'get pods -o jsonpath={range.items[*]}{.metadata.name}{"\\n"}{end}',
+    // componentstatuses with the API server's deprecation warning
+    "get cs",
+    "get componentstatuses -o wide",
+    "get cs etcd-0",
+    "get cs nosuch",
+    // auth can-i through a SelfSubjectAccessReview (minikube's user may do everything)
+    "auth can-i create pods",
+    "auth can-i get pods --all-namespaces",
+    "auth can-i list deployments.apps -n kube-system",
+    "auth can-i delete deployments/kubernetes-bootcamp",
+    "auth can-i get pods/x --subresource=log",
+    "auth can-i get /logs",
+    "auth can-i -q create pods",
+    "auth can-i foo bar",
+    "auth can-i",
+    "auth can-i get",
+    "auth can-i --list",
+    // minikube without the metrics-server addon
+    "top pods",
+    "top nodes",
+    "top pod nosuch",
   ];
   for (const c of commands) {
     const [name, template] = typeof c === "string" ? [c, c] : c;
@@ -274,7 +338,14 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
       await compare(name, line, server.port, (args) =>
         args[0] === "exec" && args.includes("--")
           ? inWorkstation(cluster, clock, args)
-          : runKubectl(args, { api: cluster.handle, clock }),
+          : args[0] === "wait"
+            ? // wait polls until its --timeout: real timers on the wall clock
+              runKubectl(args, {
+                api: cluster.handle,
+                clock: { now: () => Date.now() },
+                scheduler: realTimers,
+              })
+            : runKubectl(args, { api: cluster.handle, clock }),
       );
     });
   }
@@ -345,6 +416,23 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     ["delete deployment nosuch", 0],
     ["get pods --sort-by=.metadata.name -o name", 0],
     ["get pods --sort-by=.status.startTime", 0],
+    // describe in each state of a rollout: fresh image change, mid-rollout, after undo
+    [
+      "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2",
+      0,
+    ],
+    ["describe deployments/kubernetes-bootcamp", 0],
+    ["describe deployments/kubernetes-bootcamp", 5],
+    ["rollout undo deployments/kubernetes-bootcamp", 120],
+    ["describe deployments/kubernetes-bootcamp", 0],
+    ["describe deployments/kubernetes-bootcamp", 120],
+    ["describe rs", 0],
+    // annotate that changes nothing still says `annotated` (label says `not labeled`)
+    ["annotate deployment kubernetes-bootcamp note=y", 0],
+    ["annotate deployment kubernetes-bootcamp note=y", 0],
+    ["annotate deployment kubernetes-bootcamp nosuch-", 0],
+    ["label deployment kubernetes-bootcamp app=kubernetes-bootcamp", 0],
+    ["label deployment kubernetes-bootcamp nosuch-", 0],
   ];
   for (const [i, [step, advance]] of steps.entries()) {
     it(`${i + 1}. ${step}`, async () => {
@@ -389,6 +477,176 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
       await compare(`m2 ${i + 1}. ${step}`, step, srv.port, (args) =>
         runKubectl(args, { api: b.handle, clock: twinClock }),
       );
+    });
+  }
+});
+
+/**
+ * `--dry-run=client|server` on every mutating verb: the same output as kubectl (`(dry run)`,
+ * `(server dry run)`, or the object that would be sent with `-o`), and neither store changes:
+ * the resourceVersion of both twins is the same before and after.
+ */
+describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", () => {
+  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
+  const wall = { now: () => Date.now() };
+  const a = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  const b = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+  const get = (c: Cluster, p: string): string =>
+    c.handle({ method: "GET", path: p, query: new URLSearchParams(), headers: {} }).body;
+  const rv = (c: Cluster): string => JSON.parse(get(c, "/api/v1/pods")).metadata.resourceVersion;
+  const podName = (c: Cluster): string =>
+    get(c, "/api/v1/namespaces/default/pods").match(
+      /"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/,
+    )?.[1] ?? "missing";
+  const lines: string[] = [];
+  for (const d of ["client", "server"]) {
+    lines.push(
+      `create deployment web --image=nginx --dry-run=${d}`,
+      `create deployment web --image=nginx --dry-run=${d} -o yaml`,
+      `create deployment web --image=nginx --dry-run=${d} -o name`,
+      `create namespace ns1 --dry-run=${d}`,
+      `create namespace ns1 --dry-run=${d} -o yaml`,
+      `expose deployment/kubernetes-bootcamp --type=NodePort --port 8080 --dry-run=${d}`,
+      `expose deployment/kubernetes-bootcamp --type=NodePort --port 8080 --dry-run=${d} -o yaml`,
+      `scale deployments/kubernetes-bootcamp --replicas=4 --dry-run=${d}`,
+      `label pods {POD} version=v1 --dry-run=${d}`,
+      `label deployment kubernetes-bootcamp app=kubernetes-bootcamp --dry-run=${d}`,
+      `annotate deployment kubernetes-bootcamp note=x --dry-run=${d}`,
+      `set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2 --dry-run=${d}`,
+      `delete deployment kubernetes-bootcamp --dry-run=${d}`,
+      `delete pod {POD} --dry-run=${d}`,
+      `delete service kubernetes --dry-run=${d} -o name`,
+      `run nginx --image=nginx --dry-run=${d}`,
+      `run nginx --image=nginx --dry-run=${d} -o yaml`,
+    );
+  }
+  lines.push(
+    // how a learner writes a first manifest
+    "create deployment web --image=nginx --dry-run=client -o json",
+    "create deployment web --image=nginx --port=80 --replicas=3 --dry-run=client -o yaml",
+    "create deployment web --image=nginx --dry-run",
+    "create deployment web --image=nginx --dry-run=maybe",
+    "expose deployment/kubernetes-bootcamp --type=NodePort --port 8080 --dry-run=client -o json",
+    "run nginx --image=nginx --dry-run=client -o json",
+    "run nginx --image=nginx --port=80 --env=A=1 --env=B=2 --labels=x=y,z=w --restart=Never --dry-run=client -o yaml",
+    "run busybox --image=busybox --restart=Never --dry-run=client -o yaml -- sh -c 'echo hi'",
+    "run busybox --image=busybox --command --dry-run=client -o yaml -- sleep 3600",
+    "run busybox --image=busybox -it --rm --dry-run=client",
+    "label deployment kubernetes-bootcamp a=b --dry-run=client -o json",
+    "set image deployments/kubernetes-bootcamp kubernetes-bootcamp=nginx --dry-run=client -o yaml",
+    "scale deployments/kubernetes-bootcamp --replicas=4 --dry-run=client -o yaml",
+    "delete deployment kubernetes-bootcamp --dry-run=client -o yaml",
+  );
+  for (const [i, step] of lines.entries()) {
+    it(`dry ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      const line = step.replace("{POD}", podName(a));
+      expect(step.replace("{POD}", podName(b))).toBe(line);
+      const before = [rv(a), rv(b)];
+      await compare(`dry ${i + 1}. ${step}`, line, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: wall }),
+      );
+      expect([rv(a), rv(b)]).toEqual(before);
+    });
+  }
+});
+
+/**
+ * `kubectl top` once `minikube addons enable metrics-server` (run in each twin's workstation)
+ * has its deployment available: metrics.k8s.io is served and both clients print the same figures.
+ */
+describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => {
+  const twinClock = new ManualClock(Date.now() - 10 * 60_000);
+  const wall = { now: () => Date.now() };
+  const a = Cluster.create({ scenario: "explore-app", seed: 13, clock: twinClock });
+  const b = Cluster.create({ scenario: "explore-app", seed: 13, clock: twinClock });
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
+    for (const c of [a, b]) {
+      const ws = clusterWorkstation(c, {
+        clock: twinClock,
+        scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
+      });
+      const r = await ws.openShell("addons").run("minikube addons enable metrics-server", {
+        stdout: () => {},
+        stderr: () => {},
+        tty: false,
+        columns: 80,
+        interrupt: new InterruptSource(),
+      });
+      expect(r.exitCode).toBe(0);
+      ws.dispose();
+    }
+    twinClock.set(twinClock.now() + 90_000);
+    a.tick();
+    b.tick();
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+  const lines = [
+    "api-versions",
+    "get deploy -n kube-system metrics-server",
+    "top pods",
+    "top nodes",
+    "top pods -A",
+    "top pods -A --sort-by=cpu",
+    "top pods -A --sort-by=memory --no-headers",
+    "top pods --containers",
+    "top pods -l app=kubernetes-bootcamp",
+    "top node minikube",
+    "top pod nosuch",
+    "top pod x -l a=b",
+  ];
+  for (const [i, step] of lines.entries()) {
+    it(`top ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      await compare(`top ${i + 1}. ${step}`, step, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: wall }),
+      );
+    });
+  }
+});
+
+/**
+ * Unknown commands: with `--server` on its command line the real client takes the word for a
+ * plugin's name, so it reads the server from a kubeconfig file instead, as a learner's does.
+ */
+describe.skipIf(!available)("unknown commands: real kubectl (kubeconfig) vs ours", () => {
+  const clock = new ManualClock(Date.now());
+  const cluster = Cluster.create({ scenario: "explore-app", seed: 3, clock });
+  let server: { close(): Promise<void>; port: number } | undefined;
+  const dir = mkdtempSync(join(tmpdir(), "kubeclass-diff-"));
+  beforeAll(async () => {
+    server = await serveApi(cluster, "127.0.0.1", 0);
+    writeFileSync(
+      join(dir, "config"),
+      `apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "http://127.0.0.1:${server.port}"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: c\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n`,
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (const line of ["foo", "gett pods", "rollouts", "desribe pods", "lgs", "exposee", "xyzzy"]) {
+    it(`unknown: ${line}`, async () => {
+      const args = argv(line);
+      const real = await runOracle(args, {
+        env: { ...process.env, KUBECONFIG: join(dir, "config"), TZ: "UTC" },
+      });
+      const r = await runKubectl(args, { api: cluster.handle, clock });
+      const a = `${line}\n${r.stdout + r.stderr}[exit ${r.code}]`;
+      const b = `${line}\n${real.out + real.err}[exit ${real.code}]`;
+      results.push({ name: `unknown: ${line}`, equal: a === b });
+      expect(a).toBe(b);
     });
   }
 });

@@ -15,6 +15,8 @@ export interface FlagSpec {
   def?: string;
   /** Shown by --help. */
   usage?: string;
+  /** pflag's NoOptDefVal: the value of `--flag` given without `=value` (it then takes no next word). */
+  noOptDef?: string;
 }
 
 export class FlagError extends Error {}
@@ -114,6 +116,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       }
       if (eq >= 0) set(spec, body.slice(eq + 1));
       else if (spec.kind === "bool") set(spec, "true");
+      else if (spec.noOptDef !== undefined) set(spec, spec.noOptDef);
       else if (i < argv.length) {
         set(spec, argv[i] ?? "");
         i++;
@@ -131,8 +134,8 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       if (shorts.length > 2 && shorts[1] === "=") {
         set(spec, shorts.slice(2));
         shorts = "";
-      } else if (spec.kind === "bool") {
-        set(spec, "true");
+      } else if (spec.kind === "bool" || spec.noOptDef !== undefined) {
+        set(spec, spec.kind === "bool" ? "true" : (spec.noOptDef ?? ""));
         shorts = shorts.slice(1);
       } else if (shorts.length > 1) {
         set(spec, shorts.slice(1));

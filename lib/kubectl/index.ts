@@ -23,6 +23,20 @@ function rootHelp(): string {
   return `kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nCommands:\n${list}\nUsage:\n  kubectl [flags] [options]\n\nUse "kubectl <command> --help" for more information about a given command.\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
 }
 
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
 export const kubectl: Program = async (io: ProgramIO) => {
   const argv = io.argv.slice(1);
   const out = (s: string): void => io.stdout(s);
@@ -35,10 +49,16 @@ export const kubectl: Program = async (io: ProgramIO) => {
       return 0;
     }
     const verb = found.unknown;
-    err(`error: unknown command "${verb}" for "kubectl"\n`);
-    const near = commands.find((c) => c.name.startsWith(verb.slice(0, 3)));
-    if (near) err(`\nDid you mean this?\n\t${near.name}\n\n`);
-    err("Run 'kubectl --help' for usage.\n");
+    // cobra's SuggestionsFor: Levenshtein distance ≤ 2 (case-insensitive) or a prefix
+    const near = commands
+      .filter(
+        (c) =>
+          c.name.toLowerCase().startsWith(verb.toLowerCase()) ||
+          levenshtein(verb.toLowerCase(), c.name.toLowerCase()) <= 2,
+      )
+      .map((c) => `\t${c.name}\n`)
+      .join("");
+    err(`error: unknown command "${verb}" for "kubectl"${near ? `\n\nDid you mean this?\n${near}` : "\n"}`);
     return 1;
   }
   const path = `kubectl ${found.path.map((c) => c.name).join(" ")}`;
@@ -48,14 +68,15 @@ export const kubectl: Program = async (io: ProgramIO) => {
     return 1;
   }
   if (cmd.sub && cmd.sub.length > 0 && !cmd.run) {
+    // cobra's DefaultSubCommandRun: the help, then exit 1 (`--help` asked for it: exit 0)
     out(usage(path, cmd));
-    return 0;
+    return found.rest.some((a) => a === "--help" || a === "-h") ? 0 : 1;
   }
   const rest = found.rest;
   const command = cmd;
   try {
     const f = parseFlags(rest, flagsOf(command));
-    const client = new RestClient(io.machine.api);
+    const client = new RestClient(io.machine.api, (w) => err(`Warning: ${w}\n`));
     const ctx: Ctx = {
       io,
       client,

@@ -4,6 +4,7 @@
  * v1.35 with the docker driver: progress lines on stdout, `Exiting due to …` on stderr.
  */
 import type { ApiHandler } from "../cluster/types";
+import { addonsCommand } from "./minikube-addons";
 import type { NodeControl, Program, ProgramIO } from "./types";
 
 export interface MinikubeFacts {
@@ -185,6 +186,8 @@ export function createMinikube(facts: MinikubeFacts): Program {
         return status(io, nodesOf(io, facts));
       case "node":
         return nodeCommand(io, facts);
+      case "addons":
+        return addonsCommand(io);
       case "version":
         io.stdout(
           `minikube version: ${facts.version ?? "v1.35.0"}\ncommit: ${facts.commit ?? "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"}\n`,
@@ -206,7 +209,7 @@ export function createMinikube(facts: MinikubeFacts): Program {
       case "--help":
       case "-h":
         io.stdout(
-          "minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nIn this classroom: minikube ip | status | version | node list | node stop NAME | node start NAME\n",
+          "minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nIn this classroom: minikube ip | status | version | node list | node stop NAME | node start NAME | addons list | addons enable metrics-server\n",
         );
         return 0;
       default:

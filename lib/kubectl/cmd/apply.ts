@@ -7,6 +7,7 @@
 import { ApiError, asObj, fail, kindPrefix, type Obj } from "../client";
 import type { FlagSpec, ParsedFlags } from "../flags";
 import { aggregate, type ManifestObject, readManifests, reportErrors, visitError } from "../manifest";
+import { type DryRun, dryRunFlag, dryRunOf, dryRunQuery, dryRunSuffix } from "./dryrun";
 import { type Command, type Ctx, sleep } from "./types";
 
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -76,17 +77,6 @@ function withAnnotation(m: ManifestObject, applied: string): Obj {
   return { ...m.obj, metadata };
 }
 
-function dryRun(f: ParsedFlags): string {
-  const v = f.changed.has("dry-run") ? f.str("dry-run") : "none";
-  if (v === "" || v === "true") return "client";
-  if (!["none", "client", "server", "false"].includes(v))
-    throw fail(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
-  return v === "false" ? "none" : v;
-}
-
-const suffix = (mode: string): string =>
-  mode === "client" ? " (dry run)" : mode === "server" ? " (server dry run)" : "";
-
 function filenames(ctx: Ctx, f: ParsedFlags): string[] {
   const files = f.list("filename");
   if (files.length === 0) throw fail("must specify one of -f and -k");
@@ -101,20 +91,20 @@ const FILE_FLAGS: FlagSpec[] = [
   { name: "filename", short: "f", kind: "strings", def: "" },
   { name: "recursive", short: "R", kind: "bool", def: "false" },
   { name: "validate", kind: "string", def: "strict" },
-  { name: "dry-run", kind: "string", def: "none" },
+  dryRunFlag,
   { name: "output", short: "o", kind: "string", def: "" },
   { name: "field-manager", kind: "string", def: "kubectl-client-side-apply" },
 ];
 
-function applyOne(ctx: Ctx, m: ManifestObject, mode: string): string {
+function applyOne(ctx: Ctx, m: ManifestObject, mode: DryRun): string {
   const prefix = `${kindPrefix(m.info)}/${m.name}`;
   const path = ctx.client.resourcePath(m.info, m.namespace, m.name);
   const applied = `${goJson(lastApplied(m))}\n`;
   const query: Record<string, string> = {
     fieldManager: "kubectl-client-side-apply",
     fieldValidation: "Strict",
+    ...dryRunQuery(mode),
   };
-  if (mode === "server") query.dryRun = "All";
   let current: Obj | undefined;
   try {
     current = ctx.client.get(path);
@@ -127,7 +117,7 @@ function applyOne(ctx: Ctx, m: ManifestObject, mode: string): string {
         body: withAnnotation(m, applied),
         query,
       });
-    return `${prefix} created${suffix(mode)}`;
+    return `${prefix} created${dryRunSuffix(mode)}`;
   }
   const originalText = asObj(asObj(current.metadata).annotations)[LAST_APPLIED];
   let original: unknown;
@@ -137,14 +127,14 @@ function applyOne(ctx: Ctx, m: ManifestObject, mode: string): string {
     original = undefined;
   }
   const patch = threeWay(original, withAnnotation(m, applied), current);
-  if (Object.keys(patch).length === 0) return `${prefix} unchanged${suffix(mode)}`;
+  if (Object.keys(patch).length === 0) return `${prefix} unchanged${dryRunSuffix(mode)}`;
   if (mode !== "client")
     ctx.client.json("PATCH", path, {
       body: patch,
       query,
       contentType: "application/strategic-merge-patch+json",
     });
-  return `${prefix} configured${suffix(mode)}`;
+  return `${prefix} configured${dryRunSuffix(mode)}`;
 }
 
 export const applyCommand: Command = {
@@ -152,7 +142,7 @@ export const applyCommand: Command = {
   short: "Apply a configuration to a resource by file name or stdin",
   flags: [...FILE_FLAGS, { name: "prune", kind: "bool", def: "false" }],
   async run(ctx, f) {
-    const mode = dryRun(f);
+    const mode = dryRunOf(ctx, f);
     const { objects, errors } = readManifests(ctx, filenames(ctx, f), {
       recursive: f.bool("recursive"),
       validate: validateOf(f),
@@ -171,7 +161,7 @@ export const applyCommand: Command = {
 
 /** `kubectl create -f`: POST each object; an existing one is AlreadyExists. */
 export async function createFromFiles(ctx: Ctx, f: ParsedFlags): Promise<number> {
-  const mode = dryRun(f);
+  const mode = dryRunOf(ctx, f);
   const { objects, errors } = readManifests(ctx, filenames(ctx, f), {
     recursive: f.bool("recursive"),
     validate: validateOf(f),
@@ -187,11 +177,11 @@ export async function createFromFiles(ctx: Ctx, f: ParsedFlags): Promise<number>
           query: {
             fieldManager: "kubectl-create",
             fieldValidation: "Strict",
-            ...(mode === "server" ? { dryRun: "All" } : {}),
+            ...dryRunQuery(mode),
           },
         });
       }
-      ctx.out(`${kindPrefix(m.info)}/${m.name} created${suffix(mode)}\n`);
+      ctx.out(`${kindPrefix(m.info)}/${m.name} created${dryRunSuffix(mode)}\n`);
     } catch (e) {
       failed.push(visitError(e, "creating", m.source));
     }
@@ -209,6 +199,7 @@ export async function deleteFromFiles(
   ctx: Ctx,
   f: ParsedFlags,
   body: Record<string, unknown>,
+  mode: DryRun,
 ): Promise<number> {
   const { objects, errors } = readManifests(ctx, f.list("filename"), {
     recursive: f.bool("recursive"),
@@ -218,8 +209,16 @@ export async function deleteFromFiles(
   const deleted: ManifestObject[] = [];
   for (const m of objects) {
     try {
-      ctx.client.json("DELETE", ctx.client.resourcePath(m.info, m.namespace, m.name), { body });
-      ctx.out(`${kindPrefix(m.info)} "${m.name}" deleted\n`);
+      if (mode !== "client")
+        ctx.client.json("DELETE", ctx.client.resourcePath(m.info, m.namespace, m.name), {
+          // kubectl asks for a server dry run in the DeleteOptions body
+          body: mode === "server" ? { ...body, dryRun: ["All"] } : body,
+        });
+      ctx.out(
+        f.str("output") === "name"
+          ? `${kindPrefix(m.info)}/${m.name}\n`
+          : `${kindPrefix(m.info)} "${m.name}" deleted${dryRunSuffix(mode)}\n`,
+      );
       deleted.push(m);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404 && f.bool("ignore-not-found")) continue;
@@ -227,7 +226,7 @@ export async function deleteFromFiles(
     }
   }
   // --wait: until the objects are gone (pods terminate gracefully)
-  if (f.bool("wait"))
+  if (f.bool("wait") && mode === "none")
     for (const m of deleted)
       for (let i = 0; i < 120; i++) {
         const res = ctx.client.send("GET", ctx.client.resourcePath(m.info, m.namespace, m.name));

@@ -1,6 +1,50 @@
-import { ApiError, fail } from "../client";
+import { ApiError, fail, type Obj } from "../client";
+import type { ParsedFlags } from "../flags";
+import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
 import { CREATE_FILE_FLAGS, createFromFiles } from "./apply";
-import type { Command } from "./types";
+import type { Command, Ctx } from "./types";
+
+/** The `NAME` argument of `kubectl create KIND NAME` (cmdutil's NameFromCommandArgs). */
+export function oneName(f: ParsedFlags, sub: string): string {
+  const name = f.args[0];
+  if (f.args.length !== 1 || !name)
+    throw fail(
+      `exactly one NAME is required, got ${f.args.length}\nSee 'kubectl create ${sub} -h' for help and examples`,
+    );
+  return name;
+}
+
+/** POSTs what kubectl built (unless a client dry run) and prints the outcome as `created`. */
+export function createAndPrint(
+  ctx: Ctx,
+  f: ParsedFlags,
+  o: {
+    path: string;
+    body: Obj;
+    prefix: string;
+    name: string;
+    fieldManager: string;
+    wrap?: (e: ApiError) => Error;
+  },
+): number {
+  const dryRun = dryRunOf(ctx, f);
+  let obj = o.body;
+  let typed = true;
+  if (dryRun !== "client") {
+    try {
+      obj = ctx.client.json("POST", o.path, {
+        body: o.body,
+        query: { ...dryRunQuery(dryRun), fieldManager: o.fieldManager, fieldValidation: "Strict" },
+      });
+      typed = false;
+    } catch (e) {
+      if (e instanceof ApiError) throw o.wrap ? o.wrap(e) : e.toCmdError();
+      throw e;
+    }
+  }
+  printOutcome(ctx, f, { obj, prefix: o.prefix, name: o.name, operation: "created", dryRun, typed });
+  return 0;
+}
 
 function containerName(image: string): string {
   const noDigest = image.split("@")[0] ?? image;
@@ -16,8 +60,9 @@ const createDeployment: Command = {
     { name: "image", kind: "strings", def: "" },
     { name: "replicas", short: "r", kind: "int", def: "1" },
     { name: "port", kind: "int", def: "-1" },
-    { name: "dry-run", kind: "string", def: "none" },
+    dryRunFlag,
     { name: "output", short: "o", kind: "string", def: "" },
+    { name: "template", kind: "string", def: "" },
   ],
   async run(ctx, f) {
     // cobra checks required flags before the command looks at its arguments
@@ -25,12 +70,7 @@ const createDeployment: Command = {
     if (images.length === 0)
       // kubectl v1.32 reports cobra's required-flag error through util.CheckErr
       throw fail('required flag(s) "image" not set');
-    const name = f.args[0];
-    if (!name)
-      throw fail(
-        "exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
-        1,
-      );
+    const name = oneName(f, "deployment");
     const labels = { app: name };
     const port = f.int("port");
     const containers = images.map((image) => ({
@@ -51,21 +91,14 @@ const createDeployment: Command = {
       },
       status: {},
     };
-    if (f.str("dry-run") === "client") {
-      ctx.out(`deployment.apps/${name} created (dry run)\n`);
-      return 0;
-    }
-    try {
-      ctx.client.json("POST", `/apis/apps/v1/namespaces/${ctx.namespace}/deployments`, {
-        body,
-        query: { fieldManager: "kubectl-create", fieldValidation: "Strict" },
-      });
-    } catch (e) {
-      if (e instanceof ApiError) throw fail(`failed to create deployment: ${e.message}`);
-      throw e;
-    }
-    ctx.out(`deployment.apps/${name} created\n`);
-    return 0;
+    return createAndPrint(ctx, f, {
+      path: `/apis/apps/v1/namespaces/${ctx.namespace}/deployments`,
+      body,
+      prefix: "deployment.apps",
+      name,
+      fieldManager: "kubectl-create",
+      wrap: (e) => fail(`failed to create deployment: ${e.message}`),
+    });
   },
 };
 
@@ -73,27 +106,26 @@ const createNamespace: Command = {
   name: "namespace",
   aliases: ["ns"],
   short: "Create a namespace with the specified name",
-  flags: [],
+  flags: [
+    dryRunFlag,
+    { name: "output", short: "o", kind: "string", def: "" },
+    { name: "template", kind: "string", def: "" },
+  ],
   async run(ctx, f) {
-    const name = f.args[0];
-    if (!name) throw fail("exactly one NAME is required, got 0");
-    try {
-      ctx.client.json("POST", "/api/v1/namespaces", {
-        body: {
-          kind: "Namespace",
-          apiVersion: "v1",
-          metadata: { name, creationTimestamp: null },
-          spec: {},
-          status: {},
-        },
-        query: { fieldManager: "kubectl-create", fieldValidation: "Strict" },
-      });
-    } catch (e) {
-      if (e instanceof ApiError) throw e.toCmdError();
-      throw e;
-    }
-    ctx.out(`namespace/${name} created\n`);
-    return 0;
+    const name = oneName(f, "namespace");
+    return createAndPrint(ctx, f, {
+      path: "/api/v1/namespaces",
+      body: {
+        kind: "Namespace",
+        apiVersion: "v1",
+        metadata: { name, creationTimestamp: null },
+        spec: {},
+        status: {},
+      },
+      prefix: "namespace",
+      name,
+      fieldManager: "kubectl-create",
+    });
   },
 };
 

@@ -1,6 +1,8 @@
 import { ApiError, fail, kindPrefix } from "../client";
 import { deleteFromFiles } from "./apply";
+import { dryRunFlag, dryRunOf, dryRunSuffix } from "./dryrun";
 import { resolveTargets } from "./mutate";
+import { checkNamesWithSelector } from "./resources";
 import { type Command, sleep } from "./types";
 
 export const deleteCommand: Command = {
@@ -22,16 +24,21 @@ export const deleteCommand: Command = {
     { name: "filename", short: "f", kind: "strings", def: "" },
     { name: "recursive", short: "R", kind: "bool", def: "false" },
     { name: "output", short: "o", kind: "string", def: "" },
-    { name: "dry-run", kind: "string", def: "none" },
+    dryRunFlag,
     { name: "interactive", short: "i", kind: "bool", def: "false" },
   ],
 
   async run(ctx, f) {
-    if (f.list("filename").length > 0) return deleteFromFiles(ctx, f, deleteBody(f));
+    const dryRun = dryRunOf(ctx, f);
+    const output = f.str("output");
+    if (output !== "" && output !== "name")
+      throw fail(`unexpected -o output mode: ${output}. We only support '-o name'`);
+    if (f.list("filename").length > 0) return deleteFromFiles(ctx, f, deleteBody(f), dryRun);
     if (f.args.length === 0)
       throw fail(
         "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
       );
+    checkNamesWithSelector(f.args, f.str("selector") !== "" || f.bool("all"));
     const hasNames = f.args.length > 1 || f.args.some((a) => a.includes("/"));
     if (!hasNames && !f.str("selector") && !f.bool("all") && !f.str("field-selector"))
       throw fail(`resource(s) were provided, but no name was specified`);
@@ -57,7 +64,11 @@ export const deleteCommand: Command = {
       const body: Record<string, unknown> = { propagationPolicy: policy };
       if (grace >= 0) body.gracePeriodSeconds = grace;
       try {
-        ctx.client.json("DELETE", ctx.client.resourcePath(t.info, t.namespace, t.name), { body });
+        if (dryRun !== "client")
+          ctx.client.json("DELETE", ctx.client.resourcePath(t.info, t.namespace, t.name), {
+            // kubectl asks for a server dry run in the DeleteOptions body
+            body: dryRun === "server" ? { ...body, dryRun: ["All"] } : body,
+          });
       } catch (e) {
         if (e instanceof ApiError) {
           if (e.status === 404 && f.bool("ignore-not-found")) continue;
@@ -71,11 +82,15 @@ export const deleteCommand: Command = {
         ctx.err(
           "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n",
         );
-      ctx.out(`${kindPrefix(t.info)} "${t.name}" deleted\n`);
+      ctx.out(
+        output === "name"
+          ? `${kindPrefix(t.info)}/${t.name}\n`
+          : `${kindPrefix(t.info)} "${t.name}" deleted${dryRunSuffix(dryRun)}\n`,
+      );
       deleted.push(t);
     }
     // --wait: block until the objects are gone (pods terminate gracefully)
-    if (f.bool("wait")) {
+    if (f.bool("wait") && dryRun === "none") {
       for (const t of deleted) {
         for (let i = 0; i < 120; i++) {
           const res = ctx.client.send("GET", ctx.client.resourcePath(t.info, t.namespace, t.name));

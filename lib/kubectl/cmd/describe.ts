@@ -1,7 +1,7 @@
 import { ApiError, asArr, asObj, groupVersion, type Obj, str } from "../client";
 import { describeObject } from "../describe";
 import { listQuery } from "./get";
-import { parseResourceArgs } from "./resources";
+import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import type { Command } from "./types";
 
 export const describeCommand: Command = {
@@ -25,6 +25,7 @@ export const describeCommand: Command = {
       return 1;
     }
     const allNs = f.bool("all-namespaces");
+    checkNamesWithSelector(f.args, f.str("selector") !== "");
     const { requests } = parseResourceArgs(ctx.client, f.args);
     const now = ctx.io.clock.now();
     const outputs: string[] = [];

@@ -1,4 +1,5 @@
 import { ApiError, asArr, asObj, fail, type Obj, str } from "../client";
+import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
 import { resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
@@ -36,10 +37,12 @@ export const exposeCommand: Command = {
     { name: "external-ip", kind: "string", def: "" },
     { name: "cluster-ip", kind: "string", def: "" },
     { name: "filename", short: "f", kind: "strings", def: "" },
-    { name: "dry-run", kind: "string", def: "none" },
+    dryRunFlag,
     { name: "output", short: "o", kind: "string", def: "" },
+    { name: "template", kind: "string", def: "" },
   ],
   async run(ctx, f) {
+    const dryRun = dryRunOf(ctx, f);
     if (f.args.length === 0)
       throw fail(
         "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
@@ -97,16 +100,25 @@ export const exposeCommand: Command = {
         spec,
         status: { loadBalancer: {} },
       };
+      let obj: Obj = body;
       try {
-        ctx.client.json("POST", `/api/v1/namespaces/${t.namespace ?? ctx.namespace}/services`, {
-          body,
-          query: { fieldManager: "kubectl-expose", fieldValidation: "Strict" },
-        });
+        if (dryRun !== "client")
+          obj = ctx.client.json("POST", `/api/v1/namespaces/${t.namespace ?? ctx.namespace}/services`, {
+            body,
+            query: { ...dryRunQuery(dryRun), fieldManager: "kubectl-expose", fieldValidation: "Strict" },
+          });
       } catch (e) {
         if (e instanceof ApiError) throw e.toCmdError();
         throw e;
       }
-      ctx.out(`service/${str(name)} exposed\n`);
+      printOutcome(ctx, f, {
+        obj,
+        prefix: "service",
+        name: str(name),
+        operation: "exposed",
+        dryRun,
+        typed: dryRun === "client",
+      });
     }
     return 0;
   },

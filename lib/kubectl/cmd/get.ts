@@ -18,7 +18,7 @@ import { type Output, parseOutput, printFlags, printObjects } from "../printers"
 import { printTable, type Table, type TableOptions, tableFromServer, tableLines } from "../printers/table";
 import { tableTabs } from "../tabwriter";
 import { humanDuration, parseTime } from "../time";
-import { parseResourceArgs } from "./resources";
+import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import { objectKey, sortByJsonPath } from "./sort";
 import type { Command, Ctx } from "./types";
 
@@ -190,6 +190,7 @@ export const getCommand: Command = {
       return 1;
     }
     const allNs = f.bool("all-namespaces");
+    checkNamesWithSelector(f.args, f.str("selector") !== "");
     const { requests, singleItem, multiKind } = parseResourceArgs(ctx.client, f.args);
     const now = ctx.io.clock.now();
     const table = output.kind === "table" || output.kind === "wide";

@@ -1,6 +1,9 @@
 /** `kubectl label` and `kubectl annotate` share one implementation (metadata map edits by merge patch). */
-import { asObj, fail, type Obj, str } from "../client";
-import { patch, ref, resolveTargets } from "./mutate";
+
+import { mergePatch } from "../../cluster/patch";
+import { asObj, fail, kindPrefix, type Obj, str } from "../client";
+import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
+import { patch, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 export function metadataCommand(kind: "labels" | "annotations"): Command {
@@ -18,10 +21,12 @@ export function metadataCommand(kind: "labels" | "annotations"): Command {
       { name: "local", kind: "bool", def: "false" },
       { name: "resource-version", kind: "string", def: "" },
       { name: "filename", short: "f", kind: "strings", def: "" },
-      { name: "dry-run", kind: "string", def: "none" },
+      dryRunFlag,
       { name: "output", short: "o", kind: "string", def: "" },
+      { name: "template", kind: "string", def: "" },
     ],
     async run(ctx, f) {
+      const dryRun = dryRunOf(ctx, f);
       const isChange = (a: string): boolean => a.includes("=") || (a.endsWith("-") && !a.includes("/"));
       const firstChange = f.args.findIndex(isChange);
       const resources = firstChange < 0 ? f.args : f.args.slice(0, firstChange);
@@ -76,16 +81,23 @@ export function metadataCommand(kind: "labels" | "annotations"): Command {
         for (const [k, v] of set) if (str(current[k]) !== v || !(k in current)) diff[k] = v;
         for (const k of remove) {
           if (k in current) diff[k] = null;
-          else ctx.out(`${kind === "labels" ? "label" : "annotation"} "${k}" not found.\n`);
+          else if (kind === "labels") ctx.out(`label "${k}" not found.\n`);
         }
-        const past = kind === "labels" ? "labeled" : "annotated";
-        if (Object.keys(diff).length === 0) {
-          ctx.out(`${ref(t)} not ${past}\n`);
-          continue;
-        }
-        patch(ctx, t, { metadata: { [kind]: diff } }, "merge");
-        const onlyRemovals = set.size === 0;
-        ctx.out(`${ref(t)} ${onlyRemovals && kind === "labels" ? "unlabeled" : past}\n`);
+        // kubectl says `not labeled` when the labels would not change; annotate always says `annotated`
+        const changed = Object.keys(diff).length > 0;
+        const operation =
+          kind === "annotations"
+            ? "annotated"
+            : !changed
+              ? "not labeled"
+              : set.size === 0
+                ? "unlabeled"
+                : "labeled";
+        const body = { metadata: { [kind]: diff } };
+        let obj = t.obj;
+        if (changed && dryRun === "client") obj = mergePatch(t.obj, body) as Obj;
+        else if (changed) obj = patch(ctx, t, body, "merge", undefined, dryRunQuery(dryRun));
+        printOutcome(ctx, f, { obj, prefix: kindPrefix(t.info), name: t.name, operation, dryRun });
       }
       return exit;
     },

@@ -1,6 +1,6 @@
 /** Shared bits of the verbs that change objects: resolving targets, patching, kubectl's result lines. */
 import { ApiError, asArr, asObj, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
-import { parseResourceArgs } from "./resources";
+import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import type { Ctx } from "./types";
 
 export interface Target {
@@ -16,6 +16,7 @@ export function resolveTargets(
   args: string[],
   opts: { selector?: string; all?: boolean; allNamespaces?: boolean },
 ): { targets: Target[]; failed: boolean } {
+  checkNamesWithSelector(args, Boolean(opts.selector) || opts.all === true);
   const { requests } = parseResourceArgs(ctx.client, args);
   const targets: Target[] = [];
   let failed = false;
@@ -52,6 +53,7 @@ export function patch(
   body: unknown,
   type: "merge" | "strategic" | "json",
   sub?: string,
+  query: Record<string, string> = {},
 ): Obj {
   const contentType =
     type === "merge"
@@ -62,6 +64,6 @@ export function patch(
   return ctx.client.json("PATCH", ctx.client.resourcePath(t.info, t.namespace, t.name, sub), {
     body,
     contentType,
-    query: { fieldManager: "kubectl-edit" },
+    query: { ...query, fieldManager: "kubectl-edit" },
   });
 }

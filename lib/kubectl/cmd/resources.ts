@@ -75,3 +75,14 @@ export function parseResourceArgs(
   const multiKind = infos.length > 1 || types === "all" || types.split(",").includes("all");
   return { requests, singleItem: infos.length === 1 && names.length === 1, multiKind };
 }
+
+/**
+ * resource.Builder refuses names together with a selector (or --all) before it resolves a type
+ * or calls the API: `TYPE NAME -l …` and `TYPE/NAME -l …` each have their own words.
+ */
+export function checkNamesWithSelector(args: readonly string[], selector: boolean): void {
+  if (!selector) return;
+  if (args.some((a) => a.includes("/")))
+    throw fail("selectors and the all flag cannot be used when passing resource/name arguments");
+  if (args.length > 1) throw fail("name cannot be provided when a selector is specified");
+}

@@ -1,6 +1,9 @@
 import { ApiError, asArr, asObj, CmdError, fail, kindPrefix, type Obj, str } from "../client";
+import { describePodTemplate } from "../describe/pod";
+import { PrefixWriter } from "../describe/writer";
 import { describeTabs } from "../tabwriter";
 import { rfc3339 } from "../time";
+import { dryRunFlag, dryRunOf, dryRunQuery, dryRunSuffix } from "./dryrun";
 import { patch, ref, resolveTargets, type Target } from "./mutate";
 import { type Command, type Ctx, sleep } from "./types";
 
@@ -126,12 +129,28 @@ function stripHash(template: unknown): Obj {
   return c;
 }
 
+/** What `rollout undo` does not copy from the ReplicaSet back to the deployment (kubectl's annotationsToSkip). */
+const SKIP_ANNOTATIONS = new Set([
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "deployment.kubernetes.io/revision",
+  "deployment.kubernetes.io/revision-history",
+  "deployment.kubernetes.io/desired-replicas",
+  "deployment.kubernetes.io/max-replicas",
+  "deprecated.deployment.rollback.to",
+]);
+
+const revisionAnnotations = (rs: Obj): Obj =>
+  Object.fromEntries(
+    Object.entries(asObj(asObj(rs.metadata).annotations)).filter(([k]) => !SKIP_ANNOTATIONS.has(k)),
+  );
+
 const undo: Command = {
   name: "undo",
   args: "resource",
   short: "Undo a previous rollout",
-  flags: [{ name: "to-revision", kind: "int", def: "0" }],
+  flags: [{ name: "to-revision", kind: "int", def: "0" }, dryRunFlag],
   async run(ctx, f) {
+    const dryRun = dryRunOf(ctx, f);
     const t = single(ctx, f.args);
     const rss = ownedReplicaSets(ctx, t).sort((a, b) => revisionOf(b) - revisionOf(a));
     const name = t.name;
@@ -151,13 +170,31 @@ const undo: Command = {
       );
       return 0;
     }
+    if (dryRun === "client") {
+      // kubectl prints the template it would roll back to, as describe writes it (tabs kept)
+      const w = new PrefixWriter(ctx.io.clock.now());
+      describePodTemplate(w, asObj(asObj(target.spec).template));
+      ctx.out(`${kindPrefix(t.info)}/${name} ${w.raw()}${dryRunSuffix(dryRun)}\n`);
+      return 0;
+    }
     try {
-      patch(ctx, t, [{ op: "replace", path: "/spec/template", value: template }], "json");
+      patch(
+        ctx,
+        t,
+        [
+          { op: "replace", path: "/spec/template", value: template },
+          // the deployment's annotations become the revision's (minus the rollout bookkeeping ones)
+          { op: "replace", path: "/metadata/annotations", value: revisionAnnotations(target) },
+        ],
+        "json",
+        undefined,
+        dryRunQuery(dryRun),
+      );
     } catch (e) {
       if (e instanceof ApiError) throw e.toCmdError();
       throw e;
     }
-    ctx.out(`${kindPrefix(t.info)}/${name} rolled back\n`);
+    ctx.out(`${kindPrefix(t.info)}/${name} rolled back${dryRunSuffix(dryRun)}\n`);
     return 0;
   },
 };

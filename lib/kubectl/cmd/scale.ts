@@ -1,5 +1,6 @@
-import { fail } from "../client";
-import { patch, ref, resolveTargets } from "./mutate";
+import { fail, kindPrefix } from "../client";
+import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
+import { patch, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 export const scaleCommand: Command = {
@@ -13,10 +14,12 @@ export const scaleCommand: Command = {
     { name: "all", kind: "bool", def: "false" },
     { name: "timeout", kind: "string", def: "0s" },
     { name: "filename", short: "f", kind: "strings", def: "" },
-    { name: "dry-run", kind: "string", def: "none" },
+    dryRunFlag,
     { name: "output", short: "o", kind: "string", def: "" },
+    { name: "template", kind: "string", def: "" },
   ],
   async run(ctx, f) {
+    const dryRun = dryRunOf(ctx, f);
     if (!f.changed.has("replicas"))
       // kubectl v1.32 reports cobra's required-flag error through util.CheckErr
       throw fail('required flag(s) "replicas" not set');
@@ -34,8 +37,14 @@ export const scaleCommand: Command = {
     for (const t of targets) {
       if (!["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"].includes(t.info.kind))
         throw fail(`no scaler has been implemented for {"${t.info.group}" "${t.info.kind}"}`);
-      patch(ctx, t, { spec: { replicas } }, "merge", "scale");
-      ctx.out(`${ref(t)} scaled\n`);
+      if (dryRun !== "client") patch(ctx, t, { spec: { replicas } }, "merge", "scale", dryRunQuery(dryRun));
+      printOutcome(ctx, f, {
+        obj: t.obj,
+        prefix: kindPrefix(t.info),
+        name: t.name,
+        operation: "scaled",
+        dryRun,
+      });
     }
     return failed ? 1 : 0;
   },

@@ -1,5 +1,7 @@
-import { ApiError, asArr, asObj, fail, type Obj, str } from "../client";
-import { patch, ref, resolveTargets } from "./mutate";
+import { strategicMerge } from "../../cluster/patch";
+import { ApiError, asArr, asObj, fail, kindPrefix, type Obj, str } from "../client";
+import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
+import { patch, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 function podSpecOf(kind: string, o: Obj): Obj {
@@ -16,10 +18,12 @@ const setImage: Command = {
     { name: "selector", short: "l", kind: "string", def: "" },
     { name: "local", kind: "bool", def: "false" },
     { name: "filename", short: "f", kind: "strings", def: "" },
-    { name: "dry-run", kind: "string", def: "none" },
+    dryRunFlag,
     { name: "output", short: "o", kind: "string", def: "" },
+    { name: "template", kind: "string", def: "" },
   ],
   async run(ctx, f) {
+    const dryRun = dryRunOf(ctx, f);
     const resources = f.args.filter((a) => !a.includes("="));
     const pairs = f.args.filter((a) => a.includes("="));
     if (pairs.length === 0)
@@ -68,8 +72,12 @@ const setImage: Command = {
       if (changes.length > 0) specPatch.containers = changes;
       if (initChanges.length > 0) specPatch.initContainers = initChanges;
       const body = t.info.kind === "Pod" ? { spec: specPatch } : { spec: { template: { spec: specPatch } } };
+      let obj = t.obj;
       try {
-        patch(ctx, t, body, "strategic");
+        obj =
+          dryRun === "client"
+            ? (strategicMerge(t.obj, body) as Obj)
+            : patch(ctx, t, body, "strategic", undefined, dryRunQuery(dryRun));
       } catch (e) {
         if (e instanceof ApiError) {
           ctx.err(`${e.serverText()}\n`);
@@ -78,7 +86,13 @@ const setImage: Command = {
         }
         throw e;
       }
-      ctx.out(`${ref(t)} image updated\n`);
+      printOutcome(ctx, f, {
+        obj,
+        prefix: kindPrefix(t.info),
+        name: t.name,
+        operation: "image updated",
+        dryRun,
+      });
     }
     return exit;
   },

@@ -5,7 +5,6 @@ import { date, type PrefixWriter } from "./writer";
 function ports(c: Obj, key: "containerPort" | "hostPort"): string {
   return asArr(c.ports)
     .map(asObj)
-    .filter((p) => key === "containerPort" || p.hostPort !== undefined)
     .map((p) => `${Number(p[key] ?? 0)}/${str(p.protocol) || "TCP"}`)
     .join(", ");
 }

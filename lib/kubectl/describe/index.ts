@@ -83,7 +83,8 @@ export const describers: Record<string, Describer> = {
       .sort((a, b) =>
         str(asObj(a.metadata).creationTimestamp).localeCompare(str(asObj(b.metadata).creationTimestamp)),
       )[0];
-    const old = all.filter((rs) => rs !== newRS && Number(asObj(rs.spec).replicas ?? 0) > 0);
+    // kubectl v1.32 lists every old ReplicaSet (deploymentutil's allOldRSs), scaled to 0 or not
+    const old = all.filter((rs) => rs !== newRS);
     return describeDeployment(d, old, newRS, searchEvents(client, d), now);
   },
   ReplicaSet: (client, rs, now) => {

@@ -21,6 +21,10 @@ export class PrefixWriter {
   toString(): string {
     return [...this.segments, this.cur].map(describeTabs).join("");
   }
+  /** The text as written, tabs kept (what a describer writes to a plain writer). */
+  raw(): string {
+    return [...this.segments, this.cur].join("");
+  }
   since(iso: unknown): string {
     const t = parseTime(iso);
     return t === undefined ? "<unknown>" : humanDuration(this.now - t);

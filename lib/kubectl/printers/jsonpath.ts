@@ -196,12 +196,13 @@ export function parseJsonPath(template: string): Node[] {
     if (j >= template.length) throw new JsonPathError(`unclosed action`);
     const action = template.slice(i + 1, j).trim();
     i = j + 1;
-    if (action === "end") {
+    // Go's parser takes any action starting with `end` / `range` (`{range.items[*]}` needs no space)
+    if (action.startsWith("end")) {
       if (stack.length <= 1) throw new JsonPathError("not in range, nothing to end");
       stack.pop();
       continue;
     }
-    if (action.startsWith("range ") || action === "range") {
+    if (action.startsWith("range")) {
       const [expr] = parsePath(action.slice(5).trim(), 0, () => false);
       const body: Node[] = [];
       cur().push({ t: "range", expr, body });
