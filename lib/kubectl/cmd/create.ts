@@ -1,7 +1,7 @@
 import { ApiError, fail, type Obj } from "../client";
 import type { ParsedFlags } from "../flags";
-import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
 import { CREATE_FILE_FLAGS, createFromFiles } from "./apply";
+import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
 import type { Command, Ctx } from "./types";
 
 /** The `NAME` argument of `kubectl create KIND NAME` (cmdutil's NameFromCommandArgs). */
