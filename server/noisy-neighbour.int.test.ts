@@ -13,6 +13,9 @@
  * marks each attack over 2×, and fails on a freeze (p99 over FREEZE_MS) or a server that stops
  * answering.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, ready, startHarness, until } from "./socket-test-harness";
@@ -230,14 +233,29 @@ describe("noisy neighbours", () => {
         ? attack.drive(attacker, stopped)
         : runLines(attacker, attack.lines ?? [], stopped);
       await sleep(300); // the attack is under way
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
+      const prof = process.env.NOISY_PROFILE ? new Session() : null;
+      if (prof) {
+        prof.connect();
+        await prof.post("Profiler.enable");
+        await prof.post("Profiler.start");
+      }
       const p = p99(await samples(bystander, SAMPLES));
+      delay.disable();
+      if (prof) {
+        const { profile } = await prof.post("Profiler.stop");
+        writeFileSync(`${process.env.NOISY_PROFILE}/${attack.name}.cpuprofile`, JSON.stringify(profile));
+        prof.disconnect();
+      }
+      const blockMs = delay.max / 1e6;
       stop = true;
       await running;
       attack.after?.(attacker);
       attacker.socket.close();
       results.push({ name: attack.name, p });
       lines.push(
-        `noisy-neighbour: bystander p99 under ${attack.name} ${p.toFixed(1)} ms (${(p / Math.max(idle, FLOOR_MS)).toFixed(1)}×)${p > twice ? " — over 2×" : ""}`,
+        `noisy-neighbour: bystander p99 under ${attack.name} ${p.toFixed(1)} ms (${(p / Math.max(idle, FLOOR_MS)).toFixed(1)}×), max event-loop block ${blockMs.toFixed(0)} ms${p > twice ? " — over 2×" : ""}`,
       );
     }
     // The server is still up and answering.
