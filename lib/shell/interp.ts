@@ -557,12 +557,12 @@ export class Shell {
     }
   }
 
-  private saveSubshell(): { vars: [string, Var][]; cwd: string } {
-    return { vars: [...this.vars].map(([k, v]) => [k, { ...v }]), cwd: this.cwd };
+  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string } {
+    return { vars: this.vars.beginFrame(), cwd: this.cwd };
   }
 
-  private restoreSubshell(saved: { vars: [string, Var][]; cwd: string }): void {
-    this.vars.replaceAll(saved.vars);
+  private restoreSubshell(saved: { vars: Map<string, Var | undefined>; cwd: string }): void {
+    this.vars.endFrame(saved.vars);
     this.cwd = saved.cwd;
   }
 
@@ -894,8 +894,8 @@ export class Shell {
       this.abort(ctx, "command substitution nested too deeply; stopped");
       throw new StopLine();
     }
-    // a child shell (its variables copied and restored) costs about four commands here
-    this.step(ctx, 4 + Math.floor(this.vars.size / 64));
+    // a child shell (its changed variables restored after) costs about four commands here
+    this.step(ctx, 4);
     let buf = "";
     const out: Sink = (c) => {
       if (buf.length + c.length > LIMITS.value) {
