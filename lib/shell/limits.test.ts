@@ -92,7 +92,7 @@ describe("a child shell's variables (issue 12: cost follows the change, not the 
     await runLine(sh, "A=1; B=2; export C=3");
     const r = await runLine(
       sh,
-      'X=$(A=9; unset B; export D=4; C=5; Y=$(A=10; echo $A); echo "$A $Y"); (A=7; unset C); echo "$X|$A|$B|$C|${D-none}|$Y"',
+      `X=$(A=9; unset B; export D=4; C=5; Y=$(A=10; echo $A); echo "$A $Y"); (A=7; unset C); echo "$X|$A|$B|$C|\${D-none}|$Y"`,
     );
     expect(r.out).toBe("9 10|1|2|3|none|\n");
     expect((await runLine(sh, "export -p | grep -c 'C=\"3\"'")).out).toBe("1\n");
