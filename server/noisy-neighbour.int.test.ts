@@ -226,6 +226,8 @@ describe("noisy neighbours", () => {
     ];
     const results: { name: string; p: number }[] = [];
     for (const [k, attack] of ATTACKS.entries()) {
+      // NOISY_ONLY=many-variables runs one attack (for profiling with NOISY_PROFILE=dir)
+      if (process.env.NOISY_ONLY && !attack.name.startsWith(process.env.NOISY_ONLY)) continue;
       const attacker = await openStudent(`noisy-attacker-${k}@example.com`);
       let stop = false;
       const stopped = () => stop;

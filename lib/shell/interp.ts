@@ -82,6 +82,27 @@ export const SLICE_MS = 4;
 export const COMMAND_OUTPUT_LIMIT = 4096;
 const LINE_OUTPUTS_LIMIT = 4 * COMMAND_OUTPUT_LIMIT;
 
+/**
+ * Characters of arguments a line's record of its commands keeps in all (`commands`, which the
+ * journal stores and the step checks read). Past it a command is recorded by its name alone: a
+ * loop of `export V$i="$(printf '%1000d' $i)"` recorded megabytes, and serialising them for the
+ * journal held the server for ~0.1-0.2 s after the line (issue 12).
+ */
+export const LINE_ARGV_LIMIT = 64 * 1024;
+
+/** What the line's record keeps of `argv` (bounded by LINE_ARGV_LIMIT over the line). */
+function recordedArgv(argv: string[], ctx: RunContext): string[] {
+  const kept: string[] = [];
+  for (const [i, a] of argv.entries()) {
+    const room = LINE_ARGV_LIMIT - ctx.argvSize;
+    if (i > 0 && room <= 0) break;
+    const part = i === 0 ? a.slice(0, 256) : a.slice(0, room);
+    kept.push(part);
+    ctx.argvSize += part.length;
+  }
+  return kept;
+}
+
 /** Streams that also note what command `index` writes (bounded) in ctx.outputs. */
 function attributed(s: Streams, ctx: RunContext, index: number): Streams {
   const note = (chunk: string): void => {
@@ -127,6 +148,8 @@ export interface RunContext {
   outputs: string[];
   /** Characters kept in `outputs` so far. */
   outputsSize: number;
+  /** Characters of arguments kept in `commands` so far (LINE_ARGV_LIMIT). */
+  argvSize: number;
   /** `steps` at which the line next looks at its slice (see Shell.pace). */
   nextYield: number;
   /** When the line's current slice began (host clock), once it has one. */
@@ -283,6 +306,7 @@ export class Shell {
       commands: [],
       outputs: [],
       outputsSize: 0,
+      argvSize: 0,
       nextYield: SLICE_STEPS,
       steps: 0,
       output: 0,
@@ -433,6 +457,7 @@ export class Shell {
         commands: ctx.commands,
         outputs: ctx.outputs,
         outputsSize: 0,
+        argvSize: 0,
         nextYield: SLICE_STEPS,
         steps: 0,
         output: 0,
@@ -580,7 +605,7 @@ export class Shell {
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expandWord(w, ctx)));
     const index = ctx.commands.length;
-    if (argv.length > 0) ctx.commands.push([...argv]);
+    if (argv.length > 0) ctx.commands.push(recordedArgv(argv, ctx));
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
     if (typeof redirected === "number") return redirected;
     const s = argv.length > 0 ? attributed(redirected, ctx, index) : redirected;

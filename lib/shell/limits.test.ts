@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { offlineWorkstation, runLine } from "./harness";
+import { LINE_ARGV_LIMIT } from "./interp";
 import { WORKSTATION_LIMITS } from "./limits";
 
 const MiB = 1024 * 1024;
@@ -117,5 +118,23 @@ describe("a child shell's variables (issue 12: cost follows the change, not the 
     console.log(`800 command substitutions beside 3000 variables: ${ms.toFixed(0)} ms`);
     // copying the table per substitution took 800 × 3000 copies (seconds); now ~0.1 ms each
     expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe("a line's record of its commands is bounded (issue 12)", () => {
+  it("arguments past LINE_ARGV_LIMIT are left out of the record; names and order stay", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await sh.run(
+      `i=0; while [ $i -lt 300 ]; do export V$i="$(printf '%1000d' $i)"; i=$((i+1)); done; echo done`,
+      { stdout: () => {}, stderr: () => {}, tty: false, columns: 80 },
+    );
+    const size = r.commands.flat().reduce((n, a) => n + a.length, 0);
+    const names = r.commands.map((c) => c[0]);
+    expect(size).toBeLessThanOrEqual(LINE_ARGV_LIMIT + 256 * names.length);
+    expect(size).toBeGreaterThan(LINE_ARGV_LIMIT - 2000);
+    expect(names.filter((n) => n === "export")).toHaveLength(300);
+    expect(r.commands[r.commands.length - 1]).toEqual(["echo"]);
+    // the first commands are kept whole
+    expect(r.commands.find((c) => c[0] === "export")?.[1]?.length).toBe(1003);
   });
 });

@@ -309,7 +309,10 @@ function updateStatus(
   const progressing = conds.find((c) => c.type === "Progressing");
   if (complete) {
     // Nothing left to time out.
-    sim.queue = sim.queue.filter((q) => !(q.kind === "progress" && q.uid === d.metadata.uid));
+    // (looked for first: a new queue per Deployment per pass was most of a pass's garbage)
+    const isDeadline = (q: { kind: string; uid: string }) =>
+      q.kind === "progress" && q.uid === d.metadata.uid;
+    if (sim.queue.some(isDeadline)) sim.queue = sim.queue.filter((q) => !isDeadline(q));
   }
   if (newRS && complete) {
     setCond(
