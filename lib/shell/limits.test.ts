@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { offlineWorkstation, runLine } from "./harness";
 import { LINE_ARGV_LIMIT } from "./interp";
+import { InterruptSource } from "./interrupt";
 import { WORKSTATION_LIMITS } from "./limits";
 
 const MiB = 1024 * 1024;
@@ -126,7 +127,7 @@ describe("a line's record of its commands is bounded (issue 12)", () => {
     const { sh } = offlineWorkstation();
     const r = await sh.run(
       `i=0; while [ $i -lt 300 ]; do export V$i="$(printf '%1000d' $i)"; i=$((i+1)); done; echo done`,
-      { stdout: () => {}, stderr: () => {}, tty: false, columns: 80 },
+      { stdout: () => {}, stderr: () => {}, tty: false, columns: 80, interrupt: new InterruptSource() },
     );
     const size = r.commands.flat().reduce((n, a) => n + a.length, 0);
     const names = r.commands.map((c) => c[0]);
