@@ -112,6 +112,27 @@ export const SLICE_MS = 4;
 export const COMMAND_OUTPUT_LIMIT = 4096;
 const LINE_OUTPUTS_LIMIT = 4 * COMMAND_OUTPUT_LIMIT;
 
+/**
+ * Characters of arguments a line's record of its commands keeps in all (`commands`, which the
+ * journal stores and the step checks read). Past it a command is recorded by its name alone: a
+ * loop of `export V$i="$(printf '%1000d' $i)"` recorded megabytes, and serialising them for the
+ * journal held the server for ~0.1-0.2 s after the line (issue 12).
+ */
+export const LINE_ARGV_LIMIT = 64 * 1024;
+
+/** What the line's record keeps of `argv` (bounded by LINE_ARGV_LIMIT over the line). */
+function recordedArgv(argv: string[], ctx: RunContext): string[] {
+  const kept: string[] = [];
+  for (const [i, a] of argv.entries()) {
+    const room = LINE_ARGV_LIMIT - ctx.argvSize;
+    if (i > 0 && room <= 0) break;
+    const part = i === 0 ? a.slice(0, 256) : a.slice(0, room);
+    kept.push(part);
+    ctx.argvSize += part.length;
+  }
+  return kept;
+}
+
 /** Streams that also note what command `index` writes (bounded) in ctx.outputs. */
 function attributed(s: Streams, ctx: RunContext, index: number): Streams {
   const note = (chunk: string): void => {
@@ -159,6 +180,8 @@ export interface RunContext {
   outputs: string[];
   /** Characters kept in `outputs` so far. */
   outputsSize: number;
+  /** Characters of arguments kept in `commands` so far (LINE_ARGV_LIMIT). */
+  argvSize: number;
   /** `steps` at which the line next looks at its slice (see Shell.pace). */
   nextYield: number;
   /** When the line's current slice began (host clock), once it has one. */
@@ -385,6 +408,7 @@ export class Shell {
       commands: [],
       outputs: [],
       outputsSize: 0,
+      argvSize: 0,
       nextYield: SLICE_STEPS,
       steps: 0,
       output: 0,
@@ -535,6 +559,7 @@ export class Shell {
         commands: ctx.commands,
         outputs: ctx.outputs,
         outputsSize: 0,
+        argvSize: 0,
         nextYield: SLICE_STEPS,
         steps: 0,
         output: 0,
@@ -1037,12 +1062,12 @@ export class Shell {
     }
   }
 
-  private saveSubshell(): { vars: [string, Var][]; cwd: string } {
-    return { vars: [...this.vars].map(([k, v]) => [k, { ...v }]), cwd: this.cwd };
+  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string } {
+    return { vars: this.vars.beginFrame(), cwd: this.cwd };
   }
 
-  private restoreSubshell(saved: { vars: [string, Var][]; cwd: string }): void {
-    this.vars.replaceAll(saved.vars);
+  private restoreSubshell(saved: { vars: Map<string, Var | undefined>; cwd: string }): void {
+    this.vars.endFrame(saved.vars);
     this.cwd = saved.cwd;
   }
 
@@ -1096,7 +1121,7 @@ export class Shell {
     const argv: string[] = [];
     for (const w of words) argv.push(...(await this.expandFull(w, ctx)));
     const index = ctx.commands.length;
-    if (argv.length > 0) ctx.commands.push([...argv]);
+    if (argv.length > 0) ctx.commands.push(recordedArgv(argv, ctx));
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
     if (typeof redirected === "number") return redirected;
     const s = argv.length > 0 ? attributed(redirected, ctx, index) : redirected;
@@ -1676,8 +1701,8 @@ export class Shell {
       this.abort(ctx, "command substitution nested too deeply; stopped");
       throw new StopLine();
     }
-    // a child shell (its variables copied and restored) costs about four commands here
-    this.step(ctx, 4 + Math.floor(this.vars.size / 64));
+    // a child shell (its changed variables restored after) costs about four commands here
+    this.step(ctx, 4);
     let buf = "";
     const out: Sink = (c) => {
       if (buf.length + c.length > LIMITS.value) {

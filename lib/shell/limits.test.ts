@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { offlineWorkstation, runLine } from "./harness";
+import { LINE_ARGV_LIMIT } from "./interp";
+import { InterruptSource } from "./interrupt";
 import { WORKSTATION_LIMITS } from "./limits";
 
 const MiB = 1024 * 1024;
@@ -83,5 +85,57 @@ describe("a workstation's total size is bounded", () => {
     const bytes = sh.history.reduce((n, l) => n + l.length, 0);
     expect(bytes).toBeLessThanOrEqual(WORKSTATION_LIMITS.historyBytes);
     expect(sh.history[sh.history.length - 1]).toContain("199");
+  });
+});
+
+describe("a child shell's variables (issue 12: cost follows the change, not the table)", () => {
+  it("`$(…)` and `( … )` undo what they set, changed, unset and exported, nested too", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, "A=1; B=2; export C=3");
+    const r = await runLine(
+      sh,
+      `X=$(A=9; unset B; export D=4; C=5; Y=$(A=10; echo $A); echo "$A $Y"); (A=7; unset C); echo "$X|$A|$B|$C|\${D-none}|$Y"`,
+    );
+    expect(r.out).toBe("9 10|1|2|3|none|\n");
+    expect((await runLine(sh, "export -p | grep -c 'C=\"3\"'")).out).toBe("1\n");
+  });
+
+  it("the variable total is restored with the values: a child may fill it, the parent keeps its room", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, `X=$(printf '%0${MiB - 8}d' 0)`);
+    const r = await runLine(sh, `Y=$(A=$X; B=$X; echo \${#B}); D=$X; E=$X; echo "$Y \${#E}"`);
+    expect(r.err).toBe("");
+    expect(r.out).toBe(`${MiB - 8} ${MiB - 8}\n`);
+  });
+
+  it("with thousands of variables a command substitution stays cheap", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, `i=0; while [ $i -lt 3000 ]; do export V$i="$(printf '%100d' $i)"; i=$((i+1)); done`);
+    const t0 = performance.now();
+    const r = await runLine(sh, "i=0; while [ $i -lt 800 ]; do x=$(echo $i); i=$((i+1)); done; echo $x");
+    const ms = performance.now() - t0;
+    expect(r.err).toBe("");
+    expect(r.out).toBe("799\n");
+    console.log(`800 command substitutions beside 3000 variables: ${ms.toFixed(0)} ms`);
+    // copying the table per substitution took 800 × 3000 copies (seconds); now ~0.1 ms each
+    expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe("a line's record of its commands is bounded (issue 12)", () => {
+  it("arguments past LINE_ARGV_LIMIT are left out of the record; names and order stay", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await sh.run(
+      `i=0; while [ $i -lt 300 ]; do export V$i="$(printf '%1000d' $i)"; i=$((i+1)); done; echo done`,
+      { stdout: () => {}, stderr: () => {}, tty: false, columns: 80, interrupt: new InterruptSource() },
+    );
+    const size = r.commands.flat().reduce((n, a) => n + a.length, 0);
+    const names = r.commands.map((c) => c[0]);
+    expect(size).toBeLessThanOrEqual(LINE_ARGV_LIMIT + 256 * names.length);
+    expect(size).toBeGreaterThan(LINE_ARGV_LIMIT - 2000);
+    expect(names.filter((n) => n === "export")).toHaveLength(300);
+    expect(r.commands[r.commands.length - 1]).toEqual(["echo"]);
+    // the first commands are kept whole
+    expect(r.commands.find((c) => c[0] === "export")?.[1]?.length).toBe(1003);
   });
 });

@@ -60,7 +60,37 @@ export class VarTable extends Map<string, Var> {
     return this.setUnchecked(name, v);
   }
 
+  /**
+   * Open child shells (`$(…)`, `( … )`): each keeps the value every variable had when it began,
+   * noted at the variable's first change, so ending it costs what it changed. Copying the whole
+   * table per command substitution made a line of thousands of variables hold the server for
+   * hundreds of milliseconds (issue 12).
+   */
+  private readonly frames: Array<Map<string, Var | undefined>> = [];
+
+  /** A child shell begins: changes from now on can be undone by `endFrame`. */
+  beginFrame(): Map<string, Var | undefined> {
+    const f = new Map<string, Var | undefined>();
+    this.frames.push(f);
+    return f;
+  }
+
+  /** The child shell ends: every variable is back to its value at `beginFrame`. */
+  endFrame(f: Map<string, Var | undefined>): void {
+    const i = this.frames.indexOf(f);
+    if (i >= 0) this.frames.splice(i, 1);
+    for (const [name, prev] of f) {
+      if (prev === undefined) this.delete(name);
+      else this.setUnchecked(name, prev);
+    }
+  }
+
+  private note(name: string): void {
+    for (const f of this.frames) if (!f.has(name)) f.set(name, super.get(name));
+  }
+
   setUnchecked(name: string, v: Var): this {
+    this.note(name);
     const prev = super.get(name);
     this.usage.bytes += size(name, v) - (prev === undefined ? 0 : size(name, prev));
     if (prev === undefined) this.usage.count++;
@@ -70,6 +100,7 @@ export class VarTable extends Map<string, Var> {
   override delete(name: string): boolean {
     const prev = super.get(name);
     if (prev === undefined) return false;
+    this.note(name);
     this.usage.bytes -= size(name, prev);
     this.usage.count--;
     return super.delete(name);

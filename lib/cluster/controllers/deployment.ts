@@ -48,6 +48,17 @@ function scaleRS(sim: ClusterContext, d: Deployment, rs: ReplicaSet, to: number,
   }
 }
 
+/**
+ * The ReplicaSets `d` controls, through the store's owner index (list order): a scan of the
+ * namespace per Deployment made every controller pass O(Deployments × ReplicaSets), and a
+ * student creating Deployments in a loop held the server for half a second per `kubectl create`.
+ */
+function ownedReplicaSets(sim: ClusterContext, d: Deployment): ReplicaSet[] {
+  return sim.store
+    .byIndex<ReplicaSet>("replicasets", "owner", d.metadata.uid ?? "")
+    .filter((rs) => rs.metadata.namespace === d.metadata.namespace && ownedBy(rs, d));
+}
+
 function syncDeployment(sim: ClusterContext, d: Deployment): void {
   const ns = d.metadata.namespace ?? "default";
   const name = d.metadata.name ?? "";
@@ -60,12 +71,9 @@ function syncDeployment(sim: ClusterContext, d: Deployment): void {
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   if (recreate) maxSurge = 0;
 
-  const all = sim.store.scan<ReplicaSet>("replicasets", ns).filter((rs) => ownedBy(rs, d));
+  const all = ownedReplicaSets(sim, d);
   let newRS = all.find((rs) => sameTemplate(rs.spec.template, d.spec.template));
-  const olds = () =>
-    sim.store
-      .scan<ReplicaSet>("replicasets", ns)
-      .filter((rs) => ownedBy(rs, d) && rs.metadata.uid !== newRS?.metadata.uid);
+  const olds = () => ownedReplicaSets(sim, d).filter((rs) => rs.metadata.uid !== newRS?.metadata.uid);
   const maxOldRevision = Math.max(0, ...all.filter((rs) => rs !== newRS).map(revisionOf));
   if (d.spec.paused) {
     updateStatus(sim, d, newRS, olds(), maxUnavailable);
@@ -210,9 +218,8 @@ function rollingUpdate(
 function cleanupHistory(sim: ClusterContext, d: Deployment): void {
   const limit = d.spec.revisionHistoryLimit ?? 10;
   const ns = d.metadata.namespace;
-  const olds = sim.store
-    .scan<ReplicaSet>("replicasets", ns)
-    .filter((rs) => ownedBy(rs, d) && replicasOf(rs) === 0 && (rs.status?.replicas ?? 0) === 0)
+  const olds = ownedReplicaSets(sim, d)
+    .filter((rs) => replicasOf(rs) === 0 && (rs.status?.replicas ?? 0) === 0)
     .filter((rs) => rs.metadata.annotations?.[REVISION] !== d.metadata.annotations?.[REVISION])
     .sort((a, b) => revisionOf(a) - revisionOf(b));
   const excess = olds.length - limit;
@@ -302,7 +309,10 @@ function updateStatus(
   const progressing = conds.find((c) => c.type === "Progressing");
   if (complete) {
     // Nothing left to time out.
-    sim.queue = sim.queue.filter((q) => !(q.kind === "progress" && q.uid === d.metadata.uid));
+    // (looked for first: a new queue per Deployment per pass was most of a pass's garbage)
+    const isDeadline = (q: { kind: string; uid: string }) =>
+      q.kind === "progress" && q.uid === d.metadata.uid;
+    if (sim.queue.some(isDeadline)) sim.queue = sim.queue.filter((q) => !isDeadline(q));
   }
   if (newRS && complete) {
     setCond(
