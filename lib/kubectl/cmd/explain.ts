@@ -153,7 +153,10 @@ export const explainCommand: Command = {
     try {
       const index = asObj(ctx.client.get("/openapi/v3")["paths"]);
       const url = str(asObj(index[gvPath])["serverRelativeURL"]);
-      if (!url) throw fail(`couldn't find resource for "${group ? `${group}/` : ""}${version}, Resource=${info.resource}"`);
+      if (!url)
+        throw fail(
+          `couldn't find resource for "${group ? `${group}/` : ""}${version}, Resource=${info.resource}"`,
+        );
       const [p = "", q = ""] = url.split("?");
       document = ctx.client.get(p, Object.fromEntries(new URLSearchParams(q)));
     } catch (e) {
@@ -168,7 +171,9 @@ export const explainCommand: Command = {
       }),
     );
     if (!schema)
-      throw fail(`couldn't find resource for "${group ? `${group}/` : ""}${version}, Resource=${info.resource}"`);
+      throw fail(
+        `couldn't find resource for "${group ? `${group}/` : ""}${version}, Resource=${info.resource}"`,
+      );
 
     let out = group ? `GROUP:      ${group}\n` : "";
     out += `KIND:       ${info.kind}\nVERSION:    ${version}\n\n`;
