@@ -10,6 +10,7 @@ import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, kubectlCompleter, TerminalDriver } from "../lib/terminal";
 import { type Locale, langFor } from "./locale";
+import "./openapi";
 import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
 
 const realClock: Clock = { now: () => Date.now() };

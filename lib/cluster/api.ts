@@ -18,6 +18,7 @@ import type { AppState, Sim } from "./kernel";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
+import { openApiIndex, openApiSource } from "./openapi";
 import { jsonPatch, mergePatch, strategicMerge } from "./patch";
 import { decodeProtobuf, PROTOBUF } from "./protobuf";
 import {
@@ -155,6 +156,7 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
       body: metricsText(sim.store),
     };
   }
+  if (segs[0] === "openapi" && segs[1] === "v3") return openApi(segs.slice(2).join("/"));
   if (path === "/api") return json(200, API_VERSIONS);
   if (path === "/apis") {
     const list = apiGroupList();
@@ -184,6 +186,16 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
     return resource(sim, req, parseTarget(group, segs.slice(3)), q);
   }
   throw pathNotFound();
+}
+
+/** `/openapi/v3` (the index) and `/openapi/v3/api/v1`, `/openapi/v3/apis/apps/v1`, …. */
+function openApi(gv: string): ApiResponse {
+  const src = openApiSource();
+  if (!src) throw pathNotFound();
+  if (gv === "") return json(200, openApiIndex(src));
+  const doc = src.document(gv);
+  if (doc === undefined) throw pathNotFound();
+  return { status: 200, headers: { ...JSON_HEADERS }, body: doc };
 }
 
 function resource(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): ApiResponse {

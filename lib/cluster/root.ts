@@ -3,6 +3,7 @@
  * `curl localhost:8001/` through `kubectl proxy` shows), the health checks and a small
  * `/metrics`. Only paths this cluster answers are listed.
  */
+import { openApiSource } from "./openapi";
 import { GROUPS, RESOURCES } from "./resources";
 import type { Store } from "./store";
 
@@ -22,6 +23,7 @@ export function isHealthPath(path: string): boolean {
 export function rootPaths(): { paths: string[] } {
   const paths = ["/api", "/api/v1", "/apis", "/apis/", "/metrics", "/version", "/readyz/shutdown"];
   for (const g of GROUPS) paths.push(`/apis/${g}`, `/apis/${g}/v1`);
+  if (openApiSource()) paths.push("/openapi/v3", "/openapi/v3/");
   for (const h of HEALTH) paths.push(h, ...CHECKS.map((c) => `${h}/${c}`));
   // byte order, as Go's sort.Strings
   return { paths: paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };

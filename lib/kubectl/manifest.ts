@@ -48,7 +48,7 @@ function yamlError(e: { code?: string; message: string; linePos?: { line: number
 }
 
 /** The documents of one file, or a parse error in kubectl's words. */
-function parseDocs(text: string, source: string): Obj[] | string {
+function parseDocs(text: string, source: string, validate: boolean): Obj[] | string {
   // sigs.k8s.io/yaml reads YAML 1.1 (`yes`, `on`, `y` are booleans) and keeps the last of duplicate keys
   const docs = parseAllDocuments(text, { uniqueKeys: false, version: "1.1" });
   if (!Array.isArray(docs)) return [];
@@ -60,6 +60,9 @@ function parseDocs(text: string, source: string): Obj[] | string {
       return `error parsing ${source}: error converting YAML to JSON: ${yamlError(err as never)}`;
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
+    // client-side validation looks at the document before the decoder does
+    if (validate && (typeof value !== "object" || Array.isArray(value)))
+      return `error validating "${source}": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false`;
     if (typeof value !== "object" || Array.isArray(value))
       return `unable to decode "${source}": json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value === "string" ? "string" : typeof value === "boolean" ? "bool" : "number"} into Go value of type unstructured.detector`;
     const o = value as Obj;
@@ -119,7 +122,7 @@ export function readManifests(
   const errors: string[] = [];
   const docs: [string, Obj][] = [];
   for (const [source, text] of sources) {
-    const parsed = parseDocs(text, source);
+    const parsed = parseDocs(text, source, opts.validate !== false);
     if (typeof parsed === "string") errors.push(parsed);
     else for (const o of parsed) docs.push([source, o]);
   }

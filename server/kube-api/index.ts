@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Cluster } from "../../lib/cluster";
 import type { ApiRequest, Clock, HttpMethod } from "../../lib/cluster/types";
+import "../openapi";
 import { createExecBridge } from "./exec";
 
 export { createExecBridge, EXEC_PROTOCOLS, exitStatus, parseExecUrl } from "./exec";
