@@ -1,7 +1,7 @@
 import { ApiError, fail, kindPrefix } from "../client";
 import { deleteFromFiles } from "./apply";
 import { dryRunFlag, dryRunOf, dryRunSuffix } from "./dryrun";
-import { resolveTargets } from "./mutate";
+import { noResources, resolveTargets } from "./mutate";
 import { checkNamesWithSelector } from "./resources";
 import { type Command, sleep } from "./types";
 
@@ -34,10 +34,7 @@ export const deleteCommand: Command = {
     if (output !== "" && output !== "name")
       throw fail(`unexpected -o output mode: ${output}. We only support '-o name'`);
     if (f.list("filename").length > 0) return deleteFromFiles(ctx, f, deleteBody(f), dryRun);
-    if (f.args.length === 0)
-      throw fail(
-        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-      );
+    if (f.args.length === 0) throw noResources();
     checkNamesWithSelector(f.args, f.str("selector") !== "" || f.bool("all"));
     const hasNames = f.args.length > 1 || f.args.some((a) => a.includes("/"));
     if (!hasNames && !f.str("selector") && !f.bool("all") && !f.str("field-selector"))

@@ -6,7 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { ApiError, asObj, fail, kindPrefix, type Obj } from "../client";
 import { toYaml } from "../printers/yaml";
-import { resolveTargets } from "./mutate";
+import { noResources, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 const HEADER =
@@ -55,10 +55,7 @@ export const editCommand: Command = {
     { name: "show-managed-fields", kind: "bool", def: "false" },
   ],
   async run(ctx, f) {
-    if (f.args.length === 0)
-      throw fail(
-        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-      );
+    if (f.args.length === 0) throw noResources();
     const { targets, failed } = resolveTargets(ctx, f.args, {});
     if (failed) return 1;
     const io = ctx.io;

@@ -1,6 +1,6 @@
 import { ApiError, asArr, asObj, fail, type Obj, str } from "../client";
 import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
-import { resolveTargets } from "./mutate";
+import { noResources, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 function selectorFor(kind: string, o: Obj): Record<string, string> | undefined {
@@ -43,10 +43,7 @@ export const exposeCommand: Command = {
   ],
   async run(ctx, f) {
     const dryRun = dryRunOf(ctx, f);
-    if (f.args.length === 0)
-      throw fail(
-        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-      );
+    if (f.args.length === 0) throw noResources();
     const { targets, failed } = resolveTargets(ctx, f.args, {});
     if (failed) return 1;
     for (const t of targets) {

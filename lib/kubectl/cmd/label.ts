@@ -3,7 +3,7 @@
 import { mergePatch } from "../../cluster/patch";
 import { asObj, fail, kindPrefix, type Obj, str } from "../client";
 import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
-import { patch, resolveTargets } from "./mutate";
+import { noResources, patch, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 export function metadataCommand(kind: "labels" | "annotations"): Command {
@@ -31,10 +31,7 @@ export function metadataCommand(kind: "labels" | "annotations"): Command {
       const firstChange = f.args.findIndex(isChange);
       const resources = firstChange < 0 ? f.args : f.args.slice(0, firstChange);
       const changes = firstChange < 0 ? [] : f.args.slice(firstChange);
-      if (resources.length === 0)
-        throw fail(
-          "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-        );
+      if (resources.length === 0) throw noResources();
       const { targets, failed } = resolveTargets(ctx, resources, {
         selector: f.str("selector"),
         all: f.bool("all"),

@@ -1,7 +1,23 @@
 /** Shared bits of the verbs that change objects: resolving targets, patching, kubectl's result lines. */
-import { ApiError, asArr, asObj, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
+import {
+  ApiError,
+  asArr,
+  asObj,
+  type CmdError,
+  fail,
+  kindPrefix,
+  type Obj,
+  type ResourceInfo,
+  str,
+} from "../client";
 import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import type { Ctx } from "./types";
+
+/** resource.Builder's error for a verb given neither a resource argument nor `-f` (every verb words it alike). */
+export const noResources = (): CmdError =>
+  fail(
+    "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+  );
 
 export interface Target {
   info: ResourceInfo;

@@ -1,6 +1,6 @@
 import { fail, kindPrefix } from "../client";
 import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
-import { patch, resolveTargets } from "./mutate";
+import { noResources, patch, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 export const scaleCommand: Command = {
@@ -26,10 +26,7 @@ export const scaleCommand: Command = {
     const replicas = f.int("replicas");
     if (replicas < 0)
       throw fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
-    if (f.args.length === 0)
-      throw fail(
-        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-      );
+    if (f.args.length === 0) throw noResources();
     const { targets, failed } = resolveTargets(ctx, f.args, {
       selector: f.str("selector"),
       all: f.bool("all"),

@@ -1,7 +1,7 @@
 import { strategicMerge } from "../../cluster/patch";
 import { ApiError, asArr, asObj, fail, kindPrefix, type Obj, str } from "../client";
 import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
-import { patch, resolveTargets } from "./mutate";
+import { noResources, patch, resolveTargets } from "./mutate";
 import type { Command } from "./types";
 
 function podSpecOf(kind: string, o: Obj): Obj {
@@ -28,10 +28,7 @@ const setImage: Command = {
     const pairs = f.args.filter((a) => a.includes("="));
     if (pairs.length === 0)
       throw fail("at least one image update is required\nSee 'kubectl set image -h' for help and examples");
-    if (resources.length === 0)
-      throw fail(
-        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-      );
+    if (resources.length === 0) throw noResources();
     const images = new Map<string, string>();
     for (const p of pairs) {
       const i = p.indexOf("=");

@@ -6,6 +6,7 @@
 import { ApiError, asArr, asObj, fail, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
 import { FlagError, type ParsedFlags } from "../flags";
 import { executeJsonPath, JsonPathError, relaxedJsonPath } from "../printers/jsonpath";
+import { noResources } from "./mutate";
 import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import { type Command, type Ctx, sleep } from "./types";
 
@@ -180,10 +181,7 @@ export const waitCommand: Command = {
     }
     // a negative timeout waits a week, as kubectl does
     if (timeoutMs < 0) timeoutMs = 7 * 24 * 3_600_000;
-    if (f.args.length === 0 && f.list("filename").length === 0)
-      throw fail(
-        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-      );
+    if (f.args.length === 0 && f.list("filename").length === 0) throw noResources();
     const cond = parseFor(f.str("for"));
     const { items, failed } = findItems(ctx, f, cond);
     if (failed) return 1;
