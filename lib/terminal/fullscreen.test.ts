@@ -6,31 +6,16 @@
 import xtermHeadless from "@xterm/headless";
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
-import { kubectl } from "../kubectl";
 import { ManualScheduler, settle } from "../shell/manual-time";
-import type { Machine } from "../shell/types";
-import { createWorkstation } from "../shell/workstation";
 import { createTerminal } from "./terminal";
-import { containerResolver } from "./wiring";
+import { clusterWorkstation } from "./wiring";
 
 const { Terminal: XTerm } = xtermHeadless as unknown as typeof import("@xterm/headless");
 
 function session(cols = 80, rows = 24) {
   const scheduler = new ManualScheduler();
   const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
-  const machine: Machine = {
-    api: (req) => cluster.handle(req),
-    net: (req) => cluster.net(req),
-    listen: () => false,
-    unlisten: () => {},
-  };
-  const ws = createWorkstation({
-    machine,
-    clock: scheduler.clock,
-    scheduler,
-    programs: { kubectl },
-    containers: containerResolver(cluster),
-  });
+  const ws = clusterWorkstation(cluster, { clock: scheduler.clock, scheduler });
   const xterm = new XTerm({ cols, rows, allowProposedApi: true });
   let pending = Promise.resolve();
   const term = createTerminal({

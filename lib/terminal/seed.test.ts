@@ -4,32 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
-import { kubectl } from "../kubectl";
 import { InterruptSource } from "../shell/interrupt";
 import { ManualScheduler, settle } from "../shell/manual-time";
-import type { JournalEntry, Machine } from "../shell/types";
-import { createWorkstation } from "../shell/workstation";
+import type { JournalEntry } from "../shell/types";
 import { runScript } from "./headless";
 import { createTerminal } from "./terminal";
 import { stripAnsi } from "./text";
-import { containerResolver } from "./wiring";
+import { clusterWorkstation } from "./wiring";
 
 function session() {
   const scheduler = new ManualScheduler();
   const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
-  const machine: Machine = {
-    api: (req) => cluster.handle(req),
-    net: (req) => cluster.net(req),
-    listen: () => false,
-    unlisten: () => {},
-  };
-  const ws = createWorkstation({
-    machine,
-    clock: scheduler.clock,
-    scheduler,
-    programs: { kubectl },
-    containers: containerResolver(cluster),
-  });
+  const ws = clusterWorkstation(cluster, { clock: scheduler.clock, scheduler });
   return { scheduler, ws };
 }
 
