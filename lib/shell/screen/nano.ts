@@ -3,7 +3,7 @@
  * arrows, ^K/^U cut and paste, ^O write out and ^X exit with its "Save modified buffer?" prompt.
  */
 import type { Screen, ScreenApp } from "../types";
-import { type Cursor, ctrl, drawBand, linesOf, type ScreenKey, scrollTo, splitKeys } from "./text";
+import { type Cursor, ctrl, drawBand, linesOf, type ScreenKey, scrollTo, splitKeys, typeKey } from "./text";
 import type { EditFile } from "./vi";
 
 const MAIN_HELP: [string, string][][] = [
@@ -46,10 +46,10 @@ type Prompt = { kind: "save" } | { kind: "filename"; text: string; thenExit: boo
 
 export class Nano implements ScreenApp {
   private screen!: Screen;
-  private lines: string[];
-  private cur: Cursor = { row: 0, col: 0 };
+  lines: string[];
+  cur: Cursor = { row: 0, col: 0 };
   private top = 0;
-  private modified = false;
+  modified = false;
   private name: string | undefined;
   private status: string;
   private prompt: Prompt | undefined;
@@ -148,11 +148,6 @@ export class Nano implements ScreenApp {
     return this.lines[this.cur.row] ?? "";
   }
 
-  private edit(s: string): void {
-    this.lines[this.cur.row] = s;
-    this.modified = true;
-  }
-
   private key(k: ScreenKey): void {
     if (this.prompt !== undefined) {
       this.promptKey(this.prompt, k);
@@ -160,40 +155,10 @@ export class Nano implements ScreenApp {
     }
     const wasCut = this.lastWasCut;
     this.lastWasCut = false;
+    if (typeKey(this, k)) return;
     const line = this.line();
     const { col } = this.cur;
     switch (k.kind) {
-      case "char":
-        this.edit(line.slice(0, col) + k.text + line.slice(col));
-        this.cur.col += k.text.length;
-        return;
-      case "tab":
-        this.edit(`${line.slice(0, col)}\t${line.slice(col)}`);
-        this.cur.col++;
-        return;
-      case "enter":
-        this.lines.splice(this.cur.row, 1, line.slice(0, col), line.slice(col));
-        this.modified = true;
-        this.cur = { row: this.cur.row + 1, col: 0 };
-        return;
-      case "backspace":
-        if (col > 0) {
-          this.edit(line.slice(0, col - 1) + line.slice(col));
-          this.cur.col--;
-        } else if (this.cur.row > 0) {
-          const prev = this.lines[this.cur.row - 1] ?? "";
-          this.lines.splice(this.cur.row - 1, 2, prev + line);
-          this.modified = true;
-          this.cur = { row: this.cur.row - 1, col: prev.length };
-        }
-        return;
-      case "delete":
-        if (col < line.length) this.edit(line.slice(0, col) + line.slice(col + 1));
-        else if (this.cur.row + 1 < this.lines.length) {
-          this.lines.splice(this.cur.row, 2, line + (this.lines[this.cur.row + 1] ?? ""));
-          this.modified = true;
-        }
-        return;
       case "left":
         if (col > 0) this.cur.col--;
         else if (this.cur.row > 0)

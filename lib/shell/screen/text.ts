@@ -131,6 +131,62 @@ export interface Cursor {
   col: number;
 }
 
+/** What a full-screen editor holds: its lines, the cursor, and whether they changed since the last save. */
+export interface EditBuffer {
+  lines: string[];
+  cur: Cursor;
+  modified: boolean;
+}
+
+/**
+ * Typing into a buffer as both editors take it (nano always, vi in insert mode): a character or
+ * Tab is inserted, Enter splits the line, Backspace and Delete join lines at their ends. Returns
+ * false, changing nothing, for any other key.
+ */
+export function typeKey(b: EditBuffer, k: ScreenKey): boolean {
+  const line = b.lines[b.cur.row] ?? "";
+  const { col } = b.cur;
+  const setLine = (s: string): void => {
+    b.lines[b.cur.row] = s;
+    b.modified = true;
+  };
+  switch (k.kind) {
+    case "char":
+      setLine(line.slice(0, col) + k.text + line.slice(col));
+      b.cur.col += k.text.length;
+      return true;
+    case "tab":
+      setLine(`${line.slice(0, col)}\t${line.slice(col)}`);
+      b.cur.col++;
+      return true;
+    case "enter":
+      b.lines.splice(b.cur.row, 1, line.slice(0, col), line.slice(col));
+      b.modified = true;
+      b.cur = { row: b.cur.row + 1, col: 0 };
+      return true;
+    case "backspace":
+      if (col > 0) {
+        setLine(line.slice(0, col - 1) + line.slice(col));
+        b.cur.col--;
+      } else if (b.cur.row > 0) {
+        const prev = b.lines[b.cur.row - 1] ?? "";
+        b.lines.splice(b.cur.row - 1, 2, prev + line);
+        b.modified = true;
+        b.cur = { row: b.cur.row - 1, col: prev.length };
+      }
+      return true;
+    case "delete":
+      if (col < line.length) setLine(line.slice(0, col) + line.slice(col + 1));
+      else if (b.cur.row + 1 < b.lines.length) {
+        b.lines.splice(b.cur.row, 2, line + (b.lines[b.cur.row + 1] ?? ""));
+        b.modified = true;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * Draws `lines` from line `top` on rows [first, first+height) of a `columns`-wide screen,
  * wrapping long lines; rows after the text show `filler` ("~" for vi, "" for nano). Returns the

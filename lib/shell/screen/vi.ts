@@ -4,7 +4,16 @@
  * messages ("deploy.yaml" [New] 5L, 120B written; E37; E492 …).
  */
 import type { Screen, ScreenApp } from "../types";
-import { byteCount, type Cursor, drawBand, linesOf, type ScreenKey, scrollTo, splitKeys } from "./text";
+import {
+  byteCount,
+  type Cursor,
+  drawBand,
+  linesOf,
+  type ScreenKey,
+  scrollTo,
+  splitKeys,
+  typeKey,
+} from "./text";
 
 export interface EditFile {
   /** The name as typed (what Vim shows in quotes); undefined for `vi` without a file. */
@@ -21,8 +30,8 @@ const MAX_UNDO = 100;
 
 export class Vi implements ScreenApp {
   private screen!: Screen;
-  private lines: string[];
-  private cur: Cursor = { row: 0, col: 0 };
+  lines: string[];
+  cur: Cursor = { row: 0, col: 0 };
   private top = 0;
   private mode: Mode = "normal";
   private cmdline = "";
@@ -31,7 +40,7 @@ export class Vi implements ScreenApp {
   private lastSearch: { text: string; forward: boolean } | undefined;
   private message = "";
   private messageIsError = false;
-  private modified = false;
+  modified = false;
   private isNew: boolean;
   private name: string | undefined;
   /** Keys of a pending normal-mode command (d, g, y, a count). */
@@ -137,7 +146,7 @@ export class Vi implements ScreenApp {
   }
 
   private insertKey(k: ScreenKey): void {
-    const line = this.line();
+    if (typeKey(this, k)) return;
     const { col } = this.cur;
     switch (k.kind) {
       case "esc":
@@ -149,37 +158,6 @@ export class Vi implements ScreenApp {
         if (k.code === 3) {
           // Ctrl-C leaves insert mode like Esc
           this.insertKey({ kind: "esc" });
-        }
-        return;
-      case "char":
-        this.setLine(line.slice(0, col) + k.text + line.slice(col));
-        this.cur.col += k.text.length;
-        return;
-      case "tab":
-        this.setLine(`${line.slice(0, col)}\t${line.slice(col)}`);
-        this.cur.col++;
-        return;
-      case "enter":
-        this.lines.splice(this.cur.row, 1, line.slice(0, col), line.slice(col));
-        this.modified = true;
-        this.cur = { row: this.cur.row + 1, col: 0 };
-        return;
-      case "backspace":
-        if (col > 0) {
-          this.setLine(line.slice(0, col - 1) + line.slice(col));
-          this.cur.col--;
-        } else if (this.cur.row > 0) {
-          const prev = this.lines[this.cur.row - 1] ?? "";
-          this.lines.splice(this.cur.row - 1, 2, prev + line);
-          this.modified = true;
-          this.cur = { row: this.cur.row - 1, col: prev.length };
-        }
-        return;
-      case "delete":
-        if (col < line.length) this.setLine(line.slice(0, col) + line.slice(col + 1));
-        else if (this.cur.row + 1 < this.lines.length) {
-          this.lines.splice(this.cur.row, 2, line + (this.lines[this.cur.row + 1] ?? ""));
-          this.modified = true;
         }
         return;
       default:
