@@ -1,4 +1,5 @@
 /** Splits raw xterm.js input into key events. */
+import { CSI_CURSOR_KEYS } from "../shell/screen/text";
 
 export type SpecialKey =
   | "enter"
@@ -26,17 +27,7 @@ export type SpecialKey =
 export type Key = { kind: "char"; text: string } | { kind: SpecialKey };
 
 const CSI: Record<string, SpecialKey> = {
-  A: "up",
-  B: "down",
-  C: "right",
-  D: "left",
-  H: "home",
-  F: "end",
-  "1~": "home",
-  "7~": "home",
-  "4~": "end",
-  "8~": "end",
-  "3~": "delete",
+  ...CSI_CURSOR_KEYS,
   "200~": "pasteStart",
   "201~": "pasteEnd",
   "1;5D": "wordLeft",

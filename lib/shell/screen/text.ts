@@ -26,7 +26,11 @@ export type ScreenKey =
         | "other";
     };
 
-const CSI_NAMES: Record<string, ScreenKey["kind"]> = {
+/**
+ * The cursor keys' CSI/SS3 sequences by their final part (xterm's and the rxvt/VT220 `n~`
+ * forms), shared by the full-screen programs and the terminal's line editor.
+ */
+export const CSI_CURSOR_KEYS = {
   A: "up",
   B: "down",
   C: "right",
@@ -37,8 +41,12 @@ const CSI_NAMES: Record<string, ScreenKey["kind"]> = {
   "7~": "home",
   "4~": "end",
   "8~": "end",
-  "2~": "insert",
   "3~": "delete",
+} as const;
+
+const CSI_NAMES: Record<string, ScreenKey["kind"]> = {
+  ...CSI_CURSOR_KEYS,
+  "2~": "insert",
   "5~": "pageUp",
   "6~": "pageDown",
 };
