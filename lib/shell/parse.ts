@@ -531,6 +531,26 @@ class Parser {
     return this.peeked === undefined ? this.pos : this.pos - this.peeked.text.length;
   }
 
+  /**
+   * `NAME=(x y)`: when a `(` follows the just-read word with no space between, reads the array's
+   * words up to the `)` (newlines allowed); undefined, reading nothing, when none follows.
+   */
+  private readArrayLiteral(): Word[] | undefined {
+    const wordEnd = this.pos;
+    const open = this.peek();
+    if (open.kind !== "op" || open.text !== "(" || this.sourceEnd() !== wordEnd) return undefined;
+    this.next();
+    const items: Word[] = [];
+    for (;;) {
+      const w = this.next();
+      if (w.text === ")" && w.kind === "op") break;
+      if (w.text === "\n") continue;
+      if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
+      items.push(w.word);
+    }
+    return items;
+  }
+
   private parseAndOr(): AndOr {
     const first = this.parsePipeline();
     const rest: AndOr["rest"] = [];
@@ -868,18 +888,8 @@ class Parser {
       if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname) && eq === t.text.length - 1) {
         // `a=(x y)`: an array; `a=` alone: empty
         this.next();
-        const wordEnd = this.pos;
-        const open = this.peek();
-        if (open.kind === "op" && open.text === "(" && this.sourceEnd() === wordEnd) {
-          this.next();
-          const items: Word[] = [];
-          for (;;) {
-            const w = this.next();
-            if (w.text === ")" && w.kind === "op") break;
-            if (w.text === "\n") continue;
-            if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
-            items.push(w.word);
-          }
+        const items = this.readArrayLiteral();
+        if (items) {
           cmd.assigns.push({ name: aname, value: { parts: [], raw: "" }, array: items, append });
           continue;
         }
@@ -888,15 +898,12 @@ class Parser {
       }
       if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname)) {
         this.next();
-        if (append) {
-          const valueParser = new Parser(t.text.slice(eq + 1), 0, this.depth + 1);
-          const value = valueParser.readWord(false);
-          cmd.assigns.push({ name: aname, value: { ...value, raw: t.text.slice(eq + 1) }, append });
-          continue;
-        }
-        const valueParser = new Parser(t.text.slice(eq + 1), 0, this.depth + 1);
-        const value = valueParser.readWord(false);
-        cmd.assigns.push({ name: t.text.slice(0, eq), value: { ...value, raw: t.text.slice(eq + 1) } });
+        const value = new Parser(t.text.slice(eq + 1), 0, this.depth + 1).readWord(false);
+        cmd.assigns.push({
+          name: aname,
+          value: { ...value, raw: t.text.slice(eq + 1) },
+          ...(append ? { append } : {}),
+        });
         continue;
       }
       if (cmd.words.length === 0 && isReserved(t, RESERVED)) break;
@@ -908,19 +915,9 @@ class Parser {
         eq === t.text.length - 1 &&
         NAME_RE.test(aname)
       ) {
-        const wordEnd = this.pos;
-        const open = this.peek();
-        if (open.kind === "op" && open.text === "(" && this.sourceEnd() === wordEnd) {
+        const items = this.readArrayLiteral();
+        if (items) {
           // `declare -a a=(x y)`: the array is assigned, the builtin sees the name
-          this.next();
-          const items: Word[] = [];
-          for (;;) {
-            const w = this.next();
-            if (w.text === ")" && w.kind === "op") break;
-            if (w.text === "\n") continue;
-            if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
-            items.push(w.word);
-          }
           cmd.assigns.push({ name: aname, value: { parts: [], raw: "" }, array: items, append });
           cmd.words.push({ parts: [{ kind: "lit", text: aname, quoted: true }], raw: aname });
           continue;
