@@ -1,12 +1,10 @@
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
-import { TeacherBoard } from "@/components/TeacherBoard";
+import { BoardPage } from "@/components/BoardPage";
 import { TeachersOnly } from "@/components/TeachersOnly";
-import { Topbar } from "@/components/Topbar";
 import { currentUser } from "@/lib/auth";
 import { seesStudents } from "@/lib/classroom/access";
 import { boardGrid } from "@/lib/classroom/board";
-import { boardLessons } from "@/lib/classroom/board-grid";
 import { getCourse } from "@/lib/classroom/course";
 import { sharedPool } from "@/lib/classroom/sql";
 
@@ -25,26 +23,13 @@ export default async function TeachPage() {
   // One SQL statement; the grid goes to the browser as data (lib/classroom/board.ts).
   const grid = await boardGrid(sharedPool(), user, course);
   return (
-    <>
-      <Topbar user={user} />
-      <main className="page" style={{ maxWidth: "none" }}>
-        <h1>{t("title")}</h1>
-        {grid.students.length === 0 ? (
-          <p>{t("none")}</p>
-        ) : (
-          <TeacherBoard
-            grid={grid}
-            lessons={boardLessons(course.lessons, lang)}
-            now={Date.now()}
-            labels={{
-              student: t("student"),
-              live: t("live"),
-              watch: t("watch"),
-              solution: t("solutionShown"),
-            }}
-          />
-        )}
-      </main>
-    </>
+    <BoardPage
+      user={user}
+      heading={<h1>{t("title")}</h1>}
+      empty={t("none")}
+      grid={grid}
+      lessons={course.lessons}
+      lang={lang}
+    />
   );
 }

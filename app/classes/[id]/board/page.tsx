@@ -1,9 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { BoardPage } from "@/components/BoardPage";
 import { Refusal } from "@/components/classroom/Refusal";
-import { TeacherBoard } from "@/components/TeacherBoard";
-import { Topbar } from "@/components/Topbar";
-import { boardLessons } from "@/lib/classroom/board-grid";
 import { classBoard } from "@/lib/classroom/class-board";
 import { attempt, pageUser } from "@/lib/classroom/page";
 import { sharedPool } from "@/lib/classroom/sql";
@@ -24,30 +22,19 @@ export default async function ClassBoardPage({ params }: { params: Promise<{ id:
   if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? c("notFound") : c("notYours")} />;
   const { cls, course, grid } = r.value;
   return (
-    <>
-      <Topbar user={user} />
-      <main className="page" style={{ maxWidth: "none" }}>
+    <BoardPage
+      user={user}
+      heading={
         <div className="title-row">
           <h1>
             {t("title")} — <Link href={`/classes/${cls.id}`}>{cls.name}</Link>
           </h1>
         </div>
-        {grid.students.length === 0 ? (
-          <p>{c("noStudents")}</p>
-        ) : (
-          <TeacherBoard
-            grid={grid}
-            lessons={boardLessons(course.lessons, lang)}
-            now={Date.now()}
-            labels={{
-              student: t("student"),
-              live: t("live"),
-              watch: t("watch"),
-              solution: t("solutionShown"),
-            }}
-          />
-        )}
-      </main>
-    </>
+      }
+      empty={c("noStudents")}
+      grid={grid}
+      lessons={course.lessons}
+      lang={lang}
+    />
   );
 }
