@@ -2,36 +2,19 @@
  * Integration: the teacher board's grid, aggregated in SQL — the right cells for the right
  * teacher, in course order, decoded in the browser by board-grid.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma } from "../db";
-import type { PrismaClient } from "../generated/prisma/client";
+import { describe, expect, it } from "vitest";
 import { boardGrid } from "./board";
 import { decodeBoardRow } from "./board-grid";
 import { getCourse } from "./course";
-import { seedDemo } from "./seed";
-import { createPool, type Pool } from "./sql";
+import { seededDatabase } from "./seeded-database";
 
-const url = process.env.TEST_DATABASE_URL;
-let prisma: PrismaClient;
-let pool: Pool;
-
-beforeAll(async () => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-  pool = createPool(url);
-  await seedDemo(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await pool?.end();
-});
+const db = seededDatabase();
 
 describe("teacher board", () => {
   it("shows each of the teacher's students × every step, from the progress rows", async () => {
     const course = getCourse();
     const tag = Date.now().toString(36);
-    const teacher = await prisma.user.create({
+    const teacher = await db.prisma.user.create({
       data: {
         email: `board-t-${tag}@example.com`,
         name: "Board Teacher",
@@ -39,7 +22,7 @@ describe("teacher board", () => {
         passwordHash: "x",
       },
     });
-    const other = await prisma.user.create({
+    const other = await db.prisma.user.create({
       data: {
         email: `board-o-${tag}@example.com`,
         name: "Other Teacher",
@@ -47,23 +30,23 @@ describe("teacher board", () => {
         passwordHash: "x",
       },
     });
-    const courseRow = await prisma.course.findUniqueOrThrow({ where: { slug: course.id } });
-    const cls = await prisma.classroom.create({
+    const courseRow = await db.prisma.course.findUniqueOrThrow({ where: { slug: course.id } });
+    const cls = await db.prisma.classroom.create({
       data: { name: "Board", teacherId: teacher.id, courseId: courseRow.id },
     });
     const [a, b] = await Promise.all(
       ["a", "b"].map((n) =>
-        prisma.user.create({
+        db.prisma.user.create({
           data: { email: `board-${n}-${tag}@example.com`, name: `Board ${n}`, passwordHash: "x" },
         }),
       ),
     );
-    await prisma.enrollment.createMany({
+    await db.prisma.enrollment.createMany({
       data: [a!, b!].map((u) => ({ classId: cls.id, userId: u.id })),
     });
     const lesson = course.lessons[2]!;
     const [s0, s1] = lesson.steps;
-    await prisma.stepProgress.createMany({
+    await db.prisma.stepProgress.createMany({
       data: [
         {
           userId: a!.id,
@@ -87,7 +70,7 @@ describe("teacher board", () => {
       ],
     });
 
-    const grid = await boardGrid(pool, teacher, course);
+    const grid = await boardGrid(db.pool, teacher, course);
     const steps = course.lessons.reduce((n, l) => n + l.steps.length, 0);
     expect(grid.columns).toHaveLength(steps);
     expect(grid.students.map((s) => s.name).sort()).toEqual(["Board a", "Board b"]);
@@ -120,23 +103,23 @@ describe("teacher board", () => {
     expect(rowB.current).toBeNull();
 
     // One class's board: its students only; a class of another teacher shows nothing to this one.
-    const other2 = await prisma.classroom.create({
+    const other2 = await db.prisma.classroom.create({
       data: { name: "Board 2", teacherId: teacher.id, courseId: courseRow.id },
     });
-    await prisma.enrollment.create({ data: { classId: other2.id, userId: b!.id } });
-    const one = await boardGrid(pool, teacher, course, { classId: other2.id });
+    await db.prisma.enrollment.create({ data: { classId: other2.id, userId: b!.id } });
+    const one = await boardGrid(db.pool, teacher, course, { classId: other2.id });
     expect(one.students.map((s) => s.id)).toEqual([b!.id]);
-    expect((await boardGrid(pool, other, course, { classId: cls.id })).students).toEqual([]);
-    await prisma.classroom.delete({ where: { id: other2.id } });
+    expect((await boardGrid(db.pool, other, course, { classId: cls.id })).students).toEqual([]);
+    await db.prisma.classroom.delete({ where: { id: other2.id } });
 
     // Another teacher sees none of them; an admin sees them among everyone; a student nothing.
-    expect((await boardGrid(pool, other, course)).students).toEqual([]);
-    const admin = await boardGrid(pool, { id: "x", role: "ADMIN" }, course);
+    expect((await boardGrid(db.pool, other, course)).students).toEqual([]);
+    const admin = await boardGrid(db.pool, { id: "x", role: "ADMIN" }, course);
     expect(admin.students.some((s) => s.id === a!.id)).toBe(true);
-    expect((await boardGrid(pool, { id: a!.id, role: "STUDENT" }, course)).students).toEqual([]);
+    expect((await boardGrid(db.pool, { id: a!.id, role: "STUDENT" }, course)).students).toEqual([]);
 
     // Other tests of this run count the demo users: leave none of ours behind.
-    await prisma.classroom.delete({ where: { id: cls.id } });
-    await prisma.user.deleteMany({ where: { id: { in: [teacher.id, other.id, a!.id, b!.id] } } });
+    await db.prisma.classroom.delete({ where: { id: cls.id } });
+    await db.prisma.user.deleteMany({ where: { id: { in: [teacher.id, other.id, a!.id, b!.id] } } });
   });
 });

@@ -3,9 +3,7 @@
  * run by scripts/test.ts, migrated with the real Prisma migrations).
  */
 import bcrypt from "bcryptjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma } from "../db";
-import type { PrismaClient } from "../generated/prisma/client";
+import { describe, expect, it } from "vitest";
 import {
   courseProgress,
   lessonProgress,
@@ -16,36 +14,22 @@ import {
   upsertProgress,
 } from "./progress";
 import { DEMO_ACCOUNTS, seedDemo } from "./seed";
-import { createPool, type Pool } from "./sql";
+import { seededDatabase } from "./seeded-database";
 
-const url = process.env.TEST_DATABASE_URL;
-let prisma: PrismaClient;
-let pool: Pool;
-
-beforeAll(async () => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-  pool = createPool(url);
-  await seedDemo(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await pool?.end();
-});
+const db = seededDatabase();
 
 describe("seed", () => {
   it("creates the demo course, a teacher, students and a class, idempotently", async () => {
-    await seedDemo(prisma);
-    expect(await prisma.course.count({ where: { slug: "kubernetes-basics" } })).toBe(1);
-    expect(await prisma.user.count({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } })).toBe(
+    await seedDemo(db.prisma);
+    expect(await db.prisma.course.count({ where: { slug: "kubernetes-basics" } })).toBe(1);
+    expect(await db.prisma.user.count({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } })).toBe(
       DEMO_ACCOUNTS.length,
     );
-    const teacher = await prisma.user.findUniqueOrThrow({ where: { email: "teacher@example.com" } });
+    const teacher = await db.prisma.user.findUniqueOrThrow({ where: { email: "teacher@example.com" } });
     expect(teacher.role).toBe("TEACHER");
     expect(await bcrypt.compare("teacher-demo", teacher.passwordHash)).toBe(true);
     expect(teacher.passwordHash).not.toContain("teacher-demo");
-    const cls = await prisma.classroom.findFirstOrThrow({
+    const cls = await db.prisma.classroom.findFirstOrThrow({
       where: { name: "Demo class" },
       include: { enrollments: true, assignments: true },
     });
@@ -59,20 +43,20 @@ describe("progress", () => {
   const tallies = () => new Map<string, StepTally>();
 
   it("counts commands and errors per open step and completes steps once", async () => {
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
     const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
     const t0 = Date.parse("2026-11-30T03:00:00Z");
     const t = tallies();
     const write = (changed: StepTally[]) =>
       upsertProgress(
-        pool,
+        db.pool,
         changed.map((tally) => ({ ...key, tally })),
       );
     await write(tallyLine(t, { openSteps: ["a", "b"], failed: true, completed: [], at: t0 }));
     await write(tallyLine(t, { openSteps: ["a", "b"], failed: false, completed: ["a"], at: t0 + 65_000 }));
     await write(tallyLine(t, { openSteps: ["b"], failed: false, completed: [], at: t0 + 90_000 }));
 
-    const a = await prisma.stepProgress.findUniqueOrThrow({
+    const a = await db.prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
     });
     expect(a.commands).toBe(2);
@@ -80,22 +64,22 @@ describe("progress", () => {
     expect(a.completedAt?.toISOString()).toBe("2026-11-30T03:01:05.000Z");
     expect(a.startedAt.toISOString()).toBe("2026-11-30T03:00:00.000Z");
     expect(a.firstAttemptMs).toBe(65_000);
-    const b = await prisma.stepProgress.findUniqueOrThrow({
+    const b = await db.prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } },
     });
     expect(b.commands).toBe(3);
     expect(b.completedAt).toBeNull();
 
-    expect([...(await lessonProgress(prisma, key.userId, key.courseSlug, key.lessonId))]).toEqual(["a"]);
-    const all = await courseProgress(prisma, key.userId, key.courseSlug);
+    expect([...(await lessonProgress(db.prisma, key.userId, key.courseSlug, key.lessonId))]).toEqual(["a"]);
+    const all = await courseProgress(db.prisma, key.userId, key.courseSlug);
     expect(all.get(key.lessonId)?.has("a")).toBe(true);
     // What the live session loads back is what it wrote.
-    const loaded = await loadLessonTallies(pool, key);
+    const loaded = await loadLessonTallies(db.pool, key);
     expect(loaded.get("a")).toEqual(t.get("a"));
     expect(loaded.get("b")).toEqual(t.get("b"));
 
     await write([tallySolutionShown(t, "b", t0 + 100_000)]);
-    const b2 = await prisma.stepProgress.findUniqueOrThrow({
+    const b2 = await db.prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "b" } },
     });
     expect(b2.solutionShown).toBe(true);
@@ -103,19 +87,19 @@ describe("progress", () => {
   });
 
   it("is idempotent and monotone: a retried or late write never double-counts or un-completes", async () => {
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: "student2@example.com" } });
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "student2@example.com" } });
     const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "03-pods-and-nodes" };
     const t0 = Date.parse("2026-11-30T04:00:00Z");
     const t = tallies();
     const first = tallyLine(t, { openSteps: ["a"], failed: false, completed: ["a"], at: t0 });
     const rows = (changed: StepTally[]) => changed.map((tally) => ({ ...key, tally }));
-    await upsertProgress(pool, rows(first));
-    await upsertProgress(pool, rows(first));
+    await upsertProgress(db.pool, rows(first));
+    await upsertProgress(db.pool, rows(first));
     const second = tallyLine(t, { openSteps: ["a"], failed: true, completed: ["a"], at: t0 + 1000 });
-    await upsertProgress(pool, rows(second));
+    await upsertProgress(db.pool, rows(second));
     // The first write arrives again after the second (a retry of an old batch).
-    await upsertProgress(pool, rows(first));
-    const a = await prisma.stepProgress.findUniqueOrThrow({
+    await upsertProgress(db.pool, rows(first));
+    const a = await db.prisma.stepProgress.findUniqueOrThrow({
       where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
     });
     expect(a.completedAt?.toISOString()).toBe(new Date(t0).toISOString());
