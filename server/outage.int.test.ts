@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
+import { type Emitted, recordingIo, until } from "./socket-test-harness";
 import { type Workspace, WorkspaceRegistry } from "./workspaces";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -73,37 +74,7 @@ async function cuttableProxy(target: URL) {
   };
 }
 
-interface Emitted {
-  room: string | string[];
-  event: string;
-  payload: unknown;
-  at: number;
-}
-
-function recordingIo() {
-  const emitted: Emitted[] = [];
-  const io = {
-    to(room: string | string[]) {
-      return {
-        emit(event: string, payload: unknown) {
-          emitted.push({ room, event, payload, at: Date.now() });
-          return true;
-        },
-      };
-    },
-  };
-  return { io: io as unknown as ConstructorParameters<typeof WorkspaceRegistry>[0]["io"], emitted };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await sleep(50);
-  }
-}
 
 beforeAll(async () => {
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
@@ -151,7 +122,7 @@ describe("database outage", () => {
       typed.set(students[i]!.id, typed.get(students[i]!.id)! + 1);
     };
     for (let i = 0; i < students.length; i++) type(i, "kubectl get pods");
-    await until(() => students.every((s) => /Running/.test(outputOf(s.id))));
+    await until(() => students.every((s) => /Running/.test(outputOf(s.id))), 30_000, 50);
 
     proxy.cut();
     const cutAt = Date.now();
@@ -182,11 +153,15 @@ describe("database outage", () => {
     ).toBe(true);
     proxy.restore();
 
-    await until(async () => {
-      const m = registry.metrics();
-      return m.queuedRows === 0 && !m.retrying;
-    }, 60_000);
-    await until(() => emitted.some(doneShown));
+    await until(
+      async () => {
+        const m = registry.metrics();
+        return m.queuedRows === 0 && !m.retrying;
+      },
+      60_000,
+      50,
+    );
+    await until(() => emitted.some(doneShown), 30_000, 50);
     const m = registry.metrics();
     expect(m.failedAttempts).toBeGreaterThan(0);
     expect(m.failed).toBe(0);

@@ -13,6 +13,7 @@ import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
 import { DEFAULT_INPUT_LIMITS } from "./rate-limit";
+import { until } from "./socket-test-harness";
 import { attachSockets } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
 
@@ -47,14 +48,6 @@ async function student(email: string): Promise<{ s: Socket; text: () => string }
   await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
   await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
   return { s, text: () => text };
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {

@@ -115,10 +115,34 @@ export function output(s: Socket): { text: () => string } {
   return { text: () => text };
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+/** Polls `cond` every `pollMs` until it holds; throws "timed out" after `ms`. */
+export async function until(cond: () => boolean | Promise<boolean>, ms = 10_000, pollMs = 10): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+export interface Emitted {
+  room: string | string[];
+  event: string;
+  payload: unknown;
+  at: number;
+}
+
+/** Just enough of socket.io's server for a WorkspaceRegistry without sockets: rooms and emits are recorded. */
+export function recordingIo() {
+  const emitted: Emitted[] = [];
+  const io = {
+    to(room: string | string[]) {
+      return {
+        emit(event: string, payload: unknown) {
+          emitted.push({ room, event, payload, at: Date.now() });
+          return true;
+        },
+      };
+    },
+  };
+  return { io: io as unknown as ConstructorParameters<typeof WorkspaceRegistry>[0]["io"], emitted };
 }

@@ -7,46 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
+import { type Emitted, recordingIo, until } from "./socket-test-harness";
 import { WorkspaceRegistry } from "./workspaces";
 
 const url = process.env.TEST_DATABASE_URL;
 let prisma: PrismaClient;
-
-interface Emitted {
-  room: string | string[];
-  event: string;
-  payload: unknown;
-}
-
-/** Just enough of socket.io's server for the registry: rooms and emits are recorded. */
-function recordingIo() {
-  const emitted: Emitted[] = [];
-  const io = {
-    to(room: string | string[]) {
-      return {
-        emit(event: string, payload: unknown) {
-          emitted.push({ room, event, payload });
-          return true;
-        },
-      };
-    },
-  };
-  return { io: io as unknown as ConstructorParameters<typeof WorkspaceRegistry>[0]["io"], emitted };
-}
 
 function output(emitted: Emitted[]): string {
   return emitted
     .filter((e) => e.event === "term:output")
     .map((e) => (e.payload as { data: string }).data)
     .join("");
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {
