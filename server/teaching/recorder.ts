@@ -6,19 +6,11 @@
  * and progress are the record.
  */
 import { randomBytes } from "node:crypto";
-import { type CastEvent, saveChunk } from "../../lib/classroom/casts";
+import { type CastChunk, saveChunk } from "../../lib/classroom/casts";
 import type { Pool } from "../../lib/classroom/sql";
 
-interface Recording {
-  userId: string;
-  courseSlug: string;
-  castId: string;
-  tab: string;
-  startedAt: number;
-  width: number;
-  height: number;
-  seq: number;
-  events: CastEvent[];
+/** The chunk being filled for one tab, and how many characters its events hold. */
+interface Recording extends CastChunk {
   size: number;
 }
 
