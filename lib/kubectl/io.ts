@@ -1,7 +1,7 @@
 /**
- * What kubectl needs from the program host. It is a structural subset of lib/shell's ProgramIO
- * (the architecture rules forbid lib/kubectl from importing lib/shell), so `kubectl` is a valid
- * shell `Program` without a dependency on the layer above.
+ * What kubectl needs from the program host. lib/shell's ProgramIO extends it (the architecture
+ * rules forbid lib/kubectl from importing lib/shell), so `kubectl` is a valid shell `Program`
+ * without a dependency on the layer above.
  */
 import type { ApiHandler, Clock, NetRequest, NetResponse } from "../cluster/types";
 
@@ -24,18 +24,23 @@ export interface KubectlMachine {
 
 export interface KubectlIO {
   argv: string[];
+  /** Everything piped in (already complete: pipes are buffered). "" when none. */
   stdin: string;
   stdout(chunk: string): void;
   stderr(chunk: string): void;
+  /** The exported environment of the calling shell (read-only view). */
   env: ReadonlyMap<string, string>;
+  /** True when the output goes to an interactive terminal (colour, TTY-only behaviour). */
   tty: boolean;
+  /** Terminal width in columns (80 when unknown). */
   columns: number;
   interrupt: KubectlInterrupt;
   clock: Clock;
   scheduler: KubectlScheduler;
   machine: KubectlMachine;
-  /** The caller's files (`-f FILE`, `kubectl edit`'s temporary file, `kubectl cp`); path may be relative. */
+  /** Reads a file of the caller's (`-f FILE`, `kubectl edit`'s temporary file, `kubectl cp`); path may be relative. */
   readFile?(path: string): string | undefined;
+  /** Writes (truncates) a file of the caller's; returns an error text or undefined. */
   writeFile?(path: string, data: string): string | undefined;
   /** Names in a directory of the caller's files (`-f DIR`); undefined when it is no directory. */
   listDir?(path: string): string[] | undefined;

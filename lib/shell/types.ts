@@ -4,7 +4,8 @@
  * ones (kubectl proxy, logs -f, get -w, sleep) wait on `io.signal` and the injected scheduler, so
  * nothing here owns a real timer or process.
  */
-import type { ApiHandler, Clock, NetRequest, NetResponse } from "../cluster/types";
+import type { ApiHandler, NetRequest, NetResponse } from "../cluster/types";
+import type { KubectlIO } from "../kubectl/io";
 
 /** Timers are borrowed from whoever hosts the session (the server, the sim CLI, a test). */
 export interface Scheduler {
@@ -25,31 +26,14 @@ export interface Interrupt {
   readonly promise: Promise<void>;
 }
 
-export interface ProgramIO {
-  argv: string[];
-  /** Everything piped in (already complete: pipes are buffered). "" when none. */
-  stdin: string;
-  stdout(chunk: string): void;
-  stderr(chunk: string): void;
-  /** The exported environment of the calling shell (read-only view). */
-  env: ReadonlyMap<string, string>;
-  /** True when the output goes to an interactive terminal (colour, TTY-only behaviour). */
-  tty: boolean;
-  /** Terminal width in columns (80 when unknown). */
-  columns: number;
+/** What a program gets from the shell: kubectl's needs (lib/kubectl/io.ts) and the shell's own. */
+export interface ProgramIO extends KubectlIO {
   interrupt: Interrupt;
-  clock: Clock;
   scheduler: Scheduler;
   /** The workstation: API transport, virtual network, loopback listeners. */
   machine: Machine;
   /** Current directory of the calling shell (absolute). Optional for compatibility. */
   cwd?: string;
-  /** Reads a file of the caller's virtual filesystem (`kubectl apply -f x.yaml`); path may be relative. */
-  readFile?(path: string): string | undefined;
-  /** Writes (truncates) a file of the caller's virtual filesystem; returns an error text or undefined. */
-  writeFile?(path: string, data: string): string | undefined;
-  /** Names in a directory of the caller's filesystem; undefined when it is not a directory. */
-  listDir?(path: string): string[] | undefined;
   /** stdout is the terminal itself (TTY or not), not a pipe or a file (curl's progress meter). */
   stdoutIsTerminal?: boolean;
   /**
