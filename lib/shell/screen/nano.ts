@@ -2,8 +2,8 @@
  * `nano`: GNU nano 7.2's screen (title bar, status line, two rows of shortcuts) with typing,
  * arrows, ^K/^U cut and paste, ^O write out and ^X exit with its "Save modified buffer?" prompt.
  */
-import type { Screen, ScreenApp } from "../types";
-import { type Cursor, ctrl, drawBand, linesOf, type ScreenKey, scrollTo, splitKeys, typeKey } from "./text";
+import { KeyedScreenApp } from "./app";
+import { type Cursor, ctrl, drawBand, linesOf, type ScreenKey, scrollTo, typeKey } from "./text";
 import type { EditFile } from "./vi";
 
 const MAIN_HELP: [string, string][][] = [
@@ -44,8 +44,7 @@ const WRITE_HELP: [string, string][][] = [
 
 type Prompt = { kind: "save" } | { kind: "filename"; text: string; thenExit: boolean };
 
-export class Nano implements ScreenApp {
-  private screen!: Screen;
+export class Nano extends KeyedScreenApp {
   lines: string[];
   cur: Cursor = { row: 0, col: 0 };
   private top = 0;
@@ -55,9 +54,9 @@ export class Nano implements ScreenApp {
   private prompt: Prompt | undefined;
   private cutBuffer: string[] = [];
   private lastWasCut = false;
-  private done = false;
 
   constructor(private readonly file: EditFile) {
+    super();
     this.lines = linesOf(file.text ?? "");
     this.name = file.name;
     const n = file.text === undefined || file.text === "" ? 0 : this.lines.length;
@@ -67,24 +66,6 @@ export class Nano implements ScreenApp {
           ? ""
           : "[ New File ]"
         : `[ Read ${n} line${n === 1 ? "" : "s"} ]`;
-  }
-
-  start(screen: Screen): void {
-    this.screen = screen;
-    this.draw();
-  }
-
-  resize(): void {
-    this.draw();
-  }
-
-  input(data: string): void {
-    if (this.done) return;
-    for (const key of splitKeys(data)) {
-      if (this.done) return;
-      this.key(key);
-    }
-    if (!this.done) this.draw();
   }
 
   private textRows(): number {
@@ -109,7 +90,7 @@ export class Nano implements ScreenApp {
     return out;
   }
 
-  private draw(): void {
+  protected draw(): void {
     const cols = this.screen.columns;
     const rows = this.screen.rows;
     const height = this.textRows();
@@ -148,7 +129,7 @@ export class Nano implements ScreenApp {
     return this.lines[this.cur.row] ?? "";
   }
 
-  private key(k: ScreenKey): void {
+  protected key(k: ScreenKey): void {
     if (this.prompt !== undefined) {
       this.promptKey(this.prompt, k);
       return;

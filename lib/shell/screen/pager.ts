@@ -4,32 +4,22 @@
  * the file's name on its first prompt and `(END)` at the end; more prompts `--More--(NN%)` and
  * quits at the end of the text.
  */
-import type { Screen, ScreenApp } from "../types";
-import { ctrl, drawBand, linesOf, rowsOf, type ScreenKey, splitKeys } from "./text";
+import { KeyedScreenApp } from "./app";
+import { ctrl, drawBand, linesOf, rowsOf, type ScreenKey } from "./text";
 
-export class Pager implements ScreenApp {
-  private screen!: Screen;
+export class Pager extends KeyedScreenApp {
   private readonly lines: string[];
   private top = 0;
   private first = true;
   private search: string | undefined;
   private message = "";
-  private done = false;
 
   constructor(
     text: string,
     private readonly opts: { name?: string; more?: boolean },
   ) {
+    super();
     this.lines = text === "" ? [] : linesOf(text);
-  }
-
-  start(screen: Screen): void {
-    this.screen = screen;
-    this.draw();
-  }
-
-  resize(): void {
-    this.draw();
   }
 
   private height(): number {
@@ -53,7 +43,7 @@ export class Pager implements ScreenApp {
     return this.top >= this.lastTop();
   }
 
-  private draw(): void {
+  protected draw(): void {
     const cols = this.screen.columns;
     const band = drawBand(this.lines, this.top, 1, this.height(), cols, this.opts.more ? "" : "~");
     let prompt: string;
@@ -69,15 +59,6 @@ export class Pager implements ScreenApp {
     this.screen.write(`\x1b[?25l${band.out}\x1b[${this.screen.rows};1H${prompt}\x1b[K\x1b[?25h`);
   }
 
-  input(data: string): void {
-    if (this.done) return;
-    for (const key of splitKeys(data)) {
-      if (this.done) return;
-      this.key(key);
-    }
-    if (!this.done) this.draw();
-  }
-
   private scroll(by: number): void {
     const before = this.top;
     this.top = Math.max(0, Math.min(this.lastTop(), this.top + by));
@@ -90,7 +71,7 @@ export class Pager implements ScreenApp {
     this.screen.close();
   }
 
-  private key(k: ScreenKey): void {
+  protected key(k: ScreenKey): void {
     this.message = "";
     const page = this.height();
     if (this.search !== undefined) {

@@ -3,17 +3,8 @@
  * o O, x dd D yy p, u), insert mode, and the ex commands :w :q :wq :x :q! :N, with Vim's
  * messages ("deploy.yaml" [New] 5L, 120B written; E37; E492 …).
  */
-import type { Screen, ScreenApp } from "../types";
-import {
-  byteCount,
-  type Cursor,
-  drawBand,
-  linesOf,
-  type ScreenKey,
-  scrollTo,
-  splitKeys,
-  typeKey,
-} from "./text";
+import { KeyedScreenApp } from "./app";
+import { byteCount, type Cursor, drawBand, linesOf, type ScreenKey, scrollTo, typeKey } from "./text";
 
 export interface EditFile {
   /** The name as typed (what Vim shows in quotes); undefined for `vi` without a file. */
@@ -28,8 +19,7 @@ type Mode = "normal" | "insert" | "command";
 
 const MAX_UNDO = 100;
 
-export class Vi implements ScreenApp {
-  private screen!: Screen;
+export class Vi extends KeyedScreenApp {
   lines: string[];
   cur: Cursor = { row: 0, col: 0 };
   private top = 0;
@@ -47,11 +37,11 @@ export class Vi implements ScreenApp {
   private pending = "";
   private register: string[] | undefined;
   private undo: { lines: string[]; cur: Cursor }[] = [];
-  private done = false;
   /** `:set number` */
   private numbers = false;
 
   constructor(private readonly file: EditFile) {
+    super();
     this.lines = linesOf(file.text ?? "");
     this.isNew = file.text === undefined;
     this.name = file.name;
@@ -61,31 +51,13 @@ export class Vi implements ScreenApp {
         : `"${file.name}" ${this.lines.length}L, ${byteCount(file.text === "" ? [] : this.lines)}B`;
   }
 
-  start(screen: Screen): void {
-    this.screen = screen;
-    this.draw();
-  }
-
-  resize(): void {
-    this.draw();
-  }
-
-  input(data: string): void {
-    if (this.done) return;
-    for (const key of splitKeys(data)) {
-      if (this.done) return;
-      this.key(key);
-    }
-    if (!this.done) this.draw();
-  }
-
   // ---- drawing ----
 
   private textRows(): number {
     return Math.max(1, this.screen.rows - 1);
   }
 
-  private draw(): void {
+  protected draw(): void {
     const cols = this.screen.columns;
     const height = this.textRows();
     const gutter = this.numbers ? Math.max(3, String(this.lines.length).length) + 1 : 0;
@@ -139,7 +111,7 @@ export class Vi implements ScreenApp {
 
   // ---- keys ----
 
-  private key(k: ScreenKey): void {
+  protected key(k: ScreenKey): void {
     if (this.mode === "insert") this.insertKey(k);
     else if (this.mode === "command") this.commandKey(k);
     else this.normalKey(k);
