@@ -1,5 +1,5 @@
 /**
- * Go's `sort.Sort` (Go 1.19+, as in kubectl v1.32 built with Go 1.23): pattern-defeating
+ * Go's `sort.Sort` (pdqsort since Go 1.19; what kubectl v1.32's `--sort-by` calls): pattern-defeating
  * quicksort — insertion sort for ranges of at most 12, a median-of-three (ninther from 50)
  * pivot, a partial insertion sort for likely-sorted ranges, a partition that moves equal
  * elements together, and a heap sort fallback. It is not stable: elements whose keys compare
