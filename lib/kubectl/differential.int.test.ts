@@ -766,3 +766,58 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
     });
   }
 });
+
+/**
+ * `--sort-by` with many equal keys: kubectl sorts with Go's unstable sort.Sort, so rows with the
+ * same key come out in the order its pdqsort leaves them (more than 12 rows leave insertion sort).
+ * 20 running pods and 15 pending ones; their events share reasons and timestamps.
+ */
+describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => {
+  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
+  const a = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
+  const b = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    const image = "--image=gcr.io/google-samples/kubernetes-bootcamp:v1";
+    for (const c of [a, b]) {
+      await runKubectl(["create", "deployment", "web", image, "--replicas=20"], {
+        api: c.handle,
+        clock: twinClock,
+      });
+    }
+    twinClock.set(twinClock.now() + 60_000);
+    a.tick();
+    b.tick();
+    for (const c of [a, b]) {
+      await runKubectl(["create", "deployment", "zed", image, "--replicas=15"], {
+        api: c.handle,
+        clock: twinClock,
+      });
+    }
+    twinClock.set(twinClock.now() + 1000);
+    a.tick();
+    b.tick();
+    srv = await serveApi(a, "127.0.0.1", 0);
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+  const steps = [
+    "get pods -o name",
+    "get pods --sort-by=.status.phase",
+    "get pods --sort-by=.status.phase -o name",
+    "get pods --sort-by=.metadata.creationTimestamp -o name",
+    "get events --sort-by=.lastTimestamp",
+    "get events --sort-by=.lastTimestamp -o name",
+    "get events --sort-by=.reason",
+    "get events --sort-by=.count -o name",
+  ];
+  for (const [i, step] of steps.entries()) {
+    it(`sort ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      await compare(`sort ${i + 1}. ${step}`, step, srv.port, (args) =>
+        runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
+      );
+    });
+  }
+});
