@@ -123,6 +123,13 @@ function fieldLines(doc: Doc, s: Obj, recursive: boolean, depth: number, seen: s
   return out;
 }
 
+/**
+ * Group-version documents already read, by their URL (which carries the document's hash), as
+ * kubectl keeps them in its discovery cache: a document with another hash is another URL, so
+ * nothing stale is served, and a 1.6 MB document is not fetched and parsed on every explain.
+ */
+const documents = new Map<string, Obj>();
+
 export const explainCommand: Command = {
   name: "explain",
   args: "resource",
@@ -157,8 +164,13 @@ export const explainCommand: Command = {
         throw fail(
           `couldn't find resource for "${group ? `${group}/` : ""}${version}, Resource=${info.resource}"`,
         );
-      const [p = "", q = ""] = url.split("?");
-      document = ctx.client.get(p, Object.fromEntries(new URLSearchParams(q)));
+      const cached = documents.get(url);
+      if (cached !== undefined) document = cached;
+      else {
+        const [p = "", q = ""] = url.split("?");
+        document = ctx.client.get(p, Object.fromEntries(new URLSearchParams(q)));
+        documents.set(url, document);
+      }
     } catch (e) {
       if (e instanceof ApiError) throw fail(`failed to download openapi: ${e.message}`);
       throw e;
