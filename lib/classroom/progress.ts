@@ -69,15 +69,7 @@ export interface ProgressRow extends LessonKey {
 
 /** Every step row of one lesson for one user. */
 export async function loadLessonTallies(pool: Pool, key: LessonKey): Promise<Map<string, StepTally>> {
-  const r = await pool.query<{
-    stepId: string;
-    startedAt: number;
-    completedAt: number | null;
-    firstAttemptMs: number | null;
-    commands: number;
-    errors: number;
-    solutionShown: boolean;
-  }>(
+  const r = await pool.query<StepTally>(
     `SELECT "stepId",
             floor(extract(epoch FROM "startedAt") * 1000)::float8 AS "startedAt",
             floor(extract(epoch FROM "completedAt") * 1000)::float8 AS "completedAt",
@@ -86,7 +78,7 @@ export async function loadLessonTallies(pool: Pool, key: LessonKey): Promise<Map
       WHERE "userId" = $1 AND "courseSlug" = $2 AND "lessonId" = $3`,
     [key.userId, key.courseSlug, key.lessonId],
   );
-  return new Map(r.rows.map((row) => [row.stepId, { ...row }]));
+  return new Map(r.rows.map((row) => [row.stepId, row]));
 }
 
 /**
