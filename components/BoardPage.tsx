@@ -33,6 +33,7 @@ export async function BoardPage(props: {
             labels={{
               student: t("student"),
               live: t("live"),
+              connecting: t("connecting"),
               watch: t("watch"),
               solution: t("solutionShown"),
             }}

@@ -17,7 +17,7 @@ interface Props {
   lessons: Array<{ id: string; module: number; title: string; steps: Array<{ id: string; title: string }> }>;
   /** The server's clock when the grid was read ("n min on this step"). */
   now: number;
-  labels: { student: string; live: string; watch: string; solution: string };
+  labels: { student: string; live: string; connecting: string; watch: string; solution: string };
 }
 
 /**
@@ -81,7 +81,7 @@ export function TeacherBoard(props: Props) {
   return (
     <div className="boardwrap">
       <p className="who" data-live={live}>
-        {live ? `● ${props.labels.live}` : "○"}
+        {live ? `● ${props.labels.live}` : `○ ${props.labels.connecting}`}
       </p>
       <dl className="legend" aria-label={t("legend")} data-testid="legend">
         <div>
