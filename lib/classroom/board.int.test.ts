@@ -66,6 +66,7 @@ describe("teacher board", () => {
           commands: 2,
           errors: 0,
           solutionShown: true,
+          startedAt: new Date("2026-01-02T03:04:05.678Z"),
         },
       ],
     });
@@ -97,10 +98,34 @@ describe("teacher board", () => {
     expect(cells.filter((c) => c.started)).toHaveLength(2);
     // Where a is now: the started step that is not done.
     expect(rowA.current).toBe(col0 + 1);
-    expect(typeof rowA.since).toBe("number");
+    expect(rowA.since).toBe(Date.parse("2026-01-02T03:04:05.678Z"));
     const rowB = grid.students.find((s) => s.id === b!.id)!;
     expect(rowB.codes).toBe("-".repeat(steps));
     expect(rowB.current).toBeNull();
+
+    // A row for every step (the board's usual shape, read as it comes from SQL): each cell in its
+    // column, seconds rounded half up, the open step most recently started is where b is now.
+    const all = course.lessons.flatMap((l) => l.steps.map((st) => ({ lessonId: l.id, stepId: st.id })));
+    await db.prisma.stepProgress.createMany({
+      data: all.map((c, i) => ({
+        userId: b!.id,
+        courseSlug: course.id,
+        ...c,
+        commands: i,
+        errors: i % 3,
+        startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+        ...(i % 2 === 0 ? { completedAt: new Date(), firstAttemptMs: i * 1000 + (i % 4 === 0 ? 500 : 499) } : {}),
+      })),
+    });
+    const full = (await boardGrid(db.pool, teacher, course)).students.find((s) => s.id === b!.id)!;
+    expect(full.codes).toBe(all.map((_, i) => (i % 2 === 0 ? "d" : "s")).join(""));
+    expect(full.stats).toBe(
+      all.map((_, i) => `${i}.${i % 3}.${i % 2 === 0 ? i + (i % 4 === 0 ? 1 : 0) : ""}`).join(","),
+    );
+    const lastOpen = all.length - 1 - ((all.length - 1) % 2 === 0 ? 1 : 0);
+    expect(full.current).toBe(lastOpen);
+    expect(full.since).toBe(Date.UTC(2026, 0, 1, 0, lastOpen));
+    await db.prisma.stepProgress.deleteMany({ where: { userId: b!.id } });
 
     // One class's board: its students only; a class of another teacher shows nothing to this one.
     const other2 = await db.prisma.classroom.create({
