@@ -114,7 +114,9 @@ describe("teacher board", () => {
         commands: i,
         errors: i % 3,
         startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
-        ...(i % 2 === 0 ? { completedAt: new Date(), firstAttemptMs: i * 1000 + (i % 4 === 0 ? 500 : 499) } : {}),
+        ...(i % 2 === 0
+          ? { completedAt: new Date(), firstAttemptMs: i * 1000 + (i % 4 === 0 ? 500 : 499) }
+          : {}),
       })),
     });
     const full = (await boardGrid(db.pool, teacher, course)).students.find((s) => s.id === b!.id)!;
