@@ -66,4 +66,55 @@ describe("write queue batching", () => {
     expect(q.metrics()).toMatchObject({ queuedRows: 0, queuedUnits: 0, batches: 5, failed: 0 });
     expect(q.pending("o1")).toBe(0);
   });
+
+  it("an urgent unit (a completed step) starts its batch without waiting out the linger", async () => {
+    const { sink, journalCalls } = recordingSink();
+    const q = new WriteQueue(sink, { lingerMs: 10_000 });
+    const committed: string[] = [];
+    q.enqueue({ owner: "a", journal: [row(1)], committed: () => committed.push("a") });
+    await new Promise((r) => setImmediate(r));
+    q.enqueue({ owner: "b", journal: [row(2)], urgent: true, committed: () => committed.push("b") });
+    const t0 = performance.now();
+    expect(await q.drain(2_000)).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    // What lingered goes with it, in order, in one statement.
+    expect(journalCalls).toEqual([2]);
+    expect(committed).toEqual(["a", "b"]);
+  });
+
+  it("commits a batch's lines before its snapshots are written", async () => {
+    let releaseSnapshots = () => {};
+    const snapshotsWritten = new Promise<void>((r) => {
+      releaseSnapshots = r;
+    });
+    const events: string[] = [];
+    const sink: WriteSink = {
+      journal: async (rows) => events.push(`journal ${rows.length}`),
+      progress: async () => 0,
+      snapshots: async (rows) => {
+        events.push(`snapshots ${rows.length} started`);
+        await snapshotsWritten;
+        events.push("snapshots written");
+      },
+    };
+    const q = new WriteQueue(sink);
+    const snapshot = {
+      userId: "u",
+      courseSlug: "c",
+      scenario: "s",
+      cluster: "{}",
+      workstation: "{}",
+      journalSince: 0,
+    };
+    q.enqueue({ owner: "u", snapshot, committed: () => events.push("snapshot committed") });
+    q.enqueue({ owner: "v", journal: [row(1)], committed: () => events.push("line committed") });
+    await sleep(20);
+    expect(events).toEqual(["journal 1", "line committed", "snapshots 1 started"]);
+    expect(q.pending("v")).toBe(0);
+    expect(q.pending("u")).toBe(1);
+    releaseSnapshots();
+    expect(await q.drain(2_000)).toBe(true);
+    expect(events.slice(3)).toEqual(["snapshots written", "snapshot committed"]);
+    expect(q.metrics()).toMatchObject({ queuedRows: 0, written: { journal: 1, progress: 0, snapshots: 1 } });
+  });
 });

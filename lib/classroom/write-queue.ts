@@ -23,6 +23,11 @@ export interface WriteUnit {
   committed?: () => void;
   /** Called when the database rejected the unit's rows for good (they were not written). */
   rejected?: (err: unknown) => void;
+  /**
+   * Someone is waiting for this unit (a completed step: the student's list and the teacher's
+   * board tick on its commit): its batch starts at once instead of lingering for company.
+   */
+  urgent?: boolean;
 }
 
 export interface WriteSink {
@@ -128,6 +133,8 @@ export class WriteQueue {
   private readonly ownerWaiters = new Map<string, Array<() => void>>();
   private readonly idleWaiters: Array<() => void> = [];
   private running = false;
+  /** The linger timer of a batch not started yet (an urgent unit starts it now). */
+  private lingering: { timer: NodeJS.Timeout; start: () => void } | null = null;
   private runLoop: Promise<void> = Promise.resolve();
   private stopped = false;
   private bytes = 0;
@@ -200,9 +207,21 @@ export class WriteQueue {
       // the same batch.
       const start = (resolve: () => void) => void this.run().finally(resolve);
       this.runLoop = new Promise<void>((resolve) => {
-        if (this.opts.lingerMs > 0) setTimeout(() => start(resolve), this.opts.lingerMs);
-        else setImmediate(() => start(resolve));
+        if (this.opts.lingerMs > 0 && !unit.urgent) {
+          const go = () => {
+            if (this.lingering?.timer !== timer) return;
+            clearTimeout(timer);
+            this.lingering = null;
+            start(resolve);
+          };
+          const timer = setTimeout(go, this.opts.lingerMs);
+          this.lingering = { timer, start: go };
+        } else setImmediate(() => start(resolve));
       });
+    } else if (unit.urgent && this.lingering) {
+      // Still lingering: what is queued so far goes with it, in the next turn of the loop.
+      const { start } = this.lingering;
+      setImmediate(start);
     }
   }
 
@@ -294,6 +313,9 @@ export class WriteQueue {
 
   private async writeWithRetry(batch: Queued[]): Promise<void> {
     const merged = merge(batch.map((q) => q.unit));
+    // The batch's leading units without a snapshot (the lines lane comes first in a batch).
+    const firstSnapshot = batch.findIndex((q) => q.unit.snapshot !== undefined);
+    const lines = firstSnapshot < 0 ? batch : batch.slice(0, firstSnapshot);
     const done = { journal: false, progress: false, snapshots: false };
     let attempt = 0;
     for (;;) {
@@ -303,6 +325,16 @@ export class WriteQueue {
         if (!done.journal) await this.sink.journal(merged.journal);
         done.journal = true;
         if (!done.progress) await this.sink.progress(merged.progress);
+        if (!done.progress && lines.length > 0 && lines.length < batch.length) {
+          // The lines' units are committed now: their step ticks do not wait for the snapshots
+          // that share the batch (up to 2 MB of them while a class's clusters are saved).
+          this.m.written.journal += merged.journal.length;
+          this.m.written.progress += merged.progress.length;
+          this.settle(lines);
+          batch = batch.slice(lines.length);
+          merged.journal = [];
+          merged.progress = [];
+        }
         done.progress = true;
         if (!done.snapshots) await this.sink.snapshots(merged.snapshots);
         done.snapshots = true;
@@ -400,8 +432,13 @@ export class WriteQueue {
       this.troubleAttempts = 0;
       this.troubleSince = null;
     }
-    this.remove(batch);
-    for (const q of batch) {
+    this.settle(batch);
+  }
+
+  /** Units whose rows are all committed: out of the queue, and their callers told. */
+  private settle(units: Queued[]): void {
+    this.remove(units);
+    for (const q of units) {
       try {
         q.unit.committed?.();
       } catch (err) {
