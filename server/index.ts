@@ -72,6 +72,8 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
   );
 
   teaching.bind(registry);
+  // The first joins of a class find connections open and the simulation compiled.
+  await registry.warm();
 
   // A disabled account loses its live terminals at once (lib/classroom/accounts.ts#setDisabled).
   const stopListening = onAccountDisabled((userId) => {

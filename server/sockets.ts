@@ -191,8 +191,18 @@ export function attachSockets(
     };
 
     on<z.infer<typeof joinSchema>, JoinReply>("lesson:join", joinSchema, async (req, ack) => {
-      if (!(await stillCurrent())) return end(socket);
-      const ws = await registry.acquire(user.id, req.courseSlug, req.lessonId);
+      // The account check and the workspace's reads go to the database together (one round trip,
+      // not two); nothing is attached or sent before the check says the session is current.
+      const loading = registry.acquire(user.id, req.courseSlug, req.lessonId);
+      loading.catch(() => {});
+      if (!(await stillCurrent())) {
+        void loading.then(
+          (w) => w?.releaseIfIdle(),
+          () => {},
+        );
+        return end(socket);
+      }
+      const ws = await loading;
       if (!ws) return ack?.({ ok: false, error: "unknown course" });
       const lesson = ws.lesson(req.lessonId);
       if (!lesson) return ack?.({ ok: false, error: "unknown lesson" });

@@ -15,7 +15,7 @@ import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
 import { appendJournal, loadJournal } from "../lib/classroom/journal";
 import { JOURNAL_LIMIT, LessonProgress } from "../lib/classroom/lesson-progress";
-import { loadLessonTallies, upsertProgress } from "../lib/classroom/progress";
+import { type LessonKey, loadLessonTallies, type StepTally, upsertProgress } from "../lib/classroom/progress";
 import { loadSnapshot, type SnapshotRow, saveSnapshots } from "../lib/classroom/snapshots";
 import { createPool, type Pool } from "../lib/classroom/sql";
 import { WriteQueue, type WriteQueueMetrics, type WriteUnit } from "../lib/classroom/write-queue";
@@ -40,6 +40,8 @@ const SNAPSHOT_MAX_WAIT_MS = 60_000;
  * it; the step list's tick does (docs/performance.md).
  */
 const WRITE_LINGER_MS = 100;
+/** Connections of the live pool opened before the first student and kept open when idle. */
+const WARM_CONNECTIONS = 4;
 
 /**
  * Where the live teaching tools (server/teaching/hub.ts) listen in: recordings, stuck detection,
@@ -73,10 +75,25 @@ interface WorkspaceDeps {
   snapshotMaxWaitMs: number;
 }
 
+type LessonRows = [JournalEntry[], Map<string, StepTally>];
+
+/**
+ * A lesson's journal (the newest lines since `since`; null: since the saved cluster's
+ * journalSince) and step rows: two statements, sent at once.
+ */
+function lessonRows(pool: Pool, key: LessonKey, since: number | null): Promise<LessonRows> {
+  return Promise.all([
+    loadJournal(pool, { ...key, since, limit: JOURNAL_LIMIT }),
+    loadLessonTallies(pool, key),
+  ]);
+}
+
 export class Workspace {
   private readonly sockets = new Map<string, AnySocket>();
   private readonly lessons = new Map<string, LessonProgress>();
   private readonly loadingLessons = new Map<string, Promise<LessonProgress>>();
+  /** A lesson's rows read together with the workspace (the lesson it was loaded for). */
+  private readonly prefetched = new Map<string, Promise<LessonRows>>();
   private currentLesson: string | null = null;
   /** The step list last sent to the student's sockets, per lesson (a repeat is not sent again). */
   private readonly lastProgress = new Map<string, string>();
@@ -224,6 +241,14 @@ export class Workspace {
     return result;
   }
 
+  /**
+   * The lesson's journal and step rows, read while the workspace itself was read (the registry
+   * does this for the lesson a join asks for), so entering it costs no further round trip.
+   */
+  prefetch(lessonId: string, rows: Promise<LessonRows>): void {
+    this.prefetched.set(lessonId, rows);
+  }
+
   /** The lesson's progress, loaded from Postgres the first time this workspace enters it. */
   private lessonState(lessonId: string): Promise<LessonProgress> {
     const loaded = this.lessons.get(lessonId);
@@ -232,11 +257,15 @@ export class Workspace {
     if (!p) {
       const lesson = this.lesson(lessonId);
       if (!lesson) return Promise.reject(new Error(`unknown lesson ${lessonId}`));
-      const key = { userId: this.userId, courseSlug: this.course.id, lessonId };
-      p = Promise.all([
-        loadJournal(this.deps.pool, { ...key, since: this.journalSince, limit: JOURNAL_LIMIT }),
-        loadLessonTallies(this.deps.pool, key),
-      ])
+      const rows =
+        this.prefetched.get(lessonId) ??
+        lessonRows(
+          this.deps.pool,
+          { userId: this.userId, courseSlug: this.course.id, lessonId },
+          this.journalSince,
+        );
+      this.prefetched.delete(lessonId);
+      p = rows
         .then(([journal, tallies]) => {
           const state = new LessonProgress(
             lesson,
@@ -304,7 +333,23 @@ export class Workspace {
     this.deps.hooks?.line?.(this, entry, lessonId);
     const lessonKey = { userId: this.userId, courseSlug: this.course.id, lessonId };
     const completedAt = new Date(entry.at).toISOString();
+    const completes = outcome.newlyCompleted.length > 0;
+    // Who teaches this student is asked again at each completion (rare: a few per lesson), not
+    // taken from the load: a teacher removed from the class hears nothing more. Asked while the
+    // rows are written, so the tick leaves as soon as they are committed; asked again then if
+    // the database could not say (the rows themselves wait out an outage; so does the tick).
+    const teachers = completes
+      ? teachersOf(this.deps.pool, this.userId).then(
+          (ids) => {
+            this.teacherIds = ids;
+            return ids;
+          },
+          () => null,
+        )
+      : null;
     this.deps.queue.enqueue({
+      // A completed step goes out without waiting for the batch's linger.
+      urgent: completes,
       owner: this.key,
       // A line still in progress (inside `exec -ti … bash`) is recorded when it ends.
       journal: entry.inProgress
@@ -314,10 +359,8 @@ export class Workspace {
       committed: () => {
         this.sendProgress(outcome.update);
         this.deps.hooks?.progress?.(this, outcome.update);
-        if (outcome.newlyCompleted.length === 0) return;
-        // Who teaches this student is asked again at each completion (rare: a few per lesson),
-        // not taken from the load: a teacher removed from the class hears nothing more.
-        void this.currentTeachers().then((ids) => {
+        if (!teachers) return;
+        void teachers.then((ids) => ids ?? this.currentTeachers()).then((ids) => {
           if (ids.length === 0) return;
           const rooms = ids.map((id) => `teacher:${id}`);
           for (const stepId of outcome.newlyCompleted)
@@ -484,7 +527,7 @@ export class WorkspaceRegistry {
   readonly queue: WriteQueue;
 
   constructor(private readonly deps: RegistryDeps) {
-    this.pool = createPool(deps.databaseUrl);
+    this.pool = createPool(deps.databaseUrl, 10, WARM_CONNECTIONS);
     const pool = this.pool;
     this.queue = new WriteQueue(
       {
@@ -504,6 +547,28 @@ export class WorkspaceRegistry {
         onRecovered: () => this.noticeWaiting("info", "Saved: the database is back."),
       },
     );
+  }
+
+  /**
+   * Before the first student arrives: opens the live pool's connections and builds (and drops)
+   * one session per start state of the course with a tab open, so the first joins of a class do
+   * not pay for connecting to Postgres and for the simulation's first, unoptimised run (one
+   * cold cluster took 0.5 s while the class was arriving). Failures are logged, not fatal: the
+   * joins do the same work anyway.
+   */
+  async warm(courseSlug?: string): Promise<void> {
+    const connections = Array.from({ length: WARM_CONNECTIONS }, () => this.pool.query("SELECT 1"));
+    try {
+      const course = getCourse(courseSlug);
+      for (const scenario of new Set(course.lessons.map((l) => l.scenario))) {
+        const session = createSession({ scenario, seed: 1, prompt: course.workstation });
+        await session.openTab("warm", 80, 24);
+        session.dispose();
+      }
+    } catch (err) {
+      console.error("[workspace] warm-up", err);
+    }
+    await Promise.all(connections).catch((err: unknown) => console.error("[workspace] warm-up", err));
   }
 
   private noticeWaiting(level: "info" | "error", message: string): void {
@@ -545,6 +610,12 @@ export class WorkspaceRegistry {
     } catch {
       return null;
     }
+    // The lesson the join asks for is read in the same round trip as the snapshot: its journal
+    // starts at the snapshot's journalSince, which the statement reads for itself.
+    const lesson = course.lessons.find((l) => l.id === lessonId);
+    const rows = lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null;
+    // Handled when the lesson is entered; a load that fails before then must not leave it unhandled.
+    rows?.catch(() => {});
     const [row, teachers] = await Promise.all([
       loadSnapshot(this.pool, { userId, courseSlug }),
       teachersOf(this.pool, userId),
@@ -570,7 +641,7 @@ export class WorkspaceRegistry {
         teachers,
       );
     } else {
-      const scenario = course.lessons.find((l) => l.id === lessonId)?.scenario ?? "explore-app";
+      const scenario = lesson?.scenario ?? "explore-app";
       ws = new Workspace(
         deps,
         userId,
@@ -582,6 +653,7 @@ export class WorkspaceRegistry {
       // Saved with the first quiet moment, not while the class is still arriving.
       ws.markDirty();
     }
+    if (lesson && rows) ws.prefetch(lesson.id, rows);
     await this.deps.hooks
       ?.loaded?.(ws)
       .catch((err: unknown) => console.error("[workspace] loaded hook", err));

@@ -14,10 +14,14 @@ export interface JournalRow {
 /** The longest line kept (the shell's own limit); output is already capped by the terminal. */
 export const MAX_LINE_CHARS = 4096;
 
-/** The newest `limit` lines of a lesson since `since`, oldest first. */
+/**
+ * The newest `limit` lines of a lesson since `since`, oldest first. `since: null` reads from the
+ * saved cluster's `journalSince` (none when nothing is saved: a new cluster starts now), so a
+ * lesson's journal can be read in the same round trip as the snapshot it depends on.
+ */
 export async function loadJournal(
   pool: Pool,
-  key: { userId: string; courseSlug: string; lessonId: string; since: number; limit: number },
+  key: { userId: string; courseSlug: string; lessonId: string; since: number | null; limit: number },
 ): Promise<JournalEntry[]> {
   const r = await pool.query<{
     tab: string;
@@ -30,10 +34,19 @@ export async function loadJournal(
   }>(
     `SELECT tab, line, argv, "exitCode", output, outputs, floor(extract(epoch FROM at) * 1000)::float8 AS at
        FROM "CommandRecord"
-      WHERE "userId" = $1 AND "courseSlug" = $2 AND "lessonId" = $3 AND at >= $4::timestamp(3)
+      WHERE "userId" = $1 AND "courseSlug" = $2 AND "lessonId" = $3
+        AND at >= coalesce($4::timestamp(3),
+                           (SELECT "journalSince" FROM "ClusterSnapshot" WHERE "userId" = $1 AND "courseSlug" = $2),
+                           'infinity')
       ORDER BY at DESC, id DESC
       LIMIT $5`,
-    [key.userId, key.courseSlug, key.lessonId, sqlTimestamp(key.since), key.limit],
+    [
+      key.userId,
+      key.courseSlug,
+      key.lessonId,
+      key.since === null ? null : sqlTimestamp(key.since),
+      key.limit,
+    ],
   );
   return r.rows.reverse().map((row) => ({
     tab: row.tab,

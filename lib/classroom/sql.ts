@@ -7,10 +7,12 @@ import pg from "pg";
 
 export type Pool = pg.Pool;
 
-export function createPool(connectionString: string, max = 10): pg.Pool {
+/** `min` connections stay open when idle (the live path's first queries do not wait for a connect). */
+export function createPool(connectionString: string, max = 10, min = 0): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
+    min,
     // A hung database must fail a query in bounded time so the write queue can retry it.
     connectionTimeoutMillis: 5_000,
     query_timeout: 15_000,
