@@ -360,14 +360,16 @@ export class Workspace {
         this.sendProgress(outcome.update);
         this.deps.hooks?.progress?.(this, outcome.update);
         if (!teachers) return;
-        void teachers.then((ids) => ids ?? this.currentTeachers()).then((ids) => {
-          if (ids.length === 0) return;
-          const rooms = ids.map((id) => `teacher:${id}`);
-          for (const stepId of outcome.newlyCompleted)
-            this.deps.io
-              .to(rooms)
-              .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt });
-        });
+        void teachers
+          .then((ids) => ids ?? this.currentTeachers())
+          .then((ids) => {
+            if (ids.length === 0) return;
+            const rooms = ids.map((id) => `teacher:${id}`);
+            for (const stepId of outcome.newlyCompleted)
+              this.deps.io
+                .to(rooms)
+                .emit("student:progress", { userId: this.userId, lessonId, stepId, completedAt });
+          });
       },
     });
     this.markDirty();
@@ -557,7 +559,11 @@ export class WorkspaceRegistry {
    * joins do the same work anyway.
    */
   async warm(courseSlug?: string): Promise<void> {
-    const connections = Array.from({ length: WARM_CONNECTIONS }, () => this.pool.query("SELECT 1"));
+    // Connections first: building clusters holds the event loop, and a connect whose answer
+    // waits behind it times out (seen on a starved machine).
+    await Promise.all(Array.from({ length: WARM_CONNECTIONS }, () => this.pool.query("SELECT 1"))).catch(
+      (err: unknown) => console.error("[workspace] warm-up", err),
+    );
     try {
       const course = getCourse(courseSlug);
       for (const scenario of new Set(course.lessons.map((l) => l.scenario))) {
@@ -568,7 +574,6 @@ export class WorkspaceRegistry {
     } catch (err) {
       console.error("[workspace] warm-up", err);
     }
-    await Promise.all(connections).catch((err: unknown) => console.error("[workspace] warm-up", err));
   }
 
   private noticeWaiting(level: "info" | "error", message: string): void {
