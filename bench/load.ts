@@ -285,10 +285,13 @@ async function runKubeclass(n: number) {
             gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
           })
         : null;
-      const serverErrors = server
+      const errorLines = server
         .stderr()
         .split("\n")
-        .filter((l) => /\[workspace\]|\[write-queue\]|P20\d\d|Error/.test(l)).length;
+        .filter((l) => /\[workspace\]|\[write-queue\]|P20\d\d|Error/.test(l));
+      const serverErrors = errorLines.length;
+      // Counted in the table; the first few are shown so a count can be explained.
+      for (const l of errorLines.slice(0, 5)) console.log(`  server: ${l.slice(0, 300)}`);
       const verified = await verifyDatabase(db.url, cls.students, drove);
       return {
         drove,
