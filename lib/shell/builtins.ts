@@ -130,6 +130,29 @@ const unset: Builtin = ({ argv, shell, err }) => {
       shell.functions.delete(a);
       continue;
     }
+    const elem = /^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$/s.exec(a);
+    if (elem !== null) {
+      // `unset 'a[k]'`: one element (indexed arrays are dense here: the rest move down)
+      const [, name = "", key = ""] = elem;
+      const assoc = shell.getAssoc(name);
+      if (assoc !== undefined) {
+        if (assoc.delete(key)) shell.setAssoc(name, assoc);
+        continue;
+      }
+      const items = shell.getArray(name);
+      const i = /^-?\d+$/.test(key.trim()) ? Number(key.trim()) : Number.NaN;
+      if (items !== undefined && shell.vars.get(name)?.array === true && Number.isInteger(i)) {
+        const at = i < 0 ? items.length + i : i;
+        if (at >= 0 && at < items.length) {
+          items.splice(at, 1);
+          shell.setArray(name, items);
+        }
+        continue;
+      }
+      if (items !== undefined && (key.trim() === "0" || key.trim() === "@" || key.trim() === "*"))
+        shell.vars.delete(name);
+      continue;
+    }
     if (!NAME_RE.test(a)) {
       err(`bash: unset: \`${a}': not a valid identifier\n`);
       status = 1;

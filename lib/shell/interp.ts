@@ -64,8 +64,16 @@ export const LIMITS = {
   words: 65_536,
   /** Nested function calls (bash's FUNCNEST; bash itself has no default and crashes). */
   funcDepth: 200,
-  /** Functions and aliases a tab may define, and the bytes of their text. */
+  /** Functions and aliases a tab may define (each). */
   definitions: 512,
+  /** Bytes of one alias's value. */
+  aliasBytes: 4096,
+  /**
+   * Bytes of the text of all of a tab's definitions typed since it began (functions and aliases,
+   * redefinitions included): they are kept in the workstation's snapshot, so they are bounded
+   * like its variables and files.
+   */
+  definitionBytes: 256 * 1024,
 };
 
 /** Expanded bytes that cost one step of the line's budget (copying is work too). */
@@ -220,6 +228,27 @@ class ReturnSignal extends Error {
   }
 }
 
+/** FNV-1 of the UTF-8 bytes, as bash's hash_string. */
+function bashHash(s: string): number {
+  let h = 2166136261;
+  for (const b of new TextEncoder().encode(s)) {
+    h = Math.imul(h, 16777619) >>> 0;
+    h = (h ^ b) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * The order bash lists an associative array in: by hash bucket (1024 of them), the newest key
+ * first within a bucket.
+ */
+export function bashHashOrder<T>(entries: [string, T][]): [string, T][] {
+  return entries
+    .map((e, i) => ({ e, i, b: bashHash(e[0]) & 1023 }))
+    .sort((x, y) => x.b - y.b || y.i - x.i)
+    .map((x) => x.e);
+}
+
 /** `break` / `continue` unwind to the enclosing loop. */
 class LoopSignal extends Error {
   constructor(
@@ -231,9 +260,13 @@ class LoopSignal extends Error {
 }
 
 export interface ShellVarsSnapshot {
-  vars: Record<string, { value: string; exported: boolean }>;
+  vars: Record<string, { value: string; exported: boolean; array?: boolean; assoc?: boolean }>;
   cwd: string;
   history: string[];
+  /** Function definitions as typed (`name () { … }`), by name. Absent in older snapshots. */
+  functions?: Record<string, string>;
+  /** `alias name=value`, by name. Absent in older snapshots. */
+  aliases?: Record<string, string>;
 }
 
 /**
@@ -306,6 +339,7 @@ export class Shell {
         if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
         {
           const v = this.vars.get(name);
+          if (v?.assoc === true) return this.assocOf(v).get("0");
           if (v?.array === true) return this.arrayOf(v)[0];
           return v?.value;
         }
@@ -320,7 +354,38 @@ export class Shell {
   getArray(name: string): string[] | undefined {
     if (name === "@" || name === "*") return [...this.positional];
     const v = this.vars.get(name);
+    if (v?.assoc === true) return bashHashOrder([...this.assocOf(v)]).map(([, x]) => x);
     return v === undefined ? undefined : this.arrayOf(v);
+  }
+
+  /** `${!a[@]}`: an associative array's keys in bash's order, an indexed array's indices. */
+  arrayKeys(name: string): string[] {
+    const v = this.vars.get(name);
+    if (v?.assoc === true) return bashHashOrder([...this.assocOf(v)]).map(([k]) => k);
+    return (this.getArray(name) ?? []).map((_, i) => String(i));
+  }
+
+  isAssoc(name: string): boolean {
+    return this.vars.get(name)?.assoc === true;
+  }
+
+  /** An associative array's entries in the order they were first set. */
+  assocOf(v: Var): Map<string, string> {
+    const flat = this.arrayOf(v);
+    const m = new Map<string, string>();
+    for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i] ?? "", flat[i + 1] ?? "");
+    return m;
+  }
+
+  getAssoc(name: string): Map<string, string> | undefined {
+    const v = this.vars.get(name);
+    return v?.assoc === true ? this.assocOf(v) : undefined;
+  }
+
+  setAssoc(name: string, entries: Map<string, string>): void {
+    this.setArray(name, [...entries].flat());
+    const v = this.vars.get(name);
+    if (v !== undefined) this.vars.setUnchecked(name, { ...v, assoc: true });
   }
 
   setArray(name: string, items: string[]): void {
@@ -372,14 +437,25 @@ export class Shell {
   toJSON(): ShellVarsSnapshot {
     const vars: ShellVarsSnapshot["vars"] = {};
     for (const [k, v] of this.vars) vars[k] = { ...v };
-    return { vars, cwd: this.cwd, history: [...this.history] };
+    const functions: Record<string, string> = {};
+    for (const [k, f] of this.functions) if (f.source !== undefined) functions[k] = f.source;
+    return {
+      vars,
+      cwd: this.cwd,
+      history: [...this.history],
+      functions,
+      aliases: Object.fromEntries(this.aliases),
+    };
   }
 
   restore(s: ShellVarsSnapshot): void {
     this.vars.clear();
     for (const [k, v] of Object.entries(s.vars)) {
       try {
-        this.vars.set(k, { value: String(v.value).slice(0, LIMITS.value), exported: !!v.exported });
+        const value = String(v.value).slice(0, LIMITS.value);
+        const kind =
+          v.assoc === true ? { array: true, assoc: true } : v.array === true ? { array: true } : {};
+        this.vars.set(k, { value, exported: !!v.exported, ...kind });
       } catch (e) {
         // a snapshot saved before the totals were bounded: keep what fits
         if (!(e instanceof ShellLimitError)) throw e;
@@ -388,6 +464,45 @@ export class Shell {
     if (this.fs.isDir(s.cwd)) this.cwd = s.cwd;
     this.history = [];
     for (const line of s.history.slice(-LIMITS.history)) this.addHistory(String(line));
+    this.restoreDefinitions(s);
+  }
+
+  /** Functions and aliases of a snapshot, within the same bounds as typing them. */
+  private restoreDefinitions(s: ShellVarsSnapshot): void {
+    this.functions.clear();
+    this.aliases.clear();
+    for (const [name, source] of Object.entries(s.functions ?? {})) {
+      const text = String(source);
+      if (this.functions.size >= LIMITS.definitions || !this.definitionFits(0, text.length)) break;
+      let parsed: Script;
+      try {
+        parsed = parseScript(text);
+      } catch {
+        continue; // a definition this version cannot read is dropped, not fatal
+      }
+      const cmd = parsed.length === 1 ? parsed[0]?.first.commands : undefined;
+      const fn = cmd?.length === 1 && parsed[0]?.rest.length === 0 ? cmd[0] : undefined;
+      if (fn?.kind === "func" && fn.name === name) this.functions.set(name, fn);
+    }
+    for (const [name, value] of Object.entries(s.aliases ?? {})) {
+      const text = String(value).slice(0, LIMITS.aliasBytes);
+      if (this.aliases.size >= LIMITS.definitions || !this.definitionFits(0, name.length + text.length))
+        break;
+      this.aliases.set(name, text);
+    }
+  }
+
+  /** Bytes of this tab's function and alias text (each table holds at most 512). */
+  private definitionsSize(): number {
+    let n = 0;
+    for (const f of this.functions.values()) n += f.source?.length ?? 0;
+    for (const [k, v] of this.aliases) n += k.length + v.length;
+    return n;
+  }
+
+  /** Whether replacing `oldBytes` of definitions by `newBytes` stays within LIMITS.definitionBytes. */
+  definitionFits(oldBytes: number, newBytes: number): boolean {
+    return this.definitionsSize() - oldBytes + newBytes <= LIMITS.definitionBytes;
   }
 
   // ---- running a line ----
@@ -709,6 +824,10 @@ export class Shell {
         if (this.functions.size >= LIMITS.definitions && !this.functions.has(cmd.name))
           throw new ShellLimitError(
             `${cmd.name}: cannot define function: at most ${LIMITS.definitions} functions`,
+          );
+        if (!this.definitionFits(this.functions.get(cmd.name)?.source?.length ?? 0, cmd.source?.length ?? 0))
+          throw new ShellLimitError(
+            `${cmd.name}: cannot define function: definitions are limited to ${LIMITS.definitionBytes / 1024} KiB`,
           );
         this.functions.set(cmd.name, cmd);
         return 0;
@@ -1091,17 +1210,52 @@ export class Shell {
       if (expansion !== undefined) words = [...expansion, ...words.slice(1)];
     }
     const assigns: [string, string][] = [];
-    const arrays: { name: string; items: string[]; append: boolean }[] = [];
+    const arrays: { name: string; items: string[]; entries?: Map<string, string>; append: boolean }[] = [];
+    const declaresAssoc =
+      ["declare", "local", "typeset"].includes(words[0]?.raw ?? "") &&
+      words.some((w) => /^-[a-zA-Z]*A/.test(w.raw));
     for (const a of cmd.assigns) {
       if (a.array !== undefined) {
+        if (declaresAssoc || this.isAssoc(a.name)) {
+          const entries =
+            a.append === true ? (this.getAssoc(a.name) ?? new Map()) : new Map<string, string>();
+          for (let i = 0; i < a.array.length; i++) {
+            const w = a.array[i] as Word;
+            if (w.key !== undefined) {
+              const key = (await this.expandWord(w.key, ctx, false)).join("");
+              entries.set(key, (await this.expandWord(w, ctx, false)).join(""));
+            } else {
+              // `declare -A m=(k1 v1 k2 v2)` (bash 5.1+)
+              const key = (await this.expandWord(w, ctx, false)).join("");
+              const next = a.array[++i];
+              entries.set(key, next === undefined ? "" : (await this.expandWord(next, ctx, false)).join(""));
+            }
+          }
+          arrays.push({ name: a.name, items: [], entries, append: false });
+          continue;
+        }
         const items: string[] = [];
-        for (const w of a.array) items.push(...(await this.expandFull(w, ctx)));
+        for (const w of a.array) {
+          if (w.key === undefined) {
+            items.push(...(await this.expandFull(w, ctx)));
+            continue;
+          }
+          // `[i]=v`: arrays are dense here, an index past the end appends
+          const k = await this.arith((await this.expandWord(w.key, ctx, false)).join("") || "0", ctx);
+          items[Math.max(0, Math.min(k, items.length))] = (await this.expandWord(w, ctx, false)).join("");
+        }
         arrays.push({ name: a.name, items, append: a.append === true });
         continue;
       }
       let v = (await this.expandWord(a.value, ctx, false)).join(" ");
       if (a.index !== undefined) {
         const idxText = (await this.expandWord(a.index, ctx, false)).join("");
+        const assoc = this.getAssoc(a.name);
+        if (assoc !== undefined) {
+          assoc.set(idxText, a.append === true ? (assoc.get(idxText) ?? "") + v : v);
+          arrays.push({ name: a.name, items: [], entries: assoc, append: false });
+          continue;
+        }
         const items = this.getArray(a.name) ?? [];
         let k = await this.arith(idxText === "" ? "0" : idxText, ctx);
         if (k < 0) k += items.length;
@@ -1135,8 +1289,7 @@ export class Shell {
           this.setArray(k, items);
         } else this.setVar(k, v);
       }
-      for (const a of arrays)
-        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+      for (const a of arrays) this.assignArray(a);
       return ctx.lastSubstStatus ?? 0;
     }
     if (arrays.length > 0) {
@@ -1144,10 +1297,20 @@ export class Shell {
       for (const a of arrays) {
         if (name === "local" || ((name === "declare" || name === "typeset") && this.localFrames.length > 0))
           this.declareLocal(a.name);
-        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+        this.assignArray(a);
       }
     }
     return this.dispatch(argv, assigns, s, ctx, alone);
+  }
+
+  private assignArray(a: {
+    name: string;
+    items: string[];
+    entries?: Map<string, string>;
+    append: boolean;
+  }): void {
+    if (a.entries !== undefined) this.setAssoc(a.name, a.entries);
+    else this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
   }
 
   /** `~`, `~user`, `~+`, `~-`: the directory, or undefined to leave the word as typed. */
@@ -1475,11 +1638,15 @@ export class Shell {
           const listed =
             part.quoted &&
             split &&
-            (part.op === undefined || part.op === "substr") &&
+            (part.op === undefined || part.op === "substr" || part.op === "!keys") &&
             ((part.name === "@" && part.index === undefined) || part.index === "@");
           if (listed) {
             const items =
-              part.op === "substr" ? await this.sliceList(part, ctx) : (this.getArray(part.name) ?? []);
+              part.op === "substr"
+                ? await this.sliceList(part, ctx)
+                : part.op === "!keys"
+                  ? this.arrayKeys(part.name)
+                  : (this.getArray(part.name) ?? []);
             this.expanded(
               ctx,
               cur.length,
@@ -1573,6 +1740,8 @@ export class Shell {
     else if (part.index === "@" || part.index === "*") {
       const items = this.getArray(part.name);
       value = items === undefined ? undefined : items.join(" ");
+    } else if (this.isAssoc(part.name)) {
+      value = this.getAssoc(part.name)?.get((await this.expandWord(part.index, ctx, false)).join(""));
     } else {
       const items =
         this.getArray(part.name) ??
@@ -1643,7 +1812,7 @@ export class Shell {
         return (ok(c0) ? conv(c0) : c0) + restChars.join("");
       }
       case "!keys":
-        return (this.getArray(part.name) ?? []).map((_, i) => String(i)).join(" ");
+        return this.arrayKeys(part.name).join(" ");
       case "!ref": {
         const target = value ?? "";
         if (target === "") return "";

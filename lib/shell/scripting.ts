@@ -4,7 +4,7 @@
  * parameters and loop state (lib/shell/interp.ts), with bash's messages and statuses.
  */
 import type { Builtin } from "./builtins";
-import { LIMITS } from "./interp";
+import { bashHashOrder, LIMITS } from "./interp";
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -38,8 +38,14 @@ const local: Builtin = ({ argv, shell, err }) => {
       err("bash: local: can only be used in a function\n");
       return 1;
     }
+    const flags = argv.slice(1).filter((f) => f.startsWith("-"));
     if (eq >= 0) shell.setVar(name, a.slice(eq + 1));
-    else if (!shell.vars.has(name)) shell.setVar(name, "");
+    else if (flags.some((f) => f.includes("A"))) {
+      // `local -A m=(…)` has assigned the array already
+      if (!shell.isAssoc(name)) shell.setAssoc(name, new Map());
+    } else if (flags.some((f) => f.includes("a"))) {
+      if (shell.vars.get(name)?.array !== true) shell.setArray(name, []);
+    } else if (!shell.vars.has(name)) shell.setVar(name, "");
   }
   return status;
 };
@@ -49,6 +55,7 @@ const declare: Builtin = (c) => {
   const flags = argv.slice(1).filter((a) => /^[-+][a-zA-Z]+$/.test(a));
   const names = argv.slice(1).filter((a) => !/^[-+][a-zA-Z]+$/.test(a));
   const exported = flags.some((f) => f.startsWith("-") && f.includes("x"));
+  if (flags.includes("-p")) return declarePrint(c, names);
   if (names.length === 0) {
     for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (exported && !v.exported) continue;
@@ -68,12 +75,40 @@ const declare: Builtin = (c) => {
     }
     if (eq >= 0) shell.setVar(name, a.slice(eq + 1), exported || undefined);
     else if (!shell.vars.has(name)) {
-      if (flags.some((f) => f.includes("a"))) shell.setArray(name, []);
+      if (flags.some((f) => f.includes("A"))) shell.setAssoc(name, new Map());
+      else if (flags.some((f) => f.includes("a"))) shell.setArray(name, []);
       else if (exported) shell.setVar(name, "", true);
     } else if (exported) shell.setVar(name, shell.getVar(name) ?? "", true);
   }
   return status;
 };
+
+/** `declare -p NAME…`: each variable as a `declare` line bash would read back. */
+function declarePrint(c: Parameters<Builtin>[0], names: string[]): number {
+  const { shell, out, err } = c;
+  const dq = (v: string): string => `"${v.replace(/(["\\$`])/g, "\\$1")}"`;
+  let status = 0;
+  const list = names.length > 0 ? names : [...shell.vars.keys()].sort();
+  for (const name of list) {
+    const v = shell.vars.get(name);
+    if (v === undefined) {
+      err(`bash: declare: ${name}: not found\n`);
+      status = 1;
+      continue;
+    }
+    const x = v.exported ? "x" : "";
+    if (v.assoc === true) {
+      const entries = bashHashOrder([...shell.assocOf(v)]);
+      const key = (k: string): string => (/^[A-Za-z0-9_./:@%+,-]+$/.test(k) ? k : dq(k));
+      const body = entries.map(([k, val]) => `[${key(k)}]=${dq(val)} `).join("");
+      out(`declare -A${x} ${name}${entries.length > 0 ? `=(${body})` : ""}\n`);
+    } else if (v.array === true) {
+      const items = shell.arrayOf(v);
+      out(`declare -a${x} ${name}=(${items.map((val, i) => `[${i}]=${dq(val)}`).join(" ")})\n`);
+    } else out(`declare -${x === "" ? "-" : x} ${name}=${dq(v.value)}\n`);
+  }
+  return status;
+}
 
 const set: Builtin = ({ argv, shell, out }) => {
   const args = argv.slice(1);
@@ -143,7 +178,16 @@ const alias: Builtin = ({ argv, shell, out, err }) => {
       status = 1;
       continue;
     }
-    shell.aliases.set(name, a.slice(eq + 1).slice(0, 4096));
+    const value = a.slice(eq + 1).slice(0, LIMITS.aliasBytes);
+    const old = shell.aliases.get(name);
+    if (!shell.definitionFits(old === undefined ? 0 : name.length + old.length, name.length + value.length)) {
+      err(
+        `bash: alias: ${name}: aliases and functions are limited to ${LIMITS.definitionBytes / 1024} KiB\n`,
+      );
+      status = 1;
+      continue;
+    }
+    shell.aliases.set(name, value);
   }
   return status;
 };
