@@ -39,6 +39,8 @@ const HOSTILE: [string, string, RegExp][] = [
     /more than 10000 commands|output limit/,
   ],
   ["arithmetic in an endless loop", "x=0; while true; do x=$((x+1)); done", /more than 10000 commands/],
+  ["a sed branch loop", "echo a | sed ':a;ba'", /sed: more than 2000000 commands run/],
+  ["sed doubling its hold space", "printf '%100000d' 0 | sed ':a;H;x;G;ba'", /pattern space over 1024 KiB/],
 ];
 
 describe("every line has an enforced budget of simulated work", () => {

@@ -111,6 +111,14 @@ export interface ShellOptions {
 
 export type Sink = (chunk: string) => void;
 
+/** The `set` options the shell honours. */
+export interface ShellFlags {
+  errexit: boolean;
+  nounset: boolean;
+  xtrace: boolean;
+  pipefail: boolean;
+}
+
 /** How often (in steps) a line looks at the clock to see whether its slice is over. */
 export const SLICE_STEPS = 8;
 /** A line's slice of the event loop before it lets the host's other work run (ms). */
@@ -201,6 +209,10 @@ export interface RunContext {
   depth: number;
   abort?: string;
   exitRequested?: number;
+  /** Nesting of conditions (`if`/`while` tests, the left of && ||, `!`): `set -e` ignores them. */
+  conditions?: number;
+  /** The last list's status came from a place `set -e` ignores. */
+  errexitExempt?: boolean;
   /** Status of the last command substitution (the status of `X=$(false)`). */
   lastSubstStatus?: number;
   /** Commands come from an interactive prompt (not a script, `bash -c` or a subshell). */
@@ -227,6 +239,9 @@ class ReturnSignal extends Error {
     super("return");
   }
 }
+
+/** Expansions that give unset parameters a value (no `set -u` error for them). */
+const SETS_DEFAULT = new Set(["-", ":-", "=", ":=", "+", ":+", "?", ":?", "!keys", "!ref"]);
 
 /** FNV-1 of the UTF-8 bytes, as bash's hash_string. */
 function bashHash(s: string): number {
@@ -291,6 +306,8 @@ export class Shell {
   readonly aliases = new Map<string, string>();
   /** `$1 …`: the positional parameters. */
   positional: string[] = [];
+  /** `set -e`, `set -u`, `set -x`, `set -o pipefail`. */
+  options: ShellFlags = { errexit: false, nounset: false, xtrace: false, pipefail: false };
   /** One frame per running function: the variables `local` shadowed, restored at return. */
   localFrames: Map<string, Var | undefined>[] = [];
   loopDepth = 0;
@@ -332,7 +349,7 @@ export class Shell {
       case "*":
         return this.positional.join(" ");
       case "-":
-        return "himBHs";
+        return `${this.options.errexit ? "e" : ""}him${this.options.nounset ? "u" : ""}${this.options.xtrace ? "x" : ""}BHs`;
       case "RANDOM":
         return String((this.opts.clock.now() * 7919) % 32768);
       default:
@@ -657,11 +674,27 @@ export class Shell {
       if (item.background) {
         status = this.startJob(item, streams, ctx);
       } else {
+        ctx.errexitExempt = false;
         status = await this.runAndOr(item, streams, ctx);
+        // `set -e`: not in a condition, not before && or ||, not after `!`
+        if (status !== 0 && this.options.errexit && !ctx.errexitExempt && (ctx.conditions ?? 0) === 0) {
+          this.lastExit = status;
+          this.requestExit(ctx, status);
+        }
       }
       this.lastExit = status;
     }
     return status;
+  }
+
+  /** Runs the condition of `if`/`while`/`until`, where `set -e` does not apply. */
+  private async runCondition(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
+    ctx.conditions = (ctx.conditions ?? 0) + 1;
+    try {
+      return await this.runScript(script, streams, ctx);
+    } finally {
+      ctx.conditions--;
+    }
   }
 
   private startJob(item: AndOr, streams: Streams, ctx: RunContext): number {
@@ -701,15 +734,38 @@ export class Shell {
   }
 
   private async runAndOr(item: AndOr, streams: Streams, ctx: RunContext): Promise<number> {
-    let status = await this.runPipeline(item.first, streams, ctx);
-    for (const { op, pipeline } of item.rest) {
+    let status = await this.runListed(item.first, item.rest.length > 0, streams, ctx);
+    // the status is the last pipeline's only if that one ran
+    let fromLast = item.rest.length === 0;
+    for (let i = 0; i < item.rest.length; i++) {
+      const { op, pipeline } = item.rest[i] as AndOr["rest"][number];
       this.lastExit = status;
       if (ctx.interrupt.interrupted) throw new StopLine();
       if ((op === "&&" && status === 0) || (op === "||" && status !== 0)) {
-        status = await this.runPipeline(pipeline, streams, ctx);
+        const last = i === item.rest.length - 1;
+        status = await this.runListed(pipeline, !last, streams, ctx);
+        fromLast = last;
       }
     }
+    const lastPipeline = item.rest.length === 0 ? item.first : item.rest[item.rest.length - 1]?.pipeline;
+    ctx.errexitExempt = !fromLast || lastPipeline?.negate === true;
     return status;
+  }
+
+  /** A pipeline of an && / || list: those before the last are conditions for `set -e`. */
+  private async runListed(
+    p: Pipeline,
+    condition: boolean,
+    streams: Streams,
+    ctx: RunContext,
+  ): Promise<number> {
+    if (!condition && !p.negate) return this.runPipeline(p, streams, ctx);
+    ctx.conditions = (ctx.conditions ?? 0) + 1;
+    try {
+      return await this.runPipeline(p, streams, ctx);
+    } finally {
+      ctx.conditions--;
+    }
   }
 
   private async runPipeline(p: Pipeline, streams: Streams, ctx: RunContext): Promise<number> {
@@ -720,6 +776,7 @@ export class Shell {
     } else {
       let stdin = streams.stdin;
       status = 0;
+      let failed = 0;
       for (let i = 0; i < p.commands.length; i++) {
         const cmd = p.commands[i];
         if (cmd === undefined) continue;
@@ -755,7 +812,10 @@ export class Shell {
           if (ctx.interrupt.interrupted) throw new StopLine();
           stdin = buf;
         }
+        if (status !== 0) failed = status;
       }
+      // `set -o pipefail`: the last command that failed decides
+      if (this.options.pipefail && status === 0) status = failed;
     }
     return p.negate ? (status === 0 ? 1 : 0) : status;
   }
@@ -780,7 +840,7 @@ export class Shell {
         for (;;) {
           this.step(ctx);
           await this.pace(ctx);
-          const c = await this.runScript(cmd.cond, s, ctx);
+          const c = await this.runCondition(cmd.cond, s, ctx);
           if ((c === 0) === cmd.until) break;
           const r = await this.loopBody(cmd.body, s, ctx);
           status = r.status;
@@ -840,7 +900,8 @@ export class Shell {
       }
       case "if": {
         for (const clause of cmd.clauses) {
-          if ((await this.runScript(clause.cond, s, ctx)) === 0) return this.runScript(clause.body, s, ctx);
+          if ((await this.runCondition(clause.cond, s, ctx)) === 0)
+            return this.runScript(clause.body, s, ctx);
         }
         return cmd.otherwise === undefined ? 0 : this.runScript(cmd.otherwise, s, ctx);
       }
@@ -894,6 +955,8 @@ export class Shell {
   }
 
   private async runCase(cmd: CaseCommand, s: Streams, ctx: RunContext): Promise<number> {
+    // bash traces the word as typed
+    if (this.options.xtrace) s.err(`${"+".repeat(ctx.depth + 1)} case ${cmd.word.raw} in\n`);
     const value = (await this.expandWord(cmd.word, ctx, false)).join("");
     for (const item of cmd.items) {
       for (const p of item.patterns) {
@@ -1181,13 +1244,18 @@ export class Shell {
     }
   }
 
-  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string } {
-    return { vars: this.vars.beginFrame(), cwd: this.cwd };
+  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string; options: ShellFlags } {
+    return { vars: this.vars.beginFrame(), cwd: this.cwd, options: { ...this.options } };
   }
 
-  private restoreSubshell(saved: { vars: Map<string, Var | undefined>; cwd: string }): void {
+  private restoreSubshell(saved: {
+    vars: Map<string, Var | undefined>;
+    cwd: string;
+    options: ShellFlags;
+  }): void {
     this.vars.endFrame(saved.vars);
     this.cwd = saved.cwd;
+    this.options = saved.options;
   }
 
   private async runSimple(
@@ -1274,6 +1342,11 @@ export class Shell {
     }
     const argv: string[] = [];
     for (const w of words) argv.push(...(await this.expandFull(w, ctx)));
+    if (this.options.xtrace) {
+      const plus = "+".repeat(ctx.depth + 1);
+      for (const [k, v] of assigns) streams.err(`${plus} ${k}=${v === "" ? "" : shellQuote(v)}\n`);
+      if (argv.length > 0) streams.err(`${plus} ${argv.map(shellQuote).join(" ")}\n`);
+    }
     const index = ctx.commands.length;
     if (argv.length > 0) ctx.commands.push(recordedArgv(argv, ctx));
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
@@ -1755,6 +1828,17 @@ export class Shell {
       part.arg === undefined ? "" : (await this.expandWord(part.arg, ctx, false)).join("");
     const pattern = async (): Promise<string> =>
       part.arg === undefined ? "" : this.expandPattern(part.arg, ctx);
+    if (
+      value === undefined &&
+      this.options.nounset &&
+      !SETS_DEFAULT.has(part.op ?? "") &&
+      part.index === undefined
+    ) {
+      if (part.name !== "@" && part.name !== "*") {
+        ctx.io.stderr(`bash: ${/^[0-9]+$/.test(part.name) ? "$" : ""}${part.name}: unbound variable\n`);
+        throw new StopLine();
+      }
+    }
     switch (part.op) {
       case undefined:
         return value ?? "";

@@ -4,7 +4,7 @@
  * parameters and loop state (lib/shell/interp.ts), with bash's messages and statuses.
  */
 import type { Builtin } from "./builtins";
-import { bashHashOrder, LIMITS } from "./interp";
+import { bashHashOrder, LIMITS, type ShellFlags } from "./interp";
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -110,7 +110,7 @@ function declarePrint(c: Parameters<Builtin>[0], names: string[]): number {
   return status;
 }
 
-const set: Builtin = ({ argv, shell, out }) => {
+const set: Builtin = ({ argv, shell, out, err }) => {
   const args = argv.slice(1);
   if (args.length === 0) {
     for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -124,19 +124,96 @@ const set: Builtin = ({ argv, shell, out }) => {
       i++;
       break;
     }
-    if (a === "-o" || a === "+o") {
-      i++;
-      continue;
-    }
     if (!/^[-+]/.test(a)) break;
     if (a === "-" || a === "+") {
       i++;
       break;
     }
+    const on = a.startsWith("-");
+    for (const letter of a.slice(1)) {
+      if (letter === "o") {
+        const name = args[i + 1];
+        if (name === undefined || name.startsWith("-") || name.startsWith("+")) {
+          listOptions(shell, out, on);
+          continue;
+        }
+        i++;
+        if (Object.hasOwn(SET_O_NAMES, name)) {
+          const flag = SET_O_NAMES[name];
+          if (flag !== undefined) shell.options[flag] = on;
+          continue;
+        }
+        if (!Object.hasOwn(SET_O_DEFAULTS, name)) {
+          err(`bash: set: ${name}: invalid option name\n`);
+          return 2;
+        }
+        continue;
+      }
+      const flag = SET_LETTERS[letter];
+      if (flag !== undefined) shell.options[flag] = on;
+      else if (!"abfhkmnptvBCEHPT".includes(letter)) {
+        err(`bash: set: ${a[0]}${letter}: invalid option\n`);
+        err("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n");
+        return 2;
+      }
+    }
   }
   if (i < args.length || args.includes("--")) shell.positional = args.slice(i);
   return 0;
 };
+
+const SET_LETTERS: Record<string, keyof ShellFlags | undefined> = {
+  e: "errexit",
+  u: "nounset",
+  x: "xtrace",
+};
+
+const SET_O_NAMES: Record<string, keyof ShellFlags | undefined> = {
+  errexit: "errexit",
+  nounset: "nounset",
+  xtrace: "xtrace",
+  pipefail: "pipefail",
+};
+
+/** What `set -o` shows for the options this shell does not change (an interactive terminal bash). */
+const SET_O_DEFAULTS: Record<string, boolean> = {
+  allexport: false,
+  braceexpand: true,
+  emacs: true,
+  errexit: false,
+  errtrace: false,
+  functrace: false,
+  hashall: true,
+  histexpand: true,
+  history: true,
+  ignoreeof: false,
+  "interactive-comments": true,
+  keyword: false,
+  monitor: true,
+  noclobber: false,
+  noexec: false,
+  noglob: false,
+  nolog: false,
+  notify: false,
+  nounset: false,
+  onecmd: false,
+  physical: false,
+  pipefail: false,
+  posix: false,
+  privileged: false,
+  verbose: false,
+  vi: false,
+  xtrace: false,
+};
+
+/** `set -o` (a table) and `set +o` (commands that restore the options). */
+function listOptions(shell: Parameters<Builtin>[0]["shell"], out: (s: string) => void, table: boolean): void {
+  for (const [name, dflt] of Object.entries(SET_O_DEFAULTS)) {
+    const flag = SET_O_NAMES[name];
+    const on = flag !== undefined ? shell.options[flag] : dflt;
+    out(table ? `${name.padEnd(15)}\t${on ? "on" : "off"}\n` : `set ${on ? "-" : "+"}o ${name}\n`);
+  }
+}
 
 const shift: Builtin = ({ argv, shell, err }) => {
   const n = argv[1] === undefined ? 1 : Number(argv[1]);
