@@ -15,6 +15,7 @@ import { fsErrorText, LIMITS, lookup } from "./interp";
 const outputLimit = (): string =>
   `output limit reached (${LIMITS.output / 1024} KiB per command line); stopped`;
 
+import { EVERYDAY_BUILTINS, EVERYDAY_TOOLS } from "./everyday";
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
@@ -519,6 +520,32 @@ const type: Builtin = ({ argv, shell, out, err }) => {
   return status;
 };
 
+/** `command -v NAME` (how bash would run it) and `command -V NAME` (as `type` says it). */
+const command: Builtin = async (c) => {
+  const { argv, shell, out, err } = c;
+  const flag = argv[1];
+  if (flag !== "-v" && flag !== "-V") {
+    const args = argv.slice(argv[1] === "--" ? 2 : 1);
+    if (args.length === 0) return 0;
+    return shell.runNested(
+      args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "),
+      { stdin: c.stdin, out, err, outIsTerminal: c.tty },
+      c.ctx,
+    );
+  }
+  if (flag === "-V") return type({ ...c, argv: ["type", ...argv.slice(2)] });
+  let status = 0;
+  for (const name of argv.slice(2)) {
+    const aliased = shell.aliases.get(name);
+    if (aliased !== undefined) out(`alias ${name}='${aliased.replace(/'/g, `'\\''`)}'\n`);
+    else if (shell.functions.has(name) || BUILTIN_NAMES.has(name)) out(`${name}\n`);
+    else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined)
+      out(`${KNOWN_PATHS[name] ?? `/usr/bin/${name}`}\n`);
+    else status = 1;
+  }
+  return status;
+};
+
 const bash: Builtin = async (c) => {
   if (c.argv[1] === "-c" && c.argv[2] !== undefined) {
     return c.shell.runNested(
@@ -606,6 +633,8 @@ export const BUILTINS: Record<string, Builtin> = {
   ...SCREEN_PROGRAMS,
   ...SCRIPTING_BUILTINS,
   ...TOOLS,
+  ...EVERYDAY_BUILTINS,
+  ...EVERYDAY_TOOLS,
   echo,
   printf,
   export: exportB,
@@ -656,6 +685,7 @@ export const BUILTINS: Record<string, Builtin> = {
   },
   type,
   which: type,
+  command,
   bash,
   sh: bash,
   source,
@@ -665,7 +695,7 @@ export const BUILTINS: Record<string, Builtin> = {
   ...FILE_COMMANDS,
   help: ({ shell, out, columns }) => {
     const names = Object.keys(BUILTINS);
-    const text = new Set([...Object.keys(TEXT_UTILS), ...Object.keys(TOOLS)]);
+    const text = new Set([...Object.keys(TEXT_UTILS), ...Object.keys(TOOLS), ...Object.keys(EVERYDAY_TOOLS)]);
     out(
       helpText(
         shell,
@@ -683,6 +713,10 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 const BUILTIN_NAMES = new Set([
+  "trap",
+  "getopts",
+  "let",
+  "command",
   "source",
   ".",
   ...Object.keys(SCRIPTING_BUILTINS),

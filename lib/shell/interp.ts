@@ -306,6 +306,10 @@ export class Shell {
   readonly aliases = new Map<string, string>();
   /** `$1 …`: the positional parameters. */
   positional: string[] = [];
+  /** `trap ACTION SIG`: the actions by signal name (EXIT runs when the shell exits). */
+  readonly traps = new Map<string, string>();
+  /** Where `getopts` stopped inside a bundle of options (`-ab`). */
+  getopsPos = { ind: 0, char: 1 };
   /** `set -e`, `set -u`, `set -x`, `set -o pipefail`. */
   options: ShellFlags = { errexit: false, nounset: false, xtrace: false, pipefail: false };
   /** One frame per running function: the variables `local` shadowed, restored at return. */
@@ -522,6 +526,33 @@ export class Shell {
     return this.definitionsSize() - oldBytes + newBytes <= LIMITS.definitionBytes;
   }
 
+  /** `trap … EXIT`: runs once, as the shell exits, with `$?` the exit status. */
+  private async runExitTrap(status: number, io: RunIO, ctx: RunContext): Promise<void> {
+    const action = this.traps.get("EXIT");
+    this.traps.delete("EXIT");
+    if (action === undefined || action === "") return;
+    const code = ctx.exitRequested;
+    delete ctx.exitRequested;
+    this.lastExit = status;
+    try {
+      await this.runScript(
+        parseScript(action),
+        {
+          stdin: "",
+          out: (c) => this.emit(ctx, io.stdout, c),
+          err: (c) => this.emit(ctx, io.stderr, c),
+          outIsTerminal: true,
+        },
+        ctx,
+      );
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) io.stderr(`bash: ${e.message}\n`);
+      else if (!(e instanceof StopLine || e instanceof ShellLimitError)) throw e;
+    } finally {
+      ctx.exitRequested = code;
+    }
+  }
+
   // ---- running a line ----
 
   incomplete(text: string): boolean {
@@ -579,6 +610,7 @@ export class Shell {
     } else if (ctx.exitRequested === undefined && ctx.interrupt.interrupted && status === 0) status = 130;
     if (ctx.exitRequested !== undefined) {
       status = ctx.exitRequested;
+      await this.runExitTrap(status, io, ctx);
       this.exited = true;
       this.opts.jobs.stopTab(this.opts.tab);
     }

@@ -6,7 +6,7 @@
 import type { Builtin, BuiltinContext } from "./builtins";
 import { fsErrorText, LIMITS } from "./interp";
 import { jq } from "./jq";
-import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { compilePosix } from "./regex";
 import { linkSed, parseSed, runSed, type SedCmd, SedError } from "./sed";
 
 // ---- seq ----
