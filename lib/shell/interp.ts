@@ -101,6 +101,8 @@ export interface ShellOptions {
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
   containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
+  /** A draw in [0, 1) from the session's seeded generator, to seed `$RANDOM`. */
+  random?: () => number;
   containerExec?: (
     target: ContainerTarget,
     argv: string[],
@@ -318,6 +320,9 @@ export class Shell {
 
   constructor(readonly opts: ShellOptions) {
     this.vars = new VarTable(opts.varUsage);
+    // seeded from the given randomness, else from the given clock (never the host's)
+    this.randomState =
+      Math.floor((opts.random?.() ?? 0) * 0x7fffffff) || (opts.clock.now() ^ (opts.tab.length * 7919)) >>> 0;
     this.cwd = opts.cwd ?? opts.home;
     this.pid = 1000 + ([...opts.tab].reduce((h, c) => (h * 31 + (c.codePointAt(0) ?? 0)) % 8000, 7) % 8000);
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
@@ -331,7 +336,30 @@ export class Shell {
     return this.opts.fs;
   }
 
+  /** `$RANDOM`: bash's generator (Park–Miller, folded to 15 bits), so `RANDOM=42` repeats bash's numbers. */
+  private randomState = 0;
+  private lastRandom = 0;
+
+  private nextRandom(): number {
+    for (;;) {
+      let last = this.randomState === 0 ? 123459876 : this.randomState;
+      const t = 16807 * (last % 127773) - 2836 * Math.floor(last / 127773);
+      last = t < 0 ? t + 0x7fffffff : t;
+      this.randomState = last;
+      const v = ((last >>> 16) ^ (last & 65535)) & 32767;
+      // bash never gives the same number twice in a row
+      if (v !== this.lastRandom) {
+        this.lastRandom = v;
+        return v;
+      }
+    }
+  }
+
   setVar(name: string, value: string, exported?: boolean): void {
+    if (name === "RANDOM") {
+      this.randomState = Number.parseInt(value, 10) >>> 0 || 0;
+      this.lastRandom = 0;
+    }
     const prev = this.vars.get(name);
     this.vars.set(name, {
       value: value.slice(0, LIMITS.value),
@@ -355,7 +383,7 @@ export class Shell {
       case "-":
         return `${this.options.errexit ? "e" : ""}him${this.options.nounset ? "u" : ""}${this.options.xtrace ? "x" : ""}BHs`;
       case "RANDOM":
-        return String((this.opts.clock.now() * 7919) % 32768);
+        return String(this.nextRandom());
       default:
         if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
         {
