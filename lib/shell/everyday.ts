@@ -1,6 +1,6 @@
 /**
  * Everyday commands of a learner's terminal that bash and coreutils do the same way every time:
- * trap, getopts, let, find (in the virtual filesystem) and yes.
+ * trap, getopts, let, find (in the virtual filesystem), diff and yes.
  */
 import type { Builtin } from "./builtins";
 import { globMatch } from "./glob";
@@ -267,6 +267,109 @@ const find: Builtin = ({ argv, shell, out, err, ctx }) => {
   return status;
 };
 
+// ---- diff ----
+
+/** Cells of the line-matching table one diff may fill (1000 × 1000 differing lines: ~33 ms of CPU). */
+const DIFF_CELLS = 1_000_000;
+
+const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
+  const args = argv.slice(1);
+  const brief = args.includes("-q") || args.includes("--brief");
+  const files = args.filter((a) => a === "-" || !a.startsWith("-"));
+  const bad = args.find((a) => a !== "-" && a.startsWith("-") && a !== "-q" && a !== "--brief");
+  if (bad !== undefined) {
+    err(`diff: unrecognized option '${bad}'\ndiff: Try 'diff --help' for more information.\n`);
+    return 2;
+  }
+  if (files.length !== 2) {
+    err(
+      `diff: ${files.length < 2 ? "missing operand after" : "extra operand"} '${files[files.length < 2 ? files.length - 1 : 2] ?? "diff"}'\ndiff: Try 'diff --help' for more information.\n`,
+    );
+    return 2;
+  }
+  const texts: string[] = [];
+  for (const f of files) {
+    if (f === "-") {
+      texts.push(stdin);
+      continue;
+    }
+    const t = shell.fs.read(shell.resolve(f));
+    if (typeof t !== "string") {
+      err(`diff: ${f}: ${t.error === "EISDIR" ? "Is a directory" : "No such file or directory"}\n`);
+      return 2;
+    }
+    texts.push(t);
+  }
+  const [ta = "", tb = ""] = texts;
+  if (ta === tb) return 0;
+  if (brief) {
+    out(`Files ${files[0]} and ${files[1]} differ\n`);
+    return 1;
+  }
+  const split = (t: string): string[] => {
+    const l = t.split("\n");
+    if (t.endsWith("\n")) l.pop();
+    return l;
+  };
+  const a = split(ta);
+  const b = split(tb);
+  // the common head and tail need no table
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
+  const n = a.length - head - tail;
+  const m = b.length - head - tail;
+  if ((n + 1) * (m + 1) > DIFF_CELLS) {
+    err(`diff: ${files[0]} and ${files[1]} differ in too many lines to compare here (${n} × ${m})\n`);
+    return 2;
+  }
+  // lcs[i*(m+1)+j]: longest common subsequence of a[head+i..] and b[head+j..] (within the middle)
+  const w = m + 1;
+  const lcs = new Uint32Array((n + 1) * w);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i * w + j] =
+        a[head + i] === b[head + j]
+          ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1
+          : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
+  const range = (x: number, y: number): string => (x >= y ? String(y) : `${x},${y}`);
+  const noEol = (t: string, last: boolean): string =>
+    last && !t.endsWith("\n") ? "\n\\ No newline at end of file\n" : "\n";
+  let i = 0;
+  let j = 0;
+  const flush = (i1: number, j1: number): void => {
+    if (i1 === i && j1 === j) return;
+    const [x1, x2, y1, y2] = [head + i1, head + i, head + j1, head + j];
+    const op = x1 === x2 ? "a" : y1 === y2 ? "d" : "c";
+    out(
+      `${op === "a" ? String(x1) : range(x1 + 1, x2)}${op}${op === "d" ? String(y1) : range(y1 + 1, y2)}\n`,
+    );
+    for (let k = x1; k < x2; k++) out(`< ${a[k]}${noEol(ta, k === a.length - 1)}`);
+    if (op === "c") out("---\n");
+    for (let k = y1; k < y2; k++) out(`> ${b[k]}${noEol(tb, k === b.length - 1)}`);
+  };
+  let i1 = 0;
+  let j1 = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[head + i] === b[head + j]) {
+      flush(i1, j1);
+      i++;
+      j++;
+      i1 = i;
+      j1 = j;
+    } else if (j >= m || (i < n && (lcs[(i + 1) * w + j] ?? 0) >= (lcs[i * w + j + 1] ?? 0))) i++;
+    else j++;
+  }
+  flush(i1, j1);
+  return 1;
+};
+
 // ---- yes ----
 
 const yes: Builtin = ({ argv, out }) => {
@@ -278,4 +381,4 @@ const yes: Builtin = ({ argv, out }) => {
 };
 
 export const EVERYDAY_BUILTINS: Record<string, Builtin> = { trap, getopts, let: letB };
-export const EVERYDAY_TOOLS: Record<string, Builtin> = { find, yes };
+export const EVERYDAY_TOOLS: Record<string, Builtin> = { find, yes, diff };
