@@ -217,6 +217,11 @@ export class Workspace {
     return this.session.api;
   }
 
+  /** Why the cluster's pod containers wait now (the stuck rules' input; cached per state version). */
+  waitingReasons(): readonly string[] {
+    return this.session.waitingReasons();
+  }
+
   /** A teacher's fault (server/teaching/hub.ts), applied to the live cluster and saved soon. */
   applyFault(fault: Fault): FaultResult {
     const result = this.session.applyFault(fault);
