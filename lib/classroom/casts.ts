@@ -73,11 +73,19 @@ export async function saveChunks(
   totals: Map<string, number> = new Map(),
 ): Promise<void> {
   if (chunks.length === 0) return;
+  // The deflated bytes go as one binary parameter cut apart in SQL: a bytea[] parameter would be
+  // sent as text, two hex digits a byte, escaped by the driver.
+  const offsets: number[] = [];
+  let at = 0;
+  for (const c of chunks) {
+    offsets.push(at);
+    at += c.data.length;
+  }
   await pool.query(
     `INSERT INTO "TerminalCast" ("userId", "courseSlug", "castId", tab, "startedAt", width, height, seq, bytes, data, "createdAt")
-     SELECT u, c, k, t, s, w, h, q, b, d, (now() AT TIME ZONE 'UTC')
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::int[], $7::int[], $8::int[], $9::int[], $10::bytea[])
-         AS x(u, c, k, t, s, w, h, q, b, d)`,
+     SELECT u, c, k, t, s, w, h, q, b, substring($11::bytea FROM o + 1 FOR b), (now() AT TIME ZONE 'UTC')
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
+         AS x(u, c, k, t, s, w, h, q, b, o)`,
     [
       chunks.map((c) => c.userId),
       chunks.map((c) => c.courseSlug),
@@ -88,7 +96,8 @@ export async function saveChunks(
       chunks.map((c) => c.height),
       chunks.map((c) => c.seq),
       chunks.map((c) => c.data.length),
-      chunks.map((c) => c.data),
+      offsets,
+      Buffer.concat(chunks.map((c) => c.data)),
     ],
   );
   const unknown = [...new Set(chunks.map((c) => c.userId))].filter((u) => !totals.has(u));

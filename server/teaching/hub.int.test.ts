@@ -364,6 +364,11 @@ describe("live teaching", () => {
       { tab: "2", seq: 1 },
     ]);
     expect((await stored(b)).map((r) => r.seq)).toEqual([0, 1]);
+    // Each row holds its own chunk's bytes (they travel as one buffer cut apart in SQL).
+    const bFile = parseCast((await castFile(registry.pool, b, "batch-1"))!.text);
+    expect(bFile.events.map((e) => e[2].split(" ")[0])).toEqual(["chunk-0", "chunk-1"]);
+    const aFile = parseCast((await castFile(registry.pool, a, "batch-2"))!.text);
+    expect(aFile.events.at(-1)?.[2]).toMatch(/^chunk-1 /);
     // After a trim the student's total is read again with the next batch.
     expect(totals.has(a)).toBe(false);
   });
