@@ -37,6 +37,11 @@ if (profileFile) {
     if (profiling) void session.post("Profiler.start");
     else
       void session.post("Profiler.stop").then(({ profile }) => {
+        // Files are named from the repository's root, not the machine's (profiles get committed).
+        const root = new URL("..", import.meta.url).href;
+        for (const n of profile.nodes)
+          if (n.callFrame.url.startsWith(root))
+            n.callFrame.url = `file:///kubeclass/${n.callFrame.url.slice(root.length)}`;
         writeFileSync(profileFile, JSON.stringify(profile));
         console.log(`PROFILE ${profileFile}`);
       });

@@ -264,6 +264,12 @@ async function runKubeclass(n: number) {
           },
         }),
       );
+      // The lines the profile covers, so bench/profile-summary.ts can give CPU ms per line.
+      if (cpuProf)
+        writeFileSync(
+          path.join(profDir, `${label}-n${n}.meta.json`),
+          `${JSON.stringify({ n, lines: drove.answered, cpuMsPerLine: proc.cpuMsPerLine, loadAverage: os.loadavg() })}\n`,
+        );
       const t1 = performance.now();
       const code = await stop(server.child);
       const shutdownMs = performance.now() - t1;

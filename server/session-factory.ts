@@ -6,6 +6,7 @@
 import { Cluster } from "../lib/cluster";
 import { applyFault, type Fault, type FaultResult } from "../lib/cluster/faults";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
+import { waitingReasons } from "../lib/course/stuck";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, kubectlCompleter, TerminalDriver } from "../lib/terminal";
@@ -58,6 +59,12 @@ export interface StudentSession {
    * bringing the cluster up to now): state checks asked twice at one version answer alike.
    */
   stateVersion(): number;
+  /**
+   * Why the cluster's pod containers wait (ErrImagePull, …; lib/course/stuck.ts), as the pod list
+   * says it. Asked after every line by the stuck rules; read again only when `stateVersion()`
+   * moved, since a waiting reason is part of the objects (as the step checks' state cache).
+   */
+  waitingReasons(): readonly string[];
   /** A teacher's fault, applied to this cluster (lib/cluster/faults.ts). */
   applyFault(fault: Fault): FaultResult;
   dispose(): void;
@@ -72,6 +79,8 @@ class LiveSession implements StudentSession {
   private readonly tabScreens: TabScreens;
   private readonly station: Workstation;
   private lang: string | undefined;
+  /** The pods' waiting reasons at a state version (see waitingReasons). */
+  private waiting: { version: number; reasons: readonly string[] } | undefined;
 
   constructor(
     readonly scenario: string,
@@ -166,6 +175,23 @@ class LiveSession implements StudentSession {
   stateVersion(): number {
     this.cluster.tick();
     return this.cluster.internals.store.rv;
+  }
+
+  waitingReasons(): readonly string[] {
+    const version = this.stateVersion();
+    if (this.waiting?.version === version) return this.waiting.reasons;
+    try {
+      const res = this.cluster.handle({
+        method: "GET",
+        path: "/api/v1/pods",
+        headers: { accept: "application/json" },
+      });
+      if (res.status !== 200) return [];
+      this.waiting = { version, reasons: waitingReasons(JSON.parse(res.body)) };
+      return this.waiting.reasons;
+    } catch {
+      return [];
+    }
   }
 
   snapshot(): SessionSnapshot {

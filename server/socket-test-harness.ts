@@ -135,6 +135,8 @@ export interface Emitted {
 export function recordingIo() {
   const emitted: Emitted[] = [];
   const io = {
+    // nobody in any room (a teacher's mirror is built only for a room someone is in)
+    sockets: { adapter: { rooms: new Map<string, Set<string>>() } },
     to(room: string | string[]) {
       return {
         emit(event: string, payload: unknown) {

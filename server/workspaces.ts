@@ -154,12 +154,16 @@ export class Workspace {
     this.outScheduled = false;
     if (this.outBuf.size === 0) return;
     const watchers = `watch:${this.userId}`;
+    // socket.io encodes a packet even for a room nobody is in: the mirror's frame is built only
+    // while a teacher watches (the filter still sees every chunk, so a link cut between two
+    // chunks is removed whenever watching starts).
+    const watched = this.deps.io.sockets.adapter.rooms.has(watchers);
     for (const [tabId, data] of this.outBuf) {
       this.deps.io.to(this.room).emit("term:output", { tabId, data });
       this.deps.hooks?.output?.(this, tabId, data);
       // The teacher's mirror gets no clickable links from the student (server/mirror-filter.ts).
       const mirrored = this.mirrorFilter(tabId).push(data);
-      if (mirrored)
+      if (mirrored && watched)
         this.deps.io.to(watchers).emit("watch:output", { studentId: this.userId, tabId, data: mirrored });
     }
     this.outBuf.clear();
@@ -232,6 +236,11 @@ export class Workspace {
   /** The cluster's API, as the student's kubectl reaches it. */
   get api(): ApiHandler {
     return this.session.api;
+  }
+
+  /** Why the cluster's pod containers wait now (the stuck rules' input; cached per state version). */
+  waitingReasons(): readonly string[] {
+    return this.session.waitingReasons();
   }
 
   /** A teacher's fault (server/teaching/hub.ts), applied to the live cluster and saved soon. */

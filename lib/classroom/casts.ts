@@ -43,32 +43,85 @@ export function decodeEvents(data: Buffer): string {
   return inflateRawSync(data).toString("utf8");
 }
 
+/** A chunk ready for its row: the events deflated. */
+export interface EncodedChunk extends Omit<CastChunk, "events"> {
+  data: Buffer;
+}
+
+export function encodeChunk(c: CastChunk): EncodedChunk {
+  const { events, ...rest } = c;
+  return { ...rest, data: encodeEvents(events) };
+}
+
 /** Writes a chunk and drops the student's oldest chunks past the bound. */
 export async function saveChunk(pool: Pool, c: CastChunk, bound = CAST_BYTES_PER_STUDENT): Promise<void> {
-  const data = encodeEvents(c.events);
+  await saveChunks(pool, [encodeChunk(c)], bound);
+}
+
+/**
+ * Writes chunks (any students, any tabs) in one statement, then keeps each student's rows within
+ * `bound`. `totals` is what the caller knows each student's rows take: a student not in it is
+ * read once (one grouped statement for all of them), then counted as chunks are written, so the
+ * trimming statement runs only for a student past the bound — not after every chunk, which made
+ * two statements per recorded line (docs/performance.md). A trimmed student is read again next
+ * time.
+ */
+export async function saveChunks(
+  pool: Pool,
+  chunks: readonly EncodedChunk[],
+  bound = CAST_BYTES_PER_STUDENT,
+  totals: Map<string, number> = new Map(),
+): Promise<void> {
+  if (chunks.length === 0) return;
+  // The deflated bytes go as one binary parameter cut apart in SQL: a bytea[] parameter would be
+  // sent as text, two hex digits a byte, escaped by the driver.
+  const offsets: number[] = [];
+  let at = 0;
+  for (const c of chunks) {
+    offsets.push(at);
+    at += c.data.length;
+  }
   await pool.query(
     `INSERT INTO "TerminalCast" ("userId", "courseSlug", "castId", tab, "startedAt", width, height, seq, bytes, data, "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (now() AT TIME ZONE 'UTC'))`,
+     SELECT u, c, k, t, s, w, h, q, b, substring($11::bytea FROM o + 1 FOR b), (now() AT TIME ZONE 'UTC')
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
+         AS x(u, c, k, t, s, w, h, q, b, o)`,
     [
-      c.userId,
-      c.courseSlug,
-      c.castId,
-      c.tab,
-      sqlTimestamp(c.startedAt),
-      c.width,
-      c.height,
-      c.seq,
-      data.length,
-      data,
+      chunks.map((c) => c.userId),
+      chunks.map((c) => c.courseSlug),
+      chunks.map((c) => c.castId),
+      chunks.map((c) => c.tab),
+      chunks.map((c) => sqlTimestamp(c.startedAt)),
+      chunks.map((c) => c.width),
+      chunks.map((c) => c.height),
+      chunks.map((c) => c.seq),
+      chunks.map((c) => c.data.length),
+      offsets,
+      Buffer.concat(chunks.map((c) => c.data)),
     ],
   );
+  const unknown = [...new Set(chunks.map((c) => c.userId))].filter((u) => !totals.has(u));
+  for (const c of chunks)
+    if (totals.has(c.userId)) totals.set(c.userId, totals.get(c.userId)! + c.data.length);
+  if (unknown.length > 0) {
+    const r = await pool.query<{ userId: string; bytes: string }>(
+      `SELECT "userId", sum(bytes) AS bytes FROM "TerminalCast" WHERE "userId" = ANY($1::text[]) GROUP BY "userId"`,
+      [unknown],
+    );
+    for (const u of unknown) totals.set(u, 0);
+    for (const row of r.rows) totals.set(row.userId, Number(row.bytes));
+  }
+  const over = [...new Set(chunks.map((c) => c.userId))].filter((u) => (totals.get(u) ?? 0) > bound);
+  if (over.length === 0) return;
   await pool.query(
     `DELETE FROM "TerminalCast" WHERE id IN (
        SELECT id FROM (
-         SELECT id, sum(bytes) OVER (ORDER BY id DESC) AS upto FROM "TerminalCast" WHERE "userId" = $1
+         SELECT id, sum(bytes) OVER (PARTITION BY "userId" ORDER BY id DESC) AS upto
+           FROM "TerminalCast" WHERE "userId" = ANY($1::text[])
        ) t WHERE upto > $2)`,
-    [c.userId, bound],
+    [over, bound],
   );
+  for (const u of over) totals.delete(u);
 }
 
 export interface CastInfo {

@@ -27,6 +27,7 @@ import {
   apiGroupList,
   apiResourceList,
   apiVersionOf,
+  GROUPS,
   type ResourceInfo,
   resourceInfo,
   VERSION,
@@ -56,6 +57,25 @@ function wantsPretty(req: ApiRequest): boolean {
 
 function json(status: number, body: unknown): ApiResponse {
   const res = { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body)}\n` };
+  reformattable.add(res);
+  return res;
+}
+
+/**
+ * The discovery documents never change (they are built from constant tables), and kubectl asks
+ * for several of them before every command: each is serialized once, by path.
+ */
+const discoveryBodies = new Map<string, string>();
+
+function discoveryJson(key: string, doc: () => unknown): ApiResponse {
+  let body = discoveryBodies.get(key);
+  if (body === undefined) {
+    const value = doc();
+    if (value === undefined) throw pathNotFound();
+    body = `${JSON.stringify(value)}\n`;
+    discoveryBodies.set(key, body);
+  }
+  const res = { status: 200, headers: { ...JSON_HEADERS }, body };
   reformattable.add(res);
   return res;
 }
@@ -157,32 +177,30 @@ function route(sim: Sim, req: ApiRequest): ApiResponse {
     };
   }
   if (segs[0] === "openapi" && segs[1] === "v3") return openApi(segs.slice(2).join("/"));
-  if (path === "/api") return json(200, API_VERSIONS);
+  if (path === "/api") return discoveryJson(path, () => API_VERSIONS);
   if (path === "/apis") {
-    const list = apiGroupList();
-    if (metricsAvailable(sim)) list["groups"] = [...(list["groups"] as unknown[]), metricsGroup];
-    return json(200, list);
+    const metrics = metricsAvailable(sim);
+    return discoveryJson(metrics ? "/apis+metrics" : "/apis", () => {
+      const list = apiGroupList();
+      if (metrics) list["groups"] = [...(list["groups"] as unknown[]), metricsGroup];
+      return list;
+    });
   }
   if (segs[0] === "apis" && segs[1] === METRICS_GROUP) return metricsApi(sim, req, segs.slice(1));
   if (segs[0] === "apis" && segs[1] === "authorization.k8s.io" && segs[2] === "v1" && segs.length === 4)
     return selfReview(req, segs[3] ?? "", () => parseBody(req));
   if (segs[0] === "api") {
     if (segs[1] !== "v1") throw pathNotFound();
-    if (segs.length === 2) return json(200, apiResourceList(""));
+    if (segs.length === 2) return discoveryJson("/api/v1", () => apiResourceList(""));
     if (segs[2] === "componentstatuses" && segs.length <= 4) return componentStatuses(req, segs[3]);
     return resource(sim, req, parseTarget("", segs.slice(2)), q);
   }
   if (segs[0] === "apis" && segs[1]) {
     const group = segs[1];
-    if (segs.length === 2) {
-      const g = apiGroup(group);
-      if (!g) throw pathNotFound();
-      return json(200, g);
-    }
+    if (segs.length === 2) return discoveryJson(`/apis/${group}`, () => apiGroup(group));
     if (segs[2] !== "v1") throw pathNotFound();
-    const list = apiResourceList(group);
-    if (!list) throw pathNotFound();
-    if (segs.length === 3) return json(200, list);
+    if (segs.length === 3) return discoveryJson(`/apis/${group}/v1`, () => apiResourceList(group));
+    if (!GROUPS.includes(group)) throw pathNotFound();
     return resource(sim, req, parseTarget(group, segs.slice(3)), q);
   }
   throw pathNotFound();

@@ -137,13 +137,28 @@ export class RestClient {
     return this.json("GET", p, query ? { query } : {});
   }
 
+  /**
+   * A discovery document, asked for as kubectl asks (every command, no disk cache). Its parse is
+   * reused while the server sends the very same text: `discover` only reads the documents.
+   */
+  private discoveryDoc(p: string): Obj {
+    const res = this.send("GET", p);
+    if (res.status < 200 || res.status >= 300) return checkResponse(res);
+    const hit = parsedDiscovery.get(res.body);
+    if (hit !== undefined) return hit;
+    const doc = checkResponse(res);
+    if (parsedDiscovery.size >= PARSED_DISCOVERY_MAX) parsedDiscovery.clear();
+    parsedDiscovery.set(res.body, doc);
+    return doc;
+  }
+
   discover(): ResourceInfo[] {
     if (this.discovered) return this.discovered;
     const out: ResourceInfo[] = [];
     const gvs: [string, string, string][] = [];
-    const core = this.get("/api");
+    const core = this.discoveryDoc("/api");
     for (const v of asArr(core.versions)) gvs.push(["", str(v), `/api/${str(v)}`]);
-    const groups = this.get("/apis");
+    const groups = this.discoveryDoc("/apis");
     for (const g of asArr(groups.groups)) {
       const name = str(asObj(g).name);
       const pref = str(path(g, "preferredVersion", "version"));
@@ -153,7 +168,7 @@ export class RestClient {
     for (const [group, version, p] of gvs) {
       let list: Obj;
       try {
-        list = this.get(p);
+        list = this.discoveryDoc(p);
       } catch {
         continue;
       }
@@ -215,6 +230,10 @@ export class RestClient {
     return p;
   }
 }
+
+/** Parsed discovery documents by their text (bounded; the cluster's are a handful). */
+const parsedDiscovery = new Map<string, Obj>();
+const PARSED_DISCOVERY_MAX = 64;
 
 export function parseBody(res: ApiResponse): Obj | undefined {
   try {

@@ -49,6 +49,8 @@ export interface Word {
   parts: WordPart[];
   /** The source text, for messages and `jobs`. */
   raw: string;
+  /** In an array literal, `[key]=value`: the key (the word itself is the value). */
+  key?: Word;
 }
 
 export type RedirectOp = ">" | ">>" | "<" | "&>" | "dup" | "<<" | "<<<";
@@ -105,6 +107,8 @@ export interface FunctionDef {
   name: string;
   body: Command;
   redirects: Redirect[];
+  /** The definition as typed (`name () { … }`), kept in the workstation's snapshot. */
+  source?: string;
 }
 
 export interface CaseCommand {

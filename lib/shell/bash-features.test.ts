@@ -69,3 +69,40 @@ describe("bounds of the everyday-bash additions", () => {
     expect(r.out).toBe("metadata:\n  name: web\n  home: '/home/student'\n");
   });
 });
+
+describe("second pass: what the differential test cannot show", () => {
+  it("set -e ends the tab's shell as bash ends an interactive one, and the EXIT trap runs", async () => {
+    const { sh } = offlineWorkstation();
+    await runLine(sh, "trap 'echo cleaning up' EXIT");
+    const r = await runLine(sh, "set -e; echo before; false; echo after");
+    expect(r.out).toBe("before\ncleaning up\n");
+    expect(r.exitCode).toBe(1);
+    expect(sh.exited).toBe(true);
+  });
+
+  it("set -u stops the line but keeps the shell (interactive bash)", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(sh, "set -u; echo $nope; echo after");
+    expect(r.err).toBe("bash: nope: unbound variable\n");
+    expect(r.out).toBe("");
+    expect(sh.exited).toBe(false);
+    expect((await runLine(sh, "echo ok")).out).toBe("ok\n");
+  });
+
+  it("yes feeds a pipe a bounded amount and find walks the virtual home", async () => {
+    const { sh } = offlineWorkstation();
+    expect((await runLine(sh, "yes | head -3")).out).toBe("y\ny\ny\n");
+    // the reader of a pipe here gets 64 KiB of "y\n" (real yes runs until the reader closes)
+    expect((await runLine(sh, "yes | wc -l")).out).toBe("32768\n");
+    await runLine(sh, "mkdir -p k8s/base; echo x > k8s/base/deploy.yaml; echo y > k8s/notes.txt");
+    expect((await runLine(sh, "find k8s -type f -name '*.yaml'")).out).toBe("k8s/base/deploy.yaml\n");
+    expect((await runLine(sh, "find ~ -maxdepth 1 -type d")).out).toBe("/home/student\n/home/student/k8s\n");
+  });
+
+  it("$RANDOM differs from one read to the next and is seeded per tab", async () => {
+    const { sh } = offlineWorkstation();
+    const r = (await runLine(sh, "echo $RANDOM $RANDOM $RANDOM")).out.trim().split(" ");
+    expect(new Set(r).size).toBe(3);
+    for (const x of r) expect(Number(x)).toBeLessThan(32768);
+  });
+});

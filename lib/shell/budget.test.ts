@@ -39,6 +39,13 @@ const HOSTILE: [string, string, RegExp][] = [
     /more than 10000 commands|output limit/,
   ],
   ["arithmetic in an endless loop", "x=0; while true; do x=$((x+1)); done", /more than 10000 commands/],
+  [
+    "diff of two long files that share nothing",
+    "seq 20000 > a; seq 2 20001 > b; diff a b",
+    /differ in too many lines to compare here/,
+  ],
+  ["a sed branch loop", "echo a | sed ':a;ba'", /sed: more than 2000000 commands run/],
+  ["sed doubling its hold space", "printf '%100000d' 0 | sed ':a;H;x;G;ba'", /pattern space over 1024 KiB/],
 ];
 
 describe("every line has an enforced budget of simulated work", () => {

@@ -15,6 +15,7 @@ import { fsErrorText, LIMITS, lookup } from "./interp";
 const outputLimit = (): string =>
   `output limit reached (${LIMITS.output / 1024} KiB per command line); stopped`;
 
+import { EVERYDAY_BUILTINS, EVERYDAY_TOOLS } from "./everyday";
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
@@ -128,6 +129,29 @@ const unset: Builtin = ({ argv, shell, err }) => {
     if (a === "-v" || a === "-f") continue;
     if (fn) {
       shell.functions.delete(a);
+      continue;
+    }
+    const elem = /^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$/s.exec(a);
+    if (elem !== null) {
+      // `unset 'a[k]'`: one element (indexed arrays are dense here: the rest move down)
+      const [, name = "", key = ""] = elem;
+      const assoc = shell.getAssoc(name);
+      if (assoc !== undefined) {
+        if (assoc.delete(key)) shell.setAssoc(name, assoc);
+        continue;
+      }
+      const items = shell.getArray(name);
+      const i = /^-?\d+$/.test(key.trim()) ? Number(key.trim()) : Number.NaN;
+      if (items !== undefined && shell.vars.get(name)?.array === true && Number.isInteger(i)) {
+        const at = i < 0 ? items.length + i : i;
+        if (at >= 0 && at < items.length) {
+          items.splice(at, 1);
+          shell.setArray(name, items);
+        }
+        continue;
+      }
+      if (items !== undefined && (key.trim() === "0" || key.trim() === "@" || key.trim() === "*"))
+        shell.vars.delete(name);
       continue;
     }
     if (!NAME_RE.test(a)) {
@@ -496,6 +520,32 @@ const type: Builtin = ({ argv, shell, out, err }) => {
   return status;
 };
 
+/** `command -v NAME` (how bash would run it) and `command -V NAME` (as `type` says it). */
+const command: Builtin = async (c) => {
+  const { argv, shell, out, err } = c;
+  const flag = argv[1];
+  if (flag !== "-v" && flag !== "-V") {
+    const args = argv.slice(argv[1] === "--" ? 2 : 1);
+    if (args.length === 0) return 0;
+    return shell.runNested(
+      args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "),
+      { stdin: c.stdin, out, err, outIsTerminal: c.tty },
+      c.ctx,
+    );
+  }
+  if (flag === "-V") return type({ ...c, argv: ["type", ...argv.slice(2)] });
+  let status = 0;
+  for (const name of argv.slice(2)) {
+    const aliased = shell.aliases.get(name);
+    if (aliased !== undefined) out(`alias ${name}='${aliased.replace(/'/g, `'\\''`)}'\n`);
+    else if (shell.functions.has(name) || BUILTIN_NAMES.has(name)) out(`${name}\n`);
+    else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined)
+      out(`${KNOWN_PATHS[name] ?? `/usr/bin/${name}`}\n`);
+    else status = 1;
+  }
+  return status;
+};
+
 const bash: Builtin = async (c) => {
   if (c.argv[1] === "-c" && c.argv[2] !== undefined) {
     return c.shell.runNested(
@@ -583,6 +633,8 @@ export const BUILTINS: Record<string, Builtin> = {
   ...SCREEN_PROGRAMS,
   ...SCRIPTING_BUILTINS,
   ...TOOLS,
+  ...EVERYDAY_BUILTINS,
+  ...EVERYDAY_TOOLS,
   echo,
   printf,
   export: exportB,
@@ -633,6 +685,7 @@ export const BUILTINS: Record<string, Builtin> = {
   },
   type,
   which: type,
+  command,
   bash,
   sh: bash,
   source,
@@ -642,7 +695,7 @@ export const BUILTINS: Record<string, Builtin> = {
   ...FILE_COMMANDS,
   help: ({ shell, out, columns }) => {
     const names = Object.keys(BUILTINS);
-    const text = new Set([...Object.keys(TEXT_UTILS), ...Object.keys(TOOLS)]);
+    const text = new Set([...Object.keys(TEXT_UTILS), ...Object.keys(TOOLS), ...Object.keys(EVERYDAY_TOOLS)]);
     out(
       helpText(
         shell,
@@ -660,6 +713,10 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 const BUILTIN_NAMES = new Set([
+  "trap",
+  "getopts",
+  "let",
+  "command",
   "source",
   ".",
   ...Object.keys(SCRIPTING_BUILTINS),

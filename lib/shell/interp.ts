@@ -64,8 +64,16 @@ export const LIMITS = {
   words: 65_536,
   /** Nested function calls (bash's FUNCNEST; bash itself has no default and crashes). */
   funcDepth: 200,
-  /** Functions and aliases a tab may define, and the bytes of their text. */
+  /** Functions and aliases a tab may define (each). */
   definitions: 512,
+  /** Bytes of one alias's value. */
+  aliasBytes: 4096,
+  /**
+   * Bytes of the text of all of a tab's definitions typed since it began (functions and aliases,
+   * redefinitions included): they are kept in the workstation's snapshot, so they are bounded
+   * like its variables and files.
+   */
+  definitionBytes: 256 * 1024,
 };
 
 /** Expanded bytes that cost one step of the line's budget (copying is work too). */
@@ -93,6 +101,8 @@ export interface ShellOptions {
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
   containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
+  /** A draw in [0, 1) from the session's seeded generator, to seed `$RANDOM`. */
+  random?: () => number;
   containerExec?: (
     target: ContainerTarget,
     argv: string[],
@@ -102,6 +112,14 @@ export interface ShellOptions {
 }
 
 export type Sink = (chunk: string) => void;
+
+/** The `set` options the shell honours. */
+export interface ShellFlags {
+  errexit: boolean;
+  nounset: boolean;
+  xtrace: boolean;
+  pipefail: boolean;
+}
 
 /** How often (in steps) a line looks at the clock to see whether its slice is over. */
 export const SLICE_STEPS = 8;
@@ -193,6 +211,10 @@ export interface RunContext {
   depth: number;
   abort?: string;
   exitRequested?: number;
+  /** Nesting of conditions (`if`/`while` tests, the left of && ||, `!`): `set -e` ignores them. */
+  conditions?: number;
+  /** The last list's status came from a place `set -e` ignores. */
+  errexitExempt?: boolean;
   /** Status of the last command substitution (the status of `X=$(false)`). */
   lastSubstStatus?: number;
   /** Commands come from an interactive prompt (not a script, `bash -c` or a subshell). */
@@ -220,6 +242,30 @@ class ReturnSignal extends Error {
   }
 }
 
+/** Expansions that give unset parameters a value (no `set -u` error for them). */
+const SETS_DEFAULT = new Set(["-", ":-", "=", ":=", "+", ":+", "?", ":?", "!keys", "!ref"]);
+
+/** FNV-1 of the UTF-8 bytes, as bash's hash_string. */
+function bashHash(s: string): number {
+  let h = 2166136261;
+  for (const b of new TextEncoder().encode(s)) {
+    h = Math.imul(h, 16777619) >>> 0;
+    h = (h ^ b) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * The order bash lists an associative array in: by hash bucket (1024 of them), the newest key
+ * first within a bucket.
+ */
+export function bashHashOrder<T>(entries: [string, T][]): [string, T][] {
+  return entries
+    .map((e, i) => ({ e, i, b: bashHash(e[0]) & 1023 }))
+    .sort((x, y) => x.b - y.b || y.i - x.i)
+    .map((x) => x.e);
+}
+
 /** `break` / `continue` unwind to the enclosing loop. */
 class LoopSignal extends Error {
   constructor(
@@ -231,9 +277,13 @@ class LoopSignal extends Error {
 }
 
 export interface ShellVarsSnapshot {
-  vars: Record<string, { value: string; exported: boolean }>;
+  vars: Record<string, { value: string; exported: boolean; array?: boolean; assoc?: boolean }>;
   cwd: string;
   history: string[];
+  /** Function definitions as typed (`name () { … }`), by name. Absent in older snapshots. */
+  functions?: Record<string, string>;
+  /** `alias name=value`, by name. Absent in older snapshots. */
+  aliases?: Record<string, string>;
 }
 
 /**
@@ -258,12 +308,21 @@ export class Shell {
   readonly aliases = new Map<string, string>();
   /** `$1 …`: the positional parameters. */
   positional: string[] = [];
+  /** `trap ACTION SIG`: the actions by signal name (EXIT runs when the shell exits). */
+  readonly traps = new Map<string, string>();
+  /** Where `getopts` stopped inside a bundle of options (`-ab`). */
+  getopsPos = { ind: 0, char: 1 };
+  /** `set -e`, `set -u`, `set -x`, `set -o pipefail`. */
+  options: ShellFlags = { errexit: false, nounset: false, xtrace: false, pipefail: false };
   /** One frame per running function: the variables `local` shadowed, restored at return. */
   localFrames: Map<string, Var | undefined>[] = [];
   loopDepth = 0;
 
   constructor(readonly opts: ShellOptions) {
     this.vars = new VarTable(opts.varUsage);
+    // seeded from the given randomness, else from the given clock (never the host's)
+    this.randomState =
+      Math.floor((opts.random?.() ?? 0) * 0x7fffffff) || (opts.clock.now() ^ (opts.tab.length * 7919)) >>> 0;
     this.cwd = opts.cwd ?? opts.home;
     this.pid = 1000 + ([...opts.tab].reduce((h, c) => (h * 31 + (c.codePointAt(0) ?? 0)) % 8000, 7) % 8000);
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
@@ -277,7 +336,30 @@ export class Shell {
     return this.opts.fs;
   }
 
+  /** `$RANDOM`: bash's generator (Park–Miller, folded to 15 bits), so `RANDOM=42` repeats bash's numbers. */
+  private randomState = 0;
+  private lastRandom = 0;
+
+  private nextRandom(): number {
+    for (;;) {
+      let last = this.randomState === 0 ? 123459876 : this.randomState;
+      const t = 16807 * (last % 127773) - 2836 * Math.floor(last / 127773);
+      last = t < 0 ? t + 0x7fffffff : t;
+      this.randomState = last;
+      const v = ((last >>> 16) ^ (last & 65535)) & 32767;
+      // bash never gives the same number twice in a row
+      if (v !== this.lastRandom) {
+        this.lastRandom = v;
+        return v;
+      }
+    }
+  }
+
   setVar(name: string, value: string, exported?: boolean): void {
+    if (name === "RANDOM") {
+      this.randomState = Number.parseInt(value, 10) >>> 0 || 0;
+      this.lastRandom = 0;
+    }
     const prev = this.vars.get(name);
     this.vars.set(name, {
       value: value.slice(0, LIMITS.value),
@@ -299,13 +381,14 @@ export class Shell {
       case "*":
         return this.positional.join(" ");
       case "-":
-        return "himBHs";
+        return `${this.options.errexit ? "e" : ""}him${this.options.nounset ? "u" : ""}${this.options.xtrace ? "x" : ""}BHs`;
       case "RANDOM":
-        return String((this.opts.clock.now() * 7919) % 32768);
+        return String(this.nextRandom());
       default:
         if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
         {
           const v = this.vars.get(name);
+          if (v?.assoc === true) return this.assocOf(v).get("0");
           if (v?.array === true) return this.arrayOf(v)[0];
           return v?.value;
         }
@@ -320,7 +403,38 @@ export class Shell {
   getArray(name: string): string[] | undefined {
     if (name === "@" || name === "*") return [...this.positional];
     const v = this.vars.get(name);
+    if (v?.assoc === true) return bashHashOrder([...this.assocOf(v)]).map(([, x]) => x);
     return v === undefined ? undefined : this.arrayOf(v);
+  }
+
+  /** `${!a[@]}`: an associative array's keys in bash's order, an indexed array's indices. */
+  arrayKeys(name: string): string[] {
+    const v = this.vars.get(name);
+    if (v?.assoc === true) return bashHashOrder([...this.assocOf(v)]).map(([k]) => k);
+    return (this.getArray(name) ?? []).map((_, i) => String(i));
+  }
+
+  isAssoc(name: string): boolean {
+    return this.vars.get(name)?.assoc === true;
+  }
+
+  /** An associative array's entries in the order they were first set. */
+  assocOf(v: Var): Map<string, string> {
+    const flat = this.arrayOf(v);
+    const m = new Map<string, string>();
+    for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i] ?? "", flat[i + 1] ?? "");
+    return m;
+  }
+
+  getAssoc(name: string): Map<string, string> | undefined {
+    const v = this.vars.get(name);
+    return v?.assoc === true ? this.assocOf(v) : undefined;
+  }
+
+  setAssoc(name: string, entries: Map<string, string>): void {
+    this.setArray(name, [...entries].flat());
+    const v = this.vars.get(name);
+    if (v !== undefined) this.vars.setUnchecked(name, { ...v, assoc: true });
   }
 
   setArray(name: string, items: string[]): void {
@@ -372,14 +486,25 @@ export class Shell {
   toJSON(): ShellVarsSnapshot {
     const vars: ShellVarsSnapshot["vars"] = {};
     for (const [k, v] of this.vars) vars[k] = { ...v };
-    return { vars, cwd: this.cwd, history: [...this.history] };
+    const functions: Record<string, string> = {};
+    for (const [k, f] of this.functions) if (f.source !== undefined) functions[k] = f.source;
+    return {
+      vars,
+      cwd: this.cwd,
+      history: [...this.history],
+      functions,
+      aliases: Object.fromEntries(this.aliases),
+    };
   }
 
   restore(s: ShellVarsSnapshot): void {
     this.vars.clear();
     for (const [k, v] of Object.entries(s.vars)) {
       try {
-        this.vars.set(k, { value: String(v.value).slice(0, LIMITS.value), exported: !!v.exported });
+        const value = String(v.value).slice(0, LIMITS.value);
+        const kind =
+          v.assoc === true ? { array: true, assoc: true } : v.array === true ? { array: true } : {};
+        this.vars.set(k, { value, exported: !!v.exported, ...kind });
       } catch (e) {
         // a snapshot saved before the totals were bounded: keep what fits
         if (!(e instanceof ShellLimitError)) throw e;
@@ -388,6 +513,72 @@ export class Shell {
     if (this.fs.isDir(s.cwd)) this.cwd = s.cwd;
     this.history = [];
     for (const line of s.history.slice(-LIMITS.history)) this.addHistory(String(line));
+    this.restoreDefinitions(s);
+  }
+
+  /** Functions and aliases of a snapshot, within the same bounds as typing them. */
+  private restoreDefinitions(s: ShellVarsSnapshot): void {
+    this.functions.clear();
+    this.aliases.clear();
+    for (const [name, source] of Object.entries(s.functions ?? {})) {
+      const text = String(source);
+      if (this.functions.size >= LIMITS.definitions || !this.definitionFits(0, text.length)) break;
+      let parsed: Script;
+      try {
+        parsed = parseScript(text);
+      } catch {
+        continue; // a definition this version cannot read is dropped, not fatal
+      }
+      const cmd = parsed.length === 1 ? parsed[0]?.first.commands : undefined;
+      const fn = cmd?.length === 1 && parsed[0]?.rest.length === 0 ? cmd[0] : undefined;
+      if (fn?.kind === "func" && fn.name === name) this.functions.set(name, fn);
+    }
+    for (const [name, value] of Object.entries(s.aliases ?? {})) {
+      const text = String(value).slice(0, LIMITS.aliasBytes);
+      if (this.aliases.size >= LIMITS.definitions || !this.definitionFits(0, name.length + text.length))
+        break;
+      this.aliases.set(name, text);
+    }
+  }
+
+  /** Bytes of this tab's function and alias text (each table holds at most 512). */
+  private definitionsSize(): number {
+    let n = 0;
+    for (const f of this.functions.values()) n += f.source?.length ?? 0;
+    for (const [k, v] of this.aliases) n += k.length + v.length;
+    return n;
+  }
+
+  /** Whether replacing `oldBytes` of definitions by `newBytes` stays within LIMITS.definitionBytes. */
+  definitionFits(oldBytes: number, newBytes: number): boolean {
+    return this.definitionsSize() - oldBytes + newBytes <= LIMITS.definitionBytes;
+  }
+
+  /** `trap … EXIT`: runs once, as the shell exits, with `$?` the exit status. */
+  private async runExitTrap(status: number, io: RunIO, ctx: RunContext): Promise<void> {
+    const action = this.traps.get("EXIT");
+    this.traps.delete("EXIT");
+    if (action === undefined || action === "") return;
+    const code = ctx.exitRequested;
+    delete ctx.exitRequested;
+    this.lastExit = status;
+    try {
+      await this.runScript(
+        parseScript(action),
+        {
+          stdin: "",
+          out: (c) => this.emit(ctx, io.stdout, c),
+          err: (c) => this.emit(ctx, io.stderr, c),
+          outIsTerminal: true,
+        },
+        ctx,
+      );
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) io.stderr(`bash: ${e.message}\n`);
+      else if (!(e instanceof StopLine || e instanceof ShellLimitError)) throw e;
+    } finally {
+      ctx.exitRequested = code;
+    }
   }
 
   // ---- running a line ----
@@ -447,6 +638,7 @@ export class Shell {
     } else if (ctx.exitRequested === undefined && ctx.interrupt.interrupted && status === 0) status = 130;
     if (ctx.exitRequested !== undefined) {
       status = ctx.exitRequested;
+      await this.runExitTrap(status, io, ctx);
       this.exited = true;
       this.opts.jobs.stopTab(this.opts.tab);
     }
@@ -542,11 +734,27 @@ export class Shell {
       if (item.background) {
         status = this.startJob(item, streams, ctx);
       } else {
+        ctx.errexitExempt = false;
         status = await this.runAndOr(item, streams, ctx);
+        // `set -e`: not in a condition, not before && or ||, not after `!`
+        if (status !== 0 && this.options.errexit && !ctx.errexitExempt && (ctx.conditions ?? 0) === 0) {
+          this.lastExit = status;
+          this.requestExit(ctx, status);
+        }
       }
       this.lastExit = status;
     }
     return status;
+  }
+
+  /** Runs the condition of `if`/`while`/`until`, where `set -e` does not apply. */
+  private async runCondition(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
+    ctx.conditions = (ctx.conditions ?? 0) + 1;
+    try {
+      return await this.runScript(script, streams, ctx);
+    } finally {
+      ctx.conditions--;
+    }
   }
 
   private startJob(item: AndOr, streams: Streams, ctx: RunContext): number {
@@ -586,15 +794,38 @@ export class Shell {
   }
 
   private async runAndOr(item: AndOr, streams: Streams, ctx: RunContext): Promise<number> {
-    let status = await this.runPipeline(item.first, streams, ctx);
-    for (const { op, pipeline } of item.rest) {
+    let status = await this.runListed(item.first, item.rest.length > 0, streams, ctx);
+    // the status is the last pipeline's only if that one ran
+    let fromLast = item.rest.length === 0;
+    for (let i = 0; i < item.rest.length; i++) {
+      const { op, pipeline } = item.rest[i] as AndOr["rest"][number];
       this.lastExit = status;
       if (ctx.interrupt.interrupted) throw new StopLine();
       if ((op === "&&" && status === 0) || (op === "||" && status !== 0)) {
-        status = await this.runPipeline(pipeline, streams, ctx);
+        const last = i === item.rest.length - 1;
+        status = await this.runListed(pipeline, !last, streams, ctx);
+        fromLast = last;
       }
     }
+    const lastPipeline = item.rest.length === 0 ? item.first : item.rest[item.rest.length - 1]?.pipeline;
+    ctx.errexitExempt = !fromLast || lastPipeline?.negate === true;
     return status;
+  }
+
+  /** A pipeline of an && / || list: those before the last are conditions for `set -e`. */
+  private async runListed(
+    p: Pipeline,
+    condition: boolean,
+    streams: Streams,
+    ctx: RunContext,
+  ): Promise<number> {
+    if (!condition && !p.negate) return this.runPipeline(p, streams, ctx);
+    ctx.conditions = (ctx.conditions ?? 0) + 1;
+    try {
+      return await this.runPipeline(p, streams, ctx);
+    } finally {
+      ctx.conditions--;
+    }
   }
 
   private async runPipeline(p: Pipeline, streams: Streams, ctx: RunContext): Promise<number> {
@@ -605,6 +836,7 @@ export class Shell {
     } else {
       let stdin = streams.stdin;
       status = 0;
+      let failed = 0;
       for (let i = 0; i < p.commands.length; i++) {
         const cmd = p.commands[i];
         if (cmd === undefined) continue;
@@ -640,7 +872,10 @@ export class Shell {
           if (ctx.interrupt.interrupted) throw new StopLine();
           stdin = buf;
         }
+        if (status !== 0) failed = status;
       }
+      // `set -o pipefail`: the last command that failed decides
+      if (this.options.pipefail && status === 0) status = failed;
     }
     return p.negate ? (status === 0 ? 1 : 0) : status;
   }
@@ -665,7 +900,7 @@ export class Shell {
         for (;;) {
           this.step(ctx);
           await this.pace(ctx);
-          const c = await this.runScript(cmd.cond, s, ctx);
+          const c = await this.runCondition(cmd.cond, s, ctx);
           if ((c === 0) === cmd.until) break;
           const r = await this.loopBody(cmd.body, s, ctx);
           status = r.status;
@@ -710,6 +945,10 @@ export class Shell {
           throw new ShellLimitError(
             `${cmd.name}: cannot define function: at most ${LIMITS.definitions} functions`,
           );
+        if (!this.definitionFits(this.functions.get(cmd.name)?.source?.length ?? 0, cmd.source?.length ?? 0))
+          throw new ShellLimitError(
+            `${cmd.name}: cannot define function: definitions are limited to ${LIMITS.definitionBytes / 1024} KiB`,
+          );
         this.functions.set(cmd.name, cmd);
         return 0;
       }
@@ -721,7 +960,8 @@ export class Shell {
       }
       case "if": {
         for (const clause of cmd.clauses) {
-          if ((await this.runScript(clause.cond, s, ctx)) === 0) return this.runScript(clause.body, s, ctx);
+          if ((await this.runCondition(clause.cond, s, ctx)) === 0)
+            return this.runScript(clause.body, s, ctx);
         }
         return cmd.otherwise === undefined ? 0 : this.runScript(cmd.otherwise, s, ctx);
       }
@@ -775,6 +1015,8 @@ export class Shell {
   }
 
   private async runCase(cmd: CaseCommand, s: Streams, ctx: RunContext): Promise<number> {
+    // bash traces the word as typed
+    if (this.options.xtrace) s.err(`${"+".repeat(ctx.depth + 1)} case ${cmd.word.raw} in\n`);
     const value = (await this.expandWord(cmd.word, ctx, false)).join("");
     for (const item of cmd.items) {
       for (const p of item.patterns) {
@@ -1062,13 +1304,18 @@ export class Shell {
     }
   }
 
-  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string } {
-    return { vars: this.vars.beginFrame(), cwd: this.cwd };
+  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string; options: ShellFlags } {
+    return { vars: this.vars.beginFrame(), cwd: this.cwd, options: { ...this.options } };
   }
 
-  private restoreSubshell(saved: { vars: Map<string, Var | undefined>; cwd: string }): void {
+  private restoreSubshell(saved: {
+    vars: Map<string, Var | undefined>;
+    cwd: string;
+    options: ShellFlags;
+  }): void {
     this.vars.endFrame(saved.vars);
     this.cwd = saved.cwd;
+    this.options = saved.options;
   }
 
   private async runSimple(
@@ -1091,17 +1338,52 @@ export class Shell {
       if (expansion !== undefined) words = [...expansion, ...words.slice(1)];
     }
     const assigns: [string, string][] = [];
-    const arrays: { name: string; items: string[]; append: boolean }[] = [];
+    const arrays: { name: string; items: string[]; entries?: Map<string, string>; append: boolean }[] = [];
+    const declaresAssoc =
+      ["declare", "local", "typeset"].includes(words[0]?.raw ?? "") &&
+      words.some((w) => /^-[a-zA-Z]*A/.test(w.raw));
     for (const a of cmd.assigns) {
       if (a.array !== undefined) {
+        if (declaresAssoc || this.isAssoc(a.name)) {
+          const entries =
+            a.append === true ? (this.getAssoc(a.name) ?? new Map()) : new Map<string, string>();
+          for (let i = 0; i < a.array.length; i++) {
+            const w = a.array[i] as Word;
+            if (w.key !== undefined) {
+              const key = (await this.expandWord(w.key, ctx, false)).join("");
+              entries.set(key, (await this.expandWord(w, ctx, false)).join(""));
+            } else {
+              // `declare -A m=(k1 v1 k2 v2)` (bash 5.1+)
+              const key = (await this.expandWord(w, ctx, false)).join("");
+              const next = a.array[++i];
+              entries.set(key, next === undefined ? "" : (await this.expandWord(next, ctx, false)).join(""));
+            }
+          }
+          arrays.push({ name: a.name, items: [], entries, append: false });
+          continue;
+        }
         const items: string[] = [];
-        for (const w of a.array) items.push(...(await this.expandFull(w, ctx)));
+        for (const w of a.array) {
+          if (w.key === undefined) {
+            items.push(...(await this.expandFull(w, ctx)));
+            continue;
+          }
+          // `[i]=v`: arrays are dense here, an index past the end appends
+          const k = await this.arith((await this.expandWord(w.key, ctx, false)).join("") || "0", ctx);
+          items[Math.max(0, Math.min(k, items.length))] = (await this.expandWord(w, ctx, false)).join("");
+        }
         arrays.push({ name: a.name, items, append: a.append === true });
         continue;
       }
       let v = (await this.expandWord(a.value, ctx, false)).join(" ");
       if (a.index !== undefined) {
         const idxText = (await this.expandWord(a.index, ctx, false)).join("");
+        const assoc = this.getAssoc(a.name);
+        if (assoc !== undefined) {
+          assoc.set(idxText, a.append === true ? (assoc.get(idxText) ?? "") + v : v);
+          arrays.push({ name: a.name, items: [], entries: assoc, append: false });
+          continue;
+        }
         const items = this.getArray(a.name) ?? [];
         let k = await this.arith(idxText === "" ? "0" : idxText, ctx);
         if (k < 0) k += items.length;
@@ -1120,6 +1402,11 @@ export class Shell {
     }
     const argv: string[] = [];
     for (const w of words) argv.push(...(await this.expandFull(w, ctx)));
+    if (this.options.xtrace) {
+      const plus = "+".repeat(ctx.depth + 1);
+      for (const [k, v] of assigns) streams.err(`${plus} ${k}=${v === "" ? "" : shellQuote(v)}\n`);
+      if (argv.length > 0) streams.err(`${plus} ${argv.map(shellQuote).join(" ")}\n`);
+    }
     const index = ctx.commands.length;
     if (argv.length > 0) ctx.commands.push(recordedArgv(argv, ctx));
     const redirected = await this.applyRedirects(cmd.redirects, streams, ctx);
@@ -1135,8 +1422,7 @@ export class Shell {
           this.setArray(k, items);
         } else this.setVar(k, v);
       }
-      for (const a of arrays)
-        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+      for (const a of arrays) this.assignArray(a);
       return ctx.lastSubstStatus ?? 0;
     }
     if (arrays.length > 0) {
@@ -1144,10 +1430,20 @@ export class Shell {
       for (const a of arrays) {
         if (name === "local" || ((name === "declare" || name === "typeset") && this.localFrames.length > 0))
           this.declareLocal(a.name);
-        this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
+        this.assignArray(a);
       }
     }
     return this.dispatch(argv, assigns, s, ctx, alone);
+  }
+
+  private assignArray(a: {
+    name: string;
+    items: string[];
+    entries?: Map<string, string>;
+    append: boolean;
+  }): void {
+    if (a.entries !== undefined) this.setAssoc(a.name, a.entries);
+    else this.setArray(a.name, a.append ? [...(this.getArray(a.name) ?? []), ...a.items] : a.items);
   }
 
   /** `~`, `~user`, `~+`, `~-`: the directory, or undefined to leave the word as typed. */
@@ -1475,11 +1771,15 @@ export class Shell {
           const listed =
             part.quoted &&
             split &&
-            (part.op === undefined || part.op === "substr") &&
+            (part.op === undefined || part.op === "substr" || part.op === "!keys") &&
             ((part.name === "@" && part.index === undefined) || part.index === "@");
           if (listed) {
             const items =
-              part.op === "substr" ? await this.sliceList(part, ctx) : (this.getArray(part.name) ?? []);
+              part.op === "substr"
+                ? await this.sliceList(part, ctx)
+                : part.op === "!keys"
+                  ? this.arrayKeys(part.name)
+                  : (this.getArray(part.name) ?? []);
             this.expanded(
               ctx,
               cur.length,
@@ -1573,6 +1873,8 @@ export class Shell {
     else if (part.index === "@" || part.index === "*") {
       const items = this.getArray(part.name);
       value = items === undefined ? undefined : items.join(" ");
+    } else if (this.isAssoc(part.name)) {
+      value = this.getAssoc(part.name)?.get((await this.expandWord(part.index, ctx, false)).join(""));
     } else {
       const items =
         this.getArray(part.name) ??
@@ -1586,6 +1888,17 @@ export class Shell {
       part.arg === undefined ? "" : (await this.expandWord(part.arg, ctx, false)).join("");
     const pattern = async (): Promise<string> =>
       part.arg === undefined ? "" : this.expandPattern(part.arg, ctx);
+    if (
+      value === undefined &&
+      this.options.nounset &&
+      !SETS_DEFAULT.has(part.op ?? "") &&
+      part.index === undefined
+    ) {
+      if (part.name !== "@" && part.name !== "*") {
+        ctx.io.stderr(`bash: ${/^[0-9]+$/.test(part.name) ? "$" : ""}${part.name}: unbound variable\n`);
+        throw new StopLine();
+      }
+    }
     switch (part.op) {
       case undefined:
         return value ?? "";
@@ -1643,7 +1956,7 @@ export class Shell {
         return (ok(c0) ? conv(c0) : c0) + restChars.join("");
       }
       case "!keys":
-        return (this.getArray(part.name) ?? []).map((_, i) => String(i)).join(" ");
+        return this.arrayKeys(part.name).join(" ");
       case "!ref": {
         const target = value ?? "";
         if (target === "") return "";

@@ -25,6 +25,8 @@ export interface Var {
   exported: boolean;
   /** An indexed array: `value` holds the elements joined by NUL. */
   array?: boolean;
+  /** An associative array (`array` is set too): `value` holds key, value, key, value… */
+  assoc?: boolean;
 }
 
 /** Running totals shared by every tab of a workstation. */

@@ -39,6 +39,8 @@ interface Token {
   word?: Word;
   /** Set for an io-number prefix (`2>`). */
   fd?: number;
+  /** Where the token begins in the source. */
+  start?: number;
 }
 
 const OPS = ["&&", "||", ";;", ">>", "&>", ">&", "<<<", "<<-", "<<", "<", ">", "|", "&", ";", "(", ")", "\n"];
@@ -88,6 +90,15 @@ class Parser {
 
   private lex(): Token {
     this.skipBlanks();
+    const t = this.lexToken();
+    t.start ??= this.tokenStart;
+    return t;
+  }
+
+  private tokenStart = 0;
+
+  private lexToken(): Token {
+    this.tokenStart = this.pos;
     if (this.pos >= this.src.length) return { kind: "eof", text: "" };
     // io-number: digits immediately followed by > or <
     const m = /^(\d+)(?=[<>])/.exec(this.src.slice(this.pos, this.pos + 4));
@@ -422,7 +433,9 @@ class Parser {
     };
     const bang = /^!([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?$/.exec(body);
     if (bang?.[1] !== undefined)
-      return { kind: "var", name: bang[1], quoted, op: bang[2] === undefined ? "!ref" : "!keys" };
+      return bang[2] === undefined
+        ? { kind: "var", name: bang[1], quoted, op: "!ref" }
+        : { kind: "var", name: bang[1], quoted, op: "!keys", index: bang[2] === "[@]" ? "@" : "*" };
     const head = /^(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#!@*-])(\[([^\]]*)\])?/.exec(body);
     if (head === null || head[2] === undefined) return bad();
     // `${#}` is $#, `${#-}`… is rare: treat `#` followed by nothing as the name
@@ -546,6 +559,15 @@ class Parser {
       if (w.text === ")" && w.kind === "op") break;
       if (w.text === "\n") continue;
       if (w.kind !== "word" || w.word === undefined) this.fail(w.text);
+      const keyed = /^\[([^\]]*)\]=/.exec(w.text);
+      if (keyed !== null) {
+        // `[key]=value`
+        const rest = w.text.slice(keyed[0].length);
+        const value = new Parser(rest, 0, this.depth + 1).readWord(false);
+        const key = new Parser(keyed[1] ?? "", 0, this.depth + 1).readWord(false, true);
+        items.push({ ...value, raw: rest, key: { ...key, raw: keyed[1] ?? "" } });
+        continue;
+      }
       items.push(w.word);
     }
     return items;
@@ -612,10 +634,13 @@ class Parser {
 
   private parseFunctionBody(name: string): Command {
     while (this.peek().text === "\n") this.next();
+    const from = this.peeked?.start ?? this.pos;
     const body = this.parseCommand();
     if (body.kind === "simple" || body.kind === "func")
       this.fail(body.kind === "simple" ? (body.words[0]?.raw ?? "") : name);
-    return { kind: "func", name, body, redirects: this.parseRedirects() };
+    const redirects = this.parseRedirects();
+    const to = this.peeked?.start ?? this.pos;
+    return { kind: "func", name, body, redirects, source: `${name} () ${this.src.slice(from, to).trim()}` };
   }
 
   private parseCommand(): Command {

@@ -4,7 +4,7 @@
  * parameters and loop state (lib/shell/interp.ts), with bash's messages and statuses.
  */
 import type { Builtin } from "./builtins";
-import { LIMITS } from "./interp";
+import { bashHashOrder, LIMITS, type ShellFlags } from "./interp";
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -38,8 +38,14 @@ const local: Builtin = ({ argv, shell, err }) => {
       err("bash: local: can only be used in a function\n");
       return 1;
     }
+    const flags = argv.slice(1).filter((f) => f.startsWith("-"));
     if (eq >= 0) shell.setVar(name, a.slice(eq + 1));
-    else if (!shell.vars.has(name)) shell.setVar(name, "");
+    else if (flags.some((f) => f.includes("A"))) {
+      // `local -A m=(…)` has assigned the array already
+      if (!shell.isAssoc(name)) shell.setAssoc(name, new Map());
+    } else if (flags.some((f) => f.includes("a"))) {
+      if (shell.vars.get(name)?.array !== true) shell.setArray(name, []);
+    } else if (!shell.vars.has(name)) shell.setVar(name, "");
   }
   return status;
 };
@@ -49,6 +55,7 @@ const declare: Builtin = (c) => {
   const flags = argv.slice(1).filter((a) => /^[-+][a-zA-Z]+$/.test(a));
   const names = argv.slice(1).filter((a) => !/^[-+][a-zA-Z]+$/.test(a));
   const exported = flags.some((f) => f.startsWith("-") && f.includes("x"));
+  if (flags.includes("-p")) return declarePrint(c, names);
   if (names.length === 0) {
     for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (exported && !v.exported) continue;
@@ -68,14 +75,42 @@ const declare: Builtin = (c) => {
     }
     if (eq >= 0) shell.setVar(name, a.slice(eq + 1), exported || undefined);
     else if (!shell.vars.has(name)) {
-      if (flags.some((f) => f.includes("a"))) shell.setArray(name, []);
+      if (flags.some((f) => f.includes("A"))) shell.setAssoc(name, new Map());
+      else if (flags.some((f) => f.includes("a"))) shell.setArray(name, []);
       else if (exported) shell.setVar(name, "", true);
     } else if (exported) shell.setVar(name, shell.getVar(name) ?? "", true);
   }
   return status;
 };
 
-const set: Builtin = ({ argv, shell, out }) => {
+/** `declare -p NAME…`: each variable as a `declare` line bash would read back. */
+function declarePrint(c: Parameters<Builtin>[0], names: string[]): number {
+  const { shell, out, err } = c;
+  const dq = (v: string): string => `"${v.replace(/(["\\$`])/g, "\\$1")}"`;
+  let status = 0;
+  const list = names.length > 0 ? names : [...shell.vars.keys()].sort();
+  for (const name of list) {
+    const v = shell.vars.get(name);
+    if (v === undefined) {
+      err(`bash: declare: ${name}: not found\n`);
+      status = 1;
+      continue;
+    }
+    const x = v.exported ? "x" : "";
+    if (v.assoc === true) {
+      const entries = bashHashOrder([...shell.assocOf(v)]);
+      const key = (k: string): string => (/^[A-Za-z0-9_./:@%+,-]+$/.test(k) ? k : dq(k));
+      const body = entries.map(([k, val]) => `[${key(k)}]=${dq(val)} `).join("");
+      out(`declare -A${x} ${name}${entries.length > 0 ? `=(${body})` : ""}\n`);
+    } else if (v.array === true) {
+      const items = shell.arrayOf(v);
+      out(`declare -a${x} ${name}=(${items.map((val, i) => `[${i}]=${dq(val)}`).join(" ")})\n`);
+    } else out(`declare -${x === "" ? "-" : x} ${name}=${dq(v.value)}\n`);
+  }
+  return status;
+}
+
+const set: Builtin = ({ argv, shell, out, err }) => {
   const args = argv.slice(1);
   if (args.length === 0) {
     for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -89,19 +124,96 @@ const set: Builtin = ({ argv, shell, out }) => {
       i++;
       break;
     }
-    if (a === "-o" || a === "+o") {
-      i++;
-      continue;
-    }
     if (!/^[-+]/.test(a)) break;
     if (a === "-" || a === "+") {
       i++;
       break;
     }
+    const on = a.startsWith("-");
+    for (const letter of a.slice(1)) {
+      if (letter === "o") {
+        const name = args[i + 1];
+        if (name === undefined || name.startsWith("-") || name.startsWith("+")) {
+          listOptions(shell, out, on);
+          continue;
+        }
+        i++;
+        if (Object.hasOwn(SET_O_NAMES, name)) {
+          const flag = SET_O_NAMES[name];
+          if (flag !== undefined) shell.options[flag] = on;
+          continue;
+        }
+        if (!Object.hasOwn(SET_O_DEFAULTS, name)) {
+          err(`bash: set: ${name}: invalid option name\n`);
+          return 2;
+        }
+        continue;
+      }
+      const flag = SET_LETTERS[letter];
+      if (flag !== undefined) shell.options[flag] = on;
+      else if (!"abfhkmnptvBCEHPT".includes(letter)) {
+        err(`bash: set: ${a[0]}${letter}: invalid option\n`);
+        err("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n");
+        return 2;
+      }
+    }
   }
   if (i < args.length || args.includes("--")) shell.positional = args.slice(i);
   return 0;
 };
+
+const SET_LETTERS: Record<string, keyof ShellFlags | undefined> = {
+  e: "errexit",
+  u: "nounset",
+  x: "xtrace",
+};
+
+const SET_O_NAMES: Record<string, keyof ShellFlags | undefined> = {
+  errexit: "errexit",
+  nounset: "nounset",
+  xtrace: "xtrace",
+  pipefail: "pipefail",
+};
+
+/** What `set -o` shows for the options this shell does not change (an interactive terminal bash). */
+const SET_O_DEFAULTS: Record<string, boolean> = {
+  allexport: false,
+  braceexpand: true,
+  emacs: true,
+  errexit: false,
+  errtrace: false,
+  functrace: false,
+  hashall: true,
+  histexpand: true,
+  history: true,
+  ignoreeof: false,
+  "interactive-comments": true,
+  keyword: false,
+  monitor: true,
+  noclobber: false,
+  noexec: false,
+  noglob: false,
+  nolog: false,
+  notify: false,
+  nounset: false,
+  onecmd: false,
+  physical: false,
+  pipefail: false,
+  posix: false,
+  privileged: false,
+  verbose: false,
+  vi: false,
+  xtrace: false,
+};
+
+/** `set -o` (a table) and `set +o` (commands that restore the options). */
+function listOptions(shell: Parameters<Builtin>[0]["shell"], out: (s: string) => void, table: boolean): void {
+  for (const [name, dflt] of Object.entries(SET_O_DEFAULTS)) {
+    const flag = SET_O_NAMES[name];
+    const on = flag !== undefined ? shell.options[flag] : dflt;
+    out(table ? `${name.padEnd(15)}\t${on ? "on" : "off"}\n` : `set ${on ? "-" : "+"}o ${name}\n`);
+  }
+}
 
 const shift: Builtin = ({ argv, shell, err }) => {
   const n = argv[1] === undefined ? 1 : Number(argv[1]);
@@ -143,7 +255,16 @@ const alias: Builtin = ({ argv, shell, out, err }) => {
       status = 1;
       continue;
     }
-    shell.aliases.set(name, a.slice(eq + 1).slice(0, 4096));
+    const value = a.slice(eq + 1).slice(0, LIMITS.aliasBytes);
+    const old = shell.aliases.get(name);
+    if (!shell.definitionFits(old === undefined ? 0 : name.length + old.length, name.length + value.length)) {
+      err(
+        `bash: alias: ${name}: aliases and functions are limited to ${LIMITS.definitionBytes / 1024} KiB\n`,
+      );
+      status = 1;
+      continue;
+    }
+    shell.aliases.set(name, value);
   }
   return status;
 };

@@ -409,4 +409,47 @@ describe("persistence", () => {
     expect((await run(tab, "echo $POD_NAME; cat f")).out).toBe("abc\nhi\n");
     expect(tab.history[0]).toBe("export POD_NAME=abc; mkdir d; cd d; echo hi > f");
   });
+
+  it("keeps functions, aliases and arrays across a restart", async () => {
+    const { ws, sh } = setup();
+    await run(sh, "alias k=kubectl; alias ll='ls -l'");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansions
+    await run(sh, 'greet() {\n  local who=${1:-world}\n  echo "hello $who"\n}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansions
+    await run(sh, 'function up { echo "${1^^}"; } > /dev/stderr');
+    await run(sh, "list=(a 'b c'); declare -A m=([x]=1)");
+    const snap = JSON.parse(JSON.stringify(ws.toJSON()));
+    const again = setup();
+    again.ws.fromJSON(snap);
+    const tab = again.ws.openShell("1");
+    expect((await run(tab, "alias")).out).toBe("alias k='kubectl'\nalias ll='ls -l'\n");
+    expect((await run(tab, "greet; greet you")).out).toBe("hello world\nhello you\n");
+    expect((await run(tab, "up abc")).err).toBe("ABC\n");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansions
+    expect((await run(tab, 'echo "${#list[@]} ${list[1]} ${m[x]}"')).out).toBe("2 b c 1\n");
+  });
+
+  it("bounds what definitions a snapshot brings back, and drops one it cannot read", async () => {
+    const { ws } = setup();
+    const big = "x".repeat(4000);
+    const aliases: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) aliases[`a${i}`] = big;
+    const snap = ws.toJSON();
+    snap.tabs["1"] = {
+      vars: {},
+      cwd: "/home/student",
+      history: [],
+      aliases,
+      functions: { broken: "broken () {", ok: "ok () { echo ok; }", evil: "other () { :; }" },
+    };
+    ws.fromJSON(JSON.parse(JSON.stringify(snap)));
+    const tab = ws.openShell("1");
+    expect((await run(tab, "ok; type broken evil 2>&1 | head -2")).out).toBe(
+      "ok\nbash: type: broken: not found\nbash: type: evil: not found\n",
+    );
+    const n = Number((await run(tab, "alias | wc -l")).out.trim());
+    expect(n).toBeGreaterThan(10);
+    expect(n * 4000).toBeLessThanOrEqual(256 * 1024);
+    expect((await run(tab, `alias more=${"y".repeat(4000)}`)).err).toMatch(/limited to 256 KiB/);
+  });
 });

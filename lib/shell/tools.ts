@@ -4,9 +4,10 @@
  * linear-time engine (lib/shell/regex.ts, ADR 0009); output is bounded by the line's budget.
  */
 import type { Builtin, BuiltinContext } from "./builtins";
-import { fsErrorText } from "./interp";
+import { fsErrorText, LIMITS } from "./interp";
 import { jq } from "./jq";
-import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { compilePosix } from "./regex";
+import { linkSed, parseSed, runSed, type SedCmd, SedError } from "./sed";
 
 // ---- seq ----
 
@@ -176,293 +177,8 @@ const xargs: Builtin = async (c) => {
 
 // ---- sed ----
 
-type Addr = { kind: "line"; n: number } | { kind: "last" } | { kind: "re"; re: SafeRegex };
-
-interface SedCmd {
-  a1?: Addr;
-  a2?: Addr;
-  negate: boolean;
-  name: string;
-  re?: SafeRegex;
-  repl?: string;
-  global?: boolean;
-  nth?: number;
-  print?: boolean;
-  text?: string;
-  from?: string;
-  to?: string;
-  /** Range state: inside the range since this line. */
-  active?: boolean;
-}
-
-class SedError extends Error {}
-
-function parseSed(script: string, ere: boolean, exprNo: number): SedCmd[] {
-  const cmds: SedCmd[] = [];
-  let i = 0;
-  const fail = (msg: string): never => {
-    throw new SedError(`sed: -e expression #${exprNo}, char ${Math.min(i + 1, script.length)}: ${msg}`);
-  };
-  const compile = (src: string, icase = false): SafeRegex => {
-    try {
-      return compilePosix(src, { extended: ere, capture: true, icase });
-    } catch (e) {
-      if (e instanceof RegexSyntaxError) fail(e.message);
-      throw e;
-    }
-  };
-  /** Reads up to the unescaped delimiter; `\delim` becomes delim, other escapes stay. */
-  const until = (delim: string, what: string): string => {
-    let out = "";
-    while (i < script.length) {
-      const ch = script[i] ?? "";
-      if (ch === "\\" && i + 1 < script.length) {
-        const n = script[i + 1] ?? "";
-        out += n === delim ? n : n === "n" && delim !== "n" ? "\n" : `\\${n}`;
-        i += 2;
-        continue;
-      }
-      if (ch === delim) {
-        i++;
-        return out;
-      }
-      if (ch === "\n" && what !== "") fail(what);
-      out += ch;
-      i++;
-    }
-    return fail(what);
-  };
-  const addr = (): Addr | undefined => {
-    const ch = script[i];
-    if (ch === undefined) return undefined;
-    if (/\d/.test(ch)) {
-      const m = /^\d+/.exec(script.slice(i))?.[0] ?? "0";
-      i += m.length;
-      return { kind: "line", n: Number(m) };
-    }
-    if (ch === "$") {
-      i++;
-      return { kind: "last" };
-    }
-    if (ch === "/" || ch === "\\") {
-      const delim = ch === "\\" ? (script[++i] ?? "/") : "/";
-      i++;
-      const src = until(delim, "unterminated address regex");
-      return { kind: "re", re: compile(src) };
-    }
-    return undefined;
-  };
-  while (i < script.length) {
-    while (i < script.length && /[\s;]/.test(script[i] ?? "")) i++;
-    if (i >= script.length) break;
-    const cmd: SedCmd = { negate: false, name: "" };
-    cmd.a1 = addr();
-    if (cmd.a1 !== undefined && script[i] === ",") {
-      i++;
-      cmd.a2 = addr();
-      if (cmd.a2 === undefined) fail("unexpected `,'");
-    }
-    while (script[i] === " ") i++;
-    if (script[i] === "!") {
-      cmd.negate = true;
-      i++;
-      while (script[i] === " ") i++;
-    }
-    const name = script[i++];
-    if (name === undefined) fail("missing command");
-    cmd.name = name ?? "";
-    switch (name) {
-      case "s": {
-        const delim = script[i++];
-        if (delim === undefined || delim === "\n" || delim === "\\") fail("unterminated `s' command");
-        const d = delim ?? "/";
-        const pat = until(d, "unterminated `s' command");
-        cmd.repl = until(d, "unterminated `s' command");
-        let icase = false;
-        while (i < script.length && !/[\s;}]/.test(script[i] ?? "")) {
-          const f = script[i] ?? "";
-          if (f === "g") cmd.global = true;
-          else if (f === "p") cmd.print = true;
-          else if (f === "i" || f === "I") icase = true;
-          else if (/\d/.test(f)) {
-            const m = /^\d+/.exec(script.slice(i))?.[0] ?? "1";
-            cmd.nth = Number(m);
-            i += m.length - 1;
-          } else fail("unknown option to `s'");
-          i++;
-        }
-        cmd.re = compile(pat, icase);
-        break;
-      }
-      case "y": {
-        const delim = script[i++] ?? "/";
-        cmd.from = until(delim, "unterminated `y' command");
-        cmd.to = until(delim, "unterminated `y' command");
-        if ([...cmd.from].length !== [...cmd.to].length)
-          fail("strings for `y' command are different lengths");
-        break;
-      }
-      case "a":
-      case "i":
-      case "c": {
-        if (script[i] === "\\") i++;
-        if (script[i] === "\n") i++;
-        while (script[i] === " ") i++;
-        const end = script.indexOf("\n", i);
-        cmd.text = script.slice(i, end < 0 ? script.length : end);
-        i = end < 0 ? script.length : end;
-        break;
-      }
-      case "p":
-      case "d":
-      case "q":
-      case "=":
-      case "P":
-      case "D":
-        break;
-      case "#": {
-        const end = script.indexOf("\n", i);
-        i = end < 0 ? script.length : end;
-        continue;
-      }
-      default:
-        i--;
-        fail(`unknown command: \`${name}'`);
-    }
-    cmds.push(cmd);
-  }
-  return cmds;
-}
-
-function substitute(line: string, cmd: SedCmd): { text: string; changed: boolean } {
-  const re = cmd.re;
-  if (re === undefined) return { text: line, changed: false };
-  let out = "";
-  let pos = 0;
-  let count = 0;
-  let changed = false;
-  while (pos <= line.length) {
-    const m = re.exec(line, pos);
-    if (m === undefined) break;
-    count++;
-    const want =
-      cmd.nth === undefined
-        ? cmd.global === true
-          ? count >= 1
-          : count === 1
-        : cmd.global === true
-          ? count >= cmd.nth
-          : count === cmd.nth;
-    out += line.slice(pos, m.start);
-    if (want) {
-      out += expandRepl(cmd.repl ?? "", m.groups);
-      changed = true;
-    } else out += line.slice(m.start, m.end);
-    if (m.end === m.start) {
-      out += line.slice(m.end, m.end + 1);
-      pos = m.end + 1;
-    } else pos = m.end;
-    if (!cmd.global && changed) break;
-  }
-  if (pos <= line.length) out += line.slice(pos);
-  return { text: out, changed };
-}
-
-function expandRepl(repl: string, groups: (string | undefined)[]): string {
-  let out = "";
-  for (let i = 0; i < repl.length; i++) {
-    const ch = repl[i] ?? "";
-    if (ch === "\\" && i + 1 < repl.length) {
-      const n = repl[++i] ?? "";
-      if (/\d/.test(n)) out += groups[Number(n)] ?? "";
-      else if (n === "n") out += "\n";
-      else if (n === "t") out += "\t";
-      else out += n;
-    } else if (ch === "&") out += groups[0] ?? "";
-    else out += ch;
-  }
-  return out;
-}
-
-function runSed(cmds: SedCmd[], data: string, quiet: boolean, emit: (s: string) => void): void {
-  const lines = data === "" ? [] : data.split("\n");
-  const trailingNewline = data.endsWith("\n");
-  if (trailingNewline) lines.pop();
-  const last = lines.length;
-  const matchAddr = (a: Addr, n: number, line: string): boolean =>
-    a.kind === "line" ? a.n === n : a.kind === "last" ? n === last : a.re.test(line);
-  for (let idx = 0; idx < lines.length; idx++) {
-    const n = idx + 1;
-    let line = lines[idx] ?? "";
-    let deleted = false;
-    let quit = false;
-    const after: string[] = [];
-    for (const cmd of cmds) {
-      let sel: boolean;
-      if (cmd.a1 === undefined) sel = true;
-      else if (cmd.a2 === undefined) sel = matchAddr(cmd.a1, n, line);
-      else if (cmd.active === true) {
-        sel = true;
-        const a2 = cmd.a2;
-        if (a2.kind === "line" ? n >= a2.n : matchAddr(a2, n, line)) cmd.active = false;
-      } else if (matchAddr(cmd.a1, n, line)) {
-        sel = true;
-        const a2 = cmd.a2;
-        cmd.active = !(a2.kind === "line" ? a2.n <= n : a2.kind === "last" ? n === last : false);
-      } else sel = false;
-      if (sel === cmd.negate) continue;
-      switch (cmd.name) {
-        case "s": {
-          const r = substitute(line, cmd);
-          line = r.text;
-          if (r.changed && cmd.print === true) emit(`${line}\n`);
-          break;
-        }
-        case "y": {
-          const from = [...(cmd.from ?? "")];
-          const to = [...(cmd.to ?? "")];
-          line = [...line]
-            .map((ch) => {
-              const k = from.indexOf(ch);
-              return k < 0 ? ch : (to[k] ?? ch);
-            })
-            .join("");
-          break;
-        }
-        case "p":
-        case "P":
-          emit(`${line}\n`);
-          break;
-        case "=":
-          emit(`${n}\n`);
-          break;
-        case "a":
-          after.push(`${cmd.text ?? ""}\n`);
-          break;
-        case "i":
-          emit(`${cmd.text ?? ""}\n`);
-          break;
-        case "c":
-          if (cmd.a2 === undefined || cmd.active !== true) emit(`${cmd.text ?? ""}\n`);
-          deleted = true;
-          break;
-        case "d":
-        case "D":
-          deleted = true;
-          break;
-        case "q":
-          quit = true;
-          break;
-      }
-      if (deleted || quit) break;
-    }
-    if (!deleted && !quit) {
-      if (!quiet) emit(idx === lines.length - 1 && !trailingNewline ? line : `${line}\n`);
-    } else if (quit && !deleted && !quiet) emit(`${line}\n`);
-    for (const a of after) emit(a);
-    if (quit) return;
-  }
-}
+/** Commands one sed may run (its script over every line, branches included). */
+const SED_WORK = 2_000_000;
 
 const sed: Builtin = (c: BuiltinContext) => {
   let quiet = false;
@@ -500,13 +216,22 @@ const sed: Builtin = (c: BuiltinContext) => {
   let cmds: SedCmd[];
   try {
     cmds = scripts.flatMap((s, k) => parseSed(s, ere, k + 1));
+    linkSed(cmds);
   } catch (e) {
     if (e instanceof SedError) {
       c.err(`${e.message}\n`);
-      return 1;
+      return e.status;
     }
     throw e;
   }
+  let work = 0;
+  const limits = {
+    work: (cost: number): void => {
+      work += cost;
+      if (work > SED_WORK) c.shell.limit(c.ctx, `sed: more than ${SED_WORK} commands run; stopped`);
+    },
+    spaceBytes: LIMITS.value,
+  };
   let status = 0;
   if (inPlace !== undefined) {
     if (files.length === 0) {
@@ -523,9 +248,21 @@ const sed: Builtin = (c: BuiltinContext) => {
       }
       let out = "";
       for (const cmd of cmds) cmd.active = false;
-      runSed(cmds, data, quiet, (s) => {
-        out += s;
-      });
+      try {
+        runSed(
+          cmds,
+          data,
+          quiet,
+          (s) => {
+            out += s;
+          },
+          limits,
+        );
+      } catch (e) {
+        if (!(e instanceof SedError)) throw e;
+        c.err(`${e.message}\n`);
+        return 4;
+      }
       if (inPlace !== "") c.shell.fs.write(c.shell.resolve(f + inPlace), data, false);
       const e = c.shell.fs.write(path, out, false);
       if (e !== undefined) {
@@ -551,13 +288,26 @@ const sed: Builtin = (c: BuiltinContext) => {
     input += data;
   }
   let buf = "";
-  runSed(cmds, input, quiet, (s) => {
-    buf += s;
-    if (buf.length > 64 * 1024) {
-      c.out(buf);
-      buf = "";
-    }
-  });
+  try {
+    runSed(
+      cmds,
+      input,
+      quiet,
+      (s) => {
+        buf += s;
+        if (buf.length > 64 * 1024) {
+          c.out(buf);
+          buf = "";
+        }
+      },
+      limits,
+    );
+  } catch (e) {
+    if (!(e instanceof SedError)) throw e;
+    c.out(buf);
+    c.err(`${e.message}\n`);
+    return 4;
+  }
   c.out(buf);
   return status;
 };

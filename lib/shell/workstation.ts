@@ -43,6 +43,8 @@ export interface WorkstationOptions {
   nodeIp?: string;
   /** Facts of a container for `kubectl exec` (wire lib/cluster here). */
   containers?: ContainerResolver;
+  /** A draw in [0, 1) from a seeded generator: seeds each tab's `$RANDOM` (else the clock does). */
+  random?: () => number;
 }
 
 export interface WorkstationSnapshot {
@@ -290,6 +292,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
       colourPrompt: true,
       containerExec,
       containerFiles: containerFileAccess,
+      ...(opts.random !== undefined ? { random: opts.random } : {}),
     });
     const snap = saved[tabId];
     if (snap !== undefined) shell.restore(snap);

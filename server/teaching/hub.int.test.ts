@@ -12,8 +12,16 @@ import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { teachesStudent } from "../../lib/classroom/access";
-import { castFile, listCasts, parseCast, saveChunk } from "../../lib/classroom/casts";
+import {
+  castFile,
+  encodeChunk,
+  listCasts,
+  parseCast,
+  saveChunk,
+  saveChunks,
+} from "../../lib/classroom/casts";
 import { seedDemo } from "../../lib/classroom/seed";
+import type { Pool } from "../../lib/classroom/sql";
 import { createPrisma } from "../../lib/db";
 import type { PrismaClient } from "../../lib/generated/prisma/client";
 import type { FaultLogEntry, LiveSnapshot, LiveStudent } from "../../lib/protocol/teaching";
@@ -299,5 +307,69 @@ describe("live teaching", () => {
     const file = await castFile(registry.pool, userId, "boundtest");
     const { events } = parseCast(file!.text);
     expect(events[0]?.[2]).toMatch(new RegExp(`^chunk-${rows[0]?.seq} `));
+  });
+
+  it("writes many tabs' chunks in one statement, and trims only a student past the bound", async () => {
+    const [a, b] = [ids["s1"]!, ids["s2"]!];
+    await prisma.terminalCast.deleteMany({ where: { userId: { in: [a, b] } } });
+    let statements = 0;
+    const counting = {
+      query: (...args: Parameters<Pool["query"]>) => {
+        statements++;
+        return (registry.pool.query as (...x: unknown[]) => unknown)(...args);
+      },
+    } as unknown as Pool;
+    const random = (n: number) => randomBytes(n).toString("base64");
+    const chunk = (userId: string, tab: string, seq: number, size: number) =>
+      encodeChunk({
+        userId,
+        courseSlug: "kubernetes-basics",
+        castId: `batch-${tab}`,
+        tab,
+        startedAt: Date.now(),
+        width: 80,
+        height: 24,
+        seq,
+        events: [[seq, "o", `chunk-${seq} ${random(size)}\r\n`]],
+      });
+    const totals = new Map<string, number>();
+    const bound = 9000;
+    const stored = async (userId: string) =>
+      (await prisma.terminalCast.findMany({ where: { userId }, orderBy: { id: "asc" } })).map((r) => ({
+        seq: r.seq,
+        tab: r.tab,
+        bytes: r.bytes,
+      }));
+    // First batch: both students unknown → the insert and one read of their totals.
+    await saveChunks(
+      counting,
+      [chunk(a, "1", 0, 2000), chunk(a, "2", 0, 2000), chunk(b, "1", 0, 10)],
+      bound,
+      totals,
+    );
+    expect(statements).toBe(2);
+    expect(totals.get(a)).toBe((await stored(a)).reduce((n, r) => n + r.bytes, 0));
+    // Known and under the bound: one statement for the whole batch.
+    statements = 0;
+    await saveChunks(counting, [chunk(a, "1", 1, 2000), chunk(b, "1", 1, 10)], bound, totals);
+    expect(statements).toBe(1);
+    // Past the bound: the trim runs for that student only, and the newest chunks stay.
+    statements = 0;
+    await saveChunks(counting, [chunk(a, "1", 2, 3000), chunk(a, "2", 1, 3000)], bound, totals);
+    expect(statements).toBe(2);
+    const left = await stored(a);
+    expect(left.reduce((n, r) => n + r.bytes, 0)).toBeLessThanOrEqual(bound);
+    expect(left.slice(-2)).toMatchObject([
+      { tab: "1", seq: 2 },
+      { tab: "2", seq: 1 },
+    ]);
+    expect((await stored(b)).map((r) => r.seq)).toEqual([0, 1]);
+    // Each row holds its own chunk's bytes (they travel as one buffer cut apart in SQL).
+    const bFile = parseCast((await castFile(registry.pool, b, "batch-1"))!.text);
+    expect(bFile.events.map((e) => e[2].split(" ")[0])).toEqual(["chunk-0", "chunk-1"]);
+    const aFile = parseCast((await castFile(registry.pool, a, "batch-2"))!.text);
+    expect(aFile.events.at(-1)?.[2]).toMatch(/^chunk-1 /);
+    // After a trim the student's total is read again with the next batch.
+    expect(totals.has(a)).toBe(false);
   });
 });

@@ -29,13 +29,7 @@ import {
 } from "../../lib/classroom/live-teaching";
 import type { Pool } from "../../lib/classroom/sql";
 import type { Fault } from "../../lib/cluster/faults";
-import {
-  defaultStepSeconds,
-  overTime,
-  StuckDetector,
-  stuckRule,
-  waitingReasons,
-} from "../../lib/course/stuck";
+import { defaultStepSeconds, overTime, StuckDetector, stuckRule } from "../../lib/course/stuck";
 import type { ClientToServer, ServerToClient } from "../../lib/protocol/socket";
 import {
   type FaultLogEntry,
@@ -190,14 +184,8 @@ export class TeachingHub {
     if (entry.inProgress) return;
     const st = this.state(ws);
     st.lessonId = lessonId;
-    let waiting: string[] = [];
-    try {
-      const res = ws.api({ method: "GET", path: "/api/v1/pods", headers: { accept: "application/json" } });
-      if (res.status === 200) waiting = waitingReasons(JSON.parse(res.body));
-    } catch {
-      waiting = [];
-    }
-    const fresh = st.detector.line(entry, waiting);
+    // Read from the pod list only when the cluster changed (most lines change nothing).
+    const fresh = st.detector.line(entry, ws.waitingReasons());
     if (fresh.length === 0) return;
     for (const rule of fresh) st.flags.set(rule, { rule, at: entry.at, line: entry.line.slice(0, 200) });
     this.emitStudent(st);

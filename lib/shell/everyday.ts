@@ -1,0 +1,384 @@
+/**
+ * Everyday commands of a learner's terminal that bash and coreutils do the same way every time:
+ * trap, getopts, let, find (in the virtual filesystem), diff and yes.
+ */
+import type { Builtin } from "./builtins";
+import { globMatch } from "./glob";
+import { LIMITS } from "./interp";
+
+// ---- trap ----
+
+const SIGNALS: Record<string, number> = {
+  EXIT: 0,
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  KILL: 9,
+  USR1: 10,
+  USR2: 12,
+  TERM: 15,
+};
+/** bash's pseudo-signals, listed after the real ones. */
+const PSEUDO = ["DEBUG", "ERR", "RETURN"];
+
+/** `INT`, `SIGINT`, `2`, `int` → `INT`; undefined for what bash rejects. */
+function signalName(spec: string): string | undefined {
+  const up = spec.toUpperCase().replace(/^SIG/, "");
+  if (/^\d+$/.test(spec)) return Object.keys(SIGNALS).find((k) => SIGNALS[k] === Number(spec));
+  if (Object.hasOwn(SIGNALS, up) || PSEUDO.includes(up)) return up;
+  return undefined;
+}
+
+const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
+
+const trap: Builtin = ({ argv, shell, out, err }) => {
+  const args = argv.slice(1);
+  if (args[0] === "--") args.shift();
+  const order = (n: string): number => SIGNALS[n] ?? 100 + PSEUDO.indexOf(n);
+  if (args.length === 0 || args[0] === "-p") {
+    const wanted = args.slice(1).map((a) => signalName(a) ?? a);
+    for (const name of [...shell.traps.keys()].sort((a, b) => order(a) - order(b))) {
+      if (wanted.length > 0 && !wanted.includes(name)) continue;
+      const shown = name === "EXIT" || PSEUDO.includes(name) ? name : `SIG${name}`;
+      out(`trap -- ${quote(shell.traps.get(name) ?? "")} ${shown}\n`);
+    }
+    return 0;
+  }
+  if (args[0] === "-l") {
+    out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 9) SIGKILL\t10) SIGUSR1\n12) SIGUSR2\t15) SIGTERM\n");
+    return 0;
+  }
+  // `trap SIG` alone (a signal name) resets it, as `trap - SIG`
+  const action = args.length === 1 && signalName(args[0] ?? "") !== undefined ? "-" : (args.shift() ?? "-");
+  if (args.length === 0 && action !== "-") {
+    err(`trap: usage: trap [-lp] [[arg] signal_spec ...]\n`);
+    return 2;
+  }
+  let status = 0;
+  for (const spec of args.length === 0 ? [argv[1] ?? ""] : args) {
+    const name = signalName(spec);
+    if (name === undefined) {
+      err(`bash: trap: ${spec}: invalid signal specification\n`);
+      status = 1;
+      continue;
+    }
+    if (action === "-") shell.traps.delete(name);
+    else shell.traps.set(name, action.slice(0, LIMITS.aliasBytes));
+  }
+  return status;
+};
+
+// ---- getopts ----
+
+const getopts: Builtin = ({ argv, shell, err }) => {
+  const spec = argv[1];
+  const name = argv[2];
+  if (spec === undefined || name === undefined) {
+    err("getopts: usage: getopts optstring name [arg ...]\n");
+    return 2;
+  }
+  const silent = spec.startsWith(":");
+  const opts = silent ? spec.slice(1) : spec;
+  const args = argv.length > 3 ? argv.slice(3) : shell.positional;
+  let ind = Number(shell.getVar("OPTIND") ?? "1");
+  if (!Number.isInteger(ind) || ind < 1) ind = 1;
+  // where inside a bundle (-ab) the previous call stopped
+  let pos = shell.getopsPos.ind === ind ? shell.getopsPos.char : 1;
+  const word = args[ind - 1];
+  const finish = (): number => {
+    shell.setVar(name, "?");
+    shell.vars.delete("OPTARG");
+    shell.setVar("OPTIND", String(ind));
+    shell.getopsPos = { ind: 0, char: 1 };
+    return 1;
+  };
+  if (word === undefined || !word.startsWith("-") || word === "-") return finish();
+  if (word === "--") {
+    ind++;
+    return finish();
+  }
+  const ch = word[pos] ?? "";
+  pos++;
+  const advance = (): void => {
+    if (pos >= word.length) {
+      ind++;
+      pos = 1;
+    }
+    shell.setVar("OPTIND", String(ind));
+    shell.getopsPos = { ind, char: pos };
+  };
+  const k = opts.indexOf(ch);
+  if (k < 0 || ch === ":") {
+    if (silent) shell.setVar("OPTARG", ch);
+    else {
+      err(`bash: illegal option -- ${ch}\n`);
+      shell.vars.delete("OPTARG");
+    }
+    shell.setVar(name, "?");
+    advance();
+    return 0;
+  }
+  if (opts[k + 1] === ":") {
+    let arg: string | undefined;
+    if (pos < word.length) {
+      arg = word.slice(pos);
+      ind++;
+    } else {
+      arg = args[ind];
+      ind += 2;
+    }
+    pos = 1;
+    shell.getopsPos = { ind: 0, char: 1 };
+    shell.setVar("OPTIND", String(ind));
+    if (arg === undefined) {
+      if (silent) {
+        shell.setVar(name, ":");
+        shell.setVar("OPTARG", ch);
+      } else {
+        err(`bash: option requires an argument -- ${ch}\n`);
+        shell.setVar(name, "?");
+        shell.vars.delete("OPTARG");
+      }
+      return 0;
+    }
+    shell.setVar("OPTARG", arg);
+    shell.setVar(name, ch);
+    return 0;
+  }
+  shell.setVar(name, ch);
+  shell.vars.delete("OPTARG");
+  advance();
+  return 0;
+};
+
+// ---- let ----
+
+const letB: Builtin = async ({ argv, shell, ctx, err }) => {
+  if (argv.length < 2) {
+    err("bash: let: expression expected\n");
+    return 1;
+  }
+  let last = 0;
+  for (const expr of argv.slice(1)) last = await shell.arith(expr, ctx);
+  return last === 0 ? 1 : 0;
+};
+
+// ---- find ----
+
+const find: Builtin = ({ argv, shell, out, err, ctx }) => {
+  const args = argv.slice(1);
+  const roots: string[] = [];
+  while (args.length > 0 && !/^[-!(]/.test(args[0] ?? "")) roots.push(args.shift() ?? "");
+  if (roots.length === 0) roots.push(".");
+  type Test = (path: string, name: string, isDir: boolean) => boolean;
+  const tests: Test[] = [];
+  let maxDepth = Number.POSITIVE_INFINITY;
+  let minDepth = 0;
+  let negate = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    const val = (): string | undefined => {
+      const v = args[++i];
+      if (v === undefined) err(`find: missing argument to \`${a}'\n`);
+      return v;
+    };
+    let t: Test | undefined;
+    switch (a) {
+      case "!":
+      case "-not":
+        negate = !negate;
+        continue;
+      case "-print":
+        continue;
+      case "-name":
+      case "-iname": {
+        const p = val();
+        if (p === undefined) return 1;
+        const ci = a === "-iname";
+        t = (_path, name) => globMatch(ci ? p.toLowerCase() : p, ci ? name.toLowerCase() : name);
+        break;
+      }
+      case "-path":
+      case "-wholename": {
+        const p = val();
+        if (p === undefined) return 1;
+        t = (path) => globMatch(p, path);
+        break;
+      }
+      case "-type": {
+        const ty = val();
+        if (ty === undefined) return 1;
+        if (ty !== "f" && ty !== "d") {
+          err(`find: Unknown argument to -type: ${ty}\n`);
+          return 1;
+        }
+        t = (_p, _n, isDir) => isDir === (ty === "d");
+        break;
+      }
+      case "-maxdepth":
+      case "-mindepth": {
+        const n = val();
+        if (n === undefined) return 1;
+        if (!/^\d+$/.test(n)) {
+          err(`find: Expected a positive decimal integer argument to ${a}, but got ‘${n}’\n`);
+          return 1;
+        }
+        if (a === "-maxdepth") maxDepth = Number(n);
+        else minDepth = Number(n);
+        continue;
+      }
+      default:
+        err(
+          a.startsWith("-")
+            ? `find: unknown predicate \`${a}'\n`
+            : `find: paths must precede expression: \`${a}'\n`,
+        );
+        return 1;
+    }
+    const inner = t;
+    const neg = negate;
+    negate = false;
+    tests.push(neg ? (p, n, d) => !inner(p, n, d) : inner);
+  }
+  let status = 0;
+  let visited = 0;
+  const walk = (shown: string, abs: string, depth: number): void => {
+    if (++visited > 100_000) shell.limit(ctx, "find: over 100000 entries; stopped");
+    const isDir = shell.fs.isDir(abs);
+    const name = depth === 0 ? shown : shown.slice(shown.lastIndexOf("/") + 1);
+    if (depth >= minDepth && tests.every((t) => t(shown, name, isDir))) out(`${shown}\n`);
+    if (!isDir || depth >= maxDepth) return;
+    const names = shell.fs.list(abs);
+    if (!Array.isArray(names)) return;
+    for (const n of names) {
+      const child = shown.endsWith("/") ? `${shown}${n}` : `${shown}/${n}`;
+      walk(child, abs === "/" ? `/${n}` : `${abs}/${n}`, depth + 1);
+    }
+  };
+  for (const root of roots) {
+    const abs = shell.resolve(root);
+    if (!shell.fs.exists(abs)) {
+      err(`find: ‘${root}’: No such file or directory\n`);
+      status = 1;
+      continue;
+    }
+    walk(root, abs, 0);
+  }
+  return status;
+};
+
+// ---- diff ----
+
+/** Cells of the line-matching table one diff may fill (1000 × 1000 differing lines: ~33 ms of CPU). */
+const DIFF_CELLS = 1_000_000;
+
+const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
+  const args = argv.slice(1);
+  const brief = args.includes("-q") || args.includes("--brief");
+  const files = args.filter((a) => a === "-" || !a.startsWith("-"));
+  const bad = args.find((a) => a !== "-" && a.startsWith("-") && a !== "-q" && a !== "--brief");
+  if (bad !== undefined) {
+    err(`diff: unrecognized option '${bad}'\ndiff: Try 'diff --help' for more information.\n`);
+    return 2;
+  }
+  if (files.length !== 2) {
+    err(
+      `diff: ${files.length < 2 ? "missing operand after" : "extra operand"} '${files[files.length < 2 ? files.length - 1 : 2] ?? "diff"}'\ndiff: Try 'diff --help' for more information.\n`,
+    );
+    return 2;
+  }
+  const texts: string[] = [];
+  for (const f of files) {
+    if (f === "-") {
+      texts.push(stdin);
+      continue;
+    }
+    const t = shell.fs.read(shell.resolve(f));
+    if (typeof t !== "string") {
+      err(`diff: ${f}: ${t.error === "EISDIR" ? "Is a directory" : "No such file or directory"}\n`);
+      return 2;
+    }
+    texts.push(t);
+  }
+  const [ta = "", tb = ""] = texts;
+  if (ta === tb) return 0;
+  if (brief) {
+    out(`Files ${files[0]} and ${files[1]} differ\n`);
+    return 1;
+  }
+  const split = (t: string): string[] => {
+    const l = t.split("\n");
+    if (t.endsWith("\n")) l.pop();
+    return l;
+  };
+  const a = split(ta);
+  const b = split(tb);
+  // the common head and tail need no table
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
+  const n = a.length - head - tail;
+  const m = b.length - head - tail;
+  if ((n + 1) * (m + 1) > DIFF_CELLS) {
+    err(`diff: ${files[0]} and ${files[1]} differ in too many lines to compare here (${n} × ${m})\n`);
+    return 2;
+  }
+  // lcs[i*(m+1)+j]: longest common subsequence of a[head+i..] and b[head+j..] (within the middle)
+  const w = m + 1;
+  const lcs = new Uint32Array((n + 1) * w);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i * w + j] =
+        a[head + i] === b[head + j]
+          ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1
+          : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
+  const range = (x: number, y: number): string => (x >= y ? String(y) : `${x},${y}`);
+  const noEol = (t: string, last: boolean): string =>
+    last && !t.endsWith("\n") ? "\n\\ No newline at end of file\n" : "\n";
+  let i = 0;
+  let j = 0;
+  const flush = (i1: number, j1: number): void => {
+    if (i1 === i && j1 === j) return;
+    const [x1, x2, y1, y2] = [head + i1, head + i, head + j1, head + j];
+    const op = x1 === x2 ? "a" : y1 === y2 ? "d" : "c";
+    out(
+      `${op === "a" ? String(x1) : range(x1 + 1, x2)}${op}${op === "d" ? String(y1) : range(y1 + 1, y2)}\n`,
+    );
+    for (let k = x1; k < x2; k++) out(`< ${a[k]}${noEol(ta, k === a.length - 1)}`);
+    if (op === "c") out("---\n");
+    for (let k = y1; k < y2; k++) out(`> ${b[k]}${noEol(tb, k === b.length - 1)}`);
+  };
+  let i1 = 0;
+  let j1 = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[head + i] === b[head + j]) {
+      flush(i1, j1);
+      i++;
+      j++;
+      i1 = i;
+      j1 = j;
+    } else if (j >= m || (i < n && (lcs[(i + 1) * w + j] ?? 0) >= (lcs[i * w + j + 1] ?? 0))) i++;
+    else j++;
+  }
+  flush(i1, j1);
+  return 1;
+};
+
+// ---- yes ----
+
+const yes: Builtin = ({ argv, out }) => {
+  // a pipe reader takes what it needs; here the output is bounded by the pipe's buffer
+  const line = `${argv.length > 1 ? argv.slice(1).join(" ") : "y"}\n`;
+  const chunk = line.repeat(Math.max(1, Math.floor(8192 / line.length)));
+  for (let total = 0; total < 64 * 1024; total += chunk.length) out(chunk);
+  return 0;
+};
+
+export const EVERYDAY_BUILTINS: Record<string, Builtin> = { trap, getopts, let: letB };
+export const EVERYDAY_TOOLS: Record<string, Builtin> = { find, yes, diff };
