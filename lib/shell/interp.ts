@@ -34,6 +34,7 @@ import { InterruptSource } from "./interrupt";
 import type { JobTable } from "./jobs";
 import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
+import { shellQuote } from "./quote";
 import { compilePosix, RegexSyntaxError } from "./regex";
 import type {
   ContainerFiles,
@@ -1784,11 +1785,6 @@ export class Shell {
     ctx.exitRequested = code;
     throw new StopLine();
   }
-}
-
-/** A word as the shell reads it back unchanged. */
-function shellQuote(a: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 /**
