@@ -1453,6 +1453,14 @@ export class Shell {
       });
       if (r.trail && (has || cur !== "")) push();
     };
+    /** A parameter's or a command's value: as it is when quoted, else split at $IFS. */
+    const addValue = (value: string, quoted: boolean): void => {
+      this.expanded(ctx, cur.length + value.length, value.length);
+      if (quoted) {
+        addText(value, true);
+        has = true;
+      } else pushSplit(value);
+    };
     for (let i = 0; i < word.parts.length; i++) {
       const part = word.parts[i];
       if (part === undefined) continue;
@@ -1493,23 +1501,12 @@ export class Shell {
             });
             break;
           }
-          const value = await this.expandParam(part, ctx);
-          this.expanded(ctx, cur.length + value.length, value.length);
-          if (part.quoted) {
-            addText(value, true);
-            has = true;
-          } else pushSplit(value);
+          addValue(await this.expandParam(part, ctx), part.quoted);
           break;
         }
-        case "cmd": {
-          const value = await this.commandSubstitution(part.script, ctx);
-          this.expanded(ctx, cur.length + value.length, value.length);
-          if (part.quoted) {
-            addText(value, true);
-            has = true;
-          } else pushSplit(value);
+        case "cmd":
+          addValue(await this.commandSubstitution(part.script, ctx), part.quoted);
           break;
-        }
         case "arith": {
           this.step(ctx);
           const expanded = await this.expandArithText(part.expr, ctx);
