@@ -4,7 +4,7 @@
  */
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
-import { type BenchRow, getGc, stats } from "./measure";
+import { type BenchRow, getGc, msRow, timeEach } from "./measure";
 
 const T0 = Date.parse("2026-11-30T03:00:00Z");
 
@@ -17,18 +17,8 @@ export async function run(): Promise<BenchRow[]> {
   Cluster.create({ scenario: "explore-app", seed: 0, clock });
   const firstMs = performance.now() - first;
   for (let i = 0; i < 50; i++) Cluster.create({ scenario: "explore-app", seed: 1000 + i, clock });
-  const create: number[] = [];
-  for (let i = 0; i < 300; i++) {
-    const t = performance.now();
-    Cluster.create({ scenario: "explore-app", seed: i + 1, clock });
-    create.push(performance.now() - t);
-  }
-  rows.push({
-    name: "cluster: Cluster.create('explore-app')",
-    ...stats(create),
-    unit: "ms",
-    goal: "p95 ≤ 5",
-  });
+  const create = timeEach(300, (i) => Cluster.create({ scenario: "explore-app", seed: i + 1, clock }));
+  rows.push(msRow("cluster: Cluster.create('explore-app')", create, "p95 ≤ 5"));
   rows.push({
     name: "cluster: first create (builds template)",
     median: firstMs,
@@ -45,18 +35,8 @@ export async function run(): Promise<BenchRow[]> {
     headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" },
   };
   for (let i = 0; i < 200; i++) cluster.handle(req);
-  const list: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const t = performance.now();
-    cluster.handle(req);
-    list.push(performance.now() - t);
-  }
-  rows.push({
-    name: "cluster: list pods (Table) via handler",
-    ...stats(list),
-    unit: "ms",
-    goal: "p50 ≤ 0.2",
-  });
+  const list = timeEach(2000, () => cluster.handle(req));
+  rows.push(msRow("cluster: list pods (Table) via handler", list, "p50 ≤ 0.2"));
 
   const gc = getGc();
   const alive = 10_000;

@@ -7,7 +7,7 @@
  */
 import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
-import { type BenchRow, stats } from "./measure";
+import { type BenchRow, msRow } from "./measure";
 
 const T0 = Date.parse("2026-11-30T03:00:00Z");
 
@@ -59,18 +59,14 @@ export async function run(): Promise<BenchRow[]> {
         }
       }
     }
-    rows.push({
-      name: `limits: scale --replicas=${n} (the API call)`,
-      ...stats(scaleMs),
-      unit: "ms",
-      goal: "p95 ≤ 50",
-    });
-    rows.push({
-      name: `limits: then get pods each second for 60 s (${pods} pods, ${running} Running at the end)`,
-      ...stats(callMs),
-      unit: "ms",
-      goal: "p95 ≤ 50",
-    });
+    rows.push(msRow(`limits: scale --replicas=${n} (the API call)`, scaleMs, "p95 ≤ 50"));
+    rows.push(
+      msRow(
+        `limits: then get pods each second for 60 s (${pods} pods, ${running} Running at the end)`,
+        callMs,
+        "p95 ≤ 50",
+      ),
+    );
   }
   return rows;
 }

@@ -247,13 +247,7 @@ async function runKubeclass(n: number) {
       const teacherCookie = await login(base, `${cls.teacherId}@bench.test`);
       const [drove, proc] = await measured(server.child.pid, (onPhase) =>
         drive({
-          url: base,
-          cookies,
-          durationMs,
-          periodMs,
-          joinRate,
-          graceMs: 15_000,
-          lessonId: LESSON,
+          ...driveOptions(base, cookies),
           idleMs,
           teacher: { cookie: teacherCookie, studentIds: cls.students.map((s) => s.id) },
           onPhase: (phase) => {
@@ -318,21 +312,17 @@ async function runKubeclass(n: number) {
   }
 }
 
+/** What every run drives: the same students' pace, joining rate and lesson, against `url`. */
+function driveOptions(url: string, cookies: string[]) {
+  return { url, cookies, durationMs, periodMs, joinRate, graceMs: 15_000, lessonId: LESSON };
+}
+
 async function runEcho(n: number) {
   const server = await startChild("bench/load-echo.ts", [String(echoPort)], {});
   try {
     const cookies = Array.from({ length: n }, () => "none=1");
     const [drove, proc] = await measured(server.child.pid, (onPhase) =>
-      drive({
-        url: server.url,
-        cookies,
-        durationMs,
-        periodMs,
-        joinRate,
-        graceMs: 15_000,
-        lessonId: LESSON,
-        onPhase,
-      }),
+      drive({ ...driveOptions(server.url, cookies), onPhase }),
     );
     return { drove, proc };
   } finally {

@@ -6,7 +6,7 @@ import { Cluster } from "../lib/cluster";
 import { ManualClock } from "../lib/cluster/types";
 import type { Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, createTerminal } from "../lib/terminal";
-import { type BenchRow, getGc, stats } from "./measure";
+import { type BenchRow, getGc, msRow } from "./measure";
 
 const T0 = Date.parse("2026-11-30T03:00:00Z");
 
@@ -56,29 +56,26 @@ async function timeLine(line: string, n: number): Promise<number[]> {
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  rows.push({
-    name: "session: `kubectl get pods` keystrokes → bytes",
-    ...stats(await timeLine("kubectl get pods", 300)),
-    unit: "ms",
-    goal: "p95 ≤ 5",
-  });
-  rows.push({
-    name: "session: `kubectl describe pods`",
-    ...stats(await timeLine("kubectl describe pods", 200)),
-    unit: "ms",
-    goal: "p95 ≤ 10",
-  });
-  rows.push({
-    name: "session: `export POD_NAME=$(… go-template …)`",
-    ...stats(
+  rows.push(
+    msRow(
+      "session: `kubectl get pods` keystrokes → bytes",
+      await timeLine("kubectl get pods", 300),
+      "p95 ≤ 5",
+    ),
+  );
+  rows.push(
+    msRow("session: `kubectl describe pods`", await timeLine("kubectl describe pods", 200), "p95 ≤ 10"),
+  );
+  rows.push(
+    msRow(
+      "session: `export POD_NAME=$(… go-template …)`",
       await timeLine(
         `export POD_NAME=$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')`,
         200,
       ),
+      "p95 ≤ 10",
     ),
-    unit: "ms",
-    goal: "p95 ≤ 10",
-  });
+  );
 
   const s = session(9);
   s.term.input("kubectl get pods\r");
@@ -96,18 +93,8 @@ export async function run(): Promise<BenchRow[]> {
     Cluster.restore(json, s.clock);
     restore.push(performance.now() - t);
   }
-  rows.push({
-    name: "session: snapshot cluster + workstation",
-    ...stats(save),
-    unit: "ms",
-    goal: "p95 ≤ 2 (after every line)",
-  });
-  rows.push({
-    name: "session: restore cluster from snapshot",
-    ...stats(restore),
-    unit: "ms",
-    goal: "p95 ≤ 5",
-  });
+  rows.push(msRow("session: snapshot cluster + workstation", save, "p95 ≤ 2 (after every line)"));
+  rows.push(msRow("session: restore cluster from snapshot", restore, "p95 ≤ 5"));
   rows.push({
     name: "session: snapshot size (explore-app)",
     median: bytes / 1024,

@@ -1,6 +1,6 @@
 "use client";
 
-import { useLocale } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useTransition } from "react";
 
 /** ja/en switch; the choice is stored in a cookie and, when signed in, on the user. */
@@ -27,5 +27,16 @@ export function LocaleSwitch() {
         English
       </button>
     </span>
+  );
+}
+
+/** The top of a page seen before signing in (login, join, set password): the name and the ja/en switch. */
+export function PublicHeader() {
+  const t = useTranslations("app");
+  return (
+    <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+      <h1>{t("name")}</h1>
+      <LocaleSwitch />
+    </div>
   );
 }

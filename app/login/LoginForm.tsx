@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
+import { EmailField, ErrorLine, PasswordField } from "@/components/classroom/fields";
 
 /** Something before and after one `@`, no spaces: the form's own check before anything is sent. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -64,39 +65,18 @@ export function LoginForm() {
     setBusy(false);
   }
 
+  /** The error message is about this field when the form itself found the problem there. */
+  const about = (field: "email" | "password") => ({
+    "aria-invalid": invalid === field,
+    "aria-describedby": invalid === field ? "login-error" : undefined,
+    onInput: () => invalid === field && setInvalid(null),
+  });
+
   return (
     <form onSubmit={onSubmit} noValidate>
-      {error && (
-        <div className="error" role="alert" id="login-error">
-          {error}
-        </div>
-      )}
-      <label className="field">
-        {t("email")}
-        <input
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          maxLength={200}
-          aria-invalid={invalid === "email"}
-          aria-describedby={invalid === "email" ? "login-error" : undefined}
-          onInput={() => invalid === "email" && setInvalid(null)}
-        />
-      </label>
-      <label className="field">
-        {t("password")}
-        <input
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={200}
-          aria-invalid={invalid === "password"}
-          aria-describedby={invalid === "password" ? "login-error" : undefined}
-          onInput={() => invalid === "password" && setInvalid(null)}
-        />
-      </label>
+      <ErrorLine error={error} id="login-error" />
+      <EmailField label={t("email")} {...about("email")} />
+      <PasswordField label={t("password")} autoComplete="current-password" {...about("password")} />
       <button className="primary" type="submit" disabled={busy}>
         {busy ? t("submitting") : t("submit")}
       </button>

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { LocaleSwitch } from "@/components/LocaleSwitch";
+import { PublicHeader } from "@/components/LocaleSwitch";
 import { currentUser } from "@/lib/auth";
 import { LoginForm } from "./LoginForm";
 
@@ -10,10 +10,7 @@ export default async function LoginPage() {
   const app = await getTranslations("app");
   return (
     <main className="center">
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <h1>{app("name")}</h1>
-        <LocaleSwitch />
-      </div>
+      <PublicHeader />
       <p style={{ color: "var(--muted)", marginTop: 0 }}>{app("tagline")}</p>
       <h2>{t("title")}</h2>
       <LoginForm />

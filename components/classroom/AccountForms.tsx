@@ -2,23 +2,12 @@
 
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { callApi } from "./api";
-
-function useForm() {
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-  return { error, setError, saved, setSaved, busy, setBusy };
-}
+import { ErrorLine, LanguageField, NameField, PasswordField, useForm } from "./fields";
 
 function Feedback({ error, saved, label }: { error: string | null; saved: boolean; label: string }) {
-  if (error)
-    return (
-      <div className="error" role="alert">
-        {error}
-      </div>
-    );
+  if (error) return <ErrorLine error={error} />;
   if (saved)
     return (
       <div className="note" role="status">
@@ -33,21 +22,8 @@ function NewPasswordFields({ name }: { name: string }) {
   const t = useTranslations("account");
   return (
     <>
-      <label className="field">
-        {t("new")}
-        <input
-          name={name}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={200}
-        />
-      </label>
-      <label className="field">
-        {t("again")}
-        <input name="again" type="password" autoComplete="new-password" required maxLength={200} />
-      </label>
+      <PasswordField label={t("new")} name={name} autoComplete="new-password" minLength={8} />
+      <PasswordField label={t("again")} name="again" autoComplete="new-password" />
     </>
   );
 }
@@ -68,17 +44,8 @@ export function ProfileForm({ name, locale }: { name: string; locale: "ja" | "en
   return (
     <form onSubmit={onSubmit} noValidate>
       <Feedback error={s.error} saved={s.saved} label={t("saved")} />
-      <label className="field">
-        {t("name")}
-        <input name="name" defaultValue={name} required maxLength={100} />
-      </label>
-      <label className="field">
-        {t("language")}
-        <select name="locale" defaultValue={locale}>
-          <option value="ja">日本語</option>
-          <option value="en">English</option>
-        </select>
-      </label>
+      <NameField label={t("name")} defaultValue={name} />
+      <LanguageField label={t("language")} defaultValue={locale} />
       <button className="primary" type="submit" disabled={s.busy}>
         {t("save")}
       </button>
@@ -109,10 +76,7 @@ export function PasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <Feedback error={s.error} saved={s.saved} label={t("passwordChanged")} />
-      <label className="field">
-        {t("current")}
-        <input name="current" type="password" autoComplete="current-password" required maxLength={200} />
-      </label>
+      <PasswordField label={t("current")} name="current" autoComplete="current-password" />
       <NewPasswordFields name="next" />
       <button className="primary" type="submit" disabled={s.busy}>
         {t("change")}

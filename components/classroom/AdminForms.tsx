@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { callApi } from "./api";
+import { EmailField, ErrorLine, LanguageField, NameField } from "./fields";
 import { LinkBox } from "./LinkBox";
 
 type Issued = { mailed: boolean; link?: string };
@@ -37,19 +38,10 @@ export function InviteForm() {
 
   return (
     <form onSubmit={onSubmit} className="row-form" noValidate>
-      {error && (
-        <div className="error" role="alert">
-          {error}
-        </div>
-      )}
-      <label className="field">
-        {t("name")}
-        <input name="name" required maxLength={100} />
-      </label>
-      <label className="field">
-        {t("email")}
-        <input name="email" type="email" required maxLength={200} />
-      </label>
+      <ErrorLine error={error} />
+      <NameField label={t("name")} />
+      {/* someone else's address: not the username a password manager would fill in */}
+      <EmailField label={t("email")} autoComplete={undefined} />
       <label className="field">
         {t("role")}
         <select name="role" defaultValue="TEACHER">
@@ -57,13 +49,7 @@ export function InviteForm() {
           <option value="ADMIN">{t("roles.ADMIN")}</option>
         </select>
       </label>
-      <label className="field">
-        {t("language")}
-        <select name="locale" defaultValue="ja">
-          <option value="ja">日本語</option>
-          <option value="en">English</option>
-        </select>
-      </label>
+      <LanguageField label={t("language")} defaultValue="ja" />
       <button className="primary" type="submit" disabled={busy}>
         {t("invite")}
       </button>

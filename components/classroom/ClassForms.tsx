@@ -5,15 +5,8 @@ import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { instantToWallTime } from "@/lib/classroom/zoned-time";
 import { callApi } from "./api";
+import { ErrorLine, Field, NameField } from "./fields";
 import { LinkBox } from "./LinkBox";
-
-function ErrorLine({ error }: { error: string | null }) {
-  return error ? (
-    <div className="error" role="alert">
-      {error}
-    </div>
-  ) : null;
-}
 
 export function CreateClassForm({
   courses,
@@ -44,10 +37,7 @@ export function CreateClassForm({
   return (
     <form onSubmit={onSubmit} className="row-form" noValidate>
       <ErrorLine error={error} />
-      <label className="field">
-        {t("name")}
-        <input name="name" required maxLength={100} />
-      </label>
+      <NameField label={t("name")} />
       <label className="field">
         {t("course")}
         <select name="courseSlug">
@@ -58,14 +48,8 @@ export function CreateClassForm({
           ))}
         </select>
       </label>
-      <label className="field">
-        {t("term")}
-        <input name="term" maxLength={60} placeholder={t("termHint")} />
-      </label>
-      <label className="field">
-        {t("timeZone")}
-        <input name="timeZone" defaultValue={defaultZone} maxLength={60} />
-      </label>
+      <Field label={t("term")} name="term" maxLength={60} placeholder={t("termHint")} />
+      <Field label={t("timeZone")} name="timeZone" defaultValue={defaultZone} maxLength={60} />
       <button className="primary" type="submit" disabled={busy}>
         {t("createButton")}
       </button>
@@ -324,10 +308,7 @@ export function AssignmentForm({
   return (
     <form onSubmit={onSubmit} noValidate className="assignment-form">
       <ErrorLine error={error} />
-      <label className="field">
-        {t("assignmentTitle")}
-        <input name="title" required maxLength={120} />
-      </label>
+      <Field label={t("assignmentTitle")} name="title" required maxLength={120} />
       <fieldset>
         <legend>{t("lessons")}</legend>
         {lessons.map((l) => (
@@ -363,14 +344,20 @@ export function AssignmentForm({
         ))}
       </fieldset>
       <div className="row-form">
-        <label className="field">
-          {t("opensAt", { zone: timeZone })}
-          <input name="opensAt" type="datetime-local" defaultValue={defaults.opens} required />
-        </label>
-        <label className="field">
-          {t("dueAt", { zone: timeZone })}
-          <input name="dueAt" type="datetime-local" defaultValue={defaults.due} required />
-        </label>
+        <Field
+          label={t("opensAt", { zone: timeZone })}
+          name="opensAt"
+          type="datetime-local"
+          defaultValue={defaults.opens}
+          required
+        />
+        <Field
+          label={t("dueAt", { zone: timeZone })}
+          name="dueAt"
+          type="datetime-local"
+          defaultValue={defaults.due}
+          required
+        />
         <label className="field">
           {t("latePolicy")}
           <select name="latePolicy" value={late} onChange={(e) => setLate(e.currentTarget.value)}>
@@ -380,10 +367,14 @@ export function AssignmentForm({
           </select>
         </label>
         {late === "PENALTY" && (
-          <label className="field">
-            {t("penalty")}
-            <input name="latePenaltyPct" type="number" min={0} max={100} defaultValue={20} />
-          </label>
+          <Field
+            label={t("penalty")}
+            name="latePenaltyPct"
+            type="number"
+            min={0}
+            max={100}
+            defaultValue={20}
+          />
         )}
       </div>
       <label className="check">

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, Fragment, useMemo, useState } from "react";
 import { callApi } from "./api";
+import { ErrorLine, Field } from "./fields";
 
 interface StepView {
   key: string;
@@ -259,27 +260,18 @@ function Breakdown({
         </p>
       )}
       <form onSubmit={onSubmit} className="row-form" noValidate>
-        {error && (
-          <div className="error" role="alert">
-            {error}
-          </div>
-        )}
-        <label className="field">
-          {t("overrideScore")}
-          <input
-            name="score"
-            type="number"
-            min={0}
-            max={100}
-            step={0.1}
-            required
-            defaultValue={grade.score}
-          />
-        </label>
-        <label className="field grow">
-          {t("comment")}
-          <input name="comment" required maxLength={500} />
-        </label>
+        <ErrorLine error={error} />
+        <Field
+          label={t("overrideScore")}
+          name="score"
+          type="number"
+          min={0}
+          max={100}
+          step={0.1}
+          required
+          defaultValue={grade.score}
+        />
+        <Field label={t("comment")} grow name="comment" required maxLength={500} />
         <button type="submit" className="primary">
           {t("override")}
         </button>

@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { callApi } from "./api";
+import { EmailField, ErrorLine, NameField, PasswordField } from "./fields";
 
 /** Join as the signed-in student, or sign up / log in first; then the course page. */
 export function JoinForms({ code, signedInAs }: { code: string; signedInAs: string | null }) {
@@ -51,11 +52,7 @@ export function JoinForms({ code, signedInAs }: { code: string; signedInAs: stri
   if (signedInAs)
     return (
       <div>
-        {error && (
-          <div className="error" role="alert">
-            {error}
-          </div>
-        )}
+        <ErrorLine error={error} />
         <p>{t("signedInAs", { name: signedInAs })}</p>
         <button
           type="button"
@@ -75,49 +72,26 @@ export function JoinForms({ code, signedInAs }: { code: string; signedInAs: stri
   return (
     <div>
       <div className="actions">
-        <button
-          type="button"
-          className="linkbtn"
-          aria-pressed={mode === "signup"}
-          onClick={() => setMode("signup")}
-        >
-          {t("new")}
-        </button>
-        <button
-          type="button"
-          className="linkbtn"
-          aria-pressed={mode === "login"}
-          onClick={() => setMode("login")}
-        >
-          {t("existing")}
-        </button>
+        {(["signup", "login"] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            className="linkbtn"
+            aria-pressed={mode === m}
+            onClick={() => setMode(m)}
+          >
+            {m === "signup" ? t("new") : t("existing")}
+          </button>
+        ))}
       </div>
       <form onSubmit={onSubmit} noValidate style={{ marginTop: "1rem" }}>
-        {error && (
-          <div className="error" role="alert">
-            {error}
-          </div>
-        )}
-        {mode === "signup" && (
-          <label className="field">
-            {t("name")}
-            <input name="name" autoComplete="name" required maxLength={100} />
-          </label>
-        )}
-        <label className="field">
-          {t("email")}
-          <input name="email" type="email" autoComplete="username" required maxLength={200} />
-        </label>
-        <label className="field">
-          {t("password")}
-          <input
-            name="password"
-            type="password"
-            autoComplete={mode === "signup" ? "new-password" : "current-password"}
-            required
-            maxLength={200}
-          />
-        </label>
+        <ErrorLine error={error} />
+        {mode === "signup" && <NameField label={t("name")} autoComplete="name" />}
+        <EmailField label={t("email")} />
+        <PasswordField
+          label={t("password")}
+          autoComplete={mode === "signup" ? "new-password" : "current-password"}
+        />
         <button className="primary" type="submit" disabled={busy}>
           {mode === "signup" ? t("signupAndJoin") : t("loginAndJoin")}
         </button>

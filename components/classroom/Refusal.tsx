@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import type { SessionUser } from "@/lib/auth";
 import { Topbar } from "../Topbar";
 
@@ -13,4 +14,10 @@ export async function Refusal({ user, message }: { user: SessionUser; message: s
       </main>
     </>
   );
+}
+
+/** A class's page refused: no such class, or not the signed-in teacher's (nor an admin's). */
+export async function ClassRefusal({ user, code }: { user: SessionUser; code: string }) {
+  const t = await getTranslations("classes");
+  return <Refusal user={user} message={code === "not_found" ? t("notFound") : t("notYours")} />;
 }

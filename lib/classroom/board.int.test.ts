@@ -14,22 +14,12 @@ describe("teacher board", () => {
   it("shows each of the teacher's students × every step, from the progress rows", async () => {
     const course = getCourse();
     const tag = Date.now().toString(36);
-    const teacher = await db.prisma.user.create({
-      data: {
-        email: `board-t-${tag}@example.com`,
-        name: "Board Teacher",
-        role: "TEACHER",
-        passwordHash: "x",
-      },
-    });
-    const other = await db.prisma.user.create({
-      data: {
-        email: `board-o-${tag}@example.com`,
-        name: "Other Teacher",
-        role: "TEACHER",
-        passwordHash: "x",
-      },
-    });
+    const newTeacher = (key: string, name: string) =>
+      db.prisma.user.create({
+        data: { email: `board-${key}-${tag}@example.com`, name, role: "TEACHER", passwordHash: "x" },
+      });
+    const teacher = await newTeacher("t", "Board Teacher");
+    const other = await newTeacher("o", "Other Teacher");
     const courseRow = await db.prisma.course.findUniqueOrThrow({ where: { slug: course.id } });
     const cls = await db.prisma.classroom.create({
       data: { name: "Board", teacherId: teacher.id, courseId: courseRow.id },

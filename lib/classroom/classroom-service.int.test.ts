@@ -226,31 +226,15 @@ describe("classes and roster", () => {
     expect(await prisma.enrollment.count({ where: { classId: cls.id } })).toBe(1);
     await expect(joinWithCode(prisma, teacher, code)).rejects.toThrow(/do not join/);
 
+    /** A latecomer signs up with the class's code (the address in whatever case they type it). */
+    const lateSignUp = (email = "late@example.com") =>
+      signUpAndJoin(prisma, code, { name: "Late", email, password: "late-password" }, "en");
     await setJoining(prisma, teacher, cls.id, false);
-    await expect(
-      signUpAndJoin(
-        prisma,
-        code,
-        { name: "Late", email: "late@example.com", password: "late-password" },
-        "en",
-      ),
-    ).rejects.toThrow(/not accepting/);
+    await expect(lateSignUp()).rejects.toThrow(/not accepting/);
     await setJoining(prisma, teacher, cls.id, true);
-    const joined = await signUpAndJoin(
-      prisma,
-      code,
-      { name: "Late", email: "late@example.com", password: "late-password" },
-      "en",
-    );
+    const joined = await lateSignUp();
     expect(joined.classId).toBe(cls.id);
-    await expect(
-      signUpAndJoin(
-        prisma,
-        code,
-        { name: "Late", email: "LATE@example.com", password: "late-password" },
-        "en",
-      ),
-    ).rejects.toThrow(/already exists/);
+    await expect(lateSignUp("LATE@example.com")).rejects.toThrow(/already exists/);
 
     const fresh = await regenerateCode(prisma, teacher, cls.id);
     expect(fresh).not.toBe(code);

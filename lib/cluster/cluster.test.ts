@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Cluster, containerInfo, listScenarios } from "./index";
-import { body, call, newCluster, podStatuses, T0 } from "./testing";
+import { body, call, newCluster, podStatuses, scaleBootcamp, T0 } from "./testing";
 import { humanDuration } from "./time";
 import { ManualClock } from "./types";
 
@@ -448,10 +448,7 @@ describe("lazy time and snapshots", () => {
   it("holds no timers and advances due transitions when touched", () => {
     const { cluster, clock } = newCluster();
     expect(cluster.nextDueAt()).toBeUndefined();
-    call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp/scale", {
-      body: { spec: { replicas: 2 } },
-      contentType: "application/merge-patch+json",
-    });
+    scaleBootcamp(cluster, 2);
     expect(podStatuses(cluster).filter((s) => s.endsWith("ContainerCreating"))).toHaveLength(1);
     expect(cluster.nextDueAt()).toBe(T0 + 1000);
     const snap = cluster.snapshot();

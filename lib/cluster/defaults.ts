@@ -7,6 +7,15 @@ import type { Sim } from "./kernel";
 import type { Container, Deployment, KObject, Pod, PodSpec, PodTemplateSpec, Service } from "./model";
 import { NAME_ALPHABET } from "./rng";
 
+/**
+ * Copies the fields of `from` that `to` does not have yet, in their order, except `later` (which
+ * the caller sets afterwards): the order in which the API server writes an object's fields.
+ */
+function copyOthers<T extends object>(from: T, to: T, later: readonly string[]): void {
+  const out = to as Record<string, unknown>;
+  for (const [k, v] of Object.entries(from)) if (!(k in to) && !later.includes(k)) out[k] = v;
+}
+
 function containerDefaults(c: Container): Container {
   const tag = (c.image ?? "").split("/").pop() ?? "";
   const latest = !tag.includes(":") || tag.endsWith(":latest");
@@ -16,20 +25,13 @@ function containerDefaults(c: Container): Container {
   if (c.args) out.args = c.args;
   if (c.ports) out.ports = c.ports.map((p) => ({ ...p, protocol: p.protocol ?? "TCP" }));
   if (c.env) out.env = c.env;
-  const rest = c as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(rest)) {
-    if (
-      !(k in out) &&
-      ![
-        "resources",
-        "volumeMounts",
-        "terminationMessagePath",
-        "terminationMessagePolicy",
-        "imagePullPolicy",
-      ].includes(k)
-    )
-      (out as unknown as Record<string, unknown>)[k] = v;
-  }
+  copyOthers(c, out, [
+    "resources",
+    "volumeMounts",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+  ]);
   out.resources = c.resources ?? {};
   if (c.volumeMounts) out.volumeMounts = c.volumeMounts;
   out.terminationMessagePath = c.terminationMessagePath ?? "/dev/termination-log";
@@ -168,23 +170,17 @@ export function admitPod(sim: Sim, p: Pod): Pod {
     terminationGracePeriodSeconds: base.terminationGracePeriodSeconds,
     dnsPolicy: base.dnsPolicy,
   };
-  for (const [k, v] of Object.entries(base)) {
-    if (
-      !(k in spec) &&
-      ![
-        "serviceAccountName",
-        "serviceAccount",
-        "nodeName",
-        "securityContext",
-        "schedulerName",
-        "tolerations",
-        "priority",
-        "enableServiceLinks",
-        "preemptionPolicy",
-      ].includes(k)
-    )
-      (spec as unknown as Record<string, unknown>)[k] = v;
-  }
+  copyOthers(base, spec, [
+    "serviceAccountName",
+    "serviceAccount",
+    "nodeName",
+    "securityContext",
+    "schedulerName",
+    "tolerations",
+    "priority",
+    "enableServiceLinks",
+    "preemptionPolicy",
+  ]);
   spec.serviceAccountName = sa;
   spec.serviceAccount = sa;
   if (base.nodeName) spec.nodeName = base.nodeName;

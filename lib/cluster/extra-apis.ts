@@ -294,45 +294,38 @@ export function metricsApi(sim: Sim, req: ApiRequest, segs: string[]): ApiRespon
       const [k = "", v] = kv.split("=");
       return v === undefined ? k in (o.metadata.labels ?? {}) : o.metadata.labels?.[k] === v;
     });
-  if (resource === "pods") {
-    const pods = sim.store
-      .scan<Pod>("pods", ns)
-      .filter((p) => p.status.phase === "Running" && (name === undefined || p.metadata.name === name));
-    if (name !== undefined) {
-      const p = pods[0];
-      if (!p)
-        throw new ApiError(404, "NotFound", `podmetrics.metrics.k8s.io "${name}" not found`, {
-          name,
-          group: METRICS_GROUP,
-          kind: "pods",
-        });
-      return json(200, podMetrics(sim, p));
-    }
-    return json(200, {
-      kind: "PodMetricsList",
-      apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`,
-      metadata: {},
-      items: pods.filter(matches).map((p) => podMetrics(sim, p)),
-    });
-  }
-  if (resource === "nodes" && ns === undefined) {
-    const nodes = sim.store.scan("nodes").filter((n) => name === undefined || n.metadata.name === name);
-    if (name !== undefined) {
-      const n = nodes[0];
-      if (!n)
-        throw new ApiError(404, "NotFound", `nodemetrics.metrics.k8s.io "${name}" not found`, {
-          name,
-          group: METRICS_GROUP,
-          kind: "nodes",
-        });
-      return json(200, nodeMetrics(sim, n));
-    }
-    return json(200, {
-      kind: "NodeMetricsList",
-      apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`,
-      metadata: {},
-      items: nodes.filter(matches).map((n) => nodeMetrics(sim, n)),
-    });
-  }
+  /** The object named in the path, or the list of those the label selector matches. */
+  const answer = <T extends KObject>(
+    resource: string,
+    kind: string,
+    objs: T[],
+    metrics: (o: T) => Record<string, unknown>,
+  ): ApiResponse => {
+    const found = objs.filter((o) => name === undefined || o.metadata.name === name);
+    if (name === undefined)
+      return json(200, {
+        kind: `${kind}List`,
+        apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`,
+        metadata: {},
+        items: found.filter(matches).map(metrics),
+      });
+    const o = found[0];
+    if (!o)
+      throw new ApiError(404, "NotFound", `${kind.toLowerCase()}.${METRICS_GROUP} "${name}" not found`, {
+        name,
+        group: METRICS_GROUP,
+        kind: resource,
+      });
+    return json(200, metrics(o));
+  };
+  if (resource === "pods")
+    return answer(
+      "pods",
+      "PodMetrics",
+      sim.store.scan<Pod>("pods", ns).filter((p) => p.status.phase === "Running"),
+      (p) => podMetrics(sim, p),
+    );
+  if (resource === "nodes" && ns === undefined)
+    return answer("nodes", "NodeMetrics", sim.store.scan("nodes"), (n) => nodeMetrics(sim, n));
   throw pathNotFound();
 }

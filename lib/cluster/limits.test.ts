@@ -16,7 +16,7 @@ import {
   TOTAL_ANNOTATION_BYTES,
   WORK_BUDGET,
 } from "./limits";
-import { body, call, newCluster, podStatuses } from "./testing";
+import { body, call, failureStatus, newCluster, podStatuses, scaleBootcamp } from "./testing";
 
 const DEPLOYS = "/apis/apps/v1/namespaces/default/deployments";
 const CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
@@ -48,13 +48,6 @@ function settle(cluster: Cluster, now: number): void {
     if (due === undefined || due > now) return;
     cluster.tick();
   }
-}
-
-function scale(cluster: Cluster, replicas: number) {
-  return call(cluster, "PATCH", `${DEPLOY}/scale`, {
-    contentType: "application/merge-patch+json",
-    body: { spec: { replicas } },
-  });
 }
 
 const SUBDOMAIN =
@@ -146,15 +139,9 @@ describe("API server validation", () => {
     const { cluster } = newCluster();
     const res = call(cluster, "POST", CONFIGMAPS, { body: "{".repeat(MAX_REQUEST_BYTES + 1) });
     expect(res.status).toBe(413);
-    expect(body(res)).toEqual({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: "Request entity too large: limit is 3145728",
-      reason: "RequestEntityTooLarge",
-      code: 413,
-    });
+    expect(body(res)).toEqual(
+      failureStatus(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728"),
+    );
   });
 });
 
@@ -247,7 +234,7 @@ describe("the classroom quota", () => {
 describe("ReplicaSet controller: slow start, rate limit, burst", () => {
   it("creates the controller client's burst of 30 at once, then 20 a second", () => {
     const { cluster, clock } = newCluster();
-    scale(cluster, 100);
+    scaleBootcamp(cluster, 100);
     settle(cluster, clock.now());
     expect(podStatuses(cluster)).toHaveLength(1 + 30);
     clock.advance(1000);
@@ -260,7 +247,7 @@ describe("ReplicaSet controller: slow start, rate limit, burst", () => {
 
   it("folds SuccessfulCreate events after ten different ones, as client-go's aggregator does", () => {
     const { cluster, clock } = newCluster();
-    scale(cluster, 25);
+    scaleBootcamp(cluster, 25);
     clock.advance(1000);
     const created = events(cluster, "SuccessfulCreate");
     // The scenario's own (five minutes ago) and 8 new single ones, then one combined event
@@ -273,7 +260,7 @@ describe("ReplicaSet controller: slow start, rate limit, burst", () => {
 
   it("stops at the pod quota with FailedCreate and a ReplicaFailure condition", () => {
     const { cluster, clock } = newCluster();
-    scale(cluster, 1000);
+    scaleBootcamp(cluster, 1000);
     for (let i = 0; i < 120; i++) {
       clock.advance(1000);
       cluster.tick();
@@ -292,7 +279,7 @@ describe("ReplicaSet controller: slow start, rate limit, burst", () => {
       expect.objectContaining({ type: "ReplicaFailure", status: "True", reason: "FailedCreate" }),
     ]);
     // Scaling back within the quota clears the condition.
-    scale(cluster, 3);
+    scaleBootcamp(cluster, 3);
     clock.advance(60_000);
     const after = body(call(cluster, "GET", "/apis/apps/v1/namespaces/default/replicasets")).items[0];
     expect(after.status.conditions).toBeUndefined();
@@ -302,7 +289,7 @@ describe("ReplicaSet controller: slow start, rate limit, burst", () => {
 describe("minikube's node holds 110 pods", () => {
   it("leaves the rest Pending with the scheduler's Too many pods message", () => {
     const { cluster, clock } = newCluster();
-    scale(cluster, 150);
+    scaleBootcamp(cluster, 150);
     for (let i = 0; i < 60; i++) {
       clock.advance(1000);
       cluster.tick();
@@ -328,7 +315,7 @@ describe("minikube's node holds 110 pods", () => {
     expect(events(cluster, "FailedScheduling")).toHaveLength(150 - 103);
     expect(new Set(events(cluster, "FailedScheduling"))).toEqual(new Set([msg]));
     // Room on the node again: a pending pod is scheduled.
-    scale(cluster, 100);
+    scaleBootcamp(cluster, 100);
     for (let i = 0; i < 40; i++) {
       clock.advance(1000);
       cluster.tick();
@@ -350,7 +337,7 @@ describe("bounded work per touch", () => {
       fn();
       calls.push({ work: sim.work() - w, ms: performance.now() - t });
     };
-    measure(() => scale(cluster, 100_000));
+    measure(() => scaleBootcamp(cluster, 100_000));
     measure(listPods);
     // A student who comes back a minute later: the catch-up is cut at the work budget.
     clock.advance(60_000);
@@ -430,7 +417,7 @@ describe("bounded work per touch", () => {
 
   it("a snapshot taken mid-scale restores and goes on exactly (rate limiter and back-offs included)", () => {
     const { cluster, clock } = newCluster();
-    scale(cluster, 1000);
+    scaleBootcamp(cluster, 1000);
     clock.advance(5000);
     settle(cluster, clock.now());
     const snap = cluster.snapshot();

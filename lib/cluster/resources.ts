@@ -62,72 +62,38 @@ export const RESOURCES: ResourceInfo[] = [
   r("coordination.k8s.io", "leases", "lease", "Lease", true),
 ];
 
+const STATUS_VERBS = ["get", "patch", "update"];
+const PROXY_VERBS = ["create", "delete", "get", "patch", "update"];
+
+/** A subresource as discovery lists it: no singular name; `group`/`version` when not its parent's. */
+function sub(
+  name: string,
+  kind: string,
+  verbs: string[],
+  namespaced = true,
+  gv?: { group: string; version: string },
+): Record<string, unknown> {
+  return { name, singularName: "", namespaced, ...gv, kind, verbs };
+}
+
+/** `…/scale`: an autoscaling/v1 Scale whatever the parent's group. */
+const scale = (name: string) =>
+  sub(name, "Scale", STATUS_VERBS, true, { group: "autoscaling", version: "v1" });
+
 /** Subresources listed in discovery (`pods/log`, `deployments/scale`, …). */
 const SUBRESOURCES: Record<string, Array<Record<string, unknown>>> = {
   "": [
-    { name: "pods/log", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] },
-    {
-      name: "pods/exec",
-      singularName: "",
-      namespaced: true,
-      kind: "PodExecOptions",
-      verbs: ["create", "get"],
-    },
-    {
-      name: "pods/proxy",
-      singularName: "",
-      namespaced: true,
-      kind: "PodProxyOptions",
-      verbs: ["create", "delete", "get", "patch", "update"],
-    },
-    {
-      name: "pods/status",
-      singularName: "",
-      namespaced: true,
-      kind: "Pod",
-      verbs: ["get", "patch", "update"],
-    },
-    {
-      name: "services/proxy",
-      singularName: "",
-      namespaced: true,
-      kind: "ServiceProxyOptions",
-      verbs: ["create", "delete", "get", "patch", "update"],
-    },
-    {
-      name: "nodes/status",
-      singularName: "",
-      namespaced: false,
-      kind: "Node",
-      verbs: ["get", "patch", "update"],
-    },
+    sub("pods/log", "Pod", ["get"]),
+    sub("pods/exec", "PodExecOptions", ["create", "get"]),
+    sub("pods/proxy", "PodProxyOptions", PROXY_VERBS),
+    sub("pods/status", "Pod", STATUS_VERBS),
+    sub("services/proxy", "ServiceProxyOptions", PROXY_VERBS),
+    sub("nodes/status", "Node", STATUS_VERBS, false),
   ],
   apps: [
-    {
-      name: "deployments/scale",
-      singularName: "",
-      namespaced: true,
-      group: "autoscaling",
-      version: "v1",
-      kind: "Scale",
-      verbs: ["get", "patch", "update"],
-    },
-    {
-      name: "deployments/status",
-      singularName: "",
-      namespaced: true,
-      kind: "Deployment",
-      verbs: ["get", "patch", "update"],
-    },
-    {
-      name: "replicasets/scale",
-      singularName: "",
-      namespaced: true,
-      group: "autoscaling",
-      version: "v1",
-      kind: "Scale",
-      verbs: ["get", "patch", "update"],
-    },
+    scale("deployments/scale"),
+    sub("deployments/status", "Deployment", STATUS_VERBS),
+    scale("replicasets/scale"),
   ],
 };
 

@@ -52,6 +52,16 @@ const FIRST_NODE: NodeSpec = {
   controlPlane: true,
 };
 
+/** A minikube node's resources (2 CPUs, 4 GB) as its kubelet reports them. */
+const NODE_CAPACITY: Record<string, string> = {
+  cpu: "2",
+  "ephemeral-storage": "102626232Ki",
+  "hugepages-1Gi": "0",
+  "hugepages-2Mi": "0",
+  memory: "3978116Ki",
+  pods: "110",
+};
+
 function nodeObject(t0: number, spec: NodeSpec = FIRST_NODE): Node {
   const t = rfc3339(t0);
   const ready = rfc3339(t0 + 10_000);
@@ -87,22 +97,9 @@ function nodeObject(t0: number, spec: NodeSpec = FIRST_NODE): Node {
     },
     spec: { podCIDR: spec.podCIDR, podCIDRs: [spec.podCIDR] },
     status: {
-      capacity: {
-        cpu: "2",
-        "ephemeral-storage": "102626232Ki",
-        "hugepages-1Gi": "0",
-        "hugepages-2Mi": "0",
-        memory: "3978116Ki",
-        pods: "110",
-      },
-      allocatable: {
-        cpu: "2",
-        "ephemeral-storage": "102626232Ki",
-        "hugepages-1Gi": "0",
-        "hugepages-2Mi": "0",
-        memory: "3978116Ki",
-        pods: "110",
-      },
+      // minikube reserves nothing for the system: what a node can allocate is all it has
+      capacity: { ...NODE_CAPACITY },
+      allocatable: { ...NODE_CAPACITY },
       conditions: [
         [
           "MemoryPressure",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster } from "./testing";
+import { body, call, failureStatus, newCluster } from "./testing";
 
 /** Status objects as a real API server (v1.32) writes them for the mistakes students make. */
 describe("Status errors", () => {
@@ -9,16 +9,7 @@ describe("Status errors", () => {
     for (const method of ["GET", "DELETE"] as const) {
       const r = call(cluster, method, "/api/v1/namespaces/default/pods/nosuch");
       expect(r.status).toBe(404);
-      expect(body(r)).toEqual({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: 'pods "nosuch" not found',
-        reason: "NotFound",
-        details: pod,
-        code: 404,
-      });
+      expect(body(r)).toEqual(failureStatus(404, "NotFound", 'pods "nosuch" not found', pod));
     }
     const s = call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/nosuch/scale", {
       body: { spec: { replicas: 2 } },
@@ -39,15 +30,7 @@ describe("Status errors", () => {
       query: { container: "nosuch" },
     });
     expect(r.status).toBe(400);
-    expect(body(r)).toEqual({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: `container nosuch is not valid for pod ${pod}`,
-      reason: "BadRequest",
-      code: 400,
-    });
+    expect(body(r)).toEqual(failureStatus(400, "BadRequest", `container nosuch is not valid for pod ${pod}`));
   });
 
   it("AlreadyExists on a server dry run names the group", () => {

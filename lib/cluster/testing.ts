@@ -9,6 +9,9 @@ export function newCluster(scenario = "explore-app", seed = 1): { cluster: Clust
   return { cluster: Cluster.create({ scenario, seed, clock }), clock };
 }
 
+/** The explore-app scenario's deployment. */
+export const DEPLOY = "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp";
+
 export interface CallOptions {
   query?: Record<string, string>;
   body?: unknown;
@@ -45,4 +48,31 @@ export function body(res: ApiResponse): any {
 export function podStatuses(cluster: Cluster, ns = "default"): string[] {
   const t = body(call(cluster, "GET", `/api/v1/namespaces/${ns}/pods`, { table: true }));
   return t.rows.map((r: { cells: string[] }) => `${r.cells[0]} ${r.cells[2]}`);
+}
+
+/** The Status a real API server writes for a failed request: what tests expect a body to equal. */
+export function failureStatus(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
+}
+
+/** `kubectl scale deployment kubernetes-bootcamp --replicas=N`: what the client sends. */
+export function scaleBootcamp(cluster: Cluster, replicas: number): ApiResponse {
+  return call(cluster, "PATCH", `${DEPLOY}/scale`, {
+    contentType: "application/merge-patch+json",
+    body: { spec: { replicas } },
+  });
 }

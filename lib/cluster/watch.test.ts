@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster } from "./testing";
+import { body, call, newCluster, scaleBootcamp } from "./testing";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests poke into arbitrary JSON.
 type Ev = { type: string; object: any };
@@ -49,10 +49,7 @@ describe("watch", () => {
     const list = body(call(cluster, "GET", "/api/v1/namespaces/default/pods", { table: true }));
     const w = open(cluster, { resourceVersion: list.metadata.resourceVersion }, true);
     expect(w.events).toHaveLength(0);
-    call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp/scale", {
-      body: { spec: { replicas: 2 } },
-      contentType: "application/merge-patch+json",
-    });
+    scaleBootcamp(cluster, 2);
     clock.advance(5000);
     cluster.tick();
     expect(w.events.length).toBeGreaterThan(2);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
-import { InterruptSource } from "../shell/interrupt";
+import { runLine } from "../shell/harness";
 import { ManualScheduler } from "../shell/manual-time";
 import { clusterWorkstation } from "../terminal/wiring";
 
@@ -44,19 +44,8 @@ function session() {
   const ws = clusterWorkstation(cluster, { clock: scheduler.clock, scheduler });
   const shell = ws.openShell("1");
   const run = async (line: string): Promise<{ out: string; code: number }> => {
-    let out = "";
-    const r = await shell.run(line, {
-      stdout: (c) => {
-        out += c;
-      },
-      stderr: (c) => {
-        out += c;
-      },
-      tty: false,
-      columns: 80,
-      interrupt: new InterruptSource(),
-    });
-    return { out, code: r.exitCode };
+    const r = await runLine(shell, line);
+    return { out: r.all, code: r.exitCode };
   };
   const write = (name: string, text: string): void => {
     ws.files.write(`/home/student/${name}`, text, false);

@@ -15,7 +15,8 @@ import { describeOracle, kubectlOracle, runOracle } from "../../scripts/real-kub
 import { serveApi } from "../../server/kube-api";
 import { Cluster } from "../cluster";
 import { type Clock, ManualClock } from "../cluster/types";
-import { InterruptSource } from "../shell/interrupt";
+import { runLine } from "../shell/harness";
+import { singleQuote } from "../shell/quote";
 import { clusterWorkstation } from "../terminal/wiring";
 import { runKubectl } from "./testing";
 
@@ -106,23 +107,9 @@ async function inWorkstation(
     // nothing here waits: a timer would never fire
     scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
   });
-  const shell = ws.openShell("diff");
-  let stdout = "";
-  let stderr = "";
-  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  const r = await shell.run(`kubectl ${quoted}`, {
-    stdout: (c) => {
-      stdout += c;
-    },
-    stderr: (c) => {
-      stderr += c;
-    },
-    tty: false,
-    columns: 80,
-    interrupt: new InterruptSource(),
-  });
+  const r = await runLine(ws.openShell("diff"), `kubectl ${args.map(singleQuote).join(" ")}`);
   ws.dispose();
-  return { stdout, stderr, code: r.exitCode };
+  return { stdout: r.out, stderr: r.err, code: r.exitCode };
 }
 
 /** Splits a command line: words, with '…' quoting (enough for the cases below). */
@@ -584,13 +571,7 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
         clock: twinClock,
         scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
       });
-      const r = await ws.openShell("addons").run("minikube addons enable metrics-server", {
-        stdout: () => {},
-        stderr: () => {},
-        tty: false,
-        columns: 80,
-        interrupt: new InterruptSource(),
-      });
+      const r = await runLine(ws.openShell("addons"), "minikube addons enable metrics-server");
       expect(r.exitCode).toBe(0);
       ws.dispose();
     }
@@ -741,25 +722,12 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
         env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" },
         ...(stdin !== undefined ? { stdin } : {}),
       });
-      let out = "";
-      const quoted = args.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(" ");
+      const quoted = args.map(singleQuote).join(" ");
       const script =
-        stdin !== undefined
-          ? `printf '%s' '${stdin.replace(/'/g, "'\\''")}' | kubectl ${quoted}`
-          : `kubectl ${quoted}`;
-      const r = await shell.run(script, {
-        stdout: (c) => {
-          out += c;
-        },
-        stderr: (c) => {
-          out += c;
-        },
-        tty: false,
-        columns: 80,
-        interrupt: new InterruptSource(),
-      });
+        stdin !== undefined ? `printf '%s' ${singleQuote(stdin)} | kubectl ${quoted}` : `kubectl ${quoted}`;
+      const { all: out, exitCode } = await runLine(shell, script);
       const adj = known?.adjust ?? ((s: string) => s);
-      const mine = `${step}\n${adj(mask(out.replaceAll(dir, "DIR")))}[exit ${r.exitCode}]`;
+      const mine = `${step}\n${adj(mask(out.replaceAll(dir, "DIR")))}[exit ${exitCode}]`;
       const theirs = `${step}\n${adj(mask((real.out + real.err).replaceAll(dir, "DIR")))}[exit ${real.code}]`;
       results.push({ name: `f ${i + 1}. ${step}`, equal: mine === theirs });
       expect(mine).toBe(theirs);

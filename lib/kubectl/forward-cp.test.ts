@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
-import { InterruptSource } from "../shell/interrupt";
+import { startLine } from "../shell/harness";
 import { ManualScheduler, settle } from "../shell/manual-time";
 import { clusterWorkstation } from "../terminal/wiring";
 
@@ -13,26 +13,12 @@ function session() {
   const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
   const ws = clusterWorkstation(cluster, { clock: scheduler.clock, scheduler });
   const start = (tab: string, line: string) => {
-    const shell = ws.openShell(tab);
-    let out = "";
-    const interrupt = new InterruptSource();
-    const done = shell.run(line, {
-      stdout: (c) => {
-        out += c;
-      },
-      stderr: (c) => {
-        out += c;
-      },
-      tty: false,
-      columns: 80,
-      interrupt,
-    });
-    return { output: () => out, interrupt, done };
+    const r = startLine(ws.openShell(tab), line);
+    return { output: r.all, interrupt: r.interrupt, done: r.done };
   };
   const run = async (line: string, tab = "2") => {
-    const r = start(tab, line);
-    const { exitCode } = await r.done;
-    return { out: r.output(), code: exitCode };
+    const r = await startLine(ws.openShell(tab), line).done;
+    return { out: r.all, code: r.exitCode };
   };
   const pod = (): string => {
     const list = JSON.parse(

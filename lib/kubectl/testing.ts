@@ -2,6 +2,8 @@
  * Test helpers: a fake ProgramIO/Machine around any ApiHandler, and a transport that serves
  * recorded API objects (path → list JSON) the way an API server would.
  */
+
+import { failureStatus } from "../cluster/testing";
 import type { ApiHandler, ApiRequest, ApiResponse, Clock } from "../cluster/types";
 import { kubectl } from "./index";
 import type { KubectlMachine as Machine, KubectlIO as ProgramIO, KubectlScheduler as Scheduler } from "./io";
@@ -89,15 +91,7 @@ function status(code: number, reason: string, message: string): ApiResponse {
   return {
     status: code,
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message,
-      reason,
-      code,
-    }),
+    body: JSON.stringify(failureStatus(code, reason, message)),
   };
 }
 

@@ -13,10 +13,8 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../cluster/types";
-import { InterruptSource } from "./interrupt";
+import { offlineWorkstation, startLine } from "./harness";
 import { ManualScheduler } from "./manual-time";
-import type { Machine } from "./types";
-import { createWorkstation } from "./workstation";
 
 const CASES_DIR = join(__dirname, "../../test/bash-cases");
 const ACCEPTED_FILE = join(CASES_DIR, "accepted.txt");
@@ -67,13 +65,6 @@ const USER = userInfo().username;
 const OUR_HOME = `/home/${USER}`;
 const HOST = "minikube";
 
-const offline: Machine = {
-  api: () => ({ status: 404, headers: {}, body: "" }),
-  net: () => ({ kind: "refused" }),
-  listen: () => false,
-  unlisten: () => {},
-};
-
 interface Outcome {
   output: string;
   status: number;
@@ -114,57 +105,34 @@ function runBash(text: string, env: Record<string, string>): Outcome {
 }
 
 async function runOurs(text: string): Promise<Outcome> {
-  const clock = new ManualClock(Date.now());
-  const scheduler = new ManualScheduler(clock);
-  const ws = createWorkstation({ machine: offline, clock, scheduler, programs: {}, user: USER, host: HOST });
-  const sh = ws.openShell("1");
+  const { sh, scheduler } = offlineWorkstation(
+    {},
+    { scheduler: new ManualScheduler(new ManualClock(Date.now())), user: USER, host: HOST },
+  );
   let output = "";
   let status = 0;
-  const lines = text.split("\n");
+  /** One complete command, typed at the prompt; virtual time runs until it ends. */
+  const run = async (src: string): Promise<void> => {
+    const line = startLine(sh, src, { interactive: true });
+    let done = false;
+    void line.done.then(() => {
+      done = true;
+    });
+    for (let i = 0; i < 10_000 && !done; i++) await scheduler.advance(50);
+    status = (await line.done).exitCode;
+    output += line.all();
+  };
   let pending = "";
-  for (const line of lines) {
+  for (const line of text.split("\n")) {
     pending = pending === "" ? line : `${pending}\n${line}`;
     if (sh.incomplete?.(pending) === true) continue;
     const src = pending;
     pending = "";
     if (src.trim() === "") continue;
-    let done = false;
-    const p = sh
-      .run(src, {
-        stdout: (s) => {
-          output += s;
-        },
-        stderr: (s) => {
-          output += s;
-        },
-        tty: false,
-        columns: 80,
-        interrupt: new InterruptSource(),
-        interactive: true,
-      })
-      .then((r) => {
-        done = true;
-        return r;
-      });
-    for (let i = 0; i < 10_000 && !done; i++) await scheduler.advance(50);
-    status = (await p).exitCode;
+    await run(src);
     if (sh.exited) break;
   }
-  if (pending.trim() !== "") {
-    const r = await sh.run(pending, {
-      stdout: (s) => {
-        output += s;
-      },
-      stderr: (s) => {
-        output += s;
-      },
-      tty: false,
-      columns: 80,
-      interrupt: new InterruptSource(),
-      interactive: true,
-    });
-    status = r.exitCode;
-  }
+  if (pending.trim() !== "") await run(pending);
   return { output: mask(output, OUR_HOME, HOST), status };
 }
 

@@ -34,6 +34,7 @@ import { InterruptSource } from "./interrupt";
 import type { JobTable } from "./jobs";
 import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
+import { shellQuote } from "./quote";
 import { compilePosix, RegexSyntaxError } from "./regex";
 import type {
   ContainerFiles,
@@ -1748,6 +1749,14 @@ export class Shell {
       });
       if (r.trail && (has || cur !== "")) push();
     };
+    /** A parameter's or a command's value: as it is when quoted, else split at $IFS. */
+    const addValue = (value: string, quoted: boolean): void => {
+      this.expanded(ctx, cur.length + value.length, value.length);
+      if (quoted) {
+        addText(value, true);
+        has = true;
+      } else pushSplit(value);
+    };
     for (let i = 0; i < word.parts.length; i++) {
       const part = word.parts[i];
       if (part === undefined) continue;
@@ -1792,23 +1801,12 @@ export class Shell {
             });
             break;
           }
-          const value = await this.expandParam(part, ctx);
-          this.expanded(ctx, cur.length + value.length, value.length);
-          if (part.quoted) {
-            addText(value, true);
-            has = true;
-          } else pushSplit(value);
+          addValue(await this.expandParam(part, ctx), part.quoted);
           break;
         }
-        case "cmd": {
-          const value = await this.commandSubstitution(part.script, ctx);
-          this.expanded(ctx, cur.length + value.length, value.length);
-          if (part.quoted) {
-            addText(value, true);
-            has = true;
-          } else pushSplit(value);
+        case "cmd":
+          addValue(await this.commandSubstitution(part.script, ctx), part.quoted);
           break;
-        }
         case "arith": {
           this.step(ctx);
           const expanded = await this.expandArithText(part.expr, ctx);
@@ -2097,11 +2095,6 @@ export class Shell {
     ctx.exitRequested = code;
     throw new StopLine();
   }
-}
-
-/** A word as the shell reads it back unchanged. */
-function shellQuote(a: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 /**

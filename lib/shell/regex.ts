@@ -64,6 +64,29 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
     out += s;
     quantified = false;
   };
+  /** `(` in an ERE, `\(` in a BRE: a group opens (capturing only when asked). */
+  const openGroup = (): void => {
+    groups.push(out.length);
+    groupCount++;
+    out += opts.capture === true ? "(" : "(?:";
+    opening = true;
+    atom = -1;
+    quantified = false;
+  };
+  /** The group that opened at `start` closes and is the atom a quantifier applies to. */
+  const closeGroup = (start: number): void => {
+    out += ")";
+    opening = false;
+    atom = start;
+    quantified = false;
+  };
+  /** `|` (ERE) or `\|` (GNU BRE): an alternative starts. */
+  const alternate = (): void => {
+    out += "|";
+    opening = true;
+    atom = -1;
+    quantified = false;
+  };
   const quantify = (q: string): void => {
     if (atom < 0) return;
     if (quantified) out = `${out.slice(0, atom)}(?:${out.slice(atom)})`;
@@ -160,26 +183,13 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
       const n = chars[i + 1];
       if (n === undefined) throw new RegexSyntaxError("Trailing backslash");
       i += 2;
-      if (!ere && n === "(") {
-        groups.push(out.length);
-        groupCount++;
-        out += opts.capture === true ? "(" : "(?:";
-        opening = true;
-        atom = -1;
-        quantified = false;
-      } else if (!ere && n === ")") {
+      if (!ere && n === "(") openGroup();
+      else if (!ere && n === ")") {
         const start = groups.pop();
         if (start === undefined) throw new RegexSyntaxError("Unmatched ) or \\)");
-        out += ")";
-        opening = false;
-        atom = start;
-        quantified = false;
-      } else if (!ere && n === "|") {
-        out += "|";
-        opening = true;
-        atom = -1;
-        quantified = false;
-      } else if (!ere && n === "{") {
+        closeGroup(start);
+      } else if (!ere && n === "|") alternate();
+      else if (!ere && n === "{") {
         const iv = interval();
         if (iv === null) {
           throw new RegexSyntaxError(
@@ -253,32 +263,19 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
     if (ere) {
       if (ch === "(") {
         i++;
-        groups.push(out.length);
-        groupCount++;
-        out += opts.capture === true ? "(" : "(?:";
-        opening = true;
-        atom = -1;
-        quantified = false;
+        openGroup();
         continue;
       }
       if (ch === ")") {
         i++;
         const start = groups.pop();
         if (start === undefined) emitAtom("\\)");
-        else {
-          out += ")";
-          opening = false;
-          atom = start;
-          quantified = false;
-        }
+        else closeGroup(start);
         continue;
       }
       if (ch === "|") {
         i++;
-        out += "|";
-        opening = true;
-        atom = -1;
-        quantified = false;
+        alternate();
         continue;
       }
       if (ch === "+" || ch === "?") {

@@ -5,10 +5,9 @@
  */
 import type { Builtin } from "./builtins";
 import { bashHashOrder, LIMITS, type ShellFlags } from "./interp";
+import { singleQuote } from "./quote";
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const quoteAlias = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
 
 const returnB: Builtin = ({ argv, shell, err }) => {
   if (shell.localFrames.length === 0) {
@@ -114,7 +113,7 @@ const set: Builtin = ({ argv, shell, out, err }) => {
   const args = argv.slice(1);
   if (args.length === 0) {
     for (const [k, v] of [...shell.vars].sort(([a], [b]) => (a < b ? -1 : 1)))
-      if (v.array !== true) out(`${k}=${/^[\w./:-]*$/.test(v.value) ? v.value : quoteAlias(v.value)}\n`);
+      if (v.array !== true) out(`${k}=${/^[\w./:-]*$/.test(v.value) ? v.value : singleQuote(v.value)}\n`);
     return 0;
   }
   let i = 0;
@@ -230,7 +229,7 @@ const alias: Builtin = ({ argv, shell, out, err }) => {
   const args = argv.slice(1).filter((a) => a !== "-p");
   if (args.length === 0) {
     for (const [k, v] of [...shell.aliases].sort(([a], [b]) => (a < b ? -1 : 1)))
-      out(`alias ${k}=${quoteAlias(v)}\n`);
+      out(`alias ${k}=${singleQuote(v)}\n`);
     return 0;
   }
   let status = 0;
@@ -241,7 +240,7 @@ const alias: Builtin = ({ argv, shell, out, err }) => {
       if (v === undefined) {
         err(`bash: alias: ${a}: not found\n`);
         status = 1;
-      } else out(`alias ${a}=${quoteAlias(v)}\n`);
+      } else out(`alias ${a}=${singleQuote(v)}\n`);
       continue;
     }
     const name = a.slice(0, eq);

@@ -16,6 +16,7 @@ import { fsErrorText, lookup, Shell, type ShellVarsSnapshot } from "./interp";
 import { JobTable } from "./jobs";
 import { VarUsage } from "./limits";
 import { createMinikube } from "./minikube";
+import { shellQuote } from "./quote";
 import type {
   ContainerFiles,
   ContainerTarget,
@@ -347,10 +348,6 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   return ws;
 }
 
-function quoteArg(a: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
-}
-
 async function runInContainer(
   shell: Shell,
   facts: ContainerFacts,
@@ -422,5 +419,5 @@ async function runInContainer(
     void facts;
     return 126;
   }
-  return (await shell.run(argv.map(quoteArg).join(" "), io)).exitCode;
+  return (await shell.run(argv.map(shellQuote).join(" "), io)).exitCode;
 }

@@ -23,6 +23,7 @@ import { type ContainerFacts, containerFs, createContainerShell } from "../../li
 import type { VirtualFs } from "../../lib/shell/fs";
 import type { Shell } from "../../lib/shell/interp";
 import { InterruptSource } from "../../lib/shell/interrupt";
+import { shellQuote } from "../../lib/shell/quote";
 import type { Machine, RunIO, Scheduler } from "../../lib/shell/types";
 import { createTerminal, type Terminal } from "../../lib/terminal/terminal";
 import { containerResolver } from "../../lib/terminal/wiring";
@@ -79,10 +80,6 @@ export function exitStatus(code: number, command: string[]): Record<string, unkn
     reason: "NonZeroExitCode",
     details: { causes: [{ reason: "ExitCode", message: String(code) }] },
   };
-}
-
-function quoteArg(a: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 /** Answers an upgrade request that can't be served, with a Status as the API server would. */
@@ -345,7 +342,7 @@ class Session {
       );
       code = 126;
     } else {
-      let line = argv.map(quoteArg).join(" ");
+      let line = argv.map(shellQuote).join(" ");
       const stdinPath = "/dev/.kubeclass-exec-stdin";
       if (this.exec.stdin) {
         this.shell.opts.fs.write(stdinPath, this.stdinBuf, false);

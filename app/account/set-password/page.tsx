@@ -1,6 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { SetPasswordForm } from "@/components/classroom/AccountForms";
-import { LocaleSwitch } from "@/components/LocaleSwitch";
+import { PublicHeader } from "@/components/LocaleSwitch";
 import { tokenInfo } from "@/lib/classroom/accounts";
 import { db } from "@/lib/db";
 
@@ -17,10 +17,7 @@ export default async function SetPasswordPage({
   const info = await tokenInfo(db(), token, new Date());
   return (
     <main className="center">
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <h1>kubeclass</h1>
-        <LocaleSwitch />
-      </div>
+      <PublicHeader />
       {info ? (
         <>
           <h2>{info.kind === "INVITE" ? t("welcome", { name: info.name }) : t("resetTitle")}</h2>

@@ -10,7 +10,7 @@ import {
   RosterImport,
 } from "@/components/classroom/ClassForms";
 import { LinkBox } from "@/components/classroom/LinkBox";
-import { Refusal } from "@/components/classroom/Refusal";
+import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
 import { classDetail, formatJoinCode, joinLink } from "@/lib/classroom/classes";
 import { getCourse } from "@/lib/classroom/course";
@@ -32,7 +32,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
   const t = await getTranslations("classes");
   const live = await getTranslations("liveTeach");
   const r = await attempt(() => classDetail(db(), actor, id));
-  if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? t("notFound") : t("notYours")} />;
+  if (!r.ok) return <ClassRefusal user={user} code={r.code} />;
   const { cls, students, assignments } = r.value;
   const course = getCourse(cls.course.slug);
   const link = cls.joinCode ? joinLink(await baseUrl(), cls.joinCode) : null;

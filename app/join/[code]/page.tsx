@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { JoinForms } from "@/components/classroom/JoinForms";
-import { LocaleSwitch } from "@/components/LocaleSwitch";
+import { PublicHeader } from "@/components/LocaleSwitch";
 import { currentUser } from "@/lib/auth";
 import { classByCode, formatJoinCode, normalizeJoinCode } from "@/lib/classroom/classes";
 import { db } from "@/lib/db";
@@ -18,10 +18,7 @@ export default async function JoinPage({ params }: { params: Promise<{ code: str
   const normal = normalizeJoinCode(code);
   return (
     <main className="center">
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <h1>kubeclass</h1>
-        <LocaleSwitch />
-      </div>
+      <PublicHeader />
       {!cls ? (
         <p className="error" role="alert">
           {t("unknown")}

@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster, podStatuses } from "../testing";
+import { body, call, newCluster, podStatuses, scaleBootcamp } from "../testing";
 import { DEPLOY, events, setImage } from "./testing";
 
 describe("deployment controller: rollouts, revisions, garbage collection", () => {
   it("rolls out a new image with surge 1 / unavailable 1 and records revisions", () => {
     const { cluster, clock } = newCluster();
-    call(cluster, "PATCH", `${DEPLOY}/scale`, {
-      contentType: "application/merge-patch+json",
-      body: { spec: { replicas: 4 } },
-    });
+    scaleBootcamp(cluster, 4);
     clock.advance(5000);
     expect(setImage(cluster, "jocatalin/kubernetes-bootcamp:v2").status).toBe(200);
     const rs = body(call(cluster, "GET", "/apis/apps/v1/namespaces/default/replicasets")).items;

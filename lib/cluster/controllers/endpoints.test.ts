@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster } from "../testing";
-import { DEPLOY } from "./testing";
+import { body, call, newCluster, scaleBootcamp } from "../testing";
 
 describe("services and endpoints", () => {
   it("tracks ready pods as endpoints", () => {
@@ -17,10 +16,7 @@ describe("services and endpoints", () => {
       body(call(cluster, "GET", "/api/v1/namespaces/default/endpoints/web", { table: true })).rows[0]
         .cells[1];
     expect(ep()).toMatch(/^10\.244\.0\.\d+:8080$/);
-    call(cluster, "PATCH", `${DEPLOY}/scale`, {
-      contentType: "application/merge-patch+json",
-      body: { spec: { replicas: 5 } },
-    });
+    scaleBootcamp(cluster, 5);
     clock.advance(3000);
     expect(ep()).toMatch(/^(10\.244\.0\.\d+:8080,){2}10\.244\.0\.\d+:8080 \+ 2 more\.\.\.$/);
   });

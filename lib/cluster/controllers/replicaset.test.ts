@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster, podStatuses } from "../testing";
+import { body, call, newCluster, podStatuses, scaleBootcamp } from "../testing";
 import { DEPLOY, events } from "./testing";
 
 describe("replicaset controller: scale and self-healing", () => {
   it("scales up with a cached image: ContainerCreating then Running within two seconds", () => {
     const { cluster, clock } = newCluster();
-    call(cluster, "PATCH", `${DEPLOY}/scale`, {
-      contentType: "application/merge-patch+json",
-      body: { spec: { replicas: 4 } },
-    });
+    scaleBootcamp(cluster, 4);
     expect(
       podStatuses(cluster)
         .map((s) => s.split(" ")[1])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster, podStatuses } from "../testing";
+import { body, call, newCluster, podStatuses, scaleBootcamp } from "../testing";
 import { events } from "./testing";
 
 describe("scheduler", () => {
@@ -30,10 +30,7 @@ describe("scheduler", () => {
 
   it("spreads a deployment's pods over the Ready nodes, least loaded first", () => {
     const { cluster, clock } = newCluster("two-nodes");
-    call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp/scale", {
-      contentType: "application/merge-patch+json",
-      body: { spec: { replicas: 4 } },
-    });
+    scaleBootcamp(cluster, 4);
     // minikube pulls the image first (it never ran it), m02 has it cached.
     clock.advance(15_000);
     const nodes = body(call(cluster, "GET", "/api/v1/namespaces/default/pods")).items.map(

@@ -1,7 +1,7 @@
 /** Helpers shared by the controller tests. */
-import { body, call, type newCluster } from "../testing";
+import { body, call, DEPLOY, type newCluster } from "../testing";
 
-export const DEPLOY = "/apis/apps/v1/namespaces/default/deployments/kubernetes-bootcamp";
+export { DEPLOY };
 
 export function setImage(cluster: ReturnType<typeof newCluster>["cluster"], image: string) {
   return call(cluster, "PATCH", DEPLOY, {

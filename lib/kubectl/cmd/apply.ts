@@ -137,24 +137,40 @@ function applyOne(ctx: Ctx, m: ManifestObject, mode: DryRun): string {
   return `${prefix} configured${dryRunSuffix(mode)}`;
 }
 
+/**
+ * Reads the files' objects and visits each as kubectl's resource visitor does: a failure is
+ * noted as `error when <verb> "<file>": …` and the next object is still visited.
+ */
+function visitManifests(
+  ctx: Ctx,
+  files: string[],
+  opts: { recursive: boolean; validate: boolean; verb: string },
+  visit: (m: ManifestObject) => void,
+): { errors: string[]; failed: string[] } {
+  const { objects, errors } = readManifests(ctx, files, opts);
+  const failed: string[] = [];
+  for (const m of objects) {
+    try {
+      visit(m);
+    } catch (e) {
+      failed.push(visitError(e, opts.verb, m.source));
+    }
+  }
+  return { errors, failed };
+}
+
 export const applyCommand: Command = {
   name: "apply",
   short: "Apply a configuration to a resource by file name or stdin",
   flags: [...FILE_FLAGS, { name: "prune", kind: "bool", def: "false" }],
   async run(ctx, f) {
     const mode = dryRunOf(ctx, f);
-    const { objects, errors } = readManifests(ctx, filenames(ctx, f), {
-      recursive: f.bool("recursive"),
-      validate: validateOf(f),
-    });
-    const failed: string[] = [];
-    for (const m of objects) {
-      try {
-        ctx.out(`${applyOne(ctx, m, mode)}\n`);
-      } catch (e) {
-        failed.push(visitError(e, "creating", m.source));
-      }
-    }
+    const { errors, failed } = visitManifests(
+      ctx,
+      filenames(ctx, f),
+      { recursive: f.bool("recursive"), validate: validateOf(f), verb: "creating" },
+      (m) => ctx.out(`${applyOne(ctx, m, mode)}\n`),
+    );
     return reportErrors(ctx, [...aggregate(errors), ...failed]);
   },
 };
@@ -162,13 +178,11 @@ export const applyCommand: Command = {
 /** `kubectl create -f`: POST each object; an existing one is AlreadyExists. */
 export async function createFromFiles(ctx: Ctx, f: ParsedFlags): Promise<number> {
   const mode = dryRunOf(ctx, f);
-  const { objects, errors } = readManifests(ctx, filenames(ctx, f), {
-    recursive: f.bool("recursive"),
-    validate: validateOf(f),
-  });
-  const failed: string[] = [];
-  for (const m of objects) {
-    try {
+  const { errors, failed } = visitManifests(
+    ctx,
+    filenames(ctx, f),
+    { recursive: f.bool("recursive"), validate: validateOf(f), verb: "creating" },
+    (m) => {
       if (mode !== "client") {
         const metadata = { ...asObj(m.obj.metadata) };
         if (m.namespace !== undefined) metadata.namespace = m.namespace;
@@ -182,10 +196,8 @@ export async function createFromFiles(ctx: Ctx, f: ParsedFlags): Promise<number>
         });
       }
       ctx.out(`${kindPrefix(m.info)}/${m.name} created${dryRunSuffix(mode)}\n`);
-    } catch (e) {
-      failed.push(visitError(e, "creating", m.source));
-    }
-  }
+    },
+  );
   return reportErrors(ctx, [...failed, ...errors]);
 }
 
@@ -201,30 +213,30 @@ export async function deleteFromFiles(
   body: Record<string, unknown>,
   mode: DryRun,
 ): Promise<number> {
-  const { objects, errors } = readManifests(ctx, f.list("filename"), {
-    recursive: f.bool("recursive"),
-    validate: false,
-  });
-  const failed: string[] = [];
   const deleted: ManifestObject[] = [];
-  for (const m of objects) {
-    try {
-      if (mode !== "client")
-        ctx.client.json("DELETE", ctx.client.resourcePath(m.info, m.namespace, m.name), {
-          // kubectl asks for a server dry run in the DeleteOptions body
-          body: mode === "server" ? { ...body, dryRun: ["All"] } : body,
-        });
+  const { errors, failed } = visitManifests(
+    ctx,
+    f.list("filename"),
+    { recursive: f.bool("recursive"), validate: false, verb: "deleting" },
+    (m) => {
+      try {
+        if (mode !== "client")
+          ctx.client.json("DELETE", ctx.client.resourcePath(m.info, m.namespace, m.name), {
+            // kubectl asks for a server dry run in the DeleteOptions body
+            body: mode === "server" ? { ...body, dryRun: ["All"] } : body,
+          });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404 && f.bool("ignore-not-found")) return;
+        throw e;
+      }
       ctx.out(
         f.str("output") === "name"
           ? `${kindPrefix(m.info)}/${m.name}\n`
           : `${kindPrefix(m.info)} "${m.name}" deleted${dryRunSuffix(mode)}\n`,
       );
       deleted.push(m);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404 && f.bool("ignore-not-found")) continue;
-      failed.push(visitError(e, "deleting", m.source));
-    }
-  }
+    },
+  );
   // --wait: until the objects are gone (pods terminate gracefully)
   if (f.bool("wait") && mode === "none")
     for (const m of deleted)

@@ -1,9 +1,9 @@
-import { ApiError, fail, kindPrefix } from "../client";
+import { fail, kindPrefix } from "../client";
 import { deleteFromFiles } from "./apply";
 import { dryRunFlag, dryRunOf, dryRunSuffix } from "./dryrun";
 import { noResources, resolveTargets } from "./mutate";
 import { checkNamesWithSelector } from "./resources";
-import { type Command, sleep } from "./types";
+import { type Command, reportObjectError, sleep } from "./types";
 
 export const deleteCommand: Command = {
   name: "delete",
@@ -67,13 +67,8 @@ export const deleteCommand: Command = {
             body: dryRun === "server" ? { ...body, dryRun: ["All"] } : body,
           });
       } catch (e) {
-        if (e instanceof ApiError) {
-          if (e.status === 404 && f.bool("ignore-not-found")) continue;
-          ctx.err(`${e.serverText()}\n`);
-          exit = 1;
-          continue;
-        }
-        throw e;
+        if (reportObjectError(ctx, e, f.bool("ignore-not-found"))) exit = 1;
+        continue;
       }
       if (f.bool("force") && grace === 0)
         ctx.err(

@@ -20,7 +20,7 @@ import { tableTabs } from "../tabwriter";
 import { humanDuration, parseTime } from "../time";
 import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import { objectKey, sortByJsonPath } from "./sort";
-import type { Command, Ctx } from "./types";
+import { type Command, type Ctx, reportObjectError } from "./types";
 
 /** When the server cannot produce a Table: NAME and AGE, as kubectl's default printer does. */
 function fallbackTable(objs: Obj[], now: number): Table {
@@ -235,13 +235,7 @@ export const getCommand: Command = {
             }
             anyFound = true;
           } catch (e) {
-            if (e instanceof ApiError) {
-              if (e.status === 404 && f.bool("ignore-not-found")) continue;
-              ctx.err(`${e.serverText()}\n`);
-              exit = 1;
-              continue;
-            }
-            throw e;
+            if (reportObjectError(ctx, e, f.bool("ignore-not-found"))) exit = 1;
           }
         }
         if (table && tableRows.rows.length > 0) {

@@ -1,17 +1,7 @@
 /** Shared bits of the verbs that change objects: resolving targets, patching, kubectl's result lines. */
-import {
-  ApiError,
-  asArr,
-  asObj,
-  type CmdError,
-  fail,
-  kindPrefix,
-  type Obj,
-  type ResourceInfo,
-  str,
-} from "../client";
+import { asArr, asObj, type CmdError, fail, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
 import { checkNamesWithSelector, parseResourceArgs } from "./resources";
-import type { Ctx } from "./types";
+import { type Ctx, reportObjectError } from "./types";
 
 /** resource.Builder's error for a verb given neither a resource argument nor `-f` (every verb words it alike). */
 export const noResources = (): CmdError =>
@@ -52,9 +42,7 @@ export function resolveTargets(
         const obj = ctx.client.get(ctx.client.resourcePath(r.info, ns, name));
         targets.push({ info: r.info, obj, name, namespace: ns });
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        ctx.err(`${e.serverText()}\n`);
-        failed = true;
+        if (reportObjectError(ctx, e)) failed = true;
       }
     }
   }

@@ -9,7 +9,7 @@ import type { ParsedFlags } from "../flags";
 import { createAndPrint } from "./create";
 import { dryRunFlag, dryRunOf } from "./dryrun";
 import { type ContainerShellHost, execCommand } from "./exec";
-import { type Command, type Ctx, sleep } from "./types";
+import { type Command, type Ctx, reportObjectError, sleep } from "./types";
 
 const usageError = (msg: string): Error => fail(`${msg}\nSee 'kubectl run -h' for help and examples`);
 
@@ -197,8 +197,7 @@ export const runCommand: Command = {
         });
         ctx.out(`pod "${name}" deleted\n`);
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        ctx.err(`${e.serverText()}\n`);
+        reportObjectError(ctx, e);
       }
     }
     return code;

@@ -1,8 +1,8 @@
 import { strategicMerge } from "../../cluster/patch";
-import { ApiError, asArr, asObj, fail, kindPrefix, type Obj, str } from "../client";
+import { asArr, asObj, fail, kindPrefix, type Obj, str } from "../client";
 import { dryRunFlag, dryRunOf, dryRunQuery, printOutcome } from "./dryrun";
 import { noResources, patch, resolveTargets } from "./mutate";
-import type { Command } from "./types";
+import { type Command, reportObjectError } from "./types";
 
 function podSpecOf(kind: string, o: Obj): Obj {
   const spec = asObj(o.spec);
@@ -76,12 +76,8 @@ const setImage: Command = {
             ? (strategicMerge(t.obj, body) as Obj)
             : patch(ctx, t, body, "strategic", undefined, dryRunQuery(dryRun));
       } catch (e) {
-        if (e instanceof ApiError) {
-          ctx.err(`${e.serverText()}\n`);
-          exit = 1;
-          continue;
-        }
-        throw e;
+        if (reportObjectError(ctx, e)) exit = 1;
+        continue;
       }
       printOutcome(ctx, f, {
         obj,

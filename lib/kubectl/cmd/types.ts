@@ -1,4 +1,4 @@
-import type { RestClient } from "../client";
+import { ApiError, type RestClient } from "../client";
 import type { FlagSpec, ParsedFlags } from "../flags";
 import type { KubectlIO as ProgramIO } from "../io";
 
@@ -50,4 +50,17 @@ export function sleep(io: ProgramIO, ms: number): Promise<boolean> {
       resolve(false);
     });
   });
+}
+
+/**
+ * A request about one of the objects a command was given failed. kubectl prints the server's
+ * words and goes on to the next object; an error that is not the server's is rethrown.
+ * `ignoreNotFound` (`--ignore-not-found`, or what is already gone for `wait --for=delete`): a
+ * 404 prints nothing. Returns whether it counts as a failure (the command exits 1).
+ */
+export function reportObjectError(ctx: Ctx, e: unknown, ignoreNotFound = false): boolean {
+  if (!(e instanceof ApiError)) throw e;
+  if (ignoreNotFound && e.status === 404) return false;
+  ctx.err(`${e.serverText()}\n`);
+  return true;
 }

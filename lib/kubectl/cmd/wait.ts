@@ -3,12 +3,12 @@
  * finds the objects (names, `-l`, `--all`), then polls each until its condition holds, all
  * within one `--timeout` (default 30s), printing `KIND/NAME condition met` for each.
  */
-import { ApiError, asArr, asObj, fail, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
+import { asArr, asObj, fail, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
 import { FlagError, type ParsedFlags } from "../flags";
 import { executeJsonPath, JsonPathError, relaxedJsonPath } from "../printers/jsonpath";
 import { noResources } from "./mutate";
 import { checkNamesWithSelector, parseResourceArgs } from "./resources";
-import { type Command, type Ctx, sleep } from "./types";
+import { type Command, type Ctx, reportObjectError, sleep } from "./types";
 
 const UNITS: Record<string, number> = {
   ns: 1e-6,
@@ -142,11 +142,8 @@ function findItems(ctx: Ctx, f: ParsedFlags, c: Condition): { items: Item[]; fai
         ctx.client.get(ctx.client.resourcePath(r.info, ns, name));
         items.push({ info: r.info, namespace: ns, name });
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
         // what is already gone has nothing to wait for
-        if (c.kind === "delete" && e.status === 404) continue;
-        ctx.err(`${e.serverText()}\n`);
-        failed = true;
+        if (reportObjectError(ctx, e, c.kind === "delete")) failed = true;
       }
     }
   }

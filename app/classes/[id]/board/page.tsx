@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { BoardPage } from "@/components/BoardPage";
-import { Refusal } from "@/components/classroom/Refusal";
+import { ClassTitle } from "@/components/classroom/ClassTitle";
+import { ClassRefusal } from "@/components/classroom/Refusal";
 import { classBoard } from "@/lib/classroom/class-board";
 import { attempt, pageUser } from "@/lib/classroom/page";
 import { sharedPool } from "@/lib/classroom/sql";
@@ -19,18 +19,12 @@ export default async function ClassBoardPage({ params }: { params: Promise<{ id:
   const t = await getTranslations("teach");
   const c = await getTranslations("classes");
   const r = await attempt(() => classBoard(db(), sharedPool(), actor, id));
-  if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? c("notFound") : c("notYours")} />;
+  if (!r.ok) return <ClassRefusal user={user} code={r.code} />;
   const { cls, course, grid } = r.value;
   return (
     <BoardPage
       user={user}
-      heading={
-        <div className="title-row">
-          <h1>
-            {t("title")} — <Link href={`/classes/${cls.id}`}>{cls.name}</Link>
-          </h1>
-        </div>
-      }
+      heading={<ClassTitle cls={cls} title={t("title")} />}
       empty={c("noStudents")}
       grid={grid}
       lessons={course.lessons}

@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { Refusal } from "@/components/classroom/Refusal";
+import { ClassTitle } from "@/components/classroom/ClassTitle";
+import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
 import { ClassCharts } from "@/components/teaching/ClassCharts";
 import { chartsOf } from "@/lib/classroom/live-pages";
@@ -20,10 +20,9 @@ export default async function ChartsPage({
   const { id } = await params;
   const { lesson: lessonId } = await searchParams;
   const { user, actor, lang } = await pageUser();
-  const c = await getTranslations("classes");
   const t = await getTranslations("liveTeach");
   const r = await attempt(() => chartsOf(db(), actor, id, lessonId));
-  if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? c("notFound") : c("notYours")} />;
+  if (!r.ok) return <ClassRefusal user={user} code={r.code} />;
   const { cls, course, lesson, data } = r.value;
   const times = data.steps.flatMap((s) => s.done.map(([at]) => at));
   const to = Date.now();
@@ -32,16 +31,7 @@ export default async function ChartsPage({
     <>
       <Topbar user={user} />
       <main className="page charts-page">
-        <div className="title-row">
-          <h1>
-            {t("chartsTitle")} — <Link href={`/classes/${cls.id}`}>{cls.name}</Link>
-          </h1>
-          <nav className="actions">
-            <Link className="linkbtn" href={`/classes/${cls.id}/live`}>
-              {t("title")}
-            </Link>
-          </nav>
-        </div>
+        <ClassTitle cls={cls} title={t("chartsTitle")} links={[["live", t("title")]]} />
         <form className="actions" method="get">
           <label>
             {t("lesson")}{" "}

@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { ClassTitle } from "@/components/classroom/ClassTitle";
 import { GradebookTable } from "@/components/classroom/GradebookTable";
-import { Refusal } from "@/components/classroom/Refusal";
+import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
 import { getCourse } from "@/lib/classroom/course";
 import { gradebook } from "@/lib/classroom/gradebook";
@@ -16,7 +16,7 @@ export default async function GradebookPage({ params }: { params: Promise<{ id: 
   const { user, actor, lang } = await pageUser();
   const t = await getTranslations("gradebook");
   const r = await attempt(() => gradebook(db(), actor, id));
-  if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? t("notFound") : t("notYours")} />;
+  if (!r.ok) return <ClassRefusal user={user} code={r.code} />;
   const { cls, assignments, students } = r.value;
   const course = getCourse(cls.course.slug);
   const stepTitle = Object.fromEntries(
@@ -27,14 +27,11 @@ export default async function GradebookPage({ params }: { params: Promise<{ id: 
     <>
       <Topbar user={user} />
       <main className="page wide">
-        <div className="title-row">
-          <h1>
-            {t("title")} — <Link href={`/classes/${cls.id}`}>{cls.name}</Link>
-          </h1>
+        <ClassTitle cls={cls} title={t("title")}>
           <a className="linkbtn" href={`/api/classes/${cls.id}/export`} download data-testid="export">
             {t("export")}
           </a>
-        </div>
+        </ClassTitle>
         {assignments.length === 0 || students.length === 0 ? (
           <p className="muted">{assignments.length === 0 ? t("noAssignments") : t("noStudents")}</p>
         ) : (

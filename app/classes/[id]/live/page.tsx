@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { Refusal } from "@/components/classroom/Refusal";
+import { ClassTitle } from "@/components/classroom/ClassTitle";
+import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
 import { LiveSession } from "@/components/teaching/LiveSession";
 import { liveSession } from "@/lib/classroom/live-pages";
@@ -14,28 +14,22 @@ export const dynamic = "force-dynamic";
 export default async function LivePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { user, actor, lang } = await pageUser();
-  const c = await getTranslations("classes");
   const t = await getTranslations("liveTeach");
   const r = await attempt(() => liveSession(db(), actor, id));
-  if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? c("notFound") : c("notYours")} />;
+  if (!r.ok) return <ClassRefusal user={user} code={r.code} />;
   const { cls, course, students } = r.value;
   return (
     <>
       <Topbar user={user} />
       <main className="page live-page">
-        <div className="title-row">
-          <h1>
-            {t("title")} — <Link href={`/classes/${cls.id}`}>{cls.name}</Link>
-          </h1>
-          <nav className="actions">
-            <Link className="linkbtn" href={`/classes/${cls.id}/charts`}>
-              {t("charts")}
-            </Link>
-            <Link className="linkbtn" href={`/classes/${cls.id}/board`}>
-              {t("board")}
-            </Link>
-          </nav>
-        </div>
+        <ClassTitle
+          cls={cls}
+          title={t("title")}
+          links={[
+            ["charts", t("charts")],
+            ["board", t("board")],
+          ]}
+        />
         <LiveSession
           classId={cls.id}
           lang={lang}

@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { Refusal } from "@/components/classroom/Refusal";
+import { ClassTitle } from "@/components/classroom/ClassTitle";
+import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
 import { ReplayView } from "@/components/teaching/ReplayView";
 import { replays } from "@/lib/classroom/live-pages";
@@ -14,23 +14,19 @@ export const dynamic = "force-dynamic";
 export default async function ReplayPage({ params }: { params: Promise<{ id: string; studentId: string }> }) {
   const { id, studentId } = await params;
   const { user, actor, lang } = await pageUser();
-  const c = await getTranslations("classes");
   const t = await getTranslations("liveTeach");
   const r = await attempt(() => replays(db(), sharedPool(), actor, id, studentId));
-  if (!r.ok) return <Refusal user={user} message={r.code === "not_found" ? c("notFound") : c("notYours")} />;
+  if (!r.ok) return <ClassRefusal user={user} code={r.code} />;
   const { cls, student, casts, journal } = r.value;
   return (
     <>
       <Topbar user={user} />
       <main className="page replay-page">
-        <div className="title-row">
-          <h1>{t("replayTitle", { name: student.name })}</h1>
-          <nav className="actions">
-            <Link className="linkbtn" href={`/classes/${cls.id}/live`}>
-              {t("title")}
-            </Link>
-          </nav>
-        </div>
+        <ClassTitle
+          cls={cls}
+          heading={t("replayTitle", { name: student.name })}
+          links={[["live", t("title")]]}
+        />
         {casts.length === 0 ? (
           <p>{t("noRecordings")}</p>
         ) : (
