@@ -26,7 +26,6 @@ import { InterruptSource } from "../../lib/shell/interrupt";
 import type { Machine, RunIO, Scheduler } from "../../lib/shell/types";
 import { createTerminal, type Terminal } from "../../lib/terminal/terminal";
 import { containerResolver } from "../../lib/terminal/wiring";
-import { slices } from "../slices";
 
 export const EXEC_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
 
@@ -108,7 +107,7 @@ export function createExecBridge(cluster: Cluster, opts: { clock?: Clock } = {})
   const scheduler: Scheduler = {
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    yieldNow: slices.yielder(),
+    yieldNow: () => new Promise<void>((r) => setImmediate(r)),
   };
   const machine: Machine = {
     api: cluster.handle,
