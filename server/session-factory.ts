@@ -13,18 +13,24 @@ import { clusterWorkstation, kubectlCompleter, TerminalDriver } from "../lib/ter
 import { type Locale, langFor } from "./locale";
 import "./openapi";
 import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
+import { slices } from "./slices";
 
 const realClock: Clock = { now: () => Date.now() };
-const realScheduler: Scheduler = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-  // a long line pauses between slices of its work so other students' events run (Shell.pace)
-  yieldNow: () => new Promise<void>((r) => setImmediate(r)),
-};
+/**
+ * A student's timers; a long line pauses between slices of its work so other students' events
+ * run (Shell.pace), taking turns with other students' lines (server/slices.ts).
+ */
+function realScheduler(): Scheduler {
+  return {
+    setTimeout: (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      t.unref?.();
+      return t;
+    },
+    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    yieldNow: slices.yielder(),
+  };
+}
 
 export interface SessionSnapshot {
   scenario: string;
@@ -90,9 +96,10 @@ class LiveSession implements StudentSession {
     savedScreens?: SavedScreens,
   ) {
     this.tabScreens = new TabScreens(savedScreens);
+    const scheduler = realScheduler();
     this.station = clusterWorkstation(cluster, {
       clock: realClock,
-      scheduler: realScheduler,
+      scheduler,
       user: prompt.user,
       host: prompt.host,
     });
@@ -105,7 +112,7 @@ class LiveSession implements StudentSession {
       },
       closeShell: (tabId) => this.station.closeShell(tabId),
       clock: realClock,
-      scheduler: realScheduler,
+      scheduler,
       tty: true,
       complete: kubectlCompleter(this.api),
       onOutput: (tabId, data) => {

@@ -310,7 +310,21 @@ const jobs: Builtin = ({ argv, shell, out }) => {
   return 0;
 };
 
-const fg: Builtin = async ({ argv, shell, interrupt, out, err }) => {
+/**
+ * A child shell (a background job, `( … )`, `$( … )`, `bash -c`) has no job control, so fg and
+ * bg refuse as bash does. A background `fg &` used to wait for its own job, which never ended
+ * and could not be interrupted.
+ */
+function noJobControl(name: string, ctx: BuiltinContext): number | undefined {
+  if (ctx.ctx.interactive) return undefined;
+  ctx.err(`bash: ${name}: no job control\n`);
+  return 1;
+}
+
+const fg: Builtin = async (c) => {
+  const refused = noJobControl("fg", c);
+  if (refused !== undefined) return refused;
+  const { argv, shell, interrupt, out, err } = c;
   const table = shell.opts.jobs;
   const spec = argv[1];
   const job = table.find(shell.opts.tab, spec);
@@ -329,7 +343,10 @@ const fg: Builtin = async ({ argv, shell, interrupt, out, err }) => {
   return job.exitCode;
 };
 
-const bg: Builtin = ({ argv, shell, err }) => {
+const bg: Builtin = (c) => {
+  const refused = noJobControl("bg", c);
+  if (refused !== undefined) return refused;
+  const { argv, shell, err } = c;
   const job = shell.opts.jobs.find(shell.opts.tab, argv[1]);
   if (job === undefined) {
     err(`bash: bg: ${argv[1] ?? "current"}: no such job\n`);

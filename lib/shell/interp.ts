@@ -122,8 +122,12 @@ export interface ShellFlags {
   pipefail: boolean;
 }
 
-/** How often (in steps) a line looks at the clock to see whether its slice is over. */
-export const SLICE_STEPS = 8;
+/**
+ * How often (in steps) a line looks at the clock to see whether its slice is over: every step,
+ * since one step may be a `kubectl create` that costs milliseconds of controller work (every 8
+ * steps let a loop of creates hold the event loop for two or three of them per slice).
+ */
+export const SLICE_STEPS = 1;
 /** A line's slice of the event loop before it lets the host's other work run (ms). */
 export const SLICE_MS = 4;
 

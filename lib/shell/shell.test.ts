@@ -289,13 +289,33 @@ describe("jobs and the loopback network", () => {
     const { sh } = setup();
     await run(sh, "kubectl proxy &");
     const interrupt = new InterruptSource();
-    const pending = run(sh, "fg", { interrupt });
+    const pending = run(sh, "fg", { interrupt, interactive: true });
     await settle();
     interrupt.fire("user");
     const r = await pending;
     expect(r.out).toBe("kubectl proxy\n");
     expect(r.exitCode).toBe(130);
     expect((await run(sh, "jobs")).out).toBe("");
+  });
+
+  it("a child shell has no job control: `fg &` ends at once instead of waiting for itself", async () => {
+    const { sh } = setup();
+    await run(sh, "kubectl proxy &");
+    expect((await run(sh, "(fg)")).err).toBe("bash: fg: no job control\n");
+    expect((await run(sh, "echo $(bg)")).err).toBe("bash: bg: no job control\n");
+    const bgFg = await run(sh, "fg &");
+    await settle();
+    expect(bgFg.err).toBe("[2] 4243\n");
+    expect((await run(sh, "jobs")).out).toBe(
+      "[1]-  Running                 kubectl proxy &\n[2]+  Exit 1                  fg\n",
+    );
+    // a script has no job control either; the prompt has
+    expect((await run(sh, "fg %1")).err).toBe("bash: fg: no job control\n");
+    const interrupt = new InterruptSource();
+    const pending = run(sh, "fg %1", { interrupt, interactive: true });
+    await settle();
+    interrupt.fire("user");
+    expect((await pending).out).toBe("kubectl proxy\n");
   });
 
   it("sleep waits on the scheduler and Ctrl-C interrupts it", async () => {

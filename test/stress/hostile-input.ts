@@ -124,6 +124,8 @@ export async function runHostile(opts: {
   count: number;
   seed: number;
   perWorkstation?: number;
+  /** Start at this line (a multiple of perWorkstation): replays a failure without the lines before it. */
+  from?: number;
   heapLimitMiB?: number;
   onProgress?: (done: number, f: HostileFigures) => void;
 }): Promise<HostileFigures> {
@@ -140,7 +142,7 @@ export async function runHostile(opts: {
   };
   const t0 = performance.now();
   try {
-    for (let start = 0; start < lines.length; start += perWs) {
+    for (let start = opts.from ?? 0; start < lines.length; start += perWs) {
       const scheduler = new ManualScheduler();
       const cluster = Cluster.create({
         scenario: "explore-app",

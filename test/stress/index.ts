@@ -1,7 +1,7 @@
 /**
  * `npm run test:stress`: the long versions of the suites, each printing its figure.
  * - hostile: 100,000 hostile-input lines through the terminal and the shell (hostile-input.ts);
- *   `--lines N --seed S` to change the run.
+ *   `--lines N --seed S` to change the run, `--from N` (a multiple of 250) to start at line N.
  * - noisy: the noisy-neighbour suite at full size (scale to 100,000 replicas, 128 KB typed key
  *   by key, …) with 200 bystander samples per attack (server/noisy-neighbour.int.test.ts).
  * - outage: 20 s without the database while 50 students type (server/outage.int.test.ts).
@@ -33,6 +33,7 @@ async function hostile(): Promise<void> {
   const f = await runHostile({
     count,
     seed,
+    from: arg("from", 0),
     heapLimitMiB: 1024,
     onProgress: (done, fig) => {
       if (done - last >= 10_000 || done === count) {

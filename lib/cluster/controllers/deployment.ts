@@ -18,11 +18,49 @@ function replicasOf(rs: ReplicaSet): number {
   return rs.spec.replicas ?? 0;
 }
 
+/**
+ * A Deployment whose last sync wrote nothing: the ReplicaSets that sync saw and until when its
+ * answer holds (the progress deadline is the only thing that changes it with time). Stored
+ * objects are never mutated, so while the Deployment and its ReplicaSets are the same objects a
+ * sync would write nothing again and is skipped, as kube-controller-manager only syncs a
+ * Deployment when an informer reports a change to it or its ReplicaSets. Without this every
+ * controller pass synced every Deployment, and each `kubectl create deployment` in a loop cost
+ * O(Deployments) passes' worth of work on the server's event loop.
+ */
+interface QuietSync {
+  rss: ReplicaSet[];
+  until: number;
+}
+
+/** Per cluster (a cached scenario template may share objects between clusters). */
+const quietSyncs = new WeakMap<ClusterContext, WeakMap<Deployment, QuietSync>>();
+
 export function deploymentController(sim: ClusterContext): void {
+  let quiet = quietSyncs.get(sim);
+  if (!quiet) {
+    quiet = new WeakMap();
+    quietSyncs.set(sim, quiet);
+  }
   for (const d of sim.store.scan<Deployment>("deployments")) {
     if (d.metadata.deletionTimestamp) continue;
+    const rss = sim.store.byIndex<ReplicaSet>("replicasets", "owner", d.metadata.uid ?? "");
+    const last = quiet.get(d);
+    if (last && sim.now() <= last.until && sameObjects(last.rss, rss)) continue;
+    const rv = sim.store.rv;
     syncDeployment(sim, d);
+    if (sim.store.rv === rv) quiet.set(d, { rss, until: progressDeadline(d) });
   }
+}
+
+function sameObjects<T>(a: T[], b: T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** When `d`'s Progressing condition would time out (+Infinity when no deadline runs). */
+function progressDeadline(d: Deployment): number {
+  const p = d.status?.conditions?.find((c) => c.type === "Progressing");
+  if (p?.status !== "True") return Number.POSITIVE_INFINITY;
+  return Date.parse(p.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000;
 }
 
 function scaleRS(sim: ClusterContext, d: Deployment, rs: ReplicaSet, to: number, maxSurge: number): void {

@@ -21,11 +21,28 @@ import { isPodActive, isPodReady, ownedBy, ownerRef } from "./util";
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_MAX_MS = 1_000_000;
 
+/**
+ * Per cluster: ReplicaSets whose last sync found as many active pods as wanted and wrote nothing,
+ * with the pods it saw. While the ReplicaSet and its pods are the same (never mutated) objects a
+ * sync would do nothing again and is skipped, as the real controller syncs a ReplicaSet only
+ * when its informers report a change (see QuietSync in ./deployment.ts).
+ */
+const steadySyncs = new WeakMap<ClusterContext, WeakMap<ReplicaSet, Pod[]>>();
+
 export function replicaSetController(sim: ClusterContext): void {
+  let steady = steadySyncs.get(sim);
+  if (!steady) {
+    steady = new WeakMap();
+    steadySyncs.set(sim, steady);
+  }
   for (const rs of sim.store.scan<ReplicaSet>("replicasets")) {
     if (rs.metadata.deletionTimestamp) continue;
     if (sim.overBudget()) return;
-    syncReplicaSet(sim, rs);
+    const pods = sim.store.byIndex<Pod>("pods", "owner", rs.metadata.uid ?? "");
+    const last = steady.get(rs);
+    if (last && last.length === pods.length && last.every((p, i) => p === pods[i])) continue;
+    const rv = sim.store.rv;
+    if (syncReplicaSet(sim, rs) && sim.store.rv === rv) steady.set(rs, pods);
   }
 }
 
@@ -38,7 +55,8 @@ function ownedPods(sim: ClusterContext, rs: ReplicaSet): Pod[] {
     );
 }
 
-function syncReplicaSet(sim: ClusterContext, rs: ReplicaSet): void {
+/** Returns whether the ReplicaSet had as many active pods as it wants (nothing to create or delete). */
+function syncReplicaSet(sim: ClusterContext, rs: ReplicaSet): boolean {
   const ns = rs.metadata.namespace ?? "default";
   const uid = rs.metadata.uid ?? "";
   const active = ownedPods(sim, rs).filter(isPodActive);
@@ -82,6 +100,7 @@ function syncReplicaSet(sim: ClusterContext, rs: ReplicaSet): void {
       x.status = status;
     });
   }
+  return active.length === want;
 }
 
 /** Create up to `missing` pods now; returns the error message of a failed create. */
