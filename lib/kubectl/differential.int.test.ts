@@ -7,9 +7,9 @@
  * client every case is skipped and the line `differential: SKIPPED, …` says why; otherwise the
  * summary line `differential: EQUAL/TOTAL equal` names the oracle at the end.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeOracle, kubectlOracle, runOracle } from "../../scripts/real-kubectl";
 import { serveApi } from "../../server/kube-api";
@@ -820,4 +820,163 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
       );
     });
   }
+});
+
+/**
+ * `kubectl cp` both ways on twin clusters: the real client runs `tar` in the pod over the exec
+ * websocket (the server's container shells), ours through the workstation's; the local side is a
+ * temporary directory on disk for the real client and the same absolute paths in the workstation's
+ * virtual files for ours. After the steps both local trees and both containers' files agree.
+ */
+describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
+  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
+  const a = Cluster.create({ scenario: "explore-app", seed: 17, clock: twinClock });
+  const b = Cluster.create({ scenario: "explore-app", seed: 17, clock: twinClock });
+  const dir = mkdtempSync(join(tmpdir(), "kubectl-cp-"));
+  const ws = clusterWorkstation(b, {
+    clock: twinClock,
+    scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
+  });
+  const shell = ws.openShell("cp");
+  const local: Record<string, string> = {
+    "a.txt": "héllo wörld\n",
+    "loc/one.txt": "one\n",
+    "loc/sub/two.txt": "two\n",
+  };
+  let srv: { close(): Promise<void>; port: number } | undefined;
+  const run = (line: string) => {
+    let out = "";
+    let err = "";
+    return shell
+      .run(line, {
+        stdout: (c) => {
+          out += c;
+        },
+        stderr: (c) => {
+          err += c;
+        },
+        tty: false,
+        columns: 80,
+        interrupt: new InterruptSource(),
+      })
+      .then((r) => ({ out, err, code: r.exitCode }));
+  };
+  beforeAll(async () => {
+    srv = await serveApi(a, "127.0.0.1", 0);
+    ws.files.mkdir(dir);
+    for (const [name, text] of Object.entries(local)) {
+      const path = join(dir, name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      let d = "";
+      for (const part of dirname(path).split("/").filter(Boolean)) {
+        d += `/${part}`;
+        if (!ws.files.isDir(d)) ws.files.mkdir(d);
+      }
+      ws.files.write(path, text, false);
+    }
+    expect((await run(`cd ${dir}`)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await srv?.close();
+    ws.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const podOf = (c: Cluster): string =>
+    c
+      .handle({
+        method: "GET",
+        path: "/api/v1/namespaces/default/pods",
+        query: new URLSearchParams(),
+        headers: {},
+      })
+      .body.match(/"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/)?.[1] ?? "missing";
+  const steps = [
+    // from the pod: tar's warning on stdout, the file written locally
+    "cp POD:/server.js DIR/server.js",
+    "cp POD:/server.js server2.js",
+    "cp POD:etc/hostname DIR/hostname",
+    "cp default/POD:/etc/resolv.conf resolv.conf",
+    "cp POD:/etc DIR/etc",
+    "cp POD:/etc/ etc2",
+    // a missing file: tar's errors, and kubectl ends at the end of the (empty) archive
+    "cp POD:/nosuch DIR/x",
+    "cp POD:/server.js DIR",
+    "cp POD:/server.js DIR/deep/er/server.js",
+    // into the pod: `test -d`, then tar -xmf - -C DIR in the container
+    "cp DIR/a.txt POD:/tmp/a.txt",
+    "exec POD -- cat /tmp/a.txt",
+    "cp a.txt POD:/tmp",
+    "exec POD -- cat /tmp/a.txt",
+    "cp loc POD:/tmp/",
+    "exec POD -- cat /tmp/loc/one.txt /tmp/loc/sub/two.txt",
+    "cp loc POD:/opt/copy",
+    "exec POD -- cat /opt/copy/sub/two.txt",
+    "cp a.txt POD:rel.txt",
+    "exec POD -- cat /rel.txt",
+    "cp --no-preserve a.txt POD:/tmp/np.txt",
+    "exec POD -- cat /tmp/np.txt",
+    "cp a.txt POD:/nosuchdir/x.txt",
+    // round trip: what went in comes back out
+    "cp POD:/tmp/loc back",
+    // mistakes
+    "cp nope POD:/tmp",
+    "cp a.txt nosuch:/tmp/x",
+    "cp nosuch:/x y",
+    "cp -c nosuch POD:/server.js y",
+    "cp a.txt b.txt",
+    "cp POD:/x POD:/y",
+    "cp POD: x",
+    "cp :x y",
+    "cp a/b/c:x y",
+    "cp a.txt",
+    "cp",
+  ];
+  for (const [i, step] of steps.entries()) {
+    it(`cp ${i + 1}. ${step}`, async () => {
+      if (!srv) throw new Error("the API server did not start");
+      const line = step.replaceAll("POD", podOf(a)).replaceAll("DIR", dir);
+      expect(step.replaceAll("POD", podOf(b)).replaceAll("DIR", dir)).toBe(line);
+      const args = argv(line);
+      const real = await runOracle([`--server=http://127.0.0.1:${srv.port}`, ...args], {
+        env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" },
+        cwd: dir,
+      });
+      const r = await run(`kubectl ${args.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(" ")}`);
+      const show = (s: string) => mask(s.replaceAll(dir, "DIR"));
+      const mine = `${step}\n${show(r.out + r.err)}[exit ${r.code}]`;
+      const theirs = `${step}\n${show(real.out + real.err)}[exit ${real.code}]`;
+      results.push({ name: `cp ${i + 1}. ${step}`, equal: mine === theirs });
+      expect(mine).toBe(theirs);
+    });
+  }
+  it("cp: both local trees hold the same files", () => {
+    const onDisk: Record<string, string> = {};
+    const walk = (p: string): void => {
+      for (const e of readdirSync(p, { withFileTypes: true })) {
+        const full = join(p, e.name);
+        if (e.isDirectory()) {
+          onDisk[`${full.slice(dir.length)}/`] = "";
+          walk(full);
+        } else onDisk[full.slice(dir.length)] = readFileSync(full, "utf8");
+      }
+    };
+    walk(dir);
+    const virtual: Record<string, string> = {};
+    const walkV = (p: string): void => {
+      const names = ws.files.list(p);
+      for (const n of Array.isArray(names) ? names : []) {
+        const full = `${p}/${n}`;
+        if (ws.files.isDir(full)) {
+          virtual[`${full.slice(dir.length)}/`] = "";
+          walkV(full);
+        } else virtual[full.slice(dir.length)] = String(ws.files.read(full));
+      }
+    };
+    walkV(dir);
+    expect(Object.keys(virtual).sort()).toEqual(Object.keys(onDisk).sort());
+    expect(virtual).toEqual(onDisk);
+    expect(onDisk["/etc/hostname"]).toBe(`${podOf(a)}\n`);
+    expect(onDisk["/back/sub/two.txt"]).toBe("two\n");
+  });
 });
