@@ -123,7 +123,7 @@ export function unknownFields(obj: unknown, group: string, version: string, kind
   const walk = (v: unknown, schema: Schema | undefined, path: string): void => {
     const s = deref(schema, found.all);
     if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, s?.["items"] as Schema | undefined, `${path}[${i}]`));
+      for (const [i, item] of v.entries()) walk(item, s?.["items"] as Schema | undefined, `${path}[${i}]`);
       return;
     }
     if (v === null || typeof v !== "object" || s === undefined) return;
