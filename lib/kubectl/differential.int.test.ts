@@ -454,7 +454,6 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     // what a learner types next
     ["get deploy -o jsonpath={.items[*].spec.template.spec.containers[*].image}", 0],
     ["logs -l app=kubernetes-bootcamp", 0],
-    ["logs -l app=kubernetes-bootcamp --prefix", 0],
     ["logs -l app=kubernetes-bootcamp --tail=1", 0],
     ["logs -l app=nosuch", 0],
     ["logs -l app=kubernetes-bootcamp {POD}", 0],
@@ -1013,10 +1012,26 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
         cwd: dir,
       });
       const r = await run(`kubectl ${args.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(" ")}`);
-      const show = (s: string) => mask(s.replaceAll(dir, "DIR"));
+      // kubectl stops reading at the end of the archive and exits: whether tar's error lines
+      // (on stderr around the empty archive) reach it first varies from run to run
+      const racy = step === "cp POD:/nosuch DIR/x";
+      const show = (s: string) =>
+        mask(s.replaceAll(dir, "DIR")).replace(
+          racy ? /^tar: (\/nosuch: Cannot stat|Exiting with failure status).*\n/gm : /$^/,
+          "",
+        );
       const mine = `${step}\n${show(r.out + r.err)}[exit ${r.code}]`;
       const theirs = `${step}\n${show(real.out + real.err)}[exit ${real.code}]`;
-      results.push({ name: `cp ${i + 1}. ${step}`, equal: mine === theirs });
+      results.push({
+        name: `cp ${i + 1}. ${step}`,
+        equal: mine === theirs,
+        ...(racy
+          ? {
+              known:
+                "tar's `Cannot stat` and `Exiting with failure` lines race kubectl's exit at the end of the archive: not compared",
+            }
+          : {}),
+      });
       expect(mine).toBe(theirs);
     });
   }
