@@ -3,6 +3,19 @@ import type { ParsedFlags } from "../flags";
 import { pickContainer, resolvePod } from "./pods";
 import type { Command, Ctx } from "./types";
 
+/** GET pods/log; the server's refusal (a container waiting to start) as kubectl prints it. */
+function readLog(ctx: Ctx, m: Record<string, unknown>, query: Record<string, string>) {
+  const res = ctx.client.send("GET", `/api/v1/namespaces/${str(m.namespace)}/pods/${str(m.name)}/log`, {
+    query,
+    accept: "application/json, */*",
+  });
+  if (res.status >= 400) {
+    const body = parseBody(res);
+    throw new ApiError(res.status, str(body?.reason), str(body?.message) || res.body, body).toCmdError();
+  }
+  return res;
+}
+
 /**
  * `kubectl logs -l SELECTOR`: each matching pod's default container in turn (the last 10 lines
  * unless --tail says otherwise), `[pod/NAME/CONTAINER] ` before each line with --prefix; the
@@ -25,14 +38,7 @@ async function logsBySelector(ctx: Ctx, f: ParsedFlags, selector: string): Promi
     if (tail >= 0) query.tailLines = String(tail);
     if (f.bool("timestamps")) query.timestamps = "true";
     if (f.bool("previous")) query.previous = "true";
-    const res = ctx.client.send("GET", `/api/v1/namespaces/${str(m.namespace)}/pods/${str(m.name)}/log`, {
-      query,
-      accept: "application/json, */*",
-    });
-    if (res.status >= 400) {
-      const body = parseBody(res);
-      throw new ApiError(res.status, str(body?.reason), str(body?.message) || res.body, body).toCmdError();
-    }
+    const res = readLog(ctx, m, query);
     const prefix = `[pod/${str(m.name)}/${container}] `;
     if (!f.bool("prefix")) ctx.out(res.body);
     else {
@@ -100,14 +106,7 @@ export const logsCommand: Command = {
       if (mm) query.sinceSeconds = String(Number(mm[1]) * (mm[2] === "h" ? 3600 : mm[2] === "m" ? 60 : 1));
     }
     if (f.str("since-time")) query.sinceTime = f.str("since-time");
-    const res = ctx.client.send("GET", `/api/v1/namespaces/${str(m.namespace)}/pods/${str(m.name)}/log`, {
-      query,
-      accept: "application/json, */*",
-    });
-    if (res.status >= 400) {
-      const body = parseBody(res);
-      throw new ApiError(res.status, str(body?.reason), str(body?.message) || res.body, body).toCmdError();
-    }
+    const res = readLog(ctx, m, query);
     if (!res.stream) {
       ctx.out(res.body);
       return 0;
