@@ -109,12 +109,13 @@ export interface RealKubectl {
  */
 export function runOracle(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number; cwd?: string } = {},
 ): Promise<KubectlResult> {
   return new Promise((resolve) => {
     // argv0: kubectl names itself after argv[0] in its messages; a learner's is called kubectl
     const child = spawn(oracleBin(), args, {
       env: opts.env ?? process.env,
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
       timeout: opts.timeoutMs ?? 20_000,
       argv0: "kubectl",
     });

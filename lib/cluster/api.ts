@@ -35,6 +35,16 @@ import {
 import { isHealthPath, metricsText, rootPaths } from "./root";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
 import { clone } from "./store";
+import {
+  duplicateErrors,
+  fieldValidationOf,
+  pruneUnknown,
+  strictBadRequest,
+  strictErrors,
+  strictPatchInvalid,
+  unknownFields,
+  warningHeader,
+} from "./strict";
 import { type IncludeObject, toTable } from "./tables";
 import { rfc3339 } from "./time";
 import type { ApiRequest, ApiResponse, ApiStream, NetResponse } from "./types";
@@ -233,7 +243,10 @@ function resource(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): Api
         ? watch(sim, req, t, q)
         : list(sim, req, t, q);
     }
-    if (req.method === "POST") return create(sim, t, parseBody(req) as KObject, q);
+    if (req.method === "POST") {
+      const warn = checkFields(req, t, q);
+      return withWarnings(create(sim, t, typed(t, parseBody(req)), q), warn);
+    }
     throw new ApiError(
       405,
       "MethodNotAllowed",
@@ -251,10 +264,14 @@ function resource(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): Api
       }
       return json(200, obj);
     }
-    case "PUT":
-      return json(200, update(sim, t, parseBody(req) as KObject, q));
-    case "PATCH":
-      return json(200, patch(sim, req, t, q));
+    case "PUT": {
+      const warn = checkFields(req, t, q);
+      return withWarnings(json(200, update(sim, t, typed(t, parseBody(req)), q)), warn);
+    }
+    case "PATCH": {
+      const warnings: string[] = [];
+      return withWarnings(json(200, patch(sim, req, t, q, warnings)), warnings);
+    }
     case "DELETE":
       return remove(sim, req, t);
     default:
@@ -387,6 +404,12 @@ function normalize(resource: string, obj: KObject): KObject {
   if (resource === "deployments") {
     const d = obj as Deployment;
     if (d.spec?.template) d.spec.template = templateDefaults(d.spec.template);
+    // the defaulter runs on every update: a patch that removes `replicas` leaves 1
+    if (d.spec) {
+      d.spec.replicas ??= 1;
+      d.spec.revisionHistoryLimit ??= 10;
+      d.spec.progressDeadlineSeconds ??= 600;
+    }
   }
   return obj;
 }
@@ -410,9 +433,51 @@ function applyPatch(req: ApiRequest, cur: KObject): KObject {
   }
 }
 
-function patch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams): KObject {
+/**
+ * Strict field validation of a create or update body (JSON only): Strict refuses unknown and
+ * duplicate fields with the decoder's 400, Warn (the default) returns them as warnings.
+ */
+function checkFields(req: ApiRequest, t: Target, q: URLSearchParams): string[] {
+  const mode = fieldValidationOf(q);
+  const type = (req.headers?.["content-type"] ?? "").split(";")[0]?.trim();
+  if (mode === "Ignore" || type === PROTOBUF || !req.body) return [];
+  let declared: { apiVersion?: unknown; kind?: unknown } = {};
+  try {
+    declared = JSON.parse(req.body) as typeof declared;
+  } catch {
+    return [];
+  }
+  const kind = typeof declared.kind === "string" && declared.kind ? declared.kind : t.info.kind;
+  const apiVersion = typeof declared.apiVersion === "string" ? declared.apiVersion : "";
+  const version = apiVersion ? (apiVersion.split("/").pop() ?? t.info.version) : t.info.version;
+  const errs = strictErrors(req.body, t.info.group, t.info.version, t.info.kind);
+  if (errs.length > 0 && mode === "Strict") throw strictBadRequest(kind, version, errs);
+  return errs;
+}
+
+/** The body as the typed decoder leaves it: unknown fields gone. */
+const typed = (t: Target, body: unknown): KObject =>
+  pruneUnknown(body as KObject, t.info.group, t.info.version, t.info.kind);
+
+function withWarnings(res: ApiResponse, warnings: string[]): ApiResponse {
+  if (warnings.length === 0) return res;
+  return { ...res, headers: { ...res.headers, warning: warningHeader(warnings) } };
+}
+
+function patch(sim: Sim, req: ApiRequest, t: Target, q: URLSearchParams, warnings: string[] = []): KObject {
   const cur = sim.store.get(t.info.name, t.namespace, t.name ?? "");
+  const mode = fieldValidationOf(q);
+  const type = (req.headers?.["content-type"] ?? "").split(";")[0]?.trim();
   const next = applyPatch(req, cur);
+  if (mode !== "Ignore" && req.body && type !== "application/json-patch+json" && type !== PROTOBUF) {
+    const errs = [
+      ...duplicateErrors(req.body),
+      ...unknownFields(next, t.info.group, t.info.version, t.info.kind),
+    ];
+    if (errs.length > 0 && mode === "Strict") throw strictPatchInvalid(JSON.parse(req.body), errs);
+    warnings.push(...errs);
+  }
+  pruneUnknown(next, t.info.group, t.info.version, t.info.kind);
   next.metadata = { ...(next.metadata ?? {}), resourceVersion: undefined };
   checkIdentity(t, next, t.name);
   next["status"] = cur["status"];

@@ -107,3 +107,54 @@ describe("kubectl cp", () => {
     );
   });
 });
+
+describe("tar in the container", () => {
+  it("lists, creates and extracts on the container's files (GNU tar's words)", async () => {
+    const s = session();
+    const pod = s.pod();
+    const x = (cmd: string) => s.run(`kubectl exec ${pod} -- sh -c '${cmd}'`);
+    expect(await x("tar cf - /etc/hostname /etc/hosts | tar tf -")).toEqual({
+      out: "tar: Removing leading `/' from member names\netc/hostname\netc/hosts\n",
+      code: 0,
+    });
+    expect((await x("tar cf - /etc/hostname 2>/dev/null | tar tvf -")).out).toMatch(
+      /^-rw-r--r-- root\/root {8}\d\d \d{4}-\d\d-\d\d \d\d:\d\d etc\/hostname\n$/,
+    );
+    expect(
+      await x("cd /etc && tar cf /tmp/e.tar hostname resolv.conf && mkdir /x && tar xvf /tmp/e.tar -C /x"),
+    ).toEqual({ out: "hostname\nresolv.conf\n", code: 0 });
+    expect((await x("cat /x/hostname")).out).toBe(`${pod}\n`);
+    expect(await x("tar cf - /nosuch | tar tf -")).toEqual({
+      out: "tar: Removing leading `/' from member names\ntar: /nosuch: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n",
+      code: 0,
+    });
+    expect(await x("echo junk | tar xf -")).toEqual({
+      out: "tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2\n",
+      code: 2,
+    });
+    expect(await x("tar xf /tmp/e.tar -C /nosuch")).toEqual({
+      out: "tar: /nosuch: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\ncommand terminated with exit code 2\n",
+      code: 2,
+    });
+    expect((await x("tar")).out).toBe(
+      "tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options\nTry 'tar --help' or 'tar --usage' for more information.\ncommand terminated with exit code 2\n",
+    );
+    expect((await x("tar cf -")).out).toBe(
+      "tar: Cowardly refusing to create an empty archive\nTry 'tar --help' or 'tar --usage' for more information.\ncommand terminated with exit code 2\n",
+    );
+  });
+
+  it("copies a directory tree into a pod and back, with UTF-8 contents byte for byte", async () => {
+    const s = session();
+    const pod = s.pod();
+    s.ws.files.mkdir("/home/student/site");
+    s.ws.files.mkdir("/home/student/site/css");
+    s.ws.files.write("/home/student/site/index.html", "<p>grüße ✓</p>\n", false);
+    s.ws.files.write("/home/student/site/css/a.css", "p{}\n", false);
+    expect(await s.run(`kubectl cp site ${pod}:/tmp/`)).toEqual({ out: "", code: 0 });
+    expect((await s.run(`kubectl exec ${pod} -- cat /tmp/site/index.html`)).out).toBe("<p>grüße ✓</p>\n");
+    expect((await s.run(`kubectl cp ${pod}:/tmp/site copy`)).code).toBe(0);
+    expect(s.ws.files.read("/home/student/copy/css/a.css")).toBe("p{}\n");
+    expect(s.ws.files.read("/home/student/copy/index.html")).toBe("<p>grüße ✓</p>\n");
+  });
+});

@@ -44,6 +44,8 @@ export interface KubectlIO {
   writeFile?(path: string, data: string): string | undefined;
   /** Names in a directory of the caller's files (`-f DIR`); undefined when it is no directory. */
   listDir?(path: string): string[] | undefined;
+  /** Makes a directory of the caller's and its parents (`kubectl cp` from a pod); the failing one and why. */
+  mkdirAll?(path: string): { path: string; error: string } | undefined;
   /** A container's files (`kubectl cp`); an error text when it cannot be reached. */
   containerFiles?(target: { namespace: string; pod: string; container?: string }):
     | {

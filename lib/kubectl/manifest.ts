@@ -5,7 +5,7 @@
  * Also the error aggregation cmdutil.CheckErr prints at the end of apply/create/delete -f.
  */
 import { parseAllDocuments } from "yaml";
-import { ApiError, asObj, CmdError, fail, type Obj, type ResourceInfo, str } from "./client";
+import { ApiError, asArr, asObj, CmdError, fail, type Obj, type ResourceInfo, str } from "./client";
 import type { Ctx } from "./cmd/types";
 
 export interface ManifestObject {
@@ -168,9 +168,35 @@ export function readManifests(
 }
 
 /** `Error from server (Reason): error when VERB "FILE": message` */
-export function visitError(e: unknown, verb: string, source: string): string {
-  if (e instanceof ApiError)
-    return `Error from server${e.reason ? ` (${e.reason})` : ""}: error when ${verb} "${source}": ${e.message}`;
+/** An error of one object; `alone` is how CheckErr prints it when it is the only one. */
+export type VisitFailure = string | { text: string; alone: string };
+
+/**
+ * cmdutil.CheckErr's words for an Invalid: `The Deployment "x" is invalid: FIELD: WHY`, or
+ * `The request is invalid: …` when the Status names no object (a patch the server refused).
+ */
+export function invalidText(e: ApiError): string {
+  const details = e.body?.["details"];
+  if (details === undefined || details === null || typeof details !== "object")
+    return `The request is invalid${e.message ? `: ${e.message}` : ""}\n`;
+  const d = asObj(details);
+  const kind = str(d["kind"]);
+  const name = str(d["name"]);
+  const head = kind || name ? `The ${kind} "${name}" is invalid` : "The request is invalid";
+  const causes = asArr(d["causes"]).map((c) => {
+    const o = asObj(c);
+    return str(o["field"]) ? `${str(o["field"])}: ${str(o["message"])}` : str(o["message"]);
+  });
+  if (causes.length === 0) return `${head}\n`;
+  if (causes.length === 1) return `${head}: ${causes[0]}\n`;
+  return `${head}: \n${causes.map((c) => `* ${c}\n`).join("")}`;
+}
+
+export function visitError(e: unknown, verb: string, source: string): VisitFailure {
+  if (e instanceof ApiError) {
+    const text = `Error from server${e.reason ? ` (${e.reason})` : ""}: error when ${verb} "${source}": ${e.message}`;
+    return e.reason === "Invalid" ? { text, alone: invalidText(e) } : text;
+  }
   if (e instanceof CmdError) return e.text.replace(/^error: /, "").replace(/\n$/, "");
   return e instanceof Error ? e.message : String(e);
 }
@@ -179,14 +205,15 @@ export function visitError(e: unknown, verb: string, source: string): string {
  * What cmdutil.CheckErr prints for the errors a -f command gathered: one error alone in its
  * own voice (`error: …` unless it came from the server), several one per line as they are.
  */
-export function reportErrors(ctx: Ctx, errors: string[]): number {
+export function reportErrors(ctx: Ctx, errors: VisitFailure[]): number {
   if (errors.length === 0) return 0;
   if (errors.length === 1) {
     const only = errors[0] ?? "";
-    ctx.err(only.startsWith("Error from server") ? `${only}\n` : `error: ${only}\n`);
+    if (typeof only !== "string") ctx.err(only.alone);
+    else ctx.err(only.startsWith("Error from server") ? `${only}\n` : `error: ${only}\n`);
     return 1;
   }
-  for (const e of errors) ctx.err(`${e}\n`);
+  for (const e of errors) ctx.err(`${typeof e === "string" ? e : e.text}\n`);
   return 1;
 }
 

@@ -10,6 +10,7 @@ import { type FsQuota, VirtualFs } from "./fs";
 import { Shell } from "./interp";
 import { JobTable } from "./jobs";
 import type { VarUsage } from "./limits";
+import { createTar } from "./tar";
 import type { ContainerTarget, Machine, Program, Scheduler } from "./types";
 
 export interface ContainerFacts {
@@ -95,6 +96,8 @@ export function createContainerShell(
     env,
     programs: {
       curl: createCurl({ kind: "pod", namespace: facts.namespace, pod: facts.pod }),
+      // Debian's GNU tar: what `kubectl cp` runs in the container
+      tar: createTar(fs),
       ...facts.programs,
     },
     machine: deps.machine,

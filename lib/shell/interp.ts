@@ -1591,6 +1591,16 @@ export class Shell {
         const r = this.fs.list(this.resolve(path));
         return Array.isArray(r) ? r : undefined;
       },
+      mkdirAll: (path) => {
+        let dir = "";
+        for (const part of this.resolve(path).split("/").filter(Boolean)) {
+          dir += `/${part}`;
+          if (this.fs.isDir(dir)) continue;
+          const e = this.fs.mkdir(dir);
+          if (e !== undefined) return { path: dir, error: fsErrorText(e) };
+        }
+        return undefined;
+      },
       stdoutIsTerminal: s.outIsTerminal,
     };
     const enterShell = ctx.io.enterShell;
@@ -1611,12 +1621,14 @@ export class Shell {
         container: string;
         command: string[];
         stdin: boolean;
+        streams?: { stdin: string; stdout(c: string): void; stderr(c: string): void };
       }): Promise<ExitCode> =>
         exec(
           { namespace: req.namespace, pod: req.pod, container: req.container },
           req.command,
           { interactive: req.stdin },
-          io,
+          // `kubectl cp` pipes its own tar streams through the container's tar
+          req.streams === undefined ? io : { ...io, ...req.streams, stdoutIsTerminal: false },
         );
       io.machine = { ...this.opts.machine, enterContainer } as Machine;
     }

@@ -411,6 +411,9 @@ async function runInContainer(
       "uname",
       "true",
       "false",
+      // coreutils' test: `kubectl cp` asks `test -d DEST` before it copies into a pod
+      "test",
+      "[",
     ].includes(name);
   if (!known) {
     caller.stderr(
@@ -419,5 +422,14 @@ async function runInContainer(
     void facts;
     return 126;
   }
-  return (await shell.run(argv.map(shellQuote).join(" "), io)).exitCode;
+  // `kubectl exec -i` (and `kubectl cp`'s tar) hand the command their stdin, as the server's exec does
+  if (!interactive || caller.stdin === "")
+    return (await shell.run(argv.map(shellQuote).join(" "), io)).exitCode;
+  const stdinPath = "/dev/.kubeclass-exec-stdin";
+  shell.opts.fs.write(stdinPath, caller.stdin, false);
+  try {
+    return (await shell.run(`${argv.map(shellQuote).join(" ")} < ${stdinPath}`, io)).exitCode;
+  } finally {
+    shell.opts.fs.remove(stdinPath);
+  }
 }

@@ -6,7 +6,14 @@
  */
 import { ApiError, asObj, fail, kindPrefix, type Obj } from "../client";
 import type { FlagSpec, ParsedFlags } from "../flags";
-import { aggregate, type ManifestObject, readManifests, reportErrors, visitError } from "../manifest";
+import {
+  aggregate,
+  type ManifestObject,
+  readManifests,
+  reportErrors,
+  type VisitFailure,
+  visitError,
+} from "../manifest";
 import { type DryRun, dryRunFlag, dryRunOf, dryRunQuery, dryRunSuffix } from "./dryrun";
 import { type Command, type Ctx, sleep } from "./types";
 
@@ -84,8 +91,19 @@ function filenames(ctx: Ctx, f: ParsedFlags): string[] {
   return files;
 }
 
-const validateOf = (f: ParsedFlags): boolean =>
-  !f.changed.has("validate") || !["false", "ignore"].includes(f.str("validate"));
+/** kubectl's GetValidationDirective: `--validate` as the server's `fieldValidation`. */
+export function validationDirective(f: ParsedFlags): "Strict" | "Warn" | "Ignore" {
+  const v = f.str("validate");
+  // strconv.ParseBool's spellings first
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(v)) return "Strict";
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(v)) return "Ignore";
+  if (v === "strict") return "Strict";
+  if (v === "warn") return "Warn";
+  if (v === "ignore") return "Ignore";
+  throw fail(`invalid - validate option "${v}"; must be one of: strict (or true), warn, ignore (or false)`);
+}
+
+const validateOf = (f: ParsedFlags): boolean => validationDirective(f) !== "Ignore";
 
 const FILE_FLAGS: FlagSpec[] = [
   { name: "filename", short: "f", kind: "strings", def: "" },
@@ -96,13 +114,13 @@ const FILE_FLAGS: FlagSpec[] = [
   { name: "field-manager", kind: "string", def: "kubectl-client-side-apply" },
 ];
 
-function applyOne(ctx: Ctx, m: ManifestObject, mode: DryRun): string {
+function applyOne(ctx: Ctx, m: ManifestObject, mode: DryRun, fieldValidation: string): string {
   const prefix = `${kindPrefix(m.info)}/${m.name}`;
   const path = ctx.client.resourcePath(m.info, m.namespace, m.name);
   const applied = `${goJson(lastApplied(m))}\n`;
   const query: Record<string, string> = {
     fieldManager: "kubectl-client-side-apply",
-    fieldValidation: "Strict",
+    fieldValidation,
     ...dryRunQuery(mode),
   };
   let current: Obj | undefined;
@@ -120,6 +138,10 @@ function applyOne(ctx: Ctx, m: ManifestObject, mode: DryRun): string {
     return `${prefix} created${dryRunSuffix(mode)}`;
   }
   const originalText = asObj(asObj(current.metadata).annotations)[LAST_APPLIED];
+  if (originalText === undefined)
+    ctx.err(
+      `Warning: resource ${m.info.resource}/${m.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+    );
   let original: unknown;
   try {
     original = typeof originalText === "string" ? JSON.parse(originalText) : undefined;
@@ -146,9 +168,9 @@ function visitManifests(
   files: string[],
   opts: { recursive: boolean; validate: boolean; verb: string },
   visit: (m: ManifestObject) => void,
-): { errors: string[]; failed: string[] } {
+): { errors: string[]; failed: VisitFailure[] } {
   const { objects, errors } = readManifests(ctx, files, opts);
-  const failed: string[] = [];
+  const failed: VisitFailure[] = [];
   for (const m of objects) {
     try {
       visit(m);
@@ -165,11 +187,12 @@ export const applyCommand: Command = {
   flags: [...FILE_FLAGS, { name: "prune", kind: "bool", def: "false" }],
   async run(ctx, f) {
     const mode = dryRunOf(ctx, f);
+    const fieldValidation = validationDirective(f);
     const { errors, failed } = visitManifests(
       ctx,
       filenames(ctx, f),
       { recursive: f.bool("recursive"), validate: validateOf(f), verb: "creating" },
-      (m) => ctx.out(`${applyOne(ctx, m, mode)}\n`),
+      (m) => ctx.out(`${applyOne(ctx, m, mode, fieldValidation)}\n`),
     );
     return reportErrors(ctx, [...aggregate(errors), ...failed]);
   },
@@ -178,6 +201,7 @@ export const applyCommand: Command = {
 /** `kubectl create -f`: POST each object; an existing one is AlreadyExists. */
 export async function createFromFiles(ctx: Ctx, f: ParsedFlags): Promise<number> {
   const mode = dryRunOf(ctx, f);
+  const fieldValidation = validationDirective(f);
   const { errors, failed } = visitManifests(
     ctx,
     filenames(ctx, f),
@@ -190,7 +214,7 @@ export async function createFromFiles(ctx: Ctx, f: ParsedFlags): Promise<number>
           body: { ...m.obj, metadata },
           query: {
             fieldManager: "kubectl-create",
-            fieldValidation: "Strict",
+            fieldValidation,
             ...dryRunQuery(mode),
           },
         });

@@ -1,34 +1,221 @@
 /**
- * `kubectl cp`: a file from the workstation into a container and back. Real kubectl pipes tar
- * through `kubectl exec`; here the container's files are reached directly, and tar's and
- * kubectl's messages are printed where they would appear.
+ * `kubectl cp`, as kubectl v1.32 does it: from a pod it runs `tar cf - PATH` in the container
+ * and unpacks the stream locally (tar's messages go to kubectl's stdout); into a pod it asks
+ * `test -d DEST`, packs the local files as Go's archive/tar does and runs `tar -xmf - -C DIR`
+ * there. The container's tar is lib/shell's GNU tar, reached through the shell host's exec.
  */
-import { ApiError, asArr, asObj, fail, str } from "../client";
-import type { Command } from "./types";
+import { ApiError, asObj, fail, str } from "../client";
+import { packTar, readTar, type TarEntry } from "../tar";
+import { hostOf } from "./exec";
+import { pickContainer } from "./pods";
+import type { Command, Ctx } from "./types";
 
 interface Spec {
   namespace?: string;
   pod?: string;
-  path: string;
+  file: string;
 }
 
-/** `[namespace/]pod:path`, or a local path (kubectl's extractFileSpec). */
+const FORMAT_ERROR = "filespec must match the canonical format: [[namespace/]pod:]file/path";
+
+/** Go's path.Clean (remote paths) and filepath.Clean (local ones, on Linux). */
+export function cleanPath(p: string): string {
+  if (p === "") return ".";
+  const rooted = p.startsWith("/");
+  const out: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+    } else out.push(seg);
+  }
+  const joined = out.join("/");
+  return rooted ? `/${joined}` : joined || ".";
+}
+
+const dirOf = (p: string): string => {
+  const c = cleanPath(p);
+  const i = c.lastIndexOf("/");
+  if (i < 0) return ".";
+  return i === 0 ? "/" : c.slice(0, i);
+};
+const baseOf = (p: string): string => {
+  const c = cleanPath(p);
+  if (c === "/") return "/";
+  return c.slice(c.lastIndexOf("/") + 1);
+};
+const join = (...parts: string[]): string => cleanPath(parts.filter((x) => x !== "").join("/"));
+
+/** kubectl's extractFileSpec: `[namespace/]pod:path`, or a local path. */
 function parseSpec(arg: string): Spec {
   const colon = arg.indexOf(":");
-  if (colon <= 0) return { path: arg };
-  const head = arg.slice(0, colon);
-  const path = arg.slice(colon + 1);
-  const parts = head.split("/");
-  if (parts.length === 1) return { pod: head, path };
-  if (parts.length === 2) return { namespace: parts[0], pod: parts[1], path };
-  return { path: arg };
+  if (colon === 0) throw fail(FORMAT_ERROR);
+  if (colon < 0) return { file: arg === "" ? "" : cleanPath(arg) };
+  const file = arg.slice(colon + 1);
+  const pieces = arg.slice(0, colon).split("/");
+  const remote = file === "" ? "" : cleanPath(file);
+  if (pieces.length === 1) return { pod: pieces[0], file: remote };
+  if (pieces.length === 2) return { namespace: pieces[0], pod: pieces[1], file: remote };
+  throw fail(FORMAT_ERROR);
 }
 
-const baseName = (p: string): string => p.replace(/\/+$/, "").split("/").pop() ?? p;
+/** kubectl's stripPathShortcuts: no leading `../`, `./` or `/` left. */
+function stripShortcuts(p: string): string {
+  let s = cleanPath(p);
+  while (s.startsWith("../")) s = s.slice(3);
+  if (s === "." || s === ".." || s === "/") return "";
+  return s.replace(/^\/+/, "");
+}
 
-function joinPath(dir: string, name: string): string {
-  if (name.startsWith("/")) return name;
-  return `${dir.replace(/\/+$/, "")}/${name}`.replace(/\/\.\//g, "/");
+interface Remote {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/** Runs argv in the pod's container with these streams; the command's exit status. */
+async function inContainer(
+  ctx: Ctx,
+  r: Remote,
+  command: string[],
+  streams: { stdin: string; stdout(c: string): void; stderr(c: string): void },
+  stdin: boolean,
+): Promise<number> {
+  const host = hostOf(ctx.io.machine);
+  if (!host.enterContainer) throw fail("containers are not available in this session");
+  return host.enterContainer({ ...r, command, stdin, tty: false, streams });
+}
+
+async function remoteOf(
+  ctx: Ctx,
+  spec: Spec,
+  requested: string,
+  errOut: (s: string) => void,
+): Promise<Remote> {
+  const namespace = spec.namespace ?? ctx.namespace;
+  const pod = spec.pod ?? "";
+  let obj: Record<string, unknown>;
+  try {
+    obj = ctx.client.get(`/api/v1/namespaces/${namespace}/pods/${pod}`);
+  } catch (e) {
+    if (e instanceof ApiError) throw e.toCmdError();
+    throw e;
+  }
+  const phase = str(asObj(obj.status).phase);
+  if (phase === "Succeeded" || phase === "Failed")
+    throw fail(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  const container = pickContainer({ ...ctx, err: errOut }, obj, requested, "exec");
+  return { namespace, pod, container };
+}
+
+/** Go's archive/tar entries for a local file or directory tree (kubectl's makeTar). */
+function localEntries(ctx: Ctx, src: string, dest: string, out: TarEntry[]): void {
+  const io = ctx.io;
+  const now = Math.floor(io.clock.now() / 1000);
+  const names = io.listDir?.(src);
+  if (names !== undefined) {
+    if (names.length === 0) out.push({ name: dest, type: "dir", data: "", mode: 0o755, mtime: now });
+    for (const n of [...names].sort()) localEntries(ctx, join(src, n), join(dest, n), out);
+    return;
+  }
+  const data = io.readFile?.(src);
+  if (data !== undefined) out.push({ name: dest, type: "file", data, mode: 0o644, mtime: now });
+}
+
+async function copyToPod(
+  ctx: Ctx,
+  src: Spec,
+  dst: Spec,
+  requested: string,
+  noPreserve: boolean,
+): Promise<number> {
+  const io = ctx.io;
+  if (io.readFile?.(src.file) === undefined && io.listDir?.(src.file) === undefined)
+    throw fail(`${src.file} doesn't exist in local filesystem`);
+  const remote = await remoteOf(ctx, dst, requested, (s) => ctx.err(s));
+  let destFile = dst.file;
+  const quiet = { stdin: "", stdout: () => {}, stderr: () => {} };
+  if ((await inContainer(ctx, remote, ["test", "-d", destFile], quiet, false)) === 0)
+    destFile = join(destFile, baseOf(src.file));
+  const entries: TarEntry[] = [];
+  localEntries(ctx, src.file, baseOf(destFile), entries);
+  const command = noPreserve
+    ? ["tar", "--no-same-permissions", "--no-same-owner", "-xmf", "-"]
+    : ["tar", "-xmf", "-"];
+  const dir = dirOf(destFile);
+  if (dir !== "") command.push("-C", dir);
+  const code = await inContainer(
+    ctx,
+    remote,
+    command,
+    { stdin: packTar(entries, "ustar"), stdout: (c) => ctx.out(c), stderr: (c) => ctx.err(c) },
+    true,
+  );
+  return code;
+}
+
+async function copyFromPod(ctx: Ctx, src: Spec, dst: Spec, requested: string): Promise<number> {
+  const io = ctx.io;
+  // tar's stderr is kubectl's stdout here (TarPipe's ErrOut is o.Out)
+  const remote = await remoteOf(ctx, src, requested, (s) => ctx.out(s));
+  let archive = "";
+  let ended = false;
+  const code = await inContainer(
+    ctx,
+    remote,
+    ["tar", "cf", "-", src.file],
+    {
+      stdin: "",
+      stdout: (c) => {
+        archive += c;
+        // kubectl stops at the end-of-archive blocks and exits, whatever tar says after them
+        if (readTar(archive).error === undefined) ended = true;
+      },
+      stderr: (c) => {
+        if (!ended) ctx.out(c);
+      },
+    },
+    false,
+  );
+  const read = readTar(archive);
+  if (
+    read.error === "invalid header" ||
+    (read.error !== undefined && read.entries.length === 0 && code !== 0)
+  ) {
+    if (archive === "") return 1;
+    throw fail(read.error === "unexpected EOF" ? "unexpected EOF" : "archive/tar: invalid tar header");
+  }
+  const prefix = stripShortcuts(src.file.replace(/^\/+/, ""));
+  const dest = cleanPath(dst.file);
+  let symlinkWarned = false;
+  for (const h of read.entries) {
+    if (!h.name.startsWith(prefix)) throw fail("tar contents corrupted");
+    const target = join(dest, cleanPath(h.name.slice(prefix.length)).replace(/^\.$/, ""));
+    if (target !== dest && !target.startsWith(dest === "/" ? "/" : `${dest}/`) && dest !== ".") {
+      ctx.err(`warning: file "${target}" is outside target destination, skipping\n`);
+      continue;
+    }
+    const parent = io.mkdirAll?.(dirOf(target));
+    if (parent !== undefined) throw fail(`mkdir ${parent.path}: ${parent.error.toLowerCase()}`);
+    if (h.type === "dir") {
+      const made = io.mkdirAll?.(target);
+      if (made !== undefined) throw fail(`mkdir ${made.path}: ${made.error.toLowerCase()}`);
+      continue;
+    }
+    if (h.type === "symlink") {
+      if (!symlinkWarned) {
+        symlinkWarned = true;
+        ctx.err(
+          `warning: skipping symlink: "${target}" -> "${h.linkname ?? ""}" (consider using "kubectl exec -n "${remote.namespace}" "${remote.pod}" -- tar cf - "${src.file}" | tar xf -")\n`,
+        );
+      } else ctx.err(`warning: skipping symlink: "${target}" -> "${h.linkname ?? ""}"\n`);
+      continue;
+    }
+    const err = io.writeFile?.(target, h.data);
+    if (err !== undefined) throw fail(`open ${target}: ${err.toLowerCase()}`);
+  }
+  return 0;
 }
 
 export const cpCommand: Command = {
@@ -43,64 +230,11 @@ export const cpCommand: Command = {
     if (f.args.length !== 2) throw fail("source and destination are required");
     const src = parseSpec(f.args[0] ?? "");
     const dst = parseSpec(f.args[1] ?? "");
-    if (src.pod === undefined && dst.pod === undefined)
-      throw fail("one of src or dest must be a remote file specification");
     if (src.pod !== undefined && dst.pod !== undefined)
       throw fail("one of src or dest must be a local file specification");
-    const io = ctx.io;
-    const remote = (src.pod !== undefined ? src : dst) as Spec & { pod: string };
-    const namespace = remote.namespace ?? ctx.namespace;
-    if (src.pod === undefined && io.readFile?.(src.path) === undefined)
-      throw fail(`${src.path} doesn't exist in local filesystem`);
-    if (remote.path === "") throw fail("remote path cannot be empty");
-    let pod: Record<string, unknown>;
-    try {
-      pod = ctx.client.get(`/api/v1/namespaces/${namespace}/pods/${remote.pod}`);
-    } catch (e) {
-      if (e instanceof ApiError) throw e.toCmdError();
-      throw e;
-    }
-    const containers = asArr(asObj(pod.spec).containers).map((c) => str(asObj(c).name));
-    const container = f.str("container") || containers[0];
-    if (!f.str("container") && containers.length > 1)
-      ctx.err(`Defaulted container "${container}" out of: ${containers.join(", ")}\n`);
-    const files = io.containerFiles?.({ namespace, pod: remote.pod, ...(container ? { container } : {}) });
-    if (files === undefined) throw fail("containers are not available in this session");
-    if (typeof files === "string") {
-      ctx.err(files.endsWith("\n") ? files : `${files}\n`);
-      return 1;
-    }
-    const inContainer = (p: string): string => (p.startsWith("/") ? p : joinPath(files.workingDir, p));
-    if (src.pod === undefined) {
-      // local → container: tar xmf - -C DIR in the container
-      const data = io.readFile?.(src.path) ?? "";
-      let target = inContainer(dst.path);
-      if (files.isDir(target)) target = joinPath(target, baseName(src.path));
-      const err = files.write(target, data);
-      if (err !== undefined) {
-        ctx.err(
-          `tar: ${target.replace(/^\//, "")}: Cannot open: ${err}\ntar: Exiting with failure status due to previous errors\n`,
-        );
-        return 1;
-      }
-      return 0;
-    }
-    // container → local: tar cf - PATH in the container
-    const from = inContainer(src.path);
-    if (src.path.startsWith("/")) ctx.err("tar: Removing leading `/' from member names\n");
-    const data = files.read(from);
-    if (data === undefined) {
-      ctx.err(
-        files.isDir(from)
-          ? `tar: ${src.path}: directories are not copied in this classroom\n`
-          : `tar: ${src.path}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n`,
-      );
-      throw fail(`${src.path} no such file or directory`);
-    }
-    let target = dst.path;
-    if (io.listDir?.(target) !== undefined) target = joinPath(target, baseName(src.path));
-    const err = io.writeFile?.(target, data);
-    if (err !== undefined) throw fail(`open ${target}: ${err.toLowerCase()}`);
-    return 0;
+    if (src.file === "" || dst.file === "") throw fail("filepath can not be empty");
+    if (src.pod !== undefined) return copyFromPod(ctx, src, dst, f.str("container"));
+    if (dst.pod !== undefined) return copyToPod(ctx, src, dst, f.str("container"), f.bool("no-preserve"));
+    throw fail("one of src or dest must be a remote file specification");
   },
 };

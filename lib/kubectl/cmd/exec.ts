@@ -18,10 +18,12 @@ export interface ContainerShellHost {
     command: string[];
     stdin: boolean;
     tty: boolean;
+    /** The command's streams instead of the terminal's (`kubectl cp` pipes tar through them). */
+    streams?: { stdin: string; stdout(c: string): void; stderr(c: string): void };
   }): Promise<number>;
 }
 
-const hostOf = (m: Machine): ContainerShellHost => m as Machine & ContainerShellHost;
+export const hostOf = (m: Machine): ContainerShellHost => m as Machine & ContainerShellHost;
 
 function legacyError(ctx: Ctx, pod: string, command: string[]): CmdError {
   const modern = `kubectl exec ${pod} -- ${command.join(" ")}`;

@@ -109,7 +109,10 @@ const history: Command = {
     if (want > 0) {
       const rs = rss.find((r) => revisionOf(r) === want);
       if (!rs) throw fail(`unable to find the specified revision`);
-      ctx.out(`${ref(t)} with revision #${want}\n`);
+      // the history viewer's printTemplate: DescribePodTemplate on a plain writer (tabs kept)
+      const w = new PrefixWriter(ctx.io.clock.now());
+      describePodTemplate(w, asObj(asObj(rs.spec).template));
+      ctx.out(`${ref(t)} with revision #${want}\n${w.raw()}\n`);
       return 0;
     }
     let text = "REVISION\tCHANGE-CAUSE\n";
@@ -238,8 +241,11 @@ const pauseResume = (name: "pause" | "resume"): Command => ({
     const t = single(ctx, f.args);
     const paused = asObj(t.obj.spec).paused === true;
     if (paused === (name === "pause")) {
-      ctx.out(`${ref(t)} already ${name === "pause" ? "paused" : "resumed"}\n`);
-      return 0;
+      // ObjectPauserFn / ObjectResumerFn refuse, and rollout prints `error: GROUPRESOURCE "NAME" …`
+      const gr = t.info.group ? `${t.info.resource}.${t.info.group}` : t.info.resource;
+      throw fail(
+        `${gr} "${str(asObj(t.obj.metadata).name)}" ${name === "pause" ? "is already paused" : "is not paused"}`,
+      );
     }
     patch(ctx, t, { spec: { paused: name === "pause" } }, "strategic");
     ctx.out(`${ref(t)} ${name === "pause" ? "paused" : "resumed"}\n`);

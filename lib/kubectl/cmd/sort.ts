@@ -45,11 +45,63 @@ export function naturalLess(a: string, b: string): boolean {
   return a.length < b.length;
 }
 
+const SUFFIX: Record<string, [number, number]> = {
+  Ki: [0, 10],
+  Mi: [0, 20],
+  Gi: [0, 30],
+  Ti: [0, 40],
+  Pi: [0, 50],
+  Ei: [0, 60],
+  n: [-9, 0],
+  u: [-6, 0],
+  m: [-3, 0],
+  "": [0, 0],
+  k: [3, 0],
+  M: [6, 0],
+  G: [9, 0],
+  T: [12, 0],
+  P: [15, 0],
+  E: [18, 0],
+};
+
+/**
+ * resource.ParseQuantity's reading of a string (`100m`, `2Gi`, `1.5`, `1e3`) as an exact value:
+ * digits × 10^p10 × 2^p2; undefined when it is no quantity.
+ */
+export function parseQuantity(s: string): { digits: bigint; p10: number; p2: number } | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(s);
+  if (!m) return undefined;
+  const whole = m[2] ?? "";
+  const frac = m[3] ?? "";
+  if (whole === "" && frac === "") return undefined;
+  const suffix = m[4] ?? "";
+  const [e10, e2] = /^[eE]/.test(suffix) ? [Number(suffix.slice(1)), 0] : (SUFFIX[suffix] ?? [0, 0]);
+  const digits = BigInt(`${m[1] === "-" ? "-" : ""}${whole}${frac}` || "0");
+  return { digits, p10: e10 - frac.length, p2: e2 };
+}
+
+/** Quantity.Cmp: exact, whatever the suffixes. */
+function quantityLess(
+  a: NonNullable<ReturnType<typeof parseQuantity>>,
+  b: NonNullable<ReturnType<typeof parseQuantity>>,
+): boolean {
+  const p10 = Math.min(a.p10, b.p10);
+  const p2 = Math.min(a.p2, b.p2);
+  const scale = (q: typeof a): bigint => q.digits * 10n ** BigInt(q.p10 - p10) * 2n ** BigInt(q.p2 - p2);
+  return scale(a) < scale(b);
+}
+
 function less(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return a < b;
   if (a === undefined || a === null) return b !== undefined && b !== null;
   if (b === undefined || b === null) return false;
-  if (typeof a === "string" && typeof b === "string") return naturalLess(a, b);
+  if (typeof a === "string" && typeof b === "string") {
+    // kubectl's sorter tries both strings as resource quantities first (`100m` < `1`, `2Gi` < `3000Mi`)
+    const qa = parseQuantity(a);
+    const qb = qa === undefined ? undefined : parseQuantity(b);
+    if (qa !== undefined && qb !== undefined) return quantityLess(qa, qb);
+    return naturalLess(a, b);
+  }
   return naturalLess(JSON.stringify(a), JSON.stringify(b));
 }
 

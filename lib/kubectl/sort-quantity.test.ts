@@ -1,0 +1,40 @@
+/** `--sort-by` compares strings that are both resource quantities by value, as kubectl's sorter. */
+import { describe, expect, it } from "vitest";
+import { parseQuantity, sortByJsonPath } from "./cmd/sort";
+
+describe("--sort-by on quantities", () => {
+  it("reads quantities as resource.ParseQuantity does", () => {
+    expect(parseQuantity("100m")).toEqual({ digits: 100n, p10: -3, p2: 0 });
+    expect(parseQuantity("1.5Gi")).toEqual({ digits: 15n, p10: -1, p2: 30 });
+    expect(parseQuantity("1e3")).toEqual({ digits: 1n, p10: 3, p2: 0 });
+    for (const no of ["", ".", "web-1", "Running", "1x", "2026-12-02T10:00:00Z", "m"])
+      expect(parseQuantity(no)).toBeUndefined();
+  });
+
+  it("orders by value, and names that are not quantities naturally", () => {
+    const rows = ["1", "100m", "1500m", "0.5", "250m"].map((cpu) => ({ cpu }));
+    expect(sortByJsonPath(rows, ".cpu", (r) => r).map((r) => r.cpu)).toEqual([
+      "100m",
+      "250m",
+      "0.5",
+      "1",
+      "1500m",
+    ]);
+    const mem = ["1Gi", "500M", "2G", "64Mi", "128974848"].map((m) => ({ m }));
+    expect(sortByJsonPath(mem, ".m", (r) => r).map((r) => r.m)).toEqual([
+      "64Mi",
+      "128974848",
+      "500M",
+      "1Gi",
+      "2G",
+    ]);
+    const names = ["web-10", "web-9", "10", "9", "1e3"].map((n) => ({ n }));
+    expect(sortByJsonPath(names, ".n", (r) => r).map((r) => r.n)).toEqual([
+      "9",
+      "10",
+      "1e3",
+      "web-9",
+      "web-10",
+    ]);
+  });
+});
