@@ -18,7 +18,6 @@ const SECOND_HALF = [
   "journey.spec.ts",
   "layout.spec.ts",
   "lesson-pane.spec.ts",
-  "security.spec.ts",
   "watch.spec.ts",
 ].map((f) => `**/e2e/${f}`);
 const databaseB = process.env.E2E_DATABASE_URL_B;
