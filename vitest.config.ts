@@ -27,7 +27,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["**/*.int.test.ts"],
-          exclude: ["node_modules/**"],
+          // INT_ELSEWHERE: files `npm test` runs in another Vitest beside this one (ADR 0030).
+          exclude: ["node_modules/**", ...(process.env.INT_ELSEWHERE?.split(",").filter(Boolean) ?? [])],
           env: { TZ: "Asia/Tokyo" },
           fileParallelism: false,
           testTimeout: 60_000,

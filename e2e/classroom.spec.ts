@@ -11,7 +11,7 @@
 import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import pg from "pg";
-import { LessonPage, login, STUDENT1, TEACHER } from "./pages";
+import { e2eDatabaseUrl, LessonPage, login, STUDENT1, TEACHER } from "./pages";
 
 const ADMIN = { email: "admin@example.com", password: "admin-e2e-password" };
 /** The roster-imported student of the story (the demo students' clusters belong to other specs). */
@@ -22,9 +22,7 @@ const POD = /kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5}/;
 test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 function database(): pg.Client {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error("E2E_DATABASE_URL is not set: run the specs through scripts/test.ts");
-  return new pg.Client({ connectionString: url });
+  return new pg.Client({ connectionString: e2eDatabaseUrl() });
 }
 
 async function sql<T extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {

@@ -6,7 +6,7 @@
  */
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
-import { LessonPage, login, newStudent, STUDENT3, switchLanguage, TEACHER } from "./pages";
+import { e2eDatabaseUrl, LessonPage, login, newStudent, STUDENT3, switchLanguage, TEACHER } from "./pages";
 
 const COURSE = "kubernetes-basics";
 const WHO = STUDENT3;
@@ -21,9 +21,7 @@ const LESSONS = {
 } as const;
 
 async function sql<T extends Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]> {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error("E2E_DATABASE_URL is not set (run the specs with `npm run test:e2e`)");
-  const c = new pg.Client({ connectionString: url });
+  const c = new pg.Client({ connectionString: e2eDatabaseUrl() });
   await c.connect();
   try {
     return (await c.query<T>(text, params)).rows;

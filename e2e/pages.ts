@@ -1,5 +1,15 @@
 /** Page objects for the specs. */
-import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+
+/**
+ * The database of the server this spec runs against (playwright.config.ts: each server has its
+ * own, created by `npm test`); call it inside a test.
+ */
+export function e2eDatabaseUrl(): string {
+  const url = test.info().project.metadata.databaseUrl as string | undefined;
+  if (!url) throw new Error("E2E_DATABASE_URL is not set: run the specs with `npm run test:e2e`");
+  return url;
+}
 
 export const STUDENT1 = { email: "student1@example.com", password: "student-demo" };
 export const STUDENT2 = { email: "student2@example.com", password: "student-demo" };

@@ -1,9 +1,16 @@
 /**
- * `npm test`: everything, in order of cost — typecheck, lint, architecture rules, unit tests,
- * integration tests against a real PostgreSQL, then Playwright end-to-end specs in Chromium.
+ * `npm test`: everything — typecheck, lint, architecture rules, unit tests, integration tests
+ * against a real PostgreSQL, then Playwright end-to-end specs in Chromium.
  * `npm test -- --skip-e2e` stops before the browser.
+ *
+ * On a 2-core CI machine the steps overlap where one leaves a core idle (ADR 0030): the static
+ * checks (one core) run beside the unit tests, and `next build` then the differential suites
+ * beside the other integration tests (which mostly wait on sockets, PostgreSQL and timers). A
+ * step beside the one whose output streams live is buffered and printed whole when it ends, so
+ * the log reads step by step.
  */
 import { spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { createTestDatabase, stopTestServer, type TestDatabase } from "./test-db";
 
@@ -23,14 +30,37 @@ const extraArgs = process.argv
   .filter((a) => a !== "--skip-e2e" && a !== "--e2e-only" && a !== "--int-only" && a !== "--");
 const playwrightArgs = intOnly ? [] : extraArgs;
 
-function run(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+/**
+ * Runs one command. `buffered`: its output is held and printed whole when it ends (a step that
+ * runs beside another whose output streams live).
+ */
+function run(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  buffered = false,
+): Promise<void> {
   const t0 = performance.now();
-  console.log(`\n▶ ${name}: ${path.basename(cmd)} ${args.join(" ")}`);
+  console.log(
+    `\n▶ ${name}: ${path.basename(cmd)} ${args.join(" ")}${buffered ? " (output when it ends)" : ""}`,
+  );
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, ...env },
+    });
+    const out: Buffer[] = [];
+    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    child.stderr?.on("data", (b: Buffer) => out.push(b));
     child.on("error", reject);
-    child.on("exit", (code) => {
+    child.on("close", (code) => {
       const s = ((performance.now() - t0) / 1000).toFixed(1);
+      if (buffered) {
+        const text = Buffer.concat(out).toString().trimEnd();
+        console.log(`\n── ${name} ──${text ? `\n${text}` : ""}`);
+      }
       if (code === 0) {
         console.log(`✔ ${name} (${s} s)`);
         resolve();
@@ -38,6 +68,12 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
     });
   });
 }
+
+/**
+ * Integration suites against the real `kubectl` and `bash` that use no database and no fixed
+ * port: `npm test` runs them beside the other integration files (ADR 0030).
+ */
+const DIFFERENTIAL = ["lib/kubectl/differential.int.test.ts", "lib/shell/bash-differential.int.test.ts"];
 
 const failures: string[] = [];
 
@@ -47,9 +83,10 @@ async function step(
   cmd: string,
   args: string[],
   env: Record<string, string> = {},
+  buffered = false,
 ): Promise<boolean> {
   try {
-    await run(name, cmd, args, env);
+    await run(name, cmd, args, env, buffered);
     return true;
   } catch (err) {
     console.error(`✘ ${err instanceof Error ? err.message : String(err)}`);
@@ -60,6 +97,7 @@ async function step(
 
 async function main() {
   const dbs: TestDatabase[] = [];
+  let built = false;
   try {
     await run("prisma generate", bin("prisma"), ["generate"], {
       DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused",
@@ -71,24 +109,59 @@ async function main() {
         TEST_DATABASE_URL: it.url,
       });
     } else if (!e2eOnly) {
-      await step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
-      await step("lint", bin("biome"), ["check", "."]);
-      // Layer rules (dependency-cruiser) and the core's clock rules (Biome): `npm run arch`.
-      await step("architecture", "npm", ["run", "--silent", "arch"]);
-      await step("unit tests", bin("vitest"), ["run", "--project", "unit"]);
+      const t0 = performance.now();
+      // Static checks (tsc and dependency-cruiser are single-threaded) beside the unit tests.
+      await Promise.all([
+        (async () => {
+          await step("typecheck", bin("tsc"), ["--noEmit", "-p", "."], {}, true);
+          await step("lint", bin("biome"), ["check", "."], {}, true);
+          // Layer rules (dependency-cruiser) and the core's clock rules (Biome): `npm run arch`.
+          await step("architecture", "npm", ["run", "--silent", "arch"], {}, true);
+        })(),
+        // Vitest's default is one worker fewer than the cores: one on a 2-core machine.
+        step("unit tests", bin("vitest"), [
+          "run",
+          "--project",
+          "unit",
+          `--maxWorkers=${os.availableParallelism()}`,
+        ]),
+      ]);
       const it = await createTestDatabase("kubeclass_it");
       dbs.push(it);
-      await step("integration tests", bin("vitest"), ["run", "--project", "integration"], {
-        TEST_DATABASE_URL: it.url,
-      });
+      // The integration files run one at a time (they share a database, ports and timings), but
+      // the differential suites touch neither: they run, with the production build before them,
+      // beside the others, which mostly wait on sockets, PostgreSQL and timers.
+      const [, ok] = await Promise.all([
+        step("integration tests", bin("vitest"), ["run", "--project", "integration"], {
+          TEST_DATABASE_URL: it.url,
+          INT_ELSEWHERE: DIFFERENTIAL.join(","),
+        }),
+        (async () => {
+          const built =
+            !skipE2e && (await step("build", bin("next"), ["build"], { NODE_ENV: "production" }, true));
+          await step(
+            "differential tests",
+            bin("vitest"),
+            ["run", "--project", "integration", ...DIFFERENTIAL],
+            { TEST_DATABASE_URL: it.url },
+            true,
+          );
+          return built;
+        })(),
+      ]);
+      built = ok;
+      console.log(`\n(before the browser: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
-    if (!skipE2e && !intOnly) {
-      const built = e2eOnly || (await step("build", bin("next"), ["build"], { NODE_ENV: "production" }));
-      if (built) {
-        const e2e = await createTestDatabase("kubeclass_e2e");
-        dbs.push(e2e);
-        await step("e2e", bin("playwright"), ["test", ...playwrightArgs], { E2E_DATABASE_URL: e2e.url });
-      }
+    if (!skipE2e && !intOnly && (e2eOnly || built)) {
+      // Two servers, each on its own database, for the two halves of the specs (playwright.config.ts).
+      const e2e = await createTestDatabase("kubeclass_e2e");
+      dbs.push(e2e);
+      const e2eB = await createTestDatabase("kubeclass_e2e");
+      dbs.push(e2eB);
+      await step("e2e", bin("playwright"), ["test", ...playwrightArgs], {
+        E2E_DATABASE_URL: e2e.url,
+        E2E_DATABASE_URL_B: e2eB.url,
+      });
     }
     if (failures.length) throw new Error(`failed: ${failures.join(", ")}`);
     console.log("\nAll tests passed.");
