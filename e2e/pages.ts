@@ -105,6 +105,17 @@ export class LessonPage {
     return this.runFresh(line, new RegExp(`${expected.source}[\\s\\S]*\\$\\s*$`), timeout);
   }
 
+  /**
+   * "Reset this lesson" (either language), confirmed: the cluster goes back to the lesson's
+   * start state and the terminal shows one fresh prompt. Specs that need the start state use it
+   * instead of relying on what earlier specs left in a demo student's workspace.
+   */
+  async reset(): Promise<void> {
+    this.page.once("dialog", (d) => void d.accept());
+    await this.page.getByRole("button", { name: /^(Reset this lesson|このレッスンをリセット)$/ }).click();
+    await expect.poll(() => this.terminalText()).toMatch(/^\S+@minikube:~\$\s*$/);
+  }
+
   /** Opens a new terminal tab with the "+" button; it becomes the active tab. */
   async newTab(): Promise<void> {
     const before = await this.page.getByRole("tab").count();

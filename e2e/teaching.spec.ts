@@ -50,6 +50,9 @@ test("stuck flag, class fault, replay and charts", async ({ browser }) => {
   const b = new LessonPage(s3.page);
   await a.open("pods-and-nodes");
   await b.open("pods-and-nodes");
+  // Both start from the lesson's start state, whatever earlier specs did with these students.
+  await a.reset();
+  await b.reset();
 
   // 1. A repeated mistake raises a flag with its reason; the hint reaches the student's pane.
   const card = teacher.page.locator(`li.live-student[data-student="${STUDENT2.email}"]`);
@@ -87,6 +90,7 @@ test("stuck flag, class fault, replay and charts", async ({ browser }) => {
   await teacher.page
     .getByTestId("journal")
     .getByRole("button", { name: /kubectl get pod nginx-3/ })
+    .last()
     .click();
   await expect(player.locator(".ap-term")).toContainText('pods "nginx-3" not found');
   const t = await player.evaluate((el) =>

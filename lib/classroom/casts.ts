@@ -124,6 +124,26 @@ export async function saveChunks(
   for (const u of over) totals.delete(u);
 }
 
+type PendingWriter = (userId: string) => Promise<void>;
+const PENDING = Symbol.for("kubeclass.pendingCastWriter");
+
+/**
+ * The live server's recorder keeps a tab's newest output in memory for a few seconds before it
+ * writes it (server/teaching/recorder.ts). It registers here how to write one student's open
+ * chunks now, so that a replay opened at once still shows the last command. On globalThis: Next's
+ * bundled pages and the custom server load separate copies of this module.
+ */
+export function setPendingCastWriter(fn: PendingWriter | null): void {
+  const g = globalThis as unknown as Record<symbol, PendingWriter | null | undefined>;
+  g[PENDING] = fn;
+}
+
+/** Writes what the recorder still holds for this student (a no-op where no server records). */
+export async function writePendingCasts(userId: string): Promise<void> {
+  const g = globalThis as unknown as Record<symbol, PendingWriter | null | undefined>;
+  await g[PENDING]?.(userId);
+}
+
 export interface CastInfo {
   castId: string;
   tab: string;

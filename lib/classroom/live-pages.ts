@@ -4,7 +4,7 @@
  * teacher or an admin, via classForTeacher) and a student must be enrolled in that class.
  */
 import type { PrismaClient } from "../generated/prisma/client";
-import { castFile, listCasts } from "./casts";
+import { castFile, listCasts, writePendingCasts } from "./casts";
 import { classCharts } from "./class-charts";
 import { classDetail, classForTeacher } from "./classes";
 import { getCourse } from "./course";
@@ -34,6 +34,7 @@ export async function replays(
 ) {
   const cls = await classForTeacher(prisma, actor, classId);
   const student = await enrolledStudent(prisma, classId, studentId);
+  await writePendingCasts(studentId);
   const [casts, journal] = await Promise.all([
     listCasts(pool, studentId),
     prisma.commandRecord.findMany({
@@ -56,6 +57,7 @@ export async function castDownload(
 ) {
   await classForTeacher(prisma, actor, classId);
   const student = await enrolledStudent(prisma, classId, studentId);
+  await writePendingCasts(studentId);
   const file = await castFile(pool, studentId, castId, `kubeclass — ${student.name}`);
   if (!file) throw new ClassroomError("not_found", "No such recording.");
   return { file, student };

@@ -19,6 +19,7 @@ import {
   parseCast,
   saveChunk,
   saveChunks,
+  writePendingCasts,
 } from "../../lib/classroom/casts";
 import { seedDemo } from "../../lib/classroom/seed";
 import type { Pool } from "../../lib/classroom/sql";
@@ -261,6 +262,20 @@ describe("live teaching", () => {
     const before = s1.out.text().length;
     s1.run("kubectl get nodes");
     await until(() => /minikube\s+Ready\s/.test(s1.out.text().slice(before)));
+  });
+
+  it("a replay opened right after a command shows it: the open chunk is written on request", async () => {
+    const s1 = await student("s1");
+    s1.run("echo replay-now-$((6*7))");
+    await until(() => s1.out.text().includes("replay-now-42"));
+    // The recorder holds a tab's chunk for seconds; the replay page asks for it first.
+    await writePendingCasts(ids["s1"]!);
+    const casts = await listCasts(registry.pool, ids["s1"]!);
+    const texts = await Promise.all(
+      casts.map(async (c) => (await castFile(registry.pool, ids["s1"]!, c.castId))?.text ?? ""),
+    );
+    expect(texts.join("")).toContain("replay-now-42");
+    s1.s.disconnect();
   });
 
   it("records the tab as asciicast v2 that parses and holds what the student saw", async () => {

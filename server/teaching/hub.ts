@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
+import { setPendingCastWriter } from "../../lib/classroom/casts";
 import { getCourse } from "../../lib/classroom/course";
 import {
   claimFaults,
@@ -104,7 +105,9 @@ export class TeachingHub {
   bind(registry: WorkspaceRegistry): void {
     this.registry = registry;
     this.pool = registry.pool;
-    this.recorder = new Recorder(registry.pool);
+    const recorder = new Recorder(registry.pool);
+    this.recorder = recorder;
+    setPendingCastWriter((userId) => recorder.flushUser(userId));
     this.io.on("connection", (socket) => this.connection(socket));
     const sweepMs = this.options.sweepMs ?? 1000;
     let n = 0;
@@ -122,6 +125,7 @@ export class TeachingHub {
 
   close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    setPendingCastWriter(null);
     return this.flush();
   }
 

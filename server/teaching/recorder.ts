@@ -138,6 +138,13 @@ export class Recorder {
       .catch((err: unknown) => console.error("[recorder]", err));
   }
 
+  /** Writes one student's buffered chunks (a replay is being opened); resolves once they are in the database. */
+  flushUser(userId: string): Promise<void> {
+    for (const rec of this.tabs.values()) if (rec.userId === userId) this.close(rec);
+    this.write();
+    return this.writing;
+  }
+
   /** Writes every buffered chunk; resolves once they are in the database. */
   flush(): Promise<void> {
     for (const rec of this.tabs.values()) this.close(rec);
