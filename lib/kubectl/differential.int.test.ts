@@ -155,6 +155,28 @@ afterAll(() => {
   console.log(lines.join("\n"));
 });
 
+/**
+ * One `it` per step, named `<prefix> N. <step>`: the real client against `server()`'s API, ours
+ * against `ours` (the twin cluster), after `before` (e.g. moving the twins' clock on).
+ */
+function compareSteps(
+  prefix: string,
+  steps: string[],
+  server: () => { port: number } | undefined,
+  ours: (args: string[]) => Promise<{ stdout: string; stderr: string; code: number }>,
+  before?: () => void,
+): void {
+  for (const [i, step] of steps.entries()) {
+    const name = `${prefix} ${i + 1}. ${step}`;
+    it(name, async () => {
+      const srv = server();
+      if (!srv) throw new Error("the API server did not start");
+      before?.();
+      await compare(name, step, srv.port, ours);
+    });
+  }
+}
+
 async function compare(
   name: string,
   line: string,
@@ -500,15 +522,13 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
     "create deployment",
     "get deployments",
   ];
-  for (const [i, step] of steps.entries()) {
-    it(`m2 ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      twinClock.set(Math.max(twinClock.now(), Date.now()));
-      await compare(`m2 ${i + 1}. ${step}`, step, srv.port, (args) =>
-        runKubectl(args, { api: b.handle, clock: twinClock }),
-      );
-    });
-  }
+  compareSteps(
+    "m2",
+    steps,
+    () => srv,
+    (args) => runKubectl(args, { api: b.handle, clock: twinClock }),
+    () => twinClock.set(Math.max(twinClock.now(), Date.now())),
+  );
 });
 
 /**
@@ -856,14 +876,12 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
     "get events --sort-by=.reason",
     "get events --sort-by=.count -o name",
   ];
-  for (const [i, step] of steps.entries()) {
-    it(`sort ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      await compare(`sort ${i + 1}. ${step}`, step, srv.port, (args) =>
-        runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
-      );
-    });
-  }
+  compareSteps(
+    "sort",
+    steps,
+    () => srv,
+    (args) => runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
+  );
 });
 
 /**
@@ -1091,12 +1109,10 @@ describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
     "get nodes --sort-by=.status.capacity.memory -o name",
     "get nodes --sort-by=.status.allocatable.cpu -o custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu",
   ];
-  for (const [i, step] of steps.entries()) {
-    it(`quantity ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      await compare(`quantity ${i + 1}. ${step}`, step, srv.port, (args) =>
-        runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
-      );
-    });
-  }
+  compareSteps(
+    "quantity",
+    steps,
+    () => srv,
+    (args) => runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
+  );
 });
