@@ -1,6 +1,21 @@
 /** Display-width and escape-sequence helpers for an xterm-compatible screen. */
 
-import { DOUBLE_WIDTH, ZERO_WIDTH } from "./unicode11-widths";
+import widths from "./unicode11-widths.json";
+
+/** `"FIRST-LAST"` or `"ONE"` hex ranges as flat inclusive [first, last] pairs. */
+function rangePairs(ranges: readonly string[]): number[] {
+  return ranges.flatMap((r) => {
+    const [first = "", last = first] = r.split("-");
+    return [Number.parseInt(first, 16), Number.parseInt(last, 16)];
+  });
+}
+
+/**
+ * Unicode 11 widths as xterm.js with @xterm/addon-unicode11 (activeVersion "11") lays them out in
+ * the student's browser, kept as data (docs/adr/0012): Mn/Me/Cf take no cell, W/F take two.
+ */
+const ZERO_WIDTH = rangePairs(widths.zeroWidth);
+const DOUBLE_WIDTH = rangePairs(widths.doubleWidth);
 
 // CSI/OSC/other escape sequences, as emitted by our programs (colour, clear screen, cursor moves).
 const ANSI_RE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
