@@ -11,6 +11,7 @@
  * always decode (an empty struct is `{}` in Go's JSON too).
  */
 import { ApiError, badRequest } from "./errors";
+import messages from "./protobuf-schema.json";
 
 export const PROTOBUF = "application/vnd.kubernetes.protobuf";
 
@@ -19,173 +20,12 @@ type Scalar = "string" | "int" | "bool" | "bytes";
 type Field = [string, string, boolean?];
 type Schema = Record<number, Field>;
 
-const S: Record<string, Schema> = {
-  ObjectMeta: {
-    1: ["name", "string"],
-    2: ["generateName", "string"],
-    3: ["namespace", "string"],
-    5: ["uid", "string"],
-    6: ["resourceVersion", "string"],
-    7: ["generation", "int"],
-    8: ["creationTimestamp", "time"],
-    9: ["deletionTimestamp", "time"],
-    10: ["deletionGracePeriodSeconds", "int?"],
-    11: ["labels", "map:string"],
-    12: ["annotations", "map:string"],
-    13: ["ownerReferences", "OwnerReference", true],
-    14: ["finalizers", "string", true],
-  },
-  OwnerReference: {
-    1: ["kind", "string"],
-    3: ["name", "string"],
-    4: ["uid", "string"],
-    5: ["apiVersion", "string"],
-    6: ["controller", "bool?"],
-    7: ["blockOwnerDeletion", "bool?"],
-  },
-  LabelSelector: {
-    1: ["matchLabels", "map:string"],
-    2: ["matchExpressions", "LabelSelectorRequirement", true],
-  },
-  LabelSelectorRequirement: {
-    1: ["key", "string"],
-    2: ["operator", "string"],
-    3: ["values", "string", true],
-  },
-  Deployment: { 1: ["metadata", "ObjectMeta"], 2: ["spec", "DeploymentSpec"], 3: ["status", "Empty"] },
-  DeploymentSpec: {
-    1: ["replicas", "int?"],
-    2: ["selector", "LabelSelector"],
-    3: ["template", "PodTemplateSpec"],
-    4: ["strategy", "DeploymentStrategy"],
-    5: ["minReadySeconds", "int"],
-    6: ["revisionHistoryLimit", "int?"],
-    7: ["paused", "bool"],
-    9: ["progressDeadlineSeconds", "int?"],
-  },
-  DeploymentStrategy: { 1: ["type", "string"], 2: ["rollingUpdate", "RollingUpdateDeployment"] },
-  RollingUpdateDeployment: { 1: ["maxUnavailable", "intstr"], 2: ["maxSurge", "intstr"] },
-  PodTemplateSpec: { 1: ["metadata", "ObjectMeta"], 2: ["spec", "PodSpec"] },
-  PodSpec: {
-    2: ["containers", "Container", true],
-    3: ["restartPolicy", "string"],
-    4: ["terminationGracePeriodSeconds", "int?"],
-    5: ["activeDeadlineSeconds", "int?"],
-    6: ["dnsPolicy", "string"],
-    7: ["nodeSelector", "map:string"],
-    8: ["serviceAccountName", "string"],
-    9: ["serviceAccount", "string"],
-    10: ["nodeName", "string"],
-    11: ["hostNetwork", "bool"],
-    12: ["hostPID", "bool"],
-    13: ["hostIPC", "bool"],
-    16: ["hostname", "string"],
-    17: ["subdomain", "string"],
-    19: ["schedulerName", "string"],
-    20: ["initContainers", "Container", true],
-    21: ["automountServiceAccountToken", "bool?"],
-    22: ["tolerations", "Toleration", true],
-    24: ["priorityClassName", "string"],
-    25: ["priority", "int?"],
-    30: ["enableServiceLinks", "bool?"],
-  },
-  Container: {
-    1: ["name", "string"],
-    2: ["image", "string"],
-    3: ["command", "string", true],
-    4: ["args", "string", true],
-    5: ["workingDir", "string"],
-    6: ["ports", "ContainerPort", true],
-    7: ["env", "EnvVar", true],
-    8: ["resources", "ResourceRequirements"],
-    13: ["terminationMessagePath", "string"],
-    14: ["imagePullPolicy", "string"],
-    16: ["stdin", "bool"],
-    17: ["stdinOnce", "bool"],
-    18: ["tty", "bool"],
-    20: ["terminationMessagePolicy", "string"],
-  },
-  ContainerPort: {
-    1: ["name", "string"],
-    2: ["hostPort", "int"],
-    3: ["containerPort", "int"],
-    4: ["protocol", "string"],
-    5: ["hostIP", "string"],
-  },
-  EnvVar: { 1: ["name", "string"], 2: ["value", "string"] },
-  ResourceRequirements: { 1: ["limits", "map:Quantity"], 2: ["requests", "map:Quantity"] },
-  Toleration: {
-    1: ["key", "string"],
-    2: ["operator", "string"],
-    3: ["value", "string"],
-    4: ["effect", "string"],
-    5: ["tolerationSeconds", "int?"],
-  },
-  Namespace: { 1: ["metadata", "ObjectMeta"], 2: ["spec", "NamespaceSpec"], 3: ["status", "Empty"] },
-  NamespaceSpec: { 1: ["finalizers", "string", true] },
-  Service: { 1: ["metadata", "ObjectMeta"], 2: ["spec", "ServiceSpec"], 3: ["status", "Empty"] },
-  ServiceSpec: {
-    1: ["ports", "ServicePort", true],
-    2: ["selector", "map:string"],
-    3: ["clusterIP", "string"],
-    4: ["type", "string"],
-    5: ["externalIPs", "string", true],
-    7: ["sessionAffinity", "string"],
-    8: ["loadBalancerIP", "string"],
-    10: ["externalName", "string"],
-    11: ["externalTrafficPolicy", "string"],
-    17: ["ipFamilies", "string", true],
-    18: ["clusterIPs", "string", true],
-    19: ["ipFamilyPolicy", "string"],
-  },
-  ServicePort: {
-    1: ["name", "string"],
-    2: ["protocol", "string"],
-    3: ["port", "int"],
-    4: ["targetPort", "intstr"],
-    5: ["nodePort", "int"],
-    6: ["appProtocol", "string"],
-  },
-  ConfigMap: {
-    1: ["metadata", "ObjectMeta"],
-    2: ["data", "map:string"],
-    3: ["binaryData", "map:bytes"],
-    4: ["immutable", "bool?"],
-  },
-  Secret: {
-    1: ["metadata", "ObjectMeta"],
-    2: ["data", "map:bytes"],
-    3: ["type", "string"],
-    4: ["stringData", "map:string"],
-    5: ["immutable", "bool?"],
-  },
-  SelfSubjectAccessReview: {
-    1: ["metadata", "ObjectMeta"],
-    2: ["spec", "SelfSubjectAccessReviewSpec"],
-    3: ["status", "Empty"],
-  },
-  SelfSubjectAccessReviewSpec: {
-    1: ["resourceAttributes", "ResourceAttributes"],
-    2: ["nonResourceAttributes", "NonResourceAttributes"],
-  },
-  ResourceAttributes: {
-    1: ["namespace", "string"],
-    2: ["verb", "string"],
-    3: ["group", "string"],
-    4: ["version", "string"],
-    5: ["resource", "string"],
-    6: ["subresource", "string"],
-    7: ["name", "string"],
-  },
-  NonResourceAttributes: { 1: ["path", "string"], 2: ["verb", "string"] },
-  SelfSubjectRulesReview: {
-    1: ["metadata", "ObjectMeta"],
-    2: ["spec", "SelfSubjectRulesReviewSpec"],
-    3: ["status", "Empty"],
-  },
-  SelfSubjectRulesReviewSpec: { 1: ["namespace", "string"] },
-  Empty: {},
-};
+/**
+ * The messages we decode, by name: field number → [json name, type, repeated]. Kept as data in
+ * protobuf-schema.json (facts of k8s.io/api's generated.proto files, not logic); JSON has no
+ * tuples, so its arrays are read as the Field tuples they are.
+ */
+const S = messages as unknown as Record<string, Schema>;
 
 /** Kinds whose protobuf bodies we decode. */
 export const PROTOBUF_KINDS = [
@@ -362,5 +202,3 @@ export function decodeProtobuf(body: string): Record<string, unknown> {
     throw badRequest(`proto: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
-
-S["TypeMeta"] = { 1: ["apiVersion", "string"], 2: ["kind", "string"] };
