@@ -226,6 +226,69 @@ export interface RunContext {
   interactive: boolean;
 }
 
+/** The unary operators of `test`/`[` and `[[`. */
+export const UNARY_TESTS: ReadonlySet<string> = new Set([
+  "-z",
+  "-n",
+  "-e",
+  "-f",
+  "-d",
+  "-s",
+  "-r",
+  "-w",
+  "-x",
+  "-L",
+  "-h",
+]);
+
+/**
+ * A unary test as `test`, `[` and `[[` evaluate it: an empty operand names no file, every file
+ * is readable, writable and searchable (the student owns the home), and the virtual file system
+ * has no symbolic links.
+ */
+export function unaryTest(shell: Shell, op: string, arg: string): boolean {
+  if (op === "-z") return arg === "";
+  if (op === "-n") return arg !== "";
+  if (arg === "" || op === "-L" || op === "-h") return false;
+  const path = shell.resolve(arg);
+  switch (op) {
+    case "-f":
+      return shell.fs.isFile(path);
+    case "-d":
+      return shell.fs.isDir(path);
+    case "-s": {
+      const d = shell.fs.read(path);
+      return typeof d === "string" && d.length > 0;
+    }
+    default:
+      return shell.fs.exists(path);
+  }
+}
+
+/** A fresh line's (or background job's) context: nothing run, counted or expanded yet. */
+function newRunContext(
+  io: RunIO,
+  interrupt: InterruptSource,
+  commands: string[][],
+  outputs: string[],
+  interactive: boolean,
+): RunContext {
+  return {
+    io,
+    interrupt,
+    commands,
+    outputs,
+    outputsSize: 0,
+    argvSize: 0,
+    nextYield: SLICE_STEPS,
+    steps: 0,
+    output: 0,
+    expanded: 0,
+    depth: 0,
+    interactive,
+  };
+}
+
 /** Home directories of the image's system accounts (Ubuntu's /etc/passwd), for `~user`. */
 const SYSTEM_HOMES: Record<string, string> = {
   root: "/root",
@@ -598,20 +661,7 @@ export class Shell {
   }
 
   async run(line: string, io: RunIO): Promise<RunResult> {
-    const ctx: RunContext = {
-      io,
-      interrupt: new InterruptSource(io.interrupt),
-      commands: [],
-      outputs: [],
-      outputsSize: 0,
-      argvSize: 0,
-      nextYield: SLICE_STEPS,
-      steps: 0,
-      output: 0,
-      expanded: 0,
-      depth: 0,
-      interactive: io.interactive === true,
-    };
+    const ctx = newRunContext(io, new InterruptSource(io.interrupt), [], [], io.interactive === true);
     if (line.trim() !== "") this.addHistory(line);
     const terminalOut: Sink = (c) => this.emit(ctx, io.stdout, c);
     const terminalErr: Sink = (c) => this.emit(ctx, io.stderr, c);
@@ -766,21 +816,8 @@ export class Shell {
     const fg = { ...item, background: false };
     const jobs = this.opts.jobs;
     const job = jobs.start(this.opts.tab, item.source, async (interrupt) => {
-      const jobCtx: RunContext = {
-        io: ctx.io,
-        interrupt,
-        commands: ctx.commands,
-        outputs: ctx.outputs,
-        outputsSize: 0,
-        argvSize: 0,
-        nextYield: SLICE_STEPS,
-        steps: 0,
-        output: 0,
-        expanded: 0,
-        depth: 0,
-        // a background job is a child shell
-        interactive: false,
-      };
+      // a background job is a child shell: its own budgets, the line's command record
+      const jobCtx = newRunContext(ctx.io, interrupt, ctx.commands, ctx.outputs, false);
       const out: Sink = (c) => this.emit(jobCtx, streams.out, c);
       const err: Sink = (c) => this.emit(jobCtx, streams.err, c);
       try {
@@ -1053,7 +1090,6 @@ export class Shell {
           : `syntax error in conditional expression: unexpected token \`${near}'`,
       );
     };
-    const UNARY = new Set(["-z", "-n", "-f", "-d", "-e", "-s", "-r", "-w", "-x", "-L", "-h"]);
     const BINARY = new Set(["==", "=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "<", ">", "=~"]);
     const primary = async (): Promise<boolean> => {
       const op = opAt(i);
@@ -1068,26 +1104,9 @@ export class Shell {
         i++;
         return v;
       }
-      if (op !== undefined && UNARY.has(op) && i + 1 < toks.length && !BINARY.has(opAt(i + 1) ?? "")) {
+      if (op !== undefined && UNARY_TESTS.has(op) && i + 1 < toks.length && !BINARY.has(opAt(i + 1) ?? "")) {
         i++;
-        const arg = await wordText(i++);
-        const path = this.resolve(arg);
-        switch (op) {
-          case "-z":
-            return arg === "";
-          case "-n":
-            return arg !== "";
-          case "-f":
-            return arg !== "" && this.fs.isFile(path);
-          case "-d":
-            return arg !== "" && this.fs.isDir(path);
-          case "-s": {
-            const d = this.fs.read(path);
-            return typeof d === "string" && d.length > 0;
-          }
-          default:
-            return arg !== "" && this.fs.exists(path);
-        }
+        return unaryTest(this, op, await wordText(i++));
       }
       if (i >= toks.length) fail("");
       const leftTok = toks[i];
@@ -1095,7 +1114,7 @@ export class Shell {
       const bop = opAt(i);
       if (bop === undefined || !BINARY.has(bop)) {
         if (leftTok !== undefined && "op" in leftTok && !["!", "(", ")"].includes(leftTok.op)) {
-          if (UNARY.has(leftTok.op) || BINARY.has(leftTok.op)) return true;
+          if (UNARY_TESTS.has(leftTok.op) || BINARY.has(leftTok.op)) return true;
           fail(leftTok.op);
         }
         return left !== "";
