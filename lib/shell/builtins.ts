@@ -9,7 +9,7 @@ import { date } from "./date";
 import { FILE_COMMANDS } from "./files";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink, Streams } from "./interp";
-import { fsErrorText, LIMITS, lookup } from "./interp";
+import { fsErrorText, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
 const outputLimit = (): string =>
@@ -423,8 +423,6 @@ const wait: Builtin = async ({ shell, interrupt }) => {
   return interrupt.interrupted ? 130 : status;
 };
 
-const TEST_UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-s", "-r", "-w", "-x"]);
-
 function testExpr(args: string[], shell: Shell): boolean | string {
   if (args.length === 0) return false;
   if (args[0] === "!") {
@@ -433,25 +431,8 @@ function testExpr(args: string[], shell: Shell): boolean | string {
   }
   if (args.length === 1) return (args[0] ?? "") !== "";
   if (args.length === 2) {
-    const [op, v = ""] = args;
-    if (op === undefined || !TEST_UNARY.has(op)) return `${op}: unary operator expected`;
-    const path = shell.resolve(v);
-    switch (op) {
-      case "-z":
-        return v === "";
-      case "-n":
-        return v !== "";
-      case "-d":
-        return shell.fs.isDir(path);
-      case "-f":
-        return shell.fs.isFile(path);
-      case "-s": {
-        const r = shell.fs.read(path);
-        return typeof r === "string" && r.length > 0;
-      }
-      default:
-        return shell.fs.exists(path);
-    }
+    const [op = "", v = ""] = args;
+    return UNARY_TESTS.has(op) ? unaryTest(shell, op, v) : `${op}: unary operator expected`;
   }
   if (args.length === 3) {
     const [a = "", op, b = ""] = args;
