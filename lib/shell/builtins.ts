@@ -44,7 +44,8 @@ export interface BuiltinContext {
 
 export type Builtin = (c: BuiltinContext) => Promise<number> | number;
 
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A shell variable name. */
+export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_SLEEP_SECONDS = 3600;
 
 const echo: Builtin = ({ argv, out }) => {
@@ -98,6 +99,22 @@ const printf: Builtin = ({ argv, out, err, shell, ctx }) => {
   return r.errors.length > 0 ? 1 : 0;
 };
 
+/**
+ * `NAME` or `NAME=value` as `export` and `local` take them; undefined, with bash's complaint
+ * written, when NAME is not a valid identifier.
+ */
+export function assignmentArg(
+  builtin: string,
+  arg: string,
+  err: Sink,
+): { name: string; value: string | undefined } | undefined {
+  const eq = arg.indexOf("=");
+  const name = eq < 0 ? arg : arg.slice(0, eq);
+  if (NAME_RE.test(name)) return { name, value: eq < 0 ? undefined : arg.slice(eq + 1) };
+  err(`bash: ${builtin}: \`${arg}': not a valid identifier\n`);
+  return undefined;
+}
+
 const exportB: Builtin = ({ argv, shell, out, err }) => {
   const args = argv.slice(1).filter((a) => a !== "--");
   if (args.length === 0 || args[0] === "-p") {
@@ -108,16 +125,14 @@ const exportB: Builtin = ({ argv, shell, out, err }) => {
   }
   let status = 0;
   for (const a of args) {
-    const eq = a.indexOf("=");
-    const name = eq < 0 ? a : a.slice(0, eq);
-    if (!NAME_RE.test(name)) {
-      err(`bash: export: \`${a}': not a valid identifier\n`);
+    const arg = assignmentArg("export", a, err);
+    if (arg === undefined) {
       status = 1;
       continue;
     }
-    if (eq < 0) {
-      shell.vars.set(name, { value: shell.vars.get(name)?.value ?? "", exported: true });
-    } else shell.setVar(name, a.slice(eq + 1), true);
+    if (arg.value === undefined) {
+      shell.vars.set(arg.name, { value: shell.vars.get(arg.name)?.value ?? "", exported: true });
+    } else shell.setVar(arg.name, arg.value, true);
   }
   return status;
 };

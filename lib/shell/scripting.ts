@@ -3,11 +3,9 @@
  * read, break, continue. They reach into the session's functions, aliases, positional
  * parameters and loop state (lib/shell/interp.ts), with bash's messages and statuses.
  */
-import type { Builtin } from "./builtins";
+import { assignmentArg, type Builtin, NAME_RE } from "./builtins";
 import { bashHashOrder, LIMITS, type ShellFlags } from "./interp";
 import { singleQuote } from "./quote";
-
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const returnB: Builtin = ({ argv, shell, err }) => {
   if (shell.localFrames.length === 0) {
@@ -26,19 +24,18 @@ const local: Builtin = ({ argv, shell, err }) => {
   let status = 0;
   for (const a of argv.slice(1)) {
     if (a.startsWith("-")) continue;
-    const eq = a.indexOf("=");
-    const name = eq < 0 ? a : a.slice(0, eq);
-    if (!NAME_RE.test(name)) {
-      err(`bash: local: \`${a}': not a valid identifier\n`);
+    const arg = assignmentArg("local", a, err);
+    if (arg === undefined) {
       status = 1;
       continue;
     }
+    const { name, value } = arg;
     if (!shell.declareLocal(name)) {
       err("bash: local: can only be used in a function\n");
       return 1;
     }
     const flags = argv.slice(1).filter((f) => f.startsWith("-"));
-    if (eq >= 0) shell.setVar(name, a.slice(eq + 1));
+    if (value !== undefined) shell.setVar(name, value);
     else if (flags.some((f) => f.includes("A"))) {
       // `local -A m=(…)` has assigned the array already
       if (!shell.isAssoc(name)) shell.setAssoc(name, new Map());
@@ -65,14 +62,13 @@ const declare: Builtin = (c) => {
   if (shell.localFrames.length > 0 && argv[0] !== "export") return local(c);
   let status = 0;
   for (const a of names) {
-    const eq = a.indexOf("=");
-    const name = eq < 0 ? a : a.slice(0, eq);
-    if (!NAME_RE.test(name)) {
-      err(`bash: ${argv[0]}: \`${a}': not a valid identifier\n`);
+    const arg = assignmentArg(argv[0] ?? "declare", a, err);
+    if (arg === undefined) {
       status = 1;
       continue;
     }
-    if (eq >= 0) shell.setVar(name, a.slice(eq + 1), exported || undefined);
+    const { name, value } = arg;
+    if (value !== undefined) shell.setVar(name, value, exported || undefined);
     else if (!shell.vars.has(name)) {
       if (flags.some((f) => f.includes("A"))) shell.setAssoc(name, new Map());
       else if (flags.some((f) => f.includes("a"))) shell.setArray(name, []);
