@@ -4,7 +4,7 @@
  * `-I[date|seconds]`, `-R`. Time comes from the session's clock only; names come from
  * lib/cluster/time's utcFields.
  */
-import { utcFields } from "../cluster/time";
+import { type UtcFields, utcFields } from "../cluster/time";
 import type { Builtin } from "./builtins";
 
 const FULL_DAYS: Record<string, string> = {
@@ -49,14 +49,80 @@ function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + s * 1000;
 }
 
+/** One instant as formatDate's directives read it. */
+interface Instant {
+  ms: number;
+  f: UtcFields;
+  hh: string;
+  mi: string;
+  ss: string;
+  /** Hour of the day, 0–23. */
+  h: number;
+  /** Day of the year, 1–366. */
+  yday: number;
+  /** Day of the week, 0 = Sunday. */
+  wday: number;
+}
+
+/** A number padded to `width` with `def` ("0" or " "), unless a `-`, `_` or `0` flag says otherwise. */
+type Pad = (v: number, width: number, def?: "0" | " ") => string;
+
+const hour12 = (h: number): number => (h % 12 === 0 ? 12 : h % 12);
+
+/** GNU date's conversion directives: what `%X` turns into. */
+const DIRECTIVES: Readonly<Record<string, (t: Instant, num: Pad) => string | number>> = {
+  Y: (t) => t.f.year,
+  C: (t, num) => num(Math.floor(t.f.year / 100), 2),
+  y: (t, num) => num(t.f.year % 100, 2),
+  m: (t, num) => num(t.f.month, 2),
+  d: (t, num) => num(t.f.day, 2),
+  e: (t, num) => num(t.f.day, 2, " "),
+  H: (t, num) => num(t.h, 2),
+  k: (t, num) => num(t.h, 2, " "),
+  I: (t, num) => num(hour12(t.h), 2),
+  l: (t, num) => num(hour12(t.h), 2, " "),
+  M: (t, num) => num(Number(t.mi), 2),
+  S: (t, num) => num(Number(t.ss), 2),
+  N: (t) => String((t.ms % 1000) * 1_000_000).padStart(9, "0"),
+  p: (t) => (t.h < 12 ? "AM" : "PM"),
+  P: (t) => (t.h < 12 ? "am" : "pm"),
+  a: (t) => t.f.weekday,
+  A: (t) => FULL_DAYS[t.f.weekday] ?? t.f.weekday,
+  b: (t) => t.f.monthName,
+  h: (t) => t.f.monthName,
+  B: (t) => FULL_MONTHS[t.f.monthName] ?? t.f.monthName,
+  j: (t, num) => num(t.yday, 3),
+  u: (t) => (t.wday === 0 ? 7 : t.wday),
+  w: (t) => t.wday,
+  s: (t) => Math.floor(t.ms / 1000),
+  Z: () => "UTC",
+  z: () => "+0000",
+  F: (t) => `${t.f.year}-${t.f.mm}-${t.f.dd}`,
+  T: (t) => t.f.hms,
+  R: (t) => `${t.hh}:${t.mi}`,
+  D: (t) => `${t.f.mm}/${t.f.dd}/${p2(t.f.year % 100)}`,
+  c: (t) => `${t.f.weekday} ${t.f.monthName} ${String(t.f.day).padStart(2)} ${t.f.hms} ${t.f.year}`,
+  x: (t) => `${t.f.mm}/${t.f.dd}/${p2(t.f.year % 100)}`,
+  X: (t) => t.f.hms,
+  n: () => "\n",
+  t: () => "\t",
+  "%": () => "%",
+};
+
 /** Formats `ms` (UTC) with a strftime-like format as GNU date does. */
 export function formatDate(ms: number, format: string): string {
   const f = utcFields(ms);
   const [hh = "00", mi = "00", ss = "00"] = f.hms.split(":");
-  const h = Number(hh);
-  const yday = daysFromCivil(f.year, f.month, f.day) - daysFromCivil(f.year, 1, 1) + 1;
-  const wday = DAY_INDEX.indexOf(f.weekday);
-  const secs = Math.floor(ms / 1000);
+  const instant: Instant = {
+    ms,
+    f,
+    hh,
+    mi,
+    ss,
+    h: Number(hh),
+    yday: daysFromCivil(f.year, f.month, f.day) - daysFromCivil(f.year, 1, 1) + 1,
+    wday: DAY_INDEX.indexOf(f.weekday),
+  };
   let out = "";
   for (let i = 0; i < format.length; i++) {
     const c = format[i];
@@ -70,120 +136,12 @@ export function formatDate(ms: number, format: string): string {
       pad = d;
       d = format[++i] ?? "";
     }
-    const num = (v: number, width: number, def: "0" | " " = "0"): string => {
+    const num: Pad = (v, width, def = "0") => {
       if (pad === "-") return String(v);
       return String(v).padStart(width, pad === "_" ? " " : pad === "0" ? "0" : def);
     };
-    switch (d) {
-      case "Y":
-        out += f.year;
-        break;
-      case "C":
-        out += num(Math.floor(f.year / 100), 2);
-        break;
-      case "y":
-        out += num(f.year % 100, 2);
-        break;
-      case "m":
-        out += num(f.month, 2);
-        break;
-      case "d":
-        out += num(f.day, 2);
-        break;
-      case "e":
-        out += num(f.day, 2, " ");
-        break;
-      case "H":
-        out += num(h, 2);
-        break;
-      case "k":
-        out += num(h, 2, " ");
-        break;
-      case "I":
-        out += num(h % 12 === 0 ? 12 : h % 12, 2);
-        break;
-      case "l":
-        out += num(h % 12 === 0 ? 12 : h % 12, 2, " ");
-        break;
-      case "M":
-        out += num(Number(mi), 2);
-        break;
-      case "S":
-        out += num(Number(ss), 2);
-        break;
-      case "N":
-        out += String((ms % 1000) * 1_000_000).padStart(9, "0");
-        break;
-      case "p":
-        out += h < 12 ? "AM" : "PM";
-        break;
-      case "P":
-        out += h < 12 ? "am" : "pm";
-        break;
-      case "a":
-        out += f.weekday;
-        break;
-      case "A":
-        out += FULL_DAYS[f.weekday] ?? f.weekday;
-        break;
-      case "b":
-      case "h":
-        out += f.monthName;
-        break;
-      case "B":
-        out += FULL_MONTHS[f.monthName] ?? f.monthName;
-        break;
-      case "j":
-        out += num(yday, 3);
-        break;
-      case "u":
-        out += wday === 0 ? 7 : wday;
-        break;
-      case "w":
-        out += wday;
-        break;
-      case "s":
-        out += secs;
-        break;
-      case "Z":
-        out += "UTC";
-        break;
-      case "z":
-        out += "+0000";
-        break;
-      case "F":
-        out += `${f.year}-${f.mm}-${f.dd}`;
-        break;
-      case "T":
-        out += f.hms;
-        break;
-      case "R":
-        out += `${hh}:${mi}`;
-        break;
-      case "D":
-        out += `${f.mm}/${f.dd}/${p2(f.year % 100)}`;
-        break;
-      case "c":
-        out += `${f.weekday} ${f.monthName} ${String(f.day).padStart(2)} ${f.hms} ${f.year}`;
-        break;
-      case "x":
-        out += `${f.mm}/${f.dd}/${p2(f.year % 100)}`;
-        break;
-      case "X":
-        out += f.hms;
-        break;
-      case "n":
-        out += "\n";
-        break;
-      case "t":
-        out += "\t";
-        break;
-      case "%":
-        out += "%";
-        break;
-      default:
-        out += `%${d}`;
-    }
+    const directive = Object.hasOwn(DIRECTIVES, d) ? DIRECTIVES[d] : undefined;
+    out += directive === undefined ? `%${d}` : directive(instant, num);
   }
   return out;
 }

@@ -989,6 +989,22 @@ export function parseScript(src: string, depth = 0): Script {
   return script;
 }
 
+/** The one-character backslash escapes of `echo -e`, `printf` and `$'…'`. */
+const CHAR_ESCAPES: Readonly<Record<string, string>> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  E: "\x1b",
+  f: "\f",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+};
+
 /** Interprets backslash escapes as `echo -e` (stopAtC) and `$'…'` do. */
 export function decodeEscapes(s: string, stopAtC: boolean): { text: string; stop: boolean } {
   let out = "";
@@ -1002,41 +1018,12 @@ export function decodeEscapes(s: string, stopAtC: boolean): { text: string; stop
     out += s.slice(i, next);
     i = next;
     const n = s[++i] ?? "";
+    const simple = CHAR_ESCAPES[n];
+    if (simple !== undefined) {
+      out += simple;
+      continue;
+    }
     switch (n) {
-      case "n":
-        out += "\n";
-        break;
-      case "t":
-        out += "\t";
-        break;
-      case "r":
-        out += "\r";
-        break;
-      case "a":
-        out += "\x07";
-        break;
-      case "b":
-        out += "\b";
-        break;
-      case "e":
-      case "E":
-        out += "\x1b";
-        break;
-      case "f":
-        out += "\f";
-        break;
-      case "v":
-        out += "\v";
-        break;
-      case "\\":
-        out += "\\";
-        break;
-      case "'":
-        out += "'";
-        break;
-      case '"':
-        out += '"';
-        break;
       case "c":
         if (stopAtC) return { text: out, stop: true };
         out += "\\c";
