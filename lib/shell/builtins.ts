@@ -7,6 +7,7 @@
 import { commands as kubectlCommands } from "../kubectl/commands";
 import { date } from "./date";
 import { FILE_COMMANDS } from "./files";
+import type { FsError } from "./fs";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink, Streams } from "./interp";
 import { fsErrorText, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
@@ -43,6 +44,14 @@ export interface BuiltinContext {
 }
 
 export type Builtin = (c: BuiltinContext) => Promise<number> | number;
+
+/** A file operand's contents: standard input for `-`, else the file, or why it cannot be read. */
+export function readOperand(
+  c: Pick<BuiltinContext, "stdin" | "shell">,
+  f: string,
+): string | { error: FsError } {
+  return f === "-" ? c.stdin : c.shell.fs.read(c.shell.resolve(f));
+}
 
 /** A shell variable name. */
 export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -2,7 +2,7 @@
  * Everyday commands of a learner's terminal that bash and coreutils do the same way every time:
  * trap, getopts, let, find (in the virtual filesystem), diff and yes.
  */
-import type { Builtin } from "./builtins";
+import { type Builtin, readOperand } from "./builtins";
 import { globMatch } from "./glob";
 import { LIMITS } from "./interp";
 
@@ -289,11 +289,7 @@ const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
   }
   const texts: string[] = [];
   for (const f of files) {
-    if (f === "-") {
-      texts.push(stdin);
-      continue;
-    }
-    const t = shell.fs.read(shell.resolve(f));
+    const t = readOperand({ stdin, shell }, f);
     if (typeof t !== "string") {
       err(`diff: ${f}: ${t.error === "EISDIR" ? "Is a directory" : "No such file or directory"}\n`);
       return 2;

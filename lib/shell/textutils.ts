@@ -1,6 +1,6 @@
 /** cat, grep, head, tail, wc, sort, uniq, cut, tr, tee, base64 and an awk subset, over strings. */
 import { awk } from "./awk";
-import type { Builtin, BuiltinContext } from "./builtins";
+import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
 import { fsErrorText } from "./interp";
 import { compileFixed, compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
@@ -10,11 +10,7 @@ function inputs(c: BuiltinContext, tool: string, files: string[]): { name: strin
   const out: { name: string; data: string }[] = [];
   let failed = false;
   for (const f of files) {
-    if (f === "-") {
-      out.push({ name: "-", data: c.stdin });
-      continue;
-    }
-    const r = c.shell.fs.read(c.shell.resolve(f));
+    const r = readOperand(c, f);
     if (typeof r !== "string") {
       c.err(`${tool}: ${f}: ${fsErrorText(r.error)}\n`);
       failed = true;

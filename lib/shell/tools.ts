@@ -3,7 +3,7 @@
  * `$`, /regex/ and ranges, `!`, -n -e -E/-r -i[SUFFIX]), with GNU's messages. Regexes run on the
  * linear-time engine (lib/shell/regex.ts, ADR 0009); output is bounded by the line's budget.
  */
-import type { Builtin, BuiltinContext } from "./builtins";
+import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
 import { fsErrorText, LIMITS } from "./interp";
 import { jq } from "./jq";
 import { compilePosix } from "./regex";
@@ -275,11 +275,7 @@ const sed: Builtin = (c: BuiltinContext) => {
   let input = "";
   if (files.length === 0) input = c.stdin;
   for (const f of files) {
-    if (f === "-") {
-      input += c.stdin;
-      continue;
-    }
-    const data = c.shell.fs.read(c.shell.resolve(f));
+    const data = readOperand(c, f);
     if (typeof data !== "string") {
       c.err(`sed: can't read ${f}: ${fsErrorText(data.error)}\n`);
       status = 2;
@@ -349,11 +345,7 @@ function readInputs(c: BuiltinContext, tool: string, files: string[]): string | 
   if (files.length === 0) return c.stdin;
   let data = "";
   for (const f of files) {
-    if (f === "-") {
-      data += c.stdin;
-      continue;
-    }
-    const d = c.shell.fs.read(c.shell.resolve(f));
+    const d = readOperand(c, f);
     if (typeof d !== "string") {
       c.err(`${tool}: ${f}: ${fsErrorText(d.error)}\n`);
       return 1;
