@@ -7,7 +7,8 @@
 import { utcFields } from "../cluster/time";
 import type { Builtin, BuiltinContext } from "./builtins";
 import { formatColumns } from "./columns";
-import type { VirtualFs } from "./fs";
+import type { FsError, VirtualFs } from "./fs";
+import type { Sink } from "./interp";
 import { fsErrorText } from "./interp";
 
 /** coreutils' quoting of a file name in messages under a UTF-8 locale. */
@@ -177,15 +178,33 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
   return status;
 };
 
+/** coreutils' complaint about how a command was called; status 1. */
+function usageError(err: Sink, tool: string, problem: string): number {
+  err(`${tool}: ${problem}\nTry '${tool} --help' for more information.\n`);
+  return 1;
+}
+
+/**
+ * Acts on each operand in turn, as coreutils do: a failure (the message `act` returns) is
+ * reported and the rest still run; the status is 1 if any failed.
+ */
+function eachOperand(err: Sink, operands: string[], act: (operand: string) => string | undefined): number {
+  let status = 0;
+  for (const a of operands) {
+    const failure = act(a);
+    if (failure !== undefined) {
+      err(failure);
+      status = 1;
+    }
+  }
+  return status;
+}
+
 export const mkdir: Builtin = ({ argv, shell, err }) => {
   const { flags, paths } = splitArgs(argv);
   const parents = flags.has("p") || flags.has("--parents");
-  if (paths.length === 0) {
-    err("mkdir: missing operand\nTry 'mkdir --help' for more information.\n");
-    return 1;
-  }
-  let status = 0;
-  for (const a of paths) {
+  if (paths.length === 0) return usageError(err, "mkdir", "missing operand");
+  return eachOperand(err, paths, (a) => {
     const path = shell.resolve(a);
     if (parents) {
       const typed = a.split("/");
@@ -196,22 +215,15 @@ export const mkdir: Builtin = ({ argv, shell, err }) => {
         const cur = shell.resolve(shown);
         if (shell.fs.isDir(cur)) continue;
         const e = shell.fs.mkdir(cur);
-        if (e !== undefined) {
-          err(`mkdir: cannot create directory ${q(shown)}: ${fsErrorText(e === "EEXIST" ? "ENOTDIR" : e)}\n`);
-          status = 1;
-          break;
-        }
+        if (e !== undefined)
+          return `mkdir: cannot create directory ${q(shown)}: ${fsErrorText(e === "EEXIST" ? "ENOTDIR" : e)}\n`;
       }
-      continue;
+      return undefined;
     }
     const parent = path.slice(0, path.lastIndexOf("/")) || "/";
     const e = shell.fs.isFile(parent) ? "ENOTDIR" : shell.fs.mkdir(path);
-    if (e !== undefined) {
-      err(`mkdir: cannot create directory ${q(a)}: ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
+    return e && `mkdir: cannot create directory ${q(a)}: ${fsErrorText(e)}\n`;
+  });
 };
 
 /** Removes a tree bottom-up; returns the first error. */
@@ -224,10 +236,13 @@ function removeTree(fs: VirtualFs, path: string): string | undefined {
         if (e !== undefined) return e;
       }
     }
-    const e = fs.rmdir(path);
-    return e === undefined ? undefined : fsErrorText(e);
+    return errorText(fs.rmdir(path));
   }
-  const e = fs.remove(path);
+  return errorText(fs.remove(path));
+}
+
+/** What a failed file system call says; undefined when it succeeded. */
+function errorText(e: FsError | undefined): string | undefined {
   return e === undefined ? undefined : fsErrorText(e);
 }
 
@@ -237,88 +252,42 @@ export const rm: Builtin = ({ argv, shell, err }) => {
   const recursive = flags.has("r") || flags.has("R") || flags.has("--recursive");
   const emptyDirs = flags.has("d") || flags.has("--dir");
   if (paths.length === 0) {
-    if (force) return 0;
-    err("rm: missing operand\nTry 'rm --help' for more information.\n");
-    return 1;
+    return force ? 0 : usageError(err, "rm", "missing operand");
   }
-  let status = 0;
-  for (const a of paths) {
+  return eachOperand(err, paths, (a) => {
     const path = shell.resolve(a);
-    if (/(^|\/)\.\.?\/*$/.test(a)) {
-      err(`rm: refusing to remove '.' or '..' directory: skipping '${a}'\n`);
-      status = 1;
-      continue;
-    }
-    if (!shell.fs.exists(path)) {
-      if (force) continue;
-      err(`rm: cannot remove '${a}': No such file or directory\n`);
-      status = 1;
-      continue;
-    }
-    if (shell.fs.isDir(path)) {
-      if (!recursive && !emptyDirs) {
-        err(`rm: cannot remove '${a}': Is a directory\n`);
-        status = 1;
-        continue;
-      }
-      const e = recursive
-        ? removeTree(shell.fs, path)
-        : (() => {
-            const r = shell.fs.rmdir(path);
-            return r === undefined ? undefined : fsErrorText(r);
-          })();
-      if (e !== undefined) {
-        err(`rm: cannot remove '${a}': ${e}\n`);
-        status = 1;
-      }
-      continue;
-    }
-    const e = shell.fs.remove(path);
-    if (e !== undefined) {
-      err(`rm: cannot remove '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
+    if (/(^|\/)\.\.?\/*$/.test(a)) return `rm: refusing to remove '.' or '..' directory: skipping '${a}'\n`;
+    let e: string | undefined;
+    if (!shell.fs.exists(path)) e = force ? undefined : "No such file or directory";
+    else if (!shell.fs.isDir(path)) e = errorText(shell.fs.remove(path));
+    else if (recursive) e = removeTree(shell.fs, path);
+    else if (emptyDirs) e = errorText(shell.fs.rmdir(path));
+    else e = "Is a directory";
+    return e && `rm: cannot remove '${a}': ${e}\n`;
+  });
 };
 
 export const rmdir: Builtin = ({ argv, shell, err }) => {
   const { paths } = splitArgs(argv);
-  if (paths.length === 0) {
-    err("rmdir: missing operand\nTry 'rmdir --help' for more information.\n");
-    return 1;
-  }
-  let status = 0;
-  for (const a of paths) {
-    const e = shell.fs.rmdir(shell.resolve(a));
-    if (e !== undefined) {
-      err(`rmdir: failed to remove '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
+  if (paths.length === 0) return usageError(err, "rmdir", "missing operand");
+  return eachOperand(err, paths, (a) => {
+    const e = errorText(shell.fs.rmdir(shell.resolve(a)));
+    return e && `rmdir: failed to remove '${a}': ${e}\n`;
+  });
 };
 
 export const touch: Builtin = ({ argv, shell, err }) => {
   const { paths } = splitArgs(argv);
-  if (paths.length === 0) {
-    err("touch: missing file operand\nTry 'touch --help' for more information.\n");
-    return 1;
-  }
-  let status = 0;
-  for (const a of paths) {
+  if (paths.length === 0) return usageError(err, "touch", "missing file operand");
+  return eachOperand(err, paths, (a) => {
     const path = shell.resolve(a);
     if (shell.fs.exists(path)) {
       shell.fs.touch(path);
-      continue;
+      return undefined;
     }
-    const e = shell.fs.write(path, "", false);
-    if (e !== undefined) {
-      err(`touch: cannot touch '${a}': ${fsErrorText(e)}\n`);
-      status = 1;
-    }
-  }
-  return status;
+    const e = errorText(shell.fs.write(path, "", false));
+    return e && `touch: cannot touch '${a}': ${e}\n`;
+  });
 };
 
 function copyTree(fs: VirtualFs, from: string, to: string): string | undefined {
@@ -339,8 +308,7 @@ function copyTree(fs: VirtualFs, from: string, to: string): string | undefined {
   }
   const data = fs.read(from);
   if (typeof data !== "string") return fsErrorText(data.error);
-  const e = fs.write(to, data, false);
-  return e === undefined ? undefined : fsErrorText(e);
+  return errorText(fs.write(to, data, false));
 }
 
 function transfer(c: BuiltinContext, move: boolean): number {
@@ -348,16 +316,9 @@ function transfer(c: BuiltinContext, move: boolean): number {
   const tool = move ? "mv" : "cp";
   const { flags, paths } = splitArgs(argv);
   const recursive = move || flags.has("r") || flags.has("R") || flags.has("a") || flags.has("--recursive");
-  if (paths.length === 0) {
-    err(`${tool}: missing file operand\nTry '${tool} --help' for more information.\n`);
-    return 1;
-  }
-  if (paths.length === 1) {
-    err(
-      `${tool}: missing destination file operand after '${paths[0]}'\nTry '${tool} --help' for more information.\n`,
-    );
-    return 1;
-  }
+  if (paths.length === 0) return usageError(err, tool, "missing file operand");
+  if (paths.length === 1)
+    return usageError(err, tool, `missing destination file operand after '${paths[0]}'`);
   const dest = paths[paths.length - 1] ?? "";
   const sources = paths.slice(0, -1);
   const destPath = shell.resolve(dest);
