@@ -54,6 +54,25 @@ function tokenize(src: string): Tok[] {
     const p = toks[toks.length - 1];
     return p === undefined || (p.t === "op" && !")]".includes(p.v)) || (p.t === "name" && p.v === "print");
   };
+  /**
+   * A "…" or /…/ literal, from its opening delimiter to past its closing one. `escaped` turns the
+   * character after a backslash into text, or answers undefined to keep the backslash as written.
+   */
+  const literal = (close: string, escaped: (next: string) => string | undefined, what: string): string => {
+    let s = "";
+    i++;
+    while (i < src.length && src[i] !== close) {
+      const text = src[i] === "\\" ? escaped(src[i + 1] ?? "") : undefined;
+      if (text === undefined) s += src[i++];
+      else {
+        s += text;
+        i += 2;
+      }
+    }
+    if (i >= src.length) throw new AwkError(`non-terminated ${what}`);
+    i++;
+    return s;
+  };
   while (i < src.length) {
     const c = src[i] ?? "";
     if (c === " " || c === "\t") {
@@ -69,32 +88,12 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     if (c === '"') {
-      let s = "";
-      i++;
-      while (i < src.length && src[i] !== '"') {
-        if (src[i] === "\\") {
-          const n = src[i + 1] ?? "";
-          s += n === "n" ? "\n" : n === "t" ? "\t" : n;
-          i += 2;
-        } else s += src[i++];
-      }
-      if (i >= src.length) throw new AwkError("non-terminated string");
-      i++;
-      toks.push({ t: "str", v: s });
+      toks.push({ t: "str", v: literal('"', (n) => (n === "n" ? "\n" : n === "t" ? "\t" : n), "string") });
       continue;
     }
     if (c === "/" && prevAllowsRegex()) {
-      let s = "";
-      i++;
-      while (i < src.length && src[i] !== "/") {
-        if (src[i] === "\\" && src[i + 1] === "/") {
-          s += "/";
-          i += 2;
-        } else s += src[i++];
-      }
-      if (i >= src.length) throw new AwkError("non-terminated regular expression");
-      i++;
-      toks.push({ t: "re", v: s });
+      // only \/ is the lexer's; other escapes are the regular expression's own
+      toks.push({ t: "re", v: literal("/", (n) => (n === "/" ? "/" : undefined), "regular expression") });
       continue;
     }
     const num = /^\d+(\.\d+)?/.exec(src.slice(i));

@@ -88,6 +88,9 @@ export function formatPrintf(format: string, args: string[], maxWidth: number): 
               : Number(precS || 0);
         if (width > maxWidth || (prec ?? 0) > maxWidth) throw new RangeError("width");
         const a = next();
+        /** The sign a number's text starts with: `-`, or what the `+` and space flags ask for. */
+        const sign = (negative: boolean): string =>
+          negative ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
         let body: string;
         let numeric = false;
         switch (conv) {
@@ -110,24 +113,20 @@ export function formatPrintf(format: string, args: string[], maxWidth: number): 
             break;
           case "d":
           case "i":
-          case "u": {
-            numeric = true;
-            const n = numberArg(a, errors, false);
-            body = String(Math.abs(n));
-            if (prec !== undefined) body = body.padStart(prec, "0");
-            body = (n < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + body;
-            break;
-          }
+          case "u":
           case "o":
           case "x":
           case "X": {
             numeric = true;
             const n = numberArg(a, errors, false);
-            const u = n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n);
-            body = u.toString(conv === "o" ? 8 : 16);
+            const signed = "diu".includes(conv);
+            // %o and %x print a negative number as its 64-bit two's complement
+            const digits = signed ? Math.abs(n) : n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n);
+            body = digits.toString(conv === "o" ? 8 : signed ? 10 : 16);
             if (conv === "X") body = body.toUpperCase();
             if (prec !== undefined) body = body.padStart(prec, "0");
-            if (flags.includes("#") && n !== 0)
+            if (signed) body = sign(n < 0) + body;
+            else if (flags.includes("#") && n !== 0)
               body = (conv === "o" ? "0" : conv === "x" ? "0x" : "0X") + body;
             break;
           }
@@ -141,9 +140,7 @@ export function formatPrintf(format: string, args: string[], maxWidth: number): 
             else if (lower === "e") body = expo(Math.abs(n), p, conv === "E");
             else body = general(Math.abs(n), p, flags.includes("#"), conv === "G");
             if (conv === "F" || conv === "E" || conv === "G") body = body.toUpperCase();
-            body =
-              (n < 0 || Object.is(n, -0) ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") +
-              body;
+            body = sign(n < 0 || Object.is(n, -0)) + body;
           }
         }
         const len = [...body].length;
