@@ -56,30 +56,42 @@ function qualified(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource;
 }
 
-export function notFound(resource: string, group: string, name: string): ApiError {
+/**
+ * A status error about one object, as apimachinery's NewNotFound, NewAlreadyExists, NewConflict
+ * and NewForbidden build theirs: `message` words it around `resource.group "name"`.
+ */
+function objectError(
+  code: number,
+  reason: StatusReason,
+  resource: string,
+  group: string,
+  name: string,
+  message: (object: string) => string,
+): ApiError {
   return new ApiError(
-    404,
-    "NotFound",
-    `${qualified(resource, group)} "${name}" not found`,
+    code,
+    reason,
+    message(`${qualified(resource, group)} "${name}"`),
     details(resource, group, name),
   );
+}
+
+export function notFound(resource: string, group: string, name: string): ApiError {
+  return objectError(404, "NotFound", resource, group, name, (o) => `${o} not found`);
 }
 
 export function alreadyExists(resource: string, group: string, name: string): ApiError {
-  return new ApiError(
-    409,
-    "AlreadyExists",
-    `${qualified(resource, group)} "${name}" already exists`,
-    details(resource, group, name),
-  );
+  return objectError(409, "AlreadyExists", resource, group, name, (o) => `${o} already exists`);
 }
 
 export function conflict(resource: string, group: string, name: string, why: string): ApiError {
-  return new ApiError(
+  return objectError(
     409,
     "Conflict",
-    `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": ${why}`,
-    details(resource, group, name),
+    resource,
+    group,
+    name,
+    (o) => `Operation cannot be fulfilled on ${o}: ${why}`,
   );
 }
 
@@ -105,12 +117,7 @@ export function invalid(
 }
 
 export function forbidden(resource: string, group: string, name: string, why: string): ApiError {
-  return new ApiError(
-    403,
-    "Forbidden",
-    `${qualified(resource, group)} "${name}" is forbidden: ${why}`,
-    details(resource, group, name),
-  );
+  return objectError(403, "Forbidden", resource, group, name, (o) => `${o} is forbidden: ${why}`);
 }
 
 export function badRequest(message: string): ApiError {
