@@ -6,7 +6,15 @@
 import type { ClusterContext } from "../context";
 import type { Deployment, ReplicaSet } from "../model";
 import { rfc3339 } from "../time";
-import { controllerOf, ownedBy, ownerRef, resolveIntOrPercent, sameTemplate, templateHash } from "./util";
+import {
+  controllerOf,
+  ownedBy,
+  ownerRef,
+  perClusterMemo,
+  resolveIntOrPercent,
+  sameTemplate,
+  templateHash,
+} from "./util";
 
 const REVISION = "deployment.kubernetes.io/revision";
 
@@ -32,15 +40,10 @@ interface QuietSync {
   until: number;
 }
 
-/** Per cluster (a cached scenario template may share objects between clusters). */
-const quietSyncs = new WeakMap<ClusterContext, WeakMap<Deployment, QuietSync>>();
+const quietSyncs = perClusterMemo<Deployment, QuietSync>();
 
 export function deploymentController(sim: ClusterContext): void {
-  let quiet = quietSyncs.get(sim);
-  if (!quiet) {
-    quiet = new WeakMap();
-    quietSyncs.set(sim, quiet);
-  }
+  const quiet = quietSyncs(sim);
   for (const d of sim.store.scan<Deployment>("deployments")) {
     if (d.metadata.deletionTimestamp) continue;
     const rss = sim.store.byIndex<ReplicaSet>("replicasets", "owner", d.metadata.uid ?? "");

@@ -15,7 +15,7 @@ import { BURST_REPLICAS } from "../limits";
 import type { Pod, ReplicaSet } from "../model";
 import { labelSelectorMatcher } from "../selectors";
 import { rfc3339 } from "../time";
-import { isPodActive, isPodReady, ownedBy, ownerRef } from "./util";
+import { isPodActive, isPodReady, ownedBy, ownerRef, perClusterMemo } from "./util";
 
 /** The work queue's per-item back-off: 5 ms doubling up to 1000 s. */
 const BACKOFF_BASE_MS = 5;
@@ -27,14 +27,10 @@ const BACKOFF_MAX_MS = 1_000_000;
  * sync would do nothing again and is skipped, as the real controller syncs a ReplicaSet only
  * when its informers report a change (see QuietSync in ./deployment.ts).
  */
-const steadySyncs = new WeakMap<ClusterContext, WeakMap<ReplicaSet, Pod[]>>();
+const steadySyncs = perClusterMemo<ReplicaSet, Pod[]>();
 
 export function replicaSetController(sim: ClusterContext): void {
-  let steady = steadySyncs.get(sim);
-  if (!steady) {
-    steady = new WeakMap();
-    steadySyncs.set(sim, steady);
-  }
+  const steady = steadySyncs(sim);
   for (const rs of sim.store.scan<ReplicaSet>("replicasets")) {
     if (rs.metadata.deletionTimestamp) continue;
     if (sim.overBudget()) return;

@@ -1,5 +1,22 @@
 /** Helpers shared by controllers. */
+import type { ClusterContext } from "../context";
 import type { KObject, OwnerReference, Pod, PodTemplateSpec } from "../model";
+
+/**
+ * What a controller remembers about objects between passes: per cluster (a cached scenario
+ * template may share objects between clusters) and per object (forgotten with the object).
+ */
+export function perClusterMemo<K extends object, V>(): (cluster: ClusterContext) => WeakMap<K, V> {
+  const byCluster = new WeakMap<ClusterContext, WeakMap<K, V>>();
+  return (cluster) => {
+    let memo = byCluster.get(cluster);
+    if (!memo) {
+      memo = new WeakMap();
+      byCluster.set(cluster, memo);
+    }
+    return memo;
+  };
+}
 
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
