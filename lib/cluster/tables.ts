@@ -2,7 +2,17 @@
  * Server-side printing: `Table` responses (meta.k8s.io/v1) with the columns and cell logic of
  * Kubernetes' own printers. Columns are data with a priority (`-o wide` shows priority 1).
  */
-import type { Deployment, Endpoints, KEvent, KObject, Node, Pod, ReplicaSet, Service } from "./model";
+import type {
+  Deployment,
+  Endpoints,
+  KEvent,
+  KObject,
+  LabelSelector,
+  Node,
+  Pod,
+  ReplicaSet,
+  Service,
+} from "./model";
 import { selectorString } from "./selectors";
 import { humanDuration, parseTime, since } from "./time";
 
@@ -157,8 +167,16 @@ const podPrinter: Printer = {
   },
 };
 
-function containersImages(spec: { containers: Array<{ name: string; image?: string }> }): [string, string] {
-  return [spec.containers.map((c) => c.name).join(","), spec.containers.map((c) => c.image ?? "").join(",")];
+/** The cells of WIDE_WORKLOAD's columns: the template's containers and images, and the selector. */
+function wideWorkloadCells(
+  spec: { containers: Array<{ name: string; image?: string }> },
+  selector: LabelSelector | undefined,
+): string[] {
+  return [
+    spec.containers.map((c) => c.name).join(","),
+    spec.containers.map((c) => c.image ?? "").join(","),
+    selectorString(selector) || "<none>",
+  ];
 }
 
 const WIDE_WORKLOAD = [
@@ -192,16 +210,13 @@ const deploymentPrinter: Printer = {
   ],
   cells(o, now) {
     const d = o as Deployment;
-    const [c, i] = containersImages(d.spec.template.spec);
     return [
       d.metadata.name ?? "",
       `${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 0}`,
       d.status?.updatedReplicas ?? 0,
       d.status?.availableReplicas ?? 0,
       age(d, now),
-      c,
-      i,
-      selectorString(d.spec.selector) || "<none>",
+      ...wideWorkloadCells(d.spec.template.spec, d.spec.selector),
     ];
   },
 };
@@ -227,16 +242,13 @@ const replicaSetPrinter: Printer = {
   ],
   cells(o, now) {
     const rs = o as ReplicaSet;
-    const [c, i] = containersImages(rs.spec.template.spec);
     return [
       rs.metadata.name ?? "",
       rs.spec.replicas ?? 0,
       rs.status?.replicas ?? 0,
       rs.status?.readyReplicas ?? 0,
       age(rs, now),
-      c,
-      i,
-      selectorString(rs.spec.selector) || "<none>",
+      ...wideWorkloadCells(rs.spec.template.spec, rs.spec.selector),
     ];
   },
 };
@@ -266,7 +278,6 @@ const daemonSetPrinter: Printer = {
   cells(o, now) {
     const s = o["status"] ?? {};
     const spec = o["spec"]?.template?.spec ?? { containers: [] };
-    const [c, i] = containersImages(spec);
     const ns = Object.entries(spec.nodeSelector ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join(",");
@@ -279,9 +290,7 @@ const daemonSetPrinter: Printer = {
       s.numberAvailable ?? 0,
       ns || "<none>",
       age(o, now),
-      c,
-      i,
-      selectorString(o["spec"]?.selector) || "<none>",
+      ...wideWorkloadCells(spec, o["spec"]?.selector),
     ];
   },
 };
