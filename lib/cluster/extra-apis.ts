@@ -127,52 +127,46 @@ export function selfReview(req: ApiRequest, resource: string, readBody: () => un
       "the server does not allow this method on the requested resource",
     );
   const body = (readBody() ?? {}) as Record<string, unknown>;
-  const metadata = { creationTimestamp: null };
-  if (resource === "selfsubjectaccessreviews") {
-    return json(201, {
-      kind: "SelfSubjectAccessReview",
+  /** The review as created: the request's spec, answered in `status` (the learner may do anything). */
+  const answer = (kind: string, status: Record<string, unknown>): ApiResponse =>
+    json(201, {
+      kind,
       apiVersion: "authorization.k8s.io/v1",
-      metadata,
+      metadata: { creationTimestamp: null },
       spec: body["spec"] ?? {},
-      status: { allowed: true },
+      status,
     });
-  }
+  if (resource === "selfsubjectaccessreviews") return answer("SelfSubjectAccessReview", { allowed: true });
   if (resource === "selfsubjectrulesreviews") {
-    return json(201, {
-      kind: "SelfSubjectRulesReview",
-      apiVersion: "authorization.k8s.io/v1",
-      metadata,
-      spec: body["spec"] ?? {},
-      status: {
-        resourceRules: [
-          {
-            verbs: ["create"],
-            apiGroups: ["authorization.k8s.io"],
-            resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
-          },
-          { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
-        ],
-        nonResourceRules: [
-          { verbs: ["*"], nonResourceURLs: ["*"] },
-          {
-            verbs: ["get"],
-            nonResourceURLs: [
-              "/api",
-              "/api/*",
-              "/apis",
-              "/apis/*",
-              "/healthz",
-              "/livez",
-              "/openapi",
-              "/openapi/*",
-              "/readyz",
-              "/version",
-              "/version/",
-            ],
-          },
-        ],
-        incomplete: false,
-      },
+    return answer("SelfSubjectRulesReview", {
+      resourceRules: [
+        {
+          verbs: ["create"],
+          apiGroups: ["authorization.k8s.io"],
+          resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+        },
+        { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+      ],
+      nonResourceRules: [
+        { verbs: ["*"], nonResourceURLs: ["*"] },
+        {
+          verbs: ["get"],
+          nonResourceURLs: [
+            "/api",
+            "/api/*",
+            "/apis",
+            "/apis/*",
+            "/healthz",
+            "/livez",
+            "/openapi",
+            "/openapi/*",
+            "/readyz",
+            "/version",
+            "/version/",
+          ],
+        },
+      ],
+      incomplete: false,
     });
   }
   throw pathNotFound();
