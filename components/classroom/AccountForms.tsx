@@ -2,9 +2,16 @@
 
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
-import type { FormEvent } from "react";
 import { callApi } from "./api";
-import { ErrorLine, LanguageField, NameField, PasswordField, useForm } from "./fields";
+import {
+  ErrorLine,
+  LanguageField,
+  NameField,
+  onSubmitData,
+  PasswordField,
+  SubmitButton,
+  useForm,
+} from "./fields";
 
 function Feedback({ error, saved, label }: { error: string | null; saved: boolean; label: string }) {
   if (error) return <ErrorLine error={error} />;
@@ -31,24 +38,20 @@ function NewPasswordFields({ name }: { name: string }) {
 export function ProfileForm({ name, locale }: { name: string; locale: "ja" | "en" }) {
   const t = useTranslations("account");
   const s = useForm();
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
+  const onSubmit = onSubmitData(async (f) => {
     s.setBusy(true);
     s.setError(null);
     const r = await callApi("/api/account/profile", "POST", { name: f.get("name"), locale: f.get("locale") });
     s.setBusy(false);
     if (!r.ok) return s.setError(r.error);
     window.location.reload();
-  }
+  });
   return (
     <form onSubmit={onSubmit} noValidate>
       <Feedback error={s.error} saved={s.saved} label={t("saved")} />
       <NameField label={t("name")} defaultValue={name} />
       <LanguageField label={t("language")} defaultValue={locale} />
-      <button className="primary" type="submit" disabled={s.busy}>
-        {t("save")}
-      </button>
+      <SubmitButton busy={s.busy}>{t("save")}</SubmitButton>
     </form>
   );
 }
@@ -56,10 +59,7 @@ export function ProfileForm({ name, locale }: { name: string; locale: "ja" | "en
 export function PasswordForm() {
   const t = useTranslations("account");
   const s = useForm();
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
+  const onSubmit = onSubmitData(async (f, form) => {
     s.setError(null);
     s.setSaved(false);
     if (f.get("next") !== f.get("again")) return s.setError(t("mismatch"));
@@ -72,15 +72,13 @@ export function PasswordForm() {
     if (!r.ok) return s.setError(r.error);
     form.reset();
     s.setSaved(true);
-  }
+  });
   return (
     <form onSubmit={onSubmit} noValidate>
       <Feedback error={s.error} saved={s.saved} label={t("passwordChanged")} />
       <PasswordField label={t("current")} name="current" autoComplete="current-password" />
       <NewPasswordFields name="next" />
-      <button className="primary" type="submit" disabled={s.busy}>
-        {t("change")}
-      </button>
+      <SubmitButton busy={s.busy}>{t("change")}</SubmitButton>
     </form>
   );
 }
@@ -88,9 +86,7 @@ export function PasswordForm() {
 export function SetPasswordForm({ token, email }: { token: string; email: string }) {
   const t = useTranslations("account");
   const s = useForm();
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
+  const onSubmit = onSubmitData(async (f) => {
     s.setError(null);
     const password = String(f.get("password") ?? "");
     if (password !== f.get("again")) return s.setError(t("mismatch"));
@@ -102,15 +98,13 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
     }
     const login = await signIn("credentials", { email, password, redirect: false });
     window.location.assign(login?.ok ? "/" : "/login");
-  }
+  });
   return (
     <form onSubmit={onSubmit} noValidate>
       <Feedback error={s.error} saved={false} label="" />
       <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
       <NewPasswordFields name="password" />
-      <button className="primary" type="submit" disabled={s.busy}>
-        {t("setPassword")}
-      </button>
+      <SubmitButton busy={s.busy}>{t("setPassword")}</SubmitButton>
     </form>
   );
 }

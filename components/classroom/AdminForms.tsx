@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { callApi } from "./api";
-import { EmailField, ErrorLine, LanguageField, NameField } from "./fields";
+import { EmailField, ErrorLine, LanguageField, NameField, SubmitButton } from "./fields";
 import { LinkBox } from "./LinkBox";
 
 type Issued = { mailed: boolean; link?: string };
@@ -50,9 +50,7 @@ export function InviteForm() {
         </select>
       </label>
       <LanguageField label={t("language")} defaultValue="ja" />
-      <button className="primary" type="submit" disabled={busy}>
-        {t("invite")}
-      </button>
+      <SubmitButton busy={busy}>{t("invite")}</SubmitButton>
       {issued && (
         <div className="note" role="status" data-testid="issued">
           {issued.mailed ? t("mailed") : t("handOver")}

@@ -5,7 +5,8 @@ import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { instantToWallTime } from "@/lib/classroom/zoned-time";
 import { callApi } from "./api";
-import { ErrorLine, Field, NameField } from "./fields";
+import { ErrorLine, Field, NameField, SubmitButton } from "./fields";
+import { GridTable } from "./GridTable";
 import { LinkBox } from "./LinkBox";
 
 export function CreateClassForm({
@@ -50,9 +51,7 @@ export function CreateClassForm({
       </label>
       <Field label={t("term")} name="term" maxLength={60} placeholder={t("termHint")} />
       <Field label={t("timeZone")} name="timeZone" defaultValue={defaultZone} maxLength={60} />
-      <button className="primary" type="submit" disabled={busy}>
-        {t("createButton")}
-      </button>
+      <SubmitButton busy={busy}>{t("createButton")}</SubmitButton>
     </form>
   );
 }
@@ -203,38 +202,25 @@ export function RosterImport({ classId }: { classId: string }) {
         </p>
       )}
       {rows && (
-        <div className="scroll-x">
-          <table className="grid" data-testid="roster-report">
-            <thead>
-              <tr>
-                <th>{t("line")}</th>
-                <th>{t("name")}</th>
-                <th>{t("email")}</th>
-                <th>{t("number")}</th>
-                <th>{t("result")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.line} data-action={r.action}>
-                  <td>{r.line}</td>
-                  <td>{r.name}</td>
-                  <td className="wrap">{r.email}</td>
-                  <td>{r.studentNumber ?? ""}</td>
-                  <td className="wrap">
-                    {r.action === "rejected" ? (
-                      <span className="warn-text">{r.error}</span>
-                    ) : (
-                      t(`rosterAction.${r.action}`)
-                    )}
-                    {r.link && <LinkBox link={r.link} />}
-                    {r.mailed && <span className="muted"> · {t("mailed")}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <GridTable testId="roster-report" head={[t("line"), t("name"), t("email"), t("number"), t("result")]}>
+          {rows.map((r) => (
+            <tr key={r.line} data-action={r.action}>
+              <td>{r.line}</td>
+              <td>{r.name}</td>
+              <td className="wrap">{r.email}</td>
+              <td>{r.studentNumber ?? ""}</td>
+              <td className="wrap">
+                {r.action === "rejected" ? (
+                  <span className="warn-text">{r.error}</span>
+                ) : (
+                  t(`rosterAction.${r.action}`)
+                )}
+                {r.link && <LinkBox link={r.link} />}
+                {r.mailed && <span className="muted"> · {t("mailed")}</span>}
+              </td>
+            </tr>
+          ))}
+        </GridTable>
       )}
     </div>
   );
@@ -380,9 +366,9 @@ export function AssignmentForm({
       <label className="check">
         <input type="checkbox" name="solutionCounts" defaultChecked /> {t("solutionCountsLabel")}
       </label>
-      <button className="primary" type="submit" disabled={busy || chosen.size === 0}>
+      <SubmitButton busy={busy} disabled={chosen.size === 0}>
         {t("assign")}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { type FormEvent, Fragment, useMemo, useState } from "react";
 import { callApi } from "./api";
 import { ErrorLine, Field } from "./fields";
+import { GridTable } from "./GridTable";
 
 interface StepView {
   key: string;
@@ -218,34 +219,19 @@ function Breakdown({
         {t("computed", { score: grade.computed.toFixed(1) })} ·{" "}
         {t(`policy.${assignment.policy}`, { pct: assignment.penalty })}
       </p>
-      <div className="scroll-x">
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t("step")}</th>
-              <th>{t("status")}</th>
-              <th>{t("when")}</th>
-              <th>{t("solution")}</th>
-              <th>{t("credit")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {grade.steps.map((s) => (
-              <tr key={s.key} data-step={s.key} data-status={s.status}>
-                <td>{s.title}</td>
-                <td
-                  className={s.status === "late" ? "warn-text" : s.status === "on-time" ? "ok-text" : "muted"}
-                >
-                  {t(`stepStatus.${s.status}`)}
-                </td>
-                <td>{s.at}</td>
-                <td>{s.solution ? t("solutionOpened") : ""}</td>
-                <td>{s.credit.toFixed(2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <GridTable head={[t("step"), t("status"), t("when"), t("solution"), t("credit")]}>
+        {grade.steps.map((s) => (
+          <tr key={s.key} data-step={s.key} data-status={s.status}>
+            <td>{s.title}</td>
+            <td className={s.status === "late" ? "warn-text" : s.status === "on-time" ? "ok-text" : "muted"}>
+              {t(`stepStatus.${s.status}`)}
+            </td>
+            <td>{s.at}</td>
+            <td>{s.solution ? t("solutionOpened") : ""}</td>
+            <td>{s.credit.toFixed(2)}</td>
+          </tr>
+        ))}
+      </GridTable>
       {grade.removed.length > 0 && (
         <p className="muted">{t("removed", { steps: grade.removed.join(", ") })}</p>
       )}

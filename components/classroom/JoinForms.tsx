@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { callApi } from "./api";
-import { EmailField, ErrorLine, NameField, PasswordField } from "./fields";
+import { EmailField, ErrorLine, NameField, PasswordField, SubmitButton } from "./fields";
 
 /** Join as the signed-in student, or sign up / log in first; then the course page. */
 export function JoinForms({ code, signedInAs }: { code: string; signedInAs: string | null }) {
@@ -92,9 +92,7 @@ export function JoinForms({ code, signedInAs }: { code: string; signedInAs: stri
           label={t("password")}
           autoComplete={mode === "signup" ? "new-password" : "current-password"}
         />
-        <button className="primary" type="submit" disabled={busy}>
-          {mode === "signup" ? t("signupAndJoin") : t("loginAndJoin")}
-        </button>
+        <SubmitButton busy={busy}>{mode === "signup" ? t("signupAndJoin") : t("loginAndJoin")}</SubmitButton>
       </form>
     </div>
   );

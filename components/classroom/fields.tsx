@@ -1,5 +1,5 @@
 /** The pieces every form of the site is built from, so that they look and check alike. */
-import { type InputHTMLAttributes, useState } from "react";
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, useState } from "react";
 
 /** A form's busy flag, its error and whether it has just saved. */
 export function useForm() {
@@ -7,6 +7,33 @@ export function useForm() {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   return { error, setError, saved, setSaved, busy, setBusy };
+}
+
+/** An onSubmit that keeps the browser from posting the form and hands `send` its fields (and the form). */
+export function onSubmitData(
+  send: (fields: FormData, form: HTMLFormElement) => Promise<void> | void,
+): (e: FormEvent<HTMLFormElement>) => void {
+  return (e) => {
+    e.preventDefault();
+    void send(new FormData(e.currentTarget), e.currentTarget);
+  };
+}
+
+/** A form's main button; it cannot be pressed while the form is sending (or has nothing to send). */
+export function SubmitButton({
+  busy,
+  disabled,
+  children,
+}: {
+  busy: boolean;
+  disabled?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <button className="primary" type="submit" disabled={busy || disabled}>
+      {children}
+    </button>
+  );
 }
 
 /** What went wrong, announced to screen readers; nothing while all is well. */

@@ -9,6 +9,7 @@ import {
   RemoveStudent,
   RosterImport,
 } from "@/components/classroom/ClassForms";
+import { GridTable } from "@/components/classroom/GridTable";
 import { LinkBox } from "@/components/classroom/LinkBox";
 import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
@@ -96,33 +97,21 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
           {students.length === 0 ? (
             <p className="muted">{t("noStudents")}</p>
           ) : (
-            <div className="scroll-x">
-              <table className="grid" data-testid="students">
-                <thead>
-                  <tr>
-                    <th>{t("name")}</th>
-                    <th>{t("email")}</th>
-                    <th>{t("number")}</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {students.map((s) => (
-                    <tr key={s.id} data-email={s.email}>
-                      <td>
-                        {s.name}
-                        {s.pending && <span className="tag">{t("invited")}</span>}
-                      </td>
-                      <td className="wrap">{s.email}</td>
-                      <td>{s.studentNumber ?? ""}</td>
-                      <td>
-                        <RemoveStudent classId={cls.id} userId={s.id} name={s.name} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <GridTable testId="students" head={[t("name"), t("email"), t("number"), ""]}>
+              {students.map((s) => (
+                <tr key={s.id} data-email={s.email}>
+                  <td>
+                    {s.name}
+                    {s.pending && <span className="tag">{t("invited")}</span>}
+                  </td>
+                  <td className="wrap">{s.email}</td>
+                  <td>{s.studentNumber ?? ""}</td>
+                  <td>
+                    <RemoveStudent classId={cls.id} userId={s.id} name={s.name} />
+                  </td>
+                </tr>
+              ))}
+            </GridTable>
           )}
           <details className="roster">
             <summary>{t("rosterTitle")}</summary>
