@@ -267,22 +267,22 @@ function parse(src: string): Node {
     }
     return left;
   };
-  const or = (): Node => {
-    let left = and();
-    while (isId("or")) {
+  /** A left-associative level: `next (op next)*`, where `opHere` names the operator at p, if any. */
+  const leftAssoc = (next: () => Node, opHere: () => string | undefined) => (): Node => {
+    let left = next();
+    for (let op = opHere(); op !== undefined; op = opHere()) {
       p++;
-      left = { t: "bin", op: "or", a: left, b: and() };
+      left = { t: "bin", op, a: left, b: next() };
     }
     return left;
   };
-  const and = (): Node => {
-    let left = cmp();
-    while (isId("and")) {
-      p++;
-      left = { t: "bin", op: "and", a: left, b: cmp() };
-    }
-    return left;
-  };
+  const keyword = (word: string) => () => (isId(word) ? word : undefined);
+  const operators =
+    (...ops: string[]) =>
+    () =>
+      ops.find((o) => isOp(o));
+  const or = leftAssoc(() => and(), keyword("or"));
+  const and = leftAssoc(() => cmp(), keyword("and"));
   const cmp = (): Node => {
     const left = add();
     for (const op of ["==", "!=", "<=", ">=", "<", ">"]) {
@@ -293,24 +293,8 @@ function parse(src: string): Node {
     }
     return left;
   };
-  const add = (): Node => {
-    let left = mul();
-    while (isOp("+") || isOp("-")) {
-      const op = (peek() as { v: string }).v;
-      p++;
-      left = { t: "bin", op, a: left, b: mul() };
-    }
-    return left;
-  };
-  const mul = (): Node => {
-    let left = unary();
-    while (isOp("*") || isOp("/") || isOp("%")) {
-      const op = (peek() as { v: string }).v;
-      p++;
-      left = { t: "bin", op, a: left, b: unary() };
-    }
-    return left;
-  };
+  const add = leftAssoc(() => mul(), operators("+", "-"));
+  const mul = leftAssoc(() => unary(), operators("*", "/", "%"));
   const unary = (): Node => {
     if (isOp("-")) {
       p++;
