@@ -13,6 +13,7 @@ import {
   Tooltip,
 } from "chart.js";
 import { useEffect, useRef } from "react";
+import { localTime } from "./local-time";
 import "./teaching.css";
 
 Chart.register(
@@ -56,13 +57,7 @@ export function ClassCharts({ lang, from, to, steps, labels }: Props) {
     const font = getComputedStyle(document.body).fontFamily;
     Chart.defaults.font.family = font;
     Chart.defaults.color = "#1d2330";
-    const clock = (ms: number) =>
-      new Date(ms).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
-        month: "numeric",
-        day: "numeric",
-        hour: "2-digit",
-        minute: "2-digit",
-      });
+    const clock = (ms: number) => localTime(lang, ms, { date: "numeric" });
     const line = new Chart(lineRef.current, {
       type: "line",
       data: {

@@ -8,6 +8,7 @@ import { FAULT_KINDS, type FaultKind } from "@/lib/cluster/faults";
 import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
 import type { FaultLogEntry, LiveStudent } from "@/lib/protocol/teaching";
 import { CodeText } from "./code-text";
+import { localTime } from "./local-time";
 import "./teaching.css";
 
 interface Props {
@@ -140,12 +141,7 @@ export function LiveSession({ classId, lang, students, lessons, rules }: Props) 
       return next;
     });
 
-  const time = (iso: string) =>
-    new Date(iso).toLocaleTimeString(lang === "ja" ? "ja-JP" : "en-GB", {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
+  const time = (iso: string) => localTime(lang, iso, { seconds: true });
 
   return (
     <div className="live" data-status={status}>

@@ -4,6 +4,7 @@ import "asciinema-player/dist/bundle/asciinema-player.css";
 import type { Player } from "asciinema-player";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { localTime } from "./local-time";
 import "./teaching.css";
 
 interface Props {
@@ -78,14 +79,7 @@ export function ReplayView({ base, lang, casts, journal }: Props) {
     void p.seek(Math.max(0, (at - cast.startedAt) / 1000 + 0.05)).then(() => p.pause());
   };
 
-  const fmt = (ms: number) =>
-    new Date(ms).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB", {
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
+  const fmt = (ms: number) => localTime(lang, ms, { date: "short", seconds: true });
   const size = (b: number) => (b < 1024 ? `${b} B` : `${Math.round(b / 102.4) / 10} KB`);
 
   if (!cast) return null;
