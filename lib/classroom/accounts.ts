@@ -16,11 +16,11 @@ export const emailSchema = z
   .toLowerCase()
   .max(200, "e-mail is too long (200 characters at most)")
   .pipe(z.email("notAnEmail"));
-export const nameSchema = z
-  .string()
-  .trim()
-  .min(1, "name is empty")
-  .max(100, "name is too long (100 characters at most)");
+/** Text a person must type (trimmed): `empty` says what is missing, `field` names it when too long. */
+export function requiredText(field: string, empty: string, max: number) {
+  return z.string().trim().min(1, empty).max(max, `${field} is too long (${max} characters at most)`);
+}
+export const nameSchema = requiredText("name", "name is empty", 100);
 export const passwordSchema = z
   .string()
   .min(8, "the password needs at least 8 characters")

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client";
-import { parseOrThrow } from "./accounts";
+import { parseOrThrow, requiredText } from "./accounts";
 import { classForTeacher } from "./classes";
 import { getCourse } from "./course";
 import { type Actor, ClassroomError, requireTeacher } from "./errors";
@@ -15,11 +15,7 @@ const wall = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "expected a date and time (YYYY-MM-DDTHH:MM)");
 
 const assignmentSchema = z.object({
-  title: z
-    .string()
-    .trim()
-    .min(1, "the assignment needs a title")
-    .max(120, "title is too long (120 characters at most)"),
+  title: requiredText("title", "the assignment needs a title", 120),
   lessonIds: z.array(z.string().min(1).max(100)).min(1, "chooseLesson").max(50),
   stepKeys: z.array(z.string().min(1).max(201)).max(500).default([]),
   opensAt: wall,
@@ -106,11 +102,7 @@ export async function deleteAssignment(prisma: PrismaClient, actor: Actor | null
 const overrideSchema = z.object({
   userId: z.string().min(1).max(100),
   score: z.coerce.number().min(0, "score is 0–100").max(100, "score is 0–100"),
-  comment: z
-    .string()
-    .trim()
-    .min(1, "say why in a comment")
-    .max(500, "comment is too long (500 characters at most)"),
+  comment: requiredText("comment", "say why in a comment", 500),
 });
 
 /** A teacher's grade for one student, with a comment; recorded with who and when (history kept). */

@@ -8,7 +8,7 @@ import { randomInt } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client";
-import { emailSchema, nameSchema, parseOrThrow, passwordSchema } from "./accounts";
+import { emailSchema, nameSchema, parseOrThrow, passwordSchema, requiredText } from "./accounts";
 import { type Actor, ClassroomError, requireSignedIn, requireTeacher } from "./errors";
 import { isTimeZone } from "./zoned-time";
 
@@ -52,11 +52,7 @@ export async function classForTeacher(prisma: PrismaClient, actor: Actor | null,
 }
 
 const createSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "the class needs a name")
-    .max(100, "name is too long (100 characters at most)"),
+  name: requiredText("name", "the class needs a name", 100),
   courseSlug: z.string().min(1).max(100),
   term: z
     .string()
