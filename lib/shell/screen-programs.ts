@@ -7,6 +7,7 @@ import { utcFields } from "../cluster/time";
 import type { Builtin, BuiltinContext } from "./builtins";
 import { fsErrorText } from "./interp";
 import { InterruptSource, sleepFor } from "./interrupt";
+import { FullScreenApp } from "./screen/app";
 import { Nano } from "./screen/nano";
 import { Pager } from "./screen/pager";
 import { drawBand, linesOf, splitKeys } from "./screen/text";
@@ -141,8 +142,7 @@ Options:
 For more details see watch(1).
 `;
 
-class WatchScreen implements ScreenApp {
-  screen: Screen | undefined;
+class WatchScreen extends FullScreenApp {
   output = "";
   stamp = 0;
 
@@ -150,23 +150,22 @@ class WatchScreen implements ScreenApp {
     private readonly header: (columns: number) => string | undefined,
     private readonly onQuit: () => void,
     private readonly wrap: boolean,
-  ) {}
-
-  start(screen: Screen): void {
-    this.screen = screen;
-    this.draw();
+  ) {
+    super();
   }
 
-  resize(): void {
-    this.draw();
-  }
-
+  /** Keys do not redraw: only ^C, which ends watch. */
   input(data: string): void {
     for (const k of splitKeys(data)) if (k.kind === "ctrl" && k.code === 3) this.onQuit();
   }
 
-  draw(): void {
-    const s = this.screen;
+  close(): void {
+    this.screen?.close();
+  }
+
+  /** Also after each run of the command (the screen is not there until watch has started). */
+  override draw(): void {
+    const s: Screen | undefined = this.screen;
     if (s === undefined) return;
     const head = this.header(s.columns);
     const first = head === undefined ? 1 : 3;
@@ -174,7 +173,7 @@ class WatchScreen implements ScreenApp {
     const shown = this.wrap ? lines : lines.map((l) => l.slice(0, s.columns));
     const band = drawBand(shown, 0, first, Math.max(1, s.rows - first + 1), s.columns, "");
     const top = head === undefined ? "" : `\x1b[1;1H${head}\x1b[K\x1b[2;1H\x1b[K`;
-    this.screen?.write(`\x1b[?25l${top}${band.out}\x1b[${s.rows};${s.columns}H`);
+    s.write(`\x1b[?25l${top}${band.out}\x1b[${s.rows};${s.columns}H`);
   }
 }
 
@@ -273,7 +272,7 @@ const watch: Builtin = async (c) => {
     app.draw();
     await sleepFor(c.shell.opts.scheduler, interval * 1000, stop);
   }
-  app.screen?.close();
+  app.close();
   await shown;
   // watch ends on SIGINT with EXIT_SUCCESS (procps-ng's die handler)
   return c.interrupt.interrupted ? 130 : 0;
