@@ -27,43 +27,23 @@ type Node =
 
 // ---------- lexing actions ----------
 
+/**
+ * One token of an action: white space (dropped), a quoted string (kept with its quotes; a
+ * backslash escapes inside "…" and '…', not inside `…`), `:=`, `( ) | , =`, or a run of anything
+ * else (a field chain, a variable, a function name, a number). A word never starts with a quote,
+ * so an unterminated string matches nothing.
+ */
+const ACTION_TOKEN =
+  /\s+|"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|`[^`]*`|:=|[()|,=]|(?!["'`])(?:[^\s()|,=:]|:(?!=))+/y;
+
 function tokenize(src: string): string[] {
   const toks: string[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i] ?? "";
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === '"' || c === "`" || c === "'") {
-      let j = i + 1;
-      while (j < src.length && src[j] !== c) j += src[j] === "\\" && c !== "`" ? 2 : 1;
-      if (j >= src.length) throw new TemplateError("unterminated quoted string");
-      toks.push(src.slice(i, j + 1));
-      i = j + 1;
-      continue;
-    }
-    if (c === "(" || c === ")" || c === "|" || c === ",") {
-      toks.push(c);
-      i++;
-      continue;
-    }
-    if (c === ":" && src[i + 1] === "=") {
-      toks.push(":=");
-      i += 2;
-      continue;
-    }
-    if (c === "=") {
-      toks.push("=");
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < src.length && !/[\s()|,=]/.test(src[j] ?? "") && !(src[j] === ":" && src[j + 1] === "=")) j++;
+  const token = new RegExp(ACTION_TOKEN);
+  while (token.lastIndex < src.length) {
+    const m = token.exec(src);
+    if (m === null) throw new TemplateError("unterminated quoted string");
     // a field chain may follow a closing paren directly: handled by the parser
-    toks.push(src.slice(i, j));
-    i = j;
+    if (!/^\s/.test(m[0])) toks.push(m[0]);
   }
   return toks;
 }
