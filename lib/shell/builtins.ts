@@ -10,7 +10,7 @@ import { FILE_COMMANDS } from "./files";
 import type { FsError } from "./fs";
 import { helpText } from "./help";
 import type { RunContext, Shell, Sink, Streams } from "./interp";
-import { fsErrorText, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
+import { fsErrorText, INTEGER_TESTS, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
 const outputLimit = (): string =>
@@ -459,14 +459,13 @@ function testExpr(args: string[], shell: Shell): boolean | string {
     return UNARY_TESTS.has(op) ? unaryTest(shell, op, v) : `${op}: unary operator expected`;
   }
   if (args.length === 3) {
-    const [a = "", op, b = ""] = args;
-    const na = Number(a);
-    const nb = Number(b);
-    const numeric = (f: (x: number, y: number) => boolean): boolean | string => {
+    const [a = "", op = "", b = ""] = args;
+    const integerTest = Object.hasOwn(INTEGER_TESTS, op) ? INTEGER_TESTS[op] : undefined;
+    if (integerTest !== undefined) {
       if (!/^\s*-?\d+\s*$/.test(a)) return `${a}: integer expression expected`;
       if (!/^\s*-?\d+\s*$/.test(b)) return `${b}: integer expression expected`;
-      return f(na, nb);
-    };
+      return integerTest(Number(a), Number(b));
+    }
     switch (op) {
       case "=":
       case "==":
@@ -477,18 +476,6 @@ function testExpr(args: string[], shell: Shell): boolean | string {
         return a < b;
       case ">":
         return a > b;
-      case "-eq":
-        return numeric((x, y) => x === y);
-      case "-ne":
-        return numeric((x, y) => x !== y);
-      case "-lt":
-        return numeric((x, y) => x < y);
-      case "-le":
-        return numeric((x, y) => x <= y);
-      case "-gt":
-        return numeric((x, y) => x > y);
-      case "-ge":
-        return numeric((x, y) => x >= y);
       case "-a":
         return a !== "" && b !== "";
       case "-o":

@@ -226,6 +226,16 @@ export interface RunContext {
   interactive: boolean;
 }
 
+/** The integer comparisons of `test`/`[` and `[[`. */
+export const INTEGER_TESTS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  "-eq": (a, b) => a === b,
+  "-ne": (a, b) => a !== b,
+  "-lt": (a, b) => a < b,
+  "-le": (a, b) => a <= b,
+  "-gt": (a, b) => a > b,
+  "-ge": (a, b) => a >= b,
+};
+
 /** The unary operators of `test`/`[` and `[[`. */
 export const UNARY_TESTS: ReadonlySet<string> = new Set([
   "-z",
@@ -1158,20 +1168,7 @@ export class Shell {
       if (bop === ">") return left > right;
       const a = await this.arith(left === "" ? "0" : left, ctx);
       const b = await this.arith(right === "" ? "0" : right, ctx);
-      switch (bop) {
-        case "-eq":
-          return a === b;
-        case "-ne":
-          return a !== b;
-        case "-lt":
-          return a < b;
-        case "-le":
-          return a <= b;
-        case "-gt":
-          return a > b;
-        default:
-          return a >= b;
-      }
+      return INTEGER_TESTS[bop]?.(a, b) ?? false;
     };
     const andExpr = async (): Promise<boolean> => {
       let v = await primary();
