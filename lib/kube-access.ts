@@ -78,10 +78,18 @@ export function bearerToken(header: string | undefined): string | null {
 const q = (s: string): string => JSON.stringify(s);
 
 /**
- * The kubeconfig a student downloads: one cluster (`origin` + the course's route), one user with
- * the bearer token, one context, current. Over https the site's certificate is the one the
- * browser trusted, which the system's roots verify; over plain http (a laptop's dev server)
- * there is no certificate to skip.
+ * The path segment that carries the token where kubectl sends no credentials: over plain http,
+ * client-go leaves out every credential of the kubeconfig (kubernetes/kubectl#744), so a dev
+ * server's kubeconfig names the token in its server URL instead: `/kube/<course>/token/<token>`.
+ */
+export const PATH_TOKEN_SEGMENT = "token";
+
+/**
+ * The kubeconfig a student downloads: one cluster (`origin` + the course's route), one user, one
+ * context, current. Over https the token is the user's bearer token, as on a real cluster, and
+ * the site's certificate is checked against the system's roots (the one the browser trusted).
+ * Over plain http (a laptop's dev server, a classroom LAN) kubectl would not send it, so it rides
+ * in the server URL's path (PATH_TOKEN_SEGMENT).
  */
 export function kubeconfigYaml(opts: {
   origin: string;
@@ -91,7 +99,10 @@ export function kubeconfigYaml(opts: {
   name?: string;
 }): string {
   const name = opts.name ?? `kubeclass-${opts.courseSlug}`;
-  const server = `${opts.origin.replace(/\/+$/, "")}${KUBE_ROUTE_PREFIX}/${encodeURIComponent(opts.courseSlug)}`;
+  const origin = opts.origin.replace(/\/+$/, "");
+  const secure = origin.startsWith("https:");
+  const base = `${origin}${KUBE_ROUTE_PREFIX}/${encodeURIComponent(opts.courseSlug)}`;
+  const server = secure ? base : `${base}/${PATH_TOKEN_SEGMENT}/${opts.token}`;
   return [
     "apiVersion: v1",
     "kind: Config",
@@ -101,8 +112,9 @@ export function kubeconfigYaml(opts: {
     `    server: ${q(server)}`,
     "users:",
     `- name: ${q(name)}`,
-    "  user:",
-    `    token: ${q(opts.token)}`,
+    ...(secure
+      ? ["  user:", `    token: ${q(opts.token)}`]
+      : ["  # kubectl sends no token over plain http: it is part of the server URL above", "  user: {}"]),
     "contexts:",
     `- name: ${q(name)}`,
     "  context:",

@@ -86,12 +86,22 @@ describe("kube-access tokens", () => {
     expect(verifyKubeToken(SECRET, token, claims.exp * 1000)).toBeNull();
   });
 
-  it("writes a kubeconfig whose server is the origin and the course's route", () => {
-    const yaml = kubeconfigYaml({ origin: "http://localhost:3000/", courseSlug: COURSE, token: "kc1.a.b" });
-    expect(yaml).toContain(`    server: "http://localhost:3000/kube/${COURSE}"\n`);
-    expect(yaml).toContain('    token: "kc1.a.b"\n');
+  it("writes a kubeconfig whose server is the origin and the course's route, the token as bearer over https", () => {
+    const yaml = kubeconfigYaml({
+      origin: "https://kubeclass.example/",
+      courseSlug: COURSE,
+      token: "kc1.a.b",
+    });
+    expect(yaml).toContain(`    server: "https://kubeclass.example/kube/${COURSE}"\n`);
+    expect(yaml).toContain('  user:\n    token: "kc1.a.b"\n');
     expect(yaml).toContain(`current-context: "kubeclass-${COURSE}"\n`);
     expect(yaml).not.toContain("insecure-skip-tls-verify");
+  });
+
+  it("puts the token in the server URL over plain http, where kubectl sends no credentials", () => {
+    const yaml = kubeconfigYaml({ origin: "http://localhost:3000", courseSlug: COURSE, token: "kc1.a.b" });
+    expect(yaml).toContain(`    server: "http://localhost:3000/kube/${COURSE}/token/kc1.a.b"\n`);
+    expect(yaml).toContain("  user: {}\n");
   });
 
   it("splits the route's URL into course and API path", () => {
@@ -100,6 +110,11 @@ describe("kube-access tokens", () => {
       apiUrl: "/api/v1/pods?watch=1",
     });
     expect(splitKubeUrl(`/kube/${COURSE}`)).toEqual({ courseSlug: COURSE, apiUrl: "/" });
+    expect(splitKubeUrl(`/kube/${COURSE}/token/kc1.a.b/api?timeout=32s`)).toEqual({
+      courseSlug: COURSE,
+      pathToken: "kc1.a.b",
+      apiUrl: "/api?timeout=32s",
+    });
     expect(splitKubeUrl("/kube/")).toBeNull();
     expect(splitKubeUrl("/kube/%E0")).toBeNull();
   });
@@ -193,7 +208,17 @@ describe("the /kube route over HTTP", () => {
       expect(r.headers["content-type"]).toBe("application/json");
       expect(JSON.parse(r.body)).toEqual(UNAUTHORIZED);
     }
+    for (const t of bad.slice(1) as string[]) {
+      const r = await call(base, `/kube/${COURSE}/token/${t}/api/v1/namespaces/default/pods`);
+      expect(JSON.parse(r.body), t).toEqual(UNAUTHORIZED);
+    }
     expect(faces.size).toBe(0);
+  });
+
+  it("takes the token from the server URL's path as from the Authorization header", async () => {
+    const r = await call(base, `/kube/${COURSE}/token/${token("bob")}/api/v1/namespaces/default/pods`);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ kind: "PodList" });
   });
 
   it("serves each student their own cluster", async () => {

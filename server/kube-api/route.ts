@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { bearerToken, KUBE_ROUTE_PREFIX, verifyKubeToken } from "../../lib/kube-access";
+import { bearerToken, KUBE_ROUTE_PREFIX, PATH_TOKEN_SEGMENT, verifyKubeToken } from "../../lib/kube-access";
 import { registerKubeAccess } from "../../lib/revoke";
 import { type BucketSpec, TokenBucket } from "../../lib/token-bucket";
 
@@ -134,9 +134,16 @@ function sendRaw(socket: Duplex, r: Refusal): void {
   socket.end(`${head.join("\r\n")}\r\n\r\n${r.body}`);
 }
 
-/** `/kube/<course>/<api path>` → the course and the API's URL (query kept); null: not ours. */
-export function splitKubeUrl(url: string): { courseSlug: string; apiUrl: string } | null {
-  const m = /^\/kube\/([^/?#]+)(\/[^?#]*)?(\?[^#]*)?/.exec(url);
+const KUBE_URL = new RegExp(
+  `^${KUBE_ROUTE_PREFIX}/([^/?#]+)(?:/${PATH_TOKEN_SEGMENT}/([^/?#]+))?(/[^?#]*)?(\\?[^#]*)?`,
+);
+
+/**
+ * `/kube/<course>[/token/<token>]/<api path>` → the course, the token named in the path (a plain
+ * http kubeconfig's, lib/kube-access.ts) and the API's URL (query kept); null: not ours.
+ */
+export function splitKubeUrl(url: string): { courseSlug: string; pathToken?: string; apiUrl: string } | null {
+  const m = KUBE_URL.exec(url);
   if (!m?.[1]) return null;
   let courseSlug: string;
   try {
@@ -144,7 +151,8 @@ export function splitKubeUrl(url: string): { courseSlug: string; apiUrl: string 
   } catch {
     return null;
   }
-  return { courseSlug, apiUrl: `${m[2] || "/"}${m[3] ?? ""}` };
+  const apiUrl = `${m[3] || "/"}${m[4] ?? ""}`;
+  return m[2] ? { courseSlug, pathToken: m[2], apiUrl } : { courseSlug, apiUrl };
 }
 
 interface Open {
@@ -179,7 +187,7 @@ export function createKubeRoute(opts: KubeRouteOptions): KubeRoute {
   ): Promise<{ ok: true; ws: KubeWorkspace; entry: Open; exp: number } | { ok: false; refusal: Refusal }> {
     const split = splitKubeUrl(req.url ?? "");
     if (!split) return { ok: false, refusal: notFound(req.url ?? "/") };
-    const token = bearerToken(req.headers.authorization);
+    const token = bearerToken(req.headers.authorization) ?? split.pathToken ?? null;
     const claims = token ? verifyKubeToken(opts.secret, token, now()) : null;
     // A token of another course's cluster is not a credential of this one.
     if (!claims || claims.courseSlug !== split.courseSlug) return { ok: false, refusal: UNAUTHORIZED };
