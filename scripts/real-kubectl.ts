@@ -88,6 +88,16 @@ export function oracleBin(): string {
   return o.bin;
 }
 
+/** Whether util-linux `script` is there to give kubectl a pseudo-terminal (`exec -ti` tests). */
+export function hasScript(): boolean {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface KubectlResult {
   code: number;
   out: string;

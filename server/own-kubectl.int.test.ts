@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_COURSE_SLUG } from "../lib/classroom/course";
 import { KUBE_TOKEN_TTL_S, kubeconfigYaml, mintKubeToken } from "../lib/kube-access";
 import { revokeUser } from "../lib/revoke";
-import { describeOracle, kubectlOracle, oracleBin, runOracle } from "../scripts/real-kubectl";
+import { describeOracle, hasScript, kubectlOracle, oracleBin, runOracle } from "../scripts/real-kubectl";
 import { createKubeRoute, type KubeRoute } from "./kube-api/route";
 import { type Harness, output, ready, SECRET, startHarness, until } from "./socket-test-harness";
 
@@ -160,6 +160,31 @@ describe.skipIf(!trusted)("the student's own kubectl against their live workspac
     expect(r.code).toBe(0);
     expect(r.out).toContain(`HOSTNAME=${pod}\n`);
   });
+
+  it.skipIf(!hasScript())(
+    "exec -ti POD -- bash: an interactive shell in the student's container",
+    async () => {
+      const config = await kubeconfig("a");
+      const pod = await firstPod(config);
+      // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends raw keys.
+      const line = [oracleBin(), `--cache-dir=${join(dir, "cache")}`, "exec", "-ti", pod, "--", "bash"].join(
+        " ",
+      );
+      const child = spawn("script", ["-qec", line, "/dev/null"], { env: { ...env(config), TERM: "dumb" } });
+      children.push(child);
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
+      const closed = new Promise<number>((r) => child.on("close", (code) => r(code ?? -1)));
+      await until(() => out.includes(`root@${pod}:/# `), 20_000);
+      child.stdin.write("hostname\r");
+      await until(() => out.split(`root@${pod}:/# `).length >= 3, 20_000);
+      child.stdin.write("exit 3\r");
+      expect(await closed).toBe(3);
+      expect(out).toContain(`hostname\r\n${pod}\r\n`);
+    },
+  );
 
   it("a wrong token gets kubectl's own Unauthorized words", async () => {
     const config = await kubeconfig("a", "kc1.eyJ1IjoieCJ9.bm90LWEtbWFj");
