@@ -8,22 +8,14 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { describeOracle, kubectlOracle, runOracle } from "../scripts/real-kubectl";
-import { LessonPage, login, STUDENT2 } from "./pages";
+import { LessonPage, login, noSidewaysScroll, STUDENT2 } from "./pages";
 
 const SIZES = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
 ] as const;
-
-async function noSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => {
-    const el = document.scrollingElement!;
-    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
-  });
-  expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
-}
 
 for (const size of SIZES)
   for (const locale of ["en", "ja"] as const)

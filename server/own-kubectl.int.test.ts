@@ -7,16 +7,21 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_COURSE_SLUG } from "../lib/classroom/course";
 import { KUBE_TOKEN_TTL_S, kubeconfigYaml, mintKubeToken } from "../lib/kube-access";
 import { revokeUser } from "../lib/revoke";
-import { describeOracle, hasScript, kubectlOracle, oracleBin, runOracle } from "../scripts/real-kubectl";
-import { createKubeRoute, type KubeRoute } from "./kube-api/route";
+import {
+  describeOracle,
+  hasScript,
+  kubectlOracle,
+  oracleBin,
+  runOracle,
+  startOracle,
+} from "../scripts/real-kubectl";
+import { createKubeRoute, type KubeRoute, listenKubeRoute } from "./kube-api/route";
 import { type Harness, output, ready, SECRET, startHarness, until } from "./socket-test-harness";
 
 const trusted = kubectlOracle().ok;
@@ -27,7 +32,7 @@ const COURSE = DEFAULT_COURSE_SLUG;
 describe.skipIf(!trusted)("the student's own kubectl against their live workspace", () => {
   let h: Harness;
   let route: KubeRoute;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof listenKubeRoute>> | undefined;
   let origin = "";
   let dir = "";
   const ids: Record<string, string> = {};
@@ -55,21 +60,9 @@ describe.skipIf(!trusted)("the student's own kubectl against their live workspac
 
   /** A long-running kubectl (`get -w`, `logs -f`): what it printed so far and its exit. */
   function stream(config: string, args: string[]) {
-    const child = spawn(oracleBin(), [`--cache-dir=${join(dir, "cache")}`, ...args], {
-      env: env(config),
-      argv0: "kubectl",
-    });
-    children.push(child);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    const exited = new Promise<number>((r) => child.on("close", (code) => r(code ?? -1)));
-    return { out: () => out, err: () => err, exited };
+    const running = startOracle([`--cache-dir=${join(dir, "cache")}`, ...args], { env: env(config) });
+    children.push(running.child);
+    return running;
   }
 
   const firstPod = async (config: string) => {
@@ -89,22 +82,14 @@ describe.skipIf(!trusted)("the student's own kubectl against their live workspac
         (await h.prisma.user.findUnique({ where: { id }, select: { sessionVersion: true } }))
           ?.sessionVersion ?? null,
     });
-    server = createServer((req, res) => {
-      if (!route.request(req, res)) res.writeHead(404).end();
-    });
-    server.on("upgrade", (req, socket, head) => {
-      if (!route.upgrade(req, socket, head)) socket.destroy();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await listenKubeRoute(route);
+    origin = served.origin;
     dir = mkdtempSync(join(tmpdir(), "kubeclass-own-kubectl-"));
   });
 
   afterAll(async () => {
     for (const c of children) c.kill();
-    route?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await served?.close();
     await h?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -12,8 +12,10 @@
  * Refusals are the API server's own Status objects, so the real kubectl prints its own words
  * ("error: You must be logged in to the server (Unauthorized)").
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { ApiError, type StatusDetails, type StatusReason } from "../../lib/cluster/errors";
 import { bearerToken, KUBE_ROUTE_PREFIX, PATH_TOKEN_SEGMENT, verifyKubeToken } from "../../lib/kube-access";
 import { registerKubeAccess } from "../../lib/revoke";
 import { type BucketSpec, TokenBucket } from "../../lib/token-bucket";
@@ -67,18 +69,8 @@ export interface KubeRoute {
   close(): void;
 }
 
-function status(code: number, reason: string, message: string, details?: Record<string, unknown>): string {
-  return JSON.stringify({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    reason,
-    ...(details ? { details } : {}),
-    code,
-  });
-}
+const status = (code: number, reason: StatusReason, message: string, details?: StatusDetails): string =>
+  JSON.stringify(new ApiError(code, reason, message, details).toStatus());
 
 interface Refusal {
   code: number;
@@ -285,4 +277,31 @@ export function createKubeRoute(opts: KubeRouteOptions): KubeRoute {
   };
   registerKubeAccess(route);
   return route;
+}
+
+/**
+ * Serves `route` alone on a port of its own (any other path: 404), as the product server mounts
+ * it beside Next.js (server/index.ts): the tests' server.
+ */
+export async function listenKubeRoute(
+  route: KubeRoute,
+  port = 0,
+  host = "127.0.0.1",
+): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (!route.request(req, res)) res.writeHead(404).end();
+  });
+  server.on("upgrade", (req, socket, head) => {
+    if (!route.upgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((r) => server.listen(port, host, r));
+  return {
+    origin: `http://${host}:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        route.close();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }

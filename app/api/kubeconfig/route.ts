@@ -18,10 +18,10 @@ const body = z.object({ courseSlug: z.string().min(1).max(100) });
 export async function POST(req: Request) {
   const refused = crossSiteRefusal(req);
   if (refused) return refused;
-  const parsed = body.safeParse(await req.json().catch(() => null));
-  if (!parsed.success) return NextResponse.json({ error: "courseSlug is required" }, { status: 400 });
   const user = await currentUser();
   if (!user) return NextResponse.json({ error: "sign in first" }, { status: 401 });
+  const parsed = body.safeParse(await req.json().catch(() => null));
+  if (!parsed.success) return NextResponse.json({ error: "courseSlug is required" }, { status: 400 });
   try {
     getCourse(parsed.data.courseSlug);
   } catch {
