@@ -80,6 +80,11 @@ test("the downloaded kubeconfig drives the student's own cluster until they sign
     });
     await page.getByRole("button", { name: "Close" }).click();
     await lesson.runFresh("kubectl get deployments", new RegExp(`${name}\\s+\\d/1`));
+    // exec upgrades to a websocket on the same port as socket.io's
+    const pod = (await kubectl(["get", "pods", "-o", "jsonpath={.items[0].metadata.name}"])).out;
+    const env2 = await kubectl(["exec", pod, "--", "env"]);
+    expect(env2.err).toBe("");
+    expect(env2.out).toContain(`HOSTNAME=${pod}\n`);
 
     // Signing out (the top bar's button) voids the file.
     await page.request.post("/api/auth/signout", {
