@@ -27,8 +27,16 @@ export interface KubeTokenClaims {
 
 const PREFIX = "kc1";
 
+/** The derived key per secret (HKDF is most of a token check's CPU when derived each time). */
+const keys = new Map<string, Buffer>();
+
 function key(secret: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", secret, "kubeclass", "kube-api bearer token v1", 32));
+  let k = keys.get(secret);
+  if (!k) {
+    k = Buffer.from(hkdfSync("sha256", secret, "kubeclass", "kube-api bearer token v1", 32));
+    keys.set(secret, k);
+  }
+  return k;
 }
 
 function mac(secret: string, body: string): Buffer {
