@@ -4,21 +4,13 @@
  * dragged or moved by keyboard and is remembered. Screenshots land in test-results/layout/.
  */
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { LessonPage, login, STUDENT3, TEACHER } from "./pages";
+import { LessonPage, login, noSidewaysScroll, STUDENT3, TEACHER } from "./pages";
 
 const SIZES = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
   { width: 360, height: 740 },
 ] as const;
-
-async function noSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => {
-    const el = document.scrollingElement!;
-    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
-  });
-  expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   const { width, height } = page.viewportSize()!;

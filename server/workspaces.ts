@@ -10,6 +10,8 @@
  * coalesced: one emit per tab per turn of the event loop, however many chunks a line printed.
  */
 import { randomBytes, randomInt } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { Server, Socket } from "socket.io";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
@@ -236,6 +238,20 @@ export class Workspace {
   /** The cluster's API, as the student's kubectl reaches it. */
   get api(): ApiHandler {
     return this.session.api;
+  }
+
+  /**
+   * The student's own kubectl (server/kube-api/route.ts, authenticated there): one request to
+   * the cluster's API, its URL already the API's path. A write is saved as a terminal line is.
+   */
+  kubeApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== "GET" && req.method !== "HEAD") this.markDirty();
+    return this.session.kubeFace().request(req, res);
+  }
+
+  /** `kubectl exec` of the student's own kubectl: the websocket upgrade of `pods/exec`. */
+  kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.session.kubeFace().upgrade(req, socket, head);
   }
 
   /** Why the cluster's pod containers wait now (the stuck rules' input; cached per state version). */
