@@ -13,9 +13,9 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { Server, Socket } from "socket.io";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
-import { appendJournal, loadJournal } from "../lib/classroom/journal";
+import { loadJournal, writeLines } from "../lib/classroom/journal";
 import { JOURNAL_LIMIT, LessonProgress } from "../lib/classroom/lesson-progress";
-import { type LessonKey, loadLessonTallies, type StepTally, upsertProgress } from "../lib/classroom/progress";
+import { type LessonKey, loadLessonTallies, type StepTally } from "../lib/classroom/progress";
 import { loadSnapshot, type SnapshotRow, saveSnapshots } from "../lib/classroom/snapshots";
 import { createPool, type Pool } from "../lib/classroom/sql";
 import { WriteQueue, type WriteQueueMetrics, type WriteUnit } from "../lib/classroom/write-queue";
@@ -542,8 +542,7 @@ export class WorkspaceRegistry {
     const pool = this.pool;
     this.queue = new WriteQueue(
       {
-        journal: (rows) => appendJournal(pool, rows),
-        progress: (rows) => upsertProgress(pool, rows),
+        lines: (journal, progress) => writeLines(pool, journal, progress),
         snapshots: (rows) => saveSnapshots(pool, rows),
       },
       {

@@ -38,6 +38,11 @@ export function isConnectionError(err: unknown): boolean {
   return /timeout|terminated|Connection|ECONNRE|socket|closed/i.test(message);
 }
 
+/** `$first::type, $first+1::type, …`: typed placeholders, for statements built from parts. */
+export function params(first: number, types: readonly string[]): string {
+  return types.map((t, i) => `$${first + i}::${t}`).join(", ");
+}
+
 /** A timestamp(3) column's value from epoch milliseconds (the columns hold UTC, no zone). */
 export function sqlTimestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23);
