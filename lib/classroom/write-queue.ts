@@ -2,7 +2,7 @@
  * The bounded write queue of one server instance (docs/adr/0014-live-session-write-path.md). Live sessions
  * enqueue what a finished line produced — journal rows, step tallies, a snapshot — and get told
  * when all of it is committed. Two lanes, each with its own loop and so its own connection
- * (docs/adr/0032-write-lanes-and-shared-frames.md): the *lines* lane writes every journal row and step
+ * (docs/adr/0032-write-lanes-and-one-statement-per-batch.md): the *lines* lane writes every journal row and step
  * row waiting as one statement, however many students typed in the meantime; the *snapshots*
  * lane writes the clusters due. A completed step never waits behind a snapshot statement
  * (hundreds of KB while a class's clusters are saved). A snapshot is written only after the
