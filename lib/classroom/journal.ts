@@ -1,7 +1,7 @@
 /** The command journal in Postgres: the newest lines of a lesson, and batched appends. */
 import type { JournalEntry } from "../shell/types";
 import { type ProgressRow, progressUpsert, progressValues, upsertProgress } from "./progress";
-import { type Pool, params, sqlText, sqlTimestamp } from "./sql";
+import { columns, type Pool, params, sqlText, sqlTimestamp } from "./sql";
 
 export interface JournalRow {
   /** The server's id for the line (a retried batch skips lines already written). */
@@ -85,27 +85,24 @@ export function journalInsert(first: number): string {
            ON CONFLICT ("lineKey") DO NOTHING`;
 }
 
-/** The eleven arrays `journalInsert` reads, one pass over the rows. */
+/** The eleven arrays `journalInsert` reads. */
 export function journalValues(rows: readonly JournalRow[]): unknown[] {
-  const n = rows.length;
-  const cols = Array.from({ length: 11 }, () => new Array<unknown>(n));
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    const entry = r.entry;
-    cols[0]![i] = r.lineKey;
-    cols[1]![i] = r.userId;
-    cols[2]![i] = r.courseSlug;
-    cols[3]![i] = r.lessonId;
-    cols[4]![i] = entry.tab;
-    cols[5]![i] = sqlText(entry.line.slice(0, MAX_LINE_CHARS));
-    cols[6]![i] = JSON.stringify(entry.commands.map((argv) => argv.map(sqlText)));
-    cols[7]![i] = entry.exitCode;
-    cols[8]![i] = sqlText(entry.output);
-    cols[9]![i] = sqlTimestamp(entry.at);
-    cols[10]![i] = entry.outputs === undefined ? null : JSON.stringify(entry.outputs.map(sqlText));
-  }
-  return cols;
+  return columns(rows, JOURNAL_COLUMNS);
 }
+
+const JOURNAL_COLUMNS: ReadonlyArray<(r: JournalRow) => unknown> = [
+  (r) => r.lineKey,
+  (r) => r.userId,
+  (r) => r.courseSlug,
+  (r) => r.lessonId,
+  (r) => r.entry.tab,
+  (r) => sqlText(r.entry.line.slice(0, MAX_LINE_CHARS)),
+  (r) => JSON.stringify(r.entry.commands.map((argv) => argv.map(sqlText))),
+  (r) => r.entry.exitCode,
+  (r) => sqlText(r.entry.output),
+  (r) => sqlTimestamp(r.entry.at),
+  (r) => (r.entry.outputs === undefined ? null : JSON.stringify(r.entry.outputs.map(sqlText))),
+];
 
 /** Appends lines in one statement; lines already written by an earlier try are skipped. */
 export async function appendJournal(pool: Pool, rows: readonly JournalRow[]): Promise<number> {

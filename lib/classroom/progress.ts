@@ -5,7 +5,7 @@
  * write that is retried, repeated or arrives late never double-counts or un-completes a step.
  */
 import type { PrismaClient } from "../generated/prisma/client";
-import { type Pool, params, sqlTimestamp } from "./sql";
+import { columns, type Pool, params, sqlTimestamp } from "./sql";
 
 export interface StepState {
   stepId: string;
@@ -162,26 +162,20 @@ export function progressUpsert(first: number): string {
              "solutionShown" = p."solutionShown" OR EXCLUDED."solutionShown"`;
 }
 
-/** The ten arrays `progressUpsert` reads, one pass over the rows. */
+/** The ten arrays `progressUpsert` reads. */
 export function progressValues(rows: readonly ProgressRow[]): unknown[] {
-  const n = rows.length;
-  const cols = Array.from({ length: 10 }, () => new Array<unknown>(n));
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    const t = r.tally;
-    cols[0]![i] = r.userId;
-    cols[1]![i] = r.courseSlug;
-    cols[2]![i] = r.lessonId;
-    cols[3]![i] = t.stepId;
-    cols[4]![i] = sqlTimestamp(t.startedAt);
-    cols[5]![i] = t.completedAt === null ? null : sqlTimestamp(t.completedAt);
-    cols[6]![i] = t.firstAttemptMs;
-    cols[7]![i] = t.commands;
-    cols[8]![i] = t.errors;
-    cols[9]![i] = t.solutionShown;
-  }
-  return cols;
+  return columns(rows, PROGRESS_COLUMNS);
 }
+
+const PROGRESS_COLUMNS: ReadonlyArray<(r: ProgressRow) => unknown> = [
+  ...(["userId", "courseSlug", "lessonId"] as const).map((k) => (r: ProgressRow) => r[k]),
+  (r) => r.tally.stepId,
+  (r) => sqlTimestamp(r.tally.startedAt),
+  (r) => (r.tally.completedAt === null ? null : sqlTimestamp(r.tally.completedAt)),
+  ...(["firstAttemptMs", "commands", "errors", "solutionShown"] as const).map(
+    (k) => (r: ProgressRow) => r.tally[k],
+  ),
+];
 
 /** Writes step rows in one statement (see `progressUpsert`). */
 export async function upsertProgress(pool: Pool, rows: readonly ProgressRow[]): Promise<number> {
