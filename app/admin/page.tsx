@@ -25,14 +25,22 @@ export default accountPage(
           </section>
           <section className="card">
             <h2>{t("users", { n: users.length })}</h2>
-            <GridTable testId="users" head={[t("name"), t("email"), t("role"), t("state"), t("created"), ""]}>
+            <GridTable
+              stack
+              testId="users"
+              head={[t("name"), t("email"), t("role"), t("state"), t("created"), ""]}
+            >
               {users.map((u) => (
                 <tr key={u.id} data-email={u.email}>
                   <td>{u.name}</td>
-                  <td className="wrap">{u.email}</td>
-                  <td>{t(`roles.${u.role}`)}</td>
-                  <td>{u.disabled ? t("disabled") : u.pending ? t("pending") : t("active")}</td>
-                  <td>{fmt.format(u.createdAt)}</td>
+                  <td className="wrap" data-label={t("email")}>
+                    {u.email}
+                  </td>
+                  <td data-label={t("role")}>{t(`roles.${u.role}`)}</td>
+                  <td data-label={t("state")}>
+                    {u.disabled ? t("disabled") : u.pending ? t("pending") : t("active")}
+                  </td>
+                  <td data-label={t("created")}>{fmt.format(u.createdAt)}</td>
                   <td>
                     <UserActions userId={u.id} disabled={u.disabled} self={u.id === actor.id} />
                   </td>

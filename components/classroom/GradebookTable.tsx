@@ -219,16 +219,19 @@ function Breakdown({
         {t("computed", { score: grade.computed.toFixed(1) })} ·{" "}
         {t(`policy.${assignment.policy}`, { pct: assignment.penalty })}
       </p>
-      <GridTable head={[t("step"), t("status"), t("when"), t("solution"), t("credit")]}>
+      <GridTable stack head={[t("step"), t("status"), t("when"), t("solution"), t("credit")]}>
         {grade.steps.map((s) => (
           <tr key={s.key} data-step={s.key} data-status={s.status}>
             <td>{s.title}</td>
-            <td className={s.status === "late" ? "warn-text" : s.status === "on-time" ? "ok-text" : "muted"}>
+            <td
+              className={s.status === "late" ? "warn-text" : s.status === "on-time" ? "ok-text" : "muted"}
+              data-label={t("status")}
+            >
               {t(`stepStatus.${s.status}`)}
             </td>
-            <td>{s.at}</td>
-            <td>{s.solution ? t("solutionOpened") : ""}</td>
-            <td>{s.credit.toFixed(2)}</td>
+            <td data-label={t("when")}>{s.at}</td>
+            <td data-label={t("solution")}>{s.solution ? t("solutionOpened") : ""}</td>
+            <td data-label={t("credit")}>{s.credit.toFixed(2)}</td>
           </tr>
         ))}
       </GridTable>

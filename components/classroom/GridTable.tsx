@@ -9,15 +9,18 @@ import type { ReactNode } from "react";
 export function GridTable({
   head,
   testId,
+  stack,
   children,
 }: {
   head: ReactNode[];
   testId?: string;
+  /** On a phone, one block per row, each cell titled by its `data-label` (a list of records). */
+  stack?: boolean;
   children: ReactNode;
 }) {
   return (
     <div className="scroll-x">
-      <table className="grid" data-testid={testId}>
+      <table className={stack ? "grid stack" : "grid"} data-testid={testId}>
         <thead>
           <tr>
             {head.map((title, i) => (

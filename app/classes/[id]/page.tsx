@@ -97,15 +97,17 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
           {students.length === 0 ? (
             <p className="muted">{t("noStudents")}</p>
           ) : (
-            <GridTable testId="students" head={[t("name"), t("email"), t("number"), ""]}>
+            <GridTable stack testId="students" head={[t("name"), t("email"), t("number"), ""]}>
               {students.map((s) => (
                 <tr key={s.id} data-email={s.email}>
                   <td>
                     {s.name}
                     {s.pending && <span className="tag">{t("invited")}</span>}
                   </td>
-                  <td className="wrap">{s.email}</td>
-                  <td>{s.studentNumber ?? ""}</td>
+                  <td className="wrap" data-label={t("email")}>
+                    {s.email}
+                  </td>
+                  <td data-label={t("number")}>{s.studentNumber ?? ""}</td>
                   <td>
                     <RemoveStudent classId={cls.id} userId={s.id} name={s.name} />
                   </td>
