@@ -76,3 +76,14 @@ export function scaleBootcamp(cluster: Cluster, replicas: number): ApiResponse {
     body: { spec: { replicas } },
   });
 }
+
+/** Creates a bare pod in `default` (what `kubectl apply` of a Pod manifest sends): the response. */
+export function createPod(
+  cluster: Cluster,
+  metadata: { name: string; labels?: Record<string, string> },
+  containers: Record<string, unknown>[],
+): ApiResponse {
+  return call(cluster, "POST", "/api/v1/namespaces/default/pods", {
+    body: { apiVersion: "v1", kind: "Pod", metadata, spec: { containers } },
+  });
+}
