@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
-import { ManualScheduler, settle } from "../shell/manual-time";
-import type { JournalEntry, Machine, Program } from "../shell/types";
+import { ManualScheduler } from "../shell/manual-time";
+import type { Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { runScript } from "./headless";
-import { createTerminal } from "./terminal";
+import { typedTab } from "./testing";
 import { stripAnsi } from "./text";
 
 const POD = "kubernetes-bootcamp-9bc58d867-7qs4x";
@@ -54,7 +54,8 @@ const kubectl: Program = async (io) => {
   return 0;
 };
 
-function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[]) => string[] } = {}) {
+/** A workstation with the stand-in kubectl whose pod's container holds `serverJs`. */
+function workstation(serverJs: string) {
   const scheduler = new ManualScheduler();
   const ws = createWorkstation({
     machine,
@@ -66,41 +67,24 @@ function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[])
       pod: t.pod,
       container: "app",
       env: { HOSTNAME: t.pod, HOME: "/root" },
-      files: { "/server.js": "var http = require('http');\n" },
+      files: { "/server.js": serverJs },
     }),
   });
-  const shell = ws.openShell("1");
-  let screen = "";
-  const journal: JournalEntry[] = [];
-  const term = createTerminal({
-    shell,
+  return { scheduler, ws };
+}
+
+function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[]) => string[] } = {}) {
+  const { scheduler, ws } = workstation("var http = require('http');\n");
+  const tab = typedTab(ws.openShell("1"), {
     clock: scheduler.clock,
     scheduler,
     columns: opts.columns ?? 80,
     rows: 24,
     tty: opts.tty ?? false,
     tab: "1",
-    onOutput: (d) => {
-      screen += d;
-    },
-    onJournal: (e) => journal.push(e),
     complete: opts.complete,
   });
-  const type = async (data: string): Promise<void> => {
-    term.input(data);
-    await settle();
-  };
-  return {
-    ws,
-    term,
-    journal,
-    scheduler,
-    type,
-    screen: () => screen,
-    clear: () => {
-      screen = "";
-    },
-  };
+  return { ...tab, ws, scheduler };
 }
 
 describe("terminal line discipline", () => {
@@ -268,20 +252,7 @@ describe("terminal line discipline", () => {
 
 describe("runScript", () => {
   it("prints output like bash < script, with markers, following exec into the container", async () => {
-    const scheduler = new ManualScheduler();
-    const ws = createWorkstation({
-      machine,
-      clock: scheduler.clock,
-      scheduler,
-      programs: { kubectl },
-      containers: (t) => ({
-        namespace: t.namespace,
-        pod: t.pod,
-        container: "app",
-        env: { HOSTNAME: t.pod },
-        files: { "/server.js": "js\n" },
-      }),
-    });
+    const { scheduler, ws } = workstation("js\n");
     const start = scheduler.clock.now();
     const out = await runScript(
       [
