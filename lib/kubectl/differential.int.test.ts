@@ -188,6 +188,8 @@ function twins(scenario: string, seed: number, msBack = 0) {
     a,
     b,
     port: served(a),
+    /** Our kubectl alone on `b`, measuring ages on the wall clock. */
+    kubectl: (args: string[]): Promise<Ran> => runKubectl(args, { api: b.handle, clock: wall }),
     tick: (): void => {
       a.tick();
       b.tick();
@@ -557,7 +559,7 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     steps.map(([step]) => step),
     {
       port: t.port,
-      ours: (args) => runKubectl(args, { api: t.b.handle, clock: wall }),
+      ours: t.kubectl,
       before: (i) => {
         t.clock.set(t.clock.now() + (steps[i]?.[1] ?? 0) * 1000);
         t.tick();
@@ -634,7 +636,7 @@ describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", ()
   );
   compareSteps("dry", lines, {
     port: t.port,
-    ours: (args) => runKubectl(args, { api: t.b.handle, clock: wall }),
+    ours: t.kubectl,
     line: (step) => t.fill(step),
     around: async (run) => {
       const before = [rv(t.a), rv(t.b)];
@@ -674,10 +676,7 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
     "top pod nosuch",
     "top pod x -l a=b",
   ];
-  compareSteps("top", lines, {
-    port: t.port,
-    ours: (args) => runKubectl(args, { api: t.b.handle, clock: wall }),
-  });
+  compareSteps("top", lines, { port: t.port, ours: t.kubectl });
 });
 
 /**
@@ -856,10 +855,7 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
     "get events --sort-by=.reason",
     "get events --sort-by=.count -o name",
   ];
-  compareSteps("sort", steps, {
-    port: t.port,
-    ours: (args) => runKubectl(args, { api: t.b.handle, clock: wall }),
-  });
+  compareSteps("sort", steps, { port: t.port, ours: t.kubectl });
 });
 
 /**
@@ -1029,8 +1025,5 @@ describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
     "get nodes --sort-by=.status.capacity.memory -o name",
     "get nodes --sort-by=.status.allocatable.cpu -o custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu",
   ];
-  compareSteps("quantity", steps, {
-    port: t.port,
-    ours: (args) => runKubectl(args, { api: t.b.handle, clock: wall }),
-  });
+  compareSteps("quantity", steps, { port: t.port, ours: t.kubectl });
 });

@@ -87,6 +87,13 @@ function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[])
   return { ...tab, ws, scheduler };
 }
 
+/** Types each entry's keys into a fresh tab: the journal holds each entry's line, in order. */
+async function expectJournaled(entries: [keys: string, line: string][]): Promise<void> {
+  const t = setup();
+  for (const [keys] of entries) await t.type(keys);
+  expect(t.journal.map((e) => e.line)).toEqual(entries.map(([, line]) => line));
+}
+
 describe("terminal line discipline", () => {
   it("continues an incomplete command with bash's `> ` prompt (here-documents, loops)", async () => {
     const t = setup();
@@ -130,27 +137,24 @@ describe("terminal line discipline", () => {
   });
 
   it("edits with arrows, Home/End, Ctrl-A/E/U/K/W and Backspace", async () => {
-    const t = setup();
-    await t.type("echo wrld\x1b[D\x1b[D\x1b[Do\r");
-    expect(t.journal[0]?.line).toBe("echo world");
-    await t.type("cho x\x1b[Hе\x7f" + "e\x1b[F!\r");
-    expect(t.journal[1]?.line).toBe("echo x!");
-    await t.type("echo abc\x1b[1~\x1b[3~E\x1b[4~\x15echo kept\r");
-    expect(t.journal[2]?.line).toBe("echo kept");
-    await t.type("echo one two\x17three\x01\x0bls\r");
-    expect(t.journal[3]?.line).toBe("ls");
-    await t.type("echo a b\x17\x17c\r");
-    expect(t.journal[4]?.line).toBe("echo c");
+    // keys typed → the line they leave, as journaled
+    const edits: [string, string][] = [
+      ["echo wrld\x1b[D\x1b[D\x1b[Do\r", "echo world"],
+      ["cho x\x1b[Hе\x7f" + "e\x1b[F!\r", "echo x!"],
+      ["echo abc\x1b[1~\x1b[3~E\x1b[4~\x15echo kept\r", "echo kept"],
+      ["echo one two\x17three\x01\x0bls\r", "ls"],
+      ["echo a b\x17\x17c\r", "echo c"],
+    ];
+    await expectJournaled(edits);
   });
 
   it("walks history with Up/Down and keeps the draft", async () => {
-    const t = setup();
-    await t.type("echo first\r");
-    await t.type("echo second\r");
-    await t.type("draft\x1b[A\x1b[A\x1b[B\r");
-    expect(t.journal[2]?.line).toBe("echo second");
-    await t.type("mine\x1b[A\x1b[B\r");
-    expect(t.journal[3]?.line).toBe("mine");
+    await expectJournaled([
+      ["echo first\r", "echo first"],
+      ["echo second\r", "echo second"],
+      ["draft\x1b[A\x1b[A\x1b[B\r", "echo second"],
+      ["mine\x1b[A\x1b[B\r", "mine"],
+    ]);
   });
 
   it("Ctrl-C interrupts a foreground program; typeahead runs afterwards", async () => {
