@@ -56,6 +56,11 @@ function session(cols = 80, rows = 24) {
     file: (name: string, text: string): void => {
       ws.files.write(`/home/student/${name}`, text, false);
     },
+    /** Types `keys` and waits until the screen shows what they did. */
+    show: async (keys: string): Promise<string> => {
+      await type(keys);
+      return screen();
+    },
     /** Types `keys` that end the program: the prompt is back. */
     leaves: async (keys: string): Promise<void> => {
       await type(keys);
@@ -81,8 +86,7 @@ describe("vi", () => {
     expect(screen.split("\n")[23]).toBe("E37: No write since last change (add ! to override)");
     await s.type(":w\r");
     expect(await s.row(23)).toBe('"deploy.yaml" [New] 2L, 25B written');
-    await s.type(":q\r");
-    await s.screen();
+    await s.show(":q\r");
     expect(s.xterm.buffer.active.type).toBe("normal");
     expect(s.ws.files.read("/home/student/deploy.yaml")).toBe("apiVersion: v1\nkind: Pod\n");
     expect(s.term.busy).toBe(false);
@@ -93,11 +97,9 @@ describe("vi", () => {
     s.file("a.txt", "one\ntwo\nthree\n");
     await s.type("vim a.txt\r");
     expect(await s.row(23)).toBe('"a.txt" 3L, 14B');
-    await s.type("xjddofour\x1b:wq\r");
-    await s.screen();
+    await s.show("xjddofour\x1b:wq\r");
     expect(s.ws.files.read("/home/student/a.txt")).toBe("ne\nthree\nfour\n");
-    await s.type("vi a.txt\rdd:q!\r");
-    await s.screen();
+    await s.show("vi a.txt\rdd:q!\r");
     expect(s.ws.files.read("/home/student/a.txt")).toBe("ne\nthree\nfour\n");
     expect(s.term.busy).toBe(false);
   });
@@ -116,17 +118,14 @@ describe("vi", () => {
   it("searches with / and n, wrapping at the end, and names a missing pattern", async () => {
     const s = session();
     s.file("s.txt", "alpha\nbeta\nalpha two\n");
-    await s.type("vi s.txt\r");
-    await s.screen();
+    await s.show("vi s.txt\r");
     await s.type("/alpha\r");
     await s.type("x");
     await s.type("n");
     expect(await s.row(23)).toBe("search hit BOTTOM, continuing at TOP");
-    await s.type("x:wq\r");
-    await s.screen();
+    await s.show("x:wq\r");
     expect(s.ws.files.read("/home/student/s.txt")).toBe("lpha\nbeta\nlpha two\n");
-    await s.type("vi s.txt\r");
-    await s.screen();
+    await s.show("vi s.txt\r");
     await s.type("/nope\r");
     expect(await s.row(23)).toBe("E486: Pattern not found: nope");
     await s.leaves(":q\r");
@@ -135,8 +134,7 @@ describe("vi", () => {
   it("numbers the lines with :set nu and stops with :set nonu", async () => {
     const s = session();
     s.file("n.txt", "one\ntwo\n");
-    await s.type("vi n.txt\r");
-    await s.screen();
+    await s.show("vi n.txt\r");
     await s.type(":set nu\r");
     expect((await s.rows()).slice(0, 3)).toEqual(["  1 one", "  2 two", "~"]);
     await s.type(":set nonu\r");
@@ -237,8 +235,7 @@ describe("watch", () => {
     await s.scheduler.advance(2000);
     rows = await s.rows();
     expect(rows[0]).toMatch(/03:00:02 2026$/);
-    await s.type("\x03");
-    await s.screen();
+    await s.show("\x03");
     expect(s.xterm.buffer.active.type).toBe("normal");
     expect(s.term.busy).toBe(false);
   });
