@@ -87,3 +87,11 @@ export function createPod(
     body: { apiVersion: "v1", kind: "Pod", metadata, spec: { containers } },
   });
 }
+
+/** Lets `seconds` of simulated time pass one second at a time, the controllers running each. */
+export function runFor(cluster: Cluster, clock: ManualClock, seconds: number): void {
+  for (let i = 0; i < seconds; i++) {
+    clock.advance(1000);
+    cluster.tick();
+  }
+}
