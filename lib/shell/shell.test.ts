@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
+import { standInProxy } from "./harness";
 import { InterruptSource } from "./interrupt";
 import { ManualScheduler, settle } from "./manual-time";
 import type { InteractiveShell, Machine, Program, RunIO } from "./types";
@@ -38,24 +39,7 @@ function baseMachine(): Machine {
 
 /** A stand-in kubectl that keeps these tests about the shell: `proxy` listens until interrupted. */
 const fakeKubectl: Program = async (io) => {
-  if (io.argv[1] === "proxy") {
-    if (
-      !io.machine.listen(8001, (req) => ({
-        kind: "response",
-        status: 200,
-        statusText: "OK",
-        headers: {},
-        body: `proxied ${req.path}\n`,
-      }))
-    ) {
-      io.stderr("error: listen tcp 127.0.0.1:8001: bind: address already in use\n");
-      return 1;
-    }
-    io.stdout("Starting to serve on 127.0.0.1:8001\n");
-    await io.interrupt.promise;
-    io.machine.unlisten(8001);
-    return 0;
-  }
+  if (io.argv[1] === "proxy") return standInProxy(io, (path) => `proxied ${path}\n`);
   if (io.argv[1] === "get" && io.argv.includes("go-template=")) return 0;
   if (io.argv[1] === "get") {
     io.stdout(`NAME   READY\n${POD}   1/1\n`);

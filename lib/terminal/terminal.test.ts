@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
+import { standInProxy } from "../shell/harness";
 import { ManualScheduler } from "../shell/manual-time";
 import type { Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
@@ -27,19 +28,7 @@ const machine: Machine = {
 
 /** A stand-in kubectl: these tests are about the terminal, not kubectl (seed.test.ts runs the real one). */
 const kubectl: Program = async (io) => {
-  if (io.argv[1] === "proxy") {
-    io.machine.listen(8001, () => ({
-      kind: "response",
-      status: 200,
-      statusText: "OK",
-      headers: {},
-      body: "{}\n",
-    }));
-    io.stdout("Starting to serve on 127.0.0.1:8001\n");
-    await io.interrupt.promise;
-    io.machine.unlisten(8001);
-    return 0;
-  }
+  if (io.argv[1] === "proxy") return standInProxy(io, () => "{}\n");
   if (io.argv[1] === "exec") {
     const dash = io.argv.indexOf("--");
     return (
