@@ -111,3 +111,15 @@ export async function standInProxy(
   io.machine.unlisten(8001);
   return 0;
 }
+
+/**
+ * Runs a session written as a terminal shows it, each `$ line` followed by what it prints
+ * (stdout and stderr as they came), line by line in `sh`; returns the session as it went, equal
+ * to `session` when every line printed what the session shows (and the setup lines nothing).
+ */
+export async function replaySession(sh: ShellSession, session: string): Promise<string> {
+  let ran = "";
+  for (const line of session.split("\n"))
+    if (line.startsWith("$ ")) ran += `${line}\n${(await runLine(sh, line.slice(2))).all}`;
+  return ran;
+}
