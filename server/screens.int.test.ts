@@ -89,6 +89,12 @@ class Browser {
     expect((await openTab(this.socket)).ok).toBe(true);
   }
 
+  /** Connects to `i` and waits for the shell's first prompt. */
+  async atFirstPrompt(i: Instance): Promise<void> {
+    await this.connect(i);
+    await this.until((l) => l.at(-1) === PROMPT, "the first prompt");
+  }
+
   type(line: string): void {
     this.socket.emit("term:input", { tabId: "1", data: `${line}\r` });
   }
@@ -119,8 +125,7 @@ describe("terminal screens", () => {
     const server = await startInstance();
     try {
       const b = new Browser(await student(`screens-reconnect-${run}@example.com`));
-      await b.connect(server);
-      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      await b.atFirstPrompt(server);
       b.type("echo a_b_c; printf '\\033[31mred\\033[0m\\n'");
       const before = await b.until((l) => l.at(-1) === PROMPT && l.includes("red"), "the echo");
       b.socket.close();
@@ -142,8 +147,7 @@ describe("terminal screens", () => {
     const b = new Browser(cookie);
     let shown: string[];
     try {
-      await b.connect(first);
-      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      await b.atFirstPrompt(first);
       b.type("kubectl proxy &");
       await b.until((l) => l.some((x) => x.includes("Starting to serve on 127.0.0.1:8001")), "the proxy");
       b.type("echo before-restart");
@@ -174,8 +178,7 @@ describe("terminal screens", () => {
     const server = await startInstance();
     try {
       const b = new Browser(await student(`screens-exec-${run}@example.com`));
-      await b.connect(server);
-      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      await b.atFirstPrompt(server);
       b.type("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)");
       b.type("kubectl exec $POD_NAME -- env");
       b.type("kubectl exec -ti $POD_NAME -- bash");
