@@ -75,6 +75,16 @@ class Board {
   }
 }
 
+/** The learner names the pod (POD_NAME) and reaches it through the running `kubectl proxy`. */
+async function podThroughProxy(lesson: LessonPage): Promise<void> {
+  await lesson.runToPrompt(GET_POD_NAME);
+  await lesson.runFresh("echo Name of the Pod: $POD_NAME", POD);
+  await lesson.runFresh(
+    "curl http://localhost:8001/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/",
+    /Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-\S+ \| v=1/,
+  );
+}
+
 /** Student and teacher side by side: each completed step is checked in both places. */
 async function done(lesson: LessonPage, board: Board, lessonId: string, stepId: string): Promise<void> {
   await lesson.expectDone(stepId);
@@ -130,12 +140,7 @@ test("modules 2, 3 and 6 typed in the Japanese terminal; the teacher's board tic
     /successfully rolled out/,
     30_000,
   );
-  await lesson.runToPrompt(GET_POD_NAME);
-  await lesson.runFresh("echo Name of the Pod: $POD_NAME", POD);
-  await lesson.runFresh(
-    "curl http://localhost:8001/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/",
-    /Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-\S+ \| v=1/,
-  );
+  await podThroughProxy(lesson);
   await done(lesson, board, "deploy-app", "pod-via-proxy");
   await expect(page.locator(".banner")).toHaveText("このレッスンのステップをすべて完了しました!");
 
@@ -162,12 +167,7 @@ test("modules 2, 3 and 6 typed in the Japanese terminal; the teacher's board tic
   await lesson.newTab();
   await lesson.runFresh("kubectl proxy", /Starting to serve on 127\.0\.0\.1:8001/);
   await lesson.selectTab(1);
-  await lesson.runToPrompt(GET_POD_NAME);
-  await lesson.runFresh("echo Name of the Pod: $POD_NAME", POD);
-  await lesson.runFresh(
-    "curl http://localhost:8001/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/",
-    /Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-\S+ \| v=1/,
-  );
+  await podThroughProxy(lesson);
   await done(lesson, board, "pods-and-nodes", "view-app");
 
   await lesson.runFresh("kubectl logs $POD_NAME", /Kubernetes Bootcamp App Started At:/);

@@ -2,7 +2,7 @@
  * The lesson text beside the terminal: nothing sticks out of the pane, no button hides a
  * command, and the solution is a list of commands to run, each in the tab the lesson names.
  */
-import { expect, type Locator, test } from "@playwright/test";
+import { type Browser, expect, type Locator, test } from "@playwright/test";
 import { LessonPage, newStudent, STUDENT3 } from "./pages";
 
 test.use({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
@@ -17,11 +17,17 @@ async function fitsSideways(el: Locator): Promise<boolean> {
   return el.evaluate((e) => e.scrollWidth <= e.clientWidth + 1);
 }
 
-test("code and long URLs stay inside the lesson pane; buttons never cover a command", async ({ browser }) => {
+/** Student 3, reading in English, on the page of lesson `lessonId`. */
+async function openInEnglish(browser: Browser, lessonId: string) {
   const { context, page } = await newStudent(browser, STUDENT3);
   await page.request.post("/api/locale", { data: { locale: "en" } });
   const lesson = new LessonPage(page);
-  await lesson.open("pods-and-nodes");
+  await lesson.open(lessonId);
+  return { context, page, lesson };
+}
+
+test("code and long URLs stay inside the lesson pane; buttons never cover a command", async ({ browser }) => {
+  const { context, page } = await openInEnglish(browser, "pods-and-nodes");
   const pane = page.locator("section.text");
   expect(await fitsSideways(pane)).toBe(true);
   const blocks = page.locator("section.text .codeblock");
@@ -44,10 +50,7 @@ test("code and long URLs stay inside the lesson pane; buttons never cover a comm
 });
 
 test("the solution runs each line in its own tab, and the hint stays open beside it", async ({ browser }) => {
-  const { context, page } = await newStudent(browser, STUDENT3);
-  await page.request.post("/api/locale", { data: { locale: "en" } });
-  const lesson = new LessonPage(page);
-  await lesson.open("deploy-app");
+  const { context, page, lesson } = await openInEnglish(browser, "deploy-app");
   const step = page.locator("#step-proxy");
   await step.getByRole("button", { name: "Show hint" }).click();
   await step.getByRole("button", { name: "Show solution" }).click();

@@ -3,14 +3,13 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import bcrypt from "bcryptjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma } from "../lib/db";
-import type { PrismaClient } from "../lib/generated/prisma/client";
+import { describe, expect, it } from "vitest";
+import { testDatabase } from "../lib/classroom/seeded-database";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
 const url = process.env.TEST_DATABASE_URL;
-let prisma: PrismaClient;
+const db = testDatabase();
 
 async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -25,31 +24,23 @@ async function admin(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-beforeAll(() => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-});
-afterAll(async () => {
-  await prisma?.$disconnect();
-});
-
 describe("npm run admin", () => {
   it("create-teacher prints a one-time link that sets the password; list-users shows the state", async () => {
     const r = await admin("create-teacher", "cli.teacher@example.com", "CLI Teacher");
     expect(r.code).toBe(0);
     const link = /http:\/\/class\.test\/account\/set-password\?token=(\S+)/.exec(r.stdout);
     expect(link).toBeTruthy();
-    const u = await prisma.user.findUniqueOrThrow({ where: { email: "cli.teacher@example.com" } });
+    const u = await db.prisma.user.findUniqueOrThrow({ where: { email: "cli.teacher@example.com" } });
     expect(u.role).toBe("TEACHER");
     expect(u.passwordHash).toBe("");
 
     const { setPasswordWithToken } = await import("../lib/classroom/accounts");
     await setPasswordWithToken(
-      prisma,
+      db.prisma,
       { token: decodeURIComponent(link?.[1] ?? ""), password: "cli-password" },
       new Date(),
     );
-    const after = await prisma.user.findUniqueOrThrow({ where: { email: "cli.teacher@example.com" } });
+    const after = await db.prisma.user.findUniqueOrThrow({ where: { email: "cli.teacher@example.com" } });
     expect(await bcrypt.compare("cli-password", after.passwordHash)).toBe(true);
     expect((await admin("list-users")).stdout).toMatch(/cli\.teacher@example\.com\s+teacher\s+active/);
 
@@ -60,7 +51,7 @@ describe("npm run admin", () => {
 
   it("create-admin makes an administrator; mistakes get a clear message and a non-zero exit", async () => {
     expect((await admin("create-admin", "cli.admin@example.com")).code).toBe(0);
-    expect((await prisma.user.findUniqueOrThrow({ where: { email: "cli.admin@example.com" } })).role).toBe(
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { email: "cli.admin@example.com" } })).role).toBe(
       "ADMIN",
     );
     const wrongRole = await admin("create-teacher", "cli.admin@example.com");

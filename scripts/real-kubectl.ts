@@ -7,7 +7,8 @@ import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync, w
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import type { Cluster } from "../lib/cluster";
+import { Cluster } from "../lib/cluster";
+import { ManualClock } from "../lib/cluster/types";
 import { serveApi } from "../server/kube-api";
 
 /** The kubectl minor version our kubectl answers as; an oracle of another minor is not trusted. */
@@ -79,6 +80,22 @@ export function describeOracle(suite: string): string {
   return o.ok
     ? `${suite}: oracle is ${o.bin} (${o.version}${o.upstream ? ", upstream build" : ""})`
     : `${suite}: SKIPPED, no trusted kubectl v1.${ORACLE_MINOR}: ${o.reason}`;
+}
+
+/** Logs `describeOracle(suite)` and says whether the suite's real-kubectl cases run. */
+export function oracleSuite(suite: string): boolean {
+  console.log(describeOracle(suite));
+  return kubectlOracle().ok;
+}
+
+/**
+ * A `scenario` cluster served to the real kubectl for the enclosing describe block. Its clock
+ * starts at the machine's now: kubectl computes ages from the machine's clock.
+ */
+export function clusterForRealKubectl(scenario: string, seed: number, label: string) {
+  const clock = new ManualClock(Date.now());
+  const cluster = Cluster.create({ scenario, seed, clock });
+  return { clock, cluster, real: serveToRealKubectl(cluster, label) };
 }
 
 /** The oracle's binary; only call where the suite is not skipped. */

@@ -78,19 +78,13 @@ const DIFFERENTIAL = ["lib/kubectl/differential.int.test.ts", "lib/shell/bash-di
 const failures: string[] = [];
 
 /** Runs a step; a failure is recorded and the remaining steps still run, so one run shows all. */
-async function step(
-  name: string,
-  cmd: string,
-  args: string[],
-  env: Record<string, string> = {},
-  buffered = false,
-): Promise<boolean> {
+async function step(...command: Parameters<typeof run>): Promise<boolean> {
   try {
-    await run(name, cmd, args, env, buffered);
+    await run(...command);
     return true;
   } catch (err) {
     console.error(`✘ ${err instanceof Error ? err.message : String(err)}`);
-    failures.push(name);
+    failures.push(command[0]);
     return false;
   }
 }

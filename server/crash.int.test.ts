@@ -7,54 +7,19 @@
  *
  * `CRASH_ROUNDS` (default 1) kills and restarts that many times; test/stress runs more.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { encode } from "next-auth/jwt";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "../lib/db";
+import { type RealServer, startRealServer } from "./real-server-harness";
+import { connectClient, connected, joinLesson, openTab, sessionCookie } from "./socket-test-harness";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "crash-test-secret-0123456789abcdef0123456";
 const PORT = Number(process.env.CRASH_PORT ?? 3423);
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
 const url = process.env.TEST_DATABASE_URL;
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<unknown>;
-}
-
-async function startReal(dbUrl: string): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--dev", "--demo"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      NEXTAUTH_SECRET: SECRET,
-      NEXTAUTH_URL: `http://127.0.0.1:${PORT}`,
-      HOST: "127.0.0.1",
-      PORT: String(PORT),
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  let out = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  const exited = new Promise((resolve) => child.on("close", resolve));
-  const end = Date.now() + 150_000;
-  while (!out.includes("kubeclass is ready on")) {
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`the server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, output: () => out, exited };
-}
+const startReal = (dbUrl: string): Promise<RealServer> =>
+  startRealServer({ port: PORT, secret: SECRET, env: { DATABASE_URL: dbUrl } });
 
 interface Student {
   socket: Socket;
@@ -73,15 +38,8 @@ interface Student {
   close(): void;
 }
 
-async function student(userId: string, email: string, name: string, sv: number): Promise<Student> {
-  const token = await encode({ token: { uid: userId, email, name, role: "STUDENT", sv }, secret: SECRET });
-  const socket = connect(`http://127.0.0.1:${PORT}`, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    extraHeaders: { cookie: `next-auth.session-token=${token}` },
-    reconnection: false,
-    forceNew: true,
-  });
+async function student(user: Parameters<typeof sessionCookie>[0]): Promise<Student> {
+  const socket = connectClient(`http://127.0.0.1:${PORT}`, await sessionCookie(user, SECRET));
   const acked: string[] = [];
   const typed: string[] = [];
   const done = new Set<string>();
@@ -104,19 +62,12 @@ async function student(userId: string, email: string, name: string, sv: number):
     replies++;
     for (const w of waiting.splice(0)) w();
   });
-  await new Promise<void>((r, j) => {
-    socket.once("connect", () => r());
-    socket.once("connect_error", j);
-  });
-  const join = await socket.emitWithAck("lesson:join", {
-    courseSlug: "kubernetes-basics",
-    lessonId: "create-cluster",
-  });
-  expect(join.ok).toBe(true);
+  await connected(socket);
+  expect((await joinLesson(socket, "create-cluster")).ok).toBe(true);
   // the join's own progress view
   const end = Date.now() + 10_000;
   while (replies === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  expect((await socket.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 })).ok).toBe(true);
+  expect((await openTab(socket)).ok).toBe(true);
   return {
     socket,
     acked,
@@ -183,7 +134,7 @@ describe("crash safety", () => {
       let inFlight = 0;
       const restarts: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const s = await student(u.id, u.email, u.name ?? "s", u.sessionVersion);
+        const s = await student(u);
         for (const id of s.done) shownDone.add(id);
         // Steps shown done before a crash are shown done after it.
         for (const id of shownDone) expect(s.done.has(id), `step ${id} after restart ${round}`).toBe(true);
@@ -226,7 +177,7 @@ describe("crash safety", () => {
       expect(stepsLost).toEqual([]);
       expect(shownDone.size).toBeGreaterThan(0);
       // And the student sees them after the last restart too.
-      const s = await student(u.id, u.email, u.name ?? "s", u.sessionVersion);
+      const s = await student(u);
       for (const id of shownDone) expect(s.done.has(id), `step ${id} at the end`).toBe(true);
       s.close();
     } finally {

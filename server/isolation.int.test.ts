@@ -8,16 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import type { Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, output, ready, SECRET, startHarness, until } from "./socket-test-harness";
+import { describe, expect, it } from "vitest";
+import { output, ready, SECRET, until, useHarness } from "./socket-test-harness";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ watchRecheckMs: 0 });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = await useHarness({ watchRecheckMs: 0 });
 
 interface Attacker {
   name: string;

@@ -8,26 +8,19 @@ import { parse as parseSetCookie } from "cookie";
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
 import type { Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authOptions } from "../lib/auth";
 import { revokeUser, revokeWatch } from "../lib/revoke";
-import { type Harness, output, ready, SECRET, startHarness, until } from "./socket-test-harness";
+import { output, ready, SECRET, until, useHarness } from "./socket-test-harness";
 
-let h: Harness;
 const options = { ...authOptions, secret: SECRET };
 const SESSION_COOKIE = "next-auth.session-token";
 
-beforeAll(async () => {
-  // lib/auth reads the database through the process-wide client.
-  process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
-  process.env.NEXTAUTH_URL ??= "http://localhost:3000";
-  // The sweep is the backstop for unannounced changes; 250 ms keeps "within a second" honest.
-  h = await startHarness({ watchRecheckMs: 250 });
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+// lib/auth reads the database through the process-wide client.
+process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+process.env.NEXTAUTH_URL ??= "http://localhost:3000";
+// The sweep is the backstop for unannounced changes; 250 ms keeps "within a second" honest.
+const h = await useHarness({ watchRecheckMs: 250 });
 
 interface AuthReply {
   status: number;

@@ -7,12 +7,11 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import headless from "@xterm/headless";
-import { encode } from "next-auth/jwt";
 import { Server } from "socket.io";
-import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma } from "../lib/db";
-import type { PrismaClient } from "../lib/generated/prisma/client";
+import type { Socket } from "socket.io-client";
+import { describe, expect, it } from "vitest";
+import { testDatabase } from "../lib/classroom/seeded-database";
+import { connectClient, joinLesson, openTab, ready, sessionCookie } from "./socket-test-harness";
 import { attachSockets } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
 
@@ -21,7 +20,7 @@ const url = process.env.TEST_DATABASE_URL;
 const PROMPT = "student@minikube:~$ ";
 /** Fresh accounts per run, so a rerun on the same database starts clean. */
 const run = Date.now().toString(36);
-let prisma: PrismaClient;
+const db = testDatabase();
 
 interface Instance {
   io: Server;
@@ -54,16 +53,12 @@ async function stopInstance(i: Instance): Promise<void> {
 }
 
 async function student(email: string): Promise<string> {
-  const u = await prisma.user.upsert({
+  const u = await db.prisma.user.upsert({
     where: { email },
     create: { email, name: email, passwordHash: "x", role: "STUDENT" },
     update: {},
   });
-  const token = await encode({
-    token: { uid: u.id, email, name: email, role: "STUDENT", sv: u.sessionVersion },
-    secret: SECRET,
-  });
-  return `next-auth.session-token=${token}`;
+  return sessionCookie(u, SECRET);
 }
 
 /** A browser tab: its socket and the xterm it draws into (kept across reconnects). */
@@ -81,13 +76,7 @@ class Browser {
   }
 
   async connect(i: Instance, lessonId = "pods-and-nodes"): Promise<void> {
-    this.socket = connect(i.base, {
-      path: "/socket.io",
-      transports: ["websocket"],
-      extraHeaders: { cookie: this.cookie },
-      reconnection: false,
-      forceNew: true,
-    });
+    this.socket = connectClient(i.base, this.cookie);
     i.clients.push(this.socket);
     this.socket.on("term:output", (m: { tabId: string; data: string }) => {
       if (m.tabId !== "1") return;
@@ -95,10 +84,15 @@ class Browser {
       this.term.write(m.data);
     });
     this.socket.on("progress", (p: (typeof this.progress)[number]) => this.progress.push(p));
-    await new Promise<void>((r) => this.socket.once("connect", () => r()));
-    const join = await this.socket.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId });
-    expect(join.ok).toBe(true);
-    expect((await this.socket.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 })).ok).toBe(true);
+    await ready(this.socket);
+    expect((await joinLesson(this.socket, lessonId)).ok).toBe(true);
+    expect((await openTab(this.socket)).ok).toBe(true);
+  }
+
+  /** Connects to `i` and waits for the shell's first prompt. */
+  async atFirstPrompt(i: Instance): Promise<void> {
+    await this.connect(i);
+    await this.until((l) => l.at(-1) === PROMPT, "the first prompt");
   }
 
   type(line: string): void {
@@ -126,22 +120,12 @@ class Browser {
   }
 }
 
-beforeAll(() => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-});
-
 describe("terminal screens", () => {
   it("a reconnect without reload redraws the screen once: one prompt on the last line", async () => {
     const server = await startInstance();
     try {
       const b = new Browser(await student(`screens-reconnect-${run}@example.com`));
-      await b.connect(server);
-      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      await b.atFirstPrompt(server);
       b.type("echo a_b_c; printf '\\033[31mred\\033[0m\\n'");
       const before = await b.until((l) => l.at(-1) === PROMPT && l.includes("red"), "the echo");
       b.socket.close();
@@ -163,8 +147,7 @@ describe("terminal screens", () => {
     const b = new Browser(cookie);
     let shown: string[];
     try {
-      await b.connect(first);
-      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      await b.atFirstPrompt(first);
       b.type("kubectl proxy &");
       await b.until((l) => l.some((x) => x.includes("Starting to serve on 127.0.0.1:8001")), "the proxy");
       b.type("echo before-restart");
@@ -195,8 +178,7 @@ describe("terminal screens", () => {
     const server = await startInstance();
     try {
       const b = new Browser(await student(`screens-exec-${run}@example.com`));
-      await b.connect(server);
-      await b.until((l) => l.at(-1) === PROMPT, "the first prompt");
+      await b.atFirstPrompt(server);
       b.type("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)");
       b.type("kubectl exec $POD_NAME -- env");
       b.type("kubectl exec -ti $POD_NAME -- bash");
@@ -209,8 +191,10 @@ describe("terminal screens", () => {
         if (Date.now() > end) throw new Error(`exec not done: ${JSON.stringify(b.progress.at(-1))}`);
         await new Promise((r) => setTimeout(r, 30));
       }
-      const u = await prisma.user.findUniqueOrThrow({ where: { email: `screens-exec-${run}@example.com` } });
-      const row = await prisma.stepProgress.findUniqueOrThrow({
+      const u = await db.prisma.user.findUniqueOrThrow({
+        where: { email: `screens-exec-${run}@example.com` },
+      });
+      const row = await db.prisma.stepProgress.findUniqueOrThrow({
         where: {
           userId_courseSlug_lessonId_stepId: {
             userId: u.id,
@@ -222,14 +206,14 @@ describe("terminal screens", () => {
       });
       expect(row.completedAt).not.toBeNull();
       // The exec line is recorded once, when it ends.
-      expect(await prisma.commandRecord.count({ where: { userId: u.id, line: { contains: "-ti" } } })).toBe(
-        0,
-      );
+      expect(
+        await db.prisma.commandRecord.count({ where: { userId: u.id, line: { contains: "-ti" } } }),
+      ).toBe(0);
       b.type("exit");
       await b.until((l) => l.at(-1) === PROMPT, "the workstation prompt");
       const deadline = Date.now() + 10_000;
       while (
-        (await prisma.commandRecord.count({ where: { userId: u.id, line: { contains: "-ti" } } })) !== 1
+        (await db.prisma.commandRecord.count({ where: { userId: u.id, line: { contains: "-ti" } } })) !== 1
       ) {
         if (Date.now() > deadline) throw new Error("the exec line was not recorded after exit");
         await new Promise((r) => setTimeout(r, 50));

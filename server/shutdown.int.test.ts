@@ -3,97 +3,36 @@
  * SIGTERM right after a student's command: the shutdown saves the cluster before the database
  * goes away, nothing is logged as an error, and the command's effect is read back from Postgres.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { encode } from "next-auth/jwt";
-import { io as connect } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "../lib/db";
 import { startEmbeddedPostgres } from "./database";
+import { type RealServer, startRealServer } from "./real-server-harness";
+import { connectClient, connected, joinLesson, openTab, sessionCookie } from "./socket-test-harness";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "shutdown-test-secret-0123456789abcdef0123";
-const PORT = 3422;
-const EMBEDDED_PORT = 54420;
+const PORT = Number(process.env.SHUTDOWN_PORT ?? 3422);
+const EMBEDDED_PORT = Number(process.env.SHUTDOWN_PG_PORT ?? 54420);
 const url = process.env.TEST_DATABASE_URL;
 
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startReal(env: Record<string, string>): Promise<Running> {
-  // What `npm run dev` runs (node with tsx as a loader: the signal reaches the server itself).
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--dev", "--demo"], {
-    cwd: root,
-    // Its own process group, as a shell gives a foreground job: -pid is what Ctrl-C signals.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      DATABASE_URL: "",
-      NEXTAUTH_SECRET: SECRET,
-      NEXTAUTH_URL: `http://127.0.0.1:${PORT}`,
-      HOST: "127.0.0.1",
-      PORT: String(PORT),
-      NEXT_TELEMETRY_DISABLED: "1",
-      ...env,
-    },
-  });
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    err += c.toString();
-  });
-  // "close": the exit code once stdout and stderr are fully read.
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  const end = Date.now() + 150_000;
-  while (!out.includes("kubeclass is ready on")) {
-    if (child.exitCode !== null || Date.now() > end)
-      throw new Error(`the server did not start:\n${out}\n${err}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
+const startReal = (env: Record<string, string>): Promise<RealServer> =>
+  startRealServer({ port: PORT, secret: SECRET, env: { DATABASE_URL: "", ...env }, detached: true });
 
 /** Signs student1 in over socket.io and runs `line` in tab 1 until `until` shows. */
 async function runAsStudent(dbUrl: string, line: string, until: string): Promise<void> {
   const prisma = createPrisma(dbUrl);
   const u = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });
   await prisma.$disconnect();
-  const token = await encode({
-    token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion },
-    secret: SECRET,
-  });
-  const s = connect(`http://127.0.0.1:${PORT}`, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    extraHeaders: { cookie: `next-auth.session-token=${token}` },
-    reconnection: false,
-    forceNew: true,
-  });
+  const s = connectClient(`http://127.0.0.1:${PORT}`, await sessionCookie(u, SECRET));
   let text = "";
   s.on("term:output", (m: { data: string }) => {
     text += m.data;
   });
-  await new Promise<void>((r, j) => {
-    s.once("connect", () => r());
-    s.once("connect_error", j);
-  });
-  const join = await s.emitWithAck("lesson:join", {
-    courseSlug: "kubernetes-basics",
-    lessonId: "pods-and-nodes",
-  });
-  expect(join.ok).toBe(true);
-  expect((await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 })).ok).toBe(true);
+  await connected(s);
+  expect((await joinLesson(s, "pods-and-nodes")).ok).toBe(true);
+  expect((await openTab(s)).ok).toBe(true);
   s.emit("term:input", { tabId: "1", data: `${line}\r` });
   const end = Date.now() + 20_000;
   while (!text.includes(until)) {
@@ -119,7 +58,7 @@ async function lastEffect(dbUrl: string, name: string): Promise<{ snapshot: bool
   }
 }
 
-function expectCleanExit(r: Running, code: number | null): void {
+function expectCleanExit(r: RealServer, code: number | null): void {
   expect(r.stderr()).not.toMatch(/error|fail|terminating connection/i);
   expect(r.stdout()).not.toMatch(/error|fail/i);
   expect(code, `${r.stdout()}\n${r.stderr()}`).toBe(0);

@@ -9,6 +9,7 @@ import bcrypt from "bcryptjs";
 import { encode, type JWT } from "next-auth/jwt";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
+import { afterAll } from "vitest";
 import { teachesStudent } from "../lib/classroom/access";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
@@ -63,22 +64,10 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
     access,
     async cookieFor(email, overrides = {}) {
       const u = await prisma.user.findUniqueOrThrow({ where: { email } });
-      const { maxAge = 3600, ...claims } = overrides;
-      const token = await encode({
-        token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion, ...claims },
-        secret: SECRET,
-        maxAge,
-      });
-      return `next-auth.session-token=${token}`;
+      return sessionCookie(u, SECRET, { maxAge: 3600, ...overrides });
     },
     client(cookie, headers = {}) {
-      const s = connect(base, {
-        path: "/socket.io",
-        transports: ["websocket"],
-        extraHeaders: { ...(cookie ? { cookie } : {}), ...headers },
-        reconnection: false,
-        forceNew: true,
-      });
+      const s = connectClient(base, cookie, headers);
       clients.push(s);
       return s;
     },
@@ -101,6 +90,76 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
       await prisma.$disconnect();
     },
   };
+}
+
+/**
+ * The session cookie next-auth issues `user` (`overrides` forge or age it; an hour by default,
+ * a JWT's own default without `maxAge`).
+ */
+export async function sessionCookie(
+  u: { id: string; email: string; name: string | null; role: string; sessionVersion: number },
+  secret: string,
+  overrides: Partial<JWT> & { maxAge?: number } = {},
+): Promise<string> {
+  const { maxAge, ...claims } = overrides;
+  const token = await encode({
+    token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion, ...claims },
+    secret,
+    ...(maxAge !== undefined ? { maxAge } : {}),
+  });
+  return `next-auth.session-token=${token}`;
+}
+
+/** A socket.io client of the server at `base`, as the browser connects (websocket, no reconnection). */
+export function connectClient(base: string, cookie?: string, headers: Record<string, string> = {}): Socket {
+  return connect(base, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...headers },
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+/** Resolves once `s` is connected; rejects with its connect_error. */
+export function connected(s: Socket): Promise<void> {
+  return new Promise<void>((r, j) => {
+    s.once("connect", () => r());
+    s.once("connect_error", j);
+  });
+}
+
+/** Joins a lesson of the course as the lesson page does: the acknowledgement. */
+export function joinLesson(s: Socket, lessonId: string): Promise<{ ok: boolean }> {
+  return s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId });
+}
+
+/** Opens terminal tab `tabId` (100×30) as the lesson page does: the acknowledgement. */
+export function openTab(s: Socket, tabId = "1"): Promise<{ ok: boolean }> {
+  return s.emitWithAck("term:open", { tabId, cols: 100, rows: 30 });
+}
+
+/**
+ * The harness of the calling test file: started as the file loads (top-level await), closed
+ * after its last test.
+ */
+export async function useHarness(options: SocketOptions = {}): Promise<Harness> {
+  const h = await startHarness(options);
+  afterAll(() => h.close());
+  return h;
+}
+
+/** A client signed in as `email`, connected, with its terminal output and notices kept. */
+export async function signedIn(
+  h: Harness,
+  email: string,
+): Promise<{ socket: Socket; out: { text: () => string }; notices: string[] }> {
+  const socket = h.client(await h.cookieFor(email));
+  const out = output(socket);
+  const notices: string[] = [];
+  socket.on("notice", (n: { message: string }) => notices.push(n.message));
+  await ready(socket);
+  return { socket, out, notices };
 }
 
 export function ready(s: Socket): Promise<void> {

@@ -3,23 +3,13 @@
  * PostgreSQL and real workspaces — what a hostile or broken client can and cannot do.
  */
 import type { Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "../lib/generated/prisma/client";
-import { type Harness, output, ready, startHarness, until } from "./socket-test-harness";
+import { describe, expect, it } from "vitest";
+import { output, ready, signedIn, until, useHarness } from "./socket-test-harness";
 
-let h: Harness;
-let prisma: PrismaClient;
+const h = await useHarness();
+const prisma = h.prisma;
 const cookieFor = (email: string) => h.cookieFor(email);
 const client = (cookie?: string): Socket => h.client(cookie);
-
-beforeAll(async () => {
-  h = await startHarness();
-  prisma = h.prisma;
-});
-
-afterAll(async () => {
-  await h?.close();
-});
 
 describe("socket handshake", () => {
   it.each([
@@ -38,11 +28,7 @@ describe("socket handshake", () => {
 
 describe("a signed-in student", () => {
   it("runs commands in their own cluster; bad payloads get clear errors and lose nothing", async () => {
-    const s = client(await cookieFor("student1@example.com"));
-    const out = output(s);
-    const notices: string[] = [];
-    s.on("notice", (n: { message: string }) => notices.push(n.message));
-    await ready(s);
+    const { socket: s, out, notices } = await signedIn(h, "student1@example.com");
 
     // Malformed requests: rejected with a message, the socket stays open.
     const badJoin = await s.emitWithAck("lesson:join", {
@@ -156,11 +142,7 @@ describe("origins, callbacks and tabs", () => {
   });
 
   it("a lesson:reset with a non-function callback is refused before it resets anything", async () => {
-    const s = client(await cookieFor("student1@example.com"));
-    const out = output(s);
-    const notices: string[] = [];
-    s.on("notice", (n: { message: string }) => notices.push(n.message));
-    await ready(s);
+    const { socket: s, out, notices } = await signedIn(h, "student1@example.com");
     await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId: "pods-and-nodes" });
     await s.emitWithAck("term:open", { tabId: "1", cols: 100, rows: 30 });
     s.emit("term:input", { tabId: "1", data: "export KEPT=still-here\r" });

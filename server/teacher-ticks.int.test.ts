@@ -4,18 +4,10 @@
  * keeping the list it loaded with. The mirror is covered by revocation.int.test.ts.
  */
 import type { Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, output, ready, startHarness, until } from "./socket-test-harness";
+import { describe, expect, it } from "vitest";
+import { output, ready, until, useHarness } from "./socket-test-harness";
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ watchRecheckMs: 250 });
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = await useHarness({ watchRecheckMs: 250 });
 
 interface Tick {
   userId: string;

@@ -74,12 +74,7 @@ beforeAll(async () => {
   admin = await actor("root@example.com");
   teacher = await actor("teacher@example.com");
   student = await actor("student1@example.com");
-  const invite = await inviteStaff(
-    prisma,
-    admin,
-    { email: "other@example.com", name: "Other Teacher", role: "TEACHER" },
-    ctx(),
-  );
+  const invite = await inviteTeacher("other@example.com", "Other Teacher");
   await setPasswordWithToken(prisma, { token: tokenOf(invite.link), password: "other-password" }, NOW);
   otherTeacher = await actor("other@example.com");
 });
@@ -88,6 +83,10 @@ afterAll(async () => {
   await pool?.end();
   await prisma?.$disconnect();
 });
+
+/** The administrator invites a teacher (by `email`, called `name`). */
+const inviteTeacher = (email: string, name: string) =>
+  inviteStaff(prisma, admin, { email, name, role: "TEACHER" }, ctx());
 
 describe("accounts", () => {
   it("ADMIN_EMAIL creates the admin once and never resets a changed password", async () => {
@@ -102,12 +101,7 @@ describe("accounts", () => {
   });
 
   it("an invitation is a one-time, hashed link that expires", async () => {
-    const inv = await inviteStaff(
-      prisma,
-      admin,
-      { email: "New.Teacher@Example.com", name: "New", role: "TEACHER" },
-      ctx(),
-    );
+    const inv = await inviteTeacher("New.Teacher@Example.com", "New");
     expect(inv.mailed).toBe(false);
     const token = tokenOf(inv.link);
     expect(token.length).toBeGreaterThanOrEqual(40);
@@ -135,12 +129,7 @@ describe("accounts", () => {
   });
 
   it("two uses of one link at once: exactly one wins", async () => {
-    const inv = await inviteStaff(
-      prisma,
-      admin,
-      { email: "race@example.com", name: "Race", role: "TEACHER" },
-      ctx(),
-    );
+    const inv = await inviteTeacher("race@example.com", "Race");
     const token = tokenOf(inv.link);
     const results = await Promise.allSettled([
       setPasswordWithToken(prisma, { token, password: "first-password" }, NOW),
@@ -174,12 +163,7 @@ describe("accounts", () => {
   });
 
   it("a disabled account cannot act, its links die, and the socket server is told", async () => {
-    const inv = await inviteStaff(
-      prisma,
-      admin,
-      { email: "gone@example.com", name: "Gone", role: "TEACHER" },
-      ctx(),
-    );
+    const inv = await inviteTeacher("gone@example.com", "Gone");
     const heard: string[] = [];
     const off = onAccountDisabled((id) => heard.push(id));
     await setDisabled(prisma, admin, inv.userId, true, NOW);

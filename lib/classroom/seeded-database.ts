@@ -1,7 +1,7 @@
 /**
- * The database of a lib/classroom integration test file: the run's test database (created and
- * migrated by scripts/test.ts) with the demo data seeded, opened before the file's tests and
- * closed after them. Not a test itself; imported by lib/classroom/*.int.test.ts.
+ * The database of an integration test file: the run's test database (created and migrated by
+ * scripts/test.ts), with the demo data seeded or not, opened before the file's tests and closed
+ * after them. Not a test itself; imported by *.int.test.ts.
  */
 import { afterAll, beforeAll } from "vitest";
 import { createPrisma } from "../db";
@@ -14,8 +14,11 @@ export interface SeededDatabase {
   readonly pool: Pool;
 }
 
-/** Registers the file's beforeAll/afterAll; read `prisma` and `pool` inside tests only. */
-export function seededDatabase(): SeededDatabase {
+/**
+ * Registers the file's beforeAll/afterAll; read `prisma` and `pool` inside tests only. `seed`:
+ * the demo data is seeded first (scripts/test.ts creates the database empty and migrated).
+ */
+export function testDatabase(opts: { seed?: boolean } = {}): SeededDatabase {
   const url = process.env.TEST_DATABASE_URL;
   let prisma: PrismaClient | undefined;
   let pool: Pool | undefined;
@@ -23,7 +26,7 @@ export function seededDatabase(): SeededDatabase {
     if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
     prisma = createPrisma(url);
     pool = createPool(url);
-    await seedDemo(prisma);
+    if (opts.seed) await seedDemo(prisma);
   });
   afterAll(async () => {
     await prisma?.$disconnect();
@@ -40,3 +43,6 @@ export function seededDatabase(): SeededDatabase {
     },
   };
 }
+
+/** The test database with the demo data seeded. */
+export const seededDatabase = (): SeededDatabase => testDatabase({ seed: true });

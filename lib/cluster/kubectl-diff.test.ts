@@ -4,19 +4,13 @@
  * (scripts/real-kubectl.ts picks it and prints which binary is the oracle).
  */
 import { describe, expect, it } from "vitest";
-import { describeOracle, kubectlOracle, serveToRealKubectl } from "../../scripts/real-kubectl";
-import { Cluster } from "./index";
-import { ManualClock } from "./types";
+import { clusterForRealKubectl, oracleSuite } from "../../scripts/real-kubectl";
 
-const available = kubectlOracle().ok;
-console.log(describeOracle("kubectl-diff"));
+const available = oracleSuite("kubectl-diff");
 
 // each case runs the real client a few times: a loaded machine needs more than the default 5 s
 describe.skipIf(!available)("real kubectl against the simulated API", { timeout: 30_000 }, () => {
-  // kubectl computes describe/event ages from the machine's clock, so start the cluster at it.
-  const clock = new ManualClock(Date.now());
-  const cluster = Cluster.create({ scenario: "explore-app", seed: 3, clock });
-  const real = serveToRealKubectl(cluster, "kubectl");
+  const { clock, cluster, real } = clusterForRealKubectl("explore-app", 3, "kubectl");
   const kubectl = (...args: string[]) => real.run(args);
 
   const podName = () =>
@@ -134,9 +128,7 @@ describe.skipIf(!available)("real kubectl against the simulated API", { timeout:
 describe.skipIf(!available)("real kubectl write paths against the simulated API", { timeout: 30_000 }, () => {
   // Typed clients (create deployment|namespace|service|configmap|secret) send protobuf bodies;
   // the rest send JSON or patches. Each must be accepted as the API server accepts it.
-  const clock = new ManualClock(Date.now());
-  const cluster = Cluster.create({ scenario: "explore-app", seed: 5, clock });
-  const real = serveToRealKubectl(cluster, "kubectl-w");
+  const { clock, cluster, real } = clusterForRealKubectl("explore-app", 5, "kubectl-w");
   const kubectl = (...args: string[]) => real.run(args);
 
   const get = (path: string) => JSON.parse(cluster.handle({ method: "GET", path }).body);

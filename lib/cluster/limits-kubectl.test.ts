@@ -3,17 +3,12 @@
  * differential tests do). Skipped, with the reason printed, when no trusted kubectl v1.32 is found.
  */
 import { describe, expect, it } from "vitest";
-import { describeOracle, kubectlOracle, serveToRealKubectl } from "../../scripts/real-kubectl";
-import { Cluster } from "./index";
-import { ManualClock } from "./types";
+import { clusterForRealKubectl, oracleSuite } from "../../scripts/real-kubectl";
 
-const available = kubectlOracle().ok;
-console.log(describeOracle("limits-kubectl"));
+const available = oracleSuite("limits-kubectl");
 
 describe.skipIf(!available)("cluster limits through the real kubectl", { timeout: 30_000 }, () => {
-  const clock = new ManualClock(Date.now());
-  const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock });
-  const real = serveToRealKubectl(cluster, "kubectl-limits");
+  const { clock, cluster, real } = clusterForRealKubectl("explore-app", 7, "kubectl-limits");
   const kubectl = (args: string[], stdin?: string) => real.run(args, stdin);
   /** Let simulated time pass, touching the cluster as a watching terminal would. */
   const wait = (seconds: number) => {

@@ -16,7 +16,7 @@ import {
   TOTAL_ANNOTATION_BYTES,
   WORK_BUDGET,
 } from "./limits";
-import { body, call, failureStatus, newCluster, podStatuses, scaleBootcamp } from "./testing";
+import { body, call, failureStatus, newCluster, podStatuses, runFor, scaleBootcamp } from "./testing";
 
 const DEPLOYS = "/apis/apps/v1/namespaces/default/deployments";
 const CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
@@ -261,10 +261,7 @@ describe("ReplicaSet controller: slow start, rate limit, burst", () => {
   it("stops at the pod quota with FailedCreate and a ReplicaFailure condition", () => {
     const { cluster, clock } = newCluster();
     scaleBootcamp(cluster, 1000);
-    for (let i = 0; i < 120; i++) {
-      clock.advance(1000);
-      cluster.tick();
-    }
+    runFor(cluster, clock, 120);
     const sim = cluster.internals;
     expect(sim.store.count("pods")).toBe(COUNT_LIMITS["pods"]);
     const failed = events(cluster, "FailedCreate");
@@ -290,10 +287,7 @@ describe("minikube's node holds 110 pods", () => {
   it("leaves the rest Pending with the scheduler's Too many pods message", () => {
     const { cluster, clock } = newCluster();
     scaleBootcamp(cluster, 150);
-    for (let i = 0; i < 60; i++) {
-      clock.advance(1000);
-      cluster.tick();
-    }
+    runFor(cluster, clock, 60);
     const sim = cluster.internals;
     const pods = sim.store.scan("pods");
     const bound = pods.filter((p) => p["spec"].nodeName === "minikube");
@@ -316,10 +310,7 @@ describe("minikube's node holds 110 pods", () => {
     expect(new Set(events(cluster, "FailedScheduling"))).toEqual(new Set([msg]));
     // Room on the node again: a pending pod is scheduled.
     scaleBootcamp(cluster, 100);
-    for (let i = 0; i < 40; i++) {
-      clock.advance(1000);
-      cluster.tick();
-    }
+    runFor(cluster, clock, 40);
     expect(podStatuses(cluster).filter((s) => s.endsWith(" Running"))).toHaveLength(100);
   }, 60_000);
 });

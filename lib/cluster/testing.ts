@@ -76,3 +76,22 @@ export function scaleBootcamp(cluster: Cluster, replicas: number): ApiResponse {
     body: { spec: { replicas } },
   });
 }
+
+/** Creates a bare pod in `default` (what `kubectl apply` of a Pod manifest sends): the response. */
+export function createPod(
+  cluster: Cluster,
+  metadata: { name: string; labels?: Record<string, string> },
+  containers: Record<string, unknown>[],
+): ApiResponse {
+  return call(cluster, "POST", "/api/v1/namespaces/default/pods", {
+    body: { apiVersion: "v1", kind: "Pod", metadata, spec: { containers } },
+  });
+}
+
+/** Lets `seconds` of simulated time pass one second at a time, the controllers running each. */
+export function runFor(cluster: Cluster, clock: ManualClock, seconds: number): void {
+  for (let i = 0; i < seconds; i++) {
+    clock.advance(1000);
+    cluster.tick();
+  }
+}

@@ -4,11 +4,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Cluster } from "../cluster";
-import { ManualScheduler, settle } from "../shell/manual-time";
 import type { JournalEntry } from "../shell/types";
-import { createTerminal } from "../terminal/terminal";
-import { clusterWorkstation } from "../terminal/wiring";
+import { clusterSession, typedTab } from "../terminal/testing";
 import { evaluate, evaluateLesson } from "./checks";
 import { loadCourse } from "./loader";
 
@@ -18,27 +15,20 @@ const step = lesson.steps.find((s) => s.id === "exec")!;
 
 describe("the exec step while the learner is inside the container shell", () => {
   it("is done once the shell opens, and the line is journaled again with its exit code on exit", async () => {
-    const scheduler = new ManualScheduler();
-    const cluster = Cluster.create({ scenario: "explore-app", seed: 5, clock: scheduler.clock });
-    const station = clusterWorkstation(cluster, { clock: scheduler.clock, scheduler });
-    const journal: JournalEntry[] = [];
-    let screen = "";
-    const term = createTerminal({
-      shell: station.openShell("1"),
+    const { scheduler, cluster, ws: station } = clusterSession(5);
+    const {
+      term,
+      journal,
+      screen,
+      type: keys,
+    } = typedTab(station.openShell("1"), {
       clock: scheduler.clock,
       scheduler,
       tty: true,
       tab: "1",
-      onOutput: (d) => {
-        screen += d;
-      },
-      onJournal: (e) => journal.push(e),
     });
     const api = (req: Parameters<typeof cluster.handle>[0]) => cluster.handle(req);
-    const type = async (line: string) => {
-      term.input(`${line}\r`);
-      await settle();
-    };
+    const type = (line: string) => keys(`${line}\r`);
 
     await type("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)");
     await type("kubectl exec $POD_NAME -- env");
@@ -47,7 +37,7 @@ describe("the exec step while the learner is inside the container shell", () => 
     ]);
 
     await type("kubectl exec -ti $POD_NAME -- bash");
-    expect(screen).toMatch(/root@kubernetes-bootcamp-[a-z0-9-]+:\/# $/);
+    expect(screen()).toMatch(/root@kubernetes-bootcamp-[a-z0-9-]+:\/# $/);
     const opened = journal.at(-1);
     expect(opened?.inProgress).toBe(true);
     expect(opened?.commands[0]?.slice(0, 3)).toEqual(["kubectl", "exec", "-ti"]);

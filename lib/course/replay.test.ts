@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../cluster/types";
+import { standInProxy } from "../shell/harness";
 import type { Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { ManualScheduler, replayLesson } from "./replay";
@@ -9,19 +10,8 @@ const text = { ja: "x", en: "x" };
 
 /** Just enough kubectl for the harness: `proxy` serves /version until Ctrl-C, `wait` takes 30 s. */
 const fakeKubectl: Program = async (io) => {
-  if (io.argv[1] === "proxy") {
-    io.machine.listen(8001, () => ({
-      kind: "response",
-      status: 200,
-      statusText: "OK",
-      headers: { "content-type": "application/json" },
-      body: '{"gitVersion": "v1.32.0"}\n',
-    }));
-    io.stdout("Starting to serve on 127.0.0.1:8001\n");
-    await io.interrupt.promise;
-    io.machine.unlisten(8001);
-    return 0;
-  }
+  if (io.argv[1] === "proxy")
+    return standInProxy(io, () => '{"gitVersion": "v1.32.0"}\n', { "content-type": "application/json" });
   if (io.argv[1] === "get") {
     io.stdout("kubernetes-bootcamp-9bc58d867-2tqkn\n");
     return 0;
@@ -53,31 +43,38 @@ function setup() {
   return { clock, scheduler, openShell: (tab: string) => ws.openShell(tab), api: machine.api };
 }
 
+type Step = Lesson["steps"][number];
+
+/** A lesson step for the replay (its title and body do not matter); bare lines are typed in tab 1. */
+const step = (
+  id: string,
+  checks: Step["checks"],
+  solution: (string | { tab: string; line: string })[],
+): Step => ({
+  id,
+  title: text,
+  body: text,
+  checks,
+  solution: solution.map((line) => (typeof line === "string" ? { tab: "1", line } : line)),
+});
+
+/** Replays `steps` on a fresh workstation. */
+const replay = (...steps: Step[]) => replayLesson({ steps }, setup());
+
 describe("replayLesson", () => {
   it("runs a foreground proxy in tab 2, curls it from tab 1 and completes the steps", async () => {
-    const lesson: Pick<Lesson, "steps"> = {
-      steps: [
-        {
-          id: "proxy",
-          title: text,
-          body: text,
-          checks: [{ kind: "output", pattern: '"gitVersion"', run: ["curl", "<*>:8001/version"] }],
-          solution: [
-            { tab: "2", line: "kubectl proxy" },
-            { tab: "1", line: "curl http://localhost:8001/version" },
-          ],
-        },
-        {
-          id: "wait",
-          title: text,
-          body: text,
-          checks: [{ kind: "output", pattern: "^waited 30000$", run: ["kubectl", "wait"] }],
-          solution: [{ tab: "1", line: "kubectl wait" }],
-        },
-      ],
-    };
-    const env = setup();
-    const result = await replayLesson(lesson, env);
+    const result = await replay(
+      step(
+        "proxy",
+        [{ kind: "output", pattern: '"gitVersion"', run: ["curl", "<*>:8001/version"] }],
+        [{ tab: "2", line: "kubectl proxy" }, "curl http://localhost:8001/version"],
+      ),
+      step(
+        "wait",
+        [{ kind: "output", pattern: "^waited 30000$", run: ["kubectl", "wait"] }],
+        ["kubectl wait"],
+      ),
+    );
     expect(result.pending).toEqual({});
     expect(result.completed).toEqual(["proxy", "wait"]);
     const proxy = result.journal.find((e) => e.line === "kubectl proxy");
@@ -87,47 +84,31 @@ describe("replayLesson", () => {
   });
 
   it("sees the expanded argv of a command substitution, as the shell journals it", async () => {
-    const env = setup();
-    const result = await replayLesson(
-      {
-        steps: [
-          {
-            id: "pod-name",
-            title: text,
-            body: text,
-            checks: [
-              { kind: "command", run: ["export", "POD_NAME=<pod>"] },
-              { kind: "command", run: ["kubectl", "get", "pods", "-o", "go-template", "--template=<any>"] },
-              { kind: "output", pattern: "^Name of the Pod: kubernetes-bootcamp-9bc58d867-2tqkn$" },
-            ],
-            solution: [
-              `export POD_NAME=$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')`,
-              "echo Name of the Pod: $POD_NAME",
-            ].map((line) => ({ tab: "1", line })),
-          },
+    const result = await replay(
+      step(
+        "pod-name",
+        [
+          { kind: "command", run: ["export", "POD_NAME=<pod>"] },
+          { kind: "command", run: ["kubectl", "get", "pods", "-o", "go-template", "--template=<any>"] },
+          { kind: "output", pattern: "^Name of the Pod: kubernetes-bootcamp-9bc58d867-2tqkn$" },
         ],
-      },
-      env,
+        [
+          `export POD_NAME=$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')`,
+          "echo Name of the Pod: $POD_NAME",
+        ],
+      ),
     );
     expect(result.pending).toEqual({});
     expect(result.completed).toEqual(["pod-name"]);
   });
 
   it("reports the checks of steps that did not complete", async () => {
-    const env = setup();
-    const result = await replayLesson(
-      {
-        steps: [
-          {
-            id: "broken",
-            title: text,
-            body: text,
-            checks: [{ kind: "command", run: ["kubectl", "delete", "pods", "..."], exitCode: 0 }],
-            solution: ["kubectl delete pods x"].map((line) => ({ tab: "1", line })),
-          },
-        ],
-      },
-      env,
+    const result = await replay(
+      step(
+        "broken",
+        [{ kind: "command", run: ["kubectl", "delete", "pods", "..."], exitCode: 0 }],
+        ["kubectl delete pods x"],
+      ),
     );
     expect(result.completed).toEqual([]);
     expect(result.pending["broken"]?.missing[0]?.en).toBe("Run `kubectl delete pods` successfully");

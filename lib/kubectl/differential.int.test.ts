@@ -14,9 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeOracle, kubectlOracle, runOracle } from "../../scripts/real-kubectl";
 import { serveApi } from "../../server/kube-api";
 import { Cluster } from "../cluster";
+import { createPod } from "../cluster/testing";
 import { type Clock, ManualClock } from "../cluster/types";
 import { runLine } from "../shell/harness";
 import { singleQuote } from "../shell/quote";
+import type { ShellSession } from "../shell/workstation";
 import { clusterWorkstation } from "../terminal/wiring";
 import { runKubectl } from "./testing";
 
@@ -99,35 +101,46 @@ upstreamOnly(
 );
 console.log(describeOracle("differential"));
 
-async function realKubectl(
-  port: number,
-  args: string[],
-  timeoutMs = 20_000,
-): Promise<{ output: string; code: number }> {
-  const r = await runOracle([`--server=http://127.0.0.1:${port}`, ...args], {
-    env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" },
-    timeoutMs,
-  });
-  return { output: r.out + r.err, code: r.code };
-}
+type Known = (typeof KNOWN)[string];
+type Ran = { stdout: string; stderr: string; code: number };
+/** Our kubectl, given the words of a line and what is piped into it. */
+type Ours = (args: string[], stdin?: string) => Promise<Ran>;
+
+/** A GET on a cluster's API as a client sends it: the response's body. */
+const apiGet = (c: Cluster, path: string): string =>
+  c.handle({ method: "GET", path, query: new URLSearchParams(), headers: {} }).body;
+
+/** The name of a kubernetes-bootcamp pod in `default`. */
+const podOf = (c: Cluster): string =>
+  apiGet(c, "/api/v1/namespaces/default/pods").match(
+    /"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/,
+  )?.[1] ?? "missing";
+
+/** A workstation on `cluster` whose timers never fire: nothing the cases run in it waits. */
+const workstationOn = (cluster: Cluster, clock: Clock) =>
+  clusterWorkstation(cluster, { clock, scheduler: { setTimeout: () => 0, clearTimeout: () => {} } });
+
+/** Our kubectl typed in a workstation shell as the learner does; stdin comes from printf. */
+const inShell =
+  (shell: ShellSession): Ours =>
+  async (args, stdin) => {
+    const kubectl = `kubectl ${args.map(singleQuote).join(" ")}`;
+    const r = await runLine(
+      shell,
+      stdin !== undefined ? `printf '%s' ${singleQuote(stdin)} | ${kubectl}` : kubectl,
+    );
+    return { stdout: r.out, stderr: r.err, code: r.exitCode };
+  };
 
 /**
- * Runs our kubectl as the learner does: a line in a workstation shell whose `kubectl exec` enters
- * the pod's simulated container (a bare runKubectl has no container host).
+ * Our kubectl in a fresh workstation shell, whose `kubectl exec` enters the pod's simulated
+ * container (a bare runKubectl has no container host).
  */
-async function inWorkstation(
-  cluster: Cluster,
-  clock: Clock,
-  args: string[],
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  const ws = clusterWorkstation(cluster, {
-    clock,
-    // nothing here waits: a timer would never fire
-    scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
-  });
-  const r = await runLine(ws.openShell("diff"), `kubectl ${args.map(singleQuote).join(" ")}`);
+async function inWorkstation(cluster: Cluster, clock: Clock, args: string[]): Promise<Ran> {
+  const ws = workstationOn(cluster, clock);
+  const r = await inShell(ws.openShell("diff"))(args);
   ws.dispose();
-  return { stdout: r.out, stderr: r.err, code: r.exitCode };
+  return r;
 }
 
 /** Splits a command line: words, with '…' quoting (enough for the cases below). */
@@ -138,10 +151,56 @@ function argv(line: string): string[] {
   return out;
 }
 
+/** The wall clock: both clients measure ages on it. */
+const wall = { now: () => Date.now() };
+
 const realTimers = {
   setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
   clearTimeout: (h: unknown): void => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
+
+/** Serves `cluster` to the real client for the enclosing describe block: its port once it listens. */
+function served(cluster: Cluster): () => number {
+  let server: { close(): Promise<void>; port: number } | undefined;
+  beforeAll(async () => {
+    server = await serveApi(cluster, "127.0.0.1", 0);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error("the API server did not start");
+    return server.port;
+  };
+}
+
+/**
+ * Twin clusters, same scenario, seed and clock (which starts `msBack` before now): the real
+ * client works on `a`, served over HTTP, ours on `b`. `fill` puts each twin's pod name for
+ * `placeholder` in a step and checks that both lines agree.
+ */
+function twins(scenario: string, seed: number, msBack = 0) {
+  const clock = new ManualClock(Date.now() - msBack);
+  const a = Cluster.create({ scenario, seed, clock });
+  const b = Cluster.create({ scenario, seed, clock });
+  return {
+    clock,
+    a,
+    b,
+    port: served(a),
+    /** Our kubectl alone on `b`, measuring ages on the wall clock. */
+    kubectl: (args: string[]): Promise<Ran> => runKubectl(args, { api: b.handle, clock: wall }),
+    tick: (): void => {
+      a.tick();
+      b.tick();
+    },
+    fill: (step: string, placeholder = "{POD}"): string => {
+      const line = step.replaceAll(placeholder, podOf(a));
+      expect(step.replaceAll(placeholder, podOf(b))).toBe(line);
+      return line;
+    },
+  };
+}
 
 const results: { name: string; equal: boolean; known?: string }[] = [];
 
@@ -155,68 +214,93 @@ afterAll(() => {
   console.log(lines.join("\n"));
 });
 
-/**
- * One `it` per step, named `<prefix> N. <step>`: the real client against `server()`'s API, ours
- * against `ours` (the twin cluster), after `before` (e.g. moving the twins' clock on).
- */
-function compareSteps(
-  prefix: string,
-  steps: string[],
-  server: () => { port: number } | undefined,
-  ours: (args: string[]) => Promise<{ stdout: string; stderr: string; code: number }>,
-  before?: () => void,
-): void {
+/** One comparison: the same line through the real client and ours. */
+interface Case {
+  /** The `it`'s name: the summary's, and the key into KNOWN unless `known` is given. */
+  name: string;
+  /** The line both clients run; `dir` in it and in both outputs reads DIR. */
+  line: string;
+  ours: Ours;
+  /** Where the real client finds the API: `--server` at this port, or a kubeconfig file. */
+  port?: number;
+  kubeconfig?: string;
+  stdin?: string;
+  /** A temporary directory: the real client's working directory, shown as DIR. */
+  dir?: string;
+  known?: Known;
+  /** Ages are masked unless this is false. */
+  mask?: boolean;
+}
+
+async function compare(c: Case): Promise<void> {
+  const args = argv(c.line);
+  const known = c.known ?? KNOWN[c.name];
+  const real = await runOracle([...(c.kubeconfig ? [] : [`--server=http://127.0.0.1:${c.port}`]), ...args], {
+    env: { ...process.env, KUBECONFIG: c.kubeconfig ?? "/dev/null", TZ: "UTC" },
+    ...(known?.timeoutMs !== undefined ? { timeoutMs: known.timeoutMs } : {}),
+    ...(c.stdin !== undefined ? { stdin: c.stdin } : {}),
+    ...(c.dir !== undefined ? { cwd: c.dir } : {}),
+  });
+  const r = await c.ours(args, c.stdin);
+  const dir = (s: string): string => (c.dir ? s.replaceAll(c.dir, "DIR") : s);
+  const show = (s: string): string => {
+    const text = c.mask === false ? dir(s) : mask(dir(s));
+    return known ? known.adjust(text) : text;
+  };
+  const exit = (code: number): string => (known?.ignoreExit ? "[exit not compared]" : `[exit ${code}]`);
+  // the real client's streams are captured apart: compare stdout then stderr for both
+  const mine = `${dir(c.line)}\n${show(r.stdout + r.stderr)}${exit(r.code)}`;
+  const theirs = `${dir(c.line)}\n${show(real.out + real.err)}${exit(real.code)}`;
+  results.push({ name: c.name, equal: mine === theirs, ...(known ? { known: known.reason } : {}) });
+  expect(mine).toBe(theirs);
+}
+
+/** How compareSteps runs a block's steps. */
+interface Steps {
+  port: () => number;
+  ours: Ours;
+  /** The line both clients run for a step (placeholders filled); the step itself by default. */
+  line?: (step: string) => string;
+  /** Before step i, e.g. moving the twins' clock on. */
+  before?: (i: number) => void;
+  /** Runs each comparison, e.g. to check something before and after it. */
+  around?: (compare: () => Promise<void>) => Promise<void>;
+  /** What is piped into step i. */
+  stdin?: (i: number) => string | undefined;
+  /** The accepted difference of a step, instead of KNOWN[its name]. */
+  known?: (step: string) => Known | undefined;
+  dir?: string;
+}
+
+/** One `it` per step, named `<prefix> N. <step>` (`N. <step>` without a prefix). */
+function compareSteps(prefix: string, steps: readonly string[], s: Steps): void {
   for (const [i, step] of steps.entries()) {
-    const name = `${prefix} ${i + 1}. ${step}`;
+    const name = `${prefix ? `${prefix} ` : ""}${i + 1}. ${step}`;
     it(name, async () => {
-      const srv = server();
-      if (!srv) throw new Error("the API server did not start");
-      before?.();
-      await compare(name, step, srv.port, ours);
+      const port = s.port();
+      s.before?.(i);
+      const stdin = s.stdin?.(i);
+      const known = s.known?.(step);
+      const run = () =>
+        compare({
+          name,
+          line: s.line ? s.line(step) : step,
+          port,
+          ours: s.ours,
+          ...(stdin !== undefined ? { stdin } : {}),
+          ...(known ? { known } : {}),
+          ...(s.dir !== undefined ? { dir: s.dir } : {}),
+        });
+      await (s.around ? s.around(run) : run());
     });
   }
 }
 
-async function compare(
-  name: string,
-  line: string,
-  port: number,
-  ours: (args: string[]) => Promise<{ stdout: string; stderr: string; code: number }>,
-): Promise<void> {
-  const args = argv(line);
-  const known = KNOWN[name];
-  const real = await realKubectl(port, args, known?.timeoutMs);
-  const r = await ours(args);
-  // the real client's streams are captured apart: compare stdout then stderr for both
-  const mine = { output: r.stdout + r.stderr, code: r.code };
-  const adj = known?.adjust ?? ((s: string) => s);
-  const exit = (code: number): string => (known?.ignoreExit ? "[exit not compared]" : `[exit ${code}]`);
-  const a = `${line}\n${adj(mask(mine.output))}${exit(mine.code)}`;
-  const b = `${line}\n${adj(mask(real.output))}${exit(real.code)}`;
-  results.push({ name, equal: a === b, ...(known ? { known: known.reason } : {}) });
-  expect(a).toBe(b);
-}
-
 /** Reads on module 3's cluster (explore-app): one pod. */
 describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)", () => {
-  let server: { close(): Promise<void>; port: number } | undefined;
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock });
-  const pod = (): string =>
-    cluster
-      .handle({
-        method: "GET",
-        path: "/api/v1/namespaces/default/pods",
-        query: new URLSearchParams(),
-        headers: {},
-      })
-      .body.match(/"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/)?.[1] ?? "missing";
-  beforeAll(async () => {
-    server = await serveApi(cluster, "127.0.0.1", 0);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const port = served(cluster);
   const commands: (string | [string, string])[] = [
     "get pods",
     "get pods -o wide",
@@ -366,23 +450,26 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
   for (const c of commands) {
     const [name, template] = typeof c === "string" ? [c, c] : c;
     it(name, async () => {
-      if (!server) throw new Error("the API server did not start");
+      const at = port();
       // same wall-clock instant for both, so ages (and so column widths) agree
       clock.set(Date.now());
       cluster.tick();
-      const line = template.replace("{POD}", pod());
-      await compare(name, line, server.port, (args) =>
-        args[0] === "exec" && args.includes("--")
-          ? inWorkstation(cluster, clock, args)
-          : args[0] === "wait"
-            ? // wait polls until its --timeout: real timers on the wall clock
-              runKubectl(args, {
-                api: cluster.handle,
-                clock: { now: () => Date.now() },
-                scheduler: realTimers,
-              })
-            : runKubectl(args, { api: cluster.handle, clock }),
-      );
+      await compare({
+        name,
+        line: template.replace("{POD}", podOf(cluster)),
+        port: at,
+        ours: (args) =>
+          args[0] === "exec" && args.includes("--")
+            ? inWorkstation(cluster, clock, args)
+            : args[0] === "wait"
+              ? // wait polls until its --timeout: real timers on the wall clock
+                runKubectl(args, {
+                  api: cluster.handle,
+                  clock: wall,
+                  scheduler: realTimers,
+                })
+              : runKubectl(args, { api: cluster.handle, clock }),
+      });
     });
   }
 });
@@ -394,26 +481,7 @@ describe.skipIf(!available)("reads: ours vs real kubectl over HTTP (ages masked)
 describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", () => {
   // The clusters' clock starts 15 minutes back and is advanced by hand; both clients measure
   // ages on the wall clock, so they agree.
-  const twinClock = new ManualClock(Date.now() - 15 * 60_000);
-  const wall = { now: () => Date.now() };
-  const a = Cluster.create({ scenario: "explore-app", seed: 9, clock: twinClock });
-  const b = Cluster.create({ scenario: "explore-app", seed: 9, clock: twinClock });
-  let srv: { close(): Promise<void>; port: number } | undefined;
-  beforeAll(async () => {
-    srv = await serveApi(a, "127.0.0.1", 0);
-  });
-  afterAll(async () => {
-    await srv?.close();
-  });
-  const podName = (c: Cluster, label = ""): string =>
-    c
-      .handle({
-        method: "GET",
-        path: "/api/v1/namespaces/default/pods",
-        query: new URLSearchParams(label ? { labelSelector: label } : {}),
-        headers: {},
-      })
-      .body.match(/"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/)?.[1] ?? "missing";
+  const t = twins("explore-app", 9, 15 * 60_000);
   // [line, seconds to advance the shared clock before it]
   const steps: [string, number][] = [
     ["expose deployment/kubernetes-bootcamp --type=NodePort --port 8080", 0],
@@ -486,34 +554,24 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     ["delete pods --all --wait=false", 0],
     ["get deploy kubernetes-bootcamp -o jsonpath={.status.replicas}", 0],
   ];
-  for (const [i, [step, advance]] of steps.entries()) {
-    it(`${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      twinClock.set(twinClock.now() + advance * 1000);
-      a.tick();
-      b.tick();
-      const line = step.replace("{POD}", podName(a));
-      const lineB = step.replace("{POD}", podName(b));
-      expect(lineB).toBe(line);
-      await compare(`${i + 1}. ${step}`, line, srv.port, (args) =>
-        runKubectl(args, { api: b.handle, clock: wall }),
-      );
-    });
-  }
+  compareSteps(
+    "",
+    steps.map(([step]) => step),
+    {
+      port: t.port,
+      ours: t.kubectl,
+      before: (i) => {
+        t.clock.set(t.clock.now() + (steps[i]?.[1] ?? 0) * 1000);
+        t.tick();
+      },
+      line: (step) => t.fill(step),
+    },
+  );
 });
 
 /** Module 2 on a fresh cluster: create deployment through the real client's write path. */
 describe.skipIf(!available)("module 2: create deployment on twin empty clusters", () => {
-  const twinClock = new ManualClock(Date.now());
-  const a = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
-  const b = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
-  let srv: { close(): Promise<void>; port: number } | undefined;
-  beforeAll(async () => {
-    srv = await serveApi(a, "127.0.0.1", 0);
-  });
-  afterAll(async () => {
-    await srv?.close();
-  });
+  const t = twins("empty", 5);
   const steps = [
     "get deployments",
     "get nodes",
@@ -522,13 +580,11 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
     "create deployment",
     "get deployments",
   ];
-  compareSteps(
-    "m2",
-    steps,
-    () => srv,
-    (args) => runKubectl(args, { api: b.handle, clock: twinClock }),
-    () => twinClock.set(Math.max(twinClock.now(), Date.now())),
-  );
+  compareSteps("m2", steps, {
+    port: t.port,
+    ours: (args) => runKubectl(args, { api: t.b.handle, clock: t.clock }),
+    before: () => t.clock.set(Math.max(t.clock.now(), Date.now())),
+  });
 });
 
 /**
@@ -537,24 +593,8 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
  * the resourceVersion of both twins is the same before and after.
  */
 describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", () => {
-  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
-  const wall = { now: () => Date.now() };
-  const a = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
-  const b = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
-  let srv: { close(): Promise<void>; port: number } | undefined;
-  beforeAll(async () => {
-    srv = await serveApi(a, "127.0.0.1", 0);
-  });
-  afterAll(async () => {
-    await srv?.close();
-  });
-  const get = (c: Cluster, p: string): string =>
-    c.handle({ method: "GET", path: p, query: new URLSearchParams(), headers: {} }).body;
-  const rv = (c: Cluster): string => JSON.parse(get(c, "/api/v1/pods")).metadata.resourceVersion;
-  const podName = (c: Cluster): string =>
-    get(c, "/api/v1/namespaces/default/pods").match(
-      /"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/,
-    )?.[1] ?? "missing";
+  const t = twins("explore-app", 11, 5 * 60_000);
+  const rv = (c: Cluster): string => JSON.parse(apiGet(c, "/api/v1/pods")).metadata.resourceVersion;
   const lines: string[] = [];
   for (const d of ["client", "server"]) {
     lines.push(
@@ -594,18 +634,16 @@ describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", ()
     "scale deployments/kubernetes-bootcamp --replicas=4 --dry-run=client -o yaml",
     "delete deployment kubernetes-bootcamp --dry-run=client -o yaml",
   );
-  for (const [i, step] of lines.entries()) {
-    it(`dry ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      const line = step.replace("{POD}", podName(a));
-      expect(step.replace("{POD}", podName(b))).toBe(line);
-      const before = [rv(a), rv(b)];
-      await compare(`dry ${i + 1}. ${step}`, line, srv.port, (args) =>
-        runKubectl(args, { api: b.handle, clock: wall }),
-      );
-      expect([rv(a), rv(b)]).toEqual(before);
-    });
-  }
+  compareSteps("dry", lines, {
+    port: t.port,
+    ours: t.kubectl,
+    line: (step) => t.fill(step),
+    around: async (run) => {
+      const before = [rv(t.a), rv(t.b)];
+      await run();
+      expect([rv(t.a), rv(t.b)]).toEqual(before);
+    },
+  });
 });
 
 /**
@@ -613,28 +651,16 @@ describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", ()
  * has its deployment available: metrics.k8s.io is served and both clients print the same figures.
  */
 describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => {
-  const twinClock = new ManualClock(Date.now() - 10 * 60_000);
-  const wall = { now: () => Date.now() };
-  const a = Cluster.create({ scenario: "explore-app", seed: 13, clock: twinClock });
-  const b = Cluster.create({ scenario: "explore-app", seed: 13, clock: twinClock });
-  let srv: { close(): Promise<void>; port: number } | undefined;
+  const t = twins("explore-app", 13, 10 * 60_000);
   beforeAll(async () => {
-    srv = await serveApi(a, "127.0.0.1", 0);
-    for (const c of [a, b]) {
-      const ws = clusterWorkstation(c, {
-        clock: twinClock,
-        scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
-      });
+    for (const c of [t.a, t.b]) {
+      const ws = workstationOn(c, t.clock);
       const r = await runLine(ws.openShell("addons"), "minikube addons enable metrics-server");
       expect(r.exitCode).toBe(0);
       ws.dispose();
     }
-    twinClock.set(twinClock.now() + 90_000);
-    a.tick();
-    b.tick();
-  });
-  afterAll(async () => {
-    await srv?.close();
+    t.clock.set(t.clock.now() + 90_000);
+    t.tick();
   });
   const lines = [
     "api-versions",
@@ -650,14 +676,7 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
     "top pod nosuch",
     "top pod x -l a=b",
   ];
-  for (const [i, step] of lines.entries()) {
-    it(`top ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      await compare(`top ${i + 1}. ${step}`, step, srv.port, (args) =>
-        runKubectl(args, { api: b.handle, clock: wall }),
-      );
-    });
-  }
+  compareSteps("top", lines, { port: t.port, ours: t.kubectl });
 });
 
 /**
@@ -667,30 +686,26 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
 describe.skipIf(!available)("unknown commands: real kubectl (kubeconfig) vs ours", () => {
   const clock = new ManualClock(Date.now());
   const cluster = Cluster.create({ scenario: "explore-app", seed: 3, clock });
-  let server: { close(): Promise<void>; port: number } | undefined;
+  const port = served(cluster);
   const dir = mkdtempSync(join(tmpdir(), "kubeclass-diff-"));
-  beforeAll(async () => {
-    server = await serveApi(cluster, "127.0.0.1", 0);
+  beforeAll(() => {
     writeFileSync(
       join(dir, "config"),
-      `apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "http://127.0.0.1:${server.port}"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: c\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n`,
+      `apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "http://127.0.0.1:${port()}"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: c\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n`,
     );
   });
-  afterAll(async () => {
-    await server?.close();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
   for (const line of ["foo", "gett pods", "rollouts", "desribe pods", "lgs", "exposee", "xyzzy"]) {
     it(`unknown: ${line}`, async () => {
-      const args = argv(line);
-      const real = await runOracle(args, {
-        env: { ...process.env, KUBECONFIG: join(dir, "config"), TZ: "UTC" },
+      await compare({
+        name: `unknown: ${line}`,
+        line,
+        kubeconfig: join(dir, "config"),
+        ours: (args) => runKubectl(args, { api: cluster.handle, clock }),
+        mask: false,
       });
-      const r = await runKubectl(args, { api: cluster.handle, clock });
-      const a = `${line}\n${r.stdout + r.stderr}[exit ${r.code}]`;
-      const b = `${line}\n${real.out + real.err}[exit ${real.code}]`;
-      results.push({ name: `unknown: ${line}`, equal: a === b });
-      expect(a).toBe(b);
     });
   }
 });
@@ -702,14 +717,9 @@ describe.skipIf(!available)("unknown commands: real kubectl (kubeconfig) vs ours
  * documents the simulated API serves.
  */
 describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters", () => {
-  const twinClock = new ManualClock(Date.now());
-  const a = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
-  const b = Cluster.create({ scenario: "explore-app", seed: 11, clock: twinClock });
+  const t = twins("explore-app", 11);
   const dir = mkdtempSync(join(tmpdir(), "kubectl-manifests-"));
-  const ws = clusterWorkstation(b, {
-    clock: twinClock,
-    scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
-  });
+  const ws = workstationOn(t.b, t.clock);
   const deploy = (replicas: number): string =>
     `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: hello\n  template:\n    metadata:\n      labels:\n        app: hello\n    spec:\n      containers:\n      - name: hello\n        image: gcr.io/google-samples/kubernetes-bootcamp:v1\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: hello\nspec:\n  selector:\n    app: hello\n  ports:\n  - port: 8080\n`;
   const typo = (replicas: string, protocol: string): string =>
@@ -732,17 +742,14 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
     "typo3.yaml": typo("replica: 3", "protocol"),
     "cm-typo.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cmt\ndate:\n  a: b\n",
   };
-  let srv: { close(): Promise<void>; port: number } | undefined;
-  beforeAll(async () => {
-    srv = await serveApi(a, "127.0.0.1", 0);
+  beforeAll(() => {
     ws.files.mkdir(dir);
     for (const [name, text] of Object.entries(files)) {
       writeFileSync(join(dir, name), text);
       ws.files.write(`${dir}/${name}`, text, false);
     }
   });
-  afterAll(async () => {
-    await srv?.close();
+  afterAll(() => {
     ws.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -801,34 +808,19 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inv\nspec:\n  selector:\n    matchLabels:\n      app: inv\n  template:\n    metadata:\n      labels:\n        app: inv\n    spec:\n      containers:\n      - name: inv\n",
     ],
   ];
-  const shell = ws.openShell("manifests");
-  for (const [i, [step, stdin]] of steps.entries()) {
-    it(`f ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      twinClock.set(Math.max(twinClock.now(), Date.now()));
-      const line = step.replaceAll("DIR", dir);
-      const args = argv(line);
-      const known = KNOWN[step];
-      const real = await runOracle([`--server=http://127.0.0.1:${srv.port}`, ...args], {
-        env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" },
-        ...(stdin !== undefined ? { stdin } : {}),
-      });
-      // the real client's streams are captured apart: compare stdout then stderr for both
-      const quoted = args.map(singleQuote).join(" ");
-      const script =
-        stdin !== undefined ? `printf '%s' ${singleQuote(stdin)} | kubectl ${quoted}` : `kubectl ${quoted}`;
-      const { out, err, exitCode } = await runLine(shell, script);
-      const adj = known?.adjust ?? ((s: string) => s);
-      const mine = `${step}\n${adj(mask((out + err).replaceAll(dir, "DIR")))}[exit ${exitCode}]`;
-      const theirs = `${step}\n${adj(mask((real.out + real.err).replaceAll(dir, "DIR")))}[exit ${real.code}]`;
-      results.push({
-        name: `f ${i + 1}. ${step}`,
-        equal: mine === theirs,
-        ...(known ? { known: known.reason } : {}),
-      });
-      expect(mine).toBe(theirs);
-    });
-  }
+  compareSteps(
+    "f",
+    steps.map(([step]) => step),
+    {
+      port: t.port,
+      ours: inShell(ws.openShell("manifests")),
+      before: () => t.clock.set(Math.max(t.clock.now(), Date.now())),
+      line: (step) => step.replaceAll("DIR", dir),
+      stdin: (i) => steps[i]?.[1],
+      known: (step) => KNOWN[step],
+      dir,
+    },
+  );
 });
 
 /**
@@ -837,34 +829,21 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
  * 20 running pods and 15 pending ones; their events share reasons and timestamps.
  */
 describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => {
-  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
-  const a = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
-  const b = Cluster.create({ scenario: "empty", seed: 5, clock: twinClock });
-  let srv: { close(): Promise<void>; port: number } | undefined;
+  const t = twins("empty", 5, 5 * 60_000);
   beforeAll(async () => {
     const image = "--image=gcr.io/google-samples/kubernetes-bootcamp:v1";
-    for (const c of [a, b]) {
-      await runKubectl(["create", "deployment", "web", image, "--replicas=20"], {
-        api: c.handle,
-        clock: twinClock,
-      });
+    for (const [name, replicas, after] of [
+      ["web", 20, 60_000],
+      ["zed", 15, 1000],
+    ] as const) {
+      for (const c of [t.a, t.b])
+        await runKubectl(["create", "deployment", name, image, `--replicas=${replicas}`], {
+          api: c.handle,
+          clock: t.clock,
+        });
+      t.clock.set(t.clock.now() + after);
+      t.tick();
     }
-    twinClock.set(twinClock.now() + 60_000);
-    a.tick();
-    b.tick();
-    for (const c of [a, b]) {
-      await runKubectl(["create", "deployment", "zed", image, "--replicas=15"], {
-        api: c.handle,
-        clock: twinClock,
-      });
-    }
-    twinClock.set(twinClock.now() + 1000);
-    a.tick();
-    b.tick();
-    srv = await serveApi(a, "127.0.0.1", 0);
-  });
-  afterAll(async () => {
-    await srv?.close();
   });
   const steps = [
     "get pods -o name",
@@ -876,12 +855,7 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
     "get events --sort-by=.reason",
     "get events --sort-by=.count -o name",
   ];
-  compareSteps(
-    "sort",
-    steps,
-    () => srv,
-    (args) => runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
-  );
+  compareSteps("sort", steps, { port: t.port, ours: t.kubectl });
 });
 
 /**
@@ -891,25 +865,16 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
  * virtual files for ours. After the steps both local trees and both containers' files agree.
  */
 describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
-  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
-  const a = Cluster.create({ scenario: "explore-app", seed: 17, clock: twinClock });
-  const b = Cluster.create({ scenario: "explore-app", seed: 17, clock: twinClock });
+  const t = twins("explore-app", 17, 5 * 60_000);
   const dir = mkdtempSync(join(tmpdir(), "kubectl-cp-"));
-  const ws = clusterWorkstation(b, {
-    clock: twinClock,
-    scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
-  });
+  const ws = workstationOn(t.b, t.clock);
   const shell = ws.openShell("cp");
   const local: Record<string, string> = {
     "a.txt": "héllo wörld\n",
     "loc/one.txt": "one\n",
     "loc/sub/two.txt": "two\n",
   };
-  let srv: { close(): Promise<void>; port: number } | undefined;
-  const run = (line: string) =>
-    runLine(shell, line).then((r) => ({ out: r.out, err: r.err, code: r.exitCode }));
   beforeAll(async () => {
-    srv = await serveApi(a, "127.0.0.1", 0);
     ws.files.mkdir(dir);
     for (const [name, text] of Object.entries(local)) {
       const path = join(dir, name);
@@ -922,22 +887,12 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
       }
       ws.files.write(path, text, false);
     }
-    expect((await run(`cd ${dir}`)).code).toBe(0);
+    expect((await runLine(shell, `cd ${dir}`)).exitCode).toBe(0);
   });
-  afterAll(async () => {
-    await srv?.close();
+  afterAll(() => {
     ws.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
-  const podOf = (c: Cluster): string =>
-    c
-      .handle({
-        method: "GET",
-        path: "/api/v1/namespaces/default/pods",
-        query: new URLSearchParams(),
-        headers: {},
-      })
-      .body.match(/"name":"(kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]+)"/)?.[1] ?? "missing";
   const steps = [
     // from the pod: tar's warning on stdout, the file written locally
     "cp POD:/server.js DIR/server.js",
@@ -979,42 +934,24 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
     "cp a.txt",
     "cp",
   ];
-  for (const [i, step] of steps.entries()) {
-    it(`cp ${i + 1}. ${step}`, async () => {
-      if (!srv) throw new Error("the API server did not start");
-      const line = step.replaceAll("POD", podOf(a)).replaceAll("DIR", dir);
-      expect(step.replaceAll("POD", podOf(b)).replaceAll("DIR", dir)).toBe(line);
-      const args = argv(line);
-      const real = await runOracle([`--server=http://127.0.0.1:${srv.port}`, ...args], {
-        env: { ...process.env, KUBECONFIG: "/dev/null", TZ: "UTC" },
-        cwd: dir,
-      });
-      const r = await run(`kubectl ${args.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(" ")}`);
-      // kubectl stops reading at the end of the archive and exits: whether tar's error lines
-      // (on stderr around the empty archive) reach it first varies from run to run
-      const racy = step === "cp POD:/nosuch DIR/x" || step === "cp POD:/server.js DIR";
-      const show = (s: string) =>
-        mask(s.replaceAll(dir, "DIR")).replace(
-          racy
-            ? /^(tar: (\/nosuch: Cannot stat|Exiting with failure status|Removing leading)|E<klog> websocket\.go).*\n/gm
-            : /$^/,
-          "",
-        );
-      const mine = `${step}\n${show(r.out + r.err)}[exit ${r.code}]`;
-      const theirs = `${step}\n${show(real.out + real.err)}[exit ${real.code}]`;
-      results.push({
-        name: `cp ${i + 1}. ${step}`,
-        equal: mine === theirs,
-        ...(racy
-          ? {
-              known:
-                "tar's stderr lines race the real client's exit (at the end of the archive, or on its local error): they are not compared",
-            }
-          : {}),
-      });
-      expect(mine).toBe(theirs);
-    });
-  }
+  // kubectl stops reading at the end of the archive and exits: whether tar's error lines (on
+  // stderr around the empty archive) reach it first varies from run to run
+  const racy: Known = {
+    reason:
+      "tar's stderr lines race the real client's exit (at the end of the archive, or on its local error): they are not compared",
+    adjust: (s) =>
+      s.replace(
+        /^(tar: (\/nosuch: Cannot stat|Exiting with failure status|Removing leading)|E<klog> websocket\.go).*\n/gm,
+        "",
+      ),
+  };
+  compareSteps("cp", steps, {
+    port: t.port,
+    ours: inShell(shell),
+    line: (step) => t.fill(step, "POD").replaceAll("DIR", dir),
+    known: (step) => (step === "cp POD:/nosuch DIR/x" || step === "cp POD:/server.js DIR" ? racy : undefined),
+    dir,
+  });
   it("cp: both local trees hold the same files", () => {
     const onDisk: Record<string, string> = {};
     const walk = (p: string): void => {
@@ -1041,7 +978,7 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
     walkV(dir);
     expect(Object.keys(virtual).sort()).toEqual(Object.keys(onDisk).sort());
     expect(virtual).toEqual(onDisk);
-    expect(onDisk["/etc/hostname"]).toBe(`${podOf(a)}\n`);
+    expect(onDisk["/etc/hostname"]).toBe(`${podOf(t.a)}\n`);
     expect(onDisk["/back/sub/two.txt"]).toBe("two\n");
   });
 });
@@ -1051,10 +988,7 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
  * quantities by value (`100m` < `0.5` < `1` < `1500m`, `500M` < `1Gi`), others naturally.
  */
 describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
-  const twinClock = new ManualClock(Date.now() - 5 * 60_000);
-  const a = Cluster.create({ scenario: "empty", seed: 19, clock: twinClock });
-  const b = Cluster.create({ scenario: "empty", seed: 19, clock: twinClock });
-  let srv: { close(): Promise<void>; port: number } | undefined;
+  const t = twins("empty", 19, 5 * 60_000);
   // name, cpu request, memory request, memory limit
   const pods: [string, string, string, string?][] = [
     ["web-a", "100m", "64Mi", "128Mi"],
@@ -1066,39 +1000,21 @@ describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
     ["9", "3", "1k"],
     ["1e3", "1e-1", "1e3"],
   ];
-  beforeAll(async () => {
-    for (const c of [a, b]) {
+  beforeAll(() => {
+    for (const c of [t.a, t.b]) {
       for (const [name, cpu, memory, limit] of pods) {
-        const res = c.handle({
-          method: "POST",
-          path: "/api/v1/namespaces/default/pods",
-          query: new URLSearchParams(),
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            apiVersion: "v1",
-            kind: "Pod",
-            metadata: { name, labels: { app: "q" } },
-            spec: {
-              containers: [
-                {
-                  name: "c",
-                  image: "nginx",
-                  resources: { requests: { cpu, memory }, ...(limit ? { limits: { memory: limit } } : {}) },
-                },
-              ],
-            },
-          }),
-        });
+        const res = createPod(c, { name, labels: { app: "q" } }, [
+          {
+            name: "c",
+            image: "nginx",
+            resources: { requests: { cpu, memory }, ...(limit ? { limits: { memory: limit } } : {}) },
+          },
+        ]);
         expect(res.status).toBe(201);
       }
     }
-    twinClock.set(twinClock.now() + 30_000);
-    a.tick();
-    b.tick();
-    srv = await serveApi(a, "127.0.0.1", 0);
-  });
-  afterAll(async () => {
-    await srv?.close();
+    t.clock.set(t.clock.now() + 30_000);
+    t.tick();
   });
   const steps = [
     "get pods --sort-by=.spec.containers[0].resources.requests.cpu -o name",
@@ -1109,10 +1025,5 @@ describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
     "get nodes --sort-by=.status.capacity.memory -o name",
     "get nodes --sort-by=.status.allocatable.cpu -o custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu",
   ];
-  compareSteps(
-    "quantity",
-    steps,
-    () => srv,
-    (args) => runKubectl(args, { api: b.handle, clock: { now: () => Date.now() } }),
-  );
+  compareSteps("quantity", steps, { port: t.port, ours: t.kubectl });
 });

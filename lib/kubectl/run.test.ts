@@ -31,19 +31,16 @@ function setup() {
   const podExists = (name: string): boolean =>
     cluster.handle({ method: "GET", path: `/api/v1/namespaces/default/pods/${name}`, headers: {} }).status ===
     200;
-  return { clock, cluster, machine, scheduler, entered, podExists };
+  /** kubectl at a terminal (a TTY) on this machine, with the scheduler moving the clock. */
+  const atTerminal = (argv: string[]) =>
+    runKubectl(argv, { api: cluster.handle, clock, machine, scheduler, tty: true });
+  return { clock, cluster, machine, scheduler, entered, podExists, atTerminal };
 }
 
 describe("kubectl run -it", () => {
   it("waits for the pod, attaches, and with --rm deletes it: kubectl's messages", async () => {
     const s = setup();
-    const r = await runKubectl(["run", "box", "--image=busybox", "-it", "--rm", "--", "sh"], {
-      api: s.cluster.handle,
-      clock: s.clock,
-      machine: s.machine,
-      scheduler: s.scheduler,
-      tty: true,
-    });
+    const r = await s.atTerminal(["run", "box", "--image=busybox", "-it", "--rm", "--", "sh"]);
     expect(r.stderr).toBe("If you don't see a command prompt, try pressing enter.\n");
     expect(r.stdout).toBe(
       "Session ended, resume using 'kubectl attach box -c box -i -t' command when the pod is running\npod \"box\" deleted\n",
@@ -56,13 +53,7 @@ describe("kubectl run -it", () => {
 
   it("--restart=Never has no resume hint; without --rm the pod stays", async () => {
     const s = setup();
-    const r = await runKubectl(["run", "once", "--image=busybox", "-it", "--restart=Never", "--", "sh"], {
-      api: s.cluster.handle,
-      clock: s.clock,
-      machine: s.machine,
-      scheduler: s.scheduler,
-      tty: true,
-    });
+    const r = await s.atTerminal(["run", "once", "--image=busybox", "-it", "--restart=Never", "--", "sh"]);
     expect(r.stdout).toBe("");
     expect(r.code).toBe(0);
     expect(s.podExists("once")).toBe(true);

@@ -11,30 +11,23 @@ describe("--sort-by on quantities", () => {
       expect(parseQuantity(no)).toBeUndefined();
   });
 
-  it("orders by value, and names that are not quantities naturally", () => {
-    const rows = ["1", "100m", "1500m", "0.5", "250m"].map((cpu) => ({ cpu }));
-    expect(sortByJsonPath(rows, ".cpu", (r) => r).map((r) => r.cpu)).toEqual([
-      "100m",
-      "250m",
-      "0.5",
-      "1",
-      "1500m",
-    ]);
-    const mem = ["1Gi", "500M", "2G", "64Mi", "128974848"].map((m) => ({ m }));
-    expect(sortByJsonPath(mem, ".m", (r) => r).map((r) => r.m)).toEqual([
-      "64Mi",
-      "128974848",
-      "500M",
-      "1Gi",
-      "2G",
-    ]);
-    const names = ["web-10", "web-9", "10", "9", "1e3"].map((n) => ({ n }));
-    expect(sortByJsonPath(names, ".n", (r) => r).map((r) => r.n)).toEqual([
-      "9",
-      "10",
-      "1e3",
-      "web-9",
-      "web-10",
-    ]);
-  });
+  it.each([
+    ["cpu quantities", ["1", "100m", "1500m", "0.5", "250m"], ["100m", "250m", "0.5", "1", "1500m"]],
+    [
+      "memory quantities",
+      ["1Gi", "500M", "2G", "64Mi", "128974848"],
+      ["64Mi", "128974848", "500M", "1Gi", "2G"],
+    ],
+    [
+      "names that are not all quantities",
+      ["web-10", "web-9", "10", "9", "1e3"],
+      ["9", "10", "1e3", "web-9", "web-10"],
+    ],
+  ])(
+    "orders %s as kubectl's sorter does: quantities by value, other strings naturally",
+    (_what, given, sorted) => {
+      const rows = given.map((v) => ({ v }));
+      expect(sortByJsonPath(rows, ".v", (r) => r).map((r) => r.v)).toEqual(sorted);
+    },
+  );
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
+import { createPod } from "../cluster/testing";
 import { ManualClock } from "../cluster/types";
 import { fakeMachine, runKubectl } from "./testing";
 
@@ -144,23 +145,10 @@ describe("kubectl streams on a ManualClock", () => {
     const s = setup("explore-app");
     const single = await s.run("kubectl logs deployment/kubernetes-bootcamp");
     expect(single.stderr).toBe("");
-    const res = s.cluster.handle({
-      method: "POST",
-      path: "/api/v1/namespaces/default/pods",
-      query: new URLSearchParams(),
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: "sidecar", labels: { app: "sidecar" } },
-        spec: {
-          containers: [
-            { name: "app", image: "gcr.io/google-samples/kubernetes-bootcamp:v1" },
-            { name: "helper", image: "gcr.io/google-samples/kubernetes-bootcamp:v1" },
-          ],
-        },
-      }),
-    });
+    const res = createPod(s.cluster, { name: "sidecar", labels: { app: "sidecar" } }, [
+      { name: "app", image: "gcr.io/google-samples/kubernetes-bootcamp:v1" },
+      { name: "helper", image: "gcr.io/google-samples/kubernetes-bootcamp:v1" },
+    ]);
     expect(res.status).toBe(201);
     await s.advance(30);
     const logs = await s.run("kubectl logs sidecar");

@@ -1,5 +1,6 @@
 /**
- * Test helpers: a fake ProgramIO/Machine around any ApiHandler, and a transport that serves
+ * Test kit for kubectl alone (no shell): the program run with a fake ProgramIO/Machine around any
+ * ApiHandler, an output sink the shell kit (lib/shell/harness.ts) shares, and a transport that serves
  * recorded API objects (path → list JSON) the way an API server would.
  */
 
@@ -33,6 +34,32 @@ export function fakeMachine(api: ApiHandler): Machine & { listeners: Map<number,
   };
 }
 
+/** Where a program's two streams go in a test: each kept, and both as a terminal interleaves them. */
+export function outputSink(): {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  out(): string;
+  err(): string;
+  all(): string;
+} {
+  let out = "";
+  let err = "";
+  let all = "";
+  return {
+    stdout: (s) => {
+      out += s;
+      all += s;
+    },
+    stderr: (s) => {
+      err += s;
+      all += s;
+    },
+    out: () => out,
+    err: () => err,
+    all: () => all,
+  };
+}
+
 export const immediateScheduler: Scheduler = {
   setTimeout: () => 0,
   clearTimeout: () => {},
@@ -49,9 +76,7 @@ export async function runKubectl(
     interrupt?: Promise<void>;
   },
 ): Promise<RunResult> {
-  let stdout = "";
-  let stderr = "";
-  let output = "";
+  const sink = outputSink();
   let interrupted = false;
   const promise = opts.interrupt ?? new Promise<void>(() => {});
   void promise.then(() => {
@@ -60,14 +85,8 @@ export async function runKubectl(
   const io: ProgramIO = {
     argv: ["kubectl", ...argv],
     stdin: "",
-    stdout: (s) => {
-      stdout += s;
-      output += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-      output += s;
-    },
+    stdout: sink.stdout,
+    stderr: sink.stderr,
     env: new Map(),
     tty: opts.tty ?? false,
     columns: 80,
@@ -82,7 +101,7 @@ export async function runKubectl(
     machine: opts.machine ?? fakeMachine(opts.api),
   };
   const code = await kubectl(io);
-  return { stdout, stderr, output, code };
+  return { stdout: sink.out(), stderr: sink.err(), output: sink.all(), code };
 }
 
 type Json = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * (persistence across lines, the workstation's own paths).
  */
 import { describe, expect, it } from "vitest";
-import { offlineWorkstation, runLine } from "./harness";
+import { offlineWorkstation, replaySession, runLine } from "./harness";
 
 describe("bounds of the everyday-bash additions", () => {
   it("a huge brace expansion stops with a bounded error instead of building 100 million words", async () => {
@@ -44,20 +44,30 @@ describe("bounds of the everyday-bash additions", () => {
 
   it("functions and aliases persist across lines of a tab; locals do not leak", async () => {
     const { sh } = offlineWorkstation();
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion
-    await runLine(sh, 'greet() { local who=${1:-world}; echo "hello $who"; }');
-    await runLine(sh, "alias k=kubectl");
-    expect((await runLine(sh, "greet; greet you")).out).toBe("hello world\nhello you\n");
-    expect((await runLine(sh, 'echo "[$who]"')).out).toBe("[]\n");
-    expect((await runLine(sh, "type k")).out).toBe("k is aliased to `kubectl'\n");
+    const session = `$ greet() { local who=\${1:-world}; echo "hello $who"; }
+$ alias k=kubectl
+$ greet; greet you
+hello world
+hello you
+$ echo "[$who]"
+[]
+$ type k
+k is aliased to \`kubectl'
+`;
+    expect(await replaySession(sh, session)).toBe(session);
   });
 
   it("globs match the virtual home and leave an unmatched pattern as typed", async () => {
     const { sh } = offlineWorkstation();
-    await runLine(sh, "mkdir -p app && touch app/a.yaml app/b.yaml app/c.json .hidden.yaml");
-    expect((await runLine(sh, "echo app/*.yaml *.yaml")).out).toBe("app/a.yaml app/b.yaml *.yaml\n");
-    expect((await runLine(sh, "cd app && echo ?.json && cd ..")).out).toBe("c.json\n");
-    expect((await runLine(sh, "echo '*.yaml' \\*.yaml")).out).toBe("*.yaml *.yaml\n");
+    const session = String.raw`$ mkdir -p app && touch app/a.yaml app/b.yaml app/c.json .hidden.yaml
+$ echo app/*.yaml *.yaml
+app/a.yaml app/b.yaml *.yaml
+$ cd app && echo ?.json && cd ..
+c.json
+$ echo '*.yaml' \*.yaml
+*.yaml *.yaml
+`;
+    expect(await replaySession(sh, session)).toBe(session);
   });
 
   it("a here-document writes a manifest with expansions", async () => {

@@ -1,10 +1,14 @@
 /**
- * A workstation on a machine with no network and no cluster, for tests that are about the
- * shell itself (regexes, bounds, budgets, hostile input). Time is the ManualScheduler's.
+ * Test kit for the shell: a workstation on a machine with no network and no cluster, for tests
+ * that are about the shell itself (regexes, bounds, budgets, hostile input), and lines run in a
+ * shell session with their output collected. Time is the ManualScheduler's. Tests of kubectl
+ * alone use lib/kubectl/testing.ts (its program run without a shell); of the terminal,
+ * lib/terminal/testing.ts.
  */
+import { outputSink } from "../kubectl/testing";
 import { InterruptSource } from "./interrupt";
 import { ManualScheduler } from "./manual-time";
-import type { Machine, Program } from "./types";
+import type { ExitCode, Machine, Program, ProgramIO } from "./types";
 import { createWorkstation, type ShellSession, type Workstation } from "./workstation";
 
 const offline: Machine = {
@@ -57,27 +61,19 @@ export function startLine(
   line: string,
   opts: { interrupt?: InterruptSource; interactive?: boolean } = {},
 ): RunningLine {
-  let out = "";
-  let err = "";
-  let all = "";
+  const sink = outputSink();
   const interrupt = opts.interrupt ?? new InterruptSource();
   const done = sh
     .run(line, {
-      stdout: (s) => {
-        out += s;
-        all += s;
-      },
-      stderr: (s) => {
-        err += s;
-        all += s;
-      },
+      stdout: sink.stdout,
+      stderr: sink.stderr,
       tty: false,
       columns: 80,
       interrupt,
       ...(opts.interactive ? { interactive: true } : {}),
     })
-    .then((r) => ({ out, err, all, exitCode: r.exitCode }));
-  return { out: () => out, err: () => err, all: () => all, interrupt, done };
+    .then((r) => ({ out: sink.out(), err: sink.err(), all: sink.all(), exitCode: r.exitCode }));
+  return { out: sink.out, err: sink.err, all: sink.all, interrupt, done };
 }
 
 /** Runs one line and collects its output (no TTY, 80 columns). */
@@ -87,4 +83,43 @@ export function runLine(
   interrupt = new InterruptSource(),
 ): Promise<LineResult> {
   return startLine(sh, line, { interrupt }).done;
+}
+
+/**
+ * A stand-in `kubectl proxy`, for tests about the shell, the terminal or lesson replay rather
+ * than kubectl: answers on 127.0.0.1:8001 with `body` (given the request's path) until
+ * interrupted; says what kubectl says when the port is taken.
+ */
+export async function standInProxy(
+  io: ProgramIO,
+  body: (path: string) => string,
+  headers: Record<string, string> = {},
+): Promise<ExitCode> {
+  const listening = io.machine.listen(8001, (req) => ({
+    kind: "response",
+    status: 200,
+    statusText: "OK",
+    headers,
+    body: body(req.path),
+  }));
+  if (!listening) {
+    io.stderr("error: listen tcp 127.0.0.1:8001: bind: address already in use\n");
+    return 1;
+  }
+  io.stdout("Starting to serve on 127.0.0.1:8001\n");
+  await io.interrupt.promise;
+  io.machine.unlisten(8001);
+  return 0;
+}
+
+/**
+ * Runs a session written as a terminal shows it, each `$ line` followed by what it prints
+ * (stdout and stderr as they came), line by line in `sh`; returns the session as it went, equal
+ * to `session` when every line printed what the session shows (and the setup lines nothing).
+ */
+export async function replaySession(sh: ShellSession, session: string): Promise<string> {
+  let ran = "";
+  for (const line of session.split("\n"))
+    if (line.startsWith("$ ")) ran += `${line}\n${(await runLine(sh, line.slice(2))).all}`;
+  return ran;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { offlineWorkstation, runLine } from "./harness";
+import { offlineWorkstation, replaySession, runLine } from "./harness";
 import { compilePosix, posixToRe2, RegexSyntaxError } from "./regex";
 
 /** Catastrophic for a backtracking engine: 2^n paths on a run of n x's with no y. */
@@ -94,17 +94,28 @@ describe("student regexes run in linear time (no ReDoS)", () => {
 describe("grep and awk on the safe engine keep their behaviour", () => {
   it("grep -o, -w, -i, -c, -v and errors", async () => {
     const { sh } = offlineWorkstation();
-    await runLine(sh, "printf 'pod-a 1\\nPOD-b 22\\nsvc 333\\n' > f");
-    expect((await runLine(sh, "grep -oE '[0-9]+' f")).out).toBe("1\n22\n333\n");
-    expect((await runLine(sh, "grep -i pod f | wc -l")).out).toBe("2\n");
-    expect((await runLine(sh, "grep -w 22 f")).out).toBe("POD-b 22\n");
-    expect((await runLine(sh, "grep -w 2 f")).exitCode).toBe(1);
-    expect((await runLine(sh, "grep -vc pod f")).out).toBe("2\n");
-    expect((await runLine(sh, "grep 'pod-\\(a\\|b\\)' f")).out).toBe("pod-a 1\n");
-    expect((await runLine(sh, "grep -F 'a 1' f")).out).toBe("pod-a 1\n");
-    const bad = await runLine(sh, "grep -E '(pod' f");
-    expect(bad.err).toBe("grep: Unmatched ( or \\(\n");
-    expect(bad.exitCode).toBe(2);
+    const session = String.raw`$ printf 'pod-a 1\nPOD-b 22\nsvc 333\n' > f
+$ grep -oE '[0-9]+' f
+1
+22
+333
+$ grep -i pod f | wc -l
+2
+$ grep -w 22 f
+POD-b 22
+$ grep -w 2 f; echo "exit $?"
+exit 1
+$ grep -vc pod f
+2
+$ grep 'pod-\(a\|b\)' f
+pod-a 1
+$ grep -F 'a 1' f
+pod-a 1
+$ grep -E '(pod' f; echo "exit $?"
+grep: Unmatched ( or \(
+exit 2
+`;
+    expect(await replaySession(sh, session)).toBe(session);
   });
 
   it("awk match/sub/gsub set RSTART/RLENGTH and edit the record", async () => {

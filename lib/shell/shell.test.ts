@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
+import { outputSink } from "../kubectl/testing";
+import { replaySession, standInProxy } from "./harness";
 import { InterruptSource } from "./interrupt";
 import { ManualScheduler, settle } from "./manual-time";
 import type { InteractiveShell, Machine, Program, RunIO } from "./types";
@@ -38,24 +40,7 @@ function baseMachine(): Machine {
 
 /** A stand-in kubectl that keeps these tests about the shell: `proxy` listens until interrupted. */
 const fakeKubectl: Program = async (io) => {
-  if (io.argv[1] === "proxy") {
-    if (
-      !io.machine.listen(8001, (req) => ({
-        kind: "response",
-        status: 200,
-        statusText: "OK",
-        headers: {},
-        body: `proxied ${req.path}\n`,
-      }))
-    ) {
-      io.stderr("error: listen tcp 127.0.0.1:8001: bind: address already in use\n");
-      return 1;
-    }
-    io.stdout("Starting to serve on 127.0.0.1:8001\n");
-    await io.interrupt.promise;
-    io.machine.unlisten(8001);
-    return 0;
-  }
+  if (io.argv[1] === "proxy") return standInProxy(io, (path) => `proxied ${path}\n`);
   if (io.argv[1] === "get" && io.argv.includes("go-template=")) return 0;
   if (io.argv[1] === "get") {
     io.stdout(`NAME   READY\n${POD}   1/1\n`);
@@ -111,22 +96,16 @@ async function run(
   line: string,
   extra: Partial<RunIO> = {},
 ): Promise<Captured> {
-  const c = { out: "", err: "", all: "" };
+  const c = outputSink();
   const r = await sh.run(line, {
-    stdout: (s) => {
-      c.out += s;
-      c.all += s;
-    },
-    stderr: (s) => {
-      c.err += s;
-      c.all += s;
-    },
+    stdout: c.stdout,
+    stderr: c.stderr,
     tty: false,
     columns: 80,
     interrupt: new InterruptSource(),
     ...extra,
   });
-  return { ...c, ...r };
+  return { out: c.out(), err: c.err(), all: c.all(), ...r };
 }
 
 describe("words, quotes and expansion", () => {
@@ -181,13 +160,20 @@ describe("words, quotes and expansion", () => {
 describe("control flow", () => {
   it("runs ; && || and exit codes", async () => {
     const { sh } = setup();
-    expect((await run(sh, "false && echo no || echo yes; echo $?")).out).toBe("yes\n0\n");
     const r = await run(sh, "foo --bar");
     expect(r.err).toBe("bash: foo: command not found\n");
     expect(r.exitCode).toBe(127);
-    expect((await run(sh, "if [ 1 -lt 2 ]; then echo small; else echo big; fi")).out).toBe("small\n");
-    expect((await run(sh, "for p in a b c; do echo -n $p; done; echo")).out).toBe("abc\n");
-    expect((await run(sh, "n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n")).out).toBe("3\n");
+    const session = `$ false && echo no || echo yes; echo $?
+yes
+0
+$ if [ 1 -lt 2 ]; then echo small; else echo big; fi
+small
+$ for p in a b c; do echo -n $p; done; echo
+abc
+$ n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n
+3
+`;
+    expect(await replaySession(sh, session)).toBe(session);
   });
 
   it("exit says logout only at an interactive prompt; a child shell's exit ends the child only", async () => {
@@ -230,26 +216,50 @@ describe("control flow", () => {
 describe("pipes, text tools and redirection", () => {
   it("pipes through grep, head, tail, wc, sort, uniq, cut, awk", async () => {
     const { sh } = setup();
-    await run(sh, "printf 'b 2\\na 1\\nB 3\\na 1\\n' > f.txt");
-    expect((await run(sh, "cat f.txt | grep -i b")).out).toBe("b 2\nB 3\n");
-    expect((await run(sh, "grep -v a f.txt | wc -l")).out).toBe("2\n");
-    expect((await run(sh, "grep -c a f.txt")).out).toBe("2\n");
-    expect((await run(sh, "grep -E 'a|B' f.txt | head -n 2")).out).toBe("a 1\nB 3\n");
-    expect((await run(sh, "sort f.txt | uniq -c")).out).toBe("      1 B 3\n      2 a 1\n      1 b 2\n");
-    expect((await run(sh, "cut -d ' ' -f 2 f.txt | sort -n | tail -1")).out).toBe("3\n");
-    expect((await run(sh, "awk '{print $2, $1}' f.txt | head -1")).out).toBe("2 b\n");
-    expect((await run(sh, "awk 'NR>2 {print NR\": \"$1}' f.txt")).out).toBe("3: B\n4: a\n");
-    expect((await run(sh, "wc f.txt")).out).toBe(" 4  8 16 f.txt\n");
+    const session = String.raw`$ printf 'b 2\na 1\nB 3\na 1\n' > f.txt
+$ cat f.txt | grep -i b
+b 2
+B 3
+$ grep -v a f.txt | wc -l
+2
+$ grep -c a f.txt
+2
+$ grep -E 'a|B' f.txt | head -n 2
+a 1
+B 3
+$ sort f.txt | uniq -c
+      1 B 3
+      2 a 1
+      1 b 2
+$ cut -d ' ' -f 2 f.txt | sort -n | tail -1
+3
+$ awk '{print $2, $1}' f.txt | head -1
+2 b
+$ awk 'NR>2 {print NR": "$1}' f.txt
+3: B
+4: a
+$ wc f.txt
+ 4  8 16 f.txt
+`;
+    expect(await replaySession(sh, session)).toBe(session);
   });
 
   it("writes, appends and reads files in the home dir", async () => {
     const { sh, ws } = setup();
-    await run(sh, "echo one > notes; echo two >> notes");
-    expect((await run(sh, "cat < notes")).out).toBe("one\ntwo\n");
-    expect((await run(sh, "ls")).out).toBe("notes\n");
-    expect((await run(sh, "echo x > /etc/passwd")).err).toBe("bash: /etc/passwd: Permission denied\n");
-    expect((await run(sh, "cat nope")).err).toBe("cat: nope: No such file or directory\n");
-    expect((await run(sh, "kubectl get pods 2>&1 > /dev/null; echo done")).out).toBe("done\n");
+    const session = `$ echo one > notes; echo two >> notes
+$ cat < notes
+one
+two
+$ ls
+notes
+$ echo x > /etc/passwd
+bash: /etc/passwd: Permission denied
+$ cat nope
+cat: nope: No such file or directory
+$ kubectl get pods 2>&1 > /dev/null; echo done
+done
+`;
+    expect(await replaySession(sh, session)).toBe(session);
     expect(ws.toJSON().files.files["/home/student/notes"]).toBe("one\ntwo\n");
   });
 

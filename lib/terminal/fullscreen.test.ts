@@ -40,7 +40,34 @@ function session(cols = 80, rows = 24) {
     term.input(s);
     await settle();
   };
-  return { scheduler, ws, term, xterm, screen, type, cluster };
+  return {
+    scheduler,
+    ws,
+    term,
+    xterm,
+    screen,
+    type,
+    cluster,
+    /** The screen's rows. */
+    rows: async (): Promise<string[]> => (await screen()).split("\n"),
+    /** One row of the screen. */
+    row: async (i: number): Promise<string | undefined> => (await screen()).split("\n")[i],
+    /** A file in the student's home directory. */
+    file: (name: string, text: string): void => {
+      ws.files.write(`/home/student/${name}`, text, false);
+    },
+    /** Types `keys` and waits until the screen shows what they did. */
+    show: async (keys: string): Promise<string> => {
+      await type(keys);
+      return screen();
+    },
+    /** Types `keys` that end the program: the prompt is back. */
+    leaves: async (keys: string): Promise<void> => {
+      await type(keys);
+      await screen();
+      expect(term.busy).toBe(false);
+    },
+  };
 }
 
 describe("vi", () => {
@@ -58,9 +85,8 @@ describe("vi", () => {
     screen = await s.screen();
     expect(screen.split("\n")[23]).toBe("E37: No write since last change (add ! to override)");
     await s.type(":w\r");
-    expect((await s.screen()).split("\n")[23]).toBe('"deploy.yaml" [New] 2L, 25B written');
-    await s.type(":q\r");
-    await s.screen();
+    expect(await s.row(23)).toBe('"deploy.yaml" [New] 2L, 25B written');
+    await s.show(":q\r");
     expect(s.xterm.buffer.active.type).toBe("normal");
     expect(s.ws.files.read("/home/student/deploy.yaml")).toBe("apiVersion: v1\nkind: Pod\n");
     expect(s.term.busy).toBe(false);
@@ -68,14 +94,12 @@ describe("vi", () => {
 
   it("edits an existing file with x, dd, o and :wq; :q! drops changes", async () => {
     const s = session();
-    s.ws.files.write("/home/student/a.txt", "one\ntwo\nthree\n", false);
+    s.file("a.txt", "one\ntwo\nthree\n");
     await s.type("vim a.txt\r");
-    expect((await s.screen()).split("\n")[23]).toBe('"a.txt" 3L, 14B');
-    await s.type("xjddofour\x1b:wq\r");
-    await s.screen();
+    expect(await s.row(23)).toBe('"a.txt" 3L, 14B');
+    await s.show("xjddofour\x1b:wq\r");
     expect(s.ws.files.read("/home/student/a.txt")).toBe("ne\nthree\nfour\n");
-    await s.type("vi a.txt\rdd:q!\r");
-    await s.screen();
+    await s.show("vi a.txt\rdd:q!\r");
     expect(s.ws.files.read("/home/student/a.txt")).toBe("ne\nthree\nfour\n");
     expect(s.term.busy).toBe(false);
   });
@@ -83,51 +107,39 @@ describe("vi", () => {
   it("names unknown ex commands and asks for :qa! on Ctrl-C", async () => {
     const s = session();
     await s.type("vi\r:foo\r");
-    expect((await s.screen()).split("\n")[23]).toBe("E492: Not an editor command: foo");
+    expect(await s.row(23)).toBe("E492: Not an editor command: foo");
     await s.type("\x03");
-    expect((await s.screen()).split("\n")[23]).toBe(
-      "Type  :qa!  and press <Enter> to abandon all changes and exit Vim",
-    );
+    expect(await s.row(23)).toBe("Type  :qa!  and press <Enter> to abandon all changes and exit Vim");
     await s.type("ihello\x1b:w\r");
-    expect((await s.screen()).split("\n")[23]).toBe("E32: No file name");
-    await s.type(":q!\r");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect(await s.row(23)).toBe("E32: No file name");
+    await s.leaves(":q!\r");
   });
 
   it("searches with / and n, wrapping at the end, and names a missing pattern", async () => {
     const s = session();
-    s.ws.files.write("/home/student/s.txt", "alpha\nbeta\nalpha two\n", false);
-    await s.type("vi s.txt\r");
-    await s.screen();
+    s.file("s.txt", "alpha\nbeta\nalpha two\n");
+    await s.show("vi s.txt\r");
     await s.type("/alpha\r");
     await s.type("x");
     await s.type("n");
-    expect((await s.screen()).split("\n")[23]).toBe("search hit BOTTOM, continuing at TOP");
-    await s.type("x:wq\r");
-    await s.screen();
+    expect(await s.row(23)).toBe("search hit BOTTOM, continuing at TOP");
+    await s.show("x:wq\r");
     expect(s.ws.files.read("/home/student/s.txt")).toBe("lpha\nbeta\nlpha two\n");
-    await s.type("vi s.txt\r");
-    await s.screen();
+    await s.show("vi s.txt\r");
     await s.type("/nope\r");
-    expect((await s.screen()).split("\n")[23]).toBe("E486: Pattern not found: nope");
-    await s.type(":q\r");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect(await s.row(23)).toBe("E486: Pattern not found: nope");
+    await s.leaves(":q\r");
   });
 
   it("numbers the lines with :set nu and stops with :set nonu", async () => {
     const s = session();
-    s.ws.files.write("/home/student/n.txt", "one\ntwo\n", false);
-    await s.type("vi n.txt\r");
-    await s.screen();
+    s.file("n.txt", "one\ntwo\n");
+    await s.show("vi n.txt\r");
     await s.type(":set nu\r");
-    expect((await s.screen()).split("\n").slice(0, 3)).toEqual(["  1 one", "  2 two", "~"]);
+    expect((await s.rows()).slice(0, 3)).toEqual(["  1 one", "  2 two", "~"]);
     await s.type(":set nonu\r");
-    expect((await s.screen()).split("\n").slice(0, 2)).toEqual(["one", "two"]);
-    await s.type(":q\r");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect((await s.rows()).slice(0, 2)).toEqual(["one", "two"]);
+    await s.leaves(":q\r");
   });
 
   it("says it is not on a terminal when piped", async () => {
@@ -141,16 +153,14 @@ describe("resize", () => {
   it("redraws a full-screen program at the new size", async () => {
     const s = session(80, 24);
     await s.type("vi r.txt\r");
-    expect((await s.screen()).split("\n")[23]).toBe('"r.txt" [New]');
+    expect(await s.row(23)).toBe('"r.txt" [New]');
     s.xterm.resize(60, 12);
     s.term.resize(60, 12);
     await s.type("ihello\x1b");
-    const rows = (await s.screen()).split("\n");
+    const rows = await s.rows();
     expect(rows[0]).toBe("hello");
     expect(rows[1]).toBe("~");
-    await s.type(":q!\r");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    await s.leaves(":q!\r");
   });
 });
 
@@ -158,31 +168,27 @@ describe("nano", () => {
   it("types, writes out with ^O and exits with ^X", async () => {
     const s = session();
     await s.type("nano notes.txt\r");
-    let rows = (await s.screen()).split("\n");
+    let rows = await s.rows();
     expect(rows[0]).toMatch(/^ {2}GNU nano 7\.2 +notes\.txt/);
     expect(rows[21]?.trim()).toBe("[ New File ]");
     expect(rows[22]).toMatch(/^\^G Help +\^O Write Out/);
     expect(rows[23]).toMatch(/^\^X Exit +\^R Read File/);
     await s.type("hello\rworld");
-    rows = (await s.screen()).split("\n");
+    rows = await s.rows();
     expect(rows[0]).toMatch(/Modified\s*$/);
     await s.type("\x0f");
-    expect((await s.screen()).split("\n")[21]).toMatch(/^File Name to Write: notes\.txt/);
+    expect(await s.row(21)).toMatch(/^File Name to Write: notes\.txt/);
     await s.type("\r");
-    expect((await s.screen()).split("\n")[21]?.trim()).toBe("[ Wrote 2 lines ]");
-    await s.type("\x18");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect((await s.row(21))?.trim()).toBe("[ Wrote 2 lines ]");
+    await s.leaves("\x18");
     expect(s.ws.files.read("/home/student/notes.txt")).toBe("hello\nworld\n");
   });
 
   it("asks to save a modified buffer on ^X; N leaves it unsaved", async () => {
     const s = session();
     await s.type("nano n.txt\rabc\x18");
-    expect((await s.screen()).split("\n")[21]).toMatch(/^Save modified buffer\?/);
-    await s.type("n");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect(await s.row(21)).toMatch(/^Save modified buffer\?/);
+    await s.leaves("n");
     expect(s.ws.files.exists("/home/student/n.txt")).toBe(false);
   });
 });
@@ -191,22 +197,20 @@ describe("less", () => {
   it("pages a file and quits with q", async () => {
     const s = session(80, 10);
     const text = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n");
-    s.ws.files.write("/home/student/long.txt", `${text}\n`, false);
+    s.file("long.txt", `${text}\n`);
     await s.type("less long.txt\r");
-    let rows = (await s.screen()).split("\n");
+    let rows = await s.rows();
     expect(rows[0]).toBe("line 1");
     expect(rows[9]).toBe("long.txt");
     await s.type(" ");
-    rows = (await s.screen()).split("\n");
+    rows = await s.rows();
     expect(rows[0]).toBe("line 10");
     expect(rows[9]).toBe(":");
     await s.type("G");
-    rows = (await s.screen()).split("\n");
+    rows = await s.rows();
     expect(rows[8]).toBe("line 30");
     expect(rows[9]).toBe("(END)");
-    await s.type("q");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    await s.leaves("q");
     expect(s.xterm.buffer.active.type).toBe("normal");
   });
 
@@ -215,10 +219,8 @@ describe("less", () => {
     await s.type("less nope.txt\r");
     expect(await s.screen()).toContain("nope.txt: No such file or directory");
     await s.type("kubectl get pods | less\r");
-    expect((await s.screen()).split("\n")[0]).toMatch(/^NAME +READY +STATUS/);
-    await s.type("q");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect(await s.row(0)).toMatch(/^NAME +READY +STATUS/);
+    await s.leaves("q");
   });
 });
 
@@ -226,15 +228,14 @@ describe("watch", () => {
   it("reruns the command every 2 s of simulated time and ends on Ctrl-C", async () => {
     const s = session(100, 24);
     await s.type("watch kubectl get pods\r");
-    let rows = (await s.screen()).split("\n");
+    let rows = await s.rows();
     expect(rows[0]).toMatch(/^Every 2\.0s: kubectl get pods +minikube: Mon Nov 30 03:00:00 2026$/);
     expect(rows[1]).toBe("");
     expect(rows[2]).toMatch(/^NAME +READY +STATUS/);
     await s.scheduler.advance(2000);
-    rows = (await s.screen()).split("\n");
+    rows = await s.rows();
     expect(rows[0]).toMatch(/03:00:02 2026$/);
-    await s.type("\x03");
-    await s.screen();
+    await s.show("\x03");
     expect(s.xterm.buffer.active.type).toBe("normal");
     expect(s.term.busy).toBe(false);
   });
@@ -244,10 +245,8 @@ describe("watch", () => {
     await s.type("watch -n x date\r");
     expect(await s.screen()).toContain("watch: failed to parse argument: 'x'");
     await s.type("watch -n 5 date\r");
-    expect((await s.screen()).split("\n")[0]).toMatch(/^Every 5\.0s: date/);
-    await s.type("\x03");
-    await s.screen();
-    expect(s.term.busy).toBe(false);
+    expect(await s.row(0)).toMatch(/^Every 5\.0s: date/);
+    await s.leaves("\x03");
   });
 });
 
@@ -255,7 +254,7 @@ describe("kubectl edit", () => {
   it("opens the object in vi and patches what was changed", async () => {
     const s = session();
     await s.type("kubectl edit deploy/kubernetes-bootcamp\r");
-    const rows = (await s.screen()).split("\n");
+    const rows = await s.rows();
     expect(rows[0]).toBe("# Please edit the object below. Lines beginning with a '#' will be ignored,");
     const tmp = s.ws.files.list("/tmp");
     const file = Array.isArray(tmp) ? tmp.find((n) => n.startsWith("kubectl-edit-")) : undefined;
@@ -279,7 +278,7 @@ describe("kubectl edit", () => {
   it("cancels when the file is saved unchanged (KUBE_EDITOR honoured)", async () => {
     const s = session();
     await s.type("KUBE_EDITOR=nano kubectl edit deploy kubernetes-bootcamp\r");
-    expect((await s.screen()).split("\n")[0]).toMatch(/GNU nano 7\.2 +\/tmp\/kubectl-edit-\d+\.yaml/);
+    expect(await s.row(0)).toMatch(/GNU nano 7\.2 +\/tmp\/kubectl-edit-\d+\.yaml/);
     await s.type("\x18");
     expect(await s.screen()).toContain("Edit cancelled, no changes made.");
   });

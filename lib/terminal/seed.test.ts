@@ -3,69 +3,34 @@
  * cluster, through the shell, two tabs and a container shell.
  */
 import { describe, expect, it } from "vitest";
-import { Cluster } from "../cluster";
-import { InterruptSource } from "../shell/interrupt";
-import { ManualScheduler, settle } from "../shell/manual-time";
+import { runLine, startLine } from "../shell/harness";
 import type { JournalEntry } from "../shell/types";
 import { runScript } from "./headless";
-import { createTerminal } from "./terminal";
+import { clusterSession, type TypedTab, typedTab } from "./testing";
 import { stripAnsi } from "./text";
-import { clusterWorkstation } from "./wiring";
 
-function session() {
-  const scheduler = new ManualScheduler();
-  const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
-  const ws = clusterWorkstation(cluster, { clock: scheduler.clock, scheduler });
-  return { scheduler, ws };
-}
+const session = () => clusterSession(7);
 
 describe("seed lesson through the shell", () => {
   it("POD_NAME, proxy in tab 1, curl in tab 2, logs, exec", async () => {
     const { scheduler, ws } = session();
     const journal: JournalEntry[] = [];
-    let screen1 = "";
-    let screen2 = "";
-    const tab1 = createTerminal({
-      shell: ws.openShell("1"),
-      clock: scheduler.clock,
-      scheduler,
-      tty: false,
-      tab: "1",
-      onOutput: (d) => {
-        screen1 += d;
-      },
-      onJournal: (e) => journal.push(e),
-    });
-    const tab2 = createTerminal({
-      shell: ws.openShell("2"),
-      clock: scheduler.clock,
-      scheduler,
-      tty: false,
-      tab: "2",
-      onOutput: (d) => {
-        screen2 += d;
-      },
-      onJournal: (e) => journal.push(e),
-    });
-    tab1.input("kubectl proxy\r");
-    await settle();
-    expect(screen1).toContain("Starting to serve on 127.0.0.1:8001");
-    tab2.input(
+    const [tab1, tab2] = ["1", "2"].map((tab) =>
+      typedTab(ws.openShell(tab), { clock: scheduler.clock, scheduler, tty: false, tab, journal }),
+    ) as [TypedTab, TypedTab];
+    await tab1.type("kubectl proxy\r");
+    expect(tab1.screen()).toContain("Starting to serve on 127.0.0.1:8001");
+    await tab2.type(
       `export POD_NAME="$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}')"\r`,
     );
-    await settle();
-    tab2.input("echo Name of the Pod: $POD_NAME\r");
-    await settle();
-    const name = /Name of the Pod: (kubernetes-bootcamp-\S+)/.exec(screen2)?.[1];
+    await tab2.type("echo Name of the Pod: $POD_NAME\r");
+    const name = /Name of the Pod: (kubernetes-bootcamp-\S+)/.exec(tab2.screen())?.[1];
     expect(name).toBeDefined();
-    tab2.input("curl http://localhost:8001/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/\r");
-    await settle();
-    expect(screen2).toContain(`Hello Kubernetes bootcamp! | Running on: ${name} | v=1`);
-    tab1.input("\x03");
-    await settle();
-    tab2.input("curl http://localhost:8001/version\r");
-    await settle();
-    expect(screen2).toContain(
+    await tab2.type("curl http://localhost:8001/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/\r");
+    expect(tab2.screen()).toContain(`Hello Kubernetes bootcamp! | Running on: ${name} | v=1`);
+    await tab1.type("\x03");
+    await tab2.type("curl http://localhost:8001/version\r");
+    expect(tab2.screen()).toContain(
       "curl: (7) Failed to connect to localhost port 8001 after 0 ms: Couldn't connect to server",
     );
     const curl = journal.find((j) => j.line.startsWith("curl http://localhost:8001/api"));
@@ -112,22 +77,13 @@ describe("seed lesson through the shell", () => {
   it("Ctrl-C stops kubectl logs -f", async () => {
     const { scheduler, ws } = session();
     const sh = ws.openShell("1");
-    const interrupt = new InterruptSource();
-    let out = "";
-    const io = {
-      stdout: (s: string) => (out += s),
-      stderr: (s: string) => (out += s),
-      tty: false,
-      columns: 80,
-      interrupt,
-    };
-    await sh.run("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)", io);
-    const p = sh.run("kubectl logs -f $POD_NAME", io);
+    await runLine(sh, "export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)");
+    const logs = startLine(sh, "kubectl logs -f $POD_NAME");
     await scheduler.advance(1000);
-    interrupt.fire("user");
+    logs.interrupt.fire("user");
     await scheduler.advance(1000);
-    const r = await p;
-    expect(out).toContain("Kubernetes Bootcamp App Started At");
+    const r = await logs.done;
+    expect(logs.all()).toContain("Kubernetes Bootcamp App Started At");
     expect(r.exitCode).toBe(130);
   });
 });
@@ -135,8 +91,7 @@ describe("seed lesson through the shell", () => {
 describe("kubectlCompleter", () => {
   it("lists pod names for get/describe/logs and TYPE/ prefixes", async () => {
     const { kubectlCompleter } = await import("./wiring");
-    const scheduler = new ManualScheduler();
-    const cluster = Cluster.create({ scenario: "explore-app", seed: 7, clock: scheduler.clock });
+    const { cluster } = session();
     const complete = kubectlCompleter((req) => cluster.handle(req));
     const pods = complete(["kubectl", "describe", "pods", "kub"]);
     expect(pods.some((p) => p.startsWith("kubernetes-bootcamp-"))).toBe(true);

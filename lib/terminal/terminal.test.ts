@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { NetRequest, NetResponse } from "../cluster/types";
-import { ManualScheduler, settle } from "../shell/manual-time";
-import type { JournalEntry, Machine, Program } from "../shell/types";
+import { standInProxy } from "../shell/harness";
+import { ManualScheduler } from "../shell/manual-time";
+import type { Machine, Program } from "../shell/types";
 import { createWorkstation } from "../shell/workstation";
 import { runScript } from "./headless";
-import { createTerminal } from "./terminal";
+import { typedTab } from "./testing";
 import { stripAnsi } from "./text";
 
 const POD = "kubernetes-bootcamp-9bc58d867-7qs4x";
@@ -27,19 +28,7 @@ const machine: Machine = {
 
 /** A stand-in kubectl: these tests are about the terminal, not kubectl (seed.test.ts runs the real one). */
 const kubectl: Program = async (io) => {
-  if (io.argv[1] === "proxy") {
-    io.machine.listen(8001, () => ({
-      kind: "response",
-      status: 200,
-      statusText: "OK",
-      headers: {},
-      body: "{}\n",
-    }));
-    io.stdout("Starting to serve on 127.0.0.1:8001\n");
-    await io.interrupt.promise;
-    io.machine.unlisten(8001);
-    return 0;
-  }
+  if (io.argv[1] === "proxy") return standInProxy(io, () => "{}\n");
   if (io.argv[1] === "exec") {
     const dash = io.argv.indexOf("--");
     return (
@@ -54,7 +43,8 @@ const kubectl: Program = async (io) => {
   return 0;
 };
 
-function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[]) => string[] } = {}) {
+/** A workstation with the stand-in kubectl whose pod's container holds `serverJs`. */
+function workstation(serverJs: string) {
   const scheduler = new ManualScheduler();
   const ws = createWorkstation({
     machine,
@@ -66,41 +56,31 @@ function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[])
       pod: t.pod,
       container: "app",
       env: { HOSTNAME: t.pod, HOME: "/root" },
-      files: { "/server.js": "var http = require('http');\n" },
+      files: { "/server.js": serverJs },
     }),
   });
-  const shell = ws.openShell("1");
-  let screen = "";
-  const journal: JournalEntry[] = [];
-  const term = createTerminal({
-    shell,
+  return { scheduler, ws };
+}
+
+function setup(opts: { tty?: boolean; columns?: number; complete?: (w: string[]) => string[] } = {}) {
+  const { scheduler, ws } = workstation("var http = require('http');\n");
+  const tab = typedTab(ws.openShell("1"), {
     clock: scheduler.clock,
     scheduler,
     columns: opts.columns ?? 80,
     rows: 24,
     tty: opts.tty ?? false,
     tab: "1",
-    onOutput: (d) => {
-      screen += d;
-    },
-    onJournal: (e) => journal.push(e),
     complete: opts.complete,
   });
-  const type = async (data: string): Promise<void> => {
-    term.input(data);
-    await settle();
-  };
-  return {
-    ws,
-    term,
-    journal,
-    scheduler,
-    type,
-    screen: () => screen,
-    clear: () => {
-      screen = "";
-    },
-  };
+  return { ...tab, ws, scheduler };
+}
+
+/** Types each entry's keys into a fresh tab: the journal holds each entry's line, in order. */
+async function expectJournaled(entries: [keys: string, line: string][]): Promise<void> {
+  const t = setup();
+  for (const [keys] of entries) await t.type(keys);
+  expect(t.journal.map((e) => e.line)).toEqual(entries.map(([, line]) => line));
 }
 
 describe("terminal line discipline", () => {
@@ -146,27 +126,24 @@ describe("terminal line discipline", () => {
   });
 
   it("edits with arrows, Home/End, Ctrl-A/E/U/K/W and Backspace", async () => {
-    const t = setup();
-    await t.type("echo wrld\x1b[D\x1b[D\x1b[Do\r");
-    expect(t.journal[0]?.line).toBe("echo world");
-    await t.type("cho x\x1b[Hе\x7f" + "e\x1b[F!\r");
-    expect(t.journal[1]?.line).toBe("echo x!");
-    await t.type("echo abc\x1b[1~\x1b[3~E\x1b[4~\x15echo kept\r");
-    expect(t.journal[2]?.line).toBe("echo kept");
-    await t.type("echo one two\x17three\x01\x0bls\r");
-    expect(t.journal[3]?.line).toBe("ls");
-    await t.type("echo a b\x17\x17c\r");
-    expect(t.journal[4]?.line).toBe("echo c");
+    // keys typed → the line they leave, as journaled
+    const edits: [string, string][] = [
+      ["echo wrld\x1b[D\x1b[D\x1b[Do\r", "echo world"],
+      ["cho x\x1b[Hе\x7f" + "e\x1b[F!\r", "echo x!"],
+      ["echo abc\x1b[1~\x1b[3~E\x1b[4~\x15echo kept\r", "echo kept"],
+      ["echo one two\x17three\x01\x0bls\r", "ls"],
+      ["echo a b\x17\x17c\r", "echo c"],
+    ];
+    await expectJournaled(edits);
   });
 
   it("walks history with Up/Down and keeps the draft", async () => {
-    const t = setup();
-    await t.type("echo first\r");
-    await t.type("echo second\r");
-    await t.type("draft\x1b[A\x1b[A\x1b[B\r");
-    expect(t.journal[2]?.line).toBe("echo second");
-    await t.type("mine\x1b[A\x1b[B\r");
-    expect(t.journal[3]?.line).toBe("mine");
+    await expectJournaled([
+      ["echo first\r", "echo first"],
+      ["echo second\r", "echo second"],
+      ["draft\x1b[A\x1b[A\x1b[B\r", "echo second"],
+      ["mine\x1b[A\x1b[B\r", "mine"],
+    ]);
   });
 
   it("Ctrl-C interrupts a foreground program; typeahead runs afterwards", async () => {
@@ -268,20 +245,7 @@ describe("terminal line discipline", () => {
 
 describe("runScript", () => {
   it("prints output like bash < script, with markers, following exec into the container", async () => {
-    const scheduler = new ManualScheduler();
-    const ws = createWorkstation({
-      machine,
-      clock: scheduler.clock,
-      scheduler,
-      programs: { kubectl },
-      containers: (t) => ({
-        namespace: t.namespace,
-        pod: t.pod,
-        container: "app",
-        env: { HOSTNAME: t.pod },
-        files: { "/server.js": "js\n" },
-      }),
-    });
+    const { scheduler, ws } = workstation("js\n");
     const start = scheduler.clock.now();
     const out = await runScript(
       [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newCluster, podStatuses, scaleBootcamp } from "../testing";
+import { body, call, createPod, newCluster, podStatuses, scaleBootcamp } from "../testing";
 import { events } from "./testing";
 
 describe("scheduler", () => {
@@ -9,14 +9,7 @@ describe("scheduler", () => {
     const t = body(call(cluster, "GET", "/api/v1/nodes", { table: true }));
     // Kubernetes' node printer shows NotReady for a Ready condition that is False or Unknown.
     expect(t.rows[0].cells[1]).toBe("NotReady");
-    call(cluster, "POST", "/api/v1/namespaces/default/pods", {
-      body: {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: "p" },
-        spec: { containers: [{ name: "c", image: "jocatalin/kubernetes-bootcamp:v1" }] },
-      },
-    });
+    createPod(cluster, { name: "p" }, [{ name: "c", image: "jocatalin/kubernetes-bootcamp:v1" }]);
     expect(podStatuses(cluster)).toContain("p Pending");
     expect(events(cluster, "FailedScheduling")).toHaveLength(1);
     cluster.setNodeReady(true);
