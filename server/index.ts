@@ -14,6 +14,7 @@ import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
 import { revokeUser } from "../lib/revoke";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
+import { SOCKET_SERVER_OPTIONS } from "./rate-limit";
 import { attachSockets, type SocketData } from "./sockets";
 import { TeachingHub } from "./teaching/hub";
 import { WorkspaceRegistry } from "./workspaces";
@@ -38,9 +39,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     void handle(req, res);
   });
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {
-    path: "/socket.io",
-    // Keystrokes are small; anything near this is refused by socket.io before it reaches us.
-    maxHttpBufferSize: 256 * 1024,
+    ...SOCKET_SERVER_OPTIONS,
     serveClient: false,
   });
   // Stuck detection, faults, recordings (issue 13): listens to the workspaces through hooks.
