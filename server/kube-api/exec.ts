@@ -325,7 +325,10 @@ class Session {
     else if (!this.begun && this.interactiveShell()) this.early = (this.early + text).slice(-MAX_FILE_BYTES);
     else if (this.exec.tty && text.includes("\x03")) this.running?.fire("user");
     else if (!this.stdinClosed) {
-      if (this.stdinBuf.length + text.length > MAX_FILE_BYTES) return this.stdinTooLong();
+      if (this.stdinBuf.length + text.length > MAX_FILE_BYTES) {
+        this.stdinTooLong();
+        return;
+      }
       this.stdinBuf += text;
       // A TTY has no EOF but Ctrl-D: a non-shell command reads until it.
       if (this.exec.tty && this.stdinBuf.includes("\x04")) {
