@@ -54,6 +54,12 @@ const HOSTILE: [string, string, RegExp][] = [
     `P=$(printf '%4000s' | tr ' ' '.'); printf '%100000d\\n' 1 | grep -c "$P"`,
     /more than 10000 commands/,
   ],
+  // the hostile run's other slow line (36–74 s): a glob of a 1 MiB word over a directory
+  [
+    "a glob of a 1 MiB word over 300 files",
+    'for i in $(seq 300); do : > f$i; done; echo "$X"-c*tr*k | wc -c',
+    /pipe buffer limit reached|output limit/,
+  ],
 ];
 
 describe("every line has an enforced budget of simulated work", () => {
