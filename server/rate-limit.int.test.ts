@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { DEFAULT_INPUT_LIMITS, SOCKET_SERVER_OPTIONS } from "./rate-limit";
+import { DEFAULT_INPUT_LIMITS, FLOOD_ENDED, SOCKET_SERVER_OPTIONS } from "./rate-limit";
 import { until } from "./socket-test-harness";
 import { attachSockets } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
@@ -108,8 +108,13 @@ describe("term:input rate limit", () => {
     const flooder = await student("student2@example.com");
     const bystander = await student("student3@example.com");
     await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
-    const keys = 5_000;
-    for (let i = 0; i < keys; i++) flooder.s.emit("term:input", { tabId: "1", data: "q" });
+    // 2,000 keys at 20 a millisecond: far over the key rate, not fast enough to queue up unread
+    // frames (a burst written at once is ended as a flood: the next test, FLOOD_BACKLOG_BYTES)
+    const keys = 2_000;
+    for (let i = 0; i < keys; i++) {
+      flooder.s.emit("term:input", { tabId: "1", data: "q" });
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 1));
+    }
     await until(() => flooder.text().includes("input refused: typing too fast"));
     bystander.s.emit("term:input", { tabId: "1", data: "echo bystander-ok\r" });
     await until(() => bystander.text().includes("bystander-ok\r\n"));
@@ -132,7 +137,8 @@ describe("term:input rate limit", () => {
     // The socket.io-client's own WebSocket: its TCP socket takes the frames as they are.
     const tcp = (flooder.s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } })
       .ws._socket;
-    const keys = 1_500; // under the event-flood bound (server/rate-limit.ts EVENT_FLOOD)
+    // 22 KB: under the flood bounds (server/rate-limit.ts EVENT_FLOOD, FLOOD_BACKLOG_BYTES)
+    const keys = 400;
     perTurn.start();
     tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys));
     await until(() => (perTurn.handled.get(id) ?? 0) > 0);
@@ -149,5 +155,18 @@ describe("term:input rate limit", () => {
     expect(max).toBeLessThanOrEqual(2);
     expect(atAnswer).toBeLessThan(keys);
     expect(flooder.s.connected).toBe(true);
+  });
+
+  it("a client that writes faster than it is served is ended as a flood, with the notice", async () => {
+    const flooder = await student("student2@example.com");
+    await until(() => flooder.text().includes("$ "));
+    const notices: string[] = [];
+    flooder.s.on("notice", (n: { message: string }) => notices.push(n.message));
+    const tcp = (flooder.s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } })
+      .ws._socket;
+    // 3,000 keys (165 KB) at once: more unread frames than FLOOD_BACKLOG_BYTES
+    tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 3_000));
+    await until(() => !flooder.s.connected);
+    expect(notices).toContain(FLOOD_ENDED);
   });
 });

@@ -52,6 +52,25 @@ export class OneMessagePerTurn extends WebSocketServer {
   }
 }
 
+/** Unread frames on one WebSocket past which its client is flooding (see `flooding`). */
+export const FLOOD_BACKLOG_BYTES = 32 * 1024;
+
+/**
+ * Whether a socket's client sends faster than its messages are handled: its WebSocket has more
+ * than FLOOD_BACKLOG_BYTES of frames received and not yet handed over, and ws has paused the TCP
+ * socket for it. With one message per turn the handled rate no longer says it (EVENT_FLOOD
+ * counts handled events, and a flood is now served at the server's pace); the backlog does. A
+ * person's keys (one frame each, a paste ≤ 24 KiB as JSON) never queue up that far. Reads ws's
+ * receiver (a Writable); a transport without one (long polling) is judged by EVENT_FLOOD.
+ */
+export function flooding(socket: { conn?: unknown }): boolean {
+  const ws = (socket.conn as { transport?: { socket?: unknown } } | undefined)?.transport?.socket as
+    | { _receiver?: { writableLength?: number }; _socket?: { isPaused?(): boolean } }
+    | undefined;
+  const backlog = ws?._receiver?.writableLength ?? 0;
+  return backlog > FLOOD_BACKLOG_BYTES && ws?._socket?.isPaused?.() === true;
+}
+
 /** Options every socket.io server of ours is made with (the product's and the tests'). */
 export const SOCKET_SERVER_OPTIONS = {
   path: "/socket.io",
