@@ -15,6 +15,7 @@ import { revokeUser } from "../lib/revoke";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
 import { createKubeRoute } from "./kube-api/route";
+import { SOCKET_SERVER_OPTIONS } from "./rate-limit";
 import { attachSockets, type SocketData } from "./sockets";
 import { TeachingHub } from "./teaching/hub";
 import { WorkspaceRegistry } from "./workspaces";
@@ -42,9 +43,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     void handle(req, res);
   });
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {
-    path: "/socket.io",
-    // Keystrokes are small; anything near this is refused by socket.io before it reaches us.
-    maxHttpBufferSize: 256 * 1024,
+    ...SOCKET_SERVER_OPTIONS,
     serveClient: false,
     // engine.io ends other paths' upgrades that have written nothing after this long; `kubectl
     // exec` (/kube/…) answers once its token is checked and the workspace is loaded.

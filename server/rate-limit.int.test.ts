@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { DEFAULT_INPUT_LIMITS } from "./rate-limit";
+import { DEFAULT_INPUT_LIMITS, FLOOD_ENDED, SOCKET_SERVER_OPTIONS } from "./rate-limit";
 import { until } from "./socket-test-harness";
 import { attachSockets } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
@@ -55,12 +55,46 @@ beforeAll(async () => {
   prisma = createPrisma(url);
   await seedDemo(prisma);
   http = createServer();
-  io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
+  io = new Server(http, SOCKET_SERVER_OPTIONS);
   registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
   attachSockets(io as never, registry, SECRET);
+  // Counts the events each socket decodes per turn of the event loop (see the burst test).
+  io.on("connection", (socket) => socket.onAny(() => perTurn.event(socket.id)));
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
+
+/** Events handled per socket per event-loop turn: a setImmediate ticker numbers the turns. */
+const perTurn = {
+  turn: 0,
+  ticking: false,
+  last: new Map<string, { turn: number; n: number }>(),
+  max: new Map<string, number>(),
+  handled: new Map<string, number>(),
+  start(): void {
+    this.ticking = true;
+    const tick = (): void => {
+      this.turn++;
+      if (this.ticking) setImmediate(tick);
+    };
+    tick();
+  },
+  event(id: string): void {
+    const l = this.last.get(id);
+    const n = l?.turn === this.turn ? l.n + 1 : 1;
+    this.last.set(id, { turn: this.turn, n });
+    this.max.set(id, Math.max(this.max.get(id) ?? 0, n));
+    this.handled.set(id, (this.handled.get(id) ?? 0) + 1);
+  },
+};
+
+/** Client-to-server WebSocket text frames (masked with a zero key, as RFC 6455 allows), ≤ 125 bytes each. */
+function frames(payload: string, count: number): Buffer {
+  const body = Buffer.from(payload);
+  if (body.length > 125) throw new Error("payload too long for a short frame");
+  const one = Buffer.concat([Buffer.from([0x81, 0x80 | body.length, 0, 0, 0, 0]), body]);
+  return Buffer.concat(Array.from({ length: count }, () => one));
+}
 
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -74,8 +108,13 @@ describe("term:input rate limit", () => {
     const flooder = await student("student2@example.com");
     const bystander = await student("student3@example.com");
     await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
-    const keys = 5_000;
-    for (let i = 0; i < keys; i++) flooder.s.emit("term:input", { tabId: "1", data: "q" });
+    // 2,000 keys at 20 a millisecond: far over the key rate, not fast enough to queue up unread
+    // frames (a burst written at once is ended as a flood: the next test, FLOOD_BACKLOG_BYTES)
+    const keys = 2_000;
+    for (let i = 0; i < keys; i++) {
+      flooder.s.emit("term:input", { tabId: "1", data: "q" });
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 1));
+    }
     await until(() => flooder.text().includes("input refused: typing too fast"));
     bystander.s.emit("term:input", { tabId: "1", data: "echo bystander-ok\r" });
     await until(() => bystander.text().includes("bystander-ok\r\n"));
@@ -88,5 +127,46 @@ describe("term:input rate limit", () => {
       DEFAULT_INPUT_LIMITS.socketMessages.burst + 2 * DEFAULT_INPUT_LIMITS.socketMessages.perSecond,
     );
     expect(refusals).toBe(1);
+  });
+
+  it("a burst of key frames in one TCP write is handled one message per turn; a bystander is answered in between", async () => {
+    const flooder = await student("student1@example.com");
+    const bystander = await student("student3@example.com");
+    await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
+    const id = flooder.s.id as string;
+    // The socket.io-client's own WebSocket: its TCP socket takes the frames as they are.
+    const tcp = (flooder.s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } })
+      .ws._socket;
+    // 22 KB: under the flood bounds (server/rate-limit.ts EVENT_FLOOD, FLOOD_BACKLOG_BYTES)
+    const keys = 400;
+    perTurn.start();
+    tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys));
+    await until(() => (perTurn.handled.get(id) ?? 0) > 0);
+    bystander.s.emit("term:input", { tabId: "1", data: "echo between\r" });
+    await until(() => bystander.text().includes("between\r\n"));
+    const atAnswer = perTurn.handled.get(id) ?? 0;
+    await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
+    perTurn.ticking = false;
+    const max = perTurn.max.get(id) ?? 0;
+    console.log(
+      `burst of ${keys} key frames in one write: at most ${max} handled per turn (ws's default: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
+    );
+    // ws's default (allowSynchronousEvents) handled a whole read — hundreds of frames — in one turn
+    expect(max).toBeLessThanOrEqual(2);
+    expect(atAnswer).toBeLessThan(keys);
+    expect(flooder.s.connected).toBe(true);
+  });
+
+  it("a client that writes faster than it is served is ended as a flood, with the notice", async () => {
+    const flooder = await student("student2@example.com");
+    await until(() => flooder.text().includes("$ "));
+    const notices: string[] = [];
+    flooder.s.on("notice", (n: { message: string }) => notices.push(n.message));
+    const tcp = (flooder.s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } })
+      .ws._socket;
+    // 3,000 keys (165 KB) at once: more unread frames than FLOOD_BACKLOG_BYTES
+    tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 3_000));
+    await until(() => !flooder.s.connected);
+    expect(notices).toContain(FLOOD_ENDED);
   });
 });

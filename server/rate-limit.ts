@@ -4,6 +4,7 @@
  * (a script, a held key, pasting megabytes) is refused with a message in the terminal instead of
  * taking the event loop from the class. A person typing or pasting a few screens never meets it.
  */
+import { type ServerOptions, WebSocketServer } from "ws";
 import { type BucketSpec, TokenBucket } from "../lib/token-bucket";
 
 export { type BucketSpec, TokenBucket };
@@ -33,6 +34,50 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = {
  */
 export const EVENT_FLOOD: BucketSpec = { burst: 2_000, perSecond: 1_000 };
 export const FLOOD_ENDED = "Too many messages from this page; it was disconnected. Reload to continue.";
+
+/**
+ * socket.io's WebSocket server, handing over one message per socket per turn of the event loop.
+ * By default ws emits every complete frame of a read synchronously, and libuv reads a busy
+ * socket up to 32 times (64 KiB each) in one poll phase: a client that writes keys faster than
+ * the server reads them (a script, 128 KB typed key by key) had thousands of frames decoded,
+ * checked and refused in one turn — a 0.4–0.9 s block for everyone while the per-key cost was
+ * ~17 µs. With `allowSynchronousEvents: false` ws defers each message to its own setImmediate
+ * and stops reading the socket meanwhile (its receiver is a Writable; the TCP socket is paused),
+ * so the flooding client waits on its own TCP window while other students' events run.
+ * engine.io does not pass that option through, hence the subclass (`wsEngine`).
+ */
+export class OneMessagePerTurn extends WebSocketServer {
+  constructor(options?: ServerOptions, callback?: () => void) {
+    super({ ...options, allowSynchronousEvents: false }, callback);
+  }
+}
+
+/** Unread frames on one WebSocket past which its client is flooding (see `flooding`). */
+export const FLOOD_BACKLOG_BYTES = 32 * 1024;
+
+/**
+ * Whether a socket's client sends faster than its messages are handled: its WebSocket has more
+ * than FLOOD_BACKLOG_BYTES of frames received and not yet handed over, and ws has paused the TCP
+ * socket for it. With one message per turn the handled rate no longer says it (EVENT_FLOOD
+ * counts handled events, and a flood is now served at the server's pace); the backlog does. A
+ * person's keys (one frame each, a paste ≤ 24 KiB as JSON) never queue up that far. Reads ws's
+ * receiver (a Writable); a transport without one (long polling) is judged by EVENT_FLOOD.
+ */
+export function flooding(socket: { conn?: unknown }): boolean {
+  const ws = (socket.conn as { transport?: { socket?: unknown } } | undefined)?.transport?.socket as
+    | { _receiver?: { writableLength?: number }; _socket?: { isPaused?(): boolean } }
+    | undefined;
+  const backlog = ws?._receiver?.writableLength ?? 0;
+  return backlog > FLOOD_BACKLOG_BYTES && ws?._socket?.isPaused?.() === true;
+}
+
+/** Options every socket.io server of ours is made with (the product's and the tests'). */
+export const SOCKET_SERVER_OPTIONS = {
+  path: "/socket.io",
+  // Keystrokes are small; anything near this is refused by socket.io before it reaches us.
+  maxHttpBufferSize: 256 * 1024,
+  wsEngine: OneMessagePerTurn,
+} as const;
 
 const WARN_EVERY_MS = 10_000;
 

@@ -14,6 +14,7 @@ import { teachesStudent } from "../lib/classroom/access";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
+import { SOCKET_SERVER_OPTIONS } from "./rate-limit";
 import { attachSockets, type SocketOptions } from "./sockets";
 import { WorkspaceRegistry } from "./workspaces";
 
@@ -38,7 +39,7 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
   const prisma = createPrisma(url);
   await seedDemo(prisma);
   const http: HttpServer = createServer();
-  const io = new Server(http, { path: "/socket.io", maxHttpBufferSize: 256 * 1024 });
+  const io = new Server(http, SOCKET_SERVER_OPTIONS);
   const registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
   const access = attachSockets(
     io as never,

@@ -26,7 +26,7 @@ import {
 import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
 import { sameOrigin } from "../lib/same-origin";
 import { stripOsc8 } from "./mirror-filter";
-import { allowInput, EVENT_FLOOD, FLOOD_ENDED, TokenBucket } from "./rate-limit";
+import { allowInput, EVENT_FLOOD, FLOOD_ENDED, flooding, TokenBucket } from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
 
@@ -142,7 +142,7 @@ export function attachSockets(
     const events = new TokenBucket(EVENT_FLOOD, Date.now());
     socket.use((_packet, next) => {
       const now = Date.now();
-      if (!events.has(1, now)) return end(socket, FLOOD_ENDED);
+      if (!events.has(1, now) || flooding(socket)) return end(socket, FLOOD_ENDED);
       events.take(1);
       next();
     });

@@ -46,6 +46,20 @@ const HOSTILE: [string, string, RegExp][] = [
   ],
   ["a sed branch loop", "echo a | sed ':a;ba'", /sed: more than 2000000 commands run/],
   ["sed doubling its hold space", "printf '%100000d' 0 | sed ':a;H;x;G;ba'", /pattern space over 1024 KiB/],
+  // found by the 100,000-line hostile run: `grep $X …` after X doubled to 1 MiB held 40 s
+  ["grep with a 1 MiB pattern (RE2 compiles it: 7–10 s)", 'grep "$X" pods', /more than 10000 commands/],
+  ["grep -F with a 1 MiB pattern", 'grep -F "$X" pods', /more than 10000 commands/],
+  [
+    "grep with 4000 classes over 100 KB (RE2's NFA: text × program, 0.6 s; 11 s at 64 KiB)",
+    `P=$(printf '%4000s' | tr ' ' '.'); printf '%100000d\\n' 1 | grep -c "$P"`,
+    /more than 10000 commands/,
+  ],
+  // the hostile run's other slow line (36–74 s): a glob of a 1 MiB word over a directory
+  [
+    "a glob of a 1 MiB word over 300 files",
+    'for i in $(seq 300); do : > f$i; done; echo "$X"-c*tr*k | wc -c',
+    /pipe buffer limit reached|output limit/,
+  ],
 ];
 
 describe("every line has an enforced budget of simulated work", () => {

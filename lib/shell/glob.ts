@@ -23,15 +23,28 @@ const CLASSES: Record<string, (c: string) => boolean> = {
   punct: (c) => /[!-/:-@[-`{-~]/.test(c),
 };
 
+/** One token per literal character, shared (a 1 MiB pattern is a million of them). */
+const LITERALS = new Map<string, Tok>();
+const STAR: Tok = { k: "star" };
+const ANY: Tok = { k: "any" };
+function lit(c: string): Tok {
+  let t = LITERALS.get(c);
+  if (t === undefined) {
+    t = { k: "lit", c };
+    if (LITERALS.size < 4096) LITERALS.set(c, t);
+  }
+  return t;
+}
+
 function tokenize(p: string): Tok[] {
   const out: Tok[] = [];
   for (let i = 0; i < p.length; i++) {
     const c = p[i] ?? "";
     if (c === "\\" && i + 1 < p.length) {
-      out.push({ k: "lit", c: p[++i] ?? "" });
+      out.push(lit(p[++i] ?? ""));
     } else if (c === "*") {
-      if (out[out.length - 1]?.k !== "star") out.push({ k: "star" });
-    } else if (c === "?") out.push({ k: "any" });
+      if (out[out.length - 1]?.k !== "star") out.push(STAR);
+    } else if (c === "?") out.push(ANY);
     else if (c === "[") {
       let j = i + 1;
       let neg = false;
@@ -70,12 +83,12 @@ function tokenize(p: string): Tok[] {
         j++;
       }
       if (!closed) {
-        out.push({ k: "lit", c: "[" });
+        out.push(lit("["));
         continue;
       }
       out.push({ k: "class", neg, test: (x) => tests.some((t) => t(x)) });
       i = j;
-    } else out.push({ k: "lit", c });
+    } else out.push(lit(c));
   }
   return out;
 }
@@ -93,9 +106,17 @@ function one(t: Tok, c: string): boolean {
   }
 }
 
+/**
+ * The last pattern's tokens: a glob tests one pattern against every entry of a directory, and
+ * `${v#pat}` against every prefix of v. Tokenizing anew for each made a 1 MiB pattern (`$X*`
+ * after X doubled) cost the pattern's length per entry — 36–74 s on one line of the hostile run.
+ */
+let last: { pattern: string; toks: Tok[] } | undefined;
+
 /** Whether `text` matches the whole pattern. */
 export function globMatch(pattern: string, text: string): boolean {
-  const toks = tokenize(pattern);
+  if (last?.pattern !== pattern) last = { pattern, toks: tokenize(pattern) };
+  const toks = last.toks;
   const chars = [...text];
   let ti = 0;
   let pi = 0;

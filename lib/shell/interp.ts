@@ -774,6 +774,11 @@ export class Shell {
     if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
   }
 
+  /** Charges `steps` of the line's budget for a builtin's own work (grep's matching); past it the line stops. */
+  work(ctx: RunContext, steps: number): void {
+    this.step(ctx, steps);
+  }
+
   /** Stops the line now because a bound was reached (builtins call it before doing the work). */
   limit(ctx: RunContext, why: string): never {
     this.abort(ctx, why);

@@ -313,8 +313,46 @@ export interface SafeRegex {
   exec(s: string, from?: number): { start: number; end: number; groups: (string | undefined)[] } | undefined;
 }
 
+/**
+ * What a regular expression costs, for the line's budget (lib/shell/interp.ts `work`). RE2's
+ * linear time is linear in the text times the program: compiling costs about the pattern's
+ * length, matching about the text's length times it (a 64 KiB pattern of classes took 11 s over
+ * 100 KB, a 1 MiB literal 7–10 s to compile — one synchronous call each, found by the hostile
+ * suite). `charge` is told the units before the work is done, so a line that cannot afford it
+ * stops first.
+ */
+export interface RegexCost {
+  charge(units: number): void;
+}
+
+/** Units that cost one step of the line's budget (about 25 µs of RE2 work). */
+export const REGEX_UNITS_PER_STEP = 16 * 1024;
+/** Compiling costs this many units per character of the pattern (≈ 1–4 µs each). */
+const COMPILE_UNITS_PER_CHAR = REGEX_UNITS_PER_STEP / 2;
+
+/** A RegexCost that charges whole steps to `steps` (a builtin's `c.shell.work(c.ctx, n)`). */
+export function regexCost(steps: (n: number) => void): RegexCost {
+  let pending = 0;
+  return {
+    charge(units) {
+      pending += units;
+      if (pending < REGEX_UNITS_PER_STEP) return;
+      const n = Math.floor(pending / REGEX_UNITS_PER_STEP);
+      pending -= n * REGEX_UNITS_PER_STEP;
+      steps(n);
+    },
+  };
+}
+
 /** Compiles RE2 syntax (as kubectl's JSONPath `=~` and Go take it); throws RegexSyntaxError. */
-export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeRegex {
+export function compileRe2(
+  src: string,
+  opts: { icase?: boolean; cost?: RegexCost; compileCharged?: boolean } = {},
+): SafeRegex {
+  const cost = opts.cost;
+  if (opts.compileCharged !== true) cost?.charge(src.length * COMPILE_UNITS_PER_CHAR);
+  /** Matching `s` costs its length times the program's (the source's length stands for it). */
+  const run = (s: string): void => cost?.charge((s.length + 1) * Math.max(1, src.length));
   let re: RE2JS;
   try {
     re = RE2JS.compile(src, opts.icase ? RE2JS.CASE_INSENSITIVE : 0);
@@ -323,6 +361,7 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
     throw e;
   }
   const matches = (s: string): { start: number; end: number }[] => {
+    run(s);
     const found: { start: number; end: number }[] = [];
     const m = re.matcher(s);
     let from = 0;
@@ -338,6 +377,7 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
     s: string,
     from = 0,
   ): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
+    run(s);
     const m = re.matcher(s);
     if (from > s.length || !m.find(from)) return undefined;
     const groups: (string | undefined)[] = [];
@@ -345,7 +385,10 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
     return { start: m.start(), end: m.end(), groups };
   };
   return {
-    test: (s) => re.test(s),
+    test: (s) => {
+      run(s);
+      return re.test(s);
+    },
     exec: execAt,
     matches,
     replace(s, fn, global) {
@@ -374,16 +417,22 @@ export function compileRe2(src: string, opts: { icase?: boolean } = {}): SafeReg
 /** A POSIX BRE/ERE as grep and awk read it, on the linear-time engine. */
 export function compilePosix(
   pattern: string,
-  opts: PosixOptions & { icase?: boolean; word?: boolean },
+  opts: PosixOptions & { icase?: boolean; word?: boolean; cost?: RegexCost },
 ): SafeRegex {
+  // charged before the translation, which is itself linear work over the pattern
+  opts.cost?.charge(pattern.length * COMPILE_UNITS_PER_CHAR);
   let src = posixToRe2(pattern, opts);
   if (opts.word) src = `\\b(?:${src})\\b`;
-  return compileRe2(src, { icase: opts.icase });
+  return compileRe2(src, { icase: opts.icase, cost: opts.cost, compileCharged: true });
 }
 
 /** grep -F: the pattern is a fixed string. */
-export function compileFixed(pattern: string, opts: { icase?: boolean; word?: boolean }): SafeRegex {
+export function compileFixed(
+  pattern: string,
+  opts: { icase?: boolean; word?: boolean; cost?: RegexCost },
+): SafeRegex {
+  opts.cost?.charge(pattern.length * COMPILE_UNITS_PER_CHAR);
   let src = RE2JS.quote(pattern);
   if (opts.word) src = `\\b(?:${src})\\b`;
-  return compileRe2(src, { icase: opts.icase });
+  return compileRe2(src, { icase: opts.icase, cost: opts.cost, compileCharged: true });
 }

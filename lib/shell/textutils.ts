@@ -2,7 +2,7 @@
 import { awk } from "./awk";
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
 import { fsErrorText } from "./interp";
-import { compileFixed, compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { compileFixed, compilePosix, RegexSyntaxError, regexCost, type SafeRegex } from "./regex";
 
 /** Reads the named files (or stdin when none / "-"); reports errors like coreutils. */
 function inputs(c: BuiltinContext, tool: string, files: string[]): { name: string; data: string }[] | number {
@@ -98,9 +98,11 @@ const grep: Builtin = (c) => {
   try {
     const icase = flags.has("i") || flags.has("ignore-case") || flags.has("y");
     const word = flags.has("w");
+    // compiling and matching are charged to the line's budget before they are done
+    const cost = regexCost((n) => c.shell.work(c.ctx, n));
     re = flags.has("F")
-      ? compileFixed(pattern, { icase, word })
-      : compilePosix(pattern, { extended: flags.has("E"), icase, word });
+      ? compileFixed(pattern, { icase, word, cost })
+      : compilePosix(pattern, { extended: flags.has("E"), icase, word, cost });
   } catch (e) {
     if (!(e instanceof RegexSyntaxError)) throw e;
     c.err(`grep: ${e.message}\n`);

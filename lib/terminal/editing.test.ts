@@ -181,6 +181,37 @@ describe("editing cost is O(change), the line is capped as it is typed", () => {
     expect(ms).toBeLessThan(8000);
   });
 
+  it("a key costs the same on a 3,800-character line as on a short one (CPU per key, same run)", () => {
+    // A load-independent figure: both lines are measured in alternating rounds of the same run,
+    // so a busy machine slows both alike; the ratio is what an O(line) editor would blow up
+    // (the quadratic editor redrew the whole line: ~40× here; 250 keys keep it under MAX_LINE).
+    const short = editing(80, false);
+    const long = editing(80, false);
+    short.term.input("echo ");
+    long.term.input(`echo ${"y".repeat(3_800)}`);
+    const round = (e: Editing): number => {
+      const t0 = process.cpuUsage();
+      for (let i = 0; i < 250; i++) e.term.input("x");
+      for (let i = 0; i < 250; i++) e.term.input("\x7f");
+      const t = process.cpuUsage(t0);
+      return (t.user + t.system) / 500;
+    };
+    const s: number[] = [];
+    const l: number[] = [];
+    for (let r = 0; r < 31; r++) {
+      s.push(round(short));
+      l.push(round(long));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+    const ratio = median(l) / Math.max(median(s), 0.01);
+    console.log(
+      `CPU per key: ${median(s).toFixed(2)} µs on a 5-character line, ${median(l).toFixed(2)} µs on a 3,800-character line (×${ratio.toFixed(2)}; goal ≤ 3)`,
+    );
+    expect(short.state().line).toBe("echo ");
+    expect(long.state().line.length).toBe(3_805);
+    expect(ratio).toBeLessThanOrEqual(3);
+  });
+
   it("a pasted chunk longer than the cap is kept up to the cap in one pass, with one bell", () => {
     const e = editing(80);
     const t0 = performance.now();

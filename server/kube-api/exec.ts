@@ -11,22 +11,28 @@
  * (lib/terminal, the line discipline of every student tab): echo, line editing, history, Tab
  * completion of paths, Ctrl-C, and Ctrl-D on an empty line exits; output gets CRLF as from a pty.
  *
+ * A long line in an exec shell takes the students' turns of the event loop (server/slices.ts)
+ * like a line in a student's tab, and the socket hands over one message per turn
+ * (server/rate-limit.ts OneMessagePerTurn): an exec is no way around the noisy-neighbour bounds.
+ *
  * Lives outside the pure core: it owns the socket and real timers.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import type { Cluster } from "../../lib/cluster";
 import type { Clock } from "../../lib/cluster/types";
 import { BUILTINS } from "../../lib/shell/builtins";
 import { type ContainerFacts, containerFs, createContainerShell } from "../../lib/shell/container";
-import type { VirtualFs } from "../../lib/shell/fs";
+import { MAX_FILE_BYTES, type VirtualFs } from "../../lib/shell/fs";
 import type { Shell } from "../../lib/shell/interp";
 import { InterruptSource } from "../../lib/shell/interrupt";
 import { shellQuote } from "../../lib/shell/quote";
 import type { Machine, RunIO, Scheduler } from "../../lib/shell/types";
 import { createTerminal, type Terminal } from "../../lib/terminal/terminal";
 import { containerResolver } from "../../lib/terminal/wiring";
+import { OneMessagePerTurn } from "../rate-limit";
+import { type Slices, slices as serverSlices } from "../slices";
 
 export const EXEC_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
 
@@ -38,6 +44,16 @@ const RESIZE = 4;
 const CLOSE = 255;
 
 const SHELLS = new Set(["bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/bash"]);
+
+/**
+ * Real time from the upgrade to the process's first output. kubectl (client-go's websocket
+ * executor) starts reading the connection before it has registered its streams, and drops what
+ * arrives for a stream it has not registered yet ("Unknown stream id 1, discarding message").
+ * A real API server only dials the kubelet after the upgrade, and the runtime then starts the
+ * process: the first byte comes a few round trips later. A command that wrote at once lost its
+ * output now and then (`exec POD -- cat /server.js` in the differential run, ADR 0026).
+ */
+export const EXEC_START_MS = 20;
 
 /** What `/api/v1/namespaces/NS/pods/NAME/exec?…` asks for. */
 export interface ExecRequest {
@@ -99,12 +115,16 @@ export interface ExecBridge {
   close(): void;
 }
 
-export function createExecBridge(cluster: Cluster, opts: { clock?: Clock } = {}): ExecBridge {
+export function createExecBridge(
+  cluster: Cluster,
+  opts: { clock?: Clock; slices?: Slices } = {},
+): ExecBridge {
   const clock: Clock = opts.clock ?? { now: () => Date.now() };
   const scheduler: Scheduler = {
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    yieldNow: () => new Promise<void>((r) => setImmediate(r)),
+    // the cluster's exec sessions are one student's: they share one place in the turns
+    yieldNow: (opts.slices ?? serverSlices).yielder(),
   };
   const machine: Machine = {
     api: cluster.handle,
@@ -115,7 +135,7 @@ export function createExecBridge(cluster: Cluster, opts: { clock?: Clock } = {})
   const resolve = containerResolver(cluster);
   /** Files written in a container survive between exec sessions, as in a real container. */
   const filesystems = new Map<string, VirtualFs>();
-  const wss = new WebSocketServer({
+  const wss = new OneMessagePerTurn({
     noServer: true,
     handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
@@ -171,6 +191,8 @@ export function createExecBridge(cluster: Cluster, opts: { clock?: Clock } = {})
         }
         const session = new Session(ws, exec, facts, fs, { machine, clock, scheduler });
         session.start();
+        const start = setTimeout(() => session.begin(), EXEC_START_MS);
+        ws.on("close", () => clearTimeout(start));
       });
       return true;
     },
@@ -225,6 +247,10 @@ class Session {
   private ended = false;
   private started = false;
   private readonly decoder = new TextDecoder();
+  /** The process has started (see begin). */
+  private begun = false;
+  /** Keys typed into a TTY shell before it started (its line discipline gets them then). */
+  private early = "";
 
   constructor(
     private readonly ws: WebSocket,
@@ -246,6 +272,12 @@ class Session {
       this.running?.fire("user");
       this.term?.dispose();
     });
+  }
+
+  /** The process starts (EXEC_START_MS after the upgrade): a shell's prompt, or the command. */
+  begin(): void {
+    if (this.ended) return;
+    this.begun = true;
     if (this.interactiveShell()) {
       this.started = true;
       this.term = createTerminal({
@@ -258,7 +290,9 @@ class Session {
         onOutput: (s) => this.send(STDOUT, s),
         onExit: (code) => this.finish(exitStatus(code, this.exec.command)),
       });
-    } else if (!this.exec.stdin) void this.runOnce();
+      if (this.early !== "") this.term.input(this.early);
+      this.early = "";
+    } else if (!this.exec.stdin || this.stdinClosed) void this.runOnce();
   }
 
   private interactiveShell(): boolean {
@@ -288,8 +322,13 @@ class Session {
     if (channel !== STDIN) return;
     const text = this.decoder.decode(payload, { stream: true });
     if (this.term !== undefined) this.term.input(text);
+    else if (!this.begun && this.interactiveShell()) this.early = (this.early + text).slice(-MAX_FILE_BYTES);
     else if (this.exec.tty && text.includes("\x03")) this.running?.fire("user");
     else if (!this.stdinClosed) {
+      if (this.stdinBuf.length + text.length > MAX_FILE_BYTES) {
+        this.stdinTooLong();
+        return;
+      }
       this.stdinBuf += text;
       // A TTY has no EOF but Ctrl-D: a non-shell command reads until it.
       if (this.exec.tty && this.stdinBuf.includes("\x04")) {
@@ -302,7 +341,18 @@ class Session {
   private onStdinEnd(): void {
     if (this.stdinClosed) return;
     this.stdinClosed = true;
-    if (!this.started && !this.interactiveShell()) void this.runOnce();
+    if (this.begun && !this.started && !this.interactiveShell()) void this.runOnce();
+  }
+
+  /**
+   * Stdin is handed to the command whole, as a file of the container (lib/shell's pipes are
+   * strings): more than a file may hold ends the exec instead of growing without bound.
+   */
+  private stdinTooLong(): void {
+    this.stdinClosed = true;
+    this.stdinBuf = "";
+    this.send(STDERR, `kubeclass: exec stdin over ${MAX_FILE_BYTES / 1024} KiB is not kept; stopped\n`);
+    this.finish(exitStatus(1, this.exec.command));
   }
 
   private io(interrupt: InterruptSource): RunIO {

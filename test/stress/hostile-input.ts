@@ -127,10 +127,12 @@ export async function runHostile(opts: {
   /** Start at this line (a multiple of perWorkstation): replays a failure without the lines before it. */
   from?: number;
   heapLimitMiB?: number;
+  /** These lines instead of the generated ones (a replay of chosen lines). */
+  lines?: string[];
   onProgress?: (done: number, f: HostileFigures) => void;
 }): Promise<HostileFigures> {
   const perWs = opts.perWorkstation ?? 250;
-  const lines = fc.sample(hostileLine, { seed: opts.seed, numRuns: opts.count });
+  const lines = opts.lines ?? fc.sample(hostileLine, { seed: opts.seed, numRuns: opts.count });
   const figures: HostileFigures = { lines: 0, ms: 0, maxHeapMiB: 0, maxLineMs: 0, maxLineOutput: 0 };
   const spawns: string[] = [];
   // Every child process (spawn, exec, fork) goes through ChildProcess#spawn: count them.

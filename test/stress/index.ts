@@ -1,7 +1,8 @@
 /**
  * `npm run test:stress`: the long versions of the suites, each printing its figure.
  * - hostile: 100,000 hostile-input lines through the terminal and the shell (hostile-input.ts);
- *   `--lines N --seed S` to change the run, `--from N` (a multiple of 250) to start at line N.
+ *   `--lines N --seed S` to change the run, `--from N` (a multiple of 250) to start at line N,
+ *   `--count N` to run N lines from there; `HOSTILE_SLOW=ms` prints every line slower than that.
  * - noisy: the noisy-neighbour suite at full size (scale to 100,000 replicas, 128 KB typed key
  *   by key, …) with 200 bystander samples per attack (server/noisy-neighbour.int.test.ts).
  * - outage: 20 s without the database while 50 students type (server/outage.int.test.ts).
@@ -27,16 +28,18 @@ const only = onlyAt >= 0 ? new Set((process.argv[onlyAt + 1] ?? "").split(",")) 
 const wanted = (suite: string) => only === null || only.has(suite);
 
 async function hostile(): Promise<void> {
-  const count = arg("lines", 100_000);
+  const from = arg("from", 0);
+  // --count N: N lines from --from on; --lines N: the run's first N lines (both from the same sample)
+  const count = process.argv.includes("--count") ? from + arg("count", 0) : arg("lines", 100_000);
   const seed = arg("seed", 20261202);
   let last = 0;
   const f = await runHostile({
     count,
     seed,
-    from: arg("from", 0),
+    from,
     heapLimitMiB: 1024,
     onProgress: (done, fig) => {
-      if (done - last >= 10_000 || done === count) {
+      if (done - last >= 10_000 || done === count - from) {
         last = done;
         console.log(`  … ${formatFigures(fig)}`);
       }
