@@ -50,6 +50,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     io,
     idleMinutes: cfg.CLUSTER_IDLE_MINUTES,
     hooks: teaching.hooks,
+    workers: cfg.KUBECLASS_WORKERS,
   });
   const sockets = attachSockets(
     io,
