@@ -284,7 +284,10 @@ export function attachSockets(
         const ws = await registry.acquire(req.studentId, DEFAULT_COURSE_SLUG);
         ws?.releaseIfIdle();
         await socket.join(`watch:${req.studentId}`);
-        const tabs = ((await ws?.screens()) ?? []).map((t) => ({ tabId: t.tabId, screen: stripOsc8(t.screen) }));
+        const tabs = ((await ws?.screens()) ?? []).map((t) => ({
+          tabId: t.tabId,
+          screen: stripOsc8(t.screen),
+        }));
         ack?.({ ok: true, data: { tabs } });
       },
     );

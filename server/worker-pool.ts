@@ -13,7 +13,13 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Locale } from "./locale";
-import { type CoreCalls, type CoreEvents, type CoreInit, WorkspaceCore, warmSimulation } from "./workspace-core";
+import {
+  type CoreCalls,
+  type CoreEvents,
+  type CoreInit,
+  WorkspaceCore,
+  warmSimulation,
+} from "./workspace-core";
 
 export interface HandleEvents extends CoreEvents {
   /** The worker holding this workspace stopped; nothing more comes from this handle. */
@@ -129,6 +135,8 @@ class WorkerSlot {
   private outbox: ToWorker[] = [];
   private scheduled = false;
   lastPong = Date.now();
+  /** The worker has loaded its code and answered once (the watchdog starts then). */
+  ready = false;
   restarts = 0;
 
   constructor(
@@ -142,10 +150,13 @@ class WorkerSlot {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
       name: `kubeclass-workspaces-${this.index}`,
     });
+    // The server's sockets keep the process alive, not its workers (a test's forgotten registry).
+    worker.unref();
     this.worker = worker;
     this.outbox = [];
     this.scheduled = false;
     this.lastPong = Date.now();
+    this.ready = false;
     worker.on("message", (raw: string) => this.receive(raw));
     worker.on("error", (err) => {
       console.error(`[workers] worker ${this.index} threw`, err);
@@ -179,6 +190,7 @@ class WorkerSlot {
 
   private receive(raw: string): void {
     this.lastPong = Date.now();
+    this.ready = true;
     const batch = JSON.parse(raw) as FromWorker[];
     for (const msg of batch) {
       try {
@@ -211,6 +223,9 @@ class WorkerSlot {
   }
 }
 
+/** How long a new worker may take to load before it answers at all. */
+const STARTUP_MS = 120_000;
+
 let requestSeq = 0;
 let coreSeq = 0;
 
@@ -218,6 +233,7 @@ let coreSeq = 0;
 export class WorkerPool implements CoreHost {
   private readonly slots: WorkerSlot[];
   private readonly heartbeat: NodeJS.Timeout;
+  private lastBeat = Date.now();
   private closing = false;
 
   constructor(
@@ -232,9 +248,16 @@ export class WorkerPool implements CoreHost {
 
   private beat(): void {
     const stallMs = this.opts.stallMs ?? 10_000;
+    const every = this.opts.heartbeatMs ?? 1_000;
     const now = Date.now();
+    const late = now - this.lastBeat - every;
+    this.lastBeat = now;
     for (const slot of this.slots) {
-      if (now - slot.lastPong > stallMs) {
+      // This thread was held itself: the workers' answers may be waiting in its queue.
+      if (late > stallMs / 2) slot.lastPong = now;
+      // Loading the code (and, on a busy machine, compiling it) is not a stall.
+      const allowed = slot.ready ? stallMs : Math.max(stallMs, STARTUP_MS);
+      if (now - slot.lastPong > allowed) {
         console.error(`[workers] worker ${slot.index} silent for ${now - slot.lastPong} ms: restarting it`);
         const stuck = slot.worker;
         this.lost(slot, "stopped answering");
@@ -295,23 +318,27 @@ export class WorkerPool implements CoreHost {
       enterLesson: (lessonId) => command(["enter", id, lessonId]),
       call: (method, ...args) => {
         if (!live()) return Promise.reject(new Error("workspace worker stopped"));
-        return slot.request((req) => ["call", id, req, method, args]).then((value) => {
-          if (method === "reset") handle.scenario = args[0] as string;
-          return value;
-        }) as never;
+        return slot
+          .request((req) => ["call", id, req, method, args])
+          .then((value) => {
+            if (method === "reset") handle.scenario = args[0] as string;
+            return value;
+          }) as never;
       },
       dispose: () => {
         command(["dispose", id]);
         if (slot.cores.get(id) === entry) slot.cores.delete(id);
       },
     };
-    return slot.request((req) => ["create", id, req, courseSlug, init]).then(
-      () => handle,
-      (err: unknown) => {
-        if (slot.cores.get(id) === entry) slot.cores.delete(id);
-        throw err;
-      },
-    );
+    return slot
+      .request((req) => ["create", id, req, courseSlug, init])
+      .then(
+        () => handle,
+        (err: unknown) => {
+          if (slot.cores.get(id) === entry) slot.cores.delete(id);
+          throw err;
+        },
+      );
   }
 
   async warm(courseSlug?: string): Promise<void> {

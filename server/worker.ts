@@ -115,3 +115,6 @@ port.on("message", (msgs: ToWorker[]) => {
     }
   }
 });
+
+// Loaded: the main thread's watchdog starts counting from this answer.
+send(["pong"]);

@@ -219,5 +219,7 @@ export async function warmSimulation(courseSlug?: string): Promise<void> {
     const session = createSession({ scenario, seed: 1, prompt: course.workstation });
     await session.openTab("warm", 80, 24);
     session.dispose();
+    // A turn of the event loop between builds (a worker answers its heartbeat meanwhile).
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

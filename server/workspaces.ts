@@ -326,7 +326,9 @@ export class Workspace {
   private tellTabs(text: string): void {
     this.flushOutput();
     for (const tabId of this.openTabs.keys())
-      this.deps.io.to(this.room).emit("term:output", { tabId, data: `\r\n\x1b[33mkubeclass: ${text}\x1b[0m\r\n` });
+      this.deps.io
+        .to(this.room)
+        .emit("term:output", { tabId, data: `\r\n\x1b[33mkubeclass: ${text}\x1b[0m\r\n` });
   }
 
   /**
@@ -576,17 +578,17 @@ export class Workspace {
         this.session.enterLesson(this.currentLesson);
         await this.lessonState(this.currentLesson);
       }
-      for (const [tabId, size] of this.openTabs) await this.session.call("openTab", tabId, size.cols, size.rows);
-      this.flushOutput();
+      for (const [tabId, size] of this.openTabs)
+        await this.session.call("openTab", tabId, size.cols, size.rows);
+      if (this.currentLesson) {
+        this.lastProgress.delete(this.currentLesson);
+        this.sendProgress(await this.progress(this.currentLesson));
+      }
       this.tellTabs(
         row
           ? "restored from your last save; commands typed since may need to be run again."
           : "restarted from the lesson's start state (nothing was saved yet).",
       );
-      if (this.currentLesson) {
-        this.lastProgress.delete(this.currentLesson);
-        this.sendProgress(await this.progress(this.currentLesson));
-      }
     } catch (err) {
       console.error("[workspace] reload after a worker stopped", err);
       this.tellTabs("your workspace could not be restored; reconnecting…");
