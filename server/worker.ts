@@ -76,15 +76,20 @@ function handle(msg: ToWorker): void {
       return;
     }
     case "in":
-      return core(msg[1]).input(msg[2], msg[3]);
+      core(msg[1]).input(msg[2], msg[3]);
+      return;
     case "resize":
-      return core(msg[1]).resize(msg[2], msg[3], msg[4]);
+      core(msg[1]).resize(msg[2], msg[3], msg[4]);
+      return;
     case "close":
-      return core(msg[1]).closeTab(msg[2]);
+      core(msg[1]).closeTab(msg[2]);
+      return;
     case "lang":
-      return core(msg[1]).setLanguage(msg[2]);
+      core(msg[1]).setLanguage(msg[2]);
+      return;
     case "enter":
-      return core(msg[1]).enterLesson(msg[2]);
+      core(msg[1]).enterLesson(msg[2]);
+      return;
     case "call": {
       const [, id, req, method, args] = msg;
       answer(req, () => {
