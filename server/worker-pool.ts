@@ -119,7 +119,7 @@ export type FromWorker =
 export interface WorkerPoolOptions {
   /** How often each worker is asked whether it is alive. */
   heartbeatMs?: number;
-  /** A worker silent this long (its event loop held) is terminated and replaced. */
+  /** A worker silent this long (its event loop held) is terminated and replaced (default 30 s). */
   stallMs?: number;
 }
 
@@ -223,6 +223,12 @@ class WorkerSlot {
   }
 }
 
+/**
+ * A worker silent this long is stuck (a loop that never yields): no message of it takes more
+ * than a few ms, and a busy worker answers between its slices (server/worker.ts), so only a
+ * starved machine comes near this.
+ */
+const STALL_MS = 30_000;
 /** How long a new worker may take to load before it answers at all. */
 const STARTUP_MS = 120_000;
 
@@ -247,7 +253,7 @@ export class WorkerPool implements CoreHost {
   }
 
   private beat(): void {
-    const stallMs = this.opts.stallMs ?? 10_000;
+    const stallMs = this.opts.stallMs ?? STALL_MS;
     const every = this.opts.heartbeatMs ?? 1_000;
     const now = Date.now();
     const late = now - this.lastBeat - every;

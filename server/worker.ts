@@ -111,14 +111,37 @@ function handle(msg: ToWorker): void {
   }
 }
 
-port.on("message", (msgs: ToWorker[]) => {
-  for (const msg of msgs) {
+/**
+ * Messages not handled yet, in order. A batch that takes long (a class joining at once: hundreds
+ * of clusters to build) is handled over several turns of the loop, so what the earlier messages
+ * produced leaves meanwhile and the heartbeat is answered.
+ */
+let inbox: ToWorker[] = [];
+let draining = false;
+const TURN_MS = 20;
+
+function drain(): void {
+  const start = performance.now();
+  let i = 0;
+  while (i < inbox.length) {
+    const msg = inbox[i++] as ToWorker;
     try {
       handle(msg);
     } catch (err) {
       console.error("[worker]", err);
     }
+    if (performance.now() - start > TURN_MS && i < inbox.length) break;
   }
+  inbox = inbox.slice(i);
+  if (inbox.length > 0) setImmediate(drain);
+  else draining = false;
+}
+
+port.on("message", (msgs: ToWorker[]) => {
+  for (const m of msgs) inbox.push(m);
+  if (draining) return;
+  draining = true;
+  drain();
 });
 
 // Loaded: the main thread's watchdog starts counting from this answer.
