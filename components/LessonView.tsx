@@ -18,6 +18,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
 import { MAX_INPUT_CHARS, MAX_TABS, PROTOCOL_VERSION } from "@/lib/protocol/socket";
 import type { TeacherHintView } from "@/lib/protocol/teaching";
+import { OwnKubectl } from "./OwnKubectl";
 import { TeacherHint } from "./teaching/TeacherHint";
 import { createTerminal } from "./terminal-options";
 
@@ -393,9 +394,12 @@ export function LessonView(props: LessonViewProps) {
             {t("continues")}
           </p>
         )}
-        <button type="button" className="linkbtn" onClick={reset}>
-          {t("reset")}
-        </button>
+        <div className="lessonactions">
+          <button type="button" className="linkbtn" onClick={reset}>
+            {t("reset")}
+          </button>
+          <OwnKubectl courseSlug={props.courseSlug} />
+        </div>
         {/* Lesson content is our own Markdown rendered on the server. */}
         <div className="prose" dangerouslySetInnerHTML={{ __html: props.introHtml }} />
         {props.steps.map((s) => (

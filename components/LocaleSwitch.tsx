@@ -19,7 +19,7 @@ export function LocaleSwitch() {
     });
   }
   return (
-    <span style={{ display: "inline-flex", gap: 4 }} aria-busy={pending}>
+    <span style={{ display: "inline-flex", gap: 4, whiteSpace: "nowrap" }} aria-busy={pending}>
       <button type="button" className="linkbtn" aria-pressed={locale === "ja"} onClick={() => choose("ja")}>
         日本語
       </button>
@@ -34,7 +34,15 @@ export function LocaleSwitch() {
 export function PublicHeader() {
   const t = useTranslations("app");
   return (
-    <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+    <div
+      style={{
+        display: "flex",
+        flexWrap: "wrap",
+        gap: "0.25rem 0.75rem",
+        justifyContent: "space-between",
+        alignItems: "center",
+      }}
+    >
       <h1>{t("name")}</h1>
       <LocaleSwitch />
     </div>

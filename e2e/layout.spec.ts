@@ -4,21 +4,13 @@
  * dragged or moved by keyboard and is remembered. Screenshots land in test-results/layout/.
  */
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { LessonPage, login, STUDENT3, TEACHER } from "./pages";
+import { LessonPage, login, noSidewaysScroll, STUDENT3, TEACHER } from "./pages";
 
 const SIZES = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
   { width: 360, height: 740 },
 ] as const;
-
-async function noSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => {
-    const el = document.scrollingElement!;
-    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
-  });
-  expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   const { width, height } = page.viewportSize()!;
@@ -173,3 +165,73 @@ test("the lesson/terminal divider drags, moves by keyboard, and is remembered", 
   await lesson.runToPrompt("echo still-here", /\nstill-here/);
   await context.close();
 });
+
+const ADMIN = { email: "admin@example.com", password: "admin-e2e-password" };
+
+/** The pages the test above does not reach: a class's pages, account, join, admin. */
+for (const size of SIZES) {
+  test(`classroom pages fit ${size.width}×${size.height}`, async ({ browser }) => {
+    test.setTimeout(120_000);
+    const teacher = await signedIn(browser, TEACHER, size);
+    const page = teacher.page;
+    await page.goto("/classes");
+    await noSidewaysScroll(page, "classes");
+    await shoot(page, "classes");
+    const classHref = await page
+      .locator("main a[href^='/classes/']")
+      .evaluateAll((as) =>
+        as.map((a) => a.getAttribute("href") ?? "").find((h) => /^\/classes\/[^/]+$/.test(h)),
+      );
+    expect(classHref, "a class of the demo teacher").toBeTruthy();
+    await page.goto(classHref!);
+    await expect(page.getByTestId("class-name")).toBeVisible();
+    await noSidewaysScroll(page, "class");
+    await shoot(page, "class");
+    const code = (await page.getByTestId("join-code").textContent())?.trim();
+    for (const [sub, ready] of [
+      ["gradebook", page.getByTestId("export")],
+      ["live", page.locator("main h1")],
+      ["charts", page.getByTestId("chart-lesson")],
+    ] as const) {
+      await page.goto(`${classHref}/${sub}`);
+      await expect(ready).toBeVisible();
+      await noSidewaysScroll(page, sub);
+      await shoot(page, `class-${sub}`);
+      if (sub === "gradebook") {
+        // A grade's breakdown, step by step.
+        await page.locator(".scorebtn").first().click();
+        await expect(page.locator(".breakdown table")).toBeVisible();
+        await noSidewaysScroll(page, "grade breakdown");
+        await page.locator(".breakdown").screenshot({
+          path: `test-results/layout/class-grade-${size.width}x${size.height}.png`,
+        });
+      }
+    }
+    await page.goto("/account");
+    await expect(page.locator("main h1")).toBeVisible();
+    await noSidewaysScroll(page, "account");
+    await shoot(page, "account");
+    await teacher.context.close();
+
+    // A class's join page as someone signed out sees it, and a reset link that is not valid.
+    const anon = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
+    const join = await anon.newPage();
+    expect(code, "the class shows its join code").toBeTruthy();
+    await join.goto(`/join/${encodeURIComponent(code!)}`);
+    await expect(join.locator("main")).toBeVisible();
+    await noSidewaysScroll(join, "join");
+    await shoot(join, "join");
+    await join.goto("/account/set-password?token=not-a-token");
+    await expect(join.locator("main")).toBeVisible();
+    await noSidewaysScroll(join, "set-password");
+    await shoot(join, "set-password");
+    await anon.close();
+
+    const admin = await signedIn(browser, ADMIN, size);
+    await admin.page.goto("/admin");
+    await expect(admin.page.getByTestId("users")).toBeVisible();
+    await noSidewaysScroll(admin.page, "admin");
+    await shoot(admin.page, "admin");
+    await admin.context.close();
+  });
+}

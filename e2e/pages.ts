@@ -16,6 +16,15 @@ export const STUDENT2 = { email: "student2@example.com", password: "student-demo
 export const STUDENT3 = { email: "student3@example.com", password: "student-demo" };
 export const TEACHER = { email: "teacher@example.com", password: "teacher-demo" };
 
+/** Fails when the page is wider than its window (text cut off or scrolling sideways). */
+export async function noSidewaysScroll(page: Page, what: string): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => {
+    const el = document.scrollingElement!;
+    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+  });
+  expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
+}
+
 export async function login(page: Page, who: { email: string; password: string }): Promise<void> {
   await page.goto("/login");
   await page.locator('input[name="email"]').fill(who.email);

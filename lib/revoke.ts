@@ -6,6 +6,9 @@
  * bundles its own copy of this module, so a plain module variable would not be shared between
  * a route handler and the custom server.
  *
+ * The student's own kubectl (server/kube-api/route.ts) registers the same way: its bearer tokens
+ * carry the version too, and its open streams end with the sockets.
+ *
  * Callers: sign-out (lib/auth.ts), and whoever disables or deletes a user (`revokeUser`) or
  * changes who teaches whom (`revokeWatch` for one pair, `recheckWatches` after any change).
  */
@@ -20,11 +23,22 @@ export interface SocketAccess {
   recheckWatches(studentId?: string): Promise<void>;
 }
 
+/** The student's own kubectl's open streams (server/kube-api/route.ts): watches, logs -f, exec. */
+export interface KubeAccess {
+  /** Ends every open stream of the user authorised under a version below `version`. */
+  endUser(userId: string, version: number): void;
+}
+
 const KEY = Symbol.for("kubeclass.socketAccess");
-type Holder = { [KEY]?: SocketAccess };
+const KUBE_KEY = Symbol.for("kubeclass.kubeAccess");
+type Holder = { [KEY]?: SocketAccess; [KUBE_KEY]?: KubeAccess };
 
 export function registerSocketAccess(access: SocketAccess | undefined): void {
   (globalThis as Holder)[KEY] = access;
+}
+
+export function registerKubeAccess(access: KubeAccess | undefined): void {
+  (globalThis as Holder)[KUBE_KEY] = access;
 }
 
 function sockets(): SocketAccess | undefined {
@@ -42,7 +56,8 @@ export async function revokeUser(prisma: PrismaClient, userId: string): Promise<
     select: { sessionVersion: true },
   });
   const version = rows[0]?.sessionVersion ?? null;
-  // A deleted user has no row left to bump; their sockets end all the same.
+  // A deleted user has no row left to bump; their sockets and kubectl streams end all the same.
+  (globalThis as Holder)[KUBE_KEY]?.endUser(userId, version ?? Number.MAX_SAFE_INTEGER);
   await sockets()?.endUser(userId, version ?? Number.MAX_SAFE_INTEGER);
   return version;
 }

@@ -2,7 +2,7 @@
  * For tests: the real kubectl v1.32 client (the oracle, see kubectlOracle) against a simulated cluster served over HTTP by
  * server/kube-api, with an empty kubeconfig and its own HOME and cache directory.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
 import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -88,6 +88,16 @@ export function oracleBin(): string {
   return o.bin;
 }
 
+/** Whether util-linux `script` is there to give kubectl a pseudo-terminal (`exec -ti` tests). */
+export function hasScript(): boolean {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface KubectlResult {
   code: number;
   out: string;
@@ -103,35 +113,56 @@ export interface RealKubectl {
   run(rest: string[], stdin?: string): Promise<KubectlResult>;
 }
 
+/** A running oracle: what it printed so far, and its exit code once it ends. */
+export interface RunningKubectl {
+  child: ChildProcessWithoutNullStreams;
+  out(): string;
+  err(): string;
+  exited: Promise<number>;
+}
+
+/**
+ * Starts the oracle (a long-running `get -w`, `logs -f`; ended after `timeoutMs` if given); its
+ * output streams are kept apart.
+ */
+export function startOracle(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): RunningKubectl {
+  // argv0: kubectl names itself after argv[0] in its messages; a learner's is called kubectl
+  const child = spawn(oracleBin(), args, {
+    env: opts.env ?? process.env,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+    argv0: "kubectl",
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    err += c.toString();
+  });
+  // kubectl may end before reading its input
+  child.stdin.on("error", () => {});
+  const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
 /**
  * Runs the oracle to its end (`timeoutMs`, 20 s by default) with `stdin` piped in (empty by
  * default); its output streams are kept apart.
  */
-export function runOracle(
+export async function runOracle(
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number; cwd?: string } = {},
 ): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    // argv0: kubectl names itself after argv[0] in its messages; a learner's is called kubectl
-    const child = spawn(oracleBin(), args, {
-      env: opts.env ?? process.env,
-      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-      timeout: opts.timeoutMs ?? 20_000,
-      argv0: "kubectl",
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on("close", (code) => resolve({ code: code ?? 1, out, err }));
-    // kubectl may end before reading its input
-    child.stdin.on("error", () => {});
-    child.stdin.end(opts.stdin ?? "");
-  });
+  const { stdin, ...rest } = opts;
+  const running = startOracle(args, { ...rest, timeoutMs: opts.timeoutMs ?? 20_000 });
+  running.child.stdin.end(stdin ?? "");
+  const code = await running.exited;
+  return { code, out: running.out(), err: running.err() };
 }
 
 /**

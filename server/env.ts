@@ -22,7 +22,7 @@ const schema = z.object({
    * Worker threads that run the students' simulations (0: the server's own thread); see
    * docs/adr/0031-workspaces-on-worker-threads.md.
    */
-  KUBECLASS_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  KUBECLASS_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

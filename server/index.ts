@@ -14,6 +14,7 @@ import type { ClientToServer, ServerToClient } from "../lib/protocol/socket";
 import { revokeUser } from "../lib/revoke";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 import { env } from "./env";
+import { createKubeRoute } from "./kube-api/route";
 import { attachSockets, type SocketData } from "./sockets";
 import { TeachingHub } from "./teaching/hub";
 import { WorkspaceRegistry } from "./workspaces";
@@ -33,8 +34,11 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // The student's own kubectl (`/kube/<course>/…`, server/kube-api/route.ts); bound below.
+  let kube: ReturnType<typeof createKubeRoute> | undefined;
   const http = createServer((req, res) => {
     req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, cfg.TRUST_PROXY);
+    if (kube?.request(req, res)) return;
     void handle(req, res);
   });
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {
@@ -42,6 +46,9 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     // Keystrokes are small; anything near this is refused by socket.io before it reaches us.
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,
+    // engine.io ends other paths' upgrades that have written nothing after this long; `kubectl
+    // exec` (/kube/…) answers once its token is checked and the workspace is loaded.
+    destroyUpgradeTimeout: 15_000,
   });
   // Stuck detection, faults, recordings (issue 13): listens to the workspaces through hooks.
   const teaching = new TeachingHub(io);
@@ -52,25 +59,30 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     hooks: teaching.hooks,
     workers: cfg.KUBECLASS_WORKERS,
   });
+  // Asked at every handshake, join and kubectl request: one prepared statement on the live
+  // sessions' pg pool, not an ORM query (Prisma's query compiler was most of a join's CPU; ADR 0014).
+  const currentAccount = async (id: string) =>
+    (
+      await registry.pool.query<{ sessionVersion: number; role: Role }>({
+        name: "current-account",
+        text: 'SELECT "sessionVersion", role::text AS role FROM "User" WHERE id = $1',
+        values: [id],
+      })
+    ).rows[0] ?? null;
   const sockets = attachSockets(
     io,
     registry,
     cfg.NEXTAUTH_SECRET,
     (teacher, studentId) => teachesStudent(db(), teacher, studentId),
-    {
-      publicUrl: cfg.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL,
-      // Asked at every handshake and join: one prepared statement on the live sessions' pg pool,
-      // not an ORM query (Prisma's query compiler was most of a join's CPU; ADR 0014).
-      currentAccount: async (id) =>
-        (
-          await registry.pool.query<{ sessionVersion: number; role: Role }>({
-            name: "current-account",
-            text: 'SELECT "sessionVersion", role::text AS role FROM "User" WHERE id = $1',
-            values: [id],
-          })
-        ).rows[0] ?? null,
-    },
+    { publicUrl: cfg.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL, currentAccount },
   );
+  kube = createKubeRoute({
+    workspaces: registry,
+    secret: cfg.NEXTAUTH_SECRET,
+    currentVersion: async (id) => (await currentAccount(id))?.sessionVersion ?? null,
+  });
+  const kubeRoute = kube;
+  http.on("upgrade", (req, socket, head) => kubeRoute.upgrade(req, socket, head));
 
   teaching.bind(registry);
   // The first joins of a class find connections open and the simulation compiled.
@@ -106,6 +118,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // Disconnects every socket; a browser that reconnects now finds nobody listening.
       stopListening();
+      kubeRoute.close();
       sockets.close();
       io.close();
       await teaching.close();

@@ -10,6 +10,7 @@ import { waitingReasons } from "../lib/course/stuck";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, kubectlCompleter, TerminalDriver } from "../lib/terminal";
+import { createKubeFace, type KubeFace } from "./kube-api";
 import { type Locale, langFor } from "./locale";
 import "./openapi";
 import { packWorkstation, type SavedScreens, TabScreens, unpackScreens } from "./screens";
@@ -73,6 +74,11 @@ export interface StudentSession {
   waitingReasons(): readonly string[];
   /** A teacher's fault, applied to this cluster (lib/cluster/faults.ts). */
   applyFault(fault: Fault): FaultResult;
+  /**
+   * The cluster's Kubernetes API over HTTP, for the student's own kubectl (server/kube-api);
+   * made on first use, its streams end when the session is disposed.
+   */
+  kubeFace(): KubeFace;
   dispose(): void;
 }
 
@@ -179,6 +185,13 @@ class LiveSession implements StudentSession {
     return applyFault(this.cluster, fault);
   }
 
+  private kube: KubeFace | undefined;
+
+  kubeFace(): KubeFace {
+    this.kube ??= createKubeFace(this.cluster, { clock: realClock });
+    return this.kube;
+  }
+
   stateVersion(): number {
     this.cluster.tick();
     return this.cluster.internals.store.rv;
@@ -216,6 +229,7 @@ class LiveSession implements StudentSession {
   }
 
   dispose(): void {
+    this.kube?.close();
     this.terminals.dispose();
     this.tabScreens.dispose();
     this.station.dispose();

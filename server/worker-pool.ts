@@ -12,6 +12,7 @@
  * held hear `lost()` (the registry reloads them from their last save).
  */
 import { Worker } from "node:worker_threads";
+import type { KubeFace } from "./kube-api";
 import type { Locale } from "./locale";
 import {
   type CoreCalls,
@@ -37,6 +38,8 @@ export interface CoreHandle {
   setLanguage(locale: Locale): void;
   enterLesson(lessonId: string): void;
   call<M extends keyof CoreCalls>(method: M, ...args: Parameters<CoreCalls[M]>): Promise<CallResult<M>>;
+  /** The cluster's HTTP face (server/kube-api), only where the cluster is in this thread. */
+  kubeFace?(): KubeFace;
   dispose(): void;
 }
 
@@ -78,6 +81,7 @@ export class LocalHost implements CoreHost {
             return Promise.reject(err);
           }
         },
+        kubeFace: () => core.kubeFace(),
         dispose: () => core.dispose(),
       };
       return Promise.resolve(handle);

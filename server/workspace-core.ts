@@ -17,6 +17,7 @@ import type { Fault, FaultResult } from "../lib/cluster/faults";
 import type { Lesson } from "../lib/course/schema";
 import type { ProgressUpdate } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
+import type { KubeFace } from "./kube-api";
 import type { Locale } from "./locale";
 import {
   createSession,
@@ -202,6 +203,11 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
 
   applyFault(fault: Fault): FaultResult {
     return this.session.applyFault(fault);
+  }
+
+  /** The cluster's HTTP face (in-process only: it holds sockets of this thread). */
+  kubeFace(): KubeFace {
+    return this.session.kubeFace();
   }
 
   dispose(): void {

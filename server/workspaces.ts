@@ -10,12 +10,14 @@
  * coalesced: one emit per tab per turn of the event loop, however many chunks a line printed.
  */
 import { randomBytes, randomInt } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { Server, Socket } from "socket.io";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
-import { appendJournal, loadJournal } from "../lib/classroom/journal";
+import { loadJournal, writeLines } from "../lib/classroom/journal";
 import { JOURNAL_LIMIT } from "../lib/classroom/lesson-progress";
-import { type LessonKey, loadLessonTallies, type StepTally, upsertProgress } from "../lib/classroom/progress";
+import { type LessonKey, loadLessonTallies, type StepTally } from "../lib/classroom/progress";
 import { loadSnapshot, type SnapshotRow, saveSnapshots } from "../lib/classroom/snapshots";
 import { createPool, type Pool } from "../lib/classroom/sql";
 import { WriteQueue, type WriteQueueMetrics, type WriteUnit } from "../lib/classroom/write-queue";
@@ -38,15 +40,20 @@ import type { CoreInit, LineResult } from "./workspace-core";
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 
+const KUBE_API_UNAVAILABLE =
+  "kubeclass: the Kubernetes API for your own kubectl is not available while workspaces run on worker threads (KUBECLASS_WORKERS=0 serves it)\n";
+
 /** When a busy workspace's cluster is saved: after this much quiet, and at least this often. */
 const SNAPSHOT_QUIET_MS = 10_000;
 const SNAPSHOT_MAX_WAIT_MS = 60_000;
 /**
  * How long the write queue lets the first line of a batch wait for others: a trickle of lines
- * becomes one statement per table every 100 ms instead of two per line. Output never waits for
- * it; the step list's tick does (docs/performance.md).
+ * (50/s for 100 students) becomes one statement every 250 ms instead of one per line. Nothing
+ * anyone sees waits for it: output never does, and a line that completes a step is urgent (its
+ * batch starts at once). Each statement costs the server a round trip's system calls and wake-ups
+ * (ADR 0032).
  */
-const WRITE_LINGER_MS = 100;
+const WRITE_LINGER_MS = 250;
 /** Connections of the live pool opened before the first student and kept open when idle. */
 const WARM_CONNECTIONS = 4;
 
@@ -258,6 +265,34 @@ export class Workspace {
   /** The lesson the student is in now (the last one they joined). */
   get lessonId(): string | null {
     return this.currentLesson;
+  }
+
+  /**
+   * The student's own kubectl (server/kube-api/route.ts, authenticated there): one request to
+   * the cluster's API, its URL already the API's path. A write is saved as a terminal line is.
+   * Served where the cluster is in this thread (KUBECLASS_WORKERS=0); with worker threads the
+   * route is not forwarded yet and answers 503 (docs/adr/0031).
+   */
+  kubeApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const face = this.session.kubeFace?.();
+    if (!face) {
+      res.writeHead(503, { "content-type": "text/plain" }).end(KUBE_API_UNAVAILABLE);
+      return Promise.resolve();
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") this.markDirty();
+    return face.request(req, res);
+  }
+
+  /** `kubectl exec` of the student's own kubectl: the websocket upgrade of `pods/exec`. */
+  kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const face = this.session.kubeFace?.();
+    if (!face) {
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\r\n${KUBE_API_UNAVAILABLE}`,
+      );
+      return;
+    }
+    face.upgrade(req, socket, head);
   }
 
   /** Why the cluster's pod containers waited after the last checked line (the stuck rules' input). */
@@ -649,8 +684,7 @@ export class WorkspaceRegistry {
     const pool = this.pool;
     this.queue = new WriteQueue(
       {
-        journal: (rows) => appendJournal(pool, rows),
-        progress: (rows) => upsertProgress(pool, rows),
+        lines: (journal, progress) => writeLines(pool, journal, progress),
         snapshots: (rows) => saveSnapshots(pool, rows),
       },
       {

@@ -26,7 +26,7 @@ export default async function AdminPage() {
         <section className="card">
           <h2>{t("users", { n: r.value.length })}</h2>
           <div className="scroll-x">
-            <table className="grid" data-testid="users">
+            <table className="grid stack" data-testid="users">
               <thead>
                 <tr>
                   <th>{t("name")}</th>
@@ -41,10 +41,14 @@ export default async function AdminPage() {
                 {r.value.map((u) => (
                   <tr key={u.id} data-email={u.email}>
                     <td>{u.name}</td>
-                    <td className="wrap">{u.email}</td>
-                    <td>{t(`roles.${u.role}`)}</td>
-                    <td>{u.disabled ? t("disabled") : u.pending ? t("pending") : t("active")}</td>
-                    <td>{fmt.format(u.createdAt)}</td>
+                    <td className="wrap" data-label={t("email")}>
+                      {u.email}
+                    </td>
+                    <td data-label={t("role")}>{t(`roles.${u.role}`)}</td>
+                    <td data-label={t("state")}>
+                      {u.disabled ? t("disabled") : u.pending ? t("pending") : t("active")}
+                    </td>
+                    <td data-label={t("created")}>{fmt.format(u.createdAt)}</td>
                     <td>
                       <UserActions userId={u.id} disabled={u.disabled} self={u.id === actor.id} />
                     </td>

@@ -219,7 +219,7 @@ function Breakdown({
         {t(`policy.${assignment.policy}`, { pct: assignment.penalty })}
       </p>
       <div className="scroll-x">
-        <table className="grid">
+        <table className="grid stack">
           <thead>
             <tr>
               <th>{t("step")}</th>
@@ -235,12 +235,13 @@ function Breakdown({
                 <td>{s.title}</td>
                 <td
                   className={s.status === "late" ? "warn-text" : s.status === "on-time" ? "ok-text" : "muted"}
+                  data-label={t("status")}
                 >
                   {t(`stepStatus.${s.status}`)}
                 </td>
-                <td>{s.at}</td>
-                <td>{s.solution ? t("solutionOpened") : ""}</td>
-                <td>{s.credit.toFixed(2)}</td>
+                <td data-label={t("when")}>{s.at}</td>
+                <td data-label={t("solution")}>{s.solution ? t("solutionOpened") : ""}</td>
+                <td data-label={t("credit")}>{s.credit.toFixed(2)}</td>
               </tr>
             ))}
           </tbody>

@@ -4,6 +4,7 @@
  */
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
+import { writeLines } from "./journal";
 import {
   courseProgress,
   lessonProgress,
@@ -105,5 +106,48 @@ describe("progress", () => {
     expect(a.completedAt?.toISOString()).toBe(new Date(t0).toISOString());
     expect(a.commands).toBe(2);
     expect(a.errors).toBe(1);
+  });
+});
+
+describe("a batch of lines in one statement", () => {
+  it("writes journal and step rows together, and a retried batch changes nothing", async () => {
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "student3@example.com" } });
+    const key = { userId: user.id, courseSlug: "kubernetes-basics", lessonId: "lines-in-one" };
+    const t0 = Date.parse("2026-11-30T05:00:00Z");
+    const tag = `lines-${Date.now().toString(36)}`;
+    const t = new Map<string, StepTally>();
+    const journal = [0, 1].map((i) => ({
+      ...key,
+      lineKey: `${tag}.${i}`,
+      entry: {
+        tab: "1",
+        line: `echo ${i}`,
+        commands: [["echo", `${i}`]],
+        exitCode: 0,
+        output: `${i}\n`,
+        at: t0 + i,
+      },
+    }));
+    tallyLine(t, { openSteps: ["a"], failed: false, completed: [], at: t0 });
+    const changed = tallyLine(t, { openSteps: ["a"], failed: false, completed: ["a"], at: t0 + 1 });
+    const progress = changed.map((tally) => ({ ...key, tally }));
+    await writeLines(db.pool, journal, progress);
+    await writeLines(db.pool, journal, progress);
+    const lines = await db.prisma.commandRecord.findMany({ where: { lineKey: { startsWith: `${tag}.` } } });
+    expect(lines.map((l) => l.line).sort()).toEqual(["echo 0", "echo 1"]);
+    const a = await db.prisma.stepProgress.findUniqueOrThrow({
+      where: { userId_courseSlug_lessonId_stepId: { ...key, stepId: "a" } },
+    });
+    expect(a.commands).toBe(2);
+    expect(a.completedAt?.toISOString()).toBe(new Date(t0 + 1).toISOString());
+    // A step row the database refuses (no such user) takes the batch's journal rows with it:
+    // they commit together or not at all.
+    const orphan = { ...progress[0]!, userId: "nobody" };
+    const more = [{ ...journal[0]!, lineKey: `${tag}.2` }];
+    await expect(writeLines(db.pool, more, [orphan])).rejects.toThrow(/foreign key/);
+    expect(await db.prisma.commandRecord.count({ where: { lineKey: `${tag}.2` } })).toBe(0);
+    // Other tests of the run count the demo users' rows: leave none of ours behind.
+    await db.prisma.commandRecord.deleteMany({ where: { lineKey: { startsWith: `${tag}.` } } });
+    await db.prisma.stepProgress.deleteMany({ where: { userId: user.id, lessonId: key.lessonId } });
   });
 });

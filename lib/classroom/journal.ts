@@ -1,6 +1,7 @@
 /** The command journal in Postgres: the newest lines of a lesson, and batched appends. */
 import type { JournalEntry } from "../shell/types";
-import { type Pool, sqlText, sqlTimestamp } from "./sql";
+import { type ProgressRow, progressUpsert, progressValues, upsertProgress } from "./progress";
+import { columns, type Pool, params, sqlText, sqlTimestamp } from "./sql";
 
 export interface JournalRow {
   /** The server's id for the line (a retried batch skips lines already written). */
@@ -60,31 +61,79 @@ export async function loadJournal(
 }
 
 /**
- * Appends lines in one statement (arrays unnested: the same eleven parameters for any batch size,
- * so Postgres plans it once). Lines already written by an earlier try are skipped.
+ * The INSERT of journal rows from eleven array parameters starting at `$first` (unnested: the
+ * same parameters for any batch size, so Postgres plans it once). Lines already written by an
+ * earlier try are skipped.
  */
+export function journalInsert(first: number): string {
+  const types = [
+    "text[]",
+    "text[]",
+    "text[]",
+    "text[]",
+    "text[]",
+    "text[]",
+    "text[]",
+    "int[]",
+    "text[]",
+    "timestamp(3)[]",
+    "text[]",
+  ];
+  return `INSERT INTO "CommandRecord" ("lineKey", "userId", "courseSlug", "lessonId", tab, line, argv, "exitCode", output, outputs, at)
+           SELECT k, u, c, l, t, li, a::jsonb, e, o, os::jsonb, at
+             FROM unnest(${params(first, types)}) AS x(k, u, c, l, t, li, a, e, o, at, os)
+           ON CONFLICT ("lineKey") DO NOTHING`;
+}
+
+/** The eleven arrays `journalInsert` reads. */
+export function journalValues(rows: readonly JournalRow[]): unknown[] {
+  return columns(rows, JOURNAL_COLUMNS);
+}
+
+const JOURNAL_COLUMNS: ReadonlyArray<(r: JournalRow) => unknown> = [
+  (r) => r.lineKey,
+  (r) => r.userId,
+  (r) => r.courseSlug,
+  (r) => r.lessonId,
+  (r) => r.entry.tab,
+  (r) => sqlText(r.entry.line.slice(0, MAX_LINE_CHARS)),
+  (r) => JSON.stringify(r.entry.commands.map((argv) => argv.map(sqlText))),
+  (r) => r.entry.exitCode,
+  (r) => sqlText(r.entry.output),
+  (r) => sqlTimestamp(r.entry.at),
+  (r) => (r.entry.outputs === undefined ? null : JSON.stringify(r.entry.outputs.map(sqlText))),
+];
+
+/** Appends lines in one statement; lines already written by an earlier try are skipped. */
 export async function appendJournal(pool: Pool, rows: readonly JournalRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const r = await pool.query({
-    name: "journal-append",
-    text: `INSERT INTO "CommandRecord" ("lineKey", "userId", "courseSlug", "lessonId", tab, line, argv, "exitCode", output, outputs, at)
-           SELECT k, u, c, l, t, li, a::jsonb, e, o, os::jsonb, at
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamp(3)[], $11::text[])
-                  AS x(k, u, c, l, t, li, a, e, o, at, os)
-           ON CONFLICT ("lineKey") DO NOTHING`,
-    values: [
-      rows.map((r) => r.lineKey),
-      rows.map((r) => r.userId),
-      rows.map((r) => r.courseSlug),
-      rows.map((r) => r.lessonId),
-      rows.map((r) => r.entry.tab),
-      rows.map((r) => sqlText(r.entry.line.slice(0, MAX_LINE_CHARS))),
-      rows.map((r) => JSON.stringify(r.entry.commands.map((argv) => argv.map(sqlText)))),
-      rows.map((r) => r.entry.exitCode),
-      rows.map((r) => sqlText(r.entry.output)),
-      rows.map((r) => sqlTimestamp(r.entry.at)),
-      rows.map((r) => (r.entry.outputs === undefined ? null : JSON.stringify(r.entry.outputs.map(sqlText)))),
-    ],
-  });
+  const r = await pool.query({ name: "journal-append", text: journalInsert(1), values: journalValues(rows) });
   return r.rowCount ?? 0;
+}
+
+/**
+ * A batch of finished lines — their journal rows and the step rows they changed — in ONE
+ * statement: the journal's INSERT runs as a data-modifying WITH, the steps' upsert as the main
+ * statement. One round trip (one `writev` each way) per batch instead of two, and the two
+ * commit together, so a step is never counted for a line the journal lacks.
+ */
+export async function writeLines(
+  pool: Pool,
+  journal: readonly JournalRow[],
+  progress: readonly ProgressRow[],
+): Promise<void> {
+  if (journal.length === 0 && progress.length === 0) return;
+  if (progress.length === 0) {
+    await appendJournal(pool, journal);
+    return;
+  }
+  if (journal.length === 0) {
+    await upsertProgress(pool, progress);
+    return;
+  }
+  await pool.query({
+    name: "lines-write",
+    text: `WITH journal AS (${journalInsert(1)} RETURNING 1) ${progressUpsert(12)}`,
+    values: [...journalValues(journal), ...progressValues(progress)],
+  });
 }

@@ -17,6 +17,20 @@ import type { ProgressUpdate } from "../protocol/socket";
 import type { JournalEntry } from "../shell/types";
 import { type StepTally, tallyLine, tallySolutionShown } from "./progress";
 
+/**
+ * What a check still asks for, in words: a function of the check alone, and asked for each
+ * open check after every line — built once per check.
+ */
+const explanations = new WeakMap<Check, Localized>();
+function explained(check: Check): Localized {
+  let text = explanations.get(check);
+  if (text === undefined) {
+    text = explainCheck(check);
+    explanations.set(check, text);
+  }
+  return text;
+}
+
 /** Lines of a lesson the checks look at (the newest; ≤ 4 KiB of output each). */
 export const JOURNAL_LIMIT = 500;
 
@@ -160,7 +174,7 @@ export class LessonProgress {
     const newlyCompleted: string[] = [];
     const missing = new Map<string, Localized[]>();
     for (const [stepId, nodes] of this.open) {
-      const unmet = nodes.filter((n) => !this.met(n, api, version)).map((n) => explainCheck(n.check));
+      const unmet = nodes.filter((n) => !this.met(n, api, version)).map((n) => explained(n.check));
       if (unmet.length === 0) newlyCompleted.push(stepId);
       else missing.set(stepId, unmet);
     }

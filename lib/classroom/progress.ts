@@ -5,7 +5,7 @@
  * write that is retried, repeated or arrives late never double-counts or un-completes a step.
  */
 import type { PrismaClient } from "../generated/prisma/client";
-import { type Pool, sqlTimestamp } from "./sql";
+import { columns, type Pool, params, sqlTimestamp } from "./sql";
 
 export interface StepState {
   stepId: string;
@@ -133,36 +133,57 @@ export function tallySolutionShown(tallies: Map<string, StepTally>, stepId: stri
 }
 
 /**
- * Writes step rows in one statement. Idempotent and monotone: counters only grow, a completion
- * and the first start are kept, so retries and repeats are harmless. Keys must be unique within
- * one call (Postgres cannot update a row twice in one INSERT … ON CONFLICT).
+ * The upsert of step rows from ten array parameters starting at `$first`. Idempotent and
+ * monotone: counters only grow, a completion and the first start are kept, so retries and
+ * repeats are harmless. Keys must be unique within one statement (Postgres cannot update a row
+ * twice in one INSERT … ON CONFLICT).
  */
-export async function upsertProgress(pool: Pool, rows: readonly ProgressRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const ts = (ms: number | null) => (ms === null ? null : sqlTimestamp(ms));
-  const r = await pool.query({
-    name: "progress-upsert",
-    text: `INSERT INTO "StepProgress" AS p ("userId", "courseSlug", "lessonId", "stepId", "startedAt", "completedAt", "firstAttemptMs", commands, errors, "solutionShown")
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::timestamp(3)[], $7::int[], $8::int[], $9::int[], $10::bool[])
+export function progressUpsert(first: number): string {
+  const types = [
+    "text[]",
+    "text[]",
+    "text[]",
+    "text[]",
+    "timestamp(3)[]",
+    "timestamp(3)[]",
+    "int[]",
+    "int[]",
+    "int[]",
+    "bool[]",
+  ];
+  return `INSERT INTO "StepProgress" AS p ("userId", "courseSlug", "lessonId", "stepId", "startedAt", "completedAt", "firstAttemptMs", commands, errors, "solutionShown")
+           SELECT * FROM unnest(${params(first, types)})
            ON CONFLICT ("userId", "courseSlug", "lessonId", "stepId") DO UPDATE SET
              "startedAt" = LEAST(p."startedAt", EXCLUDED."startedAt"),
              "completedAt" = COALESCE(p."completedAt", EXCLUDED."completedAt"),
              "firstAttemptMs" = COALESCE(p."firstAttemptMs", EXCLUDED."firstAttemptMs"),
              commands = GREATEST(p.commands, EXCLUDED.commands),
              errors = GREATEST(p.errors, EXCLUDED.errors),
-             "solutionShown" = p."solutionShown" OR EXCLUDED."solutionShown"`,
-    values: [
-      rows.map((r) => r.userId),
-      rows.map((r) => r.courseSlug),
-      rows.map((r) => r.lessonId),
-      rows.map((r) => r.tally.stepId),
-      rows.map((r) => sqlTimestamp(r.tally.startedAt)),
-      rows.map((r) => ts(r.tally.completedAt)),
-      rows.map((r) => r.tally.firstAttemptMs),
-      rows.map((r) => r.tally.commands),
-      rows.map((r) => r.tally.errors),
-      rows.map((r) => r.tally.solutionShown),
-    ],
+             "solutionShown" = p."solutionShown" OR EXCLUDED."solutionShown"`;
+}
+
+/** The ten arrays `progressUpsert` reads. */
+export function progressValues(rows: readonly ProgressRow[]): unknown[] {
+  return columns(rows, PROGRESS_COLUMNS);
+}
+
+const PROGRESS_COLUMNS: ReadonlyArray<(r: ProgressRow) => unknown> = [
+  ...(["userId", "courseSlug", "lessonId"] as const).map((k) => (r: ProgressRow) => r[k]),
+  (r) => r.tally.stepId,
+  (r) => sqlTimestamp(r.tally.startedAt),
+  (r) => (r.tally.completedAt === null ? null : sqlTimestamp(r.tally.completedAt)),
+  ...(["firstAttemptMs", "commands", "errors", "solutionShown"] as const).map(
+    (k) => (r: ProgressRow) => r.tally[k],
+  ),
+];
+
+/** Writes step rows in one statement (see `progressUpsert`). */
+export async function upsertProgress(pool: Pool, rows: readonly ProgressRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await pool.query({
+    name: "progress-upsert",
+    text: progressUpsert(1),
+    values: progressValues(rows),
   });
   return r.rowCount ?? 0;
 }

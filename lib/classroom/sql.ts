@@ -38,6 +38,21 @@ export function isConnectionError(err: unknown): boolean {
   return /timeout|terminated|Connection|ECONNRE|socket|closed/i.test(message);
 }
 
+/** `$first::type, $first+1::type, …`: typed placeholders, for statements built from parts. */
+export function params(first: number, types: readonly string[]): string {
+  return types.map((t, i) => `$${first + i}::${t}`).join(", ");
+}
+
+/** One array per column (`unnest` parameters) from rows, in one pass over the rows. */
+export function columns<T>(rows: readonly T[], cols: ReadonlyArray<(row: T) => unknown>): unknown[][] {
+  const out = cols.map(() => new Array<unknown>(rows.length));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    for (let c = 0; c < cols.length; c++) out[c]![i] = cols[c]!(row);
+  }
+  return out;
+}
+
 /** A timestamp(3) column's value from epoch milliseconds (the columns hold UTC, no zone). */
 export function sqlTimestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23);

@@ -19,8 +19,7 @@ function row(i: number): JournalRow {
 function recordingSink() {
   const journalCalls: number[] = [];
   const sink: WriteSink = {
-    journal: async (rows) => journalCalls.push(rows.length),
-    progress: async () => 0,
+    lines: async (journal) => journalCalls.push(journal.length),
     snapshots: async () => 0,
   };
   return { sink, journalCalls };
@@ -82,39 +81,130 @@ describe("write queue batching", () => {
     expect(committed).toEqual(["a", "b"]);
   });
 
-  it("commits a batch's lines before its snapshots are written", async () => {
-    let releaseSnapshots = () => {};
-    const snapshotsWritten = new Promise<void>((r) => {
-      releaseSnapshots = r;
-    });
+  it("commits a completing line while a slow snapshot statement is in flight (lanes of their own)", async () => {
+    const slow = gate();
     const events: string[] = [];
     const sink: WriteSink = {
-      journal: async (rows) => events.push(`journal ${rows.length}`),
-      progress: async () => 0,
+      lines: async (journal) => events.push(`lines ${journal.length}`),
       snapshots: async (rows) => {
         events.push(`snapshots ${rows.length} started`);
-        await snapshotsWritten;
+        await slow.opened;
         events.push("snapshots written");
       },
     };
-    const q = new WriteQueue(sink);
-    const snapshot = {
-      userId: "u",
-      courseSlug: "c",
-      scenario: "s",
-      cluster: "{}",
-      workstation: "{}",
-      journalSince: 0,
-    };
-    q.enqueue({ owner: "u", snapshot, committed: () => events.push("snapshot committed") });
-    q.enqueue({ owner: "v", journal: [row(1)], committed: () => events.push("line committed") });
-    await sleep(20);
-    expect(events).toEqual(["journal 1", "line committed", "snapshots 1 started"]);
+    const q = new WriteQueue(sink, { lingerMs: 100 });
+    // A class's clusters fall due: their statement is in flight (on a slow database)…
+    q.enqueue({ owner: "u", snapshot: snapshot("u"), committed: () => events.push("snapshot committed") });
+    await until(() => events.includes("snapshots 1 started"));
+    // …when a student's line completes a step.
+    const t0 = performance.now();
+    q.enqueue({
+      owner: "v",
+      journal: [row(1)],
+      urgent: true,
+      committed: () => events.push("line committed"),
+    });
+    await until(() => events.includes("line committed"));
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(events).toEqual(["snapshots 1 started", "lines 1", "line committed"]);
     expect(q.pending("v")).toBe(0);
     expect(q.pending("u")).toBe(1);
-    releaseSnapshots();
+    slow.open();
     expect(await q.drain(2_000)).toBe(true);
     expect(events.slice(3)).toEqual(["snapshots written", "snapshot committed"]);
     expect(q.metrics()).toMatchObject({ queuedRows: 0, written: { journal: 1, progress: 0, snapshots: 1 } });
   });
+
+  it("writes a snapshot only after the lines enqueued before it are committed", async () => {
+    const slow = gate();
+    const events: string[] = [];
+    const sink: WriteSink = {
+      lines: async () => {
+        events.push("lines started");
+        await slow.opened;
+        events.push("lines written");
+      },
+      snapshots: async () => events.push("snapshots"),
+    };
+    const q = new WriteQueue(sink);
+    q.enqueue({ owner: "u", journal: [row(1)] });
+    q.enqueue({ owner: "u", snapshot: snapshot("u") });
+    await sleep(30);
+    expect(events).toEqual(["lines started"]);
+    expect(q.pending("u")).toBe(2);
+    slow.open();
+    expect(await q.drain(2_000)).toBe(true);
+    expect(events).toEqual(["lines started", "lines written", "snapshots"]);
+    expect(q.pending("u")).toBe(0);
+  });
+
+  it("writes snapshots while the lines lane never pauses", async () => {
+    const events: string[] = [];
+    let typing = true;
+    let i = 0;
+    // Every statement of lines has another line queued behind it while the class types: the
+    // lines lane never runs out of work.
+    const q: WriteQueue = new WriteQueue({
+      lines: async () => {
+        events.push("lines");
+        if (typing) q.enqueue({ owner: `o${i}`, journal: [row(i++)] });
+        await sleep(2);
+      },
+      snapshots: async () => {
+        events.push("snapshots");
+      },
+    });
+    q.enqueue({ owner: "o", journal: [row(i++)] });
+    await until(() => events.length >= 3);
+    q.enqueue({ owner: "s", snapshot: snapshot("s") });
+    await until(() => events.includes("snapshots"));
+    typing = false;
+    expect(await q.drain(2_000)).toBe(true);
+    // Lines were written before and after it: the snapshot did not wait for a pause.
+    expect(events.indexOf("snapshots")).toBeLessThan(events.lastIndexOf("lines"));
+    expect(q.pending("s")).toBe(0);
+  });
+
+  it("commits a unit with lines and a snapshot once both are written", async () => {
+    const events: string[] = [];
+    const sink: WriteSink = {
+      lines: async () => events.push("lines"),
+      snapshots: async () => events.push("snapshots"),
+    };
+    const q = new WriteQueue(sink);
+    q.enqueue({
+      owner: "u",
+      journal: [row(1)],
+      snapshot: snapshot("u"),
+      committed: () => events.push("committed"),
+    });
+    expect(await q.drain(2_000)).toBe(true);
+    expect(events).toEqual(["lines", "snapshots", "committed"]);
+    expect(q.metrics()).toMatchObject({
+      queuedUnits: 0,
+      queuedRows: 0,
+      written: { journal: 1, snapshots: 1 },
+    });
+  });
 });
+
+function snapshot(userId: string) {
+  return { userId, courseSlug: "c", scenario: "s", cluster: "{}", workstation: "{}", journalSince: 0 };
+}
+
+/** A promise opened by hand (a statement held in flight). */
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  return { opened, open };
+}
+
+async function until(ok: () => boolean, ms = 2_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await sleep(2);
+  }
+}

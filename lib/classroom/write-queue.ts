@@ -1,12 +1,16 @@
 /**
  * The bounded write queue of one server instance (docs/adr/0014-live-session-write-path.md). Live sessions
  * enqueue what a finished line produced — journal rows, step tallies, a snapshot — and get told
- * when all of it is committed. The queue writes everything waiting as one batch: one statement
- * per table, however many students typed in the meantime. A batch that fails because the
- * database is unreachable is retried with backoff until it succeeds (its rows are idempotent:
- * journal lines carry a key, tallies are absolute and merged monotonically, snapshots are
- * latest-wins); rows the database rejects are retried one unit at a time and only the unit
- * that still fails is dropped and reported. Nothing is ever lost silently.
+ * when all of it is committed. Two lanes, each with its own loop and so its own connection
+ * (docs/adr/0032-write-lanes-and-one-statement-per-batch.md): the *lines* lane writes every journal row and step
+ * row waiting as one statement, however many students typed in the meantime; the *snapshots*
+ * lane writes the clusters due. A completed step never waits behind a snapshot statement
+ * (hundreds of KB while a class's clusters are saved). A snapshot is written only after the
+ * lines enqueued before it are committed, so Postgres never holds a cluster ahead of its journal.
+ * A batch that fails because the database is unreachable is retried with backoff until it
+ * succeeds (its rows are idempotent: journal lines carry a key, tallies are absolute and merged
+ * monotonically, snapshots are latest-wins); rows the database rejects are retried one unit at a
+ * time and only the unit that still fails is dropped and reported. Nothing is ever lost silently.
  */
 import type { JournalRow } from "./journal";
 import type { ProgressRow } from "./progress";
@@ -31,8 +35,12 @@ export interface WriteUnit {
 }
 
 export interface WriteSink {
-  journal(rows: readonly JournalRow[]): Promise<unknown>;
-  progress(rows: readonly ProgressRow[]): Promise<unknown>;
+  /**
+   * A batch's journal rows and step rows, committed together (one statement: a step must never
+   * be counted for a line the journal lacks). Called with at least one row.
+   */
+  lines(journal: readonly JournalRow[], progress: readonly ProgressRow[]): Promise<unknown>;
+  /** A batch of snapshots (keys unique within a call). Called with at least one row. */
   snapshots(rows: readonly SnapshotRow[]): Promise<unknown>;
 }
 
@@ -82,60 +90,60 @@ export interface WriteQueueMetrics {
   maxCommitLagMs: number;
 }
 
-interface Queued {
+/** A unit as enqueued: it is done when each of its parts (one per lane it has rows for) is. */
+interface Whole {
   unit: WriteUnit;
+  parts: number;
+  rejected: boolean;
+}
+
+/** A unit's rows for one lane. */
+interface Queued {
+  whole: Whole;
+  journal: readonly JournalRow[];
+  progress: readonly ProgressRow[];
+  snapshot: SnapshotRow | undefined;
   rows: number;
   bytes: number;
   at: number;
+  /** Enqueue order across both lanes: a snapshot waits for the lines enqueued before it. */
+  seq: number;
 }
 
-function unitSize(u: WriteUnit): { rows: number; bytes: number } {
-  let rows = 0;
-  let bytes = 0;
-  for (const j of u.journal ?? []) {
-    rows++;
-    bytes += 200 + j.entry.line.length + j.entry.output.length;
-  }
-  rows += u.progress?.length ?? 0;
-  bytes += 160 * (u.progress?.length ?? 0);
-  if (u.snapshot) {
-    rows++;
-    bytes += u.snapshot.cluster.length + u.snapshot.workstation.length;
-  }
-  return { rows, bytes };
+type LaneName = "lines" | "snapshots";
+
+interface Lane {
+  name: LaneName;
+  units: Queued[];
+  running: boolean;
+  /** The linger timer of a batch not started yet (an urgent unit starts it now). */
+  lingering: { timer: NodeJS.Timeout; start: () => void } | null;
+  loop: Promise<void>;
 }
 
-/** Merges units into one statement per table: tallies and snapshots by key, newest wins. */
-function merge(units: readonly WriteUnit[]) {
-  const journal: JournalRow[] = [];
-  const progress = new Map<string, ProgressRow>();
-  const snapshots = new Map<string, SnapshotRow>();
-  for (const u of units) {
-    if (u.journal) journal.push(...u.journal);
-    for (const p of u.progress ?? [])
-      progress.set(`${p.userId}\0${p.courseSlug}\0${p.lessonId}\0${p.tally.stepId}`, p);
-    if (u.snapshot) snapshots.set(`${u.snapshot.userId}\0${u.snapshot.courseSlug}`, u.snapshot);
-  }
-  return { journal, progress: [...progress.values()], snapshots: [...snapshots.values()] };
+function linesSize(journal: readonly JournalRow[], progress: readonly ProgressRow[]) {
+  let bytes = 160 * progress.length;
+  for (const j of journal) bytes += 200 + j.entry.line.length + j.entry.output.length;
+  return { rows: journal.length + progress.length, bytes };
 }
+
+const NONE: readonly never[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class WriteQueue {
-  /** Lines and step rows, in order. */
-  private queue: Queued[] = [];
+  /** Journal and step rows, in order. */
+  private readonly linesLane: Lane = this.lane("lines");
   /**
-   * Snapshots wait in a lane of their own: a burst of them (a shutdown, a class that started
-   * together) must not hold up the journal and the steps, which students are waiting for.
+   * Snapshots, in a lane and loop of their own: a burst of them (a shutdown, a class that
+   * started together) must not hold up the journal and the steps, which students and teachers
+   * are waiting for.
    */
-  private snapshotLane: Queued[] = [];
+  private readonly snapshotLane: Lane = this.lane("snapshots");
+  private seq = 0;
   private readonly pendingByOwner = new Map<string, number>();
   private readonly ownerWaiters = new Map<string, Array<() => void>>();
   private readonly idleWaiters: Array<() => void> = [];
-  private running = false;
-  /** The linger timer of a batch not started yet (an urgent unit starts it now). */
-  private lingering: { timer: NodeJS.Timeout; start: () => void } | null = null;
-  private runLoop: Promise<void> = Promise.resolve();
   private stopped = false;
   private bytes = 0;
   private rows = 0;
@@ -177,6 +185,10 @@ export class WriteQueue {
     };
   }
 
+  private lane(name: LaneName): Lane {
+    return { name, units: [], running: false, lingering: null, loop: Promise.resolve() };
+  }
+
   /** True while the queue holds more than it may: new lines should wait (back-pressure). */
   get full(): boolean {
     return this.bytes > this.opts.maxBytes;
@@ -188,40 +200,70 @@ export class WriteQueue {
   }
 
   enqueue(unit: WriteUnit): void {
-    const { rows, bytes } = unitSize(unit);
+    const journal = unit.journal ?? NONE;
+    const progress = unit.progress ?? NONE;
+    const hasLines = journal.length > 0 || progress.length > 0 || !unit.snapshot;
     if (this.stopped) {
+      const rows = journal.length + progress.length + (unit.snapshot ? 1 : 0);
       this.m.failed += rows;
       console.error(`[write-queue] ${rows} row(s) of ${unit.owner} arrived after shutdown; not written`);
       return;
     }
-    const queued = { unit, rows, bytes, at: this.opts.now() };
-    if (unit.snapshot && !unit.journal?.length && !unit.progress?.length) this.snapshotLane.push(queued);
-    else this.queue.push(queued);
-    this.rows += rows;
-    this.bytes += bytes;
-    this.m.maxQueuedRows = Math.max(this.m.maxQueuedRows, this.rows);
+    const whole: Whole = { unit, parts: (hasLines ? 1 : 0) + (unit.snapshot ? 1 : 0), rejected: false };
+    const at = this.opts.now();
+    const seq = ++this.seq;
     this.pendingByOwner.set(unit.owner, (this.pendingByOwner.get(unit.owner) ?? 0) + 1);
-    if (!this.running) {
-      this.running = true;
-      // Everything enqueued in this turn of the event loop (or within `lingerMs`) goes into
-      // the same batch.
-      const start = (resolve: () => void) => void this.run().finally(resolve);
-      this.runLoop = new Promise<void>((resolve) => {
-        if (this.opts.lingerMs > 0 && !unit.urgent) {
+    if (hasLines) {
+      const size = linesSize(journal, progress);
+      this.push(this.linesLane, { whole, journal, progress, snapshot: undefined, ...size, at, seq });
+    }
+    if (unit.snapshot) {
+      const bytes = unit.snapshot.cluster.length + unit.snapshot.workstation.length;
+      this.push(this.snapshotLane, {
+        whole,
+        journal: NONE,
+        progress: NONE,
+        snapshot: unit.snapshot,
+        rows: 1,
+        bytes,
+        at,
+        seq,
+      });
+    }
+    this.m.maxQueuedRows = Math.max(this.m.maxQueuedRows, this.rows);
+    this.schedule(hasLines ? this.linesLane : this.snapshotLane, unit.urgent === true);
+    if (hasLines && unit.snapshot) this.schedule(this.snapshotLane, false);
+  }
+
+  private push(lane: Lane, q: Queued): void {
+    lane.units.push(q);
+    this.rows += q.rows;
+    this.bytes += q.bytes;
+  }
+
+  /**
+   * Starts the lane's loop if it is not running. Everything enqueued in this turn of the event
+   * loop (or within `lingerMs`) goes into the same batch; an urgent unit cuts the linger short.
+   */
+  private schedule(lane: Lane, urgent: boolean): void {
+    if (!lane.running) {
+      lane.running = true;
+      lane.loop = new Promise<void>((resolve) => {
+        const start = () => void this.run(lane).finally(resolve);
+        if (this.opts.lingerMs > 0 && !urgent) {
           const go = () => {
-            if (this.lingering?.timer !== timer) return;
+            if (lane.lingering?.timer !== timer) return;
             clearTimeout(timer);
-            this.lingering = null;
-            start(resolve);
+            lane.lingering = null;
+            start();
           };
           const timer = setTimeout(go, this.opts.lingerMs);
-          this.lingering = { timer, start: go };
-        } else setImmediate(() => start(resolve));
+          lane.lingering = { timer, start: go };
+        } else setImmediate(start);
       });
-    } else if (unit.urgent && this.lingering) {
+    } else if (urgent && lane.lingering) {
       // Still lingering: what is queued so far goes with it, in the next turn of the loop.
-      const { start } = this.lingering;
-      setImmediate(start);
+      setImmediate(lane.lingering.start);
     }
   }
 
@@ -240,9 +282,18 @@ export class WriteQueue {
     });
   }
 
+  private get idle(): boolean {
+    return (
+      this.linesLane.units.length === 0 &&
+      this.snapshotLane.units.length === 0 &&
+      !this.linesLane.running &&
+      !this.snapshotLane.running
+    );
+  }
+
   /** Waits until everything queued is written, or `timeoutMs` passed; false on time-out. */
   async drain(timeoutMs: number): Promise<boolean> {
-    if (this.queue.length === 0 && this.snapshotLane.length === 0 && !this.running) return true;
+    if (this.idle) return true;
     const idle = new Promise<void>((r) => this.idleWaiters.push(r));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"timeout">((r) => {
@@ -254,12 +305,18 @@ export class WriteQueue {
   }
 
   /**
-   * Stops retrying (server shutdown after `drain` gave up): the attempt under way finishes, and
-   * what is still queued after it is reported as failed, loudly, and dropped.
+   * Stops retrying (server shutdown after `drain` gave up): the attempts under way finish, and
+   * what is still queued after them is reported as failed, loudly, and dropped.
    */
   async close(): Promise<number> {
     this.stopped = true;
-    await this.runLoop;
+    for (const lane of [this.linesLane, this.snapshotLane]) {
+      if (lane.lingering) {
+        clearTimeout(lane.lingering.timer);
+        setImmediate(lane.lingering.start);
+      }
+    }
+    await Promise.all([this.linesLane.loop, this.snapshotLane.loop]);
     const left = this.rows;
     if (left > 0) {
       this.m.failed += left;
@@ -272,82 +329,94 @@ export class WriteQueue {
     return {
       ...this.m,
       written: { ...this.m.written },
-      queuedUnits: this.queue.length + this.snapshotLane.length,
+      queuedUnits: this.linesLane.units.length + this.snapshotLane.units.length,
       queuedRows: this.rows,
       queuedBytes: this.bytes,
       retrying: this.troubleAttempts > 0,
     };
   }
 
-  /** The oldest lines and steps first; snapshots fill what is left of the batch's bytes. */
-  private takeBatch(): Queued[] {
+  /**
+   * The lane's oldest units that fit one batch. A snapshot is taken only once every line
+   * enqueued before it is committed (the lines lane's oldest unit is younger).
+   */
+  private takeBatch(lane: Lane): Queued[] {
+    const floor = lane === this.snapshotLane ? (this.linesLane.units[0]?.seq ?? Infinity) : Infinity;
     const batch: Queued[] = [];
     let rows = 0;
     let bytes = 0;
-    const fits = (q: Queued) =>
-      batch.length === 0 ||
-      (rows + q.rows <= this.opts.maxBatchRows && bytes + q.bytes <= this.opts.maxBatchBytes);
-    for (const lane of [this.queue, this.snapshotLane]) {
-      for (const q of lane) {
-        if (!fits(q)) break;
-        batch.push(q);
-        rows += q.rows;
-        bytes += q.bytes;
-      }
+    for (const q of lane.units) {
+      if (q.seq >= floor) break;
+      if (
+        batch.length > 0 &&
+        (rows + q.rows > this.opts.maxBatchRows || bytes + q.bytes > this.opts.maxBatchBytes)
+      )
+        break;
+      batch.push(q);
+      rows += q.rows;
+      bytes += q.bytes;
     }
     return batch;
   }
 
-  private async run(): Promise<void> {
+  private async run(lane: Lane): Promise<void> {
     try {
-      while ((this.queue.length > 0 || this.snapshotLane.length > 0) && !this.stopped) {
-        const batch = this.takeBatch();
-        await this.writeWithRetry(batch);
+      while (!this.stopped) {
+        const batch = this.takeBatch(lane);
+        if (batch.length === 0) break;
+        await this.writeWithRetry(lane, batch);
       }
     } finally {
-      this.running = false;
-      if (this.queue.length === 0 && this.snapshotLane.length === 0)
-        for (const w of this.idleWaiters.splice(0)) w();
+      lane.running = false;
+      if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
-  private async writeWithRetry(batch: Queued[]): Promise<void> {
-    const merged = merge(batch.map((q) => q.unit));
-    // The batch's leading units without a snapshot (the lines lane comes first in a batch).
-    const firstSnapshot = batch.findIndex((q) => q.unit.snapshot !== undefined);
-    const lines = firstSnapshot < 0 ? batch : batch.slice(0, firstSnapshot);
-    const done = { journal: false, progress: false, snapshots: false };
+  /**
+   * The lane's batch as one statement: the lines' rows (step tallies merged by key: they are
+   * absolute, the newest of a step is the one to write), or the snapshots due (newest per key).
+   */
+  private statement(lane: Lane, batch: readonly Queued[]) {
+    const journal: JournalRow[] = [];
+    const progress = new Map<string, ProgressRow>();
+    const snapshots = new Map<string, SnapshotRow>();
+    for (const q of batch) {
+      for (const j of q.journal) journal.push(j);
+      for (const p of q.progress)
+        progress.set(`${p.userId}\0${p.courseSlug}\0${p.lessonId}\0${p.tally.stepId}`, p);
+      if (q.snapshot) snapshots.set(`${q.snapshot.userId}\0${q.snapshot.courseSlug}`, q.snapshot);
+    }
+    const rows = { journal: journal.length, progress: progress.size, snapshots: snapshots.size };
+    const run = async (): Promise<void> => {
+      if (lane === this.snapshotLane) {
+        if (snapshots.size > 0) await this.sink.snapshots([...snapshots.values()]);
+      } else if (journal.length > 0 || progress.size > 0)
+        await this.sink.lines(journal, [...progress.values()]);
+    };
+    return { rows, run };
+  }
+
+  private counted(rows: { journal: number; progress: number; snapshots: number }): void {
+    this.m.written.journal += rows.journal;
+    this.m.written.progress += rows.progress;
+    this.m.written.snapshots += rows.snapshots;
+  }
+
+  private async writeWithRetry(lane: Lane, batch: Queued[]): Promise<void> {
+    const statement = this.statement(lane, batch);
     let attempt = 0;
     for (;;) {
       const t0 = performance.now();
       try {
-        // Journal first, then tallies: a step is never counted for a line the journal lacks.
-        if (!done.journal) await this.sink.journal(merged.journal);
-        done.journal = true;
-        if (!done.progress) await this.sink.progress(merged.progress);
-        if (!done.progress && lines.length > 0 && lines.length < batch.length) {
-          // The lines' units are committed now: their step ticks do not wait for the snapshots
-          // that share the batch (up to 2 MB of them while a class's clusters are saved).
-          this.m.written.journal += merged.journal.length;
-          this.m.written.progress += merged.progress.length;
-          this.settle(lines);
-          batch = batch.slice(lines.length);
-          merged.journal = [];
-          merged.progress = [];
-        }
-        done.progress = true;
-        if (!done.snapshots) await this.sink.snapshots(merged.snapshots);
-        done.snapshots = true;
-        this.m.written.journal += merged.journal.length;
-        this.m.written.progress += merged.progress.length;
-        this.m.written.snapshots += merged.snapshots.length;
-        this.finishBatch(batch, performance.now() - t0);
+        await statement.run();
+        this.counted(statement.rows);
+        this.finishBatch(lane, batch, performance.now() - t0);
         return;
       } catch (err) {
         this.m.failedAttempts++;
         if (this.stopped) return;
         if (!isConnectionError(err)) {
-          await this.writeOneByOne(batch);
+          await this.writeOneByOne(lane, batch);
           return;
         }
         attempt++;
@@ -359,19 +428,15 @@ export class WriteQueue {
   }
 
   /** A batch the database rejected: find the unit(s) at fault, write the rest. */
-  private async writeOneByOne(batch: Queued[]): Promise<void> {
+  private async writeOneByOne(lane: Lane, batch: Queued[]): Promise<void> {
     for (const q of batch) {
-      const m = merge([q.unit]);
+      const statement = this.statement(lane, [q]);
       let attempt = 0;
       for (;;) {
         try {
-          await this.sink.journal(m.journal);
-          await this.sink.progress(m.progress);
-          await this.sink.snapshots(m.snapshots);
-          this.m.written.journal += m.journal.length;
-          this.m.written.progress += m.progress.length;
-          this.m.written.snapshots += m.snapshots.length;
-          this.finishBatch([q], 0);
+          await statement.run();
+          this.counted(statement.rows);
+          this.finishBatch(lane, [q], 0);
           break;
         } catch (err) {
           this.m.failedAttempts++;
@@ -385,11 +450,14 @@ export class WriteQueue {
           }
           this.m.failed += q.rows;
           console.error(
-            `[write-queue] the database rejected ${q.rows} row(s) of ${q.unit.owner}; they were not written:`,
+            `[write-queue] the database rejected ${q.rows} row(s) of ${q.whole.unit.owner}; they were not written:`,
             err instanceof Error ? err.message : err,
           );
-          this.remove([q]);
-          q.unit.rejected?.(err);
+          if (!q.whole.rejected) {
+            q.whole.rejected = true;
+            q.whole.unit.rejected?.(err);
+          }
+          this.settle(lane, [q]);
           break;
         }
       }
@@ -413,7 +481,7 @@ export class WriteQueue {
     }
   }
 
-  private finishBatch(batch: Queued[], ms: number): void {
+  private finishBatch(lane: Lane, batch: Queued[], ms: number): void {
     const now = this.opts.now();
     this.m.batches++;
     this.m.lastBatchMs = ms;
@@ -432,36 +500,48 @@ export class WriteQueue {
       this.troubleAttempts = 0;
       this.troubleSince = null;
     }
-    this.settle(batch);
+    this.settle(lane, batch);
   }
 
-  /** Units whose rows are all committed: out of the queue, and their callers told. */
-  private settle(units: Queued[]): void {
-    this.remove(units);
-    for (const q of units) {
-      try {
-        q.unit.committed?.();
-      } catch (err) {
-        console.error("[write-queue] commit callback failed", err);
-      }
+  /**
+   * Parts whose rows are committed (or rejected for good): out of their lane; a unit whose
+   * every part is done is no longer pending, and its caller is told.
+   */
+  private settle(lane: Lane, parts: Queued[]): void {
+    // One pass over the lane (a batch of 2,000 units spliced one by one was quadratic); a
+    // batch is always the lane's oldest units, except a unit settled alone after a rejection.
+    if (lane.units[parts.length - 1] === parts[parts.length - 1] && lane.units[0] === parts[0])
+      lane.units.splice(0, parts.length);
+    else {
+      const gone = new Set(parts);
+      lane.units = lane.units.filter((q) => !gone.has(q));
     }
-  }
-
-  private remove(batch: Queued[]): void {
-    // One pass per lane (a batch of 2,000 units spliced one by one was quadratic).
-    const gone = new Set(batch);
-    this.queue = this.queue.filter((q) => !gone.has(q));
-    this.snapshotLane = this.snapshotLane.filter((q) => !gone.has(q));
-    for (const q of batch) {
+    // Snapshots that waited for these lines may go now (the lines lane may never pause under load).
+    if (
+      lane === this.linesLane &&
+      this.snapshotLane.units.length > 0 &&
+      !this.snapshotLane.running &&
+      !this.stopped
+    )
+      this.schedule(this.snapshotLane, true);
+    for (const q of parts) {
       this.rows -= q.rows;
       this.bytes -= q.bytes;
-      const left = (this.pendingByOwner.get(q.unit.owner) ?? 1) - 1;
-      if (left > 0) this.pendingByOwner.set(q.unit.owner, left);
+      if (--q.whole.parts > 0) continue;
+      const owner = q.whole.unit.owner;
+      const left = (this.pendingByOwner.get(owner) ?? 1) - 1;
+      if (left > 0) this.pendingByOwner.set(owner, left);
       else {
-        this.pendingByOwner.delete(q.unit.owner);
-        for (const w of this.ownerWaiters.get(q.unit.owner) ?? []) w();
-        this.ownerWaiters.delete(q.unit.owner);
+        this.pendingByOwner.delete(owner);
+        for (const w of this.ownerWaiters.get(owner) ?? []) w();
+        this.ownerWaiters.delete(owner);
       }
+      if (!q.whole.rejected)
+        try {
+          q.whole.unit.committed?.();
+        } catch (err) {
+          console.error("[write-queue] commit callback failed", err);
+        }
     }
   }
 }

@@ -13,13 +13,17 @@ export type StatusReason =
   | "UnsupportedMediaType"
   | "NotAcceptable"
   | "RequestEntityTooLarge"
-  | "InternalError";
+  | "InternalError"
+  // the authentication and rate-limit filters' (server/kube-api/route.ts)
+  | "Unauthorized"
+  | "TooManyRequests";
 
 export interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
   causes?: Array<{ reason: string; message: string; field: string }>;
+  retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {

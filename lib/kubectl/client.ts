@@ -83,7 +83,7 @@ export const kindPrefix = (r: ResourceInfo): string =>
   r.group ? `${r.kind.toLowerCase()}.${r.group}` : r.kind.toLowerCase();
 
 export class RestClient {
-  private discovered: ResourceInfo[] | undefined;
+  private discovered: readonly ResourceInfo[] | undefined;
   private readonly warned = new Set<string>();
   /** `warn` gets each distinct `Warning:` header the server sends (kubectl prints it on stderr). */
   constructor(
@@ -152,27 +152,34 @@ export class RestClient {
     return doc;
   }
 
-  discover(): ResourceInfo[] {
+  /**
+   * Every resource the server serves, as kubectl learns it: `/api`, `/apis`, then each group's
+   * preferred version, every request sent and its answer checked. Building the list from the
+   * documents is done once per set of documents (they are parsed once per text, so the same
+   * answers are the same objects): a command reuses the list of the last one that saw them.
+   * The list is shared: callers must not change it.
+   */
+  discover(): readonly ResourceInfo[] {
     if (this.discovered) return this.discovered;
-    const out: ResourceInfo[] = [];
-    const gvs: [string, string, string][] = [];
     const core = this.discoveryDoc("/api");
-    for (const v of asArr(core.versions)) gvs.push(["", str(v), `/api/${str(v)}`]);
     const groups = this.discoveryDoc("/apis");
-    for (const g of asArr(groups.groups)) {
-      const name = str(asObj(g).name);
-      const pref = str(path(g, "preferredVersion", "version"));
-      const version = pref || str(path(g, "versions", 0, "version"));
-      if (name && version) gvs.push([name, version, `/apis/${name}/${version}`]);
-    }
-    for (const [group, version, p] of gvs) {
-      let list: Obj;
+    const memo = resolvedDiscovery.get(groups);
+    const gvs = memo?.core === core ? memo.gvs : groupVersions(core, groups);
+    const lists: Array<Obj | undefined> = [];
+    for (const [, , p] of gvs) {
       try {
-        list = this.discoveryDoc(p);
+        lists.push(this.discoveryDoc(p));
       } catch {
-        continue;
+        lists.push(undefined);
       }
-      for (const r of asArr(list.resources)) {
+    }
+    if (memo && memo.core === core && memo.lists.every((l, i) => l === lists[i])) {
+      this.discovered = memo.out;
+      return memo.out;
+    }
+    const out: ResourceInfo[] = [];
+    gvs.forEach(([group, version], i) => {
+      for (const r of asArr(lists[i]?.resources)) {
         const ro = asObj(r);
         const resource = str(ro.name);
         if (!resource || resource.includes("/")) continue;
@@ -189,7 +196,8 @@ export class RestClient {
           categories: asArr(ro.categories).map(str),
         });
       }
-    }
+    });
+    resolvedDiscovery.set(groups, { core, gvs, lists, out });
     this.discovered = out;
     return out;
   }
@@ -230,6 +238,30 @@ export class RestClient {
     return p;
   }
 }
+
+/** `[group, version, path]` of each group version the `/api` and `/apis` documents list. */
+function groupVersions(core: Obj, groups: Obj): Array<[string, string, string]> {
+  const gvs: Array<[string, string, string]> = [];
+  for (const v of asArr(core.versions)) gvs.push(["", str(v), `/api/${str(v)}`]);
+  for (const g of asArr(groups.groups)) {
+    const name = str(asObj(g).name);
+    const pref = str(path(g, "preferredVersion", "version"));
+    const version = pref || str(path(g, "versions", 0, "version"));
+    if (name && version) gvs.push([name, version, `/apis/${name}/${version}`]);
+  }
+  return gvs;
+}
+
+/** The resource list built from one set of parsed discovery documents, by its `/apis` document. */
+const resolvedDiscovery = new WeakMap<
+  Obj,
+  {
+    core: Obj;
+    gvs: Array<[string, string, string]>;
+    lists: Array<Obj | undefined>;
+    out: readonly ResourceInfo[];
+  }
+>();
 
 /** Parsed discovery documents by their text (bounded; the cluster's are a handful). */
 const parsedDiscovery = new Map<string, Obj>();

@@ -3,22 +3,19 @@
  * protocol and `get -w` over Table watch events. Skipped, with the reason printed, without a
  * trusted v1.32 client (see scripts/real-kubectl.ts).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { Terminal } from "@xterm/headless";
 import { describe, expect, it, vi } from "vitest";
 import { Cluster } from "../../lib/cluster";
 import { ManualClock } from "../../lib/cluster/types";
-import { describeOracle, kubectlOracle, oracleBin, serveToRealKubectl } from "../../scripts/real-kubectl";
+import {
+  describeOracle,
+  hasScript,
+  kubectlOracle,
+  oracleBin,
+  serveToRealKubectl,
+} from "../../scripts/real-kubectl";
 import { exitStatus, parseExecUrl } from "./exec";
-
-function hasScript(): boolean {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** What a terminal shows after `out` (cursor moves and erasures applied), lines trimmed. */
 function rendered(out: string): Promise<string> {

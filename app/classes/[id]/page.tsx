@@ -97,7 +97,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
             <p className="muted">{t("noStudents")}</p>
           ) : (
             <div className="scroll-x">
-              <table className="grid" data-testid="students">
+              <table className="grid stack" data-testid="students">
                 <thead>
                   <tr>
                     <th>{t("name")}</th>
@@ -113,8 +113,10 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
                         {s.name}
                         {s.pending && <span className="tag">{t("invited")}</span>}
                       </td>
-                      <td className="wrap">{s.email}</td>
-                      <td>{s.studentNumber ?? ""}</td>
+                      <td className="wrap" data-label={t("email")}>
+                        {s.email}
+                      </td>
+                      <td data-label={t("number")}>{s.studentNumber ?? ""}</td>
                       <td>
                         <RemoveStudent classId={cls.id} userId={s.id} name={s.name} />
                       </td>
