@@ -18,6 +18,11 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
   /** Minutes a student's cluster stays in memory after their last socket leaves. */
   CLUSTER_IDLE_MINUTES: z.coerce.number().positive().default(10),
+  /**
+   * Worker threads that run the students' simulations (0: the server's own thread); see
+   * docs/adr/0031-workspaces-on-worker-threads.md.
+   */
+  KUBECLASS_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

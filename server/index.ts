@@ -56,6 +56,7 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     io,
     idleMinutes: cfg.CLUSTER_IDLE_MINUTES,
     hooks: teaching.hooks,
+    workers: cfg.KUBECLASS_WORKERS,
   });
   // Asked at every handshake, join and kubectl request: one prepared statement on the live
   // sessions' pg pool, not an ORM query (Prisma's query compiler was most of a join's CPU; ADR 0014).

@@ -213,7 +213,7 @@ export function attachSockets(
       await ws.enterLesson(lesson.id);
       ack?.({
         ok: true,
-        data: { tabs: ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
+        data: { tabs: await ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
       });
       socket.emit("progress", await ws.joinProgress(lesson.id));
     });
@@ -284,7 +284,10 @@ export function attachSockets(
         const ws = await registry.acquire(req.studentId, DEFAULT_COURSE_SLUG);
         ws?.releaseIfIdle();
         await socket.join(`watch:${req.studentId}`);
-        const tabs = (ws?.screens() ?? []).map((t) => ({ tabId: t.tabId, screen: stripOsc8(t.screen) }));
+        const tabs = ((await ws?.screens()) ?? []).map((t) => ({
+          tabId: t.tabId,
+          screen: stripOsc8(t.screen),
+        }));
         ack?.({ ok: true, data: { tabs } });
       },
     );

@@ -16,22 +16,32 @@ import type { Server, Socket } from "socket.io";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
 import { loadJournal, writeLines } from "../lib/classroom/journal";
-import { JOURNAL_LIMIT, LessonProgress } from "../lib/classroom/lesson-progress";
+import { JOURNAL_LIMIT } from "../lib/classroom/lesson-progress";
 import { type LessonKey, loadLessonTallies, type StepTally } from "../lib/classroom/progress";
 import { loadSnapshot, type SnapshotRow, saveSnapshots } from "../lib/classroom/snapshots";
 import { createPool, type Pool } from "../lib/classroom/sql";
 import { WriteQueue, type WriteQueueMetrics, type WriteUnit } from "../lib/classroom/write-queue";
 import type { Fault, FaultResult } from "../lib/cluster/faults";
-import type { ApiHandler } from "../lib/cluster/types";
 import type { Course, Lesson } from "../lib/course/schema";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
 import { type Locale, uiLocale } from "./locale";
 import { Osc8Stripper } from "./mirror-filter";
-import { createSession, restoreSession, type StudentSession } from "./session-factory";
+import type { SessionSnapshot } from "./session-factory";
+import {
+  type CoreHandle,
+  type CoreHost,
+  createHost,
+  type HandleEvents,
+  type WorkerPoolOptions,
+} from "./worker-pool";
+import type { CoreInit, LineResult } from "./workspace-core";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
+
+const KUBE_API_UNAVAILABLE =
+  "kubeclass: the Kubernetes API for your own kubectl is not available while workspaces run on worker threads (KUBECLASS_WORKERS=0 serves it)\n";
 
 /** When a busy workspace's cluster is saved: after this much quiet, and at least this often. */
 const SNAPSHOT_QUIET_MS = 10_000;
@@ -70,10 +80,13 @@ export interface WorkspaceHooks {
 
 interface WorkspaceDeps {
   io: IO;
+  host: CoreHost;
   hooks?: WorkspaceHooks;
   pool: Pool;
   queue: WriteQueue;
   onIdle(ws: Workspace): void;
+  /** Drops a workspace that cannot be used any more (without saving it). */
+  forget(ws: Workspace): void;
   idleMs: number;
   snapshotQuietMs: number;
   snapshotMaxWaitMs: number;
@@ -94,8 +107,9 @@ function lessonRows(pool: Pool, key: LessonKey, since: number | null): Promise<L
 
 export class Workspace {
   private readonly sockets = new Map<string, AnySocket>();
-  private readonly lessons = new Map<string, LessonProgress>();
-  private readonly loadingLessons = new Map<string, Promise<LessonProgress>>();
+  /** Lessons whose rows the simulation has (it checks their lines), or is being sent. */
+  private readonly lessons = new Set<string>();
+  private readonly loadingLessons = new Map<string, Promise<void>>();
   /** A lesson's rows read together with the workspace (the lesson it was loaded for). */
   private readonly prefetched = new Map<string, Promise<LessonRows>>();
   private currentLesson: string | null = null;
@@ -104,8 +118,6 @@ export class Workspace {
   /** Terminal output not emitted yet, per tab (flushed once per turn of the event loop). */
   private readonly outBuf = new Map<string, string>();
   private outScheduled = false;
-  /** Lines finished while their lesson's journal was still loading (kept in order). */
-  private readonly early: JournalEntry[] = [];
   /** Line keys: unique per workspace instance (random) and line (sequence). */
   private readonly instanceKey = randomBytes(9).toString("base64url");
   private seq = 0;
@@ -113,18 +125,47 @@ export class Workspace {
   private dirtySince: number | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   private locale: Locale | undefined;
+  /** The pods' waiting reasons sent with the last checked line (the stuck rules' input). */
+  private waiting: readonly string[] = [];
+  /** The tabs a browser opened, with their size (reopened if the simulation is reloaded). */
+  private readonly openTabs = new Map<string, { cols: number; rows: number }>();
+  /** Set while the simulation is being reloaded after its worker stopped. */
+  private recovering: Promise<void> | null = null;
+  private disposed = false;
 
   constructor(
     private readonly deps: WorkspaceDeps,
     readonly userId: string,
     readonly course: Course,
-    private session: StudentSession,
     private journalSince: number,
     /** Teachers of the student's classes as last asked (at load, then at each completion). */
     public teacherIds: string[],
-  ) {
-    this.bindSession();
+  ) {}
+
+  /** The simulation: set by `start`, replaced if its worker stops. */
+  private session!: CoreHandle;
+
+  /** Builds (or restores) the simulation where it runs; once, before the workspace is used. */
+  async start(init: CoreInit): Promise<void> {
+    this.session = await this.deps.host.create(this.course.id, init, this.events);
   }
+
+  /** What the simulation reports, wherever it runs (bound before it is built). */
+  readonly events: HandleEvents = {
+    output: (tabId, data) => {
+      this.outBuf.set(tabId, (this.outBuf.get(tabId) ?? "") + data);
+      if (!this.outScheduled) {
+        this.outScheduled = true;
+        setImmediate(() => this.flushOutput());
+      }
+    },
+    line: (result) => this.afterLine(result),
+    lost: () => {
+      this.recovering ??= this.recover().finally(() => {
+        this.recovering = null;
+      });
+    },
+  };
 
   private readonly mirrorFilters = new Map<string, Osc8Stripper>();
 
@@ -140,18 +181,6 @@ export class Workspace {
 
   private get room(): string {
     return `user:${this.userId}`;
-  }
-
-  private bindSession(): void {
-    this.session.onOutput = (tabId, data) => {
-      this.outBuf.set(tabId, (this.outBuf.get(tabId) ?? "") + data);
-      if (!this.outScheduled) {
-        this.outScheduled = true;
-        setImmediate(() => this.flushOutput());
-      }
-    };
-    this.session.onJournal = (entry) => this.afterLine(entry);
-    if (this.locale !== undefined) this.session.setLanguage(this.locale);
   }
 
   private flushOutput(): void {
@@ -177,12 +206,12 @@ export class Workspace {
     return this.course.lessons.find((l) => l.id === id);
   }
 
-  tabIds(): string[] {
-    return this.session.tabIds();
+  tabIds(): Promise<string[]> {
+    return this.session.call("tabIds");
   }
 
-  screens(): Array<{ tabId: string; screen: string }> {
-    return this.session.screens();
+  screens(): Promise<Array<{ tabId: string; screen: string }>> {
+    return this.session.call("screens");
   }
 
   /** The start state the student's current cluster came from. */
@@ -228,6 +257,7 @@ export class Workspace {
 
   async enterLesson(lessonId: string): Promise<void> {
     this.currentLesson = lessonId;
+    this.session.enterLesson(lessonId);
     await this.lessonState(lessonId);
     if (this.deps.hooks?.progress) this.deps.hooks.progress(this, await this.progress(lessonId));
   }
@@ -237,33 +267,42 @@ export class Workspace {
     return this.currentLesson;
   }
 
-  /** The cluster's API, as the student's kubectl reaches it. */
-  get api(): ApiHandler {
-    return this.session.api;
-  }
-
   /**
    * The student's own kubectl (server/kube-api/route.ts, authenticated there): one request to
    * the cluster's API, its URL already the API's path. A write is saved as a terminal line is.
+   * Served where the cluster is in this thread (KUBECLASS_WORKERS=0); with worker threads the
+   * route is not forwarded yet and answers 503 (docs/adr/0031).
    */
   kubeApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const face = this.session.kubeFace?.();
+    if (!face) {
+      res.writeHead(503, { "content-type": "text/plain" }).end(KUBE_API_UNAVAILABLE);
+      return Promise.resolve();
+    }
     if (req.method !== "GET" && req.method !== "HEAD") this.markDirty();
-    return this.session.kubeFace().request(req, res);
+    return face.request(req, res);
   }
 
   /** `kubectl exec` of the student's own kubectl: the websocket upgrade of `pods/exec`. */
   kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.session.kubeFace().upgrade(req, socket, head);
+    const face = this.session.kubeFace?.();
+    if (!face) {
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\r\n${KUBE_API_UNAVAILABLE}`,
+      );
+      return;
+    }
+    face.upgrade(req, socket, head);
   }
 
-  /** Why the cluster's pod containers wait now (the stuck rules' input; cached per state version). */
+  /** Why the cluster's pod containers waited after the last checked line (the stuck rules' input). */
   waitingReasons(): readonly string[] {
-    return this.session.waitingReasons();
+    return this.waiting;
   }
 
   /** A teacher's fault (server/teaching/hub.ts), applied to the live cluster and saved soon. */
-  applyFault(fault: Fault): FaultResult {
-    const result = this.session.applyFault(fault);
+  async applyFault(fault: Fault): Promise<FaultResult> {
+    const result = await this.session.call("applyFault", fault);
     this.markDirty();
     return result;
   }
@@ -276,14 +315,12 @@ export class Workspace {
     this.prefetched.set(lessonId, rows);
   }
 
-  /** The lesson's progress, loaded from Postgres the first time this workspace enters it. */
-  private lessonState(lessonId: string): Promise<LessonProgress> {
-    const loaded = this.lessons.get(lessonId);
-    if (loaded) return Promise.resolve(loaded);
+  /** The lesson's rows, read from Postgres and handed to the simulation the first time it is entered. */
+  private lessonState(lessonId: string): Promise<void> {
+    if (this.lessons.has(lessonId)) return Promise.resolve();
     let p = this.loadingLessons.get(lessonId);
     if (!p) {
-      const lesson = this.lesson(lessonId);
-      if (!lesson) return Promise.reject(new Error(`unknown lesson ${lessonId}`));
+      if (!this.lesson(lessonId)) return Promise.reject(new Error(`unknown lesson ${lessonId}`));
       const rows =
         this.prefetched.get(lessonId) ??
         lessonRows(
@@ -292,20 +329,12 @@ export class Workspace {
           this.journalSince,
         );
       this.prefetched.delete(lessonId);
+      const session = this.session;
       p = rows
-        .then(([journal, tallies]) => {
-          const state = new LessonProgress(
-            lesson,
-            journal,
-            tallies,
-            this.session.api,
-            JOURNAL_LIMIT,
-            (ns, name) => this.session.podExisted?.(ns, name) ?? false,
-          );
-          this.lessons.set(lessonId, state);
-          // Lines that finished while loading are counted now, in order.
-          for (const entry of this.early.splice(0)) this.afterLine(entry);
-          return state;
+        .then(async ([journal, tallies]) => {
+          // Lines that finished while loading are counted there, in order.
+          await session.call("loadLesson", lessonId, journal, [...tallies.values()]);
+          if (session === this.session) this.lessons.add(lessonId);
         })
         .finally(() => this.loadingLessons.delete(lessonId));
       this.loadingLessons.set(lessonId, p);
@@ -316,10 +345,25 @@ export class Workspace {
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
     // Output still buffered is part of the replay below; send it to the others first.
     this.flushOutput();
+    this.openTabs.set(tabId, { cols, rows });
     this.deps.hooks?.tabSize?.(this, tabId, cols, rows);
-    const replay = this.session.openTab(tabId, cols, rows);
+    const replay = this.session.call("openTab", tabId, cols, rows);
     // Only the (re)attaching browser needs the replay; the others already show it.
-    void replay?.then((data) => this.sockets.get(socketId)?.emit("term:output", { tabId, data }));
+    void replay.then(
+      (data) => {
+        if (data !== null) this.sockets.get(socketId)?.emit("term:output", { tabId, data });
+      },
+      (err: unknown) => console.error("[workspace] open tab", err),
+    );
+  }
+
+  /** A line of kubeclass's own in every open tab of the student (not part of the session). */
+  private tellTabs(text: string): void {
+    this.flushOutput();
+    for (const tabId of this.openTabs.keys())
+      this.deps.io
+        .to(this.room)
+        .emit("term:output", { tabId, data: `\r\n\x1b[33mkubeclass: ${text}\x1b[0m\r\n` });
   }
 
   /**
@@ -329,34 +373,30 @@ export class Workspace {
   input(tabId: string, data: string): void {
     if (this.deps.queue.full && /[\r\n]/.test(data)) {
       this.deps.queue.refused();
-      this.session.onOutput(
+      this.events.output(
         tabId,
         "\r\n\x1b[33mkubeclass: saving your work is behind (the database is slow); press Enter again in a moment\x1b[0m\r\n",
       );
       return;
     }
+    if (this.recovering) return;
     this.session.input(tabId, data);
   }
 
   resize(tabId: string, cols: number, rows: number): void {
+    if (this.openTabs.has(tabId)) this.openTabs.set(tabId, { cols, rows });
     this.session.resize(tabId, cols, rows);
     this.deps.hooks?.tabSize?.(this, tabId, cols, rows);
   }
 
   closeTab(tabId: string): void {
+    this.openTabs.delete(tabId);
     this.session.closeTab(tabId);
     this.deps.hooks?.tabClosed?.(this, tabId);
   }
 
-  private afterLine(entry: JournalEntry): void {
-    const lessonId = this.currentLesson;
-    if (!lessonId) return;
-    const state = this.lessons.get(lessonId);
-    if (!state) {
-      this.early.push(entry);
-      return;
-    }
-    const outcome = state.line(entry, this.session.api, this.session.stateVersion());
+  private afterLine({ entry, lessonId, outcome, waiting }: LineResult): void {
+    this.waiting = waiting;
     this.deps.hooks?.line?.(this, entry, lessonId);
     const lessonKey = { userId: this.userId, courseSlug: this.course.id, lessonId };
     const completedAt = new Date(entry.at).toISOString();
@@ -437,12 +477,14 @@ export class Workspace {
 
   async progress(lessonId: string): Promise<ProgressUpdate> {
     if (!this.lesson(lessonId)) throw new Error(`unknown lesson ${lessonId}`);
-    return (await this.lessonState(lessonId)).view(this.session.api, this.session.stateVersion());
+    await this.lessonState(lessonId);
+    return this.session.call("progress", lessonId);
   }
 
   async solutionShown(lessonId: string, stepId: string): Promise<void> {
     if (!this.lesson(lessonId)) return;
-    const tally = (await this.lessonState(lessonId)).solutionShown(stepId, Date.now());
+    await this.lessonState(lessonId);
+    const tally = await this.session.call("solutionShown", lessonId, stepId, Date.now());
     if (!tally) return;
     await this.write({
       owner: this.key,
@@ -455,18 +497,9 @@ export class Workspace {
     const lesson = this.lesson(lessonId);
     if (!lesson) return;
     this.flushOutput();
-    const tabs = this.session.tabIds();
-    this.session.dispose();
-    this.session = createSession({
-      scenario: lesson.scenario,
-      seed: randomInt(2 ** 31),
-      prompt: this.course.workstation,
-    });
-    this.bindSession();
+    await this.session.call("reset", lesson.scenario);
     this.journalSince = Date.now();
-    for (const id of tabs) this.session.openTab(id, 80, 24);
-    for (const state of this.lessons.values()) state.clearJournal(this.session.api);
-    await this.write(this.snapshotUnit());
+    await this.write(await this.snapshotUnit());
     this.lastProgress.delete(lessonId);
     this.sendProgress(await this.progress(lessonId));
   }
@@ -478,11 +511,20 @@ export class Workspace {
     });
   }
 
-  private snapshotUnit(): WriteUnit {
+  /** The cluster as it is now, ready to save (asked of the simulation, wherever it runs). */
+  private async snapshotUnit(): Promise<WriteUnit> {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = null;
+    const since = this.dirtySince;
     this.dirtySince = null;
-    const snap = this.session.snapshot();
+    let snap: SessionSnapshot;
+    try {
+      snap = await this.session.call("snapshot");
+    } catch (err) {
+      // Not saved (its worker stopped): still to save.
+      this.dirtySince ??= since ?? Date.now();
+      throw err;
+    }
     const row: SnapshotRow = {
       userId: this.userId,
       courseSlug: this.course.id,
@@ -492,6 +534,13 @@ export class Workspace {
       journalSince: this.journalSince,
     };
     return { owner: this.key, snapshot: row };
+  }
+
+  private saveNow(): Promise<void> {
+    return this.snapshotUnit().then(
+      (unit) => this.deps.queue.enqueue(unit),
+      (err: unknown) => console.error("[workspace] snapshot", err),
+    );
   }
 
   /**
@@ -507,26 +556,85 @@ export class Workspace {
       0,
       Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs - now),
     );
-    this.snapshotTimer = setTimeout(() => this.deps.queue.enqueue(this.snapshotUnit()), wait);
+    this.snapshotTimer = setTimeout(() => void this.saveNow(), wait);
     this.snapshotTimer.unref();
   }
 
   /** Saves the cluster now and waits until everything of this workspace is in Postgres. */
   async flush(): Promise<void> {
     this.flushOutput();
-    this.deps.queue.enqueue(this.snapshotUnit());
+    await this.recovering;
+    await this.saveNow();
     await this.deps.queue.whenWritten(this.key);
   }
 
   /**
-   * Saves the cluster without waiting if it changed since it was last saved (shutdown drains the
-   * queue for everyone at once).
+   * Saves the cluster if it changed since it was last saved; resolves once it is queued
+   * (shutdown drains the queue for everyone at once).
    */
-  saveSoon(): void {
-    if (this.dirtySince !== null) this.deps.queue.enqueue(this.snapshotUnit());
+  saveSoon(): Promise<void> {
+    return this.dirtySince !== null ? this.saveNow() : Promise.resolve();
+  }
+
+  /**
+   * The worker holding this simulation stopped (server/worker-pool.ts): what it had not saved is
+   * gone. The student is told in every open tab; the workspace is built again from its last saved
+   * snapshot, the lesson's rows (everything reported before is committed first) and the same tabs.
+   */
+  private async recover(): Promise<void> {
+    this.tellTabs("the simulation of your workspace stopped unexpectedly; restoring it from your last save…");
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    this.dirtySince = null;
+    this.lessons.clear();
+    this.loadingLessons.clear();
+    this.prefetched.clear();
+    try {
+      await this.deps.queue.whenWritten(this.key);
+      const row = await loadSnapshot(this.deps.pool, { userId: this.userId, courseSlug: this.course.id });
+      if (this.disposed) return;
+      const lesson = this.currentLesson ? this.lesson(this.currentLesson) : undefined;
+      const init: CoreInit = row
+        ? { kind: "restore", row, prompt: this.course.workstation }
+        : {
+            kind: "new",
+            scenario: lesson?.scenario ?? "explore-app",
+            seed: randomInt(2 ** 31),
+            prompt: this.course.workstation,
+          };
+      this.session = await this.deps.host.create(this.course.id, init, this.events);
+      this.journalSince = row?.journalSince ?? Date.now();
+      if (this.disposed) {
+        this.session.dispose();
+        return;
+      }
+      if (this.locale !== undefined) this.session.setLanguage(this.locale);
+      if (this.currentLesson) {
+        this.session.enterLesson(this.currentLesson);
+        await this.lessonState(this.currentLesson);
+      }
+      for (const [tabId, size] of this.openTabs)
+        await this.session.call("openTab", tabId, size.cols, size.rows);
+      if (this.currentLesson) {
+        this.lastProgress.delete(this.currentLesson);
+        this.sendProgress(await this.progress(this.currentLesson));
+      }
+      this.tellTabs(
+        row
+          ? "restored from your last save; commands typed since may need to be run again."
+          : "restarted from the lesson's start state (nothing was saved yet).",
+      );
+    } catch (err) {
+      console.error("[workspace] reload after a worker stopped", err);
+      this.tellTabs("your workspace could not be restored; reconnecting…");
+      // Out of memory: the browser reconnects and the next join loads it afresh.
+      this.deps.forget(this);
+      this.deps.io.in(this.room).disconnectSockets(true);
+    }
   }
 
   dispose(): void {
+    this.disposed = true;
     this.deps.hooks?.disposed?.(this);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
@@ -547,6 +655,19 @@ export interface RegistryDeps {
   drainMs?: number;
   /** The live teaching tools' hook points (server/teaching/hub.ts). */
   hooks?: WorkspaceHooks;
+  /**
+   * Worker threads that run the students' simulations (0: this thread). Unset: the
+   * KUBECLASS_WORKERS environment variable, else 0 (server/index.ts passes the server's setting).
+   */
+  workers?: number;
+  /** The workers' watchdog (server/worker-pool.ts). */
+  workerOptions?: WorkerPoolOptions;
+}
+
+/** KUBECLASS_WORKERS as a count (unset or unreadable: 0). */
+export function workersFromEnv(): number {
+  const n = Number(process.env.KUBECLASS_WORKERS ?? 0);
+  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 export class WorkspaceRegistry {
@@ -554,8 +675,11 @@ export class WorkspaceRegistry {
   private readonly loading = new Map<string, Promise<Workspace | null>>();
   readonly pool: Pool;
   readonly queue: WriteQueue;
+  /** Where the simulations run (this thread or worker threads). */
+  readonly host: CoreHost;
 
   constructor(private readonly deps: RegistryDeps) {
+    this.host = createHost(deps.workers ?? workersFromEnv(), deps.workerOptions);
     this.pool = createPool(deps.databaseUrl, 10, WARM_CONNECTIONS);
     const pool = this.pool;
     this.queue = new WriteQueue(
@@ -591,12 +715,7 @@ export class WorkspaceRegistry {
       (err: unknown) => console.error("[workspace] warm-up", err),
     );
     try {
-      const course = getCourse(courseSlug);
-      for (const scenario of new Set(course.lessons.map((l) => l.scenario))) {
-        const session = createSession({ scenario, seed: 1, prompt: course.workstation });
-        await session.openTab("warm", 80, 24);
-        session.dispose();
-      }
+      await this.host.warm(courseSlug);
     } catch (err) {
       console.error("[workspace] warm-up", err);
     }
@@ -660,30 +779,26 @@ export class WorkspaceRegistry {
       snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
       snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
       onIdle: (w: Workspace) => void this.evict(w),
+      forget: (w: Workspace) => {
+        if (this.live.get(w.key) === w) this.live.delete(w.key);
+        w.dispose();
+      },
+      host: this.host,
     };
-    let ws: Workspace;
-    if (row) {
-      ws = new Workspace(
-        deps,
-        userId,
-        course,
-        restoreSession(row, course.workstation),
-        row.journalSince,
-        teachers,
-      );
-    } else {
-      const scenario = lesson?.scenario ?? "explore-app";
-      ws = new Workspace(
-        deps,
-        userId,
-        course,
-        createSession({ scenario, seed: randomInt(2 ** 31), prompt: course.workstation }),
-        Date.now(),
-        teachers,
-      );
-      // Saved with the first quiet moment, not while the class is still arriving.
-      ws.markDirty();
-    }
+    const ws = new Workspace(deps, userId, course, row?.journalSince ?? Date.now(), teachers);
+    // The cluster is built (or restored) where it will run: a worker thread, off the sockets'.
+    await ws.start(
+      row
+        ? { kind: "restore", row, prompt: course.workstation }
+        : {
+            kind: "new",
+            scenario: lesson?.scenario ?? "explore-app",
+            seed: randomInt(2 ** 31),
+            prompt: course.workstation,
+          },
+    );
+    // A new one is saved with the first quiet moment, not while the class is still arriving.
+    if (!row) ws.markDirty();
     if (lesson && rows) ws.prefetch(lesson.id, rows);
     await this.deps.hooks
       ?.loaded?.(ws)
@@ -712,11 +827,16 @@ export class WorkspaceRegistry {
    */
   async shutdown(): Promise<void> {
     await Promise.allSettled(this.loading.values());
-    for (const w of this.live.values()) w.saveSoon();
+    // Each changed cluster is asked for at once (a stuck worker is not waited for past the drain).
+    await Promise.race([
+      Promise.allSettled([...this.live.values()].map((w) => w.saveSoon())),
+      new Promise((resolve) => setTimeout(resolve, (this.deps.drainMs ?? 8_000) / 2).unref()),
+    ]);
     const drained = await this.queue.drain(this.deps.drainMs ?? 8_000);
     if (!drained) await this.queue.close();
     for (const w of this.live.values()) w.dispose();
     this.live.clear();
+    await this.host.close();
     await this.pool.end().catch(() => {});
   }
 }

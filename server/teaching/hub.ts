@@ -246,7 +246,7 @@ export class TeachingHub {
 
   private async apply(ws: Workspace, id: string, fault: Fault | null): Promise<FaultLogEntry | null> {
     if (!this.pool) return null;
-    const result = fault ? ws.applyFault(fault) : { ok: false, detail: "unreadable fault" };
+    const result = fault ? await ws.applyFault(fault) : { ok: false, detail: "unreadable fault" };
     const row = await faultApplied(this.pool, id, result);
     if (!row) return null;
     const entry = faultEntry(row);

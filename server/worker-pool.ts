@@ -1,0 +1,368 @@
+/**
+ * Where the students' simulations run (docs/adr/0031-workspaces-on-worker-threads.md): in this
+ * thread (`LocalHost`, KUBECLASS_WORKERS=0) or on worker threads (`WorkerPool`), each worker owning
+ * whole workspaces. The socket side (server/workspaces.ts) sees the same `CoreHandle` either way:
+ * commands that do not wait (keystrokes, resizes) and calls that answer with a promise, all kept
+ * in the order they were made.
+ *
+ * Worker mode batches what crosses the thread boundary: everything one side has to say within a
+ * turn of its event loop goes as one message (the worker's as one JSON string: terminal output,
+ * checked lines, answers). A heartbeat watches every worker; one that exits, throws out of its
+ * event loop or stops answering for `stallMs` is terminated and replaced, and the workspaces it
+ * held hear `lost()` (the registry reloads them from their last save).
+ */
+import { Worker } from "node:worker_threads";
+import type { KubeFace } from "./kube-api";
+import type { Locale } from "./locale";
+import {
+  type CoreCalls,
+  type CoreEvents,
+  type CoreInit,
+  WorkspaceCore,
+  warmSimulation,
+} from "./workspace-core";
+
+export interface HandleEvents extends CoreEvents {
+  /** The worker holding this workspace stopped; nothing more comes from this handle. */
+  lost(): void;
+}
+
+type CallResult<M extends keyof CoreCalls> = Awaited<ReturnType<CoreCalls[M]>>;
+
+/** A workspace's simulation as the socket side drives it. */
+export interface CoreHandle {
+  scenario: string;
+  input(tabId: string, data: string): void;
+  resize(tabId: string, cols: number, rows: number): void;
+  closeTab(tabId: string): void;
+  setLanguage(locale: Locale): void;
+  enterLesson(lessonId: string): void;
+  call<M extends keyof CoreCalls>(method: M, ...args: Parameters<CoreCalls[M]>): Promise<CallResult<M>>;
+  /** The cluster's HTTP face (server/kube-api), only where the cluster is in this thread. */
+  kubeFace?(): KubeFace;
+  dispose(): void;
+}
+
+export interface CoreHost {
+  /** Worker threads (0: this thread). */
+  readonly workers: number;
+  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle>;
+  /** Compiles the simulation's hot paths before the first student (every worker). */
+  warm(courseSlug?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Scenario of the cluster a core starts with (known before it is built). */
+function initScenario(init: CoreInit): string {
+  return init.kind === "new" ? init.scenario : init.row.scenario;
+}
+
+/** The simulation in the server's own thread: calls run at once, in order with the commands. */
+export class LocalHost implements CoreHost {
+  readonly workers = 0;
+
+  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle> {
+    try {
+      const core = new WorkspaceCore(courseSlug, init, events);
+      const handle: CoreHandle = {
+        scenario: core.scenario,
+        input: (tabId, data) => core.input(tabId, data),
+        resize: (tabId, cols, rows) => core.resize(tabId, cols, rows),
+        closeTab: (tabId) => core.closeTab(tabId),
+        setLanguage: (locale) => core.setLanguage(locale),
+        enterLesson: (lessonId) => core.enterLesson(lessonId),
+        call: (method, ...args) => {
+          try {
+            const fn = core[method] as (...a: unknown[]) => unknown;
+            const value = fn.apply(core, args);
+            if (method === "reset") handle.scenario = core.scenario;
+            return Promise.resolve(value) as never;
+          } catch (err) {
+            return Promise.reject(err);
+          }
+        },
+        kubeFace: () => core.kubeFace(),
+        dispose: () => core.dispose(),
+      };
+      return Promise.resolve(handle);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  warm(courseSlug?: string): Promise<void> {
+    return warmSimulation(courseSlug);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Main → worker, batched per turn of the main loop (server/worker.ts reads these). */
+export type ToWorker =
+  | ["create", number, number, string, CoreInit]
+  | ["in", number, string, string]
+  | ["resize", number, string, number, number]
+  | ["close", number, string]
+  | ["lang", number, Locale]
+  | ["enter", number, string]
+  | ["call", number, number, keyof CoreCalls, unknown[]]
+  | ["dispose", number]
+  | ["warm", number, string | undefined]
+  | ["ping"];
+
+/** Worker → main, batched per turn of the worker's loop and sent as one JSON string. */
+export type FromWorker =
+  | ["out", number, string, string]
+  | ["line", number, Parameters<CoreEvents["line"]>[0]]
+  | ["res", number, true, unknown]
+  | ["res", number, false, string]
+  | ["pong"];
+
+export interface WorkerPoolOptions {
+  /** How often each worker is asked whether it is alive. */
+  heartbeatMs?: number;
+  /** A worker silent this long (its event loop held) is terminated and replaced (default 30 s). */
+  stallMs?: number;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(err: Error): void;
+}
+
+class WorkerSlot {
+  worker!: Worker;
+  readonly cores = new Map<number, { events: HandleEvents; dead: boolean }>();
+  readonly pending = new Map<number, Pending>();
+  private outbox: ToWorker[] = [];
+  private scheduled = false;
+  lastPong = Date.now();
+  /** The worker has loaded its code and answered once (the watchdog starts then). */
+  ready = false;
+  restarts = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly onLost: (slot: WorkerSlot, why: string) => void,
+  ) {
+    this.spawn();
+  }
+
+  spawn(): void {
+    const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
+      name: `kubeclass-workspaces-${this.index}`,
+    });
+    // The server's sockets keep the process alive, not its workers (a test's forgotten registry).
+    worker.unref();
+    this.worker = worker;
+    this.outbox = [];
+    this.scheduled = false;
+    this.lastPong = Date.now();
+    this.ready = false;
+    worker.on("message", (raw: string) => this.receive(raw));
+    worker.on("error", (err) => {
+      console.error(`[workers] worker ${this.index} threw`, err);
+    });
+    worker.on("exit", (code) => {
+      // A replaced worker's exit is not news.
+      if (this.worker === worker) this.onLost(this, `exited (code ${code})`);
+    });
+  }
+
+  send(msg: ToWorker): void {
+    this.outbox.push(msg);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const batch = this.outbox;
+      this.outbox = [];
+      if (batch.length > 0) this.worker.postMessage(batch);
+    });
+  }
+
+  request(build: (req: number) => ToWorker, onSent?: (req: number) => void): Promise<unknown> {
+    const req = ++requestSeq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      this.send(build(req));
+      onSent?.(req);
+    });
+  }
+
+  private receive(raw: string): void {
+    this.lastPong = Date.now();
+    this.ready = true;
+    const batch = JSON.parse(raw) as FromWorker[];
+    for (const msg of batch) {
+      try {
+        switch (msg[0]) {
+          case "out": {
+            const core = this.cores.get(msg[1]);
+            if (core && !core.dead) core.events.output(msg[2], msg[3]);
+            break;
+          }
+          case "line": {
+            const core = this.cores.get(msg[1]);
+            if (core && !core.dead) core.events.line(msg[2]);
+            break;
+          }
+          case "res": {
+            const p = this.pending.get(msg[1]);
+            if (!p) break;
+            this.pending.delete(msg[1]);
+            if (msg[2]) p.resolve(msg[3]);
+            else p.reject(new Error(msg[3]));
+            break;
+          }
+          case "pong":
+            break;
+        }
+      } catch (err) {
+        console.error("[workers]", err);
+      }
+    }
+  }
+}
+
+/**
+ * A worker silent this long is stuck (a loop that never yields): no message of it takes more
+ * than a few ms, and a busy worker answers between its slices (server/worker.ts), so only a
+ * starved machine comes near this.
+ */
+const STALL_MS = 30_000;
+/** How long a new worker may take to load before it answers at all. */
+const STARTUP_MS = 120_000;
+
+let requestSeq = 0;
+let coreSeq = 0;
+
+/** Workspaces on worker threads, each workspace on one worker for its whole life. */
+export class WorkerPool implements CoreHost {
+  private readonly slots: WorkerSlot[];
+  private readonly heartbeat: NodeJS.Timeout;
+  private lastBeat = Date.now();
+  private closing = false;
+
+  constructor(
+    readonly workers: number,
+    private readonly opts: WorkerPoolOptions = {},
+  ) {
+    this.slots = Array.from({ length: workers }, (_, i) => new WorkerSlot(i, (s, why) => this.lost(s, why)));
+    const every = opts.heartbeatMs ?? 1_000;
+    this.heartbeat = setInterval(() => this.beat(), every);
+    this.heartbeat.unref();
+  }
+
+  private beat(): void {
+    const stallMs = this.opts.stallMs ?? STALL_MS;
+    const every = this.opts.heartbeatMs ?? 1_000;
+    const now = Date.now();
+    const late = now - this.lastBeat - every;
+    this.lastBeat = now;
+    for (const slot of this.slots) {
+      // This thread was held itself: the workers' answers may be waiting in its queue.
+      if (late > stallMs / 2) slot.lastPong = now;
+      // Loading the code (and, on a busy machine, compiling it) is not a stall.
+      const allowed = slot.ready ? stallMs : Math.max(stallMs, STARTUP_MS);
+      if (now - slot.lastPong > allowed) {
+        console.error(`[workers] worker ${slot.index} silent for ${now - slot.lastPong} ms: restarting it`);
+        const stuck = slot.worker;
+        this.lost(slot, "stopped answering");
+        void stuck.terminate();
+        continue;
+      }
+      slot.send(["ping"]);
+    }
+  }
+
+  /** A worker is gone: a new one takes its place and its workspaces are told. */
+  private lost(slot: WorkerSlot, why: string): void {
+    if (this.closing) return;
+    console.error(`[workers] worker ${slot.index} ${why}; its ${slot.cores.size} workspace(s) reload`);
+    const err = new Error(`workspace worker ${why}`);
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
+    const cores = [...slot.cores.values()];
+    slot.cores.clear();
+    slot.restarts++;
+    slot.spawn();
+    for (const c of cores) {
+      c.dead = true;
+      try {
+        c.events.lost();
+      } catch (e) {
+        console.error("[workers]", e);
+      }
+    }
+  }
+
+  /** Workspaces per worker now (for tests and metrics). */
+  load(): number[] {
+    return this.slots.map((s) => s.cores.size);
+  }
+
+  /** Stops a worker as a crash would (tests of the restart path). */
+  kill(index: number): Promise<number> {
+    return this.slots[index]?.worker.terminate() ?? Promise.resolve(0);
+  }
+
+  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle> {
+    // The least loaded worker; ties go to the first.
+    const slot = this.slots.reduce((a, b) => (b.cores.size < a.cores.size ? b : a));
+    const id = ++coreSeq;
+    const entry = { events, dead: false };
+    slot.cores.set(id, entry);
+    const live = () => !entry.dead && slot.cores.get(id) === entry;
+    const command = (msg: ToWorker) => {
+      if (live()) slot.send(msg);
+    };
+    const handle: CoreHandle = {
+      scenario: initScenario(init),
+      input: (tabId, data) => command(["in", id, tabId, data]),
+      resize: (tabId, cols, rows) => command(["resize", id, tabId, cols, rows]),
+      closeTab: (tabId) => command(["close", id, tabId]),
+      setLanguage: (locale) => command(["lang", id, locale]),
+      enterLesson: (lessonId) => command(["enter", id, lessonId]),
+      call: (method, ...args) => {
+        if (!live()) return Promise.reject(new Error("workspace worker stopped"));
+        return slot
+          .request((req) => ["call", id, req, method, args])
+          .then((value) => {
+            if (method === "reset") handle.scenario = args[0] as string;
+            return value;
+          }) as never;
+      },
+      dispose: () => {
+        command(["dispose", id]);
+        if (slot.cores.get(id) === entry) slot.cores.delete(id);
+      },
+    };
+    return slot
+      .request((req) => ["create", id, req, courseSlug, init])
+      .then(
+        () => handle,
+        (err: unknown) => {
+          if (slot.cores.get(id) === entry) slot.cores.delete(id);
+          throw err;
+        },
+      );
+  }
+
+  async warm(courseSlug?: string): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.request((req) => ["warm", req, courseSlug])));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** The host for `workers` threads (0: this thread). */
+export function createHost(workers: number, opts?: WorkerPoolOptions): CoreHost {
+  return workers > 0 ? new WorkerPool(workers, opts) : new LocalHost();
+}

@@ -1,0 +1,148 @@
+/**
+ * A workspace worker thread (server/worker-pool.ts): owns whole workspaces' simulations
+ * (server/workspace-core.ts) and answers the main thread in one JSON string per turn of its
+ * event loop. A message that fails is answered with its error; an exception that escapes to the
+ * event loop ends the thread, and the main thread's watchdog replaces it.
+ */
+import { parentPort } from "node:worker_threads";
+import type { FromWorker, ToWorker } from "./worker-pool";
+import { WorkspaceCore, warmSimulation } from "./workspace-core";
+
+const port = parentPort;
+if (!port) throw new Error("server/worker.ts runs as a worker thread");
+
+const cores = new Map<number, WorkspaceCore>();
+let batch: FromWorker[] = [];
+let scheduled = false;
+
+function flush(): void {
+  scheduled = false;
+  if (batch.length === 0) return;
+  const out = JSON.stringify(batch);
+  batch = [];
+  port?.postMessage(out);
+}
+
+function send(msg: FromWorker): void {
+  batch.push(msg);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+}
+
+/** Output joins the previous message when that is the same tab's output (order is kept). */
+function output(id: number, tabId: string, data: string): void {
+  const last = batch[batch.length - 1];
+  if (last && last[0] === "out" && last[1] === id && last[2] === tabId) last[3] += data;
+  else send(["out", id, tabId, data]);
+}
+
+function answer(req: number, run: () => unknown): void {
+  let value: unknown;
+  try {
+    value = run();
+  } catch (err) {
+    send(["res", req, false, err instanceof Error ? err.message : String(err)]);
+    return;
+  }
+  if (value instanceof Promise)
+    value.then(
+      (v: unknown) => send(["res", req, true, v ?? null]),
+      (err: unknown) => send(["res", req, false, err instanceof Error ? err.message : String(err)]),
+    );
+  else send(["res", req, true, value ?? null]);
+}
+
+function core(id: number): WorkspaceCore {
+  const c = cores.get(id);
+  if (!c) throw new Error(`no workspace ${id} on this worker`);
+  return c;
+}
+
+function handle(msg: ToWorker): void {
+  switch (msg[0]) {
+    case "create": {
+      const [, id, req, courseSlug, init] = msg;
+      answer(req, () => {
+        cores.set(
+          id,
+          new WorkspaceCore(courseSlug, init, {
+            output: (tabId, data) => output(id, tabId, data),
+            line: (result) => send(["line", id, result]),
+          }),
+        );
+      });
+      return;
+    }
+    case "in":
+      core(msg[1]).input(msg[2], msg[3]);
+      return;
+    case "resize":
+      core(msg[1]).resize(msg[2], msg[3], msg[4]);
+      return;
+    case "close":
+      core(msg[1]).closeTab(msg[2]);
+      return;
+    case "lang":
+      core(msg[1]).setLanguage(msg[2]);
+      return;
+    case "enter":
+      core(msg[1]).enterLesson(msg[2]);
+      return;
+    case "call": {
+      const [, id, req, method, args] = msg;
+      answer(req, () => {
+        const c = core(id);
+        return (c[method] as (...a: unknown[]) => unknown).apply(c, args);
+      });
+      return;
+    }
+    case "dispose":
+      cores.get(msg[1])?.dispose();
+      cores.delete(msg[1]);
+      return;
+    case "warm":
+      answer(msg[1], () => warmSimulation(msg[2]));
+      return;
+    case "ping":
+      send(["pong"]);
+      return;
+  }
+}
+
+/**
+ * Messages not handled yet, in order. A batch that takes long (a class joining at once: hundreds
+ * of clusters to build) is handled over several turns of the loop, so what the earlier messages
+ * produced leaves meanwhile and the heartbeat is answered.
+ */
+let inbox: ToWorker[] = [];
+let draining = false;
+const TURN_MS = 20;
+
+function drain(): void {
+  const start = performance.now();
+  let i = 0;
+  while (i < inbox.length) {
+    const msg = inbox[i++] as ToWorker;
+    try {
+      handle(msg);
+    } catch (err) {
+      console.error("[worker]", err);
+    }
+    if (performance.now() - start > TURN_MS && i < inbox.length) break;
+  }
+  inbox = inbox.slice(i);
+  if (inbox.length > 0) setImmediate(drain);
+  else draining = false;
+}
+
+port.on("message", (msgs: ToWorker[]) => {
+  for (const m of msgs) inbox.push(m);
+  if (draining) return;
+  draining = true;
+  drain();
+});
+
+// Loaded: the main thread's watchdog starts counting from this answer.
+send(["pong"]);

@@ -1,0 +1,101 @@
+/**
+ * Integration: workspaces on worker threads (KUBECLASS_WORKERS; docs/adr/0031). Students are
+ * spread over the workers; a worker that dies takes nobody else down: its students are told in
+ * their terminals and get their workspace back from the last save, with every line they were
+ * told about written once, while a student on the other worker types on undisturbed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../lib/classroom/seed";
+import { createPrisma } from "../lib/db";
+import type { PrismaClient } from "../lib/generated/prisma/client";
+import { type Emitted, recordingIo, until } from "./socket-test-harness";
+import type { WorkerPool } from "./worker-pool";
+import { WorkspaceRegistry } from "./workspaces";
+
+const url = process.env.TEST_DATABASE_URL;
+let prisma: PrismaClient;
+
+function output(emitted: Emitted[], userId: string): string {
+  return emitted
+    .filter((e) => e.event === "term:output" && e.room === `user:${userId}`)
+    .map((e) => (e.payload as { data: string }).data)
+    .join("");
+}
+
+beforeAll(async () => {
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
+  prisma = createPrisma(url);
+  await seedDemo(prisma);
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+});
+
+describe("workspaces on worker threads", () => {
+  it("a crashed worker's students are told and get their last save back; the other worker's are untouched", async () => {
+    const [a, b] = await Promise.all(
+      ["workers-a@example.com", "workers-b@example.com"].map((email) =>
+        prisma.user.upsert({
+          where: { email },
+          update: {},
+          create: { email, name: email.slice(0, 9), passwordHash: "x" },
+        }),
+      ),
+    );
+    const ids = [a!.id, b!.id];
+    await prisma.commandRecord.deleteMany({ where: { userId: { in: ids } } });
+    await prisma.stepProgress.deleteMany({ where: { userId: { in: ids } } });
+    await prisma.clusterSnapshot.deleteMany({ where: { userId: { in: ids } } });
+
+    const { io, emitted } = recordingIo();
+    const registry = new WorkspaceRegistry({ databaseUrl: url!, io, idleMinutes: 1, workers: 2 });
+    const pool = registry.host as WorkerPool;
+    try {
+      const wa = (await registry.acquire(a!.id, "kubernetes-basics", "pods-and-nodes"))!;
+      const wb = (await registry.acquire(b!.id, "kubernetes-basics", "pods-and-nodes"))!;
+      // One student per worker (least loaded first).
+      expect(pool.load()).toEqual([1, 1]);
+      for (const ws of [wa, wb]) {
+        await ws.enterLesson("pods-and-nodes");
+        ws.openTab("1", 100, 30, `s-${ws.userId}`);
+      }
+
+      wa.input("1", "kubectl create deployment saved --image=nginx\r");
+      await until(() => output(emitted, a!.id).includes("deployment.apps/saved created"));
+      await wa.flush();
+      wa.input("1", "kubectl create deployment unsaved --image=nginx\r");
+      await until(() => output(emitted, a!.id).includes("deployment.apps/unsaved created"));
+
+      // The worker holding student A dies (as an uncaught exception or a terminate would end it).
+      await pool.kill(0);
+      await until(() => output(emitted, a!.id).includes("restored from your last save"), 30_000);
+      expect(output(emitted, a!.id)).toContain("stopped unexpectedly");
+      expect(output(emitted, b!.id)).not.toContain("stopped unexpectedly");
+      expect(pool.load()).toEqual([1, 1]);
+
+      // A's workspace is the saved one: the deployment made after the save is gone.
+      const before = output(emitted, a!.id).length;
+      wa.input("1", "kubectl get deployments -o name\r");
+      await until(() => output(emitted, a!.id).slice(before).includes("deployment.apps/saved"), 30_000);
+      expect(output(emitted, a!.id).slice(before)).not.toContain("deployment.apps/unsaved");
+
+      // B types on, on the other worker.
+      wb.input("1", "kubectl get pods -o name\r");
+      await until(() => /pod\/kubernetes-bootcamp-/.test(output(emitted, b!.id)));
+
+      await wa.flush();
+      await wb.flush();
+      // Every line A was told about was written, once.
+      const rows = await prisma.commandRecord.findMany({ where: { userId: a!.id }, orderBy: { at: "asc" } });
+      expect(rows.map((r) => r.line)).toEqual([
+        "kubectl create deployment saved --image=nginx",
+        "kubectl create deployment unsaved --image=nginx",
+        "kubectl get deployments -o name",
+      ]);
+    } finally {
+      await registry.shutdown();
+    }
+    // Two workers load the sources through tsx and a third replaces one: slow on a busy machine.
+  }, 180_000);
+});
