@@ -17,6 +17,12 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/layout/${name}-${width}x${height}.png` });
 }
 
+/** The page scrolls not sideways, and its screenshot is kept for a look. */
+async function fits(page: Page, name: string): Promise<void> {
+  await noSidewaysScroll(page, name);
+  await shoot(page, name);
+}
+
 async function signedIn(browser: Browser, who: typeof STUDENT3, size: (typeof SIZES)[number]) {
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -34,8 +40,7 @@ for (const size of SIZES) {
     const loginPage = await anon.newPage();
     await loginPage.goto("/login");
     await expect(loginPage.locator('button[type="submit"]')).toBeVisible();
-    await noSidewaysScroll(loginPage, "login");
-    await shoot(loginPage, "login");
+    await fits(loginPage, "login");
     await anon.close();
 
     // Course and lesson, as a student.
@@ -73,8 +78,7 @@ for (const size of SIZES) {
     // theirs now (a finished lesson has none, whatever order the specs run in).
     await page.goto("/learn/scale-app");
     await expect(page.locator('.status[data-status="online"]')).toBeAttached();
-    await noSidewaysScroll(page, "lesson");
-    await shoot(page, "lesson");
+    await fits(page, "lesson");
     if (phone) {
       // One pane at a time: the lesson first, the terminal one tap away.
       await expect(page.locator("section.text")).toBeVisible();
@@ -88,8 +92,7 @@ for (const size of SIZES) {
     }
     await expect.poll(() => lesson.terminalText()).toContain("$");
     await lesson.runToPrompt("kubectl get pods", /kubernetes-bootcamp-\S+\s+1\/1\s+Running/);
-    await noSidewaysScroll(page, "lesson terminal");
-    await shoot(page, "lesson-terminal");
+    await fits(page, "lesson-terminal");
     await context.close();
 
     // The teacher's board and a student's mirror.
@@ -115,15 +118,13 @@ for (const size of SIZES) {
     expect(classHref, "a class of the demo teacher").toBeTruthy();
     await teacher.page.goto(`${classHref}/board`);
     await expect(teacher.page.getByTestId("board")).toBeVisible();
-    await noSidewaysScroll(teacher.page, "class board");
-    await shoot(teacher.page, "class-board");
+    await fits(teacher.page, "class-board");
     const href = await teacher.page
       .locator(`tr[data-student="${STUDENT3.email}"] a.student`)
       .getAttribute("href");
     await teacher.page.goto(href!);
     await expect(teacher.page.locator("h1")).toBeVisible();
-    await noSidewaysScroll(teacher.page, "mirror");
-    await shoot(teacher.page, "mirror");
+    await fits(teacher.page, "mirror");
     await teacher.context.close();
   });
 }
@@ -175,8 +176,7 @@ for (const size of SIZES) {
     const teacher = await signedIn(browser, TEACHER, size);
     const page = teacher.page;
     await page.goto("/classes");
-    await noSidewaysScroll(page, "classes");
-    await shoot(page, "classes");
+    await fits(page, "classes");
     const classHref = await page
       .locator("main a[href^='/classes/']")
       .evaluateAll((as) =>
@@ -185,8 +185,7 @@ for (const size of SIZES) {
     expect(classHref, "a class of the demo teacher").toBeTruthy();
     await page.goto(classHref!);
     await expect(page.getByTestId("class-name")).toBeVisible();
-    await noSidewaysScroll(page, "class");
-    await shoot(page, "class");
+    await fits(page, "class");
     const code = (await page.getByTestId("join-code").textContent())?.trim();
     for (const [sub, ready] of [
       ["gradebook", page.getByTestId("export")],
@@ -195,8 +194,7 @@ for (const size of SIZES) {
     ] as const) {
       await page.goto(`${classHref}/${sub}`);
       await expect(ready).toBeVisible();
-      await noSidewaysScroll(page, sub);
-      await shoot(page, `class-${sub}`);
+      await fits(page, `class-${sub}`);
       if (sub === "gradebook") {
         // A grade's breakdown, step by step.
         await page.locator(".scorebtn").first().click();
@@ -209,8 +207,7 @@ for (const size of SIZES) {
     }
     await page.goto("/account");
     await expect(page.locator("main h1")).toBeVisible();
-    await noSidewaysScroll(page, "account");
-    await shoot(page, "account");
+    await fits(page, "account");
     await teacher.context.close();
 
     // A class's join page as someone signed out sees it, and a reset link that is not valid.
@@ -219,19 +216,16 @@ for (const size of SIZES) {
     expect(code, "the class shows its join code").toBeTruthy();
     await join.goto(`/join/${encodeURIComponent(code!)}`);
     await expect(join.locator("main")).toBeVisible();
-    await noSidewaysScroll(join, "join");
-    await shoot(join, "join");
+    await fits(join, "join");
     await join.goto("/account/set-password?token=not-a-token");
     await expect(join.locator("main")).toBeVisible();
-    await noSidewaysScroll(join, "set-password");
-    await shoot(join, "set-password");
+    await fits(join, "set-password");
     await anon.close();
 
     const admin = await signedIn(browser, ADMIN, size);
     await admin.page.goto("/admin");
     await expect(admin.page.getByTestId("users")).toBeVisible();
-    await noSidewaysScroll(admin.page, "admin");
-    await shoot(admin.page, "admin");
+    await fits(admin.page, "admin");
     await admin.context.close();
   });
 }

@@ -6,17 +6,15 @@
  * no step is shown done before Postgres has it.
  */
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../lib/classroom/seed";
-import { createPrisma } from "../lib/db";
-import type { PrismaClient } from "../lib/generated/prisma/client";
+import { describe, expect, it } from "vitest";
+import { seededDatabase } from "../lib/classroom/seeded-database";
 import { type Emitted, recordingIo, until } from "./socket-test-harness";
 import { type Workspace, WorkspaceRegistry } from "./workspaces";
 
 const url = process.env.TEST_DATABASE_URL;
 /** Students typing through the outage (test/stress runs 50: OUTAGE_STUDENTS=50). */
 const STUDENTS = Number(process.env.OUTAGE_STUDENTS ?? 6);
-let prisma: PrismaClient;
+const db = seededDatabase();
 
 /** A TCP proxy in front of PostgreSQL that can be cut (connections dropped, new ones hang). */
 async function cuttableProxy(target: URL) {
@@ -76,18 +74,9 @@ async function cuttableProxy(target: URL) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-  await seedDemo(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-});
-
 describe("database outage", () => {
   it("loses no line and no step, writes none twice, and shows no step before Postgres has it", async () => {
+    const prisma = db.prisma;
     const students = await Promise.all(
       Array.from({ length: STUDENTS }, (_, i) =>
         prisma.user.create({
@@ -207,6 +196,7 @@ describe("database outage", () => {
   }, 120_000);
 
   it("writes the rest of a batch when the database rejects one unit, and reports that one", async () => {
+    const prisma = db.prisma;
     const { io } = recordingIo();
     const registry = new WorkspaceRegistry({ databaseUrl: url!, io, idleMinutes: 10 });
     const user = await prisma.user.findUniqueOrThrow({ where: { email: "student1@example.com" } });

@@ -191,6 +191,14 @@ export interface Emitted {
   at: number;
 }
 
+/** What the terminals printed, in order (only `room`'s when given). */
+export function emittedOutput(emitted: Emitted[], room?: string): string {
+  return emitted
+    .filter((e) => e.event === "term:output" && (room === undefined || e.room === room))
+    .map((e) => (e.payload as { data: string }).data)
+    .join("");
+}
+
 /** Just enough of socket.io's server for a WorkspaceRegistry without sockets: rooms and emits are recorded. */
 export function recordingIo() {
   const emitted: Emitted[] = [];

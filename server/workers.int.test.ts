@@ -4,36 +4,20 @@
  * their terminals and get their workspace back from the last save, with every line they were
  * told about written once, while a student on the other worker types on undisturbed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../lib/classroom/seed";
-import { createPrisma } from "../lib/db";
-import type { PrismaClient } from "../lib/generated/prisma/client";
-import { type Emitted, recordingIo, until } from "./socket-test-harness";
+import { describe, expect, it } from "vitest";
+import { seededDatabase } from "../lib/classroom/seeded-database";
+import { type Emitted, emittedOutput, recordingIo, until } from "./socket-test-harness";
 import type { WorkerPool } from "./worker-pool";
 import { WorkspaceRegistry } from "./workspaces";
 
 const url = process.env.TEST_DATABASE_URL;
-let prisma: PrismaClient;
+const db = seededDatabase();
 
-function output(emitted: Emitted[], userId: string): string {
-  return emitted
-    .filter((e) => e.event === "term:output" && e.room === `user:${userId}`)
-    .map((e) => (e.payload as { data: string }).data)
-    .join("");
-}
-
-beforeAll(async () => {
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
-  prisma = createPrisma(url);
-  await seedDemo(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-});
+const output = (emitted: Emitted[], userId: string) => emittedOutput(emitted, `user:${userId}`);
 
 describe("workspaces on worker threads", () => {
   it("a crashed worker's students are told and get their last save back; the other worker's are untouched", async () => {
+    const prisma = db.prisma;
     const [a, b] = await Promise.all(
       ["workers-a@example.com", "workers-b@example.com"].map((email) =>
         prisma.user.upsert({

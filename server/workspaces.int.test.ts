@@ -7,18 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../lib/classroom/seed";
 import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
-import { type Emitted, recordingIo, until } from "./socket-test-harness";
+import { type Emitted, emittedOutput, recordingIo, until } from "./socket-test-harness";
 import { WorkspaceRegistry } from "./workspaces";
 
 const url = process.env.TEST_DATABASE_URL;
 let prisma: PrismaClient;
 
-function output(emitted: Emitted[]): string {
-  return emitted
-    .filter((e) => e.event === "term:output")
-    .map((e) => (e.payload as { data: string }).data)
-    .join("");
-}
+const output = (emitted: Emitted[]) => emittedOutput(emitted);
 
 beforeAll(async () => {
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
