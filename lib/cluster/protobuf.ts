@@ -11,7 +11,7 @@
  * always decode (an empty struct is `{}` in Go's JSON too).
  */
 import { ApiError, badRequest } from "./errors";
-import messages from "./protobuf-schema.json";
+import messages from "./protobuf-schema.json" with { type: "json" };
 
 export const PROTOBUF = "application/vnd.kubernetes.protobuf";
 

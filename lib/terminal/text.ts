@@ -1,6 +1,6 @@
 /** Display-width and escape-sequence helpers for an xterm-compatible screen. */
 
-import widths from "./unicode11-widths.json";
+import widths from "./unicode11-widths.json" with { type: "json" };
 
 /** `"FIRST-LAST"` or `"ONE"` hex ranges as flat inclusive [first, last] pairs. */
 function rangePairs(ranges: readonly string[]): number[] {
