@@ -279,6 +279,16 @@ describe("classes and roster", () => {
   });
 });
 
+/** The Pods and Nodes lesson set by the teacher, open on Dec 10 from 09:00 to 17:00 (class time). */
+function assignPodsAndNodes(classId: string, extra: { title: string } & Record<string, unknown>) {
+  return createAssignment(prisma, teacher, classId, {
+    lessonIds: ["pods-and-nodes"],
+    opensAt: "2026-12-10T09:00",
+    dueAt: "2026-12-10T17:00",
+    ...extra,
+  });
+}
+
 describe("assignments and gradebook", () => {
   it("partial and late credit, overrides with who/when, CSV equal to the database", async () => {
     const cls = await createClass(prisma, teacher, { name: "Graded 組", courseSlug: "kubernetes-basics" });
@@ -286,11 +296,8 @@ describe("assignments and gradebook", () => {
     const s2 = await actor("student2@example.com");
     await joinWithCode(prisma, s1, cls.joinCode ?? "");
     await joinWithCode(prisma, s2, cls.joinCode ?? "");
-    const a = await createAssignment(prisma, teacher, cls.id, {
+    const a = await assignPodsAndNodes(cls.id, {
       title: "Pods and Nodes",
-      lessonIds: ["pods-and-nodes"],
-      opensAt: "2026-12-10T09:00",
-      dueAt: "2026-12-10T17:00",
       latePolicy: "PENALTY",
       latePenaltyPct: 50,
     });
@@ -411,12 +418,7 @@ describe("authorisation: student, another class's teacher, anonymous", () => {
   it("every service refuses with a clear error and returns nothing", async () => {
     const cls = await createClass(prisma, teacher, { name: "Private", courseSlug: "kubernetes-basics" });
     await joinWithCode(prisma, student, cls.joinCode ?? "");
-    const a = await createAssignment(prisma, teacher, cls.id, {
-      title: "A",
-      lessonIds: ["pods-and-nodes"],
-      opensAt: "2026-12-10T09:00",
-      dueAt: "2026-12-10T17:00",
-    });
+    const a = await assignPodsAndNodes(cls.id, { title: "A" });
     const calls: Array<[string, (who: Actor | null) => Promise<unknown>]> = [
       ["classDetail", (w) => classDetail(prisma, w, cls.id)],
       ["gradebook", (w) => gradebook(prisma, w, cls.id)],
