@@ -36,6 +36,8 @@ test("module 1 typed by a student ticks live on the teacher's board, in that stu
   for (const s of STEPS) await expect(cell(STUDENT2.email, s)).toHaveAttribute("data-done", "false");
 
   const student = await newStudent(browser, STUDENT2);
+  // The steps' buttons are read in Japanese below; another spec may have left this student in English.
+  await student.page.request.post("/api/locale", { data: { locale: "ja" } });
   const lesson = new LessonPage(student.page);
   await lesson.open("create-cluster");
   await lesson.runToPrompt("minikube version", /commit: [0-9a-f]+/);
