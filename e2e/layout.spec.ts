@@ -23,6 +23,13 @@ async function fits(page: Page, name: string): Promise<void> {
   await shoot(page, name);
 }
 
+/** Opens `path`, waits for `ready` (the page's main element by default), then checks and shoots it. */
+async function visit(page: Page, path: string, name: string, ready = page.locator("main")): Promise<void> {
+  await page.goto(path);
+  await expect(ready).toBeVisible();
+  await fits(page, name);
+}
+
 async function signedIn(browser: Browser, who: typeof STUDENT3, size: (typeof SIZES)[number]) {
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -183,18 +190,14 @@ for (const size of SIZES) {
         as.map((a) => a.getAttribute("href") ?? "").find((h) => /^\/classes\/[^/]+$/.test(h)),
       );
     expect(classHref, "a class of the demo teacher").toBeTruthy();
-    await page.goto(classHref!);
-    await expect(page.getByTestId("class-name")).toBeVisible();
-    await fits(page, "class");
+    await visit(page, classHref!, "class", page.getByTestId("class-name"));
     const code = (await page.getByTestId("join-code").textContent())?.trim();
     for (const [sub, ready] of [
       ["gradebook", page.getByTestId("export")],
       ["live", page.locator("main h1")],
       ["charts", page.getByTestId("chart-lesson")],
     ] as const) {
-      await page.goto(`${classHref}/${sub}`);
-      await expect(ready).toBeVisible();
-      await fits(page, `class-${sub}`);
+      await visit(page, `${classHref}/${sub}`, `class-${sub}`, ready);
       if (sub === "gradebook") {
         // A grade's breakdown, step by step.
         await page.locator(".scorebtn").first().click();
@@ -205,27 +208,19 @@ for (const size of SIZES) {
         });
       }
     }
-    await page.goto("/account");
-    await expect(page.locator("main h1")).toBeVisible();
-    await fits(page, "account");
+    await visit(page, "/account", "account", page.locator("main h1"));
     await teacher.context.close();
 
     // A class's join page as someone signed out sees it, and a reset link that is not valid.
     const anon = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
     const join = await anon.newPage();
     expect(code, "the class shows its join code").toBeTruthy();
-    await join.goto(`/join/${encodeURIComponent(code!)}`);
-    await expect(join.locator("main")).toBeVisible();
-    await fits(join, "join");
-    await join.goto("/account/set-password?token=not-a-token");
-    await expect(join.locator("main")).toBeVisible();
-    await fits(join, "set-password");
+    await visit(join, `/join/${encodeURIComponent(code!)}`, "join");
+    await visit(join, "/account/set-password?token=not-a-token", "set-password");
     await anon.close();
 
     const admin = await signedIn(browser, ADMIN, size);
-    await admin.page.goto("/admin");
-    await expect(admin.page.getByTestId("users")).toBeVisible();
-    await fits(admin.page, "admin");
+    await visit(admin.page, "/admin", "admin", admin.page.getByTestId("users"));
     await admin.context.close();
   });
 }
