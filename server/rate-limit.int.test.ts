@@ -26,7 +26,10 @@ let base: string;
 let registry: WorkspaceRegistry;
 const clients: Socket[] = [];
 
-async function student(email: string): Promise<{ s: Socket; text: () => string }> {
+async function student(
+  email: string,
+  transport: "websocket" | "polling" = "websocket",
+): Promise<{ s: Socket; text: () => string }> {
   const u = await prisma.user.findUniqueOrThrow({ where: { email } });
   const token = await encode({
     token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion },
@@ -34,7 +37,7 @@ async function student(email: string): Promise<{ s: Socket; text: () => string }
   });
   const s = connect(base, {
     path: "/socket.io",
-    transports: ["websocket"],
+    transports: [transport],
     extraHeaders: { cookie: `next-auth.session-token=${token}` },
     reconnection: false,
     forceNew: true,
@@ -87,6 +90,20 @@ const perTurn = {
     this.handled.set(id, (this.handled.get(id) ?? 0) + 1);
   },
 };
+
+/**
+ * One long-polling POST of `count` socket.io event packets, as the polling client batches what it
+ * sends (engine.io v4: packets joined by the record separator), straight to the server.
+ */
+async function pollingPost(s: Socket, payload: string, count: number): Promise<number> {
+  const sid = (s.io.engine as unknown as { id: string }).id;
+  const res = await fetch(`${base}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+    method: "POST",
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+    body: Array.from({ length: count }, () => `4${payload}`).join("\x1e"),
+  });
+  return res.status;
+}
 
 /** Client-to-server WebSocket text frames (masked with a zero key, as RFC 6455 allows), ≤ 125 bytes each. */
 function frames(payload: string, count: number): Buffer {
@@ -166,6 +183,45 @@ describe("term:input rate limit", () => {
       .ws._socket;
     // 3,000 keys (165 KB) at once: more unread frames than FLOOD_BACKLOG_BYTES
     tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 3_000));
+    await until(() => !flooder.s.connected);
+    expect(notices).toContain(FLOOD_ENDED);
+  });
+
+  it("a long-polling POST of 400 key packets is handled one per turn; a bystander is answered in between", async () => {
+    const flooder = await student("student1@example.com", "polling");
+    const bystander = await student("student3@example.com");
+    await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
+    const id = flooder.s.id as string;
+    perTurn.max.delete(id);
+    perTurn.handled.delete(id);
+    // 22 KB in one POST: under the flood bounds, as the WebSocket burst above
+    const keys = 400;
+    perTurn.start();
+    expect(
+      await pollingPost(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys),
+    ).toBe(200);
+    await until(() => (perTurn.handled.get(id) ?? 0) > 0);
+    bystander.s.emit("term:input", { tabId: "1", data: "echo polled-between\r" });
+    await until(() => bystander.text().includes("polled-between\r\n"));
+    const atAnswer = perTurn.handled.get(id) ?? 0;
+    await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
+    perTurn.ticking = false;
+    const max = perTurn.max.get(id) ?? 0;
+    console.log(
+      `long-polling POST of ${keys} key packets: at most ${max} handled per turn (engine.io's default: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
+    );
+    expect(max).toBeLessThanOrEqual(2);
+    expect(atAnswer).toBeLessThan(keys);
+    expect(flooder.s.connected).toBe(true);
+  });
+
+  it("a long-polling client that posts faster than it is served is ended as a flood, with the notice", async () => {
+    const flooder = await student("student2@example.com", "polling");
+    await until(() => flooder.text().includes("$ "));
+    const notices: string[] = [];
+    flooder.s.on("notice", (n: { message: string }) => notices.push(n.message));
+    // 1,000 keys (55 KB) in one POST: under EVENT_FLOOD's 2,000, over FLOOD_BACKLOG_BYTES waiting
+    await pollingPost(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 1_000);
     await until(() => !flooder.s.connected);
     expect(notices).toContain(FLOOD_ENDED);
   });

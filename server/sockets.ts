@@ -26,7 +26,14 @@ import {
 import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
 import { sameOrigin } from "../lib/same-origin";
 import { stripOsc8 } from "./mirror-filter";
-import { allowInput, EVENT_FLOOD, FLOOD_ENDED, flooding, TokenBucket } from "./rate-limit";
+import {
+  allowInput,
+  EVENT_FLOOD,
+  FLOOD_ENDED,
+  flooding,
+  oneMessagePerTurnPolling,
+  TokenBucket,
+} from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
 
@@ -93,6 +100,8 @@ export function attachSockets(
   options: SocketOptions = {},
 ): SocketControl {
   const { currentAccount, watchRecheckMs = 1000, publicUrl } = options;
+  // long polling hands over one packet per turn, as the WebSocket engine does (server/rate-limit.ts)
+  oneMessagePerTurnPolling(io.engine);
   /** Newest session version seen per user: a socket opened under an older one is void. */
   const versions = new Map<string, number>();
 
