@@ -113,6 +113,40 @@ function frames(payload: string, count: number): Buffer {
   return Buffer.concat(Array.from({ length: count }, () => one));
 }
 
+/**
+ * 400 keys (22 KB: under the flood bounds, server/rate-limit.ts EVENT_FLOOD, FLOOD_BACKLOG_BYTES)
+ * arrive at once over `transport`; a bystander types a line meanwhile. At most two are handled
+ * per turn, and the bystander is answered before they all are.
+ */
+async function burstBesideBystander(
+  transport: "websocket" | "polling",
+  what: string,
+  before: string,
+  send: (s: Socket, payload: string, keys: number) => unknown,
+): Promise<void> {
+  const flooder = await student("student1@example.com", transport);
+  const bystander = await student("student3@example.com");
+  await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
+  const id = flooder.s.id as string;
+  const keys = 400;
+  perTurn.start();
+  await send(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys);
+  await until(() => (perTurn.handled.get(id) ?? 0) > 0);
+  bystander.s.emit("term:input", { tabId: "1", data: `echo ${transport}-between\r` });
+  await until(() => bystander.text().includes(`${transport}-between\r\n`));
+  const atAnswer = perTurn.handled.get(id) ?? 0;
+  await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
+  perTurn.ticking = false;
+  const max = perTurn.max.get(id) ?? 0;
+  console.log(
+    `burst of ${keys} ${what}: at most ${max} handled per turn (${before}: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
+  );
+  // the default handled a whole read or POST — hundreds of messages — in one turn
+  expect(max).toBeLessThanOrEqual(2);
+  expect(atAnswer).toBeLessThan(keys);
+  expect(flooder.s.connected).toBe(true);
+}
+
 afterAll(async () => {
   for (const c of clients) c.close();
   await registry?.shutdown();
@@ -147,31 +181,12 @@ describe("term:input rate limit", () => {
   });
 
   it("a burst of key frames in one TCP write is handled one message per turn; a bystander is answered in between", async () => {
-    const flooder = await student("student1@example.com");
-    const bystander = await student("student3@example.com");
-    await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
-    const id = flooder.s.id as string;
-    // The socket.io-client's own WebSocket: its TCP socket takes the frames as they are.
-    const tcp = (flooder.s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } })
-      .ws._socket;
-    // 22 KB: under the flood bounds (server/rate-limit.ts EVENT_FLOOD, FLOOD_BACKLOG_BYTES)
-    const keys = 400;
-    perTurn.start();
-    tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys));
-    await until(() => (perTurn.handled.get(id) ?? 0) > 0);
-    bystander.s.emit("term:input", { tabId: "1", data: "echo between\r" });
-    await until(() => bystander.text().includes("between\r\n"));
-    const atAnswer = perTurn.handled.get(id) ?? 0;
-    await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
-    perTurn.ticking = false;
-    const max = perTurn.max.get(id) ?? 0;
-    console.log(
-      `burst of ${keys} key frames in one write: at most ${max} handled per turn (ws's default: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
-    );
-    // ws's default (allowSynchronousEvents) handled a whole read — hundreds of frames — in one turn
-    expect(max).toBeLessThanOrEqual(2);
-    expect(atAnswer).toBeLessThan(keys);
-    expect(flooder.s.connected).toBe(true);
+    await burstBesideBystander("websocket", "key frames in one write", "ws's default", (s, payload, keys) => {
+      // The socket.io-client's own WebSocket: its TCP socket takes the frames as they are.
+      const tcp = (s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } }).ws
+        ._socket;
+      tcp.write(frames(`4${payload}`, keys));
+    });
   });
 
   it("a client that writes faster than it is served is ended as a flood, with the notice", async () => {
@@ -188,31 +203,14 @@ describe("term:input rate limit", () => {
   });
 
   it("a long-polling POST of 400 key packets is handled one per turn; a bystander is answered in between", async () => {
-    const flooder = await student("student1@example.com", "polling");
-    const bystander = await student("student3@example.com");
-    await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
-    const id = flooder.s.id as string;
-    perTurn.max.delete(id);
-    perTurn.handled.delete(id);
-    // 22 KB in one POST: under the flood bounds, as the WebSocket burst above
-    const keys = 400;
-    perTurn.start();
-    expect(
-      await pollingPost(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys),
-    ).toBe(200);
-    await until(() => (perTurn.handled.get(id) ?? 0) > 0);
-    bystander.s.emit("term:input", { tabId: "1", data: "echo polled-between\r" });
-    await until(() => bystander.text().includes("polled-between\r\n"));
-    const atAnswer = perTurn.handled.get(id) ?? 0;
-    await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
-    perTurn.ticking = false;
-    const max = perTurn.max.get(id) ?? 0;
-    console.log(
-      `long-polling POST of ${keys} key packets: at most ${max} handled per turn (engine.io's default: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
+    await burstBesideBystander(
+      "polling",
+      "key packets in one long-polling POST",
+      "engine.io's default",
+      async (s, payload, keys) => {
+        expect(await pollingPost(s, payload, keys)).toBe(200);
+      },
     );
-    expect(max).toBeLessThanOrEqual(2);
-    expect(atAnswer).toBeLessThan(keys);
-    expect(flooder.s.connected).toBe(true);
   });
 
   it("a long-polling client that posts faster than it is served is ended as a flood, with the notice", async () => {
