@@ -28,7 +28,7 @@ const clients: Socket[] = [];
 
 async function student(
   email: string,
-  transport: "websocket" | "polling" = "websocket",
+  transport: "websocket" | "polling" | "polling, then websocket" = "websocket",
 ): Promise<{ s: Socket; text: () => string }> {
   const u = await prisma.user.findUniqueOrThrow({ where: { email } });
   const token = await encode({
@@ -37,7 +37,7 @@ async function student(
   });
   const s = connect(base, {
     path: "/socket.io",
-    transports: [transport],
+    transports: transport === "polling, then websocket" ? ["polling", "websocket"] : [transport],
     extraHeaders: { cookie: `next-auth.session-token=${token}` },
     reconnection: false,
     forceNew: true,
@@ -211,6 +211,16 @@ describe("term:input rate limit", () => {
         expect(await pollingPost(s, payload, keys)).toBe(200);
       },
     );
+  });
+
+  it("a page that starts on long polling (join and open go through the queue) upgrades to WebSocket and types as before", async () => {
+    const page = await student("student3@example.com", "polling, then websocket");
+    await until(() => page.text().includes("$ "));
+    for (const ch of "echo one-") page.s.emit("term:input", { tabId: "1", data: ch });
+    await until(() => page.s.io.engine.transport.name === "websocket");
+    for (const ch of "two\r") page.s.emit("term:input", { tabId: "1", data: ch });
+    await until(() => page.text().includes("one-two\r\n"));
+    expect(page.s.io.engine.transport.name).toBe("websocket");
   });
 
   it("a long-polling client that posts faster than it is served is ended as a flood, with the notice", async () => {
