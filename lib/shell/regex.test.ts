@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cpuClock } from "../../test/cpu-clock";
 import { offlineWorkstation, replaySession, runLine } from "./harness";
 import { compilePosix, posixToRe2, RegexSyntaxError } from "./regex";
 
@@ -67,10 +68,12 @@ describe("student regexes run in linear time (no ReDoS)", () => {
   it("grep -E with a catastrophic pattern answers at once", async () => {
     const { sh } = offlineWorkstation();
     await runLine(sh, `echo ${victim} > f`);
-    const t0 = performance.now();
+    const cpu = cpuClock();
     const r = await runLine(sh, `grep -cE '${EVIL}' f; grep -c '${EVIL_BRE}' f; grep -vcE '^(x|x)*$' f`);
-    const ms = performance.now() - t0;
-    console.log(`grep with catastrophic patterns over 50 k chars: ${ms.toFixed(1)} ms (goal < 1000 ms)`);
+    const ms = cpu();
+    console.log(
+      `grep with catastrophic patterns over 50 k chars: ${ms.toFixed(1)} ms of CPU (goal < 1000 ms)`,
+    );
     expect(r.out).toBe("0\n0\n0\n");
     expect(ms).toBeLessThan(1000);
   });
@@ -78,13 +81,15 @@ describe("student regexes run in linear time (no ReDoS)", () => {
   it("awk /re/, ~, FS, match and gsub answer at once", async () => {
     const { sh } = offlineWorkstation();
     await runLine(sh, `echo ${victim.slice(0, 30_000)} > f`);
-    const t0 = performance.now();
+    const cpu = cpuClock();
     const r = await runLine(
       sh,
       `awk '/${EVIL}/ {print "m"} $0 ~ "${EVIL}" {print "t"} {print match($0, /(x+x+)+y/), gsub(/(x|x)+y/, "z")}' f; awk -F '(x+x+)+y' '{print NF}' f`,
     );
-    const ms = performance.now() - t0;
-    console.log(`awk with catastrophic patterns over 30 k chars: ${ms.toFixed(1)} ms (goal < 1000 ms)`);
+    const ms = cpu();
+    console.log(
+      `awk with catastrophic patterns over 30 k chars: ${ms.toFixed(1)} ms of CPU (goal < 1000 ms)`,
+    );
     expect(r.err).toBe("");
     expect(r.out).toBe("0 0\n1\n");
     expect(ms).toBeLessThan(1000);
