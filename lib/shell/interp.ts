@@ -37,8 +37,8 @@ import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
 import { shellQuote } from "./quote";
 import { compilePosix, RegexSyntaxError } from "./regex";
 import type {
-  ContainerFiles,
-  ContainerTarget,
+  ContainerExec,
+  ContainerFileAccess,
   ExitCode,
   Machine,
   Program,
@@ -101,15 +101,10 @@ export interface ShellOptions {
   colourPrompt: boolean;
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
-  containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
+  containerFiles?: ContainerFileAccess;
   /** A draw in [0, 1) from the session's seeded generator, to seed `$RANDOM`. */
   random?: () => number;
-  containerExec?: (
-    target: ContainerTarget,
-    argv: string[],
-    opts: { interactive: boolean },
-    caller: ProgramIO,
-  ) => Promise<ExitCode>;
+  containerExec?: ContainerExec;
 }
 
 export type Sink = (chunk: string) => void;
