@@ -111,7 +111,7 @@ function tokenize(src: string): Tok[] {
     const op =
       ["==", "!=", "<=", ">=", "&&", "||", "!~", "+=", "-=", "++", "--"].find((o) => src.startsWith(o, i)) ??
       c;
-    if (!"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
+    if (op !== "&&" && op !== "||" && !"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
       throw new AwkError(`syntax error at source line 1: unexpected character '${c}'`);
     toks.push({ t: "op", v: op });
     i += op.length;
