@@ -11,8 +11,11 @@
  * event loop or stops answering for `stallMs` is terminated and replaced, and the workspaces it
  * held hear `lost()` (the registry reloads them from their last save).
  */
+import { randomBytes } from "node:crypto";
+import { Agent, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { Worker } from "node:worker_threads";
-import type { KubeFace } from "./kube-api";
+import { forwardRequest, forwardUpgrade } from "./kube-api/forward";
 import type { Locale } from "./locale";
 import {
   type CoreCalls,
@@ -38,8 +41,13 @@ export interface CoreHandle {
   setLanguage(locale: Locale): void;
   enterLesson(lessonId: string): void;
   call<M extends keyof CoreCalls>(method: M, ...args: Parameters<CoreCalls[M]>): Promise<CallResult<M>>;
-  /** The cluster's HTTP face (server/kube-api), only where the cluster is in this thread. */
-  kubeFace?(): KubeFace;
+  /**
+   * The student's own kubectl (server/kube-api/route.ts, admitted there): one request to the
+   * cluster's API, its URL already the API's path; resolves once the answer has started.
+   */
+  kubeRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** `kubectl exec`: the `pods/exec` websocket upgrade. */
+  kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   dispose(): void;
 }
 
@@ -81,7 +89,8 @@ export class LocalHost implements CoreHost {
             return Promise.reject(err);
           }
         },
-        kubeFace: () => core.kubeFace(),
+        kubeRequest: (req, res) => core.kubeFace().request(req, res),
+        kubeUpgrade: (req, socket, head) => core.kubeFace().upgrade(req, socket, head),
         dispose: () => core.dispose(),
       };
       return Promise.resolve(handle);
@@ -118,6 +127,8 @@ export type FromWorker =
   | ["line", number, Parameters<CoreEvents["line"]>[0]]
   | ["res", number, true, unknown]
   | ["res", number, false, string]
+  /** The loopback port the worker serves its clusters' own-kubectl API on (server/kube-api/forward.ts). */
+  | ["kube", number]
   | ["pong"];
 
 export interface WorkerPoolOptions {
@@ -142,9 +153,14 @@ class WorkerSlot {
   /** The worker has loaded its code and answered once (the watchdog starts then). */
   ready = false;
   restarts = 0;
+  /** The worker's own-kubectl port, once it listens (a new worker, a new port). */
+  kubePort!: Promise<number>;
+  private kubePortKnown: (port: number) => void = () => {};
+  private kubePortGone: (err: Error) => void = () => {};
 
   constructor(
     readonly index: number,
+    private readonly kubeKey: string,
     private readonly onLost: (slot: WorkerSlot, why: string) => void,
   ) {
     this.spawn();
@@ -153,7 +169,15 @@ class WorkerSlot {
   spawn(): void {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
       name: `kubeclass-workspaces-${this.index}`,
+      workerData: { kubeKey: this.kubeKey },
     });
+    // A request still waiting for the previous worker's port gets the stopped worker's refusal.
+    this.kubePortGone(new Error("workspace worker stopped"));
+    this.kubePort = new Promise((resolve, reject) => {
+      this.kubePortKnown = resolve;
+      this.kubePortGone = reject;
+    });
+    this.kubePort.catch(() => {});
     // The server's sockets keep the process alive, not its workers (a test's forgotten registry).
     worker.unref();
     this.worker = worker;
@@ -217,6 +241,9 @@ class WorkerSlot {
             else p.reject(new Error(msg[3]));
             break;
           }
+          case "kube":
+            this.kubePortKnown(msg[1]);
+            break;
           case "pong":
             break;
         }
@@ -245,12 +272,19 @@ export class WorkerPool implements CoreHost {
   private readonly heartbeat: NodeJS.Timeout;
   private lastBeat = Date.now();
   private closing = false;
+  /** Proves to a worker's own-kubectl port that a request comes from this pool. */
+  private readonly kubeKey = randomBytes(24).toString("base64url");
+  /** Connections to the workers' own-kubectl ports, kept for the next request. */
+  private readonly kubeAgent = new Agent({ keepAlive: true });
 
   constructor(
     readonly workers: number,
     private readonly opts: WorkerPoolOptions = {},
   ) {
-    this.slots = Array.from({ length: workers }, (_, i) => new WorkerSlot(i, (s, why) => this.lost(s, why)));
+    this.slots = Array.from(
+      { length: workers },
+      (_, i) => new WorkerSlot(i, this.kubeKey, (s, why) => this.lost(s, why)),
+    );
     const every = opts.heartbeatMs ?? 1_000;
     this.heartbeat = setInterval(() => this.beat(), every);
     this.heartbeat.unref();
@@ -335,6 +369,21 @@ export class WorkerPool implements CoreHost {
             return value;
           }) as never;
       },
+      kubeRequest: async (req, res) => {
+        const port = live() ? await slot.kubePort : null;
+        if (port === null || !live()) throw new Error("workspace worker stopped");
+        await forwardRequest({ port, key: this.kubeKey, core: id, agent: this.kubeAgent }, req, res);
+      },
+      kubeUpgrade: (req, socket, head) => {
+        if (!live()) throw new Error("workspace worker stopped");
+        slot.kubePort.then(
+          (port) => {
+            if (live()) forwardUpgrade({ port, key: this.kubeKey, core: id }, req, socket, head);
+            else socket.destroy();
+          },
+          () => socket.destroy(),
+        );
+      },
       dispose: () => {
         command(["dispose", id]);
         if (slot.cores.get(id) === entry) slot.cores.delete(id);
@@ -358,6 +407,7 @@ export class WorkerPool implements CoreHost {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.kubeAgent.destroy();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

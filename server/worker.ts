@@ -4,7 +4,10 @@
  * event loop. A message that fails is answered with its error; an exception that escapes to the
  * event loop ends the thread, and the main thread's watchdog replaces it.
  */
-import { parentPort } from "node:worker_threads";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parentPort, workerData } from "node:worker_threads";
+import { forwardedCore } from "./kube-api/forward";
 import type { FromWorker, ToWorker } from "./worker-pool";
 import { WorkspaceCore, warmSimulation } from "./workspace-core";
 
@@ -143,6 +146,28 @@ port.on("message", (msgs: ToWorker[]) => {
   draining = true;
   drain();
 });
+
+/**
+ * The student's own kubectl (server/kube-api/forward.ts): the product server forwards each
+ * admitted request for a workspace of this worker to this loopback-only port, with the pool's key.
+ */
+const { kubeKey } = workerData as { kubeKey: string };
+const kube = createServer((req, res) => {
+  const c = cores.get(forwardedCore(req, kubeKey) ?? -1);
+  if (!c) {
+    res.writeHead(404).end();
+    return;
+  }
+  void c.kubeFace().request(req, res);
+});
+kube.on("upgrade", (req, socket, head) => {
+  const c = cores.get(forwardedCore(req, kubeKey) ?? -1);
+  if (c) c.kubeFace().upgrade(req, socket, head);
+  else socket.destroy();
+});
+// Streams may stay open for hours (a watch); the product side ends them.
+kube.requestTimeout = 0;
+kube.listen(0, "127.0.0.1", () => send(["kube", (kube.address() as AddressInfo).port]));
 
 // Loaded: the main thread's watchdog starts counting from this answer.
 send(["pong"]);

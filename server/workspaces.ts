@@ -40,9 +40,6 @@ import type { CoreInit, LineResult } from "./workspace-core";
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 
-const KUBE_API_UNAVAILABLE =
-  "kubeclass: the Kubernetes API for your own kubectl is not available while workspaces run on worker threads (KUBECLASS_WORKERS=0 serves it)\n";
-
 /** When a busy workspace's cluster is saved: after this much quiet, and at least this often. */
 const SNAPSHOT_QUIET_MS = 10_000;
 const SNAPSHOT_MAX_WAIT_MS = 60_000;
@@ -269,30 +266,18 @@ export class Workspace {
 
   /**
    * The student's own kubectl (server/kube-api/route.ts, authenticated there): one request to
-   * the cluster's API, its URL already the API's path. A write is saved as a terminal line is.
-   * Served where the cluster is in this thread (KUBECLASS_WORKERS=0); with worker threads the
-   * route is not forwarded yet and answers 503 (docs/adr/0031).
+   * the cluster's API, its URL already the API's path, served where the cluster is (this thread,
+   * or forwarded to its worker's loopback port: server/kube-api/forward.ts). A write is saved as
+   * a terminal line is.
    */
   kubeApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const face = this.session.kubeFace?.();
-    if (!face) {
-      res.writeHead(503, { "content-type": "text/plain" }).end(KUBE_API_UNAVAILABLE);
-      return Promise.resolve();
-    }
     if (req.method !== "GET" && req.method !== "HEAD") this.markDirty();
-    return face.request(req, res);
+    return this.session.kubeRequest(req, res);
   }
 
   /** `kubectl exec` of the student's own kubectl: the websocket upgrade of `pods/exec`. */
   kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const face = this.session.kubeFace?.();
-    if (!face) {
-      socket.end(
-        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\r\n${KUBE_API_UNAVAILABLE}`,
-      );
-      return;
-    }
-    face.upgrade(req, socket, head);
+    this.session.kubeUpgrade(req, socket, head);
   }
 
   /** Why the cluster's pod containers waited after the last checked line (the stuck rules' input). */
