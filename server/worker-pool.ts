@@ -21,6 +21,8 @@ import {
   type CoreCalls,
   type CoreEvents,
   type CoreInit,
+  type JoinView,
+  type LessonData,
   WorkspaceCore,
   warmSimulation,
 } from "./workspace-core";
@@ -32,9 +34,17 @@ export interface HandleEvents extends CoreEvents {
 
 type CallResult<M extends keyof CoreCalls> = Awaited<ReturnType<CoreCalls[M]>>;
 
+/** A join that comes with a workspace's build (answered with it: server/workspace-core.ts#join). */
+export interface FirstJoin {
+  lessonId: string;
+  rows: LessonData;
+}
+
 /** A workspace's simulation as the socket side drives it. */
 export interface CoreHandle {
   scenario: string;
+  /** The answer to the join the build came with (`create`'s `join`), if any. */
+  joined: JoinView | null;
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
@@ -54,7 +64,8 @@ export interface CoreHandle {
 export interface CoreHost {
   /** Worker threads (0: this thread). */
   readonly workers: number;
-  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle>;
+  /** Builds a workspace's simulation; with `join`, joins it too (one message both ways). */
+  create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle>;
   /** Compiles the simulation's hot paths before the first student (every worker). */
   warm(courseSlug?: string): Promise<void>;
   close(): Promise<void>;
@@ -69,11 +80,12 @@ function initScenario(init: CoreInit): string {
 export class LocalHost implements CoreHost {
   readonly workers = 0;
 
-  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle> {
+  create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle> {
     try {
       const core = new WorkspaceCore(courseSlug, init, events);
       const handle: CoreHandle = {
         scenario: core.scenario,
+        joined: join ? core.join(join.lessonId, join.rows) : null,
         input: (tabId, data) => core.input(tabId, data),
         resize: (tabId, cols, rows) => core.resize(tabId, cols, rows),
         closeTab: (tabId) => core.closeTab(tabId),
@@ -110,7 +122,7 @@ export class LocalHost implements CoreHost {
 
 /** Main → worker, batched per turn of the main loop (server/worker.ts reads these). */
 export type ToWorker =
-  | ["create", number, number, string, CoreInit]
+  | ["create", number, number, string, CoreInit, FirstJoin | null]
   | ["in", number, string, string]
   | ["resize", number, string, number, number]
   | ["close", number, string]
@@ -207,8 +219,12 @@ class WorkerSlot {
     });
   }
 
+  /** Requests (messages answered with a result) sent to this slot's workers. */
+  requests = 0;
+
   request(build: (req: number) => ToWorker, onSent?: (req: number) => void): Promise<unknown> {
     const req = ++requestSeq;
+    this.requests++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
       this.send(build(req));
@@ -333,6 +349,11 @@ export class WorkerPool implements CoreHost {
     }
   }
 
+  /** Requests sent to the workers so far (a join's cost in round trips; tests and metrics). */
+  requestsSent(): number {
+    return this.slots.reduce((n, s) => n + s.requests, 0);
+  }
+
   /** Workspaces per worker now (for tests and metrics). */
   load(): number[] {
     return this.slots.map((s) => s.cores.size);
@@ -343,7 +364,7 @@ export class WorkerPool implements CoreHost {
     return this.slots[index]?.worker.terminate() ?? Promise.resolve(0);
   }
 
-  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle> {
+  create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle> {
     // The least loaded worker; ties go to the first.
     const slot = this.slots.reduce((a, b) => (b.cores.size < a.cores.size ? b : a));
     const id = ++coreSeq;
@@ -355,6 +376,7 @@ export class WorkerPool implements CoreHost {
     };
     const handle: CoreHandle = {
       scenario: initScenario(init),
+      joined: null,
       input: (tabId, data) => command(["in", id, tabId, data]),
       resize: (tabId, cols, rows) => command(["resize", id, tabId, cols, rows]),
       closeTab: (tabId) => command(["close", id, tabId]),
@@ -390,9 +412,12 @@ export class WorkerPool implements CoreHost {
       },
     };
     return slot
-      .request((req) => ["create", id, req, courseSlug, init])
+      .request((req) => ["create", id, req, courseSlug, init, join ?? null])
       .then(
-        () => handle,
+        (joined) => {
+          handle.joined = joined as JoinView | null;
+          return handle;
+        },
         (err: unknown) => {
           if (slot.cores.get(id) === entry) slot.cores.delete(id);
           throw err;

@@ -66,15 +66,15 @@ function core(id: number): WorkspaceCore {
 function handle(msg: ToWorker): void {
   switch (msg[0]) {
     case "create": {
-      const [, id, req, courseSlug, init] = msg;
+      const [, id, req, courseSlug, init, join] = msg;
       answer(req, () => {
-        cores.set(
-          id,
-          new WorkspaceCore(courseSlug, init, {
-            output: (tabId, data) => output(id, tabId, data),
-            line: (result) => send(["line", id, result]),
-          }),
-        );
+        const c = new WorkspaceCore(courseSlug, init, {
+          output: (tabId, data) => output(id, tabId, data),
+          line: (result) => send(["line", id, result]),
+        });
+        cores.set(id, c);
+        // A join that came with the build is answered with it.
+        return join ? c.join(join.lessonId, join.rows) : null;
       });
       return;
     }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { seededDatabase } from "../lib/classroom/seeded-database";
-import { type Emitted, emittedOutput, recordingIo, until } from "./socket-test-harness";
+import { type Emitted, emittedOutput, ready, recordingIo, startHarness, until } from "./socket-test-harness";
 import type { WorkerPool } from "./worker-pool";
 import { WorkspaceRegistry } from "./workspaces";
 
@@ -81,5 +81,30 @@ describe("workspaces on worker threads", () => {
       await registry.shutdown();
     }
     // Two workers load the sources through tsx and a third replaces one: slow on a busy machine.
+  }, 180_000);
+
+  it("a join is one request to the worker, the build's included", async () => {
+    const h = await startHarness({}, { workers: 1 });
+    const pool = h.registry.host as WorkerPool;
+    try {
+      await h.makeUser("workers-join@example.test", "STUDENT");
+      await h.registry.warm();
+      const s = h.client(await h.cookieFor("workers-join@example.test"));
+      await ready(s);
+      const join = async (lessonId: string) => {
+        const before = pool.requestsSent();
+        const r = await s.emitWithAck("lesson:join", { courseSlug: "kubernetes-basics", lessonId });
+        expect(r.ok).toBe(true);
+        return pool.requestsSent() - before;
+      };
+      // The first join builds the cluster, loads the lesson's rows and answers tabs and steps.
+      expect(await join("pods-and-nodes")).toBe(1);
+      // Again (a reload, a second browser tab), and into another lesson (its rows go along).
+      expect(await join("pods-and-nodes")).toBe(1);
+      expect(await join("scale-app")).toBe(1);
+      s.close();
+    } finally {
+      await h.close();
+    }
   }, 180_000);
 });
