@@ -131,7 +131,8 @@ export type ToWorker =
   | ["call", number, number, keyof CoreCalls, unknown[]]
   | ["dispose", number]
   | ["warm", number, string | undefined]
-  | ["ping"];
+  | ["ping"]
+  | ["hang"];
 
 /** Worker → main, batched per turn of the worker's loop and sent as one JSON string. */
 export type FromWorker =
@@ -362,6 +363,11 @@ export class WorkerPool implements CoreHost {
   /** Stops a worker as a crash would (tests of the restart path). */
   kill(index: number): Promise<number> {
     return this.slots[index]?.worker.terminate() ?? Promise.resolve(0);
+  }
+
+  /** Holds a worker in an endless loop, as a runaway simulation would (tests of the watchdog). */
+  hang(index: number): void {
+    this.slots[index]?.send(["hang"]);
   }
 
   create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle> {

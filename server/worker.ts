@@ -111,6 +111,11 @@ function handle(msg: ToWorker): void {
     case "ping":
       send(["pong"]);
       return;
+    case "hang":
+      // A runaway loop, as a bug in the simulation would be (WorkerPool.hang: the watchdog's test).
+      for (;;) {
+        // never yields: no message, no heartbeat answer, until the pool terminates the thread
+      }
   }
 }
 
