@@ -657,17 +657,17 @@ export interface RegistryDeps {
   hooks?: WorkspaceHooks;
   /**
    * Worker threads that run the students' simulations (0: this thread). Unset: the
-   * KUBECLASS_WORKERS environment variable, else 0 (server/index.ts passes the server's setting).
+   * KUBECLASS_WORKERS environment variable, else 1 (server/index.ts passes the server's setting).
    */
   workers?: number;
   /** The workers' watchdog (server/worker-pool.ts). */
   workerOptions?: WorkerPoolOptions;
 }
 
-/** KUBECLASS_WORKERS as a count (unset or unreadable: 0). */
+/** KUBECLASS_WORKERS as a count (unset or unreadable: 1, the default; docs/adr/0033). */
 export function workersFromEnv(): number {
-  const n = Number(process.env.KUBECLASS_WORKERS ?? 0);
-  return Number.isInteger(n) && n > 0 ? n : 0;
+  const n = Number(process.env.KUBECLASS_WORKERS || 1);
+  return Number.isInteger(n) && n >= 0 ? n : 1;
 }
 
 export class WorkspaceRegistry {
