@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import { forwardedCore } from "./kube-api/forward";
+import { forwardedCore, sendUnavailable } from "./kube-api/forward";
 import type { FromWorker, ToWorker } from "./worker-pool";
 import { WorkspaceCore, warmSimulation } from "./workspace-core";
 
@@ -159,10 +159,8 @@ port.on("message", (msgs: ToWorker[]) => {
 const { kubeKey } = workerData as { kubeKey: string };
 const kube = createServer((req, res) => {
   const c = cores.get(forwardedCore(req, kubeKey) ?? -1);
-  if (!c) {
-    res.writeHead(404).end();
-    return;
-  }
+  // Gone meanwhile (evicted, reset): kubectl asks again and the route loads it anew.
+  if (!c) return sendUnavailable(res);
   void c.kubeFace().request(req, res);
 });
 kube.on("upgrade", (req, socket, head) => {

@@ -32,7 +32,8 @@ export interface ForwardTarget {
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te"]);
 const OURS = new Set([KEY_HEADER, CORE_HEADER]);
 
-const FORWARDED_AWAY = JSON.stringify({
+/** The API server's 503 (kubectl waits a second and asks again, the route finds the workspace anew). */
+export const UNAVAILABLE_STATUS = JSON.stringify({
   kind: "Status",
   apiVersion: "v1",
   metadata: {},
@@ -46,6 +47,17 @@ const FORWARDED_AWAY = JSON.stringify({
  * Forwards one admitted request to the worker and its answer back; resolves once the answer's
  * headers are sent (a stream goes on flowing).
  */
+/** Answers `res` with the API server's 503 and Retry-After. */
+export function sendUnavailable(res: ServerResponse): void {
+  res
+    .writeHead(503, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(UNAVAILABLE_STATUS),
+      "retry-after": "1",
+    })
+    .end(UNAVAILABLE_STATUS);
+}
+
 export function forwardRequest(to: ForwardTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Refused here, as the face would, without sending the worker a byte of it.
   if (declaredTooLarge(req)) {
@@ -84,14 +96,7 @@ export function forwardRequest(to: ForwardTarget, req: IncomingMessage, res: Ser
     });
     upstream.on("error", () => {
       if (done) return;
-      if (!res.headersSent)
-        res
-          .writeHead(503, {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(FORWARDED_AWAY),
-            "retry-after": "1",
-          })
-          .end(FORWARDED_AWAY);
+      if (!res.headersSent) sendUnavailable(res);
       else res.destroy();
       resolve();
     });
