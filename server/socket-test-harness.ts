@@ -33,14 +33,26 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: SocketOptions = {}): Promise<Harness> {
+/**
+ * `where.workers`: worker threads for the students' simulations (unset: KUBECLASS_WORKERS, as the
+ * server reads it).
+ */
+export async function startHarness(
+  options: SocketOptions = {},
+  where: { workers?: number } = {},
+): Promise<Harness> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
   const prisma = createPrisma(url);
   await seedDemo(prisma);
   const http: HttpServer = createServer();
   const io = new Server(http, SOCKET_SERVER_OPTIONS);
-  const registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
+  const registry = new WorkspaceRegistry({
+    databaseUrl: url as string,
+    io: io as never,
+    idleMinutes: 1,
+    ...(where.workers !== undefined ? { workers: where.workers } : {}),
+  });
   const access = attachSockets(
     io as never,
     registry,

@@ -219,12 +219,13 @@ export function attachSockets(
       socket.data.workspace = ws;
       socket.data.lessonId = lesson.id;
       ws.attach(socket);
-      await ws.enterLesson(lesson.id);
+      // One request to the simulation (none if the workspace was built for this join).
+      const joined = await ws.join(lesson.id);
       ack?.({
         ok: true,
-        data: { tabs: await ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
+        data: { tabs: joined.tabs, clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
       });
-      socket.emit("progress", await ws.joinProgress(lesson.id));
+      socket.emit("progress", joined.progress);
     });
 
     on("term:open", openSchema, (req, ack) => {

@@ -41,6 +41,18 @@ export interface CoreEvents {
   line(result: LineResult): void;
 }
 
+/** A lesson's journal and step rows as the socket side read them from Postgres. */
+export interface LessonData {
+  journal: JournalEntry[];
+  tallies: StepTally[];
+}
+
+/** What a join needs of the simulation, answered at once: the open tabs and the step list. */
+export interface JoinView {
+  tabs: string[];
+  progress: ProgressUpdate;
+}
+
 /** How a core starts: a fresh cluster of a start state, or the saved one. */
 export type CoreInit =
   | { kind: "new"; scenario: string; seed: number; prompt: Prompt }
@@ -57,6 +69,11 @@ export interface CoreCalls {
   /** A lesson's journal and step rows (read from Postgres by the socket side). */
   loadLesson(lessonId: string, journal: JournalEntry[], tallies: StepTally[]): void;
   progress(lessonId: string): ProgressUpdate;
+  /**
+   * A student joins `lessonId`: it becomes the current lesson, its rows are loaded (`rows`: null
+   * when they already are), and the tabs and step list are answered — one round trip a join.
+   */
+  join(lessonId: string, rows: LessonData | null): JoinView;
   solutionShown(lessonId: string, stepId: string, at: number): StepTally | null;
   /** Back to a start state: a fresh cluster and workstation, the same tabs; earned steps stay. */
   reset(scenario: string): void;
@@ -153,6 +170,12 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
 
   progress(lessonId: string): ProgressUpdate {
     return this.loaded(lessonId).view(this.session.api, this.session.stateVersion());
+  }
+
+  join(lessonId: string, rows: LessonData | null): JoinView {
+    this.enterLesson(lessonId);
+    if (rows) this.loadLesson(lessonId, rows.journal, rows.tallies);
+    return { tabs: this.tabIds(), progress: this.progress(lessonId) };
   }
 
   solutionShown(lessonId: string, stepId: string, at: number): StepTally | null {

@@ -106,7 +106,7 @@ function tokenize(src: string): Tok[] {
     const op =
       ["==", "!=", "<=", ">=", "&&", "||", "!~", "+=", "-=", "++", "--"].find((o) => src.startsWith(o, i)) ??
       c;
-    if (!"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
+    if (op !== "&&" && op !== "||" && !"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
       throw new AwkError(`syntax error at source line 1: unexpected character '${c}'`);
     toks.push({ t: "op", v: op });
     i += op.length;
@@ -260,26 +260,35 @@ class AwkParser {
     return this.or();
   }
 
-  or(): Expr {
-    let l = this.and();
-    while (this.isOp("||")) {
+  /** A left-associative level: `next (op next)*`; `join` builds each operator's expression. */
+  leftAssoc(next: () => Expr, ops: readonly string[], join: (op: string, a: Expr, b: Expr) => Expr): Expr {
+    let l = next();
+    for (let op = this.opOf(ops); op !== undefined; op = this.opOf(ops)) {
       this.i++;
-      const a = l;
-      const b = this.and();
-      l = (r) => (truthy(a(r)) || truthy(b(r)) ? 1 : 0);
+      l = join(op, l, next());
     }
     return l;
   }
 
+  /** The one of `ops` at the cursor, if any. */
+  opOf(ops: readonly string[]): string | undefined {
+    return ops.find((o) => this.isOp(o));
+  }
+
+  or(): Expr {
+    return this.leftAssoc(
+      () => this.and(),
+      ["||"],
+      (_, a, b) => (r) => (truthy(a(r)) || truthy(b(r)) ? 1 : 0),
+    );
+  }
+
   and(): Expr {
-    let l = this.match();
-    while (this.isOp("&&")) {
-      this.i++;
-      const a = l;
-      const b = this.match();
-      l = (r) => (truthy(a(r)) && truthy(b(r)) ? 1 : 0);
-    }
-    return l;
+    return this.leftAssoc(
+      () => this.match(),
+      ["&&"],
+      (_, a, b) => (r) => (truthy(a(r)) && truthy(b(r)) ? 1 : 0),
+    );
   }
 
   match(): Expr {
@@ -353,33 +362,25 @@ class AwkParser {
   }
 
   additive(): Expr {
-    let l = this.mul();
-    while (this.isOp("+") || this.isOp("-")) {
-      const op = this.peek()?.v;
-      this.i++;
-      const a = l;
-      const b = this.mul();
-      l = (r) => (op === "+" ? num(a(r)) + num(b(r)) : num(a(r)) - num(b(r)));
-    }
-    return l;
+    return this.leftAssoc(
+      () => this.mul(),
+      ["+", "-"],
+      (op, a, b) => (r) => (op === "+" ? num(a(r)) + num(b(r)) : num(a(r)) - num(b(r))),
+    );
   }
 
   mul(): Expr {
-    let l = this.unary();
-    while (this.isOp("*") || this.isOp("/") || this.isOp("%")) {
-      const op = this.peek()?.v;
-      this.i++;
-      const a = l;
-      const b = this.unary();
-      l = (r) => {
+    return this.leftAssoc(
+      () => this.unary(),
+      ["*", "/", "%"],
+      (op, a, b) => (r) => {
         const x = num(a(r));
         const y = num(b(r));
         if (op === "*") return x * y;
         if (y === 0) throw new AwkError("division by zero");
         return op === "/" ? x / y : x % y;
-      };
-    }
-    return l;
+      },
+    );
   }
 
   unary(): Expr {

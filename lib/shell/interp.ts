@@ -37,8 +37,8 @@ import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
 import { shellQuote } from "./quote";
 import { compilePosix, type RegexCost, RegexSyntaxError, regexCost } from "./regex";
 import type {
-  ContainerFiles,
-  ContainerTarget,
+  ContainerExec,
+  ContainerFileAccess,
   ExitCode,
   Machine,
   Program,
@@ -101,15 +101,10 @@ export interface ShellOptions {
   colourPrompt: boolean;
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
-  containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
+  containerFiles?: ContainerFileAccess;
   /** A draw in [0, 1) from the session's seeded generator, to seed `$RANDOM`. */
   random?: () => number;
-  containerExec?: (
-    target: ContainerTarget,
-    argv: string[],
-    opts: { interactive: boolean },
-    caller: ProgramIO,
-  ) => Promise<ExitCode>;
+  containerExec?: ContainerExec;
 }
 
 export type Sink = (chunk: string) => void;
@@ -2022,13 +2017,9 @@ export class Shell {
         if (part.index === "@" || part.index === "*" || (part.name === "@" && part.index === undefined))
           return (await this.sliceList(part, ctx)).join(" ");
         const chars = [...(value ?? "")];
-        const offText = await argText();
-        let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
-        if (off < 0) off = Math.max(0, chars.length + off);
+        const { off, len } = await this.sliceBounds(await argText(), part.arg2, chars.length, ctx);
         let end = chars.length;
-        if (part.arg2 !== undefined) {
-          const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
-          const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
+        if (len !== undefined) {
           if (len < 0) {
             end = chars.length + len;
             if (end < off) {
@@ -2050,15 +2041,26 @@ export class Shell {
     const items = this.getArray(part.name) ?? [];
     const all = part.name === "@" ? ["bash", ...items] : items;
     const offText = part.arg === undefined ? "0" : (await this.expandWord(part.arg, ctx, false)).join("");
-    let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
-    if (off < 0) off = Math.max(0, all.length + off);
-    let end = all.length;
-    if (part.arg2 !== undefined) {
-      const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
-      const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
-      end = len < 0 ? all.length + len : Math.min(all.length, off + len);
-    }
+    const { off, len } = await this.sliceBounds(offText, part.arg2, all.length, ctx);
+    const end = len === undefined ? all.length : len < 0 ? all.length + len : Math.min(all.length, off + len);
     return all.slice(off, Math.max(off, end));
+  }
+
+  /**
+   * `${x:off:len}`'s offset and length, each an arithmetic expression (empty is 0); a negative
+   * offset counts back from the end of the `count` characters or elements (at most to the first).
+   */
+  private async sliceBounds(
+    offText: string,
+    lenWord: Word | undefined,
+    count: number,
+    ctx: RunContext,
+  ): Promise<{ off: number; len?: number }> {
+    let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
+    if (off < 0) off = Math.max(0, count + off);
+    if (lenWord === undefined) return { off };
+    const lenText = (await this.expandWord(lenWord, ctx, false)).join("");
+    return { off, len: await this.arith(lenText.trim() === "" ? "0" : lenText, ctx) };
   }
 
   private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {

@@ -321,6 +321,9 @@ export function runSed(
       throw new SedError(`sed: pattern space over ${limits.spaceBytes / 1024} KiB`);
     return s;
   };
+  /** h/H and g/G: copy one space over the other (lower case), or append it after a newline. */
+  const transfer = (from: string, to: string, append: boolean): string =>
+    append ? bounded(`${to}\n${from}`) : from;
   const out = (s: string, last = false): void => emit(last && missingNewline ? s : `${s}\n`);
   const matchAddr = (a: Addr): boolean =>
     a.kind === "line" ? a.n === n : a.kind === "last" ? isLast() : a.re.test(ps);
@@ -413,16 +416,12 @@ export function runSed(
           break;
         }
         case "h":
-          hold = ps;
-          break;
         case "H":
-          hold = bounded(`${hold}\n${ps}`);
+          hold = transfer(ps, hold, cmd.name === "H");
           break;
         case "g":
-          ps = hold;
-          break;
         case "G":
-          ps = bounded(`${ps}\n${hold}`);
+          ps = transfer(hold, ps, cmd.name === "G");
           break;
         case "x":
           [ps, hold] = [hold, ps];
