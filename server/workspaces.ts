@@ -25,6 +25,7 @@ import type { Fault, FaultResult } from "../lib/cluster/faults";
 import type { Course, Lesson } from "../lib/course/schema";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
+import { Deadlines } from "./due";
 import { type Locale, uiLocale } from "./locale";
 import { Osc8Stripper } from "./mirror-filter";
 import type { SessionSnapshot } from "./session-factory";
@@ -90,6 +91,8 @@ interface WorkspaceDeps {
   idleMs: number;
   snapshotQuietMs: number;
   snapshotMaxWaitMs: number;
+  /** When each workspace's cluster is next saved: one timer for all of them (server/due.ts). */
+  saves: Deadlines<Workspace>;
 }
 
 type LessonRows = [JournalEntry[], Map<string, StepTally>];
@@ -121,7 +124,6 @@ export class Workspace {
   /** Line keys: unique per workspace instance (random) and line (sequence). */
   private readonly instanceKey = randomBytes(9).toString("base64url");
   private seq = 0;
-  private snapshotTimer: NodeJS.Timeout | null = null;
   private dirtySince: number | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   private locale: Locale | undefined;
@@ -513,8 +515,7 @@ export class Workspace {
 
   /** The cluster as it is now, ready to save (asked of the simulation, wherever it runs). */
   private async snapshotUnit(): Promise<WriteUnit> {
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
+    this.deps.saves.delete(this);
     const since = this.dirtySince;
     this.dirtySince = null;
     let snap: SessionSnapshot;
@@ -546,19 +547,17 @@ export class Workspace {
   /**
    * The cluster changed: save it once the student has been quiet for a while, and at least every
    * `snapshotMaxWaitMs` while they keep typing (never once per line). Eviction and shutdown save
-   * it at once; progress and journal never wait for it.
+   * it at once; progress and journal never wait for it. A line moves the deadline (a map write);
+   * no timer is armed per line or per workspace.
    */
   markDirty(): void {
     const now = Date.now();
     this.dirtySince ??= now;
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    const wait = Math.max(
-      0,
-      Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs - now),
-    );
-    this.snapshotTimer = setTimeout(() => void this.saveNow(), wait);
-    this.snapshotTimer.unref();
+    const at = Math.min(now + this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs);
+    this.deps.saves.set(this, at, this.saveDue);
   }
+
+  private readonly saveDue = (): void => void this.saveNow();
 
   /** Saves the cluster now and waits until everything of this workspace is in Postgres. */
   async flush(): Promise<void> {
@@ -583,8 +582,7 @@ export class Workspace {
    */
   private async recover(): Promise<void> {
     this.tellTabs("the simulation of your workspace stopped unexpectedly; restoring it from your last save…");
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
+    this.deps.saves.delete(this);
     this.dirtySince = null;
     this.lessons.clear();
     this.loadingLessons.clear();
@@ -637,7 +635,7 @@ export class Workspace {
     this.disposed = true;
     this.deps.hooks?.disposed?.(this);
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.deps.saves.delete(this);
     this.session.dispose();
   }
 }
@@ -677,6 +675,8 @@ export class WorkspaceRegistry {
   readonly queue: WriteQueue;
   /** Where the simulations run (this thread or worker threads). */
   readonly host: CoreHost;
+  /** The live workspaces' snapshot deadlines, behind one timer. */
+  private readonly saves = new Deadlines<Workspace>(1000);
 
   constructor(private readonly deps: RegistryDeps) {
     this.host = createHost(deps.workers ?? workersFromEnv(), deps.workerOptions);
@@ -778,6 +778,7 @@ export class WorkspaceRegistry {
       idleMs: this.deps.idleMinutes * 60_000,
       snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
       snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
+      saves: this.saves,
       onIdle: (w: Workspace) => void this.evict(w),
       forget: (w: Workspace) => {
         if (this.live.get(w.key) === w) this.live.delete(w.key);
