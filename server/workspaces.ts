@@ -55,8 +55,12 @@ const SNAPSHOT_MAX_WAIT_MS = 60_000;
  * (ADR 0032).
  */
 const WRITE_LINGER_MS = 250;
-/** Connections of the live pool opened before the first student and kept open when idle. */
-const WARM_CONNECTIONS = 4;
+/**
+ * Connections of the live pool: all opened before the first student (with the join's reads run
+ * on each, so no join meets a fresh Postgres backend) and kept open when idle — an idle backend
+ * costs no CPU, a connect and a cold backend cost the first joins of a class tens of ms.
+ */
+const LIVE_CONNECTIONS = 10;
 
 /**
  * Where the live teaching tools (server/teaching/hub.ts) listen in: recordings, stuck detection,
@@ -64,8 +68,14 @@ const WARM_CONNECTIONS = 4;
  * a hook must not throw and must not block.
  */
 export interface WorkspaceHooks {
-  /** A workspace was built, before anyone uses it (pending faults are applied here). */
-  loaded?(ws: Workspace): Promise<void>;
+  /**
+   * A workspace starts loading (alongside its reads, so the join waits for one round trip, not
+   * two): resolves to what to do once it is built, before anyone uses it (pending faults are
+   * claimed here and applied then).
+   */
+  loading?(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>>;
+  /** The server warms a connection of the live pool: the hooks' join statements on it. */
+  warm?(connection: Pool): Promise<void>;
   /** A tab opened or changed size. */
   tabSize?(ws: Workspace, tabId: string, cols: number, rows: number): void;
   /** What a tab printed (coalesced, as the student's browser gets it). */
@@ -680,7 +690,7 @@ export class WorkspaceRegistry {
 
   constructor(private readonly deps: RegistryDeps) {
     this.host = createHost(deps.workers ?? workersFromEnv(), deps.workerOptions);
-    this.pool = createPool(deps.databaseUrl, 10, WARM_CONNECTIONS);
+    this.pool = createPool(deps.databaseUrl, LIVE_CONNECTIONS, LIVE_CONNECTIONS);
     const pool = this.pool;
     this.queue = new WriteQueue(
       {
@@ -711,8 +721,27 @@ export class WorkspaceRegistry {
   async warm(courseSlug?: string): Promise<void> {
     // Connections first: building clusters holds the event loop, and a connect whose answer
     // waits behind it times out (seen on a starved machine).
-    await Promise.all(Array.from({ length: WARM_CONNECTIONS }, () => this.pool.query("SELECT 1"))).catch(
-      (err: unknown) => console.error("[workspace] warm-up", err),
+    // Each connection held at once (so each is a different one) and asked what a join asks.
+    const clients = await Promise.all(
+      Array.from({ length: LIVE_CONNECTIONS }, () => this.pool.connect()),
+    ).catch((err: unknown) => {
+      console.error("[workspace] warm-up", err);
+      return [];
+    });
+    const nobody = { userId: "warm-up", courseSlug: courseSlug ?? "warm-up", lessonId: "warm-up" };
+    await Promise.all(
+      clients.map(async (c) => {
+        const one = c as unknown as Pool;
+        try {
+          await Promise.all([loadSnapshot(one, nobody), teachersOf(one, nobody.userId)]);
+          await lessonRows(one, nobody, null);
+          await this.deps.hooks?.warm?.(one);
+        } catch (err) {
+          console.error("[workspace] warm-up", err);
+        } finally {
+          c.release();
+        }
+      }),
     );
     try {
       await this.host.warm(courseSlug);
@@ -766,6 +795,8 @@ export class WorkspaceRegistry {
     const rows = lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null;
     // Handled when the lesson is entered; a load that fails before then must not leave it unhandled.
     rows?.catch(() => {});
+    const hooked = this.deps.hooks?.loading?.(userId, courseSlug);
+    hooked?.catch(() => {});
     const [row, teachers] = await Promise.all([
       loadSnapshot(this.pool, { userId, courseSlug }),
       teachersOf(this.pool, userId),
@@ -801,8 +832,8 @@ export class WorkspaceRegistry {
     // A new one is saved with the first quiet moment, not while the class is still arriving.
     if (!row) ws.markDirty();
     if (lesson && rows) ws.prefetch(lesson.id, rows);
-    await this.deps.hooks
-      ?.loaded?.(ws)
+    await hooked
+      ?.then((built) => built(ws))
       .catch((err: unknown) => console.error("[workspace] loaded hook", err));
     this.live.set(ws.key, ws);
     return ws;

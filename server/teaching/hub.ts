@@ -97,7 +97,11 @@ export class TeachingHub {
 
   /** The workspaces' hook points (pass to the registry before `bind`). */
   readonly hooks: WorkspaceHooks = {
-    loaded: (ws) => this.loaded(ws),
+    loading: (userId, courseSlug) => this.loading(userId, courseSlug),
+    warm: async (connection) => {
+      await claimFaults(connection, "warm-up", "warm-up");
+      await classesOfStudent(connection, "warm-up");
+    },
     tabSize: (ws, tab, cols, rows) => this.recorder?.size(ws.userId, ws.course.id, tab, cols, rows),
     output: (ws, tab, data) => this.recorder?.output(ws.userId, ws.course.id, tab, data),
     tabClosed: (ws, tab) => this.recorder?.end(ws.userId, ws.course.id, tab),
@@ -272,13 +276,20 @@ export class TeachingHub {
 
   // ——— faults ———
 
-  private async loaded(ws: Workspace): Promise<void> {
-    if (!this.pool) return;
-    void this.classes(ws.userId).catch(() => {});
-    const st = this.students.get(ws.key);
-    if (st) this.armTime(st);
-    const claimed = await claimFaults(this.pool, ws.userId, ws.course.id);
-    for (const c of claimed) await this.apply(ws, c.id, c.fault);
+  /**
+   * A workspace loads: the faults waiting for it are claimed while it is read and built, and
+   * applied once it is built, before anyone uses it.
+   */
+  private async loading(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>> {
+    const pool = this.pool;
+    if (!pool) return async () => {};
+    void this.classes(userId).catch(() => {});
+    const claimed = await claimFaults(pool, userId, courseSlug);
+    return async (ws) => {
+      const st = this.students.get(ws.key);
+      if (st) this.armTime(st);
+      for (const c of claimed) await this.apply(ws, c.id, c.fault);
+    };
   }
 
   private async apply(ws: Workspace, id: string, fault: Fault | null): Promise<FaultLogEntry | null> {
