@@ -2,8 +2,9 @@
  * Deadlines of many owners behind one timer per process (docs/adr/0034): a workspace's next
  * snapshot, a student's time on a step. Setting or moving a deadline is a map write, not a
  * timer re-armed per line; the one timer is armed for the earliest deadline only while there is
- * one, so an idle server has none. Deadlines within `slackMs` of each other run in the same
- * wake-up (a class's deadlines, set within a second, cost one wake-up, not one each).
+ * one, so an idle server has none. A deadline runs at its time or up to `slackMs` after it,
+ * never before: those within `slackMs` of each other run in the same wake-up (a class's
+ * deadlines, set within a second, cost one wake-up, not one each).
  */
 export class Deadlines<K> {
   private readonly due = new Map<K, { at: number; fn: () => void }>();
@@ -16,7 +17,7 @@ export class Deadlines<K> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Runs `fn` at (or up to `slackMs` after) `at`, instead of what `key` had. */
+  /** Runs `fn` at `at` (or up to `slackMs` after), instead of what `key` had. */
   set(key: K, at: number, fn: () => void): void {
     this.due.set(key, { at, fn });
     // A later deadline than the armed one needs nothing: the timer finds it when it fires.
@@ -63,16 +64,17 @@ export class Deadlines<K> {
 
   private fire(): void {
     this.timer = null;
-    const until = this.now() + this.slackMs;
+    const now = this.now();
     const ready: Array<() => void> = [];
     let next = Number.POSITIVE_INFINITY;
     for (const [key, d] of this.due) {
-      if (d.at <= until) {
+      if (d.at <= now) {
         this.due.delete(key);
         ready.push(d.fn);
       } else next = Math.min(next, d.at);
     }
-    if (next !== Number.POSITIVE_INFINITY) this.arm(next);
+    // The next wake-up waits for company: what falls due within the slack runs with it.
+    if (next !== Number.POSITIVE_INFINITY) this.arm(Math.max(next, now + this.slackMs));
     for (const fn of ready) {
       try {
         fn();

@@ -80,6 +80,8 @@ export class TeachingHub {
   private pool: Pool | undefined;
   private recorder: Recorder | undefined;
   private readonly students = new Map<string, StudentState>();
+  /** The same states by student (one per course they have a workspace of). */
+  private readonly byUser = new Map<string, StudentState[]>();
   private readonly classesOf = new Map<string, { ids: string[]; at: number }>();
   private readonly thresholdsOf = new Map<string, Record<string, number>>();
   /** When each student on a step goes over its time (keyed like `students`). */
@@ -154,6 +156,7 @@ export class TeachingHub {
         flags: new Map(),
       };
       this.students.set(ws.key, st);
+      this.byUser.set(ws.userId, [...(this.byUser.get(ws.userId) ?? []), st]);
     }
     return st;
   }
@@ -174,9 +177,10 @@ export class TeachingHub {
     if (hit && this.now() - hit.at < CLASS_CACHE_MS) return hit.ids;
     if (!this.pool) return [];
     const ids = await classesOfStudent(this.pool, userId);
+    const before = this.classesOf.get(userId)?.ids;
     this.classesOf.set(userId, { ids, at: this.now() });
     // Their classes decide their thresholds.
-    for (const st of this.students.values()) if (st.userId === userId) this.armTime(st);
+    if (before?.join() !== ids.join()) for (const st of this.byUser.get(userId) ?? []) this.armTime(st);
     return ids;
   }
 
