@@ -110,4 +110,14 @@ describe("an idle class", () => {
     expect(fired).toEqual([]);
     expect(h.registry.size).toBe(1);
   });
+
+  it("is not serialised again when it leaves memory unchanged", async () => {
+    const user = await h.prisma.user.findUniqueOrThrow({ where: { email: "idle-student@example.com" } });
+    const key = { userId_courseSlug: { userId: user.id, courseSlug: "kubernetes-basics" } };
+    const saved = await h.prisma.clusterSnapshot.findUniqueOrThrow({ where: key });
+    // What eviction does once the idle minutes are up: everything written, then released.
+    await h.registry.peek(user.id, "kubernetes-basics")?.flush();
+    const after = await h.prisma.clusterSnapshot.findUniqueOrThrow({ where: key });
+    expect(after.version).toBe(saved.version);
+  });
 });

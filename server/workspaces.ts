@@ -547,11 +547,16 @@ export class Workspace {
     return { owner: this.key, snapshot: row };
   }
 
+  /** The save asked of the simulation and not enqueued yet (a flush waits for it too). */
+  private saving: Promise<void> = Promise.resolve();
+
   private saveNow(): Promise<void> {
-    return this.snapshotUnit().then(
+    const saved = this.snapshotUnit().then(
       (unit) => this.deps.queue.enqueue(unit),
       (err: unknown) => console.error("[workspace] snapshot", err),
     );
+    this.saving = saved;
+    return saved;
   }
 
   /**
@@ -569,11 +574,16 @@ export class Workspace {
 
   private readonly saveDue = (): void => void this.saveNow();
 
-  /** Saves the cluster now and waits until everything of this workspace is in Postgres. */
+  /**
+   * Saves the cluster now if it changed since its last save (an unchanged one is not serialised
+   * again: eviction of an idle workspace writes nothing) and waits until everything of this
+   * workspace is in Postgres.
+   */
   async flush(): Promise<void> {
     this.flushOutput();
     await this.recovering;
-    await this.saveNow();
+    await this.saving;
+    await this.saveSoon();
     await this.deps.queue.whenWritten(this.key);
   }
 
@@ -612,6 +622,8 @@ export class Workspace {
           };
       this.session = await this.deps.host.create(this.course.id, init, this.events);
       this.journalSince = row?.journalSince ?? Date.now();
+      // A fresh cluster (nothing was saved) is saved like a new workspace's.
+      if (!row) this.markDirty();
       if (this.disposed) {
         this.session.dispose();
         return;
