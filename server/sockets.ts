@@ -25,6 +25,7 @@ import {
 } from "../lib/protocol/socket";
 import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
 import { sameOrigin } from "../lib/same-origin";
+import { whileRooms } from "./due";
 import { stripOsc8 } from "./mirror-filter";
 import {
   allowInput,
@@ -326,21 +327,12 @@ export function attachSockets(
     }
   };
 
-  // A backstop for changes nobody announced (a class edited in the database by hand).
-  let sweeping = false;
+  // A backstop for changes nobody announced (a class edited in the database by hand), run only
+  // while a teacher watches someone (nothing to re-check otherwise).
   const sweep =
     watchRecheckMs > 0
-      ? setInterval(() => {
-          if (sweeping) return;
-          sweeping = true;
-          recheckWatches()
-            .catch((err: unknown) => console.error("[socket] watch recheck", err))
-            .finally(() => {
-              sweeping = false;
-            });
-        }, watchRecheckMs)
+      ? whileRooms(io.of("/").adapter, "watch:", watchRecheckMs, () => recheckWatches())
       : undefined;
-  sweep?.unref();
 
   const access: SocketControl = {
     async endUser(userId, version) {
@@ -359,7 +351,7 @@ export function attachSockets(
       return (await io.in(`watch:${studentId}`).fetchSockets()).map((s) => s.data.user.id);
     },
     close() {
-      if (sweep) clearInterval(sweep);
+      sweep?.close();
       registerSocketAccess(undefined);
     },
   };

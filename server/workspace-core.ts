@@ -239,15 +239,25 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
 }
 
 /**
- * Builds one session per start state of the course with a tab open and drops it, so the first
- * joins of a class do not pay for the simulation's first, unoptimised run.
+ * Builds one workspace per lesson of the course (its start state, a tab open, the lesson's
+ * step list worked out) and drops it, so the first joins of a class do not pay for the
+ * simulation's and the step checks' first, unoptimised runs (a cold lesson entry took 0.2 s
+ * while the class was arriving; docs/adr/0034).
  */
 export async function warmSimulation(courseSlug?: string): Promise<void> {
   const course = getCourse(courseSlug);
-  for (const scenario of new Set(course.lessons.map((l) => l.scenario))) {
-    const session = createSession({ scenario, seed: 1, prompt: course.workstation });
-    await session.openTab("warm", 80, 24);
-    session.dispose();
+  const quiet: CoreEvents = { output: () => {}, line: () => {} };
+  for (const lesson of course.lessons) {
+    const core = new WorkspaceCore(
+      course.id,
+      { kind: "new", scenario: lesson.scenario, seed: 1, prompt: course.workstation },
+      quiet,
+    );
+    await core.openTab("warm", 80, 24);
+    core.enterLesson(lesson.id);
+    core.loadLesson(lesson.id, [], []);
+    core.progress(lesson.id);
+    core.dispose();
     // A turn of the event loop between builds (a worker answers its heartbeat meanwhile).
     await new Promise((resolve) => setImmediate(resolve));
   }

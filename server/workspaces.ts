@@ -25,6 +25,7 @@ import type { Fault, FaultResult } from "../lib/cluster/faults";
 import type { Course, Lesson } from "../lib/course/schema";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
+import { Deadlines } from "./due";
 import { type Locale, uiLocale } from "./locale";
 import { Osc8Stripper } from "./mirror-filter";
 import type { SessionSnapshot } from "./session-factory";
@@ -52,8 +53,12 @@ const SNAPSHOT_MAX_WAIT_MS = 60_000;
  * (ADR 0032).
  */
 const WRITE_LINGER_MS = 250;
-/** Connections of the live pool opened before the first student and kept open when idle. */
-const WARM_CONNECTIONS = 4;
+/**
+ * Connections of the live pool: all opened before the first student (with the join's reads run
+ * on each, so no join meets a fresh Postgres backend) and kept open when idle — an idle backend
+ * costs no CPU, a connect and a cold backend cost the first joins of a class tens of ms.
+ */
+const LIVE_CONNECTIONS = 10;
 
 /**
  * Where the live teaching tools (server/teaching/hub.ts) listen in: recordings, stuck detection,
@@ -61,8 +66,14 @@ const WARM_CONNECTIONS = 4;
  * a hook must not throw and must not block.
  */
 export interface WorkspaceHooks {
-  /** A workspace was built, before anyone uses it (pending faults are applied here). */
-  loaded?(ws: Workspace): Promise<void>;
+  /**
+   * A workspace starts loading (alongside its reads, so the join waits for one round trip, not
+   * two): resolves to what to do once it is built, before anyone uses it (pending faults are
+   * claimed here and applied then).
+   */
+  loading?(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>>;
+  /** The server warms a connection of the live pool: the hooks' join statements on it. */
+  warm?(connection: Pool): Promise<void>;
   /** A tab opened or changed size. */
   tabSize?(ws: Workspace, tabId: string, cols: number, rows: number): void;
   /** What a tab printed (coalesced, as the student's browser gets it). */
@@ -88,6 +99,8 @@ interface WorkspaceDeps {
   idleMs: number;
   snapshotQuietMs: number;
   snapshotMaxWaitMs: number;
+  /** When each workspace's cluster is next saved: one timer for all of them (server/due.ts). */
+  saves: Deadlines<Workspace>;
 }
 
 type LessonRows = [JournalEntry[], Map<string, StepTally>];
@@ -117,7 +130,6 @@ export class Workspace {
   /** Line keys: unique per workspace instance (random) and line (sequence). */
   private readonly instanceKey = randomBytes(9).toString("base64url");
   private seq = 0;
-  private snapshotTimer: NodeJS.Timeout | null = null;
   private dirtySince: number | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   private locale: Locale | undefined;
@@ -514,8 +526,7 @@ export class Workspace {
 
   /** The cluster as it is now, ready to save (asked of the simulation, wherever it runs). */
   private async snapshotUnit(): Promise<WriteUnit> {
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
+    this.deps.saves.delete(this);
     const since = this.dirtySince;
     this.dirtySince = null;
     let snap: SessionSnapshot;
@@ -537,35 +548,43 @@ export class Workspace {
     return { owner: this.key, snapshot: row };
   }
 
+  /** The save asked of the simulation and not enqueued yet (a flush waits for it too). */
+  private saving: Promise<void> = Promise.resolve();
+
   private saveNow(): Promise<void> {
-    return this.snapshotUnit().then(
+    const saved = this.snapshotUnit().then(
       (unit) => this.deps.queue.enqueue(unit),
       (err: unknown) => console.error("[workspace] snapshot", err),
     );
+    this.saving = saved;
+    return saved;
   }
 
   /**
    * The cluster changed: save it once the student has been quiet for a while, and at least every
    * `snapshotMaxWaitMs` while they keep typing (never once per line). Eviction and shutdown save
-   * it at once; progress and journal never wait for it.
+   * it at once; progress and journal never wait for it. A line moves the deadline (a map write);
+   * no timer is armed per line or per workspace.
    */
   markDirty(): void {
     const now = Date.now();
     this.dirtySince ??= now;
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    const wait = Math.max(
-      0,
-      Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs - now),
-    );
-    this.snapshotTimer = setTimeout(() => void this.saveNow(), wait);
-    this.snapshotTimer.unref();
+    const at = Math.min(now + this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs);
+    this.deps.saves.set(this, at, this.saveDue);
   }
 
-  /** Saves the cluster now and waits until everything of this workspace is in Postgres. */
+  private readonly saveDue = (): void => void this.saveNow();
+
+  /**
+   * Saves the cluster now if it changed since its last save (an unchanged one is not serialised
+   * again: eviction of an idle workspace writes nothing) and waits until everything of this
+   * workspace is in Postgres.
+   */
   async flush(): Promise<void> {
     this.flushOutput();
     await this.recovering;
-    await this.saveNow();
+    await this.saving;
+    await this.saveSoon();
     await this.deps.queue.whenWritten(this.key);
   }
 
@@ -584,8 +603,7 @@ export class Workspace {
    */
   private async recover(): Promise<void> {
     this.tellTabs("the simulation of your workspace stopped unexpectedly; restoring it from your last save…");
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
+    this.deps.saves.delete(this);
     this.dirtySince = null;
     this.lessons.clear();
     this.loadingLessons.clear();
@@ -604,6 +622,8 @@ export class Workspace {
           };
       this.session = await this.deps.host.create(this.course.id, init, this.events);
       this.journalSince = row?.journalSince ?? Date.now();
+      // A fresh cluster (nothing was saved) is saved like a new workspace's.
+      if (!row) this.markDirty();
       if (this.disposed) {
         this.session.dispose();
         return;
@@ -637,7 +657,7 @@ export class Workspace {
     this.disposed = true;
     this.deps.hooks?.disposed?.(this);
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.deps.saves.delete(this);
     this.session.dispose();
   }
 }
@@ -677,10 +697,12 @@ export class WorkspaceRegistry {
   readonly queue: WriteQueue;
   /** Where the simulations run (this thread or worker threads). */
   readonly host: CoreHost;
+  /** The live workspaces' snapshot deadlines, behind one timer. */
+  private readonly saves = new Deadlines<Workspace>(1000);
 
   constructor(private readonly deps: RegistryDeps) {
     this.host = createHost(deps.workers ?? workersFromEnv(), deps.workerOptions);
-    this.pool = createPool(deps.databaseUrl, 10, WARM_CONNECTIONS);
+    this.pool = createPool(deps.databaseUrl, LIVE_CONNECTIONS, LIVE_CONNECTIONS);
     const pool = this.pool;
     this.queue = new WriteQueue(
       {
@@ -711,8 +733,27 @@ export class WorkspaceRegistry {
   async warm(courseSlug?: string): Promise<void> {
     // Connections first: building clusters holds the event loop, and a connect whose answer
     // waits behind it times out (seen on a starved machine).
-    await Promise.all(Array.from({ length: WARM_CONNECTIONS }, () => this.pool.query("SELECT 1"))).catch(
-      (err: unknown) => console.error("[workspace] warm-up", err),
+    // Each connection held at once (so each is a different one) and asked what a join asks.
+    const clients = await Promise.all(
+      Array.from({ length: LIVE_CONNECTIONS }, () => this.pool.connect()),
+    ).catch((err: unknown) => {
+      console.error("[workspace] warm-up", err);
+      return [];
+    });
+    const nobody = { userId: "warm-up", courseSlug: courseSlug ?? "warm-up", lessonId: "warm-up" };
+    await Promise.all(
+      clients.map(async (c) => {
+        const one = c as unknown as Pool;
+        try {
+          await Promise.all([loadSnapshot(one, nobody), teachersOf(one, nobody.userId)]);
+          await lessonRows(one, nobody, null);
+          await this.deps.hooks?.warm?.(one);
+        } catch (err) {
+          console.error("[workspace] warm-up", err);
+        } finally {
+          c.release();
+        }
+      }),
     );
     try {
       await this.host.warm(courseSlug);
@@ -763,6 +804,9 @@ export class WorkspaceRegistry {
     // The lesson the join asks for is read in the same round trip as the snapshot: its journal
     // starts at the snapshot's journalSince, which the statement reads for itself.
     const lesson = course.lessons.find((l) => l.id === lessonId);
+    // Pending faults are claimed alongside the reads (one round trip for the join, not two).
+    const hooked = this.deps.hooks?.loading?.(userId, courseSlug);
+    hooked?.catch(() => {});
     const [row, teachers, rows] = await Promise.all([
       loadSnapshot(this.pool, { userId, courseSlug }),
       teachersOf(this.pool, userId),
@@ -776,6 +820,7 @@ export class WorkspaceRegistry {
       idleMs: this.deps.idleMinutes * 60_000,
       snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
       snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
+      saves: this.saves,
       onIdle: (w: Workspace) => void this.evict(w),
       forget: (w: Workspace) => {
         if (this.live.get(w.key) === w) this.live.delete(w.key);
@@ -801,8 +846,8 @@ export class WorkspaceRegistry {
     );
     // A new one is saved with the first quiet moment, not while the class is still arriving.
     if (!row) ws.markDirty();
-    await this.deps.hooks
-      ?.loaded?.(ws)
+    await hooked
+      ?.then((built) => built(ws))
       .catch((err: unknown) => console.error("[workspace] loaded hook", err));
     this.live.set(ws.key, ws);
     return ws;
