@@ -163,6 +163,8 @@ class WorkerSlot {
   private outbox: ToWorker[] = [];
   private scheduled = false;
   lastPong = Date.now();
+  /** When something other than a heartbeat was last sent to it (work it may be doing). */
+  lastSent = Date.now();
   /** The worker has loaded its code and answered once (the watchdog starts then). */
   ready = false;
   restarts = 0;
@@ -175,6 +177,8 @@ class WorkerSlot {
     readonly index: number,
     private readonly kubeKey: string,
     private readonly onLost: (slot: WorkerSlot, why: string) => void,
+    /** Work was sent: the watchdog must be watching. */
+    private readonly onWork: () => void = () => {},
   ) {
     this.spawn();
   }
@@ -209,6 +213,10 @@ class WorkerSlot {
   }
 
   send(msg: ToWorker): void {
+    if (msg[0] !== "ping") {
+      this.lastSent = Date.now();
+      this.onWork();
+    }
     this.outbox.push(msg);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -286,7 +294,8 @@ let coreSeq = 0;
 /** Workspaces on worker threads, each workspace on one worker for its whole life. */
 export class WorkerPool implements CoreHost {
   private readonly slots: WorkerSlot[];
-  private readonly heartbeat: NodeJS.Timeout;
+  /** Armed while a worker may be working (ADR 0033: an idle class wakes nothing). */
+  private heartbeat: NodeJS.Timeout | null = null;
   private lastBeat = Date.now();
   private closing = false;
   /** Proves to a worker's own-kubectl port that a request comes from this pool. */
@@ -300,10 +309,27 @@ export class WorkerPool implements CoreHost {
   ) {
     this.slots = Array.from(
       { length: workers },
-      (_, i) => new WorkerSlot(i, this.kubeKey, (s, why) => this.lost(s, why)),
+      (_, i) =>
+        new WorkerSlot(
+          i,
+          this.kubeKey,
+          (s, why) => this.lost(s, why),
+          () => this.watch(),
+        ),
     );
-    const every = opts.heartbeatMs ?? 1_000;
-    this.heartbeat = setInterval(() => this.beat(), every);
+    this.watch();
+  }
+
+  /**
+   * Arms the heartbeat (if it is not): work was sent, or a worker is loading. The workers were
+   * not asked while it was off, so their silence until now says nothing.
+   */
+  private watch(): void {
+    if (this.heartbeat || this.closing) return;
+    const now = Date.now();
+    this.lastBeat = now;
+    for (const slot of this.slots ?? []) slot.lastPong = Math.max(slot.lastPong, now);
+    this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs ?? 1_000);
     this.heartbeat.unref();
   }
 
@@ -323,10 +349,21 @@ export class WorkerPool implements CoreHost {
         const stuck = slot.worker;
         this.lost(slot, "stopped answering");
         void stuck.terminate();
-        continue;
       }
-      slot.send(["ping"]);
     }
+    // Nothing sent for two beats, nothing awaited, every worker loaded and answering: the class is
+    // idle and the heartbeat stops until the next work is sent. A worker cannot get stuck on
+    // nothing; one held by its own timers (a background job) is watched again from the next
+    // message a student sends it.
+    const quiet = this.slots.every(
+      (s) => s.ready && s.pending.size === 0 && now - s.lastSent > 2 * every && now - s.lastPong <= 2 * every,
+    );
+    if (quiet && this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = null;
+      return;
+    }
+    for (const slot of this.slots) slot.send(["ping"]);
   }
 
   /** A worker is gone: a new one takes its place and its workspaces are told. */
@@ -437,7 +474,8 @@ export class WorkerPool implements CoreHost {
 
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.heartbeat);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.kubeAgent.destroy();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
