@@ -1470,12 +1470,15 @@ function builtinFn(name: string, args: Ex[], at: number): Ev {
 
 /** gawk's two-line report of a syntax error: the source line, then a caret under the place. */
 function syntaxReport(src: string, e: AwkSyntaxError): string {
-  const lineStart = src.lastIndexOf("\n", e.at - 1) + 1;
-  const lineEnd = src.indexOf("\n", e.at);
-  const lineNo = src.slice(0, lineStart).split("\n").length;
+  // at the end gawk has read the newline it adds: it names the next line
+  const atEnd = e.at >= src.length;
+  const at = e.at;
+  const lineStart = src.lastIndexOf("\n", at - 1) + 1;
+  const lineEnd = src.indexOf("\n", at);
+  const lineNo = src.slice(0, lineStart).split("\n").length + (atEnd ? 1 : 0);
   const text = src.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
   const where = `awk: cmd. line:${lineNo}:`;
-  return `${where} ${text}\n${where} ${" ".repeat(Math.max(0, e.at - lineStart))}^ ${e.message}\n`;
+  return `${where} ${text}\n${where} ${" ".repeat(Math.max(0, at - lineStart))}^ ${e.message}\n`;
 }
 
 export const awk: Builtin = (c) => {
