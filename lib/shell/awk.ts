@@ -271,11 +271,20 @@ function numText(n: number, fmt: string): string {
 /** awk's printf: conversions c d i o x X u e E f F g G s and %%, flags, widths and `*`. */
 function format(fmt: string, args: Val[], convfmt: string): string {
   let k = 0;
-  const next = (): Val => args[k++] ?? UNINIT;
+  let spec = 0;
+  const next = (): Val => {
+    const v = args[k++];
+    if (v !== undefined) return v;
+    // gawk's report: the format, and a caret under the conversion that found no argument
+    throw new AwkError(
+      `not enough arguments to satisfy format string\n\t\`${fmt}'\n\t${" ".repeat(spec)}^ ran out for this one`,
+    );
+  };
   return fmt.replace(
     /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d*))?([cdiouxXeEfFgGs%])/g,
-    (_m, flags: string, w: string | undefined, p: string | undefined, conv: string) => {
+    (m, flags: string, w: string | undefined, p: string | undefined, conv: string, offset: number) => {
       if (conv === "%") return "%";
+      spec = offset + m.length - 1;
       let width = w === "*" ? Math.trunc(num(next())) : Number(w ?? 0);
       let left = flags.includes("-");
       if (width < 0) {
@@ -296,7 +305,7 @@ function format(fmt: string, args: Val[], convfmt: string): string {
           conv === "c"
             ? isNum(v) && !(v instanceof StrNum && !NUMERIC.test(v.s))
               ? String.fromCodePoint(Math.trunc(num(v)) & 0x1fffff)
-              : ([...str(v, convfmt)][0] ?? "")
+              : ([...str(v, convfmt)][0] ?? "\0")
             : str(v, convfmt);
         if (conv === "s" && prec !== undefined) body = [...body].slice(0, prec).join("");
       } else if ("diouxX".includes(conv)) {
@@ -1120,7 +1129,8 @@ class AwkParser {
     this.i++;
     switch (t.t) {
       case "num": {
-        const v = Number(t.v);
+        // gawk reads 0x1F as hexadecimal and 017 as octal in a program's text
+        const v = /^0[0-7]+$/.test(t.v) ? Number.parseInt(t.v, 8) : Number(t.v);
         return { ev: () => v };
       }
       case "str":
