@@ -7,8 +7,8 @@
  * Regular expressions (/re/, ~, FS, match/sub/gsub/split) run on the linear-time engine of
  * ./regex. Every statement run is charged to a work budget, so `BEGIN{while(1);}` stops.
  */
-import type { Builtin, BuiltinContext } from "./builtins";
-import { LIMITS } from "./interp";
+import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
+import { fsErrorText, LIMITS } from "./interp";
 import { expo, general, padField } from "./printf";
 import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
@@ -1495,25 +1495,35 @@ export const awk: Builtin = (c) => {
   let fs = " ";
   let i = 1;
   const assigns: [string, string][] = [];
+  let progFile: string | undefined;
   for (; i < c.argv.length; i++) {
     const a = c.argv[i] ?? "";
     if (a === "--") {
       i++;
       break;
     }
-    if (a.startsWith("-F")) fs = a.length > 2 ? a.slice(2) : (c.argv[++i] ?? " ");
+    if (a.startsWith("-f")) {
+      const f = a.length > 2 ? a.slice(2) : (c.argv[++i] ?? "");
+      const text = readOperand(c, f);
+      if (typeof text !== "string") {
+        c.err(`awk: fatal: cannot open source file \`${f}' for reading: ${fsErrorText(text.error)}\n`);
+        return 2;
+      }
+      progFile = text;
+    } else if (a.startsWith("-F")) fs = a.length > 2 ? a.slice(2) : (c.argv[++i] ?? " ");
     else if (a.startsWith("-v")) {
       const [k = "", v = ""] = (a.length > 2 ? a.slice(2) : (c.argv[++i] ?? "")).split(/=(.*)/s);
       assigns.push([k, v]);
     } else break;
   }
   if (fs === "\\t" || fs === "t") fs = "\t";
-  const source = c.argv[i];
+  const source = progFile ?? c.argv[i];
+  if (progFile === undefined) i++;
   if (source === undefined) {
     c.err("usage: awk [POSIX or GNU style options] -f progfile [--] file ...\n");
     return 2;
   }
-  const files = c.argv.slice(i + 1);
+  const files = c.argv.slice(i);
   let prog: ReturnType<AwkParser["program"]>;
   try {
     prog = new AwkParser(tokenize(source), source.length).program();
