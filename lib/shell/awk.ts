@@ -859,25 +859,19 @@ class AwkParser {
   }
 
   or(): Ex {
-    let l = this.and();
-    while (this.isOp("||")) {
-      this.i++;
-      const a = l.ev;
-      const b = this.and().ev;
-      l = { ev: (rt) => (truthy(a(rt)) || truthy(b(rt)) ? 1 : 0) };
-    }
-    return l;
+    return this.leftAssoc(
+      () => this.and(),
+      ["||"],
+      (_, a, b) => (rt) => (truthy(a(rt)) || truthy(b(rt)) ? 1 : 0),
+    );
   }
 
   and(): Ex {
-    let l = this.inExpr();
-    while (this.isOp("&&")) {
-      this.i++;
-      const a = l.ev;
-      const b = this.inExpr().ev;
-      l = { ev: (rt) => (truthy(a(rt)) && truthy(b(rt)) ? 1 : 0) };
-    }
-    return l;
+    return this.leftAssoc(
+      () => this.inExpr(),
+      ["&&"],
+      (_, a, b) => (rt) => (truthy(a(rt)) && truthy(b(rt)) ? 1 : 0),
+    );
   }
 
   inExpr(): Ex {
@@ -958,28 +952,22 @@ class AwkParser {
     };
   }
 
-  additive(): Ex {
-    let l = this.mul();
-    while (this.isOp("+") || this.isOp("-")) {
-      const op = arith(this.peek()?.v ?? "+");
+  /** A left-associative level: `next (op next)*`, each operator's expression built by `join`. */
+  leftAssoc(next: () => Ex, ops: readonly string[], join: (op: string, a: Ev, b: Ev) => Ev): Ex {
+    let l = next();
+    for (let op = ops.find((o) => this.isOp(o)); op !== undefined; op = ops.find((o) => this.isOp(o))) {
       this.i++;
-      const a = l.ev;
-      const b = this.mul().ev;
-      l = { ev: (rt) => op(num(a(rt)), num(b(rt))) };
+      l = { ev: join(op, l.ev, next().ev) };
     }
     return l;
   }
 
+  additive(): Ex {
+    return this.leftAssoc(() => this.mul(), ["+", "-"], arithmetic);
+  }
+
   mul(): Ex {
-    let l = this.unary();
-    while (this.isOp("*") || this.isOp("/") || this.isOp("%")) {
-      const op = arith(this.peek()?.v ?? "*");
-      this.i++;
-      const a = l.ev;
-      const b = this.unary().ev;
-      l = { ev: (rt) => op(num(a(rt)), num(b(rt))) };
-    }
-    return l;
+    return this.leftAssoc(() => this.unary(), ["*", "/", "%"], arithmetic);
   }
 
   unary(): Ex {
@@ -1341,6 +1329,12 @@ function compare(rt: Rt, a: Val, b: Val): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** `a op b` on numbers. */
+function arithmetic(op: string, a: Ev, b: Ev): Ev {
+  const f = arith(op);
+  return (rt) => f(num(a(rt)), num(b(rt)));
+}
+
 function arith(op: string): (x: number, y: number) => number {
   switch (op) {
     case "+":
@@ -1421,12 +1415,24 @@ function matchFn(s: Ev, re: (rt: Rt) => SafeRegex): Ev {
   };
 }
 
+/** The one-argument numeric built-ins. */
+const MATH: Record<string, (x: number) => number> = {
+  int: Math.trunc,
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  sin: Math.sin,
+  cos: Math.cos,
+};
+
 function builtinFn(name: string, args: Ex[], at: number): Ev {
   const a = (rt: Rt, k: number): Val => args[k]?.ev(rt) ?? UNINIT;
   const math = (f: (x: number) => number): Ev => {
     if (args.length !== 1) throw new AwkSyntaxError(at, `${name}: called with ${args.length} arguments`);
     return (rt) => f(num(a(rt, 0)));
   };
+  const m = MATH[name];
+  if (m !== undefined) return math(m);
   switch (name) {
     case "length": {
       const arg = args[0];
@@ -1458,18 +1464,6 @@ function builtinFn(name: string, args: Ex[], at: number): Ev {
         const [fmt, ...rest] = args.map((e) => e.ev(rt));
         return format(S(rt, fmt ?? ""), rest, convfmt(rt));
       };
-    case "int":
-      return math(Math.trunc);
-    case "sqrt":
-      return math(Math.sqrt);
-    case "exp":
-      return math(Math.exp);
-    case "log":
-      return math(Math.log);
-    case "sin":
-      return math(Math.sin);
-    case "cos":
-      return math(Math.cos);
     case "atan2":
       return (rt) => Math.atan2(num(a(rt, 0)), num(a(rt, 1)));
     default:
