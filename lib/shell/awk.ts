@@ -10,7 +10,7 @@
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
 import { fsErrorText, LIMITS } from "./interp";
 import { expo, general, padField } from "./printf";
-import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { compilePosix, type RegexCost, RegexSyntaxError, regexCache, type SafeRegex } from "./regex";
 
 type Tok = { t: "num" | "str" | "re" | "name" | "func" | "op"; v: string; at: number };
 
@@ -56,26 +56,18 @@ const MAX_ARRAY = 100_000;
 /** Nested user-function calls. */
 const MAX_DEPTH = 500;
 
-/** awk's regular expressions are EREs with awk's escapes, on the linear-time engine. */
-function awkRegex(src: string): SafeRegex {
+/**
+ * awk's regular expressions are EREs with awk's escapes, on the linear-time engine, compiled
+ * once per distinct text for one run (`$1 ~ var` too) and charged to the line's budget.
+ */
+function awkRegex(src: string, cost: RegexCost | undefined): SafeRegex {
   try {
-    return compilePosix(src, { extended: true, awk: true });
+    return compilePosix(src, { extended: true, awk: true, cost });
   } catch (e) {
     if (e instanceof RegexSyntaxError)
       throw new AwkError(`regular expression compile failed (${e.message})\n${src}`);
     throw e;
   }
-}
-
-/** Dynamic regular expressions (`$1 ~ var`) compiled once per distinct text, a few kept. */
-const dynamicRegexCache = new Map<string, SafeRegex>();
-function dynamicRegex(src: string): SafeRegex {
-  const hit = dynamicRegexCache.get(src);
-  if (hit !== undefined) return hit;
-  const re = awkRegex(src);
-  if (dynamicRegexCache.size >= 64) dynamicRegexCache.clear();
-  dynamicRegexCache.set(src, re);
-  return re;
 }
 
 const KEYWORDS = new Set([
@@ -354,6 +346,8 @@ interface Rt {
   work(n: number): void;
   out(s: string, dest?: string, append?: boolean): void;
   files: Map<string, string>;
+  /** This run's regular expressions (awkRegex, cached). */
+  regex: (src: string) => SafeRegex;
 }
 
 type Ev = (rt: Rt) => Val;
@@ -389,17 +383,17 @@ const g = (rt: Rt, name: string): string => {
 const convfmt = (rt: Rt): string => g(rt, "CONVFMT");
 const S = (rt: Rt, v: Val): string => (typeof v === "string" ? v : str(v, convfmt(rt)));
 
-function splitWith(s: string, fs: string | SafeRegex): string[] {
+function splitWith(s: string, fs: string | SafeRegex, regex: (src: string) => SafeRegex): string[] {
   if (typeof fs !== "string") return s === "" ? [] : fs.split(s);
   if (fs === " ") return s.trim() === "" ? [] : s.replace(/^[ \t\n]+|[ \t\n]+$/g, "").split(/[ \t\n]+/);
   if (s === "") return [];
   if (fs === "") return [...s];
   if (fs.length === 1 && fs !== "\\") return s.split(fs);
-  return dynamicRegex(fs).split(s);
+  return regex(fs).split(s);
 }
 
 function setRecord(rt: Rt, line: string): void {
-  rt.fields = [line, ...splitWith(line, g(rt, "FS"))];
+  rt.fields = [line, ...splitWith(line, g(rt, "FS"), rt.regex)];
 }
 function rebuild(rt: Rt): void {
   rt.fields[0] = rt.fields.slice(1).join(g(rt, "OFS"));
@@ -446,6 +440,7 @@ class AwkParser {
   constructor(
     private toks: Tok[],
     private srcLength: number,
+    private regex: (src: string) => SafeRegex,
   ) {}
 
   peek(k = 0): Tok | undefined {
@@ -902,11 +897,11 @@ class AwkParser {
       let re: (r: Rt) => SafeRegex;
       if (t?.t === "re") {
         this.i++;
-        const compiled = awkRegex(t.v);
+        const compiled = this.regex(t.v);
         re = () => compiled;
       } else {
         const e = this.cmp().ev;
-        re = (rt) => dynamicRegex(S(rt, e(rt)));
+        re = (rt) => rt.regex(S(rt, e(rt)));
       }
       const s = l.ev;
       l = { ev: (rt) => (re(rt).test(S(rt, s(rt))) !== neg ? 1 : 0) };
@@ -1016,11 +1011,11 @@ class AwkParser {
     const n = this.peek(1);
     if (t?.t === "re" && n?.t === "op" && (n.v === "," || n.v === ")")) {
       this.i++;
-      const re = awkRegex(t.v);
+      const re = this.regex(t.v);
       return () => re;
     }
     const e = this.expr().ev;
-    return (rt) => dynamicRegex(S(rt, e(rt)));
+    return (rt) => rt.regex(S(rt, e(rt)));
   }
 
   /** sub(re, repl [, target]), gsub(…): the count of replacements, the target changed. */
@@ -1124,7 +1119,7 @@ class AwkParser {
       case "str":
         return { ev: () => t.v };
       case "re": {
-        const re = awkRegex(t.v);
+        const re = this.regex(t.v);
         return { ev: (rt) => (re.test(rt.fields[0] ?? "") ? 1 : 0) };
       }
       case "func":
@@ -1263,7 +1258,7 @@ class AwkParser {
     return (rt) => {
       const a = arrayOf(cell(rt), arrName);
       const text = S(rt, s(rt));
-      const parts = splitWith(text, sep === undefined ? g(rt, "FS") : sep(rt));
+      const parts = splitWith(text, sep === undefined ? g(rt, "FS") : sep(rt), rt.regex);
       if (parts.length > MAX_ARRAY) throw new AwkError(`array \`${arrName}' over ${MAX_ARRAY} elements`);
       rt.work(1 + (parts.length >> 6));
       a.clear();
@@ -1402,7 +1397,7 @@ function printfStmt(args: Ev[], dest?: { to: Ev; append: boolean }): Run {
 function matchFn(s: Ev, re: (rt: Rt) => SafeRegex): Ev {
   return (rt) => {
     const text = S(rt, s(rt));
-    const m = re(rt).matches(text)[0];
+    const m = re(rt).exec(text);
     const start = m === undefined ? 0 : m.start + 1;
     const set = (name: string, v: number): void => {
       const c = rt.globals.get(name);
@@ -1518,9 +1513,10 @@ export const awk: Builtin = (c) => {
     return 2;
   }
   const files = c.argv.slice(i);
+  const regex = regexCache(awkRegex, c.shell.regexCost(c.ctx));
   let prog: ReturnType<AwkParser["program"]>;
   try {
-    prog = new AwkParser(tokenize(source), source.length).program();
+    prog = new AwkParser(tokenize(source), source.length, regex).program();
   } catch (e) {
     if (e instanceof AwkSyntaxError) {
       c.err(syntaxReport(source, e));
@@ -1560,6 +1556,7 @@ export const awk: Builtin = (c) => {
     ret: UNINIT,
     c,
     files: files_,
+    regex,
     work: (n) => {
       steps += n;
       if (steps > AWK_WORK) c.shell.limit(c.ctx, `awk: more than ${AWK_WORK} statements run; stopped`);

@@ -11,7 +11,7 @@
  */
 import type { Builtin } from "./builtins";
 import { fsErrorText } from "./interp";
-import { compileRe2, RegexSyntaxError } from "./regex";
+import { compileRe2, type RegexCost, RegexSyntaxError, regexCache, type SafeRegex } from "./regex";
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
 
@@ -578,14 +578,29 @@ function sortKeys(o: Record<string, J>): string[] {
 
 class Evaluator {
   steps = 0;
+  /** `test`'s patterns, compiled once per distinct text, charged to the line's budget. */
+  readonly regex: (src: string) => SafeRegex;
   constructor(
     readonly budget: number,
     readonly env: Record<string, J>,
-  ) {}
+    cost?: RegexCost,
+  ) {
+    this.regex = regexCache((src, c) => compileRe2(src, { cost: c }), cost);
+  }
 
   tick(n = 1): void {
     this.steps += n;
     if (this.steps > this.budget) throw new BudgetError("jq: the program produced too many values; stopped");
+  }
+
+  /** jq's `test` on the linear-time engine (ADR 0009): RE2 syntax is Oniguruma's common core. */
+  test(re: string, flags: string, s: string): boolean {
+    try {
+      return this.regex(flags.includes("i") ? `(?i)${re}` : re).test(s);
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) throw new JqRuntimeError(`${re} (at offset 0) is not a valid regex`);
+      throw e;
+    }
   }
 
   eval(n: Node, input: J, vars: Map<string, J>): J[] {
@@ -1258,7 +1273,7 @@ class Evaluator {
         const flags = n.args.length > 1 ? String(arg(1)[0] ?? "") : "";
         if (typeof re !== "string")
           throw new JqRuntimeError(`${typeOf(re)} (${shown(re)}) cannot be matched, as it is not a string`);
-        return [safeTest(re, flags, s)];
+        return [this.test(re, flags, s)];
       }
       case "paths": {
         const out: J[] = [];
@@ -1292,16 +1307,6 @@ class Evaluator {
       default:
         throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
     }
-  }
-}
-
-/** jq's `test` on the linear-time engine (ADR 0009): RE2 syntax is Oniguruma's common core. */
-function safeTest(re: string, flags: string, s: string): boolean {
-  try {
-    return compileRe2(re, { icase: flags.includes("i") }).test(s);
-  } catch (e) {
-    if (e instanceof RegexSyntaxError) throw new JqRuntimeError(`${re} (at offset 0) is not a valid regex`);
-    throw e;
   }
 }
 
@@ -1521,7 +1526,7 @@ export const jq: Builtin = (c) => {
     text += d;
   }
   const env: Record<string, J> = Object.fromEntries(c.shell.exportedEnv());
-  const ev = new Evaluator(1_000_000, env);
+  const ev = new Evaluator(1_000_000, env, c.shell.regexCost(c.ctx));
   const parsed = nullInput ? { values: [null] as J[] } : parseStream(text);
   const inputs: J[] = slurp && !nullInput ? [parsed.values] : parsed.values;
   let status = 0;

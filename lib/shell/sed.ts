@@ -2,9 +2,10 @@
  * sed's script language (GNU sed's words): addresses (N, $, /re/, ranges, `!`), blocks `{ }`,
  * s///gpiN, y, p, P, d, D, n, N, q, Q, =, a/i/c, the hold space (h H g G x), labels and
  * branches (: b t T). Regexes go through re2js (lib/shell/regex.ts), so none can backtrack;
- * the work of one run is bounded by `budget` (branches can loop: `:a;ba`).
+ * the work of one run is bounded by `budget` (branches can loop: `:a;ba`), and each regex's
+ * compiling and matching by the line's budget.
  */
-import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { compilePosix, type RegexCost, RegexSyntaxError, type SafeRegex } from "./regex";
 
 type Addr = { kind: "line"; n: number } | { kind: "last" } | { kind: "re"; re: SafeRegex };
 
@@ -38,7 +39,8 @@ export class SedError extends Error {
   }
 }
 
-export function parseSed(script: string, ere: boolean, exprNo: number): SedCmd[] {
+/** `cost`: the line's budget, charged for compiling each regex and for every match it makes. */
+export function parseSed(script: string, ere: boolean, exprNo: number, cost?: RegexCost): SedCmd[] {
   const cmds: SedCmd[] = [];
   const open: number[] = [];
   let i = 0;
@@ -47,7 +49,7 @@ export function parseSed(script: string, ere: boolean, exprNo: number): SedCmd[]
   };
   const compile = (src: string, icase = false): SafeRegex => {
     try {
-      return compilePosix(src, { extended: ere, capture: true, icase });
+      return compilePosix(src, { extended: ere, capture: true, icase, cost });
     } catch (e) {
       if (e instanceof RegexSyntaxError) fail(e.message);
       throw e;

@@ -4,7 +4,7 @@
  * linear-time engine (lib/shell/regex.ts, ADR 0009); output is bounded by the line's budget.
  */
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
-import { fsErrorText, LIMITS } from "./interp";
+import { fsErrorText, isStopLine, LIMITS } from "./interp";
 import { jq } from "./jq";
 import { compilePosix } from "./regex";
 import { linkSed, parseSed, runSed, type SedCmd, SedError } from "./sed";
@@ -215,7 +215,8 @@ const sed: Builtin = (c: BuiltinContext) => {
   }
   let cmds: SedCmd[];
   try {
-    cmds = scripts.flatMap((s, k) => parseSed(s, ere, k + 1));
+    const cost = c.shell.regexCost(c.ctx);
+    cmds = scripts.flatMap((s, k) => parseSed(s, ere, k + 1, cost));
     linkSed(cmds);
   } catch (e) {
     if (e instanceof SedError) {
@@ -418,8 +419,8 @@ const paste: Builtin = (c) => {
 };
 
 /** expr: integer arithmetic, comparisons, `length`, `:` (anchored BRE match). */
-const expr: Builtin = ({ argv, out, err }) => {
-  const t = argv.slice(1);
+const expr: Builtin = (c) => {
+  const t = c.argv.slice(1);
   let i = 0;
   const fail = (msg: string): never => {
     throw new Error(msg);
@@ -455,9 +456,14 @@ const expr: Builtin = ({ argv, out, err }) => {
   const match = level(primary, [":"], (_, v, re) => {
     try {
       const grouped = re.includes("\\(");
-      const m = compilePosix(`^${re.replace(/^\^/, "")}`, { extended: false, capture: true }).exec(v);
+      const m = compilePosix(`^${re.replace(/^\^/, "")}`, {
+        extended: false,
+        capture: true,
+        cost: c.shell.regexCost(c.ctx),
+      }).exec(v);
       return m === undefined ? (grouped ? "" : "0") : grouped ? (m.groups[1] ?? "") : String(m.end - m.start);
-    } catch {
+    } catch (e) {
+      if (isStopLine(e)) throw e;
       return fail("Invalid regular expression");
     }
   });
@@ -487,10 +493,11 @@ const expr: Builtin = ({ argv, out, err }) => {
     if (t.length === 0) fail("missing operand");
     const v = orE();
     if (i < t.length) fail(`syntax error: unexpected argument \u2018${t[i]}\u2019`);
-    out(`${v}\n`);
+    c.out(`${v}\n`);
     return truthy(v) ? 0 : 1;
   } catch (e) {
-    err(
+    if (isStopLine(e)) throw e;
+    c.err(
       `expr: ${e instanceof Error ? e.message : String(e)}\n${e instanceof Error && e.message === "missing operand" ? "Try 'expr --help' for more information.\n" : ""}`,
     );
     return 2;
