@@ -1542,6 +1542,8 @@ export const awk: Builtin = (c) => {
     ["FILENAME", ""],
   ] as const)
     set(k, v);
+  // ENVIRON: the exported variables, strnums as input is
+  globals.set("ENVIRON", { v: new Map([...c.shell.exportedEnv()].map(([k, v]) => [k, input(v)])) });
   // -v values take escapes as string literals do, and are strnums
   for (const [k, v] of assigns)
     set(k, input(v.replace(/\\(.)/g, (_m, n: string) => STRING_ESCAPES[n] ?? `\\${n}`)));
@@ -1599,7 +1601,7 @@ export const awk: Builtin = (c) => {
             flush();
             return 2;
           }
-          (globals.get("FILENAME") ?? { v: "" }).v = f === "-" ? "" : f;
+          (globals.get("FILENAME") ?? { v: "" }).v = f;
           fnr.v = 0;
           const lines = data === "" ? [] : data.replace(/\n$/, "").split("\n");
           for (const line of lines) {
