@@ -1,9 +1,11 @@
 /**
- * awk, after POSIX and GNU awk: `-F`, `-v`, BEGIN/END, patterns and ranges, if/else, while,
+ * awk, after POSIX and GNU awk: `-F`, `-v`, `-f`, BEGIN/END, patterns and ranges, if/else, while,
  * do-while, for(;;), for (k in a), break, continue, next, exit, associative arrays (SUBSEP,
  * `in`, delete), user functions, ?:, ^, the assignment operators, strnum comparisons, print and
  * printf (to standard output, /dev/stderr or a file), and the built-in functions length, substr,
- * index, split, sub, gsub, match, sprintf, toupper, tolower, int, sqrt, exp, log, sin, cos, atan2.
+ * index, split, sub, gsub, match, sprintf, toupper, tolower, int, sqrt, exp, log, sin, cos, atan2;
+ * NR, NF, FNR, FS, OFS, ORS, SUBSEP, CONVFMT, OFMT, RSTART, RLENGTH, FILENAME and ENVIRON.
+ * Not here: getline, output to a command, rand/srand (gawk's generator is not reproduced).
  * Regular expressions (/re/, ~, FS, match/sub/gsub/split) run on the linear-time engine of
  * ./regex. Every statement run is charged to a work budget, so `BEGIN{while(1);}` stops.
  */
@@ -436,7 +438,6 @@ class AwkParser {
   locals: Map<string, number> | undefined;
   /** Inside print's arguments (not in parentheses) `>` is a redirection. */
   noGt = false;
-  /** Inside for (…;…;…) and for-in heads `in` may not be taken as a test. */
   constructor(
     private toks: Tok[],
     private srcLength: number,
