@@ -46,6 +46,9 @@ const HOSTILE: [string, string, RegExp][] = [
     "seq 20000 > a; seq 2 20001 > b; diff a b",
     /differ in too many lines to compare here/,
   ],
+  ["an awk endless loop", "awk 'BEGIN{while(1);}'", /awk: more than 2000000 statements run/],
+  ["an awk array grown without end", "awk 'BEGIN{while(1) a[i++]=i}'", /array `a' over 100000 elements/],
+  ["an awk string doubled without end", `awk 'BEGIN{s="x"; while(1) s=s s}'`, /string over 1024 KiB/],
   ["a sed branch loop", "echo a | sed ':a;ba'", /sed: more than 2000000 commands run/],
   ["sed doubling its hold space", "printf '%100000d' 0 | sed ':a;H;x;G;ba'", /pattern space over 1024 KiB/],
   // found by the 100,000-line hostile run: `grep $X …` after X doubled to 1 MiB held 40 s

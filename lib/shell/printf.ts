@@ -33,14 +33,14 @@ function numberArg(a: string | undefined, errors: string[], float: boolean): num
   return float ? n : Math.trunc(n);
 }
 
-function expo(v: number, prec: number, upper: boolean): string {
+export function expo(v: number, prec: number, upper: boolean): string {
   const s = v.toExponential(prec);
   const m = /^(-?[\d.]+)e([-+])(\d+)$/.exec(s);
   const out = m === null ? s : `${m[1]}e${m[2]}${(m[3] ?? "").padStart(2, "0")}`;
   return upper ? out.toUpperCase() : out;
 }
 
-function general(v: number, prec: number, alt: boolean, upper: boolean): string {
+export function general(v: number, prec: number, alt: boolean, upper: boolean): string {
   const p = prec === 0 ? 1 : prec;
   if (v === 0) return "0";
   const e = Math.floor(Math.log10(Math.abs(v)));
@@ -57,6 +57,23 @@ function general(v: number, prec: number, alt: boolean, upper: boolean): string 
 
 const shellQuote = (s: string): string =>
   s === "" ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : s.replace(/([^\w@%+=:,./-])/g, "\\$1");
+
+/** A converted field padded to `width`: on the right for `-`, with zeros after the sign for `0` on a number. */
+export function padField(
+  body: string,
+  o: { width: number; left: boolean; zero: boolean; prec: number | undefined; conv: string },
+): string {
+  const len = [...body].length;
+  if (len >= o.width) return body;
+  if (o.left) return body + " ".repeat(o.width - len);
+  if (o.zero && (o.prec === undefined || !"diouxX".includes(o.conv))) {
+    const sign = /^[-+ ]/.test(body) ? body[0] : "";
+    const rest = sign === "" ? body : body.slice(1);
+    const prefix = /^0[xX]/.test(rest) ? rest.slice(0, 2) : "";
+    return sign + prefix + "0".repeat(o.width - len) + rest.slice(prefix.length);
+  }
+  return " ".repeat(o.width - len) + body;
+}
 
 export function formatPrintf(format: string, args: string[], maxWidth: number): PrintfResult {
   const errors: string[] = [];
@@ -143,16 +160,7 @@ export function formatPrintf(format: string, args: string[], maxWidth: number): 
             body = sign(n < 0 || Object.is(n, -0)) + body;
           }
         }
-        const len = [...body].length;
-        if (len >= width) return body;
-        if (left) return body + " ".repeat(width - len);
-        if (numeric && flags.includes("0") && (prec === undefined || !"diouxX".includes(conv))) {
-          const sign = /^[-+ ]/.test(body) ? body[0] : "";
-          const rest = sign === "" ? body : body.slice(1);
-          const prefix = /^0[xX]/.test(rest) ? rest.slice(0, 2) : "";
-          return sign + prefix + "0".repeat(width - len) + rest.slice(prefix.length);
-        }
-        return " ".repeat(width - len) + body;
+        return padField(body, { width, left, zero: numeric && flags.includes("0"), prec, conv });
       },
     );
     if (stopped || argi === consumedBefore) break;
