@@ -13,6 +13,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Server, Socket } from "socket.io";
+import { traced } from "../lib/block-trace";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
 import { loadJournal, writeLines } from "../lib/classroom/journal";
@@ -156,7 +157,7 @@ export class Workspace {
       this.outBuf.set(tabId, (this.outBuf.get(tabId) ?? "") + data);
       if (!this.outScheduled) {
         this.outScheduled = true;
-        setImmediate(() => this.flushOutput());
+        setImmediate(() => traced("output", () => this.flushOutput()));
       }
     },
     line: (result) => this.afterLine(result),
@@ -519,7 +520,7 @@ export class Workspace {
     this.dirtySince = null;
     let snap: SessionSnapshot;
     try {
-      snap = await this.session.call("snapshot");
+      snap = await traced("snapshot", () => this.session.call("snapshot"));
     } catch (err) {
       // Not saved (its worker stopped): still to save.
       this.dirtySince ??= since ?? Date.now();

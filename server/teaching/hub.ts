@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
+import { traced } from "../../lib/block-trace";
 import { setPendingCastWriter } from "../../lib/classroom/casts";
 import { getCourse } from "../../lib/classroom/course";
 import {
@@ -112,8 +113,11 @@ export class TeachingHub {
     const sweepMs = this.options.sweepMs ?? 1000;
     let n = 0;
     this.sweepTimer = setInterval(() => {
-      this.sweepTime();
-      if (++n % 5 === 0) void this.recheckRooms().catch((err: unknown) => console.error("[teaching]", err));
+      traced("hub-sweep", () => this.sweepTime());
+      if (++n % 5 === 0)
+        void traced("hub-recheck", () => this.recheckRooms()).catch((err: unknown) =>
+          console.error("[teaching]", err),
+        );
     }, sweepMs);
     this.sweepTimer.unref();
   }

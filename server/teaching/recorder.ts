@@ -8,6 +8,7 @@
  * dropped — a recording is a convenience, the journal and progress are the record.
  */
 import { randomBytes } from "node:crypto";
+import { traced } from "../../lib/block-trace";
 import {
   CAST_BYTES_PER_STUDENT,
   type CastChunk,
@@ -101,7 +102,7 @@ export class Recorder {
       this.close(rec);
       this.write();
     } else if (!this.timer) {
-      this.timer = setInterval(() => this.tick(), this.tickMs);
+      this.timer = setInterval(() => traced("recorder-tick", () => this.tick()), this.tickMs);
       this.timer.unref();
     }
   }
@@ -134,7 +135,12 @@ export class Recorder {
     const batch = this.closed;
     this.closed = [];
     this.writing = this.writing
-      .then(async () => saveChunks(this.pool, await encodeSliced(batch), CAST_BYTES_PER_STUDENT, this.totals))
+      .then(async () => {
+        const encoded = await encodeSliced(batch);
+        return traced("recorder-insert", () =>
+          saveChunks(this.pool, encoded, CAST_BYTES_PER_STUDENT, this.totals),
+        );
+      })
       .catch((err: unknown) => console.error("[recorder]", err));
   }
 
@@ -158,7 +164,7 @@ async function encodeSliced(chunks: readonly CastChunk[]): Promise<EncodedChunk[
   const out: EncodedChunk[] = [];
   let from = performance.now();
   for (const c of chunks) {
-    out.push(encodeChunk(c));
+    out.push(traced("recorder-encode", () => encodeChunk(c)));
     if (performance.now() - from > SLICE_MS) {
       await new Promise<void>((r) => setImmediate(r));
       from = performance.now();
