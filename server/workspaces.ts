@@ -124,6 +124,14 @@ export class Workspace {
   private seq = 0;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private dirtySince: number | null = null;
+  /**
+   * This workspace's longest wait before a save while its student keeps typing: between half
+   * and all of `snapshotMaxWaitMs`, drawn once. A class that starts typing on the teacher's "go"
+   * would otherwise have every cluster fall due in the same two seconds (1,000 serialisations
+   * of ~60 KB and their statements at once); spread, they come a few a second
+   * (docs/adr/0035-long-blocks-sliced.md).
+   */
+  private readonly maxWaitMs: number;
   idleTimer: NodeJS.Timeout | null = null;
   private locale: Locale | undefined;
   /** The pods' waiting reasons sent with the last checked line (the stuck rules' input). */
@@ -141,7 +149,9 @@ export class Workspace {
     private journalSince: number,
     /** Teachers of the student's classes as last asked (at load, then at each completion). */
     public teacherIds: string[],
-  ) {}
+  ) {
+    this.maxWaitMs = Math.round((deps.snapshotMaxWaitMs * randomInt(500, 1001)) / 1000);
+  }
 
   /** The simulation: set by `start`, replaced if its worker stops. */
   private session!: CoreHandle;
@@ -546,17 +556,14 @@ export class Workspace {
 
   /**
    * The cluster changed: save it once the student has been quiet for a while, and at least every
-   * `snapshotMaxWaitMs` while they keep typing (never once per line). Eviction and shutdown save
+   * `maxWaitMs` (at most `snapshotMaxWaitMs`) while they keep typing (never once per line). Eviction and shutdown save
    * it at once; progress and journal never wait for it.
    */
   markDirty(): void {
     const now = Date.now();
     this.dirtySince ??= now;
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    const wait = Math.max(
-      0,
-      Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs - now),
-    );
+    const wait = Math.max(0, Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.maxWaitMs - now));
     this.snapshotTimer = setTimeout(() => void this.saveNow(), wait);
     this.snapshotTimer.unref();
   }
