@@ -17,6 +17,7 @@ import {
   saveChunks,
 } from "../../lib/classroom/casts";
 import type { Pool } from "../../lib/classroom/sql";
+import { eachSliced } from "../../lib/sliced";
 
 /** The chunk being filled for one tab, how many characters its events hold, and since when. */
 interface Recording extends CastChunk {
@@ -162,13 +163,6 @@ export class Recorder {
 /** Deflates chunks, letting other work run every few milliseconds (a class closes many at once). */
 async function encodeSliced(chunks: readonly CastChunk[]): Promise<EncodedChunk[]> {
   const out: EncodedChunk[] = [];
-  let from = performance.now();
-  for (const c of chunks) {
-    out.push(traced("recorder-encode", () => encodeChunk(c)));
-    if (performance.now() - from > SLICE_MS) {
-      await new Promise<void>((r) => setImmediate(r));
-      from = performance.now();
-    }
-  }
+  await eachSliced(chunks, (c) => out.push(traced("recorder-encode", () => encodeChunk(c))), SLICE_MS);
   return out;
 }
