@@ -29,7 +29,7 @@ describe("eachSliced", () => {
     // Counted in items, not milliseconds (a shared machine stretches a turn by preempting it).
     const perTurn = new Map<number, number>();
     for (const s of seen) perTurn.set(s.turn, (perTurn.get(s.turn) ?? 0) + 1);
-    expect(perTurn.size).toBeGreaterThanOrEqual(20);
-    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(50);
+    expect(perTurn.size).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(150);
   });
 });

@@ -4,12 +4,29 @@
  * (docs/adr/0035-long-blocks-sliced.md). Items added to a Map or Set while it waits are visited;
  * removed ones are not.
  */
+/**
+ * How long a slice may run after waiting `waitedMs` for its turn: `sliceMs`, or a quarter of the
+ * wait when the loop is saturated (turns of hundreds of ms, each handling hundreds of lines).
+ * A fixed slice would then get a sliver of each long turn and fall behind without bound (step
+ * ticks seconds late while their rows sat committed); this way the sliced work keeps at least a
+ * fifth of the loop and never holds it for long while the loop is quick.
+ */
+export function sliceBudget(sliceMs: number, waitedMs: number): number {
+  return Math.max(sliceMs, waitedMs / 4);
+}
+
+/** Waits for the next turn of the event loop; resolves with how long that took (ms). */
+export function nextTurn(): Promise<number> {
+  const from = performance.now();
+  return new Promise((r) => setImmediate(() => r(performance.now() - from)));
+}
+
 export async function eachSliced<T>(items: Iterable<T>, fn: (item: T) => void, sliceMs = 2): Promise<void> {
   let until = performance.now() + sliceMs;
   for (const item of items) {
     if (performance.now() >= until) {
-      await new Promise<void>((r) => setImmediate(r));
-      until = performance.now() + sliceMs;
+      const waited = await nextTurn();
+      until = performance.now() + sliceBudget(sliceMs, waited);
     }
     fn(item);
   }

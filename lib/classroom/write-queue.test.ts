@@ -93,13 +93,45 @@ describe("write queue batching", () => {
     ticking = false;
     expect(told.map((t) => t.i)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
     // Counted in callers, not milliseconds (a shared machine stretches a turn by preempting it):
-    // 0.1 ms each, so a 2 ms slice tells about 20.
+    // 0.1 ms each, so a 2 ms slice tells about 20 (more when preemption stretched the wait).
     const perTurn = new Map<number, number>();
     for (const t of told) perTurn.set(t.turn, (perTurn.get(t.turn) ?? 0) + 1);
-    expect(perTurn.size).toBeGreaterThanOrEqual(20);
-    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(50);
+    expect(perTurn.size).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(150);
     // Until the last caller is told, the owner is still pending.
     expect(q.pending("student999")).toBe(0);
+  });
+
+  it("keeps up with its callers when every turn of the loop is long (a saturated server)", async () => {
+    // Other work takes 40 ms a turn (hundreds of lines handled per turn): a fixed 2 ms slice
+    // would tell 20 callers a turn and fall behind the lines arriving; a quarter of the turn
+    // tells about 100.
+    const { sink } = recordingSink();
+    const q = new WriteQueue(sink);
+    let turns = 0;
+    let busy = true;
+    const other = () => {
+      turns++;
+      const end = performance.now() + 40;
+      while (performance.now() < end);
+      if (busy) setImmediate(other);
+    };
+    let told = 0;
+    for (let i = 0; i < 1_000; i++)
+      q.enqueue({
+        owner: `student${i}`,
+        journal: [row(i)],
+        committed: () => {
+          if (told === 0) setImmediate(other);
+          const end = performance.now() + 0.1;
+          while (performance.now() < end);
+          told++;
+        },
+      });
+    expect(await q.drain(20_000)).toBe(true);
+    busy = false;
+    expect(told).toBe(1_000);
+    expect(turns).toBeLessThanOrEqual(25);
   });
 
   it("an urgent unit (a completed step) starts its batch without waiting out the linger", async () => {

@@ -13,6 +13,7 @@
  * time and only the unit that still fails is dropped and reported. Nothing is ever lost silently.
  */
 import { traced } from "../block-trace";
+import { nextTurn, sliceBudget } from "../sliced";
 import type { JournalRow } from "./journal";
 import type { ProgressRow } from "./progress";
 import type { SnapshotRow } from "./snapshots";
@@ -548,15 +549,16 @@ export class WriteQueue {
    * Tells the callers of committed units, in order, a slice of at most `sliceMs` per turn of the
    * event loop: a batch of a thousand students' lines (each callback builds and compares a
    * step list, then emits) is not told all at once while everyone else's keystrokes wait
-   * (docs/adr/0035-long-blocks-sliced.md). The first slice runs at once.
+   * (docs/adr/0035-long-blocks-sliced.md). The first slice runs at once; a saturated loop gives
+   * the next slices a quarter of each turn (`sliceBudget`), so the callers are never left behind.
    */
-  private finishUnits(): void {
+  private finishUnits(waitedMs = 0): void {
     this.finishing = true;
-    const until = performance.now() + this.opts.sliceMs;
+    const until = performance.now() + sliceBudget(this.opts.sliceMs, waitedMs);
     while (this.doneHead < this.done.length) {
       this.release(this.done[this.doneHead++]!);
       if (this.doneHead < this.done.length && performance.now() >= until) {
-        setImmediate(() => this.finishUnits());
+        void nextTurn().then((waited) => this.finishUnits(waited));
         return;
       }
     }
