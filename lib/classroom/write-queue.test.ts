@@ -3,6 +3,7 @@
  * table; every unit is committed once, in order, however many there are.
  */
 import { describe, expect, it } from "vitest";
+import { burn, itemsPerTurn, turnCounter } from "../sliced-testing";
 import type { JournalRow } from "./journal";
 import { WriteQueue, type WriteSink } from "./write-queue";
 
@@ -71,33 +72,24 @@ describe("write queue batching", () => {
     // 0.1 ms; told all at once, the batch held the loop for 100 ms while every keystroke waited.
     const { sink } = recordingSink();
     const q = new WriteQueue(sink, { lingerMs: 5 });
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = turnCounter();
     const told: Array<{ i: number; turn: number }> = [];
     for (let i = 0; i < 1_000; i++)
       q.enqueue({
         owner: `student${i}`,
         journal: [row(i)],
         committed: () => {
-          const end = performance.now() + 0.1;
-          while (performance.now() < end);
-          told.push({ i, turn });
+          burn(0.1);
+          told.push({ i, turn: turns.turn });
         },
       });
     expect(await q.drain(10_000)).toBe(true);
-    ticking = false;
+    turns.stop();
     expect(told.map((t) => t.i)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
-    // Counted in callers, not milliseconds (a shared machine stretches a turn by preempting it):
     // 0.1 ms each, so a 2 ms slice tells about 20 (more when preemption stretched the wait).
-    const perTurn = new Map<number, number>();
-    for (const t of told) perTurn.set(t.turn, (perTurn.get(t.turn) ?? 0) + 1);
-    expect(perTurn.size).toBeGreaterThanOrEqual(7);
-    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(150);
+    const perTurn = itemsPerTurn(told.map((t) => t.turn));
+    expect(perTurn.length).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(150);
     // Until the last caller is told, the owner is still pending.
     expect(q.pending("student999")).toBe(0);
   });
@@ -112,8 +104,7 @@ describe("write queue batching", () => {
     let busy = true;
     const other = () => {
       turns++;
-      const end = performance.now() + 40;
-      while (performance.now() < end);
+      burn(40);
       if (busy) setImmediate(other);
     };
     let told = 0;
@@ -123,8 +114,7 @@ describe("write queue batching", () => {
         journal: [row(i)],
         committed: () => {
           if (told === 0) setImmediate(other);
-          const end = performance.now() + 0.1;
-          while (performance.now() < end);
+          burn(0.1);
           told++;
         },
       });
