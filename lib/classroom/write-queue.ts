@@ -155,6 +155,8 @@ export class WriteQueue {
   /** Units committed whose callers are still to be told (a slice per turn: `finishUnits`). */
   private readonly done: Whole[] = [];
   private doneHead = 0;
+  /** Units committed since the last slice began (the next slice tells at least as many). */
+  private arrived = 0;
   private finishing = false;
   private bytes = 0;
   private rows = 0;
@@ -540,7 +542,10 @@ export class WriteQueue {
     for (const q of parts) {
       this.rows -= q.rows;
       this.bytes -= q.bytes;
-      if (--q.whole.parts === 0) this.done.push(q.whole);
+      if (--q.whole.parts === 0) {
+        this.done.push(q.whole);
+        this.arrived++;
+      }
     }
     if (!this.finishing) this.finishUnits();
   }
@@ -550,15 +555,22 @@ export class WriteQueue {
    * event loop: a batch of a thousand students' lines (each callback builds and compares a
    * step list, then emits) is not told all at once while everyone else's keystrokes wait
    * (docs/adr/0035-long-blocks-sliced.md). The first slice runs at once; a saturated loop gives
-   * the next slices a quarter of each turn (`sliceBudget`), so the callers are never left behind.
+   * the next slices a quarter of each turn (`sliceBudget`), and each slice at least as many units
+   * as were committed since the one before, so the callers are never left behind.
    */
-  private finishUnits(waitedMs = 0): void {
+  private finishUnits(waitedMs = 0, continued = false): void {
     this.finishing = true;
     const until = performance.now() + sliceBudget(this.opts.sliceMs, waitedMs);
+    // A later slice tells at least as many as were committed since the one before, whatever
+    // the time: on a saturated loop a time budget alone fell behind the lines arriving.
+    const owed = continued ? this.arrived : 0;
+    this.arrived = 0;
+    let told = 0;
     while (this.doneHead < this.done.length) {
       this.release(this.done[this.doneHead++]!);
-      if (this.doneHead < this.done.length && performance.now() >= until) {
-        void nextTurn().then((waited) => this.finishUnits(waited));
+      told++;
+      if (this.doneHead < this.done.length && told >= owed && performance.now() >= until) {
+        void nextTurn().then((waited) => this.finishUnits(waited, true));
         return;
       }
     }
