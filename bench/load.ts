@@ -9,6 +9,8 @@
  *   npm run bench:load -- --n 100,500 --duration 30 --label before
  *   npm run bench:load -- --cpu-prof         a V8 CPU profile of the server per N, while typing
  *                                            (bench/profile-summary.ts groups it by part)
+ *   npm run bench:load -- --cpu-prof idle    … while the class sits joined and idle instead
+ *                                            (with --idle S: how long; the loop figures too)
  *   npm run bench:load -- --ci               N = 50, 10 s; exit 1 on a failed write or lost output
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -35,6 +37,8 @@ const joinRate = Number(flag("join-rate") ?? 50);
 const idleMs = Number(flag("idle") ?? (ci ? 0 : 5)) * 1000;
 const withEcho = !ci && !args.includes("--no-echo");
 const cpuProf = args.includes("--cpu-prof");
+/** The window the profile and the loop histogram cover: the students typing, or sitting idle. */
+const profWindow = flag("cpu-prof") === "idle" ? "idle" : "typing";
 /** `--board`: only the teacher-board figure; `--no-board` leaves it out. */
 const boardOnly = args.includes("--board");
 const withBoard = !ci && !args.includes("--no-board");
@@ -252,9 +256,10 @@ async function runKubeclass(n: number) {
           teacher: { cookie: teacherCookie, studentIds: cls.students.map((s) => s.id) },
           onPhase: (phase) => {
             onPhase(phase);
-            // The server's profile and event-loop histogram cover the typing window only
-            // (bench/load-server.ts).
-            if (phase !== "joined") server.child.kill("SIGUSR2");
+            // The server's profile and event-loop histogram cover the typing window only, or
+            // the idle one (bench/load-server.ts).
+            if (profWindow === "idle" ? phase !== "stopped" : phase !== "joined")
+              server.child.kill("SIGUSR2");
           },
         }),
       );
@@ -262,7 +267,7 @@ async function runKubeclass(n: number) {
       if (cpuProf)
         writeFileSync(
           path.join(profDir, `${label}-n${n}.meta.json`),
-          `${JSON.stringify({ n, lines: drove.answered, cpuMsPerLine: proc.cpuMsPerLine, loadAverage: os.loadavg() })}\n`,
+          `${JSON.stringify({ n, window: profWindow, lines: profWindow === "idle" ? 0 : drove.answered, cpuMsPerLine: proc.cpuMsPerLine, loadAverage: os.loadavg() })}\n`,
         );
       const t1 = performance.now();
       const code = await stop(server.child);

@@ -18,6 +18,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "@/lib/protocol/socket";
 import { MAX_INPUT_CHARS, MAX_TABS, PROTOCOL_VERSION } from "@/lib/protocol/socket";
 import type { TeacherHintView } from "@/lib/protocol/teaching";
+import { OneOfButtons } from "./OneOfButtons";
 import { OwnKubectl } from "./OwnKubectl";
 import { TeacherHint } from "./teaching/TeacherHint";
 import { createTerminal } from "./terminal-options";
@@ -41,6 +42,9 @@ export interface LessonViewProps {
 }
 
 type ClientSocket = Socket<ServerToClient, ClientToServer>;
+
+/** On a phone one pane shows at a time: the lesson text or the terminal. */
+const PANES = ["lesson", "terminal"] as const;
 
 /** The lesson pane's share of the width, in percent: its bounds, the default, where it is kept. */
 const SPLIT_MIN = 20;
@@ -86,7 +90,7 @@ export function LessonView(props: LessonViewProps) {
   const [tabIds, setTabIds] = useState<string[]>(["1"]);
   const [active, setActive] = useState("1");
   /** On a phone the lesson and the terminal take turns on the screen. */
-  const [pane, setPane] = useState<"lesson" | "terminal">("lesson");
+  const [pane, setPane] = useState<(typeof PANES)[number]>("lesson");
   const [split, setSplit] = useState(SPLIT_DEFAULT);
   const layoutRef = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
@@ -354,12 +358,12 @@ export function LessonView(props: LessonViewProps) {
       style={{ "--split": `${split}%` } as CSSProperties}
     >
       <div className="paneswitch">
-        <button type="button" aria-pressed={pane === "lesson"} onClick={() => setPane("lesson")}>
-          {t("paneLesson")}
-        </button>
-        <button type="button" aria-pressed={pane === "terminal"} onClick={() => setPane("terminal")}>
-          {t("paneTerminal")}
-        </button>
+        <OneOfButtons
+          options={PANES}
+          chosen={pane}
+          choose={setPane}
+          label={(p) => t(p === "lesson" ? "paneLesson" : "paneTerminal")}
+        />
       </div>
       <section className="text" ref={textRef} aria-label={props.title}>
         <h1>{props.title}</h1>
@@ -491,17 +495,13 @@ export function LessonView(props: LessonViewProps) {
       />
       <section className="termpane">
         <div className="tabs" role="tablist">
-          {tabIds.map((id) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={id === active}
-              onClick={() => setActive(id)}
-            >
-              {t("tab", { n: id })}
-            </button>
-          ))}
+          <OneOfButtons
+            as="tab"
+            options={tabIds}
+            chosen={active}
+            choose={setActive}
+            label={(id) => t("tab", { n: id })}
+          />
           <button
             type="button"
             onClick={newTab}

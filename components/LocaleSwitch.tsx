@@ -2,6 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useTransition } from "react";
+import { OneOfButtons } from "./OneOfButtons";
 
 /** ja/en switch; the choice is stored in a cookie and, when signed in, on the user. */
 export function LocaleSwitch() {
@@ -20,12 +21,13 @@ export function LocaleSwitch() {
   }
   return (
     <span style={{ display: "inline-flex", gap: 4, whiteSpace: "nowrap" }} aria-busy={pending}>
-      <button type="button" className="linkbtn" aria-pressed={locale === "ja"} onClick={() => choose("ja")}>
-        日本語
-      </button>
-      <button type="button" className="linkbtn" aria-pressed={locale === "en"} onClick={() => choose("en")}>
-        English
-      </button>
+      <OneOfButtons
+        className="linkbtn"
+        options={["ja", "en"] as const}
+        chosen={locale}
+        choose={choose}
+        label={(l) => (l === "ja" ? "日本語" : "English")}
+      />
     </span>
   );
 }

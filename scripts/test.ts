@@ -10,6 +10,7 @@
  * the log reads step by step.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createTestDatabase, stopTestServer, type TestDatabase } from "./test-db";
@@ -77,6 +78,51 @@ const DIFFERENTIAL = ["lib/kubectl/differential.int.test.ts", "lib/shell/bash-di
 
 const failures: string[] = [];
 
+/** Where each Vitest step writes its JSON report, so that a failure can be named at the end. */
+const reportDir = mkdtempSync(path.join(os.tmpdir(), "kubeclass-test-"));
+const reports = new Map<string, string>();
+
+/** Vitest's arguments plus a JSON report beside its usual output, for the summary at the end. */
+function vitestArgs(step: string, args: string[]): string[] {
+  const file = path.join(reportDir, `${step.replace(/\W+/g, "-")}.json`);
+  reports.set(step, file);
+  return [...args, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
+}
+
+/**
+ * The failed tests of the Vitest steps, one line each (file › name: first line of the error):
+ * a log that keeps only its tail still says what failed.
+ */
+function failedTests(): string[] {
+  const lines: string[] = [];
+  for (const [step, file] of reports) {
+    if (!failures.includes(step)) continue;
+    let report: {
+      testResults?: {
+        name: string;
+        message?: string;
+        assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[];
+      }[];
+    };
+    try {
+      report = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      lines.push(`  ${step}: no report (the runner itself failed; see its output above)`);
+      continue;
+    }
+    for (const f of report.testResults ?? []) {
+      const rel = path.relative(root, f.name);
+      const failed = (f.assertionResults ?? []).filter((a) => a.status === "failed");
+      if (!failed.length && f.message) lines.push(`  ${step}: ${rel}: ${f.message.split("\n")[0]}`);
+      for (const a of failed) {
+        const why = (a.failureMessages?.[0] ?? "").split("\n")[0]?.slice(0, 200);
+        lines.push(`  ${step}: ${rel} › ${a.fullName}${why ? ` — ${why}` : ""}`);
+      }
+    }
+  }
+  return lines;
+}
+
 /** Runs a step; a failure is recorded and the remaining steps still run, so one run shows all. */
 async function step(...command: Parameters<typeof run>): Promise<boolean> {
   try {
@@ -99,9 +145,14 @@ async function main() {
     if (intOnly) {
       const it = await createTestDatabase("kubeclass_it");
       dbs.push(it);
-      await step("integration tests", bin("vitest"), ["run", "--project", "integration", ...extraArgs], {
-        TEST_DATABASE_URL: it.url,
-      });
+      await step(
+        "integration tests",
+        bin("vitest"),
+        vitestArgs("integration tests", ["run", "--project", "integration", ...extraArgs]),
+        {
+          TEST_DATABASE_URL: it.url,
+        },
+      );
     } else if (!e2eOnly) {
       const t0 = performance.now();
       // Static checks (tsc and dependency-cruiser are single-threaded) beside the unit tests.
@@ -113,12 +164,11 @@ async function main() {
           await step("architecture", "npm", ["run", "--silent", "arch"], {}, true);
         })(),
         // Vitest's default is one worker fewer than the cores: one on a 2-core machine.
-        step("unit tests", bin("vitest"), [
-          "run",
-          "--project",
-          "unit",
-          `--maxWorkers=${os.availableParallelism()}`,
-        ]),
+        step(
+          "unit tests",
+          bin("vitest"),
+          vitestArgs("unit tests", ["run", "--project", "unit", `--maxWorkers=${os.availableParallelism()}`]),
+        ),
       ]);
       const it = await createTestDatabase("kubeclass_it");
       dbs.push(it);
@@ -126,17 +176,22 @@ async function main() {
       // the differential suites touch neither: they run, with the production build before them,
       // beside the others, which mostly wait on sockets, PostgreSQL and timers.
       const [, ok] = await Promise.all([
-        step("integration tests", bin("vitest"), ["run", "--project", "integration"], {
-          TEST_DATABASE_URL: it.url,
-          INT_ELSEWHERE: DIFFERENTIAL.join(","),
-        }),
+        step(
+          "integration tests",
+          bin("vitest"),
+          vitestArgs("integration tests", ["run", "--project", "integration"]),
+          {
+            TEST_DATABASE_URL: it.url,
+            INT_ELSEWHERE: DIFFERENTIAL.join(","),
+          },
+        ),
         (async () => {
           const built =
             !skipE2e && (await step("build", bin("next"), ["build"], { NODE_ENV: "production" }, true));
           await step(
             "differential tests",
             bin("vitest"),
-            ["run", "--project", "integration", ...DIFFERENTIAL],
+            vitestArgs("differential tests", ["run", "--project", "integration", ...DIFFERENTIAL]),
             { TEST_DATABASE_URL: it.url },
             true,
           );
@@ -157,11 +212,16 @@ async function main() {
         E2E_DATABASE_URL_B: e2eB.url,
       });
     }
-    if (failures.length) throw new Error(`failed: ${failures.join(", ")}`);
+    if (failures.length) {
+      const named = failedTests();
+      if (named.length) console.error(`\nFailed tests:\n${named.join("\n")}`);
+      throw new Error(`failed: ${failures.join(", ")}`);
+    }
     console.log("\nAll tests passed.");
   } finally {
     for (const d of dbs) await d.drop().catch((e: unknown) => console.error("drop failed:", e));
     await stopTestServer();
+    rmSync(reportDir, { recursive: true, force: true });
   }
 }
 

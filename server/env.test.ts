@@ -68,3 +68,26 @@ describe("docker-compose.yml", () => {
     expect(value).toMatch(/^\$\{NEXTAUTH_SECRET:\?[^}]+\}$/);
   });
 });
+
+describe("KUBECLASS_WORKERS", () => {
+  it("runs the simulations on one worker thread unless told 0 (docs/adr/0033)", async () => {
+    const { workersFromEnv } = await import("./workspaces");
+    const saved = process.env.KUBECLASS_WORKERS;
+    try {
+      delete process.env.KUBECLASS_WORKERS;
+      expect(workersFromEnv()).toBe(1);
+      for (const [value, workers] of [
+        ["0", 0],
+        ["2", 2],
+        ["", 1],
+        ["many", 1],
+      ] as const) {
+        process.env.KUBECLASS_WORKERS = value;
+        expect(workersFromEnv(), value).toBe(workers);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.KUBECLASS_WORKERS;
+      else process.env.KUBECLASS_WORKERS = saved;
+    }
+  });
+});

@@ -20,9 +20,9 @@ const schema = z.object({
   CLUSTER_IDLE_MINUTES: z.coerce.number().positive().default(10),
   /**
    * Worker threads that run the students' simulations (0: the server's own thread); see
-   * docs/adr/0031-workspaces-on-worker-threads.md.
+   * docs/adr/0031-workspaces-on-worker-threads.md and docs/adr/0033-workers-by-default.md.
    */
-  KUBECLASS_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  KUBECLASS_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -26,7 +26,10 @@ let base: string;
 let registry: WorkspaceRegistry;
 const clients: Socket[] = [];
 
-async function student(email: string): Promise<{ s: Socket; text: () => string }> {
+async function student(
+  email: string,
+  transport: "websocket" | "polling" | "polling, then websocket" = "websocket",
+): Promise<{ s: Socket; text: () => string }> {
   const u = await prisma.user.findUniqueOrThrow({ where: { email } });
   const token = await encode({
     token: { uid: u.id, email: u.email, name: u.name, role: u.role, sv: u.sessionVersion },
@@ -34,7 +37,7 @@ async function student(email: string): Promise<{ s: Socket; text: () => string }
   });
   const s = connect(base, {
     path: "/socket.io",
-    transports: ["websocket"],
+    transports: transport === "polling, then websocket" ? ["polling", "websocket"] : [transport],
     extraHeaders: { cookie: `next-auth.session-token=${token}` },
     reconnection: false,
     forceNew: true,
@@ -88,12 +91,60 @@ const perTurn = {
   },
 };
 
+/**
+ * One long-polling POST of `count` socket.io event packets, as the polling client batches what it
+ * sends (engine.io v4: packets joined by the record separator), straight to the server.
+ */
+async function pollingPost(s: Socket, payload: string, count: number): Promise<number> {
+  const sid = (s.io.engine as unknown as { id: string }).id;
+  const res = await fetch(`${base}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+    method: "POST",
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+    body: Array.from({ length: count }, () => `4${payload}`).join("\x1e"),
+  });
+  return res.status;
+}
+
 /** Client-to-server WebSocket text frames (masked with a zero key, as RFC 6455 allows), ≤ 125 bytes each. */
 function frames(payload: string, count: number): Buffer {
   const body = Buffer.from(payload);
   if (body.length > 125) throw new Error("payload too long for a short frame");
   const one = Buffer.concat([Buffer.from([0x81, 0x80 | body.length, 0, 0, 0, 0]), body]);
   return Buffer.concat(Array.from({ length: count }, () => one));
+}
+
+/**
+ * 400 keys (22 KB: under the flood bounds, server/rate-limit.ts EVENT_FLOOD, FLOOD_BACKLOG_BYTES)
+ * arrive at once over `transport`; a bystander types a line meanwhile. At most two are handled
+ * per turn, and the bystander is answered before they all are.
+ */
+async function burstBesideBystander(
+  transport: "websocket" | "polling",
+  what: string,
+  before: string,
+  send: (s: Socket, payload: string, keys: number) => unknown,
+): Promise<void> {
+  const flooder = await student("student1@example.com", transport);
+  const bystander = await student("student3@example.com");
+  await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
+  const id = flooder.s.id as string;
+  const keys = 400;
+  perTurn.start();
+  await send(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys);
+  await until(() => (perTurn.handled.get(id) ?? 0) > 0);
+  bystander.s.emit("term:input", { tabId: "1", data: `echo ${transport}-between\r` });
+  await until(() => bystander.text().includes(`${transport}-between\r\n`));
+  const atAnswer = perTurn.handled.get(id) ?? 0;
+  await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
+  perTurn.ticking = false;
+  const max = perTurn.max.get(id) ?? 0;
+  console.log(
+    `burst of ${keys} ${what}: at most ${max} handled per turn (${before}: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
+  );
+  // the default handled a whole read or POST — hundreds of messages — in one turn
+  expect(max).toBeLessThanOrEqual(2);
+  expect(atAnswer).toBeLessThan(keys);
+  expect(flooder.s.connected).toBe(true);
 }
 
 afterAll(async () => {
@@ -130,31 +181,12 @@ describe("term:input rate limit", () => {
   });
 
   it("a burst of key frames in one TCP write is handled one message per turn; a bystander is answered in between", async () => {
-    const flooder = await student("student1@example.com");
-    const bystander = await student("student3@example.com");
-    await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
-    const id = flooder.s.id as string;
-    // The socket.io-client's own WebSocket: its TCP socket takes the frames as they are.
-    const tcp = (flooder.s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } })
-      .ws._socket;
-    // 22 KB: under the flood bounds (server/rate-limit.ts EVENT_FLOOD, FLOOD_BACKLOG_BYTES)
-    const keys = 400;
-    perTurn.start();
-    tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`, keys));
-    await until(() => (perTurn.handled.get(id) ?? 0) > 0);
-    bystander.s.emit("term:input", { tabId: "1", data: "echo between\r" });
-    await until(() => bystander.text().includes("between\r\n"));
-    const atAnswer = perTurn.handled.get(id) ?? 0;
-    await until(() => (perTurn.handled.get(id) ?? 0) >= keys, 30_000);
-    perTurn.ticking = false;
-    const max = perTurn.max.get(id) ?? 0;
-    console.log(
-      `burst of ${keys} key frames in one write: at most ${max} handled per turn (ws's default: all of them in one); the bystander's line was answered after ${atAnswer} of them`,
-    );
-    // ws's default (allowSynchronousEvents) handled a whole read — hundreds of frames — in one turn
-    expect(max).toBeLessThanOrEqual(2);
-    expect(atAnswer).toBeLessThan(keys);
-    expect(flooder.s.connected).toBe(true);
+    await burstBesideBystander("websocket", "key frames in one write", "ws's default", (s, payload, keys) => {
+      // The socket.io-client's own WebSocket: its TCP socket takes the frames as they are.
+      const tcp = (s.io.engine.transport as unknown as { ws: { _socket: import("node:net").Socket } }).ws
+        ._socket;
+      tcp.write(frames(`4${payload}`, keys));
+    });
   });
 
   it("a client that writes faster than it is served is ended as a flood, with the notice", async () => {
@@ -166,6 +198,38 @@ describe("term:input rate limit", () => {
       .ws._socket;
     // 3,000 keys (165 KB) at once: more unread frames than FLOOD_BACKLOG_BYTES
     tcp.write(frames(`42${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 3_000));
+    await until(() => !flooder.s.connected);
+    expect(notices).toContain(FLOOD_ENDED);
+  });
+
+  it("a long-polling POST of 400 key packets is handled one per turn; a bystander is answered in between", async () => {
+    await burstBesideBystander(
+      "polling",
+      "key packets in one long-polling POST",
+      "engine.io's default",
+      async (s, payload, keys) => {
+        expect(await pollingPost(s, payload, keys)).toBe(200);
+      },
+    );
+  });
+
+  it("a page that starts on long polling (join and open go through the queue) upgrades to WebSocket and types as before", async () => {
+    const page = await student("student3@example.com", "polling, then websocket");
+    await until(() => page.text().includes("$ "));
+    for (const ch of "echo one-") page.s.emit("term:input", { tabId: "1", data: ch });
+    await until(() => page.s.io.engine.transport.name === "websocket");
+    for (const ch of "two\r") page.s.emit("term:input", { tabId: "1", data: ch });
+    await until(() => page.text().includes("one-two\r\n"));
+    expect(page.s.io.engine.transport.name).toBe("websocket");
+  });
+
+  it("a long-polling client that posts faster than it is served is ended as a flood, with the notice", async () => {
+    const flooder = await student("student2@example.com", "polling");
+    await until(() => flooder.text().includes("$ "));
+    const notices: string[] = [];
+    flooder.s.on("notice", (n: { message: string }) => notices.push(n.message));
+    // 1,000 keys (55 KB) in one POST: under EVENT_FLOOD's 2,000, over FLOOD_BACKLOG_BYTES waiting
+    await pollingPost(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 1_000);
     await until(() => !flooder.s.connected);
     expect(notices).toContain(FLOOD_ENDED);
   });

@@ -61,14 +61,86 @@ export const FLOOD_BACKLOG_BYTES = 32 * 1024;
  * socket for it. With one message per turn the handled rate no longer says it (EVENT_FLOOD
  * counts handled events, and a flood is now served at the server's pace); the backlog does. A
  * person's keys (one frame each, a paste ≤ 24 KiB as JSON) never queue up that far. Reads ws's
- * receiver (a Writable); a transport without one (long polling) is judged by EVENT_FLOOD.
+ * receiver (a Writable); long polling's queue is counted the same way (oneMessagePerTurnPolling).
  */
 export function flooding(socket: { conn?: unknown }): boolean {
-  const ws = (socket.conn as { transport?: { socket?: unknown } } | undefined)?.transport?.socket as
+  const transport = (socket.conn as { transport?: { socket?: unknown } } | undefined)?.transport;
+  if (transport !== undefined && (pollBacklog.get(transport) ?? 0) > FLOOD_BACKLOG_BYTES) return true;
+  const ws = transport?.socket as
     | { _receiver?: { writableLength?: number }; _socket?: { isPaused?(): boolean } }
     | undefined;
   const backlog = ws?._receiver?.writableLength ?? 0;
   return backlog > FLOOD_BACKLOG_BYTES && ws?._socket?.isPaused?.() === true;
+}
+
+/** Bytes of packets a long-polling transport has decoded and not yet handed over (oneMessagePerTurnPolling). */
+const pollBacklog = new WeakMap<object, number>();
+
+/** What engine.io's polling transport is to us: packets go out through `onPacket`. */
+interface PollingTransport {
+  name: string;
+  onPacket(packet: { type: string; data?: unknown }): void;
+  discard(): void;
+}
+
+/**
+ * socket.io's long-polling transport, bounded like the WebSocket one (OneMessagePerTurn): one
+ * POST (≤ maxHttpBufferSize, 256 KiB) is decoded at once, and engine.io hands every packet of it
+ * over synchronously — up to EVENT_FLOOD's 2,000 events handled in one turn before the socket
+ * was ended. Here each packet waits for its own turn (setImmediate), and the bytes waiting count
+ * as the WebSocket's unread frames do: past FLOOD_BACKLOG_BYTES the client is flooding (see
+ * `flooding`). The browser uses WebSocket first and polls only where WebSocket is blocked, so
+ * polling stays on, bounded. When the connection upgrades to WebSocket, what is still queued is
+ * handed over first, in order.
+ */
+export function oneMessagePerTurnPolling(engine: {
+  on(
+    event: "connection",
+    listener: (socket: { transport: unknown; once(e: "close", f: () => void): void }) => void,
+  ): void;
+}): void {
+  engine.on("connection", (socket) => {
+    const transport = socket.transport as PollingTransport;
+    if (transport.name !== "polling") return;
+    const deliver = transport.onPacket.bind(transport);
+    const discard = transport.discard.bind(transport);
+    const queue: { type: string; data?: unknown }[] = [];
+    let bytes = 0;
+    let scheduled = false;
+    const size = (p: { data?: unknown }): number => (typeof p.data === "string" ? p.data.length : 0) + 1;
+    const handOver = (): void => {
+      const p = queue.shift();
+      if (p === undefined) return;
+      bytes -= size(p);
+      pollBacklog.set(transport, bytes);
+      deliver(p);
+    };
+    const turn = (): void => {
+      scheduled = false;
+      handOver();
+      if (queue.length > 0) {
+        scheduled = true;
+        setImmediate(turn);
+      }
+    };
+    transport.onPacket = (p) => {
+      queue.push(p);
+      bytes += size(p);
+      pollBacklog.set(transport, bytes);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(turn);
+      }
+    };
+    transport.discard = () => {
+      while (queue.length > 0) handOver();
+      discard();
+    };
+    socket.once("close", () => {
+      queue.length = 0;
+      pollBacklog.delete(transport);
+    });
+  });
 }
 
 /** Options every socket.io server of ours is made with (the product's and the tests'). */

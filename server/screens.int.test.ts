@@ -52,6 +52,16 @@ async function stopInstance(i: Instance): Promise<void> {
   await i.registry.shutdown();
 }
 
+/** Runs `body` against a server instance of its own, stopped after it whatever happens. */
+async function onInstance<T>(body: (server: Instance) => Promise<T>): Promise<T> {
+  const server = await startInstance();
+  try {
+    return await body(server);
+  } finally {
+    await stopInstance(server);
+  }
+}
+
 async function student(email: string): Promise<string> {
   const u = await db.prisma.user.upsert({
     where: { email },
@@ -122,8 +132,7 @@ class Browser {
 
 describe("terminal screens", () => {
   it("a reconnect without reload redraws the screen once: one prompt on the last line", async () => {
-    const server = await startInstance();
-    try {
+    await onInstance(async (server) => {
       const b = new Browser(await student(`screens-reconnect-${run}@example.com`));
       await b.atFirstPrompt(server);
       b.type("echo a_b_c; printf '\\033[31mred\\033[0m\\n'");
@@ -136,27 +145,20 @@ describe("terminal screens", () => {
       expect(b.raw.startsWith("\x1bc")).toBe(true);
       expect(after).toEqual(before);
       expect(after.filter((l) => l.includes(PROMPT + PROMPT.trim()))).toEqual([]);
-    } finally {
-      await stopInstance(server);
-    }
+    });
   });
 
   it("after a server restart the tab shows what it showed, and says the background job stopped", async () => {
     const cookie = await student(`screens-restart-${run}@example.com`);
-    const first = await startInstance();
     const b = new Browser(cookie);
-    let shown: string[];
-    try {
+    const shown = await onInstance(async (first) => {
       await b.atFirstPrompt(first);
       b.type("kubectl proxy &");
       await b.until((l) => l.some((x) => x.includes("Starting to serve on 127.0.0.1:8001")), "the proxy");
       b.type("echo before-restart");
-      shown = await b.until((l) => l.at(-1) === PROMPT && l.includes("before-restart"), "the echo");
-    } finally {
-      await stopInstance(first);
-    }
-    const second = await startInstance();
-    try {
+      return b.until((l) => l.at(-1) === PROMPT && l.includes("before-restart"), "the echo");
+    });
+    await onInstance(async (second) => {
       // The browser reconnects on its own (no reload): same xterm, new server.
       b.raw = "";
       await b.connect(second);
@@ -169,14 +171,11 @@ describe("terminal screens", () => {
       b.type("jobs; echo jobs-listed");
       const later = await b.until((l) => l.includes("jobs-listed"), "jobs");
       expect(later.some((l) => l.includes("Running"))).toBe(false);
-    } finally {
-      await stopInstance(second);
-    }
+    });
   });
 
   it("the exec step ticks while the learner is inside the container shell", async () => {
-    const server = await startInstance();
-    try {
+    await onInstance(async (server) => {
       const b = new Browser(await student(`screens-exec-${run}@example.com`));
       await b.atFirstPrompt(server);
       b.type("export POD_NAME=$(kubectl get pods -o name | cut -d/ -f2)");
@@ -218,36 +217,24 @@ describe("terminal screens", () => {
         if (Date.now() > deadline) throw new Error("the exec line was not recorded after exit");
         await new Promise((r) => setTimeout(r, 50));
       }
-    } finally {
-      await stopInstance(server);
-    }
+    });
   });
 
   it("help answers in the page's language: the locale cookie, else the user's saved locale", async () => {
-    const server = await startInstance();
-    try {
+    await onInstance(async (server) => {
       const cookie = await student(`screens-help-${run}@example.com`);
-      const saved = new Browser(cookie);
-      await saved.connect(server);
-      await saved.until((l) => l.at(-1) === PROMPT, "the first prompt");
-      saved.type("help | head -1");
-      await saved.until(
-        (l) => l.some((x) => x.startsWith("このターミナルは")),
-        "help in Japanese (saved ja)",
-      );
-      saved.socket.close();
-
-      const english = new Browser(cookie);
-      english.locale("en");
-      await english.connect(server);
-      await english.until((l) => l.at(-1) === PROMPT, "the prompt");
-      english.type("help | head -1");
-      await english.until(
-        (l) => l.some((x) => x.startsWith("This terminal is")),
-        "help in English (cookie en)",
-      );
-    } finally {
-      await stopInstance(server);
-    }
+      // first with the user's saved locale (ja), then with an `en` locale cookie
+      for (const [cookieLocale, firstWords] of [
+        [undefined, "このターミナルは"],
+        ["en", "This terminal is"],
+      ] as const) {
+        const b = new Browser(cookie);
+        if (cookieLocale !== undefined) b.locale(cookieLocale);
+        await b.atFirstPrompt(server);
+        b.type("help | head -1");
+        await b.until((l) => l.some((x) => x.startsWith(firstWords)), `help starting "${firstWords}"`);
+        b.socket.close();
+      }
+    });
   });
 });

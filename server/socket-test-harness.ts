@@ -16,7 +16,8 @@ import { createPrisma } from "../lib/db";
 import type { PrismaClient } from "../lib/generated/prisma/client";
 import { SOCKET_SERVER_OPTIONS } from "./rate-limit";
 import { attachSockets, type SocketOptions } from "./sockets";
-import { WorkspaceRegistry } from "./workspaces";
+import { TeachingHub } from "./teaching/hub";
+import { type RegistryDeps, WorkspaceRegistry } from "./workspaces";
 
 export const SECRET = "integration-secret-0123456789abcdef0123";
 
@@ -33,14 +34,34 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: SocketOptions = {}): Promise<Harness> {
+/** More of the real server than the socket layer: the live teaching tools, registry settings. */
+export interface HarnessExtras {
+  /** The teaching hub bound as server/index.ts binds it. */
+  teaching?: boolean;
+  registry?: Pick<RegistryDeps, "snapshotQuietMs" | "snapshotMaxWaitMs">;
+  /** Worker threads for the students' simulations (unset: KUBECLASS_WORKERS, as the server reads it). */
+  workers?: number;
+}
+
+export async function startHarness(
+  options: SocketOptions = {},
+  extras: HarnessExtras = {},
+): Promise<Harness> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`");
   const prisma = createPrisma(url);
   await seedDemo(prisma);
   const http: HttpServer = createServer();
   const io = new Server(http, SOCKET_SERVER_OPTIONS);
-  const registry = new WorkspaceRegistry({ databaseUrl: url as string, io: io as never, idleMinutes: 1 });
+  const hub = extras.teaching ? new TeachingHub(io as never) : undefined;
+  const registry = new WorkspaceRegistry({
+    databaseUrl: url as string,
+    io: io as never,
+    idleMinutes: 1,
+    ...(extras.workers !== undefined ? { workers: extras.workers } : {}),
+    ...extras.registry,
+    ...(hub ? { hooks: hub.hooks } : {}),
+  });
   const access = attachSockets(
     io as never,
     registry,
@@ -52,6 +73,7 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
       ...options,
     },
   );
+  hub?.bind(registry);
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: Socket[] = [];
@@ -83,6 +105,7 @@ export async function startHarness(options: SocketOptions = {}): Promise<Harness
     },
     async close() {
       for (const c of clients) c.close();
+      await hub?.close();
       access.close();
       await registry.shutdown();
       await new Promise<void>((r) => io.close(() => r()));
@@ -144,8 +167,8 @@ export function openTab(s: Socket, tabId = "1"): Promise<{ ok: boolean }> {
  * The harness of the calling test file: started as the file loads (top-level await), closed
  * after its last test.
  */
-export async function useHarness(options: SocketOptions = {}): Promise<Harness> {
-  const h = await startHarness(options);
+export async function useHarness(options: SocketOptions = {}, extras: HarnessExtras = {}): Promise<Harness> {
+  const h = await startHarness(options, extras);
   afterAll(() => h.close());
   return h;
 }

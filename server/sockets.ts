@@ -26,8 +26,16 @@ import {
 } from "../lib/protocol/socket";
 import { registerSocketAccess, type SocketAccess } from "../lib/revoke";
 import { sameOrigin } from "../lib/same-origin";
+import { whileRooms } from "./due";
 import { stripOsc8 } from "./mirror-filter";
-import { allowInput, EVENT_FLOOD, FLOOD_ENDED, flooding, TokenBucket } from "./rate-limit";
+import {
+  allowInput,
+  EVENT_FLOOD,
+  FLOOD_ENDED,
+  flooding,
+  oneMessagePerTurnPolling,
+  TokenBucket,
+} from "./rate-limit";
 import { type SocketUser, userFromHandshake } from "./socket-auth";
 import type { Workspace, WorkspaceRegistry } from "./workspaces";
 
@@ -94,6 +102,8 @@ export function attachSockets(
   options: SocketOptions = {},
 ): SocketControl {
   const { currentAccount, watchRecheckMs = 1000, publicUrl } = options;
+  // long polling hands over one packet per turn, as the WebSocket engine does (server/rate-limit.ts)
+  oneMessagePerTurnPolling(io.engine);
   /** Newest session version seen per user: a socket opened under an older one is void. */
   const versions = new Map<string, number>();
 
@@ -211,12 +221,13 @@ export function attachSockets(
       socket.data.workspace = ws;
       socket.data.lessonId = lesson.id;
       ws.attach(socket);
-      await ws.enterLesson(lesson.id);
+      // One request to the simulation (none if the workspace was built for this join).
+      const joined = await ws.join(lesson.id);
       ack?.({
         ok: true,
-        data: { tabs: await ws.tabIds(), clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
+        data: { tabs: joined.tabs, clusterScenario: ws.scenario, lessonScenario: lesson.scenario },
       });
-      socket.emit("progress", await ws.joinProgress(lesson.id));
+      socket.emit("progress", joined.progress);
     });
 
     on("term:open", openSchema, (req, ack) => {
@@ -317,21 +328,12 @@ export function attachSockets(
     }
   };
 
-  // A backstop for changes nobody announced (a class edited in the database by hand).
-  let sweeping = false;
+  // A backstop for changes nobody announced (a class edited in the database by hand), run only
+  // while a teacher watches someone (nothing to re-check otherwise).
   const sweep =
     watchRecheckMs > 0
-      ? setInterval(() => {
-          if (sweeping) return;
-          sweeping = true;
-          traced("watch-recheck", () => recheckWatches())
-            .catch((err: unknown) => console.error("[socket] watch recheck", err))
-            .finally(() => {
-              sweeping = false;
-            });
-        }, watchRecheckMs)
+      ? whileRooms(io.of("/").adapter, "watch:", watchRecheckMs, () => recheckWatches())
       : undefined;
-  sweep?.unref();
 
   const access: SocketControl = {
     async endUser(userId, version) {
@@ -350,7 +352,7 @@ export function attachSockets(
       return (await io.in(`watch:${studentId}`).fetchSockets()).map((s) => s.data.user.id);
     },
     close() {
-      if (sweep) clearInterval(sweep);
+      sweep?.close();
       registerSocketAccess(undefined);
     },
   };

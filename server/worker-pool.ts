@@ -11,13 +11,18 @@
  * event loop or stops answering for `stallMs` is terminated and replaced, and the workspaces it
  * held hear `lost()` (the registry reloads them from their last save).
  */
+import { randomBytes } from "node:crypto";
+import { Agent, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { Worker } from "node:worker_threads";
-import type { KubeFace } from "./kube-api";
+import { forwardRequest, forwardUpgrade } from "./kube-api/forward";
 import type { Locale } from "./locale";
 import {
   type CoreCalls,
   type CoreEvents,
   type CoreInit,
+  type JoinView,
+  type LessonData,
   WorkspaceCore,
   warmSimulation,
 } from "./workspace-core";
@@ -29,24 +34,38 @@ export interface HandleEvents extends CoreEvents {
 
 type CallResult<M extends keyof CoreCalls> = Awaited<ReturnType<CoreCalls[M]>>;
 
+/** A join that comes with a workspace's build (answered with it: server/workspace-core.ts#join). */
+export interface FirstJoin {
+  lessonId: string;
+  rows: LessonData;
+}
+
 /** A workspace's simulation as the socket side drives it. */
 export interface CoreHandle {
   scenario: string;
+  /** The answer to the join the build came with (`create`'s `join`), if any. */
+  joined: JoinView | null;
   input(tabId: string, data: string): void;
   resize(tabId: string, cols: number, rows: number): void;
   closeTab(tabId: string): void;
   setLanguage(locale: Locale): void;
   enterLesson(lessonId: string): void;
   call<M extends keyof CoreCalls>(method: M, ...args: Parameters<CoreCalls[M]>): Promise<CallResult<M>>;
-  /** The cluster's HTTP face (server/kube-api), only where the cluster is in this thread. */
-  kubeFace?(): KubeFace;
+  /**
+   * The student's own kubectl (server/kube-api/route.ts, admitted there): one request to the
+   * cluster's API, its URL already the API's path; resolves once the answer has started.
+   */
+  kubeRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** `kubectl exec`: the `pods/exec` websocket upgrade. */
+  kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   dispose(): void;
 }
 
 export interface CoreHost {
   /** Worker threads (0: this thread). */
   readonly workers: number;
-  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle>;
+  /** Builds a workspace's simulation; with `join`, joins it too (one message both ways). */
+  create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle>;
   /** Compiles the simulation's hot paths before the first student (every worker). */
   warm(courseSlug?: string): Promise<void>;
   close(): Promise<void>;
@@ -61,11 +80,12 @@ function initScenario(init: CoreInit): string {
 export class LocalHost implements CoreHost {
   readonly workers = 0;
 
-  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle> {
+  create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle> {
     try {
       const core = new WorkspaceCore(courseSlug, init, events);
       const handle: CoreHandle = {
         scenario: core.scenario,
+        joined: join ? core.join(join.lessonId, join.rows) : null,
         input: (tabId, data) => core.input(tabId, data),
         resize: (tabId, cols, rows) => core.resize(tabId, cols, rows),
         closeTab: (tabId) => core.closeTab(tabId),
@@ -81,7 +101,8 @@ export class LocalHost implements CoreHost {
             return Promise.reject(err);
           }
         },
-        kubeFace: () => core.kubeFace(),
+        kubeRequest: (req, res) => core.kubeFace().request(req, res),
+        kubeUpgrade: (req, socket, head) => core.kubeFace().upgrade(req, socket, head),
         dispose: () => core.dispose(),
       };
       return Promise.resolve(handle);
@@ -101,7 +122,7 @@ export class LocalHost implements CoreHost {
 
 /** Main → worker, batched per turn of the main loop (server/worker.ts reads these). */
 export type ToWorker =
-  | ["create", number, number, string, CoreInit]
+  | ["create", number, number, string, CoreInit, FirstJoin | null]
   | ["in", number, string, string]
   | ["resize", number, string, number, number]
   | ["close", number, string]
@@ -110,7 +131,8 @@ export type ToWorker =
   | ["call", number, number, keyof CoreCalls, unknown[]]
   | ["dispose", number]
   | ["warm", number, string | undefined]
-  | ["ping"];
+  | ["ping"]
+  | ["hang"];
 
 /** Worker → main, batched per turn of the worker's loop and sent as one JSON string. */
 export type FromWorker =
@@ -118,6 +140,8 @@ export type FromWorker =
   | ["line", number, Parameters<CoreEvents["line"]>[0]]
   | ["res", number, true, unknown]
   | ["res", number, false, string]
+  /** The loopback port the worker serves its clusters' own-kubectl API on (server/kube-api/forward.ts). */
+  | ["kube", number]
   | ["pong"];
 
 export interface WorkerPoolOptions {
@@ -142,9 +166,14 @@ class WorkerSlot {
   /** The worker has loaded its code and answered once (the watchdog starts then). */
   ready = false;
   restarts = 0;
+  /** The worker's own-kubectl port, once it listens (a new worker, a new port). */
+  kubePort!: Promise<number>;
+  private kubePortKnown: (port: number) => void = () => {};
+  private kubePortGone: (err: Error) => void = () => {};
 
   constructor(
     readonly index: number,
+    private readonly kubeKey: string,
     private readonly onLost: (slot: WorkerSlot, why: string) => void,
   ) {
     this.spawn();
@@ -153,7 +182,15 @@ class WorkerSlot {
   spawn(): void {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
       name: `kubeclass-workspaces-${this.index}`,
+      workerData: { kubeKey: this.kubeKey },
     });
+    // A request still waiting for the previous worker's port gets the stopped worker's refusal.
+    this.kubePortGone(new Error("workspace worker stopped"));
+    this.kubePort = new Promise((resolve, reject) => {
+      this.kubePortKnown = resolve;
+      this.kubePortGone = reject;
+    });
+    this.kubePort.catch(() => {});
     // The server's sockets keep the process alive, not its workers (a test's forgotten registry).
     worker.unref();
     this.worker = worker;
@@ -183,8 +220,12 @@ class WorkerSlot {
     });
   }
 
+  /** Requests (messages answered with a result) sent to this slot's workers. */
+  requests = 0;
+
   request(build: (req: number) => ToWorker, onSent?: (req: number) => void): Promise<unknown> {
     const req = ++requestSeq;
+    this.requests++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
       this.send(build(req));
@@ -217,6 +258,9 @@ class WorkerSlot {
             else p.reject(new Error(msg[3]));
             break;
           }
+          case "kube":
+            this.kubePortKnown(msg[1]);
+            break;
           case "pong":
             break;
         }
@@ -245,12 +289,19 @@ export class WorkerPool implements CoreHost {
   private readonly heartbeat: NodeJS.Timeout;
   private lastBeat = Date.now();
   private closing = false;
+  /** Proves to a worker's own-kubectl port that a request comes from this pool. */
+  private readonly kubeKey = randomBytes(24).toString("base64url");
+  /** Connections to the workers' own-kubectl ports, kept for the next request. */
+  private readonly kubeAgent = new Agent({ keepAlive: true });
 
   constructor(
     readonly workers: number,
     private readonly opts: WorkerPoolOptions = {},
   ) {
-    this.slots = Array.from({ length: workers }, (_, i) => new WorkerSlot(i, (s, why) => this.lost(s, why)));
+    this.slots = Array.from(
+      { length: workers },
+      (_, i) => new WorkerSlot(i, this.kubeKey, (s, why) => this.lost(s, why)),
+    );
     const every = opts.heartbeatMs ?? 1_000;
     this.heartbeat = setInterval(() => this.beat(), every);
     this.heartbeat.unref();
@@ -299,6 +350,11 @@ export class WorkerPool implements CoreHost {
     }
   }
 
+  /** Requests sent to the workers so far (a join's cost in round trips; tests and metrics). */
+  requestsSent(): number {
+    return this.slots.reduce((n, s) => n + s.requests, 0);
+  }
+
   /** Workspaces per worker now (for tests and metrics). */
   load(): number[] {
     return this.slots.map((s) => s.cores.size);
@@ -309,7 +365,12 @@ export class WorkerPool implements CoreHost {
     return this.slots[index]?.worker.terminate() ?? Promise.resolve(0);
   }
 
-  create(courseSlug: string, init: CoreInit, events: HandleEvents): Promise<CoreHandle> {
+  /** Holds a worker in an endless loop, as a runaway simulation would (tests of the watchdog). */
+  hang(index: number): void {
+    this.slots[index]?.send(["hang"]);
+  }
+
+  create(courseSlug: string, init: CoreInit, events: HandleEvents, join?: FirstJoin): Promise<CoreHandle> {
     // The least loaded worker; ties go to the first.
     const slot = this.slots.reduce((a, b) => (b.cores.size < a.cores.size ? b : a));
     const id = ++coreSeq;
@@ -321,6 +382,7 @@ export class WorkerPool implements CoreHost {
     };
     const handle: CoreHandle = {
       scenario: initScenario(init),
+      joined: null,
       input: (tabId, data) => command(["in", id, tabId, data]),
       resize: (tabId, cols, rows) => command(["resize", id, tabId, cols, rows]),
       closeTab: (tabId) => command(["close", id, tabId]),
@@ -335,15 +397,33 @@ export class WorkerPool implements CoreHost {
             return value;
           }) as never;
       },
+      kubeRequest: async (req, res) => {
+        const port = live() ? await slot.kubePort : null;
+        if (port === null || !live()) throw new Error("workspace worker stopped");
+        await forwardRequest({ port, key: this.kubeKey, core: id, agent: this.kubeAgent }, req, res);
+      },
+      kubeUpgrade: (req, socket, head) => {
+        if (!live()) throw new Error("workspace worker stopped");
+        slot.kubePort.then(
+          (port) => {
+            if (live()) forwardUpgrade({ port, key: this.kubeKey, core: id }, req, socket, head);
+            else socket.destroy();
+          },
+          () => socket.destroy(),
+        );
+      },
       dispose: () => {
         command(["dispose", id]);
         if (slot.cores.get(id) === entry) slot.cores.delete(id);
       },
     };
     return slot
-      .request((req) => ["create", id, req, courseSlug, init])
+      .request((req) => ["create", id, req, courseSlug, init, join ?? null])
       .then(
-        () => handle,
+        (joined) => {
+          handle.joined = joined as JoinView | null;
+          return handle;
+        },
         (err: unknown) => {
           if (slot.cores.get(id) === entry) slot.cores.delete(id);
           throw err;
@@ -358,6 +438,7 @@ export class WorkerPool implements CoreHost {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.kubeAgent.destroy();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -4,7 +4,10 @@
  * event loop. A message that fails is answered with its error; an exception that escapes to the
  * event loop ends the thread, and the main thread's watchdog replaces it.
  */
-import { parentPort } from "node:worker_threads";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parentPort, workerData } from "node:worker_threads";
+import { forwardedCore, sendUnavailable } from "./kube-api/forward";
 import type { FromWorker, ToWorker } from "./worker-pool";
 import { WorkspaceCore, warmSimulation } from "./workspace-core";
 
@@ -63,15 +66,15 @@ function core(id: number): WorkspaceCore {
 function handle(msg: ToWorker): void {
   switch (msg[0]) {
     case "create": {
-      const [, id, req, courseSlug, init] = msg;
+      const [, id, req, courseSlug, init, join] = msg;
       answer(req, () => {
-        cores.set(
-          id,
-          new WorkspaceCore(courseSlug, init, {
-            output: (tabId, data) => output(id, tabId, data),
-            line: (result) => send(["line", id, result]),
-          }),
-        );
+        const c = new WorkspaceCore(courseSlug, init, {
+          output: (tabId, data) => output(id, tabId, data),
+          line: (result) => send(["line", id, result]),
+        });
+        cores.set(id, c);
+        // A join that came with the build is answered with it.
+        return join ? c.join(join.lessonId, join.rows) : null;
       });
       return;
     }
@@ -108,6 +111,11 @@ function handle(msg: ToWorker): void {
     case "ping":
       send(["pong"]);
       return;
+    case "hang":
+      // A runaway loop, as a bug in the simulation would be (WorkerPool.hang: the watchdog's test).
+      for (;;) {
+        // never yields: no message, no heartbeat answer, until the pool terminates the thread
+      }
   }
 }
 
@@ -143,6 +151,26 @@ port.on("message", (msgs: ToWorker[]) => {
   draining = true;
   drain();
 });
+
+/**
+ * The student's own kubectl (server/kube-api/forward.ts): the product server forwards each
+ * admitted request for a workspace of this worker to this loopback-only port, with the pool's key.
+ */
+const { kubeKey } = workerData as { kubeKey: string };
+const kube = createServer((req, res) => {
+  const c = cores.get(forwardedCore(req, kubeKey) ?? -1);
+  // Gone meanwhile (evicted, reset): kubectl asks again and the route loads it anew.
+  if (!c) return sendUnavailable(res);
+  void c.kubeFace().request(req, res);
+});
+kube.on("upgrade", (req, socket, head) => {
+  const c = cores.get(forwardedCore(req, kubeKey) ?? -1);
+  if (c) c.kubeFace().upgrade(req, socket, head);
+  else socket.destroy();
+});
+// Streams may stay open for hours (a watch); the product side ends them.
+kube.requestTimeout = 0;
+kube.listen(0, "127.0.0.1", () => send(["kube", (kube.address() as AddressInfo).port]));
 
 // Loaded: the main thread's watchdog starts counting from this answer.
 send(["pong"]);

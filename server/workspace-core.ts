@@ -41,6 +41,18 @@ export interface CoreEvents {
   line(result: LineResult): void;
 }
 
+/** A lesson's journal and step rows as the socket side read them from Postgres. */
+export interface LessonData {
+  journal: JournalEntry[];
+  tallies: StepTally[];
+}
+
+/** What a join needs of the simulation, answered at once: the open tabs and the step list. */
+export interface JoinView {
+  tabs: string[];
+  progress: ProgressUpdate;
+}
+
 /** How a core starts: a fresh cluster of a start state, or the saved one. */
 export type CoreInit =
   | { kind: "new"; scenario: string; seed: number; prompt: Prompt }
@@ -57,6 +69,11 @@ export interface CoreCalls {
   /** A lesson's journal and step rows (read from Postgres by the socket side). */
   loadLesson(lessonId: string, journal: JournalEntry[], tallies: StepTally[]): void;
   progress(lessonId: string): ProgressUpdate;
+  /**
+   * A student joins `lessonId`: it becomes the current lesson, its rows are loaded (`rows`: null
+   * when they already are), and the tabs and step list are answered — one round trip a join.
+   */
+  join(lessonId: string, rows: LessonData | null): JoinView;
   solutionShown(lessonId: string, stepId: string, at: number): StepTally | null;
   /** Back to a start state: a fresh cluster and workstation, the same tabs; earned steps stay. */
   reset(scenario: string): void;
@@ -155,6 +172,12 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
     return this.loaded(lessonId).view(this.session.api, this.session.stateVersion());
   }
 
+  join(lessonId: string, rows: LessonData | null): JoinView {
+    this.enterLesson(lessonId);
+    if (rows) this.loadLesson(lessonId, rows.journal, rows.tallies);
+    return { tabs: this.tabIds(), progress: this.progress(lessonId) };
+  }
+
   solutionShown(lessonId: string, stepId: string, at: number): StepTally | null {
     return this.loaded(lessonId).solutionShown(stepId, at);
   }
@@ -216,15 +239,25 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
 }
 
 /**
- * Builds one session per start state of the course with a tab open and drops it, so the first
- * joins of a class do not pay for the simulation's first, unoptimised run.
+ * Builds one workspace per lesson of the course (its start state, a tab open, the lesson's
+ * step list worked out) and drops it, so the first joins of a class do not pay for the
+ * simulation's and the step checks' first, unoptimised runs (a cold lesson entry took 0.2 s
+ * while the class was arriving; docs/adr/0034).
  */
 export async function warmSimulation(courseSlug?: string): Promise<void> {
   const course = getCourse(courseSlug);
-  for (const scenario of new Set(course.lessons.map((l) => l.scenario))) {
-    const session = createSession({ scenario, seed: 1, prompt: course.workstation });
-    await session.openTab("warm", 80, 24);
-    session.dispose();
+  const quiet: CoreEvents = { output: () => {}, line: () => {} };
+  for (const lesson of course.lessons) {
+    const core = new WorkspaceCore(
+      course.id,
+      { kind: "new", scenario: lesson.scenario, seed: 1, prompt: course.workstation },
+      quiet,
+    );
+    await core.openTab("warm", 80, 24);
+    core.enterLesson(lesson.id);
+    core.loadLesson(lesson.id, [], []);
+    core.progress(lesson.id);
+    core.dispose();
     // A turn of the event loop between builds (a worker answers its heartbeat meanwhile).
     await new Promise((resolve) => setImmediate(resolve));
   }

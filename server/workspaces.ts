@@ -26,6 +26,7 @@ import type { Fault, FaultResult } from "../lib/cluster/faults";
 import type { Course, Lesson } from "../lib/course/schema";
 import type { ClientToServer, ProgressUpdate, ServerToClient } from "../lib/protocol/socket";
 import type { JournalEntry } from "../lib/shell/types";
+import { Deadlines } from "./due";
 import { type Locale, uiLocale } from "./locale";
 import { Osc8Stripper } from "./mirror-filter";
 import type { SessionSnapshot } from "./session-factory";
@@ -33,16 +34,14 @@ import {
   type CoreHandle,
   type CoreHost,
   createHost,
+  type FirstJoin,
   type HandleEvents,
   type WorkerPoolOptions,
 } from "./worker-pool";
-import type { CoreInit, LineResult } from "./workspace-core";
+import type { CoreInit, JoinView, LessonData, LineResult } from "./workspace-core";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, unknown>;
 type AnySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, unknown>;
-
-const KUBE_API_UNAVAILABLE =
-  "kubeclass: the Kubernetes API for your own kubectl is not available while workspaces run on worker threads (KUBECLASS_WORKERS=0 serves it)\n";
 
 /** When a busy workspace's cluster is saved: after this much quiet, and at least this often. */
 const SNAPSHOT_QUIET_MS = 10_000;
@@ -55,8 +54,12 @@ const SNAPSHOT_MAX_WAIT_MS = 60_000;
  * (ADR 0032).
  */
 const WRITE_LINGER_MS = 250;
-/** Connections of the live pool opened before the first student and kept open when idle. */
-const WARM_CONNECTIONS = 4;
+/**
+ * Connections of the live pool: all opened before the first student (with the join's reads run
+ * on each, so no join meets a fresh Postgres backend) and kept open when idle — an idle backend
+ * costs no CPU, a connect and a cold backend cost the first joins of a class tens of ms.
+ */
+const LIVE_CONNECTIONS = 10;
 
 /**
  * Where the live teaching tools (server/teaching/hub.ts) listen in: recordings, stuck detection,
@@ -64,8 +67,14 @@ const WARM_CONNECTIONS = 4;
  * a hook must not throw and must not block.
  */
 export interface WorkspaceHooks {
-  /** A workspace was built, before anyone uses it (pending faults are applied here). */
-  loaded?(ws: Workspace): Promise<void>;
+  /**
+   * A workspace starts loading (alongside its reads, so the join waits for one round trip, not
+   * two): resolves to what to do once it is built, before anyone uses it (pending faults are
+   * claimed here and applied then).
+   */
+  loading?(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>>;
+  /** The server warms a connection of the live pool: the hooks' join statements on it. */
+  warm?(connection: Pool): Promise<void>;
   /** A tab opened or changed size. */
   tabSize?(ws: Workspace, tabId: string, cols: number, rows: number): void;
   /** What a tab printed (coalesced, as the student's browser gets it). */
@@ -91,6 +100,8 @@ interface WorkspaceDeps {
   idleMs: number;
   snapshotQuietMs: number;
   snapshotMaxWaitMs: number;
+  /** When each workspace's cluster is next saved: one timer for all of them (server/due.ts). */
+  saves: Deadlines<Workspace>;
 }
 
 type LessonRows = [JournalEntry[], Map<string, StepTally>];
@@ -111,8 +122,6 @@ export class Workspace {
   /** Lessons whose rows the simulation has (it checks their lines), or is being sent. */
   private readonly lessons = new Set<string>();
   private readonly loadingLessons = new Map<string, Promise<void>>();
-  /** A lesson's rows read together with the workspace (the lesson it was loaded for). */
-  private readonly prefetched = new Map<string, Promise<LessonRows>>();
   private currentLesson: string | null = null;
   /** The step list last sent to the student's sockets, per lesson (a repeat is not sent again). */
   private readonly lastProgress = new Map<string, string>();
@@ -122,7 +131,6 @@ export class Workspace {
   /** Line keys: unique per workspace instance (random) and line (sequence). */
   private readonly instanceKey = randomBytes(9).toString("base64url");
   private seq = 0;
-  private snapshotTimer: NodeJS.Timeout | null = null;
   private dirtySince: number | null = null;
   /**
    * This workspace's longest wait before a save while its student keeps typing: between half
@@ -156,9 +164,21 @@ export class Workspace {
   /** The simulation: set by `start`, replaced if its worker stops. */
   private session!: CoreHandle;
 
-  /** Builds (or restores) the simulation where it runs; once, before the workspace is used. */
-  async start(init: CoreInit): Promise<void> {
-    this.session = await this.deps.host.create(this.course.id, init, this.events);
+  /** The answer to the join the build came with, until that join asks for it. */
+  private firstJoin: { lessonId: string; view: JoinView } | null = null;
+
+  /**
+   * Builds (or restores) the simulation where it runs; once, before the workspace is used. With
+   * `join` (the lesson the loading join asked for, its rows read meanwhile) it is joined in the
+   * same message.
+   */
+  async start(init: CoreInit, join?: FirstJoin): Promise<void> {
+    this.session = await this.deps.host.create(this.course.id, init, this.events, join);
+    if (join && this.session.joined) {
+      this.lessons.add(join.lessonId);
+      this.currentLesson = join.lessonId;
+      this.firstJoin = { lessonId: join.lessonId, view: this.session.joined };
+    }
   }
 
   /** What the simulation reports, wherever it runs (bound before it is built). */
@@ -266,11 +286,25 @@ export class Workspace {
     return this.sockets.size;
   }
 
-  async enterLesson(lessonId: string): Promise<void> {
+  /**
+   * A student joins `lessonId`: it is the current lesson from now on, and the open tabs and the
+   * step list are answered — by one request to the simulation (with the lesson's rows the first
+   * time), or by none when the build already answered this join (docs/adr/0033).
+   */
+  async join(lessonId: string): Promise<JoinView> {
     this.currentLesson = lessonId;
-    this.session.enterLesson(lessonId);
-    await this.lessonState(lessonId);
-    if (this.deps.hooks?.progress) this.deps.hooks.progress(this, await this.progress(lessonId));
+    let view: JoinView;
+    if (this.firstJoin?.lessonId === lessonId) view = this.firstJoin.view;
+    else view = await this.withLesson(lessonId, (rows) => this.session.call("join", lessonId, rows));
+    this.firstJoin = null;
+    // The joining socket gets this list; the next change goes to every tab again.
+    this.lastProgress.delete(lessonId);
+    this.deps.hooks?.progress?.(this, view.progress);
+    return view;
+  }
+
+  async enterLesson(lessonId: string): Promise<void> {
+    await this.join(lessonId);
   }
 
   /** The lesson the student is in now (the last one they joined). */
@@ -280,30 +314,18 @@ export class Workspace {
 
   /**
    * The student's own kubectl (server/kube-api/route.ts, authenticated there): one request to
-   * the cluster's API, its URL already the API's path. A write is saved as a terminal line is.
-   * Served where the cluster is in this thread (KUBECLASS_WORKERS=0); with worker threads the
-   * route is not forwarded yet and answers 503 (docs/adr/0031).
+   * the cluster's API, its URL already the API's path, served where the cluster is (this thread,
+   * or forwarded to its worker's loopback port: server/kube-api/forward.ts). A write is saved as
+   * a terminal line is.
    */
   kubeApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const face = this.session.kubeFace?.();
-    if (!face) {
-      res.writeHead(503, { "content-type": "text/plain" }).end(KUBE_API_UNAVAILABLE);
-      return Promise.resolve();
-    }
     if (req.method !== "GET" && req.method !== "HEAD") this.markDirty();
-    return face.request(req, res);
+    return this.session.kubeRequest(req, res);
   }
 
   /** `kubectl exec` of the student's own kubectl: the websocket upgrade of `pods/exec`. */
   kubeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const face = this.session.kubeFace?.();
-    if (!face) {
-      socket.end(
-        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\r\n${KUBE_API_UNAVAILABLE}`,
-      );
-      return;
-    }
-    face.upgrade(req, socket, head);
+    this.session.kubeUpgrade(req, socket, head);
   }
 
   /** Why the cluster's pod containers waited after the last checked line (the stuck rules' input). */
@@ -319,38 +341,36 @@ export class Workspace {
   }
 
   /**
-   * The lesson's journal and step rows, read while the workspace itself was read (the registry
-   * does this for the lesson a join asks for), so entering it costs no further round trip.
+   * Asks the simulation something about a lesson: with the lesson's rows (read from Postgres)
+   * the first time, so loading them and the question are one request; with null once it has them.
    */
-  prefetch(lessonId: string, rows: Promise<LessonRows>): void {
-    this.prefetched.set(lessonId, rows);
+  private withLesson<T>(lessonId: string, ask: (rows: LessonData | null) => Promise<T>): Promise<T> {
+    if (this.lessons.has(lessonId)) return ask(null);
+    const loading = this.loadingLessons.get(lessonId);
+    if (loading) return loading.then(() => ask(null));
+    if (!this.lesson(lessonId)) return Promise.reject(new Error(`unknown lesson ${lessonId}`));
+    const rows = lessonRows(
+      this.deps.pool,
+      { userId: this.userId, courseSlug: this.course.id, lessonId },
+      this.journalSince,
+    );
+    const session = this.session;
+    // Lines that finished while loading are counted there, in order.
+    const answer = rows.then(([journal, tallies]) => ask({ journal, tallies: [...tallies.values()] }));
+    const loaded = answer
+      .then(() => {
+        if (session === this.session) this.lessons.add(lessonId);
+      })
+      .finally(() => this.loadingLessons.delete(lessonId));
+    this.loadingLessons.set(lessonId, loaded);
+    return loaded.then(() => answer);
   }
 
-  /** The lesson's rows, read from Postgres and handed to the simulation the first time it is entered. */
+  /** The lesson's rows, handed to the simulation the first time it is needed. */
   private lessonState(lessonId: string): Promise<void> {
-    if (this.lessons.has(lessonId)) return Promise.resolve();
-    let p = this.loadingLessons.get(lessonId);
-    if (!p) {
-      if (!this.lesson(lessonId)) return Promise.reject(new Error(`unknown lesson ${lessonId}`));
-      const rows =
-        this.prefetched.get(lessonId) ??
-        lessonRows(
-          this.deps.pool,
-          { userId: this.userId, courseSlug: this.course.id, lessonId },
-          this.journalSince,
-        );
-      this.prefetched.delete(lessonId);
-      const session = this.session;
-      p = rows
-        .then(async ([journal, tallies]) => {
-          // Lines that finished while loading are counted there, in order.
-          await session.call("loadLesson", lessonId, journal, [...tallies.values()]);
-          if (session === this.session) this.lessons.add(lessonId);
-        })
-        .finally(() => this.loadingLessons.delete(lessonId));
-      this.loadingLessons.set(lessonId, p);
-    }
-    return p;
+    return this.withLesson(lessonId, async (rows) => {
+      if (rows) await this.session.call("loadLesson", lessonId, rows.journal, rows.tallies);
+    });
   }
 
   openTab(tabId: string, cols: number, rows: number, socketId: string): void {
@@ -479,13 +499,6 @@ export class Workspace {
     this.deps.io.to(this.room).emit("progress", update);
   }
 
-  /** What a socket that joins is sent (it has no step list yet; the others keep theirs). */
-  async joinProgress(lessonId: string): Promise<ProgressUpdate> {
-    const update = await this.progress(lessonId);
-    this.lastProgress.delete(lessonId);
-    return update;
-  }
-
   async progress(lessonId: string): Promise<ProgressUpdate> {
     if (!this.lesson(lessonId)) throw new Error(`unknown lesson ${lessonId}`);
     await this.lessonState(lessonId);
@@ -524,8 +537,7 @@ export class Workspace {
 
   /** The cluster as it is now, ready to save (asked of the simulation, wherever it runs). */
   private async snapshotUnit(): Promise<WriteUnit> {
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
+    this.deps.saves.delete(this);
     const since = this.dirtySince;
     this.dirtySince = null;
     let snap: SessionSnapshot;
@@ -547,32 +559,43 @@ export class Workspace {
     return { owner: this.key, snapshot: row };
   }
 
+  /** The save asked of the simulation and not enqueued yet (a flush waits for it too). */
+  private saving: Promise<void> = Promise.resolve();
+
   private saveNow(): Promise<void> {
-    return this.snapshotUnit().then(
+    const saved = this.snapshotUnit().then(
       (unit) => this.deps.queue.enqueue(unit),
       (err: unknown) => console.error("[workspace] snapshot", err),
     );
+    this.saving = saved;
+    return saved;
   }
 
   /**
    * The cluster changed: save it once the student has been quiet for a while, and at least every
-   * `maxWaitMs` (at most `snapshotMaxWaitMs`) while they keep typing (never once per line). Eviction and shutdown save
-   * it at once; progress and journal never wait for it.
+   * `maxWaitMs` (at most `snapshotMaxWaitMs`) while they keep typing (never once per line).
+   * Eviction and shutdown save it at once; progress and journal never wait for it. A line moves
+   * the deadline (a map write); no timer is armed per line or per workspace.
    */
   markDirty(): void {
     const now = Date.now();
     this.dirtySince ??= now;
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    const wait = Math.max(0, Math.min(this.deps.snapshotQuietMs, this.dirtySince + this.maxWaitMs - now));
-    this.snapshotTimer = setTimeout(() => void this.saveNow(), wait);
-    this.snapshotTimer.unref();
+    const at = Math.min(now + this.deps.snapshotQuietMs, this.dirtySince + this.maxWaitMs);
+    this.deps.saves.set(this, at, this.saveDue);
   }
 
-  /** Saves the cluster now and waits until everything of this workspace is in Postgres. */
+  private readonly saveDue = (): void => void this.saveNow();
+
+  /**
+   * Saves the cluster now if it changed since its last save (an unchanged one is not serialised
+   * again: eviction of an idle workspace writes nothing) and waits until everything of this
+   * workspace is in Postgres.
+   */
   async flush(): Promise<void> {
     this.flushOutput();
     await this.recovering;
-    await this.saveNow();
+    await this.saving;
+    await this.saveSoon();
     await this.deps.queue.whenWritten(this.key);
   }
 
@@ -591,12 +614,10 @@ export class Workspace {
    */
   private async recover(): Promise<void> {
     this.tellTabs("the simulation of your workspace stopped unexpectedly; restoring it from your last save…");
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
+    this.deps.saves.delete(this);
     this.dirtySince = null;
     this.lessons.clear();
     this.loadingLessons.clear();
-    this.prefetched.clear();
     try {
       await this.deps.queue.whenWritten(this.key);
       const row = await loadSnapshot(this.deps.pool, { userId: this.userId, courseSlug: this.course.id });
@@ -612,6 +633,8 @@ export class Workspace {
           };
       this.session = await this.deps.host.create(this.course.id, init, this.events);
       this.journalSince = row?.journalSince ?? Date.now();
+      // A fresh cluster (nothing was saved) is saved like a new workspace's.
+      if (!row) this.markDirty();
       if (this.disposed) {
         this.session.dispose();
         return;
@@ -645,7 +668,7 @@ export class Workspace {
     this.disposed = true;
     this.deps.hooks?.disposed?.(this);
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.deps.saves.delete(this);
     this.session.dispose();
   }
 }
@@ -665,17 +688,17 @@ export interface RegistryDeps {
   hooks?: WorkspaceHooks;
   /**
    * Worker threads that run the students' simulations (0: this thread). Unset: the
-   * KUBECLASS_WORKERS environment variable, else 0 (server/index.ts passes the server's setting).
+   * KUBECLASS_WORKERS environment variable, else 1 (server/index.ts passes the server's setting).
    */
   workers?: number;
   /** The workers' watchdog (server/worker-pool.ts). */
   workerOptions?: WorkerPoolOptions;
 }
 
-/** KUBECLASS_WORKERS as a count (unset or unreadable: 0). */
+/** KUBECLASS_WORKERS as a count (unset or unreadable: 1, the default; docs/adr/0033). */
 export function workersFromEnv(): number {
-  const n = Number(process.env.KUBECLASS_WORKERS ?? 0);
-  return Number.isInteger(n) && n > 0 ? n : 0;
+  const n = Number(process.env.KUBECLASS_WORKERS || 1);
+  return Number.isInteger(n) && n >= 0 ? n : 1;
 }
 
 export class WorkspaceRegistry {
@@ -685,10 +708,12 @@ export class WorkspaceRegistry {
   readonly queue: WriteQueue;
   /** Where the simulations run (this thread or worker threads). */
   readonly host: CoreHost;
+  /** The live workspaces' snapshot deadlines, behind one timer. */
+  private readonly saves = new Deadlines<Workspace>(1000);
 
   constructor(private readonly deps: RegistryDeps) {
     this.host = createHost(deps.workers ?? workersFromEnv(), deps.workerOptions);
-    this.pool = createPool(deps.databaseUrl, 10, WARM_CONNECTIONS);
+    this.pool = createPool(deps.databaseUrl, LIVE_CONNECTIONS, LIVE_CONNECTIONS);
     const pool = this.pool;
     this.queue = new WriteQueue(
       {
@@ -719,8 +744,27 @@ export class WorkspaceRegistry {
   async warm(courseSlug?: string): Promise<void> {
     // Connections first: building clusters holds the event loop, and a connect whose answer
     // waits behind it times out (seen on a starved machine).
-    await Promise.all(Array.from({ length: WARM_CONNECTIONS }, () => this.pool.query("SELECT 1"))).catch(
-      (err: unknown) => console.error("[workspace] warm-up", err),
+    // Each connection held at once (so each is a different one) and asked what a join asks.
+    const clients = await Promise.all(
+      Array.from({ length: LIVE_CONNECTIONS }, () => this.pool.connect()),
+    ).catch((err: unknown) => {
+      console.error("[workspace] warm-up", err);
+      return [];
+    });
+    const nobody = { userId: "warm-up", courseSlug: courseSlug ?? "warm-up", lessonId: "warm-up" };
+    await Promise.all(
+      clients.map(async (c) => {
+        const one = c as unknown as Pool;
+        try {
+          await Promise.all([loadSnapshot(one, nobody), teachersOf(one, nobody.userId)]);
+          await lessonRows(one, nobody, null);
+          await this.deps.hooks?.warm?.(one);
+        } catch (err) {
+          console.error("[workspace] warm-up", err);
+        } finally {
+          c.release();
+        }
+      }),
     );
     try {
       await this.host.warm(courseSlug);
@@ -771,12 +815,13 @@ export class WorkspaceRegistry {
     // The lesson the join asks for is read in the same round trip as the snapshot: its journal
     // starts at the snapshot's journalSince, which the statement reads for itself.
     const lesson = course.lessons.find((l) => l.id === lessonId);
-    const rows = lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null;
-    // Handled when the lesson is entered; a load that fails before then must not leave it unhandled.
-    rows?.catch(() => {});
-    const [row, teachers] = await Promise.all([
+    // Pending faults are claimed alongside the reads (one round trip for the join, not two).
+    const hooked = this.deps.hooks?.loading?.(userId, courseSlug);
+    hooked?.catch(() => {});
+    const [row, teachers, rows] = await Promise.all([
       loadSnapshot(this.pool, { userId, courseSlug }),
       teachersOf(this.pool, userId),
+      lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null,
     ]);
     const deps: WorkspaceDeps = {
       io: this.deps.io,
@@ -786,6 +831,7 @@ export class WorkspaceRegistry {
       idleMs: this.deps.idleMinutes * 60_000,
       snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
       snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
+      saves: this.saves,
       onIdle: (w: Workspace) => void this.evict(w),
       forget: (w: Workspace) => {
         if (this.live.get(w.key) === w) this.live.delete(w.key);
@@ -794,7 +840,8 @@ export class WorkspaceRegistry {
       host: this.host,
     };
     const ws = new Workspace(deps, userId, course, row?.journalSince ?? Date.now(), teachers);
-    // The cluster is built (or restored) where it will run: a worker thread, off the sockets'.
+    // The cluster is built (or restored) where it will run: a worker thread, off the sockets'. The
+    // join that loads it is answered in the same message (its tabs, its step list).
     await ws.start(
       row
         ? { kind: "restore", row, prompt: course.workstation }
@@ -804,12 +851,14 @@ export class WorkspaceRegistry {
             seed: randomInt(2 ** 31),
             prompt: course.workstation,
           },
+      lesson && rows
+        ? { lessonId: lesson.id, rows: { journal: rows[0], tallies: [...rows[1].values()] } }
+        : undefined,
     );
     // A new one is saved with the first quiet moment, not while the class is still arriving.
     if (!row) ws.markDirty();
-    if (lesson && rows) ws.prefetch(lesson.id, rows);
-    await this.deps.hooks
-      ?.loaded?.(ws)
+    await hooked
+      ?.then((built) => built(ws))
       .catch((err: unknown) => console.error("[workspace] loaded hook", err));
     this.live.set(ws.key, ws);
     return ws;

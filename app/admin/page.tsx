@@ -1,4 +1,3 @@
-import { getTranslations } from "next-intl/server";
 import { InviteForm, UserActions } from "@/components/classroom/AdminForms";
 import { GridTable } from "@/components/classroom/GridTable";
 import { accountPage } from "@/components/classroom/guarded-page";
@@ -11,8 +10,7 @@ export const dynamic = "force-dynamic";
 export default accountPage(
   "admin",
   (actor) => listUsers(db(), actor),
-  async ({ user, actor, lang, value: users }) => {
-    const t = await getTranslations("admin");
+  async ({ user, actor, lang, t, value: users }) => {
     const fmt = new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-US", { dateStyle: "medium" });
     return (
       <>

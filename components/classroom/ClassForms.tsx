@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { instantToWallTime } from "@/lib/classroom/zoned-time";
 import { callApi } from "./api";
-import { ErrorLine, Field, NameField, SubmitButton } from "./fields";
+import { ErrorLine, Field, NameField, PercentField, SubmitButton } from "./fields";
 import { GridTable } from "./GridTable";
 import { LinkBox } from "./LinkBox";
 
@@ -233,6 +233,9 @@ interface LessonOption {
   steps: Array<{ id: string; title: string }>;
 }
 
+/** An assignment's two times: wall-clock times in the class's time zone, named as the server reads them. */
+const WALL_TIMES = ["opensAt", "dueAt"] as const;
+
 export function AssignmentForm({
   classId,
   timeZone,
@@ -252,8 +255,8 @@ export function AssignmentForm({
   const [defaults] = useState(() => {
     const now = new Date();
     return {
-      opens: instantToWallTime(now, timeZone),
-      due: instantToWallTime(new Date(now.getTime() + 7 * 86_400_000), timeZone),
+      opensAt: instantToWallTime(now, timeZone),
+      dueAt: instantToWallTime(new Date(now.getTime() + 7 * 86_400_000), timeZone),
     };
   });
 
@@ -330,20 +333,16 @@ export function AssignmentForm({
         ))}
       </fieldset>
       <div className="row-form">
-        <Field
-          label={t("opensAt", { zone: timeZone })}
-          name="opensAt"
-          type="datetime-local"
-          defaultValue={defaults.opens}
-          required
-        />
-        <Field
-          label={t("dueAt", { zone: timeZone })}
-          name="dueAt"
-          type="datetime-local"
-          defaultValue={defaults.due}
-          required
-        />
+        {WALL_TIMES.map((name) => (
+          <Field
+            key={name}
+            label={t(name, { zone: timeZone })}
+            name={name}
+            type="datetime-local"
+            defaultValue={defaults[name]}
+            required
+          />
+        ))}
         <label className="field">
           {t("latePolicy")}
           <select name="latePolicy" value={late} onChange={(e) => setLate(e.currentTarget.value)}>
@@ -352,16 +351,7 @@ export function AssignmentForm({
             <option value="IGNORE">{t("lateOption.IGNORE")}</option>
           </select>
         </label>
-        {late === "PENALTY" && (
-          <Field
-            label={t("penalty")}
-            name="latePenaltyPct"
-            type="number"
-            min={0}
-            max={100}
-            defaultValue={20}
-          />
-        )}
+        {late === "PENALTY" && <PercentField label={t("penalty")} name="latePenaltyPct" defaultValue={20} />}
       </div>
       <label className="check">
         <input type="checkbox" name="solutionCounts" defaultChecked /> {t("solutionCountsLabel")}

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, Fragment, useMemo, useState } from "react";
 import { callApi } from "./api";
-import { ErrorLine, Field } from "./fields";
+import { ErrorLine, Field, PercentField } from "./fields";
 import { GridTable } from "./GridTable";
 
 interface StepView {
@@ -250,12 +250,9 @@ function Breakdown({
       )}
       <form onSubmit={onSubmit} className="row-form" noValidate>
         <ErrorLine error={error} />
-        <Field
+        <PercentField
           label={t("overrideScore")}
           name="score"
-          type="number"
-          min={0}
-          max={100}
           step={0.1}
           required
           defaultValue={grade.score}

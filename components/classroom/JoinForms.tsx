@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
+import { OneOfButtons } from "../OneOfButtons";
 import { callApi } from "./api";
 import { EmailField, ErrorLine, NameField, PasswordField, SubmitButton } from "./fields";
 
@@ -72,17 +73,13 @@ export function JoinForms({ code, signedInAs }: { code: string; signedInAs: stri
   return (
     <div>
       <div className="actions">
-        {(["signup", "login"] as const).map((m) => (
-          <button
-            key={m}
-            type="button"
-            className="linkbtn"
-            aria-pressed={mode === m}
-            onClick={() => setMode(m)}
-          >
-            {m === "signup" ? t("new") : t("existing")}
-          </button>
-        ))}
+        <OneOfButtons
+          className="linkbtn"
+          options={["signup", "login"] as const}
+          chosen={mode}
+          choose={setMode}
+          label={(m) => (m === "signup" ? t("new") : t("existing"))}
+        />
       </div>
       <form onSubmit={onSubmit} noValidate style={{ marginTop: "1rem" }}>
         <ErrorLine error={error} />

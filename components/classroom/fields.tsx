@@ -57,6 +57,11 @@ export function Field({ label, grow, ...input }: InputProps & { grow?: boolean }
   );
 }
 
+/** A number from 0 to 100 — a score out of 100 or a percentage — the range the server accepts. */
+export function PercentField(props: InputProps) {
+  return <Field type="number" min={0} max={100} {...props} />;
+}
+
 /** A person's name, as long as the server keeps (100). */
 export function NameField(props: InputProps) {
   return <Field name="name" required maxLength={100} {...props} />;

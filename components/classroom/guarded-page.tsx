@@ -18,19 +18,19 @@ export interface PageData<T> {
 }
 
 /**
- * A page of the signed-in account's own records (users for an admin, classes for a teacher);
- * refused as the namespace's `forbidden` message.
+ * A page of the signed-in account's own records (users for an admin, classes for a teacher),
+ * in the words of its namespace (`t`); refused as the namespace's `forbidden` message.
  */
 export function accountPage<T>(
   namespace: "admin" | "classes",
   load: (actor: Actor) => Promise<T>,
-  render: (page: PageData<T>) => Promise<ReactElement>,
+  render: (page: PageData<T> & { t: Awaited<ReturnType<typeof getTranslations>> }) => Promise<ReactElement>,
 ): () => Promise<ReactElement> {
   return async function AccountPage() {
     const { user, actor, lang } = await pageUser();
     const r = await attempt(() => load(actor));
-    if (r.ok) return render({ user, actor, lang, value: r.value });
     const t = await getTranslations(namespace);
+    if (r.ok) return render({ user, actor, lang, t, value: r.value });
     return <Refusal user={user} message={t("forbidden")} />;
   };
 }

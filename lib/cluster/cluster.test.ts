@@ -172,78 +172,50 @@ describe("lists, selectors and tables", () => {
     expect(rest.items).toHaveLength(5);
   });
 
-  it("prints nodes, deployments, replicasets and services like the Kubernetes printers", () => {
-    const cols = (path: string) => {
-      const t = body(call(cluster, "GET", path, { table: true }));
-      return {
-        head: t.columnDefinitions.map(
-          (c: { name: string; priority: number }) => c.name + (c.priority ? "*" : ""),
-        ),
-        row: t.rows[0].cells,
-      };
+  /**
+   * A Table's column names (`*`: shown only with -o wide) and its first row, each as `a | b | c`.
+   * Every cell is of the type its column declares (integers are numbers).
+   */
+  const printed = (path: string) => {
+    const t = body(call(cluster, "GET", path, { table: true }));
+    const columns: { name: string; type: string; priority?: number }[] = t.columnDefinitions;
+    const row: unknown[] = t.rows[0].cells;
+    expect(row.map((cell) => typeof cell)).toEqual(
+      columns.map((c) => (c.type === "integer" ? "number" : "string")),
+    );
+    return {
+      head: columns.map((c) => c.name + (c.priority ? "*" : "")).join(" | "),
+      row: row.join(" | "),
     };
-    const nodes = cols("/api/v1/nodes");
-    expect(nodes.head).toEqual([
-      "Name",
-      "Status",
-      "Roles",
-      "Age",
-      "Version",
-      "Internal-IP*",
-      "External-IP*",
-      "OS-Image*",
-      "Kernel-Version*",
-      "Container-Runtime*",
-    ]);
-    expect(nodes.row).toEqual([
-      "minikube",
-      "Ready",
-      "control-plane",
-      "65m",
-      "v1.32.0",
-      "192.168.49.2",
-      "<none>",
-      "Ubuntu 22.04.5 LTS",
-      "6.8.0-49-generic",
-      "docker://27.4.1",
-    ]);
-    const deps = cols("/apis/apps/v1/namespaces/default/deployments");
-    expect(deps.head).toEqual([
-      "Name",
-      "Ready",
-      "Up-to-date",
-      "Available",
-      "Age",
-      "Containers*",
-      "Images*",
-      "Selector*",
-    ]);
-    expect(deps.row).toEqual([
-      "kubernetes-bootcamp",
-      "1/1",
-      1,
-      1,
-      "5m",
-      "kubernetes-bootcamp",
-      "gcr.io/google-samples/kubernetes-bootcamp:v1",
-      "app=kubernetes-bootcamp",
-    ]);
-    const rs = cols("/apis/apps/v1/namespaces/default/replicasets");
-    expect(rs.row.slice(1, 5)).toEqual([1, 1, 1, "5m"]);
-    const svc = cols("/api/v1/namespaces/default/services");
-    expect(svc.row).toEqual(["kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "65m", "<none>"]);
-    const pods = cols("/api/v1/namespaces/default/pods");
-    expect(pods.head).toEqual([
-      "Name",
-      "Ready",
-      "Status",
-      "Restarts",
-      "Age",
-      "IP*",
-      "Node*",
-      "Nominated Node*",
-      "Readiness Gates*",
-    ]);
+  };
+  it.each([
+    [
+      "/api/v1/nodes",
+      "Name | Status | Roles | Age | Version | Internal-IP* | External-IP* | OS-Image* | Kernel-Version* | Container-Runtime*",
+      "minikube | Ready | control-plane | 65m | v1.32.0 | 192.168.49.2 | <none> | Ubuntu 22.04.5 LTS | 6.8.0-49-generic | docker://27.4.1",
+    ],
+    [
+      "/apis/apps/v1/namespaces/default/deployments",
+      "Name | Ready | Up-to-date | Available | Age | Containers* | Images* | Selector*",
+      "kubernetes-bootcamp | 1/1 | 1 | 1 | 5m | kubernetes-bootcamp | gcr.io/google-samples/kubernetes-bootcamp:v1 | app=kubernetes-bootcamp",
+    ],
+    [
+      "/apis/apps/v1/namespaces/default/replicasets",
+      "Name | Desired | Current | Ready | Age | Containers* | Images* | Selector*",
+      "kubernetes-bootcamp-dgbkgllhlg | 1 | 1 | 1 | 5m | kubernetes-bootcamp | gcr.io/google-samples/kubernetes-bootcamp:v1 | app=kubernetes-bootcamp,pod-template-hash=dgbkgllhlg",
+    ],
+    [
+      "/api/v1/namespaces/default/services",
+      "Name | Type | Cluster-IP | External-IP | Port(s) | Age | Selector*",
+      "kubernetes | ClusterIP | 10.96.0.1 | <none> | 443/TCP | 65m | <none>",
+    ],
+    [
+      "/api/v1/namespaces/default/pods",
+      "Name | Ready | Status | Restarts | Age | IP* | Node* | Nominated Node* | Readiness Gates*",
+      "kubernetes-bootcamp-dgbkgllhlg-fh82w | 1/1 | Running | 0 | 5m | 10.244.0.4 | minikube | <none> | <none>",
+    ],
+  ])("prints %s like the Kubernetes printers", (path, head, row) => {
+    expect(printed(path)).toEqual({ head, row });
   });
 
   it("carries metadata or the whole object in rows as asked", () => {

@@ -49,6 +49,9 @@ function col(name: string, description: string, priority = 0, type: Column["type
   return priority ? { name, type, priority, description } : { name, type, description };
 }
 
+/** An integer column of kubectl's default view (a count of replicas, nodes, entries, …). */
+const countCol = (name: string, description: string): Column => col(name, description, 0, "integer");
+
 const age = (o: KObject, now: number) => since(o.metadata.creationTimestamp, now);
 
 /** The STATUS column of `kubectl get pods` (printPod). */
@@ -189,111 +192,92 @@ const WIDE_WORKLOAD = [
   ),
 ];
 
-const deploymentPrinter: Printer = {
-  columns: [
-    NAME_COL,
+/**
+ * The printer of a workload (deployment, replicaset, daemonset): NAME, the kind's own columns,
+ * AGE, then `-o wide`'s containers, images and selector of its pod template.
+ */
+function workloadPrinter(own: Column[], ownCells: (o: KObject) => Cell[]): Printer {
+  return {
+    columns: [NAME_COL, ...own, AGE_COL, ...WIDE_WORKLOAD],
+    cells: (o, now) => [
+      o.metadata.name ?? "",
+      ...ownCells(o),
+      age(o, now),
+      ...wideWorkloadCells(o["spec"]?.template?.spec ?? { containers: [] }, o["spec"]?.selector),
+    ],
+  };
+}
+
+const deploymentPrinter = workloadPrinter(
+  [
     col("Ready", "Number of the pod with ready state"),
-    col(
+    countCol(
       "Up-to-date",
       "Total number of non-terminated pods targeted by this deployment that have the desired template spec.",
-      0,
-      "integer",
     ),
-    col(
+    countCol(
       "Available",
       "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
-      0,
-      "integer",
     ),
-    AGE_COL,
-    ...WIDE_WORKLOAD,
   ],
-  cells(o, now) {
+  (o) => {
     const d = o as Deployment;
     return [
-      d.metadata.name ?? "",
       `${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 0}`,
       d.status?.updatedReplicas ?? 0,
       d.status?.availableReplicas ?? 0,
-      age(d, now),
-      ...wideWorkloadCells(d.spec.template.spec, d.spec.selector),
     ];
   },
-};
+);
 
-const replicaSetPrinter: Printer = {
-  columns: [
-    NAME_COL,
-    col(
+const replicaSetPrinter = workloadPrinter(
+  [
+    countCol(
       "Desired",
       "Number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.",
-      0,
-      "integer",
     ),
-    col("Current", "Replicas is the most recently observed number of replicas.", 0, "integer"),
-    col(
+    countCol("Current", "Replicas is the most recently observed number of replicas."),
+    countCol(
       "Ready",
       "readyReplicas is the number of pods targeted by this ReplicaSet with a Ready Condition.",
-      0,
-      "integer",
     ),
-    AGE_COL,
-    ...WIDE_WORKLOAD,
   ],
-  cells(o, now) {
+  (o) => {
     const rs = o as ReplicaSet;
-    return [
-      rs.metadata.name ?? "",
-      rs.spec.replicas ?? 0,
-      rs.status?.replicas ?? 0,
-      rs.status?.readyReplicas ?? 0,
-      age(rs, now),
-      ...wideWorkloadCells(rs.spec.template.spec, rs.spec.selector),
-    ];
+    return [rs.spec.replicas ?? 0, rs.status?.replicas ?? 0, rs.status?.readyReplicas ?? 0];
   },
-};
+);
 
-const daemonSetPrinter: Printer = {
-  columns: [
-    NAME_COL,
-    col("Desired", "The total number of nodes that should be running the daemon pod.", 0, "integer"),
-    col("Current", "The number of nodes that are running at least 1 daemon pod.", 0, "integer"),
-    col(
+const daemonSetPrinter = workloadPrinter(
+  [
+    countCol("Desired", "The total number of nodes that should be running the daemon pod."),
+    countCol("Current", "The number of nodes that are running at least 1 daemon pod."),
+    countCol(
       "Ready",
       "The number of nodes that should be running the daemon pod and have one or more ready.",
-      0,
-      "integer",
     ),
-    col("Up-to-date", "The total number of nodes that are running updated daemon pod", 0, "integer"),
-    col(
+    countCol("Up-to-date", "The total number of nodes that are running updated daemon pod"),
+    countCol(
       "Available",
       "The number of nodes that should be running the daemon pod and have one or more available.",
-      0,
-      "integer",
     ),
     col("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node."),
-    AGE_COL,
-    ...WIDE_WORKLOAD,
   ],
-  cells(o, now) {
+  (o) => {
     const s = o["status"] ?? {};
-    const spec = o["spec"]?.template?.spec ?? { containers: [] };
-    const ns = Object.entries(spec.nodeSelector ?? {})
+    const nodeSelector = Object.entries(o["spec"]?.template?.spec?.nodeSelector ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join(",");
     return [
-      o.metadata.name ?? "",
       s.desiredNumberScheduled ?? 0,
       s.currentNumberScheduled ?? 0,
       s.numberReady ?? 0,
       s.updatedNumberScheduled ?? 0,
       s.numberAvailable ?? 0,
-      ns || "<none>",
-      age(o, now),
-      ...wideWorkloadCells(spec, o["spec"]?.selector),
+      nodeSelector || "<none>",
     ];
   },
-};
+);
 
 function servicePorts(s: Service): string {
   const ports = s.spec.ports ?? [];
@@ -483,7 +467,7 @@ const eventPrinter: Printer = {
 };
 
 const configMapPrinter: Printer = {
-  columns: [NAME_COL, col("Data", "Data contains the configuration data.", 0, "integer"), AGE_COL],
+  columns: [NAME_COL, countCol("Data", "Data contains the configuration data."), AGE_COL],
   cells: (o, now) => [
     o.metadata.name ?? "",
     Object.keys(o["data"] ?? {}).length + Object.keys(o["binaryData"] ?? {}).length,
@@ -495,7 +479,7 @@ const secretPrinter: Printer = {
   columns: [
     NAME_COL,
     col("Type", "The type of the secret"),
-    col("Data", "The number of entries in the secret", 0, "integer"),
+    countCol("Data", "The number of entries in the secret"),
     AGE_COL,
   ],
   cells: (o, now) => [
@@ -509,11 +493,9 @@ const secretPrinter: Printer = {
 const serviceAccountPrinter: Printer = {
   columns: [
     NAME_COL,
-    col(
+    countCol(
       "Secrets",
       "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.",
-      0,
-      "integer",
     ),
     AGE_COL,
   ],

@@ -183,13 +183,18 @@ function twins(scenario: string, seed: number, msBack = 0) {
   const clock = new ManualClock(Date.now() - msBack);
   const a = Cluster.create({ scenario, seed, clock });
   const b = Cluster.create({ scenario, seed, clock });
+  const port = served(a);
+  /** Our kubectl alone on `b`, measuring ages on the wall clock. */
+  const kubectl = (args: string[]): Promise<Ran> => runKubectl(args, { api: b.handle, clock: wall });
   return {
     clock,
     a,
     b,
-    port: served(a),
-    /** Our kubectl alone on `b`, measuring ages on the wall clock. */
-    kubectl: (args: string[]): Promise<Ran> => runKubectl(args, { api: b.handle, clock: wall }),
+    port,
+    kubectl,
+    /** compareSteps with the real client on `a` over HTTP and, unless `s` says otherwise, `kubectl`. */
+    compare: (prefix: string, steps: readonly string[], s: Partial<Steps> = {}): void =>
+      compareSteps(prefix, steps, { port, ours: kubectl, ...s }),
     tick: (): void => {
       a.tick();
       b.tick();
@@ -554,12 +559,10 @@ describe.skipIf(!available)("mutations: real kubectl vs ours on twin clusters", 
     ["delete pods --all --wait=false", 0],
     ["get deploy kubernetes-bootcamp -o jsonpath={.status.replicas}", 0],
   ];
-  compareSteps(
+  t.compare(
     "",
     steps.map(([step]) => step),
     {
-      port: t.port,
-      ours: t.kubectl,
       before: (i) => {
         t.clock.set(t.clock.now() + (steps[i]?.[1] ?? 0) * 1000);
         t.tick();
@@ -580,8 +583,7 @@ describe.skipIf(!available)("module 2: create deployment on twin empty clusters"
     "create deployment",
     "get deployments",
   ];
-  compareSteps("m2", steps, {
-    port: t.port,
+  t.compare("m2", steps, {
     ours: (args) => runKubectl(args, { api: t.b.handle, clock: t.clock }),
     before: () => t.clock.set(Math.max(t.clock.now(), Date.now())),
   });
@@ -634,9 +636,7 @@ describe.skipIf(!available)("dry run: real kubectl vs ours, nothing changes", ()
     "scale deployments/kubernetes-bootcamp --replicas=4 --dry-run=client -o yaml",
     "delete deployment kubernetes-bootcamp --dry-run=client -o yaml",
   );
-  compareSteps("dry", lines, {
-    port: t.port,
-    ours: t.kubectl,
+  t.compare("dry", lines, {
     line: (step) => t.fill(step),
     around: async (run) => {
       const before = [rv(t.a), rv(t.b)];
@@ -662,7 +662,7 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
     t.clock.set(t.clock.now() + 90_000);
     t.tick();
   });
-  const lines = [
+  t.compare("top", [
     "api-versions",
     "get deploy -n kube-system metrics-server",
     "top pods",
@@ -675,8 +675,7 @@ describe.skipIf(!available)("metrics-server addon: top on twin clusters", () => 
     "top node minikube",
     "top pod nosuch",
     "top pod x -l a=b",
-  ];
-  compareSteps("top", lines, { port: t.port, ours: t.kubectl });
+  ]);
 });
 
 /**
@@ -808,11 +807,10 @@ describe.skipIf(!available)("manifests: apply/create/delete -f on twin clusters"
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inv\nspec:\n  selector:\n    matchLabels:\n      app: inv\n  template:\n    metadata:\n      labels:\n        app: inv\n    spec:\n      containers:\n      - name: inv\n",
     ],
   ];
-  compareSteps(
+  t.compare(
     "f",
     steps.map(([step]) => step),
     {
-      port: t.port,
       ours: inShell(ws.openShell("manifests")),
       before: () => t.clock.set(Math.max(t.clock.now(), Date.now())),
       line: (step) => step.replaceAll("DIR", dir),
@@ -845,7 +843,7 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
       t.tick();
     }
   });
-  const steps = [
+  t.compare("sort", [
     "get pods -o name",
     "get pods --sort-by=.status.phase",
     "get pods --sort-by=.status.phase -o name",
@@ -854,8 +852,7 @@ describe.skipIf(!available)("--sort-by with equal keys on twin clusters", () => 
     "get events --sort-by=.lastTimestamp -o name",
     "get events --sort-by=.reason",
     "get events --sort-by=.count -o name",
-  ];
-  compareSteps("sort", steps, { port: t.port, ours: t.kubectl });
+  ]);
 });
 
 /**
@@ -945,8 +942,7 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
         "",
       ),
   };
-  compareSteps("cp", steps, {
-    port: t.port,
+  t.compare("cp", steps, {
     ours: inShell(shell),
     line: (step) => t.fill(step, "POD").replaceAll("DIR", dir),
     known: (step) => (step === "cp POD:/nosuch DIR/x" || step === "cp POD:/server.js DIR" ? racy : undefined),
@@ -1016,7 +1012,7 @@ describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
     t.clock.set(t.clock.now() + 30_000);
     t.tick();
   });
-  const steps = [
+  t.compare("quantity", [
     "get pods --sort-by=.spec.containers[0].resources.requests.cpu -o name",
     "get pods --sort-by=.spec.containers[0].resources.requests.memory -o name",
     "get pods --sort-by=.spec.containers[0].resources.limits.memory -o name",
@@ -1024,6 +1020,5 @@ describe.skipIf(!available)("--sort-by on quantities on twin clusters", () => {
     "get pods --sort-by=.metadata.name -o name",
     "get nodes --sort-by=.status.capacity.memory -o name",
     "get nodes --sort-by=.status.allocatable.cpu -o custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu",
-  ];
-  compareSteps("quantity", steps, { port: t.port, ours: t.kubectl });
+  ]);
 });

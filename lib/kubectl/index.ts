@@ -108,6 +108,8 @@ export const kubectl: Program = async (io: ProgramIO) => {
       err(`${e.serverText()}\n`);
       return 1;
     }
+    // the line is stopping (its budget spent, Ctrl-C): the shell ends it in its own words
+    if (io.interrupt.interrupted) throw e;
     err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }

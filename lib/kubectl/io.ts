@@ -4,6 +4,7 @@
  * without a dependency on the layer above.
  */
 import type { ApiHandler, Clock, NetRequest, NetResponse } from "../cluster/types";
+import type { RegexCost } from "./re2";
 
 export interface KubectlScheduler {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -55,6 +56,11 @@ export interface KubectlIO {
         write(path: string, data: string): string | undefined;
       }
     | string;
+  /**
+   * The calling line's budget, charged by every regular expression the student wrote (a JSONPath
+   * filter's `=~`) before it is compiled or matched; past it the line stops (ADR 0036).
+   */
+  regexCost?: RegexCost;
   /** Runs a command of the calling shell on this terminal (`kubectl edit` runs `$EDITOR FILE`). */
   spawn?(argv: string[]): Promise<number>;
 }

@@ -6,7 +6,8 @@
  * linear-time engine of ./regex.
  */
 import type { Builtin } from "./builtins";
-import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { isStopLine } from "./interp";
+import { compilePosix, type RegexCost, RegexSyntaxError, regexCache, type SafeRegex } from "./regex";
 
 type Tok = { t: "num" | "str" | "re" | "name" | "op"; v: string };
 type Val = string | number;
@@ -18,6 +19,8 @@ interface Rec {
   nr: number;
   vars: Map<string, Val>;
   out: (s: string) => void;
+  /** This run's regular expressions (awkRegex, cached). */
+  regex: (src: string) => SafeRegex;
 }
 
 class AwkError extends Error {}
@@ -25,26 +28,18 @@ class AwkError extends Error {}
 /** A line's output is bounded (1 MiB): a wider field is refused before it is built. */
 const MAX_PRINTF_WIDTH = 1024 * 1024;
 
-/** awk's regular expressions are EREs with awk's escapes, on the linear-time engine. */
-function awkRegex(src: string): SafeRegex {
+/**
+ * awk's regular expressions are EREs with awk's escapes, on the linear-time engine, compiled
+ * once per distinct text for one run (`$1 ~ var` too) and charged to the line's budget.
+ */
+function awkRegex(src: string, cost: RegexCost | undefined): SafeRegex {
   try {
-    return compilePosix(src, { extended: true, awk: true });
+    return compilePosix(src, { extended: true, awk: true, cost });
   } catch (e) {
     if (e instanceof RegexSyntaxError)
       throw new AwkError(`regular expression compile failed (${e.message})\n${src}`);
     throw e;
   }
-}
-
-/** Dynamic regular expressions (`$1 ~ var`) compiled once per distinct text, a few kept. */
-const dynamicRegexCache = new Map<string, SafeRegex>();
-function dynamicRegex(src: string): SafeRegex {
-  const hit = dynamicRegexCache.get(src);
-  if (hit !== undefined) return hit;
-  const re = awkRegex(src);
-  if (dynamicRegexCache.size >= 64) dynamicRegexCache.clear();
-  dynamicRegexCache.set(src, re);
-  return re;
 }
 
 function tokenize(src: string): Tok[] {
@@ -111,7 +106,7 @@ function tokenize(src: string): Tok[] {
     const op =
       ["==", "!=", "<=", ">=", "&&", "||", "!~", "+=", "-=", "++", "--"].find((o) => src.startsWith(o, i)) ??
       c;
-    if (!"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
+    if (op !== "&&" && op !== "||" && !"=<>!~+-*/%(){};,$\n".includes(op[0] ?? ""))
       throw new AwkError(`syntax error at source line 1: unexpected character '${c}'`);
     toks.push({ t: "op", v: op });
     i += op.length;
@@ -128,7 +123,10 @@ const truthy = (v: Val): boolean => (typeof v === "number" ? v !== 0 : v !== "")
 
 class AwkParser {
   i = 0;
-  constructor(private toks: Tok[]) {}
+  constructor(
+    private toks: Tok[],
+    private regex: (src: string) => SafeRegex,
+  ) {}
   peek(): Tok | undefined {
     return this.toks[this.i];
   }
@@ -262,26 +260,35 @@ class AwkParser {
     return this.or();
   }
 
-  or(): Expr {
-    let l = this.and();
-    while (this.isOp("||")) {
+  /** A left-associative level: `next (op next)*`; `join` builds each operator's expression. */
+  leftAssoc(next: () => Expr, ops: readonly string[], join: (op: string, a: Expr, b: Expr) => Expr): Expr {
+    let l = next();
+    for (let op = this.opOf(ops); op !== undefined; op = this.opOf(ops)) {
       this.i++;
-      const a = l;
-      const b = this.and();
-      l = (r) => (truthy(a(r)) || truthy(b(r)) ? 1 : 0);
+      l = join(op, l, next());
     }
     return l;
   }
 
+  /** The one of `ops` at the cursor, if any. */
+  opOf(ops: readonly string[]): string | undefined {
+    return ops.find((o) => this.isOp(o));
+  }
+
+  or(): Expr {
+    return this.leftAssoc(
+      () => this.and(),
+      ["||"],
+      (_, a, b) => (r) => (truthy(a(r)) || truthy(b(r)) ? 1 : 0),
+    );
+  }
+
   and(): Expr {
-    let l = this.match();
-    while (this.isOp("&&")) {
-      this.i++;
-      const a = l;
-      const b = this.match();
-      l = (r) => (truthy(a(r)) && truthy(b(r)) ? 1 : 0);
-    }
-    return l;
+    return this.leftAssoc(
+      () => this.match(),
+      ["&&"],
+      (_, a, b) => (r) => (truthy(a(r)) && truthy(b(r)) ? 1 : 0),
+    );
   }
 
   match(): Expr {
@@ -293,11 +300,11 @@ class AwkParser {
       let re: (r: Rec) => SafeRegex;
       if (t?.t === "re") {
         this.i++;
-        const compiled = awkRegex(t.v);
+        const compiled = this.regex(t.v);
         re = () => compiled;
       } else {
         const e = this.cmp();
-        re = (r) => dynamicRegex(str(e(r)));
+        re = (r) => r.regex(str(e(r)));
       }
       return (r) => (re(r).test(str(l(r))) !== neg ? 1 : 0);
     }
@@ -355,33 +362,25 @@ class AwkParser {
   }
 
   additive(): Expr {
-    let l = this.mul();
-    while (this.isOp("+") || this.isOp("-")) {
-      const op = this.peek()?.v;
-      this.i++;
-      const a = l;
-      const b = this.mul();
-      l = (r) => (op === "+" ? num(a(r)) + num(b(r)) : num(a(r)) - num(b(r)));
-    }
-    return l;
+    return this.leftAssoc(
+      () => this.mul(),
+      ["+", "-"],
+      (op, a, b) => (r) => (op === "+" ? num(a(r)) + num(b(r)) : num(a(r)) - num(b(r))),
+    );
   }
 
   mul(): Expr {
-    let l = this.unary();
-    while (this.isOp("*") || this.isOp("/") || this.isOp("%")) {
-      const op = this.peek()?.v;
-      this.i++;
-      const a = l;
-      const b = this.unary();
-      l = (r) => {
+    return this.leftAssoc(
+      () => this.unary(),
+      ["*", "/", "%"],
+      (op, a, b) => (r) => {
         const x = num(a(r));
         const y = num(b(r));
         if (op === "*") return x * y;
         if (y === 0) throw new AwkError("division by zero");
         return op === "/" ? x / y : x % y;
-      };
-    }
-    return l;
+      },
+    );
   }
 
   unary(): Expr {
@@ -404,11 +403,11 @@ class AwkParser {
     const n = this.toks[this.i + 1];
     if (t?.t === "re" && n?.t === "op" && (n.v === "," || n.v === ")")) {
       this.i++;
-      const re = awkRegex(t.v);
+      const re = this.regex(t.v);
       return () => re;
     }
     const e = this.expr();
-    return (r) => dynamicRegex(str(e(r)));
+    return (r) => r.regex(str(e(r)));
   }
 
   /** sub(re, repl [, target]), gsub(…), match(s, re): RSTART and RLENGTH as awk sets them. */
@@ -421,7 +420,7 @@ class AwkParser {
       this.expectOp(")");
       return (r) => {
         const text = str(s(r));
-        const m = re(r).matches(text)[0];
+        const m = re(r).exec(text);
         const start = m === undefined ? 0 : m.start + 1;
         r.vars.set("RSTART", start);
         r.vars.set("RLENGTH", m === undefined ? -1 : m.end - m.start);
@@ -433,7 +432,7 @@ class AwkParser {
     const repl = this.expr();
     let get: (r: Rec) => string = (r) => r.fields[0] ?? "";
     let set: (r: Rec, v: string) => void = (r, v) => {
-      r.fields = [v, ...splitFields(v, str(r.vars.get("FS") ?? " "))];
+      r.fields = [v, ...splitFields(v, str(r.vars.get("FS") ?? " "), r.regex)];
     };
     if (this.isOp(",")) {
       this.i++;
@@ -450,7 +449,7 @@ class AwkParser {
         set = (r, v) => {
           const k = at(r);
           if (k === 0) {
-            r.fields = [v, ...splitFields(v, str(r.vars.get("FS") ?? " "))];
+            r.fields = [v, ...splitFields(v, str(r.vars.get("FS") ?? " "), r.regex)];
             return;
           }
           while (r.fields.length <= k) r.fields.push("");
@@ -488,7 +487,7 @@ class AwkParser {
       case "str":
         return () => t.v;
       case "re": {
-        const re = awkRegex(t.v);
+        const re = this.regex(t.v);
         return (r) => (re.test(r.fields[0] ?? "") ? 1 : 0);
       }
       case "name": {
@@ -550,10 +549,10 @@ function builtinFn(name: string, args: Expr[]): Expr {
   }
 }
 
-function splitFields(line: string, fs: string): string[] {
+function splitFields(line: string, fs: string, regex: (src: string) => SafeRegex): string[] {
   if (fs === " ") return line.trim() === "" ? [] : line.trim().split(/[ \t\n]+/);
   if (fs.length === 1) return line.split(fs);
-  return dynamicRegex(fs).split(line);
+  return regex(fs).split(line);
 }
 
 export const awk: Builtin = (c) => {
@@ -579,10 +578,12 @@ export const awk: Builtin = (c) => {
     return 2;
   }
   const files = c.argv.slice(i + 1);
+  const regex = regexCache(awkRegex, c.shell.regexCost(c.ctx));
   let prog: ReturnType<AwkParser["program"]>;
   try {
-    prog = new AwkParser(tokenize(source)).program();
+    prog = new AwkParser(tokenize(source), regex).program();
   } catch (e) {
+    if (isStopLine(e)) throw e;
     c.err(`awk: ${e instanceof Error ? e.message : String(e)}\n awk: source line number 1\n`);
     return 2;
   }
@@ -598,13 +599,13 @@ export const awk: Builtin = (c) => {
       data += r;
     }
   }
-  const rec: Rec = { fields: [""], nr: 0, vars, out: c.out };
+  const rec: Rec = { fields: [""], nr: 0, vars, out: c.out, regex };
   try {
     for (const s of prog.begin) s(rec);
     const ls = data === "" ? [] : data.replace(/\n$/, "").split("\n");
     for (const line of ls) {
       rec.nr++;
-      rec.fields = [line, ...splitFields(line, fs)];
+      rec.fields = [line, ...splitFields(line, fs, regex)];
       for (const rule of prog.rules) {
         if (rule.pattern !== undefined && !truthy(rule.pattern(rec))) continue;
         let skip = false;
@@ -619,6 +620,7 @@ export const awk: Builtin = (c) => {
     }
     for (const s of prog.end) s(rec);
   } catch (e) {
+    if (isStopLine(e)) throw e;
     c.err(`awk: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }

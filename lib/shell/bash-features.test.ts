@@ -72,11 +72,18 @@ $ echo '*.yaml' \*.yaml
 
   it("a here-document writes a manifest with expansions", async () => {
     const { sh } = offlineWorkstation();
-    const r = await runLine(
-      sh,
-      "APP=web\ncat <<EOF > deploy.yaml\nmetadata:\n  name: $APP\n  home: '$HOME'\nEOF\ncat deploy.yaml",
-    );
-    expect(r.out).toBe("metadata:\n  name: web\n  home: '/home/student'\n");
+    const session = `$ APP=web
+$ cat <<EOF > deploy.yaml
+> metadata:
+>   name: $APP
+>   home: '$HOME'
+> EOF
+$ cat deploy.yaml
+metadata:
+  name: web
+  home: '/home/student'
+`;
+    expect(await replaySession(sh, session)).toBe(session);
   });
 });
 

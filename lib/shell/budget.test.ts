@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { cpuClock } from "../../test/cpu-clock";
+import { kubectl } from "../kubectl";
 import { offlineWorkstation, runLine } from "./harness";
 
 const MiB = 1024 * 1024;
@@ -60,19 +62,63 @@ const HOSTILE: [string, string, RegExp][] = [
     'for i in $(seq 300); do : > f$i; done; echo "$X"-c*tr*k | wc -c',
     /pipe buffer limit reached|output limit/,
   ],
+  // every other pattern a student types charges the same budget (ADR 0036); before, each ran
+  // unbounded: the seconds are the unbounded run on the shared machine
+  ["awk with a 1 MiB pattern (3.8 s)", 'echo a | awk "/$X/"', /more than 10000 commands/],
+  ["a sed address of 1 MiB (6.9 s)", 'echo a | sed -n "/$X/p"', /more than 10000 commands/],
+  ["sed s/// with a 1 MiB pattern (12.9 s)", 'echo a | sed "s/$X/b/"', /more than 10000 commands/],
+  ["[[ =~ ]] with a 1 MiB pattern (6.8 s)", "[[ a =~ $X ]]", /more than 10000 commands/],
+  ["expr : with a 1 MiB pattern (12.7 s)", 'expr a : "$X"', /more than 10000 commands/],
+  [
+    "jq test with a 1 MiB pattern (5.8 s)",
+    `echo '"a"' | jq --arg p "$X" 'test($p)'`,
+    /more than 10000 commands/,
+  ],
+  [
+    "a JSONPath =~ filter of 512 KiB (2.4 s)",
+    `kubectl create deployment web --image=nginx --dry-run=client -o jsonpath="{.spec.template.spec.containers[?(@.name=~\\"\${X:0:524280}\\")].image}"`,
+    /more than 10000 commands/,
+  ],
+  // a search that rescans the rest of the line before settling (a*b|a): one search per match
+  [
+    "sed s/a*b|a/x/g over 40 KB of a (over 40 s)",
+    `A=$(printf '%40000s' | tr ' ' a); echo $A | sed -E 's/a*b|a/x/g' | wc -c`,
+    /more than 10000 commands/,
+  ],
+  [
+    "grep -oE 'a*b|a' over 40 KB of a (over 40 s)",
+    `A=$(printf '%40000s' | tr ' ' a); echo $A | grep -oE 'a*b|a' | wc -l`,
+    /more than 10000 commands/,
+  ],
+  [
+    "awk gsub(/a*b|a/) over 40 KB of a (over 40 s)",
+    `A=$(printf '%40000s' | tr ' ' a); echo $A | awk '{ gsub(/a*b|a/, "x"); print length($0) }'`,
+    /more than 10000 commands/,
+  ],
+  // shell patterns: case, [[ == ]], ${v//p/r}, ${v%p} walk a set of states, charged per state
+  [
+    "case with *a…ab (10,000 a) over 100 KB of a (8.2 s)",
+    `V=$(printf '%100000s' | tr ' ' a); Q="*$(printf '%10000s' | tr ' ' a)b"; case $V in $Q) echo y;; esac`,
+    /more than 10000 commands/,
+  ],
+  [
+    "V//P/x (a replacement) with 5,000 stars over 100 KB (over 40 s)",
+    `V=$(printf '%100000s' | tr ' ' a); P="$(printf '%5000s' | tr ' ' '*')b"; : "\${V//$P/x}"`,
+    /more than 10000 commands/,
+  ],
 ];
 
 describe("every line has an enforced budget of simulated work", () => {
   it.each(HOSTILE)("%s stops by itself, fast and small", async (_name, line, why) => {
-    const { sh } = offlineWorkstation();
+    const { sh } = offlineWorkstation({ kubectl });
     await runLine(sh, `X=$(printf '%${MiB - 8}d' 0)`);
     const heap0 = process.memoryUsage().heapUsed;
-    const t0 = performance.now();
+    const cpu = cpuClock();
     const r = await runLine(sh, line);
-    const ms = performance.now() - t0;
+    const ms = cpu();
     const heapMB = (process.memoryUsage().heapUsed - heap0) / MiB;
     console.log(
-      `${line.slice(0, 50)}: ${ms.toFixed(0)} ms, heap ${heapMB.toFixed(0)} MiB (goal < 2000 ms, < 64 MiB)`,
+      `${line.slice(0, 50)}: ${ms.toFixed(0)} ms of CPU, heap ${heapMB.toFixed(0)} MiB (goal < 2000 ms, < 64 MiB)`,
     );
     expect(r.err).toMatch(why);
     expect(ms).toBeLessThan(2000);
@@ -94,4 +140,39 @@ describe("command names that are Object.prototype members (found by the hostile-
       );
     },
   );
+});
+
+describe("shell patterns and searches along a line stay linear (ADR 0036)", () => {
+  const LINEAR: [string, string, string][] = [
+    // each `[` scanned the rest of the pattern for its `]` (and hasGlob did too): over 40 s
+    [
+      "100,000 unclosed [ in a case pattern and a glob",
+      `U=$(printf '%100000s' | tr ' ' '['); case x in $U) echo y;; esac; echo $U | wc -c`,
+      "100001\n",
+    ],
+    // every start × every end × a copy of the slice: over 40 s at 20,000 characters
+    [
+      "a replacement of every space (v// /x) over 20,000 characters",
+      `v=$(printf '%20000s'); r=\${v// /x}; echo \${#r} \${r:0:3}`,
+      "20000 xxx\n",
+    ],
+    [
+      "trimming (v%%… and v##…) over 100,000 characters",
+      `V=$(printf '%100000s' | tr ' ' a); echo \${#V} "\${V%%a*}" "\${V##*a}"`,
+      "100000  \n",
+    ],
+    // a pattern that settles where its match ends pays each search's overlap, not the rest of the line
+    ["sed s/a/b/g along 100,000 a", `printf '%100000s' | tr ' ' a | sed 's/a/b/g' | tr -d b | wc -c`, "0\n"],
+    ["grep -o a along 100,000 a", `printf '%100000s' | tr ' ' a | grep -o a | wc -l`, "100000\n"],
+  ];
+  it.each(LINEAR)("%s: answered, fast", async (_name, line, out) => {
+    const { sh } = offlineWorkstation();
+    const cpu = cpuClock();
+    const r = await runLine(sh, line);
+    const ms = cpu();
+    console.log(`${line.slice(0, 50)}: ${ms.toFixed(0)} ms of CPU (goal < 2000 ms)`);
+    expect(r.err).toBe("");
+    expect(r.out).toBe(out);
+    expect(ms).toBeLessThan(2000);
+  });
 });

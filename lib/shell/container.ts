@@ -7,16 +7,15 @@
 import type { Clock } from "../cluster/types";
 import { createCurl } from "./curl";
 import { type FsQuota, VirtualFs } from "./fs";
-import { Shell } from "./interp";
+import { lookup, Shell } from "./interp";
 import { JobTable } from "./jobs";
 import type { VarUsage } from "./limits";
+import { shellQuote } from "./quote";
 import { createTar } from "./tar";
-import type { ContainerTarget, Machine, Program, Scheduler } from "./types";
+import type { ContainerTarget, ExitCode, Machine, Program, ProgramIO, RunIO, Scheduler } from "./types";
 
-export interface ContainerFacts {
-  namespace: string;
-  pod: string;
-  container: string;
+/** What the cluster says of one container (its namespace, pod and name, which it always has here). */
+export interface ContainerFacts extends Required<ContainerTarget> {
   /** Defaults to the pod name (what `hostname` prints and the prompt shows). */
   hostname?: string;
   /** The container's environment as `env` prints it (HOSTNAME, PATH, KUBERNETES_*, …). */
@@ -109,4 +108,91 @@ export function createContainerShell(
     colourPrompt: false,
     bareEnv: !deps.shell,
   });
+}
+
+/** Runs `kubectl exec`'s argv in a container's shell: a shell (interactive, `-c`, or reading stdin) or one known command. */
+export async function runInContainer(
+  shell: Shell,
+  facts: ContainerFacts,
+  argv: string[],
+  interactive: boolean,
+  caller: ProgramIO,
+): Promise<ExitCode> {
+  const name = argv[0];
+  if (name === undefined) {
+    caller.stderr("error: you must specify at least one command for the container\n");
+    return 1;
+  }
+  const io: RunIO = {
+    stdout: caller.stdout,
+    stderr: caller.stderr,
+    tty: caller.tty,
+    columns: caller.columns,
+    interrupt: caller.interrupt,
+  };
+  if (SHELL_NAMES.has(name)) {
+    if (argv[1] === "-c" && argv[2] !== undefined) return (await shell.run(argv[2], io)).exitCode;
+    if (interactive && caller.enterShell !== undefined) {
+      return caller.enterShell({
+        prompt: (tty) => shell.prompt(tty),
+        run: (line, lineIo) => shell.run(line, lineIo),
+        get exited() {
+          return shell.exited;
+        },
+        get history() {
+          return shell.history;
+        },
+        completePath: (prefix) => shell.completePath(prefix),
+      });
+    }
+    // `kubectl exec -i POD -- bash` with piped input: bash reads its script from stdin.
+    let status = 0;
+    for (const line of caller.stdin.split("\n")) {
+      if (line.trim() === "") continue;
+      status = (await shell.run(line, io)).exitCode;
+      if (shell.exited || caller.interrupt.interrupted) break;
+    }
+    return status;
+  }
+  const known =
+    lookup(shell.opts.programs, name) !== undefined ||
+    [
+      "env",
+      "cat",
+      "ls",
+      "hostname",
+      "echo",
+      "pwd",
+      "whoami",
+      "printenv",
+      "sleep",
+      "grep",
+      "head",
+      "tail",
+      "wc",
+      "date",
+      "uname",
+      "true",
+      "false",
+      // coreutils' test: `kubectl cp` asks `test -d DEST` before it copies into a pod
+      "test",
+      "[",
+    ].includes(name);
+  if (!known) {
+    caller.stderr(
+      `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown\n`,
+    );
+    void facts;
+    return 126;
+  }
+  // `kubectl exec -i` (and `kubectl cp`'s tar) hand the command their stdin, as the server's exec does
+  if (!interactive || caller.stdin === "")
+    return (await shell.run(argv.map(shellQuote).join(" "), io)).exitCode;
+  const stdinPath = "/dev/.kubeclass-exec-stdin";
+  shell.opts.fs.write(stdinPath, caller.stdin, false);
+  try {
+    return (await shell.run(`${argv.map(shellQuote).join(" ")} < ${stdinPath}`, io)).exitCode;
+  } finally {
+    shell.opts.fs.remove(stdinPath);
+  }
 }

@@ -170,6 +170,7 @@ const find: Builtin = ({ argv, shell, out, err, ctx }) => {
   const roots: string[] = [];
   while (args.length > 0 && !/^[-!(]/.test(args[0] ?? "")) roots.push(args.shift() ?? "");
   if (roots.length === 0) roots.push(".");
+  const cost = shell.regexCost(ctx);
   type Test = (path: string, name: string, isDir: boolean) => boolean;
   const tests: Test[] = [];
   let maxDepth = Number.POSITIVE_INFINITY;
@@ -195,14 +196,14 @@ const find: Builtin = ({ argv, shell, out, err, ctx }) => {
         const p = val();
         if (p === undefined) return 1;
         const ci = a === "-iname";
-        t = (_path, name) => globMatch(ci ? p.toLowerCase() : p, ci ? name.toLowerCase() : name);
+        t = (_path, name) => globMatch(ci ? p.toLowerCase() : p, ci ? name.toLowerCase() : name, cost);
         break;
       }
       case "-path":
       case "-wholename": {
         const p = val();
         if (p === undefined) return 1;
-        t = (path) => globMatch(p, path);
+        t = (path) => globMatch(p, path, cost);
         break;
       }
       case "-type": {

@@ -113,13 +113,22 @@ export async function standInProxy(
 }
 
 /**
- * Runs a session written as a terminal shows it, each `$ line` followed by what it prints
- * (stdout and stderr as they came), line by line in `sh`; returns the session as it went, equal
- * to `session` when every line printed what the session shows (and the setup lines nothing).
+ * Runs a session written as a terminal shows it, each `$ line` (with its `> ` continuation
+ * lines, as bash prompts for the rest of a here-document or an open quote) followed by what it
+ * prints (stdout and stderr as they came), in `sh`; returns the session as it went, equal to
+ * `session` when every line printed what the session shows (and the setup lines nothing).
  */
 export async function replaySession(sh: ShellSession, session: string): Promise<string> {
   let ran = "";
-  for (const line of session.split("\n"))
-    if (line.startsWith("$ ")) ran += `${line}\n${(await runLine(sh, line.slice(2))).all}`;
+  const lines = session.split("\n");
+  for (const [i, line] of lines.entries()) {
+    if (!line.startsWith("$ ")) continue;
+    const typed = [line.slice(2)];
+    for (const more of lines.slice(i + 1)) {
+      if (!more.startsWith("> ")) break;
+      typed.push(more.slice(2));
+    }
+    ran += `$ ${typed.join("\n> ")}\n${(await runLine(sh, typed.join("\n"))).all}`;
+  }
   return ran;
 }

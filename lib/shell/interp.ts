@@ -35,10 +35,10 @@ import type { JobTable } from "./jobs";
 import { ShellLimitError, type Var, VarTable, type VarUsage, WORKSTATION_LIMITS } from "./limits";
 import { IncompleteInput, parseScript, ShellSyntaxError } from "./parse";
 import { shellQuote } from "./quote";
-import { compilePosix, RegexSyntaxError } from "./regex";
+import { compilePosix, type RegexCost, RegexSyntaxError, regexCost } from "./regex";
 import type {
-  ContainerFiles,
-  ContainerTarget,
+  ContainerExec,
+  ContainerFileAccess,
   ExitCode,
   Machine,
   Program,
@@ -101,15 +101,10 @@ export interface ShellOptions {
   colourPrompt: boolean;
   /** Do not add PWD/HOME to the environment (a command exec'd without a shell). */
   bareEnv?: boolean;
-  containerFiles?: (target: ContainerTarget) => ContainerFiles | string;
+  containerFiles?: ContainerFileAccess;
   /** A draw in [0, 1) from the session's seeded generator, to seed `$RANDOM`. */
   random?: () => number;
-  containerExec?: (
-    target: ContainerTarget,
-    argv: string[],
-    opts: { interactive: boolean },
-    caller: ProgramIO,
-  ) => Promise<ExitCode>;
+  containerExec?: ContainerExec;
 }
 
 export type Sink = (chunk: string) => void;
@@ -309,6 +304,11 @@ const SYSTEM_HOMES: Record<string, string> = {
 };
 
 class StopLine extends Error {}
+
+/** Whether `e` is the line stopping (its budget spent, Ctrl-C): a builtin that catches its own errors rethrows it. */
+export function isStopLine(e: unknown): boolean {
+  return e instanceof StopLine;
+}
 
 /** `[[ x =~ bad( ]]`: status 2, no message (as bash). */
 class CondRegexError extends Error {}
@@ -779,6 +779,16 @@ export class Shell {
     this.step(ctx, steps);
   }
 
+  /**
+   * The line's budget as a regular expression or a shell pattern spends it: every pattern a
+   * student types (grep, sed, awk, `=~`, expr, jq, a JSONPath filter, `case`, `${v//p/r}`, a
+   * glob) charges its compiling and matching here before doing it, so a huge or hostile
+   * pattern stops with the budget's message instead of holding the event loop (ADR 0036).
+   */
+  regexCost(ctx: RunContext): RegexCost {
+    return regexCost((n) => this.step(ctx, n));
+  }
+
   /** Stops the line now because a bound was reached (builtins call it before doing the work). */
   limit(ctx: RunContext, why: string): never {
     this.abort(ctx, why);
@@ -1078,7 +1088,7 @@ export class Shell {
     for (const item of cmd.items) {
       for (const p of item.patterns) {
         const pat = await this.expandPattern(p, ctx);
-        if (globMatch(pat, value)) return this.runScript(item.body, s, ctx);
+        if (globMatch(pat, value, this.regexCost(ctx))) return this.runScript(item.body, s, ctx);
       }
     }
     return 0;
@@ -1142,14 +1152,14 @@ export class Shell {
           rightTok !== undefined && "word" in rightTok
             ? await this.expandPattern(rightTok.word, ctx)
             : escapeGlob(rightTok !== undefined && "op" in rightTok ? rightTok.op : "");
-        const m = globMatch(pat, left);
+        const m = globMatch(pat, left, this.regexCost(ctx));
         return bop === "!=" ? !m : m;
       }
       if (bop === "=~") {
         const re =
           rightTok !== undefined && "word" in rightTok ? await this.expandRegex(rightTok.word, ctx) : "";
         try {
-          const rx = compilePosix(re, { extended: true, capture: true });
+          const rx = compilePosix(re, { extended: true, capture: true, cost: this.regexCost(ctx) });
           const m = rx.exec(left);
           if (m === undefined) {
             this.vars.delete("BASH_REMATCH");
@@ -1288,8 +1298,8 @@ export class Shell {
     return out;
   }
 
-  /** Paths matching an escaped pattern, sorted; [] when none. */
-  glob(pattern: string): string[] {
+  /** Paths matching an escaped pattern, sorted; [] when none. `cost`: the line's budget. */
+  glob(pattern: string, cost?: RegexCost): string[] {
     const abs = pattern.startsWith("/");
     const segs = pattern.split("/").filter((x, i) => x !== "" || i === 0);
     let paths: string[] = [abs ? "" : "."];
@@ -1308,7 +1318,7 @@ export class Shell {
         if (!Array.isArray(names)) continue;
         for (const n of names) {
           if (n.startsWith(".") && !seg.startsWith(".") && !seg.startsWith("\\.")) continue;
-          if (globMatch(seg, n)) next.push(base === "" ? `/${n}` : base === "." ? n : `${base}/${n}`);
+          if (globMatch(seg, n, cost)) next.push(base === "" ? `/${n}` : base === "." ? n : `${base}/${n}`);
         }
         if (next.length > LIMITS.words) break;
       }
@@ -1596,6 +1606,7 @@ export class Shell {
       tty: ctx.io.tty && s.outIsTerminal,
       columns: ctx.io.columns,
       interrupt: ctx.interrupt,
+      regexCost: this.regexCost(ctx),
       clock: this.opts.clock,
       scheduler: this.opts.scheduler,
       machine: this.opts.machine,
@@ -1872,7 +1883,7 @@ export class Shell {
         out.push(fields[k] ?? "");
         continue;
       }
-      const matches = this.glob(p);
+      const matches = this.glob(p, this.regexCost(ctx));
       if (matches.length > LIMITS.words) this.limit(ctx, `glob matches over ${LIMITS.words} paths; stopped`);
       if (matches.length === 0) out.push(fields[k] ?? "");
       else out.push(...matches);
@@ -1967,13 +1978,13 @@ export class Shell {
       case "##":
       case "%":
       case "%%":
-        return trimPattern(value ?? "", await pattern(), part.op);
+        return trimPattern(value ?? "", await pattern(), part.op, this.regexCost(ctx));
       case "/":
       case "//":
       case "/#":
       case "/%": {
         const repl = part.arg2 === undefined ? "" : (await this.expandWord(part.arg2, ctx, false)).join("");
-        const r = replacePattern(value ?? "", await pattern(), repl, part.op);
+        const r = replacePattern(value ?? "", await pattern(), repl, part.op, this.regexCost(ctx));
         this.expanded(ctx, r.length, r.length);
         return r;
       }
@@ -1985,7 +1996,8 @@ export class Shell {
         const upper = part.op.startsWith("^");
         const conv = (c: string): string => (upper ? c.toUpperCase() : c.toLowerCase());
         const pat = await pattern();
-        const ok = (c: string): boolean => pat === "" || globMatch(pat, c);
+        const cost = this.regexCost(ctx);
+        const ok = (c: string): boolean => pat === "" || globMatch(pat, c, cost);
         if (part.op.length === 2) return [...v].map((c) => (ok(c) ? conv(c) : c)).join("");
         const [c0 = "", ...restChars] = [...v];
         return (ok(c0) ? conv(c0) : c0) + restChars.join("");
@@ -2005,13 +2017,9 @@ export class Shell {
         if (part.index === "@" || part.index === "*" || (part.name === "@" && part.index === undefined))
           return (await this.sliceList(part, ctx)).join(" ");
         const chars = [...(value ?? "")];
-        const offText = await argText();
-        let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
-        if (off < 0) off = Math.max(0, chars.length + off);
+        const { off, len } = await this.sliceBounds(await argText(), part.arg2, chars.length, ctx);
         let end = chars.length;
-        if (part.arg2 !== undefined) {
-          const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
-          const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
+        if (len !== undefined) {
           if (len < 0) {
             end = chars.length + len;
             if (end < off) {
@@ -2033,15 +2041,26 @@ export class Shell {
     const items = this.getArray(part.name) ?? [];
     const all = part.name === "@" ? ["bash", ...items] : items;
     const offText = part.arg === undefined ? "0" : (await this.expandWord(part.arg, ctx, false)).join("");
-    let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
-    if (off < 0) off = Math.max(0, all.length + off);
-    let end = all.length;
-    if (part.arg2 !== undefined) {
-      const lenText = (await this.expandWord(part.arg2, ctx, false)).join("");
-      const len = await this.arith(lenText.trim() === "" ? "0" : lenText, ctx);
-      end = len < 0 ? all.length + len : Math.min(all.length, off + len);
-    }
+    const { off, len } = await this.sliceBounds(offText, part.arg2, all.length, ctx);
+    const end = len === undefined ? all.length : len < 0 ? all.length + len : Math.min(all.length, off + len);
     return all.slice(off, Math.max(off, end));
+  }
+
+  /**
+   * `${x:off:len}`'s offset and length, each an arithmetic expression (empty is 0); a negative
+   * offset counts back from the end of the `count` characters or elements (at most to the first).
+   */
+  private async sliceBounds(
+    offText: string,
+    lenWord: Word | undefined,
+    count: number,
+    ctx: RunContext,
+  ): Promise<{ off: number; len?: number }> {
+    let off = await this.arith(offText.trim() === "" ? "0" : offText, ctx);
+    if (off < 0) off = Math.max(0, count + off);
+    if (lenWord === undefined) return { off };
+    const lenText = (await this.expandWord(lenWord, ctx, false)).join("");
+    return { off, len: await this.arith(lenText.trim() === "" ? "0" : lenText, ctx) };
   }
 
   private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {

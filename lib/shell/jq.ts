@@ -11,7 +11,7 @@
  */
 import type { Builtin } from "./builtins";
 import { fsErrorText } from "./interp";
-import { compileRe2, RegexSyntaxError } from "./regex";
+import { compileRe2, type RegexCost, RegexSyntaxError, regexCache, type SafeRegex } from "./regex";
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
 
@@ -246,14 +246,34 @@ function parse(src: string): Node {
     }
     return left;
   };
-  const comma = (): Node => {
-    let left = alt();
-    while (isOp(",")) {
-      p++;
-      left = { t: "comma", a: left, b: alt() };
-    }
-    return left;
-  };
+  /**
+   * A left-associative level: `next (op next)*`, where `opHere` names the operator at p, if any;
+   * `join` builds the node (a `bin` node unless told otherwise).
+   */
+  const leftAssoc =
+    (
+      next: () => Node,
+      opHere: () => string | undefined,
+      join: (op: string, a: Node, b: Node) => Node = (op, a, b) => ({ t: "bin", op, a, b }),
+    ) =>
+    (): Node => {
+      let left = next();
+      for (let op = opHere(); op !== undefined; op = opHere()) {
+        p++;
+        left = join(op, left, next());
+      }
+      return left;
+    };
+  const keyword = (word: string) => () => (isId(word) ? word : undefined);
+  const operators =
+    (...ops: string[]) =>
+    () =>
+      ops.find((o) => isOp(o));
+  const comma = leftAssoc(
+    () => alt(),
+    operators(","),
+    (_, a, b) => ({ t: "comma", a, b }),
+  );
   const alt = (): Node => {
     const left = or();
     if (isOp("//")) {
@@ -267,20 +287,6 @@ function parse(src: string): Node {
     }
     return left;
   };
-  /** A left-associative level: `next (op next)*`, where `opHere` names the operator at p, if any. */
-  const leftAssoc = (next: () => Node, opHere: () => string | undefined) => (): Node => {
-    let left = next();
-    for (let op = opHere(); op !== undefined; op = opHere()) {
-      p++;
-      left = { t: "bin", op, a: left, b: next() };
-    }
-    return left;
-  };
-  const keyword = (word: string) => () => (isId(word) ? word : undefined);
-  const operators =
-    (...ops: string[]) =>
-    () =>
-      ops.find((o) => isOp(o));
   const or = leftAssoc(() => and(), keyword("or"));
   const and = leftAssoc(() => cmp(), keyword("and"));
   const cmp = (): Node => {
@@ -511,21 +517,21 @@ function parse(src: string): Node {
         return fail();
     }
   };
-  const objValue = (): Node => {
-    // an object value binds tighter than `,`
-    let left = alt();
-    while (isOp("|")) {
-      p++;
-      left = { t: "pipe", a: left, b: alt() };
-    }
-    return left;
-  };
+  // an object value binds tighter than `,`
+  const objValue = leftAssoc(
+    () => alt(),
+    operators("|"),
+    (_, a, b) => ({ t: "pipe", a, b }),
+  );
   const node = pipe();
   if (peek().k !== "eof") fail();
   return node;
 }
 
 // ---- evaluation ----
+
+/** A JSON object (not null, not an array). */
+const isObject = (v: J): v is { [k: string]: J } => v !== null && typeof v === "object" && !Array.isArray(v);
 
 const typeOf = (v: J): string =>
   v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "object" ? "object" : typeof v;
@@ -572,14 +578,29 @@ function sortKeys(o: Record<string, J>): string[] {
 
 class Evaluator {
   steps = 0;
+  /** `test`'s patterns, compiled once per distinct text, charged to the line's budget. */
+  readonly regex: (src: string) => SafeRegex;
   constructor(
     readonly budget: number,
     readonly env: Record<string, J>,
-  ) {}
+    cost?: RegexCost,
+  ) {
+    this.regex = regexCache((src, c) => compileRe2(src, { cost: c }), cost);
+  }
 
   tick(n = 1): void {
     this.steps += n;
     if (this.steps > this.budget) throw new BudgetError("jq: the program produced too many values; stopped");
+  }
+
+  /** jq's `test` on the linear-time engine (ADR 0009): RE2 syntax is Oniguruma's common core. */
+  test(re: string, flags: string, s: string): boolean {
+    try {
+      return this.regex(flags.includes("i") ? `(?i)${re}` : re).test(s);
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) throw new JqRuntimeError(`${re} (at offset 0) is not a valid regex`);
+      throw e;
+    }
   }
 
   eval(n: Node, input: J, vars: Map<string, J>): J[] {
@@ -752,8 +773,7 @@ class Evaluator {
 
   index(v: J, k: J, opt: boolean): J[] {
     if (v === null) return [null];
-    if (typeof k === "string" && v !== null && typeof v === "object" && !Array.isArray(v))
-      return [Object.hasOwn(v, k) ? (v[k] ?? null) : null];
+    if (typeof k === "string" && isObject(v)) return [Object.hasOwn(v, k) ? (v[k] ?? null) : null];
     if (typeof k === "number" && Array.isArray(v)) {
       const i = Math.floor(k);
       return [v[i < 0 ? v.length + i : i] ?? null];
@@ -865,15 +885,7 @@ class Evaluator {
           this.tick(a.length + b.length);
           return [...a, ...b];
         }
-        if (
-          a !== null &&
-          b !== null &&
-          typeof a === "object" &&
-          typeof b === "object" &&
-          !Array.isArray(a) &&
-          !Array.isArray(b)
-        )
-          return { ...a, ...b };
+        if (isObject(a) && isObject(b)) return { ...a, ...b };
         break;
       case "-":
         if (typeof a === "number" && typeof b === "number") return a - b;
@@ -1014,11 +1026,10 @@ class Evaluator {
         );
       case "map":
         want(1);
-        if (input !== null && typeof input === "object" && !Array.isArray(input))
-          return [Object.values(input).flatMap((v) => arg(0, v))];
+        if (isObject(input)) return [Object.values(input).flatMap((v) => arg(0, v))];
         return [arr("iterate over").flatMap((v) => arg(0, v))];
       case "map_values":
-        if (input !== null && typeof input === "object" && !Array.isArray(input))
+        if (isObject(input))
           return [
             Object.fromEntries(
               Object.entries(input).flatMap(([k, v]) =>
@@ -1058,10 +1069,7 @@ class Evaluator {
         return this.call({ t: "call", name: "from_entries", args: [] }, mapped, vars);
       }
       case "add": {
-        const items =
-          input !== null && typeof input === "object" && !Array.isArray(input)
-            ? Object.values(input)
-            : arr("iterate over");
+        const items = isObject(input) ? Object.values(input) : arr("iterate over");
         let acc: J = null;
         for (const v of items) acc = this.arith("+", acc, v);
         return [acc];
@@ -1249,14 +1257,7 @@ class Evaluator {
         const contains = (x: J, y: J): boolean => {
           if (typeof x === "string" && typeof y === "string") return x.includes(y);
           if (Array.isArray(x) && Array.isArray(y)) return y.every((yy) => x.some((xx) => contains(xx, yy)));
-          if (
-            x !== null &&
-            y !== null &&
-            typeof x === "object" &&
-            typeof y === "object" &&
-            !Array.isArray(x) &&
-            !Array.isArray(y)
-          )
+          if (isObject(x) && isObject(y))
             return Object.entries(y).every(([k, v]) => Object.hasOwn(x, k) && contains(x[k] ?? null, v));
           if (typeOf(x) !== typeOf(y))
             throw new JqRuntimeError(
@@ -1272,7 +1273,7 @@ class Evaluator {
         const flags = n.args.length > 1 ? String(arg(1)[0] ?? "") : "";
         if (typeof re !== "string")
           throw new JqRuntimeError(`${typeOf(re)} (${shown(re)}) cannot be matched, as it is not a string`);
-        return [safeTest(re, flags, s)];
+        return [this.test(re, flags, s)];
       }
       case "paths": {
         const out: J[] = [];
@@ -1306,16 +1307,6 @@ class Evaluator {
       default:
         throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
     }
-  }
-}
-
-/** jq's `test` on the linear-time engine (ADR 0009): RE2 syntax is Oniguruma's common core. */
-function safeTest(re: string, flags: string, s: string): boolean {
-  try {
-    return compileRe2(re, { icase: flags.includes("i") }).test(s);
-  } catch (e) {
-    if (e instanceof RegexSyntaxError) throw new JqRuntimeError(`${re} (at offset 0) is not a valid regex`);
-    throw e;
   }
 }
 
@@ -1535,7 +1526,7 @@ export const jq: Builtin = (c) => {
     text += d;
   }
   const env: Record<string, J> = Object.fromEntries(c.shell.exportedEnv());
-  const ev = new Evaluator(1_000_000, env);
+  const ev = new Evaluator(1_000_000, env, c.shell.regexCost(c.ctx));
   const parsed = nullInput ? { values: [null] as J[] } : parseStream(text);
   const inputs: J[] = slurp && !nullInput ? [parsed.values] : parsed.values;
   let status = 0;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cpuClock } from "../../test/cpu-clock";
 import { offlineWorkstation, replaySession, runLine } from "./harness";
 import { compilePosix, posixToRe2, RegexSyntaxError } from "./regex";
 
@@ -32,20 +33,23 @@ describe("POSIX BRE/ERE → RE2 translation", () => {
     expect(posixToRe2(p, { extended: ere })).toBe(want);
   });
 
-  it.each([
-    ["(a", true, "Unmatched ( or \\("],
-    ["a\\)", false, "Unmatched ) or \\)"],
-    ["a{2,1}", true, "Invalid content of \\{\\}"],
-    ["a\\{1", false, "Unmatched \\{"],
-    ["[a", false, "Unmatched [, [^, [:, [., or [="],
-    ["[:alpha:]", true, "character class syntax is [[:space:]], not [:space:]"],
-    ["[[:foo:]]", true, "Invalid character class name"],
-    ["[z-a]", false, "Invalid range end"],
-    ["a\\", false, "Trailing backslash"],
-    ["\\1", true, "Invalid back reference"],
-    ["a{99999}", true, "Regular expression too big"],
-  ])("%s (%s) is refused with grep's words: %s", (p, ere, msg) => {
-    expect(() => compilePosix(p, { extended: ere })).toThrow(new RegexSyntaxError(msg));
+  /** Each of grep's refusals (its words, as GNU regcomp has them) and a pattern that meets it, ERE or BRE. */
+  const REFUSALS: Record<string, { ere: string } | { bre: string }> = {
+    "Unmatched ( or \\(": { ere: "(a" },
+    "Unmatched ) or \\)": { bre: "a\\)" },
+    "Invalid content of \\{\\}": { ere: "a{2,1}" },
+    "Unmatched \\{": { bre: "a\\{1" },
+    "Unmatched [, [^, [:, [., or [=": { bre: "[a" },
+    "character class syntax is [[:space:]], not [:space:]": { ere: "[:alpha:]" },
+    "Invalid character class name": { ere: "[[:foo:]]" },
+    "Invalid range end": { bre: "[z-a]" },
+    "Trailing backslash": { bre: "a\\" },
+    "Invalid back reference": { ere: "\\1" },
+    "Regular expression too big": { ere: "a{99999}" },
+  };
+  it.each(Object.entries(REFUSALS))("grep refuses with its own words: %s (%j)", (words, pattern) => {
+    const p = "ere" in pattern ? pattern.ere : pattern.bre;
+    expect(() => compilePosix(p, { extended: "ere" in pattern })).toThrow(new RegexSyntaxError(words));
   });
 
   it("matches like POSIX: bracket literals, classes, intervals, case folding", () => {
@@ -67,10 +71,12 @@ describe("student regexes run in linear time (no ReDoS)", () => {
   it("grep -E with a catastrophic pattern answers at once", async () => {
     const { sh } = offlineWorkstation();
     await runLine(sh, `echo ${victim} > f`);
-    const t0 = performance.now();
+    const cpu = cpuClock();
     const r = await runLine(sh, `grep -cE '${EVIL}' f; grep -c '${EVIL_BRE}' f; grep -vcE '^(x|x)*$' f`);
-    const ms = performance.now() - t0;
-    console.log(`grep with catastrophic patterns over 50 k chars: ${ms.toFixed(1)} ms (goal < 1000 ms)`);
+    const ms = cpu();
+    console.log(
+      `grep with catastrophic patterns over 50 k chars: ${ms.toFixed(1)} ms of CPU (goal < 1000 ms)`,
+    );
     expect(r.out).toBe("0\n0\n0\n");
     expect(ms).toBeLessThan(1000);
   });
@@ -78,13 +84,15 @@ describe("student regexes run in linear time (no ReDoS)", () => {
   it("awk /re/, ~, FS, match and gsub answer at once", async () => {
     const { sh } = offlineWorkstation();
     await runLine(sh, `echo ${victim.slice(0, 30_000)} > f`);
-    const t0 = performance.now();
+    const cpu = cpuClock();
     const r = await runLine(
       sh,
       `awk '/${EVIL}/ {print "m"} $0 ~ "${EVIL}" {print "t"} {print match($0, /(x+x+)+y/), gsub(/(x|x)+y/, "z")}' f; awk -F '(x+x+)+y' '{print NF}' f`,
     );
-    const ms = performance.now() - t0;
-    console.log(`awk with catastrophic patterns over 30 k chars: ${ms.toFixed(1)} ms (goal < 1000 ms)`);
+    const ms = cpu();
+    console.log(
+      `awk with catastrophic patterns over 30 k chars: ${ms.toFixed(1)} ms of CPU (goal < 1000 ms)`,
+    );
     expect(r.err).toBe("");
     expect(r.out).toBe("0 0\n1\n");
     expect(ms).toBeLessThan(1000);

@@ -6,9 +6,23 @@
  * `[]a]`, `[[:digit:]]`, a leading `*` literal in BRE, stacked quantifiers like `a+?` meaning
  * `(a+)?` and not a lazy `+`), and errors are worded like GNU grep's.
  */
-import { RE2JS, RE2JSException } from "re2js";
+import { RE2JS } from "re2js";
+import {
+  COMPILE_UNITS_PER_CHAR,
+  compileRe2,
+  type RegexCost,
+  RegexSyntaxError,
+  type SafeRegex,
+} from "../kubectl/re2";
 
-export class RegexSyntaxError extends Error {}
+export {
+  compileRe2,
+  type RegexCost,
+  RegexSyntaxError,
+  regexCache,
+  regexCost,
+  type SafeRegex,
+} from "../kubectl/re2";
 
 /** RE2's repeat limit; GNU allows 32767 and says "Regular expression too big" beyond. */
 const MAX_REPEAT = 1000;
@@ -299,119 +313,6 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
   }
   if (groups.length > 0) throw new RegexSyntaxError("Unmatched ( or \\(");
   return out;
-}
-
-export interface SafeRegex {
-  test(s: string): boolean;
-  /** Non-overlapping matches left to right, like a global JS RegExp (`matchAll`). */
-  matches(s: string): { start: number; end: number }[];
-  /** Replaces the first (or every, `global`) match by what `fn` returns for it. */
-  replace(s: string, fn: (m: string) => string, global: boolean): string;
-  /** Splits at every non-empty match (awk's FS as a regular expression). */
-  split(s: string): string[];
-  /** The first match at or after `from` with its groups (index 0: the whole match). */
-  exec(s: string, from?: number): { start: number; end: number; groups: (string | undefined)[] } | undefined;
-}
-
-/**
- * What a regular expression costs, for the line's budget (lib/shell/interp.ts `work`). RE2's
- * linear time is linear in the text times the program: compiling costs about the pattern's
- * length, matching about the text's length times it (a 64 KiB pattern of classes took 11 s over
- * 100 KB, a 1 MiB literal 7–10 s to compile — one synchronous call each, found by the hostile
- * suite). `charge` is told the units before the work is done, so a line that cannot afford it
- * stops first.
- */
-export interface RegexCost {
-  charge(units: number): void;
-}
-
-/** Units that cost one step of the line's budget (about 25 µs of RE2 work). */
-export const REGEX_UNITS_PER_STEP = 16 * 1024;
-/** Compiling costs this many units per character of the pattern (≈ 1–4 µs each). */
-const COMPILE_UNITS_PER_CHAR = REGEX_UNITS_PER_STEP / 2;
-
-/** A RegexCost that charges whole steps to `steps` (a builtin's `c.shell.work(c.ctx, n)`). */
-export function regexCost(steps: (n: number) => void): RegexCost {
-  let pending = 0;
-  return {
-    charge(units) {
-      pending += units;
-      if (pending < REGEX_UNITS_PER_STEP) return;
-      const n = Math.floor(pending / REGEX_UNITS_PER_STEP);
-      pending -= n * REGEX_UNITS_PER_STEP;
-      steps(n);
-    },
-  };
-}
-
-/** Compiles RE2 syntax (as kubectl's JSONPath `=~` and Go take it); throws RegexSyntaxError. */
-export function compileRe2(
-  src: string,
-  opts: { icase?: boolean; cost?: RegexCost; compileCharged?: boolean } = {},
-): SafeRegex {
-  const cost = opts.cost;
-  if (opts.compileCharged !== true) cost?.charge(src.length * COMPILE_UNITS_PER_CHAR);
-  /** Matching `s` costs its length times the program's (the source's length stands for it). */
-  const run = (s: string): void => cost?.charge((s.length + 1) * Math.max(1, src.length));
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(src, opts.icase ? RE2JS.CASE_INSENSITIVE : 0);
-  } catch (e) {
-    if (e instanceof RE2JSException) throw new RegexSyntaxError(e.message);
-    throw e;
-  }
-  const matches = (s: string): { start: number; end: number }[] => {
-    run(s);
-    const found: { start: number; end: number }[] = [];
-    const m = re.matcher(s);
-    let from = 0;
-    while (from <= s.length && m.find(from)) {
-      const start = m.start();
-      const end = m.end();
-      found.push({ start, end });
-      from = end > start ? end : end + 1;
-    }
-    return found;
-  };
-  const execAt = (
-    s: string,
-    from = 0,
-  ): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
-    run(s);
-    const m = re.matcher(s);
-    if (from > s.length || !m.find(from)) return undefined;
-    const groups: (string | undefined)[] = [];
-    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
-    return { start: m.start(), end: m.end(), groups };
-  };
-  return {
-    test: (s) => {
-      run(s);
-      return re.test(s);
-    },
-    exec: execAt,
-    matches,
-    replace(s, fn, global) {
-      let out = "";
-      let last = 0;
-      for (const { start, end } of global ? matches(s) : matches(s).slice(0, 1)) {
-        out += s.slice(last, start) + fn(s.slice(start, end));
-        last = end;
-      }
-      return out + s.slice(last);
-    },
-    split(s) {
-      const parts: string[] = [];
-      let last = 0;
-      for (const { start, end } of matches(s)) {
-        if (end === start) continue;
-        parts.push(s.slice(last, start));
-        last = end;
-      }
-      parts.push(s.slice(last));
-      return parts;
-    },
-  };
 }
 
 /** A POSIX BRE/ERE as grep and awk read it, on the linear-time engine. */

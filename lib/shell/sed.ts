@@ -2,9 +2,10 @@
  * sed's script language (GNU sed's words): addresses (N, $, /re/, ranges, `!`), blocks `{ }`,
  * s///gpiN, y, p, P, d, D, n, N, q, Q, =, a/i/c, the hold space (h H g G x), labels and
  * branches (: b t T). Regexes go through re2js (lib/shell/regex.ts), so none can backtrack;
- * the work of one run is bounded by `budget` (branches can loop: `:a;ba`).
+ * the work of one run is bounded by `budget` (branches can loop: `:a;ba`), and each regex's
+ * compiling and matching by the line's budget.
  */
-import { compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
+import { compilePosix, type RegexCost, RegexSyntaxError, type SafeRegex } from "./regex";
 
 type Addr = { kind: "line"; n: number } | { kind: "last" } | { kind: "re"; re: SafeRegex };
 
@@ -38,7 +39,8 @@ export class SedError extends Error {
   }
 }
 
-export function parseSed(script: string, ere: boolean, exprNo: number): SedCmd[] {
+/** `cost`: the line's budget, charged for compiling each regex and for every match it makes. */
+export function parseSed(script: string, ere: boolean, exprNo: number, cost?: RegexCost): SedCmd[] {
   const cmds: SedCmd[] = [];
   const open: number[] = [];
   let i = 0;
@@ -47,7 +49,7 @@ export function parseSed(script: string, ere: boolean, exprNo: number): SedCmd[]
   };
   const compile = (src: string, icase = false): SafeRegex => {
     try {
-      return compilePosix(src, { extended: ere, capture: true, icase });
+      return compilePosix(src, { extended: ere, capture: true, icase, cost });
     } catch (e) {
       if (e instanceof RegexSyntaxError) fail(e.message);
       throw e;
@@ -319,6 +321,9 @@ export function runSed(
       throw new SedError(`sed: pattern space over ${limits.spaceBytes / 1024} KiB`);
     return s;
   };
+  /** h/H and g/G: copy one space over the other (lower case), or append it after a newline. */
+  const transfer = (from: string, to: string, append: boolean): string =>
+    append ? bounded(`${to}\n${from}`) : from;
   const out = (s: string, last = false): void => emit(last && missingNewline ? s : `${s}\n`);
   const matchAddr = (a: Addr): boolean =>
     a.kind === "line" ? a.n === n : a.kind === "last" ? isLast() : a.re.test(ps);
@@ -411,16 +416,12 @@ export function runSed(
           break;
         }
         case "h":
-          hold = ps;
-          break;
         case "H":
-          hold = bounded(`${hold}\n${ps}`);
+          hold = transfer(ps, hold, cmd.name === "H");
           break;
         case "g":
-          ps = hold;
-          break;
         case "G":
-          ps = bounded(`${ps}\n${hold}`);
+          ps = transfer(hold, ps, cmd.name === "G");
           break;
         case "x":
           [ps, hold] = [hold, ps];

@@ -2,7 +2,7 @@
 import { awk } from "./awk";
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
 import { fsErrorText } from "./interp";
-import { compileFixed, compilePosix, RegexSyntaxError, regexCost, type SafeRegex } from "./regex";
+import { compileFixed, compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
 /** Reads the named files (or stdin when none / "-"); reports errors like coreutils. */
 function inputs(c: BuiltinContext, tool: string, files: string[]): { name: string; data: string }[] | number {
@@ -99,7 +99,7 @@ const grep: Builtin = (c) => {
     const icase = flags.has("i") || flags.has("ignore-case") || flags.has("y");
     const word = flags.has("w");
     // compiling and matching are charged to the line's budget before they are done
-    const cost = regexCost((n) => c.shell.work(c.ctx, n));
+    const cost = c.shell.regexCost(c.ctx);
     re = flags.has("F")
       ? compileFixed(pattern, { icase, word, cost })
       : compilePosix(pattern, { extended: flags.has("E"), icase, word, cost });

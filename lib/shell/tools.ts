@@ -4,7 +4,7 @@
  * linear-time engine (lib/shell/regex.ts, ADR 0009); output is bounded by the line's budget.
  */
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
-import { fsErrorText, LIMITS } from "./interp";
+import { fsErrorText, isStopLine, LIMITS } from "./interp";
 import { jq } from "./jq";
 import { compilePosix } from "./regex";
 import { linkSed, parseSed, runSed, type SedCmd, SedError } from "./sed";
@@ -215,7 +215,8 @@ const sed: Builtin = (c: BuiltinContext) => {
   }
   let cmds: SedCmd[];
   try {
-    cmds = scripts.flatMap((s, k) => parseSed(s, ere, k + 1));
+    const cost = c.shell.regexCost(c.ctx);
+    cmds = scripts.flatMap((s, k) => parseSed(s, ere, k + 1, cost));
     linkSed(cmds);
   } catch (e) {
     if (e instanceof SedError) {
@@ -418,8 +419,8 @@ const paste: Builtin = (c) => {
 };
 
 /** expr: integer arithmetic, comparisons, `length`, `:` (anchored BRE match). */
-const expr: Builtin = ({ argv, out, err }) => {
-  const t = argv.slice(1);
+const expr: Builtin = (c) => {
+  const t = c.argv.slice(1);
   let i = 0;
   const fail = (msg: string): never => {
     throw new Error(msg);
@@ -440,87 +441,63 @@ const expr: Builtin = ({ argv, out, err }) => {
     if (a === "length") return String([...primary()].length);
     return a;
   };
-  const match = (): string => {
-    let v = primary();
-    while (t[i] === ":") {
-      i++;
-      const re = primary();
-      try {
-        const grouped = re.includes("\\(");
-        const m = compilePosix(`^${re.replace(/^\^/, "")}`, { extended: false, capture: true }).exec(v);
-        v = m === undefined ? (grouped ? "" : "0") : grouped ? (m.groups[1] ?? "") : String(m.end - m.start);
-      } catch {
-        fail("Invalid regular expression");
+  /** A left-associative level: `next (op next)*`, each operator applied by `apply`. */
+  const level =
+    (next: () => string, ops: readonly string[], apply: (op: string, a: string, b: string) => string) =>
+    (): string => {
+      let v = next();
+      while (ops.includes(t[i] ?? "")) {
+        const op = t[i++] ?? "";
+        v = apply(op, v, next());
       }
+      return v;
+    };
+  const truthy = (v: string): boolean => v !== "" && v !== "0";
+  const match = level(primary, [":"], (_, v, re) => {
+    try {
+      const grouped = re.includes("\\(");
+      const m = compilePosix(`^${re.replace(/^\^/, "")}`, {
+        extended: false,
+        capture: true,
+        cost: c.shell.regexCost(c.ctx),
+      }).exec(v);
+      return m === undefined ? (grouped ? "" : "0") : grouped ? (m.groups[1] ?? "") : String(m.end - m.start);
+    } catch (e) {
+      if (isStopLine(e)) throw e;
+      return fail("Invalid regular expression");
     }
-    return v;
-  };
-  const mul = (): string => {
-    let v = match();
-    while (t[i] === "*" || t[i] === "/" || t[i] === "%") {
-      const op = t[i++];
-      const r = match();
-      const a = num(v);
-      const b = num(r);
-      if (op !== "*" && b === 0) fail("division by zero");
-      v = String(op === "*" ? a * b : op === "/" ? Math.trunc(a / b) : a % b);
-    }
-    return v;
-  };
-  const add = (): string => {
-    let v = mul();
-    while (t[i] === "+" || t[i] === "-") {
-      const op = t[i++];
-      const r = mul();
-      v = String(op === "+" ? num(v) + num(r) : num(v) - num(r));
-    }
-    return v;
-  };
-  const cmp = (): string => {
-    let v = add();
-    while (["=", "==", "!=", "<", "<=", ">", ">="].includes(t[i] ?? "")) {
-      const op = t[i++] ?? "";
-      const r = add();
-      const c = isInt(v) && isInt(r) ? Number(v) - Number(r) : v < r ? -1 : v > r ? 1 : 0;
-      const ok = {
-        "=": c === 0,
-        "==": c === 0,
-        "!=": c !== 0,
-        "<": c < 0,
-        "<=": c <= 0,
-        ">": c > 0,
-        ">=": c >= 0,
-      }[op];
-      v = ok ? "1" : "0";
-    }
-    return v;
-  };
-  const andE = (): string => {
-    let v = cmp();
-    while (t[i] === "&") {
-      i++;
-      const r = cmp();
-      v = v !== "" && v !== "0" && r !== "" && r !== "0" ? v : "0";
-    }
-    return v;
-  };
-  const orE = (): string => {
-    let v = andE();
-    while (t[i] === "|") {
-      i++;
-      const r = andE();
-      v = v !== "" && v !== "0" ? v : r !== "" && r !== "0" ? r : "0";
-    }
-    return v;
-  };
+  });
+  const mul = level(match, ["*", "/", "%"], (op, v, r) => {
+    const a = num(v);
+    const b = num(r);
+    if (op !== "*" && b === 0) fail("division by zero");
+    return String(op === "*" ? a * b : op === "/" ? Math.trunc(a / b) : a % b);
+  });
+  const add = level(mul, ["+", "-"], (op, v, r) => String(op === "+" ? num(v) + num(r) : num(v) - num(r)));
+  const cmp = level(add, ["=", "==", "!=", "<", "<=", ">", ">="], (op, v, r) => {
+    const c = isInt(v) && isInt(r) ? Number(v) - Number(r) : v < r ? -1 : v > r ? 1 : 0;
+    const ok = {
+      "=": c === 0,
+      "==": c === 0,
+      "!=": c !== 0,
+      "<": c < 0,
+      "<=": c <= 0,
+      ">": c > 0,
+      ">=": c >= 0,
+    }[op];
+    return ok ? "1" : "0";
+  });
+  const andE = level(cmp, ["&"], (_, v, r) => (truthy(v) && truthy(r) ? v : "0"));
+  const orE = level(andE, ["|"], (_, v, r) => (truthy(v) ? v : truthy(r) ? r : "0"));
   try {
     if (t.length === 0) fail("missing operand");
     const v = orE();
     if (i < t.length) fail(`syntax error: unexpected argument \u2018${t[i]}\u2019`);
-    out(`${v}\n`);
-    return v === "" || v === "0" ? 1 : 0;
+    c.out(`${v}\n`);
+    return truthy(v) ? 0 : 1;
   } catch (e) {
-    err(
+    if (isStopLine(e)) throw e;
+    c.err(
       `expr: ${e instanceof Error ? e.message : String(e)}\n${e instanceof Error && e.message === "missing operand" ? "Try 'expr --help' for more information.\n" : ""}`,
     );
     return 2;

@@ -52,7 +52,7 @@ export interface ProgramIO extends KubectlIO {
    * The files of a container of the student's cluster (`kubectl cp`), or the error text when
    * the container cannot be found. Undefined when no resolver is wired.
    */
-  containerFiles?(target: ContainerTarget): ContainerFiles | string;
+  containerFiles?: ContainerFileAccess;
   /**
    * Present only for a foreground program whose output is the terminal: runs a full-screen
    * program (vi, nano, less, watch) on the terminal's alternate screen. See FullScreen.
@@ -99,6 +99,20 @@ export interface ContainerFiles {
   /** Writes (truncates) a file; returns an error text or undefined. */
   write(path: string, data: string): string | undefined;
 }
+
+/**
+ * How the workstation runs `argv` in a container for a shell's program (`caller`: that program's
+ * streams): what ProgramIO.containerExec and kubectl's ContainerShellHost go through.
+ */
+export type ContainerExec = (
+  target: ContainerTarget,
+  argv: string[],
+  opts: { interactive: boolean },
+  caller: ProgramIO,
+) => Promise<ExitCode>;
+
+/** A container's files for `kubectl cp`, or the error text when it cannot be found. */
+export type ContainerFileAccess = (target: ContainerTarget) => ContainerFiles | string;
 
 /** Which container `kubectl exec` talks to. */
 export interface ContainerTarget {

@@ -8,23 +8,22 @@ import {
   type ContainerResolver,
   containerFs,
   createContainerShell,
+  runInContainer,
   SHELL_NAMES,
 } from "./container";
 import { createCurl } from "./curl";
 import { FsQuota, type FsSnapshot, VirtualFs } from "./fs";
-import { fsErrorText, lookup, Shell, type ShellVarsSnapshot } from "./interp";
+import { fsErrorText, Shell, type ShellVarsSnapshot } from "./interp";
 import { JobTable } from "./jobs";
 import { VarUsage } from "./limits";
 import { createMinikube } from "./minikube";
-import { shellQuote } from "./quote";
 import type {
-  ContainerFiles,
-  ContainerTarget,
+  ContainerExec,
+  ContainerFileAccess,
   ExitCode,
   InteractiveShell,
   Machine,
   Program,
-  ProgramIO,
   RunIO,
   RunResult,
   Scheduler,
@@ -196,12 +195,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     ...opts.programs,
   };
 
-  const containerExec = async (
-    target: ContainerTarget,
-    argv: string[],
-    o: { interactive: boolean },
-    caller: ProgramIO,
-  ): Promise<ExitCode> => {
+  const containerExec: ContainerExec = async (target, argv, o, caller) => {
     const resolver = opts.containers;
     if (resolver === undefined) {
       caller.stderr("error: containers are not available in this session\n");
@@ -248,7 +242,7 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     return fs;
   };
 
-  const containerFileAccess = (target: ContainerTarget): ContainerFiles | string => {
+  const containerFileAccess: ContainerFileAccess = (target) => {
     const facts = opts.containers?.(target) ?? "error: containers are not available in this session";
     if (typeof facts === "string") return facts;
     const fs = filesOf(facts);
@@ -346,90 +340,4 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     },
   };
   return ws;
-}
-
-async function runInContainer(
-  shell: Shell,
-  facts: ContainerFacts,
-  argv: string[],
-  interactive: boolean,
-  caller: ProgramIO,
-): Promise<ExitCode> {
-  const name = argv[0];
-  if (name === undefined) {
-    caller.stderr("error: you must specify at least one command for the container\n");
-    return 1;
-  }
-  const io: RunIO = {
-    stdout: caller.stdout,
-    stderr: caller.stderr,
-    tty: caller.tty,
-    columns: caller.columns,
-    interrupt: caller.interrupt,
-  };
-  if (SHELL_NAMES.has(name)) {
-    if (argv[1] === "-c" && argv[2] !== undefined) return (await shell.run(argv[2], io)).exitCode;
-    if (interactive && caller.enterShell !== undefined) {
-      return caller.enterShell({
-        prompt: (tty) => shell.prompt(tty),
-        run: (line, lineIo) => shell.run(line, lineIo),
-        get exited() {
-          return shell.exited;
-        },
-        get history() {
-          return shell.history;
-        },
-        completePath: (prefix) => shell.completePath(prefix),
-      });
-    }
-    // `kubectl exec -i POD -- bash` with piped input: bash reads its script from stdin.
-    let status = 0;
-    for (const line of caller.stdin.split("\n")) {
-      if (line.trim() === "") continue;
-      status = (await shell.run(line, io)).exitCode;
-      if (shell.exited || caller.interrupt.interrupted) break;
-    }
-    return status;
-  }
-  const known =
-    lookup(shell.opts.programs, name) !== undefined ||
-    [
-      "env",
-      "cat",
-      "ls",
-      "hostname",
-      "echo",
-      "pwd",
-      "whoami",
-      "printenv",
-      "sleep",
-      "grep",
-      "head",
-      "tail",
-      "wc",
-      "date",
-      "uname",
-      "true",
-      "false",
-      // coreutils' test: `kubectl cp` asks `test -d DEST` before it copies into a pod
-      "test",
-      "[",
-    ].includes(name);
-  if (!known) {
-    caller.stderr(
-      `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown\n`,
-    );
-    void facts;
-    return 126;
-  }
-  // `kubectl exec -i` (and `kubectl cp`'s tar) hand the command their stdin, as the server's exec does
-  if (!interactive || caller.stdin === "")
-    return (await shell.run(argv.map(shellQuote).join(" "), io)).exitCode;
-  const stdinPath = "/dev/.kubeclass-exec-stdin";
-  shell.opts.fs.write(stdinPath, caller.stdin, false);
-  try {
-    return (await shell.run(`${argv.map(shellQuote).join(" ")} < ${stdinPath}`, io)).exitCode;
-  } finally {
-    shell.opts.fs.remove(stdinPath);
-  }
 }

@@ -61,6 +61,16 @@ function session(cols = 80, rows = 24) {
       await type(keys);
       return screen();
     },
+    /** Types `keys` and reads the screen's rows once they have been drawn. */
+    rowsAfter: async (keys: string): Promise<string[]> => {
+      await type(keys);
+      return (await screen()).split("\n");
+    },
+    /** Types `keys` and reads the bottom row, where vi says what they did. */
+    says: async (keys: string): Promise<string | undefined> => {
+      await type(keys);
+      return (await screen()).split("\n")[rows - 1];
+    },
     /** Types `keys` that end the program: the prompt is back. */
     leaves: async (keys: string): Promise<void> => {
       await type(keys);
@@ -68,6 +78,14 @@ function session(cols = 80, rows = 24) {
       expect(term.busy).toBe(false);
     },
   };
+}
+
+/** A session with `name` (holding `text`) in the home directory, open in vi. */
+async function inVi(name: string, text: string) {
+  const s = session();
+  s.file(name, text);
+  await s.show(`vi ${name}\r`);
+  return s;
 }
 
 describe("vi", () => {
@@ -84,8 +102,7 @@ describe("vi", () => {
     await s.type(":q\r");
     screen = await s.screen();
     expect(screen.split("\n")[23]).toBe("E37: No write since last change (add ! to override)");
-    await s.type(":w\r");
-    expect(await s.row(23)).toBe('"deploy.yaml" [New] 2L, 25B written');
+    expect(await s.says(":w\r")).toBe('"deploy.yaml" [New] 2L, 25B written');
     await s.show(":q\r");
     expect(s.xterm.buffer.active.type).toBe("normal");
     expect(s.ws.files.read("/home/student/deploy.yaml")).toBe("apiVersion: v1\nkind: Pod\n");
@@ -95,8 +112,7 @@ describe("vi", () => {
   it("edits an existing file with x, dd, o and :wq; :q! drops changes", async () => {
     const s = session();
     s.file("a.txt", "one\ntwo\nthree\n");
-    await s.type("vim a.txt\r");
-    expect(await s.row(23)).toBe('"a.txt" 3L, 14B');
+    expect(await s.says("vim a.txt\r")).toBe('"a.txt" 3L, 14B');
     await s.show("xjddofour\x1b:wq\r");
     expect(s.ws.files.read("/home/student/a.txt")).toBe("ne\nthree\nfour\n");
     await s.show("vi a.txt\rdd:q!\r");
@@ -106,35 +122,26 @@ describe("vi", () => {
 
   it("names unknown ex commands and asks for :qa! on Ctrl-C", async () => {
     const s = session();
-    await s.type("vi\r:foo\r");
-    expect(await s.row(23)).toBe("E492: Not an editor command: foo");
-    await s.type("\x03");
-    expect(await s.row(23)).toBe("Type  :qa!  and press <Enter> to abandon all changes and exit Vim");
-    await s.type("ihello\x1b:w\r");
-    expect(await s.row(23)).toBe("E32: No file name");
+    expect(await s.says("vi\r:foo\r")).toBe("E492: Not an editor command: foo");
+    expect(await s.says("\x03")).toBe("Type  :qa!  and press <Enter> to abandon all changes and exit Vim");
+    expect(await s.says("ihello\x1b:w\r")).toBe("E32: No file name");
     await s.leaves(":q!\r");
   });
 
   it("searches with / and n, wrapping at the end, and names a missing pattern", async () => {
-    const s = session();
-    s.file("s.txt", "alpha\nbeta\nalpha two\n");
-    await s.show("vi s.txt\r");
+    const s = await inVi("s.txt", "alpha\nbeta\nalpha two\n");
     await s.type("/alpha\r");
     await s.type("x");
-    await s.type("n");
-    expect(await s.row(23)).toBe("search hit BOTTOM, continuing at TOP");
+    expect(await s.says("n")).toBe("search hit BOTTOM, continuing at TOP");
     await s.show("x:wq\r");
     expect(s.ws.files.read("/home/student/s.txt")).toBe("lpha\nbeta\nlpha two\n");
     await s.show("vi s.txt\r");
-    await s.type("/nope\r");
-    expect(await s.row(23)).toBe("E486: Pattern not found: nope");
+    expect(await s.says("/nope\r")).toBe("E486: Pattern not found: nope");
     await s.leaves(":q\r");
   });
 
   it("numbers the lines with :set nu and stops with :set nonu", async () => {
-    const s = session();
-    s.file("n.txt", "one\ntwo\n");
-    await s.show("vi n.txt\r");
+    const s = await inVi("n.txt", "one\ntwo\n");
     await s.type(":set nu\r");
     expect((await s.rows()).slice(0, 3)).toEqual(["  1 one", "  2 two", "~"]);
     await s.type(":set nonu\r");
@@ -152,12 +159,10 @@ describe("vi", () => {
 describe("resize", () => {
   it("redraws a full-screen program at the new size", async () => {
     const s = session(80, 24);
-    await s.type("vi r.txt\r");
-    expect(await s.row(23)).toBe('"r.txt" [New]');
+    expect(await s.says("vi r.txt\r")).toBe('"r.txt" [New]');
     s.xterm.resize(60, 12);
     s.term.resize(60, 12);
-    await s.type("ihello\x1b");
-    const rows = await s.rows();
+    const rows = await s.rowsAfter("ihello\x1b");
     expect(rows[0]).toBe("hello");
     expect(rows[1]).toBe("~");
     await s.leaves(":q!\r");
@@ -167,14 +172,12 @@ describe("resize", () => {
 describe("nano", () => {
   it("types, writes out with ^O and exits with ^X", async () => {
     const s = session();
-    await s.type("nano notes.txt\r");
-    let rows = await s.rows();
+    let rows = await s.rowsAfter("nano notes.txt\r");
     expect(rows[0]).toMatch(/^ {2}GNU nano 7\.2 +notes\.txt/);
     expect(rows[21]?.trim()).toBe("[ New File ]");
     expect(rows[22]).toMatch(/^\^G Help +\^O Write Out/);
     expect(rows[23]).toMatch(/^\^X Exit +\^R Read File/);
-    await s.type("hello\rworld");
-    rows = await s.rows();
+    rows = await s.rowsAfter("hello\rworld");
     expect(rows[0]).toMatch(/Modified\s*$/);
     await s.type("\x0f");
     expect(await s.row(21)).toMatch(/^File Name to Write: notes\.txt/);
@@ -198,16 +201,13 @@ describe("less", () => {
     const s = session(80, 10);
     const text = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n");
     s.file("long.txt", `${text}\n`);
-    await s.type("less long.txt\r");
-    let rows = await s.rows();
+    let rows = await s.rowsAfter("less long.txt\r");
     expect(rows[0]).toBe("line 1");
     expect(rows[9]).toBe("long.txt");
-    await s.type(" ");
-    rows = await s.rows();
+    rows = await s.rowsAfter(" ");
     expect(rows[0]).toBe("line 10");
     expect(rows[9]).toBe(":");
-    await s.type("G");
-    rows = await s.rows();
+    rows = await s.rowsAfter("G");
     expect(rows[8]).toBe("line 30");
     expect(rows[9]).toBe("(END)");
     await s.leaves("q");
@@ -227,8 +227,7 @@ describe("less", () => {
 describe("watch", () => {
   it("reruns the command every 2 s of simulated time and ends on Ctrl-C", async () => {
     const s = session(100, 24);
-    await s.type("watch kubectl get pods\r");
-    let rows = await s.rows();
+    let rows = await s.rowsAfter("watch kubectl get pods\r");
     expect(rows[0]).toMatch(/^Every 2\.0s: kubectl get pods +minikube: Mon Nov 30 03:00:00 2026$/);
     expect(rows[1]).toBe("");
     expect(rows[2]).toMatch(/^NAME +READY +STATUS/);
@@ -253,8 +252,7 @@ describe("watch", () => {
 describe("kubectl edit", () => {
   it("opens the object in vi and patches what was changed", async () => {
     const s = session();
-    await s.type("kubectl edit deploy/kubernetes-bootcamp\r");
-    const rows = await s.rows();
+    const rows = await s.rowsAfter("kubectl edit deploy/kubernetes-bootcamp\r");
     expect(rows[0]).toBe("# Please edit the object below. Lines beginning with a '#' will be ignored,");
     const tmp = s.ws.files.list("/tmp");
     const file = Array.isArray(tmp) ? tmp.find((n) => n.startsWith("kubectl-edit-")) : undefined;

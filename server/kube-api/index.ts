@@ -21,6 +21,22 @@ const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 /** How often an open stream (watch, logs -f) touches the cluster so due transitions happen. */
 const STREAM_TICK_MS = 250;
 
+/** The request says it is longer than the API server's `--max-request-bytes`. */
+export function declaredTooLarge(req: IncomingMessage): boolean {
+  return Number(req.headers["content-length"] ?? 0) > MAX_REQUEST_BYTES;
+}
+
+/** The API server's 413, and the connection closed (the rest of the body is not read). */
+export function refuseTooLarge(res: ServerResponse): void {
+  const status = JSON.stringify(requestTooLarge().toStatus());
+  res.writeHead(413, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(status),
+    connection: "close",
+  });
+  res.end(status);
+}
+
 /**
  * The request body as a string: UTF-8 text, except binary protobuf bodies
  * (`application/vnd.kubernetes.protobuf`, what kubectl's typed clients send), which are handed
@@ -29,7 +45,7 @@ const STREAM_TICK_MS = 250;
  */
 function readBody(req: IncomingMessage): Promise<string | null> {
   const binary = (req.headers["content-type"] ?? "").startsWith("application/vnd.kubernetes.protobuf");
-  if (Number(req.headers["content-length"] ?? 0) > MAX_REQUEST_BYTES) return Promise.resolve(null);
+  if (declaredTooLarge(req)) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -69,13 +85,7 @@ export async function handleKubeApi(
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
   const body = await readBody(req);
   if (body === null) {
-    const status = JSON.stringify(requestTooLarge().toStatus());
-    res.writeHead(413, {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(status),
-      connection: "close",
-    });
-    res.end(status);
+    refuseTooLarge(res);
     return;
   }
   const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers };

@@ -1,15 +1,16 @@
 /**
  * The `/kube/<course>` route's rules over plain HTTP (no kubectl, no database): who gets in, whose
  * cluster they reach, what a refusal looks like, the budgets, and that revocation and eviction
- * end open streams.
+ * end open streams — with the students' clusters in this thread and on a worker thread (the
+ * request forwarded to the worker's port, server/kube-api/forward.ts).
  */
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Cluster } from "../../lib/cluster";
+import { getCourse } from "../../lib/classroom/course";
 import { MAX_REQUEST_BYTES } from "../../lib/cluster/limits";
 import { kubeconfigYaml, mintKubeToken, verifyKubeToken } from "../../lib/kube-access";
 import { revokeUser } from "../../lib/revoke";
-import { createKubeFace, type KubeFace } from "./index";
+import { type CoreHandle, type CoreHost, createHost } from "../worker-pool";
 import { createKubeRoute, type KubeRoute, listenKubeRoute, splitKubeUrl } from "./route";
 
 const SECRET = "route-test-secret-0123456789abcdef";
@@ -119,259 +120,274 @@ describe("kube-access tokens", () => {
   });
 });
 
-describe("the /kube route over HTTP", () => {
-  const versions = new Map<string, number>([
-    ["alice", 1],
-    ["bob", 1],
-  ]);
-  const faces = new Map<string, KubeFace>();
-  const released: string[] = [];
-  let now = Date.now();
-  let served: Awaited<ReturnType<typeof listenKubeRoute>>;
-  let base = "";
-  let route: KubeRoute;
-  const token = (userId: string, over: Partial<{ course: string; version: number; exp: number }> = {}) =>
-    mintKubeToken(SECRET, {
-      userId,
-      courseSlug: over.course ?? COURSE,
-      sessionVersion: over.version ?? versions.get(userId) ?? 0,
-      exp: over.exp ?? Math.floor(now / 1000) + HOUR,
-    });
+describe.each([0, 1])(
+  "the /kube route over HTTP (KUBECLASS_WORKERS=%i)",
+  (workers) => {
+    const versions = new Map<string, number>([
+      ["alice", 1],
+      ["bob", 1],
+    ]);
+    /** Each student's simulation, where this mode runs it (server/worker-pool.ts). */
+    const handles = new Map<string, Promise<CoreHandle>>();
+    let host: CoreHost;
+    const released: string[] = [];
+    let now = Date.now();
+    let served: Awaited<ReturnType<typeof listenKubeRoute>>;
+    let base = "";
+    let route: KubeRoute;
+    const token = (userId: string, over: Partial<{ course: string; version: number; exp: number }> = {}) =>
+      mintKubeToken(SECRET, {
+        userId,
+        courseSlug: over.course ?? COURSE,
+        sessionVersion: over.version ?? versions.get(userId) ?? 0,
+        exp: over.exp ?? Math.floor(now / 1000) + HOUR,
+      });
 
-  beforeAll(async () => {
-    route = createKubeRoute({
-      secret: SECRET,
-      now: () => now,
-      limits: { requests: { burst: 40, perSecond: 1 }, inFlight: 3 },
-      currentVersion: async (id) => versions.get(id) ?? null,
-      workspaces: {
-        async acquire(userId, courseSlug) {
-          if (courseSlug !== COURSE) return null;
-          let face = faces.get(userId);
-          if (!face) {
-            face = createKubeFace(
-              Cluster.create({ scenario: "explore-app", seed: 7, clock: { now: () => Date.now() } }),
-            );
-            faces.set(userId, face);
-          }
-          const f = face;
-          return {
-            kubeApi: (req, res) => f.request(req, res),
-            kubeUpgrade: (req, socket, head) => f.upgrade(req, socket, head),
-            releaseIfIdle: () => released.push(userId),
-          };
-        },
-      },
-    });
-    served = await listenKubeRoute(route);
-    base = served.origin;
-  });
-
-  afterAll(async () => {
-    for (const f of faces.values()) f.close();
-    await served.close();
-  });
-
-  it("leaves other paths to the next handler", async () => {
-    for (const path of ["/api/v1/pods", "/kubernetes"])
-      expect(await call(base, path)).toMatchObject({ status: 404, body: "" });
-  });
-
-  it("answers a missing, forged, expired or other course's token with the API server's 401 Status", async () => {
-    const path = `/kube/${COURSE}/api/v1/namespaces/default/pods`;
-    const bad = [
-      undefined,
-      "not-a-token",
-      mintKubeToken("another-secret-0123456789abcdef", {
-        userId: "alice",
-        courseSlug: COURSE,
-        sessionVersion: 1,
-        exp: Math.floor(now / 1000) + HOUR,
-      }),
-      token("alice", { exp: Math.floor(now / 1000) - 1 }),
-      token("alice", { course: "another-course" }),
-      token("alice", { version: 0 }),
-      token("carol"),
-    ];
-    for (const t of bad) {
-      const r = await call(base, path, t ? { token: t } : {});
-      expect(r.status, String(t)).toBe(401);
-      expect(r.headers["content-type"]).toBe("application/json");
-      expect(JSON.parse(r.body)).toEqual(UNAUTHORIZED);
-    }
-    for (const t of bad.slice(1) as string[]) {
-      const r = await call(base, `/kube/${COURSE}/token/${t}/api/v1/namespaces/default/pods`);
-      expect(JSON.parse(r.body), t).toEqual(UNAUTHORIZED);
-    }
-    expect(faces.size).toBe(0);
-  });
-
-  it("takes the token from the server URL's path as from the Authorization header", async () => {
-    const r = await call(base, `/kube/${COURSE}/token/${token("bob")}/api/v1/namespaces/default/pods`);
-    expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toMatchObject({ kind: "PodList" });
-  });
-
-  it("serves each student their own cluster", async () => {
-    const created = await call(base, `/kube/${COURSE}/apis/apps/v1/namespaces/default/deployments`, {
-      token: token("alice"),
-      method: "POST",
-      body: JSON.stringify({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: "alices" },
-        spec: {
-          selector: { matchLabels: { app: "alices" } },
-          template: {
-            metadata: { labels: { app: "alices" } },
-            spec: { containers: [{ name: "web", image: "nginx" }] },
+    beforeAll(async () => {
+      host = createHost(workers);
+      route = createKubeRoute({
+        secret: SECRET,
+        now: () => now,
+        limits: { requests: { burst: 40, perSecond: 1 }, inFlight: 3 },
+        currentVersion: async (id) => versions.get(id) ?? null,
+        workspaces: {
+          async acquire(userId, courseSlug) {
+            if (courseSlug !== COURSE) return null;
+            let handle = handles.get(userId);
+            if (!handle) {
+              handle = host.create(
+                COURSE,
+                { kind: "new", scenario: "explore-app", seed: 7, prompt: getCourse(COURSE).workstation },
+                { output: () => {}, line: () => {}, lost: () => {} },
+              );
+              handles.set(userId, handle);
+            }
+            const h = await handle;
+            return {
+              kubeApi: (req, res) => h.kubeRequest(req, res),
+              kubeUpgrade: (req, socket, head) => h.kubeUpgrade(req, socket, head),
+              releaseIfIdle: () => released.push(userId),
+            };
           },
         },
-      }),
-    });
-    expect(created.status).toBe(201);
-    const names = async (user: string) =>
-      (
-        JSON.parse(
-          (
-            await call(base, `/kube/${COURSE}/apis/apps/v1/namespaces/default/deployments`, {
-              token: token(user),
-            })
-          ).body,
-        ) as { items: Array<{ metadata: { name: string } }> }
-      ).items.map((d) => d.metadata.name);
-    expect(await names("alice")).toContain("alices");
-    expect(await names("bob")).not.toContain("alices");
-    expect(released).toContain("alice");
-  });
-
-  it("refuses a body over the API server's limit with 413 before reading it all", async () => {
-    const r = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/configmaps`, {
-      token: token("bob"),
-      method: "POST",
-      body: "x".repeat(MAX_REQUEST_BYTES + 1),
-    });
-    expect(r.status).toBe(413);
-    expect(JSON.parse(r.body)).toMatchObject({ reason: "RequestEntityTooLarge", code: 413 });
-  });
-
-  it("ends a student's open watch when their access is revoked, and refuses them from then on", async () => {
-    const t = token("alice");
-    const watch = await new Promise<{ ended: Promise<void>; seen: () => string }>((resolve) => {
-      let seen = "";
-      const req = httpRequest(`${base}/kube/${COURSE}/api/v1/namespaces/default/pods?watch=1`, {
-        headers: { authorization: `Bearer ${t}` },
       });
-      req.on("response", (res) => {
-        const ended = new Promise<void>((done) => {
-          res.on("close", () => done());
-          res.on("error", () => done());
-        });
-        res.on("data", (c: Buffer) => {
-          seen += c.toString();
-        });
-        resolve({ ended, seen: () => seen });
-      });
-      req.on("error", () => {});
-      req.end();
-    });
-    await expect.poll(() => watch.seen()).toContain('"type":"ADDED"');
-    expect(route.inFlight("alice")).toBe(1);
-    // What sign-out does (lib/revoke.ts): the version moves on, then the open streams are told.
-    versions.set("alice", 2);
-    await revokeUser(
-      {
-        user: { updateManyAndReturn: async () => [{ sessionVersion: 2 }] },
-      } as unknown as Parameters<typeof revokeUser>[0],
-      "alice",
-    );
-    await watch.ended;
-    expect(route.inFlight("alice")).toBe(0);
-    const r = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t });
-    expect(JSON.parse(r.body)).toEqual(UNAUTHORIZED);
-    expect(
-      (await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: token("alice") })).status,
-    ).toBe(200);
-  });
+      served = await listenKubeRoute(route);
+      base = served.origin;
+      // A worker loads the sources and compiles the simulation first (slow on a busy machine).
+      await host.warm(COURSE);
+    }, 120_000);
 
-  it("ends open streams when the workspace leaves memory", async () => {
-    const req = httpRequest(`${base}/kube/${COURSE}/api/v1/namespaces/default/pods?watch=1`, {
-      headers: { authorization: `Bearer ${token("bob")}` },
+    afterAll(async () => {
+      for (const h of handles.values()) (await h).dispose();
+      await served.close();
+      await host.close();
     });
-    const ended = new Promise<string>((resolve) => {
-      req.on("response", (res) => {
+
+    it("leaves other paths to the next handler", async () => {
+      for (const path of ["/api/v1/pods", "/kubernetes"])
+        expect(await call(base, path)).toMatchObject({ status: 404, body: "" });
+    });
+
+    it("answers a missing, forged, expired or other course's token with the API server's 401 Status", async () => {
+      const path = `/kube/${COURSE}/api/v1/namespaces/default/pods`;
+      const bad = [
+        undefined,
+        "not-a-token",
+        mintKubeToken("another-secret-0123456789abcdef", {
+          userId: "alice",
+          courseSlug: COURSE,
+          sessionVersion: 1,
+          exp: Math.floor(now / 1000) + HOUR,
+        }),
+        token("alice", { exp: Math.floor(now / 1000) - 1 }),
+        token("alice", { course: "another-course" }),
+        token("alice", { version: 0 }),
+        token("carol"),
+      ];
+      for (const t of bad) {
+        const r = await call(base, path, t ? { token: t } : {});
+        expect(r.status, String(t)).toBe(401);
+        expect(r.headers["content-type"]).toBe("application/json");
+        expect(JSON.parse(r.body)).toEqual(UNAUTHORIZED);
+      }
+      for (const t of bad.slice(1) as string[]) {
+        const r = await call(base, `/kube/${COURSE}/token/${t}/api/v1/namespaces/default/pods`);
+        expect(JSON.parse(r.body), t).toEqual(UNAUTHORIZED);
+      }
+      expect(handles.size).toBe(0);
+    });
+
+    it("takes the token from the server URL's path as from the Authorization header", async () => {
+      const r = await call(base, `/kube/${COURSE}/token/${token("bob")}/api/v1/namespaces/default/pods`);
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body)).toMatchObject({ kind: "PodList" });
+    });
+
+    it("serves each student their own cluster", async () => {
+      const created = await call(base, `/kube/${COURSE}/apis/apps/v1/namespaces/default/deployments`, {
+        token: token("alice"),
+        method: "POST",
+        body: JSON.stringify({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "alices" },
+          spec: {
+            selector: { matchLabels: { app: "alices" } },
+            template: {
+              metadata: { labels: { app: "alices" } },
+              spec: { containers: [{ name: "web", image: "nginx" }] },
+            },
+          },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const names = async (user: string) =>
+        (
+          JSON.parse(
+            (
+              await call(base, `/kube/${COURSE}/apis/apps/v1/namespaces/default/deployments`, {
+                token: token(user),
+              })
+            ).body,
+          ) as { items: Array<{ metadata: { name: string } }> }
+        ).items.map((d) => d.metadata.name);
+      expect(await names("alice")).toContain("alices");
+      expect(await names("bob")).not.toContain("alices");
+      expect(released).toContain("alice");
+    });
+
+    it("refuses a body over the API server's limit with 413 before reading it all", async () => {
+      const r = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/configmaps`, {
+        token: token("bob"),
+        method: "POST",
+        body: "x".repeat(MAX_REQUEST_BYTES + 1),
+      });
+      expect(r.status).toBe(413);
+      expect(JSON.parse(r.body)).toMatchObject({ reason: "RequestEntityTooLarge", code: 413 });
+    });
+
+    it("ends a student's open watch when their access is revoked, and refuses them from then on", async () => {
+      const t = token("alice");
+      const watch = await new Promise<{ ended: Promise<void>; seen: () => string }>((resolve) => {
         let seen = "";
-        res.on("data", (c: Buffer) => {
-          seen += c.toString();
+        const req = httpRequest(`${base}/kube/${COURSE}/api/v1/namespaces/default/pods?watch=1`, {
+          headers: { authorization: `Bearer ${t}` },
         });
-        res.on("end", () => resolve(seen));
+        req.on("response", (res) => {
+          const ended = new Promise<void>((done) => {
+            res.on("close", () => done());
+            res.on("error", () => done());
+          });
+          res.on("data", (c: Buffer) => {
+            seen += c.toString();
+          });
+          resolve({ ended, seen: () => seen });
+        });
+        req.on("error", () => {});
+        req.end();
       });
-    });
-    req.end();
-    await expect.poll(() => faces.get("bob")?.openStreams).toBe(1);
-    faces.get("bob")?.close();
-    faces.delete("bob");
-    expect(await ended).toContain('"type":"ADDED"');
-    await expect.poll(() => route.inFlight("bob")).toBe(0);
-  });
-
-  it("refuses an exec upgrade without a valid token with a 401 Status", async () => {
-    const r = await call(
-      base,
-      `/kube/${COURSE}/api/v1/namespaces/default/pods/p/exec?command=env&stdout=true`,
-      {
-        headers: {
-          connection: "Upgrade",
-          upgrade: "websocket",
-          "sec-websocket-version": "13",
-          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-        },
-      },
-    ).catch((e: unknown) => e as Error);
-    // node's client hands a refused upgrade over as a normal response
-    expect(r).toMatchObject({ status: 401 });
-    expect(JSON.parse((r as Reply).body)).toEqual(UNAUTHORIZED);
-  });
-
-  it("holds each student to their budget with the API server's 429 and Retry-After", async () => {
-    versions.set("dave", 1);
-    const t = token("dave");
-    const statuses: number[] = [];
-    for (let i = 0; i < 45; i++)
-      statuses.push(
-        (await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t })).status,
+      await expect.poll(() => watch.seen()).toContain('"type":"ADDED"');
+      expect(route.inFlight("alice")).toBe(1);
+      // What sign-out does (lib/revoke.ts): the version moves on, then the open streams are told.
+      versions.set("alice", 2);
+      await revokeUser(
+        {
+          user: { updateManyAndReturn: async () => [{ sessionVersion: 2 }] },
+        } as unknown as Parameters<typeof revokeUser>[0],
+        "alice",
       );
-    expect(statuses.filter((s) => s === 200)).toHaveLength(40);
-    const refused = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t });
-    expect(refused.status).toBe(429);
-    expect(refused.headers["retry-after"]).toBe("1");
-    expect(JSON.parse(refused.body)).toMatchObject({ reason: "TooManyRequests", code: 429 });
-    // another student is not slowed down by this one
-    expect(
-      (await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: token("bob") })).status,
-    ).toBe(200);
-    // the budget refills with time
-    now += 2_000;
-    expect((await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t })).status).toBe(
-      200,
-    );
-  });
-
-  it("lets a student hold only so many requests open at once", async () => {
-    versions.set("erin", 1);
-    const t = token("erin");
-    const reqs = [0, 1, 2].map(() => {
-      const req = httpRequest(`${base}/kube/${COURSE}/api/v1/namespaces/default/pods?watch=1`, {
-        headers: { authorization: `Bearer ${t}` },
-      });
-      req.on("error", () => {});
-      req.end();
-      return req;
+      await watch.ended;
+      // The route hears its side's close in the loop's close phase, after the client may have.
+      await expect.poll(() => route.inFlight("alice"), { timeout: 1_000 }).toBe(0);
+      const r = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t });
+      expect(JSON.parse(r.body)).toEqual(UNAUTHORIZED);
+      expect(
+        (await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: token("alice") }))
+          .status,
+      ).toBe(200);
     });
-    await expect.poll(() => route.inFlight("erin")).toBe(3);
-    const r = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t });
-    expect(r.status).toBe(429);
-    for (const req of reqs) req.destroy();
-    await expect.poll(() => route.inFlight("erin")).toBe(0);
-  });
-});
+
+    it("ends open streams when the workspace leaves memory", async () => {
+      const req = httpRequest(`${base}/kube/${COURSE}/api/v1/namespaces/default/pods?watch=1`, {
+        headers: { authorization: `Bearer ${token("bob")}` },
+      });
+      let seen = "";
+      const ended = new Promise<void>((resolve) => {
+        req.on("response", (res) => {
+          res.on("data", (c: Buffer) => {
+            seen += c.toString();
+          });
+          res.on("end", () => resolve());
+        });
+      });
+      req.end();
+      await expect.poll(() => seen).toContain('"type":"ADDED"');
+      expect(route.inFlight("bob")).toBe(1);
+      (await handles.get("bob"))?.dispose();
+      handles.delete("bob");
+      await ended;
+      await expect.poll(() => route.inFlight("bob")).toBe(0);
+    });
+
+    it("refuses an exec upgrade without a valid token with a 401 Status", async () => {
+      const r = await call(
+        base,
+        `/kube/${COURSE}/api/v1/namespaces/default/pods/p/exec?command=env&stdout=true`,
+        {
+          headers: {
+            connection: "Upgrade",
+            upgrade: "websocket",
+            "sec-websocket-version": "13",
+            "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          },
+        },
+      ).catch((e: unknown) => e as Error);
+      // node's client hands a refused upgrade over as a normal response
+      expect(r).toMatchObject({ status: 401 });
+      expect(JSON.parse((r as Reply).body)).toEqual(UNAUTHORIZED);
+    });
+
+    it("holds each student to their budget with the API server's 429 and Retry-After", async () => {
+      versions.set("dave", 1);
+      const t = token("dave");
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i++)
+        statuses.push(
+          (await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t })).status,
+        );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(40);
+      const refused = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t });
+      expect(refused.status).toBe(429);
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect(JSON.parse(refused.body)).toMatchObject({ reason: "TooManyRequests", code: 429 });
+      // another student is not slowed down by this one
+      expect(
+        (await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: token("bob") })).status,
+      ).toBe(200);
+      // the budget refills with time
+      now += 2_000;
+      expect((await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t })).status).toBe(
+        200,
+      );
+    });
+
+    it("lets a student hold only so many requests open at once", async () => {
+      versions.set("erin", 1);
+      const t = token("erin");
+      const reqs = [0, 1, 2].map(() => {
+        const req = httpRequest(`${base}/kube/${COURSE}/api/v1/namespaces/default/pods?watch=1`, {
+          headers: { authorization: `Bearer ${t}` },
+        });
+        req.on("error", () => {});
+        req.end();
+        return req;
+      });
+      await expect.poll(() => route.inFlight("erin")).toBe(3);
+      const r = await call(base, `/kube/${COURSE}/api/v1/namespaces/default/pods`, { token: t });
+      expect(r.status).toBe(429);
+      for (const req of reqs) req.destroy();
+      await expect.poll(() => route.inFlight("erin")).toBe(0);
+    });
+  },
+  30_000,
+);

@@ -116,7 +116,7 @@ beforeAll(async () => {
 
   http = createServer();
   io = new Server(http, { path: "/socket.io" });
-  hub = new TeachingHub(io as never, { sweepMs: 200 });
+  hub = new TeachingHub(io as never, { recheckMs: 1000 });
   registry = new WorkspaceRegistry({ databaseUrl: url, io: io as never, idleMinutes: 1, hooks: hub.hooks });
   access = attachSockets(io as never, registry, SECRET, (t, s) => teachesStudent(prisma, t, s));
   hub.bind(registry);

@@ -7,11 +7,14 @@
  * `live:CLASS`; a socket joins it only after `mayTeachClass` (the class's teacher or an admin,
  * read from the database), every action asks again, and open subscriptions are re-checked every
  * few seconds, so a teacher who loses the class stops hearing about it.
+ *
+ * Nothing here runs on a clock while nobody needs it (docs/adr/0034): time on a step is one
+ * deadline per student behind one timer (server/due.ts), and the re-check runs only while a
+ * `live:` room is open.
  */
 import { randomBytes } from "node:crypto";
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
-import { traced } from "../../lib/block-trace";
 import { setPendingCastWriter } from "../../lib/classroom/casts";
 import { getCourse } from "../../lib/classroom/course";
 import {
@@ -44,7 +47,7 @@ import {
   liveThresholdSchema,
 } from "../../lib/protocol/teaching";
 import type { JournalEntry } from "../../lib/shell/types";
-import { eachSliced } from "../../lib/sliced";
+import { Deadlines, whileRooms } from "../due";
 import type { SocketData } from "../sockets";
 import type { Workspace, WorkspaceHooks, WorkspaceRegistry } from "../workspaces";
 import { Recorder } from "./recorder";
@@ -67,8 +70,8 @@ interface StudentState {
 const CLASS_CACHE_MS = 30_000;
 
 export interface HubOptions {
-  /** How often time-on-step is checked and subscriptions re-authorised (ms). */
-  sweepMs?: number;
+  /** How often open subscriptions are re-authorised (ms; only while a `live:` room is open). */
+  recheckMs?: number;
   now?: () => number;
 }
 
@@ -77,9 +80,13 @@ export class TeachingHub {
   private pool: Pool | undefined;
   private recorder: Recorder | undefined;
   private readonly students = new Map<string, StudentState>();
+  /** The same states by student (one per course they have a workspace of). */
+  private readonly byUser = new Map<string, StudentState[]>();
   private readonly classesOf = new Map<string, { ids: string[]; at: number }>();
   private readonly thresholdsOf = new Map<string, Record<string, number>>();
-  private sweepTimer: NodeJS.Timeout | undefined;
+  /** When each student on a step goes over its time (keyed like `students`). */
+  private readonly timeUps: Deadlines<string>;
+  private rechecks: { close(): void } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -87,17 +94,23 @@ export class TeachingHub {
     private readonly options: HubOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.timeUps = new Deadlines<string>(250, this.now);
   }
 
   /** The workspaces' hook points (pass to the registry before `bind`). */
   readonly hooks: WorkspaceHooks = {
-    loaded: (ws) => this.loaded(ws),
+    loading: (userId, courseSlug) => this.loading(userId, courseSlug),
+    warm: async (connection) => {
+      await claimFaults(connection, "warm-up", "warm-up");
+      await classesOfStudent(connection, "warm-up");
+    },
     tabSize: (ws, tab, cols, rows) => this.recorder?.size(ws.userId, ws.course.id, tab, cols, rows),
     output: (ws, tab, data) => this.recorder?.output(ws.userId, ws.course.id, tab, data),
     tabClosed: (ws, tab) => this.recorder?.end(ws.userId, ws.course.id, tab),
     line: (ws, entry, lessonId) => this.line(ws, entry, lessonId),
     progress: (ws, update) => this.step(ws, update.lessonId, update.current),
     disposed: (ws) => {
+      this.timeUps.delete(ws.key);
       this.recorder?.end(ws.userId, ws.course.id);
       const st = this.students.get(ws.key);
       if (st) this.emitStudent(st);
@@ -111,24 +124,9 @@ export class TeachingHub {
     this.recorder = recorder;
     setPendingCastWriter((userId) => recorder.flushUser(userId));
     this.io.on("connection", (socket) => this.connection(socket));
-    const sweepMs = this.options.sweepMs ?? 1000;
-    let n = 0;
-    let sweeping = false;
-    this.sweepTimer = setInterval(() => {
-      if (!sweeping) {
-        sweeping = true;
-        void this.sweepTime()
-          .catch((err: unknown) => console.error("[teaching]", err))
-          .finally(() => {
-            sweeping = false;
-          });
-      }
-      if (++n % 5 === 0)
-        void traced("hub-recheck", () => this.recheckRooms()).catch((err: unknown) =>
-          console.error("[teaching]", err),
-        );
-    }, sweepMs);
-    this.sweepTimer.unref();
+    this.rechecks = whileRooms(this.io.of("/").adapter, "live:", this.options.recheckMs ?? 5000, () =>
+      this.recheckRooms(),
+    );
   }
 
   /** Writes what the recorder holds (shutdown, tests). */
@@ -137,7 +135,8 @@ export class TeachingHub {
   }
 
   close(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.rechecks?.close();
+    this.timeUps.clear();
     setPendingCastWriter(null);
     return this.flush();
   }
@@ -157,6 +156,7 @@ export class TeachingHub {
         flags: new Map(),
       };
       this.students.set(ws.key, st);
+      this.byUser.set(ws.userId, [...(this.byUser.get(ws.userId) ?? []), st]);
     }
     return st;
   }
@@ -177,8 +177,16 @@ export class TeachingHub {
     if (hit && this.now() - hit.at < CLASS_CACHE_MS) return hit.ids;
     if (!this.pool) return [];
     const ids = await classesOfStudent(this.pool, userId);
+    const before = this.classesOf.get(userId)?.ids;
     this.classesOf.set(userId, { ids, at: this.now() });
+    // Their classes decide their thresholds.
+    if (before?.join() !== ids.join()) for (const st of this.byUser.get(userId) ?? []) this.armTime(st);
     return ids;
+  }
+
+  /** Every student's time deadline again (a class's thresholds were read or changed). */
+  private rearmAll(): void {
+    for (const st of this.students.values()) this.armTime(st);
   }
 
   /** Sends a student's state to the live rooms of their classes (at once when the classes are known). */
@@ -217,6 +225,7 @@ export class TeachingHub {
     // A new step: earlier mistakes and time are history.
     st.detector.clear();
     st.flags.clear();
+    this.armTime(st);
     this.emitStudent(st);
   }
 
@@ -235,32 +244,56 @@ export class TeachingHub {
     }
   }
 
+  /** The student's threshold on their step now (seconds; infinite: none), or null: not timed. */
+  private timedFor(st: StudentState): number | null {
+    if (st.since === null || !st.lessonId || !st.stepId || st.flags.has("time-on-step")) return null;
+    const classIds = this.classesOf.get(st.userId)?.ids ?? [];
+    const seconds = this.thresholdFor(classIds, st.courseSlug, st.lessonId, st.stepId);
+    return Number.isFinite(seconds) ? seconds : null;
+  }
+
   /**
-   * Flags the students past their step's time, a slice of students per turn of the event loop
-   * (every live student each second: at 1,000 it held the loop for up to 13 ms in one go).
+   * Sets (or drops) the deadline at which the student goes over time on their step: whenever
+   * the step, its threshold, the student's classes or their flag change, and when their
+   * workspace is loaded again (a student away is not flagged).
    */
-  private sweepTime(): Promise<void> {
+  private armTime(st: StudentState): void {
+    const key = `${st.userId}:${st.courseSlug}`;
+    const seconds = this.timedFor(st);
+    if (seconds === null || st.since === null) this.timeUps.delete(key);
+    else this.timeUps.set(key, st.since + seconds * 1000, () => this.timeUp(st));
+  }
+
+  private timeUp(st: StudentState): void {
+    const seconds = this.timedFor(st);
+    if (seconds === null || st.since === null) return;
+    if (!this.registry?.peek(st.userId, st.courseSlug)) return;
     const now = this.now();
-    return eachSliced(this.students.values(), (st) =>
-      traced("hub-sweep", () => {
-        if (st.since === null || !st.lessonId || !st.stepId || st.flags.has("time-on-step")) return;
-        if (!this.registry?.peek(st.userId, st.courseSlug)) return;
-        const classIds = this.classesOf.get(st.userId)?.ids ?? [];
-        if (!overTime(st.since, now, this.thresholdFor(classIds, st.courseSlug, st.lessonId, st.stepId)))
-          return;
-        st.flags.set("time-on-step", { rule: "time-on-step", at: now });
-        this.emitStudent(st);
-      }),
-    );
+    // Woken a little early (deadlines share wake-ups), or the threshold moved: not yet.
+    if (!overTime(st.since, now, seconds)) {
+      this.armTime(st);
+      return;
+    }
+    st.flags.set("time-on-step", { rule: "time-on-step", at: now });
+    this.emitStudent(st);
   }
 
   // ——— faults ———
 
-  private async loaded(ws: Workspace): Promise<void> {
-    if (!this.pool) return;
-    void this.classes(ws.userId).catch(() => {});
-    const claimed = await claimFaults(this.pool, ws.userId, ws.course.id);
-    for (const c of claimed) await this.apply(ws, c.id, c.fault);
+  /**
+   * A workspace loads: the faults waiting for it are claimed while it is read and built, and
+   * applied once it is built, before anyone uses it.
+   */
+  private async loading(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>> {
+    const pool = this.pool;
+    if (!pool) return async () => {};
+    void this.classes(userId).catch(() => {});
+    const claimed = await claimFaults(pool, userId, courseSlug);
+    return async (ws) => {
+      const st = this.students.get(ws.key);
+      if (st) this.armTime(st);
+      for (const c of claimed) await this.apply(ws, c.id, c.fault);
+    };
   }
 
   private async apply(ws: Workspace, id: string, fault: Fault | null): Promise<FaultLogEntry | null> {
@@ -326,6 +359,7 @@ export class TeachingHub {
       thresholds(pool, classId),
     ]);
     this.thresholdsOf.set(classId, own);
+    this.rearmAll();
     const students = ids.map((id) => {
       const st = this.students.get(`${id}:${cls.courseSlug}`);
       return st
@@ -423,6 +457,7 @@ export class TeachingHub {
       for (const st of this.students.values())
         if (st.userId === req.studentId && st.flags.delete(req.ruleId)) {
           st.detector.clear(req.ruleId);
+          this.armTime(st);
           this.emitStudent(st);
         }
       ack?.({ ok: true });
@@ -436,6 +471,7 @@ export class TeachingHub {
       for (const st of this.students.values())
         if (st.lessonId === req.lessonId && st.stepId === req.stepId && st.flags.delete("time-on-step"))
           this.emitStudent(st);
+      this.rearmAll();
       ack?.({ ok: true });
     });
 

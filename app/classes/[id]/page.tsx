@@ -11,6 +11,7 @@ import {
 } from "@/components/classroom/ClassForms";
 import { GridTable } from "@/components/classroom/GridTable";
 import { LinkBox } from "@/components/classroom/LinkBox";
+import { RecordList } from "@/components/classroom/RecordList";
 import { ClassRefusal } from "@/components/classroom/Refusal";
 import { Topbar } from "@/components/Topbar";
 import { classDetail, formatJoinCode, joinLink } from "@/lib/classroom/classes";
@@ -123,27 +124,28 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
 
         <section className="card">
           <h2>{t("assignmentsTitle")}</h2>
-          {assignments.length === 0 ? (
-            <p className="muted">{t("noAssignments")}</p>
-          ) : (
-            <ul className="assignment-list" data-testid="assignments">
-              {assignments.map((a) => (
-                <li key={a.id}>
-                  <strong>{a.title}</strong>
-                  <span className="muted">{a.lessonIds.map((l) => lessonTitle.get(l) ?? l).join(", ")}</span>
-                  <span>
-                    {t("opens")} {formatInZone(a.opensAt, cls.timeZone, lang)} · {t("due")}{" "}
-                    {formatInZone(a.dueAt, cls.timeZone, lang)}
-                  </span>
-                  <span className="muted">
-                    {t(`late.${a.latePolicy}`, { pct: a.latePenaltyPct })} ·{" "}
-                    {a.solutionCounts ? t("solutionCounts") : t("solutionNotCounted")}
-                  </span>
-                  <DeleteAssignment assignmentId={a.id} title={a.title} />
-                </li>
-              ))}
-            </ul>
-          )}
+          <RecordList
+            items={assignments}
+            none={t("noAssignments")}
+            className="assignment-list"
+            testId="assignments"
+          >
+            {(a) => (
+              <>
+                <strong>{a.title}</strong>
+                <span className="muted">{a.lessonIds.map((l) => lessonTitle.get(l) ?? l).join(", ")}</span>
+                <span>
+                  {t("opens")} {formatInZone(a.opensAt, cls.timeZone, lang)} · {t("due")}{" "}
+                  {formatInZone(a.dueAt, cls.timeZone, lang)}
+                </span>
+                <span className="muted">
+                  {t(`late.${a.latePolicy}`, { pct: a.latePenaltyPct })} ·{" "}
+                  {a.solutionCounts ? t("solutionCounts") : t("solutionNotCounted")}
+                </span>
+                <DeleteAssignment assignmentId={a.id} title={a.title} />
+              </>
+            )}
+          </RecordList>
           <details className="roster" open={assignments.length === 0}>
             <summary>{t("newAssignment")}</summary>
             <AssignmentForm

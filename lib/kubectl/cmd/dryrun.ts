@@ -64,7 +64,7 @@ export function printOutcome(
   o: { obj: Obj; prefix: string; name: string; operation: string; dryRun: DryRun; typed?: boolean },
 ): void {
   if (f.str("output") !== "" || f.str("template") !== "") {
-    const out = parseOutput(f, false);
+    const out = parseOutput(f, false, ctx.io.regexCost);
     if (out.kind === "json" && o.typed) ctx.out(printJsonTyped(o.obj));
     else ctx.out(printObjects(out, [o.obj], true, () => o.prefix));
     return;

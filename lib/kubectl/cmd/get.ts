@@ -178,7 +178,7 @@ export const getCommand: Command = {
       ctx.out(res.body.endsWith("\n") ? res.body : `${res.body}\n`);
       return 0;
     }
-    const output: Output = parseOutput(f);
+    const output: Output = parseOutput(f, true, ctx.io.regexCost);
     const sortBy = f.str("sort-by");
     if (f.args.length === 0) {
       ctx.err(
@@ -256,7 +256,12 @@ export const getCommand: Command = {
           const full = new Map(
             asArr(ctx.client.get(p, q).items).map((it) => [objectKey(asObj(it)), asObj(it)]),
           );
-          t.rows = sortByJsonPath(t.rows, sortBy, (row) => full.get(objectKey(row.object)) ?? row.object);
+          t.rows = sortByJsonPath(
+            t.rows,
+            sortBy,
+            (row) => full.get(objectKey(row.object)) ?? row.object,
+            ctx.io.regexCost,
+          );
         }
         // a list's resourceVersion is "now": the watch then sends changes only
         const rv = str(asObj(body.metadata).resourceVersion);
@@ -289,7 +294,9 @@ export const getCommand: Command = {
     } else if (collected.length > 0 || (anyFound && !singleItem)) {
       const text = printObjects(
         output,
-        sortBy && collected.length > 1 ? sortByJsonPath(collected, sortBy, (o) => o) : collected,
+        sortBy && collected.length > 1
+          ? sortByJsonPath(collected, sortBy, (o) => o, ctx.io.regexCost)
+          : collected,
         singleItem,
         (o) => {
           const info = kindOf.get(o);

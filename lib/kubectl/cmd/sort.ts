@@ -6,7 +6,8 @@
  */
 import { asObj, type Obj, str } from "../client";
 import { goSortArray } from "../gosort";
-import { jsonPathValues, relaxedJsonPath } from "../printers/jsonpath";
+import { jsonPathRegexes, jsonPathValues, relaxedJsonPath } from "../printers/jsonpath";
+import type { RegexCost } from "../re2";
 
 function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= "0" && c <= "9";
@@ -110,10 +111,16 @@ function less(a: unknown, b: unknown): boolean {
  * item without a value is "less" than anything (even another item without one), so equal keys
  * keep no defined order but exactly kubectl's. `objectOf` picks the object of an item.
  */
-export function sortByJsonPath<T>(items: T[], expr: string, objectOf: (item: T) => Obj): T[] {
+export function sortByJsonPath<T>(
+  items: T[],
+  expr: string,
+  objectOf: (item: T) => Obj,
+  cost?: RegexCost,
+): T[] {
   const path = relaxedJsonPath(expr);
+  const regex = jsonPathRegexes(cost);
   const keyed = items.map((item) => {
-    const values = jsonPathValues(path, objectOf(item));
+    const values = jsonPathValues(path, objectOf(item), regex);
     return { item, found: values.length > 0, key: values[0] };
   });
   goSortArray(keyed, (x, y) => {

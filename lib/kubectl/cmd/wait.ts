@@ -5,7 +5,13 @@
  */
 import { asArr, asObj, fail, kindPrefix, type Obj, type ResourceInfo, str } from "../client";
 import { FlagError, type ParsedFlags } from "../flags";
-import { executeJsonPath, JsonPathError, relaxedJsonPath } from "../printers/jsonpath";
+import {
+  executeJsonPath,
+  JsonPathError,
+  type JsonPathRegexes,
+  jsonPathRegexes,
+  relaxedJsonPath,
+} from "../printers/jsonpath";
 import { noResources } from "./mutate";
 import { checkNamesWithSelector, parseResourceArgs } from "./resources";
 import { type Command, type Ctx, reportObjectError, sleep } from "./types";
@@ -81,7 +87,7 @@ function parseFor(s: string): Condition {
   throw fail(`unrecognized condition: "${s}"`);
 }
 
-function conditionMet(c: Condition, o: Obj): boolean {
+function conditionMet(c: Condition, o: Obj, regex: JsonPathRegexes): boolean {
   if (c.kind === "condition") {
     return asArr(asObj(o.status).conditions)
       .map(asObj)
@@ -93,7 +99,7 @@ function conditionMet(c: Condition, o: Obj): boolean {
   }
   if (c.kind === "jsonpath") {
     try {
-      const got = executeJsonPath(c.path, o);
+      const got = executeJsonPath(c.path, o, regex);
       return c.value === undefined ? got !== "" : got === c.value;
     } catch (e) {
       if (e instanceof JsonPathError) return false;
@@ -187,6 +193,7 @@ export const waitCommand: Command = {
       throw fail("no matching resources found");
     }
     const deadline = ctx.io.clock.now() + timeoutMs;
+    const regex = jsonPathRegexes(ctx.io.regexCost);
     for (const it of items) {
       const path = ctx.client.resourcePath(it.info, it.namespace, it.name);
       for (;;) {
@@ -196,7 +203,7 @@ export const waitCommand: Command = {
         else if (res.status === 404) done = false;
         else if (res.status >= 300) {
           ctx.client.json("GET", path);
-        } else done = cond.kind === "create" || conditionMet(cond, JSON.parse(res.body) as Obj);
+        } else done = cond.kind === "create" || conditionMet(cond, JSON.parse(res.body) as Obj, regex);
         if (done) break;
         if (ctx.io.clock.now() >= deadline) {
           if (cond.kind === "create") throw fail("timed out waiting for the condition");

@@ -1,7 +1,13 @@
 /** `-o custom-columns=HEADER:.json.path,…`: a table whose cells are JSONPath results. */
 import { fail, type Obj } from "../client";
 import { tableTabs } from "../tabwriter";
-import { jsonPathText, jsonPathValues, relaxedJsonPath } from "./jsonpath";
+import {
+  type JsonPathRegexes,
+  jsonPathRegexes,
+  jsonPathText,
+  jsonPathValues,
+  relaxedJsonPath,
+} from "./jsonpath";
 
 export interface CustomColumn {
   header: string;
@@ -17,12 +23,17 @@ export function parseCustomColumns(spec: string): CustomColumn[] {
   });
 }
 
-export function printCustomColumns(columns: CustomColumn[], items: Obj[], noHeaders: boolean): string {
+export function printCustomColumns(
+  columns: CustomColumn[],
+  items: Obj[],
+  noHeaders: boolean,
+  regex: JsonPathRegexes = jsonPathRegexes(undefined),
+): string {
   const lines: string[] = [];
   if (!noHeaders) lines.push(columns.map((c) => c.header).join("\t"));
   for (const item of items) {
     const cells = columns.map((c) => {
-      const vals = jsonPathValues(c.path, item);
+      const vals = jsonPathValues(c.path, item, regex);
       if (vals.length === 0 || vals.every((v) => v === undefined)) return "<none>";
       return vals.map(jsonPathText).join(",");
     });

@@ -1,10 +1,11 @@
 /** Picks the printer for `-o` / `--template` (cli-runtime's PrintFlags). */
 import { CmdError, fail, type Obj } from "../client";
 import type { FlagSpec, ParsedFlags } from "../flags";
+import type { RegexCost } from "../re2";
 import { parseCustomColumns, printCustomColumns } from "./custom-columns";
 import { executeGoTemplate, TemplateError } from "./go-template";
 import { printJson } from "./json";
-import { executeJsonPath, JsonPathError, relaxedJsonPath } from "./jsonpath";
+import { executeJsonPath, JsonPathError, jsonPathRegexes, relaxedJsonPath } from "./jsonpath";
 import { printYaml } from "./yaml";
 
 export const printFlags: FlagSpec[] = [
@@ -27,12 +28,19 @@ export type OutputKind =
 export interface Output {
   kind: OutputKind;
   arg: string;
+  /** The calling line's budget, charged by a JSONPath filter's `=~` (KubectlIO.regexCost). */
+  regexCost?: RegexCost;
 }
 
 const ALLOWED =
   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
-export function parseOutput(f: ParsedFlags, allowTable = true): Output {
+export function parseOutput(f: ParsedFlags, allowTable = true, regexCost?: RegexCost): Output {
+  const out = outputOf(f, allowTable);
+  return regexCost === undefined ? out : { ...out, regexCost };
+}
+
+function outputOf(f: ParsedFlags, allowTable: boolean): Output {
   const o = f.str("output");
   const template = f.str("template");
   const eq = o.indexOf("=");
@@ -93,11 +101,17 @@ export function printObjects(
             ? relaxedJsonPath(out.arg)
             : out.arg,
           data,
+          jsonPathRegexes(out.regexCost),
         );
       case "go-template":
         return executeGoTemplate(out.arg, JSON.parse(JSON.stringify(data)));
       case "custom-columns":
-        return printCustomColumns(parseCustomColumns(out.arg), objs, noHeaders);
+        return printCustomColumns(
+          parseCustomColumns(out.arg),
+          objs,
+          noHeaders,
+          jsonPathRegexes(out.regexCost),
+        );
       default:
         return printJson(data);
     }

@@ -3,7 +3,7 @@
  * `.field`, `..field`, `[*]`, `[n]`, `[a:b]`, unions, filters `[?(@.x=="y")]`, `range`/`end`,
  * string literals such as `{"\n"}`. Missing keys print nothing (kubectl allows missing keys).
  */
-import { RE2JS } from "re2js";
+import { compileRe2, type RegexCost, RegexSyntaxError, regexCache, type SafeRegex } from "../re2";
 import { goJsonCompact } from "./json";
 
 type Seg =
@@ -151,20 +151,30 @@ function parseFilter(body: string): Seg {
   return { t: "filter", left: parseOperand(body) };
 }
 
-/** `=~` patterns run on RE2 (Go's syntax, linear time), compiled once per distinct text. */
-const filterRegexCache = new Map<string, RE2JS>();
-function filterRegex(src: string): RE2JS {
-  let re = filterRegexCache.get(src);
-  if (re === undefined) {
+/** What one execution evaluates against: the document's root and its `=~` patterns. */
+interface Env {
+  root: unknown;
+  regex: (src: string) => SafeRegex;
+}
+
+/** A JSONPath filter's `=~` patterns, as an execution compiles them (jsonPathRegexes). */
+export type JsonPathRegexes = (src: string) => SafeRegex;
+
+/**
+ * `=~` patterns run on RE2 (Go's syntax, linear time), compiled once per distinct text for one
+ * command (one per item would charge the compile again for each of 500 pods), compiling and
+ * matching charged to the calling line's budget (`cost`, KubectlIO.regexCost).
+ */
+export function jsonPathRegexes(cost: RegexCost | undefined): JsonPathRegexes {
+  const compile = (src: string, c: RegexCost | undefined): SafeRegex => {
     try {
-      re = RE2JS.compile(src);
+      return compileRe2(src, { cost: c });
     } catch (e) {
-      throw new JsonPathError(e instanceof Error ? e.message : String(e));
+      if (e instanceof RegexSyntaxError) throw new JsonPathError(e.message);
+      throw e;
     }
-    if (filterRegexCache.size >= 64) filterRegexCache.clear();
-    filterRegexCache.set(src, re);
-  }
-  return re;
+  };
+  return regexCache(compile, cost);
 }
 
 export function parseJsonPath(template: string): Node[] {
@@ -244,7 +254,7 @@ function descend(v: unknown, out: unknown[]): void {
   else if (isObj(v)) for (const k of Object.keys(v).sort()) descend(v[k], out);
 }
 
-function evalSegs(values: unknown[], segs: Seg[], root: unknown): unknown[] {
+function evalSegs(values: unknown[], segs: Seg[], env: Env): unknown[] {
   let cur = values;
   for (const seg of segs) {
     const next: unknown[] = [];
@@ -295,7 +305,7 @@ function evalSegs(values: unknown[], segs: Seg[], root: unknown): unknown[] {
           break;
         case "filter": {
           const items = Array.isArray(v) ? v : isObj(v) ? [v] : [];
-          for (const item of items) if (filterMatch(item, seg, root)) next.push(item);
+          for (const item of items) if (filterMatch(item, seg, env)) next.push(item);
           break;
         }
       }
@@ -305,15 +315,15 @@ function evalSegs(values: unknown[], segs: Seg[], root: unknown): unknown[] {
   return cur;
 }
 
-function evalExpr(e: Expr, at: unknown, root: unknown): unknown[] {
+function evalExpr(e: Expr, at: unknown, env: Env): unknown[] {
   if (e.t === "lit") return [e.value];
-  return evalSegs([e.root === "$" ? root : at], e.segs, root);
+  return evalSegs([e.root === "$" ? env.root : at], e.segs, env);
 }
 
-function filterMatch(item: unknown, seg: Extract<Seg, { t: "filter" }>, root: unknown): boolean {
-  const left = evalExpr(seg.left, item, root);
+function filterMatch(item: unknown, seg: Extract<Seg, { t: "filter" }>, env: Env): boolean {
+  const left = evalExpr(seg.left, item, env);
   if (!seg.op || !seg.right) return left.length > 0 && left[0] !== null && left[0] !== false;
-  const right = evalExpr(seg.right, item, root);
+  const right = evalExpr(seg.right, item, env);
   if (left.length === 0 || right.length === 0) return false;
   const a = left[0];
   const b = right[0];
@@ -331,7 +341,7 @@ function filterMatch(item: unknown, seg: Extract<Seg, { t: "filter" }>, root: un
     case ">=":
       return Number(a) >= Number(b);
     case "=~":
-      return filterRegex(String(b)).test(String(a));
+      return env.regex(String(b)).test(String(a));
     default:
       return false;
   }
@@ -344,33 +354,42 @@ export function jsonPathText(v: unknown): string {
   return String(v);
 }
 
-function run(nodes: Node[], at: unknown, root: unknown, out: string[]): void {
+function run(nodes: Node[], at: unknown, env: Env, out: string[]): void {
   for (const n of nodes) {
     if (n.t === "text") out.push(n.text);
     else if (n.t === "path") {
-      const vals = evalExpr(n.expr, at, root);
+      const vals = evalExpr(n.expr, at, env);
       out.push(vals.map(jsonPathText).join(" "));
     } else {
-      const vals = evalExpr(n.expr, at, root);
+      const vals = evalExpr(n.expr, at, env);
       const items = vals.length === 1 && Array.isArray(vals[0]) ? vals[0] : vals;
-      for (const item of items) run(n.body, item, root, out);
+      for (const item of items) run(n.body, item, env, out);
     }
   }
 }
 
 /** Run a kubectl jsonpath template against a value. */
-export function executeJsonPath(template: string, data: unknown): string {
+export function executeJsonPath(
+  template: string,
+  data: unknown,
+  regex: JsonPathRegexes = jsonPathRegexes(undefined),
+): string {
   const nodes = parseJsonPath(template);
   const out: string[] = [];
-  run(nodes, data, data, out);
+  run(nodes, data, { root: data, regex }, out);
   return out.join("");
 }
 
 /** Evaluate one path (custom-columns): all results. */
-export function jsonPathValues(expr: string, data: unknown): unknown[] {
+export function jsonPathValues(
+  expr: string,
+  data: unknown,
+  regex: JsonPathRegexes = jsonPathRegexes(undefined),
+): unknown[] {
   const nodes = parseJsonPath(expr);
   const vals: unknown[] = [];
-  for (const n of nodes) if (n.t === "path") vals.push(...evalExpr(n.expr, data, data));
+  const env: Env = { root: data, regex };
+  for (const n of nodes) if (n.t === "path") vals.push(...evalExpr(n.expr, data, env));
   return vals;
 }
 
