@@ -58,6 +58,9 @@ if (profileFile) {
 // Garbage-collection pauses in the same window (count, total and longest, minor and major), so
 // the latency tail can be told apart: GC, or queueing behind the lines of everyone else.
 const { monitorEventLoopDelay, PerformanceObserver, constants } = await import("node:perf_hooks");
+// KUBECLASS_BLOCK_TRACE=1: each turn of the loop longer than 20 ms in the same window, with
+// what ran in it (lib/block-trace.ts), printed as `BLOCKS <json>`.
+const { startBlockTrace, blockReport } = await import("../lib/block-trace");
 const loop = monitorEventLoopDelay({ resolution: 5 });
 const gc = { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 };
 const gcObserver = new PerformanceObserver((list) => {
@@ -79,8 +82,11 @@ process.on("SIGUSR2", () => {
     loop.enable();
     Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 });
     gcObserver.observe({ entryTypes: ["gc"] });
+    startBlockTrace(20);
     return;
   }
+  const blocks = blockReport();
+  if (blocks) console.log(`BLOCKS ${JSON.stringify(blocks)}`);
   loop.disable();
   gcObserver.disconnect();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;

@@ -290,6 +290,11 @@ async function runKubeclass(n: number) {
             gc: { count: number; totalMs: number; maxMs: number; major: number; majorMs: number };
           })
         : null;
+      const blocksLine = server
+        .stdout()
+        .split("\n")
+        .find((l) => l.startsWith("BLOCKS "));
+      const blocks = blocksLine ? JSON.parse(blocksLine.slice(7)) : null;
       const errorLines = server
         .stderr()
         .split("\n")
@@ -306,6 +311,7 @@ async function runKubeclass(n: number) {
         exitCode: code,
         metrics: lastMetrics,
         loop,
+        blocks,
         serverErrors,
         verified,
       };
@@ -434,6 +440,8 @@ async function main() {
       stepToTeacherMs: { ...teacher, heard: k.drove.teacherMs.length, missing: k.drove.teacherMissing },
       /** The server's event-loop delay while the class typed (perf_hooks, ms). */
       eventLoopDelayMs: k.loop,
+      /** Turns of the loop over 20 ms and what ran in them (KUBECLASS_BLOCK_TRACE=1; lib/block-trace.ts). */
+      blocks: k.blocks,
       echo: echo
         ? { latencyMs: echoLat, cpuPct: echo.proc.cpuPct, lost: echo.drove.lost, sent: echo.drove.sent }
         : null,
@@ -445,6 +453,15 @@ async function main() {
       clients: drove,
       loginSeconds: k.loginS,
     });
+    if (k.blocks) {
+      const causes = Object.entries(k.blocks.byCause as Record<string, { dominant: number; ms: number }>)
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([c, v]) => `${c} ${v.dominant}/${Math.round(v.ms)} ms`)
+        .join(", ");
+      console.log(
+        `  blocks > ${k.blocks.thresholdMs} ms: ${k.blocks.count} (cause: dominant in / ms in all) ${causes}`,
+      );
+    }
     console.log(
       `  answered ${k.drove.answered}/${k.drove.sent}, late ticks ${k.drove.late}, output messages ${k.drove.outputMessages}, ` +
         `journal rows ${k.verified.journalRows}, progress rows ${k.verified.progressRows}, snapshots ${k.verified.snapshots}, ` +

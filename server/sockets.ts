@@ -6,6 +6,7 @@
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
 import type { Role } from "../lib/auth";
+import { traced } from "../lib/block-trace";
 import { seesStudents } from "../lib/classroom/access";
 import { DEFAULT_COURSE_SLUG } from "../lib/classroom/course";
 import {
@@ -192,7 +193,7 @@ export function attachSockets(
           req = parsed;
         }
         Promise.resolve()
-          .then(() => fn(req, ack))
+          .then(() => traced(event, () => fn(req, ack)))
           .catch((err: unknown) => {
             console.error("[socket]", err);
             ack?.({ ok: false, error: "internal error" });
@@ -254,7 +255,7 @@ export function attachSockets(
       }
       try {
         if (allowInput(socket, r.data.tabId, r.data.data))
-          socket.data.workspace?.input(r.data.tabId, r.data.data);
+          traced("line", () => socket.data.workspace?.input(r.data.tabId, r.data.data));
       } catch (err) {
         console.error("[socket]", err);
       }

@@ -13,6 +13,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Server, Socket } from "socket.io";
+import { traced } from "../lib/block-trace";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
 import { loadJournal, writeLines } from "../lib/classroom/journal";
@@ -131,6 +132,14 @@ export class Workspace {
   private readonly instanceKey = randomBytes(9).toString("base64url");
   private seq = 0;
   private dirtySince: number | null = null;
+  /**
+   * This workspace's longest wait before a save while its student keeps typing: between half
+   * and all of `snapshotMaxWaitMs`, drawn once. A class that starts typing on the teacher's "go"
+   * would otherwise have every cluster fall due in the same two seconds (1,000 serialisations
+   * of ~60 KB and their statements at once); spread, they come a few a second
+   * (docs/adr/0035-long-blocks-sliced.md).
+   */
+  private readonly maxWaitMs: number;
   idleTimer: NodeJS.Timeout | null = null;
   private locale: Locale | undefined;
   /** The pods' waiting reasons sent with the last checked line (the stuck rules' input). */
@@ -148,7 +157,9 @@ export class Workspace {
     private journalSince: number,
     /** Teachers of the student's classes as last asked (at load, then at each completion). */
     public teacherIds: string[],
-  ) {}
+  ) {
+    this.maxWaitMs = Math.round((deps.snapshotMaxWaitMs * randomInt(500, 1001)) / 1000);
+  }
 
   /** The simulation: set by `start`, replaced if its worker stops. */
   private session!: CoreHandle;
@@ -176,7 +187,7 @@ export class Workspace {
       this.outBuf.set(tabId, (this.outBuf.get(tabId) ?? "") + data);
       if (!this.outScheduled) {
         this.outScheduled = true;
-        setImmediate(() => this.flushOutput());
+        setImmediate(() => traced("output", () => this.flushOutput()));
       }
     },
     line: (result) => this.afterLine(result),
@@ -531,7 +542,7 @@ export class Workspace {
     this.dirtySince = null;
     let snap: SessionSnapshot;
     try {
-      snap = await this.session.call("snapshot");
+      snap = await traced("snapshot", () => this.session.call("snapshot"));
     } catch (err) {
       // Not saved (its worker stopped): still to save.
       this.dirtySince ??= since ?? Date.now();
@@ -562,14 +573,14 @@ export class Workspace {
 
   /**
    * The cluster changed: save it once the student has been quiet for a while, and at least every
-   * `snapshotMaxWaitMs` while they keep typing (never once per line). Eviction and shutdown save
-   * it at once; progress and journal never wait for it. A line moves the deadline (a map write);
-   * no timer is armed per line or per workspace.
+   * `maxWaitMs` (at most `snapshotMaxWaitMs`) while they keep typing (never once per line).
+   * Eviction and shutdown save it at once; progress and journal never wait for it. A line moves
+   * the deadline (a map write); no timer is armed per line or per workspace.
    */
   markDirty(): void {
     const now = Date.now();
     this.dirtySince ??= now;
-    const at = Math.min(now + this.deps.snapshotQuietMs, this.dirtySince + this.deps.snapshotMaxWaitMs);
+    const at = Math.min(now + this.deps.snapshotQuietMs, this.dirtySince + this.maxWaitMs);
     this.deps.saves.set(this, at, this.saveDue);
   }
 

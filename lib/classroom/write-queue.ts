@@ -12,6 +12,8 @@
  * monotonically, snapshots are latest-wins); rows the database rejects are retried one unit at a
  * time and only the unit that still fails is dropped and reported. Nothing is ever lost silently.
  */
+import { traced } from "../block-trace";
+import { nextTurn, sliceBudget } from "../sliced";
 import type { JournalRow } from "./journal";
 import type { ProgressRow } from "./progress";
 import type { SnapshotRow } from "./snapshots";
@@ -61,6 +63,11 @@ export interface WriteQueueOptions {
    * it, only the step list's tick.
    */
   lingerMs?: number;
+  /**
+   * How long telling the callers of a committed batch may hold the event loop before the rest
+   * waits for the next turn (ms; default 2).
+   */
+  sliceMs?: number;
   /** Told when writes have been failing for a while (once per outage), and when they recover. */
   onTrouble?: (t: { since: number; attempts: number; pendingRows: number; error: string }) => void;
   onRecovered?: (t: { outageMs: number; attempts: number }) => void;
@@ -145,6 +152,12 @@ export class WriteQueue {
   private readonly ownerWaiters = new Map<string, Array<() => void>>();
   private readonly idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /** Units committed whose callers are still to be told (a slice per turn: `finishUnits`). */
+  private readonly done: Whole[] = [];
+  private doneHead = 0;
+  /** Units committed since the last slice began (the next slice tells at least as many). */
+  private arrived = 0;
+  private finishing = false;
   private bytes = 0;
   private rows = 0;
   private troubleSince: number | null = null;
@@ -180,6 +193,7 @@ export class WriteQueue {
       maxBackoffMs: 5000,
       troubleAfter: 3,
       lingerMs: 0,
+      sliceMs: 2,
       now: () => Date.now(),
       ...opts,
     };
@@ -287,7 +301,8 @@ export class WriteQueue {
       this.linesLane.units.length === 0 &&
       this.snapshotLane.units.length === 0 &&
       !this.linesLane.running &&
-      !this.snapshotLane.running
+      !this.snapshotLane.running &&
+      !this.finishing
     );
   }
 
@@ -362,7 +377,7 @@ export class WriteQueue {
   private async run(lane: Lane): Promise<void> {
     try {
       while (!this.stopped) {
-        const batch = this.takeBatch(lane);
+        const batch = traced(`${lane.name}-take`, () => this.takeBatch(lane));
         if (batch.length === 0) break;
         await this.writeWithRetry(lane, batch);
       }
@@ -403,14 +418,14 @@ export class WriteQueue {
   }
 
   private async writeWithRetry(lane: Lane, batch: Queued[]): Promise<void> {
-    const statement = this.statement(lane, batch);
+    const statement = traced(`${lane.name}-build`, () => this.statement(lane, batch));
     let attempt = 0;
     for (;;) {
       const t0 = performance.now();
       try {
-        await statement.run();
+        await traced(`${lane.name}-statement`, statement.run);
         this.counted(statement.rows);
-        this.finishBatch(lane, batch, performance.now() - t0);
+        traced(`${lane.name}-commit`, () => this.finishBatch(lane, batch, performance.now() - t0));
         return;
       } catch (err) {
         this.m.failedAttempts++;
@@ -527,21 +542,59 @@ export class WriteQueue {
     for (const q of parts) {
       this.rows -= q.rows;
       this.bytes -= q.bytes;
-      if (--q.whole.parts > 0) continue;
-      const owner = q.whole.unit.owner;
-      const left = (this.pendingByOwner.get(owner) ?? 1) - 1;
-      if (left > 0) this.pendingByOwner.set(owner, left);
-      else {
-        this.pendingByOwner.delete(owner);
-        for (const w of this.ownerWaiters.get(owner) ?? []) w();
-        this.ownerWaiters.delete(owner);
+      if (--q.whole.parts === 0) {
+        this.done.push(q.whole);
+        this.arrived++;
       }
-      if (!q.whole.rejected)
-        try {
-          q.whole.unit.committed?.();
-        } catch (err) {
-          console.error("[write-queue] commit callback failed", err);
-        }
     }
+    if (!this.finishing) this.finishUnits();
+  }
+
+  /**
+   * Tells the callers of committed units, in order, a slice of at most `sliceMs` per turn of the
+   * event loop: a batch of a thousand students' lines (each callback builds and compares a
+   * step list, then emits) is not told all at once while everyone else's keystrokes wait
+   * (docs/adr/0035-long-blocks-sliced.md). The first slice runs at once; a saturated loop gives
+   * the next slices a quarter of each turn (`sliceBudget`), and each slice at least as many units
+   * as were committed since the one before, so the callers are never left behind.
+   */
+  private finishUnits(waitedMs = 0, continued = false): void {
+    this.finishing = true;
+    const until = performance.now() + sliceBudget(this.opts.sliceMs, waitedMs);
+    // A later slice tells at least as many as were committed since the one before, whatever
+    // the time: on a saturated loop a time budget alone fell behind the lines arriving.
+    const owed = continued ? this.arrived : 0;
+    this.arrived = 0;
+    let told = 0;
+    while (this.doneHead < this.done.length) {
+      this.release(this.done[this.doneHead++]!);
+      told++;
+      if (this.doneHead < this.done.length && told >= owed && performance.now() >= until) {
+        void nextTurn().then((waited) => this.finishUnits(waited, true));
+        return;
+      }
+    }
+    this.done.length = 0;
+    this.doneHead = 0;
+    this.finishing = false;
+    if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** A unit whose every part is done: no longer pending, and its caller is told. */
+  private release(whole: Whole): void {
+    const owner = whole.unit.owner;
+    const left = (this.pendingByOwner.get(owner) ?? 1) - 1;
+    if (left > 0) this.pendingByOwner.set(owner, left);
+    else {
+      this.pendingByOwner.delete(owner);
+      for (const w of this.ownerWaiters.get(owner) ?? []) w();
+      this.ownerWaiters.delete(owner);
+    }
+    if (!whole.rejected)
+      try {
+        whole.unit.committed?.();
+      } catch (err) {
+        console.error("[write-queue] commit callback failed", err);
+      }
   }
 }

@@ -8,6 +8,7 @@
  * dropped — a recording is a convenience, the journal and progress are the record.
  */
 import { randomBytes } from "node:crypto";
+import { traced } from "../../lib/block-trace";
 import {
   CAST_BYTES_PER_STUDENT,
   type CastChunk,
@@ -16,6 +17,7 @@ import {
   saveChunks,
 } from "../../lib/classroom/casts";
 import type { Pool } from "../../lib/classroom/sql";
+import { eachSliced } from "../../lib/sliced";
 
 /** The chunk being filled for one tab, how many characters its events hold, and since when. */
 interface Recording extends CastChunk {
@@ -101,7 +103,7 @@ export class Recorder {
       this.close(rec);
       this.write();
     } else if (!this.timer) {
-      this.timer = setInterval(() => this.tick(), this.tickMs);
+      this.timer = setInterval(() => traced("recorder-tick", () => this.tick()), this.tickMs);
       this.timer.unref();
     }
   }
@@ -134,7 +136,12 @@ export class Recorder {
     const batch = this.closed;
     this.closed = [];
     this.writing = this.writing
-      .then(async () => saveChunks(this.pool, await encodeSliced(batch), CAST_BYTES_PER_STUDENT, this.totals))
+      .then(async () => {
+        const encoded = await encodeSliced(batch);
+        return traced("recorder-insert", () =>
+          saveChunks(this.pool, encoded, CAST_BYTES_PER_STUDENT, this.totals),
+        );
+      })
       .catch((err: unknown) => console.error("[recorder]", err));
   }
 
@@ -156,13 +163,6 @@ export class Recorder {
 /** Deflates chunks, letting other work run every few milliseconds (a class closes many at once). */
 async function encodeSliced(chunks: readonly CastChunk[]): Promise<EncodedChunk[]> {
   const out: EncodedChunk[] = [];
-  let from = performance.now();
-  for (const c of chunks) {
-    out.push(encodeChunk(c));
-    if (performance.now() - from > SLICE_MS) {
-      await new Promise<void>((r) => setImmediate(r));
-      from = performance.now();
-    }
-  }
+  await eachSliced(chunks, (c) => out.push(traced("recorder-encode", () => encodeChunk(c))), SLICE_MS);
   return out;
 }
