@@ -66,13 +66,19 @@ const LIVE_CONNECTIONS = 10;
  * faults waiting for a cluster that was not in memory. Called synchronously on the live path;
  * a hook must not throw and must not block.
  */
+/** What a `loading` hook does once the workspace is built, or if it never is. */
+export interface Loading {
+  built(ws: Workspace): Promise<void>;
+  abandoned(): Promise<void>;
+}
+
 export interface WorkspaceHooks {
   /**
    * A workspace starts loading (alongside its reads, so the join waits for one round trip, not
    * two): resolves to what to do once it is built, before anyone uses it (pending faults are
    * claimed here and applied then).
    */
-  loading?(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>>;
+  loading?(userId: string, courseSlug: string): Promise<Loading>;
   /** The server warms a connection of the live pool: the hooks' join statements on it. */
   warm?(connection: Pool): Promise<void>;
   /** A tab opened or changed size. */
@@ -818,47 +824,58 @@ export class WorkspaceRegistry {
     // Pending faults are claimed alongside the reads (one round trip for the join, not two).
     const hooked = this.deps.hooks?.loading?.(userId, courseSlug);
     hooked?.catch(() => {});
-    const [row, teachers, rows] = await Promise.all([
-      loadSnapshot(this.pool, { userId, courseSlug }),
-      teachersOf(this.pool, userId),
-      lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null,
-    ]);
-    const deps: WorkspaceDeps = {
-      io: this.deps.io,
-      ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
-      pool: this.pool,
-      queue: this.queue,
-      idleMs: this.deps.idleMinutes * 60_000,
-      snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
-      snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
-      saves: this.saves,
-      onIdle: (w: Workspace) => void this.evict(w),
-      forget: (w: Workspace) => {
-        if (this.live.get(w.key) === w) this.live.delete(w.key);
-        w.dispose();
-      },
-      host: this.host,
-    };
-    const ws = new Workspace(deps, userId, course, row?.journalSince ?? Date.now(), teachers);
-    // The cluster is built (or restored) where it will run: a worker thread, off the sockets'. The
-    // join that loads it is answered in the same message (its tabs, its step list).
-    await ws.start(
-      row
-        ? { kind: "restore", row, prompt: course.workstation }
-        : {
-            kind: "new",
-            scenario: lesson?.scenario ?? "explore-app",
-            seed: randomInt(2 ** 31),
-            prompt: course.workstation,
-          },
-      lesson && rows
-        ? { lessonId: lesson.id, rows: { journal: rows[0], tallies: [...rows[1].values()] } }
-        : undefined,
-    );
+    let ws: Workspace;
+    let row: Awaited<ReturnType<typeof loadSnapshot>>;
+    try {
+      const [snapshot, teachers, rows] = await Promise.all([
+        loadSnapshot(this.pool, { userId, courseSlug }),
+        teachersOf(this.pool, userId),
+        lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null,
+      ]);
+      const deps: WorkspaceDeps = {
+        io: this.deps.io,
+        ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
+        pool: this.pool,
+        queue: this.queue,
+        idleMs: this.deps.idleMinutes * 60_000,
+        snapshotQuietMs: this.deps.snapshotQuietMs ?? SNAPSHOT_QUIET_MS,
+        snapshotMaxWaitMs: this.deps.snapshotMaxWaitMs ?? SNAPSHOT_MAX_WAIT_MS,
+        saves: this.saves,
+        onIdle: (w: Workspace) => void this.evict(w),
+        forget: (w: Workspace) => {
+          if (this.live.get(w.key) === w) this.live.delete(w.key);
+          w.dispose();
+        },
+        host: this.host,
+      };
+      row = snapshot;
+      ws = new Workspace(deps, userId, course, row?.journalSince ?? Date.now(), teachers);
+      // The cluster is built (or restored) where it will run: a worker thread, off the sockets'. The
+      // join that loads it is answered in the same message (its tabs, its step list).
+      await ws.start(
+        row
+          ? { kind: "restore", row, prompt: course.workstation }
+          : {
+              kind: "new",
+              scenario: lesson?.scenario ?? "explore-app",
+              seed: randomInt(2 ** 31),
+              prompt: course.workstation,
+            },
+        lesson && rows
+          ? { lessonId: lesson.id, rows: { journal: rows[0], tallies: [...rows[1].values()] } }
+          : undefined,
+      );
+    } catch (err) {
+      // Faults claimed for a cluster that was never built wait for the next load.
+      await hooked
+        ?.then((h) => h.abandoned())
+        .catch((e: unknown) => console.error("[workspace] loading hook", e));
+      throw err;
+    }
     // A new one is saved with the first quiet moment, not while the class is still arriving.
     if (!row) ws.markDirty();
     await hooked
-      ?.then((built) => built(ws))
+      ?.then((h) => h.built(ws))
       .catch((err: unknown) => console.error("[workspace] loaded hook", err));
     this.live.set(ws.key, ws);
     return ws;

@@ -137,6 +137,14 @@ export async function claimFaults(
     .map((x) => ({ id: x.id, fault: parseFault(x.fault) }));
 }
 
+/** Claims given back unapplied (the cluster they were claimed for was never built). */
+export async function releaseFaults(pool: Pool, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await pool.query(`UPDATE "FaultRecord" SET "appliedAt" = NULL WHERE id = ANY($1::text[]) AND ok IS NULL`, [
+    ids,
+  ]);
+}
+
 export async function faultApplied(
   pool: Pool,
   id: string,

@@ -264,6 +264,30 @@ describe("live teaching", () => {
     await until(() => /minikube\s+Ready\s/.test(s1.out.text().slice(before)));
   });
 
+  it("a fault claimed for a cluster whose build fails waits for the next load", async () => {
+    const row = await prisma.faultRecord.create({
+      data: {
+        classId: otherClassId,
+        teacherId: ids["other"]!,
+        studentId: ids["s3"]!,
+        courseSlug: "kubernetes-basics",
+        fault: { kind: "node-not-ready" },
+      },
+    });
+    // What the registry does when a load fails after the claim (server/workspaces.ts).
+    const loading = await hub.hooks.loading?.(ids["s3"]!, "kubernetes-basics");
+    expect((await prisma.faultRecord.findUniqueOrThrow({ where: { id: row.id } })).appliedAt).not.toBeNull();
+    await loading?.abandoned();
+    expect(await prisma.faultRecord.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      appliedAt: null,
+      ok: null,
+    });
+    // …and the next load applies it.
+    const s3 = await student("s3");
+    s3.run("kubectl get nodes");
+    await until(() => /minikube\s+NotReady/.test(s3.out.text()));
+  });
+
   it("a replay opened right after a command shows it: the open chunk is written on request", async () => {
     const s1 = await student("s1");
     s1.run("echo replay-now-$((6*7))");

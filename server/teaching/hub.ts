@@ -28,6 +28,7 @@ import {
   liveClass,
   mayTeachClass,
   pushHint,
+  releaseFaults,
   setThreshold,
   storeFaults,
   thresholds,
@@ -49,7 +50,7 @@ import {
 import type { JournalEntry } from "../../lib/shell/types";
 import { Deadlines, whileRooms } from "../due";
 import type { SocketData } from "../sockets";
-import type { Workspace, WorkspaceHooks, WorkspaceRegistry } from "../workspaces";
+import type { Loading, Workspace, WorkspaceHooks, WorkspaceRegistry } from "../workspaces";
 import { Recorder } from "./recorder";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
@@ -284,15 +285,23 @@ export class TeachingHub {
    * A workspace loads: the faults waiting for it are claimed while it is read and built, and
    * applied once it is built, before anyone uses it.
    */
-  private async loading(userId: string, courseSlug: string): Promise<(ws: Workspace) => Promise<void>> {
+  private async loading(userId: string, courseSlug: string): Promise<Loading> {
     const pool = this.pool;
-    if (!pool) return async () => {};
+    if (!pool) return { built: async () => {}, abandoned: async () => {} };
     void this.classes(userId).catch(() => {});
     const claimed = await claimFaults(pool, userId, courseSlug);
-    return async (ws) => {
-      const st = this.students.get(ws.key);
-      if (st) this.armTime(st);
-      for (const c of claimed) await this.apply(ws, c.id, c.fault);
+    return {
+      built: async (ws) => {
+        const st = this.students.get(ws.key);
+        if (st) this.armTime(st);
+        for (const c of claimed) await this.apply(ws, c.id, c.fault);
+      },
+      // The cluster was not built: the faults go back to waiting for the next load.
+      abandoned: () =>
+        releaseFaults(
+          pool,
+          claimed.map((c) => c.id),
+        ),
     };
   }
 
