@@ -945,7 +945,9 @@ describe.skipIf(!available)("cp: real kubectl vs ours on twin clusters", () => {
   t.compare("cp", steps, {
     ours: inShell(shell),
     line: (step) => t.fill(step, "POD").replaceAll("DIR", dir),
-    known: (step) => (step === "cp POD:/nosuch DIR/x" || step === "cp POD:/server.js DIR" ? racy : undefined),
+    // every copy out of a pod by an absolute path: tar says it removes the leading `/` on stderr
+    // (seen missing from the real client's output for `cp POD:/server.js server2.js` in one run)
+    known: (step) => (step.startsWith("cp POD:/") && !step.includes(" POD:") ? racy : undefined),
     dir,
   });
   it("cp: both local trees hold the same files", () => {
