@@ -98,8 +98,9 @@ function runBash(text: string, env: Record<string, string>): Outcome {
       "",
     );
     output = output.replace(/exit\n$/, "");
-    // now and then (a race of its job control with the pipe) it also says so when a job ends
-    output = output.replace(/^bash: tcsetattr: Inappropriate ioctl for device\n/gm, "");
+    // now and then (a race of its job control with the pipe) it also says so when a job ends,
+    // sometimes naming the job (`bash: [pid: 1 (255)] tcsetattr: …`)
+    output = output.replace(/^bash: (\[[^\]\n]*\] )?tcsetattr: Inappropriate ioctl for device\n/gm, "");
     return { output: mask(output, home, hostname()), status: merged.status ?? -1 };
   } finally {
     rmSync(home, { recursive: true, force: true });
