@@ -18,8 +18,14 @@ export interface SafeRegex {
   replace(s: string, fn: (m: string) => string, global: boolean): string;
   /** Splits at every non-empty match (awk's FS as a regular expression). */
   split(s: string): string[];
-  /** The first match at or after `from` with its groups (index 0: the whole match). */
-  exec(s: string, from?: number): { start: number; end: number; groups: (string | undefined)[] } | undefined;
+  /**
+   * The first match at or after `from` with its groups (index 0: the whole match) and where each
+   * group starts (-1 when it took no part).
+   */
+  exec(
+    s: string,
+    from?: number,
+  ): { start: number; end: number; groups: (string | undefined)[]; starts: number[] } | undefined;
 }
 
 /**
@@ -131,13 +137,18 @@ export function compileRe2(
   const execAt = (
     s: string,
     from = 0,
-  ): { start: number; end: number; groups: (string | undefined)[] } | undefined => {
+  ): { start: number; end: number; groups: (string | undefined)[]; starts: number[] } | undefined => {
     run(s, from);
     const m = re.matcher(s);
     if (from > s.length || !m.find(from)) return undefined;
     const groups: (string | undefined)[] = [];
-    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
-    return { start: m.start(), end: m.end(), groups };
+    const starts: number[] = [];
+    for (let g = 0; g <= m.groupCount(); g++) {
+      const text = m.group(g) ?? undefined;
+      groups.push(text);
+      starts.push(text === undefined ? -1 : m.start(g));
+    }
+    return { start: m.start(), end: m.end(), groups, starts };
   };
   return {
     test: (s) => {

@@ -4,9 +4,10 @@
  * `if … then … elif … else … end`, `… as $x | …`, object and array construction, string
  * interpolation, and the builtins people use (length keys values map select has to_entries
  * from_entries with_entries add sort sort_by unique min max reverse first last tostring tonumber
- * type join split test startswith endswith ltrimstr rtrimstr ascii_downcase ascii_upcase
+ * type join split test match capture scan splits sub gsub (flags g i x n p s l) startswith endswith
+ * ltrimstr rtrimstr ascii_downcase ascii_upcase
  * contains empty range any all flatten paths tojson fromjson limit @base64 @base64d @csv @tsv
- * @json @text @sh). Options: -r -j -c -n -s -S -e --arg --argjson --tab --indent.
+ * @json @text @sh @uri @html). Options: -r -j -c -n -s -S -e --arg --argjson --tab --indent.
  * Every run is bounded by a budget of produced values.
  */
 import type { Builtin } from "./builtins";
@@ -572,6 +573,118 @@ function compare(a: J, b: J): number {
 const equal = (a: J, b: J): boolean => compare(a, b) === 0;
 const truthy = (v: J): boolean => v !== null && v !== false;
 
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** jq 1.6's @base64d: stops at the first `=`, refuses any other character outside the alphabet. */
+function base64Decode(s: string): string {
+  const bytes: number[] = [];
+  let code = 0;
+  let have = 0;
+  for (const c of s) {
+    if (c === "=") break;
+    const v = BASE64.indexOf(c);
+    if (v < 0) throw new JqRuntimeError(`string (${shown(s)}) is not valid base64 data`);
+    code = (code << 6) | v;
+    if (++have === 4) {
+      bytes.push((code >> 16) & 255, (code >> 8) & 255, code & 255);
+      code = 0;
+      have = 0;
+    }
+  }
+  if (have === 3) bytes.push((code >> 10) & 255, (code >> 2) & 255);
+  else if (have === 2) bytes.push((code >> 4) & 255);
+  else if (have === 1) throw new JqRuntimeError(`string (${shown(s)}) trailing base64 byte found`);
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/** Oniguruma's words (jq 1.6 prints them after "Regex failure: ") for RE2's syntax errors. */
+function onigWords(re2: string): string {
+  const why = re2.replace(/^error parsing regexp: /, "");
+  const words: [RegExp, string][] = [
+    [/^missing closing \)/, "end pattern with unmatched parenthesis"],
+    [/^unexpected \)/, "unmatched close parenthesis"],
+    [/^missing closing \]/, "premature end of char-class"],
+    [/^missing argument to repetition operator/, "target of repeat operator is not specified"],
+    [/^trailing backslash/, "end pattern at escape"],
+    [/^invalid character class range/, "empty range in char class"],
+    [/^invalid repeat count: `\{(\d+),(\d+)\}`/, "upper is smaller than lower in repeat range"],
+    [/^invalid repeat count/, "too big number for repeat range"],
+    [/^invalid named capture: `\(\?P?<([^>]*)/, "invalid group name <$1>"],
+    [/^invalid escape sequence: `\\[1-9]`/, "invalid backref number/name"],
+    [/^invalid nested repetition operator/, "nested repeat operator"],
+    [/^duplicate capture group name/, "multiplex defined name <$1>"],
+  ];
+  for (const [re, text] of words) {
+    const m = re.exec(why);
+    if (m !== null) return text.replace("$1", m[1] ?? "");
+  }
+  return why;
+}
+
+/** The "x" flag: white space and `#` comments outside a class are dropped (Oniguruma's extended syntax). */
+function dropExtended(re: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i] ?? "";
+    if (c === "\\") {
+      out += c + (re[i + 1] ?? "");
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+      if (re[i + 1] === "^") out += re[++i];
+      if (re[i + 1] === "]") out += re[++i];
+    } else if (c === "#") {
+      while (i < re.length && re[i] !== "\n") i++;
+    } else if (!/\s/.test(c)) out += c;
+  }
+  return out;
+}
+
+/** The name of each capturing group in order (null when unnamed): `(…)`, `(?<name>…)`, `(?P<name>…)`. */
+function groupNames(re: string): (string | null)[] {
+  const names: (string | null)[] = [];
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === "\\") i++;
+    else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") {
+      inClass = true;
+      if (re[i + 1] === "^") i++;
+      if (re[i + 1] === "]") i++;
+    } else if (c === "(") {
+      if (re[i + 1] !== "?") names.push(null);
+      else {
+        const m = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(re.slice(i, i + 300));
+        if (m !== null) names.push(m[1] ?? null);
+      }
+    }
+  }
+  return names;
+}
+
+/** A UTF-16 index to jq's offset in code points (the same number while the text has no surrogate pair). */
+function codepoints(s: string): (idx: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return (idx) => idx;
+  return (idx) => [...s.slice(0, idx)].length;
+}
+
+/** jq's offset in code points back to a UTF-16 index. */
+function utf16Index(s: string): (cp: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return (cp) => cp;
+  return (cp) => {
+    let idx = 0;
+    for (let k = 0; k < cp && idx < s.length; k++) idx += (s.codePointAt(idx) ?? 0) > 0xffff ? 2 : 1;
+    return idx;
+  };
+}
+
 function sortKeys(o: Record<string, J>): string[] {
   return Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -593,14 +706,143 @@ class Evaluator {
     if (this.steps > this.budget) throw new BudgetError("jq: the program produced too many values; stopped");
   }
 
-  /** jq's `test` on the linear-time engine (ADR 0009): RE2 syntax is Oniguruma's common core. */
-  test(re: string, flags: string, s: string): boolean {
+  /**
+   * jq 1.6's `_match_impl` (behind test, match, capture, scan, split/2, splits, sub, gsub) on the
+   * linear-time engine (ADR 0009), every search charged to the line's budget through `regex`
+   * (ADR 0036). RE2's syntax is Oniguruma's common core: `^`/`$` anchor the whole text, `.` stops
+   * at a newline unless the flag is "p"; "x" drops white space and `#` comments first; "s" and
+   * "l" change nothing here (Oniguruma's longest match did not change jq 1.6's answers either).
+   * A global search goes on from the search's start plus one after an empty match, as jq 1.6
+   * does (so `\b` is found twice), and never at the very end of the text.
+   */
+  matchImpl(input: J, re: J, flags: J, testMode: boolean): J[] {
+    if (typeof input !== "string")
+      throw new JqRuntimeError(`${typeOf(input)} (${shown(input)}) cannot be matched, as it is not a string`);
+    if (typeof re !== "string") throw new JqRuntimeError(`${typeOf(re)} (${shown(re)}) is not a string`);
+    let global = false;
+    let icase = false;
+    let extended = false;
+    let notEmpty = false;
+    let dotAll = false;
+    if (typeof flags === "string") {
+      for (const f of flags) {
+        if (f === "g") global = true;
+        else if (f === "i") icase = true;
+        else if (f === "x") extended = true;
+        else if (f === "n") notEmpty = true;
+        else if (f === "p") dotAll = true;
+        else if (f !== "s" && f !== "l") throw new JqRuntimeError(`${flags} is not a valid modifier string`);
+      }
+    } else if (flags !== null) throw new JqRuntimeError(`${typeOf(flags)} (${shown(flags)}) is not a string`);
+    const pattern = extended ? dropExtended(re) : re;
+    let compiled: SafeRegex;
     try {
-      return this.regex(flags.includes("i") ? `(?i)${re}` : re).test(s);
+      compiled = this.regex(`${icase ? "(?i)" : ""}${dotAll ? "(?s)" : ""}${pattern}`);
     } catch (e) {
-      if (e instanceof RegexSyntaxError) throw new JqRuntimeError(`${re} (at offset 0) is not a valid regex`);
+      if (e instanceof RegexSyntaxError) throw new JqRuntimeError(`Regex failure: ${onigWords(e.message)}`);
       throw e;
     }
+    if (testMode) {
+      if (!notEmpty) return [compiled.test(input)];
+      for (let from = 0; from <= input.length; ) {
+        const m = compiled.exec(input, from);
+        if (m === undefined) return [false];
+        if (m.end > m.start) return [true];
+        from = m.start + 1;
+      }
+      return [false];
+    }
+    const names = groupNames(pattern);
+    const cp = codepoints(input);
+    const out: J[] = [];
+    let start = 0;
+    do {
+      this.tick();
+      const m = compiled.exec(input, start);
+      if (m === undefined) break;
+      if (!(notEmpty && m.end === m.start)) {
+        const captures: J[] = [];
+        for (let g = 1; g < m.groups.length; g++) {
+          const text = m.groups[g];
+          const name = names[g - 1] ?? null;
+          if (text === undefined) captures.push({ offset: -1, string: null, length: 0, name });
+          else {
+            captures.push({ offset: cp(m.starts[g] ?? 0), length: [...text].length, string: text, name });
+          }
+        }
+        const whole = input.slice(m.start, m.end);
+        out.push({ offset: cp(m.start), length: [...whole].length, string: whole, captures });
+      }
+      start = m.end === m.start ? start + 1 : m.end;
+    } while (global && start < input.length);
+    return out;
+  }
+
+  /** split/2 and splits: the text between the matches of a global search (jq 1.6's definition). */
+  splitsBy(input: J, re: J, flags: J): J[] {
+    const ms = this.matchImpl(input, re, this.arith("+", "g", flags), false) as Record<string, J>[];
+    const text = input as string;
+    const idx = utf16Index(text);
+    const out: J[] = [];
+    let last = 0;
+    for (const m of ms) {
+      const start = idx(Number(m.offset));
+      out.push(text.slice(last, start));
+      last = start + String(m.string).length;
+    }
+    out.push(text.slice(last));
+    return out;
+  }
+
+  /** test/1, match/1, capture/1: a string, or an array of the pattern and its flags. */
+  regexArgs(v: J): [J, J] {
+    if (typeof v === "string") return [v, null];
+    if (Array.isArray(v) && v.length > 1) return [v[0] ?? null, v[1] ?? null];
+    if (Array.isArray(v) && v.length > 0) return [v[0] ?? null, null];
+    throw new JqRuntimeError(`${typeOf(v)} not a string or array`);
+  }
+
+  /** The object of a match's named captures (`capture`, and the input of sub's replacement). */
+  static captureObject(m: J): Record<string, J> {
+    const o: Record<string, J> = {};
+    const caps = isObject(m) && Array.isArray(m.captures) ? m.captures : [];
+    for (const c of caps) if (isObject(c) && typeof c.name === "string") o[c.name] = c.string ?? null;
+    return o;
+  }
+
+  /**
+   * sub and gsub: every match (the first only without "g") replaced by what `repl` gives for the
+   * object of its named captures; several values give every combination, the first match's
+   * varying fastest (as jq 1.6). Each match's text before it is added to its replacement from the
+   * last match to the first, so a replacement that is not a string fails in jq's words.
+   */
+  substitute(input: J, re: J, flags: J, repl: Node, vars: Map<string, J>): J[] {
+    const ms = this.matchImpl(input, re, flags, false) as Record<string, J>[];
+    const text = input as string;
+    if (ms.length === 0) return [text];
+    const cpToIdx = utf16Index(text);
+    const spans = ms.map((m) => {
+      const start = cpToIdx(Number(m.offset));
+      return { start, end: start + String(m.string).length };
+    });
+    const options = ms.map((m) => this.eval(repl, Evaluator.captureObject(m), vars));
+    let results: J[][] = [[]];
+    for (let k = 0; k < ms.length; k++) {
+      const next: J[][] = [];
+      for (const r of options[k] ?? []) for (const acc of results) next.push([...acc, r]);
+      results = next;
+      this.tick(results.length);
+    }
+    return results.map((reps) => {
+      const pieces: J[] = [];
+      for (let k = ms.length - 1; k >= 0; k--) {
+        const gapStart = k === 0 ? 0 : (spans[k - 1]?.end ?? 0);
+        pieces[k] = this.arith("+", text.slice(gapStart, spans[k]?.start ?? 0), reps[k] ?? null);
+      }
+      let out: J = "";
+      for (const p of pieces) out = this.arith("+", out, p ?? null);
+      return this.arith("+", out, text.slice(spans[spans.length - 1]?.end ?? 0));
+    });
   }
 
   eval(n: Node, input: J, vars: Map<string, J>): J[] {
@@ -934,7 +1176,7 @@ class Evaluator {
       case "base64":
         return Buffer.from(text(v), "utf8").toString("base64");
       case "base64d":
-        return Buffer.from(text(v), "base64").toString("utf8");
+        return base64Decode(text(v));
       case "uri":
         return encodeURIComponent(text(v));
       case "html":
@@ -944,28 +1186,34 @@ class Evaluator {
         );
       case "sh":
         return (Array.isArray(v) ? v : [v])
-          .map((x) => (typeof x === "string" ? `'${x.replace(/'/g, "'\\''")}'` : JSON.stringify(x)))
+          .map((x) => {
+            if (x !== null && typeof x === "object")
+              throw new JqRuntimeError(`${typeOf(x)} (${shown(x)}) can not be escaped for shell`);
+            return typeof x === "string" ? `'${x.replace(/'/g, "'\\''")}'` : JSON.stringify(x);
+          })
           .join(" ");
       case "csv":
       case "tsv": {
         if (!Array.isArray(v))
-          throw new JqRuntimeError(
-            `${typeOf(v)} (${shown(v)}) cannot be ${name}-formatted, only an array can be`,
-          );
+          throw new JqRuntimeError(`${typeOf(v)} (${shown(v)}) cannot be ${name}-formatted, only array`);
         return v
-          .map((x) =>
-            typeof x === "string"
+          .map((x) => {
+            if (x !== null && typeof x === "object")
+              // jq 1.6 says "csv row" for @tsv too
+              throw new JqRuntimeError(`${typeOf(x)} (${shown(x)}) is not valid in a csv row`);
+            return typeof x === "string"
               ? name === "csv"
                 ? `"${x.replace(/"/g, '""')}"`
                 : x.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
               : x === null
                 ? ""
-                : JSON.stringify(x),
-          )
+                : JSON.stringify(x);
+          })
           .join(name === "csv" ? "," : "\t");
       }
       default:
-        throw new JqCompileError(`${name} is not a valid format`);
+        // jq 1.6 finds out when the format is applied
+        throw new JqRuntimeError(`${name} is not a valid format`);
     }
   }
 
@@ -1221,14 +1469,23 @@ class Evaluator {
         return [parts.join(typeof sep === "string" ? sep : "")];
       }
       case "split": {
+        if (n.args.length === 2)
+          return arg(0).flatMap((re) => arg(1).map((f) => this.splitsBy(input, re, f)));
+        want(1);
         const s = str(input, "cannot be split");
         const sep = arg(0)[0];
         return [s.split(typeof sep === "string" ? sep : "")];
       }
       case "ascii_downcase":
-        return [str(input, "cannot be lowercased").toLowerCase()];
-      case "ascii_upcase":
-        return [str(input, "cannot be uppercased").toUpperCase()];
+      case "ascii_upcase": {
+        // jq 1.6 defines them with explode: only A-Z and a-z change
+        if (typeof input !== "string") throw new JqRuntimeError("explode input must be a string");
+        return [
+          n.name === "ascii_downcase"
+            ? input.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+            : input.replace(/[a-z]+/g, (m) => m.toUpperCase()),
+        ];
+      }
       case "ltrimstr": {
         const p = arg(0)[0];
         return [
@@ -1267,13 +1524,60 @@ class Evaluator {
         };
         return [contains(input, b)];
       }
-      case "test": {
-        const s = str(input, "cannot be matched, as it is not a string");
-        const re = arg(0)[0] ?? null;
-        const flags = n.args.length > 1 ? String(arg(1)[0] ?? "") : "";
-        if (typeof re !== "string")
-          throw new JqRuntimeError(`${typeOf(re)} (${shown(re)}) cannot be matched, as it is not a string`);
-        return [this.test(re, flags, s)];
+      case "test":
+      case "match":
+      case "capture": {
+        if (n.args.length === 0 || n.args.length > 2)
+          throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
+        const out: J[] = [];
+        for (const [re, flags] of n.args.length === 1
+          ? arg(0).map((v) => this.regexArgs(v))
+          : arg(0).flatMap((re) => arg(1).map((f) => [re, f] as [J, J]))) {
+          if (n.name === "test") out.push(...this.matchImpl(input, re, flags, true));
+          else {
+            const ms = this.matchImpl(input, re, flags, false);
+            out.push(...(n.name === "match" ? ms : ms.map((m) => Evaluator.captureObject(m))));
+          }
+        }
+        return out;
+      }
+      case "scan": {
+        want(1);
+        return arg(0).flatMap((re) =>
+          this.matchImpl(input, re, "g", false).map((m) => {
+            const caps = isObject(m) && Array.isArray(m.captures) ? m.captures : [];
+            return caps.length > 0
+              ? caps.map((c) => (isObject(c) ? (c.string ?? null) : null))
+              : isObject(m)
+                ? (m.string ?? null)
+                : null;
+          }),
+        );
+      }
+      case "splits": {
+        if (n.args.length === 0 || n.args.length > 2)
+          throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
+        const flagsOf = n.args.length === 2 ? arg(1) : [null];
+        return arg(0).flatMap((re) => flagsOf.flatMap((f) => this.splitsBy(input, re, f)));
+      }
+      case "sub":
+      case "gsub": {
+        if (n.args.length < 2 || n.args.length > 3)
+          throw new JqCompileError(`${n.name}/${n.args.length} is not defined at <top-level>, line 1:`);
+        const repl = n.args[1] as Node;
+        const flagSets = n.args.length === 3 ? arg(2) : [n.name === "gsub" ? "" : null];
+        const out: J[] = [];
+        for (const re of arg(0))
+          for (const f of flagSets) {
+            if (n.args.length === 2 && n.name === "sub") {
+              const [r, fl] = this.regexArgs(re);
+              out.push(...this.substitute(input, r, fl, repl, vars));
+              continue;
+            }
+            const flags = n.name === "gsub" ? this.arith("+", f, "g") : f;
+            out.push(...this.substitute(input, re, flags, repl, vars));
+          }
+        return out;
       }
       case "paths": {
         const out: J[] = [];
@@ -1554,7 +1858,9 @@ export const jq: Builtin = (c) => {
         continue;
       }
       if (e instanceof JqCompileError) {
-        c.err(`jq: error: ${e.message}\njq: 1 compile error\n`);
+        c.err(
+          `jq: error: ${e.message}${e.message.endsWith("line 1:") ? `\n${filter}` : ""}\njq: 1 compile error\n`,
+        );
         return 3;
       }
       if (e instanceof BudgetError) {
