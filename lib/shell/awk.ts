@@ -3,9 +3,11 @@
  * do-while, for(;;), for (k in a), break, continue, next, exit, associative arrays (SUBSEP,
  * `in`, delete), user functions, ?:, ^, the assignment operators, strnum comparisons, print and
  * printf (to standard output, /dev/stderr or a file), and the built-in functions length, substr,
- * index, split, sub, gsub, match, sprintf, toupper, tolower, int, sqrt, exp, log, sin, cos, atan2;
- * NR, NF, FNR, FS, OFS, ORS, SUBSEP, CONVFMT, OFMT, RSTART, RLENGTH, FILENAME and ENVIRON.
- * Not here: getline, output to a command, rand/srand (gawk's generator is not reproduced).
+ * index, split, sub, gsub, match, sprintf, toupper, tolower, int, sqrt, exp, log, sin, cos, atan2,
+ * rand and srand (gawk's own numbers), close, fflush and system; getline in all its forms
+ * (`getline [var]`, `getline [var] < file`, `cmd | getline [var]`) and print/printf to `| cmd`,
+ * the commands run in our own shell (ADR 0040), standard output buffered as gawk's is off a
+ * terminal; NR, NF, FNR, FS, OFS, ORS, SUBSEP, CONVFMT, OFMT, RSTART, RLENGTH, FILENAME, ENVIRON.
  * Regular expressions (/re/, ~, FS, match/sub/gsub/split) run on the linear-time engine of
  * ./regex. Every statement run is charged to a work budget, so `BEGIN{while(1);}` stops.
  */
@@ -113,6 +115,9 @@ const BUILTINS = new Set([
   "atan2",
   "close",
   "fflush",
+  "rand",
+  "srand",
+  "system",
 ]);
 const OPS = [
   "**=",
@@ -346,10 +351,22 @@ interface Rt {
   ret: Val;
   c: BuiltinContext;
   work(n: number): void;
-  out(s: string, dest?: string, append?: boolean): void;
-  files: Map<string, string>;
+  out(s: string, dest?: string, mode?: Dest["mode"]): void;
   /** This run's regular expressions (awkRegex, cached). */
   regex: (src: string) => SafeRegex;
+  /** getline, close, output to files and commands, system. */
+  io: AwkIo;
+  rng: GawkRandom;
+  /** The next record of the main input (the operands, else standard input), if any is left. */
+  nextRecord(): string | undefined;
+  nr: Cell;
+  fnr: Cell;
+}
+
+/** Where print and printf write: `> file`, `>> file`, `| command`. */
+interface Dest {
+  to: Ev;
+  mode: ">" | ">>" | "|";
 }
 
 type Ev = (rt: Rt) => Val;
@@ -686,8 +703,6 @@ class AwkParser {
           return 0;
         });
       }
-      case "getline":
-        throw new AwkSyntaxError(t.at, "getline is not available in this awk");
       default:
         return this.simple(exprStmt(this.expr().ev));
     }
@@ -713,14 +728,12 @@ class AwkParser {
     return false;
   }
 
-  redirect(): { to: Ev; append: boolean } | undefined {
-    if (this.isOp(">") || this.isOp(">>")) {
-      const append = this.peek()?.v === ">>";
+  redirect(): Dest | undefined {
+    if (this.isOp(">") || this.isOp(">>") || this.isOp("|")) {
+      const mode = this.peek()?.v as Dest["mode"];
       this.i++;
-      return { to: this.concat().ev, append };
+      return { to: this.concat().ev, mode };
     }
-    if (this.isOp("|"))
-      throw new AwkSyntaxError(this.peek()?.at ?? 0, "output to a command is not available in this awk");
     return undefined;
   }
 
@@ -765,7 +778,7 @@ class AwkParser {
     return loop(init, cond, step, body);
   }
 
-  printStmt(args: Ev[], dest?: { to: Ev; append: boolean }): Run {
+  printStmt(args: Ev[], dest?: Dest): Run {
     return (rt) => {
       const ofmt = g(rt, "OFMT");
       const text =
@@ -777,7 +790,7 @@ class AwkParser {
                 return typeof v === "number" ? numText(v, ofmt) : S(rt, v);
               })
               .join(g(rt, "OFS"));
-      rt.out(text + g(rt, "ORS"), dest && S(rt, dest.to(rt)), dest?.append);
+      rt.out(text + g(rt, "ORS"), dest && S(rt, dest.to(rt)), dest?.mode);
       return 0;
     };
   }
@@ -931,6 +944,38 @@ class AwkParser {
   }
 
   concat(): Ex {
+    let ex = this.concatOnly();
+    // `cmd | getline [var]`: the command is the whole concatenation before the bar
+    while (this.isOp("|") && this.isName("getline", 1)) {
+      this.i += 2;
+      const cmd = ex.ev;
+      const lv = this.getlineTarget();
+      ex = { ev: (rt) => rt.io.getline(rt, { cmd: S(rt, cmd(rt)) }, lv) };
+    }
+    return ex;
+  }
+
+  /** The variable after `getline`, if one follows (a name, an element or a field). */
+  getlineTarget(): Lv | undefined {
+    const t = this.peek();
+    if ((t?.t === "name" && !KEYWORDS.has(t.v) && !BUILTINS.has(t.v)) || (t?.t === "op" && t.v === "$"))
+      return this.primary().lv;
+    return undefined;
+  }
+
+  /** `getline [var] [< file]`: reads the next record of the input, or a line of the file. */
+  simpleGetline(): Ex {
+    const lv = this.getlineTarget();
+    if (this.isOp("<")) {
+      this.i++;
+      // the file is a primary: `getline < dir "/" f` reads from dir, then concatenates
+      const file = this.nested(() => this.postfix().ev);
+      return { ev: (rt) => rt.io.getline(rt, { file: S(rt, file(rt)) }, lv) };
+    }
+    return { ev: (rt) => rt.io.getline(rt, {}, lv) };
+  }
+
+  concatOnly(): Ex {
     const first = this.additive();
     const parts: Ev[] = [first.ev];
     // a following `-`/`+` is subtraction or addition, already taken by additive()
@@ -1126,6 +1171,7 @@ class AwkParser {
       case "func":
         return this.call(t);
       case "name": {
+        if (t.v === "getline") return this.simpleGetline();
         if (KEYWORDS.has(t.v)) {
           this.i--;
           this.fail();
@@ -1387,10 +1433,10 @@ function loop(init: Ev | undefined, cond: Ev | undefined, step: Ev | undefined, 
   };
 }
 
-function printfStmt(args: Ev[], dest?: { to: Ev; append: boolean }): Run {
+function printfStmt(args: Ev[], dest?: Dest): Run {
   return (rt) => {
     const [fmt, ...rest] = args.map((a) => a(rt));
-    rt.out(format(S(rt, fmt ?? ""), rest, convfmt(rt)), dest && S(rt, dest.to(rt)), dest?.append);
+    rt.out(format(S(rt, fmt ?? ""), rest, convfmt(rt)), dest && S(rt, dest.to(rt)), dest?.mode);
     return 0;
   };
 }
@@ -1420,6 +1466,282 @@ const MATH: Record<string, (x: number) => number> = {
   sin: Math.sin,
   cos: Math.cos,
 };
+
+/**
+ * gawk's rand(): its own copy of BSD random() (TYPE_4: x**63 + x + 1 over 32-bit words, seeded
+ * by Park–Miller and run 630 steps), read through a 512-entry shuffle table, two draws a number
+ * (d1 / 2^31 + d2) / 2^31. The same numbers as gawk 5.2 for every seed; the first seed is 1.
+ */
+class GawkRandom {
+  private readonly state = new Uint32Array(63);
+  private front = 1;
+  private rear = 0;
+  private readonly table: number[] = [];
+  private last = 0;
+  /** The seed srand() was given last, which the next srand() returns. */
+  private saved = 1;
+
+  constructor() {
+    this.reseed(1);
+  }
+
+  private step(): number {
+    const st = this.state;
+    st[this.front] = ((st[this.front] ?? 0) + (st[this.rear] ?? 0)) >>> 0;
+    const v = (st[this.front] ?? 0) >>> 1;
+    if (++this.front >= 63) {
+      this.front = 0;
+      this.rear++;
+    } else if (++this.rear >= 63) this.rear = 0;
+    return v;
+  }
+
+  private draw(): number {
+    const j = this.last % 512;
+    this.last = this.table[j] ?? 0;
+    this.table[j] = this.step();
+    return this.last;
+  }
+
+  private reseed(seed: number): void {
+    const st = this.state;
+    st[0] = seed >>> 0;
+    for (let i = 1; i < 63; i++) {
+      // Park–Miller by Schrage's method on the word as a signed 32-bit number
+      let x = (st[i - 1] ?? 0) | 0;
+      if (x === 0) x = 123459876;
+      let y = 16807 * (x % 127773) - 2836 * Math.trunc(x / 127773);
+      if (y < 0) y += 0x7fffffff;
+      st[i] = y >>> 0;
+    }
+    this.front = 1;
+    this.rear = 0;
+    for (let i = 0; i < 512; i++) this.table[i] = this.step();
+    this.last = this.step();
+    for (let i = 0; i < 630; i++) this.draw();
+  }
+
+  rand(): number {
+    for (;;) {
+      const d1 = this.draw();
+      const d2 = this.draw();
+      const r = 0.5 + (d1 / 2147483648 + d2) / 2147483648 - 0.5;
+      if (r !== 1) return r;
+    }
+  }
+
+  /** srand(x): the seed is x truncated (a C long), its low 32 bits seed the generator. */
+  seed(x: number): number {
+    const prev = this.saved;
+    this.saved = Number.isFinite(x) ? Math.trunc(x) : 0;
+    this.reseed(this.saved);
+    return prev;
+  }
+}
+
+/** Something the program read from outside, in order: replayed as it was the first time. */
+type Outside =
+  | { kind: "file"; name: string; data: string | undefined }
+  | { kind: "cmd"; cmd: string; input: string | undefined; chunks: [Stream, string][]; status: number };
+type Stream = "out" | "err";
+
+/**
+ * A command the program must run before it can go on. The shell runs commands asynchronously
+ * and awk's evaluator is synchronous, so the run stops here, the command runs in our shell, and
+ * the program is run again from the start with the command's result known (ADR 0040): what it
+ * had written already is not written twice, what it had read is read again as it was.
+ */
+class NeedCommand {
+  constructor(
+    readonly cmd: string,
+    readonly input: string | undefined,
+  ) {}
+}
+
+/** The gawk words for what sh says of a command it cannot find. */
+function shWords(err: string): string {
+  return err.replace(/^bash: ([^\n:]*): command not found$/gm, "sh: 1: $1: not found");
+}
+
+/**
+ * awk's input and output besides the main input: `getline < file`, `cmd | getline`, `print > file`,
+ * `print | cmd`, close(), fflush(), system(), and its standard output, which gawk buffers when it
+ * is not a terminal (so a command's output comes before what awk printed but had not flushed).
+ */
+class AwkIo {
+  private seq = 0;
+  private readonly written = { out: 0, err: 0 };
+  private buf = "";
+  private readonly readers = new Map<string, { lines: string[]; pos: number; status: number }>();
+  /** Open output files and commands, in the order they were opened. */
+  private readonly outputs = new Map<string, { pipe: boolean; text: string }>();
+  private readonly truncated = new Set<string>();
+
+  constructor(
+    private readonly c: BuiltinContext,
+    private readonly outside: Outside[],
+    private readonly emitted: { out: number; err: number },
+    private readonly now: number,
+  ) {}
+
+  /** Writes what this run has not written before (an earlier run of the program wrote the rest). */
+  write(kind: Stream, s: string): void {
+    if (s === "") return;
+    const before = this.written[kind];
+    this.written[kind] += s.length;
+    const skip = this.emitted[kind] - before;
+    if (skip >= s.length) return;
+    const text = skip > 0 ? s.slice(skip) : s;
+    this.emitted[kind] = this.written[kind];
+    (kind === "out" ? this.c.out : this.c.err)(text);
+  }
+
+  stdout(s: string): void {
+    if (this.c.tty) {
+      this.write("out", s);
+      return;
+    }
+    this.buf += s;
+    if (this.buf.length >= 4096) this.flush();
+  }
+
+  flush(): void {
+    const b = this.buf;
+    this.buf = "";
+    this.write("out", b);
+  }
+
+  seconds(): number {
+    return Math.floor(this.now / 1000);
+  }
+
+  /** A file's text, as it was when this program first read it. */
+  readFile(name: string): string | undefined {
+    if (name === "-" || name === "/dev/stdin") return this.c.stdin;
+    const k = this.seq++;
+    const known = this.outside[k];
+    if (known?.kind === "file" && known.name === name) return known.data;
+    const d = this.c.shell.fs.read(this.c.shell.resolve(name));
+    const data = typeof d === "string" ? d : undefined;
+    this.outside[k] = { kind: "file", name, data };
+    return data;
+  }
+
+  /** A command's result, once it has run (else the run stops until it has). */
+  private run(cmd: string, input: string | undefined): Extract<Outside, { kind: "cmd" }> {
+    const k = this.seq++;
+    const known = this.outside[k];
+    if (known?.kind === "cmd" && known.cmd === cmd && known.input === input) return known;
+    throw new NeedCommand(cmd, input);
+  }
+
+  /** The command's output and errors, where they go: awk's standard output and error. */
+  private replay(ran: Extract<Outside, { kind: "cmd" }>, out: boolean): void {
+    for (const [kind, text] of ran.chunks) if (kind === "err" || out) this.write(kind, text);
+  }
+
+  getline(rt: Rt, from: { file?: string; cmd?: string }, lv: Lv | undefined): number {
+    let line: string | undefined;
+    if (from.file === undefined && from.cmd === undefined) {
+      line = rt.nextRecord();
+      if (line === undefined) return 0;
+      rt.nr.v = num(rt.nr.v as Val) + 1;
+      rt.fnr.v = num(rt.fnr.v as Val) + 1;
+    } else {
+      const name = (from.file ?? from.cmd) as string;
+      let r = this.readers.get(name);
+      if (r === undefined) {
+        let text: string;
+        let status = 0;
+        if (from.cmd !== undefined) {
+          const ran = this.run(from.cmd, undefined);
+          this.replay(ran, false);
+          text = ran.chunks
+            .filter(([k]) => k === "out")
+            .map(([, t]) => t)
+            .join("");
+          status = ran.status;
+        } else {
+          const data = this.readFile(name);
+          if (data === undefined) return -1;
+          text = data;
+        }
+        r = { lines: text === "" ? [] : text.replace(/\n$/, "").split("\n"), pos: 0, status };
+        this.readers.set(name, r);
+      }
+      line = r.lines[r.pos];
+      if (line === undefined) return 0;
+      r.pos++;
+    }
+    rt.work(1);
+    if (lv === undefined) setRecord(rt, line);
+    else lv.set(rt, input(line));
+    return 1;
+  }
+
+  /** print and printf to a file or a command (the command runs when it is closed). */
+  output(text: string, dest: string, mode: Dest["mode"]): void {
+    let o = this.outputs.get(dest);
+    if (o === undefined) {
+      o = { pipe: mode === "|", text: "" };
+      // gawk flushes its output before it starts a command
+      if (o.pipe) this.flush();
+      else if (mode === ">" && !this.truncated.has(dest)) {
+        this.truncated.add(dest);
+        this.c.shell.fs.write(this.c.shell.resolve(dest), "", false);
+      }
+      this.outputs.set(dest, o);
+    }
+    if (o.text.length + text.length > LIMITS.value * 16)
+      throw new AwkError(`output to \`${dest}' over ${(LIMITS.value * 16) / 1024 / 1024} MiB`);
+    o.text += text;
+  }
+
+  private closeOutput(name: string, o: { pipe: boolean; text: string }): number {
+    this.outputs.delete(name);
+    if (!o.pipe) {
+      this.truncated.delete(name);
+      this.c.shell.fs.write(this.c.shell.resolve(name), o.text, true);
+      return 0;
+    }
+    const ran = this.run(name, o.text);
+    this.replay(ran, true);
+    // sh could not find it and exited unread: gawk's write into the pipe fails
+    if (ran.status === 127 && o.text !== "") throw new AwkError(`print to "${name}" failed: Broken pipe`);
+    return ran.status;
+  }
+
+  close(name: string): number {
+    const o = this.outputs.get(name);
+    if (o !== undefined) {
+      this.flush();
+      return this.closeOutput(name, o);
+    }
+    const r = this.readers.get(name);
+    if (r === undefined) return -1;
+    this.readers.delete(name);
+    return r.status;
+  }
+
+  system(cmd: string): number {
+    this.flush();
+    const ran = this.run(cmd, "");
+    this.replay(ran, true);
+    return ran.status;
+  }
+
+  /** At the end (or exit): files and commands closed, the most recently opened first, then standard output. */
+  finish(): void {
+    for (const [name, o] of [...this.outputs].reverse()) this.closeOutput(name, o);
+    this.flush();
+  }
+
+  /** After a fatal error: standard output flushed and files written; commands are not run. */
+  abandon(): void {
+    this.flush();
+    for (const [name, o] of this.outputs) if (!o.pipe) this.closeOutput(name, o);
+  }
+}
 
 function builtinFn(name: string, args: Ex[], at: number): Ev {
   const a = (rt: Rt, k: number): Val => args[k]?.ev(rt) ?? UNINIT;
@@ -1462,9 +1784,21 @@ function builtinFn(name: string, args: Ex[], at: number): Ev {
       };
     case "atan2":
       return (rt) => Math.atan2(num(a(rt, 0)), num(a(rt, 1)));
+    case "rand":
+      return (rt) => rt.rng.rand();
+    case "srand":
+      // with no seed, the time of day: the session's clock, never the host's
+      return (rt) => rt.rng.seed(args.length === 0 ? rt.io.seconds() : num(a(rt, 0)));
+    case "system":
+      return (rt) => rt.io.system(S(rt, a(rt, 0)));
+    case "close":
+      return (rt) => rt.io.close(S(rt, a(rt, 0)));
     default:
-      // close and fflush: output is written when the program ends
-      return () => 0;
+      // fflush
+      return (rt) => {
+        rt.io.flush();
+        return 0;
+      };
   }
 }
 
@@ -1481,7 +1815,7 @@ function syntaxReport(src: string, e: AwkSyntaxError): string {
   return `${where} ${text}\n${where} ${" ".repeat(Math.max(0, at - lineStart))}^ ${e.message}\n`;
 }
 
-export const awk: Builtin = (c) => {
+export const awk: Builtin = async (c) => {
   let fs = " ";
   let i = 1;
   const assigns: [string, string][] = [];
@@ -1529,10 +1863,71 @@ export const awk: Builtin = (c) => {
     }
     throw e;
   }
+  /** What the program read from outside (files, commands), kept across its runs (see NeedCommand). */
+  const outside: Outside[] = [];
+  const emitted = { out: 0, err: 0 };
+  const now = c.shell.opts.clock.now();
+  let steps = 0;
+  const work = (n: number): void => {
+    steps += n;
+    if (steps > AWK_WORK) c.shell.limit(c.ctx, `awk: more than ${AWK_WORK} statements run; stopped`);
+  };
+  for (;;) {
+    try {
+      return runProgram(c, prog, { fs, assigns, files, regex, outside, emitted, now, work });
+    } catch (e) {
+      if (!(e instanceof NeedCommand)) throw e;
+      const chunks: [Stream, string][] = [];
+      let size = 0;
+      const sink =
+        (kind: Stream) =>
+        (s: string): void => {
+          size += s.length;
+          if (size > LIMITS.value * 16)
+            c.shell.limit(
+              c.ctx,
+              `awk: output of \`${e.cmd}' over ${(LIMITS.value * 16) / 1024 / 1024} MiB; stopped`,
+            );
+          const last = chunks[chunks.length - 1];
+          if (last !== undefined && last[0] === kind) last[1] += kind === "err" ? shWords(s) : s;
+          else chunks.push([kind, kind === "err" ? shWords(s) : s]);
+        };
+      // gawk hands the command to sh; ours runs it in this shell, charged to the same line
+      const status = await c.shell.runNested(
+        e.cmd,
+        {
+          stdin: e.input ?? "",
+          out: sink("out"),
+          err: sink("err"),
+          outIsTerminal: e.input !== undefined && c.tty,
+        },
+        c.ctx,
+      );
+      outside.push({ kind: "cmd", cmd: e.cmd, input: e.input, chunks, status });
+    }
+  }
+};
+
+/** One run of a program, from the start (again, after a command it needed has run). */
+function runProgram(
+  c: BuiltinContext,
+  prog: ReturnType<AwkParser["program"]>,
+  o: {
+    fs: string;
+    assigns: [string, string][];
+    files: string[];
+    regex: (src: string) => SafeRegex;
+    outside: Outside[];
+    emitted: { out: number; err: number };
+    now: number;
+    work: (n: number) => void;
+  },
+): number {
+  for (const rule of prog.rules) rule.inRange = false;
   const globals = new Map<string, Cell>();
   const set = (k: string, v: Val): void => void globals.set(k, { v });
   for (const [k, v] of [
-    ["FS", fs],
+    ["FS", o.fs],
     ["OFS", " "],
     ["ORS", "\n"],
     ["SUBSEP", "\x1c"],
@@ -1546,41 +1941,8 @@ export const awk: Builtin = (c) => {
   // ENVIRON: the exported variables, strnums as input is
   globals.set("ENVIRON", { v: new Map([...c.shell.exportedEnv()].map(([k, v]) => [k, input(v)])) });
   // -v values take escapes as string literals do, and are strnums
-  for (const [k, v] of assigns)
+  for (const [k, v] of o.assigns)
     set(k, input(v.replace(/\\(.)/g, (_m, n: string) => STRING_ESCAPES[n] ?? `\\${n}`)));
-  let steps = 0;
-  const files_ = new Map<string, string>();
-  const truncated = new Set<string>();
-  const rt: Rt = {
-    fields: [""],
-    globals,
-    frame: [],
-    depth: 0,
-    ret: UNINIT,
-    c,
-    files: files_,
-    regex,
-    work: (n) => {
-      steps += n;
-      if (steps > AWK_WORK) c.shell.limit(c.ctx, `awk: more than ${AWK_WORK} statements run; stopped`);
-    },
-    out: (s, dest, append) => {
-      if (dest === undefined || dest === "/dev/stdout" || dest === "-") c.out(s);
-      else if (dest === "/dev/stderr") c.err(s);
-      else {
-        if (!append && !truncated.has(dest)) {
-          truncated.add(dest);
-          files_.set(dest, "");
-          c.shell.fs.write(c.shell.resolve(dest), "", false);
-        }
-        files_.set(dest, (files_.get(dest) ?? "") + s);
-      }
-    },
-  };
-  const flush = (): void => {
-    for (const [f, text] of files_) c.shell.fs.write(c.shell.resolve(f), text, true);
-    files_.clear();
-  };
   const counter = (name: string): Cell => {
     const cell: Cell = { v: 0 };
     globals.set(name, cell);
@@ -1588,37 +1950,69 @@ export const awk: Builtin = (c) => {
   };
   const nr = counter("NR");
   const fnr = counter("FNR");
-  let status = 0;
+  const io = new AwkIo(c, o.outside, o.emitted, o.now);
   let where = "";
+  // the main input: each operand in turn (standard input without one), a record at a time
+  const inputs = o.files.length > 0 ? o.files : ["-"];
+  let fileNo = -1;
+  let lines: string[] = [];
+  let lineNo = 0;
+  let current = "";
+  const nextRecord = (): string | undefined => {
+    for (;;) {
+      const line = lines[lineNo];
+      if (line !== undefined) {
+        lineNo++;
+        where = `(FILENAME=${current} FNR=${num(fnr.v as Val) + 1}) `;
+        return line;
+      }
+      if (fileNo + 1 >= inputs.length) return undefined;
+      current = inputs[++fileNo] ?? "-";
+      const data = current === "-" ? c.stdin : io.readFile(current);
+      if (data === undefined) throw new CannotOpen(current);
+      (globals.get("FILENAME") ?? { v: "" }).v = current;
+      fnr.v = 0;
+      lines = data === "" ? [] : data.replace(/\n$/, "").split("\n");
+      lineNo = 0;
+    }
+  };
+  const rt: Rt = {
+    fields: [""],
+    globals,
+    frame: [],
+    depth: 0,
+    ret: UNINIT,
+    c,
+    regex: o.regex,
+    io,
+    rng: new GawkRandom(),
+    nextRecord,
+    nr,
+    fnr,
+    work: o.work,
+    out: (s, dest, mode) => {
+      if (dest === undefined || dest === "/dev/stdout" || dest === "-") io.stdout(s);
+      else if (dest === "/dev/stderr") io.write("err", s);
+      else io.output(s, dest, mode ?? ">");
+    },
+  };
+  let status = 0;
   try {
     try {
       for (const b of prog.begin) b(rt);
       if (prog.rules.length > 0 || prog.end.length > 0) {
-        const inputs = files.length > 0 ? files : ["-"];
-        for (const f of inputs) {
-          const data = f === "-" ? c.stdin : c.shell.fs.read(c.shell.resolve(f));
-          if (typeof data !== "string") {
-            c.err(`awk: fatal: cannot open file \`${f}' for reading: No such file or directory\n`);
-            flush();
-            return 2;
-          }
-          (globals.get("FILENAME") ?? { v: "" }).v = f;
-          fnr.v = 0;
-          const lines = data === "" ? [] : data.replace(/\n$/, "").split("\n");
-          for (const line of lines) {
-            nr.v = num(nr.v as Val) + 1;
-            fnr.v = num(fnr.v as Val) + 1;
-            where = `(FILENAME=${f} FNR=${num(fnr.v as Val)}) `;
-            setRecord(rt, line);
-            try {
-              for (const rule of prog.rules) {
-                rt.work(1);
-                if (!matches(rt, rule)) continue;
-                rule.body(rt);
-              }
-            } catch (e) {
-              if (!(e instanceof NextSignal)) throw e;
+        for (let line = nextRecord(); line !== undefined; line = nextRecord()) {
+          nr.v = num(nr.v as Val) + 1;
+          fnr.v = num(fnr.v as Val) + 1;
+          setRecord(rt, line);
+          try {
+            for (const rule of prog.rules) {
+              rt.work(1);
+              if (!matches(rt, rule)) continue;
+              rule.body(rt);
             }
+          } catch (e) {
+            if (!(e instanceof NextSignal)) throw e;
           }
         }
       }
@@ -1632,19 +2026,31 @@ export const awk: Builtin = (c) => {
       if (!(e instanceof ExitSignal)) throw e;
       if (e.status >= 0) status = e.status;
     }
+    io.finish();
   } catch (e) {
-    flush();
+    if (e instanceof NeedCommand) throw e;
+    if (e instanceof CannotOpen) {
+      io.abandon();
+      io.write("err", `awk: fatal: cannot open file \`${e.file}' for reading: No such file or directory\n`);
+      return 2;
+    }
     if (e instanceof NextSignal) {
-      c.err(`awk: cmd. line:1: fatal: \`next' used in BEGIN or END action\n`);
+      io.abandon();
+      io.write("err", "awk: cmd. line:1: fatal: `next' used in BEGIN or END action\n");
       return 2;
     }
     if (!(e instanceof AwkError)) throw e;
-    c.err(`awk: cmd. line:1: ${where}fatal: ${e.message}\n`);
+    io.abandon();
+    io.write("err", `awk: cmd. line:1: ${where}fatal: ${e.message}\n`);
     return 2;
   }
-  flush();
   return status;
-};
+}
+
+/** A main-input operand that cannot be read. */
+class CannotOpen {
+  constructor(readonly file: string) {}
+}
 
 /** Whether a rule runs for this record; a range rule runs from a record matching its start to one matching its end. */
 function matches(rt: Rt, rule: Rule): boolean {
