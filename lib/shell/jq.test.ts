@@ -50,6 +50,11 @@ describe("jq's regular-expression builtins (jq 1.6)", () => {
       "false\nfalse\nfalse\ntrue\n",
     ],
     [`echo '"ünï ab"' | jq -c '[match("b|ï";"g")|.offset]'`, "[2,5]\n"],
+    // offsets count code points, not UTF-16 units
+    [
+      `echo '"😀a😀b"' | jq -c '[match("a|b|😀";"g")|.offset], gsub("a";"X"), [splits("a")]'`,
+      `[0,1,2,3]\n"😀X😀b"\n["😀","😀b"]\n`,
+    ],
     [`echo '"a"' | jq -c 'test(["A","i"]), [match(["a","g"])|.string], test(["a"])'`, `true\n["a"]\ntrue\n`],
     [`echo '"Hello ÄB"' | jq -r 'ascii_downcase, ascii_upcase'`, "hello Äb\nHELLO ÄB\n"],
   ])("%s", async (line, out) => {

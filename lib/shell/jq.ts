@@ -669,20 +669,35 @@ function groupNames(re: string): (string | null)[] {
   return names;
 }
 
+/** For each UTF-16 index of `s`, its offset in code points (built once, only when `s` has a surrogate pair). */
+function codepointTable(s: string): Int32Array {
+  const t = new Int32Array(s.length + 1);
+  let cp = 0;
+  for (let i = 0; i < s.length; i++) {
+    t[i] = cp;
+    const c = s.charCodeAt(i);
+    // the low half of a pair is inside the character its high half starts
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) t[++i] = cp;
+    cp++;
+  }
+  t[s.length] = cp;
+  return t;
+}
+
 /** A UTF-16 index to jq's offset in code points (the same number while the text has no surrogate pair). */
 function codepoints(s: string): (idx: number) => number {
   if (!/[\uD800-\uDFFF]/.test(s)) return (idx) => idx;
-  return (idx) => [...s.slice(0, idx)].length;
+  const t = codepointTable(s);
+  return (idx) => t[idx] ?? 0;
 }
 
 /** jq's offset in code points back to a UTF-16 index. */
 function utf16Index(s: string): (cp: number) => number {
   if (!/[\uD800-\uDFFF]/.test(s)) return (cp) => cp;
-  return (cp) => {
-    let idx = 0;
-    for (let k = 0; k < cp && idx < s.length; k++) idx += (s.codePointAt(idx) ?? 0) > 0xffff ? 2 : 1;
-    return idx;
-  };
+  const t = codepointTable(s);
+  const back = new Int32Array((t[s.length] ?? 0) + 1);
+  for (let i = s.length; i >= 0; i--) back[t[i] ?? 0] = i;
+  return (cp) => back[cp] ?? s.length;
 }
 
 function sortKeys(o: Record<string, J>): string[] {
