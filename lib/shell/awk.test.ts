@@ -188,6 +188,15 @@ describe("awk's getline, close, system and output to commands run in our shell",
     expect(r.out).toBe("read: secret\nx\n");
   });
 
+  it("a command is a child: its cd, variables and exports do not stay in the shell", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      `mkdir d; cd d; awk 'BEGIN{system("cd /; x=5; export Y=7"); "cd /; pwd" | getline p; print p}'; pwd; echo "[$x][$Y]"`,
+    );
+    expect(r.out).toMatch(/^\/\n\/.*\/d\n\[\]\[\]\n$/);
+  });
+
   it("what the program printed before a command ran is printed once", async () => {
     const r = await run(
       `awk 'BEGIN { print "before" > "/dev/stderr"; for (i = 1; i <= 3; i++) { c = "echo " i; c | getline v; close(c); print v } }'`,

@@ -1892,9 +1892,10 @@ export const awk: Builtin = async (c) => {
           if (last !== undefined && last[0] === kind) last[1] += kind === "err" ? shWords(s) : s;
           else chunks.push([kind, kind === "err" ? shWords(s) : s]);
         };
-      // gawk hands the command to sh; ours runs it in this shell, charged to the same line
+      // gawk hands the command to sh, a child: ours runs it in a subshell of this shell (its cd,
+      // variables and exports do not stay), charged to the same line
       const status = await c.shell.runNested(
-        e.cmd,
+        `(${e.cmd}\n)`,
         {
           stdin: e.input ?? "",
           out: sink("out"),
