@@ -205,6 +205,26 @@ describe("awk's getline, close, system and output to commands run in our shell",
     expect(r.err).toBe("before\n");
   });
 
+  it.each([
+    ["system", `echo 'BEGIN{system("awk -f p.awk")}' > p.awk; awk -f p.awk`],
+    ["| getline", `echo 'BEGIN{"awk -f p.awk" | getline x}' > p.awk; awk -f p.awk`],
+    ["print |", `echo 'BEGIN{print "x" | "awk -f p.awk"}' > p.awk; awk -f p.awk`],
+  ])("an awk that starts itself through %s stops by the line's budget, fast and small", async (_n, line) => {
+    const { sh } = offlineWorkstation();
+    const heap0 = process.memoryUsage().heapUsed;
+    const cpu = cpuClock();
+    const r = await runLine(sh, line);
+    const ms = cpu();
+    const heapMB = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
+    console.log(
+      `${line.slice(0, 50)}: ${ms.toFixed(0)} ms of CPU, heap ${heapMB.toFixed(0)} MiB (goal < 2000 ms, < 64 MiB)`,
+    );
+    expect(r.err).toMatch(/awk: commands nested too deeply; stopped/);
+    expect(ms).toBeLessThan(2000);
+    expect(heapMB).toBeLessThan(64);
+    expect((await runLine(sh, "echo still-here")).out).toBe("still-here\n");
+  });
+
   it("a command per record is charged: the run stops by the budget, fast", async () => {
     const { sh } = offlineWorkstation();
     const cpu = cpuClock();

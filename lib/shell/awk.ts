@@ -1893,17 +1893,24 @@ export const awk: Builtin = async (c) => {
           else chunks.push([kind, kind === "err" ? shWords(s) : s]);
         };
       // gawk hands the command to sh, a child: ours runs it in a subshell of this shell (its cd,
-      // variables and exports do not stay), charged to the same line
-      const status = await c.shell.runNested(
-        `(${e.cmd}\n)`,
-        {
-          stdin: e.input ?? "",
-          out: sink("out"),
-          err: sink("err"),
-          outIsTerminal: e.input !== undefined && c.tty,
-        },
-        c.ctx,
-      );
+      // variables and exports do not stay), charged to the same line, nested as deep as $(…) may
+      if (c.ctx.depth >= LIMITS.depth) c.shell.limit(c.ctx, "awk: commands nested too deeply; stopped");
+      c.ctx.depth++;
+      let status: number;
+      try {
+        status = await c.shell.runNested(
+          `(${e.cmd}\n)`,
+          {
+            stdin: e.input ?? "",
+            out: sink("out"),
+            err: sink("err"),
+            outIsTerminal: e.input !== undefined && c.tty,
+          },
+          c.ctx,
+        );
+      } finally {
+        c.ctx.depth--;
+      }
       outside.push({ kind: "cmd", cmd: e.cmd, input: e.input, chunks, status });
     }
   }
