@@ -1553,6 +1553,8 @@ type Stream = "out" | "err";
  */
 class NeedCommand {
   constructor(
+    /** Its place among what the program read from outside. */
+    readonly at: number,
     readonly cmd: string,
     readonly input: string | undefined,
   ) {}
@@ -1623,7 +1625,8 @@ class AwkIo {
     if (known?.kind === "file" && known.name === name) return known.data;
     const d = this.c.shell.fs.read(this.c.shell.resolve(name));
     const data = typeof d === "string" ? d : undefined;
-    this.outside[k] = { kind: "file", name, data };
+    this.outside.length = k;
+    this.outside.push({ kind: "file", name, data });
     return data;
   }
 
@@ -1632,7 +1635,7 @@ class AwkIo {
     const k = this.seq++;
     const known = this.outside[k];
     if (known?.kind === "cmd" && known.cmd === cmd && known.input === input) return known;
-    throw new NeedCommand(cmd, input);
+    throw new NeedCommand(k, cmd, input);
   }
 
   /** The command's output and errors, where they go: awk's standard output and error. */
@@ -1911,6 +1914,8 @@ export const awk: Builtin = async (c) => {
       } finally {
         c.ctx.depth--;
       }
+      // what was read after it (by a run that went otherwise) is read again
+      outside.length = e.at;
       outside.push({ kind: "cmd", cmd: e.cmd, input: e.input, chunks, status });
     }
   }
