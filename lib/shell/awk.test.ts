@@ -139,6 +139,7 @@ describe("awk's getline, close, system and output to commands run in our shell",
     ],
     [`awk 'BEGIN{print "q" | "cat"; print close("cat"), close("nope")}'`, "q\n0 -1\n"],
     [`awk 'BEGIN { print system("exit 3"); print system("echo hi") }'`, "3\nhi\n0\n"],
+    [`awk 'BEGIN { print "a"; system(""); print system("  ") }'`, "a\n0\n"],
     // cmd | getline: $0 and NF, or the variable; NR is not counted (as gawk 5.2)
     [
       `awk 'BEGIN{while (("echo hi; echo there" | getline l) > 0) print "got", l; print NR}'`,

@@ -1632,6 +1632,8 @@ class AwkIo {
 
   /** A command's result, once it has run (else the run stops until it has). */
   private run(cmd: string, input: string | undefined): Extract<Outside, { kind: "cmd" }> {
+    // sh -c "" does nothing, successfully (gawk's `system("")` only flushes)
+    if (cmd.trim() === "") return { kind: "cmd", cmd, input, chunks: [], status: 0 };
     const k = this.seq++;
     const known = this.outside[k];
     if (known?.kind === "cmd" && known.cmd === cmd && known.input === input) return known;
