@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cpuClock } from "../../test/cpu-clock";
 import { ManualClock } from "../cluster/types";
-import { offlineWorkstation, runLine } from "./harness";
+import { offlineWorkstation, runLine, startLine } from "./harness";
 import { ManualScheduler } from "./manual-time";
 
 const run = async (line: string) => runLine(offlineWorkstation().sh, line);
@@ -196,6 +196,16 @@ describe("awk's getline, close, system and output to commands run in our shell",
       `mkdir d; cd d; awk 'BEGIN{system("cd /; x=5; export Y=7"); "cd /; pwd" | getline p; print p}'; pwd; echo "[$x][$Y]"`,
     );
     expect(r.out).toMatch(/^\/\n\/.*\/d\n\[\]\[\]\n$/);
+  });
+
+  it("Ctrl-C during a command ends awk too", async () => {
+    const { sh, scheduler } = offlineWorkstation();
+    const line = startLine(sh, `awk 'BEGIN { system("sleep 100"); print "after" }'; echo $?`);
+    for (let i = 0; i < 5; i++) await scheduler.advance(100);
+    line.interrupt.fire("user");
+    for (let i = 0; i < 50; i++) await scheduler.advance(100);
+    await line.done;
+    expect(line.all()).not.toContain("after");
   });
 
   it("what the program printed before a command ran is printed once", async () => {

@@ -1916,6 +1916,8 @@ export const awk: Builtin = async (c) => {
       } finally {
         c.ctx.depth--;
       }
+      // Ctrl-C ends awk with its command, as the terminal's SIGINT ends both
+      if (c.interrupt.interrupted) return 130;
       // what was read after it (by a run that went otherwise) is read again
       outside.length = e.at;
       outside.push({ kind: "cmd", cmd: e.cmd, input: e.input, chunks, status });
