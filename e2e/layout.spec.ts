@@ -39,6 +39,8 @@ const MEANT_TO_SCROLL: ReadonlyArray<readonly [content: string, scroller: string
   [".xterm", ".xterm"],
   [".boardwrap > table.board", ".boardwrap"],
   [".scroll-x > table", ".scroll-x"],
+  // A drawing in a lesson (a ```text block) keeps its lines and scrolls in its own box.
+  ["pre > code.language-text", "pre"],
 ];
 
 /**
@@ -357,6 +359,9 @@ test("the lesson/terminal divider drags, moves by keyboard, and is remembered", 
   // The narrowest lesson column still shows all of the lesson: its actions, steps and code.
   await nothingClipped(page, "the lesson at its narrowest");
   await shoot(page, "lesson-narrowest");
+  // The lesson's drawing keeps its lines there (it scrolls in its own box).
+  await page.locator("section.text pre:has(> code.language-text)").scrollIntoViewIfNeeded();
+  await shoot(page, "lesson-narrowest-drawing");
   await page.reload();
   await expect(divider).toHaveAttribute("aria-valuenow", "20");
   // The terminal still works at its new size.
