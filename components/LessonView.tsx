@@ -320,6 +320,8 @@ export function LessonView(props: LessonViewProps) {
     if (!root) return;
     for (const pre of root.querySelectorAll(".prose pre")) {
       if (pre.parentElement?.classList.contains("codeblock")) continue;
+      // A drawing (```text) is not a command: no button (its lines are kept: globals.css).
+      if (pre.querySelector(":scope > code.language-text")) continue;
       const block = document.createElement("div");
       block.className = "codeblock";
       pre.replaceWith(block);
