@@ -16,7 +16,14 @@ import type {
   WordPart,
 } from "./ast";
 
-export class ShellSyntaxError extends Error {}
+export class ShellSyntaxError extends Error {
+  /** The line of the source it was found on (1-based), set by parseScript: `bash: -c: line 2: …`. */
+  line?: number;
+  /** That line's text, which bash shows after a `near unexpected token` message of a script. */
+  lineText?: string;
+  /** The word a construct the text ended inside still wanted (dash: `(expecting "fi")`). */
+  expecting?: string;
+}
 
 /** The input ended inside a construct (a quote, `do … done`, a here-document): more lines may complete it. */
 export class IncompleteInput extends ShellSyntaxError {}
@@ -59,9 +66,12 @@ class Parser {
     if (depth > MAX_DEPTH) throw new ShellSyntaxError("nesting too deep");
   }
 
-  private fail(near: string): never {
-    if (near === "" && this.pos >= this.src.length)
-      throw new IncompleteInput("syntax error: unexpected end of file");
+  private fail(near: string, expecting?: string): never {
+    if (near === "" && this.pos >= this.src.length) {
+      const e = new IncompleteInput("syntax error: unexpected end of file");
+      e.expecting = expecting;
+      throw e;
+    }
     const shown = near === "" || near === "\n" ? "newline" : near;
     throw new ShellSyntaxError(`syntax error near unexpected token \`${shown}'`);
   }
@@ -95,7 +105,23 @@ class Parser {
     return t;
   }
 
-  private tokenStart = 0;
+  tokenStart = 0;
+
+  private lineMark = { pos: 0, line: 1 };
+
+  /** The line (1-based) that `pos` of the source is on (counted on from the last question). */
+  lineAt(pos: number): number {
+    if (pos < this.lineMark.pos) this.lineMark = { pos: 0, line: 1 };
+    let { line } = this.lineMark;
+    for (
+      let i = this.src.indexOf("\n", this.lineMark.pos);
+      i >= 0 && i < pos;
+      i = this.src.indexOf("\n", i + 1)
+    )
+      line++;
+    this.lineMark = { pos, line };
+    return line;
+  }
 
   private lexToken(): Token {
     this.tokenStart = this.pos;
@@ -524,7 +550,9 @@ class Parser {
       if (t.kind === "word" && t.word !== undefined && isReserved(t, RESERVED)) break;
       if (t.kind === "op" && t.text !== "(") this.fail(t.text);
       const start = this.pos - t.text.length;
+      const line = this.lineAt(t.start ?? start);
       const item = this.parseAndOr();
+      item.line = line;
       const sep = this.peek();
       if (sep.text === "&") {
         this.next();
@@ -604,7 +632,7 @@ class Parser {
   private expectWord(text: string): void {
     while (this.peek().text === "\n" || (this.peek().text === ";" && text !== ";")) this.next();
     const t = this.next();
-    if (t.kind !== "word" || t.text !== text) this.fail(t.text);
+    if (t.kind !== "word" || t.text !== text) this.fail(t.text, text);
   }
 
   /** After `((`: the text up to the matching `))`. */
@@ -826,7 +854,9 @@ class Parser {
             const cond = this.parseList();
             this.expectWord("then");
             const body = this.parseList();
-            if (cond.length === 0 || body.length === 0) this.fail("fi");
+            // `if true; then` and the text ends: more may follow (bash's `unexpected end of file`)
+            if (cond.length === 0 || body.length === 0)
+              this.fail(this.peek().kind === "eof" ? "" : "fi", "fi");
             clauses.push({ cond, body });
             const k = this.next();
             if (k.text === "elif") continue;
@@ -978,15 +1008,27 @@ function isReserved(t: Token, set: Set<string>): boolean {
 /** Parses a whole command line. Throws ShellSyntaxError with bash's wording. */
 export function parseScript(src: string, depth = 0): Script {
   const p = new Parser(src, 0, depth);
-  const script = p.parseList();
-  const t = p.next();
-  p.checkHeredocs();
-  if (t.kind !== "eof") {
-    throw new ShellSyntaxError(
-      `syntax error near unexpected token \`${t.text === "\n" ? "newline" : t.text}'`,
-    );
+  try {
+    const script = p.parseList();
+    const t = p.next();
+    p.checkHeredocs();
+    if (t.kind !== "eof") {
+      throw new ShellSyntaxError(
+        `syntax error near unexpected token \`${t.text === "\n" ? "newline" : t.text}'`,
+      );
+    }
+    return script;
+  } catch (e) {
+    if (e instanceof ShellSyntaxError && e.line === undefined) {
+      // bash counts the end of the text as the line after the last
+      e.line =
+        e.message === "syntax error: unexpected end of file"
+          ? p.lineAt(src.length) + 1
+          : p.lineAt(Math.min(p.tokenStart, src.length));
+      e.lineText = src.split("\n")[e.line - 1];
+    }
+    throw e;
   }
-  return script;
 }
 
 /** The one-character backslash escapes of `echo -e`, `printf` and `$'…'`. */

@@ -389,7 +389,10 @@ const loop =
       err(`bash: ${kind}: ${argv[1]}: loop count out of range\n`);
       return 1;
     }
-    if (shell.loopDepth === 0) return 0;
+    if (shell.loopDepth === 0) {
+      err(`bash: ${kind}: only meaningful in a \`for', \`while', or \`until' loop\n`);
+      return 0;
+    }
     return shell.loopControl(kind, Math.min(n, shell.loopDepth));
   };
 
