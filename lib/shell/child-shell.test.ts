@@ -87,7 +87,7 @@ nosuch2'; sh -c 'cd /nope'; bash -c 'cd /nope'; sh -c 'local x'; bash -c 'break'
       ["sh -c 'echo \"abc'", "sh: 1: Syntax error: Unterminated quoted string\n"],
       [
         "bash -c 'x\necho )'",
-        "bash: -c: line 2: syntax error near unexpected token `)'\nbash: -c: line 2: `echo )'\n",
+        "bash: line 1: x: command not found\nbash: -c: line 2: syntax error near unexpected token `)'\nbash: -c: line 2: `echo )'\n",
       ],
       ["sh -c 'echo )'", 'sh: 1: Syntax error: ")" unexpected\n'],
       ["bash -c", "bash: -c: option requires an argument\n"],
@@ -98,6 +98,18 @@ nosuch2'; sh -c 'cd /nope'; bash -c 'cd /nope'; sh -c 'local x'; bash -c 'break'
       expect(r.err, line).toBe(err);
       expect(r.exitCode, line).toBe(2);
     }
+  });
+
+  it("a syntax error stops the text there: the lines before it have run (bash reads a line at a time)", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      "bash -c 'echo a\necho )\necho b'; bash -c 'echo c; echo )'; bash -c 'exit 5\n)'; echo $?",
+    );
+    expect(r.all).toBe(
+      "a\nbash: -c: line 2: syntax error near unexpected token `)'\nbash: -c: line 2: `echo )'\n" +
+        "bash: -c: line 1: syntax error near unexpected token `)'\nbash: -c: line 1: `echo c; echo )'\n5\n",
+    );
   });
 
   it("`exit` and an EXIT trap belong to the child", async () => {

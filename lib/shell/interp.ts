@@ -2268,16 +2268,28 @@ export class Shell {
       this.traceBase = ctx.depth;
       this.lastExit = 0;
       let script: Script;
+      let syntaxError: ShellSyntaxError | undefined;
       try {
         script = parseScript(text, 1);
       } catch (e) {
         if (!(e instanceof ShellSyntaxError)) throw e;
-        streams.err(this.syntaxErrorText(e));
-        return 2;
+        // bash and dash read a command at a time: those before the bad one run first
+        syntaxError = e;
+        script = [];
+        try {
+          if ((e.commandStart ?? 0) > 0) script = parseScript(text.slice(0, e.commandStart), 1);
+        } catch {
+          // the text before it does not parse alone either: nothing runs
+        }
       }
       let status: number;
       try {
-        status = await this.runChild(script, streams, ctx);
+        const ran = await this.runChildTo(script, streams, ctx);
+        status = ran.status;
+        if (syntaxError !== undefined && !ran.exited) {
+          streams.err(this.syntaxErrorText(syntaxError));
+          status = 2;
+        }
       } catch (e) {
         if (e instanceof ReturnSignal) status = e.code;
         else throw e;
@@ -2341,15 +2353,24 @@ export class Shell {
    * its `exit` ends only the child, whose status becomes the command's.
    */
   private async runChild(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
+    return (await this.runChildTo(script, streams, ctx)).status;
+  }
+
+  /** runChild, saying also whether the child ended by `exit`. */
+  private async runChildTo(
+    script: Script,
+    streams: Streams,
+    ctx: RunContext,
+  ): Promise<{ status: number; exited: boolean }> {
     const interactive = ctx.interactive;
     ctx.interactive = false;
     try {
-      return await this.runScript(script, streams, ctx);
+      return { status: await this.runScript(script, streams, ctx), exited: false };
     } catch (e) {
       if (!(e instanceof StopLine) || ctx.exitRequested === undefined || ctx.interrupt.interrupted) throw e;
       const code = ctx.exitRequested;
       delete ctx.exitRequested;
-      return code;
+      return { status: code, exited: true };
     } finally {
       ctx.interactive = interactive;
     }

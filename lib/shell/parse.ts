@@ -23,6 +23,11 @@ export class ShellSyntaxError extends Error {
   lineText?: string;
   /** The word a construct the text ended inside still wanted (dash: `(expecting "fi")`). */
   expecting?: string;
+  /**
+   * Where the top-level command it was found in begins: the text before it parses, and a
+   * script (which bash reads a command at a time) runs that much before it stops.
+   */
+  commandStart?: number;
 }
 
 /** The input ended inside a construct (a quote, `do … done`, a here-document): more lines may complete it. */
@@ -537,19 +542,38 @@ class Parser {
 
   // ---- grammar ----
 
+  /** parseList calls open now (1 while reading the top level's commands). */
+  private lists = 0;
+  /** Where the top-level command being read begins. */
+  commandStart = 0;
+
   parseList(terminator?: string): Script {
+    this.lists++;
+    try {
+      return this.parseItems(terminator);
+    } finally {
+      this.lists--;
+    }
+  }
+
+  private parseItems(terminator?: string): Script {
     const items: AndOr[] = [];
+    // bash reads a script a line at a time: a new top-level command begins after a newline
+    let newLine = true;
     for (;;) {
       while (this.peek().text === "\n" || this.peek().text === ";") {
         const t = this.next();
         if (t.text === ";" && items.length === 0) this.fail(";");
+        if (t.text === "\n") newLine = true;
       }
       const t = this.peek();
       if (t.kind === "eof") break;
+      if (this.lists === 1 && newLine) this.commandStart = t.start ?? this.pos - t.text.length;
       if (terminator !== undefined && t.kind === "op" && t.text === terminator) break;
       if (t.kind === "word" && t.word !== undefined && isReserved(t, RESERVED)) break;
       if (t.kind === "op" && t.text !== "(") this.fail(t.text);
       const start = this.pos - t.text.length;
+      newLine = false;
       const line = this.lineAt(t.start ?? start);
       const item = this.parseAndOr();
       item.line = line;
@@ -559,6 +583,7 @@ class Parser {
         item.background = true;
       } else if (sep.text === ";" || sep.text === "\n") {
         this.next();
+        if (sep.text === "\n") newLine = true;
       } else if (sep.kind !== "eof" && !(terminator !== undefined && sep.text === terminator)) {
         if (!(sep.kind === "word" && isReserved(sep, RESERVED))) this.fail(sep.text);
       }
@@ -863,7 +888,7 @@ class Parser {
             if (k.text === "else") {
               otherwise = this.parseList();
               this.expectWord("fi");
-            } else if (k.text !== "fi") this.fail(k.text);
+            } else if (k.text !== "fi") this.fail(k.text, "fi");
             break;
           }
           return { kind: "if", clauses, otherwise, redirects: this.parseRedirects() };
@@ -1026,6 +1051,7 @@ export function parseScript(src: string, depth = 0): Script {
           ? p.lineAt(src.length) + 1
           : p.lineAt(Math.min(p.tokenStart, src.length));
       e.lineText = src.split("\n")[e.line - 1];
+      e.commandStart = p.commandStart;
     }
     throw e;
   }
