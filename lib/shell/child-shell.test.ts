@@ -191,6 +191,25 @@ describe("child shells and the line's budget", () => {
   });
 });
 
+describe("a background job is a process of its own", () => {
+  it("`bash -c … &` and `( … ) &` neither hide the tab's state while they run nor undo its changes when they end", async () => {
+    const { sh, scheduler } = offlineWorkstation();
+    await runLine(sh, "Y=1; alias ll='echo LL'; f() { echo F; }");
+    const started = await runLine(
+      sh,
+      "( cd /tmp; Z=1; sleep 2; echo \"bg $PWD $Y\" ) & bash -c 'sleep 3; f' &",
+    );
+    expect(started.err).toBe("[1] 4242\n[2] 4243\n");
+    const during = await runLine(sh, "pwd; echo y=$Y z=$Z; ll; f; cd /etc; W=2");
+    expect(during.all).toBe("/home/student\ny=1 z=\nLL\nF\n");
+    await scheduler.advance(5000);
+    const after = await runLine(sh, "pwd; echo y=$Y w=$W; ll");
+    expect(after.out).toBe("/etc\ny=1 w=2\nLL\n");
+    // the function was not exported: the background bash -c could not find it
+    expect(after.err).toContain("[2]+  Exit 127                bash -c 'sleep 3; f'\n");
+  });
+});
+
 describe("a snapshot taken while a child shell runs keeps the tab's own state", () => {
   it("not the child's cwd, variables, functions or aliases", async () => {
     const { ws, sh, scheduler } = offlineWorkstation();

@@ -871,16 +871,49 @@ export class Shell {
     }
   }
 
+  /**
+   * A copy of this shell for a background job, which bash runs in a forked process: it begins
+   * with everything this shell has (unexported variables, functions and aliases included), and
+   * nothing it changes reaches the tab, nor does the tab's later typing reach it. (Run on this
+   * shell, `bash -c 'sleep 9' &` hid the tab's variables and aliases while it slept, and
+   * `( cd /tmp; sleep 9 ) &` moved the tab and undid its `cd`s when it ended.) Its variables
+   * count apart from the tab's (ShellOptions.varUsage): it is not kept in the snapshot.
+   */
+  private fork(ctx: RunContext): Shell {
+    const { random: _seeded, varUsage: _counted, ...opts } = this.opts;
+    const child = new Shell({ ...opts, cwd: this.cwd, env: {}, bareEnv: true });
+    this.step(ctx, Math.floor(this.vars.size / HIDDEN_VARS_PER_STEP));
+    for (const [k, v] of this.vars) child.vars.setUnchecked(k, v);
+    child.oldCwd = this.oldCwd;
+    child.options = { ...this.options };
+    child.positional = this.positional;
+    child.argv0 = this.argv0;
+    child.functions = new Map(this.functions);
+    child.aliases = new Map(this.aliases);
+    child.traps = new Map(this.traps);
+    child.history = [...this.history];
+    child.historyBytes = this.historyBytes;
+    child.localFrames = [...this.localFrames];
+    child.getopsPos = { ...this.getopsPos };
+    child.speaker = this.speaker === undefined ? undefined : { ...this.speaker };
+    child.traceBase = this.traceBase;
+    child.lastExit = this.lastExit;
+    child.randomState = this.randomState;
+    child.lastRandom = this.lastRandom;
+    return child;
+  }
+
   private startJob(item: AndOr, streams: Streams, ctx: RunContext): number {
     const fg = { ...item, background: false };
     const jobs = this.opts.jobs;
+    const shell = this.fork(ctx);
     const job = jobs.start(this.opts.tab, item.source, async (interrupt) => {
       // a background job is a child shell: its own budgets, the line's command record
       const jobCtx = newRunContext(ctx.io, interrupt, ctx.commands, ctx.outputs, false);
       const out: Sink = (c) => this.emit(jobCtx, streams.out, c);
       const err: Sink = (c) => this.emit(jobCtx, streams.err, c);
       try {
-        return await this.runAndOr(fg, { stdin: "", out, err, outIsTerminal: false }, jobCtx);
+        return await shell.runAndOr(fg, { stdin: "", out, err, outIsTerminal: false }, jobCtx);
       } catch (e) {
         if (e instanceof StopLine) return interrupt.interrupted ? 130 : 1;
         if (e instanceof ShellSyntaxError) return 2;
