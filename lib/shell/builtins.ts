@@ -598,8 +598,15 @@ const bash: Builtin = async (c) => {
     }
   }
   const operands = c.argv.slice(i);
-  // its own messages are bash's or dash's already; those of its commands say which shell runs them
-  const io = { stdin: c.stdin, out: c.out, err, outIsTerminal: false };
+  // its own messages are bash's or dash's already; those of its commands say which shell runs them.
+  // It reads the same input as the command (its `read` goes on where the parent's `read` left off)
+  const io: Streams = {
+    stdin: c.streams?.stdin ?? c.stdin,
+    cursor: c.streams?.cursor ?? { pos: 0 },
+    out: c.out,
+    err,
+    outIsTerminal: false,
+  };
   if (command) {
     const text = operands[0];
     if (text === undefined) {
@@ -629,7 +636,7 @@ const bash: Builtin = async (c) => {
     return c.shell.runChildShell(
       text.replace(/^#!.*/, "").replace(/\n+$/, ""),
       { argv0: file, args: operands.slice(1), name: { dash, file, from: "file" }, options },
-      { ...io, stdin: c.stdin },
+      io,
       c.ctx,
     );
   }
@@ -641,7 +648,7 @@ const bash: Builtin = async (c) => {
   return c.shell.runChildShell(
     c.stdin.replace(/\n+$/, ""),
     { argv0: name, args: operands, name: { dash, from: "stdin" }, options },
-    { ...io, stdin: "" },
+    { ...io, stdin: "", cursor: { pos: 0 } },
     c.ctx,
   );
 };

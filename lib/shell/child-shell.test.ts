@@ -112,6 +112,18 @@ nosuch2'; sh -c 'cd /nope'; bash -c 'cd /nope'; sh -c 'local x'; bash -c 'break'
     );
   });
 
+  it("reads the command's input where the parent's reads left off; return outside a function is status 2", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      `{ bash -c 'read a; read b; echo "got $a $b"'; read c; echo "c=$c"; } <<< $'1\\n2\\n3'; bash -c 'return'; echo $?`,
+    );
+    expect(r.out).toBe("got 1 2\nc=3\n2\n");
+    expect(r.err).toBe("bash: line 1: return: can only `return' from a function or sourced script\n");
+    await runLine(sh, `printf 'echo in; return 4; echo no\\n' > r.sh`);
+    expect((await runLine(sh, "source r.sh; echo $?")).out).toBe("in\n4\n");
+  });
+
   it("`exit` and an EXIT trap belong to the child", async () => {
     const { sh } = offlineWorkstation();
     const r = await runLine(sh, `bash -c 'trap "echo bye" EXIT; echo hi; exit 4'; echo "st=$?"`);

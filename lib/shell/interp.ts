@@ -412,6 +412,8 @@ export class Shell {
   /** One frame per running function: the variables `local` shadowed, restored at return. */
   localFrames: Map<string, Var | undefined>[] = [];
   loopDepth = 0;
+  /** Files being read by `source` now (`return` may end one). */
+  sourcing = 0;
 
   constructor(readonly opts: ShellOptions) {
     this.vars = new VarTable(opts.varUsage);
@@ -1430,6 +1432,7 @@ export class Shell {
       historyBytes: this.historyBytes,
       localFrames: this.localFrames,
       loopDepth: this.loopDepth,
+      sourcing: this.sourcing,
       getopsPos: { ...this.getopsPos },
       speaker: this.speaker === undefined ? undefined : { ...this.speaker },
       traceBase: this.traceBase,
@@ -1457,6 +1460,7 @@ export class Shell {
     this.historyBytes = saved.historyBytes;
     this.localFrames = saved.localFrames;
     this.loopDepth = saved.loopDepth;
+    this.sourcing = saved.sourcing;
     this.getopsPos = saved.getopsPos;
     this.speaker = saved.speaker;
     this.traceBase = saved.traceBase;
@@ -2252,12 +2256,14 @@ export class Shell {
     const script = parseScript(text.replace(/^#!.*\n/, "").replace(/\n+$/, ""), 1);
     const positional = this.positional;
     if (args !== undefined) this.positional = args;
+    this.sourcing++;
     try {
       return await this.runChild(script, streams, ctx);
     } catch (e) {
       if (e instanceof ReturnSignal) return e.code;
       throw e;
     } finally {
+      this.sourcing--;
       if (args !== undefined) this.positional = positional;
     }
   }
@@ -2296,6 +2302,7 @@ export class Shell {
       this.historyBytes = 0;
       this.localFrames = [];
       this.loopDepth = 0;
+      this.sourcing = 0;
       this.getopsPos = { ind: 0, char: 1 };
       this.speaker = { ...who.name, line: 1 };
       this.traceBase = ctx.depth;
@@ -2441,6 +2448,7 @@ interface SubshellState {
   historyBytes: number;
   localFrames: Map<string, Var | undefined>[];
   loopDepth: number;
+  sourcing: number;
   getopsPos: { ind: number; char: number };
   speaker: (ChildShellName & { line: number }) | undefined;
   traceBase: number;

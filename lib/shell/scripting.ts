@@ -8,9 +8,9 @@ import { bashHashOrder, LIMITS, type ShellFlags } from "./interp";
 import { singleQuote } from "./quote";
 
 const returnB: Builtin = ({ argv, shell, err }) => {
-  if (shell.localFrames.length === 0) {
+  if (shell.localFrames.length === 0 && shell.sourcing === 0) {
     err("bash: return: can only `return' from a function or sourced script\n");
-    return 1;
+    return 2;
   }
   const a = argv[1];
   if (a !== undefined && !/^-?\d+$/.test(a)) {
