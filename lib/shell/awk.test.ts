@@ -198,6 +198,16 @@ describe("awk's getline, close, system and output to commands run in our shell",
     expect(r.out).toMatch(/^\/\n\/.*\/d\n\[\]\[\]\n$/);
   });
 
+  it("a command is sh -c, a new process: it sees exported variables only and speaks dash", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      `Y=1; export Z=2; f() { :; }; awk 'BEGIN { system("echo [$Y][$Z]; f; echo $0"); "echo )" | getline x }'`,
+    );
+    expect(r.out).toBe("[][2]\nsh\n");
+    expect(r.err).toBe('sh: 1: f: not found\nsh: 1: Syntax error: ")" unexpected\n');
+  });
+
   it("Ctrl-C during a command ends awk too", async () => {
     const { sh, scheduler } = offlineWorkstation();
     const line = startLine(sh, `awk 'BEGIN { system("sleep 100"); print "after" }'; echo $?`);
