@@ -165,6 +165,8 @@ export interface AndOr {
   background: boolean;
   /** Source text of this list item, for `jobs` and `[1]+ Done …`. */
   source: string;
+  /** The line of the parsed text it begins on (1-based): a script's messages name it. */
+  line?: number;
 }
 
 export type Script = AndOr[];

@@ -198,6 +198,16 @@ describe("awk's getline, close, system and output to commands run in our shell",
     expect(r.out).toMatch(/^\/\n\/.*\/d\n\[\]\[\]\n$/);
   });
 
+  it("a command is sh -c, a new process: it sees exported variables only and speaks dash", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(
+      sh,
+      `Y=1; export Z=2; f() { :; }; awk 'BEGIN { system("echo [$Y][$Z]; f; echo $0"); "echo )" | getline x }'`,
+    );
+    expect(r.out).toBe("[][2]\nsh\n");
+    expect(r.err).toBe('sh: 1: f: not found\nsh: 1: Syntax error: ")" unexpected\n');
+  });
+
   it("Ctrl-C during a command ends awk too", async () => {
     const { sh, scheduler } = offlineWorkstation();
     const line = startLine(sh, `awk 'BEGIN { system("sleep 100"); print "after" }'; echo $?`);
@@ -230,7 +240,7 @@ describe("awk's getline, close, system and output to commands run in our shell",
     console.log(
       `${line.slice(0, 50)}: ${ms.toFixed(0)} ms of CPU, heap ${heapMB.toFixed(0)} MiB (goal < 2000 ms, < 64 MiB)`,
     );
-    expect(r.err).toMatch(/awk: commands nested too deeply; stopped/);
+    expect(r.err).toMatch(/child shells nested too deeply; stopped/);
     expect(ms).toBeLessThan(2000);
     expect(heapMB).toBeLessThan(64);
     expect((await runLine(sh, "echo still-here")).out).toBe("still-here\n");

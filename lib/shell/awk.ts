@@ -1560,11 +1560,6 @@ class NeedCommand {
   ) {}
 }
 
-/** The gawk words for what sh says of a command it cannot find. */
-function shWords(err: string): string {
-  return err.replace(/^bash: ([^\n:]*): command not found$/gm, "sh: 1: $1: not found");
-}
-
 /**
  * awk's input and output besides the main input: `getline < file`, `cmd | getline`, `print > file`,
  * `print | cmd`, close(), fflush(), system(), and its standard output, which gawk buffers when it
@@ -1894,28 +1889,23 @@ export const awk: Builtin = async (c) => {
               `awk: output of \`${e.cmd}' over ${(LIMITS.value * 16) / 1024 / 1024} MiB; stopped`,
             );
           const last = chunks[chunks.length - 1];
-          if (last !== undefined && last[0] === kind) last[1] += kind === "err" ? shWords(s) : s;
-          else chunks.push([kind, kind === "err" ? shWords(s) : s]);
+          if (last !== undefined && last[0] === kind) last[1] += s;
+          else chunks.push([kind, s]);
         };
-      // gawk hands the command to sh, a child: ours runs it in a subshell of this shell (its cd,
-      // variables and exports do not stay), charged to the same line, nested as deep as $(…) may
-      if (c.ctx.depth >= LIMITS.depth) c.shell.limit(c.ctx, "awk: commands nested too deeply; stopped");
-      c.ctx.depth++;
-      let status: number;
-      try {
-        status = await c.shell.runNested(
-          `(${e.cmd}\n)`,
-          {
-            stdin: e.input ?? "",
-            out: sink("out"),
-            err: sink("err"),
-            outIsTerminal: e.input !== undefined && c.tty,
-          },
-          c.ctx,
-        );
-      } finally {
-        c.ctx.depth--;
-      }
+      // gawk hands the command to `sh -c`, a new process: a child shell of ours (exported
+      // variables only, nothing it changes stays, dash's messages), charged to the same line and
+      // nested as deep as $(…) may
+      const status = await c.shell.runChildShell(
+        e.cmd,
+        { argv0: "sh", args: [], name: { dash: true, from: "command" } },
+        {
+          stdin: e.input ?? "",
+          out: sink("out"),
+          err: sink("err"),
+          outIsTerminal: e.input !== undefined && c.tty,
+        },
+        c.ctx,
+      );
       // Ctrl-C ends awk with its command, as the terminal's SIGINT ends both
       if (c.interrupt.interrupted) return 130;
       // what was read after it (by a run that went otherwise) is read again

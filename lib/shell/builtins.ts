@@ -9,7 +9,7 @@ import { date } from "./date";
 import { FILE_COMMANDS } from "./files";
 import type { FsError } from "./fs";
 import { helpText } from "./help";
-import type { RunContext, Shell, Sink, Streams } from "./interp";
+import type { RunContext, Shell, ShellFlags, Sink, Streams } from "./interp";
 import { fsErrorText, INTEGER_TESTS, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
@@ -152,7 +152,7 @@ const unset: Builtin = ({ argv, shell, err }) => {
   for (const a of argv.slice(1)) {
     if (a === "-v" || a === "-f") continue;
     if (fn) {
-      shell.functions.delete(a);
+      shell.definitions().functions.delete(a);
       continue;
     }
     const elem = /^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$/s.exec(a);
@@ -273,7 +273,7 @@ const cd: Builtin = ({ argv, shell, out, err }) => {
 const history: Builtin = ({ argv, shell, out, err }) => {
   const a = argv[1];
   if (a === "-c") {
-    shell.history.length = 0;
+    shell.clearHistory();
     return 0;
   }
   let lines = shell.history.map((l, i) => ({ n: i + 1, l }));
@@ -555,32 +555,102 @@ const command: Builtin = async (c) => {
   return status;
 };
 
+const SHORT_OPTIONS: Record<string, keyof ShellFlags> = { e: "errexit", u: "nounset", x: "xtrace" };
+
+/**
+ * `bash`/`sh` as a command: a new shell process (Shell.runChildShell) running `-c CMD [NAME
+ * [ARG…]]`, a script file (`bash FILE [ARG…]`) or its piped standard input (`… | bash`,
+ * `bash -s ARG…`), with the `-e`, `-u`, `-x` and `-o pipefail` options it was given. `sh` is
+ * dash, as on Debian and Ubuntu: its messages are dash's (`sh: 1: x: not found`).
+ */
 const bash: Builtin = async (c) => {
-  if (c.argv[1] === "-c" && c.argv[2] !== undefined) {
-    return c.shell.runNested(
-      c.argv[2],
-      { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+  const name = c.argv[0] === "sh" || c.argv[0]?.endsWith("/sh") === true ? "sh" : "bash";
+  const dash = name === "sh";
+  const options: Partial<ShellFlags> = {};
+  const err = c.streams?.err ?? c.err;
+  let command = false;
+  let stdin = false;
+  let i = 1;
+  for (; i < c.argv.length; i++) {
+    const a = c.argv[i] ?? "";
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!dash && (a === "--norc" || a === "--noprofile" || a === "--noediting" || a === "--posix")) continue;
+    if (!/^[-+][a-zA-Z]+$/.test(a)) break;
+    for (const ch of a.slice(1)) {
+      if (ch === "c") command = true;
+      else if (ch === "s") stdin = true;
+      else if (ch === "o") {
+        const opt = c.argv[++i] ?? "";
+        if (opt === "errexit" || opt === "nounset" || opt === "xtrace" || opt === "pipefail")
+          options[opt] = a[0] === "-";
+      } else if (ch in SHORT_OPTIONS) options[SHORT_OPTIONS[ch] as keyof ShellFlags] = a[0] === "-";
+      else if (ch !== "i" && ch !== "l" && ch !== "v") {
+        err(
+          dash
+            ? `sh: 0: Illegal option -${ch}\n`
+            : `bash: ${a[0]}${ch}: invalid option\nUsage:\tbash [GNU long option] [option] ...\n\tbash [GNU long option] [option] script-file ...\n`,
+        );
+        return 2;
+      }
+    }
+  }
+  const operands = c.argv.slice(i);
+  // its own messages are bash's or dash's already; those of its commands say which shell runs them.
+  // It reads the same input as the command (its `read` goes on where the parent's `read` left off)
+  const io: Streams = {
+    stdin: c.streams?.stdin ?? c.stdin,
+    cursor: c.streams?.cursor ?? { pos: 0 },
+    out: c.out,
+    err,
+    outIsTerminal: false,
+  };
+  if (command) {
+    const text = operands[0];
+    if (text === undefined) {
+      err(dash ? "sh: 0: -c requires an argument\n" : "bash: -c: option requires an argument\n");
+      return 2;
+    }
+    return c.shell.runChildShell(
+      text,
+      { argv0: operands[1] ?? name, args: operands.slice(2), name: { dash, from: "command" }, options },
+      io,
       c.ctx,
     );
   }
-  if (c.argv.length > 1) {
-    const file = c.argv[1] ?? "";
+  if (operands.length > 0 && !stdin) {
+    const file = operands[0] ?? "";
     const text = c.shell.fs.read(c.shell.resolve(file));
     if (typeof text !== "string") {
-      c.err(`bash: ${file}: ${fsErrorText(text.error)}\n`);
+      if (dash) {
+        err(
+          `sh: 0: cannot open ${file}: ${text.error === "ENOENT" ? "No such file" : fsErrorText(text.error)}\n`,
+        );
+        return 2;
+      }
+      err(`bash: ${file}: ${fsErrorText(text.error)}\n`);
       return text.error === "EISDIR" ? 126 : 127;
     }
-    // `bash script.sh a b`: a child shell with its own positional parameters
-    return c.shell.runFile(
-      text,
-      c.argv.slice(2),
-      { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
+    return c.shell.runChildShell(
+      text.replace(/^#!.*/, "").replace(/\n+$/, ""),
+      { argv0: file, args: operands.slice(1), name: { dash, file, from: "file" }, options },
+      io,
       c.ctx,
-      true,
     );
   }
-  c.err("bash: a nested interactive shell is not available here; you are already in bash\n");
-  return 1;
+  if (c.stdin === "" && !stdin) {
+    err("bash: a nested interactive shell is not available here; you are already in bash\n");
+    return 1;
+  }
+  // `… | bash`: the script is its input (which its commands then do not read)
+  return c.shell.runChildShell(
+    c.stdin.replace(/\n+$/, ""),
+    { argv0: name, args: operands, name: { dash, from: "stdin" }, options },
+    { ...io, stdin: "", cursor: { pos: 0 } },
+    c.ctx,
+  );
 };
 
 /** `source FILE` / `. FILE`: runs the file in this shell (functions and variables stay). */
@@ -602,7 +672,6 @@ const source: Builtin = async (c) => {
     c.argv.length > 2 ? c.argv.slice(2) : undefined,
     c.streams ?? { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
     c.ctx,
-    false,
   );
 };
 

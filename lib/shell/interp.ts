@@ -77,6 +77,9 @@ export const LIMITS = {
   definitionBytes: 256 * 1024,
 };
 
+/** Unexported variables a child shell (`bash -c`) hides per step of the line's budget. */
+const HIDDEN_VARS_PER_STEP = 16;
+
 /** Expanded bytes that cost one step of the line's budget (copying is work too). */
 const BYTES_PER_STEP = 16 * 1024;
 
@@ -382,12 +385,26 @@ export class Shell {
   exited = false;
   /** `$$`: stable per tab so transcripts are reproducible. */
   readonly pid: number;
-  readonly functions = new Map<string, FunctionDef>();
-  readonly aliases = new Map<string, string>();
+  /** Change these three through `definitions()` (a child shell shares its parent's until then). */
+  functions = new Map<string, FunctionDef>();
+  aliases = new Map<string, string>();
   /** `$1 …`: the positional parameters. */
   positional: string[] = [];
+  /** `$0`: `bash`, or what a child shell was started as (`bash -c CMD NAME`, `sh FILE`). */
+  argv0 = "bash";
   /** `trap ACTION SIG`: the actions by signal name (EXIT runs when the shell exits). */
-  readonly traps = new Map<string, string>();
+  traps = new Map<string, string>();
+  /** The function, alias and trap tables are still the parent shell's (a subshell has not changed them). */
+  private definitionsShared = false;
+  /**
+   * A child shell started as `bash -c`, `sh -c`, `bash FILE` or `sh FILE`: who its messages
+   * name and the line of its text it is on (`bash: line 1: `, `sh: 1: `, `s.sh: line 2: `).
+   */
+  private speaker: (ChildShellName & { line: number }) | undefined;
+  /** The states child shells running now began from, outermost first (see toJSON). */
+  private readonly openChildren: SubshellState[] = [];
+  /** `set -x` marks with one `+` more per `$(…)` inside: counted from the shell's own depth. */
+  private traceBase = 0;
   /** Where `getopts` stopped inside a bundle of options (`-ab`). */
   getopsPos = { ind: 0, char: 1 };
   /** `set -e`, `set -u`, `set -x`, `set -o pipefail`. */
@@ -395,6 +412,8 @@ export class Shell {
   /** One frame per running function: the variables `local` shadowed, restored at return. */
   localFrames: Map<string, Var | undefined>[] = [];
   loopDepth = 0;
+  /** Files being read by `source` now (`return` may end one). */
+  sourcing = 0;
 
   constructor(readonly opts: ShellOptions) {
     this.vars = new VarTable(opts.varUsage);
@@ -454,12 +473,21 @@ export class Shell {
       case "#":
         return String(this.positional.length);
       case "0":
-        return "bash";
+        return this.argv0;
       case "@":
       case "*":
         return this.positional.join(" ");
-      case "-":
-        return `${this.options.errexit ? "e" : ""}him${this.options.nounset ? "u" : ""}${this.options.xtrace ? "x" : ""}BHs`;
+      case "-": {
+        const o = this.options;
+        const flags = `${o.errexit ? "e" : ""}${this.speaker === undefined ? "him" : "h"}${o.nounset ? "u" : ""}${o.xtrace ? "x" : ""}`;
+        const from = this.speaker?.from;
+        if (from === undefined) return `${flags}BHs`;
+        const mode = from === "command" ? "c" : from === "stdin" ? "s" : "";
+        // dash has neither h nor B, and does not show c
+        return this.speaker?.dash === true
+          ? `${flags.replace("h", "")}${mode === "c" ? "" : mode}`
+          : `${flags}B${mode}`;
+      }
       case "RANDOM":
         return String(this.nextRandom());
       default:
@@ -561,21 +589,28 @@ export class Shell {
     return resolvePath(this.cwd, path, this.opts.home);
   }
 
+  /**
+   * The tab's state to keep: its own, never a child shell's that runs now (a snapshot taken
+   * while `bash -c 'cd /tmp; sleep 60'` or `( … )` runs keeps what the tab itself has).
+   */
   toJSON(): ShellVarsSnapshot {
+    const own = this.openChildren[0];
     const vars: ShellVarsSnapshot["vars"] = {};
-    for (const [k, v] of this.vars) vars[k] = { ...v };
+    for (const [k, v] of this.vars.outermost()) vars[k] = { ...v };
     const functions: Record<string, string> = {};
-    for (const [k, f] of this.functions) if (f.source !== undefined) functions[k] = f.source;
+    for (const [k, f] of own?.functions ?? this.functions)
+      if (f.source !== undefined) functions[k] = f.source;
     return {
       vars,
-      cwd: this.cwd,
-      history: [...this.history],
+      cwd: own?.cwd ?? this.cwd,
+      history: [...(own?.history ?? this.history)],
       functions,
-      aliases: Object.fromEntries(this.aliases),
+      aliases: Object.fromEntries(own?.aliases ?? this.aliases),
     };
   }
 
   restore(s: ShellVarsSnapshot): void {
+    this.definitions();
     this.vars.clear();
     for (const [k, v] of Object.entries(s.vars)) {
       try {
@@ -635,7 +670,7 @@ export class Shell {
   /** `trap … EXIT`: runs once, as the shell exits, with `$?` the exit status. */
   private async runExitTrap(status: number, io: RunIO, ctx: RunContext): Promise<void> {
     const action = this.traps.get("EXIT");
-    this.traps.delete("EXIT");
+    this.definitions().traps.delete("EXIT");
     if (action === undefined || action === "") return;
     const code = ctx.exitRequested;
     delete ctx.exitRequested;
@@ -811,6 +846,7 @@ export class Shell {
     let status = this.lastExit;
     for (const item of script) {
       if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
+      if (this.speaker !== undefined && item.line !== undefined) this.speaker.line = item.line;
       if (item.background) {
         status = this.startJob(item, streams, ctx);
       } else {
@@ -837,16 +873,49 @@ export class Shell {
     }
   }
 
+  /**
+   * A copy of this shell for a background job, which bash runs in a forked process: it begins
+   * with everything this shell has (unexported variables, functions and aliases included), and
+   * nothing it changes reaches the tab, nor does the tab's later typing reach it. (Run on this
+   * shell, `bash -c 'sleep 9' &` hid the tab's variables and aliases while it slept, and
+   * `( cd /tmp; sleep 9 ) &` moved the tab and undid its `cd`s when it ended.) Its variables
+   * count apart from the tab's (ShellOptions.varUsage): it is not kept in the snapshot.
+   */
+  private fork(ctx: RunContext): Shell {
+    const { random: _seeded, varUsage: _counted, ...opts } = this.opts;
+    const child = new Shell({ ...opts, cwd: this.cwd, env: {}, bareEnv: true });
+    this.step(ctx, Math.floor(this.vars.size / HIDDEN_VARS_PER_STEP));
+    for (const [k, v] of this.vars) child.vars.setUnchecked(k, v);
+    child.oldCwd = this.oldCwd;
+    child.options = { ...this.options };
+    child.positional = this.positional;
+    child.argv0 = this.argv0;
+    child.functions = new Map(this.functions);
+    child.aliases = new Map(this.aliases);
+    child.traps = new Map(this.traps);
+    child.history = [...this.history];
+    child.historyBytes = this.historyBytes;
+    child.localFrames = [...this.localFrames];
+    child.getopsPos = { ...this.getopsPos };
+    child.speaker = this.speaker === undefined ? undefined : { ...this.speaker };
+    child.traceBase = this.traceBase;
+    child.lastExit = this.lastExit;
+    child.randomState = this.randomState;
+    child.lastRandom = this.lastRandom;
+    return child;
+  }
+
   private startJob(item: AndOr, streams: Streams, ctx: RunContext): number {
     const fg = { ...item, background: false };
     const jobs = this.opts.jobs;
+    const shell = this.fork(ctx);
     const job = jobs.start(this.opts.tab, item.source, async (interrupt) => {
       // a background job is a child shell: its own budgets, the line's command record
       const jobCtx = newRunContext(ctx.io, interrupt, ctx.commands, ctx.outputs, false);
       const out: Sink = (c) => this.emit(jobCtx, streams.out, c);
       const err: Sink = (c) => this.emit(jobCtx, streams.err, c);
       try {
-        return await this.runAndOr(fg, { stdin: "", out, err, outIsTerminal: false }, jobCtx);
+        return await shell.runAndOr(fg, { stdin: "", out, err, outIsTerminal: false }, jobCtx);
       } catch (e) {
         if (e instanceof StopLine) return interrupt.interrupted ? 130 : 1;
         if (e instanceof ShellSyntaxError) return 2;
@@ -1016,7 +1085,7 @@ export class Shell {
           throw new ShellLimitError(
             `${cmd.name}: cannot define function: definitions are limited to ${LIMITS.definitionBytes / 1024} KiB`,
           );
-        this.functions.set(cmd.name, cmd);
+        this.definitions().functions.set(cmd.name, cmd);
         return 0;
       }
       case "case":
@@ -1075,7 +1144,7 @@ export class Shell {
       (n, v) => this.setVar(n, String(v)),
     );
     if (typeof r === "string") {
-      ctx.io.stderr(`bash: ${expr.trimStart()}: ${r}\n`);
+      ctx.io.stderr(this.diagnostic(`bash: ${expr.trimStart()}: ${r}\n`));
       throw new StopLine();
     }
     return r;
@@ -1083,7 +1152,7 @@ export class Shell {
 
   private async runCase(cmd: CaseCommand, s: Streams, ctx: RunContext): Promise<number> {
     // bash traces the word as typed
-    if (this.options.xtrace) s.err(`${"+".repeat(ctx.depth + 1)} case ${cmd.word.raw} in\n`);
+    if (this.options.xtrace) s.err(`${"+".repeat(ctx.depth - this.traceBase + 1)} case ${cmd.word.raw} in\n`);
     const value = (await this.expandWord(cmd.word, ctx, false)).join("");
     for (const item of cmd.items) {
       for (const p of item.patterns) {
@@ -1211,7 +1280,7 @@ export class Shell {
     } catch (e) {
       if (e instanceof CondRegexError) return 2;
       if (e instanceof ShellSyntaxError) {
-        s.err(`bash: ${e.message}\n`);
+        s.err(this.diagnostic(`bash: ${e.message}\n`));
         return 2;
       }
       throw e;
@@ -1247,7 +1316,9 @@ export class Shell {
   /** Runs a shell function with `argv` as its positional parameters. */
   async callFunction(fn: FunctionDef, argv: string[], s: Streams, ctx: RunContext): Promise<number> {
     if (this.localFrames.length >= LIMITS.funcDepth) {
-      s.err(`bash: ${fn.name}: maximum function nesting level exceeded (${LIMITS.funcDepth})\n`);
+      s.err(
+        this.diagnostic(`bash: ${fn.name}: maximum function nesting level exceeded (${LIMITS.funcDepth})\n`),
+      );
       throw new StopLine();
     }
     const savedPositional = this.positional;
@@ -1331,27 +1402,93 @@ export class Shell {
   /** Runs a pipeline stage as bash does, in a child shell: its variables and cwd do not stay. */
   private async inSubshell(run: () => Promise<number>): Promise<number> {
     const saved = this.saveSubshell();
-    const positional = this.positional;
     try {
       return await run();
     } finally {
       this.restoreSubshell(saved);
-      this.positional = positional;
     }
   }
 
-  private saveSubshell(): { vars: Map<string, Var | undefined>; cwd: string; options: ShellFlags } {
-    return { vars: this.vars.beginFrame(), cwd: this.cwd, options: { ...this.options } };
+  /**
+   * A child shell begins (`( … )`, `$(…)`, a pipeline's stage, `bash -c`): what it may change is
+   * noted so that `restoreSubshell` gives the parent its own state back. Variables are noted at
+   * their first change (VarTable frames); the function, alias and trap tables are shared until
+   * the child first changes one (`definitions()`), so beginning a child costs the same however
+   * many the parent has.
+   */
+  private saveSubshell(): SubshellState {
+    const saved: SubshellState = {
+      vars: this.vars.beginFrame(),
+      cwd: this.cwd,
+      oldCwd: this.oldCwd,
+      options: { ...this.options },
+      positional: this.positional,
+      argv0: this.argv0,
+      functions: this.functions,
+      aliases: this.aliases,
+      traps: this.traps,
+      definitionsShared: this.definitionsShared,
+      history: this.history,
+      historyBytes: this.historyBytes,
+      localFrames: this.localFrames,
+      loopDepth: this.loopDepth,
+      sourcing: this.sourcing,
+      getopsPos: { ...this.getopsPos },
+      speaker: this.speaker === undefined ? undefined : { ...this.speaker },
+      traceBase: this.traceBase,
+      exited: this.exited,
+    };
+    this.definitionsShared = true;
+    this.openChildren.push(saved);
+    return saved;
   }
 
-  private restoreSubshell(saved: {
-    vars: Map<string, Var | undefined>;
-    cwd: string;
-    options: ShellFlags;
-  }): void {
+  private restoreSubshell(saved: SubshellState): void {
+    const i = this.openChildren.indexOf(saved);
+    if (i >= 0) this.openChildren.splice(i, 1);
     this.vars.endFrame(saved.vars);
     this.cwd = saved.cwd;
+    this.oldCwd = saved.oldCwd;
     this.options = saved.options;
+    this.positional = saved.positional;
+    this.argv0 = saved.argv0;
+    this.functions = saved.functions;
+    this.aliases = saved.aliases;
+    this.traps = saved.traps;
+    this.definitionsShared = saved.definitionsShared;
+    this.history = saved.history;
+    this.historyBytes = saved.historyBytes;
+    this.localFrames = saved.localFrames;
+    this.loopDepth = saved.loopDepth;
+    this.sourcing = saved.sourcing;
+    this.getopsPos = saved.getopsPos;
+    this.speaker = saved.speaker;
+    this.traceBase = saved.traceBase;
+    this.exited = saved.exited;
+  }
+
+  /**
+   * The function, alias and trap tables, to change: a child shell still sharing its parent's
+   * gets its own copies first (every change to them goes through here).
+   */
+  definitions(): {
+    functions: Map<string, FunctionDef>;
+    aliases: Map<string, string>;
+    traps: Map<string, string>;
+  } {
+    if (this.definitionsShared) {
+      this.functions = new Map(this.functions);
+      this.aliases = new Map(this.aliases);
+      this.traps = new Map(this.traps);
+      this.definitionsShared = false;
+    }
+    return this;
+  }
+
+  /** `history -c`: a child shell's clearing leaves its parent's list alone. */
+  clearHistory(): void {
+    this.history = [];
+    this.historyBytes = 0;
   }
 
   private async runSimple(
@@ -1424,7 +1561,7 @@ export class Shell {
         let k = await this.arith(idxText === "" ? "0" : idxText, ctx);
         if (k < 0) k += items.length;
         if (k < 0) {
-          streams.err(`bash: ${a.name}[${idxText}]: bad array subscript\n`);
+          streams.err(this.diagnostic(`bash: ${a.name}[${idxText}]: bad array subscript\n`));
           return 1;
         }
         // arrays are dense here: an index past the end appends (bash keeps the gap)
@@ -1439,7 +1576,7 @@ export class Shell {
     const argv: string[] = [];
     for (const w of words) argv.push(...(await this.expandFull(w, ctx)));
     if (this.options.xtrace) {
-      const plus = "+".repeat(ctx.depth + 1);
+      const plus = "+".repeat(ctx.depth - this.traceBase + 1);
       for (const [k, v] of assigns) streams.err(`${plus} ${k}=${v === "" ? "" : shellQuote(v)}\n`);
       if (argv.length > 0) streams.err(`${plus} ${argv.map(shellQuote).join(" ")}\n`);
     }
@@ -1530,12 +1667,14 @@ export class Shell {
       const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
       const keep = ["export", "unset", "cd", "local", "readonly", "declare"].includes(name);
       for (const [k, v] of assigns) this.setVar(k, v, keep ? undefined : true);
+      // a builtin's `bash: …` messages, in the words of the shell running it (`sh: 1: …`)
+      const err: Sink = this.speaker === undefined ? s.err : (c) => s.err(this.diagnostic(c));
       const bctx: BuiltinContext = {
         argv,
         stdin,
         streams: s,
         out: s.out,
-        err: s.err,
+        err,
         shell: this,
         ctx,
         tty: ctx.io.tty && s.outIsTerminal,
@@ -1559,11 +1698,13 @@ export class Shell {
       if (name.includes("/")) {
         const path = this.resolve(name);
         s.err(
-          `bash: ${name}: ${this.fs.isDir(path) ? "Is a directory" : this.fs.isFile(path) ? "Permission denied" : "No such file or directory"}\n`,
+          this.diagnostic(
+            `bash: ${name}: ${this.fs.isDir(path) ? "Is a directory" : this.fs.isFile(path) ? "Permission denied" : "No such file or directory"}\n`,
+          ),
         );
         return this.fs.isFile(path) || this.fs.isDir(path) ? 126 : 127;
       }
-      s.err(`bash: ${name}: command not found\n`);
+      s.err(this.diagnostic(`bash: ${name}: command not found\n`));
       return 127;
     }
     return this.callProgram(program, this.programIO(argv, { ...s, stdin }, ctx, new Map(assigns), alone));
@@ -1640,7 +1781,8 @@ export class Shell {
       io.enterShell = (nested) => enterShell(nested, structuredClone(ctx.commands));
     const fullScreen = ctx.io.fullScreen;
     if (s.outIsTerminal && fullScreen !== undefined) io.fullScreen = fullScreen;
-    io.spawn = (child) => this.runNested(child.map(shellQuote).join(" "), s, ctx);
+    // a program's child (xargs's, timeout's) is a process of its own: what it changes does not stay
+    io.spawn = (child) => this.inSubshell(() => this.runNested(child.map(shellQuote).join(" "), s, ctx));
     const files = this.opts.containerFiles;
     if (files !== undefined) io.containerFiles = files;
     const exec = this.opts.containerExec;
@@ -1705,7 +1847,7 @@ export class Shell {
       const fields = r.target === undefined ? [] : await this.expandWord(r.target, ctx);
       const target = fields[0];
       if (fields.length !== 1 || target === undefined) {
-        s.err(`bash: ${r.target?.raw ?? ""}: ambiguous redirect\n`);
+        s.err(this.diagnostic(`bash: ${r.target?.raw ?? ""}: ambiguous redirect\n`));
         return 1;
       }
       if (r.op === "<") {
@@ -1716,7 +1858,7 @@ export class Shell {
         }
         const data = this.fs.read(path);
         if (typeof data !== "string") {
-          s.err(`bash: ${target}: ${fsErrorText(data.error)}\n`);
+          s.err(this.diagnostic(`bash: ${target}: ${fsErrorText(data.error)}\n`));
           return 1;
         }
         s = { ...s, stdin: data, cursor: { pos: 0 } };
@@ -1738,7 +1880,7 @@ export class Shell {
     const path = this.resolve(target);
     const err = this.fs.write(path, "", append);
     if (err !== undefined) {
-      s.err(`bash: ${target}: ${fsErrorText(err)}\n`);
+      s.err(this.diagnostic(`bash: ${target}: ${fsErrorText(err)}\n`));
       return 1;
     }
     let failed = false;
@@ -1747,7 +1889,7 @@ export class Shell {
       const e = this.fs.write(path, chunk, true);
       if (e !== undefined) {
         failed = true;
-        s.err(`bash: ${target}: ${fsErrorText(e)}\n`);
+        s.err(this.diagnostic(`bash: ${target}: ${fsErrorText(e)}\n`));
         this.abort(ctx, `${target}: file size limit reached; stopped`);
       }
     };
@@ -1864,7 +2006,7 @@ export class Shell {
             (n, v) => this.setVar(n, String(v)),
           );
           if (typeof r === "string") {
-            ctx.io.stderr(`bash: ${part.expr.trimStart()}: ${r}\n`);
+            ctx.io.stderr(this.diagnostic(`bash: ${part.expr.trimStart()}: ${r}\n`));
             throw new StopLine();
           }
           addText(String(r), true);
@@ -1941,7 +2083,9 @@ export class Shell {
       part.index === undefined
     ) {
       if (part.name !== "@" && part.name !== "*") {
-        ctx.io.stderr(`bash: ${/^[0-9]+$/.test(part.name) ? "$" : ""}${part.name}: unbound variable\n`);
+        ctx.io.stderr(
+          this.diagnostic(`bash: ${/^[0-9]+$/.test(part.name) ? "$" : ""}${part.name}: unbound variable\n`),
+        );
         throw new StopLine();
       }
     }
@@ -1971,7 +2115,9 @@ export class Shell {
       case "?": {
         if (value !== undefined && (part.op === "?" || value !== "")) return value;
         const msg = await argText();
-        ctx.io.stderr(`bash: ${part.name}: ${msg === "" ? "parameter null or not set" : msg}\n`);
+        ctx.io.stderr(
+          this.diagnostic(`bash: ${part.name}: ${msg === "" ? "parameter null or not set" : msg}\n`),
+        );
         throw new StopLine();
       }
       case "#":
@@ -2008,7 +2154,7 @@ export class Shell {
         const target = value ?? "";
         if (target === "") return "";
         if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#@*])$/.test(target)) {
-          ctx.io.stderr(`bash: ${target}: invalid variable name\n`);
+          ctx.io.stderr(this.diagnostic(`bash: ${target}: invalid variable name\n`));
           throw new StopLine();
         }
         return this.getVar(target) ?? "";
@@ -2023,7 +2169,7 @@ export class Shell {
           if (len < 0) {
             end = chars.length + len;
             if (end < off) {
-              ctx.io.stderr(`bash: ${len}: substring expression < 0\n`);
+              ctx.io.stderr(this.diagnostic(`bash: ${len}: substring expression < 0\n`));
               throw new StopLine();
             }
           } else end = Math.min(chars.length, off + len);
@@ -2063,13 +2209,17 @@ export class Shell {
     return { off, len: await this.arith(lenText.trim() === "" ? "0" : lenText, ctx) };
   }
 
-  private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {
-    if (ctx.depth >= LIMITS.depth) {
-      this.abort(ctx, "command substitution nested too deeply; stopped");
-      throw new StopLine();
-    }
-    // a child shell (its changed variables restored after) costs about four commands here
+  /**
+   * The line's budget for one more child shell (`$(…)`, `bash -c`, awk's commands): about four
+   * commands, and at most LIMITS.depth of them inside one another.
+   */
+  private chargeChild(ctx: RunContext, what: string): void {
+    if (ctx.depth >= LIMITS.depth) this.limit(ctx, `${what} nested too deeply; stopped`);
     this.step(ctx, 4);
+  }
+
+  private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {
+    this.chargeChild(ctx, "command substitution");
     let buf = "";
     const out: Sink = (c) => {
       if (buf.length + c.length > LIMITS.value) {
@@ -2096,52 +2246,171 @@ export class Shell {
     return buf.replace(/\n+$/, "");
   }
 
-  /**
-   * Runs a script file: as a child shell with `args` as $1… (`bash FILE`), or in this shell
-   * (`source FILE`, positional parameters replaced only when `args` are given).
-   */
+  /** Runs a script file in this shell (`source FILE`), its positional parameters replaced only when `args` are given. */
   async runFile(
     text: string,
     args: string[] | undefined,
     streams: Streams,
     ctx: RunContext,
-    child: boolean,
   ): Promise<number> {
     const script = parseScript(text.replace(/^#!.*\n/, "").replace(/\n+$/, ""), 1);
     const positional = this.positional;
     if (args !== undefined) this.positional = args;
-    const saved = child ? this.saveSubshell() : undefined;
+    this.sourcing++;
     try {
       return await this.runChild(script, streams, ctx);
     } catch (e) {
       if (e instanceof ReturnSignal) return e.code;
       throw e;
     } finally {
-      if (saved !== undefined) this.restoreSubshell(saved);
-      if (args !== undefined || child) this.positional = positional;
+      this.sourcing--;
+      if (args !== undefined) this.positional = positional;
     }
   }
 
-  /** Runs a line non-interactively inside this shell (used by `bash -c`). */
+  /**
+   * Runs `text` in a new shell process as `bash -c`, `sh -c`, `bash FILE` or `… | sh` do: it
+   * begins with a copy of this shell's cwd and exported variables only (no other variables,
+   * functions, aliases, traps or `set` options), `$0` and `$1…` from its arguments, and nothing
+   * it changes comes back but its exit status. It is a subshell of this one (saveSubshell)
+   * emptied of what a new process does not inherit, charged to the line as `$(…)` is.
+   */
+  async runChildShell(
+    text: string,
+    who: { argv0: string; args: string[]; name: ChildShellName; options?: Partial<ShellFlags> },
+    streams: Streams,
+    ctx: RunContext,
+  ): Promise<number> {
+    this.chargeChild(ctx, "child shells");
+    const saved = this.saveSubshell();
+    ctx.depth++;
+    const lastExit = this.lastExit;
+    try {
+      // a new process has the exported variables only: hiding the others is work the line pays
+      const hidden: string[] = [];
+      for (const [k, v] of this.vars) if (!v.exported || v.array === true) hidden.push(k);
+      this.step(ctx, Math.floor(hidden.length / HIDDEN_VARS_PER_STEP));
+      for (const k of hidden) this.vars.delete(k);
+      this.functions = new Map();
+      this.aliases = new Map();
+      this.traps = new Map();
+      this.definitionsShared = false;
+      this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, ...who.options };
+      this.positional = who.args;
+      this.argv0 = who.argv0;
+      this.history = [];
+      this.historyBytes = 0;
+      this.localFrames = [];
+      this.loopDepth = 0;
+      this.sourcing = 0;
+      this.getopsPos = { ind: 0, char: 1 };
+      this.speaker = { ...who.name, line: 1 };
+      this.traceBase = ctx.depth;
+      this.lastExit = 0;
+      let script: Script;
+      let syntaxError: ShellSyntaxError | undefined;
+      try {
+        script = parseScript(text, 1);
+      } catch (e) {
+        if (!(e instanceof ShellSyntaxError)) throw e;
+        // bash and dash read a command at a time: those before the bad one run first
+        syntaxError = e;
+        script = [];
+        try {
+          if ((e.commandStart ?? 0) > 0) script = parseScript(text.slice(0, e.commandStart), 1);
+        } catch {
+          // the text before it does not parse alone either: nothing runs
+        }
+      }
+      let status: number;
+      try {
+        const ran = await this.runChildTo(script, streams, ctx);
+        status = ran.status;
+        if (syntaxError !== undefined && !ran.exited) {
+          streams.err(this.syntaxErrorText(syntaxError));
+          status = 2;
+        }
+      } catch (e) {
+        if (e instanceof ReturnSignal) status = e.code;
+        else throw e;
+      }
+      const exitAction = this.traps.get("EXIT");
+      if (exitAction !== undefined && exitAction !== "") {
+        this.lastExit = status;
+        await this.runChild(parseScript(exitAction), streams, ctx);
+      }
+      return status;
+    } finally {
+      ctx.depth--;
+      this.restoreSubshell(saved);
+      this.lastExit = lastExit;
+    }
+  }
+
+  /** Runs a line non-interactively inside this shell (`command NAME …`, a program's child in a subshell). */
   async runNested(line: string, streams: Streams, ctx: RunContext): Promise<number> {
-    const script = parseScript(line, 1);
-    return this.runChild(script, streams, ctx);
+    return this.runChild(parseScript(line, 1), streams, ctx);
+  }
+
+  /** A syntax error of a child shell's text, in its words (`bash: -c: line 2: …`, `sh: 1: Syntax error: …`). */
+  private syntaxErrorText(e: ShellSyntaxError): string {
+    const who = this.speaker;
+    const line = e.line ?? 1;
+    if (who === undefined) return `bash: ${e.message}\n`;
+    if (who.dash) {
+      // dash names the last line it read where bash names the one after
+      const eof = e.message === "syntax error: unexpected end of file";
+      const expecting = eof && e.expecting !== undefined ? ` (expecting "${e.expecting}")` : "";
+      return `${who.file ?? "sh"}: ${eof ? Math.max(1, line - 1) : line}: Syntax error: ${dashSyntax(e.message)}${expecting}\n`;
+    }
+    const name = who.file ?? "bash: -c";
+    const shown = /near unexpected token/.test(e.message) && e.lineText !== undefined;
+    return `${name}: line ${line}: ${e.message}\n${shown ? `${name}: line ${line}: \`${e.lineText}'\n` : ""}`;
   }
 
   /**
-   * Runs a script as a child shell would (a subshell, `$(…)`, `bash -c`): not interactive, and
+   * A diagnostic written as the learner's bash words it (`bash: MESSAGE`), in the words of the
+   * shell that runs now: a child started as `bash -c` names its line (`bash: line 1: …`), a
+   * script its file, and `sh` (dash) says `sh: 1: …` with dash's wording where it differs.
+   */
+  diagnostic(text: string): string {
+    const who = this.speaker;
+    if (who === undefined || !text.startsWith("bash: ")) return text;
+    const rest = text.slice("bash: ".length);
+    if (!who.dash) {
+      if (who.file !== undefined) return `${who.file}: line ${who.line}: ${rest}`;
+      return rest.startsWith(`line ${who.line}: `) ? text : `bash: line ${who.line}: ${rest}`;
+    }
+    const dash = rest
+      .replace(/^([^\n]*): command not found\n/, "$1: not found\n")
+      .replace(/^cd: ([^\n]*): (No such file or directory|Not a directory)\n/, "cd: can't cd to $1\n")
+      .replace(/^local: can only be used in a function\n/, "local: not in a function\n");
+    return `${who.file ?? "sh"}: ${who.line}: ${dash}`;
+  }
+
+  /**
+   * Runs a script as a child shell would (a subshell, `$(…)`, `bash -c`, `source`): not interactive, and
    * its `exit` ends only the child, whose status becomes the command's.
    */
   private async runChild(script: Script, streams: Streams, ctx: RunContext): Promise<number> {
+    return (await this.runChildTo(script, streams, ctx)).status;
+  }
+
+  /** runChild, saying also whether the child ended by `exit`. */
+  private async runChildTo(
+    script: Script,
+    streams: Streams,
+    ctx: RunContext,
+  ): Promise<{ status: number; exited: boolean }> {
     const interactive = ctx.interactive;
     ctx.interactive = false;
     try {
-      return await this.runScript(script, streams, ctx);
+      return { status: await this.runScript(script, streams, ctx), exited: false };
     } catch (e) {
       if (!(e instanceof StopLine) || ctx.exitRequested === undefined || ctx.interrupt.interrupted) throw e;
       const code = ctx.exitRequested;
       delete ctx.exitRequested;
-      return code;
+      return { status: code, exited: true };
     } finally {
       ctx.interactive = interactive;
     }
@@ -2151,6 +2420,48 @@ export class Shell {
     ctx.exitRequested = code;
     throw new StopLine();
   }
+}
+
+/** Who a child shell started as `bash -c`, `sh -c`, `bash FILE` or `sh FILE` says it is in its messages. */
+export interface ChildShellName {
+  /** dash (`sh`) words its messages (`sh: 1: x: not found`). */
+  dash: boolean;
+  /** The script file it runs (messages begin with its name), if any. */
+  file?: string;
+  /** Where its commands come from: `-c`, a file, or its standard input (`$-` says so). */
+  from: "command" | "file" | "stdin";
+}
+
+/** What a child shell may change, kept to give the parent its own back. */
+interface SubshellState {
+  vars: Map<string, Var | undefined>;
+  cwd: string;
+  oldCwd: string | undefined;
+  options: ShellFlags;
+  positional: string[];
+  argv0: string;
+  functions: Map<string, FunctionDef>;
+  aliases: Map<string, string>;
+  traps: Map<string, string>;
+  definitionsShared: boolean;
+  history: string[];
+  historyBytes: number;
+  localFrames: Map<string, Var | undefined>[];
+  loopDepth: number;
+  sourcing: number;
+  getopsPos: { ind: number; char: number };
+  speaker: (ChildShellName & { line: number }) | undefined;
+  traceBase: number;
+  exited: boolean;
+}
+
+/** dash's words for a syntax error bash words as `message`. */
+function dashSyntax(message: string): string {
+  const token = /near unexpected token `(.*)'$/.exec(message)?.[1];
+  if (token !== undefined) return `"${token}" unexpected`;
+  if (message.startsWith("unexpected EOF while looking for matching")) return "Unterminated quoted string";
+  if (message === "syntax error: unexpected end of file") return "end of file unexpected";
+  return message;
 }
 
 /**

@@ -87,6 +87,18 @@ export class VarTable extends Map<string, Var> {
     }
   }
 
+  /** The variables as they were when the outermost open child shell began: the shell's own. */
+  outermost(): Map<string, Var> {
+    const m = new Map<string, Var>(this);
+    const f = this.frames[0];
+    if (f !== undefined)
+      for (const [name, prev] of f) {
+        if (prev === undefined) m.delete(name);
+        else m.set(name, prev);
+      }
+    return m;
+  }
+
   private note(name: string): void {
     for (const f of this.frames) if (!f.has(name)) f.set(name, super.get(name));
   }

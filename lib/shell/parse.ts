@@ -16,7 +16,19 @@ import type {
   WordPart,
 } from "./ast";
 
-export class ShellSyntaxError extends Error {}
+export class ShellSyntaxError extends Error {
+  /** The line of the source it was found on (1-based), set by parseScript: `bash: -c: line 2: …`. */
+  line?: number;
+  /** That line's text, which bash shows after a `near unexpected token` message of a script. */
+  lineText?: string;
+  /** The word a construct the text ended inside still wanted (dash: `(expecting "fi")`). */
+  expecting?: string;
+  /**
+   * Where the top-level command it was found in begins: the text before it parses, and a
+   * script (which bash reads a command at a time) runs that much before it stops.
+   */
+  commandStart?: number;
+}
 
 /** The input ended inside a construct (a quote, `do … done`, a here-document): more lines may complete it. */
 export class IncompleteInput extends ShellSyntaxError {}
@@ -59,9 +71,12 @@ class Parser {
     if (depth > MAX_DEPTH) throw new ShellSyntaxError("nesting too deep");
   }
 
-  private fail(near: string): never {
-    if (near === "" && this.pos >= this.src.length)
-      throw new IncompleteInput("syntax error: unexpected end of file");
+  private fail(near: string, expecting?: string): never {
+    if (near === "" && this.pos >= this.src.length) {
+      const e = new IncompleteInput("syntax error: unexpected end of file");
+      e.expecting = expecting;
+      throw e;
+    }
     const shown = near === "" || near === "\n" ? "newline" : near;
     throw new ShellSyntaxError(`syntax error near unexpected token \`${shown}'`);
   }
@@ -95,7 +110,23 @@ class Parser {
     return t;
   }
 
-  private tokenStart = 0;
+  tokenStart = 0;
+
+  private lineMark = { pos: 0, line: 1 };
+
+  /** The line (1-based) that `pos` of the source is on (counted on from the last question). */
+  lineAt(pos: number): number {
+    if (pos < this.lineMark.pos) this.lineMark = { pos: 0, line: 1 };
+    let { line } = this.lineMark;
+    for (
+      let i = this.src.indexOf("\n", this.lineMark.pos);
+      i >= 0 && i < pos;
+      i = this.src.indexOf("\n", i + 1)
+    )
+      line++;
+    this.lineMark = { pos, line };
+    return line;
+  }
 
   private lexToken(): Token {
     this.tokenStart = this.pos;
@@ -511,26 +542,48 @@ class Parser {
 
   // ---- grammar ----
 
+  /** parseList calls open now (1 while reading the top level's commands). */
+  private lists = 0;
+  /** Where the top-level command being read begins. */
+  commandStart = 0;
+
   parseList(terminator?: string): Script {
+    this.lists++;
+    try {
+      return this.parseItems(terminator);
+    } finally {
+      this.lists--;
+    }
+  }
+
+  private parseItems(terminator?: string): Script {
     const items: AndOr[] = [];
+    // bash reads a script a line at a time: a new top-level command begins after a newline
+    let newLine = true;
     for (;;) {
       while (this.peek().text === "\n" || this.peek().text === ";") {
         const t = this.next();
         if (t.text === ";" && items.length === 0) this.fail(";");
+        if (t.text === "\n") newLine = true;
       }
       const t = this.peek();
       if (t.kind === "eof") break;
+      if (this.lists === 1 && newLine) this.commandStart = t.start ?? this.pos - t.text.length;
       if (terminator !== undefined && t.kind === "op" && t.text === terminator) break;
       if (t.kind === "word" && t.word !== undefined && isReserved(t, RESERVED)) break;
       if (t.kind === "op" && t.text !== "(") this.fail(t.text);
       const start = this.pos - t.text.length;
+      newLine = false;
+      const line = this.lineAt(t.start ?? start);
       const item = this.parseAndOr();
+      item.line = line;
       const sep = this.peek();
       if (sep.text === "&") {
         this.next();
         item.background = true;
       } else if (sep.text === ";" || sep.text === "\n") {
         this.next();
+        if (sep.text === "\n") newLine = true;
       } else if (sep.kind !== "eof" && !(terminator !== undefined && sep.text === terminator)) {
         if (!(sep.kind === "word" && isReserved(sep, RESERVED))) this.fail(sep.text);
       }
@@ -604,7 +657,7 @@ class Parser {
   private expectWord(text: string): void {
     while (this.peek().text === "\n" || (this.peek().text === ";" && text !== ";")) this.next();
     const t = this.next();
-    if (t.kind !== "word" || t.text !== text) this.fail(t.text);
+    if (t.kind !== "word" || t.text !== text) this.fail(t.text, text);
   }
 
   /** After `((`: the text up to the matching `))`. */
@@ -826,14 +879,16 @@ class Parser {
             const cond = this.parseList();
             this.expectWord("then");
             const body = this.parseList();
-            if (cond.length === 0 || body.length === 0) this.fail("fi");
+            // `if true; then` and the text ends: more may follow (bash's `unexpected end of file`)
+            if (cond.length === 0 || body.length === 0)
+              this.fail(this.peek().kind === "eof" ? "" : "fi", "fi");
             clauses.push({ cond, body });
             const k = this.next();
             if (k.text === "elif") continue;
             if (k.text === "else") {
               otherwise = this.parseList();
               this.expectWord("fi");
-            } else if (k.text !== "fi") this.fail(k.text);
+            } else if (k.text !== "fi") this.fail(k.text, "fi");
             break;
           }
           return { kind: "if", clauses, otherwise, redirects: this.parseRedirects() };
@@ -978,15 +1033,28 @@ function isReserved(t: Token, set: Set<string>): boolean {
 /** Parses a whole command line. Throws ShellSyntaxError with bash's wording. */
 export function parseScript(src: string, depth = 0): Script {
   const p = new Parser(src, 0, depth);
-  const script = p.parseList();
-  const t = p.next();
-  p.checkHeredocs();
-  if (t.kind !== "eof") {
-    throw new ShellSyntaxError(
-      `syntax error near unexpected token \`${t.text === "\n" ? "newline" : t.text}'`,
-    );
+  try {
+    const script = p.parseList();
+    const t = p.next();
+    p.checkHeredocs();
+    if (t.kind !== "eof") {
+      throw new ShellSyntaxError(
+        `syntax error near unexpected token \`${t.text === "\n" ? "newline" : t.text}'`,
+      );
+    }
+    return script;
+  } catch (e) {
+    if (e instanceof ShellSyntaxError && e.line === undefined) {
+      // bash counts the end of the text as the line after the last
+      e.line =
+        e.message === "syntax error: unexpected end of file"
+          ? p.lineAt(src.length) + 1
+          : p.lineAt(Math.min(p.tokenStart, src.length));
+      e.lineText = src.split("\n")[e.line - 1];
+      e.commandStart = p.commandStart;
+    }
+    throw e;
   }
-  return script;
 }
 
 /** The one-character backslash escapes of `echo -e`, `printf` and `$'…'`. */

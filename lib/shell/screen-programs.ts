@@ -255,8 +255,10 @@ const watch: Builtin = async (c) => {
     app.stamp = clock.now();
     const child = new InterruptSource(stop);
     try {
-      await c.shell.runNested(
+      // watch hands the command to `sh -c`, a new process each time
+      await c.shell.runChildShell(
         command,
+        { argv0: "sh", args: [], name: { dash: true, from: "command" } },
         { stdin: "", out: sink, err: sink, outIsTerminal: false },
         {
           ...c.ctx,

@@ -8,9 +8,9 @@ import { bashHashOrder, LIMITS, type ShellFlags } from "./interp";
 import { singleQuote } from "./quote";
 
 const returnB: Builtin = ({ argv, shell, err }) => {
-  if (shell.localFrames.length === 0) {
+  if (shell.localFrames.length === 0 && shell.sourcing === 0) {
     err("bash: return: can only `return' from a function or sourced script\n");
-    return 1;
+    return 2;
   }
   const a = argv[1];
   if (a !== undefined && !/^-?\d+$/.test(a)) {
@@ -389,7 +389,10 @@ const loop =
       err(`bash: ${kind}: ${argv[1]}: loop count out of range\n`);
       return 1;
     }
-    if (shell.loopDepth === 0) return 0;
+    if (shell.loopDepth === 0) {
+      err(`bash: ${kind}: only meaningful in a \`for', \`while', or \`until' loop\n`);
+      return 0;
+    }
     return shell.loopControl(kind, Math.min(n, shell.loopDepth));
   };
 

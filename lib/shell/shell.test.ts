@@ -186,7 +186,7 @@ $ n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n
     expect(child.err).toBe("");
     expect(sh.exited).toBe(false);
     const bad = await run(sh, "bash -c 'exit nope'; echo $?");
-    expect(bad.err).toBe("bash: exit: nope: numeric argument required\n");
+    expect(bad.err).toBe("bash: line 1: exit: nope: numeric argument required\n");
     expect(bad.out).toBe("2\n");
     // lines read from a script or a pipe (interactive not set): exits silently
     const scripted = await run(sh, "exit 6");
