@@ -731,6 +731,12 @@ export function firstSeed(userId: string, courseSlug: string): number {
   return createHash("sha256").update(`${userId}\0${courseSlug}`).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
+/** Where a load hands the account its statement read (to a join; `acquire` passes none). */
+interface AccountSink {
+  resolve(account: AccountNow | null): void;
+  reject(err: unknown): void;
+}
+
 export class WorkspaceRegistry {
   private readonly live = new Map<string, Workspace>();
   private readonly loading = new Map<string, Promise<Workspace | null>>();
@@ -826,7 +832,10 @@ export class WorkspaceRegistry {
 
   /** The live workspace, loaded or created on first use (a new one starts in `lessonId`'s state). */
   acquire(userId: string, courseSlug: string, lessonId?: string): Promise<Workspace | null> {
-    return this.joining(userId, courseSlug, lessonId).workspace;
+    const key = `${userId}:${courseSlug}`;
+    const ws = this.live.get(key);
+    if (ws) return Promise.resolve(ws);
+    return this.loading.get(key) ?? this.startLoad(userId, courseSlug, lessonId, null);
   }
 
   /**
@@ -847,13 +856,23 @@ export class WorkspaceRegistry {
     const inFlight = this.loading.get(key);
     // A load already under way read the account before this join asked: read it again.
     if (inFlight) return { workspace: inFlight, account: this.account(userId) };
-    let account!: { resolve(a: AccountNow | null): void; reject(err: unknown): void };
+    let account!: AccountSink;
     const read = new Promise<AccountNow | null>((resolve, reject) => {
       account = { resolve, reject };
     });
+    return { workspace: this.startLoad(userId, courseSlug, lessonId, account), account: read };
+  }
+
+  private startLoad(
+    userId: string,
+    courseSlug: string,
+    lessonId: string | undefined,
+    account: AccountSink | null,
+  ): Promise<Workspace | null> {
+    const key = `${userId}:${courseSlug}`;
     const p = this.load(userId, courseSlug, lessonId, account).finally(() => this.loading.delete(key));
     this.loading.set(key, p);
-    return { workspace: p, account: read };
+    return p;
   }
 
   /** The account now (session version, role, saved locale): one prepared statement. */
@@ -865,13 +884,13 @@ export class WorkspaceRegistry {
     userId: string,
     courseSlug: string,
     lessonId: string | undefined,
-    account: { resolve(a: AccountNow | null): void; reject(err: unknown): void },
+    account: AccountSink | null,
   ): Promise<Workspace | null> {
     let course: Course;
     try {
       course = getCourse(courseSlug);
     } catch {
-      this.account(userId).then(account.resolve, account.reject);
+      if (account) this.account(userId).then(account.resolve, account.reject);
       return null;
     }
     const lesson = course.lessons.find((l) => l.id === lessonId);
@@ -887,10 +906,10 @@ export class WorkspaceRegistry {
         { journalLimit: JOURNAL_LIMIT, claimFaults: !!hooks?.loading },
       );
     } catch (err) {
-      account.reject(err);
+      account?.reject(err);
       throw err;
     }
-    account.resolve(read.account);
+    account?.resolve(read.account);
     let hooked: Loading | undefined;
     let ws: Workspace;
     const row = read.snapshot;
