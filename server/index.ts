@@ -6,7 +6,6 @@ import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { Server } from "socket.io";
-import type { Role } from "../lib/auth";
 import { teachesStudent } from "../lib/classroom/access";
 import { onAccountDisabled } from "../lib/classroom/accounts";
 import { db } from "../lib/db";
@@ -58,16 +57,10 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
     hooks: teaching.hooks,
     workers: cfg.KUBECLASS_WORKERS,
   });
-  // Asked at every handshake, join and kubectl request: one prepared statement on the live
-  // sessions' pg pool, not an ORM query (Prisma's query compiler was most of a join's CPU; ADR 0014).
-  const currentAccount = async (id: string) =>
-    (
-      await registry.pool.query<{ sessionVersion: number; role: Role }>({
-        name: "current-account",
-        text: 'SELECT "sessionVersion", role::text AS role FROM "User" WHERE id = $1',
-        values: [id],
-      })
-    ).rows[0] ?? null;
+  // Asked at every handshake and kubectl request: one prepared statement on the live sessions'
+  // pg pool, not an ORM query (Prisma's query compiler was most of a join's CPU; ADR 0014). A
+  // join that loads a workspace reads the account in its own statement (ADR 0038).
+  const currentAccount = (id: string) => registry.account(id);
   const sockets = attachSockets(
     io,
     registry,

@@ -136,11 +136,14 @@ export function attachSockets(
 
   io.on("connection", (socket: S) => {
     const user = socket.data.user;
-    /** For the privileged events (join, reset, watch): asks the database, not only this process. */
-    const stillCurrent = async (): Promise<boolean> => {
+    /**
+     * For the privileged events (join, reset, watch): asks the database, not only this process.
+     * `read`: the account as a statement of the event's own already read it (a join's).
+     */
+    const stillCurrent = async (read?: Promise<Awaited<ReturnType<CurrentAccount>>>): Promise<boolean> => {
       if (!isCurrent(user)) return false;
       if (!currentAccount) return true;
-      const account = await currentAccount(user.id);
+      const account = await (read ?? currentAccount(user.id));
       if (!account || account.sessionVersion !== user.sessionVersion) {
         versions.set(user.id, account?.sessionVersion ?? Number.MAX_SAFE_INTEGER);
         return false;
@@ -202,11 +205,13 @@ export function attachSockets(
     };
 
     on<z.infer<typeof joinSchema>, JoinReply>("lesson:join", joinSchema, async (req, ack) => {
-      // The account check and the workspace's reads go to the database together (one round trip,
-      // not two); nothing is attached or sent before the check says the session is current.
-      const loading = registry.acquire(user.id, req.courseSlug, req.lessonId);
+      // The account check and the workspace's reads are one statement when the workspace is
+      // loaded for this join (the registry's), else the account's own; nothing is attached or
+      // sent before the check says the session is current.
+      const { workspace: loading, account } = registry.joining(user.id, req.courseSlug, req.lessonId);
       loading.catch(() => {});
-      if (!(await stillCurrent())) {
+      account.catch(() => {});
+      if (!(await stillCurrent(account))) {
         void loading.then(
           (w) => w?.releaseIfIdle(),
           () => {},
@@ -220,7 +225,8 @@ export function attachSockets(
       if (socket.data.workspace && socket.data.workspace !== ws) socket.data.workspace.detach(socket.id);
       socket.data.workspace = ws;
       socket.data.lessonId = lesson.id;
-      ws.attach(socket);
+      // The saved locale came with the account (no statement of its own).
+      ws.attach(socket, (await account.catch(() => null))?.locale);
       // One request to the simulation (none if the workspace was built for this join).
       const joined = await ws.join(lesson.id);
       ack?.({

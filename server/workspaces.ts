@@ -9,13 +9,14 @@
  * committed, so the screen never claims a step that Postgres does not have. Terminal output is
  * coalesced: one emit per tab per turn of the event loop, however many chunks a line printed.
  */
-import { randomBytes, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Server, Socket } from "socket.io";
 import { traced } from "../lib/block-trace";
 import { getCourse } from "../lib/classroom/course";
 import { teachersOf } from "../lib/classroom/enrollment";
+import { type AccountNow, accountNow, type JoinRead, joinRead } from "../lib/classroom/join-read";
 import { loadJournal, writeLines } from "../lib/classroom/journal";
 import { JOURNAL_LIMIT } from "../lib/classroom/lesson-progress";
 import { type LessonKey, loadLessonTallies, type StepTally } from "../lib/classroom/progress";
@@ -72,13 +73,16 @@ export interface Loading {
   abandoned(): Promise<void>;
 }
 
+/** What the join's statement read for the hooks: the faults it claimed, the student's classes. */
+export type LoadRead = Pick<JoinRead, "faults" | "classIds">;
+
 export interface WorkspaceHooks {
   /**
-   * A workspace starts loading (alongside its reads, so the join waits for one round trip, not
-   * two): resolves to what to do once it is built, before anyone uses it (pending faults are
-   * claimed here and applied then).
+   * A workspace's rows are read (with `loading` set, the join's one statement also claims the
+   * faults waiting for this cluster and reads the student's classes): returns what to do once it
+   * is built, before anyone uses it (the claimed faults are applied then), or if it never is.
    */
-  loading?(userId: string, courseSlug: string): Promise<Loading>;
+  loading?(userId: string, courseSlug: string, read: LoadRead): Loading;
   /** The server warms a connection of the live pool: the hooks' join statements on it. */
   warm?(connection: Pool): Promise<void>;
   /** A tab opened or changed size. */
@@ -163,6 +167,8 @@ export class Workspace {
     private journalSince: number,
     /** Teachers of the student's classes as last asked (at load, then at each completion). */
     public teacherIds: string[],
+    /** The user's saved locale as the join's statement read it (undefined: ask when attaching). */
+    private savedLocale?: string,
   ) {
     this.maxWaitMs = Math.round((deps.snapshotMaxWaitMs * randomInt(500, 1001)) / 1000);
   }
@@ -256,10 +262,17 @@ export class Workspace {
     return this.session.scenario;
   }
 
-  attach(socket: AnySocket): void {
+  /**
+   * A student socket attaches. `savedLocale`: the user's saved locale as the join's account read
+   * found it (no statement of its own then); else the one read with the workspace, else asked.
+   */
+  attach(socket: AnySocket, savedLocale?: string): void {
     this.sockets.set(socket.id, socket);
+    const saved = savedLocale ?? this.savedLocale;
+    this.savedLocale = undefined;
     void uiLocale(
       async (id) =>
+        saved ??
         (await this.deps.pool.query<{ locale: string }>('SELECT locale FROM "User" WHERE id = $1', [id]))
           .rows[0]?.locale,
       this.userId,
@@ -634,13 +647,13 @@ export class Workspace {
         : {
             kind: "new",
             scenario: lesson?.scenario ?? "explore-app",
-            seed: randomInt(2 ** 31),
+            seed: firstSeed(this.userId, this.course.id),
             prompt: this.course.workstation,
           };
       this.session = await this.deps.host.create(this.course.id, init, this.events);
+      // A fresh cluster (nothing was saved) is the student's first one again, not saved until it
+      // changes, like a new workspace's.
       this.journalSince = row?.journalSince ?? Date.now();
-      // A fresh cluster (nothing was saved) is saved like a new workspace's.
-      if (!row) this.markDirty();
       if (this.disposed) {
         this.session.dispose();
         return;
@@ -707,6 +720,23 @@ export function workersFromEnv(): number {
   return Number.isInteger(n) && n >= 0 ? n : 1;
 }
 
+/**
+ * The seed of a student's first cluster of a course, drawn from who they are: a new cluster is
+ * not saved until something changes it (a line, a fault, a write of their own kubectl), and one
+ * that was never saved is built again the same — the same pod names, uids and addresses — after
+ * an eviction or a restart, with nothing written (docs/adr/0038-one-statement-per-join.md).
+ * "Reset this lesson" draws a random seed (and saves at once).
+ */
+export function firstSeed(userId: string, courseSlug: string): number {
+  return createHash("sha256").update(`${userId}\0${courseSlug}`).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+/** Where a load hands the account its statement read (to a join; `acquire` passes none). */
+interface AccountSink {
+  resolve(account: AccountNow | null): void;
+  reject(err: unknown): void;
+}
+
 export class WorkspaceRegistry {
   private readonly live = new Map<string, Workspace>();
   private readonly loading = new Map<string, Promise<Workspace | null>>();
@@ -762,8 +792,10 @@ export class WorkspaceRegistry {
       clients.map(async (c) => {
         const one = c as unknown as Pool;
         try {
-          await Promise.all([loadSnapshot(one, nobody), teachersOf(one, nobody.userId)]);
-          await lessonRows(one, nobody, null);
+          // The join's statement prepared on each connection (named: parsed and planned once).
+          await joinRead(one, nobody, { journalLimit: JOURNAL_LIMIT, claimFaults: false });
+          await accountNow(one, nobody.userId);
+          await lessonRows(one, nobody, 0);
           await this.deps.hooks?.warm?.(one);
         } catch (err) {
           console.error("[workspace] warm-up", err);
@@ -803,38 +835,89 @@ export class WorkspaceRegistry {
     const key = `${userId}:${courseSlug}`;
     const ws = this.live.get(key);
     if (ws) return Promise.resolve(ws);
-    let p = this.loading.get(key);
-    if (!p) {
-      p = this.load(userId, courseSlug, lessonId).finally(() => this.loading.delete(key));
-      this.loading.set(key, p);
-    }
+    return this.loading.get(key) ?? this.startLoad(userId, courseSlug, lessonId, null);
+  }
+
+  /**
+   * A student's socket joins: their workspace (loaded or created on first use) and their
+   * account as the database has it now. When the workspace is loaded for this join, the account
+   * is read by the load's own statement (one statement for the whole join); otherwise by one of
+   * its own. Nothing waits for the other: the caller checks the account before using the
+   * workspace (a workspace loaded for a void session is released to the idle timer).
+   */
+  joining(
+    userId: string,
+    courseSlug: string,
+    lessonId?: string,
+  ): { workspace: Promise<Workspace | null>; account: Promise<AccountNow | null> } {
+    const key = `${userId}:${courseSlug}`;
+    const ws = this.live.get(key);
+    if (ws) return { workspace: Promise.resolve(ws), account: this.account(userId) };
+    const inFlight = this.loading.get(key);
+    // A load already under way read the account before this join asked: read it again.
+    if (inFlight) return { workspace: inFlight, account: this.account(userId) };
+    let account!: AccountSink;
+    const read = new Promise<AccountNow | null>((resolve, reject) => {
+      account = { resolve, reject };
+    });
+    return { workspace: this.startLoad(userId, courseSlug, lessonId, account), account: read };
+  }
+
+  private startLoad(
+    userId: string,
+    courseSlug: string,
+    lessonId: string | undefined,
+    account: AccountSink | null,
+  ): Promise<Workspace | null> {
+    const key = `${userId}:${courseSlug}`;
+    const p = this.load(userId, courseSlug, lessonId, account).finally(() => this.loading.delete(key));
+    this.loading.set(key, p);
     return p;
   }
 
-  private async load(userId: string, courseSlug: string, lessonId?: string): Promise<Workspace | null> {
+  /** The account now (session version, role, saved locale): one prepared statement. */
+  account(userId: string): Promise<AccountNow | null> {
+    return accountNow(this.pool, userId);
+  }
+
+  private async load(
+    userId: string,
+    courseSlug: string,
+    lessonId: string | undefined,
+    account: AccountSink | null,
+  ): Promise<Workspace | null> {
     let course: Course;
     try {
       course = getCourse(courseSlug);
     } catch {
+      if (account) this.account(userId).then(account.resolve, account.reject);
       return null;
     }
-    // The lesson the join asks for is read in the same round trip as the snapshot: its journal
-    // starts at the snapshot's journalSince, which the statement reads for itself.
     const lesson = course.lessons.find((l) => l.id === lessonId);
-    // Pending faults are claimed alongside the reads (one round trip for the join, not two).
-    const hooked = this.deps.hooks?.loading?.(userId, courseSlug);
-    hooked?.catch(() => {});
-    let ws: Workspace;
-    let row: Awaited<ReturnType<typeof loadSnapshot>>;
+    const hooks = this.deps.hooks;
+    // ONE statement: the account, the saved cluster, teachers and classes, the lesson's journal
+    // (from the snapshot's journalSince, read by the statement) and step rows, and the faults
+    // waiting for this cluster, claimed (only when the teaching hooks are there to apply them).
+    let read: JoinRead;
     try {
-      const [snapshot, teachers, rows] = await Promise.all([
-        loadSnapshot(this.pool, { userId, courseSlug }),
-        teachersOf(this.pool, userId),
-        lesson ? lessonRows(this.pool, { userId, courseSlug, lessonId: lesson.id }, null) : null,
-      ]);
+      read = await joinRead(
+        this.pool,
+        { userId, courseSlug, lessonId: lesson?.id ?? null },
+        { journalLimit: JOURNAL_LIMIT, claimFaults: !!hooks?.loading },
+      );
+    } catch (err) {
+      account?.reject(err);
+      throw err;
+    }
+    account?.resolve(read.account);
+    let hooked: Loading | undefined;
+    let ws: Workspace;
+    const row = read.snapshot;
+    try {
+      hooked = hooks?.loading?.(userId, courseSlug, read);
       const deps: WorkspaceDeps = {
         io: this.deps.io,
-        ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
+        ...(hooks ? { hooks } : {}),
         pool: this.pool,
         queue: this.queue,
         idleMs: this.deps.idleMinutes * 60_000,
@@ -848,35 +931,34 @@ export class WorkspaceRegistry {
         },
         host: this.host,
       };
-      row = snapshot;
-      ws = new Workspace(deps, userId, course, row?.journalSince ?? Date.now(), teachers);
+      ws = new Workspace(
+        deps,
+        userId,
+        course,
+        row?.journalSince ?? Date.now(),
+        read.teacherIds,
+        read.account?.locale,
+      );
       // The cluster is built (or restored) where it will run: a worker thread, off the sockets'. The
-      // join that loads it is answered in the same message (its tabs, its step list).
+      // join that loads it is answered in the same message (its tabs, its step list). A new one
+      // is not saved: until something changes it, it is what its seed builds (see firstSeed).
       await ws.start(
         row
           ? { kind: "restore", row, prompt: course.workstation }
           : {
               kind: "new",
               scenario: lesson?.scenario ?? "explore-app",
-              seed: randomInt(2 ** 31),
+              seed: firstSeed(userId, courseSlug),
               prompt: course.workstation,
             },
-        lesson && rows
-          ? { lessonId: lesson.id, rows: { journal: rows[0], tallies: [...rows[1].values()] } }
-          : undefined,
+        lesson ? { lessonId: lesson.id, rows: { journal: read.journal, tallies: read.tallies } } : undefined,
       );
     } catch (err) {
       // Faults claimed for a cluster that was never built wait for the next load.
-      await hooked
-        ?.then((h) => h.abandoned())
-        .catch((e: unknown) => console.error("[workspace] loading hook", e));
+      await hooked?.abandoned().catch((e: unknown) => console.error("[workspace] loading hook", e));
       throw err;
     }
-    // A new one is saved with the first quiet moment, not while the class is still arriving.
-    if (!row) ws.markDirty();
-    await hooked
-      ?.then((h) => h.built(ws))
-      .catch((err: unknown) => console.error("[workspace] loaded hook", err));
+    await hooked?.built(ws).catch((err: unknown) => console.error("[workspace] loaded hook", err));
     this.live.set(ws.key, ws);
     return ws;
   }

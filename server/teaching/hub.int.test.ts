@@ -21,6 +21,7 @@ import {
   saveChunks,
   writePendingCasts,
 } from "../../lib/classroom/casts";
+import { joinRead } from "../../lib/classroom/join-read";
 import { seedDemo } from "../../lib/classroom/seed";
 import type { Pool } from "../../lib/classroom/sql";
 import { createPrisma } from "../../lib/db";
@@ -274,8 +275,15 @@ describe("live teaching", () => {
         fault: { kind: "node-not-ready" },
       },
     });
-    // What the registry does when a load fails after the claim (server/workspaces.ts).
-    const loading = await hub.hooks.loading?.(ids["s3"]!, "kubernetes-basics");
+    // What the registry does when a load fails after the claim (server/workspaces.ts): its join
+    // statement claims the fault, the hook is told, the build fails.
+    const read = await joinRead(
+      registry.pool,
+      { userId: ids["s3"]!, courseSlug: "kubernetes-basics", lessonId: null },
+      { journalLimit: 10, claimFaults: true },
+    );
+    expect(read.faults.map((f) => f.id)).toEqual([row.id]);
+    const loading = hub.hooks.loading?.(ids["s3"]!, "kubernetes-basics", read);
     expect((await prisma.faultRecord.findUniqueOrThrow({ where: { id: row.id } })).appliedAt).not.toBeNull();
     await loading?.abandoned();
     expect(await prisma.faultRecord.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({

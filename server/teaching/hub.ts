@@ -50,7 +50,7 @@ import {
 import type { JournalEntry } from "../../lib/shell/types";
 import { Deadlines, whileRooms } from "../due";
 import type { SocketData } from "../sockets";
-import type { Loading, Workspace, WorkspaceHooks, WorkspaceRegistry } from "../workspaces";
+import type { Loading, LoadRead, Workspace, WorkspaceHooks, WorkspaceRegistry } from "../workspaces";
 import { Recorder } from "./recorder";
 
 type IO = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
@@ -100,7 +100,7 @@ export class TeachingHub {
 
   /** The workspaces' hook points (pass to the registry before `bind`). */
   readonly hooks: WorkspaceHooks = {
-    loading: (userId, courseSlug) => this.loading(userId, courseSlug),
+    loading: (userId, courseSlug, read) => this.loading(userId, courseSlug, read),
     warm: async (connection) => {
       await claimFaults(connection, "warm-up", "warm-up");
       await classesOfStudent(connection, "warm-up");
@@ -178,11 +178,16 @@ export class TeachingHub {
     if (hit && this.now() - hit.at < CLASS_CACHE_MS) return hit.ids;
     if (!this.pool) return [];
     const ids = await classesOfStudent(this.pool, userId);
+    this.knownClasses(userId, ids);
+    return ids;
+  }
+
+  /** A student's classes as just read (by `classes`, or by the join's statement). */
+  private knownClasses(userId: string, ids: string[]): void {
     const before = this.classesOf.get(userId)?.ids;
     this.classesOf.set(userId, { ids, at: this.now() });
     // Their classes decide their thresholds.
     if (before?.join() !== ids.join()) for (const st of this.byUser.get(userId) ?? []) this.armTime(st);
-    return ids;
   }
 
   /** Every student's time deadline again (a class's thresholds were read or changed). */
@@ -282,14 +287,14 @@ export class TeachingHub {
   // ——— faults ———
 
   /**
-   * A workspace loads: the faults waiting for it are claimed while it is read and built, and
-   * applied once it is built, before anyone uses it.
+   * A workspace loads: the faults waiting for it were claimed by the join's statement (with the
+   * student's classes), and are applied once it is built, before anyone uses it.
    */
-  private async loading(userId: string, courseSlug: string): Promise<Loading> {
+  private loading(userId: string, _courseSlug: string, read: LoadRead): Loading {
     const pool = this.pool;
+    this.knownClasses(userId, read.classIds);
+    const claimed = read.faults;
     if (!pool) return { built: async () => {}, abandoned: async () => {} };
-    void this.classes(userId).catch(() => {});
-    const claimed = await claimFaults(pool, userId, courseSlug);
     return {
       built: async (ws) => {
         const st = this.students.get(ws.key);

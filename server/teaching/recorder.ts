@@ -24,6 +24,13 @@ interface Recording extends CastChunk {
   size: number;
   /** When the chunk's first event came (epoch ms), or null while it is empty. */
   firstAt: number | null;
+  /**
+   * The recording holds only what the tab showed as it opened (its first output: the prompt, or
+   * the screen restored after a restart). Such a chunk is not closed by age, and dropped when the
+   * recording ends: a class that opens its terminals and types nothing writes nothing
+   * (docs/adr/0038-one-statement-per-join.md).
+   */
+  opening: boolean;
 }
 
 const CHUNK_CHARS = 64 * 1024;
@@ -69,6 +76,7 @@ export class Recorder {
         events: [],
         size: 0,
         firstAt: null,
+        opening: true,
       });
       return;
     }
@@ -83,11 +91,14 @@ export class Recorder {
     if (rec) this.push(rec, "o", data);
   }
 
-  /** The tab closed or its workspace left memory: its recording ends (written out). */
+  /**
+   * The tab closed or its workspace left memory: its recording ends (written out, unless it holds
+   * only the tab's opening).
+   */
   end(userId: string, courseSlug: string, tab?: string): void {
     for (const [k, rec] of this.tabs)
       if (rec.userId === userId && rec.courseSlug === courseSlug && (tab === undefined || rec.tab === tab)) {
-        this.close(rec);
+        if (!rec.opening) this.close(rec);
         this.tabs.delete(k);
       }
     this.write();
@@ -96,13 +107,19 @@ export class Recorder {
   private push(rec: Recording, code: "o" | "r", data: string): void {
     const now = this.now();
     const t = Math.max(0, (now - rec.startedAt) / 1000);
+    // The first output is the tab's opening (a resize changes nothing of it); output after it is
+    // something happening: the chunk then closes `chunkMs` later, the opening included.
+    if (rec.opening && code === "o" && rec.events.some((e) => e[1] === "o")) {
+      rec.opening = false;
+      rec.firstAt = now;
+    }
     rec.events.push([Math.round(t * 1e6) / 1e6, code, data]);
     rec.size += data.length;
     rec.firstAt ??= now;
     if (rec.size >= CHUNK_CHARS) {
       this.close(rec);
       this.write();
-    } else if (!this.timer) {
+    } else if (!this.timer && !rec.opening) {
       this.timer = setInterval(() => traced("recorder-tick", () => this.tick()), this.tickMs);
       this.timer.unref();
     }
@@ -113,6 +130,7 @@ export class Recorder {
     const due = this.now() - this.chunkMs;
     let open = false;
     for (const rec of this.tabs.values()) {
+      if (rec.opening) continue;
       if (rec.firstAt !== null && rec.firstAt <= due) this.close(rec);
       open ||= rec.firstAt !== null;
     }
@@ -125,6 +143,7 @@ export class Recorder {
 
   private close(rec: Recording): void {
     if (rec.events.length === 0) return;
+    rec.opening = false;
     this.closed.push({ ...rec, events: rec.events.splice(0), seq: rec.seq++ });
     rec.size = 0;
     rec.firstAt = null;
@@ -152,9 +171,9 @@ export class Recorder {
     return this.writing;
   }
 
-  /** Writes every buffered chunk; resolves once they are in the database. */
+  /** Writes every buffered chunk (not a tab's opening alone); resolves once they are in the database. */
   flush(): Promise<void> {
-    for (const rec of this.tabs.values()) this.close(rec);
+    for (const rec of this.tabs.values()) if (!rec.opening) this.close(rec);
     this.write();
     return this.writing;
   }
