@@ -63,9 +63,33 @@ beforeAll(async () => {
   attachSockets(io as never, registry, SECRET);
   // Counts the events each socket decodes per turn of the event loop (see the burst test).
   io.on("connection", (socket) => socket.onAny(() => perTurn.event(socket.id)));
+  // Counts the packets engine.io's parser decodes per turn for each long-polling connection.
+  io.engine.on("connection", (socket: { id: string; transport: { name: string; parser: EngineParser } }) => {
+    const t = socket.transport;
+    if (t.name !== "polling") return;
+    const parser = t.parser;
+    t.parser = {
+      ...parser,
+      decodePacket: (...a) => {
+        perTurn.event(`decoded:${socket.id}`);
+        return parser.decodePacket(...a);
+      },
+      decodePayload: (...a) => {
+        const packets = parser.decodePayload(...a);
+        for (const _ of packets) perTurn.event(`decoded:${socket.id}`);
+        return packets;
+      },
+    };
+  });
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
+
+/** engine.io's packet parser, as a transport holds it. */
+interface EngineParser {
+  decodePacket(...a: unknown[]): unknown;
+  decodePayload(...a: unknown[]): unknown[];
+}
 
 /** Events handled per socket per event-loop turn: a setImmediate ticker numbers the turns. */
 const perTurn = {
@@ -232,5 +256,31 @@ describe("term:input rate limit", () => {
     await pollingPost(flooder.s, `2${JSON.stringify(["term:input", { tabId: "1", data: "f" }])}`, 1_000);
     await until(() => !flooder.s.connected);
     expect(notices).toContain(FLOOD_ENDED);
+  });
+
+  it("a long-polling POST of 256 KiB is cut and decoded one packet per turn, not all in the turn it arrived", async () => {
+    const flooder = await student("student1@example.com", "polling");
+    const bystander = await student("student3@example.com");
+    await until(() => flooder.text().includes("$ ") && bystander.text().includes("$ "));
+    const sid = (flooder.s.io.engine as unknown as { id: string }).id;
+    const packet = `42${JSON.stringify(["term:input", { tabId: "1", data: "k" }])}`;
+    // as many key packets as maxHttpBufferSize lets into one POST
+    const keys = Math.floor(SOCKET_SERVER_OPTIONS.maxHttpBufferSize / (packet.length + 1));
+    // counted from here: the join and the tab's opening came before the ticker
+    for (const m of [perTurn.last, perTurn.max, perTurn.handled]) m.delete(`decoded:${sid}`);
+    perTurn.start();
+    expect(await pollingPost(flooder.s, packet.slice(1), keys)).toBe(200);
+    bystander.s.emit("term:input", { tabId: "1", data: "echo after-the-post\r" });
+    await until(() => bystander.text().includes("after-the-post\r\n"));
+    // more than FLOOD_BACKLOG_BYTES waiting: the client is ended as a flood at its first event
+    await until(() => !flooder.s.connected);
+    perTurn.ticking = false;
+    const max = perTurn.max.get(`decoded:${sid}`) ?? 0;
+    const decoded = perTurn.handled.get(`decoded:${sid}`) ?? 0;
+    console.log(
+      `one POST of ${keys} key packets (${(keys * (packet.length + 1)) >> 10} KiB): at most ${max} decoded per turn, ${decoded} decoded before the client was ended as a flood (engine.io's default: all ${keys} in one turn)`,
+    );
+    expect(max).toBeLessThanOrEqual(2);
+    expect(decoded).toBeLessThan(keys);
   });
 });

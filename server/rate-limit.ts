@@ -73,59 +73,106 @@ export function flooding(socket: { conn?: unknown }): boolean {
   return backlog > FLOOD_BACKLOG_BYTES && ws?._socket?.isPaused?.() === true;
 }
 
-/** Bytes of packets a long-polling transport has decoded and not yet handed over (oneMessagePerTurnPolling). */
+/** Bytes of a long-polling transport's POSTs not yet decoded and handed over (oneMessagePerTurnPolling). */
 const pollBacklog = new WeakMap<object, number>();
 
-/** What engine.io's polling transport is to us: packets go out through `onPacket`. */
+/** engine.io v4's record separator between the packets of one long-polling POST. */
+const SEPARATOR = "\x1e";
+
+/** A packet as engine.io's parser decodes it. */
+interface EnginePacket {
+  type: string;
+  data?: unknown;
+}
+
+/** What engine.io's polling transport is to us: POST bodies come in through `onData`, packets go out through `onPacket`. */
 interface PollingTransport {
   name: string;
-  onPacket(packet: { type: string; data?: unknown }): void;
+  protocol: number;
+  parser: { decodePacket(encoded: string): EnginePacket };
+  onData(data: string | Buffer): void;
+  onPacket(packet: EnginePacket): void;
+  onClose(): void;
   discard(): void;
 }
 
 /**
  * socket.io's long-polling transport, bounded like the WebSocket one (OneMessagePerTurn): one
- * POST (≤ maxHttpBufferSize, 256 KiB) is decoded at once, and engine.io hands every packet of it
- * over synchronously — up to EVENT_FLOOD's 2,000 events handled in one turn before the socket
- * was ended. Here each packet waits for its own turn (setImmediate), and the bytes waiting count
- * as the WebSocket's unread frames do: past FLOOD_BACKLOG_BYTES the client is flooding (see
- * `flooding`). The browser uses WebSocket first and polls only where WebSocket is blocked, so
- * polling stays on, bounded. When the connection upgrades to WebSocket, what is still queued is
- * handed over first, in order.
+ * POST (≤ maxHttpBufferSize, 256 KiB) may carry thousands of packets, and engine.io splits and
+ * decodes the whole body and hands every packet over synchronously — up to EVENT_FLOOD's 2,000
+ * events handled in one turn before the socket was ended. Here the body is kept as it came and
+ * each turn (setImmediate) cuts, decodes and hands over its next packet only, so a POST costs
+ * its sender one packet per turn like a WebSocket frame; the bytes not yet handed over count as
+ * the WebSocket's unread frames do: past FLOOD_BACKLOG_BYTES the client is flooding (see
+ * `flooding`), and it is ended at its next event. The browser uses WebSocket first and polls
+ * only where WebSocket is blocked, so polling stays on, bounded. When the connection upgrades
+ * to WebSocket, what is still waiting is handed over first, in order.
  */
 export function oneMessagePerTurnPolling(engine: {
   on(
     event: "connection",
-    listener: (socket: { transport: unknown; once(e: "close", f: () => void): void }) => void,
+    listener: (socket: {
+      transport: unknown;
+      readyState: string;
+      once(e: "close", f: () => void): void;
+    }) => void,
   ): void;
 }): void {
   engine.on("connection", (socket) => {
     const transport = socket.transport as PollingTransport;
-    if (transport.name !== "polling") return;
+    // EIO=3 clients are refused (socket.io's allowEIO3 is off); their payloads are framed otherwise.
+    if (transport.name !== "polling" || transport.protocol !== 4) return;
     const deliver = transport.onPacket.bind(transport);
     const discard = transport.discard.bind(transport);
-    const queue: { type: string; data?: unknown }[] = [];
+    const decodeAll = transport.onData.bind(transport);
+    /** POST bodies not yet handed over, in order; the first from `at` on. */
+    const bodies: string[] = [];
+    let at = 0;
     let bytes = 0;
     let scheduled = false;
-    const size = (p: { data?: unknown }): number => (typeof p.data === "string" ? p.data.length : 0) + 1;
-    const handOver = (): void => {
-      const p = queue.shift();
-      if (p === undefined) return;
-      bytes -= size(p);
+    /** Cuts, decodes and hands over the next packet; false once nothing is left. */
+    const handOver = (): boolean => {
+      const body = bodies[0];
+      if (body === undefined) return false;
+      if (socket.readyState !== "open") {
+        // Ended meanwhile (a flood): the rest would be ignored, so it is not decoded either.
+        bodies.length = 0;
+        bytes = 0;
+        pollBacklog.set(transport, 0);
+        return false;
+      }
+      const sep = body.indexOf(SEPARATOR, at);
+      const end = sep < 0 ? body.length : sep;
+      const packet = transport.parser.decodePacket(body.slice(at, end));
+      bytes -= end - at + 1;
+      if (sep < 0 || packet.type === "error") {
+        // A body that does not parse is dropped from there on, as engine.io's decodePayload stops.
+        bytes -= body.length - end;
+        bodies.shift();
+        at = 0;
+      } else at = end + 1;
       pollBacklog.set(transport, bytes);
-      deliver(p);
+      if (packet.type === "close") {
+        bodies.length = 0;
+        bytes = 0;
+        pollBacklog.set(transport, 0);
+        transport.onClose();
+        return false;
+      }
+      deliver(packet);
+      return true;
     };
     const turn = (): void => {
       scheduled = false;
-      handOver();
-      if (queue.length > 0) {
+      if (handOver() && bodies.length > 0) {
         scheduled = true;
         setImmediate(turn);
       }
     };
-    transport.onPacket = (p) => {
-      queue.push(p);
-      bytes += size(p);
+    transport.onData = (data) => {
+      if (typeof data !== "string") return decodeAll(data);
+      bodies.push(data);
+      bytes += data.length + 1;
       pollBacklog.set(transport, bytes);
       if (!scheduled) {
         scheduled = true;
@@ -133,11 +180,11 @@ export function oneMessagePerTurnPolling(engine: {
       }
     };
     transport.discard = () => {
-      while (queue.length > 0) handOver();
+      while (handOver());
       discard();
     };
     socket.once("close", () => {
-      queue.length = 0;
+      bodies.length = 0;
       pollBacklog.delete(transport);
     });
   });

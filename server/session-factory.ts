@@ -91,6 +91,8 @@ class LiveSession implements StudentSession {
   private readonly tabScreens: TabScreens;
   private readonly station: Workstation;
   private lang: string | undefined;
+  /** The student's timers and turns (one CPU limit for the terminal and the exec shells). */
+  private readonly scheduler: Scheduler;
   /** The pods' waiting reasons at a state version (see waitingReasons). */
   private waiting: { version: number; reasons: readonly string[] } | undefined;
 
@@ -103,6 +105,7 @@ class LiveSession implements StudentSession {
   ) {
     this.tabScreens = new TabScreens(savedScreens);
     const scheduler = realScheduler();
+    this.scheduler = scheduler;
     this.station = clusterWorkstation(cluster, {
       clock: realClock,
       scheduler,
@@ -188,7 +191,11 @@ class LiveSession implements StudentSession {
   private kube: KubeFace | undefined;
 
   kubeFace(): KubeFace {
-    this.kube ??= createKubeFace(this.cluster, { clock: realClock });
+    const yieldNow = this.scheduler.yieldNow;
+    this.kube ??= createKubeFace(this.cluster, {
+      clock: realClock,
+      ...(yieldNow ? { slices: { yielder: () => yieldNow } } : {}),
+    });
     return this.kube;
   }
 

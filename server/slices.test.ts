@@ -50,4 +50,37 @@ describe("line slices take turns", () => {
     const zs = order.map((n, i) => (n === "z" ? i : -1)).filter((i) => i >= 0);
     for (let k = 1; k < zs.length; k++) expect((zs[k] ?? 0) - (zs[k - 1] ?? 0)).toBeLessThanOrEqual(2);
   });
+
+  it("a student's long work is held to its CPU limit: after the burst, its share of the thread; another student's line is not held", async () => {
+    const slices = createSlices({ share: 0.25, burstMs: 20 });
+    const attacker = slices.yielder();
+    const other = slices.yielder();
+    let worked = 0;
+    const t0 = performance.now();
+    const loop = (async () => {
+      while (performance.now() - t0 < 600) {
+        busy(4);
+        worked += 4;
+        await attacker(4);
+      }
+    })();
+    // another student's line, started while the attacker is throttled: its slices are not delayed
+    await new Promise((r) => setTimeout(r, 200));
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      busy(1);
+      const t = performance.now();
+      await other(1);
+      waits.push(performance.now() - t);
+    }
+    await loop;
+    const share = worked / (performance.now() - t0);
+    console.log(
+      `cpu limit: the attacker worked ${worked} ms in ${(performance.now() - t0).toFixed(0)} ms (${(share * 100).toFixed(0)} %, limit 25 % after 20 ms); the other student's slices waited ${waits.map((w) => w.toFixed(1)).join(", ")} ms`,
+    );
+    // without a limit the loop keeps the thread busy nearly all the time
+    expect(share).toBeLessThan(0.4);
+    expect(share).toBeGreaterThan(0.15);
+    expect(Math.max(...waits)).toBeLessThan(20);
+  });
 });

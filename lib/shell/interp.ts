@@ -798,7 +798,8 @@ export class Shell {
     const now = this.opts.clock.now();
     ctx.sliceStart ??= now;
     if (now - ctx.sliceStart < SLICE_MS) return;
-    await yieldNow();
+    // the host charges the slice's work to the student (server/slices.ts: a CPU limit per student)
+    await yieldNow(now - ctx.sliceStart);
     ctx.sliceStart = this.opts.clock.now();
     if (ctx.interrupt.interrupted || ctx.exitRequested !== undefined) throw new StopLine();
   }

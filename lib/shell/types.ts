@@ -13,10 +13,11 @@ export interface Scheduler {
   clearTimeout(handle: unknown): void;
   /**
    * Lets the host's other work run (the server: other students' sockets) before resolving; a
-   * long line pauses here between slices of its work budget. Absent: the line runs straight
-   * through (tests and the simulator, whose time is manual).
+   * long line pauses here between slices of its work budget, telling the host how long (ms of
+   * its clock) the slice that ends worked, so the host can hold a student to a share of its time.
+   * Absent: the line runs straight through (tests and the simulator, whose time is manual).
    */
-  yieldNow?(): Promise<void>;
+  yieldNow?(workedMs?: number): Promise<void>;
 }
 
 /** Interrupt (Ctrl-C) delivered to the foreground program. */

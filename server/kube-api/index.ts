@@ -13,6 +13,7 @@ import type { Cluster } from "../../lib/cluster";
 import { MAX_REQUEST_BYTES, requestTooLarge } from "../../lib/cluster/limits";
 import type { ApiRequest, Clock, HttpMethod } from "../../lib/cluster/types";
 import "../openapi";
+import type { Slices } from "../slices";
 import { createExecBridge } from "./exec";
 
 export { createExecBridge, EXEC_PROTOCOLS, exitStatus, parseExecUrl } from "./exec";
@@ -135,11 +136,15 @@ export interface KubeFace {
 
 /**
  * The face of `cluster`. `opts.clock`: the cluster's clock when it is not the wall clock (`date`
- * in an exec shell).
+ * in an exec shell); `opts.slices`: the turns its exec shells take (the student's own, so they
+ * share the student's CPU limit with the terminal: server/slices.ts).
  */
-export function createKubeFace(cluster: Cluster, opts: { clock?: Clock } = {}): KubeFace {
+export function createKubeFace(cluster: Cluster, opts: { clock?: Clock; slices?: Slices } = {}): KubeFace {
   const streams = new Set<() => void>();
-  const exec = createExecBridge(cluster, opts.clock ? { clock: opts.clock } : {});
+  const exec = createExecBridge(cluster, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.slices ? { slices: opts.slices } : {}),
+  });
   const sessions = new Set<Duplex>();
   let closed = false;
   return {
