@@ -12,6 +12,11 @@ import { constants, PerformanceObserver, performance } from "node:perf_hooks";
 
 const enabled = process.env.KUBECLASS_BLOCK_TRACE === "1";
 
+/** Whether spans are being kept (callers that would stamp or allocate only for the tracer ask). */
+export function isTracing(): boolean {
+  return enabled;
+}
+
 const RING = 1 << 18;
 const spanStart = new Float64Array(RING);
 const spanEnd = new Float64Array(RING);
@@ -60,9 +65,21 @@ export function traced<T>(label: string, fn: () => T): T {
   }
 }
 
+/**
+ * The process's CPU time (ms). In a worker thread it would count every thread's CPU, so a
+ * worker's tracer turns it off (`cpuClock(false)`; Node 20 has no per-thread CPU clock) and its
+ * CPU figures are 0.
+ */
+let cpuOn = true;
 function cpuMs(): number {
+  if (!cpuOn) return 0;
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/** Turns the process CPU clock of the spans and blocks on or off (off in worker threads). */
+export function cpuClock(on: boolean): void {
+  cpuOn = on;
 }
 
 interface Block {

@@ -6,7 +6,9 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createHistogram, monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
+import { blockReport, cpuClock, isTracing, startBlockTrace, traced } from "../lib/block-trace";
 import { forwardedCore, sendUnavailable } from "./kube-api/forward";
 import type { FromWorker, ToWorker } from "./worker-pool";
 import { WorkspaceCore, warmSimulation } from "./workspace-core";
@@ -18,10 +20,14 @@ const cores = new Map<number, WorkspaceCore>();
 let batch: FromWorker[] = [];
 let scheduled = false;
 
+const tracing = isTracing();
+
 function flush(): void {
   scheduled = false;
   if (batch.length === 0) return;
-  const out = JSON.stringify(batch);
+  // Traced: the batch carries when it left, so the main thread can time the hop back.
+  if (tracing) batch.push(["t", performance.timeOrigin + performance.now()]);
+  const out = traced("w-flush", () => JSON.stringify(batch));
   batch = [];
   port?.postMessage(out);
 }
@@ -61,6 +67,18 @@ function core(id: number): WorkspaceCore {
   const c = cores.get(id);
   if (!c) throw new Error(`no workspace ${id} on this worker`);
   return c;
+}
+
+/** Span labels of the messages (made once: `traced` is on the path of every keystroke). */
+const labels = new Map<string, string>();
+function spanLabel(msg: ToWorker): string {
+  const key = msg[0] === "call" ? `call:${msg[3]}` : msg[0];
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = `w-${key}`;
+    labels.set(key, label);
+  }
+  return label;
 }
 
 function handle(msg: ToWorker): void {
@@ -111,6 +129,14 @@ function handle(msg: ToWorker): void {
     case "ping":
       send(["pong"]);
       return;
+    case "t":
+      return;
+    case "trace":
+      traceStart();
+      return;
+    case "trace-report":
+      answer(msg[1], traceReport);
+      return;
     case "hang":
       // A runaway loop, as a bug in the simulation would be (WorkerPool.hang: the watchdog's test).
       for (;;) {
@@ -134,7 +160,8 @@ function drain(): void {
   while (i < inbox.length) {
     const msg = inbox[i++] as ToWorker;
     try {
-      handle(msg);
+      if (tracing) traced(spanLabel(msg), () => handle(msg));
+      else handle(msg);
     } catch (err) {
       console.error("[worker]", err);
     }
@@ -146,11 +173,55 @@ function drain(): void {
 }
 
 port.on("message", (msgs: ToWorker[]) => {
+  // Traced: the main thread's batch says when it left (its hop here: this thread's loop was busy).
+  const first = msgs[0];
+  if (first?.[0] === "t")
+    hopIn.record(Math.max(1, Math.round((performance.timeOrigin + performance.now() - first[1]) * 1000)));
   for (const m of msgs) inbox.push(m);
   if (draining) return;
   draining = true;
   drain();
 });
+
+/**
+ * The worker's side of the benchmark's trace (bench/load-server.ts, KUBECLASS_BLOCK_TRACE=1): its
+ * own event-loop delay, its turns over 10 ms with the messages that ran in them, and how long the
+ * main thread's batches took to reach it (µs).
+ */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+const hopIn = createHistogram();
+cpuClock(false);
+
+function traceStart(): void {
+  loopDelay.reset();
+  loopDelay.enable();
+  hopIn.reset();
+  startBlockTrace(10);
+}
+
+function traceReport(): unknown {
+  const blocks = blockReport();
+  loopDelay.disable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const us = (v: number) => Math.round(v / 10) / 100;
+  return {
+    loop: {
+      p50: ms(loopDelay.percentile(50)),
+      p99: ms(loopDelay.percentile(99)),
+      max: ms(loopDelay.max),
+      mean: ms(loopDelay.mean),
+    },
+    hopIn: hopIn.count
+      ? {
+          count: hopIn.count,
+          p50: us(hopIn.percentile(50)),
+          p99: us(hopIn.percentile(99)),
+          max: us(hopIn.max),
+        }
+      : null,
+    blocks,
+  };
+}
 
 /**
  * The student's own kubectl (server/kube-api/forward.ts): the product server forwards each
