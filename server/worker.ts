@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHistogram, monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import { blockReport, cpuClock, isTracing, startBlockTrace, traced } from "../lib/block-trace";
+import { blockReport, isTracing, startBlockTrace, traced } from "../lib/block-trace";
 import { forwardedCore, sendUnavailable } from "./kube-api/forward";
 import type { FromWorker, ToWorker } from "./worker-pool";
 import { WorkspaceCore, warmSimulation } from "./workspace-core";
@@ -220,7 +220,6 @@ port.on("message", (msgs: ToWorker[]) => {
  */
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 const hopIn = createHistogram();
-cpuClock(false);
 
 function traceStart(): void {
   loopDelay.reset();
