@@ -157,8 +157,9 @@ function handle(msg: ToWorker): void {
  * 154 ms at 1,000 with the main thread's loop at 14.7 ms). So a turn:
  *
  * - first sends what the previous turn's line printed (`flush`), before another line begins;
- * - starts at most one line (an `in` message carrying Enter), which then runs alone in this
- *   turn's continuations, and ends there;
+ * - starts as many lines (`in` messages carrying Enter) as fit in `LINES_MS` by what lines cost
+ *   lately, at least one: they run in this turn's continuations, and the turn ends there — while
+ *   lines are cheap a few share a turn (and a message back), a slow line runs alone;
  * - otherwise handles messages for at most `TURN_MS` (keystrokes without Enter, resizes, calls:
  *   a save's serialisation, a join's cluster build), at least one of them.
  *
@@ -168,7 +169,19 @@ function handle(msg: ToWorker): void {
 let inbox: ToWorker[] = [];
 let next = 0;
 let draining = false;
+/** The synchronous part of a turn (keystrokes, resizes, calls) ends past this. */
 const TURN_MS = 3;
+/** What the lines a turn starts may cost together, by `lineMs` (their continuations included). */
+const LINES_MS = 2;
+/**
+ * What a line costs, as the turns that ran back to back measured it: from one turn's start to
+ * the next's, over the lines it started (an upper bound: the flush, other callbacks and any
+ * preemption are counted in). Smoothed, so one slow turn (a GC pause) does not set it.
+ */
+let lineMs = 1;
+/** The turn before, while the drain runs back to back: when it started and how many lines. */
+let lastStart = 0;
+let lastLines = 0;
 
 /** Whether the message may start a line (an Enter in a tab's keystrokes). */
 function startsLine(msg: ToWorker): boolean {
@@ -176,8 +189,11 @@ function startsLine(msg: ToWorker): boolean {
 }
 
 function drain(): void {
-  flush();
   const start = performance.now();
+  if (lastLines > 0) lineMs = 0.7 * lineMs + (0.3 * (start - lastStart)) / lastLines;
+  flush();
+  const maxLines = Math.max(1, Math.min(32, Math.floor(LINES_MS / lineMs)));
+  let lines = 0;
   while (next < inbox.length) {
     const msg = inbox[next++] as ToWorker;
     try {
@@ -186,7 +202,8 @@ function drain(): void {
     } catch (err) {
       console.error("[worker]", err);
     }
-    if (startsLine(msg) || performance.now() - start > TURN_MS) break;
+    if (startsLine(msg) && ++lines >= maxLines) break;
+    if (performance.now() - start > TURN_MS) break;
   }
   if (next < inbox.length) {
     // A backlog that never empties must not keep every message it ever held.
@@ -194,9 +211,12 @@ function drain(): void {
       inbox = inbox.slice(next);
       next = 0;
     }
+    lastStart = start;
+    lastLines = lines;
     setImmediate(drain);
     return;
   }
+  lastLines = 0;
   inbox = [];
   next = 0;
   draining = false;
