@@ -53,6 +53,10 @@ interface WorkerTrace {
   worker: number;
   loop: { p50: number; p99: number; max: number; mean: number };
   hopIn: { count: number; p50: number; p99: number; max: number } | null;
+  /** A line's Enter in the worker's inbox until its turn. */
+  inboxWait: { count: number; p50: number; p99: number; max: number } | null;
+  /** The worker thread's CPU, % of one core. */
+  cpuPct: number;
   hopOut: { count: number; p50: number; p99: number; max: number } | null;
   blocks: {
     thresholdMs: number;
@@ -496,7 +500,7 @@ async function main() {
       const hop = (h: WorkerTrace["hopIn"]) => (h ? `${fmt(h.p50)}/${fmt(h.p99)}/${fmt(h.max)}` : "–");
       console.log(
         `  worker ${w.worker}: loop p50/p99/max ${fmt(w.loop.p50)}/${fmt(w.loop.p99)}/${fmt(w.loop.max)} ms, ` +
-          `hop in ${hop(w.hopIn)} ms, hop out ${hop(w.hopOut)} ms (p50/p99/max), ` +
+          `CPU ${fmt(w.cpuPct)} %, hop in ${hop(w.hopIn)}, inbox ${hop(w.inboxWait)}, hop out ${hop(w.hopOut)} ms (p50/p99/max), ` +
           `GC max ${fmt(w.blocks?.gc.maxMs ?? Number.NaN)} ms; turns > ${w.blocks?.thresholdMs ?? "–"} ms: ${w.blocks?.count ?? "–"} ${causes}`,
       );
     }

@@ -73,6 +73,11 @@ export function traced<T>(label: string, fn: () => T): T {
  * time (every thread's).
  */
 let schedFd: number | null | undefined;
+
+/** This thread's CPU time so far (ms; see `cpuMs`): a worker's share of the process. */
+export function threadCpuMs(): number {
+  return cpuMs();
+}
 const schedBuf = Buffer.alloc(64);
 function cpuMs(): number {
   if (schedFd === undefined) {

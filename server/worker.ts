@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHistogram, monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import { blockReport, isTracing, startBlockTrace, traced } from "../lib/block-trace";
+import { blockReport, isTracing, startBlockTrace, threadCpuMs, traced } from "../lib/block-trace";
 import { forwardedCore, sendUnavailable } from "./kube-api/forward";
 import type { FromWorker, ToWorker } from "./worker-pool";
 import { WorkspaceCore, warmSimulation } from "./workspace-core";
@@ -167,6 +167,8 @@ function handle(msg: ToWorker): void {
  * a turn of this drain goes between those slices as any other work does.
  */
 let inbox: ToWorker[] = [];
+/** While tracing: when each message of `inbox` arrived (its wait in the inbox is traced). */
+let arrived: number[] = [];
 let next = 0;
 let draining = false;
 /** The synchronous part of a turn (keystrokes, resizes, calls) ends past this. */
@@ -196,6 +198,8 @@ function drain(): void {
   let lines = 0;
   while (next < inbox.length) {
     const msg = inbox[next++] as ToWorker;
+    if (tracing && startsLine(msg))
+      inboxWait.record(Math.max(1, Math.round((performance.now() - (arrived[next - 1] ?? 0)) * 1000)));
     try {
       if (tracing) traced(spanLabel(msg), () => handle(msg));
       else handle(msg);
@@ -209,6 +213,7 @@ function drain(): void {
     // A backlog that never empties must not keep every message it ever held.
     if (next >= 1024 && next * 2 >= inbox.length) {
       inbox = inbox.slice(next);
+      if (tracing) arrived = arrived.slice(next);
       next = 0;
     }
     lastStart = start;
@@ -218,6 +223,7 @@ function drain(): void {
   }
   lastLines = 0;
   inbox = [];
+  arrived = [];
   next = 0;
   draining = false;
 }
@@ -228,6 +234,10 @@ port.on("message", (msgs: ToWorker[]) => {
   if (first?.[0] === "t")
     hopIn.record(Math.max(1, Math.round((performance.timeOrigin + performance.now() - first[1]) * 1000)));
   for (const m of msgs) inbox.push(m);
+  if (tracing) {
+    const now = performance.now();
+    for (let k = 0; k < msgs.length; k++) arrived.push(now);
+  }
   if (draining) return;
   draining = true;
   drain();
@@ -240,11 +250,16 @@ port.on("message", (msgs: ToWorker[]) => {
  */
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 const hopIn = createHistogram();
+/** While tracing: how long a line's Enter waited in the inbox before its turn (µs). */
+const inboxWait = createHistogram();
+let traceFrom = { at: 0, cpu: 0 };
 
 function traceStart(): void {
   loopDelay.reset();
   loopDelay.enable();
   hopIn.reset();
+  inboxWait.reset();
+  traceFrom = { at: performance.now(), cpu: threadCpuMs() };
   startBlockTrace(10);
 }
 
@@ -253,21 +268,19 @@ function traceReport(): unknown {
   loopDelay.disable();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   const us = (v: number) => Math.round(v / 10) / 100;
+  const hist = (h: typeof hopIn) =>
+    h.count ? { count: h.count, p50: us(h.percentile(50)), p99: us(h.percentile(99)), max: us(h.max) } : null;
   return {
+    /** This thread's CPU over the window, in % of one core. */
+    cpuPct: Math.round(((threadCpuMs() - traceFrom.cpu) / (performance.now() - traceFrom.at)) * 1000) / 10,
+    inboxWait: hist(inboxWait),
     loop: {
       p50: ms(loopDelay.percentile(50)),
       p99: ms(loopDelay.percentile(99)),
       max: ms(loopDelay.max),
       mean: ms(loopDelay.mean),
     },
-    hopIn: hopIn.count
-      ? {
-          count: hopIn.count,
-          p50: us(hopIn.percentile(50)),
-          p99: us(hopIn.percentile(99)),
-          max: us(hopIn.max),
-        }
-      : null,
+    hopIn: hist(hopIn),
     blocks,
   };
 }
