@@ -500,7 +500,7 @@ async function main() {
       const hop = (h: WorkerTrace["hopIn"]) => (h ? `${fmt(h.p50)}/${fmt(h.p99)}/${fmt(h.max)}` : "–");
       console.log(
         `  worker ${w.worker}: loop p50/p99/max ${fmt(w.loop.p50)}/${fmt(w.loop.p99)}/${fmt(w.loop.max)} ms, ` +
-          `CPU ${fmt(w.cpuPct)} %, hop in ${hop(w.hopIn)}, inbox ${hop(w.inboxWait)}, hop out ${hop(w.hopOut)} ms (p50/p99/max), ` +
+          `CPU ${fmt(w.cpuPct ?? Number.NaN)} %, hop in ${hop(w.hopIn)}, inbox ${hop(w.inboxWait)}, hop out ${hop(w.hopOut)} ms (p50/p99/max), ` +
           `GC max ${fmt(w.blocks?.gc.maxMs ?? Number.NaN)} ms; turns > ${w.blocks?.thresholdMs ?? "–"} ms: ${w.blocks?.count ?? "–"} ${causes}`,
       );
     }

@@ -172,9 +172,11 @@ let arrived: number[] = [];
 let next = 0;
 let draining = false;
 /** The synchronous part of a turn (keystrokes, resizes, calls) ends past this. */
-const TURN_MS = 3;
+const TURN_MS = 5;
 /** What the lines a turn starts may cost together, by `lineMs` (their continuations included). */
-const LINES_MS = 2;
+const LINES_MS = 8;
+/** Lines a turn starts at most, whatever they cost lately. */
+const MAX_LINES = 16;
 /**
  * What a line costs, as the turns that ran back to back measured it: from one turn's start to
  * the next's, over the lines it started (an upper bound: the flush, other callbacks and any
@@ -194,7 +196,7 @@ function drain(): void {
   const start = performance.now();
   if (lastLines > 0) lineMs = 0.7 * lineMs + (0.3 * (start - lastStart)) / lastLines;
   flush();
-  const maxLines = Math.max(1, Math.min(32, Math.floor(LINES_MS / lineMs)));
+  const maxLines = Math.max(1, Math.min(MAX_LINES, Math.floor(LINES_MS / lineMs)));
   let lines = 0;
   while (next < inbox.length) {
     const msg = inbox[next++] as ToWorker;
