@@ -156,7 +156,7 @@ function handle(msg: ToWorker): void {
  * turn): every student of the batch waited for the slowest of them all (Enter → prompt p99
  * 154 ms at 1,000 with the main thread's loop at 14.7 ms). So a turn:
  *
- * - first sends what the previous turn's line printed (`flush`), before another line begins;
+ * - first sends what the previous turn's lines printed (`flush`), before other lines begin;
  * - starts as many lines (`in` messages carrying Enter) as fit in `LINES_MS` by what lines cost
  *   lately, at least one: they run in this turn's continuations, and the turn ends there — while
  *   lines are cheap a few share a turn (and a message back), a slow line runs alone;
