@@ -74,10 +74,16 @@ const gcObserver = new PerformanceObserver((list) => {
     }
   }
 });
+// The workers' side of the same window (server/worker.ts): their loop delay, their turns over
+// 10 ms and the hops both ways, printed as `WORKERS <json>` (with KUBECLASS_BLOCK_TRACE=1).
+type Traced = { traceStart?: () => void; traceReport?: () => Promise<unknown[] | null> };
+const host = (server.registry as unknown as { host: Traced }).host;
+let workersReport: Promise<void> = Promise.resolve();
 let looping = false;
 process.on("SIGUSR2", () => {
   looping = !looping;
   if (looping) {
+    host.traceStart?.();
     loop.reset();
     loop.enable();
     Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMs: 0 });
@@ -87,6 +93,12 @@ process.on("SIGUSR2", () => {
   }
   const blocks = blockReport();
   if (blocks) console.log(`BLOCKS ${JSON.stringify(blocks)}`);
+  workersReport = (host.traceReport?.() ?? Promise.resolve(null)).then(
+    (w) => {
+      if (w) console.log(`WORKERS ${JSON.stringify(w)}`);
+    },
+    (err: unknown) => console.error("[load-server] workers' trace", err),
+  );
   loop.disable();
   gcObserver.disconnect();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -115,8 +127,8 @@ process.on("SIGTERM", () => {
   stopping = true;
   clearInterval(timer);
   const t0 = performance.now();
-  void server
-    .close()
+  void workersReport
+    .then(() => server.close())
     .then(() => db().$disconnect())
     .then(() => {
       report(true);

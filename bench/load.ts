@@ -48,6 +48,24 @@ const echoPort = Number(flag("echo-port") ?? 3480);
 const LESSON = "pods-and-nodes";
 const SECRET = "load-benchmark-secret-0123456789abcdef0123456789";
 
+/** One worker thread's side of the trace window (server/worker.ts `traceReport`). */
+interface WorkerTrace {
+  worker: number;
+  loop: { p50: number; p99: number; max: number; mean: number };
+  hopIn: { count: number; p50: number; p99: number; max: number } | null;
+  /** A line's Enter in the worker's inbox until its turn. */
+  inboxWait: { count: number; p50: number; p99: number; max: number } | null;
+  /** The worker thread's CPU, % of one core. */
+  cpuPct: number;
+  hopOut: { count: number; p50: number; p99: number; max: number } | null;
+  blocks: {
+    thresholdMs: number;
+    count: number;
+    byCause: Record<string, { dominant: number; ms: number }>;
+    gc: { count: number; totalMs: number; maxMs: number; majorMs: number };
+  } | null;
+}
+
 interface ProcStats {
   /** CPU in % of one core while the students typed (2 cores = 200 %). */
   cpuPct: number;
@@ -295,6 +313,12 @@ async function runKubeclass(n: number) {
         .split("\n")
         .find((l) => l.startsWith("BLOCKS "));
       const blocks = blocksLine ? JSON.parse(blocksLine.slice(7)) : null;
+      const workersLine = server
+        .stdout()
+        .split("\n")
+        .find((l) => l.startsWith("WORKERS "));
+      /** Each worker thread's loop delay, long turns and hops (KUBECLASS_BLOCK_TRACE=1). */
+      const workers = workersLine ? (JSON.parse(workersLine.slice(8)) as WorkerTrace[]) : null;
       const errorLines = server
         .stderr()
         .split("\n")
@@ -312,6 +336,7 @@ async function runKubeclass(n: number) {
         metrics: lastMetrics,
         loop,
         blocks,
+        workers,
         serverErrors,
         verified,
       };
@@ -361,6 +386,7 @@ async function main() {
       "idle CPU %",
       "CPU ms/line",
       "loop p99/max",
+      "worker loop p99/max",
       "GC max",
       "step→teacher p50/p99",
       "RSS MB",
@@ -414,6 +440,7 @@ async function main() {
       fmt(k.proc.idleCpuPct),
       k.proc.cpuMsPerLine.toFixed(2),
       k.loop ? `${fmt(k.loop.p99)}/${fmt(k.loop.max)}` : "–",
+      k.workers?.length ? k.workers.map((w) => `${fmt(w.loop.p99)}/${fmt(w.loop.max)}`).join(" ") : "–",
       k.loop ? fmt(k.loop.gc.maxMs) : "–",
       `${fmt(teacher.p50)}/${fmt(teacher.p99)}${k.drove.teacherMissing ? ` (${k.drove.teacherMissing} missing)` : ""}`,
       fmt(k.proc.rssMaxMb),
@@ -442,6 +469,8 @@ async function main() {
       eventLoopDelayMs: k.loop,
       /** Turns of the loop over 20 ms and what ran in them (KUBECLASS_BLOCK_TRACE=1; lib/block-trace.ts). */
       blocks: k.blocks,
+      /** The worker threads' loop delay, turns over 10 ms and hops both ways (ms). */
+      workers: k.workers,
       echo: echo
         ? { latencyMs: echoLat, cpuPct: echo.proc.cpuPct, lost: echo.drove.lost, sent: echo.drove.sent }
         : null,
@@ -460,6 +489,19 @@ async function main() {
         .join(", ");
       console.log(
         `  blocks > ${k.blocks.thresholdMs} ms: ${k.blocks.count} (cause: dominant in / ms in all) ${causes}`,
+      );
+    }
+    for (const w of k.workers ?? []) {
+      const causes = Object.entries(w.blocks?.byCause ?? {})
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 8)
+        .map(([c, v]) => `${c} ${v.dominant}/${Math.round(v.ms)} ms`)
+        .join(", ");
+      const hop = (h: WorkerTrace["hopIn"]) => (h ? `${fmt(h.p50)}/${fmt(h.p99)}/${fmt(h.max)}` : "–");
+      console.log(
+        `  worker ${w.worker}: loop p50/p99/max ${fmt(w.loop.p50)}/${fmt(w.loop.p99)}/${fmt(w.loop.max)} ms, ` +
+          `CPU ${fmt(w.cpuPct ?? Number.NaN)} %, hop in ${hop(w.hopIn)}, inbox ${hop(w.inboxWait)}, hop out ${hop(w.hopOut)} ms (p50/p99/max), ` +
+          `GC max ${fmt(w.blocks?.gc.maxMs ?? Number.NaN)} ms; turns > ${w.blocks?.thresholdMs ?? "–"} ms: ${w.blocks?.count ?? "–"} ${causes}`,
       );
     }
     console.log(

@@ -8,16 +8,22 @@
  * parsing, promise continuations outside a span). Read by bench/load-server.ts (docs/performance.md,
  * "Long blocks at 1,000").
  */
+import { openSync, readSync } from "node:fs";
 import { constants, PerformanceObserver, performance } from "node:perf_hooks";
 
 const enabled = process.env.KUBECLASS_BLOCK_TRACE === "1";
+
+/** Whether spans are being kept (callers that would stamp or allocate only for the tracer ask). */
+export function isTracing(): boolean {
+  return enabled;
+}
 
 const RING = 1 << 18;
 const spanStart = new Float64Array(RING);
 const spanEnd = new Float64Array(RING);
 const spanSelf = new Float64Array(RING);
 const spanLabel = new Uint16Array(RING);
-/** CPU time of the process over the span (ms; on a shared machine wall time includes preemption). */
+/** CPU time of this thread over the span (ms; on a shared machine wall time includes preemption). */
 const spanCpu = new Float64Array(RING);
 const stackCpu = new Float64Array(64);
 let spans = 0;
@@ -60,7 +66,32 @@ export function traced<T>(label: string, fn: () => T): T {
   }
 }
 
+/**
+ * This thread's CPU time (ms): Linux's per-thread scheduler clock (/proc/thread-self/schedstat,
+ * ns, read with one pread on a descriptor opened in this thread, ~2 µs), so a worker thread's
+ * figures are its own and the main thread's leave the workers out. Elsewhere the process's CPU
+ * time (every thread's).
+ */
+let schedFd: number | null | undefined;
+
+/** This thread's CPU time so far (ms; see `cpuMs`): a worker's share of the process. */
+export function threadCpuMs(): number {
+  return cpuMs();
+}
+const schedBuf = Buffer.alloc(64);
 function cpuMs(): number {
+  if (schedFd === undefined) {
+    try {
+      schedFd = openSync("/proc/thread-self/schedstat", "r");
+    } catch {
+      schedFd = null;
+    }
+  }
+  if (schedFd !== null) {
+    const n = readSync(schedFd, schedBuf, 0, 64, 0);
+    const space = schedBuf.indexOf(32);
+    return Number(schedBuf.toString("latin1", 0, space > 0 && space < n ? space : n)) / 1e6;
+  }
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
@@ -68,7 +99,7 @@ function cpuMs(): number {
 interface Block {
   from: number;
   to: number;
-  /** CPU time of the process in the block (ms): less than its length when the machine took the core. */
+  /** CPU time of this thread in the block (ms): less than its length when the machine took the core. */
   cpu: number;
 }
 interface Gc {

@@ -13,8 +13,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { Agent, type IncomingMessage, type ServerResponse } from "node:http";
+import { createHistogram, performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { Worker } from "node:worker_threads";
+import { isTracing, traced } from "../lib/block-trace";
 import { forwardRequest, forwardUpgrade } from "./kube-api/forward";
 import type { Locale } from "./locale";
 import {
@@ -132,7 +134,12 @@ export type ToWorker =
   | ["dispose", number]
   | ["warm", number, string | undefined]
   | ["ping"]
-  | ["hang"];
+  | ["hang"]
+  /** First in a batch while tracing: when the batch left (performance.timeOrigin + now, ms). */
+  | ["t", number]
+  /** The benchmark's window: start the worker's trace; answer its report. */
+  | ["trace"]
+  | ["trace-report", number];
 
 /** Worker → main, batched per turn of the worker's loop and sent as one JSON string. */
 export type FromWorker =
@@ -142,7 +149,9 @@ export type FromWorker =
   | ["res", number, false, string]
   /** The loopback port the worker serves its clusters' own-kubectl API on (server/kube-api/forward.ts). */
   | ["kube", number]
-  | ["pong"];
+  | ["pong"]
+  /** Last in a batch while tracing: when the batch left the worker. */
+  | ["t", number];
 
 export interface WorkerPoolOptions {
   /** How often each worker is asked whether it is alive. */
@@ -224,12 +233,16 @@ class WorkerSlot {
       this.scheduled = false;
       const batch = this.outbox;
       this.outbox = [];
-      if (batch.length > 0) this.worker.postMessage(batch);
+      if (batch.length === 0) return;
+      if (tracing) batch.unshift(["t", performance.timeOrigin + performance.now()]);
+      this.worker.postMessage(batch);
     });
   }
 
   /** Requests (messages answered with a result) sent to this slot's workers. */
   requests = 0;
+  /** While tracing: the worker's batches' hop to this thread (µs; this loop was busy meanwhile). */
+  readonly hopOut = createHistogram();
 
   request(build: (req: number) => ToWorker, onSent?: (req: number) => void): Promise<unknown> {
     const req = ++requestSeq;
@@ -242,9 +255,18 @@ class WorkerSlot {
   }
 
   private receive(raw: string): void {
+    traced("worker-reply", () => this.handleReply(raw));
+  }
+
+  private handleReply(raw: string): void {
     this.lastPong = Date.now();
     this.ready = true;
     const batch = JSON.parse(raw) as FromWorker[];
+    const stamp = batch[batch.length - 1];
+    if (stamp?.[0] === "t")
+      this.hopOut.record(
+        Math.max(1, Math.round((performance.timeOrigin + performance.now() - stamp[1]) * 1000)),
+      );
     for (const msg of batch) {
       try {
         switch (msg[0]) {
@@ -271,6 +293,8 @@ class WorkerSlot {
             break;
           case "pong":
             break;
+          case "t":
+            break;
         }
       } catch (err) {
         console.error("[workers]", err);
@@ -290,6 +314,7 @@ const STARTUP_MS = 120_000;
 
 let requestSeq = 0;
 let coreSeq = 0;
+const tracing = isTracing();
 
 /** Workspaces on worker threads, each workspace on one worker for its whole life. */
 export class WorkerPool implements CoreHost {
@@ -466,6 +491,30 @@ export class WorkerPool implements CoreHost {
           throw err;
         },
       );
+  }
+
+  /** Starts every worker's trace window (KUBECLASS_BLOCK_TRACE=1; bench/load-server.ts). */
+  traceStart(): void {
+    for (const s of this.slots) {
+      s.hopOut.reset();
+      s.send(["trace"]);
+    }
+  }
+
+  /** Each worker's loop delay, long turns and hops since `traceStart` (null: not tracing). */
+  async traceReport(): Promise<unknown[] | null> {
+    if (!tracing) return null;
+    const us = (v: number) => Math.round(v / 10) / 100;
+    return Promise.all(
+      this.slots.map(async (s) => {
+        const own = (await s.request((req) => ["trace-report", req])) as Record<string, unknown>;
+        const h = s.hopOut;
+        const hopOut = h.count
+          ? { count: h.count, p50: us(h.percentile(50)), p99: us(h.percentile(99)), max: us(h.max) }
+          : null;
+        return { worker: s.index, ...own, hopOut };
+      }),
+    );
   }
 
   async warm(courseSlug?: string): Promise<void> {

@@ -10,6 +10,7 @@
  * rows that changed, the step list, and the pods' waiting reasons for the stuck rules.
  */
 import { randomInt } from "node:crypto";
+import { traced } from "../lib/block-trace";
 import { getCourse } from "../lib/classroom/course";
 import { JOURNAL_LIMIT, LessonProgress, type LineOutcome } from "../lib/classroom/lesson-progress";
 import type { StepTally } from "../lib/classroom/progress";
@@ -138,9 +139,11 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
       this.early.push(entry);
       return;
     }
-    const outcome = state.line(entry, this.session.api, this.session.stateVersion());
-    const waiting = entry.inProgress ? [] : this.session.waitingReasons();
-    this.events.line({ entry, lessonId, outcome, waiting });
+    traced("check", () => {
+      const outcome = state.line(entry, this.session.api, this.session.stateVersion());
+      const waiting = entry.inProgress ? [] : this.session.waitingReasons();
+      this.events.line({ entry, lessonId, outcome, waiting });
+    });
   }
 
   enterLesson(lessonId: string): void {
