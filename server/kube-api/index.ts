@@ -22,9 +22,19 @@ const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 /** How often an open stream (watch, logs -f) touches the cluster so due transitions happen. */
 const STREAM_TICK_MS = 250;
 
-/** The request says it is longer than the API server's `--max-request-bytes`. */
+/**
+ * How much of a refused body is still read before the 413 goes out: Go's HTTP server discards
+ * up to 256 KiB of a body its handler left unread before it answers and closes, so a client
+ * that is still writing a body just over the limit reads the 413 instead of a broken pipe.
+ */
+const DISCARD_AFTER_LIMIT = 256 * 1024;
+
+/**
+ * The request says it is longer than the API server's `--max-request-bytes` plus what is
+ * discarded before a refusal (DISCARD_AFTER_LIMIT): answered at once, nothing of it read.
+ */
 export function declaredTooLarge(req: IncomingMessage): boolean {
-  return Number(req.headers["content-length"] ?? 0) > MAX_REQUEST_BYTES;
+  return Number(req.headers["content-length"] ?? 0) > MAX_REQUEST_BYTES + DISCARD_AFTER_LIMIT;
 }
 
 /** The API server's 413, and the connection closed (the rest of the body is not read). */
@@ -42,7 +52,8 @@ export function refuseTooLarge(res: ServerResponse): void {
  * The request body as a string: UTF-8 text, except binary protobuf bodies
  * (`application/vnd.kubernetes.protobuf`, what kubectl's typed clients send), which are handed
  * over one char per byte (latin1) for lib/cluster's decoder. Null when it is longer than the API
- * server's `--max-request-bytes`: reading stops there, as kube-apiserver's does.
+ * server's `--max-request-bytes`: nothing past the limit is kept, and the rest is discarded up to
+ * DISCARD_AFTER_LIMIT before the answer (further than that, the connection is closed on it).
  */
 function readBody(req: IncomingMessage): Promise<string | null> {
   const binary = (req.headers["content-type"] ?? "").startsWith("application/vnd.kubernetes.protobuf");
@@ -50,18 +61,23 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = false;
     const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_REQUEST_BYTES) {
+      if (size > MAX_REQUEST_BYTES + DISCARD_AFTER_LIMIT) {
         req.off("data", onData);
-        req.resume();
         resolve(null);
+        return;
+      }
+      if (size > MAX_REQUEST_BYTES) {
+        refused = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     };
     req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks).toString(binary ? "latin1" : "utf8")));
+    req.on("end", () => resolve(refused ? null : Buffer.concat(chunks).toString(binary ? "latin1" : "utf8")));
     req.on("error", reject);
   });
 }
