@@ -12,6 +12,7 @@
 import type { Role } from "../auth";
 import { type Fault, parseFault } from "../cluster/faults";
 import type { JournalEntry } from "../shell/types";
+import { type CommandRecordRow, journalEntry } from "./journal";
 import type { StepTally } from "./progress";
 import type { SnapshotRow } from "./snapshots";
 import type { Pool } from "./sql";
@@ -84,15 +85,7 @@ interface Row {
   journalSince: number | null;
   teachers: string[];
   classes: string[];
-  journal: Array<{
-    tab: string;
-    line: string;
-    argv: string[][];
-    exitCode: number;
-    output: string;
-    outputs: string[] | null;
-    at: number;
-  }> | null;
+  journal: CommandRecordRow[] | null;
   tallies: StepTally[] | null;
   faults: Array<{ id: string; fault: unknown }> | null;
 }
@@ -127,15 +120,7 @@ export async function joinRead(
           },
     teacherIds: row.teachers,
     classIds: row.classes,
-    journal: (row.journal ?? []).map((j) => ({
-      tab: j.tab,
-      line: j.line,
-      commands: j.argv,
-      exitCode: j.exitCode,
-      output: j.output,
-      ...(Array.isArray(j.outputs) ? { outputs: j.outputs } : {}),
-      at: j.at,
-    })),
+    journal: (row.journal ?? []).map(journalEntry),
     tallies: row.tallies ?? [],
     faults: (row.faults ?? []).map((f) => ({ id: f.id, fault: parseFault(f.fault) })),
   };

@@ -12,6 +12,30 @@ export interface JournalRow {
   entry: JournalEntry;
 }
 
+/** A journal line as a query reads it from "CommandRecord" (`at` in epoch milliseconds). */
+export interface CommandRecordRow {
+  tab: string;
+  line: string;
+  argv: string[][];
+  exitCode: number;
+  output: string;
+  outputs: string[] | null;
+  at: number;
+}
+
+/** The journal entry a CommandRecord row stands for. */
+export function journalEntry(row: CommandRecordRow): JournalEntry {
+  return {
+    tab: row.tab,
+    line: row.line,
+    commands: row.argv,
+    exitCode: row.exitCode,
+    output: row.output,
+    ...(Array.isArray(row.outputs) ? { outputs: row.outputs } : {}),
+    at: row.at,
+  };
+}
+
 /** The longest line kept (the shell's own limit); output is already capped by the terminal. */
 export const MAX_LINE_CHARS = 4096;
 
@@ -24,15 +48,7 @@ export async function loadJournal(
   pool: Pool,
   key: { userId: string; courseSlug: string; lessonId: string; since: number | null; limit: number },
 ): Promise<JournalEntry[]> {
-  const r = await pool.query<{
-    tab: string;
-    line: string;
-    argv: string[][];
-    exitCode: number;
-    output: string;
-    outputs: string[] | null;
-    at: number;
-  }>(
+  const r = await pool.query<CommandRecordRow>(
     `SELECT tab, line, argv, "exitCode", output, outputs, floor(extract(epoch FROM at) * 1000)::float8 AS at
        FROM "CommandRecord"
       WHERE "userId" = $1 AND "courseSlug" = $2 AND "lessonId" = $3
@@ -49,15 +65,7 @@ export async function loadJournal(
       key.limit,
     ],
   );
-  return r.rows.reverse().map((row) => ({
-    tab: row.tab,
-    line: row.line,
-    commands: row.argv,
-    exitCode: row.exitCode,
-    output: row.output,
-    ...(Array.isArray(row.outputs) ? { outputs: row.outputs } : {}),
-    at: row.at,
-  }));
+  return r.rows.reverse().map(journalEntry);
 }
 
 /**

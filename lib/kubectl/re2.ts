@@ -52,11 +52,10 @@ export const COMPILE_UNITS_PER_CHAR = REGEX_UNITS_PER_STEP / 2;
 const SCAN_UNITS_PER_CHAR = 64;
 
 /**
- * Whether a search with this RE2 source can scan far past the match it settles on: it has an
- * alternation or a quantified group (a class, an escape or a single character quantified
- * cannot: the preferred, greedier thread is the longer match).
+ * Calls `visit` with the index of each character of an RE2 source that is neither escaped nor
+ * inside a bracket class, until it returns true; whether one did.
  */
-function mayRescan(src: string): boolean {
+export function someOutsideClasses(src: string, visit: (i: number) => boolean): boolean {
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
@@ -67,10 +66,21 @@ function mayRescan(src: string): boolean {
       inClass = true;
       if (src[i + 1] === "^") i++;
       if (src[i + 1] === "]") i++;
-    } else if (c === "|") return true;
-    else if (c === ")" && "*+?{".includes(src[i + 1] ?? "")) return true;
+    } else if (visit(i)) return true;
   }
   return false;
+}
+
+/**
+ * Whether a search with this RE2 source can scan far past the match it settles on: it has an
+ * alternation or a quantified group (a class, an escape or a single character quantified
+ * cannot: the preferred, greedier thread is the longer match).
+ */
+function mayRescan(src: string): boolean {
+  return someOutsideClasses(
+    src,
+    (i) => src[i] === "|" || (src[i] === ")" && "*+?{".includes(src[i + 1] ?? "")),
+  );
 }
 
 /** A RegexCost that charges whole steps to `steps` (a builtin's `c.shell.work(c.ctx, n)`). */

@@ -12,7 +12,14 @@
  */
 import type { Builtin } from "./builtins";
 import { fsErrorText } from "./interp";
-import { compileRe2, type RegexCost, RegexSyntaxError, regexCache, type SafeRegex } from "./regex";
+import {
+  compileRe2,
+  type RegexCost,
+  RegexSyntaxError,
+  regexCache,
+  type SafeRegex,
+  someOutsideClasses,
+} from "./regex";
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
 
@@ -648,24 +655,15 @@ function dropExtended(re: string): string {
 /** The name of each capturing group in order (null when unnamed): `(…)`, `(?<name>…)`, `(?P<name>…)`. */
 function groupNames(re: string): (string | null)[] {
   const names: (string | null)[] = [];
-  let inClass = false;
-  for (let i = 0; i < re.length; i++) {
-    const c = re[i];
-    if (c === "\\") i++;
-    else if (inClass) {
-      if (c === "]") inClass = false;
-    } else if (c === "[") {
-      inClass = true;
-      if (re[i + 1] === "^") i++;
-      if (re[i + 1] === "]") i++;
-    } else if (c === "(") {
-      if (re[i + 1] !== "?") names.push(null);
-      else {
-        const m = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(re.slice(i, i + 300));
-        if (m !== null) names.push(m[1] ?? null);
-      }
+  someOutsideClasses(re, (i) => {
+    if (re[i] !== "(") return false;
+    if (re[i + 1] !== "?") names.push(null);
+    else {
+      const m = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(re.slice(i, i + 300));
+      if (m !== null) names.push(m[1] ?? null);
     }
-  }
+    return false;
+  });
   return names;
 }
 

@@ -22,6 +22,7 @@ export {
   regexCache,
   regexCost,
   type SafeRegex,
+  someOutsideClasses,
 } from "../kubectl/re2";
 
 /** RE2's repeat limit; GNU allows 32767 and says "Regular expression too big" beyond. */
