@@ -47,13 +47,13 @@ export function traced<T>(label: string, fn: () => T): T {
   if (!enabled || depth >= 64) return fn();
   const d = depth++;
   stackStart[d] = performance.now();
-  stackCpu[d] = cpuMs();
+  stackCpu[d] = threadCpuMs();
   stackChild[d] = 0;
   try {
     return fn();
   } finally {
     const end = performance.now();
-    const cpu = cpuMs() - stackCpu[d]!;
+    const cpu = threadCpuMs() - stackCpu[d]!;
     depth = d;
     const total = end - stackStart[d]!;
     if (d > 0) stackChild[d - 1]! += total;
@@ -66,20 +66,16 @@ export function traced<T>(label: string, fn: () => T): T {
   }
 }
 
+let schedFd: number | null | undefined;
+const schedBuf = Buffer.alloc(64);
+
 /**
  * This thread's CPU time (ms): Linux's per-thread scheduler clock (/proc/thread-self/schedstat,
  * ns, read with one pread on a descriptor opened in this thread, ~2 µs), so a worker thread's
  * figures are its own and the main thread's leave the workers out. Elsewhere the process's CPU
  * time (every thread's).
  */
-let schedFd: number | null | undefined;
-
-/** This thread's CPU time so far (ms; see `cpuMs`): a worker's share of the process. */
 export function threadCpuMs(): number {
-  return cpuMs();
-}
-const schedBuf = Buffer.alloc(64);
-function cpuMs(): number {
   if (schedFd === undefined) {
     try {
       schedFd = openSync("/proc/thread-self/schedstat", "r");
@@ -124,10 +120,10 @@ export function startBlockTrace(threshold = 20): boolean {
   gcs = [];
   windowStart = performance.now();
   let last = windowStart;
-  let lastCpu = cpuMs();
+  let lastCpu = threadCpuMs();
   const tick = () => {
     const now = performance.now();
-    const cpu = cpuMs();
+    const cpu = threadCpuMs();
     // The timer was due 1 ms after `last`; everything past that was one turn that ran long.
     if (now - last - 1 > thresholdMs) blocks.push({ from: last, to: now, cpu: cpu - lastCpu });
     last = now;

@@ -200,7 +200,8 @@ function drain(): void {
   let lines = 0;
   while (next < inbox.length) {
     const msg = inbox[next++] as ToWorker;
-    if (tracing && startsLine(msg))
+    const line = startsLine(msg);
+    if (tracing && line)
       inboxWait.record(Math.max(1, Math.round((performance.now() - (arrived[next - 1] ?? 0)) * 1000)));
     try {
       if (tracing) traced(spanLabel(msg), () => handle(msg));
@@ -208,7 +209,7 @@ function drain(): void {
     } catch (err) {
       console.error("[worker]", err);
     }
-    if (startsLine(msg) && ++lines >= maxLines) break;
+    if (line && ++lines >= maxLines) break;
     if (performance.now() - start > TURN_MS) break;
   }
   if (next < inbox.length) {
