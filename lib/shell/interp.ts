@@ -887,19 +887,20 @@ export class Shell {
     const child = new Shell({ ...opts, cwd: this.cwd, env: {}, bareEnv: true });
     this.step(ctx, Math.floor(this.vars.size / HIDDEN_VARS_PER_STEP));
     for (const [k, v] of this.vars) child.vars.setUnchecked(k, v);
-    child.oldCwd = this.oldCwd;
-    child.options = { ...this.options };
-    child.positional = this.positional;
-    child.argv0 = this.argv0;
-    child.functions = new Map(this.functions);
-    child.aliases = new Map(this.aliases);
-    child.traps = new Map(this.traps);
-    child.history = [...this.history];
-    child.historyBytes = this.historyBytes;
-    child.localFrames = [...this.localFrames];
-    child.getopsPos = { ...this.getopsPos };
-    child.speaker = this.speaker === undefined ? undefined : { ...this.speaker };
-    child.traceBase = this.traceBase;
+    const own = this.state();
+    // its own tables and lists: the tab goes on changing its own in place
+    child.setState({
+      ...own,
+      functions: new Map(own.functions),
+      aliases: new Map(own.aliases),
+      traps: new Map(own.traps),
+      definitionsShared: false,
+      history: [...own.history],
+      localFrames: [...own.localFrames],
+      loopDepth: 0,
+      sourcing: 0,
+      exited: false,
+    });
     child.lastExit = this.lastExit;
     child.randomState = this.randomState;
     child.lastRandom = this.lastRandom;
@@ -1418,8 +1419,22 @@ export class Shell {
    * many the parent has.
    */
   private saveSubshell(): SubshellState {
-    const saved: SubshellState = {
-      vars: this.vars.beginFrame(),
+    const saved: SubshellState = { vars: this.vars.beginFrame(), ...this.state() };
+    this.definitionsShared = true;
+    this.openChildren.push(saved);
+    return saved;
+  }
+
+  private restoreSubshell(saved: SubshellState): void {
+    const i = this.openChildren.indexOf(saved);
+    if (i >= 0) this.openChildren.splice(i, 1);
+    this.vars.endFrame(saved.vars);
+    this.setState(saved);
+  }
+
+  /** What a child shell may change besides variables, as it is now (copies of what changes in place). */
+  private state(): ShellState {
+    return {
       cwd: this.cwd,
       oldCwd: this.oldCwd,
       options: { ...this.options },
@@ -1439,33 +1454,27 @@ export class Shell {
       traceBase: this.traceBase,
       exited: this.exited,
     };
-    this.definitionsShared = true;
-    this.openChildren.push(saved);
-    return saved;
   }
 
-  private restoreSubshell(saved: SubshellState): void {
-    const i = this.openChildren.indexOf(saved);
-    if (i >= 0) this.openChildren.splice(i, 1);
-    this.vars.endFrame(saved.vars);
-    this.cwd = saved.cwd;
-    this.oldCwd = saved.oldCwd;
-    this.options = saved.options;
-    this.positional = saved.positional;
-    this.argv0 = saved.argv0;
-    this.functions = saved.functions;
-    this.aliases = saved.aliases;
-    this.traps = saved.traps;
-    this.definitionsShared = saved.definitionsShared;
-    this.history = saved.history;
-    this.historyBytes = saved.historyBytes;
-    this.localFrames = saved.localFrames;
-    this.loopDepth = saved.loopDepth;
-    this.sourcing = saved.sourcing;
-    this.getopsPos = saved.getopsPos;
-    this.speaker = saved.speaker;
-    this.traceBase = saved.traceBase;
-    this.exited = saved.exited;
+  private setState(s: ShellState): void {
+    this.cwd = s.cwd;
+    this.oldCwd = s.oldCwd;
+    this.options = s.options;
+    this.positional = s.positional;
+    this.argv0 = s.argv0;
+    this.functions = s.functions;
+    this.aliases = s.aliases;
+    this.traps = s.traps;
+    this.definitionsShared = s.definitionsShared;
+    this.history = s.history;
+    this.historyBytes = s.historyBytes;
+    this.localFrames = s.localFrames;
+    this.loopDepth = s.loopDepth;
+    this.sourcing = s.sourcing;
+    this.getopsPos = s.getopsPos;
+    this.speaker = s.speaker;
+    this.traceBase = s.traceBase;
+    this.exited = s.exited;
   }
 
   /**
@@ -2434,8 +2443,8 @@ export interface ChildShellName {
 }
 
 /** What a child shell may change, kept to give the parent its own back. */
-interface SubshellState {
-  vars: Map<string, Var | undefined>;
+/** A shell's state besides its variables: what a child shell begins from and must not leave changed. */
+interface ShellState {
   cwd: string;
   oldCwd: string | undefined;
   options: ShellFlags;
@@ -2454,6 +2463,11 @@ interface SubshellState {
   speaker: (ChildShellName & { line: number }) | undefined;
   traceBase: number;
   exited: boolean;
+}
+
+/** The parent's state while a child shell runs; `vars`: the variables' frame (VarTable). */
+interface SubshellState extends ShellState {
+  vars: Map<string, Var | undefined>;
 }
 
 /** dash's words for a syntax error bash words as `message`. */
