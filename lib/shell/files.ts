@@ -114,6 +114,7 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
         const size = sizeOf(fs, n.full);
         return {
           mode: modeString(isDir, fs.mode(n.full)),
+          owner: fs.owned(n.full) ? shell.opts.user : "root",
           links: String(isDir ? 2 + subdirs : 1),
           size: flags.has("h") ? human(size) : String(size),
           date: lsDate(fs.mtime(n.full), now),
@@ -122,10 +123,10 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
       });
       const lw = Math.max(...rows.map((r) => r.links.length));
       const sw = Math.max(...rows.map((r) => r.size.length));
-      const owner = shell.opts.user;
+      const ow = Math.max(...rows.map((r) => r.owner.length));
       for (const r of rows)
         out(
-          `${r.mode} ${r.links.padStart(lw)} ${owner} ${owner} ${r.size.padStart(sw)} ${r.date} ${r.name}\n`,
+          `${r.mode} ${r.links.padStart(lw)} ${r.owner.padEnd(ow)} ${r.owner.padEnd(ow)} ${r.size.padStart(sw)} ${r.date} ${r.name}\n`,
         );
       return;
     }

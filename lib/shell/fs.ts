@@ -184,13 +184,25 @@ export class VirtualFs {
 
   /** The permission bits (07777) of what exists at `path`. */
   mode(path: string): number {
-    return this.modes.get(path) ?? (this.dirs.has(path) ? DIR_MODE : FILE_MODE);
+    const set = this.modes.get(path);
+    if (set !== undefined) return set;
+    if (path === "/tmp") return 0o1777;
+    if (path === "/dev/null") return 0o666;
+    return this.dirs.has(path) ? DIR_MODE : FILE_MODE;
   }
 
-  /** Sets the permission bits (`chmod`): only what the student may write (the rest is root's). */
+  /**
+   * Whether the user owns `path`: what they may write, but not /tmp itself (root's, sticky and
+   * world-writable) nor /dev/null. The rest is root's (`ls -l` says so; chmod is refused).
+   */
+  owned(path: string): boolean {
+    return this.writable(path) && !(path === "/tmp" && this.writableRoots.length > 1) && path !== "/dev/null";
+  }
+
+  /** Sets the permission bits (`chmod`): only what the user owns. */
   chmod(path: string, mode: number): FsError | undefined {
     if (!this.exists(path)) return "ENOENT";
-    if (!this.writable(path) || path === "/dev/null") return "EPERM";
+    if (!this.owned(path)) return "EPERM";
     const bits = mode & 0o7777;
     if (bits === (this.dirs.has(path) ? DIR_MODE : FILE_MODE)) this.modes.delete(path);
     else this.modes.set(path, bits);
