@@ -313,6 +313,14 @@ const SYSTEM_HOMES: Record<string, string> = {
 
 class StopLine extends Error {}
 
+/**
+ * An expansion failed (`${v:?}`, an unbound variable under `set -u`, a bad arithmetic or
+ * substring): bash abandons the command line it is reading, and a non-interactive shell
+ * exits — so a subshell, a pipeline's stage, a `$(…)` or a `bash -c` ends with it, and the line
+ * that started it goes on (`( echo ${v:?} ); echo $?` prints 1).
+ */
+class ExpansionError extends StopLine {}
+
 /** Whether `e` is the line stopping (its budget spent, Ctrl-C): a builtin that catches its own errors rethrows it. */
 export function isStopLine(e: unknown): boolean {
   return e instanceof StopLine;
@@ -1037,6 +1045,9 @@ export class Shell {
         const saved = this.saveSubshell();
         try {
           return await this.runChild(cmd.body, s, ctx);
+        } catch (e) {
+          if (e instanceof ExpansionError) return 1;
+          throw e;
         } finally {
           this.restoreSubshell(saved);
         }
@@ -1414,6 +1425,9 @@ export class Shell {
     const saved = this.saveSubshell();
     try {
       return await run();
+    } catch (e) {
+      if (e instanceof ExpansionError) return 1;
+      throw e;
     } finally {
       this.restoreSubshell(saved);
     }
@@ -2079,7 +2093,7 @@ export class Shell {
           );
           if (typeof r === "string") {
             ctx.io.stderr(this.diagnostic(`bash: ${part.expr.trimStart()}: ${r}\n`));
-            throw new StopLine();
+            throw new ExpansionError();
           }
           addText(String(r), true);
           has = true;
@@ -2158,7 +2172,7 @@ export class Shell {
         ctx.io.stderr(
           this.diagnostic(`bash: ${/^[0-9]+$/.test(part.name) ? "$" : ""}${part.name}: unbound variable\n`),
         );
-        throw new StopLine();
+        throw new ExpansionError();
       }
     }
     switch (part.op) {
@@ -2190,7 +2204,7 @@ export class Shell {
         ctx.io.stderr(
           this.diagnostic(`bash: ${part.name}: ${msg === "" ? "parameter null or not set" : msg}\n`),
         );
-        throw new StopLine();
+        throw new ExpansionError();
       }
       case "#":
       case "##":
@@ -2227,7 +2241,7 @@ export class Shell {
         if (target === "") return "";
         if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#@*])$/.test(target)) {
           ctx.io.stderr(this.diagnostic(`bash: ${target}: invalid variable name\n`));
-          throw new StopLine();
+          throw new ExpansionError();
         }
         return this.getVar(target) ?? "";
       }
@@ -2242,7 +2256,7 @@ export class Shell {
             end = chars.length + len;
             if (end < off) {
               ctx.io.stderr(this.diagnostic(`bash: ${len}: substring expression < 0\n`));
-              throw new StopLine();
+              throw new ExpansionError();
             }
           } else end = Math.min(chars.length, off + len);
         }
@@ -2310,6 +2324,9 @@ export class Shell {
         ctx,
       );
       ctx.lastSubstStatus = status;
+    } catch (e) {
+      if (!(e instanceof ExpansionError)) throw e;
+      ctx.lastSubstStatus = 1;
     } finally {
       ctx.depth--;
       this.restoreSubshell(saved);
@@ -2408,6 +2425,9 @@ export class Shell {
         }
       } catch (e) {
         if (e instanceof ReturnSignal) status = e.code;
+        // dash exits 2; bash 1 from a script, and 127 from `-c` (as bash 5.2 does)
+        else if (e instanceof ExpansionError)
+          status = who.name.dash ? 2 : who.name.from === "command" ? 127 : 1;
         else throw e;
       }
       const exitAction = this.traps.get("EXIT");
@@ -2462,7 +2482,9 @@ export class Shell {
     const dash = rest
       .replace(/^([^\n]*): command not found\n/, "$1: not found\n")
       .replace(/^cd: ([^\n]*): (No such file or directory|Not a directory)\n/, "cd: can't cd to $1\n")
-      .replace(/^local: can only be used in a function\n/, "local: not in a function\n");
+      .replace(/^local: can only be used in a function\n/, "local: not in a function\n")
+      .replace(/^([^\n:]*): parameter null or not set\n/, "$1: parameter not set or null\n")
+      .replace(/^([^\n:]*): unbound variable\n/, "$1: parameter not set\n");
     return `${who.file ?? who.shown ?? "sh"}: ${who.line}: ${dash}`;
   }
 
