@@ -68,6 +68,7 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
           (nx === "=" && toks[i + 1] !== "=")
         ) {
           const op = toks[i++];
+          const from = i;
           const rhs = ternary();
           const cur = num(t);
           const v =
@@ -79,7 +80,7 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
                   ? cur - rhs
                   : op === "*="
                     ? Math.imul(cur, rhs)
-                    : apply(op === "/=" ? "/" : "%", cur, rhs);
+                    : apply(op === "/=" ? "/" : "%", cur, rhs, from);
           assign(t, v);
           return v;
         }
@@ -111,8 +112,9 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
       const op = peek();
       if (op === undefined || !ops.includes(op)) return left;
       i++;
+      const from = i;
       const right = binary(level + 1);
-      left = apply(op, left, right);
+      left = apply(op, left, right, from);
     }
   };
   const ternary = (): number => {
@@ -132,6 +134,14 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
     }
     return v;
   };
+  // a division by 0 names the text from its divisor on, as bash does
+  function apply(op: string, a: number, b: number, divisor: number): number {
+    if (b === 0 && (op === "/" || op === "%"))
+      throw new Error(
+        `division by 0 (error token is "${tokens?.slice(divisor).join("").trimStart() ?? "0"}")`,
+      );
+    return applyOp(op, a, b);
+  }
   try {
     const v = comma();
     if (i < toks.length) return `syntax error in expression (error token is "${toks.slice(i).join(" ")}")`;
@@ -141,7 +151,7 @@ export function evalArith(src: string, lookup: Lookup, assign: Assign): number |
   }
 }
 
-function apply(op: string, a: number, b: number): number {
+function applyOp(op: string, a: number, b: number): number {
   switch (op) {
     case "+":
       return (a + b) | 0;
@@ -150,10 +160,8 @@ function apply(op: string, a: number, b: number): number {
     case "*":
       return Math.imul(a, b);
     case "/":
-      if (b === 0) throw new Error('division by 0 (error token is "0")');
       return Math.trunc(a / b);
     case "%":
-      if (b === 0) throw new Error('division by 0 (error token is "0")');
       return a % b;
     case "**":
       return b < 0 ? 0 : Math.min(a ** Math.min(b, 64), 2 ** 53) | 0;

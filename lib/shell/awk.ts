@@ -1947,9 +1947,15 @@ function runProgram(
     set(k, v);
   // ENVIRON: the exported variables, strnums as input is
   globals.set("ENVIRON", { v: new Map([...c.shell.exportedEnv()].map(([k, v]) => [k, input(v)])) });
-  // -v values take escapes as string literals do, and are strnums
-  for (const [k, v] of o.assigns)
+  // -v values (and `var=value` operands) take escapes as string literals do, and are strnums
+  const assign = (k: string, v: string): void =>
     set(k, input(v.replace(/\\(.)/g, (_m, n: string) => STRING_ESCAPES[n] ?? `\\${n}`)));
+  for (const [k, v] of o.assigns) assign(k, v);
+  // ARGV and ARGC: the operands, which the main input reads as they are when it gets to each
+  const argv: AwkArray = new Map([["0", "awk"]]);
+  for (const [k, f] of o.files.entries()) argv.set(String(k + 1), input(f));
+  globals.set("ARGV", { v: argv });
+  set("ARGC", o.files.length + 1);
   const counter = (name: string): Cell => {
     const cell: Cell = { v: 0 };
     globals.set(name, cell);
@@ -1959,9 +1965,10 @@ function runProgram(
   const fnr = counter("FNR");
   const io = new AwkIo(c, o.outside, o.emitted, o.now);
   let where = "";
-  // the main input: each operand in turn (standard input without one), a record at a time
-  const inputs = o.files.length > 0 ? o.files : ["-"];
-  let fileNo = -1;
+  // the main input: each operand in turn, a record at a time; `var=value` operands assign when
+  // reached, and without a file operand it is standard input
+  let argNo = 0;
+  let opened = false;
   let lines: string[] = [];
   let lineNo = 0;
   let current = "";
@@ -1973,8 +1980,22 @@ function runProgram(
         where = `(FILENAME=${current} FNR=${num(fnr.v as Val) + 1}) `;
         return line;
       }
-      if (fileNo + 1 >= inputs.length) return undefined;
-      current = inputs[++fileNo] ?? "-";
+      const args = globals.get("ARGV")?.v;
+      const argc = num((globals.get("ARGC")?.v as Val | undefined) ?? 0);
+      let next: string | undefined;
+      while (next === undefined && ++argNo < argc) {
+        const a = args instanceof Map ? args.get(String(argNo)) : undefined;
+        const text = a === undefined ? "" : typeof a === "string" ? a : a instanceof StrNum ? a.s : String(a);
+        const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(text);
+        if (assignment !== null) assign(assignment[1] ?? "", assignment[2] ?? "");
+        else if (text !== "") next = text;
+      }
+      if (next === undefined) {
+        if (opened) return undefined;
+        next = "-";
+      }
+      opened = true;
+      current = next;
       const data = current === "-" ? c.stdin : io.readFile(current);
       if (data === undefined) throw new CannotOpen(current);
       (globals.get("FILENAME") ?? { v: "" }).v = current;

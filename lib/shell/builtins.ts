@@ -5,12 +5,13 @@
  */
 
 import { commands as kubectlCommands } from "../kubectl/commands";
+import { chmod } from "./chmod";
 import { date } from "./date";
 import { FILE_COMMANDS } from "./files";
 import type { FsError } from "./fs";
 import { helpText } from "./help";
 import type { RunContext, Shell, ShellFlags, Sink, Streams } from "./interp";
-import { fsErrorText, INTEGER_TESTS, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
+import { BASH_VERSION, fsErrorText, INTEGER_TESTS, LIMITS, lookup, UNARY_TESTS, unaryTest } from "./interp";
 
 /** (A function: interp.ts imports this module, so LIMITS is not there yet at load time.) */
 const outputLimit = (): string =>
@@ -510,6 +511,37 @@ const KNOWN_PATHS: Record<string, string> = {
   curl: "/usr/bin/curl",
 };
 
+/** bash's builtins that Debian also ships as programs in /usr/bin (coreutils, procps). */
+const ALSO_PROGRAMS: ReadonlySet<string> = new Set([
+  "echo",
+  "printf",
+  "test",
+  "[",
+  "true",
+  "false",
+  "pwd",
+  "kill",
+]);
+
+/** Where the program `name` is installed (what `which` prints), or undefined when there is none. */
+export function programPath(shell: Shell, name: string): string | undefined {
+  if (name.includes("/")) return undefined;
+  if (BUILTIN_NAMES.has(name)) return ALSO_PROGRAMS.has(name) ? `/usr/bin/${name}` : undefined;
+  if (lookup(shell.opts.programs, name) === undefined && lookup(BUILTINS, name) === undefined)
+    return undefined;
+  return KNOWN_PATHS[name] ?? `/usr/bin/${name}`;
+}
+
+/**
+ * The command installed at `path` (absolute, normalised), if any: `/usr/bin/ls` and `/bin/ls`
+ * are `ls` (/bin is /usr/bin on Debian and Ubuntu), `/usr/local/bin/kubectl` is kubectl.
+ */
+export function programAt(shell: Shell, path: string): string | undefined {
+  const usr = path.startsWith("/bin/") || path.startsWith("/sbin/") ? `/usr${path}` : path;
+  const name = usr.slice(usr.lastIndexOf("/") + 1);
+  return programPath(shell, name) === usr ? name : undefined;
+}
+
 const type: Builtin = ({ argv, shell, out, err }) => {
   let status = 0;
   const which = argv[0] === "which";
@@ -518,9 +550,15 @@ const type: Builtin = ({ argv, shell, out, err }) => {
     if (!which && aliased !== undefined) out(`${name} is aliased to \`${aliased}'\n`);
     else if (!which && shell.functions.has(name)) out(`${name} is a function\n`);
     else if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
-    else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined) {
-      const path = KNOWN_PATHS[name] ?? `/usr/bin/${name}`;
+    else if (programPath(shell, name) !== undefined) {
+      const path = programPath(shell, name);
       out(which ? `${path}\n` : `${name} is ${path}\n`);
+    } else if (
+      name.includes("/") &&
+      shell.fs.isFile(shell.resolve(name)) &&
+      (shell.fs.mode(shell.resolve(name)) & 0o111) !== 0
+    ) {
+      out(which ? `${name}\n` : `${name} is ${name}\n`);
     } else {
       if (!which) err(`bash: type: ${name}: not found\n`);
       status = 1;
@@ -548,8 +586,7 @@ const command: Builtin = async (c) => {
     const aliased = shell.aliases.get(name);
     if (aliased !== undefined) out(`alias ${name}='${aliased.replace(/'/g, `'\\''`)}'\n`);
     else if (shell.functions.has(name) || BUILTIN_NAMES.has(name)) out(`${name}\n`);
-    else if (lookup(shell.opts.programs, name) !== undefined || lookup(BUILTINS, name) !== undefined)
-      out(`${KNOWN_PATHS[name] ?? `/usr/bin/${name}`}\n`);
+    else if (programPath(shell, name) !== undefined) out(`${programPath(shell, name)}\n`);
     else status = 1;
   }
   return status;
@@ -578,6 +615,21 @@ const bash: Builtin = async (c) => {
       break;
     }
     if (!dash && (a === "--norc" || a === "--noprofile" || a === "--noediting" || a === "--posix")) continue;
+    if (!dash && a === "--version") {
+      c.out(
+        `GNU bash, version ${BASH_VERSION} (x86_64-pc-linux-gnu)\nCopyright (C) 2022 Free Software Foundation, Inc.\nLicense GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n\nThis is free software; you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n`,
+      );
+      return 0;
+    }
+    if (a.startsWith("--")) {
+      // dash has no long options (its `-` is an unknown option letter); bash knows a few more
+      err(
+        dash
+          ? "sh: 0: Illegal option --\n"
+          : `bash: ${a}: invalid option\nUsage:\tbash [GNU long option] [option] ...\n\tbash [GNU long option] [option] script-file ...\n`,
+      );
+      return 2;
+    }
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     for (const ch of a.slice(1)) {
       if (ch === "c") command = true;
@@ -613,9 +665,12 @@ const bash: Builtin = async (c) => {
       err(dash ? "sh: 0: -c requires an argument\n" : "bash: -c: option requires an argument\n");
       return 2;
     }
+    // `$0` is the name after the text, else the shell as it was typed (`/bin/sh`); messages begin with it
+    const argv0 = operands[1] ?? c.argv[0] ?? name;
+    const shown = argv0 === name ? undefined : argv0;
     return c.shell.runChildShell(
       text,
-      { argv0: operands[1] ?? name, args: operands.slice(2), name: { dash, from: "command" }, options },
+      { argv0, args: operands.slice(2), name: { dash, from: "command", shown }, options },
       io,
       c.ctx,
     );
@@ -673,32 +728,6 @@ const source: Builtin = async (c) => {
     c.streams ?? { stdin: c.stdin, out: c.out, err: c.err, outIsTerminal: false },
     c.ctx,
   );
-};
-
-/** chmod: modes are not kept (every file is readable and runnable by `bash FILE`); operands must exist. */
-const chmod: Builtin = ({ argv, shell, err }) => {
-  const args = argv.slice(1).filter((a) => !/^-[Rvcf]+$/.test(a));
-  const mode = args[0];
-  if (mode === undefined) {
-    err("chmod: missing operand\nTry 'chmod --help' for more information.\n");
-    return 1;
-  }
-  if (!/^([0-7]{1,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*)$/.test(mode)) {
-    err(`chmod: invalid mode: \u2018${mode}\u2019\nTry 'chmod --help' for more information.\n`);
-    return 1;
-  }
-  if (args.length === 1) {
-    err(`chmod: missing operand after \u2018${mode}\u2019\nTry 'chmod --help' for more information.\n`);
-    return 1;
-  }
-  let status = 0;
-  for (const f of args.slice(1)) {
-    if (!shell.fs.exists(shell.resolve(f))) {
-      err(`chmod: cannot access '${f}': No such file or directory\n`);
-      status = 1;
-    }
-  }
-  return status;
 };
 
 const clear: Builtin = ({ out }) => {

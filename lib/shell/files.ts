@@ -10,6 +10,7 @@ import { formatColumns } from "./columns";
 import type { FsError, VirtualFs } from "./fs";
 import type { Sink } from "./interp";
 import { fsErrorText } from "./interp";
+import { modeString } from "./modes";
 
 /** coreutils' quoting of a file name in messages under a UTF-8 locale. */
 const q = (s: string): string => `\u2018${s}\u2019`;
@@ -36,8 +37,7 @@ function splitArgs(argv: string[]): { flags: Set<string>; paths: string[]; bad?:
 const join = (dir: string, name: string): string => `${dir === "/" ? "" : dir}/${name}`;
 
 function sizeOf(fs: VirtualFs, path: string): number {
-  const d = fs.read(path);
-  return typeof d === "string" ? Buffer.byteLength(d) : 4096;
+  return Math.max(0, fs.size(path));
 }
 
 function human(n: number): string {
@@ -113,7 +113,8 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
         const subdirs = Array.isArray(listing) ? listing.filter((x) => fs.isDir(join(n.full, x))).length : 0;
         const size = sizeOf(fs, n.full);
         return {
-          mode: isDir ? "drwxr-xr-x" : "-rw-r--r--",
+          mode: modeString(isDir, fs.mode(n.full)),
+          owner: fs.owned(n.full) ? shell.opts.user : "root",
           links: String(isDir ? 2 + subdirs : 1),
           size: flags.has("h") ? human(size) : String(size),
           date: lsDate(fs.mtime(n.full), now),
@@ -122,10 +123,10 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
       });
       const lw = Math.max(...rows.map((r) => r.links.length));
       const sw = Math.max(...rows.map((r) => r.size.length));
-      const owner = shell.opts.user;
+      const ow = Math.max(...rows.map((r) => r.owner.length));
       for (const r of rows)
         out(
-          `${r.mode} ${r.links.padStart(lw)} ${owner} ${owner} ${r.size.padStart(sw)} ${r.date} ${r.name}\n`,
+          `${r.mode} ${r.links.padStart(lw)} ${r.owner.padEnd(ow)} ${r.owner.padEnd(ow)} ${r.size.padStart(sw)} ${r.date} ${r.name}\n`,
         );
       return;
     }
@@ -290,17 +291,23 @@ export const touch: Builtin = ({ argv, shell, err }) => {
   });
 };
 
-function copyTree(fs: VirtualFs, from: string, to: string): string | undefined {
+/**
+ * Copies a file or a tree. What it creates takes the source's permission bits: as they are for
+ * `mv`, less the umask's (022) for `cp`, as GNU cp does without `-p`; what existed keeps its own.
+ */
+function copyTree(fs: VirtualFs, from: string, to: string, keepMode: boolean): string | undefined {
+  const mode = keepMode ? fs.mode(from) : fs.mode(from) & ~0o022;
   if (fs.isDir(from)) {
     if (to === from || to.startsWith(`${from}/`)) return "cannot copy a directory into itself";
     if (!fs.isDir(to)) {
       const e = fs.mkdir(to);
       if (e !== undefined) return fsErrorText(e);
+      fs.chmod(to, mode);
     }
     const names = fs.list(from);
     if (Array.isArray(names)) {
       for (const n of names) {
-        const e = copyTree(fs, join(from, n), join(to, n));
+        const e = copyTree(fs, join(from, n), join(to, n), keepMode);
         if (e !== undefined) return e;
       }
     }
@@ -308,7 +315,10 @@ function copyTree(fs: VirtualFs, from: string, to: string): string | undefined {
   }
   const data = fs.read(from);
   if (typeof data !== "string") return fsErrorText(data.error);
-  return errorText(fs.write(to, data, false));
+  const created = !fs.exists(to);
+  const e = errorText(fs.write(to, data, false));
+  if (e === undefined && created) fs.chmod(to, mode);
+  return e;
 }
 
 function transfer(c: BuiltinContext, move: boolean): number {
@@ -358,7 +368,7 @@ function transfer(c: BuiltinContext, move: boolean): number {
       status = 1;
       continue;
     }
-    const e = copyTree(shell.fs, from, to);
+    const e = copyTree(shell.fs, from, to, move);
     if (e !== undefined) {
       err(`${tool}: cannot ${move ? "move" : "copy"} '${s}': ${e}\n`);
       status = 1;

@@ -16,7 +16,8 @@ export type FsError =
   | "EFBIG"
   | "EEXIST"
   | "ENOSPC"
-  | "ENOTEMPTY";
+  | "ENOTEMPTY"
+  | "EPERM";
 
 /** Bytes (contents and names) and entries a filesystem — or several sharing it — may hold. */
 export class FsQuota {
@@ -31,7 +32,13 @@ export class FsQuota {
 export interface FsSnapshot {
   files: Record<string, string>;
   dirs: string[];
+  /** Permission bits that differ from a new entry's (files 0644, directories 0755); absent when none do. */
+  modes?: Record<string, number>;
 }
+
+/** A new file's and directory's permission bits under the usual umask 022. */
+export const FILE_MODE = 0o644;
+export const DIR_MODE = 0o755;
 
 /** Normalises `path` against `cwd` (no symlinks: `..` is purely lexical, like `cd -L`). */
 export function resolvePath(cwd: string, path: string, home?: string): string {
@@ -57,6 +64,8 @@ export class VirtualFs {
   private dirs = new Set<string>(["/"]);
   /** Modification times (ms) of what was written while a clock was set (`ls -l`). */
   private mtimes = new Map<string, number>();
+  /** Permission bits set by chmod, where they differ from FILE_MODE / DIR_MODE. */
+  private modes = new Map<string, number>();
   /** The session's clock, for modification times (none: `ls -l` shows the epoch). */
   private clock: (() => number) | undefined;
 
@@ -102,8 +111,14 @@ export class VirtualFs {
 
   read(path: string): string | { error: FsError } {
     const f = this.files.get(path);
-    if (f !== undefined) return f;
+    // the student owns every file chmod can change: the owner's read bit decides
+    if (f !== undefined) return (this.mode(path) & 0o400) === 0 ? { error: "EACCES" } : f;
     return { error: this.dirs.has(path) ? "EISDIR" : "ENOENT" };
+  }
+
+  /** The student may write here at all (the home, /tmp), whatever the permission bits say. */
+  writableAt(path: string): boolean {
+    return path === "/dev/null" || this.writable(path);
   }
 
   private writable(path: string): boolean {
@@ -117,6 +132,7 @@ export class VirtualFs {
     if (!this.dirs.has(parent)) return this.files.has(parent) ? "ENOTDIR" : "ENOENT";
     if (!this.writable(path)) return "EACCES";
     const existing = this.files.get(path);
+    if (existing !== undefined && (this.mode(path) & 0o200) === 0) return "EACCES";
     const before = existing ?? "";
     if ((append ? before.length + data.length : data.length) > MAX_FILE_BYTES) return "EFBIG";
     const delta =
@@ -159,6 +175,40 @@ export class VirtualFs {
     return this.mtimes.get(path) ?? 0;
   }
 
+  /** A file's size in bytes (as stat sees it: whatever its permission bits), a directory's 4096; -1 when nothing is there. */
+  size(path: string): number {
+    const f = this.files.get(path);
+    if (f !== undefined) return Buffer.byteLength(f);
+    return this.dirs.has(path) ? 4096 : -1;
+  }
+
+  /** The permission bits (07777) of what exists at `path`. */
+  mode(path: string): number {
+    const set = this.modes.get(path);
+    if (set !== undefined) return set;
+    if (path === "/tmp") return 0o1777;
+    if (path === "/dev/null") return 0o666;
+    return this.dirs.has(path) ? DIR_MODE : FILE_MODE;
+  }
+
+  /**
+   * Whether the user owns `path`: what they may write, but not /tmp itself (root's, sticky and
+   * world-writable) nor /dev/null. The rest is root's (`ls -l` says so; chmod is refused).
+   */
+  owned(path: string): boolean {
+    return this.writable(path) && !(path === "/tmp" && this.writableRoots.length > 1) && path !== "/dev/null";
+  }
+
+  /** Sets the permission bits (`chmod`): only what the user owns. */
+  chmod(path: string, mode: number): FsError | undefined {
+    if (!this.exists(path)) return "ENOENT";
+    if (!this.owned(path)) return "EPERM";
+    const bits = mode & 0o7777;
+    if (bits === (this.dirs.has(path) ? DIR_MODE : FILE_MODE)) this.modes.delete(path);
+    else this.modes.set(path, bits);
+    return undefined;
+  }
+
   /** Removes an empty directory (`rmdir`, `rm -d`, `rm -r` after its contents). */
   rmdir(path: string): FsError | undefined {
     if (!this.dirs.has(path)) return this.files.has(path) ? "ENOTDIR" : "ENOENT";
@@ -167,6 +217,7 @@ export class VirtualFs {
     if (path === "/" || !this.writable(path) || this.writableRoots.includes(path)) return "EACCES";
     this.dirs.delete(path);
     this.mtimes.delete(path);
+    this.modes.delete(path);
     this.quota.entries--;
     this.quota.bytes -= path.length;
     this.touched(parentOf(path));
@@ -183,6 +234,7 @@ export class VirtualFs {
     this.quota.entries--;
     this.files.delete(path);
     this.mtimes.delete(path);
+    this.modes.delete(path);
     this.touched(parentOf(path));
     return undefined;
   }
@@ -208,7 +260,10 @@ export class VirtualFs {
       if (this.writable(p)) files[p] = v;
     }
     const dirs = [...this.dirs].filter((d) => this.writable(d)).sort();
-    return { files, dirs };
+    if (this.modes.size === 0) return { files, dirs };
+    const modes: Record<string, number> = {};
+    for (const [p, m] of [...this.modes].sort(([a], [b]) => (a < b ? -1 : 1))) modes[p] = m;
+    return { files, dirs, modes };
   }
 
   restore(snap: FsSnapshot): void {
@@ -218,6 +273,7 @@ export class VirtualFs {
       this.mkdirp(parentOf(p));
       this.write(p, v, false);
     }
+    for (const [p, m] of Object.entries(snap.modes ?? {})) if (Number.isInteger(m)) this.chmod(p, m);
   }
 
   /** Seeds a read-only file (container images); bypasses the writable check. */

@@ -18,7 +18,7 @@ import type {
   SimpleCommand,
   Word,
 } from "./ast";
-import { BUILTINS, type BuiltinContext } from "./builtins";
+import { BUILTINS, type BuiltinContext, programAt } from "./builtins";
 import { type FsError, resolvePath, type VirtualFs } from "./fs";
 import {
   BraceLimitError,
@@ -250,9 +250,9 @@ export const UNARY_TESTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A unary test as `test`, `[` and `[[` evaluate it: an empty operand names no file, every file
- * is readable, writable and searchable (the student owns the home), and the virtual file system
- * has no symbolic links.
+ * A unary test as `test`, `[` and `[[` evaluate it: an empty operand names no file, `-r`, `-w`
+ * and `-x` read the owner's permission bits (the student owns the home and /tmp; the rest is
+ * root's and not writable), and the virtual file system has no symbolic links.
  */
 export function unaryTest(shell: Shell, op: string, arg: string): boolean {
   if (op === "-z") return arg === "";
@@ -264,10 +264,15 @@ export function unaryTest(shell: Shell, op: string, arg: string): boolean {
       return shell.fs.isFile(path);
     case "-d":
       return shell.fs.isDir(path);
-    case "-s": {
-      const d = shell.fs.read(path);
-      return typeof d === "string" && d.length > 0;
-    }
+    case "-s":
+      return shell.fs.size(path) > 0;
+    // the student owns what chmod can change, and root's skeleton is readable and searchable by all
+    case "-r":
+      return shell.fs.exists(path) && (shell.fs.mode(path) & 0o400) !== 0;
+    case "-w":
+      return shell.fs.exists(path) && (shell.fs.mode(path) & 0o200) !== 0 && shell.fs.writableAt(path);
+    case "-x":
+      return shell.fs.exists(path) && (shell.fs.mode(path) & 0o100) !== 0;
     default:
       return shell.fs.exists(path);
   }
@@ -307,6 +312,14 @@ const SYSTEM_HOMES: Record<string, string> = {
 };
 
 class StopLine extends Error {}
+
+/**
+ * An expansion failed (`${v:?}`, an unbound variable under `set -u`, a bad arithmetic or
+ * substring): bash abandons the command line it is reading, and a non-interactive shell
+ * exits — so a subshell, a pipeline's stage, a `$(…)` or a `bash -c` ends with it, and the line
+ * that started it goes on (`( echo ${v:?} ); echo $?` prints 1).
+ */
+class ExpansionError extends StopLine {}
 
 /** Whether `e` is the line stopping (its budget spent, Ctrl-C): a builtin that catches its own errors rethrows it. */
 export function isStopLine(e: unknown): boolean {
@@ -383,8 +396,8 @@ export class Shell {
   private historyBytes = 0;
   lastExit = 0;
   exited = false;
-  /** `$$`: stable per tab so transcripts are reproducible. */
-  readonly pid: number;
+  /** `$$`: stable per tab so transcripts are reproducible; a child shell (`bash -c`) has its own. */
+  pid: number;
   /** Change these three through `definitions()` (a child shell shares its parent's until then). */
   functions = new Map<string, FunctionDef>();
   aliases = new Map<string, string>();
@@ -423,6 +436,7 @@ export class Shell {
     this.cwd = opts.cwd ?? opts.home;
     this.pid = 1000 + ([...opts.tab].reduce((h, c) => (h * 31 + (c.codePointAt(0) ?? 0)) % 8000, 7) % 8000);
     for (const [k, v] of Object.entries(opts.env)) this.vars.set(k, { value: v, exported: true });
+    this.setVar("BASH_VERSION", BASH_VERSION);
     if (opts.bareEnv !== true) {
       this.setVar("PWD", this.cwd, true);
       if (!this.vars.has("HOME")) this.setVar("HOME", opts.home, true);
@@ -596,7 +610,8 @@ export class Shell {
   toJSON(): ShellVarsSnapshot {
     const own = this.openChildren[0];
     const vars: ShellVarsSnapshot["vars"] = {};
-    for (const [k, v] of this.vars.outermost()) vars[k] = { ...v };
+    for (const [k, v] of this.vars.outermost())
+      if (k !== "BASH_VERSION" || v.value !== BASH_VERSION || v.exported) vars[k] = { ...v };
     const functions: Record<string, string> = {};
     for (const [k, f] of own?.functions ?? this.functions)
       if (f.source !== undefined) functions[k] = f.source;
@@ -612,6 +627,7 @@ export class Shell {
   restore(s: ShellVarsSnapshot): void {
     this.definitions();
     this.vars.clear();
+    this.setVar("BASH_VERSION", BASH_VERSION);
     for (const [k, v] of Object.entries(s.vars)) {
       try {
         const value = String(v.value).slice(0, LIMITS.value);
@@ -1029,6 +1045,9 @@ export class Shell {
         const saved = this.saveSubshell();
         try {
           return await this.runChild(cmd.body, s, ctx);
+        } catch (e) {
+          if (e instanceof ExpansionError) return 1;
+          throw e;
         } finally {
           this.restoreSubshell(saved);
         }
@@ -1406,6 +1425,9 @@ export class Shell {
     const saved = this.saveSubshell();
     try {
       return await run();
+    } catch (e) {
+      if (e instanceof ExpansionError) return 1;
+      throw e;
     } finally {
       this.restoreSubshell(saved);
     }
@@ -1656,10 +1678,19 @@ export class Shell {
     alone: boolean,
     charge = false,
   ): Promise<number> {
-    const name = argv[0] ?? "";
+    const typed = argv[0] ?? "";
     if (charge) this.step(ctx);
     const stdin = s.cursor === undefined ? s.stdin : s.stdin.slice(s.cursor.pos);
-    const fn = this.functions.get(name);
+    const fn = this.functions.get(typed);
+    // a program by its path (`/usr/bin/ls`, `/bin/sh`) is that program; a shell keeps `$0` as typed
+    const installed =
+      fn === undefined && typed.includes("/") ? programAt(this, this.resolve(typed)) : undefined;
+    const name = installed ?? typed;
+    if (installed !== undefined && installed !== "bash" && installed !== "sh") {
+      argv = [installed, ...argv.slice(1)];
+      // GNU's programs name themselves as they were run (`/usr/bin/head: cannot open …`)
+      if (GNU_PROGRAMS.has(installed)) s = { ...s, err: asInvoked(s.err, installed, typed) };
+    }
     if (fn !== undefined) {
       const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
       for (const [k, v] of assigns) this.setVar(k, v, true);
@@ -1705,19 +1736,64 @@ export class Shell {
     }
     const program = lookup(this.opts.programs, name);
     if (program === undefined) {
-      if (name.includes("/")) {
-        const path = this.resolve(name);
-        s.err(
-          this.diagnostic(
-            `bash: ${name}: ${this.fs.isDir(path) ? "Is a directory" : this.fs.isFile(path) ? "Permission denied" : "No such file or directory"}\n`,
-          ),
-        );
-        return this.fs.isFile(path) || this.fs.isDir(path) ? 126 : 127;
-      }
+      if (name.includes("/")) return this.execFile(argv, assigns, s, ctx, alone);
       s.err(this.diagnostic(`bash: ${name}: command not found\n`));
       return 127;
     }
     return this.callProgram(program, this.programIO(argv, { ...s, stdin }, ctx, new Map(assigns), alone));
+  }
+
+  /**
+   * Runs a file of the student's by its path (`./deploy.sh ARG`), as the kernel's execve and bash
+   * do: it must be executable (`chmod +x`); `#!INTERPRETER [ARG]` runs the interpreter with the
+   * path and the arguments after it (an interpreter may itself be a script, four deep, as on
+   * Linux); a file without `#!` is run by bash itself. The interpreters there are are the
+   * workstation's programs (`/bin/bash`, `/bin/sh`, `/usr/bin/env bash`, `/usr/bin/awk -f`).
+   */
+  private async execFile(
+    argv: string[],
+    assigns: [string, string][],
+    s: Streams,
+    ctx: RunContext,
+    alone: boolean,
+  ): Promise<number> {
+    const typed = argv[0] ?? "";
+    const fail = (text: string, status: number): number => {
+      s.err(this.diagnostic(`bash: ${typed}: ${text}\n`));
+      return status;
+    };
+    let run = argv;
+    let file = typed;
+    // what goes wrong past the script itself is said of the interpreter its `#!` names
+    let outer = "";
+    for (let depth = 0; ; depth++) {
+      const path = this.resolve(file);
+      if (this.fs.isDir(path))
+        return fail(`${outer}${outer === "" ? "Is a directory" : "Permission denied"}`, 126);
+      if (!this.fs.isFile(path))
+        return outer === ""
+          ? fail("No such file or directory", 127)
+          : fail("cannot execute: required file not found", 127);
+      if ((this.fs.mode(path) & 0o100) === 0) return fail(`${outer}Permission denied`, 126);
+      if (depth === 4) return fail(`${outer}Too many levels of symbolic links`, 126);
+      const text = this.fs.read(path);
+      if (typeof text !== "string") return fail(`${outer}${fsErrorText(text.error)}`, 126);
+      // no `#!` (here or in an interpreter): the kernel refuses it (ENOEXEC) and bash runs the
+      // learner's file as a script of its own
+      if (!text.startsWith("#!")) return this.dispatch(["bash", ...argv], assigns, s, ctx, alone);
+      const line = text.slice(2, (text.indexOf("\n") + 1 || text.length + 1) - 1).trim();
+      const cut = line.search(/[ \t]/);
+      const interpreter = cut < 0 ? line : line.slice(0, cut);
+      const arg = cut < 0 ? "" : line.slice(cut).trim();
+      if (interpreter === "") return fail("cannot execute: required file not found", 127);
+      run = [interpreter, ...(arg === "" ? [] : [arg]), ...run];
+      if (!interpreter.includes("/") || programAt(this, this.resolve(interpreter)) !== undefined)
+        return interpreter.includes("/")
+          ? this.dispatch(run, assigns, s, ctx, alone)
+          : fail("cannot execute: required file not found", 127);
+      if (outer === "") outer = `${interpreter}: bad interpreter: `;
+      file = interpreter;
+    }
   }
 
   /** The words an alias stands for (a simple command), or undefined when it is more than that. */
@@ -2017,7 +2093,7 @@ export class Shell {
           );
           if (typeof r === "string") {
             ctx.io.stderr(this.diagnostic(`bash: ${part.expr.trimStart()}: ${r}\n`));
-            throw new StopLine();
+            throw new ExpansionError();
           }
           addText(String(r), true);
           has = true;
@@ -2096,7 +2172,7 @@ export class Shell {
         ctx.io.stderr(
           this.diagnostic(`bash: ${/^[0-9]+$/.test(part.name) ? "$" : ""}${part.name}: unbound variable\n`),
         );
-        throw new StopLine();
+        throw new ExpansionError();
       }
     }
     switch (part.op) {
@@ -2128,7 +2204,7 @@ export class Shell {
         ctx.io.stderr(
           this.diagnostic(`bash: ${part.name}: ${msg === "" ? "parameter null or not set" : msg}\n`),
         );
-        throw new StopLine();
+        throw new ExpansionError();
       }
       case "#":
       case "##":
@@ -2165,7 +2241,7 @@ export class Shell {
         if (target === "") return "";
         if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#@*])$/.test(target)) {
           ctx.io.stderr(this.diagnostic(`bash: ${target}: invalid variable name\n`));
-          throw new StopLine();
+          throw new ExpansionError();
         }
         return this.getVar(target) ?? "";
       }
@@ -2180,7 +2256,7 @@ export class Shell {
             end = chars.length + len;
             if (end < off) {
               ctx.io.stderr(this.diagnostic(`bash: ${len}: substring expression < 0\n`));
-              throw new StopLine();
+              throw new ExpansionError();
             }
           } else end = Math.min(chars.length, off + len);
         }
@@ -2248,6 +2324,9 @@ export class Shell {
         ctx,
       );
       ctx.lastSubstStatus = status;
+    } catch (e) {
+      if (!(e instanceof ExpansionError)) throw e;
+      ctx.lastSubstStatus = 1;
     } finally {
       ctx.depth--;
       this.restoreSubshell(saved);
@@ -2295,6 +2374,7 @@ export class Shell {
     const saved = this.saveSubshell();
     ctx.depth++;
     const lastExit = this.lastExit;
+    const pid = this.pid;
     try {
       // a new process has the exported variables only: hiding the others is work the line pays
       const hidden: string[] = [];
@@ -2315,6 +2395,9 @@ export class Shell {
       this.sourcing = 0;
       this.getopsPos = { ind: 0, char: 1 };
       this.speaker = { ...who.name, line: 1 };
+      // a new process: its own `$$` (a subshell's `( … )` keeps its parent's), and only bash says its version
+      this.pid = this.opts.jobs.allocatePid();
+      if (!who.name.dash) this.setVar("BASH_VERSION", BASH_VERSION);
       this.traceBase = ctx.depth;
       this.lastExit = 0;
       let script: Script;
@@ -2342,6 +2425,9 @@ export class Shell {
         }
       } catch (e) {
         if (e instanceof ReturnSignal) status = e.code;
+        // dash exits 2; bash 1 from a script, and 127 from `-c` (as bash 5.2 does)
+        else if (e instanceof ExpansionError)
+          status = who.name.dash ? 2 : who.name.from === "command" ? 127 : 1;
         else throw e;
       }
       const exitAction = this.traps.get("EXIT");
@@ -2354,6 +2440,7 @@ export class Shell {
       ctx.depth--;
       this.restoreSubshell(saved);
       this.lastExit = lastExit;
+      this.pid = pid;
     }
   }
 
@@ -2371,9 +2458,9 @@ export class Shell {
       // dash names the last line it read where bash names the one after
       const eof = e.message === "syntax error: unexpected end of file";
       const expecting = eof && e.expecting !== undefined ? ` (expecting "${e.expecting}")` : "";
-      return `${who.file ?? "sh"}: ${eof ? Math.max(1, line - 1) : line}: Syntax error: ${dashSyntax(e.message)}${expecting}\n`;
+      return `${who.file ?? who.shown ?? "sh"}: ${eof ? Math.max(1, line - 1) : line}: Syntax error: ${dashSyntax(e.message)}${expecting}\n`;
     }
-    const name = who.file ?? "bash: -c";
+    const name = who.file ?? `${who.shown ?? "bash"}: -c`;
     const shown = /near unexpected token/.test(e.message) && e.lineText !== undefined;
     return `${name}: line ${line}: ${e.message}\n${shown ? `${name}: line ${line}: \`${e.lineText}'\n` : ""}`;
   }
@@ -2389,13 +2476,16 @@ export class Shell {
     const rest = text.slice("bash: ".length);
     if (!who.dash) {
       if (who.file !== undefined) return `${who.file}: line ${who.line}: ${rest}`;
+      if (who.shown !== undefined) return `${who.shown}: line ${who.line}: ${rest}`;
       return rest.startsWith(`line ${who.line}: `) ? text : `bash: line ${who.line}: ${rest}`;
     }
     const dash = rest
       .replace(/^([^\n]*): command not found\n/, "$1: not found\n")
       .replace(/^cd: ([^\n]*): (No such file or directory|Not a directory)\n/, "cd: can't cd to $1\n")
-      .replace(/^local: can only be used in a function\n/, "local: not in a function\n");
-    return `${who.file ?? "sh"}: ${who.line}: ${dash}`;
+      .replace(/^local: can only be used in a function\n/, "local: not in a function\n")
+      .replace(/^([^\n:]*): parameter null or not set\n/, "$1: parameter not set or null\n")
+      .replace(/^([^\n:]*): unbound variable\n/, "$1: parameter not set\n");
+    return `${who.file ?? who.shown ?? "sh"}: ${who.line}: ${dash}`;
   }
 
   /**
@@ -2432,12 +2522,36 @@ export class Shell {
   }
 }
 
+/**
+ * The workstation's programs from GNU coreutils, findutils, diffutils, grep and sed: their
+ * messages begin with the name they were run by (argv[0]). awk (gawk), jq, curl, kubectl and
+ * util-linux's rev use their own short name whatever the path.
+ */
+const GNU_PROGRAMS: ReadonlySet<string> = new Set(
+  (
+    "base64 basename cat chmod cp cut date diff dirname echo env expr find grep head ls mkdir mv paste " +
+    "printenv printf pwd rm rmdir sed seq sleep sort tac tail tee test touch tr uname uniq wc whoami xargs yes"
+  ).split(" "),
+);
+
+/** A sink that says `typed` where a program's messages say its short `name`. */
+function asInvoked(sink: Sink, name: string, typed: string): Sink {
+  const prefix = new RegExp(`^${name}: `, "gm");
+  const help = `Try '${name} --help'`;
+  return (chunk) => sink(chunk.replace(prefix, `${typed}: `).split(help).join(`Try '${typed} --help'`));
+}
+
+/** The bash the workstation's shell is (what `$BASH_VERSION` and `bash --version` say): the differential's oracle. */
+export const BASH_VERSION = "5.2.15(1)-release";
+
 /** Who a child shell started as `bash -c`, `sh -c`, `bash FILE` or `sh FILE` says it is in its messages. */
 export interface ChildShellName {
   /** dash (`sh`) words its messages (`sh: 1: x: not found`). */
   dash: boolean;
   /** The script file it runs (messages begin with its name), if any. */
   file?: string;
+  /** `-c`'s `$0` when it is not the shell's own name (`bash -c CMD foo`, `/bin/sh -c CMD`): messages begin with it. */
+  shown?: string;
   /** Where its commands come from: `-c`, a file, or its standard input (`$-` says so). */
   from: "command" | "file" | "stdin";
 }
@@ -2539,5 +2653,7 @@ export function fsErrorText(e: FsError): string {
       return "No space left on device";
     case "ENOTEMPTY":
       return "Directory not empty";
+    case "EPERM":
+      return "Operation not permitted";
   }
 }
