@@ -18,6 +18,8 @@ export type WordPart =
   | { kind: "arith"; expr: string; quoted: boolean };
 
 export type ParamOp =
+  /** A form dash does not have (`${v^^}`, `${v:1}`, `${a[0]}` in `sh`): "Bad substitution" when expanded. */
+  | "bad"
   | ":-"
   | "-"
   | ":="

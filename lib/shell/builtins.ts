@@ -58,11 +58,17 @@ export function readOperand(
 export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_SLEEP_SECONDS = 3600;
 
-const echo: Builtin = ({ argv, out }) => {
+const echo: Builtin = ({ argv, out, shell }) => {
   let newline = true;
   let escapes = false;
   let i = 1;
-  for (; i < argv.length; i++) {
+  if (shell.dash) {
+    // dash's echo: `-n` first is its only option, and backslash escapes are always read
+    if (argv[1] === "-n") newline = false;
+    i = newline ? 1 : 2;
+    escapes = true;
+  }
+  for (; !shell.dash && i < argv.length; i++) {
     const a = argv[i] ?? "";
     if (!/^-[neE]+$/.test(a)) break;
     for (const f of a.slice(1)) {
@@ -467,7 +473,7 @@ function testExpr(args: string[], shell: Shell): boolean | string {
       if (!/^\s*-?\d+\s*$/.test(b)) return `${b}: integer expression expected`;
       return integerTest(Number(a), Number(b));
     }
-    switch (op) {
+    switch (shell.dash && op === "==" ? "" : op) {
       case "=":
       case "==":
         return a === b;
@@ -492,14 +498,21 @@ const test: Builtin = ({ argv, shell, err }) => {
   let args = argv.slice(1);
   if (argv[0] === "[") {
     if (args[args.length - 1] !== "]") {
-      err("bash: [: missing `]'\n");
+      err(shell.dash ? "bash: [: missing ]\n" : "bash: [: missing `]'\n");
       return 2;
     }
     args = args.slice(0, -1);
   }
   const r = testExpr(args, shell);
   if (typeof r === "string") {
-    err(`bash: ${argv[0]}: ${r}\n`);
+    // dash's test has two words for what bash tells apart (and no `==`)
+    const dash = /^(.*): integer expression expected$/.exec(r);
+    const said = !shell.dash
+      ? r
+      : dash !== null
+        ? `Illegal number: ${dash[1]}`
+        : `${args[0]}: unexpected operator`;
+    err(`bash: ${argv[0]}: ${said}\n`);
     return 2;
   }
   return r ? 0 : 1;

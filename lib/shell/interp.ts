@@ -443,6 +443,11 @@ export class Shell {
     }
   }
 
+  /** This shell is dash (`sh -c`, `sh FILE`, a `#!/bin/sh` script): its grammar, builtins and words. */
+  get dash(): boolean {
+    return this.speaker?.dash === true;
+  }
+
   get fs(): VirtualFs {
     return this.opts.fs;
   }
@@ -503,7 +508,7 @@ export class Shell {
           : `${flags}B${mode}`;
       }
       case "RANDOM":
-        return String(this.nextRandom());
+        return this.dash ? this.vars.get(name)?.value : String(this.nextRandom());
       default:
         if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
         {
@@ -942,7 +947,10 @@ export class Shell {
     });
     // bash gives up on the whole line when it cannot fork (throw_to_top_level)
     if (job === undefined) throw new ShellLimitError("fork: Resource temporarily unavailable");
-    streams.err(`[${job.id}] ${job.pid}\n`);
+    // job control is the interactive shell's: a subshell's or a child shell's job is neither
+    // announced nor reported when it ends
+    if (this.openChildren.length === 0) streams.err(`[${job.id}] ${job.pid}\n`);
+    else job.reported = true;
     this.setVar("!", String(job.pid));
     return 0;
   }
@@ -1379,7 +1387,7 @@ export class Shell {
   async expandFull(word: Word, ctx: RunContext): Promise<string[]> {
     let words: Word[];
     try {
-      words = braceExpand(word, LIMITS.words);
+      words = this.dash ? [word] : braceExpand(word, LIMITS.words);
     } catch (e) {
       if (e instanceof BraceLimitError) this.limit(ctx, `${e.message}; stopped`);
       throw e;
@@ -1703,7 +1711,7 @@ export class Shell {
         }
       }
     }
-    const builtin = lookup(BUILTINS, name);
+    const builtin = this.dash && BASH_ONLY_BUILTINS.has(name) ? undefined : lookup(BUILTINS, name);
     if (builtin !== undefined && lookup(this.opts.programs, name) === undefined) {
       const restore = assigns.map(([k]) => [k, this.vars.get(k)] as const);
       const keep = ["export", "unset", "cd", "local", "readonly", "declare"].includes(name);
@@ -2142,6 +2150,10 @@ export class Shell {
     part: Extract<Word["parts"][number], { kind: "var" }>,
     ctx: RunContext,
   ): Promise<string> {
+    if (part.op === "bad") {
+      ctx.io.stderr(this.diagnostic("bash: Bad substitution\n"));
+      throw new ExpansionError();
+    }
     let value: string | undefined;
     if (part.index === undefined) value = this.getVar(part.name);
     else if (part.index === "@" || part.index === "*") {
@@ -2342,7 +2354,7 @@ export class Shell {
     streams: Streams,
     ctx: RunContext,
   ): Promise<number> {
-    const script = parseScript(text.replace(/^#!.*\n/, "").replace(/\n+$/, ""), 1);
+    const script = parseScript(text.replace(/^#!.*\n/, "").replace(/\n+$/, ""), 1, this.speaker?.dash);
     const positional = this.positional;
     if (args !== undefined) this.positional = args;
     this.sourcing++;
@@ -2403,14 +2415,15 @@ export class Shell {
       let script: Script;
       let syntaxError: ShellSyntaxError | undefined;
       try {
-        script = parseScript(text, 1);
+        script = parseScript(text, 1, who.name.dash);
       } catch (e) {
         if (!(e instanceof ShellSyntaxError)) throw e;
         // bash and dash read a command at a time: those before the bad one run first
         syntaxError = e;
         script = [];
         try {
-          if ((e.commandStart ?? 0) > 0) script = parseScript(text.slice(0, e.commandStart), 1);
+          if ((e.commandStart ?? 0) > 0)
+            script = parseScript(text.slice(0, e.commandStart), 1, who.name.dash);
         } catch {
           // the text before it does not parse alone either: nothing runs
         }
@@ -2433,7 +2446,7 @@ export class Shell {
       const exitAction = this.traps.get("EXIT");
       if (exitAction !== undefined && exitAction !== "") {
         this.lastExit = status;
-        await this.runChild(parseScript(exitAction), streams, ctx);
+        await this.runChild(parseScript(exitAction, 0, who.name.dash), streams, ctx);
       }
       return status;
     } finally {
@@ -2446,7 +2459,7 @@ export class Shell {
 
   /** Runs a line non-interactively inside this shell (`command NAME …`, a program's child in a subshell). */
   async runNested(line: string, streams: Streams, ctx: RunContext): Promise<number> {
-    return this.runChild(parseScript(line, 1), streams, ctx);
+    return this.runChild(parseScript(line, 1, this.speaker?.dash), streams, ctx);
   }
 
   /** A syntax error of a child shell's text, in its words (`bash: -c: line 2: …`, `sh: 1: Syntax error: …`). */
@@ -2522,6 +2535,13 @@ export class Shell {
   }
 }
 
+/** bash's builtins dash does not have (`sh: 1: source: not found`). */
+const BASH_ONLY_BUILTINS: ReadonlySet<string> = new Set(
+  "source let declare typeset shopt pushd popd dirs mapfile readarray disown help history caller complete compgen logout".split(
+    " ",
+  ),
+);
+
 /**
  * The workstation's programs from GNU coreutils, findutils, diffutils, grep and sed: their
  * messages begin with the name they were run by (argv[0]). awk (gawk), jq, curl, kubectl and
@@ -2587,6 +2607,7 @@ interface SubshellState extends ShellState {
 /** dash's words for a syntax error bash words as `message`. */
 function dashSyntax(message: string): string {
   const token = /near unexpected token `(.*)'$/.exec(message)?.[1];
+  if (token !== undefined && /^(<|>|>>|<<|<<-|>&|<&)$/.test(token)) return "redirection unexpected";
   if (token !== undefined) return `"${token}" unexpected`;
   if (message.startsWith("unexpected EOF while looking for matching")) return "Unterminated quoted string";
   if (message === "syntax error: unexpected end of file") return "end of file unexpected";

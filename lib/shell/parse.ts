@@ -41,6 +41,11 @@ interface PendingHeredoc {
 }
 
 const MAX_DEPTH = 32;
+const REDIRECT_OPS: ReadonlySet<string> = new Set([">", ">>", "<", "&>", ">&", "<<", "<<-", "<<<"]);
+
+/** bash's reserved words that dash reads as command names (`sh: 1: [[: not found`). */
+const BASH_WORDS: ReadonlySet<string> = new Set(["[[", "function", "select", "coproc"]);
+
 const RESERVED = new Set(["then", "elif", "else", "fi", "do", "done", "}", "in", "esac"]);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SPECIAL_PARAMS = new Set(["?", "$", "#", "!", "0", "@", "*", "-"]);
@@ -66,6 +71,8 @@ class Parser {
     private readonly src: string,
     start: number,
     private readonly depth: number,
+    /** dash's grammar (`sh`): no `[[`, `((`, `function`, arrays, `$'…'`, `&>`, `<<<` or bash's `${…}` forms. */
+    private readonly dash = false,
   ) {
     this.pos = start;
     if (depth > MAX_DEPTH) throw new ShellSyntaxError("nesting too deep");
@@ -169,7 +176,7 @@ class Parser {
       const text = lines.map((l) => `${l}\n`).join("");
       h.redirect.body = h.quoted
         ? { parts: [{ kind: "lit", text, quoted: true }], raw: text }
-        : new Parser(text, 0, this.depth + 1).readHeredoc();
+        : new Parser(text, 0, this.depth + 1, this.dash).readHeredoc();
     }
   }
 
@@ -217,7 +224,7 @@ class Parser {
         flush();
         parts.push({
           kind: "cmd",
-          script: parseScript(this.src.slice(this.pos + 1, end), this.depth + 1),
+          script: parseScript(this.src.slice(this.pos + 1, end), this.depth + 1, this.dash),
           quoted: true,
         });
         this.pos = end + 1;
@@ -256,12 +263,13 @@ class Parser {
     }
     const text = this.src.slice(start, i);
     this.pos = i;
-    const w = new Parser(text, 0, this.depth + 1).readWord(false, true);
+    const w = new Parser(text, 0, this.depth + 1, this.dash).readWord(false, true);
     return { ...w, raw: text };
   }
 
   private lexOp(): string | undefined {
     for (const op of OPS) {
+      if (this.dash && (op === "&>" || op === "<<<")) continue;
       if (this.src.startsWith(op, this.pos)) {
         this.pos += op.length;
         return op;
@@ -318,7 +326,7 @@ class Parser {
         sawQuotes = true;
         continue;
       }
-      if (!dq && c === "$" && this.src[this.pos + 1] === "'") {
+      if (!dq && !this.dash && c === "$" && this.src[this.pos + 1] === "'") {
         const end = this.findAnsiEnd(this.pos + 2);
         addLit(decodeEscapes(this.src.slice(this.pos + 2, end), false).text, true);
         this.pos = end + 1;
@@ -349,7 +357,7 @@ class Parser {
         const end = this.src.indexOf("`", this.pos + 1);
         if (end < 0) throw new IncompleteInput("unexpected EOF while looking for matching ``'");
         const body = this.src.slice(this.pos + 1, end);
-        const script = parseScript(body, this.depth + 1);
+        const script = parseScript(body, this.depth + 1, this.dash);
         flush();
         parts.push({ kind: "cmd", script, quoted: dq });
         litQuoted = dq;
@@ -400,7 +408,7 @@ class Parser {
       throw new IncompleteInput("unexpected EOF while looking for matching `]'");
     }
     if (n === "(") {
-      const inner = new Parser(s, this.pos + 2, this.depth + 1);
+      const inner = new Parser(s, this.pos + 2, this.depth + 1, this.dash);
       const script = inner.parseList(")");
       const t = inner.next();
       if (t.text !== ")") throw new IncompleteInput("unexpected EOF while looking for matching `)'");
@@ -459,9 +467,10 @@ class Parser {
       throw new ShellSyntaxError(`\${${body}}: bad substitution`);
     };
     const sub = (src: string): Word => {
-      const w = new Parser(src, 0, this.depth + 1).readWord(false, true);
+      const w = new Parser(src, 0, this.depth + 1, this.dash).readWord(false, true);
       return { ...w, raw: src };
     };
+    if (this.dash && body.startsWith("!")) return { kind: "var", name: body, quoted, op: "bad" };
     const bang = /^!([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?$/.exec(body);
     if (bang?.[1] !== undefined)
       return bang[2] === undefined
@@ -481,6 +490,9 @@ class Parser {
       return { kind: "var", name, quoted, op: "#len", index };
     }
     const base = { kind: "var" as const, name, quoted, index };
+    // dash has POSIX's forms only: anything else fails when it is expanded (`sh: 1: Bad substitution`)
+    if (this.dash && (index !== undefined || !/^(|:?[-=+?].*|##?.*|%%?.*)$/s.test(rest)))
+      return { kind: "var", name, quoted, op: "bad" };
     if (rest === "") return base;
     for (const op of [
       ":-",
@@ -571,7 +583,8 @@ class Parser {
       if (this.lists === 1 && newLine) this.commandStart = t.start ?? this.pos - t.text.length;
       if (terminator !== undefined && t.kind === "op" && t.text === terminator) break;
       if (t.kind === "word" && t.word !== undefined && isReserved(t, RESERVED)) break;
-      if (t.kind === "op" && t.text !== "(") this.fail(t.text);
+      // a command may begin with a redirection (`> file` empties it)
+      if (t.kind === "op" && t.text !== "(" && !REDIRECT_OPS.has(t.text)) this.fail(t.text);
       const start = this.pos - t.text.length;
       newLine = false;
       const line = this.lineAt(t.start ?? start);
@@ -616,8 +629,8 @@ class Parser {
       if (keyed !== null) {
         // `[key]=value`
         const rest = w.text.slice(keyed[0].length);
-        const value = new Parser(rest, 0, this.depth + 1).readWord(false);
-        const key = new Parser(keyed[1] ?? "", 0, this.depth + 1).readWord(false, true);
+        const value = new Parser(rest, 0, this.depth + 1, this.dash).readWord(false);
+        const key = new Parser(keyed[1] ?? "", 0, this.depth + 1, this.dash).readWord(false, true);
         items.push({ ...value, raw: rest, key: { ...key, raw: keyed[1] ?? "" } });
         continue;
       }
@@ -697,7 +710,7 @@ class Parser {
   }
 
   private parseCommand(): Command {
-    if (this.atDoubleParen()) {
+    if (!this.dash && this.atDoubleParen()) {
       const expr = this.readArithBody();
       return { kind: "arith", expr, redirects: this.parseRedirects() };
     }
@@ -723,7 +736,7 @@ class Parser {
       return { kind: "group", subshell: true, body, redirects: this.parseRedirects() };
     }
     if (t.kind === "word") {
-      switch (t.text) {
+      switch (this.dash && BASH_WORDS.has(t.text) ? "" : t.text) {
         case "{": {
           this.next();
           const body = this.parseList();
@@ -836,6 +849,8 @@ class Parser {
         }
         case "for": {
           this.next();
+          if (this.dash && /^[ \t]*\(\(/.test(this.src.slice(this.pos, this.pos + 64)))
+            throw new ShellSyntaxError("Bad for loop variable");
           if (this.atDoubleParen()) {
             const parts = this.readArithBody().split(";");
             if (parts.length !== 3) this.fail("((");
@@ -911,8 +926,7 @@ class Parser {
 
   private tryRedirect(): Redirect | undefined {
     const t = this.peek();
-    if (t.kind !== "op" || ![">", ">>", "<", "&>", ">&", "<<", "<<-", "<<<"].includes(t.text))
-      return undefined;
+    if (t.kind !== "op" || !REDIRECT_OPS.has(t.text)) return undefined;
     this.next();
     const target = this.next();
     if (target.kind !== "word" || target.word === undefined) this.fail(target.text);
@@ -947,13 +961,16 @@ class Parser {
       }
       const t = this.peek();
       if (t.kind !== "word" || t.word === undefined) break;
-      const elem = cmd.words.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\](\+?)=/.exec(t.text) : null;
+      const elem =
+        cmd.words.length === 0 && !this.dash
+          ? /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\](\+?)=/.exec(t.text)
+          : null;
       if (elem !== null) {
         // `a[i]=v`: one element of an array
         this.next();
         const rest = t.text.slice(elem[0].length);
-        const value = new Parser(rest, 0, this.depth + 1).readWord(false);
-        const index = new Parser(elem[2] ?? "", 0, this.depth + 1).readWord(false, true);
+        const value = new Parser(rest, 0, this.depth + 1, this.dash).readWord(false);
+        const index = new Parser(elem[2] ?? "", 0, this.depth + 1, this.dash).readWord(false, true);
         cmd.assigns.push({
           name: elem[1] ?? "",
           value: { ...value, raw: rest },
@@ -965,7 +982,7 @@ class Parser {
       const eq = t.text.indexOf("=");
       const append = eq > 1 && t.text[eq - 1] === "+";
       const aname = t.text.slice(0, append ? eq - 1 : eq);
-      if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname) && eq === t.text.length - 1) {
+      if (!this.dash && cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname) && eq === t.text.length - 1) {
         // `a=(x y)`: an array; `a=` alone: empty
         this.next();
         const items = this.readArrayLiteral();
@@ -978,7 +995,7 @@ class Parser {
       }
       if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(aname)) {
         this.next();
-        const value = new Parser(t.text.slice(eq + 1), 0, this.depth + 1).readWord(false);
+        const value = new Parser(t.text.slice(eq + 1), 0, this.depth + 1, this.dash).readWord(false);
         cmd.assigns.push({
           name: aname,
           value: { ...value, raw: t.text.slice(eq + 1) },
@@ -1031,8 +1048,8 @@ function isReserved(t: Token, set: Set<string>): boolean {
 }
 
 /** Parses a whole command line. Throws ShellSyntaxError with bash's wording. */
-export function parseScript(src: string, depth = 0): Script {
-  const p = new Parser(src, 0, depth);
+export function parseScript(src: string, depth = 0, dash = false): Script {
+  const p = new Parser(src, 0, depth, dash);
   try {
     const script = p.parseList();
     const t = p.next();
