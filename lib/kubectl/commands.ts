@@ -11,6 +11,7 @@ import { apiResourcesCommand, apiVersionsCommand } from "./cmd/api-resources";
 import { applyCommand } from "./cmd/apply";
 import { authCommand } from "./cmd/auth";
 import { clusterInfoCommand } from "./cmd/cluster-info";
+import { completionCommand } from "./cmd/completion";
 import { configCommand } from "./cmd/config";
 import { cpCommand } from "./cmd/cp";
 import { createCommand } from "./cmd/create";
@@ -60,6 +61,7 @@ export const commands: Command[] = [
   waitCommand,
   labelCommand,
   annotateCommand,
+  completionCommand,
   apiResourcesCommand,
   apiVersionsCommand,
   configCommand,

@@ -14,7 +14,8 @@ export type WordPart =
       /** `${a[i]}` (a word), `${a[@]}` / `${a[*]}` ("@" / "*"). */
       index?: Word | "@" | "*";
     }
-  | { kind: "cmd"; script: Script; quoted: boolean }
+  /** `$(…)`, or `<(…)` when `proc` (process substitution: the path of a file holding its output). */
+  | { kind: "cmd"; script: Script; quoted: boolean; proc?: true }
   | { kind: "arith"; expr: string; quoted: boolean };
 
 export type ParamOp =

@@ -6,6 +6,7 @@
 
 import { commands as kubectlCommands } from "../kubectl/commands";
 import { chmod } from "./chmod";
+import { complete, compopt } from "./complete";
 import { date } from "./date";
 import { FILE_COMMANDS } from "./files";
 import type { FsError } from "./fs";
@@ -555,25 +556,65 @@ export function programAt(shell: Shell, path: string): string | undefined {
   return programPath(shell, name) === usr ? name : undefined;
 }
 
+/** bash's reserved words (`type if`: `if is a shell keyword`). */
+const KEYWORDS: ReadonlySet<string> = new Set(
+  "if then else elif fi case esac for select while until do done in function time { } ! [[ ]] coproc".split(
+    " ",
+  ),
+);
+
+/**
+ * `type [-t|-p|-P] NAME…` and `which NAME…`: what bash would run for each name — an alias, a
+ * keyword, a function, a builtin or a program's path — or only the kind (`-t`) or the path
+ * (`-p`, `-P`, and `which`).
+ */
 const type: Builtin = ({ argv, shell, out, err }) => {
   let status = 0;
   const which = argv[0] === "which";
-  for (const name of argv.slice(1)) {
-    const aliased = shell.aliases.get(name);
-    if (!which && aliased !== undefined) out(`${name} is aliased to \`${aliased}'\n`);
-    else if (!which && shell.functions.has(name)) out(`${name} is a function\n`);
-    else if (!which && BUILTIN_NAMES.has(name)) out(`${name} is a shell builtin\n`);
-    else if (programPath(shell, name) !== undefined) {
-      const path = programPath(shell, name);
-      out(which ? `${path}\n` : `${name} is ${path}\n`);
-    } else if (
+  let mode: "say" | "kind" | "path" | "file" = which ? "path" : "say";
+  let i = 1;
+  for (; !which && i < argv.length && /^-[tpPaf]+$/.test(argv[i] ?? ""); i++) {
+    const f = argv[i] ?? "";
+    if (f.includes("t")) mode = "kind";
+    else if (f.includes("P")) mode = "file";
+    else if (f.includes("p")) mode = "path";
+  }
+  for (const name of argv.slice(i)) {
+    const path = programPath(shell, name);
+    const file =
       name.includes("/") &&
       shell.fs.isFile(shell.resolve(name)) &&
       (shell.fs.mode(shell.resolve(name)) & 0o111) !== 0
-    ) {
-      out(which ? `${name}\n` : `${name} is ${name}\n`);
-    } else {
-      if (!which) err(`bash: type: ${name}: not found\n`);
+        ? name
+        : undefined;
+    // `which` and `type -P` search PATH only
+    const kind =
+      mode === "file" || which
+        ? undefined
+        : shell.aliases.has(name)
+          ? "alias"
+          : KEYWORDS.has(name)
+            ? "keyword"
+            : shell.functions.has(name)
+              ? "function"
+              : BUILTIN_NAMES.has(name)
+                ? "builtin"
+                : undefined;
+    const found = path ?? file;
+    if (mode === "kind") {
+      if (kind !== undefined || found !== undefined) out(`${kind ?? "file"}\n`);
+      else status = 1;
+    } else if (mode === "path" || mode === "file") {
+      // a name bash would not run from a file prints nothing (`type -p echo`), and is no failure
+      if (kind === undefined && found !== undefined) out(`${found}\n`);
+      else if (kind === undefined) status = 1;
+    } else if (kind === "alias") out(`${name} is aliased to \`${shell.aliases.get(name)}'\n`);
+    else if (kind === "keyword") out(`${name} is a shell keyword\n`);
+    else if (kind === "function") out(`${name} is a function\n`);
+    else if (kind === "builtin") out(`${name} is a shell builtin\n`);
+    else if (found !== undefined) out(`${name} is ${found}\n`);
+    else {
+      err(`bash: type: ${name}: not found\n`);
       status = 1;
     }
   }
@@ -749,6 +790,8 @@ const clear: Builtin = ({ out }) => {
 };
 
 export const BUILTINS: Record<string, Builtin> = {
+  complete,
+  compopt,
   ...TEXT_UTILS,
   ...SCREEN_PROGRAMS,
   ...SCRIPTING_BUILTINS,
@@ -833,6 +876,8 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 const BUILTIN_NAMES = new Set([
+  "complete",
+  "compopt",
   "trap",
   "getopts",
   "let",

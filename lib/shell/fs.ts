@@ -276,6 +276,12 @@ export class VirtualFs {
     for (const [p, m] of Object.entries(snap.modes ?? {})) if (Number.isInteger(m)) this.chmod(p, m);
   }
 
+  /** Removes a seeded file (a process substitution's /dev/fd entry once its line ends). */
+  unseed(path: string): void {
+    this.files.delete(path);
+    this.mtimes.delete(path);
+  }
+
   /** Seeds a read-only file (container images); bypasses the writable check. */
   seed(path: string, data: string): void {
     this.mkdirp(parentOf(path));

@@ -19,6 +19,7 @@ import type {
   Word,
 } from "./ast";
 import { BUILTINS, type BuiltinContext, programAt } from "./builtins";
+import { readSpec } from "./complete";
 import { type FsError, resolvePath, type VirtualFs } from "./fs";
 import {
   BraceLimitError,
@@ -378,6 +379,8 @@ export interface ShellVarsSnapshot {
   functions?: Record<string, string>;
   /** `alias name=value`, by name. Absent in older snapshots. */
   aliases?: Record<string, string>;
+  /** `complete` specifications (their words after `complete`), by command name; absent when none. */
+  completions?: Record<string, string[]>;
 }
 
 /**
@@ -396,11 +399,15 @@ export class Shell {
   private historyBytes = 0;
   lastExit = 0;
   exited = false;
+  /** The /dev/fd files of this line's process substitutions (removed when it ends). */
+  private procFiles: string[] = [];
   /** `$$`: stable per tab so transcripts are reproducible; a child shell (`bash -c`) has its own. */
   pid: number;
   /** Change these three through `definitions()` (a child shell shares its parent's until then). */
   functions = new Map<string, FunctionDef>();
   aliases = new Map<string, string>();
+  /** `complete -F FUNC NAME` and the like: what Tab does after NAME (the words given to `complete`). */
+  completions = new Map<string, string[]>();
   /** `$1 …`: the positional parameters. */
   positional: string[] = [];
   /** `$0`: `bash`, or what a child shell was started as (`bash -c CMD NAME`, `sh FILE`). */
@@ -626,6 +633,9 @@ export class Shell {
       history: [...(own?.history ?? this.history)],
       functions,
       aliases: Object.fromEntries(own?.aliases ?? this.aliases),
+      ...((own?.completions ?? this.completions).size > 0
+        ? { completions: Object.fromEntries(own?.completions ?? this.completions) }
+        : {}),
     };
   }
 
@@ -654,6 +664,13 @@ export class Shell {
   private restoreDefinitions(s: ShellVarsSnapshot): void {
     this.functions.clear();
     this.aliases.clear();
+    this.completions.clear();
+    for (const [name, words] of Object.entries(s.completions ?? {})) {
+      if (this.completions.size >= LIMITS.definitions || !Array.isArray(words)) break;
+      const spec = words.slice(0, 16).map((w) => String(w).slice(0, 256));
+      if (this.definitionFits(0, name.length + spec.join(" ").length))
+        this.completions.set(name.slice(0, 256), spec);
+    }
     for (const [name, source] of Object.entries(s.functions ?? {})) {
       const text = String(source);
       if (this.functions.size >= LIMITS.definitions || !this.definitionFits(0, text.length)) break;
@@ -680,6 +697,7 @@ export class Shell {
     let n = 0;
     for (const f of this.functions.values()) n += f.source?.length ?? 0;
     for (const [k, v] of this.aliases) n += k.length + v.length;
+    for (const [k, v] of this.completions) n += k.length + v.join(" ").length;
     return n;
   }
 
@@ -764,6 +782,8 @@ export class Shell {
       this.opts.jobs.stopTab(this.opts.tab);
     }
     for (const note of this.opts.jobs.reap(this.opts.tab)) io.stderr(`${note}\n`);
+    for (const path of this.procFiles) this.fs.unseed(path);
+    this.procFiles = [];
     this.lastExit = status;
     return {
       exitCode: status,
@@ -914,6 +934,7 @@ export class Shell {
       ...own,
       functions: new Map(own.functions),
       aliases: new Map(own.aliases),
+      completions: new Map(own.completions),
       traps: new Map(own.traps),
       definitionsShared: false,
       history: [...own.history],
@@ -1472,6 +1493,7 @@ export class Shell {
       argv0: this.argv0,
       functions: this.functions,
       aliases: this.aliases,
+      completions: this.completions,
       traps: this.traps,
       definitionsShared: this.definitionsShared,
       history: this.history,
@@ -1494,6 +1516,7 @@ export class Shell {
     this.argv0 = s.argv0;
     this.functions = s.functions;
     this.aliases = s.aliases;
+    this.completions = s.completions;
     this.traps = s.traps;
     this.definitionsShared = s.definitionsShared;
     this.history = s.history;
@@ -1514,11 +1537,13 @@ export class Shell {
   definitions(): {
     functions: Map<string, FunctionDef>;
     aliases: Map<string, string>;
+    completions: Map<string, string[]>;
     traps: Map<string, string>;
   } {
     if (this.definitionsShared) {
       this.functions = new Map(this.functions);
       this.aliases = new Map(this.aliases);
+      this.completions = new Map(this.completions);
       this.traps = new Map(this.traps);
       this.definitionsShared = false;
     }
@@ -1539,6 +1564,7 @@ export class Shell {
   ): Promise<number> {
     this.step(ctx);
     await this.pace(ctx);
+    const procMark = this.procFiles.length;
     let words = cmd.words;
     const first = words[0]?.parts;
     if (
@@ -1646,7 +1672,13 @@ export class Shell {
         this.assignArray(a);
       }
     }
-    return this.dispatch(argv, assigns, s, ctx, alone);
+    // a process substitution's file is closed once its command is done (the next takes /dev/fd/63 again)
+    if (this.procFiles.length === procMark) return this.dispatch(argv, assigns, s, ctx, alone);
+    try {
+      return await this.dispatch(argv, assigns, s, ctx, alone);
+    } finally {
+      for (const path of this.procFiles.splice(procMark)) this.fs.unseed(path);
+    }
   }
 
   private assignArray(a: {
@@ -1666,6 +1698,20 @@ export class Shell {
     if (user === "-") return this.getVar("OLDPWD");
     if (user === this.opts.user) return this.opts.home;
     return Object.hasOwn(SYSTEM_HOMES, user) ? SYSTEM_HOMES[user] : undefined;
+  }
+
+  /** The command whose Tab completion NAME's follows (`complete -F __start_kubectl k`), and `-W`'s words. */
+  completionSpec(name: string): { as?: string; words?: string[]; files: boolean } | undefined {
+    const words = this.completions.get(name);
+    if (words === undefined) return undefined;
+    const spec = readSpec(words);
+    const as =
+      spec.func === "__start_kubectl" ? "kubectl" : spec.func === "__start_minikube" ? "minikube" : undefined;
+    return {
+      ...(as !== undefined ? { as } : {}),
+      ...(spec.words !== undefined ? { words: spec.words.split(/[ \t\n]+/).filter((w) => w !== "") } : {}),
+      files: spec.options.includes("default") || spec.options.includes("bashdefault") || words.includes("-f"),
+    };
   }
 
   /** A builtin, program or function of this name exists. */
@@ -2089,7 +2135,8 @@ export class Shell {
           break;
         }
         case "cmd":
-          addValue(await this.commandSubstitution(part.script, ctx), part.quoted);
+          if (part.proc === true) addText(await this.processSubstitution(part.script, ctx), true);
+          else addValue(await this.commandSubstitution(part.script, ctx), part.quoted);
           break;
         case "arith": {
           this.step(ctx);
@@ -2316,7 +2363,20 @@ export class Shell {
     this.step(ctx, 4);
   }
 
-  private async commandSubstitution(script: Script, ctx: RunContext): Promise<string> {
+  /**
+   * `<(…)`: runs the command as `$(…)` does and names a file that reads its output, /dev/fd/63
+   * and down as bash numbers them; the files go when the line ends. (Pipes are buffered here,
+   * so the command has finished when its reader starts; what it writes to stderr shows at once.)
+   */
+  private async processSubstitution(script: Script, ctx: RunContext): Promise<string> {
+    const path = `/dev/fd/${Math.max(10, 63 - this.procFiles.length)}`;
+    const output = await this.commandSubstitution(script, ctx, false);
+    this.fs.seed(path, output);
+    if (!this.procFiles.includes(path)) this.procFiles.push(path);
+    return path;
+  }
+
+  private async commandSubstitution(script: Script, ctx: RunContext, trim = true): Promise<string> {
     this.chargeChild(ctx, "command substitution");
     let buf = "";
     const out: Sink = (c) => {
@@ -2344,7 +2404,7 @@ export class Shell {
       this.restoreSubshell(saved);
       this.lastExit = savedExit;
     }
-    return buf.replace(/\n+$/, "");
+    return trim ? buf.replace(/\n+$/, "") : buf;
   }
 
   /** Runs a script file in this shell (`source FILE`), its positional parameters replaced only when `args` are given. */
@@ -2395,6 +2455,7 @@ export class Shell {
       for (const k of hidden) this.vars.delete(k);
       this.functions = new Map();
       this.aliases = new Map();
+      this.completions = new Map();
       this.traps = new Map();
       this.definitionsShared = false;
       this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, ...who.options };
@@ -2586,6 +2647,7 @@ interface ShellState {
   argv0: string;
   functions: Map<string, FunctionDef>;
   aliases: Map<string, string>;
+  completions: Map<string, string[]>;
   traps: Map<string, string>;
   definitionsShared: boolean;
   history: string[];

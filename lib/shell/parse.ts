@@ -145,7 +145,7 @@ class Parser {
       const op = this.lexOp();
       if (op !== undefined) return { kind: "op", text: op, fd: Number(m[1]) };
     }
-    const op = this.lexOp();
+    const op = !this.dash && this.src.startsWith("<(", this.pos) ? undefined : this.lexOp();
     if (op === "\n" && this.heredocs.length > 0) this.readHeredocBodies();
     if (op !== undefined) return { kind: "op", text: op };
     const start = this.pos;
@@ -303,6 +303,18 @@ class Parser {
       if (dq && !param && c === '"') {
         this.pos++;
         break;
+      }
+      if (!dq && !param && !this.dash && c === "<" && this.src[this.pos + 1] === "(") {
+        // `<(…)`: process substitution, a file name that reads the command's output
+        const inner = new Parser(this.src, this.pos + 2, this.depth + 1, this.dash);
+        const script = inner.parseList(")");
+        if (inner.next().text !== ")")
+          throw new IncompleteInput("unexpected EOF while looking for matching `)'");
+        this.pos = inner.pos;
+        flush();
+        parts.push({ kind: "cmd", script, quoted: true, proc: true });
+        litQuoted = dq;
+        continue;
       }
       if (!dq && !param && (" \t\r\n;&|<>()".includes(c) || (c === "#" && this.pos === start))) break;
       if (c === "\\") {

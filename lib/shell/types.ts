@@ -164,6 +164,11 @@ export interface InteractiveShell {
   /** Paths starting with `prefix` (directories end with `/`), for Tab completion. */
   completePath?(prefix: string): string[];
   /**
+   * What `complete` registered for a command name: complete it as another command (`k` as
+   * kubectl), offer `-W`'s words, and/or fall back to file names.
+   */
+  completionSpec?(name: string): { as?: string; words?: string[]; files: boolean } | undefined;
+  /**
    * True when `text` (the lines typed so far) ends inside a construct — a quote, `do … done`,
    * a here-document — so the terminal reads another line with the `> ` prompt.
    */

@@ -138,6 +138,9 @@ class TabShell implements ShellSession {
   completePath(prefix: string): string[] {
     return this.shell.completePath(prefix);
   }
+  completionSpec(name: string): { as?: string; words?: string[]; files: boolean } | undefined {
+    return this.shell.completionSpec(name);
+  }
   incomplete(text: string): boolean {
     return this.shell.incomplete(text);
   }

@@ -204,6 +204,25 @@ describe("terminal line discipline", () => {
     await t.type("\x15\r");
   });
 
+  it("kubectl's documented alias set-up: after complete -F __start_kubectl k, Tab completes k as kubectl", async () => {
+    const t = setup({ complete: (w) => (w[0] === "kubectl" && w[1] === "describe" ? [POD] : []) });
+    await t.type("alias k=kubectl\r");
+    await t.type("k desc\t");
+    // bash completes an alias by its own specification only: none yet
+    expect(t.screen()).toMatch(/\$ k desc\x07$/);
+    await t.type("\x15source <(kubectl completion bash)\r");
+    await t.type("complete -o default -F __start_kubectl k\r");
+    t.clear();
+    await t.type("k desc\t");
+    await t.type("po\t");
+    await t.type("kub\t\r");
+    expect(t.journal.at(-1)?.line).toBe(`k describe pods ${POD} `);
+    await t.type("complete -W 'alpha beta' greet\r");
+    t.clear();
+    await t.type("greet al\t\x15");
+    expect(t.screen()).toContain("greet alpha ");
+  });
+
   it("Ctrl-L clears, Ctrl-D on an empty line does not log out", async () => {
     const t = setup();
     await t.type("echo x\x0c");

@@ -513,8 +513,11 @@ class LineDiscipline implements Terminal {
 
   private complete(secondTab: boolean): void {
     const before = this.line.slice(0, this.cursor);
-    const words = wordsBeforeCursor(before);
+    const typed = wordsBeforeCursor(before);
     const shell = this.top().shell;
+    // `complete -F __start_kubectl k`: after `k`, Tab offers what it offers after kubectl
+    const spec = typed.length > 1 ? shell.completionSpec?.(typed[0] ?? "") : undefined;
+    const words = spec?.as !== undefined ? [spec.as, ...typed.slice(1)] : typed;
     const sources: CompletionSources = {
       commands: this.opts.commands,
       complete: this.levels.length === 1 ? this.opts.complete : undefined,
@@ -522,7 +525,18 @@ class LineDiscipline implements Terminal {
     };
     let list: string[];
     try {
-      list = candidates(words, sources).slice(0, 1000);
+      const prefixNow = words[words.length - 1] ?? "";
+      list =
+        spec?.words !== undefined
+          ? [
+              ...new Set([
+                ...spec.words.filter((w) => w.startsWith(prefixNow)),
+                ...(spec.files ? (sources.completePath?.(prefixNow) ?? []) : []),
+              ]),
+            ]
+              .sort()
+              .slice(0, 1000)
+          : candidates(words, sources).slice(0, 1000);
     } catch {
       list = [];
     }
