@@ -42,6 +42,12 @@ export interface DriveResult {
   /** Ticks skipped because the previous line had not come back yet. */
   late: number;
   outputMessages: number;
+  /**
+   * How the answered lines' output arrived, in frames from Enter to the prompt: `echoApart` — the
+   * typed command echoed in a frame of its own; `split` — the answer (after the newline) in more
+   * than one frame. A line with neither came back in one frame.
+   */
+  frames: { lines: number; echoApart: number; split: number };
   /** Lines answered per student id, to compare with the journal rows in the database. */
   answeredBy: number[];
   /** Per student: the index of the line that completed the first step (-1: not typed). */
@@ -68,6 +74,9 @@ class Student {
   private screen = "";
   private pendingSince: number | null = null;
   private afterEnter = "";
+  /** Frames since the Enter, and how many of them came after the answer's newline. */
+  private framesSince = 0;
+  private framesAfterNewline = 0;
   private promptWaiter: (() => void) | null = null;
   answered = 0;
   /** Lines typed so far; the one at `completeAt` is the completing command. */
@@ -99,8 +108,15 @@ class Student {
     this.result.outputMessages++;
     const text = data.replace(ANSI, "");
     if (this.pendingSince !== null) {
+      const before = this.afterEnter.includes("\n");
       this.afterEnter += text;
+      this.framesSince++;
+      if (before || text.includes("\n")) this.framesAfterNewline++;
       if (this.afterEnter.endsWith(PROMPT_END) && this.afterEnter.includes("\n")) {
+        const f = this.result.frames;
+        f.lines++;
+        if (this.framesSince > this.framesAfterNewline) f.echoApart++;
+        if (this.framesAfterNewline > 1) f.split++;
         this.result.latencyMs.push(performance.now() - this.pendingSince);
         this.result.answered++;
         this.answered++;
@@ -154,6 +170,8 @@ class Student {
     this.socket.emit("term:input", { tabId: "1", data: completing ? COMPLETING : COMMAND });
     this.pendingSince = performance.now();
     this.afterEnter = "";
+    this.framesSince = 0;
+    this.framesAfterNewline = 0;
     this.socket.emit("term:input", { tabId: "1", data: "\r" });
     if (completing) {
       this.completedLine = this.lines;
@@ -181,6 +199,7 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
     wrong: 0,
     late: 0,
     outputMessages: 0,
+    frames: { lines: 0, echoApart: 0, split: 0 },
     answeredBy: [],
     completedAtLine: [],
     teacherMs: [],

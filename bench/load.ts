@@ -58,6 +58,9 @@ interface WorkerTrace {
   /** The worker thread's CPU, % of one core. */
   cpuPct: number;
   hopOut: { count: number; p50: number; p99: number; max: number } | null;
+  /** The worker's replies in the window and the length of their JSON (characters). */
+  replies?: number;
+  replyChars?: number;
   blocks: {
     thresholdMs: number;
     count: number;
@@ -501,11 +504,13 @@ async function main() {
       console.log(
         `  worker ${w.worker}: loop p50/p99/max ${fmt(w.loop.p50)}/${fmt(w.loop.p99)}/${fmt(w.loop.max)} ms, ` +
           `CPU ${fmt(w.cpuPct ?? Number.NaN)} %, hop in ${hop(w.hopIn)}, inbox ${hop(w.inboxWait)}, hop out ${hop(w.hopOut)} ms (p50/p99/max), ` +
+          `replies ${w.replies ?? "–"} (${w.replyChars === undefined ? "–" : Math.round(w.replyChars / Math.max(1, k.drove.answered))} chars/line), ` +
           `GC max ${fmt(w.blocks?.gc.maxMs ?? Number.NaN)} ms; turns > ${w.blocks?.thresholdMs ?? "–"} ms: ${w.blocks?.count ?? "–"} ${causes}`,
       );
     }
     console.log(
-      `  answered ${k.drove.answered}/${k.drove.sent}, late ticks ${k.drove.late}, output messages ${k.drove.outputMessages}, ` +
+      `  answered ${k.drove.answered}/${k.drove.sent}, late ticks ${k.drove.late}, output messages ${k.drove.outputMessages} ` +
+        `(lines ${k.drove.frames.lines}: echo apart ${k.drove.frames.echoApart}, answer split ${k.drove.frames.split}), ` +
         `journal rows ${k.verified.journalRows}, progress rows ${k.verified.progressRows}, snapshots ${k.verified.snapshots}, ` +
         `server error lines ${k.serverErrors}, shutdown ${Math.round(k.shutdownMs)} ms` +
         (k.drove.errors.length ? `, client errors: ${k.drove.errors.slice(0, 3).join("; ")}` : ""),

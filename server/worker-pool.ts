@@ -25,6 +25,7 @@ import {
   type CoreInit,
   type JoinView,
   type LessonData,
+  type LineResult,
   WorkspaceCore,
   warmSimulation,
 } from "./workspace-core";
@@ -141,10 +142,19 @@ export type ToWorker =
   | ["trace"]
   | ["trace-report", number];
 
+/**
+ * A checked line as it crosses from the worker: its step list (`outcome.update`, ~1 KB of JSON,
+ * half of a plain line's reply) is null when it is the one this workspace's previous line of the
+ * lesson sent — most lines change no step. The main thread puts the last one back (ADR 0042).
+ */
+export type LineOnWire = Omit<LineResult, "outcome"> & {
+  outcome: Omit<LineResult["outcome"], "update"> & { update: LineResult["outcome"]["update"] | null };
+};
+
 /** Worker → main, batched per turn of the worker's loop and sent as one JSON string. */
 export type FromWorker =
   | ["out", number, string, string]
-  | ["line", number, Parameters<CoreEvents["line"]>[0]]
+  | ["line", number, LineOnWire]
   | ["res", number, true, unknown]
   | ["res", number, false, string]
   /** The loopback port the worker serves its clusters' own-kubectl API on (server/kube-api/forward.ts). */
@@ -158,6 +168,28 @@ export interface WorkerPoolOptions {
   heartbeatMs?: number;
   /** A worker silent this long (its event loop held) is terminated and replaced (default 30 s). */
   stallMs?: number;
+  /** Sees each reply of a worker as it crossed (its JSON), before it is handled (tests, measurements). */
+  onReply?: (raw: string, worker: number) => void;
+}
+
+interface CoreEntry {
+  events: HandleEvents;
+  dead: boolean;
+  /** Per lesson: the step list the workspace's last line brought (a line that repeats it sends null). */
+  updates?: Map<string, LineResult["outcome"]["update"]>;
+}
+
+/** The line as the simulation reported it: its step list put back if the worker left it out. */
+function fromWire(core: CoreEntry, wire: LineOnWire): LineResult {
+  const { update } = wire.outcome;
+  core.updates ??= new Map();
+  if (update !== null) {
+    core.updates.set(wire.lessonId, update);
+    return wire as LineResult;
+  }
+  const last = core.updates.get(wire.lessonId);
+  if (!last) throw new Error(`line of ${wire.lessonId} without a step list before it`);
+  return { ...wire, outcome: { ...wire.outcome, update: last } };
 }
 
 interface Pending {
@@ -167,7 +199,7 @@ interface Pending {
 
 class WorkerSlot {
   worker!: Worker;
-  readonly cores = new Map<number, { events: HandleEvents; dead: boolean }>();
+  readonly cores = new Map<number, CoreEntry>();
   readonly pending = new Map<number, Pending>();
   private outbox: ToWorker[] = [];
   private scheduled = false;
@@ -188,6 +220,7 @@ class WorkerSlot {
     private readonly onLost: (slot: WorkerSlot, why: string) => void,
     /** Work was sent: the watchdog must be watching. */
     private readonly onWork: () => void = () => {},
+    private readonly onReply?: (raw: string, worker: number) => void,
   ) {
     this.spawn();
   }
@@ -254,7 +287,16 @@ class WorkerSlot {
     });
   }
 
+  /** While tracing: the worker's replies and their JSON's length (what crossed, per line). */
+  replies = 0;
+  replyChars = 0;
+
   private receive(raw: string): void {
+    this.onReply?.(raw, this.index);
+    if (tracing) {
+      this.replies++;
+      this.replyChars += raw.length;
+    }
     traced("worker-reply", () => this.handleReply(raw));
   }
 
@@ -277,7 +319,7 @@ class WorkerSlot {
           }
           case "line": {
             const core = this.cores.get(msg[1]);
-            if (core && !core.dead) core.events.line(msg[2]);
+            if (core && !core.dead) core.events.line(fromWire(core, msg[2]));
             break;
           }
           case "res": {
@@ -340,6 +382,7 @@ export class WorkerPool implements CoreHost {
           this.kubeKey,
           (s, why) => this.lost(s, why),
           () => this.watch(),
+          opts.onReply,
         ),
     );
     this.watch();
@@ -436,7 +479,7 @@ export class WorkerPool implements CoreHost {
     // The least loaded worker; ties go to the first.
     const slot = this.slots.reduce((a, b) => (b.cores.size < a.cores.size ? b : a));
     const id = ++coreSeq;
-    const entry = { events, dead: false };
+    const entry: CoreEntry = { events, dead: false };
     slot.cores.set(id, entry);
     const live = () => !entry.dead && slot.cores.get(id) === entry;
     const command = (msg: ToWorker) => {
@@ -497,6 +540,8 @@ export class WorkerPool implements CoreHost {
   traceStart(): void {
     for (const s of this.slots) {
       s.hopOut.reset();
+      s.replies = 0;
+      s.replyChars = 0;
       s.send(["trace"]);
     }
   }
@@ -512,7 +557,7 @@ export class WorkerPool implements CoreHost {
         const hopOut = h.count
           ? { count: h.count, p50: us(h.percentile(50)), p99: us(h.percentile(99)), max: us(h.max) }
           : null;
-        return { worker: s.index, ...own, hopOut };
+        return { worker: s.index, ...own, hopOut, replies: s.replies, replyChars: s.replyChars };
       }),
     );
   }

@@ -10,8 +10,8 @@ import { createHistogram, monitorEventLoopDelay, performance } from "node:perf_h
 import { parentPort, workerData } from "node:worker_threads";
 import { blockReport, isTracing, startBlockTrace, threadCpuMs, traced } from "../lib/block-trace";
 import { forwardedCore, sendUnavailable } from "./kube-api/forward";
-import type { FromWorker, ToWorker } from "./worker-pool";
-import { WorkspaceCore, warmSimulation } from "./workspace-core";
+import type { FromWorker, LineOnWire, ToWorker } from "./worker-pool";
+import { type LineResult, WorkspaceCore, warmSimulation } from "./workspace-core";
 
 const port = parentPort;
 if (!port) throw new Error("server/worker.ts runs as a worker thread");
@@ -45,6 +45,28 @@ function output(id: number, tabId: string, data: string): void {
   const last = batch[batch.length - 1];
   if (last && last[0] === "out" && last[1] === id && last[2] === tabId) last[3] += data;
   else send(["out", id, tabId, data]);
+}
+
+/**
+ * Per workspace and lesson: the step list its last line sent, as JSON. Most lines change no step,
+ * and the list (~1 KB, with both languages' hints) was half of each plain line's reply: copied
+ * across the threads, parsed, then compared again on the main thread. A line that repeats it
+ * sends null instead; server/worker-pool.ts puts the last one back (ADR 0042).
+ */
+const sentUpdates = new Map<number, Map<string, string>>();
+
+function lineOnWire(id: number, result: LineResult): LineOnWire {
+  const json = JSON.stringify(result.outcome.update);
+  let sent = sentUpdates.get(id);
+  if (!sent) {
+    sent = new Map();
+    sentUpdates.set(id, sent);
+  }
+  if (sent.get(result.lessonId) !== json) {
+    sent.set(result.lessonId, json);
+    return result;
+  }
+  return { ...result, outcome: { ...result.outcome, update: null } };
 }
 
 function answer(req: number, run: () => unknown): void {
@@ -88,7 +110,7 @@ function handle(msg: ToWorker): void {
       answer(req, () => {
         const c = new WorkspaceCore(courseSlug, init, {
           output: (tabId, data) => output(id, tabId, data),
-          line: (result) => send(["line", id, result]),
+          line: (result) => send(["line", id, lineOnWire(id, result)]),
         });
         cores.set(id, c);
         // A join that came with the build is answered with it.
@@ -122,6 +144,7 @@ function handle(msg: ToWorker): void {
     case "dispose":
       cores.get(msg[1])?.dispose();
       cores.delete(msg[1]);
+      sentUpdates.delete(msg[1]);
       return;
     case "warm":
       answer(msg[1], () => warmSimulation(msg[2]));
