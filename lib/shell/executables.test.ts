@@ -109,3 +109,14 @@ describe("programs by their paths and child shells as processes", () => {
     expect(after).toBe(own);
   });
 });
+
+describe("process substitution is bounded", () => {
+  it("what a line's <(…) files hold together stops at one pipe's size, with a message", async () => {
+    const { sh } = offlineWorkstation();
+    const r = await runLine(sh, "cat <(seq 100000) <(seq 100000) | wc -c; echo after");
+    expect(r.err).toContain("bash: process substitution output over 1024 KiB; stopped\n");
+    expect(r.out).not.toContain("after");
+    // and the files are gone with the line
+    expect((await runLine(sh, "ls /dev/fd")).out).toBe("");
+  });
+});

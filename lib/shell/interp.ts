@@ -2371,6 +2371,13 @@ export class Shell {
   private async processSubstitution(script: Script, ctx: RunContext): Promise<string> {
     const path = `/dev/fd/${Math.max(10, 63 - this.procFiles.length)}`;
     const output = await this.commandSubstitution(script, ctx, false);
+    // what the line's open substitutions hold together is bounded like one pipe
+    let held = output.length;
+    for (const p of this.procFiles) if (p !== path) held += Math.max(0, this.fs.size(p));
+    if (held > LIMITS.value) {
+      this.abort(ctx, `process substitution output over ${LIMITS.value / 1024} KiB; stopped`);
+      throw new StopLine();
+    }
     this.fs.seed(path, output);
     if (!this.procFiles.includes(path)) this.procFiles.push(path);
     return path;
