@@ -463,6 +463,15 @@ test("the lesson/terminal divider drags, moves by keyboard, and is remembered", 
   await expect(page.locator("html")).toHaveAttribute("lang", "ja");
   await expect(page.getByRole("separator")).toHaveAttribute("aria-valuenow", "20");
   await wholeWords(page, "section.text :is(h1, h2, h3)", "the lesson's Japanese headings at its narrowest");
+  // A "Step 3:" heading (Latin, then Japanese) and the step titles: バージョン, アクセス whole.
+  await page.goto("/learn/update-app");
+  await expect(page.locator('.status[data-status="online"]')).toBeVisible();
+  await expect(page.getByRole("separator")).toHaveAttribute("aria-valuenow", "20");
+  await wholeWords(
+    page,
+    "section.text :is(h1, h2, h3), .steps a",
+    "update-app's Japanese headings and steps",
+  );
   await context.close();
 });
 
