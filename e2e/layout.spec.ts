@@ -266,6 +266,7 @@ const WORDS = {
     menu: "メニュー",
     terminal: "ターミナル",
     notFound: "ページが見つかりません",
+    live: "ライブ更新中",
     home: "最初のページへ戻る",
     login: "ログインページへ",
   },
@@ -274,6 +275,7 @@ const WORDS = {
     menu: "Menu",
     terminal: "Terminal",
     notFound: "Page not found",
+    live: "Live",
     home: "Back to the start page",
     login: "Go to the login page",
   },
@@ -409,6 +411,8 @@ for (const size of SIZES)
         .getAttribute("href");
       await teacher.page.goto(href!);
       await expect(teacher.page.locator("h1")).toBeVisible();
+      // Live or not, said in words (it was a bare dot in the heading).
+      await expect(teacher.page.locator('main .who[data-live="true"]')).toHaveText(`● ${words.live}`);
       await fits(teacher.page, "mirror");
       await teacher.context.close();
     });
