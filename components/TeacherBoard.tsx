@@ -10,6 +10,7 @@ import {
   withCellDone,
 } from "@/lib/classroom/board-grid";
 import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
+import { ScrollX } from "./classroom/ScrollX";
 
 interface Props {
   /** Students × steps as data (lib/classroom/board.ts): one short row per student. */
@@ -113,45 +114,52 @@ export function TeacherBoard(props: Props) {
           <dd>{t("legendWatch")}</dd>
         </div>
       </dl>
-      <table className="board" data-testid="board" aria-busy={!drawn}>
-        <colgroup>
-          <col className="namecol" />
-          {cells.map((x) => (
-            <col key={x.key} className="cellcol" />
-          ))}
-        </colgroup>
-        <thead>
-          <tr>
-            <th rowSpan={2}>{props.labels.student}</th>
-            {props.lessons.map((l) => (
-              <th key={l.id} colSpan={l.steps.length} title={`${l.module}. ${l.title}`} className="lessoncol">
-                {l.module}. {l.title}
-              </th>
-            ))}
-          </tr>
-          <tr>
+      <ScrollX label={t("title")}>
+        <table className="board" data-testid="board" aria-busy={!drawn}>
+          <colgroup>
+            <col className="namecol" />
             {cells.map((x) => (
-              <th key={x.key} title={x.step.title} className="stepcol">
-                {x.n}
-              </th>
+              <col key={x.key} className="cellcol" />
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {drawn
-            ? rows.map((row) => (
-                <StudentRow
-                  key={row.id}
-                  row={row}
-                  cells={cells}
-                  columnOf={columnOf}
-                  now={props.now}
-                  labels={props.labels}
-                />
-              ))
-            : null}
-        </tbody>
-      </table>
+          </colgroup>
+          <thead>
+            <tr>
+              <th rowSpan={2}>{props.labels.student}</th>
+              {props.lessons.map((l) => (
+                <th
+                  key={l.id}
+                  colSpan={l.steps.length}
+                  title={`${l.module}. ${l.title}`}
+                  className="lessoncol"
+                >
+                  {l.module}. {l.title}
+                </th>
+              ))}
+            </tr>
+            <tr>
+              {cells.map((x) => (
+                <th key={x.key} title={x.step.title} className="stepcol">
+                  {x.n}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {drawn
+              ? rows.map((row) => (
+                  <StudentRow
+                    key={row.id}
+                    row={row}
+                    cells={cells}
+                    columnOf={columnOf}
+                    now={props.now}
+                    labels={props.labels}
+                  />
+                ))
+              : null}
+          </tbody>
+        </table>
+      </ScrollX>
     </div>
   );
 }

@@ -17,7 +17,7 @@ interface Props {
   lessonId: string | null;
   /** `lessonId/stepId` of every step the student completed. */
   done: string[];
-  labels: { title: string; idle: string; tab: string };
+  labels: { title: string; idle: string; tab: string; live: string; connecting: string };
 }
 
 /** Read-only mirrors of a student's terminal tabs, fed live over socket.io. */
@@ -90,9 +90,11 @@ export function WatchView({ studentId, lessons, labels, ...initial }: Props) {
 
   return (
     <main className="page" style={{ maxWidth: "none" }}>
-      <h1>
-        {labels.title} <span className="who">{live ? "●" : "○"}</span>
-      </h1>
+      <h1>{labels.title}</h1>
+      {/* In words, not a bare dot: whether what is shown is live. */}
+      <p className="who" data-live={live}>
+        {live ? `● ${labels.live}` : `○ ${labels.connecting}`}
+      </p>
       <WhereTheyAre lesson={lessons.find((l) => l.id === lessonId)} done={done} />
       {tabs.length === 0 && <p>{labels.idle}</p>}
       <div className="watch-grid">

@@ -4,7 +4,7 @@
  * lesson and terminal take turns there, and the lesson/terminal divider can be dragged or moved
  * by keyboard and is remembered. Screenshots land in test-results/layout/.
  */
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 import { LessonPage, login, noSidewaysScroll, STUDENT3, TEACHER } from "./pages";
 
 const SIZES = [
@@ -30,14 +30,13 @@ async function shoot(page: Page, name: string): Promise<void> {
  * - The terminal (xterm.js, the student's tabs and the teacher's mirror) lays out its own rows,
  *   measure element and hidden input at its column width, scrolls them itself and wraps long
  *   lines as a terminal does: what xterm draws inside it is its business.
- * - The teacher's board: a class wider than a phone scrolls sideways inside its wrapper, the
- *   names column staying readable (the legend above it still has to wrap and is checked).
- * - Tables of records (`.scroll-x`, components/classroom/GridTable.tsx, the gradebook): a narrow
- *   screen scrolls the table sideways instead of squeezing its columns or wrapping addresses.
+ * - Tables (`.scroll-x`: components/classroom/GridTable.tsx, ScrollX.tsx — the gradebook, the
+ *   teacher's board): a narrow screen scrolls the table sideways in its own box, with a cue that
+ *   it does, instead of squeezing its columns or wrapping addresses (the board's legend above it
+ *   still has to wrap and is checked).
  */
 const MEANT_TO_SCROLL: ReadonlyArray<readonly [content: string, scroller: string]> = [
   [".xterm", ".xterm"],
-  [".boardwrap > table.board", ".boardwrap"],
   [".scroll-x > table", ".scroll-x"],
   // A drawing in a lesson (a ```text block) keeps its lines and scrolls in its own box.
   ["pre > code.language-text", "pre"],
@@ -175,11 +174,80 @@ async function nothingClipped(page: Page, what: string): Promise<void> {
   await expect.poll(() => clipped(page), { message: `${what}: cut off`, timeout: 5_000 }).toEqual([]);
 }
 
-/** The page scrolls not sideways, nothing is cut off, and its screenshot is kept for a look. */
+/**
+ * On a phone, every visible control a thumb taps that is smaller than 44 × 44 px (a checkbox or
+ * radio button counts by its label, its whole line being the target). Links in running text are
+ * text and not counted; nor is what xterm draws.
+ */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll(
+      "button, select, input:not([type=hidden]), a.linkbtn, summary",
+    )) {
+      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) || el.closest(".xterm"))
+        continue;
+      const target = el.matches("input[type=checkbox], input[type=radio]") ? (el.closest("label") ?? el) : el;
+      const r = target.getBoundingClientRect();
+      if (r.width >= 43.5 && r.height >= 43.5) continue;
+      const label = (el.textContent || el.getAttribute("aria-label") || el.getAttribute("name") || "").trim();
+      out.push(
+        `${el.tagName.toLowerCase()} "${label.slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+      );
+    }
+    return out;
+  });
+}
+
+/** Phones (the layout's breakpoint, 760 px): nothing to tap is smaller than a thumb. */
+async function thumbSized(page: Page, what: string): Promise<void> {
+  if (page.viewportSize()!.width > 760) return;
+  expect(await smallTargets(page), `${what}: controls smaller than 44 × 44 px`).toEqual([]);
+}
+
+/**
+ * Words of the text in `selector` that are laid out over two lines, i.e. broken inside the word
+ * ("Troubleshootin / g", "アプリケーショ / ン") instead of between words. Words as the language
+ * cuts them (Intl.Segmenter), so Japanese, written without spaces, is checked too.
+ */
+async function splitWords(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const out: string[] = [];
+    const range = document.createRange();
+    const lang = document.documentElement.lang || "en";
+    const segmenter = new Intl.Segmenter(lang, { granularity: "word" });
+    for (const el of document.querySelectorAll(sel)) {
+      if (!el.checkVisibility()) continue;
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const w of segmenter.segment(n.textContent ?? "")) {
+          if (!w.isWordLike) continue;
+          range.setStart(n, w.index);
+          range.setEnd(n, w.index + w.segment.length);
+          const lines = new Set(
+            [...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)),
+          );
+          if (lines.size > 1) out.push(`"${w.segment}" in "${(el.textContent ?? "").trim().slice(0, 60)}"`);
+        }
+      }
+    }
+    return out;
+  }, selector);
+}
+
+/** Words broken across lines in `selector` (polled: layout and fonts settle); none is the goal. */
+async function wholeWords(page: Page, selector: string, what: string): Promise<void> {
+  await expect
+    .poll(() => splitWords(page, selector), { message: `${what}: words broken inside`, timeout: 5_000 })
+    .toEqual([]);
+}
+
+/** The page scrolls not sideways, nothing is cut off or too small to tap; its screenshot is kept for a look. */
 async function fits(page: Page, name: string): Promise<void> {
   await noSidewaysScroll(page, name);
   await shoot(page, name);
   await nothingClipped(page, name);
+  await thumbSized(page, name);
 }
 
 /** Opens `path`, waits for `ready` (the page's main element by default), then checks and shoots it. */
@@ -193,8 +261,24 @@ const LOCALES = ["ja", "en"] as const;
 type Locale = (typeof LOCALES)[number];
 /** The few words the specs below find things by. */
 const WORDS = {
-  ja: { logout: "ログアウト", menu: "メニュー", terminal: "ターミナル" },
-  en: { logout: "Log out", menu: "Menu", terminal: "Terminal" },
+  ja: {
+    logout: "ログアウト",
+    menu: "メニュー",
+    terminal: "ターミナル",
+    notFound: "ページが見つかりません",
+    live: "ライブ更新中",
+    home: "最初のページへ戻る",
+    login: "ログインページへ",
+  },
+  en: {
+    logout: "Log out",
+    menu: "Menu",
+    terminal: "Terminal",
+    notFound: "Page not found",
+    live: "Live",
+    home: "Back to the start page",
+    login: "Go to the login page",
+  },
 } as const;
 
 async function signedIn(
@@ -237,6 +321,7 @@ for (const size of SIZES)
       await expect(page.locator(".lessons li").first()).toBeVisible();
       await noSidewaysScroll(page, "course");
       await nothingClipped(page, "course");
+      await thumbSized(page, "course");
       // Titles read as lines of words, not a column of single characters.
       for (const title of await page.locator(".lessons .title").all()) {
         const box = (await title.boundingBox())!;
@@ -255,6 +340,7 @@ for (const size of SIZES)
         expect(box.x + box.width).toBeLessThanOrEqual(size.width);
         await shoot(page, "course-menu");
         await nothingClipped(page, "course menu");
+        await thumbSized(page, "course menu");
         await page.keyboard.press("Escape");
         await expect(logout).toBeHidden();
       } else {
@@ -269,6 +355,7 @@ for (const size of SIZES)
       await page.goto("/learn/scale-app");
       await expect(page.locator('.status[data-status="online"]')).toBeAttached();
       await fits(page, "lesson");
+      await wholeWords(page, "section.text :is(h1, h2, h3)", "lesson headings");
       // Its "Use your own kubectl" dialog over it.
       await page.getByTestId("own-kubectl").click();
       await expect(page.locator("dialog.ownkubectl")).toBeVisible();
@@ -297,6 +384,9 @@ for (const size of SIZES)
       await expect(teacher.page.getByTestId("board")).toBeVisible();
       await noSidewaysScroll(teacher.page, "teacher board");
       await nothingClipped(teacher.page, "teacher board");
+      await thumbSized(teacher.page, "teacher board");
+      // A lesson's title over its steps breaks between words, in Japanese too.
+      await wholeWords(teacher.page, ".board .lessoncol", "the board's lesson titles");
       // The student who just typed is on a step: marked in the grid and under their name.
       await expect(
         teacher.page.locator(`tr[data-student="${STUDENT3.email}"] [data-testid="position"]`),
@@ -321,6 +411,8 @@ for (const size of SIZES)
         .getAttribute("href");
       await teacher.page.goto(href!);
       await expect(teacher.page.locator("h1")).toBeVisible();
+      // Live or not, said in words (it was a bare dot in the heading).
+      await expect(teacher.page.locator('main .who[data-live="true"]')).toHaveText(`● ${words.live}`);
       await fits(teacher.page, "mirror");
       await teacher.context.close();
     });
@@ -359,6 +451,8 @@ test("the lesson/terminal divider drags, moves by keyboard, and is remembered", 
   // The narrowest lesson column still shows all of the lesson: its actions, steps and code.
   await nothingClipped(page, "the lesson at its narrowest");
   await shoot(page, "lesson-narrowest");
+  // Its headings break between words ("Troubleshooting / with kubectl"), never inside one.
+  await wholeWords(page, "section.text :is(h1, h2, h3)", "the lesson's headings at its narrowest");
   // The lesson's drawing keeps its lines there (it scrolls in its own box).
   await page.locator("section.text pre:has(> code.language-text)").scrollIntoViewIfNeeded();
   await shoot(page, "lesson-narrowest-drawing");
@@ -367,16 +461,41 @@ test("the lesson/terminal divider drags, moves by keyboard, and is remembered", 
   // The terminal still works at its new size.
   await expect(page.locator('.status[data-status="online"]')).toBeVisible();
   await lesson.runToPrompt("echo still-here", /\nstill-here/);
+  // Japanese headings at the narrowest too: between phrases, not inside a word.
+  await page.request.post("/api/locale", { data: { locale: "ja" } });
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+  await expect(page.getByRole("separator")).toHaveAttribute("aria-valuenow", "20");
+  await wholeWords(page, "section.text :is(h1, h2, h3)", "the lesson's Japanese headings at its narrowest");
+  // A "Step 3:" heading (Latin, then Japanese) and the step titles: バージョン, アクセス whole.
+  await page.goto("/learn/update-app");
+  await expect(page.locator('.status[data-status="online"]')).toBeVisible();
+  await expect(page.getByRole("separator")).toHaveAttribute("aria-valuenow", "20");
+  await wholeWords(
+    page,
+    "section.text :is(h1, h2, h3), .steps a",
+    "update-app's Japanese headings and steps",
+  );
   await context.close();
 });
 
 const ADMIN = { email: "admin@example.com", password: "admin-e2e-password" };
+
+/** `/no-such-page`: a 404 whose page says so in the reader's words and links back to the start. */
+async function notFound(page: Page, words: (typeof WORDS)[Locale], name: string, back: string) {
+  const answer = await page.goto("/no-such-page");
+  expect(answer?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1, name: words.notFound })).toBeVisible();
+  await expect(page.getByRole("link", { name: back })).toHaveAttribute("href", "/");
+  await fits(page, name);
+}
 
 /** The pages the test above does not reach: a class's pages, account, join, admin. */
 for (const size of SIZES)
   for (const locale of LOCALES) {
     test(`classroom pages fit ${size.width}×${size.height} (${locale})`, async ({ browser }) => {
       test.setTimeout(120_000);
+      const words = WORDS[locale];
       const teacher = await signedIn(browser, TEACHER, size, locale);
       const page = teacher.page;
       await page.goto("/classes");
@@ -412,10 +531,107 @@ for (const size of SIZES)
       expect(code, "the class shows its join code").toBeTruthy();
       await visit(join, `/join/${encodeURIComponent(code!)}`, "join");
       await visit(join, "/account/set-password?token=not-a-token", "set-password");
+      // An address that leads nowhere: said in the reader's language, with the way on.
+      await notFound(join, words, "not-found-signed-out", words.login);
       await anon.close();
+
+      // A student: a page that is not there (under the site's bar), and a class page not theirs.
+      const student = await signedIn(browser, STUDENT3, size, locale);
+      await notFound(student.page, words, "not-found", words.home);
+      await expect(student.page.locator(".topbar")).toBeVisible();
+      await visit(student.page, classHref!, "forbidden", student.page.getByTestId("refusal"));
+      await expect(student.page.getByRole("link", { name: words.home })).toHaveAttribute("href", "/");
+      await student.context.close();
 
       const admin = await signedIn(browser, ADMIN, size, locale);
       await visit(admin.page, "/admin", "admin", admin.page.getByTestId("users"));
       await admin.context.close();
     });
   }
+
+/**
+ * A table wider than a phone (`scroller` its box) scrolls inside that box with a cue, the page
+ * not at all: the line above it says so, the box takes focus, and scrolled to its far end the
+ * last column (`last`) is on the screen with the row's name (`name`, kept at the left) beside it,
+ * not under it.
+ */
+async function scrollsInItsBox(page: Page, scroller: Locator, name: Locator, last: Locator, what: string) {
+  const width = page.viewportSize()!.width;
+  await noSidewaysScroll(page, what);
+  await expect(scroller, `${what}: a box of its own that scrolls`).toBeVisible();
+  expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth), `${what} is wider`).toBe(true);
+  await expect(page.getByTestId("scroll-hint"), `${what}: the line that says it scrolls`).toBeVisible();
+  await expect(scroller).toHaveAttribute("tabindex", "0");
+  await shoot(page, what);
+  await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect
+    .poll(
+      async () => {
+        const box = await last.boundingBox();
+        return !!box && box.x >= 0 && box.x + box.width <= width + 1;
+      },
+      { message: `${what}: the last column, scrolled to` },
+    )
+    .toBe(true);
+  const n = (await name.boundingBox())!;
+  const l = (await last.boundingBox())!;
+  expect(n.x, `${what}: the name stays on the screen`).toBeGreaterThanOrEqual(0);
+  expect(n.x + n.width, `${what}: the name is beside the last column`).toBeLessThanOrEqual(l.x + 1);
+  await shoot(page, `${what}-end`);
+  await nothingClipped(page, what);
+}
+
+test("on a phone the gradebook and the board scroll in their own box, say so, and keep the names in view", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  for (const size of [SIZES[1], SIZES[2]]) {
+    const { context, page } = await signedIn(browser, TEACHER, size, "en");
+    await page.goto("/classes");
+    const classHref = await page
+      .locator("main a[href^='/classes/']")
+      .evaluateAll((as) =>
+        as.map((a) => a.getAttribute("href") ?? "").find((h) => /^\/classes\/[^/]+$/.test(h)),
+      );
+    expect(classHref, "a class of the demo teacher").toBeTruthy();
+    // Three assignments: more columns than a phone holds (the two added are removed at the end).
+    const added: string[] = [];
+    try {
+      for (const [title, lesson] of [
+        ["Expose your app publicly", "expose-app"],
+        ["Scale your app", "scale-app"],
+      ]) {
+        const r = await page.request.post(`/api${classHref}/assignments`, {
+          data: { title, lessonIds: [lesson], opensAt: "2026-01-01T09:00", dueAt: "2036-01-01T09:00" },
+        });
+        expect(r.ok(), await r.text()).toBe(true);
+        added.push(((await r.json()) as { id: string }).id);
+      }
+      await page.goto(`${classHref}/gradebook`);
+      const book = page.getByTestId("gradebook");
+      await expect(book).toBeVisible();
+      await scrollsInItsBox(
+        page,
+        page.getByRole("region", { name: "Gradebook" }),
+        book.locator("tbody tr").first().locator("th"),
+        book.locator("thead th").last(),
+        `gradebook-phone-${size.width}`,
+      );
+      await expect(book.locator("thead th").last()).toHaveText(/Total/);
+    } finally {
+      for (const id of added) await page.request.delete(`/api/assignments/${id}`);
+    }
+
+    await page.goto(`${classHref}/board`);
+    const board = page.getByTestId("board");
+    await expect(board.locator("tbody tr").first()).toBeVisible();
+    await scrollsInItsBox(
+      page,
+      page.getByRole("region", { name: "Progress board" }),
+      board.locator("tbody tr").first().locator("th"),
+      board.locator("thead tr").nth(1).locator("th").last(),
+      `board-phone-${size.width}`,
+    );
+    await context.close();
+  }
+});

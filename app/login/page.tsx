@@ -11,7 +11,7 @@ export default async function LoginPage() {
   return (
     <main className="center">
       <PublicHeader />
-      <p style={{ color: "var(--muted)", marginTop: 0 }}>{app("tagline")}</p>
+      <p style={{ color: "var(--muted)", marginTop: "0.5rem" }}>{app("tagline")}</p>
       <h2>{t("title")}</h2>
       <LoginForm />
       {process.env.KUBECLASS_DEMO_ACCOUNTS === "1" && (

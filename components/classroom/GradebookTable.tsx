@@ -6,6 +6,7 @@ import { type FormEvent, Fragment, useMemo, useState } from "react";
 import { callApi } from "./api";
 import { ErrorLine, Field, PercentField } from "./fields";
 import { GridTable } from "./GridTable";
+import { ScrollX } from "./ScrollX";
 
 interface StepView {
   key: string;
@@ -93,6 +94,8 @@ export function GradebookTable({
     </th>
   );
 
+  // A column of student numbers that no student has is left out (the CSV keeps it).
+  const numbers = students.some((s) => s.studentNumber);
   const selected = open
     ? { s: students.find((s) => s.id === open.student), a: assignments.find((a) => a.id === open.assignment) }
     : null;
@@ -108,12 +111,12 @@ export function GradebookTable({
           data-testid="filter"
         />
       </label>
-      <div className="scroll-x">
+      <ScrollX label={t("title")}>
         <table className="grid gradebook" data-testid="gradebook">
           <thead>
             <tr>
               {header("name", t("student"))}
-              {header("number", t("number"))}
+              {numbers && header("number", t("number"))}
               {assignments.map((a) => (
                 <Fragment key={a.id}>{header(a.id, a.title, `${t("due")} ${a.due}`)}</Fragment>
               ))}
@@ -125,9 +128,11 @@ export function GradebookTable({
               <tr key={s.id} data-email={s.email}>
                 <th scope="row">
                   {s.name}
-                  <span className="sub">{s.email}</span>
+                  <span className="sub">
+                    <Email address={s.email} />
+                  </span>
                 </th>
-                <td>{s.studentNumber ?? ""}</td>
+                {numbers && <td>{s.studentNumber ?? ""}</td>}
                 {assignments.map((a) => {
                   const g = s.grades[a.id];
                   if (!g) return <td key={a.id} />;
@@ -164,7 +169,7 @@ export function GradebookTable({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       {selected?.s && selected.a && (
         <Breakdown
           key={`${selected.s.id}/${selected.a.id}`}
@@ -174,6 +179,19 @@ export function GradebookTable({
           onClose={() => setOpen(null)}
         />
       )}
+    </>
+  );
+}
+
+/** An e-mail address that may wrap after its "@" (never inside a name): the sticky column stays narrow. */
+function Email({ address }: { address: string }) {
+  const at = address.lastIndexOf("@");
+  if (at <= 0) return address;
+  return (
+    <>
+      {address.slice(0, at)}
+      <wbr />
+      {address.slice(at)}
     </>
   );
 }

@@ -1,15 +1,20 @@
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { SessionUser } from "@/lib/auth";
 import { Topbar } from "../Topbar";
 
-/** A page that refuses: the reason, and no data. */
+/** A page that refuses: the reason, no data, and the way back (not a dead end). */
 export async function Refusal({ user, message }: { user: SessionUser; message: string }) {
+  const t = await getTranslations("errors");
   return (
     <>
       <Topbar user={user} />
       <main className="page">
         <p className="error" role="alert" data-testid="refusal">
           {message}
+        </p>
+        <p>
+          <Link href="/">{t("home")}</Link>
         </p>
       </main>
     </>

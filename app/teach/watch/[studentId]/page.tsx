@@ -53,7 +53,13 @@ export default async function WatchPage({ params }: { params: Promise<{ studentI
         }))}
         lessonId={lastCommand?.lessonId ?? lastStep?.lessonId ?? null}
         done={done.map((d) => `${d.lessonId}/${d.stepId}`)}
-        labels={{ title: t("watching", { name: student.name }), idle: t("noTabs"), tab: t("tab") }}
+        labels={{
+          title: t("watching", { name: student.name }),
+          idle: t("noTabs"),
+          tab: t("tab"),
+          live: t("live"),
+          connecting: t("connecting"),
+        }}
       />
     </>
   );
