@@ -3,6 +3,8 @@
  * trap, getopts, let, find (in the virtual filesystem), diff and yes.
  */
 import { type Builtin, readOperand } from "./builtins";
+import { formatDate } from "./date";
+import { getopt, helpText, parseOrComplain, versionText } from "./getopt";
 import { globMatch } from "./glob";
 import { LIMITS } from "./interp";
 
@@ -274,20 +276,36 @@ const find: Builtin = ({ argv, shell, out, err, ctx }) => {
 const DIFF_CELLS = 1_000_000;
 
 const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
-  const args = argv.slice(1);
-  const brief = args.includes("-q") || args.includes("--brief");
-  const files = args.filter((a) => a === "-" || !a.startsWith("-"));
-  const bad = args.find((a) => a !== "-" && a.startsWith("-") && a !== "-q" && a !== "--brief");
-  if (bad !== undefined) {
-    err(`diff: unrecognized option '${bad}'\ndiff: Try 'diff --help' for more information.\n`);
-    return 2;
+  const spec = {
+    short: "biqsuU:w",
+    long: {
+      "ignore-space-change": "b",
+      "ignore-case": "i",
+      unified: "U::",
+      brief: "q",
+      "report-identical-files": "s",
+      "ignore-all-space": "w",
+    },
+  };
+  const o = getopt(argv, spec);
+  if ("special" in o) {
+    out(o.special === "help" ? helpText("diff", spec) : versionText("diff"));
+    return 0;
   }
-  if (files.length !== 2) {
-    err(
-      `diff: ${files.length < 2 ? "missing operand after" : "extra operand"} '${files[files.length < 2 ? files.length - 1 : 2] ?? "diff"}'\ndiff: Try 'diff --help' for more information.\n`,
-    );
+  // diffutils prefixes its `Try` line with its name too
+  const usage = (problem: string): number => {
+    err(`diff: ${problem}\ndiff: Try 'diff --help' for more information.\n`);
     return 2;
-  }
+  };
+  if ("error" in o) return usage(o.error);
+  const brief = o.has("q");
+  const files = o.operands;
+  if (files.length < 2) return usage(`missing operand after '${files[files.length - 1] ?? "diff"}'`);
+  if (files.length > 2) return usage(`extra operand '${files[2]}'`);
+  const unifiedArg = [...o.list].reverse().find(([k]) => k === "u" || k === "U");
+  const context = unifiedArg === undefined ? -1 : Number(unifiedArg[1] ?? 3);
+  if (unifiedArg?.[1] !== undefined && !/^\d+$/.test(unifiedArg[1]))
+    return usage(`invalid context length '${unifiedArg[1]}'`);
   const texts: string[] = [];
   for (const f of files) {
     const t = readOperand({ stdin, shell }, f);
@@ -298,26 +316,36 @@ const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
     texts.push(t);
   }
   const [ta = "", tb = ""] = texts;
-  if (ta === tb) return 0;
-  if (brief) {
-    out(`Files ${files[0]} and ${files[1]} differ\n`);
-    return 1;
-  }
+  /** What two lines are compared by (-i, -w, -b); the output shows them as they are. */
+  const key = (l: string): string => {
+    let k = o.has("i") ? l.toLowerCase() : l;
+    if (o.has("w")) k = k.replace(/\s+/g, "");
+    else if (o.has("b")) k = k.replace(/\s+/g, " ").replace(/ $/, "");
+    return k;
+  };
+  const identical = (): number => {
+    if (o.has("s")) out(`Files ${files[0]} and ${files[1]} are identical\n`);
+    return 0;
+  };
+  if (ta === tb) return identical();
   const split = (t: string): string[] => {
+    if (t === "") return [];
     const l = t.split("\n");
     if (t.endsWith("\n")) l.pop();
     return l;
   };
   const a = split(ta);
   const b = split(tb);
+  const ka = a.map(key);
+  const kb = b.map(key);
   // the common head and tail need no table
   let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  while (head < a.length && head < b.length && ka[head] === kb[head]) head++;
   let tail = 0;
   while (
     tail < a.length - head &&
     tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+    ka[a.length - 1 - tail] === kb[b.length - 1 - tail]
   )
     tail++;
   const n = a.length - head - tail;
@@ -332,30 +360,21 @@ const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
   for (let i = n - 1; i >= 0; i--)
     for (let j = m - 1; j >= 0; j--)
       lcs[i * w + j] =
-        a[head + i] === b[head + j]
+        ka[head + i] === kb[head + j]
           ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1
           : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
-  const range = (x: number, y: number): string => (x >= y ? String(y) : `${x},${y}`);
-  const noEol = (t: string, last: boolean): string =>
-    last && !t.endsWith("\n") ? "\n\\ No newline at end of file\n" : "\n";
+  /** The changes: lines x1..x2 of the first file became lines y1..y2 of the second. */
+  const blocks: { x1: number; x2: number; y1: number; y2: number }[] = [];
   let i = 0;
   let j = 0;
-  const flush = (i1: number, j1: number): void => {
-    if (i1 === i && j1 === j) return;
-    const [x1, x2, y1, y2] = [head + i1, head + i, head + j1, head + j];
-    const op = x1 === x2 ? "a" : y1 === y2 ? "d" : "c";
-    out(
-      `${op === "a" ? String(x1) : range(x1 + 1, x2)}${op}${op === "d" ? String(y1) : range(y1 + 1, y2)}\n`,
-    );
-    for (let k = x1; k < x2; k++) out(`< ${a[k]}${noEol(ta, k === a.length - 1)}`);
-    if (op === "c") out("---\n");
-    for (let k = y1; k < y2; k++) out(`> ${b[k]}${noEol(tb, k === b.length - 1)}`);
-  };
   let i1 = 0;
   let j1 = 0;
+  const flush = (): void => {
+    if (i1 !== i || j1 !== j) blocks.push({ x1: head + i1, x2: head + i, y1: head + j1, y2: head + j });
+  };
   while (i < n || j < m) {
-    if (i < n && j < m && a[head + i] === b[head + j]) {
-      flush(i1, j1);
+    if (i < n && j < m && ka[head + i] === kb[head + j]) {
+      flush();
       i++;
       j++;
       i1 = i;
@@ -363,15 +382,73 @@ const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
     } else if (j >= m || (i < n && (lcs[(i + 1) * w + j] ?? 0) >= (lcs[i * w + j + 1] ?? 0))) i++;
     else j++;
   }
-  flush(i1, j1);
+  flush();
+  if (blocks.length === 0) return identical();
+  if (brief) {
+    out(`Files ${files[0]} and ${files[1]} differ\n`);
+    return 1;
+  }
+  const noEol = (t: string, last: boolean): string =>
+    last && !t.endsWith("\n") ? "\n\\ No newline at end of file\n" : "\n";
+  const lineA = (prefix: string, k: number): string => `${prefix}${a[k]}${noEol(ta, k === a.length - 1)}`;
+  const lineB = (prefix: string, k: number): string => `${prefix}${b[k]}${noEol(tb, k === b.length - 1)}`;
+  if (context < 0) {
+    const range = (x: number, y: number): string => (x >= y ? String(y) : `${x},${y}`);
+    for (const { x1, x2, y1, y2 } of blocks) {
+      const op = x1 === x2 ? "a" : y1 === y2 ? "d" : "c";
+      let text = `${op === "a" ? String(x1) : range(x1 + 1, x2)}${op}${op === "d" ? String(y1) : range(y1 + 1, y2)}\n`;
+      for (let k = x1; k < x2; k++) text += lineA("< ", k);
+      if (op === "c") text += "---\n";
+      for (let k = y1; k < y2; k++) text += lineB("> ", k);
+      out(text);
+    }
+    return 1;
+  }
+  // unified: a header with each file's time, then hunks of changes with `context` lines around,
+  // changes closer than twice that sharing a hunk
+  const stamp = (f: string): string =>
+    formatDate(
+      f === "-" ? shell.opts.clock.now() : shell.fs.mtime(shell.resolve(f)),
+      "%Y-%m-%d %H:%M:%S.%N %z",
+    );
+  let text = `--- ${files[0]}\t${stamp(files[0] ?? "")}\n+++ ${files[1]}\t${stamp(files[1] ?? "")}\n`;
+  const hunkRange = (start: number, count: number): string =>
+    count === 1 ? String(start + 1) : `${count === 0 ? start : start + 1},${count}`;
+  for (let k = 0; k < blocks.length; ) {
+    let last = k;
+    while (last + 1 < blocks.length && (blocks[last + 1]?.x1 ?? 0) - (blocks[last]?.x2 ?? 0) <= 2 * context)
+      last++;
+    const first = blocks[k] ?? { x1: 0, x2: 0, y1: 0, y2: 0 };
+    const end = blocks[last] ?? first;
+    const before = Math.min(context, first.x1);
+    const after = Math.min(context, a.length - end.x2);
+    const xs = first.x1 - before;
+    const ys = first.y1 - before;
+    const xe = end.x2 + after;
+    const ye = end.y2 + after;
+    text += `@@ -${hunkRange(xs, xe - xs)} +${hunkRange(ys, ye - ys)} @@\n`;
+    let x = xs;
+    for (let q = k; q <= last; q++) {
+      const bl = blocks[q] ?? first;
+      for (; x < bl.x1; x++) text += lineA(" ", x);
+      for (let r = bl.x1; r < bl.x2; r++) text += lineA("-", r);
+      for (let r = bl.y1; r < bl.y2; r++) text += lineB("+", r);
+      x = bl.x2;
+    }
+    for (; x < xe; x++) text += lineA(" ", x);
+    k = last + 1;
+  }
+  out(text);
   return 1;
 };
 
 // ---- yes ----
 
-const yes: Builtin = ({ argv, out }) => {
+const yes: Builtin = ({ argv, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "yes", { short: "" });
+  if (typeof o === "number") return o;
   // a pipe reader takes what it needs; here the output is bounded by the pipe's buffer
-  const line = `${argv.length > 1 ? argv.slice(1).join(" ") : "y"}\n`;
+  const line = `${o.operands.length > 0 ? o.operands.join(" ") : "y"}\n`;
   const chunk = line.repeat(Math.max(1, Math.floor(8192 / line.length)));
   for (let total = 0; total < 64 * 1024; total += chunk.length) out(chunk);
   return 0;

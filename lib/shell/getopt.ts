@@ -19,6 +19,12 @@ export interface OptionSpec {
   numbersAreOperands?: boolean;
   /** Stop at the first operand (xargs, whose command's options are the command's). */
   stopAtOperand?: boolean;
+  /**
+   * Options the real tool has that this workstation does not simulate: short letter → long name
+   * ("" when none). They fail with a sentence that says so, not as unknown options, and are never
+   * silently ignored.
+   */
+  unsupported?: Record<string, string>;
 }
 
 export interface ParsedOptions {
@@ -47,10 +53,20 @@ function shortArg(short: string, ch: string): Arg | undefined {
 }
 
 /** Parses argv[1..]; returns the options, or the complaint glibc would print (without `tool: `). */
-export function getopt(argv: string[], spec: OptionSpec): ParsedOptions | { error: string } {
+export function getopt(
+  argv: string[],
+  spec: OptionSpec,
+): ParsedOptions | { error: string; unsupported?: boolean } | { special: "help" | "version" } {
   const list: [string, string | undefined][] = [];
   const operands: string[] = [];
-  const long = spec.long ?? {};
+  const unsupported = spec.unsupported ?? {};
+  // every GNU tool takes --help and --version (getopt_long finds them by prefix like the rest)
+  const long: Record<string, string> = { help: "\0help", version: "\0version", ...spec.long };
+  for (const [letter, name] of Object.entries(unsupported)) if (name !== "") long[name] = `\0${letter}`;
+  const notHere = (word: string) => ({
+    error: `option '${word}' is not available on this workstation`,
+    unsupported: true,
+  });
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] ?? "";
     if (a === "--") {
@@ -73,6 +89,9 @@ export function getopt(argv: string[], spec: OptionSpec): ParsedOptions | { erro
         full = cands[0] ?? name;
         entry = parseSpec(long[full] ?? "");
       }
+      if (entry.key === "\0help" || entry.key === "\0version")
+        return { special: entry.key === "\0help" ? "help" : "version" };
+      if (entry.key.startsWith("\0")) return notHere(`--${full}`);
       if (entry.arg === "none") {
         if (eq >= 0) return { error: `option '--${full}' doesn't allow an argument` };
         list.push([entry.key, undefined]);
@@ -90,6 +109,7 @@ export function getopt(argv: string[], spec: OptionSpec): ParsedOptions | { erro
     if (a.startsWith("-") && a.length > 1 && !oldNumber) {
       for (let j = 1; j < a.length; j++) {
         const ch = a[j] ?? "";
+        if (Object.hasOwn(unsupported, ch)) return notHere(`-${ch}`);
         const arg = shortArg(spec.short, ch);
         if (arg === undefined) return { error: `invalid option -- '${ch}'` };
         if (arg === "none") {
@@ -131,18 +151,97 @@ export function usageError(err: Sink, tool: string, problem: string, status = 1,
   return status;
 }
 
+/** The first lines of each tool's `--help`, as GNU prints them. */
+const SYNOPSES: Record<string, string> = {
+  base64: "base64 [OPTION]... [FILE]",
+  basename: "basename NAME [SUFFIX]\n  or:  basename OPTION... NAME...",
+  cp: "cp [OPTION]... [-T] SOURCE DEST\n  or:  cp [OPTION]... SOURCE... DIRECTORY\n  or:  cp [OPTION]... -t DIRECTORY SOURCE...",
+  cut: "cut OPTION... [FILE]...",
+  date: "date [OPTION]... [+FORMAT]",
+  diff: "diff [OPTION]... FILES",
+  dirname: "dirname [OPTION] NAME...",
+  grep: "grep [OPTION]... PATTERNS [FILE]...",
+  mkdir: "mkdir [OPTION]... DIRECTORY...",
+  mv: "mv [OPTION]... [-T] SOURCE DEST\n  or:  mv [OPTION]... SOURCE... DIRECTORY\n  or:  mv [OPTION]... -t DIRECTORY SOURCE...",
+  printenv: "printenv [OPTION]... [VARIABLE]...",
+  rev: "rev [options] [file ...]",
+  rmdir: "rmdir [OPTION]... DIRECTORY...",
+  seq: "seq [OPTION]... LAST\n  or:  seq [OPTION]... FIRST LAST\n  or:  seq [OPTION]... FIRST INCREMENT LAST",
+  sleep: "sleep NUMBER[SUFFIX]...",
+  touch: "touch [OPTION]... FILE...",
+  tr: "tr [OPTION]... STRING1 [STRING2]",
+  uname: "uname [OPTION]...",
+  uniq: "uniq [OPTION]... [INPUT [OUTPUT]]",
+  whoami: "whoami [OPTION]...",
+  xargs: "xargs [OPTION]... COMMAND [INITIAL-ARGS]...",
+  yes: "yes [STRING]...",
+};
+
+/** The package each tool comes from on the workstation (Ubuntu 24.04), for `--version`. */
+const PACKAGES: Record<string, string> = {
+  grep: "(GNU grep) 3.11",
+  sed: "(GNU sed) 4.9",
+  xargs: "(GNU findutils) 4.9.0",
+  find: "(GNU findutils) 4.9.0",
+  diff: "(GNU diffutils) 3.10",
+  rev: "from util-linux 2.39.3",
+};
+
+/**
+ * `--help`: the synopsis, then the options this workstation's tool understands, each with its
+ * long names — generated from the same table the parser reads, so it cannot promise more.
+ */
+export function helpText(tool: string, spec: OptionSpec): string {
+  const long = Object.entries(spec.long ?? {});
+  const rows: string[] = [];
+  const shown = new Set<string>();
+  for (const m of spec.short.matchAll(/([^:])(:{0,2})/g)) {
+    const ch = m[1] ?? "";
+    const names = long.filter(([, v]) => parseSpec(v).key === ch).map(([n]) => n);
+    for (const n of names) shown.add(n);
+    const arg = m[2] === ":" ? " ARG" : m[2] === "::" ? "[ARG]" : "";
+    rows.push(
+      `  -${ch}${arg}${names.map((n) => `, --${n}${arg === "" ? "" : m[2] === ":" ? "=ARG" : "[=ARG]"}`).join("")}`,
+    );
+  }
+  for (const [n, v] of long) {
+    if (shown.has(n)) continue;
+    const { arg } = parseSpec(v);
+    rows.push(`      --${n}${arg === "required" ? "=ARG" : arg === "optional" ? "[=ARG]" : ""}`);
+  }
+  rows.push(
+    "      --help     display this help and exit",
+    "      --version  output version information and exit",
+  );
+  return `Usage: ${SYNOPSES[tool] ?? `${tool} [OPTION]... [FILE]...`}\nThe options this workstation's ${tool} understands:\n${rows.join("\n")}\n`;
+}
+
+/** `--version`'s first line, as the tool prints it. */
+export function versionText(tool: string): string {
+  return `${tool} ${PACKAGES[tool] ?? "(GNU coreutils) 9.4"}\n`;
+}
+
 /**
  * getopt plus the complaint: the options, or the status after printing glibc's words and
  * coreutils' `Try '… --help'` line (`usage` goes between them: grep prints its synopsis there).
+ * `--help` and `--version` are answered here (status 0).
  */
 export function parseOrComplain(
-  c: { argv: string[]; err: Sink },
+  c: { argv: string[]; err: Sink; out: Sink },
   tool: string,
   spec: OptionSpec,
   status = 1,
   usage = "",
 ): ParsedOptions | number {
   const r = getopt(c.argv, spec);
+  if ("special" in r) {
+    c.out(r.special === "help" ? helpText(tool, spec) : versionText(tool));
+    return 0;
+  }
+  if ("error" in r && r.unsupported === true) {
+    c.err(`${tool}: ${r.error}\n`);
+    return status;
+  }
   if ("error" in r) return usageError(c.err, tool, r.error, status, usage);
   return r;
 }

@@ -212,7 +212,7 @@ function headTail(tool: "head" | "tail"): Builtin {
       argv = [tool, old[3] === "c" ? "-c" : "-n", value, ...argv.slice(2)];
     }
     const o = parseOrComplain(
-      { argv, err: c.err },
+      { argv, out: c.out, err: c.err },
       tool,
       tool === "head"
         ? {
@@ -738,17 +738,77 @@ const cut: Builtin = (c) => {
   }
   return status;
 };
-function expandSet(s: string): string[] {
+const ASCII = Array.from({ length: 128 }, (_, k) => String.fromCharCode(k));
+
+/** tr's character classes, in the C locale's order. */
+const TR_CLASSES: Record<string, string[]> = {
+  alnum: ASCII.filter((ch) => /[0-9A-Za-z]/.test(ch)),
+  alpha: ASCII.filter((ch) => /[A-Za-z]/.test(ch)),
+  blank: [" ", "\t"].sort(),
+  cntrl: ASCII.filter((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127),
+  digit: ASCII.filter((ch) => /[0-9]/.test(ch)),
+  graph: ASCII.filter((ch) => ch.charCodeAt(0) > 32 && ch.charCodeAt(0) < 127),
+  lower: ASCII.filter((ch) => /[a-z]/.test(ch)),
+  print: ASCII.filter((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) < 127),
+  punct: ASCII.filter((ch) => /[!-/:-@[-`{-~]/.test(ch)),
+  space: ASCII.filter((ch) => /[\t\n\v\f\r ]/.test(ch)),
+  upper: ASCII.filter((ch) => /[A-Z]/.test(ch)),
+  xdigit: ASCII.filter((ch) => /[0-9A-Fa-f]/.test(ch)),
+};
+
+const TR_ESCAPES: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+};
+
+/** A tr set (`a-z`, `[:upper:]`, `\n`, `\101`) as the characters it stands for; a string is tr's complaint. */
+function expandSet(s: string): string[] | string {
+  // the set's characters, escapes read, each marked when it came from an escape
+  const chars: { ch: string; escaped: boolean }[] = [];
+  const src = [...s];
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i] ?? "";
+    if (ch !== "\\" || i === src.length - 1) {
+      chars.push({ ch, escaped: false });
+      continue;
+    }
+    const next = src[++i] ?? "";
+    const octal = /^[0-7]{1,3}/.exec(src.slice(i, i + 3).join(""))?.[0];
+    if (octal !== undefined) {
+      chars.push({ ch: String.fromCharCode(Number.parseInt(octal, 8) & 0xff), escaped: true });
+      i += octal.length - 1;
+    } else chars.push({ ch: TR_ESCAPES[next] ?? next, escaped: true });
+  }
   const out: string[] = [];
-  const chars = [...s.replace(/\\n/g, "\n").replace(/\\t/g, "\t")];
   for (let i = 0; i < chars.length; i++) {
-    const a = chars[i] ?? "";
-    if (chars[i + 1] === "-" && chars[i + 2] !== undefined) {
-      const from = a.codePointAt(0) ?? 0;
-      const to = chars[i + 2]?.codePointAt(0) ?? 0;
+    const a = chars[i] ?? { ch: "", escaped: false };
+    if (a.ch === "[" && !a.escaped && chars[i + 1]?.ch === ":") {
+      const rest = chars
+        .slice(i + 2)
+        .map((x) => x.ch)
+        .join("");
+      const m = /^([a-z]+):\]/.exec(rest);
+      if (m !== null) {
+        const cls = TR_CLASSES[m[1] ?? ""];
+        if (cls === undefined) return `invalid character class ${quoteArg(m[1] ?? "")}`;
+        out.push(...cls);
+        i += 1 + (m[0]?.length ?? 0);
+        continue;
+      }
+    }
+    const b = chars[i + 2];
+    if (chars[i + 1]?.ch === "-" && chars[i + 1]?.escaped === false && b !== undefined) {
+      const from = a.ch.codePointAt(0) ?? 0;
+      const to = b.ch.codePointAt(0) ?? 0;
+      if (to < from) return `range-endpoints of '${a.ch}-${b.ch}' are in reverse collating sequence order`;
       for (let k = from; k <= to && out.length < 4096; k++) out.push(String.fromCodePoint(k));
       i += 2;
-    } else out.push(a);
+    } else out.push(a.ch);
   }
   return out;
 }
@@ -780,8 +840,15 @@ const tr: Builtin = (c) => {
     );
   if (extra !== undefined) return usageError(c.err, "tr", `extra operand ${quoteArg(extra)}`);
   const fromSet = expandSet(a);
-  const inFrom = (ch: string): boolean => fromSet.includes(ch) !== complement;
   const to = b === undefined ? [] : expandSet(b);
+  for (const set of [fromSet, to]) {
+    if (typeof set === "string") {
+      c.err(`tr: ${set}\n`);
+      return 1;
+    }
+  }
+  if (typeof fromSet === "string" || typeof to === "string") return 1;
+  const inFrom = (ch: string): boolean => fromSet.includes(ch) !== complement;
   const translating = !del && b !== undefined;
   let out = "";
   for (const ch of c.stdin) {

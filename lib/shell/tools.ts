@@ -4,42 +4,46 @@
  * linear-time engine (lib/shell/regex.ts, ADR 0009); output is bounded by the line's budget.
  */
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
+import type { FsError } from "./fs";
+import { parseOrComplain, quoteArg, usageError } from "./getopt";
 import { fsErrorText, isStopLine, LIMITS } from "./interp";
 import { jq } from "./jq";
+import { formatPrintf } from "./printf";
 import { compilePosix } from "./regex";
 import { linkSed, parseSed, runSed, type SedCmd, SedError } from "./sed";
 
 // ---- seq ----
 
 const seq: Builtin = (c) => {
-  let sep = "\n";
-  let equal = false;
-  const nums: string[] = [];
-  const args = c.argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-w" || a === "--equal-width") equal = true;
-    else if (a === "-s") sep = args[++i] ?? "";
-    else if (a.startsWith("-s")) sep = a.slice(2);
-    else if (/^-?(\d+\.?\d*|\.\d+)$/.test(a)) nums.push(a);
-    else if (a.startsWith("-") && a.length > 1 && !/^-\d/.test(a)) {
-      c.err(`seq: invalid option -- '${a.slice(1, 2)}'\nTry 'seq --help' for more information.\n`);
-      return 1;
-    } else {
+  const o = parseOrComplain(c, "seq", {
+    short: "f:s:w",
+    long: { format: "f:", separator: "s:", "equal-width": "w" },
+    numbersAreOperands: true,
+  });
+  if (typeof o === "number") return o;
+  const sep = o.get("s") ?? "\n";
+  const equal = o.has("w");
+  const format = o.get("f");
+  if (format !== undefined && equal)
+    return usageError(c.err, "seq", "format string may not be specified when printing equal width strings");
+  if (format !== undefined) {
+    const directives = [...format.replace(/%%/g, "").matchAll(/%[-+ 0#']*\d*(?:\.\d*)?(.?)/g)];
+    const bad = directives.find((d) => !/[aAeEfFgG]/.test(d[1] ?? ""));
+    if (directives.length === 0 || bad !== undefined || directives.length > 1) {
       c.err(
-        `seq: invalid floating point argument: \u2018${a}\u2019\nTry 'seq --help' for more information.\n`,
+        `seq: format ${quoteArg(format)} ${directives.length === 0 ? "has no % directive" : directives.length > 1 ? "has too many % directives" : `has unknown ${bad?.[0]} directive`}\n`,
       );
       return 1;
     }
   }
-  if (nums.length === 0) {
-    c.err("seq: missing operand\nTry 'seq --help' for more information.\n");
+  const nums = o.operands;
+  const bad = nums.find((a) => !/^[-+]?(\d+\.?\d*|\.\d+)$/.test(a));
+  if (bad !== undefined) {
+    c.err(`seq: invalid floating point argument: ${quoteArg(bad)}\nTry 'seq --help' for more information.\n`);
     return 1;
   }
-  if (nums.length > 3) {
-    c.err(`seq: extra operand \u2018${nums[3]}\u2019\nTry 'seq --help' for more information.\n`);
-    return 1;
-  }
+  if (nums.length === 0) return usageError(c.err, "seq", "missing operand");
+  if (nums.length > 3) return usageError(c.err, "seq", `extra operand ${quoteArg(nums[3] ?? "")}`);
   const [firstS, incS, lastS] =
     nums.length === 1
       ? ["1", "1", nums[0] ?? "1"]
@@ -53,10 +57,10 @@ const seq: Builtin = (c) => {
   const inc = Number(incS);
   const last = Number(lastS);
   if (inc === 0) {
-    c.err(`seq: invalid Zero increment value: \u2018${incS}\u2019\nTry 'seq --help' for more information.\n`);
-    return 1;
+    return usageError(c.err, "seq", `invalid Zero increment value: ${quoteArg(incS)}`);
   }
-  const fmt = (v: number): string => v.toFixed(decimals);
+  const fmt = (v: number): string =>
+    format === undefined ? v.toFixed(decimals) : formatPrintf(format, [String(v)], 4096).text;
   const width = equal ? Math.max(fmt(first).length, fmt(last).length) : 0;
   let out = "";
   let firstOut = true;
@@ -112,36 +116,90 @@ function xargsTokens(input: string): string[] {
 }
 
 const xargs: Builtin = async (c) => {
-  let maxArgs = 0;
-  let replace: string | undefined;
-  let noEmpty = false;
-  let i = 1;
-  for (; i < c.argv.length; i++) {
-    const a = c.argv[i] ?? "";
-    if (a === "-n") maxArgs = Number(c.argv[++i]);
-    else if (/^-n\d+$/.test(a)) maxArgs = Number(a.slice(2));
-    else if (a === "-I") replace = c.argv[++i];
-    else if (a.startsWith("-I")) replace = a.slice(2);
-    else if (a === "-i") replace = "{}";
-    else if (a === "-r" || a === "--no-run-if-empty") noEmpty = true;
-    else if (a === "-t" || a === "-0") continue;
-    else if (a === "--") {
-      i++;
-      break;
-    } else break;
+  const o = parseOrComplain(c, "xargs", {
+    short: "0a:d:E:e::I:i::L:l::n:P:prs:tx",
+    long: {
+      null: "0",
+      "arg-file": "a:",
+      delimiter: "d:",
+      eof: "e::",
+      replace: "i::",
+      "max-lines": "l::",
+      "max-args": "n:",
+      "max-procs": "P:",
+      "no-run-if-empty": "r",
+      "max-chars": "s:",
+      verbose: "t",
+      exit: "x",
+      interactive: "p",
+    },
+    stopAtOperand: true,
+  });
+  if (typeof o === "number") return o;
+  /** xargs' check of a count option (-n, -L, -P, -s). */
+  const count = (key: string, flag: string, min: number): number | string | undefined => {
+    const v = o.get(key);
+    if (v === undefined) return undefined;
+    if (!/^\s*[-+]?\d+$/.test(v)) return `invalid number "${v}" for -${flag} option`;
+    if (Number(v) < min) return `value ${Number(v)} for -${flag} option should be >= ${min}`;
+    return Number(v);
+  };
+  const checks = [
+    count("n", "n", 1),
+    count("L", "L", 1),
+    count("l", "L", 1),
+    count("P", "P", 0),
+    count("s", "s", 1),
+  ];
+  const complaint = checks.find((x) => typeof x === "string");
+  if (typeof complaint === "string") return usageError(c.err, "xargs", complaint);
+  const maxArgs = (checks[0] as number | undefined) ?? 0;
+  const maxLines =
+    (checks[1] as number | undefined) ?? (o.has("l") ? ((checks[2] as number | undefined) ?? 1) : 0);
+  const last = [...o.list].reverse().find(([k]) => k === "I" || k === "i");
+  const replace = last === undefined ? undefined : last[0] === "i" ? (last[1] ?? "{}") : last[1];
+  const noEmpty = o.has("r");
+  const delim = o.has("0") ? "\0" : o.get("d");
+  if (delim !== undefined && [...delim].length > 1 && !/^\\[0nt\\]$/.test(delim)) {
+    c.err(
+      `xargs: invalid input delimiter specification ${delim}: the delimiter must be either a single character or an escape sequence starting with \\.\n`,
+    );
+    return 1;
   }
-  const cmd = c.argv.slice(i);
+  const sepChar =
+    delim === undefined
+      ? undefined
+      : ({ "\\0": "\0", "\\n": "\n", "\\t": "\t", "\\\\": "\\" }[delim] ?? delim);
+  const argFile = o.get("a");
+  let input = c.stdin;
+  if (argFile !== undefined) {
+    const r = readOperand(c, argFile);
+    if (typeof r !== "string") {
+      c.err(`xargs: Cannot open input file ${quoteArg(argFile)}: ${fsErrorText(r.error)}\n`);
+      return 1;
+    }
+    input = r;
+  }
+  const cmd = [...o.operands];
   if (cmd.length === 0) cmd.push("echo");
   const runs: string[][] = [];
   if (replace !== undefined) {
     const r = replace;
-    for (const line of c.stdin.split("\n")) {
+    for (const line of input.split("\n")) {
       const item = line.trim();
       if (item === "") continue;
       runs.push(cmd.map((w) => w.split(r).join(item)));
     }
+  } else if (maxLines > 0 && sepChar === undefined) {
+    const ls = input.split("\n").filter((l) => l.trim() !== "");
+    if (ls.length === 0 && !noEmpty) runs.push(cmd);
+    for (let k = 0; k < ls.length; k += maxLines)
+      runs.push([...cmd, ...ls.slice(k, k + maxLines).flatMap((l) => xargsTokens(l))]);
   } else {
-    const items = xargsTokens(c.stdin);
+    const parts = sepChar === undefined ? undefined : input.split(sepChar);
+    // a delimited input's last item ends at the end of the input (or its final delimiter)
+    if (parts !== undefined && parts[parts.length - 1] === "") parts.pop();
+    const items = parts ?? xargsTokens(input);
     if (items.length === 0) {
       if (!noEmpty) runs.push(cmd);
     } else {
@@ -158,6 +216,7 @@ const xargs: Builtin = async (c) => {
   let status = 0;
   for (const argv of runs) {
     if (c.interrupt.interrupted) return 130;
+    if (o.has("t")) c.err(`${argv.join(" ")}\n`);
     const code = await c.shell.dispatch(
       argv,
       [],
@@ -311,50 +370,43 @@ const sed: Builtin = (c: BuiltinContext) => {
 
 // ---- small coreutils ----
 
-const basename: Builtin = ({ argv, out, err }) => {
-  const args = argv.slice(1).filter((a) => a !== "--");
-  const name = args[0];
-  if (name === undefined) {
-    err("basename: missing operand\nTry 'basename --help' for more information.\n");
-    return 1;
+const basename: Builtin = (c) => {
+  const o = parseOrComplain(c, "basename", {
+    short: "as:z",
+    long: { multiple: "a", suffix: "s:", zero: "z" },
+  });
+  if (typeof o === "number") return o;
+  const names = o.operands;
+  if (names.length === 0) return usageError(c.err, "basename", "missing operand");
+  const many = o.has("a") || o.has("s");
+  if (!many && names.length > 2)
+    return usageError(c.err, "basename", `extra operand ${quoteArg(names[2] ?? "")}`);
+  const suffix = many ? o.get("s") : names[1];
+  const end = o.has("z") ? "\0" : "\n";
+  for (const name of many ? names : names.slice(0, 1)) {
+    let base = name.replace(/\/+$/, "");
+    base = base === "" ? (name.startsWith("/") ? "/" : "") : base.slice(base.lastIndexOf("/") + 1);
+    if (suffix !== undefined && suffix !== "" && base !== suffix && base.endsWith(suffix))
+      base = base.slice(0, -suffix.length);
+    c.out(`${base}${end}`);
   }
-  let base = name.replace(/\/+$/, "");
-  base = base === "" ? (name.startsWith("/") ? "/" : "") : base.slice(base.lastIndexOf("/") + 1);
-  const suffix = args[1];
-  if (suffix !== undefined && base !== suffix && base.endsWith(suffix)) base = base.slice(0, -suffix.length);
-  out(`${base}\n`);
   return 0;
 };
 
-const dirname: Builtin = ({ argv, out, err }) => {
-  const args = argv.slice(1).filter((a) => a !== "--");
-  if (args.length === 0) {
-    err("dirname: missing operand\nTry 'dirname --help' for more information.\n");
-    return 1;
-  }
-  for (const a of args) {
+const dirname: Builtin = (c) => {
+  const o = parseOrComplain(c, "dirname", { short: "z", long: { zero: "z" } });
+  if (typeof o === "number") return o;
+  if (o.operands.length === 0) return usageError(c.err, "dirname", "missing operand");
+  const end = o.has("z") ? "\0" : "\n";
+  for (const a of o.operands) {
     const trimmed = a.replace(/\/+$/, "");
     const i = trimmed.lastIndexOf("/");
-    out(
-      `${i < 0 ? (a.startsWith("/") ? "/" : ".") : i === 0 ? "/" : trimmed.slice(0, i).replace(/\/+$/, "") || "/"}\n`,
+    c.out(
+      `${i < 0 ? (a.startsWith("/") ? "/" : ".") : i === 0 ? "/" : trimmed.slice(0, i).replace(/\/+$/, "") || "/"}${end}`,
     );
   }
   return 0;
 };
-
-function readInputs(c: BuiltinContext, tool: string, files: string[]): string | number {
-  if (files.length === 0) return c.stdin;
-  let data = "";
-  for (const f of files) {
-    const d = readOperand(c, f);
-    if (typeof d !== "string") {
-      c.err(`${tool}: ${f}: ${fsErrorText(d.error)}\n`);
-      return 1;
-    }
-    data += d;
-  }
-  return data;
-}
 
 const linesOf = (data: string): string[] => {
   if (data === "") return [];
@@ -363,51 +415,128 @@ const linesOf = (data: string): string[] => {
   return l;
 };
 
+/**
+ * Each operand (or stdin) in turn, as the tool reads it: `act` gets what was read; a file that
+ * cannot be is reported in the tool's own words and the status becomes 1.
+ */
+function eachFile(
+  c: BuiltinContext,
+  files: string[],
+  complain: (file: string, error: FsError) => string,
+  act: (data: string) => void,
+): number {
+  let status = 0;
+  for (const f of files.length === 0 ? ["-"] : files) {
+    const d = readOperand(c, f);
+    if (typeof d !== "string") {
+      c.err(complain(f, d.error));
+      status = 1;
+      continue;
+    }
+    act(d);
+  }
+  return status;
+}
+
+/** util-linux rev: each line reversed, file by file. */
 const rev: Builtin = (c) => {
-  const data = readInputs(c, "rev", c.argv.slice(1));
-  if (typeof data === "number") return data;
-  c.out(
-    linesOf(data)
-      .map((l) => `${[...l].reverse().join("")}\n`)
-      .join(""),
+  const o = parseOrComplain(c, "rev", { short: "0", long: { zero: "0" } });
+  if (typeof o === "number") return o;
+  const sep = o.has("0") ? "\0" : "\n";
+  return eachFile(
+    c,
+    o.operands,
+    // util-linux words a directory as the read error of its first line
+    (f, e) =>
+      e === "EISDIR" ? `rev: ${f}: 0: Is a directory\n` : `rev: cannot open ${f}: ${fsErrorText(e)}\n`,
+    (data) => {
+      const parts = data.split(sep);
+      const last = parts.pop() ?? "";
+      let out = parts.map((l) => `${[...l].reverse().join("")}${sep}`).join("");
+      if (last !== "") out += [...last].reverse().join("");
+      c.out(out);
+    },
   );
-  return 0;
 };
 
+/** tac: records (lines, or what -s separates) last first; -b puts the separator before each. */
 const tac: Builtin = (c) => {
-  const data = readInputs(c, "tac", c.argv.slice(1));
-  if (typeof data === "number") return data;
-  c.out(
-    linesOf(data)
-      .reverse()
-      .map((l) => `${l}\n`)
-      .join(""),
+  const o = parseOrComplain(c, "tac", {
+    short: "bs:",
+    long: { before: "b", separator: "s:" },
+  });
+  if (typeof o === "number") return o;
+  const sep = o.get("s") ?? "\n";
+  if (sep === "") {
+    c.err("tac: separator cannot be empty\n");
+    return 1;
+  }
+  const before = o.has("b");
+  return eachFile(
+    c,
+    o.operands,
+    (f, e) =>
+      e === "EISDIR"
+        ? `tac: ${f}: read error: Invalid argument\n`
+        : `tac: failed to open '${f}' for reading: ${fsErrorText(e)}\n`,
+    (data) => {
+      // records keep their separator: after them (the default) or before them (-b)
+      const records: string[] = [];
+      if (before) {
+        let start = 0;
+        for (let k = data.indexOf(sep, 1); k >= 0; k = data.indexOf(sep, k + sep.length)) {
+          records.push(data.slice(start, k));
+          start = k;
+        }
+        records.push(data.slice(start));
+      } else {
+        let start = 0;
+        for (let k = data.indexOf(sep); k >= 0; k = data.indexOf(sep, start)) {
+          records.push(data.slice(start, k + sep.length));
+          start = k + sep.length;
+        }
+        if (start < data.length) records.push(data.slice(start));
+      }
+      c.out(records.reverse().join(""));
+    },
   );
-  return 0;
 };
 
 const paste: Builtin = (c) => {
-  let serial = false;
-  let delims = "\t";
-  const files: string[] = [];
-  const args = c.argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-s") serial = true;
-    else if (a === "-d") delims = args[++i] ?? "\t";
-    else if (/^-s?d/.test(a)) {
-      if (a.startsWith("-s")) serial = true;
-      delims = a.slice(a.indexOf("d") + 1) || (args[++i] ?? "\t");
-    } else if (a === "-sd") serial = true;
-    else files.push(a);
+  const o = parseOrComplain(c, "paste", {
+    short: "d:sz",
+    long: { delimiters: "d:", serial: "s", "zero-terminated": "z" },
+  });
+  if (typeof o === "number") return o;
+  // the delimiter list: \n \t \\ and \0 (no delimiter) are escapes
+  const d: string[] = [];
+  const spec = o.get("d") ?? "\t";
+  for (let k = 0; k < spec.length; k++) {
+    const ch = spec[k] ?? "";
+    if (ch !== "\\") d.push(ch);
+    else {
+      const e = spec[++k];
+      if (e === undefined) {
+        c.err(`paste: delimiter list ends with an unescaped backslash: ${spec}\n`);
+        return 1;
+      }
+      d.push(({ n: "\n", t: "\t", "0": "" } as Record<string, string>)[e] ?? e);
+    }
   }
-  const d = [...(delims.replace(/\\t/g, "\t").replace(/\\n/g, "\n") || "\t")];
+  if (spec === "") d.push("");
   const join = (parts: string[]): string =>
     parts.reduce((acc, p, k) => (k === 0 ? p : acc + (d[(k - 1) % d.length] ?? "") + p), "");
-  const sources = (files.length === 0 ? ["-"] : files).map((f) => readInputs(c, "paste", [f]));
-  if (sources.some((x) => typeof x === "number")) return 1;
-  const cols = sources.map((x) => linesOf(x as string));
-  if (serial) {
+  const cols: string[][] = [];
+  const status = eachFile(
+    c,
+    o.operands,
+    (f, e) => `paste: ${f}: ${fsErrorText(e)}\n`,
+    (data) => {
+      cols.push(linesOf(data));
+    },
+  );
+  if (status !== 0) return status;
+  if (o.has("s")) {
     c.out(cols.map((l) => `${join(l)}\n`).join(""));
     return 0;
   }
