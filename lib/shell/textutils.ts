@@ -71,7 +71,7 @@ const grep: Builtin = (c) => {
     c,
     "grep",
     {
-      short: "EFGiyvwxclLnHhoqsm:e:A:B:C:r",
+      short: "EFGiyvwxclLnHhoqsm:e:A:B:C:rR",
       long: {
         "extended-regexp": "E",
         "fixed-strings": "F",
@@ -96,6 +96,8 @@ const grep: Builtin = (c) => {
         "after-context": "A:",
         "before-context": "B:",
         context: "C:",
+        recursive: "r",
+        "dereference-recursive": "R",
         color: "color::",
         colour: "color::",
       },
@@ -143,10 +145,36 @@ const grep: Builtin = (c) => {
   }
   const invert = o.has("v");
   const max = m !== undefined && Number(m) >= 0 ? Number(m) : Number.POSITIVE_INFINITY;
-  const files = operands.length === 0 ? ["-"] : operands;
-  const named = o.has("h") ? false : o.has("H") || files.length > 1;
+  const recursive = o.has("r") || o.has("R");
+  // -r: each directory operand stands for the files under it (the working directory when none)
+  const files: string[] = [];
+  for (const f of operands.length === 0 ? [recursive ? "" : "-"] : operands) {
+    if (!recursive || (f !== "" && !c.shell.fs.isDir(c.shell.resolve(f)))) {
+      files.push(f);
+      continue;
+    }
+    const walk = (shown: string, abs: string): void => {
+      const names = c.shell.fs.list(abs);
+      if (!Array.isArray(names)) return;
+      for (const n of names) {
+        const child = shown === "" ? n : shown.endsWith("/") ? `${shown}${n}` : `${shown}/${n}`;
+        const full = abs === "/" ? `/${n}` : `${abs}/${n}`;
+        if (c.shell.fs.isDir(full)) walk(child, full);
+        else files.push(child);
+      }
+    };
+    walk(f, c.shell.resolve(f === "" ? "." : f));
+  }
+  const named = o.has("h") ? false : o.has("H") || files.length > 1 || recursive;
+  const contextOf = (k: string): number => Number(o.get(k) ?? o.get("C") ?? 0);
+  const after = contextOf("A");
+  const before = contextOf("B");
+  const quietLines = o.has("q") || o.has("c") || o.has("l") || o.has("L");
+  const context = !quietLines && !o.has("o") && (after > 0 || before > 0);
   let matched = 0;
   let failed = false;
+  /** Whether anything was printed yet (the `--` between context groups goes only between). */
+  let printedAny = false;
   for (const f of files) {
     const data = readOperand(c, f);
     if (typeof data !== "string") {
@@ -157,21 +185,39 @@ const grep: Builtin = (c) => {
     const name = f === "-" ? "(standard input)" : f;
     let count = 0;
     const ls = lines(data);
-    for (let n = 0; n < ls.length && count < max; n++) {
+    /** The last line printed (match or context) and how many after-context lines remain. */
+    let lastShown = -1;
+    let afterLeft = 0;
+    const show = (n: number, sep: ":" | "-", text: string): void => {
+      // a gap since the last line shown (or a new file) between groups of context
+      if (context && printedAny && (lastShown < 0 || n > lastShown + 1)) c.out("--\n");
+      c.out(`${named ? `${name}${sep}` : ""}${o.has("n") ? `${n + 1}${sep}` : ""}${text}\n`);
+      lastShown = n;
+      printedAny = true;
+    };
+    for (let n = 0; n < ls.length; n++) {
       const l = ls[n] ?? "";
-      const hit = re.test(l) !== invert;
-      if (!hit) continue;
+      const hit = count < max && re.test(l) !== invert;
+      if (!hit) {
+        if (context && afterLeft > 0) {
+          afterLeft--;
+          show(n, "-", l);
+        }
+        if (count >= max && afterLeft === 0) break;
+        continue;
+      }
       count++;
-      if (o.has("q") || o.has("c") || o.has("l") || o.has("L")) continue;
-      const prefix = `${named ? `${name}:` : ""}${o.has("n") ? `${n + 1}:` : ""}`;
+      if (quietLines) continue;
       if (o.has("o") && !invert) {
+        const prefix = `${named ? `${name}:` : ""}${o.has("n") ? `${n + 1}:` : ""}`;
         for (const mt of re.matches(l)) {
           if (mt.end > mt.start) c.out(`${prefix}${highlight(c, l.slice(mt.start, mt.end))}\n`);
         }
-      } else {
-        const shown = c.tty && !invert ? re.replace(l, (s) => (s === "" ? s : highlight(c, s)), true) : l;
-        c.out(`${prefix}${shown}\n`);
+        continue;
       }
+      if (context) for (let k = Math.max(lastShown + 1, n - before); k < n; k++) show(k, "-", ls[k] ?? "");
+      show(n, ":", c.tty && !invert ? re.replace(l, (s) => (s === "" ? s : highlight(c, s)), true) : l);
+      afterLeft = after;
     }
     matched += count;
     if (o.has("q") && matched > 0) return 0;
@@ -917,14 +963,33 @@ const base64: Builtin = (c) => {
     return 1;
   }
   if (o.has("d")) {
+    // GNU's decoder: group by group of four, what was decoded is written before a bad group or
+    // a short last one is reported
     const clean = o.has("i") ? data.replace(/[^A-Za-z0-9+/=]/g, "") : data.replace(/\n/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) {
+    const bytes: number[] = [];
+    let bad = false;
+    for (let k = 0; k < clean.length && !bad; k += 4) {
+      const quad = clean.slice(k, k + 4);
+      const m = /^([A-Za-z0-9+/]{2,4})(=*)$/.exec(quad);
+      if (m === null || (m[1] ?? "").length + (m[2] ?? "").length !== 4) {
+        bad = true;
+        // a short last group (`YQ`) still gives its whole bytes
+        if (m !== null && k + 4 >= clean.length && (m[2] ?? "") === "") {
+          const bin = atob((m[1] ?? "").padEnd(4, "="));
+          for (const ch of bin) bytes.push(ch.charCodeAt(0));
+        }
+        break;
+      }
+      if ((m[2] ?? "") !== "" && k + 4 < clean.length && !/^[A-Za-z0-9+/]{2}/.test(clean.slice(k + 4)))
+        bad = true;
+      const bin = atob(quad);
+      for (const ch of bin) bytes.push(ch.charCodeAt(0));
+    }
+    c.out(new TextDecoder().decode(Uint8Array.from(bytes)));
+    if (bad) {
       c.err("base64: invalid input\n");
       return 1;
     }
-    const bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
-    const bytes = Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
-    c.out(new TextDecoder().decode(bytes));
     return 0;
   }
   const bytes = new TextEncoder().encode(data);
@@ -933,8 +998,8 @@ const base64: Builtin = (c) => {
   const enc = btoa(bin);
   const wrap = Number(w);
   c.out(
-    enc === ""
-      ? ""
+    enc === "" || wrap === 0
+      ? enc
       : wrap > 0
         ? `${enc.replace(new RegExp(`(.{${wrap}})`, "g"), "$1\n").replace(/\n$/, "")}\n`
         : `${enc}\n`,
