@@ -6,7 +6,7 @@ import { type Builtin, readOperand } from "./builtins";
 import { formatDate } from "./date";
 import { getopt, helpText, parseOrComplain, versionText } from "./getopt";
 import { globMatch } from "./glob";
-import { LIMITS } from "./interp";
+import { fsErrorText, LIMITS } from "./interp";
 
 // ---- trap ----
 
@@ -167,105 +167,344 @@ const letB: Builtin = async ({ argv, shell, ctx, err }) => {
 
 // ---- find ----
 
-const find: Builtin = ({ argv, shell, out, err, ctx }) => {
+/** One file find looked at: the path as printed, where it is, how deep under its root. */
+interface FindEntry {
+  shown: string;
+  abs: string;
+  depth: number;
+  isDir: boolean;
+}
+
+/** A find expression: tests, actions and operators, evaluated per entry. */
+type FindExpr =
+  | { kind: "test"; test: (e: FindEntry) => boolean }
+  | { kind: "exec"; argv: string[]; batch: boolean }
+  | { kind: "print"; end: string }
+  | { kind: "delete" }
+  | { kind: "quit" }
+  | { kind: "not"; e: FindExpr }
+  | { kind: "and" | "or"; a: FindExpr; b: FindExpr };
+
+class FindError extends Error {}
+
+/** `+N` more than N, `-N` less than N, `N` exactly N; undefined when it is not a number. */
+function findNumber(s: string): ((v: number) => boolean) | undefined {
+  const m = /^([-+]?)(\d+)$/.exec(s);
+  if (m === null) return undefined;
+  const n = Number(m[2]);
+  return m[1] === "+" ? (v) => v > n : m[1] === "-" ? (v) => v < n : (v) => v === n;
+}
+
+const find: Builtin = async (c) => {
+  const { argv, shell, out, err, ctx } = c;
   const args = argv.slice(1);
   const roots: string[] = [];
   while (args.length > 0 && !/^[-!(]/.test(args[0] ?? "")) roots.push(args.shift() ?? "");
   if (roots.length === 0) roots.push(".");
   const cost = shell.regexCost(ctx);
-  type Test = (path: string, name: string, isDir: boolean) => boolean;
-  const tests: Test[] = [];
+  const now = shell.opts.clock.now();
   let maxDepth = Number.POSITIVE_INFINITY;
   let minDepth = 0;
-  let negate = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    const val = (): string | undefined => {
-      const v = args[++i];
-      if (v === undefined) err(`find: missing argument to \`${a}'\n`);
-      return v;
-    };
-    let t: Test | undefined;
+  let depthFirst = false;
+  let hasAction = false;
+  let i = 0;
+  const fail = (msg: string): never => {
+    throw new FindError(msg);
+  };
+  const value = (a: string): string => {
+    const v = args[i++];
+    if (v === undefined) fail(`missing argument to \`${a}'`);
+    return v ?? "";
+  };
+  const sizeOf = (e: FindEntry): number => {
+    const d = shell.fs.read(e.abs);
+    return typeof d === "string" ? new TextEncoder().encode(d).length : 4096;
+  };
+  // the grammar: or := and (-o and)*; and := unary ((-a)? unary)*; unary := ! unary | ( or ) | primary
+  const primary = (): FindExpr | undefined => {
+    const a = args[i++] ?? "";
     switch (a) {
-      case "!":
-      case "-not":
-        negate = !negate;
-        continue;
-      case "-print":
-        continue;
       case "-name":
       case "-iname": {
-        const p = val();
-        if (p === undefined) return 1;
+        const p = value(a);
         const ci = a === "-iname";
-        t = (_path, name) => globMatch(ci ? p.toLowerCase() : p, ci ? name.toLowerCase() : name, cost);
-        break;
+        return {
+          kind: "test",
+          test: (e) => {
+            const name =
+              e.depth === 0
+                ? e.shown.replace(/\/+$/, "").replace(/^.*\//, "") || e.shown
+                : e.shown.slice(e.shown.lastIndexOf("/") + 1);
+            return globMatch(ci ? p.toLowerCase() : p, ci ? name.toLowerCase() : name, cost);
+          },
+        };
       }
       case "-path":
-      case "-wholename": {
-        const p = val();
-        if (p === undefined) return 1;
-        t = (path) => globMatch(p, path, cost);
-        break;
+      case "-wholename":
+      case "-ipath": {
+        const p = value(a);
+        const ci = a === "-ipath";
+        return {
+          kind: "test",
+          test: (e) => globMatch(ci ? p.toLowerCase() : p, ci ? e.shown.toLowerCase() : e.shown, cost),
+        };
       }
       case "-type": {
-        const ty = val();
-        if (ty === undefined) return 1;
-        if (ty !== "f" && ty !== "d") {
-          err(`find: Unknown argument to -type: ${ty}\n`);
-          return 1;
+        const ty = value(a);
+        if (!/^[bcdpflsD](,[bcdpflsD])*$/.test(ty)) fail(`Unknown argument to -type: ${ty}`);
+        const types = ty.split(",");
+        return { kind: "test", test: (e) => types.includes(e.isDir ? "d" : "f") };
+      }
+      case "-empty":
+        return {
+          kind: "test",
+          test: (e) => {
+            if (!e.isDir) return sizeOf(e) === 0;
+            const names = shell.fs.list(e.abs);
+            return Array.isArray(names) && names.length === 0;
+          },
+        };
+      case "-size": {
+        const v = value(a);
+        const m = /^([-+]?\d+)([bcwkMG]?)$/.exec(v);
+        if (m === null) {
+          const unit = /^[-+]?\d+(.)/.exec(v)?.[1];
+          fail(unit !== undefined ? `invalid -size type \`${unit}'` : `invalid -size type \`${v}'`);
         }
-        t = (_p, _n, isDir) => isDir === (ty === "d");
-        break;
+        const unit =
+          { b: 512, c: 1, w: 2, k: 1024, M: 1024 ** 2, G: 1024 ** 3, "": 512 }[m?.[2] ?? ""] ?? 512;
+        const cmp = findNumber(m?.[1] ?? "0");
+        // sizes are counted in whole units, rounded up
+        return { kind: "test", test: (e) => cmp?.(Math.ceil(sizeOf(e) / unit)) === true };
+      }
+      case "-mtime":
+      case "-mmin": {
+        const v = value(a);
+        const cmp = findNumber(v);
+        if (cmp === undefined) fail(`invalid argument \`${v}' to \`${a}'`);
+        const unit = a === "-mtime" ? 86_400_000 : 60_000;
+        return {
+          kind: "test",
+          test: (e) => cmp?.(Math.floor((now - shell.fs.mtime(e.abs)) / unit)) === true,
+        };
+      }
+      case "-newer": {
+        const v = value(a);
+        const ref = shell.resolve(v);
+        if (!shell.fs.exists(ref)) fail(`\u2018${v}\u2019: No such file or directory`);
+        const t = shell.fs.mtime(ref);
+        return { kind: "test", test: (e) => shell.fs.mtime(e.abs) > t };
+      }
+      case "-true":
+        return { kind: "test", test: () => true };
+      case "-false":
+        return { kind: "test", test: () => false };
+      case "-print":
+        hasAction = true;
+        return { kind: "print", end: "\n" };
+      case "-print0":
+        hasAction = true;
+        return { kind: "print", end: "\0" };
+      case "-delete":
+        hasAction = true;
+        depthFirst = true;
+        return { kind: "delete" };
+      case "-quit":
+        return { kind: "quit" };
+      case "-exec": {
+        hasAction = true;
+        const cmd: string[] = [];
+        for (;;) {
+          const w = args[i++];
+          if (w === undefined) fail("missing argument to `-exec'");
+          if (w === ";") break;
+          if (w === "+" && cmd[cmd.length - 1] === "{}") {
+            cmd.pop();
+            if (cmd.length === 0) fail("missing argument to `-exec'");
+            return { kind: "exec", argv: cmd, batch: true };
+          }
+          cmd.push(w ?? "");
+        }
+        if (cmd.length === 0) fail("missing argument to `-exec'");
+        return { kind: "exec", argv: cmd, batch: false };
       }
       case "-maxdepth":
       case "-mindepth": {
-        const n = val();
-        if (n === undefined) return 1;
-        if (!/^\d+$/.test(n)) {
-          err(`find: Expected a positive decimal integer argument to ${a}, but got ‘${n}’\n`);
-          return 1;
-        }
+        const n = value(a);
+        if (!/^\d+$/.test(n))
+          fail(`Expected a positive decimal integer argument to ${a}, but got \u2018${n}\u2019`);
         if (a === "-maxdepth") maxDepth = Number(n);
         else minDepth = Number(n);
-        continue;
+        return undefined;
       }
+      case "-depth":
+        depthFirst = true;
+        return undefined;
       default:
-        err(
-          a.startsWith("-")
-            ? `find: unknown predicate \`${a}'\n`
-            : `find: paths must precede expression: \`${a}'\n`,
+        return fail(
+          a.startsWith("-") ? `unknown predicate \`${a}'` : `paths must precede expression: \`${a}'`,
         );
-        return 1;
     }
-    const inner = t;
-    const neg = negate;
-    negate = false;
-    tests.push(neg ? (p, n, d) => !inner(p, n, d) : inner);
+  };
+  const isOp = (w: string | undefined): boolean => w === "-o" || w === "-or" || w === "-a" || w === "-and";
+  const unary = (): FindExpr | undefined => {
+    const a = args[i];
+    if (a === "!" || a === "-not") {
+      i++;
+      if (i >= args.length || args[i] === ")" || isOp(args[i])) fail(`expected an expression after '${a}'`);
+      const e = unary();
+      return e === undefined ? undefined : { kind: "not", e };
+    }
+    if (a === "(") {
+      i++;
+      const e = orE();
+      if (args[i] !== ")")
+        fail("invalid expression; I was expecting to find a ')' somewhere but did not see one.");
+      i++;
+      return e;
+    }
+    if (isOp(a)) fail(`invalid expression; you have used a binary operator '${a}' with nothing before it.`);
+    return primary();
+  };
+  const andE = (): FindExpr | undefined => {
+    let e = i < args.length ? unary() : undefined;
+    while (i < args.length && args[i] !== ")" && args[i] !== "-o" && args[i] !== "-or") {
+      const op = args[i];
+      if (op === "-a" || op === "-and") {
+        i++;
+        if (i >= args.length || args[i] === ")" || isOp(args[i]))
+          fail(`expected an expression after '${op}'`);
+      }
+      const r = unary();
+      if (r === undefined) continue;
+      e = e === undefined ? r : { kind: "and", a: e, b: r };
+    }
+    return e;
+  };
+  const orE = (): FindExpr | undefined => {
+    let e = andE();
+    while (args[i] === "-o" || args[i] === "-or") {
+      const op = args[i];
+      i++;
+      if (i >= args.length || args[i] === ")") fail(`expected an expression after '${op}'`);
+      const r = andE();
+      if (e === undefined)
+        fail(`invalid expression; you have used a binary operator '${op}' with nothing before it.`);
+      if (r !== undefined && e !== undefined) e = { kind: "or", a: e, b: r };
+    }
+    return e;
+  };
+  let expr: FindExpr | undefined;
+  try {
+    expr = orE();
+    if (i < args.length) {
+      const w = args[i] ?? "";
+      fail(
+        w === ")" ? `invalid expression; you have too many ')'` : `paths must precede expression: \`${w}'`,
+      );
+    }
+  } catch (e) {
+    if (!(e instanceof FindError)) throw e;
+    err(`find: ${e.message}\n`);
+    return 1;
   }
+  // without an action, every entry the expression is true of is printed
+  if (!hasAction)
+    expr =
+      expr === undefined
+        ? { kind: "print", end: "\n" }
+        : { kind: "and", a: expr, b: { kind: "print", end: "\n" } };
+  const program: FindExpr = expr ?? { kind: "print", end: "\n" };
   let status = 0;
+  let quit = false;
+  /** A command -exec can run: a program, not a shell function (find runs no shell). */
+  const runnable = (name: string): boolean => shell.hasCommand(name) && !shell.functions.has(name);
+  const batches = new Map<FindExpr, string[]>();
+  const run = async (cmd: string[]): Promise<number> =>
+    shell.dispatch(cmd, [], { stdin: "", out, err, outIsTerminal: false }, ctx, false, true);
+  const evaluate = async (e: FindExpr, entry: FindEntry): Promise<boolean> => {
+    switch (e.kind) {
+      case "test":
+        return e.test(entry);
+      case "print":
+        out(`${entry.shown}${e.end}`);
+        return true;
+      case "delete": {
+        const r = entry.isDir ? shell.fs.rmdir(entry.abs) : shell.fs.remove(entry.abs);
+        if (r !== undefined) {
+          err(`find: cannot delete \u2018${entry.shown}\u2019: ${fsErrorText(r)}\n`);
+          status = 1;
+          return false;
+        }
+        return true;
+      }
+      case "quit":
+        quit = true;
+        return true;
+      case "exec": {
+        if (e.batch) {
+          const list = batches.get(e) ?? [];
+          list.push(entry.shown);
+          batches.set(e, list);
+          return true;
+        }
+        // the command that cannot be run fails in find's child: the test is false, find goes on
+        if (!runnable(e.argv[0] ?? "")) {
+          err(`find: \u2018${e.argv[0]}\u2019: No such file or directory\n`);
+          return false;
+        }
+        return (await run(e.argv.map((w) => w.split("{}").join(entry.shown)))) === 0;
+      }
+      case "not":
+        return !(await evaluate(e.e, entry));
+      case "and":
+        return (await evaluate(e.a, entry)) && (await evaluate(e.b, entry));
+      case "or":
+        return (await evaluate(e.a, entry)) || (await evaluate(e.b, entry));
+    }
+  };
   let visited = 0;
+  const entries: FindEntry[] = [];
   const walk = (shown: string, abs: string, depth: number): void => {
     if (++visited > 100_000) shell.limit(ctx, "find: over 100000 entries; stopped");
     const isDir = shell.fs.isDir(abs);
-    const name = depth === 0 ? shown : shown.slice(shown.lastIndexOf("/") + 1);
-    if (depth >= minDepth && tests.every((t) => t(shown, name, isDir))) out(`${shown}\n`);
-    if (!isDir || depth >= maxDepth) return;
-    const names = shell.fs.list(abs);
-    if (!Array.isArray(names)) return;
-    for (const n of names) {
-      const child = shown.endsWith("/") ? `${shown}${n}` : `${shown}/${n}`;
-      walk(child, abs === "/" ? `/${n}` : `${abs}/${n}`, depth + 1);
+    const entry = { shown, abs, depth, isDir };
+    if (!depthFirst && depth >= minDepth) entries.push(entry);
+    if (isDir && depth < maxDepth) {
+      const names = shell.fs.list(abs);
+      if (Array.isArray(names)) {
+        for (const n of names) {
+          const child = shown.endsWith("/") ? `${shown}${n}` : `${shown}/${n}`;
+          walk(child, abs === "/" ? `/${n}` : `${abs}/${n}`, depth + 1);
+        }
+      }
     }
+    if (depthFirst && depth >= minDepth) entries.push(entry);
   };
   for (const root of roots) {
     const abs = shell.resolve(root);
     if (!shell.fs.exists(abs)) {
-      err(`find: ‘${root}’: No such file or directory\n`);
+      err(`find: \u2018${root}\u2019: No such file or directory\n`);
       status = 1;
       continue;
     }
+    entries.length = 0;
     walk(root, abs, 0);
+    for (const entry of entries) {
+      if (c.interrupt.interrupted) return 130;
+      await evaluate(program, entry);
+      if (quit) break;
+    }
+    if (quit) break;
+  }
+  for (const [e, paths] of batches) {
+    if (e.kind !== "exec") continue;
+    if (!runnable(e.argv[0] ?? "")) {
+      err(`find: \u2018${e.argv[0]}\u2019: No such file or directory\n`);
+      status = 1;
+      continue;
+    }
+    if ((await run([...e.argv, ...paths])) !== 0) status = 1;
   }
   return status;
 };

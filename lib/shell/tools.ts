@@ -5,7 +5,7 @@
  */
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
 import type { FsError } from "./fs";
-import { parseOrComplain, quoteArg, usageError } from "./getopt";
+import { getopt, type OptionSpec, parseOrComplain, quoteArg, usageError, versionText } from "./getopt";
 import { fsErrorText, isStopLine, LIMITS } from "./interp";
 import { jq } from "./jq";
 import { formatPrintf } from "./printf";
@@ -239,35 +239,102 @@ const xargs: Builtin = async (c) => {
 /** Commands one sed may run (its script over every line, branches included). */
 const SED_WORK = 2_000_000;
 
+/** GNU sed 4.9's usage: what it prints for --help (then where to send bugs) and after a bad option. */
+const SED_USAGE = `Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...
+
+  -n, --quiet, --silent
+                 suppress automatic printing of pattern space
+      --debug
+                 annotate program execution
+  -e script, --expression=script
+                 add the script to the commands to be executed
+  -f script-file, --file=script-file
+                 add the contents of script-file to the commands to be executed
+  --follow-symlinks
+                 follow symlinks when processing in place
+  -i[SUFFIX], --in-place[=SUFFIX]
+                 edit files in place (makes backup if SUFFIX supplied)
+  -l N, --line-length=N
+                 specify the desired line-wrap length for the \`l' command
+  --posix
+                 disable all GNU extensions.
+  -E, -r, --regexp-extended
+                 use extended regular expressions in the script
+                 (for portability use POSIX -E).
+  -s, --separate
+                 consider files as separate rather than as a single,
+                 continuous long stream.
+      --sandbox
+                 operate in sandbox mode (disable e/r/w commands).
+  -u, --unbuffered
+                 load minimal amounts of data from the input files and flush
+                 the output buffers more often
+  -z, --null-data
+                 separate lines by NUL characters
+      --help     display this help and exit
+      --version  output version information and exit
+
+If no -e, --expression, -f, or --file option is given, then the first
+non-option argument is taken as the sed script to interpret.  All
+remaining arguments are names of input files; if no input files are
+specified, then the standard input is read.
+
+GNU sed home page: <https://www.gnu.org/software/sed/>.
+General help using GNU software: <https://www.gnu.org/gethelp/>.
+`;
+
+const SED_SPEC: OptionSpec = {
+  short: "nrsuEe:f:l:i::",
+  long: {
+    quiet: "n",
+    silent: "n",
+    "regexp-extended": "E",
+    expression: "e:",
+    file: "f:",
+    "in-place": "i::",
+    "line-length": "l:",
+    separate: "s",
+    unbuffered: "u",
+    posix: "posix",
+    sandbox: "sandbox",
+    "follow-symlinks": "follow-symlinks",
+  },
+  unsupported: { z: "null-data" },
+};
+
 const sed: Builtin = (c: BuiltinContext) => {
-  let quiet = false;
-  let ere = false;
-  let inPlace: string | undefined;
-  const scripts: string[] = [];
-  const files: string[] = [];
-  const args = c.argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-n" || a === "--quiet" || a === "--silent") quiet = true;
-    else if (a === "-E" || a === "-r" || a === "--regexp-extended") ere = true;
-    else if (a === "-e") scripts.push(args[++i] ?? "");
-    else if (a.startsWith("--expression=")) scripts.push(a.slice(13));
-    else if (a === "-i" || a === "--in-place") inPlace = "";
-    else if (a.startsWith("-i")) inPlace = a.slice(2);
-    else if (/^-[nEr]+$/.test(a)) {
-      if (a.includes("n")) quiet = true;
-      if (a.includes("E") || a.includes("r")) ere = true;
-    } else if (a.startsWith("-") && a.length > 1) {
-      c.err(
-        `sed: invalid option -- '${a.slice(1, 2)}'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n`,
-      );
-      return 1;
-    } else files.push(a);
+  const o = getopt(c.argv, { ...SED_SPEC, long: { ...SED_SPEC.long, debug: "\0debug" } });
+  if ("special" in o) {
+    c.out(
+      o.special === "help" ? `${SED_USAGE}E-mail bug reports to: <bug-sed@gnu.org>.\n` : versionText("sed"),
+    );
+    return 0;
   }
+  if ("error" in o) {
+    c.err(o.unsupported === true ? `sed: ${o.error}\n` : `sed: ${o.error}\n${SED_USAGE}`);
+    return 1;
+  }
+  const quiet = o.has("n");
+  const ere = o.has("E") || o.has("r");
+  const last = [...o.list].reverse().find(([k]) => k === "i");
+  const inPlace = last === undefined ? undefined : (last[1] ?? "");
+  const scripts: string[] = [];
+  for (const [k, v = ""] of o.list) {
+    if (k === "e") scripts.push(v);
+    else if (k === "f") {
+      const text = readOperand(c, v);
+      if (typeof text !== "string") {
+        c.err(`sed: couldn't open file ${v}: ${fsErrorText(text.error)}\n`);
+        return 4;
+      }
+      scripts.push(text.replace(/\n$/, ""));
+    }
+  }
+  const files = [...o.operands];
   if (scripts.length === 0) {
     const s = files.shift();
     if (s === undefined) {
-      c.err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
+      c.err(SED_USAGE);
       return 1;
     }
     scripts.push(s);
@@ -302,6 +369,10 @@ const sed: Builtin = (c: BuiltinContext) => {
       const path = c.shell.resolve(f);
       const data = c.shell.fs.read(path);
       if (typeof data !== "string") {
+        if (data.error === "EISDIR") {
+          c.err(`sed: couldn't edit ${f}: not a regular file\n`);
+          return 4;
+        }
         c.err(`sed: can't read ${f}: ${fsErrorText(data.error)}\n`);
         status = 2;
         continue;
@@ -332,39 +403,55 @@ const sed: Builtin = (c: BuiltinContext) => {
     }
     return status;
   }
-  let input = "";
-  if (files.length === 0) input = c.stdin;
+  // the input: one stream over every file (each its own with -s); a directory stops sed
+  const streams: string[] = [];
+  let input = files.length === 0 ? c.stdin : "";
+  let fatal = false;
   for (const f of files) {
     const data = readOperand(c, f);
     if (typeof data !== "string") {
+      if (data.error === "EISDIR") {
+        fatal = true;
+        break;
+      }
       c.err(`sed: can't read ${f}: ${fsErrorText(data.error)}\n`);
       status = 2;
       continue;
     }
-    input += data;
+    if (o.has("s")) streams.push(data);
+    else input += data;
   }
+  if (!o.has("s") || files.length === 0) streams.push(input);
   let buf = "";
-  try {
-    runSed(
-      cmds,
-      input,
-      quiet,
-      (s) => {
-        buf += s;
-        if (buf.length > 64 * 1024) {
-          c.out(buf);
-          buf = "";
-        }
-      },
-      limits,
-    );
-  } catch (e) {
-    if (!(e instanceof SedError)) throw e;
-    c.out(buf);
-    c.err(`${e.message}\n`);
-    return 4;
+  for (const stream of streams) {
+    for (const cmd of cmds) cmd.active = false;
+    try {
+      runSed(
+        cmds,
+        stream,
+        quiet,
+        (s) => {
+          buf += s;
+          if (buf.length > 64 * 1024) {
+            c.out(buf);
+            buf = "";
+          }
+        },
+        limits,
+      );
+    } catch (e) {
+      if (!(e instanceof SedError)) throw e;
+      c.out(buf);
+      c.err(`${e.message}\n`);
+      return 4;
+    }
   }
   c.out(buf);
+  if (fatal) {
+    const dir = files.find((f) => c.shell.fs.isDir(c.shell.resolve(f))) ?? "";
+    c.err(`sed: read error on ${dir}: Is a directory\n`);
+    return 4;
+  }
   return status;
 };
 
