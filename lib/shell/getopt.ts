@@ -61,7 +61,9 @@ export function getopt(
   const operands: string[] = [];
   const unsupported = spec.unsupported ?? {};
   // every GNU tool takes --help and --version (getopt_long finds them by prefix like the rest)
-  const long: Record<string, string> = { help: "\0help", version: "\0version", ...spec.long };
+  const long: Record<string, string> = { ...spec.long };
+  long.help ??= "\0help";
+  long.version ??= "\0version";
   for (const [letter, name] of Object.entries(unsupported)) if (name !== "") long[name] = `\0${letter}`;
   const notHere = (word: string) => ({
     error: `option '${word}' is not available on this workstation`,
@@ -177,14 +179,16 @@ const SYNOPSES: Record<string, string> = {
   yes: "yes [STRING]...",
 };
 
-/** The package each tool comes from on the workstation (Ubuntu 24.04), for `--version`. */
-const PACKAGES: Record<string, string> = {
-  grep: "(GNU grep) 3.11",
-  sed: "(GNU sed) 4.9",
-  xargs: "(GNU findutils) 4.9.0",
-  find: "(GNU findutils) 4.9.0",
-  diff: "(GNU diffutils) 3.10",
-  rev: "from util-linux 2.39.3",
+/**
+ * The package each tool comes from, for `--version`: Debian 12's, the release the bash
+ * differential's oracle runs (coreutils 9.1 for the rest), with the year of its copyright.
+ */
+const PACKAGES: Record<string, [string, number]> = {
+  grep: ["(GNU grep) 3.8", 2022],
+  sed: ["(GNU sed) 4.9", 2022],
+  xargs: ["(GNU findutils) 4.9.0", 2022],
+  find: ["(GNU findutils) 4.9.0", 2022],
+  diff: ["(GNU diffutils) 3.8", 2021],
 };
 
 /**
@@ -216,9 +220,11 @@ export function helpText(tool: string, spec: OptionSpec): string {
   return `Usage: ${SYNOPSES[tool] ?? `${tool} [OPTION]... [FILE]...`}\nThe options this workstation's ${tool} understands:\n${rows.join("\n")}\n`;
 }
 
-/** `--version`'s first line, as the tool prints it. */
+/** `--version`: the tool, its package and release, and the GNU licence lines. */
 export function versionText(tool: string): string {
-  return `${tool} ${PACKAGES[tool] ?? "(GNU coreutils) 9.4"}\n`;
+  if (tool === "rev") return "rev from util-linux 2.38.1\n";
+  const [pkg, year] = PACKAGES[tool] ?? ["(GNU coreutils) 9.1", 2022];
+  return `${tool} ${pkg}\nCopyright (C) ${year} Free Software Foundation, Inc.\nLicense GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\nThis is free software: you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n`;
 }
 
 /**
