@@ -636,7 +636,17 @@ const paste: Builtin = (c) => {
 
 /** expr: integer arithmetic, comparisons, `length`, `:` (anchored BRE match). */
 const expr: Builtin = (c) => {
-  const t = c.argv.slice(1);
+  // expr reads --help and --version only as its sole argument, and a leading `--` ends options
+  const only = c.argv.length === 2 ? c.argv[1] : undefined;
+  if (only === "--help") {
+    c.out("Usage: expr EXPRESSION\n  or:  expr OPTION\n");
+    return 0;
+  }
+  if (only === "--version") {
+    c.out(versionText("expr"));
+    return 0;
+  }
+  const t = c.argv.slice(c.argv[1] === "--" ? 2 : 1);
   let i = 0;
   const fail = (msg: string): never => {
     throw new Error(msg);
@@ -655,6 +665,22 @@ const expr: Builtin = (c) => {
       return v;
     }
     if (a === "length") return String([...primary()].length);
+    if (a === "+") return t[i++] ?? fail("syntax error: missing argument after \u2018+\u2019");
+    if (a === "match") return matchRe(primary(), primary());
+    if (a === "substr") {
+      const str = [...primary()];
+      const pos = primary();
+      const len = primary();
+      // an invalid position or length gives the empty string, as in GNU expr
+      if (!isInt(pos) || !isInt(len) || Number(pos) < 1 || Number(len) < 1) return "";
+      return str.slice(Number(pos) - 1, Number(pos) - 1 + Number(len)).join("");
+    }
+    if (a === "index") {
+      const str = [...primary()];
+      const chars = primary();
+      const k = str.findIndex((ch) => chars.includes(ch));
+      return String(k + 1);
+    }
     return a;
   };
   /** A left-associative level: `next (op next)*`, each operator applied by `apply`. */
@@ -669,7 +695,7 @@ const expr: Builtin = (c) => {
       return v;
     };
   const truthy = (v: string): boolean => v !== "" && v !== "0";
-  const match = level(primary, [":"], (_, v, re) => {
+  const matchRe = (v: string, re: string): string => {
     try {
       const grouped = re.includes("\\(");
       const m = compilePosix(`^${re.replace(/^\^/, "")}`, {
@@ -682,7 +708,8 @@ const expr: Builtin = (c) => {
       if (isStopLine(e)) throw e;
       return fail("Invalid regular expression");
     }
-  });
+  };
+  const match = level(primary, [":"], (_, v, re) => matchRe(v, re));
   const mul = level(match, ["*", "/", "%"], (op, v, r) => {
     const a = num(v);
     const b = num(r);
