@@ -13,6 +13,21 @@ function lines(data: string): string[] {
   return l;
 }
 
+/** cat -v: control bytes as ^X, DEL as ^?, bytes over 127 as M- and the same again (tabs kept). */
+function caretNotation(line: string): string {
+  if (!/[^\t\x20-\x7e]/.test(line)) return line;
+  let out = "";
+  for (const b of new TextEncoder().encode(line)) {
+    const low = b & 0x7f;
+    const prefix = b > 127 ? "M-" : "";
+    if (b === 9) out += "\t";
+    else if (low < 32) out += `${prefix}^${String.fromCharCode(low + 64)}`;
+    else if (low === 127) out += `${prefix}^?`;
+    else out += prefix + String.fromCharCode(low);
+  }
+  return out;
+}
+
 const cat: Builtin = (c) => {
   const o = parseOrComplain(c, "cat", {
     short: "AbeEnstTuv",
@@ -29,9 +44,10 @@ const cat: Builtin = (c) => {
   if (typeof o === "number") return o;
   const ends = o.has("A") || o.has("e") || o.has("E");
   const tabs = o.has("A") || o.has("t") || o.has("T");
+  const visible = o.has("A") || o.has("e") || o.has("t") || o.has("v");
   const nonBlank = o.has("b");
   const number = nonBlank || o.has("n");
-  const plain = !ends && !tabs && !number && !o.has("s");
+  const plain = !ends && !tabs && !number && !visible && !o.has("s");
   let n = 0;
   let prevBlank = false;
   let status = 0;
@@ -55,6 +71,7 @@ const cat: Builtin = (c) => {
       if (o.has("s") && blank && prevBlank) return;
       prevBlank = blank;
       let line = tabs ? l.replace(/\t/g, "^I") : l;
+      if (visible) line = caretNotation(line);
       if (number && !(nonBlank && blank)) line = `${String(++n).padStart(6)}\t${line}`;
       out += last ? line : `${line}${ends ? "$" : ""}\n`;
     });
@@ -71,7 +88,7 @@ const grep: Builtin = (c) => {
     c,
     "grep",
     {
-      short: "EFGiyvwxclLnHhoqsm:e:A:B:C:rR",
+      short: "EFGiyvwxclLnHhoqsm:e:f:A:B:C:rR",
       long: {
         "extended-regexp": "E",
         "fixed-strings": "F",
@@ -93,6 +110,7 @@ const grep: Builtin = (c) => {
         "no-messages": "s",
         "max-count": "m:",
         regexp: "e:",
+        file: "f:",
         "after-context": "A:",
         "before-context": "B:",
         context: "C:",
@@ -107,11 +125,29 @@ const grep: Builtin = (c) => {
   );
   if (typeof o === "number") return o;
   const operands = [...o.operands];
-  const pattern = o.has("e") ? o.get("e") : operands.shift();
-  if (pattern === undefined) {
-    c.err(`${GREP_USAGE}Try 'grep --help' for more information.\n`);
-    return 2;
+  // the patterns: every -e, every line of every -f file, else the first operand; a pattern with
+  // newlines is one pattern per line
+  const given: string[] = [];
+  for (const [k, v = ""] of o.list) {
+    if (k === "e") given.push(...v.split("\n"));
+    else if (k === "f") {
+      const text = readOperand(c, v);
+      if (typeof text !== "string") {
+        c.err(`grep: ${v}: ${fsErrorText(text.error)}\n`);
+        return 2;
+      }
+      given.push(...lines(text));
+    }
   }
+  if (!o.has("e") && !o.has("f")) {
+    const first = operands.shift();
+    if (first === undefined) {
+      c.err(`${GREP_USAGE}Try 'grep --help' for more information.\n`);
+      return 2;
+    }
+    given.push(...first.split("\n"));
+  }
+  const pattern = given[0] ?? "";
   for (const k of ["A", "B", "C"]) {
     const v = o.get(k);
     if (v !== undefined && !/^\d+$/.test(v)) {
@@ -131,9 +167,16 @@ const grep: Builtin = (c) => {
     // compiling and matching are charged to the line's budget before they are done
     const cost = c.shell.regexCost(c.ctx);
     // -x: the whole line; a fixed string is matched as a basic regex with its specials escaped
-    const fixed = o.has("F") && !o.has("x");
-    const basic = o.has("F") ? pattern.replace(/[\\.[\]*^$]/g, "\\$&") : pattern;
+    // several patterns: one alternation, each a group
+    const fixed = o.has("F") && !o.has("x") && given.length === 1;
     const extended = o.has("E") && !o.has("F");
+    const escaped = given.map((g) => (o.has("F") ? g.replace(/[\\.[\]*^$]/g, "\\$&") : g));
+    const basic =
+      escaped.length === 1
+        ? (escaped[0] ?? "")
+        : extended
+          ? escaped.map((g) => `(${g})`).join("|")
+          : escaped.map((g) => `\\(${g}\\)`).join("\\|");
     const p = o.has("x") ? (extended ? `^(${basic})$` : `^\\(${basic}\\)$`) : basic;
     re = fixed
       ? compileFixed(pattern, { icase, word, cost })
