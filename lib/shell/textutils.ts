@@ -6,9 +6,10 @@ import { parseOrComplain, quoteArg, usageError } from "./getopt";
 import { fsErrorText } from "./interp";
 import { compileFixed, compilePosix, RegexSyntaxError, type SafeRegex } from "./regex";
 
-function lines(data: string): string[] {
+/** The lines of a text (records ended by `eol`: NUL for -z), the last one's ending optional. */
+function lines(data: string, eol = "\n"): string[] {
   if (data === "") return [];
-  const l = data.split("\n");
+  const l = data.split(eol);
   if (l[l.length - 1] === "") l.pop();
   return l;
 }
@@ -84,8 +85,10 @@ const cat: Builtin = (c) => {
 const GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
 
 const grep: Builtin = (c) => {
+  // -NUM is --context=NUM
+  const argv = c.argv.flatMap((a, k) => (k > 0 && /^-\d+$/.test(a) ? ["-C", a.slice(1)] : [a]));
   const o = parseOrComplain(
-    c,
+    { argv, out: c.out, err: c.err },
     "grep",
     {
       short: "EFGiyvwxclLnHhoqsm:e:f:A:B:C:rR",
@@ -186,6 +189,23 @@ const grep: Builtin = (c) => {
     c.err(`grep: ${e.message}\n`);
     return 2;
   }
+  // --color: always, never, or (auto, and without the option, as Ubuntu's alias has it) on a terminal
+  const when = o.list.filter(([k]) => k === "color").pop()?.[1] ?? "auto";
+  const WHEN: Record<string, boolean> = {
+    always: true,
+    yes: true,
+    force: true,
+    never: false,
+    no: false,
+    none: false,
+  };
+  if (!["auto", "tty", "if-tty", ...Object.keys(WHEN)].includes(when)) {
+    c.err(
+      `grep: invalid argument ${quoteArg(when)} for ${quoteArg("--color")}\nValid arguments are:\n  - ${quoteArg("always")}, ${quoteArg("yes")}, ${quoteArg("force")}\n  - ${quoteArg("never")}, ${quoteArg("no")}, ${quoteArg("none")}\n  - ${quoteArg("auto")}, ${quoteArg("tty")}, ${quoteArg("if-tty")}\n${GREP_USAGE}Try 'grep --help' for more information.\n`,
+    );
+    return 2;
+  }
+  const colour = WHEN[when] ?? c.tty;
   const invert = o.has("v");
   const max = m !== undefined && Number(m) >= 0 ? Number(m) : Number.POSITIVE_INFINITY;
   const recursive = o.has("r") || o.has("R");
@@ -254,12 +274,12 @@ const grep: Builtin = (c) => {
       if (o.has("o") && !invert) {
         const prefix = `${named ? `${name}:` : ""}${o.has("n") ? `${n + 1}:` : ""}`;
         for (const mt of re.matches(l)) {
-          if (mt.end > mt.start) c.out(`${prefix}${highlight(c, l.slice(mt.start, mt.end))}\n`);
+          if (mt.end > mt.start) c.out(`${prefix}${highlight(colour, l.slice(mt.start, mt.end))}\n`);
         }
         continue;
       }
       if (context) for (let k = Math.max(lastShown + 1, n - before); k < n; k++) show(k, "-", ls[k] ?? "");
-      show(n, ":", c.tty && !invert ? re.replace(l, (s) => (s === "" ? s : highlight(c, s)), true) : l);
+      show(n, ":", colour && !invert ? re.replace(l, (s) => (s === "" ? s : highlight(colour, s)), true) : l);
       afterLeft = after;
     }
     matched += count;
@@ -272,8 +292,8 @@ const grep: Builtin = (c) => {
   return matched > 0 ? 0 : 1;
 };
 
-function highlight(c: BuiltinContext, s: string): string {
-  return c.tty ? `\x1b[01;31m\x1b[K${s}\x1b[m\x1b[K` : s;
+function highlight(colour: boolean, s: string): string {
+  return colour ? `\x1b[01;31m\x1b[K${s}\x1b[m\x1b[K` : s;
 }
 
 const SIZE_SUFFIX: Record<string, number> = { "": 1, b: 512, kB: 1000, K: 1024, k: 1024, KiB: 1024 };
@@ -337,6 +357,7 @@ function headTail(tool: "head" | "tail"): Builtin {
       return 1;
     }
     // head -n -N: all but the last N; tail -n +N: from the Nth on
+    const eol = o.has("z") ? "\0" : "\n";
     const allBut = tool === "head" && sign === "-";
     const fromStart = tool === "tail" && sign === "+";
     const files = o.operands.length === 0 ? ["-"] : o.operands;
@@ -367,12 +388,12 @@ function headTail(tool: "head" | "tail"): Builtin {
         c.out(new TextDecoder().decode(part));
         continue;
       }
-      const ls = lines(data);
+      const ls = lines(data, eol);
       let picked: string[];
       if (tool === "head") picked = allBut ? ls.slice(0, Math.max(0, ls.length - n)) : ls.slice(0, n);
       else picked = fromStart ? ls.slice(Math.max(0, n - 1)) : n === 0 ? [] : ls.slice(-n);
-      const trailing = data.endsWith("\n") || picked[picked.length - 1] !== ls[ls.length - 1];
-      c.out(picked.join("\n") + (picked.length > 0 && trailing ? "\n" : ""));
+      const trailing = data.endsWith(eol) || picked[picked.length - 1] !== ls[ls.length - 1];
+      c.out(picked.join(eol) + (picked.length > 0 && trailing ? eol : ""));
     }
     return status;
   };
@@ -501,6 +522,35 @@ function humanNumber(s: string): [number, number] {
   return [Math.sign(v) * mag, v];
 }
 
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/** sort -M: a month name's place (0 for what is not one, before JAN). */
+function monthOf(s: string): number {
+  return MONTHS.indexOf(s.trimStart().slice(0, 3).toUpperCase()) + 1;
+}
+
+/** sort -V: runs of digits compared as numbers, the rest as text (GNU's filevercmp, simplified). */
+function versionCompare(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let k = 0; k < Math.min(pa.length, pb.length); k++) {
+    const x = pa[k] ?? "";
+    const y = pb[k] ?? "";
+    const d = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (d !== 0) return d;
+  }
+  return pa.length - pb.length;
+}
+
+/** A generator for sort -R when the session gives none: Park–Miller from the session's clock. */
+function seededDraw(seed: number): () => number {
+  let state = (Math.abs(Math.floor(seed)) % 0x7ffffffe) + 1;
+  return () => {
+    state = (state * 16807) % 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
 const sort: Builtin = (c) => {
   const o = parseOrComplain(
     c,
@@ -527,6 +577,7 @@ const sort: Builtin = (c) => {
         "temporary-directory": "T:",
         unique: "u",
         "version-sort": "V",
+        "random-sort": "R",
         "zero-terminated": "z",
       },
     },
@@ -537,6 +588,7 @@ const sort: Builtin = (c) => {
     c.err(`sort: ${msg}\n`);
     return 2;
   };
+  const eol = o.has("z") ? "\0" : "\n";
   const sep = o.get("t");
   if (sep !== undefined && [...sep].length > 1 && sep !== "\\0")
     return fail(`multi-character tab ${quoteArg(sep)}`);
@@ -548,7 +600,7 @@ const sort: Builtin = (c) => {
     if (typeof key === "string") return fail(key);
     keys.push(key);
   }
-  const global = ["b", "d", "f", "g", "h", "i", "M", "n", "r", "V"].filter((f) => o.has(f)).join("");
+  const global = ["b", "d", "f", "g", "h", "i", "M", "n", "R", "r", "V"].filter((f) => o.has(f)).join("");
   // sort reads every input before it writes anything
   const all: string[] = [];
   for (const f of o.operands.length === 0 ? ["-"] : o.operands) {
@@ -559,7 +611,7 @@ const sort: Builtin = (c) => {
           ? `read failed: ${f}: Is a directory`
           : `cannot read: ${f}: ${fsErrorText(data.error)}`,
       );
-    all.push(...lines(data));
+    all.push(...lines(data, eol));
   }
   /** Where each field of a line starts and ends (blanks belong to the field they precede). */
   const fields = (l: string): [number, number][] => {
@@ -602,7 +654,10 @@ const sort: Builtin = (c) => {
   };
   const compareBy = (a: string, b: string, opts: string): number => {
     let d = 0;
-    if (opts.includes("n") || opts.includes("g")) d = leadingNumber(a) - leadingNumber(b);
+    if (opts.includes("R")) d = randomOf(a) - randomOf(b);
+    else if (opts.includes("n") || opts.includes("g")) d = leadingNumber(a) - leadingNumber(b);
+    else if (opts.includes("M")) d = monthOf(a) - monthOf(b);
+    else if (opts.includes("V")) d = versionCompare(a, b);
     else if (opts.includes("h")) {
       const [ma, va] = humanNumber(a);
       const [mb, vb] = humanNumber(b);
@@ -621,6 +676,18 @@ const sort: Builtin = (c) => {
       d = x < y ? -1 : x > y ? 1 : 0;
     }
     return opts.includes("r") ? -d : d;
+  };
+  // -R: each distinct key a random place (equal keys stay together), drawn from the session's
+  // generator, never the host's
+  const draw = c.shell.opts.random ?? seededDraw(c.shell.opts.clock.now());
+  const places = new Map<string, number>();
+  const randomOf = (k: string): number => {
+    let v = places.get(k);
+    if (v === undefined) {
+      v = draw();
+      places.set(k, v);
+    }
+    return v;
   };
   const effective = keys.map((k) => ({ key: k, opts: k.opts === "" ? global : k.opts }));
   const byKeys = (a: string, b: string): number => {
@@ -655,7 +722,7 @@ const sort: Builtin = (c) => {
     .sort((x, y) => cmp(x.l, y.l) || x.i - y.i)
     .map((x) => x.l);
   if (o.has("u")) sorted = sorted.filter((l, i) => i === 0 || byKeys(sorted[i - 1] ?? "", l) !== 0);
-  const text = sorted.map((l) => `${l}\n`).join("");
+  const text = sorted.map((l) => `${l}${eol}`).join("");
   const target = o.get("o");
   if (target !== undefined) {
     const e = c.shell.fs.write(c.shell.resolve(target), text, false);
@@ -715,7 +782,8 @@ const uniq: Builtin = (c) => {
     return o.has("i") ? s.toLowerCase() : s;
   };
   const groups: { line: string; key: string; all: string[] }[] = [];
-  for (const l of lines(data)) {
+  const eol = o.has("z") ? "\0" : "\n";
+  for (const l of lines(data, eol)) {
     const last = groups[groups.length - 1];
     const key = keyOf(l);
     if (last !== undefined && last.key === key) last.all.push(l);
@@ -725,8 +793,8 @@ const uniq: Builtin = (c) => {
   for (const g of groups) {
     if ((o.has("d") || o.has("D")) && g.all.length < 2) continue;
     if (o.has("u") && g.all.length > 1) continue;
-    if (o.has("D")) out += g.all.map((l) => `${l}\n`).join("");
-    else out += o.has("c") ? `${String(g.all.length).padStart(7)} ${g.line}\n` : `${g.line}\n`;
+    if (o.has("D")) out += g.all.map((l) => `${l}${eol}`).join("");
+    else out += o.has("c") ? `${String(g.all.length).padStart(7)} ${g.line}${eol}` : `${g.line}${eol}`;
   }
   const target = o.operands[1];
   if (target !== undefined && target !== "-") {
@@ -798,6 +866,7 @@ const cut: Builtin = (c) => {
   if ([...delim].length > 1) return usageError(c.err, "cut", "the delimiter must be a single character");
   const d = delim === "" ? "\n" : delim;
   const outDelim = o.get("output-delimiter") ?? d;
+  const eol = o.has("z") ? "\0" : "\n";
   let status = 0;
   for (const f of o.operands.length === 0 ? ["-"] : o.operands) {
     const data = readOperand(c, f);
@@ -807,21 +876,21 @@ const cut: Builtin = (c) => {
       continue;
     }
     let out = "";
-    for (const l of lines(data)) {
+    for (const l of lines(data, eol)) {
       if (!onFields) {
         const units = kind === "b" ? [...new TextEncoder().encode(l)] : [...l];
         const kept = units.filter((_, k) => pick(k + 1));
-        out += `${kind === "b" ? new TextDecoder().decode(Uint8Array.from(kept as number[])) : (kept as string[]).join("")}\n`;
+        out += `${kind === "b" ? new TextDecoder().decode(Uint8Array.from(kept as number[])) : (kept as string[]).join("")}${eol}`;
         continue;
       }
       if (!l.includes(d)) {
-        if (!o.has("s")) out += `${l}\n`;
+        if (!o.has("s")) out += `${l}${eol}`;
         continue;
       }
       out += `${l
         .split(d)
         .filter((_, k) => pick(k + 1))
-        .join(outDelim)}\n`;
+        .join(outDelim)}${eol}`;
     }
     c.out(out);
   }

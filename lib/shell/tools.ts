@@ -180,6 +180,8 @@ const xargs: Builtin = async (c) => {
     }
     input = r;
   }
+  // -E/-e: the input ends before the first word equal to the end-of-file string
+  const eof = [...o.list].reverse().find(([k]) => k === "E" || k === "e")?.[1];
   const cmd = [...o.operands];
   if (cmd.length === 0) cmd.push("echo");
   const runs: string[][] = [];
@@ -199,7 +201,11 @@ const xargs: Builtin = async (c) => {
     const parts = sepChar === undefined ? undefined : input.split(sepChar);
     // a delimited input's last item ends at the end of the input (or its final delimiter)
     if (parts !== undefined && parts[parts.length - 1] === "") parts.pop();
-    const items = parts ?? xargsTokens(input);
+    let items = parts ?? xargsTokens(input);
+    if (parts === undefined && eof !== undefined && eof !== "") {
+      const stop = items.indexOf(eof);
+      if (stop >= 0) items = items.slice(0, stop);
+    }
     if (items.length === 0) {
       if (!noEmpty) runs.push(cmd);
     } else {
@@ -495,9 +501,9 @@ const dirname: Builtin = (c) => {
   return 0;
 };
 
-const linesOf = (data: string): string[] => {
+const linesOf = (data: string, eol = "\n"): string[] => {
   if (data === "") return [];
-  const l = data.split("\n");
+  const l = data.split(eol);
   if (l[l.length - 1] === "") l.pop();
   return l;
 };
@@ -613,23 +619,24 @@ const paste: Builtin = (c) => {
   if (spec === "") d.push("");
   const join = (parts: string[]): string =>
     parts.reduce((acc, p, k) => (k === 0 ? p : acc + (d[(k - 1) % d.length] ?? "") + p), "");
+  const eol = o.has("z") ? "\0" : "\n";
   const cols: string[][] = [];
   const status = eachFile(
     c,
     o.operands,
     (f, e) => `paste: ${f}: ${fsErrorText(e)}\n`,
     (data) => {
-      cols.push(linesOf(data));
+      cols.push(linesOf(data, eol));
     },
   );
   if (status !== 0) return status;
   if (o.has("s")) {
-    c.out(cols.map((l) => `${join(l)}\n`).join(""));
+    c.out(cols.map((l) => `${join(l)}${eol}`).join(""));
     return 0;
   }
   const rows = Math.max(0, ...cols.map((l) => l.length));
   let out = "";
-  for (let r = 0; r < rows; r++) out += `${join(cols.map((l) => l[r] ?? ""))}\n`;
+  for (let r = 0; r < rows; r++) out += `${join(cols.map((l) => l[r] ?? ""))}${eol}`;
   c.out(out);
   return 0;
 };
