@@ -47,7 +47,7 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
     { argv, out, err },
     "ls",
     {
-      short: "laAd1rthFS",
+      short: "laAd1rRthFS",
       long: {
         all: "a",
         "almost-all": "A",
@@ -55,6 +55,7 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
         "human-readable": "h",
         classify: "F::",
         reverse: "r",
+        recursive: "R",
         color: "color::",
         colour: "color::",
       },
@@ -134,11 +135,15 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
   }
   print(order(files.sort((a, b) => (a.name < b.name ? -1 : 1))));
   const sortedDirs = dirs.sort((a, b) => (a.arg < b.arg ? -1 : 1));
-  for (const d of sortedDirs) {
+  const recursive = o.has("R");
+  let listed = 0;
+  /** One directory's listing, under its name when there is more than one thing to show. */
+  const listDir = (d: { arg: string; full: string }): void => {
     const names = fs.list(d.full);
-    if (!Array.isArray(names)) continue;
-    if (sortedDirs.length + files.length > 1 || status !== 0)
-      out(`${files.length > 0 || d !== sortedDirs[0] ? "\n" : ""}${d.arg}:\n`);
+    if (!Array.isArray(names)) return;
+    if (recursive || sortedDirs.length + files.length > 1 || status !== 0)
+      out(`${files.length > 0 || listed > 0 ? "\n" : ""}${d.arg}:\n`);
+    listed++;
     const shown = names.filter((n) => all || almost || !n.startsWith("."));
     const entries = shown.map((n) => ({ name: n, full: join(d.full, n) }));
     if (all) {
@@ -152,8 +157,16 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
       );
       out(`total ${blocks}\n`);
     }
-    print(order(entries));
-  }
+    const ordered = order(entries);
+    print(ordered);
+    // -R: then each subdirectory, in the order shown, all of it before the next
+    if (!recursive) return;
+    for (const e of ordered) {
+      if (e.name === "." || e.name === ".." || !fs.isDir(e.full)) continue;
+      listDir({ arg: `${d.arg.replace(/\/+$/, "")}/${e.name}`, full: e.full });
+    }
+  };
+  for (const d of sortedDirs) listDir(d);
   return status;
 };
 
