@@ -1,6 +1,6 @@
 /** cat, grep, head, tail, wc, sort, uniq, cut, tr, tee, base64 and an awk subset, over strings. */
 import { awk } from "./awk";
-import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
+import { type Builtin, readOperand } from "./builtins";
 import type { FsError } from "./fs";
 import { parseOrComplain, quoteArg, usageError } from "./getopt";
 import { fsErrorText } from "./interp";
