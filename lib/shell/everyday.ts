@@ -545,6 +545,20 @@ const diff: Builtin = ({ argv, shell, stdin, out, err }) => {
   const context = unifiedArg === undefined ? -1 : Number(unifiedArg[1] ?? 3);
   if (unifiedArg?.[1] !== undefined && !/^\d+$/.test(unifiedArg[1]))
     return usage(`invalid context length '${unifiedArg[1]}'`);
+  // a directory beside a file stands for the file of the same name in it
+  const isDir = (f: string): boolean => f !== "-" && shell.fs.isDir(shell.resolve(f));
+  if (isDir(files[0] ?? "") && isDir(files[1] ?? "")) {
+    err(
+      `diff: ${files[0]} and ${files[1]} are directories: comparing directories is not available on this workstation\n`,
+    );
+    return 2;
+  }
+  for (const k of [0, 1]) {
+    const f = files[k] ?? "";
+    const other = files[1 - k] ?? "";
+    if (isDir(f) && other !== "-")
+      files[k] = `${f.replace(/\/+$/, "")}/${other.replace(/\/+$/, "").replace(/^.*\//, "")}`;
+  }
   const texts: string[] = [];
   for (const f of files) {
     const t = readOperand({ stdin, shell }, f);
