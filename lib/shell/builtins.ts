@@ -308,6 +308,10 @@ const sleep: Builtin = async ({ argv, shell, interrupt, out, err }) => {
   if (args.length === 0) return usageError(err, "sleep", "missing operand");
   let seconds = 0;
   for (const a of args) {
+    if (/^inf(inity)?$/i.test(a)) {
+      seconds = Number.POSITIVE_INFINITY;
+      continue;
+    }
     const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(a);
     if (m === null) return usageError(err, "sleep", `invalid time interval ${quoteArg(a)}`);
     const mult = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? ""] ?? 1;
