@@ -19,6 +19,7 @@ const outputLimit = (): string =>
   `output limit reached (${LIMITS.output / 1024} KiB per command line); stopped`;
 
 import { EVERYDAY_BUILTINS, EVERYDAY_TOOLS } from "./everyday";
+import { parseOrComplain, quoteArg, usageError } from "./getopt";
 import { sleepFor } from "./interrupt";
 import { formatJob } from "./jobs";
 import { decodeEscapes } from "./parse";
@@ -308,19 +309,19 @@ const exit: Builtin = ({ argv, shell, ctx, err }) => {
   return shell.requestExit(ctx, Number(a) & 0xff);
 };
 
-const sleep: Builtin = async ({ argv, shell, interrupt, err }) => {
-  const args = argv.slice(1);
-  if (args.length === 0) {
-    err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
-    return 1;
-  }
+const sleep: Builtin = async ({ argv, shell, interrupt, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "sleep", { short: "" });
+  if (typeof o === "number") return o;
+  const args = o.operands;
+  if (args.length === 0) return usageError(err, "sleep", "missing operand");
   let seconds = 0;
   for (const a of args) {
-    const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(a);
-    if (m === null) {
-      err(`sleep: invalid time interval '${a}'\nTry 'sleep --help' for more information.\n`);
-      return 1;
+    if (/^inf(inity)?$/i.test(a)) {
+      seconds = Number.POSITIVE_INFINITY;
+      continue;
     }
+    const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(a);
+    if (m === null) return usageError(err, "sleep", `invalid time interval ${quoteArg(a)}`);
     const mult = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? ""] ?? 1;
     seconds += Number(m[1]) * mult;
   }
@@ -804,13 +805,20 @@ export const BUILTINS: Record<string, Builtin> = {
   unset,
   env,
   printenv: (c) => {
-    const names = c.argv.slice(1);
-    if (names.length === 0) return env({ ...c, argv: ["env"] });
+    const o = parseOrComplain(c, "printenv", { short: "0", long: { null: "0" } }, 2);
+    if (typeof o === "number") return o;
+    const end = o.has("0") ? "\0" : "\n";
+    const names = o.operands;
+    if (names.length === 0) {
+      if (!o.has("0")) return env({ ...c, argv: ["env"] });
+      for (const [k, v] of c.shell.exportedEnv()) c.out(`${k}=${v}\0`);
+      return 0;
+    }
     let status = 0;
     for (const n of names) {
-      const v = c.shell.exportedEnv().get(n);
+      const v = n.includes("=") ? undefined : c.shell.exportedEnv().get(n);
       if (v === undefined) status = 1;
-      else c.out(`${v}\n`);
+      else c.out(`${v}${end}`);
     }
     return status;
   },
@@ -834,16 +842,61 @@ export const BUILTINS: Record<string, Builtin> = {
   true: () => 0,
   false: () => 1,
   ":": () => 0,
-  whoami: ({ shell, out }) => {
-    out(`${shell.opts.user}\n`);
+  whoami: (c) => {
+    const o = parseOrComplain(c, "whoami", { short: "" });
+    if (typeof o === "number") return o;
+    if (o.operands.length > 0)
+      return usageError(c.err, "whoami", `extra operand ${quoteArg(o.operands[0] ?? "")}`);
+    c.out(`${c.shell.opts.user}\n`);
     return 0;
   },
-  hostname: ({ shell, out }) => {
+  hostname: ({ argv, shell, out, err }) => {
+    // net-tools' hostname: the short and long names are the same here (no domain)
+    const args = argv.slice(1).filter((a) => !["-s", "--short", "-f", "--fqdn", "--long"].includes(a));
+    if (args.length > 0) {
+      err(
+        args[0]?.startsWith("-") === true
+          ? `hostname: ${args[0]?.startsWith("--") === true ? `unrecognized option '${args[0]}'` : `invalid option -- '${args[0]?.slice(1, 2)}'`}\nUsage: hostname [-b] {hostname|-F file}         set host name (from file)\n`
+          : "hostname: you must be root to change the host name\n",
+      );
+      return args[0]?.startsWith("-") === true ? 255 : 1;
+    }
     out(`${shell.opts.host}\n`);
     return 0;
   },
-  uname: ({ argv, shell, out }) => {
-    out(argv.includes("-a") ? `Linux ${shell.opts.host} 5.15.0-kubeclass x86_64 GNU/Linux\n` : "Linux\n");
+  uname: (c) => {
+    const o = parseOrComplain(c, "uname", {
+      short: "asnrvmpio",
+      long: {
+        all: "a",
+        "kernel-name": "s",
+        sysname: "s",
+        nodename: "n",
+        "kernel-release": "r",
+        release: "r",
+        "kernel-version": "v",
+        machine: "m",
+        processor: "p",
+        "hardware-platform": "i",
+        "operating-system": "o",
+      },
+    });
+    if (typeof o === "number") return o;
+    if (o.operands.length > 0)
+      return usageError(c.err, "uname", `extra operand ${quoteArg(o.operands[0] ?? "")}`);
+    const fields: [string, string][] = [
+      ["s", "Linux"],
+      ["n", c.shell.opts.host],
+      ["r", "5.15.0-kubeclass"],
+      ["v", "#1 SMP"],
+      ["m", "x86_64"],
+      ["p", "unknown"],
+      ["i", "unknown"],
+      ["o", "GNU/Linux"],
+    ];
+    const all = o.has("a");
+    const wanted = fields.filter(([k]) => (all && k !== "p" && k !== "i") || o.has(k));
+    c.out(`${(wanted.length === 0 ? [fields[0] ?? ["s", "Linux"]] : wanted).map(([, v]) => v).join(" ")}\n`);
     return 0;
   },
   type,

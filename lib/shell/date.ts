@@ -4,8 +4,10 @@
  * `-I[date|seconds]`, `-R`. Time comes from the session's clock only; names come from
  * lib/cluster/time's utcFields.
  */
+
 import { type UtcFields, utcFields } from "../cluster/time";
 import type { Builtin } from "./builtins";
+import { parseOrComplain, quoteArg, usageError } from "./getopt";
 
 const FULL_DAYS: Record<string, string> = {
   Sun: "Sunday",
@@ -146,6 +148,27 @@ export function formatDate(ms: number, format: string): string {
   return out;
 }
 
+const ISO_FORMATS: Record<string, string> = {
+  hours: "%Y-%m-%dT%H+00:00",
+  minutes: "%Y-%m-%dT%H:%M+00:00",
+  date: "%Y-%m-%d",
+  seconds: "%Y-%m-%dT%H:%M:%S+00:00",
+  ns: "%Y-%m-%dT%H:%M:%S,%N+00:00",
+};
+
+const RFC3339_FORMATS: Record<string, string> = {
+  date: "%Y-%m-%d",
+  seconds: "%Y-%m-%d %H:%M:%S+00:00",
+  ns: "%Y-%m-%d %H:%M:%S.%N+00:00",
+};
+
+/** coreutils' words for a value outside an option's list (`--iso-8601=week`). */
+function isoComplaint(v: string, option: string, valid: Record<string, string>): string {
+  return `invalid argument ${quoteArg(v)} for ${quoteArg(option)}\nValid arguments are:\n${Object.keys(valid)
+    .map((k) => `  - ${quoteArg(k)}`)
+    .join("\n")}`;
+}
+
 /** Parses `-d` strings; undefined when GNU date would say "invalid date". */
 export function parseDateString(s: string, now: number): number | undefined {
   const t = s.trim();
@@ -184,55 +207,64 @@ export function parseDateString(s: string, now: number): number | undefined {
 }
 
 export const date: Builtin = ({ argv, shell, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "date", {
+    short: "d:I::r:Ru",
+    long: {
+      date: "d:",
+      "iso-8601": "I::",
+      reference: "r:",
+      "rfc-email": "R",
+      "rfc-3339": "rfc-3339:",
+      utc: "u",
+      universal: "u",
+    },
+    unsupported: { f: "file", s: "set" },
+  });
+  if (typeof o === "number") return o;
   let when = shell.opts.clock.now();
   let format: string | undefined;
-  const args = argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-u" || a === "--utc" || a === "--universal") continue;
-    if (a.startsWith("+")) {
-      if (format !== undefined) {
-        err(`date: extra operand \u2018${a}\u2019\nTry 'date --help' for more information.\n`);
-        return 1;
-      }
-      format = a.slice(1);
-      continue;
-    }
-    let dateArg: string | undefined;
-    if (a === "-d" || a === "--date") dateArg = args[++i];
-    else if (a.startsWith("--date=")) dateArg = a.slice(7);
-    else if (a.startsWith("-d") && a.length > 2) dateArg = a.slice(2);
-    if (dateArg !== undefined || a === "-d" || a === "--date") {
-      if (dateArg === undefined) {
-        err("date: option requires an argument -- 'd'\nTry 'date --help' for more information.\n");
-        return 1;
-      }
-      const v = parseDateString(dateArg, shell.opts.clock.now());
-      if (v === undefined) {
-        err(`date: invalid date \u2018${dateArg}\u2019\n`);
-        return 1;
-      }
-      when = v;
-      continue;
-    }
-    if (a === "-I" || a === "--iso-8601" || a === "-Idate" || a === "--iso-8601=date") {
-      format = "%Y-%m-%d";
-      continue;
-    }
-    if (a === "-Iseconds" || a === "--iso-8601=seconds") {
-      format = "%Y-%m-%dT%H:%M:%S+00:00";
-      continue;
-    }
-    if (a === "-R" || a === "--rfc-email") {
-      format = "%a, %d %b %Y %H:%M:%S +0000";
-      continue;
-    }
-    if (a.startsWith("-") && a.length > 1) {
-      err(`date: invalid option -- '${a.slice(1, 2)}'\nTry 'date --help' for more information.\n`);
+  for (const [k, v = ""] of o.list) {
+    if ((k === "I" || k === "R" || k === "rfc-3339") && format !== undefined) {
+      err("date: multiple output formats specified\n");
       return 1;
     }
-    err(`date: invalid date \u2018${a}\u2019\n`);
-    return 1;
+    if (k === "d") {
+      const t = parseDateString(v, shell.opts.clock.now());
+      if (t === undefined) {
+        err(`date: invalid date ${quoteArg(v)}\n`);
+        return 1;
+      }
+      when = t;
+    } else if (k === "r") {
+      const path = shell.resolve(v);
+      if (!shell.fs.exists(path)) {
+        err(`date: ${v}: No such file or directory\n`);
+        return 1;
+      }
+      when = shell.fs.mtime(path);
+    } else if (k === "I") {
+      const iso = ISO_FORMATS[v === "" ? "date" : v];
+      if (iso === undefined) return usageError(err, "date", isoComplaint(v, "--iso-8601", ISO_FORMATS));
+      format = iso;
+    } else if (k === "rfc-3339") {
+      const f = RFC3339_FORMATS[v];
+      if (f === undefined) return usageError(err, "date", isoComplaint(v, "--rfc-3339", RFC3339_FORMATS));
+      format = f;
+    } else if (k === "R") format = "%a, %d %b %Y %H:%M:%S +0000";
+  }
+  for (const a of o.operands) {
+    if (!a.startsWith("+")) {
+      err(`date: invalid date ${quoteArg(a)}\n`);
+      return 1;
+    }
+    if (format !== undefined) {
+      if (o.list.some(([k]) => k === "I" || k === "R" || k === "rfc-3339")) {
+        err("date: multiple output formats specified\n");
+        return 1;
+      }
+      return usageError(err, "date", `extra operand ${quoteArg(a)}`);
+    }
+    format = a.slice(1);
   }
   out(`${formatDate(when, format ?? "%a %b %e %H:%M:%S %Z %Y")}\n`);
   return 0;

@@ -8,31 +8,13 @@ import { utcFields } from "../cluster/time";
 import type { Builtin, BuiltinContext } from "./builtins";
 import { formatColumns } from "./columns";
 import type { FsError, VirtualFs } from "./fs";
+import { type OptionSpec, parseOrComplain, usageError } from "./getopt";
 import type { Sink } from "./interp";
 import { fsErrorText } from "./interp";
 import { modeString } from "./modes";
 
 /** coreutils' quoting of a file name in messages under a UTF-8 locale. */
 const q = (s: string): string => `\u2018${s}\u2019`;
-
-function splitArgs(argv: string[]): { flags: Set<string>; paths: string[]; bad?: string } {
-  const flags = new Set<string>();
-  const paths: string[] = [];
-  let done = false;
-  for (const a of argv.slice(1)) {
-    if (!done && a === "--") {
-      done = true;
-      continue;
-    }
-    if (!done && a.startsWith("--") && a.length > 2) {
-      flags.add(a);
-      continue;
-    }
-    if (!done && a.startsWith("-") && a.length > 1) for (const f of a.slice(1)) flags.add(f);
-    else paths.push(a);
-  }
-  return { flags, paths };
-}
 
 const join = (dir: string, name: string): string => `${dir === "/" ? "" : dir}/${name}`;
 
@@ -61,33 +43,31 @@ function lsDate(ms: number, now: number): string {
 }
 
 export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
-  const { flags, paths } = splitArgs(argv);
-  for (const f of flags) {
-    if (
-      f.startsWith("--")
-        ? ![
-            "--all",
-            "--almost-all",
-            "--directory",
-            "--human-readable",
-            "--color",
-            "--color=auto",
-            "--color=never",
-          ].includes(f)
-        : !"laAd1rthFS".includes(f)
-    ) {
-      err(
-        f.startsWith("--")
-          ? `ls: unrecognized option '${f}'\nTry 'ls --help' for more information.\n`
-          : `ls: invalid option -- '${f}'\nTry 'ls --help' for more information.\n`,
-      );
-      return 2;
-    }
-  }
-  const long = flags.has("l");
-  const all = flags.has("a") || flags.has("--all");
-  const almost = flags.has("A") || flags.has("--almost-all");
-  const dirAsFile = flags.has("d") || flags.has("--directory");
+  const o = parseOrComplain(
+    { argv, out, err },
+    "ls",
+    {
+      short: "laAd1rRthFS",
+      long: {
+        all: "a",
+        "almost-all": "A",
+        directory: "d",
+        "human-readable": "h",
+        classify: "F::",
+        reverse: "r",
+        recursive: "R",
+        color: "color::",
+        colour: "color::",
+      },
+    },
+    2,
+  );
+  if (typeof o === "number") return o;
+  const paths = [...o.operands];
+  const long = o.has("l");
+  const all = o.has("a");
+  const almost = o.has("A");
+  const dirAsFile = o.has("d");
   const fs = shell.fs;
   const now = shell.opts.clock.now();
   if (paths.length === 0) paths.push(".");
@@ -98,10 +78,10 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
     tty && shell.opts.colourPrompt && fs.isDir(full) ? `\x1b[01;34m${name}\x1b[0m` : name;
   const order = (entries: { name: string; full: string }[]): { name: string; full: string }[] => {
     let r = entries;
-    if (flags.has("t"))
+    if (o.has("t"))
       r = [...r].sort((a, b) => fs.mtime(b.full) - fs.mtime(a.full) || (a.name < b.name ? -1 : 1));
-    if (flags.has("S")) r = [...r].sort((a, b) => sizeOf(fs, b.full) - sizeOf(fs, a.full));
-    if (flags.has("r")) r = [...r].reverse();
+    if (o.has("S")) r = [...r].sort((a, b) => sizeOf(fs, b.full) - sizeOf(fs, a.full));
+    if (o.has("r")) r = [...r].reverse();
     return r;
   };
   const print = (entries: { name: string; full: string }[]): void => {
@@ -116,9 +96,9 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
           mode: modeString(isDir, fs.mode(n.full)),
           owner: fs.owned(n.full) ? shell.opts.user : "root",
           links: String(isDir ? 2 + subdirs : 1),
-          size: flags.has("h") ? human(size) : String(size),
+          size: o.has("h") ? human(size) : String(size),
           date: lsDate(fs.mtime(n.full), now),
-          name: colour(n.name, n.full) + (flags.has("F") && isDir ? "/" : ""),
+          name: colour(n.name, n.full) + (o.has("F") && isDir ? "/" : ""),
         };
       });
       const lw = Math.max(...rows.map((r) => r.links.length));
@@ -130,8 +110,8 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
         );
       return;
     }
-    const names = entries.map((n) => n.name + (flags.has("F") && fs.isDir(n.full) ? "/" : ""));
-    if (!tty || flags.has("1")) {
+    const names = entries.map((n) => n.name + (o.has("F") && fs.isDir(n.full) ? "/" : ""));
+    if (!tty || o.has("1")) {
       for (const n of names) out(`${n}\n`);
       return;
     }
@@ -156,11 +136,15 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
   }
   print(order(files.sort((a, b) => (a.name < b.name ? -1 : 1))));
   const sortedDirs = dirs.sort((a, b) => (a.arg < b.arg ? -1 : 1));
-  for (const d of sortedDirs) {
+  const recursive = o.has("R");
+  let listed = 0;
+  /** One directory's listing, under its name when there is more than one thing to show. */
+  const listDir = (d: { arg: string; full: string }): void => {
     const names = fs.list(d.full);
-    if (!Array.isArray(names)) continue;
-    if (sortedDirs.length + files.length > 1 || status !== 0)
-      out(`${files.length > 0 || d !== sortedDirs[0] ? "\n" : ""}${d.arg}:\n`);
+    if (!Array.isArray(names)) return;
+    if (recursive || sortedDirs.length + files.length > 1 || status !== 0)
+      out(`${files.length > 0 || listed > 0 ? "\n" : ""}${d.arg}:\n`);
+    listed++;
     const shown = names.filter((n) => all || almost || !n.startsWith("."));
     const entries = shown.map((n) => ({ name: n, full: join(d.full, n) }));
     if (all) {
@@ -174,16 +158,18 @@ export const ls: Builtin = ({ argv, shell, out, err, tty, columns }) => {
       );
       out(`total ${blocks}\n`);
     }
-    print(order(entries));
-  }
+    const ordered = order(entries);
+    print(ordered);
+    // -R: then each subdirectory, in the order shown, all of it before the next
+    if (!recursive) return;
+    for (const e of ordered) {
+      if (e.name === "." || e.name === ".." || !fs.isDir(e.full)) continue;
+      listDir({ arg: `${d.arg.replace(/\/+$/, "")}/${e.name}`, full: e.full });
+    }
+  };
+  for (const d of sortedDirs) listDir(d);
   return status;
 };
-
-/** coreutils' complaint about how a command was called; status 1. */
-function usageError(err: Sink, tool: string, problem: string): number {
-  err(`${tool}: ${problem}\nTry '${tool} --help' for more information.\n`);
-  return 1;
-}
 
 /**
  * Acts on each operand in turn, as coreutils do: a failure (the message `act` returns) is
@@ -201,9 +187,17 @@ function eachOperand(err: Sink, operands: string[], act: (operand: string) => st
   return status;
 }
 
-export const mkdir: Builtin = ({ argv, shell, err }) => {
-  const { flags, paths } = splitArgs(argv);
-  const parents = flags.has("p") || flags.has("--parents");
+export const mkdir: Builtin = ({ argv, shell, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "mkdir", {
+    short: "m:pvZ",
+    long: { mode: "m:", parents: "p", verbose: "v", context: "Z::" },
+  });
+  if (typeof o === "number") return o;
+  const paths = o.operands;
+  const parents = o.has("p");
+  const created = (shown: string): void => {
+    if (o.has("v")) out(`mkdir: created directory '${shown}'\n`);
+  };
   if (paths.length === 0) return usageError(err, "mkdir", "missing operand");
   return eachOperand(err, paths, (a) => {
     const path = shell.resolve(a);
@@ -218,28 +212,42 @@ export const mkdir: Builtin = ({ argv, shell, err }) => {
         const e = shell.fs.mkdir(cur);
         if (e !== undefined)
           return `mkdir: cannot create directory ${q(shown)}: ${fsErrorText(e === "EEXIST" ? "ENOTDIR" : e)}\n`;
+        created(shown);
       }
       return undefined;
     }
     const parent = path.slice(0, path.lastIndexOf("/")) || "/";
     const e = shell.fs.isFile(parent) ? "ENOTDIR" : shell.fs.mkdir(path);
+    if (e === undefined) created(a);
     return e && `mkdir: cannot create directory ${q(a)}: ${fsErrorText(e)}\n`;
   });
 };
 
-/** Removes a tree bottom-up; returns the first error. */
-function removeTree(fs: VirtualFs, path: string): string | undefined {
+/**
+ * Removes a tree bottom-up; returns the first error. `removed` hears of each entry gone, by the
+ * name the user gave plus the path below it (rm -v).
+ */
+function removeTree(
+  fs: VirtualFs,
+  path: string,
+  shown = "",
+  removed?: (shown: string, dir: boolean) => void,
+): string | undefined {
   if (fs.isDir(path)) {
     const names = fs.list(path);
     if (Array.isArray(names)) {
       for (const n of names) {
-        const e = removeTree(fs, join(path, n));
+        const e = removeTree(fs, join(path, n), `${shown.replace(/\/+$/, "")}/${n}`, removed);
         if (e !== undefined) return e;
       }
     }
-    return errorText(fs.rmdir(path));
+    const e = errorText(fs.rmdir(path));
+    if (e === undefined) removed?.(shown, true);
+    return e;
   }
-  return errorText(fs.remove(path));
+  const e = errorText(fs.remove(path));
+  if (e === undefined) removed?.(shown, false);
+  return e;
 }
 
 /** What a failed file system call says; undefined when it succeeded. */
@@ -247,11 +255,29 @@ function errorText(e: FsError | undefined): string | undefined {
   return e === undefined ? undefined : fsErrorText(e);
 }
 
-export const rm: Builtin = ({ argv, shell, err }) => {
-  const { flags, paths } = splitArgs(argv);
-  const force = flags.has("f") || flags.has("--force");
-  const recursive = flags.has("r") || flags.has("R") || flags.has("--recursive");
-  const emptyDirs = flags.has("d") || flags.has("--dir");
+export const rm: Builtin = ({ argv, shell, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "rm", {
+    short: "dfiIrRv",
+    long: {
+      dir: "d",
+      force: "f",
+      interactive: "interactive::",
+      recursive: "r",
+      verbose: "v",
+      "one-file-system": "one-file-system",
+      "no-preserve-root": "no-preserve-root",
+      "preserve-root": "preserve-root::",
+    },
+  });
+  if (typeof o === "number") return o;
+  const paths = o.operands;
+  // the last of -f and -i wins
+  const force = [...o.list].reverse().find(([k]) => k === "f" || k === "i" || k === "I")?.[0] === "f";
+  const recursive = o.has("r") || o.has("R");
+  const emptyDirs = o.has("d");
+  const removed = (shown: string, dir: boolean): void => {
+    if (o.has("v")) out(`removed ${dir ? "directory " : ""}'${shown}'\n`);
+  };
   if (paths.length === 0) {
     return force ? 0 : usageError(err, "rm", "missing operand");
   }
@@ -260,32 +286,55 @@ export const rm: Builtin = ({ argv, shell, err }) => {
     if (/(^|\/)\.\.?\/*$/.test(a)) return `rm: refusing to remove '.' or '..' directory: skipping '${a}'\n`;
     let e: string | undefined;
     if (!shell.fs.exists(path)) e = force ? undefined : "No such file or directory";
-    else if (!shell.fs.isDir(path)) e = errorText(shell.fs.remove(path));
-    else if (recursive) e = removeTree(shell.fs, path);
-    else if (emptyDirs) e = errorText(shell.fs.rmdir(path));
-    else e = "Is a directory";
+    else if (!shell.fs.isDir(path) || recursive) e = removeTree(shell.fs, path, a, removed);
+    else if (emptyDirs) {
+      e = errorText(shell.fs.rmdir(path));
+      if (e === undefined) removed(a, true);
+    } else e = "Is a directory";
     return e && `rm: cannot remove '${a}': ${e}\n`;
   });
 };
 
-export const rmdir: Builtin = ({ argv, shell, err }) => {
-  const { paths } = splitArgs(argv);
-  if (paths.length === 0) return usageError(err, "rmdir", "missing operand");
-  return eachOperand(err, paths, (a) => {
-    const e = errorText(shell.fs.rmdir(shell.resolve(a)));
-    return e && `rmdir: failed to remove '${a}': ${e}\n`;
+export const rmdir: Builtin = ({ argv, shell, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "rmdir", {
+    short: "pv",
+    long: { "ignore-fail-on-non-empty": "ignore", parents: "p", verbose: "v" },
+  });
+  if (typeof o === "number") return o;
+  if (o.operands.length === 0) return usageError(err, "rmdir", "missing operand");
+  return eachOperand(err, o.operands, (a) => {
+    // -p: then each parent the operand names, `a/b/c` → `a/b` → `a`
+    let shown = a;
+    for (;;) {
+      if (o.has("v")) out(`rmdir: removing directory, '${shown}'\n`);
+      const e = errorText(shell.fs.rmdir(shell.resolve(shown)));
+      if (e !== undefined)
+        return o.has("ignore") && e === "Directory not empty"
+          ? undefined
+          : `rmdir: failed to remove '${shown}': ${e}\n`;
+      const up = shown.replace(/\/+$/, "");
+      const k = up.lastIndexOf("/");
+      if (!o.has("p") || k <= 0) return undefined;
+      shown = up.slice(0, k).replace(/\/+$/, "");
+    }
   });
 };
 
-export const touch: Builtin = ({ argv, shell, err }) => {
-  const { paths } = splitArgs(argv);
-  if (paths.length === 0) return usageError(err, "touch", "missing file operand");
-  return eachOperand(err, paths, (a) => {
+export const touch: Builtin = ({ argv, shell, out, err }) => {
+  const o = parseOrComplain({ argv, out, err }, "touch", {
+    short: "acfhm",
+    long: { "no-create": "c", "no-dereference": "h" },
+    unsupported: { d: "date", r: "reference", t: "" },
+  });
+  if (typeof o === "number") return o;
+  if (o.operands.length === 0) return usageError(err, "touch", "missing file operand");
+  return eachOperand(err, o.operands, (a) => {
     const path = shell.resolve(a);
     if (shell.fs.exists(path)) {
       shell.fs.touch(path);
       return undefined;
     }
+    if (o.has("c")) return undefined;
     const e = errorText(shell.fs.write(path, "", false));
     return e && `touch: cannot touch '${a}': ${e}\n`;
   });
@@ -322,21 +371,63 @@ function copyTree(fs: VirtualFs, from: string, to: string, keepMode: boolean): s
 }
 
 function transfer(c: BuiltinContext, move: boolean): number {
-  const { argv, shell, err } = c;
+  const { shell, out, err } = c;
   const tool = move ? "mv" : "cp";
-  const { flags, paths } = splitArgs(argv);
-  const recursive = move || flags.has("r") || flags.has("R") || flags.has("a") || flags.has("--recursive");
+  const spec: OptionSpec = move
+    ? {
+        short: "finuvt:TZ",
+        long: {
+          force: "f",
+          interactive: "i",
+          "no-clobber": "n",
+          update: "u",
+          verbose: "v",
+          "target-directory": "t:",
+          "no-target-directory": "T",
+        },
+      }
+    : {
+        short: "afinpPrRuvt:TZ",
+        long: {
+          archive: "a",
+          force: "f",
+          interactive: "i",
+          "no-clobber": "n",
+          preserve: "preserve::",
+          recursive: "r",
+          update: "u",
+          verbose: "v",
+          "target-directory": "t:",
+          "no-target-directory": "T",
+        },
+      };
+  const o = parseOrComplain(c, tool, spec);
+  if (typeof o === "number") return o;
+  const paths = o.operands;
+  const recursive = move || o.has("r") || o.has("R") || o.has("a");
+  const target = o.get("t");
+  if (target !== undefined && o.has("T"))
+    return usageError(err, tool, "cannot combine --target-directory (-t) and --no-target-directory (-T)");
   if (paths.length === 0) return usageError(err, tool, "missing file operand");
-  if (paths.length === 1)
+  if (paths.length === 1 && target === undefined)
     return usageError(err, tool, `missing destination file operand after '${paths[0]}'`);
-  const dest = paths[paths.length - 1] ?? "";
-  const sources = paths.slice(0, -1);
+  const dest = target ?? paths[paths.length - 1] ?? "";
+  const sources = target === undefined ? paths.slice(0, -1) : paths;
+  if (o.has("T") && sources.length > 1) return usageError(err, tool, `extra operand '${paths[2]}'`);
   const destPath = shell.resolve(dest);
-  const destIsDir = shell.fs.isDir(destPath);
+  const destIsDir = !o.has("T") && shell.fs.isDir(destPath);
+  if (target !== undefined && !destIsDir) {
+    err(
+      `${tool}: target directory '${dest}': ${shell.fs.exists(destPath) ? "Not a directory" : "No such file or directory"}\n`,
+    );
+    return 1;
+  }
   if (sources.length > 1 && !destIsDir) {
     err(`${tool}: target '${dest}' is not a directory\n`);
     return 1;
   }
+  // the last of -f, -i and -n wins
+  const noClobber = [...o.list].reverse().find(([k]) => k === "f" || k === "i" || k === "n")?.[0] === "n";
   let status = 0;
   for (const s of sources) {
     const from = shell.resolve(s);
@@ -363,6 +454,13 @@ function transfer(c: BuiltinContext, move: boolean): number {
       status = 1;
       continue;
     }
+    if (o.has("T") && shell.fs.isDir(to) && !shell.fs.isDir(from)) {
+      err(`${tool}: cannot overwrite directory '${dest}' with non-directory\n`);
+      status = 1;
+      continue;
+    }
+    if (shell.fs.exists(to) && (noClobber || (o.has("u") && shell.fs.mtime(to) >= shell.fs.mtime(from))))
+      continue;
     if (shell.fs.isDir(from) && shell.fs.isFile(to)) {
       err(`${tool}: cannot overwrite non-directory '${dest}' with directory '${s}'\n`);
       status = 1;
@@ -375,6 +473,10 @@ function transfer(c: BuiltinContext, move: boolean): number {
       continue;
     }
     if (move) removeTree(shell.fs, from);
+    if (o.has("v")) {
+      const shown = destIsDir ? `${dest.replace(/\/$/, "")}/${base}` : dest;
+      out(`${move ? "renamed " : ""}'${s}' -> '${shown}'\n`);
+    }
   }
   return status;
 }

@@ -48,6 +48,8 @@ export interface PosixOptions {
   extended: boolean;
   /** awk's escapes in regular expressions: `\n` `\t` `\r` `\/` `\"`. */
   awk?: boolean;
+  /** GNU sed's escapes in regular expressions: `\n` `\t` `\r` `\f` `\v`. */
+  sed?: boolean;
   /** Groups capture (sed's `\1`, bash's BASH_REMATCH); grep and awk need no captures. */
   capture?: boolean;
 }
@@ -231,9 +233,11 @@ export function posixToRe2(p: string, opts: PosixOptions): string {
         quantified = false;
       } else if (n === "`") out += "\\A";
       else if (n === "'") out += "\\z";
-      else if (opts.awk && n === "n") emitAtom("\\n");
-      else if (opts.awk && n === "t") emitAtom("\\t");
-      else if (opts.awk && n === "r") emitAtom("\\r");
+      else if ((opts.awk || opts.sed) && n === "n") emitAtom("\\n");
+      else if ((opts.awk || opts.sed) && n === "t") emitAtom("\\t");
+      else if ((opts.awk || opts.sed) && n === "r") emitAtom("\\r");
+      else if (opts.sed && n === "f") emitAtom("\\f");
+      else if (opts.sed && n === "v") emitAtom("\\v");
       else emitAtom(lit(n));
       continue;
     }

@@ -49,7 +49,7 @@ export function parseSed(script: string, ere: boolean, exprNo: number, cost?: Re
   };
   const compile = (src: string, icase = false): SafeRegex => {
     try {
-      return compilePosix(src, { extended: ere, capture: true, icase, cost });
+      return compilePosix(src, { extended: ere, capture: true, icase, cost, sed: true });
     } catch (e) {
       if (e instanceof RegexSyntaxError) fail(e.message);
       throw e;

@@ -4,42 +4,46 @@
  * linear-time engine (lib/shell/regex.ts, ADR 0009); output is bounded by the line's budget.
  */
 import { type Builtin, type BuiltinContext, readOperand } from "./builtins";
+import type { FsError } from "./fs";
+import { getopt, type OptionSpec, parseOrComplain, quoteArg, usageError, versionText } from "./getopt";
 import { fsErrorText, isStopLine, LIMITS } from "./interp";
 import { jq } from "./jq";
+import { formatPrintf } from "./printf";
 import { compilePosix } from "./regex";
 import { linkSed, parseSed, runSed, type SedCmd, SedError } from "./sed";
 
 // ---- seq ----
 
 const seq: Builtin = (c) => {
-  let sep = "\n";
-  let equal = false;
-  const nums: string[] = [];
-  const args = c.argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-w" || a === "--equal-width") equal = true;
-    else if (a === "-s") sep = args[++i] ?? "";
-    else if (a.startsWith("-s")) sep = a.slice(2);
-    else if (/^-?(\d+\.?\d*|\.\d+)$/.test(a)) nums.push(a);
-    else if (a.startsWith("-") && a.length > 1 && !/^-\d/.test(a)) {
-      c.err(`seq: invalid option -- '${a.slice(1, 2)}'\nTry 'seq --help' for more information.\n`);
-      return 1;
-    } else {
+  const o = parseOrComplain(c, "seq", {
+    short: "f:s:w",
+    long: { format: "f:", separator: "s:", "equal-width": "w" },
+    numbersAreOperands: true,
+  });
+  if (typeof o === "number") return o;
+  const sep = o.get("s") ?? "\n";
+  const equal = o.has("w");
+  const format = o.get("f");
+  if (format !== undefined && equal)
+    return usageError(c.err, "seq", "format string may not be specified when printing equal width strings");
+  if (format !== undefined) {
+    const directives = [...format.replace(/%%/g, "").matchAll(/%[-+ 0#']*\d*(?:\.\d*)?(.?)/g)];
+    const bad = directives.find((d) => !/[aAeEfFgG]/.test(d[1] ?? ""));
+    if (directives.length === 0 || bad !== undefined || directives.length > 1) {
       c.err(
-        `seq: invalid floating point argument: \u2018${a}\u2019\nTry 'seq --help' for more information.\n`,
+        `seq: format ${quoteArg(format)} ${directives.length === 0 ? "has no % directive" : directives.length > 1 ? "has too many % directives" : `has unknown ${bad?.[0]} directive`}\n`,
       );
       return 1;
     }
   }
-  if (nums.length === 0) {
-    c.err("seq: missing operand\nTry 'seq --help' for more information.\n");
+  const nums = o.operands;
+  const bad = nums.find((a) => !/^[-+]?(\d+\.?\d*|\.\d+)$/.test(a));
+  if (bad !== undefined) {
+    c.err(`seq: invalid floating point argument: ${quoteArg(bad)}\nTry 'seq --help' for more information.\n`);
     return 1;
   }
-  if (nums.length > 3) {
-    c.err(`seq: extra operand \u2018${nums[3]}\u2019\nTry 'seq --help' for more information.\n`);
-    return 1;
-  }
+  if (nums.length === 0) return usageError(c.err, "seq", "missing operand");
+  if (nums.length > 3) return usageError(c.err, "seq", `extra operand ${quoteArg(nums[3] ?? "")}`);
   const [firstS, incS, lastS] =
     nums.length === 1
       ? ["1", "1", nums[0] ?? "1"]
@@ -53,10 +57,10 @@ const seq: Builtin = (c) => {
   const inc = Number(incS);
   const last = Number(lastS);
   if (inc === 0) {
-    c.err(`seq: invalid Zero increment value: \u2018${incS}\u2019\nTry 'seq --help' for more information.\n`);
-    return 1;
+    return usageError(c.err, "seq", `invalid Zero increment value: ${quoteArg(incS)}`);
   }
-  const fmt = (v: number): string => v.toFixed(decimals);
+  const fmt = (v: number): string =>
+    format === undefined ? v.toFixed(decimals) : formatPrintf(format, [String(v)], 4096).text;
   const width = equal ? Math.max(fmt(first).length, fmt(last).length) : 0;
   let out = "";
   let firstOut = true;
@@ -112,36 +116,96 @@ function xargsTokens(input: string): string[] {
 }
 
 const xargs: Builtin = async (c) => {
-  let maxArgs = 0;
-  let replace: string | undefined;
-  let noEmpty = false;
-  let i = 1;
-  for (; i < c.argv.length; i++) {
-    const a = c.argv[i] ?? "";
-    if (a === "-n") maxArgs = Number(c.argv[++i]);
-    else if (/^-n\d+$/.test(a)) maxArgs = Number(a.slice(2));
-    else if (a === "-I") replace = c.argv[++i];
-    else if (a.startsWith("-I")) replace = a.slice(2);
-    else if (a === "-i") replace = "{}";
-    else if (a === "-r" || a === "--no-run-if-empty") noEmpty = true;
-    else if (a === "-t" || a === "-0") continue;
-    else if (a === "--") {
-      i++;
-      break;
-    } else break;
+  const o = parseOrComplain(c, "xargs", {
+    short: "0a:d:E:e::I:i::L:l::n:P:prs:tx",
+    long: {
+      null: "0",
+      "arg-file": "a:",
+      delimiter: "d:",
+      eof: "e::",
+      replace: "i::",
+      "max-lines": "l::",
+      "max-args": "n:",
+      "max-procs": "P:",
+      "no-run-if-empty": "r",
+      "max-chars": "s:",
+      verbose: "t",
+      exit: "x",
+      interactive: "p",
+    },
+    stopAtOperand: true,
+  });
+  if (typeof o === "number") return o;
+  /** xargs' check of a count option (-n, -L, -P, -s). */
+  const count = (key: string, flag: string, min: number): number | string | undefined => {
+    const v = o.get(key);
+    if (v === undefined) return undefined;
+    if (!/^\s*[-+]?\d+$/.test(v)) return `invalid number "${v}" for -${flag} option`;
+    if (Number(v) < min) return `value ${Number(v)} for -${flag} option should be >= ${min}`;
+    return Number(v);
+  };
+  const checks = [
+    count("n", "n", 1),
+    count("L", "L", 1),
+    count("l", "L", 1),
+    count("P", "P", 0),
+    count("s", "s", 1),
+  ];
+  const complaint = checks.find((x) => typeof x === "string");
+  if (typeof complaint === "string") return usageError(c.err, "xargs", complaint);
+  const maxArgs = (checks[0] as number | undefined) ?? 0;
+  const maxLines =
+    (checks[1] as number | undefined) ?? (o.has("l") ? ((checks[2] as number | undefined) ?? 1) : 0);
+  const last = [...o.list].reverse().find(([k]) => k === "I" || k === "i");
+  const replace = last === undefined ? undefined : last[0] === "i" ? (last[1] ?? "{}") : last[1];
+  const noEmpty = o.has("r");
+  const delim = o.has("0") ? "\0" : o.get("d");
+  if (delim !== undefined && [...delim].length > 1 && !/^\\[0nt\\]$/.test(delim)) {
+    c.err(
+      `xargs: invalid input delimiter specification ${delim}: the delimiter must be either a single character or an escape sequence starting with \\.\n`,
+    );
+    return 1;
   }
-  const cmd = c.argv.slice(i);
+  const sepChar =
+    delim === undefined
+      ? undefined
+      : ({ "\\0": "\0", "\\n": "\n", "\\t": "\t", "\\\\": "\\" }[delim] ?? delim);
+  const argFile = o.get("a");
+  let input = c.stdin;
+  if (argFile !== undefined) {
+    const r = readOperand(c, argFile);
+    if (typeof r !== "string") {
+      c.err(`xargs: Cannot open input file ${quoteArg(argFile)}: ${fsErrorText(r.error)}\n`);
+      return 1;
+    }
+    input = r;
+  }
+  // -E/-e: the input ends before the first word equal to the end-of-file string
+  const eof = [...o.list].reverse().find(([k]) => k === "E" || k === "e")?.[1];
+  const cmd = [...o.operands];
   if (cmd.length === 0) cmd.push("echo");
   const runs: string[][] = [];
   if (replace !== undefined) {
     const r = replace;
-    for (const line of c.stdin.split("\n")) {
+    for (const line of input.split("\n")) {
       const item = line.trim();
       if (item === "") continue;
       runs.push(cmd.map((w) => w.split(r).join(item)));
     }
+  } else if (maxLines > 0 && sepChar === undefined) {
+    const ls = input.split("\n").filter((l) => l.trim() !== "");
+    if (ls.length === 0 && !noEmpty) runs.push(cmd);
+    for (let k = 0; k < ls.length; k += maxLines)
+      runs.push([...cmd, ...ls.slice(k, k + maxLines).flatMap((l) => xargsTokens(l))]);
   } else {
-    const items = xargsTokens(c.stdin);
+    const parts = sepChar === undefined ? undefined : input.split(sepChar);
+    // a delimited input's last item ends at the end of the input (or its final delimiter)
+    if (parts !== undefined && parts[parts.length - 1] === "") parts.pop();
+    let items = parts ?? xargsTokens(input);
+    if (parts === undefined && eof !== undefined && eof !== "") {
+      const stop = items.indexOf(eof);
+      if (stop >= 0) items = items.slice(0, stop);
+    }
     if (items.length === 0) {
       if (!noEmpty) runs.push(cmd);
     } else {
@@ -158,6 +222,7 @@ const xargs: Builtin = async (c) => {
   let status = 0;
   for (const argv of runs) {
     if (c.interrupt.interrupted) return 130;
+    if (o.has("t")) c.err(`${argv.join(" ")}\n`);
     const code = await c.shell.dispatch(
       argv,
       [],
@@ -180,35 +245,102 @@ const xargs: Builtin = async (c) => {
 /** Commands one sed may run (its script over every line, branches included). */
 const SED_WORK = 2_000_000;
 
+/** GNU sed 4.9's usage: what it prints for --help (then where to send bugs) and after a bad option. */
+const SED_USAGE = `Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...
+
+  -n, --quiet, --silent
+                 suppress automatic printing of pattern space
+      --debug
+                 annotate program execution
+  -e script, --expression=script
+                 add the script to the commands to be executed
+  -f script-file, --file=script-file
+                 add the contents of script-file to the commands to be executed
+  --follow-symlinks
+                 follow symlinks when processing in place
+  -i[SUFFIX], --in-place[=SUFFIX]
+                 edit files in place (makes backup if SUFFIX supplied)
+  -l N, --line-length=N
+                 specify the desired line-wrap length for the \`l' command
+  --posix
+                 disable all GNU extensions.
+  -E, -r, --regexp-extended
+                 use extended regular expressions in the script
+                 (for portability use POSIX -E).
+  -s, --separate
+                 consider files as separate rather than as a single,
+                 continuous long stream.
+      --sandbox
+                 operate in sandbox mode (disable e/r/w commands).
+  -u, --unbuffered
+                 load minimal amounts of data from the input files and flush
+                 the output buffers more often
+  -z, --null-data
+                 separate lines by NUL characters
+      --help     display this help and exit
+      --version  output version information and exit
+
+If no -e, --expression, -f, or --file option is given, then the first
+non-option argument is taken as the sed script to interpret.  All
+remaining arguments are names of input files; if no input files are
+specified, then the standard input is read.
+
+GNU sed home page: <https://www.gnu.org/software/sed/>.
+General help using GNU software: <https://www.gnu.org/gethelp/>.
+`;
+
+const SED_SPEC: OptionSpec = {
+  short: "nrsuEe:f:l:i::",
+  long: {
+    quiet: "n",
+    silent: "n",
+    "regexp-extended": "E",
+    expression: "e:",
+    file: "f:",
+    "in-place": "i::",
+    "line-length": "l:",
+    separate: "s",
+    unbuffered: "u",
+    posix: "posix",
+    sandbox: "sandbox",
+    "follow-symlinks": "follow-symlinks",
+  },
+  unsupported: { z: "null-data" },
+};
+
 const sed: Builtin = (c: BuiltinContext) => {
-  let quiet = false;
-  let ere = false;
-  let inPlace: string | undefined;
-  const scripts: string[] = [];
-  const files: string[] = [];
-  const args = c.argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-n" || a === "--quiet" || a === "--silent") quiet = true;
-    else if (a === "-E" || a === "-r" || a === "--regexp-extended") ere = true;
-    else if (a === "-e") scripts.push(args[++i] ?? "");
-    else if (a.startsWith("--expression=")) scripts.push(a.slice(13));
-    else if (a === "-i" || a === "--in-place") inPlace = "";
-    else if (a.startsWith("-i")) inPlace = a.slice(2);
-    else if (/^-[nEr]+$/.test(a)) {
-      if (a.includes("n")) quiet = true;
-      if (a.includes("E") || a.includes("r")) ere = true;
-    } else if (a.startsWith("-") && a.length > 1) {
-      c.err(
-        `sed: invalid option -- '${a.slice(1, 2)}'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n`,
-      );
-      return 1;
-    } else files.push(a);
+  const o = getopt(c.argv, { ...SED_SPEC, long: { ...SED_SPEC.long, debug: "\0debug" } });
+  if ("special" in o) {
+    c.out(
+      o.special === "help" ? `${SED_USAGE}E-mail bug reports to: <bug-sed@gnu.org>.\n` : versionText("sed"),
+    );
+    return 0;
   }
+  if ("error" in o) {
+    c.err(o.unsupported === true ? `sed: ${o.error}\n` : `sed: ${o.error}\n${SED_USAGE}`);
+    return 1;
+  }
+  const quiet = o.has("n");
+  const ere = o.has("E") || o.has("r");
+  const last = [...o.list].reverse().find(([k]) => k === "i");
+  const inPlace = last === undefined ? undefined : (last[1] ?? "");
+  const scripts: string[] = [];
+  for (const [k, v = ""] of o.list) {
+    if (k === "e") scripts.push(v);
+    else if (k === "f") {
+      const text = readOperand(c, v);
+      if (typeof text !== "string") {
+        c.err(`sed: couldn't open file ${v}: ${fsErrorText(text.error)}\n`);
+        return 4;
+      }
+      scripts.push(text.replace(/\n$/, ""));
+    }
+  }
+  const files = [...o.operands];
   if (scripts.length === 0) {
     const s = files.shift();
     if (s === undefined) {
-      c.err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
+      c.err(SED_USAGE);
       return 1;
     }
     scripts.push(s);
@@ -243,6 +375,10 @@ const sed: Builtin = (c: BuiltinContext) => {
       const path = c.shell.resolve(f);
       const data = c.shell.fs.read(path);
       if (typeof data !== "string") {
+        if (data.error === "EISDIR") {
+          c.err(`sed: couldn't edit ${f}: not a regular file\n`);
+          return 4;
+        }
         c.err(`sed: can't read ${f}: ${fsErrorText(data.error)}\n`);
         status = 2;
         continue;
@@ -273,154 +409,251 @@ const sed: Builtin = (c: BuiltinContext) => {
     }
     return status;
   }
-  let input = "";
-  if (files.length === 0) input = c.stdin;
+  // the input: one stream over every file (each its own with -s); a directory stops sed
+  const streams: string[] = [];
+  let input = files.length === 0 ? c.stdin : "";
+  let fatal = false;
   for (const f of files) {
     const data = readOperand(c, f);
     if (typeof data !== "string") {
+      if (data.error === "EISDIR") {
+        fatal = true;
+        break;
+      }
       c.err(`sed: can't read ${f}: ${fsErrorText(data.error)}\n`);
       status = 2;
       continue;
     }
-    input += data;
+    if (o.has("s")) streams.push(data);
+    else input += data;
   }
+  if (!o.has("s") || files.length === 0) streams.push(input);
   let buf = "";
-  try {
-    runSed(
-      cmds,
-      input,
-      quiet,
-      (s) => {
-        buf += s;
-        if (buf.length > 64 * 1024) {
-          c.out(buf);
-          buf = "";
-        }
-      },
-      limits,
-    );
-  } catch (e) {
-    if (!(e instanceof SedError)) throw e;
-    c.out(buf);
-    c.err(`${e.message}\n`);
-    return 4;
+  for (const stream of streams) {
+    for (const cmd of cmds) cmd.active = false;
+    try {
+      runSed(
+        cmds,
+        stream,
+        quiet,
+        (s) => {
+          buf += s;
+          if (buf.length > 64 * 1024) {
+            c.out(buf);
+            buf = "";
+          }
+        },
+        limits,
+      );
+    } catch (e) {
+      if (!(e instanceof SedError)) throw e;
+      c.out(buf);
+      c.err(`${e.message}\n`);
+      return 4;
+    }
   }
   c.out(buf);
+  if (fatal) {
+    const dir = files.find((f) => c.shell.fs.isDir(c.shell.resolve(f))) ?? "";
+    c.err(`sed: read error on ${dir}: Is a directory\n`);
+    return 4;
+  }
   return status;
 };
 
 // ---- small coreutils ----
 
-const basename: Builtin = ({ argv, out, err }) => {
-  const args = argv.slice(1).filter((a) => a !== "--");
-  const name = args[0];
-  if (name === undefined) {
-    err("basename: missing operand\nTry 'basename --help' for more information.\n");
-    return 1;
+const basename: Builtin = (c) => {
+  const o = parseOrComplain(c, "basename", {
+    short: "as:z",
+    long: { multiple: "a", suffix: "s:", zero: "z" },
+  });
+  if (typeof o === "number") return o;
+  const names = o.operands;
+  if (names.length === 0) return usageError(c.err, "basename", "missing operand");
+  const many = o.has("a") || o.has("s");
+  if (!many && names.length > 2)
+    return usageError(c.err, "basename", `extra operand ${quoteArg(names[2] ?? "")}`);
+  const suffix = many ? o.get("s") : names[1];
+  const end = o.has("z") ? "\0" : "\n";
+  for (const name of many ? names : names.slice(0, 1)) {
+    let base = name.replace(/\/+$/, "");
+    base = base === "" ? (name.startsWith("/") ? "/" : "") : base.slice(base.lastIndexOf("/") + 1);
+    if (suffix !== undefined && suffix !== "" && base !== suffix && base.endsWith(suffix))
+      base = base.slice(0, -suffix.length);
+    c.out(`${base}${end}`);
   }
-  let base = name.replace(/\/+$/, "");
-  base = base === "" ? (name.startsWith("/") ? "/" : "") : base.slice(base.lastIndexOf("/") + 1);
-  const suffix = args[1];
-  if (suffix !== undefined && base !== suffix && base.endsWith(suffix)) base = base.slice(0, -suffix.length);
-  out(`${base}\n`);
   return 0;
 };
 
-const dirname: Builtin = ({ argv, out, err }) => {
-  const args = argv.slice(1).filter((a) => a !== "--");
-  if (args.length === 0) {
-    err("dirname: missing operand\nTry 'dirname --help' for more information.\n");
-    return 1;
-  }
-  for (const a of args) {
+const dirname: Builtin = (c) => {
+  const o = parseOrComplain(c, "dirname", { short: "z", long: { zero: "z" } });
+  if (typeof o === "number") return o;
+  if (o.operands.length === 0) return usageError(c.err, "dirname", "missing operand");
+  const end = o.has("z") ? "\0" : "\n";
+  for (const a of o.operands) {
     const trimmed = a.replace(/\/+$/, "");
     const i = trimmed.lastIndexOf("/");
-    out(
-      `${i < 0 ? (a.startsWith("/") ? "/" : ".") : i === 0 ? "/" : trimmed.slice(0, i).replace(/\/+$/, "") || "/"}\n`,
+    c.out(
+      `${i < 0 ? (a.startsWith("/") ? "/" : ".") : i === 0 ? "/" : trimmed.slice(0, i).replace(/\/+$/, "") || "/"}${end}`,
     );
   }
   return 0;
 };
 
-function readInputs(c: BuiltinContext, tool: string, files: string[]): string | number {
-  if (files.length === 0) return c.stdin;
-  let data = "";
-  for (const f of files) {
-    const d = readOperand(c, f);
-    if (typeof d !== "string") {
-      c.err(`${tool}: ${f}: ${fsErrorText(d.error)}\n`);
-      return 1;
-    }
-    data += d;
-  }
-  return data;
-}
-
-const linesOf = (data: string): string[] => {
+const linesOf = (data: string, eol = "\n"): string[] => {
   if (data === "") return [];
-  const l = data.split("\n");
+  const l = data.split(eol);
   if (l[l.length - 1] === "") l.pop();
   return l;
 };
 
+/**
+ * Each operand (or stdin) in turn, as the tool reads it: `act` gets what was read; a file that
+ * cannot be is reported in the tool's own words and the status becomes 1.
+ */
+function eachFile(
+  c: BuiltinContext,
+  files: string[],
+  complain: (file: string, error: FsError) => string,
+  act: (data: string) => void,
+): number {
+  let status = 0;
+  for (const f of files.length === 0 ? ["-"] : files) {
+    const d = readOperand(c, f);
+    if (typeof d !== "string") {
+      c.err(complain(f, d.error));
+      status = 1;
+      continue;
+    }
+    act(d);
+  }
+  return status;
+}
+
+/** util-linux rev: each line reversed, file by file. */
 const rev: Builtin = (c) => {
-  const data = readInputs(c, "rev", c.argv.slice(1));
-  if (typeof data === "number") return data;
-  c.out(
-    linesOf(data)
-      .map((l) => `${[...l].reverse().join("")}\n`)
-      .join(""),
+  const o = parseOrComplain(c, "rev", { short: "0", long: { zero: "0" } });
+  if (typeof o === "number") return o;
+  const sep = o.has("0") ? "\0" : "\n";
+  return eachFile(
+    c,
+    o.operands,
+    // util-linux words a directory as the read error of its first line
+    (f, e) =>
+      e === "EISDIR" ? `rev: ${f}: 0: Is a directory\n` : `rev: cannot open ${f}: ${fsErrorText(e)}\n`,
+    (data) => {
+      const parts = data.split(sep);
+      const last = parts.pop() ?? "";
+      let out = parts.map((l) => `${[...l].reverse().join("")}${sep}`).join("");
+      if (last !== "") out += [...last].reverse().join("");
+      c.out(out);
+    },
   );
-  return 0;
 };
 
+/** tac: records (lines, or what -s separates) last first; -b puts the separator before each. */
 const tac: Builtin = (c) => {
-  const data = readInputs(c, "tac", c.argv.slice(1));
-  if (typeof data === "number") return data;
-  c.out(
-    linesOf(data)
-      .reverse()
-      .map((l) => `${l}\n`)
-      .join(""),
+  const o = parseOrComplain(c, "tac", {
+    short: "bs:",
+    long: { before: "b", separator: "s:" },
+  });
+  if (typeof o === "number") return o;
+  const sep = o.get("s") ?? "\n";
+  if (sep === "") {
+    c.err("tac: separator cannot be empty\n");
+    return 1;
+  }
+  const before = o.has("b");
+  return eachFile(
+    c,
+    o.operands,
+    (f, e) =>
+      e === "EISDIR"
+        ? `tac: ${f}: read error: Invalid argument\n`
+        : `tac: failed to open '${f}' for reading: ${fsErrorText(e)}\n`,
+    (data) => {
+      // records keep their separator: after them (the default) or before them (-b)
+      const records: string[] = [];
+      if (before) {
+        let start = 0;
+        for (let k = data.indexOf(sep, 1); k >= 0; k = data.indexOf(sep, k + sep.length)) {
+          records.push(data.slice(start, k));
+          start = k;
+        }
+        records.push(data.slice(start));
+      } else {
+        let start = 0;
+        for (let k = data.indexOf(sep); k >= 0; k = data.indexOf(sep, start)) {
+          records.push(data.slice(start, k + sep.length));
+          start = k + sep.length;
+        }
+        if (start < data.length) records.push(data.slice(start));
+      }
+      c.out(records.reverse().join(""));
+    },
   );
-  return 0;
 };
 
 const paste: Builtin = (c) => {
-  let serial = false;
-  let delims = "\t";
-  const files: string[] = [];
-  const args = c.argv.slice(1);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-s") serial = true;
-    else if (a === "-d") delims = args[++i] ?? "\t";
-    else if (/^-s?d/.test(a)) {
-      if (a.startsWith("-s")) serial = true;
-      delims = a.slice(a.indexOf("d") + 1) || (args[++i] ?? "\t");
-    } else if (a === "-sd") serial = true;
-    else files.push(a);
+  const o = parseOrComplain(c, "paste", {
+    short: "d:sz",
+    long: { delimiters: "d:", serial: "s", "zero-terminated": "z" },
+  });
+  if (typeof o === "number") return o;
+  // the delimiter list: \n \t \\ and \0 (no delimiter) are escapes
+  const d: string[] = [];
+  const spec = o.get("d") ?? "\t";
+  for (let k = 0; k < spec.length; k++) {
+    const ch = spec[k] ?? "";
+    if (ch !== "\\") d.push(ch);
+    else {
+      const e = spec[++k];
+      if (e === undefined) {
+        c.err(`paste: delimiter list ends with an unescaped backslash: ${spec}\n`);
+        return 1;
+      }
+      d.push(({ n: "\n", t: "\t", "0": "" } as Record<string, string>)[e] ?? e);
+    }
   }
-  const d = [...(delims.replace(/\\t/g, "\t").replace(/\\n/g, "\n") || "\t")];
+  if (spec === "") d.push("");
   const join = (parts: string[]): string =>
     parts.reduce((acc, p, k) => (k === 0 ? p : acc + (d[(k - 1) % d.length] ?? "") + p), "");
-  const sources = (files.length === 0 ? ["-"] : files).map((f) => readInputs(c, "paste", [f]));
-  if (sources.some((x) => typeof x === "number")) return 1;
-  const cols = sources.map((x) => linesOf(x as string));
-  if (serial) {
-    c.out(cols.map((l) => `${join(l)}\n`).join(""));
+  const eol = o.has("z") ? "\0" : "\n";
+  const cols: string[][] = [];
+  const status = eachFile(
+    c,
+    o.operands,
+    (f, e) => `paste: ${f}: ${fsErrorText(e)}\n`,
+    (data) => {
+      cols.push(linesOf(data, eol));
+    },
+  );
+  if (status !== 0) return status;
+  if (o.has("s")) {
+    c.out(cols.map((l) => `${join(l)}${eol}`).join(""));
     return 0;
   }
   const rows = Math.max(0, ...cols.map((l) => l.length));
   let out = "";
-  for (let r = 0; r < rows; r++) out += `${join(cols.map((l) => l[r] ?? ""))}\n`;
+  for (let r = 0; r < rows; r++) out += `${join(cols.map((l) => l[r] ?? ""))}${eol}`;
   c.out(out);
   return 0;
 };
 
 /** expr: integer arithmetic, comparisons, `length`, `:` (anchored BRE match). */
 const expr: Builtin = (c) => {
-  const t = c.argv.slice(1);
+  // expr reads --help and --version only as its sole argument, and a leading `--` ends options
+  const only = c.argv.length === 2 ? c.argv[1] : undefined;
+  if (only === "--help") {
+    c.out("Usage: expr EXPRESSION\n  or:  expr OPTION\n");
+    return 0;
+  }
+  if (only === "--version") {
+    c.out(versionText("expr"));
+    return 0;
+  }
+  const t = c.argv.slice(c.argv[1] === "--" ? 2 : 1);
   let i = 0;
   const fail = (msg: string): never => {
     throw new Error(msg);
@@ -439,6 +672,22 @@ const expr: Builtin = (c) => {
       return v;
     }
     if (a === "length") return String([...primary()].length);
+    if (a === "+") return t[i++] ?? fail("syntax error: missing argument after \u2018+\u2019");
+    if (a === "match") return matchRe(primary(), primary());
+    if (a === "substr") {
+      const str = [...primary()];
+      const pos = primary();
+      const len = primary();
+      // an invalid position or length gives the empty string, as in GNU expr
+      if (!isInt(pos) || !isInt(len) || Number(pos) < 1 || Number(len) < 1) return "";
+      return str.slice(Number(pos) - 1, Number(pos) - 1 + Number(len)).join("");
+    }
+    if (a === "index") {
+      const str = [...primary()];
+      const chars = primary();
+      const k = str.findIndex((ch) => chars.includes(ch));
+      return String(k + 1);
+    }
     return a;
   };
   /** A left-associative level: `next (op next)*`, each operator applied by `apply`. */
@@ -453,7 +702,7 @@ const expr: Builtin = (c) => {
       return v;
     };
   const truthy = (v: string): boolean => v !== "" && v !== "0";
-  const match = level(primary, [":"], (_, v, re) => {
+  const matchRe = (v: string, re: string): string => {
     try {
       const grouped = re.includes("\\(");
       const m = compilePosix(`^${re.replace(/^\^/, "")}`, {
@@ -466,7 +715,8 @@ const expr: Builtin = (c) => {
       if (isStopLine(e)) throw e;
       return fail("Invalid regular expression");
     }
-  });
+  };
+  const match = level(primary, [":"], (_, v, re) => matchRe(v, re));
   const mul = level(match, ["*", "/", "%"], (op, v, r) => {
     const a = num(v);
     const b = num(r);
