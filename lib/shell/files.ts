@@ -11,7 +11,7 @@ import type { FsError, VirtualFs } from "./fs";
 import { type OptionSpec, parseOrComplain, usageError } from "./getopt";
 import type { Sink } from "./interp";
 import { fsErrorText } from "./interp";
-import { modeString } from "./modes";
+import { applyMode, modeString, parseMode } from "./modes";
 
 /** coreutils' quoting of a file name in messages under a UTF-8 locale. */
 const q = (s: string): string => `\u2018${s}\u2019`;
@@ -195,13 +195,24 @@ export const mkdir: Builtin = ({ argv, shell, out, err }) => {
   if (typeof o === "number") return o;
   const paths = o.operands;
   const parents = o.has("p");
+  // -m MODE: chmod's modes, from a=rwx; only the directories named get it (-p's parents do not)
+  const modeText = o.get("m");
+  const mode = modeText === undefined ? undefined : parseMode(modeText);
+  if (modeText !== undefined && mode === undefined) {
+    err(`mkdir: invalid mode \u2018${modeText}\u2019\n`);
+    return 1;
+  }
   const created = (shown: string): void => {
     if (o.has("v")) out(`mkdir: created directory '${shown}'\n`);
+  };
+  const withMode = (path: string): void => {
+    if (mode !== undefined) shell.fs.chmod(path, applyMode(mode, 0o777, true));
   };
   if (paths.length === 0) return usageError(err, "mkdir", "missing operand");
   return eachOperand(err, paths, (a) => {
     const path = shell.resolve(a);
     if (parents) {
+      const existed = shell.fs.isDir(path);
       const typed = a.split("/");
       let shown = "";
       for (const seg of typed) {
@@ -214,11 +225,15 @@ export const mkdir: Builtin = ({ argv, shell, out, err }) => {
           return `mkdir: cannot create directory ${q(shown)}: ${fsErrorText(e === "EEXIST" ? "ENOTDIR" : e)}\n`;
         created(shown);
       }
+      if (!existed) withMode(path);
       return undefined;
     }
     const parent = path.slice(0, path.lastIndexOf("/")) || "/";
     const e = shell.fs.isFile(parent) ? "ENOTDIR" : shell.fs.mkdir(path);
-    if (e === undefined) created(a);
+    if (e === undefined) {
+      withMode(path);
+      created(a);
+    }
     return e && `mkdir: cannot create directory ${q(a)}: ${fsErrorText(e)}\n`;
   });
 };
