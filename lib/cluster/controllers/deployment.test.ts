@@ -54,7 +54,10 @@ describe("deployment controller: rollouts, revisions, garbage collection", () =>
 
 describe("controllers sync only what changed (issue 12: a create must not cost O(Deployments))", () => {
   /** `byIndex` reads of each controller's owned objects while `fn` runs (a sync reads them). */
-  function ownedReads(cluster: ReturnType<typeof newCluster>["cluster"], fn: () => void): Record<string, number> {
+  function ownedReads(
+    cluster: ReturnType<typeof newCluster>["cluster"],
+    fn: () => void,
+  ): Record<string, number> {
     const store = cluster.internals.store;
     const reads: Record<string, number> = { replicasets: 0, pods: 0 };
     const byIndex = store.byIndex.bind(store);
