@@ -164,12 +164,13 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
       if (!job.prepared) {
         job.prepared = true;
         const token = {};
+        this.preparing = token;
         const pending = job.state.prepare(
           job.entry,
           this.session.pacer(() => this.preparing === token),
         );
-        if (pending) {
-          this.preparing = token;
+        if (!pending) this.preparing = null;
+        else {
           void pending.then(() => {
             if (this.preparing !== token) return;
             this.preparing = null;
