@@ -3,11 +3,14 @@
  * and a terminal per open tab. Wires the pure core together with real time and timers.
  */
 
+import { performance } from "node:perf_hooks";
+import type { Pace } from "../lib/classroom/lesson-progress";
 import { Cluster } from "../lib/cluster";
 import { applyFault, type Fault, type FaultResult } from "../lib/cluster/faults";
 import type { ApiHandler, Clock } from "../lib/cluster/types";
 import { waitingReasons } from "../lib/course/stuck";
 import type { Workstation, WorkstationSnapshot } from "../lib/shell";
+import { SLICE_MS } from "../lib/shell/interp";
 import type { JournalEntry, Scheduler } from "../lib/shell/types";
 import { clusterWorkstation, kubectlCompleter, TerminalDriver } from "../lib/terminal";
 import { createKubeFace, type KubeFace } from "./kube-api";
@@ -72,6 +75,13 @@ export interface StudentSession {
    * moved, since a waiting reason is part of the objects (as the step checks' state cache).
    */
   waitingReasons(): readonly string[];
+  /**
+   * A pace for a long piece of the student's work outside a line (a check over a long line's
+   * commands; LessonProgress.prepare): after SLICE_MS of work it waits for the student's turn,
+   * and the work is charged to the student's CPU limit as a line's slices are (server/slices.ts).
+   * `alive()` false stops the work (its result is no longer wanted).
+   */
+  pacer(alive: () => boolean): Pace;
   /** A teacher's fault, applied to this cluster (lib/cluster/faults.ts). */
   applyFault(fault: Fault): FaultResult;
   /**
@@ -188,6 +198,20 @@ class LiveSession implements StudentSession {
     return applyFault(this.cluster, fault);
   }
 
+  pacer(alive: () => boolean): Pace {
+    const yieldNow = this.scheduler.yieldNow;
+    let start = performance.now();
+    return () => {
+      if (!alive()) return false;
+      const worked = performance.now() - start;
+      if (yieldNow === undefined || worked < SLICE_MS) return true;
+      return yieldNow(worked).then(() => {
+        start = performance.now();
+        return alive();
+      });
+    };
+  }
+
   private kube: KubeFace | undefined;
 
   kubeFace(): KubeFace {
@@ -207,18 +231,12 @@ class LiveSession implements StudentSession {
   waitingReasons(): readonly string[] {
     const version = this.stateVersion();
     if (this.waiting?.version === version) return this.waiting.reasons;
-    try {
-      const res = this.cluster.handle({
-        method: "GET",
-        path: "/api/v1/pods",
-        headers: { accept: "application/json" },
-      });
-      if (res.status !== 200) return [];
-      this.waiting = { version, reasons: waitingReasons(JSON.parse(res.body)) };
-      return this.waiting.reasons;
-    } catch {
-      return [];
-    }
+    // The stored pods are what `GET /api/v1/pods` lists (the API serialises them as they are):
+    // read in place, not serialised and parsed again after every line that changed the cluster
+    // (with 500 pods, megabytes of JSON a line; issue 12).
+    const items = this.cluster.internals.store.scan("pods");
+    this.waiting = { version, reasons: waitingReasons({ items }) };
+    return this.waiting.reasons;
   }
 
   snapshot(): SessionSnapshot {

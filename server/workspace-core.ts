@@ -139,6 +139,59 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
       this.early.push(entry);
       return;
     }
+    this.checks.push({ entry, lessonId, state, prepared: false });
+    this.runChecks();
+  }
+
+  /** Finished lines waiting for their check, in order (the first may be being prepared). */
+  private readonly checks: Array<{
+    entry: JournalEntry;
+    lessonId: string;
+    state: LessonProgress;
+    prepared: boolean;
+  }> = [];
+  /** Renewed when a preparation is abandoned (flushChecks): a pending one then stops. */
+  private preparing: object | null = null;
+
+  /**
+   * Checks finished lines in order. A long line's commands are read first in paced pieces
+   * (LessonProgress.prepare, charged to the student like the line's own slices); the check itself
+   * then runs in one piece. A short line is checked at once, in the turn it ended.
+   */
+  private runChecks(): void {
+    while (this.preparing === null && this.checks.length > 0) {
+      const job = this.checks[0] as (typeof this.checks)[number];
+      if (!job.prepared) {
+        job.prepared = true;
+        const token = {};
+        this.preparing = token;
+        const pending = job.state.prepare(
+          job.entry,
+          this.session.pacer(() => this.preparing === token),
+        );
+        if (!pending) this.preparing = null;
+        else {
+          void pending.then(() => {
+            if (this.preparing !== token) return;
+            this.preparing = null;
+            this.runChecks();
+          });
+          return;
+        }
+      }
+      this.checks.shift();
+      this.check(job);
+    }
+  }
+
+  /** Checks every waiting line now, without waiting for turns (before a reset or the end). */
+  private flushChecks(): void {
+    this.preparing = null;
+    for (const job of this.checks.splice(0)) this.check(job);
+  }
+
+  private check(job: { entry: JournalEntry; lessonId: string; state: LessonProgress }): void {
+    const { entry, lessonId, state } = job;
     traced("check", () => {
       const outcome = state.line(entry, this.session.api, this.session.stateVersion());
       const waiting = entry.inProgress ? [] : this.session.waitingReasons();
@@ -186,6 +239,8 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
   }
 
   reset(scenario: string): void {
+    // The lines before the reset are checked against the cluster they ran on.
+    this.flushChecks();
     const tabs = this.session.tabIds();
     this.session.dispose();
     this.session = createSession({ scenario, seed: randomInt(2 ** 31), prompt: this.prompt });
@@ -237,6 +292,10 @@ export class WorkspaceCore implements CoreCalls, CoreCommands {
   }
 
   dispose(): void {
+    // A check still waiting for its turn is dropped with the workspace, as a line still running
+    // is (the socket side has stopped listening; at shutdown its writes were drained before).
+    this.preparing = null;
+    this.checks.length = 0;
     this.session.dispose();
   }
 }

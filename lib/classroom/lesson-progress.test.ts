@@ -138,4 +138,51 @@ describe("incremental progress evaluation", () => {
     expect(again.changed).toEqual([]);
     expect(again.newlyCompleted).toEqual([]);
   });
+
+  it("reads a long line's commands in paced pieces before its check, with the same verdicts (issue 12)", async () => {
+    const lesson = course.lessons.find((l) => l.id === "pods-and-nodes")!;
+    const { journal, api } = await solutionJournal(lesson);
+    // a loop's line: 2,001 commands, most of programs no check names, the check's command last
+    const commands: string[][] = [];
+    for (let i = 0; i < 1000; i++) {
+      commands.push(["[", String(i), "-lt", "1000", "]"]);
+      commands.push(["kubectl", "create", "deployment", `d${i}`, "--image=nginx"]);
+    }
+    commands.push(["kubectl", "describe", "pods"]);
+    const long: JournalEntry = { tab: "1", commands, line: "i=0; while …", output: "", exitCode: 0, at: 1 };
+    const lines = [journal[0]!, long, ...journal.slice(1)];
+
+    const plain = new LessonProgress(lesson, [], new Map(), api);
+    const paced = new LessonProgress(lesson, [], new Map(), api);
+    for (const entry of lines) {
+      let asked = 0;
+      const pending = paced.prepare(entry, () => {
+        asked++;
+        return Promise.resolve(true);
+      });
+      // a pace is asked every 16 commands, and only when there is more to read
+      expect(asked).toBe(entry.commands.length > 16 ? 1 : 0);
+      await pending;
+      expect(asked).toBe(Math.ceil(entry.commands.length / 16) - 1 || 0);
+      expect(view(paced, paced.line(entry, api).update), entry.line).toEqual(
+        view(plain, plain.line(entry, api).update),
+      );
+    }
+    expect(paced.done).toContain("check-app");
+
+    // a pace that answers false stops the reading at once; the check still answers alike
+    const stopped = new LessonProgress(lesson, [], new Map(), api);
+    let asked = 0;
+    expect(
+      stopped.prepare(long, () => {
+        asked++;
+        return false;
+      }),
+    ).toBeUndefined();
+    expect(asked).toBe(1);
+    const unprepared = new LessonProgress(lesson, [], new Map(), api);
+    expect(view(stopped, stopped.line(long, api).update)).toEqual(
+      view(unprepared, unprepared.line(long, api).update),
+    );
+  });
 });

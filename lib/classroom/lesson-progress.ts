@@ -11,6 +11,7 @@
  * (lib/course/checks.ts) runs once, when the lesson is loaded, and the test proves both agree.
  */
 import type { ApiHandler } from "../cluster/types";
+import { normalizeArgv, programOf } from "../course/argv";
 import { type Check, type CheckContext, evaluate, explainCheck } from "../course/checks";
 import type { Lesson, Localized } from "../course/schema";
 import type { ProgressUpdate } from "../protocol/socket";
@@ -36,6 +37,16 @@ export const JOURNAL_LIMIT = 500;
 
 /** Paths whose answer is not part of the object store (and so not covered by its version). */
 const SUBRESOURCE = /\/(log|proxy|exec|attach|portforward)(\/|$)/;
+
+/**
+ * Asked between pieces of a long check's work (LessonProgress.prepare): `true` to go on now, a
+ * promise to wait on first (the host lets other work run and charges what was done to the
+ * student, as between a line's slices) resolving to whether to go on, `false` to stop.
+ */
+export type Pace = () => boolean | Promise<boolean>;
+
+/** Commands read between two questions to the pace (a few µs each). */
+const PREPARE_STRIDE = 16;
 
 export interface LineOutcome {
   /** Step rows that changed (absolute values, ready to upsert). */
@@ -125,6 +136,41 @@ export class LessonProgress {
 
   private ctx(journal: readonly JournalEntry[], api: ApiHandler): CheckContext {
     return this.podExisted ? { journal, api, podExisted: this.podExisted } : { journal, api };
+  }
+
+  /**
+   * Reads a finished line's commands before `line` checks it: each command of a program an open
+   * journal check names is normalized (kept by lib/course/argv.ts, where the check finds it), in
+   * pieces that ask `pace` whether to go on. A loop's line records thousands of commands, and
+   * reading them all in the turn the line ended held the thread for 7–38 ms (issue 12); paced, the
+   * work takes its student's turns and CPU limit like the line did. Returns undefined when it
+   * finished without waiting, else a promise for the end. Reads no state of the lesson: `line`
+   * answers the same with or without it.
+   */
+  prepare(entry: JournalEntry, pace: Pace): Promise<void> | undefined {
+    const programs = new Set<string>();
+    const visit = (n: CheckNode) => {
+      if (n.kind === "anyOf") n.children.forEach(visit);
+      else if (n.kind === "journal" && !n.met && n.probe.kind !== "state" && n.probe.kind !== "anyOf") {
+        if (n.probe.run) programs.add(normalizeArgv(n.probe.run).program);
+      }
+    };
+    for (const nodes of this.open.values()) nodes.forEach(visit);
+    const commands = entry.commands;
+    if (programs.size === 0) return undefined;
+    let i = 0;
+    const run = (): Promise<void> | undefined => {
+      while (i < commands.length) {
+        const argv = commands[i++] as string[];
+        if (programs.has(programOf(argv))) normalizeArgv(argv);
+        if (i % PREPARE_STRIDE !== 0 || i === commands.length) continue;
+        const go = pace();
+        if (go === false) return undefined;
+        if (go !== true) return go.then((on) => (on ? run() : undefined));
+      }
+      return undefined;
+    };
+    return run();
   }
 
   /** Whether one line meets a journal check. */

@@ -55,6 +55,9 @@ const INDEXES: Record<string, (resource: string, o: KObject) => string[]> = {
   },
 };
 
+/** Source of index stamps: unique over the process, so a stamp never comes back. */
+let lastStamp = 0;
+
 /** One resource's objects: by key, and in key order (the API server's list order). */
 class Table {
   readonly byKey = new Map<string, KObject>();
@@ -62,6 +65,8 @@ class Table {
   readonly objs: KObject[] = [];
   /** Indexes built so far (on first use: an idle cluster keeps none). */
   readonly indexes = new Map<string, Map<string, Map<string, KObject>>>();
+  /** Per index, per value: a stamp renewed whenever an object under the value is added, replaced or removed. */
+  readonly stamps = new Map<string, Map<string, number>>();
 
   /** First position whose key is ≥ `k`. */
   lowerBound(k: string): number {
@@ -101,9 +106,14 @@ class Table {
     if (!idx) {
       idx = new Map();
       this.indexes.set(name, idx);
+      this.stamps.set(name, new Map());
       for (const [k, o] of this.byKey) this.add(idx, name, resource, k, o);
     }
     return idx;
+  }
+
+  private stamp(name: string, v: string): void {
+    this.stamps.get(name)?.set(v, ++lastStamp);
   }
 
   private add(
@@ -120,6 +130,7 @@ class Table {
         idx.set(v, set);
       }
       set.set(k, o);
+      this.stamp(name, v);
     }
   }
 
@@ -131,8 +142,12 @@ class Table {
     for (const [name, idx] of this.indexes) {
       for (const v of INDEXES[name]?.(resource, o) ?? []) {
         const set = idx.get(v);
-        set?.delete(k);
-        if (set?.size === 0) idx.delete(v);
+        if (!set?.delete(k)) continue;
+        if (set.size > 0) this.stamp(name, v);
+        else {
+          idx.delete(v);
+          this.stamps.get(name)?.delete(v);
+        }
       }
     }
   }
@@ -214,6 +229,20 @@ export class Store {
     const set = this.tables.get(resource)?.ensure(resource, index).get(value);
     if (!set) return [];
     return [...set.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o as T);
+  }
+
+  /**
+   * A number that changes whenever the objects `byIndex` returns change (one is added, replaced
+   * or removed), -1 while there are none: stored objects are never mutated, so a controller that
+   * remembers the stamp it synced at knows, without building the list, that a sync would see the
+   * same objects again (kube-controller-manager syncs an object only when its informers report a
+   * change).
+   */
+  indexStamp(resource: string, index: string, value: string): number {
+    const t = this.tables.get(resource);
+    if (!t) return -1;
+    t.ensure(resource, index);
+    return t.stamps.get(index)?.get(value) ?? -1;
   }
 
   /** How many objects `byIndex` would return, without building the list. */

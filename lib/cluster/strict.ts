@@ -42,8 +42,27 @@ function schemasOf(gv: string): Schema | undefined {
   return schemas;
 }
 
-/** The schema of a kind (`x-kubernetes-group-version-kind`), with the document's schemas. */
+/** kindSchema's answers: the documents never change, and finding a kind scans all of one. */
+const kinds = new Map<string, { root: Schema; all: Schema } | undefined>();
+
+/**
+ * The schema of a kind (`x-kubernetes-group-version-kind`), with the document's schemas. Found
+ * once per kind: the scan over every schema of the document was a tenth of each `kubectl create`
+ * of a loop (issue 12).
+ */
 function kindSchema(group: string, version: string, kind: string): { root: Schema; all: Schema } | undefined {
+  const key = `${group}/${version}/${kind}`;
+  if (kinds.has(key)) return kinds.get(key);
+  const found = findKindSchema(group, version, kind);
+  kinds.set(key, found);
+  return found;
+}
+
+function findKindSchema(
+  group: string,
+  version: string,
+  kind: string,
+): { root: Schema; all: Schema } | undefined {
   const all = schemasOf(group === "" ? `api/${version}` : `apis/${group}/${version}`);
   if (all === undefined) return undefined;
   for (const s of Object.values(all)) {

@@ -5,7 +5,7 @@
  */
 import type { ApiHandler } from "../cluster/types";
 import type { JournalEntry } from "../shell/types";
-import { matchCommand, type NormalizedCommand, normalizeArgv, type TokenContext } from "./argv";
+import { matchCommand, type NormalizedCommand, normalizeArgv, programOf, type TokenContext } from "./argv";
 import type {
   AnyOfCheck,
   Check,
@@ -84,8 +84,15 @@ class Evaluation implements TokenContext {
     return names;
   }
 
+  /**
+   * Whether a command of the line matches. Only commands of the pattern's program are normalized
+   * (the rest cannot match): a line of 2,000 `export`s and `printf`s costs a comparison each.
+   */
   ranMatching(entry: JournalEntry, pattern: NormalizedCommand, exact: boolean): boolean {
-    return entry.commands.some((argv) => matchCommand(pattern, this.normalize(argv), this, exact));
+    return entry.commands.some(
+      (argv) =>
+        programOf(argv) === pattern.program && matchCommand(pattern, this.normalize(argv), this, exact),
+    );
   }
 
   /**
@@ -97,6 +104,7 @@ class Evaluation implements TokenContext {
   attributedOutput(entry: JournalEntry, pattern: NormalizedCommand): string[] {
     const texts: string[] = [];
     entry.commands.forEach((argv, i) => {
+      if (programOf(argv) !== pattern.program) return;
       const actual = this.normalize(argv);
       if (!matchCommand(pattern, actual, this, false)) return;
       if (printsChosenText(actual, pattern)) return;

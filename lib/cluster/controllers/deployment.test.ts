@@ -51,3 +51,95 @@ describe("deployment controller: rollouts, revisions, garbage collection", () =>
     expect(podStatuses(cluster)).toEqual([]);
   });
 });
+
+describe("controllers sync only what changed (issue 12: a create must not cost O(Deployments))", () => {
+  /** `byIndex` reads of each controller's owned objects while `fn` runs (a sync reads them). */
+  function ownedReads(
+    cluster: ReturnType<typeof newCluster>["cluster"],
+    fn: () => void,
+  ): Record<string, number> {
+    const store = cluster.internals.store;
+    const reads: Record<string, number> = { replicasets: 0, pods: 0 };
+    const byIndex = store.byIndex.bind(store);
+    store.byIndex = ((resource: string, index: string, value: string) => {
+      if (index === "owner" && resource in reads) reads[resource] = (reads[resource] ?? 0) + 1;
+      return byIndex(resource, index, value);
+    }) as typeof store.byIndex;
+    try {
+      fn();
+    } finally {
+      store.byIndex = byIndex;
+    }
+    return reads;
+  }
+
+  function createDeployment(cluster: ReturnType<typeof newCluster>["cluster"], name: string): number {
+    const labels = { app: name };
+    return call(cluster, "POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: "nginx", image: "nginx" }] } },
+        },
+      },
+    }).status;
+  }
+
+  it("a write that concerns no Deployment reads no Deployment's ReplicaSets and no ReplicaSet's pods", () => {
+    const { cluster, clock } = newCluster();
+    for (let i = 0; i < 10; i++) expect(createDeployment(cluster, `d${i}`)).toBe(201);
+    for (let i = 0; i < 60; i++) {
+      clock.advance(1000);
+      podStatuses(cluster);
+    }
+    // the scenario's Deployment completed its rollout long ago: past its progress deadline, with none running
+    const reads = ownedReads(cluster, () => {
+      const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "unrelated" }, data: { a: "1" } };
+      expect(call(cluster, "POST", "/api/v1/namespaces/default/configmaps", { body: cm }).status).toBe(201);
+    });
+    expect(reads).toEqual({ replicasets: 0, pods: 0 });
+  });
+
+  it("creating a Deployment reads as many owned lists beside 40 Deployments as beside 3", () => {
+    const { cluster, clock } = newCluster();
+    const create = (name: string) => {
+      clock.advance(100);
+      expect(createDeployment(cluster, name)).toBe(201);
+    };
+    // every pod started: what the measured create reads is its own doing
+    const settle = () => {
+      for (let i = 0; i < 30; i++) {
+        clock.advance(2000);
+        podStatuses(cluster);
+      }
+      expect(cluster.nextDueAt() ?? Number.POSITIVE_INFINITY).toBeGreaterThan(clock.now());
+    };
+    create("first");
+    settle();
+    const small = ownedReads(cluster, () => create("second"));
+    for (let i = 0; i < 38; i++) create(`d${i}`);
+    settle();
+    const large = ownedReads(cluster, () => create("last"));
+    expect(large).toEqual(small);
+    // while the controller's rate limiter is empty (30 pods asked for at once), a ReplicaSet
+    // that waits for it is synced when its next token comes, not on every pass meanwhile
+    const scale = call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/first/scale", {
+      contentType: "application/merge-patch+json",
+      body: { spec: { replicas: 40 } },
+    });
+    expect(scale.status).toBe(200);
+    // the touches that finish what the scale began (each does a bounded share), time standing still
+    for (let i = 0; i < 20 && !((cluster.nextDueAt() ?? Number.POSITIVE_INFINITY) > clock.now()); i++)
+      podStatuses(cluster);
+    expect(cluster.nextDueAt()).toBeGreaterThan(clock.now());
+    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "unrelated" }, data: { a: "1" } };
+    const waiting = ownedReads(cluster, () => {
+      expect(call(cluster, "POST", "/api/v1/namespaces/default/configmaps", { body: cm }).status).toBe(201);
+    });
+    expect(waiting).toEqual({ replicasets: 0, pods: 0 });
+  });
+});

@@ -36,7 +36,8 @@ function replicasOf(rs: ReplicaSet): number {
  * O(Deployments) passes' worth of work on the server's event loop.
  */
 interface QuietSync {
-  rss: ReplicaSet[];
+  /** The owner index's stamp of the Deployment's ReplicaSets (Store.indexStamp). */
+  rss: number;
   until: number;
 }
 
@@ -46,23 +47,24 @@ export function deploymentController(sim: ClusterContext): void {
   const quiet = quietSyncs(sim);
   for (const d of sim.store.scan<Deployment>("deployments")) {
     if (d.metadata.deletionTimestamp) continue;
-    const rss = sim.store.byIndex<ReplicaSet>("replicasets", "owner", d.metadata.uid ?? "");
+    const rss = sim.store.indexStamp("replicasets", "owner", d.metadata.uid ?? "");
     const last = quiet.get(d);
-    if (last && sim.now() <= last.until && sameObjects(last.rss, rss)) continue;
+    if (last && sim.now() <= last.until && last.rss === rss) continue;
     const rv = sim.store.rv;
     syncDeployment(sim, d);
     if (sim.store.rv === rv) quiet.set(d, { rss, until: progressDeadline(d) });
   }
 }
 
-function sameObjects<T>(a: T[], b: T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** When `d`'s Progressing condition would time out (+Infinity when no deadline runs). */
+/**
+ * When `d`'s Progressing condition would time out (+Infinity when no deadline runs: a complete
+ * Deployment's `NewReplicaSetAvailable` has none, as kube-controller-manager checks the deadline
+ * only while a rollout progresses — without this the scenario's Deployments, complete for longer
+ * than their deadline, were synced again on every controller pass).
+ */
 function progressDeadline(d: Deployment): number {
   const p = d.status?.conditions?.find((c) => c.type === "Progressing");
-  if (p?.status !== "True") return Number.POSITIVE_INFINITY;
+  if (p?.status !== "True" || p.reason === "NewReplicaSetAvailable") return Number.POSITIVE_INFINITY;
   return Date.parse(p.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000;
 }
 

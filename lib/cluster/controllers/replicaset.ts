@@ -22,23 +22,35 @@ const BACKOFF_BASE_MS = 5;
 const BACKOFF_MAX_MS = 1_000_000;
 
 /**
- * Per cluster: ReplicaSets whose last sync found as many active pods as wanted and wrote nothing,
- * with the pods it saw. While the ReplicaSet and its pods are the same (never mutated) objects a
- * sync would do nothing again and is skipped, as the real controller syncs a ReplicaSet only
- * when its informers report a change (see QuietSync in ./deployment.ts).
+ * Per cluster: ReplicaSets whose last sync wrote nothing and would write nothing again before
+ * `until`, with the stamp of the pods it saw: ones that have as many active pods as they want
+ * (until: never), and ones waiting for the controller's rate limiter or their back-off (until:
+ * the next token, the retry). While the ReplicaSet and its pods are the same (never mutated)
+ * objects such a sync is skipped, as the real controller syncs a ReplicaSet only when its
+ * informers report a change or its requeue comes due (see QuietSync in ./deployment.ts). Without
+ * the second kind, a loop of `kubectl create deployment` that emptied the limiter synced every
+ * waiting ReplicaSet again on every controller pass.
  */
-const steadySyncs = perClusterMemo<ReplicaSet, Pod[]>();
+const quietSyncs = perClusterMemo<ReplicaSet, { pods: number; until: number }>();
+
+/** Set by createPods when it did nothing but wait: when a sync could next do something. */
+let waitedUntil: number | undefined;
 
 export function replicaSetController(sim: ClusterContext): void {
-  const steady = steadySyncs(sim);
+  const quiet = quietSyncs(sim);
   for (const rs of sim.store.scan<ReplicaSet>("replicasets")) {
     if (rs.metadata.deletionTimestamp) continue;
     if (sim.overBudget()) return;
-    const pods = sim.store.byIndex<Pod>("pods", "owner", rs.metadata.uid ?? "");
-    const last = steady.get(rs);
-    if (last && last.length === pods.length && last.every((p, i) => p === pods[i])) continue;
+    // The owner index's stamp of its pods (Store.indexStamp): unchanged, the same pods.
+    const pods = sim.store.indexStamp("pods", "owner", rs.metadata.uid ?? "");
+    const last = quiet.get(rs);
+    if (last && last.pods === pods && sim.now() < last.until) continue;
     const rv = sim.store.rv;
-    if (syncReplicaSet(sim, rs) && sim.store.rv === rv) steady.set(rs, pods);
+    waitedUntil = undefined;
+    const steady = syncReplicaSet(sim, rs);
+    if (sim.store.rv !== rv) continue;
+    if (steady) quiet.set(rs, { pods, until: Number.POSITIVE_INFINITY });
+    else if (waitedUntil !== undefined) quiet.set(rs, { pods, until: waitedUntil });
   }
 }
 
@@ -107,6 +119,7 @@ function createPods(sim: ClusterContext, rs: ReplicaSet, missing: number): strin
   const st = sim.replicaSets[uid];
   if (st && st.retryAt > sim.now()) {
     sim.requeueReplicaSet(uid, ns, name, st.retryAt);
+    waitedUntil = st.retryAt;
     return undefined;
   }
   const total = Math.min(missing, BURST_REPLICAS);
@@ -119,6 +132,7 @@ function createPods(sim: ClusterContext, rs: ReplicaSet, missing: number): strin
       if (!sim.takeToken()) {
         // The client is throttled: the sync goes on when the limiter has tokens again.
         sim.requeueReplicaSet(uid, ns, name, sim.tokensAt(total - created));
+        if (created === 0) waitedUntil = sim.tokensAt(1);
         return undefined;
       }
       try {
