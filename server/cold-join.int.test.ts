@@ -45,7 +45,9 @@ describe("the first join after a start", () => {
       for (let i = 0; i <= LATER; i++) {
         const email = `cold-join-${i}@example.com`;
         await prisma.user.deleteMany({ where: { email } });
-        const u = await prisma.user.create({ data: { email, name: `cold ${i}`, role: "STUDENT", passwordHash } });
+        const u = await prisma.user.create({
+          data: { email, name: `cold ${i}`, role: "STUDENT", passwordHash },
+        });
         ids.push(u.id);
         students.push(u);
       }
@@ -73,10 +75,11 @@ describe("the first join after a start", () => {
           `(${later.map((x) => x.toFixed(1)).join(", ")}); wall first ${wall[0]!.toFixed(1)} ms, ` +
           `later median ${median(wall.slice(1)).toFixed(1)} ms`,
       );
-      // A later join costs the main thread a few ms; a cold one paid tens more (the course read
-      // and validated on the first join: ~70 ms in production, more under this dev server).
+      // A later join costs the main thread ~4 ms, a warm first one ~8 ms more (socket.io's, ws's
+      // and pg's code run for the first time); the course read and validated on the first join
+      // cost ~60 ms more. The margin leaves room for a collection landing in the first join.
       expect(first!, `first ${first} ms against ${later.join(", ")}`).toBeLessThanOrEqual(
-        Math.max(3 * typical, typical + 20),
+        Math.max(3 * typical, typical + 30),
       );
     } finally {
       server.child.kill("SIGTERM");
