@@ -33,6 +33,8 @@ export interface DriveResult {
   clients: number;
   connected: number;
   joinMs: number[];
+  /** Each student's join (ms) in the order the class arrived (NaN: it failed); the first burst is a cold server's. */
+  joinByArrival: number[];
   latencyMs: number[];
   sent: number;
   answered: number;
@@ -82,6 +84,7 @@ class Student {
   /** Lines typed so far; the one at `completeAt` is the completing command. */
   lines = 0;
   completeAt = -1;
+  joinedMs = Number.NaN;
   completedLine = -1;
   completedEnter: number | null = null;
   private expect = POD_LINE;
@@ -148,7 +151,8 @@ class Student {
       error?: string;
     };
     if (!reply.ok) throw new Error(`join: ${reply.error}`);
-    this.result.joinMs.push(performance.now() - t0);
+    this.joinedMs = performance.now() - t0;
+    this.result.joinMs.push(this.joinedMs);
     const prompt = new Promise<void>((r) => {
       this.promptWaiter = r;
     });
@@ -192,6 +196,7 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
     clients: opts.cookies.length,
     connected: 0,
     joinMs: [],
+    joinByArrival: [],
     latencyMs: [],
     sent: 0,
     answered: 0,
@@ -245,6 +250,7 @@ export async function drive(opts: DriveOptions): Promise<DriveResult> {
     if ((i + 1) % Math.max(1, Math.round(opts.joinRate / 10)) === 0) await sleep(100);
   }
   await Promise.all(joins);
+  result.joinByArrival = students.map((s) => s.joinedMs);
   if (opts.idleMs) {
     opts.onPhase?.("joined");
     await sleep(opts.idleMs);

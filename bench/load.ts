@@ -413,6 +413,9 @@ async function main() {
     const k = await runKubeclass(n);
     const lat = summary(k.drove.latencyMs);
     const join = summary(k.drove.joinMs);
+    // The first burst (the joins of the first 100 ms) meets a server that has just started.
+    const firstBurst = k.drove.joinByArrival.slice(0, Math.max(1, Math.round(joinRate / 10)));
+    console.log(`  first joins (arrival order): ${firstBurst.map((ms) => fmt(ms)).join(", ")} ms`);
     const teacher = summary(k.drove.teacherMs);
     let echo: Awaited<ReturnType<typeof runEcho>> | null = null;
     if (withEcho) {
@@ -453,6 +456,7 @@ async function main() {
       answeredBy: _a,
       latencyMs: _l,
       joinMs: _j,
+      joinByArrival: _ja,
       teacherMs: _t,
       completedAtLine: _c,
       ...drove
@@ -466,6 +470,8 @@ async function main() {
       joinRate,
       latencyMs: lat,
       joinMs: join,
+      /** The first burst's joins in arrival order: what the first students after a start wait. */
+      firstJoinsMs: firstBurst,
       /** Enter of the line completing a step → the teacher's socket hears of it. */
       stepToTeacherMs: { ...teacher, heard: k.drove.teacherMs.length, missing: k.drove.teacherMissing },
       /** The server's event-loop delay while the class typed (perf_hooks, ms). */

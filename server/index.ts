@@ -77,7 +77,8 @@ export async function startServer(opts: { dev: boolean }): Promise<RunningServer
   http.on("upgrade", (req, socket, head) => kubeRoute.upgrade(req, socket, head));
 
   teaching.bind(registry);
-  // The first joins of a class find connections open and the simulation compiled.
+  // The first joins of a class find connections open, statements prepared, the course loaded
+  // on this thread and the simulation compiled on the workers (docs/adr/0043).
   await registry.warm();
 
   // A disabled account loses its live terminals at once (lib/classroom/accounts.ts#setDisabled).

@@ -771,11 +771,12 @@ export class WorkspaceRegistry {
   }
 
   /**
-   * Before the first student arrives: opens the live pool's connections and builds (and drops)
-   * one session per start state of the course with a tab open, so the first joins of a class do
-   * not pay for connecting to Postgres and for the simulation's first, unoptimised run (one
-   * cold cluster took 0.5 s while the class was arriving). Failures are logged, not fatal: the
-   * joins do the same work anyway.
+   * Before the first student arrives: opens the live pool's connections, loads the course on
+   * this thread and builds (and drops) one session per start state of the course with a tab
+   * open, so the first joins of a class do not pay for connecting to Postgres, for reading the
+   * course and for the simulation's first, unoptimised run (one cold cluster took 0.5 s while the
+   * class was arriving). Nothing is written. Failures are logged, not fatal: the joins do the
+   * same work anyway.
    */
   async warm(courseSlug?: string): Promise<void> {
     // Connections first: building clusters holds the event loop, and a connect whose answer
@@ -804,11 +805,18 @@ export class WorkspaceRegistry {
         }
       }),
     );
+    // The workers build their clusters while this thread loads the course: a join's first
+    // `getCourse` here read, parsed and validated the course's files (~70 ms of this loop,
+    // every socket waiting; docs/adr/0043).
+    const simulation = this.host.warm(courseSlug).catch((err: unknown) => {
+      console.error("[workspace] warm-up", err);
+    });
     try {
-      await this.host.warm(courseSlug);
+      getCourse(courseSlug);
     } catch (err) {
       console.error("[workspace] warm-up", err);
     }
+    await simulation;
   }
 
   private noticeWaiting(level: "info" | "error", message: string): void {
