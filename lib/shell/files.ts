@@ -7,6 +7,7 @@
 import { utcFields } from "../cluster/time";
 import type { Builtin, BuiltinContext } from "./builtins";
 import { formatColumns } from "./columns";
+import { parseDateString } from "./date";
 import type { FsError, VirtualFs } from "./fs";
 import { type OptionSpec, parseOrComplain, usageError } from "./getopt";
 import type { Sink } from "./interp";
@@ -335,23 +336,65 @@ export const rmdir: Builtin = ({ argv, shell, out, err }) => {
   });
 };
 
+/** `touch -t [[CC]YY]MMDDhhmm[.ss]`: the time it names (UTC, the workstation's zone), or undefined. */
+function touchStamp(text: string, now: number): number | undefined {
+  const m = /^(\d{2})?(\d{2})?(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{2}))?$/.exec(text);
+  if (m === null) return undefined;
+  const year =
+    m[1] !== undefined && m[2] !== undefined
+      ? Number(m[1] + m[2])
+      : m[1] !== undefined
+        ? Number(m[1]) + (Number(m[1]) < 69 ? 2000 : 1900)
+        : utcFields(now).year;
+  const [month, day, hour, minute, second] = [m[3], m[4], m[5], m[6], m[7] ?? "0"].map(Number);
+  const ms = Date.UTC(year, (month ?? 1) - 1, day, hour, minute, second);
+  const back = new Date(ms);
+  // 31 February and the like are refused, not carried into March
+  return back.getUTCMonth() === (month ?? 1) - 1 && back.getUTCDate() === day && (second ?? 0) < 60
+    ? ms
+    : undefined;
+}
+
 export const touch: Builtin = ({ argv, shell, out, err }) => {
   const o = parseOrComplain({ argv, out, err }, "touch", {
-    short: "acfhm",
-    long: { "no-create": "c", "no-dereference": "h" },
-    unsupported: { d: "date", r: "reference", t: "" },
+    short: "acd:fhmr:t:",
+    long: { "no-create": "c", "no-dereference": "h", date: "d:", reference: "r:" },
   });
   if (typeof o === "number") return o;
   if (o.operands.length === 0) return usageError(err, "touch", "missing file operand");
+  // -d DATE, -t STAMP or -r FILE: that time instead of now
+  const now = shell.opts.clock.now();
+  let when: number | undefined;
+  const reference = o.get("r");
+  if (reference !== undefined) {
+    const path = shell.resolve(reference);
+    if (!shell.fs.exists(path)) {
+      err(`touch: failed to get attributes of '${reference}': No such file or directory\n`);
+      return 1;
+    }
+    when = shell.fs.mtime(path);
+  }
+  const date = o.get("d");
+  const stamp = o.get("t");
+  if (date !== undefined || stamp !== undefined) {
+    const text = date ?? stamp ?? "";
+    const parsed = date !== undefined ? parseDateString(date, when ?? now) : touchStamp(text, now);
+    if (parsed === undefined) {
+      err(`touch: invalid date format \u2018${text}\u2019\n`);
+      return 1;
+    }
+    when = parsed;
+  }
   return eachOperand(err, o.operands, (a) => {
     const path = shell.resolve(a);
-    if (shell.fs.exists(path)) {
-      shell.fs.touch(path);
-      return undefined;
+    if (!shell.fs.exists(path)) {
+      if (o.has("c")) return undefined;
+      const e = errorText(shell.fs.write(path, "", false));
+      if (e !== undefined) return `touch: cannot touch '${a}': ${e}\n`;
     }
-    if (o.has("c")) return undefined;
-    const e = errorText(shell.fs.write(path, "", false));
-    return e && `touch: cannot touch '${a}': ${e}\n`;
+    if (when === undefined) shell.fs.touch(path);
+    else shell.fs.setMtime(path, when);
+    return undefined;
   });
 };
 

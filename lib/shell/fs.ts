@@ -171,6 +171,11 @@ export class VirtualFs {
     if (this.exists(path)) this.touched(path);
   }
 
+  /** Sets the modification time (`touch -d`, `-t`, `-r`). */
+  setMtime(path: string, ms: number): void {
+    if (this.exists(path) && Number.isFinite(ms)) this.mtimes.set(path, ms);
+  }
+
   mtime(path: string): number {
     return this.mtimes.get(path) ?? 0;
   }
