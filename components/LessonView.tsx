@@ -21,7 +21,7 @@ import type { TeacherHintView } from "@/lib/protocol/teaching";
 import { OneOfButtons } from "./OneOfButtons";
 import { OwnKubectl } from "./OwnKubectl";
 import { TeacherHint } from "./teaching/TeacherHint";
-import { createTerminal } from "./terminal-options";
+import { createTerminal, scrollByTouch } from "./terminal-options";
 
 export interface LessonStepProps {
   id: string;
@@ -187,6 +187,7 @@ export function LessonView(props: LessonViewProps) {
       el.style.display = tabId === activeRef.current ? "block" : "none";
       host.appendChild(el);
       term.open(el);
+      scrollByTouch(term);
       if (!socketRef.current?.connected) term.options.disableStdin = true;
       fit.fit();
       term.onData((d) => send(tabId, d));

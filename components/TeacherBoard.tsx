@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import {
   type BoardGrid,
@@ -37,6 +37,8 @@ export function TeacherBoard(props: Props) {
   const t = useTranslations("teach");
   const c = useTranslations("classes");
   const [rows, setRows] = useState<BoardStudentRow[]>(props.grid.students);
+  // The step titles' popovers are named by it: unique should a page show two boards.
+  const uid = useId();
   const [live, setLive] = useState(false);
   const [drawn, setDrawn] = useState(
     props.grid.students.length * props.grid.columns.length <= SERVER_DRAWN_CELLS,
@@ -137,9 +139,25 @@ export function TeacherBoard(props: Props) {
               ))}
             </tr>
             <tr>
-              {cells.map((x) => (
-                <th key={x.key} title={x.step.title} className="stepcol">
-                  {x.n}
+              {cells.map((x, i) => (
+                <th key={x.key} className="stepcol">
+                  {/* A tap (or click, or Enter) shows the step's title: a phone has no hover. The
+                      title is in the button's name for a screen reader, and in its tooltip. */}
+                  <button
+                    type="button"
+                    popoverTarget={`${uid}-step-${i}`}
+                    aria-label={t("stepName", { n: x.n, title: x.step.title })}
+                    title={x.step.title}
+                  >
+                    {x.n}
+                  </button>
+                  <span popover="auto" id={`${uid}-step-${i}`} className="steptitle">
+                    <span className="lessonname">
+                      {x.lesson.module}. {x.lesson.title}
+                    </span>
+                    <br />
+                    <strong>{t("stepName", { n: x.n, title: x.step.title })}</strong>
+                  </span>
                 </th>
               ))}
             </tr>

@@ -7,7 +7,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { type ClientToServer, PROTOCOL_VERSION, type ServerToClient } from "@/lib/protocol/socket";
-import { createTerminal } from "./terminal-options";
+import { createTerminal, scrollByTouch } from "./terminal-options";
 
 interface Props {
   studentId: string;
@@ -79,6 +79,7 @@ export function WatchView({ studentId, lessons, labels, ...initial }: Props) {
           continue;
         }
         term.open(host);
+        scrollByTouch(term);
         fit.fit();
         terms.current.set(tabId, { term, fit });
         const early = pending.current.get(tabId);

@@ -35,3 +35,52 @@ export async function createTerminal(options: ITerminalOptions): Promise<{ term:
   term.unicode.activeVersion = "11";
   return { term, fit };
 }
+
+/**
+ * A finger's swipe over an opened terminal scrolls its output, line by line as the finger moves
+ * (down: back to older lines). xterm.js 6 scrolls by wheel and by dragging its scroll bar only;
+ * on a phone there is no wheel and the bar is a sliver at the edge. The page does not move
+ * with the swipe while there is output to scroll (no pull-to-refresh mid-scroll).
+ */
+export function scrollByTouch(term: Terminal): void {
+  const el = term.element;
+  if (!el) return;
+  let lastY: number | null = null;
+  let moved = 0;
+  const rowHeight = () => {
+    const screen = el.querySelector(".xterm-screen")?.getBoundingClientRect().height ?? 0;
+    return screen > 0 && term.rows > 0 ? screen / term.rows : 0;
+  };
+  el.addEventListener(
+    "touchstart",
+    (e) => {
+      lastY = e.touches.length === 1 ? e.touches[0]!.clientY : null;
+      moved = 0;
+    },
+    { passive: true },
+  );
+  el.addEventListener(
+    "touchmove",
+    (e) => {
+      if (lastY === null || e.touches.length !== 1) return;
+      const y = e.touches[0]!.clientY;
+      moved += lastY - y;
+      lastY = y;
+      const h = rowHeight();
+      if (h > 0) {
+        const lines = Math.trunc(moved / h);
+        if (lines !== 0) {
+          term.scrollLines(lines);
+          moved -= lines * h;
+        }
+      }
+      if (term.buffer.active.baseY > 0 && e.cancelable) e.preventDefault();
+    },
+    { passive: false },
+  );
+  const end = () => {
+    lastY = null;
+  };
+  el.addEventListener("touchend", end, { passive: true });
+  el.addEventListener("touchcancel", end, { passive: true });
+}
