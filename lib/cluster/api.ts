@@ -15,6 +15,7 @@ import {
   selfReview,
 } from "./extra-apis";
 import type { AppState, Sim } from "./kernel";
+import { jsonResponse } from "./json-body";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
@@ -66,7 +67,11 @@ function wantsPretty(req: ApiRequest): boolean {
 }
 
 function json(status: number, body: unknown): ApiResponse {
-  const res = { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body)}\n` };
+  // Objects keep their value for an in-process caller and write the text when it is read.
+  const res =
+    body !== null && typeof body === "object"
+      ? jsonResponse(status, { ...JSON_HEADERS }, body)
+      : { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body)}\n` };
   reformattable.add(res);
   return res;
 }
