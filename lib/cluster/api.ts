@@ -14,8 +14,8 @@ import {
   metricsGroup,
   selfReview,
 } from "./extra-apis";
-import type { AppState, Sim } from "./kernel";
 import { jsonResponse } from "./json-body";
+import type { AppState, Sim } from "./kernel";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
 import { toPod } from "./net";
