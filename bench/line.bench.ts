@@ -121,9 +121,17 @@ export async function lineCost(
 
 export async function run(): Promise<BenchRow[]> {
   const { samples, cpuMsPerLine } = await lineCost(300);
+  const kb = (await lineAlloc(300)).perLine / 1024;
   return [
     msRow("server line: `kubectl get pods` in a live session + checks", samples, "p95 ≤ 1"),
     { name: "server line: CPU per line", median: cpuMsPerLine, p95: cpuMsPerLine, unit: "ms", goal: "≤ 0.5" },
+    {
+      name: "server line: bytes allocated per line",
+      median: kb,
+      p95: kb,
+      unit: "KB",
+      goal: "≤ 105 (ADR 0050)",
+    },
   ];
 }
 
