@@ -175,6 +175,9 @@ export function handleApi(sim: Sim, req: ApiRequest): ApiResponse {
 
 function route(sim: Sim, req: ApiRequest): ApiResponse {
   const path = req.path.replace(/\/+$/, "") || "/";
+  // kubectl asks for the discovery documents before every command: a path already answered by
+  // discoveryJson is answered again without splitting it (`/apis` depends on the metrics group)
+  if (path !== "/apis" && discoveryBodies.has(path)) return discoveryJson(path, () => undefined);
   const segs = path
     .split("/")
     .filter((s) => s !== "")

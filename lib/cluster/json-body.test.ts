@@ -149,3 +149,33 @@ describe("a JSON response read in process and over HTTP", () => {
     expect(isJsonResponse(res)).toBe(false);
   });
 });
+
+describe("discovery answered again from its cached text", () => {
+  it("gives the same text for a path asked twice, and /apis still follows the metrics group", () => {
+    const { cluster, clock } = newCluster();
+    const first = call(cluster, "GET", "/apis/apps/v1").body;
+    expect(call(cluster, "GET", "/apis/apps/v1/").body).toBe(first);
+    const groups = () =>
+      (JSON.parse(call(cluster, "GET", "/apis").body).groups as Array<{ name: string }>).map((g) => g.name);
+    expect(groups()).not.toContain("metrics.k8s.io");
+    const labels = { "k8s-app": "metrics-server" };
+    const created = call(cluster, "POST", "/apis/apps/v1/namespaces/kube-system/deployments", {
+      body: {
+        metadata: { name: "metrics-server", namespace: "kube-system" },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [{ name: "m", image: "registry.k8s.io/metrics-server/metrics-server:v0.7.2" }],
+            },
+          },
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    clock.advance(120_000);
+    expect(groups()).toContain("metrics.k8s.io");
+  });
+});
