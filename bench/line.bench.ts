@@ -130,7 +130,7 @@ export async function run(): Promise<BenchRow[]> {
       median: kb,
       p95: kb,
       unit: "KB",
-      goal: "≤ 105 (ADR 0050)",
+      goal: "≤ 100 (ADR 0050)",
     },
   ];
 }
