@@ -14,6 +14,7 @@ import {
   metricsGroup,
   selfReview,
 } from "./extra-apis";
+import { jsonResponse } from "./json-body";
 import type { AppState, Sim } from "./kernel";
 import { MAX_REQUEST_BYTES, requestTooLarge, utf8Length, validateMeta } from "./limits";
 import type { Deployment, KObject, Pod, Service } from "./model";
@@ -66,7 +67,11 @@ function wantsPretty(req: ApiRequest): boolean {
 }
 
 function json(status: number, body: unknown): ApiResponse {
-  const res = { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body)}\n` };
+  // Objects keep their value for an in-process caller and write the text when it is read.
+  const res =
+    body !== null && typeof body === "object"
+      ? jsonResponse(status, { ...JSON_HEADERS }, body)
+      : { status, headers: { ...JSON_HEADERS }, body: `${JSON.stringify(body)}\n` };
   reformattable.add(res);
   return res;
 }
@@ -170,6 +175,9 @@ export function handleApi(sim: Sim, req: ApiRequest): ApiResponse {
 
 function route(sim: Sim, req: ApiRequest): ApiResponse {
   const path = req.path.replace(/\/+$/, "") || "/";
+  // kubectl asks for the discovery documents before every command: a path already answered by
+  // discoveryJson is answered again without splitting it (`/apis` depends on the metrics group)
+  if (path !== "/apis" && discoveryBodies.has(path)) return discoveryJson(path, () => undefined);
   const segs = path
     .split("/")
     .filter((s) => s !== "")

@@ -3,6 +3,7 @@
  * step is done, and says what is still missing in both languages. Pure: no clock, no I/O
  * besides the injected ApiHandler (which is synchronous and in memory).
  */
+import { isJsonResponse, responseJson } from "../cluster/json-body";
 import type { ApiHandler } from "../cluster/types";
 import type { JournalEntry } from "../shell/types";
 import { matchCommand, type NormalizedCommand, normalizeArgv, programOf, type TokenContext } from "./argv";
@@ -148,7 +149,7 @@ function getJson(api: ApiHandler, path: string, query?: URLSearchParams): { stat
   });
   let body: unknown = null;
   try {
-    body = res.body === "" ? null : JSON.parse(res.body);
+    body = isJsonResponse(res) || res.body !== "" ? responseJson(res) : null;
   } catch {
     body = null;
   }

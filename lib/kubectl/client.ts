@@ -3,6 +3,7 @@
  * and maps resource arguments (`po`, `deploy`, `deployments.apps`) to API paths. It never
  * touches a store; everything goes through the ApiHandler transport.
  */
+import { responseJson } from "../cluster/json-body";
 import type { ApiHandler, ApiRequest, ApiResponse, HttpMethod } from "../cluster/types";
 
 export type Obj = Record<string, unknown>;
@@ -269,7 +270,7 @@ const PARSED_DISCOVERY_MAX = 64;
 
 export function parseBody(res: ApiResponse): Obj | undefined {
   try {
-    const v: unknown = JSON.parse(res.body);
+    const v = responseJson(res);
     return v !== null && typeof v === "object" ? (v as Obj) : undefined;
   } catch {
     return undefined;

@@ -82,10 +82,21 @@ export function lookupCommand(list: readonly Command[], name: string): Command |
 }
 
 /** Every flag a command accepts: its own, then the persistent ones it does not shadow. */
-export function flagsOf(cmd: Command): FlagSpec[] {
+export function flagsOf(cmd: Command): readonly FlagSpec[] {
   if (cmd === rootCommand) return globalFlags;
-  return [...cmd.flags, ...globalFlags.filter((g) => !cmd.flags.some((c) => c.name === g.name))];
+  let specs = flagSpecsByCommand.get(cmd);
+  if (specs === undefined) {
+    specs = [...cmd.flags, ...globalFlags.filter((g) => !cmd.flags.some((c) => c.name === g.name))];
+    flagSpecsByCommand.set(cmd, specs);
+  }
+  return specs;
 }
+
+/**
+ * A command's flags never change: its list is built once and shared (callers only read it), so
+ * that parsing a command line does not copy some eighty specs first (ADR 0050).
+ */
+const flagSpecsByCommand = new WeakMap<Command, readonly FlagSpec[]>();
 
 /** The spellings of flags that take their value as the next word (`-n`, `--namespace`). */
 export function valueFlagSpellings(specs: readonly FlagSpec[]): Set<string> {

@@ -68,13 +68,35 @@ function parseValue(spec: FlagSpec, raw: string): string | boolean | number {
   return raw;
 }
 
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): ParsedFlags {
-  const byName = new Map<string, FlagSpec>();
-  const byShort = new Map<string, FlagSpec>();
-  for (const s of specs) {
-    byName.set(s.name, s);
-    if (s.short) byShort.set(s.short, s);
+/**
+ * The specs of one list by long and by short name. A command's list is built once (flagsOf), so
+ * its index is too, instead of two maps of some eighty entries per command line (ADR 0050).
+ */
+const specIndexes = new WeakMap<
+  readonly FlagSpec[],
+  { byName: ReadonlyMap<string, FlagSpec>; byShort: ReadonlyMap<string, FlagSpec> }
+>();
+
+function specIndex(specs: readonly FlagSpec[]): {
+  byName: ReadonlyMap<string, FlagSpec>;
+  byShort: ReadonlyMap<string, FlagSpec>;
+} {
+  let index = specIndexes.get(specs);
+  if (index === undefined) {
+    const byName = new Map<string, FlagSpec>();
+    const byShort = new Map<string, FlagSpec>();
+    for (const s of specs) {
+      byName.set(s.name, s);
+      if (s.short) byShort.set(s.short, s);
+    }
+    index = { byName, byShort };
+    specIndexes.set(specs, index);
   }
+  return index;
+}
+
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): ParsedFlags {
+  const { byName, byShort } = specIndex(specs);
   const values = new Map<string, string | boolean | number | string[]>();
   const changed = new Set<string>();
   const args: string[] = [];
