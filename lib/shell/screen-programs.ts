@@ -13,6 +13,7 @@ import { Pager } from "./screen/pager";
 import { drawBand, linesOf, splitKeys } from "./screen/text";
 import { type EditFile, Vi } from "./screen/vi";
 import type { Screen, ScreenApp } from "./types";
+import { watchTitle } from "./watch-title";
 
 /** The file an editor opens: the first argument that is not an option. */
 function editFile(c: BuiltinContext): EditFile {
@@ -235,14 +236,8 @@ const watch: Builtin = async (c) => {
   const clock = c.shell.opts.clock;
   const host = c.shell.opts.host;
   const app: WatchScreen = new WatchScreen(
-    (columns): string | undefined => {
-      if (!title) return undefined;
-      const left = `Every ${interval.toFixed(1)}s: ${command}`;
-      const right = `${host}: ${ctime(app.stamp)}`;
-      if (left.length + 1 + right.length <= columns) return left + right.padStart(columns - left.length);
-      const room = columns - right.length - 1;
-      return room > 8 ? `${left.slice(0, room - 3)}...`.padEnd(room + 1) + right : left.slice(0, columns);
-    },
+    (columns): string | undefined =>
+      title ? watchTitle(columns, interval, command, `${host}: ${ctime(app.stamp)}`) : undefined,
     () => stop.fire("user"),
     wrap,
   );

@@ -7,6 +7,7 @@ import xtermHeadless from "@xterm/headless";
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../cluster";
 import { ManualScheduler, settle } from "../shell/manual-time";
+import { watchTitle } from "../shell/watch-title";
 import { createTerminal } from "./terminal";
 import { clusterWorkstation } from "./wiring";
 
@@ -237,6 +238,30 @@ describe("watch", () => {
     await s.show("\x03");
     expect(s.xterm.buffer.active.type).toBe("normal");
     expect(s.term.busy).toBe(false);
+  });
+
+  it("clips its title line to a narrow window as procps-ng 4.0.2's watch does", async () => {
+    // what the real watch showed at each width (hostname "vm", the same clock reading)
+    const time = "vm: Thu Dec  3 08:01:18 2026";
+    const real: [number, string][] = [
+      [28, ""],
+      [30, `  ${time}`],
+      [40, `            ${time}`],
+      [42, `Every 1.0s:   ${time}`],
+      [43, `Every 1.0s...  ${time}`],
+      [44, `Every 1.0s:...  ${time}`],
+      [45, `Every 1.0s: ...  ${time}`],
+      [46, `Every 1.0s: k...  ${time}`],
+      [49, `Every 1.0s: kube...  ${time}`],
+      [60, `Every 1.0s: kubectl get pods    ${time}`],
+    ];
+    for (const [width, line] of real)
+      expect([width, watchTitle(width, 1, "kubectl get pods", time)]).toEqual([width, line]);
+    // and on a phone-sized terminal the title keeps the time, not a cut "Every …"
+    const s = session(44, 24);
+    const rows = await s.rowsAfter("watch kubectl get pods\r");
+    expect(rows[0]).toMatch(/^ {10}minikube: Mon Nov 30 03:00:00 2026$/);
+    await s.leaves("\x03");
   });
 
   it("takes -n and rejects a bad interval in procps' words", async () => {
