@@ -43,3 +43,19 @@ test("an empty or malformed login form is answered by the form, and nothing is s
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
   expect(sent).toHaveLength(1);
 });
+
+test("before the page's script runs, the form cannot be sent: no password ends up in the address", async ({
+  browser,
+}) => {
+  // a slow phone's first second, made permanent: the page as the server sent it, no script
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.locator('input[name="email"]').fill(STUDENT1.email);
+  await page.locator('input[name="password"]').fill("student-demo");
+  await expect(page.locator('button[type="submit"]')).toBeDisabled();
+  await page.locator('input[name="password"]').press("Enter");
+  await page.waitForTimeout(500);
+  expect(page.url()).not.toContain("password");
+  await context.close();
+});

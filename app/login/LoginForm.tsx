@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { EmailField, ErrorLine, PasswordField } from "@/components/classroom/fields";
 
 /** Something before and after one `@`, no spaces: the form's own check before anything is sent. */
@@ -28,6 +28,10 @@ export function LoginForm() {
   const [busy, setBusy] = useState(false);
   /** The field the message is about, when the form itself found the problem. */
   const [invalid, setInvalid] = useState<"email" | "password" | null>(null);
+  // Until the page's script runs, the browser would send the form itself, as a GET with the
+  // password in the address (and without these checks): the button waits for the script.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -77,7 +81,7 @@ export function LoginForm() {
       <ErrorLine error={error} id="login-error" />
       <EmailField label={t("email")} {...about("email")} />
       <PasswordField label={t("password")} autoComplete="current-password" {...about("password")} />
-      <button className="primary" type="submit" disabled={busy}>
+      <button className="primary" type="submit" disabled={busy || !ready}>
         {busy ? t("submitting") : t("submit")}
       </button>
     </form>

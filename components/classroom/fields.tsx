@@ -1,5 +1,5 @@
 /** The pieces every form of the site is built from, so that they look and check alike. */
-import { type FormEvent, type InputHTMLAttributes, type ReactNode, useState } from "react";
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, useEffect, useState } from "react";
 
 /** A form's busy flag, its error and whether it has just saved. */
 export function useForm() {
@@ -29,8 +29,12 @@ export function SubmitButton({
   disabled?: boolean;
   children: ReactNode;
 }) {
+  // Until the page's script runs the browser would send the form itself (a GET with the
+  // password in the address): the button waits for the script, as the login form's does.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   return (
-    <button className="primary" type="submit" disabled={busy || disabled}>
+    <button className="primary" type="submit" disabled={busy || disabled || !ready}>
       {children}
     </button>
   );

@@ -47,7 +47,7 @@ function daysFromCivil(y0: number, m: number, d: number): number {
 }
 
 /** UTC milliseconds of a calendar date and time. */
-function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+export function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + s * 1000;
 }
 

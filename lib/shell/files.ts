@@ -7,7 +7,7 @@
 import { utcFields } from "../cluster/time";
 import type { Builtin, BuiltinContext } from "./builtins";
 import { formatColumns } from "./columns";
-import { parseDateString } from "./date";
+import { parseDateString, utcMs } from "./date";
 import type { FsError, VirtualFs } from "./fs";
 import { type OptionSpec, parseOrComplain, usageError } from "./getopt";
 import type { Sink } from "./interp";
@@ -346,13 +346,14 @@ function touchStamp(text: string, now: number): number | undefined {
       : m[1] !== undefined
         ? Number(m[1]) + (Number(m[1]) < 69 ? 2000 : 1900)
         : utcFields(now).year;
-  const [month, day, hour, minute, second] = [m[3], m[4], m[5], m[6], m[7] ?? "0"].map(Number);
-  const ms = Date.UTC(year, (month ?? 1) - 1, day, hour, minute, second);
-  const back = new Date(ms);
+  const [month = 0, day = 0, hour = 0, minute = 0, second = 0] = [m[3], m[4], m[5], m[6], m[7] ?? "0"].map(
+    Number,
+  );
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  const ms = utcMs(year, month, day, hour, minute, second);
   // 31 February and the like are refused, not carried into March
-  return back.getUTCMonth() === (month ?? 1) - 1 && back.getUTCDate() === day && (second ?? 0) < 60
-    ? ms
-    : undefined;
+  const back = utcFields(ms);
+  return back.month === month && back.day === day ? ms : undefined;
 }
 
 export const touch: Builtin = ({ argv, shell, out, err }) => {
