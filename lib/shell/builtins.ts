@@ -641,8 +641,11 @@ const command: Builtin = async (c) => {
     const aliased = shell.aliases.get(name);
     if (aliased !== undefined) out(`alias ${name}='${aliased.replace(/'/g, `'\\''`)}'\n`);
     else if (shell.functions.has(name) || BUILTIN_NAMES.has(name)) out(`${name}\n`);
-    else if (programPath(shell, name) !== undefined) out(`${programPath(shell, name)}\n`);
-    else status = 1;
+    else {
+      const path = programPath(shell, name);
+      if (path !== undefined) out(`${path}\n`);
+      else status = 1;
+    }
   }
   return status;
 };

@@ -81,6 +81,8 @@ export class VirtualFs {
     skeleton: string[] = [],
     /** What the student's writes may use (container filesystems of a workstation share one). */
     private readonly quota: FsQuota = new FsQuota(),
+    /** Writable roots that are root's all the same (the workstation's sticky /tmp): writable inside, not chmod-able. */
+    private readonly rootOwned: readonly string[] = [],
   ) {
     for (const d of skeleton) this.mkdirp(d);
     for (const d of writableRoots) this.mkdirp(d);
@@ -197,11 +199,11 @@ export class VirtualFs {
   }
 
   /**
-   * Whether the user owns `path`: what they may write, but not /tmp itself (root's, sticky and
-   * world-writable) nor /dev/null. The rest is root's (`ls -l` says so; chmod is refused).
+   * Whether the user owns `path`: what they may write, but not a root-owned root (the
+   * workstation's /tmp) nor /dev/null. The rest is root's (`ls -l` says so; chmod is refused).
    */
   owned(path: string): boolean {
-    return this.writable(path) && !(path === "/tmp" && this.writableRoots.length > 1) && path !== "/dev/null";
+    return this.writable(path) && !this.rootOwned.includes(path) && path !== "/dev/null";
   }
 
   /** Sets the permission bits (`chmod`): only what the user owns. */

@@ -1071,15 +1071,7 @@ export class Shell {
     switch (cmd.kind) {
       case "group": {
         if (!cmd.subshell) return this.runScript(cmd.body, s, ctx);
-        const saved = this.saveSubshell();
-        try {
-          return await this.runChild(cmd.body, s, ctx);
-        } catch (e) {
-          if (e instanceof ExpansionError) return 1;
-          throw e;
-        } finally {
-          this.restoreSubshell(saved);
-        }
+        return this.inSubshell(() => this.runChild(cmd.body, s, ctx));
       }
       case "while": {
         let status = 0;
@@ -1449,7 +1441,10 @@ export class Shell {
     return paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** Runs a pipeline stage as bash does, in a child shell: its variables and cwd do not stay. */
+  /**
+   * Runs `( … )` or a pipeline stage as bash does, in a child shell: its variables and cwd do
+   * not stay, and a failed expansion ends only it (status 1).
+   */
   private async inSubshell(run: () => Promise<number>): Promise<number> {
     const saved = this.saveSubshell();
     try {

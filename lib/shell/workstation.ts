@@ -174,7 +174,12 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   const user = opts.user ?? "student";
   const host = opts.host ?? "minikube";
   const home = `/home/${user}`;
-  const files = new VirtualFs([home, "/tmp"], ["/bin", "/etc", "/usr/bin", "/usr/local/bin", "/var"]);
+  const files = new VirtualFs(
+    [home, "/tmp"],
+    ["/bin", "/etc", "/usr/bin", "/usr/local/bin", "/var"],
+    new FsQuota(),
+    ["/tmp"],
+  );
   files.setClock(() => opts.clock.now());
   const machine = withLoopback(opts.machine);
   const jobs = new JobTable();

@@ -67,6 +67,8 @@ export interface CompletionSources {
   complete?: (words: string[]) => string[];
   /** Paths matching a prefix (directories end with `/`). */
   completePath?: (prefix: string) => string[];
+  /** `complete -W 'a b' NAME`: the arguments are these words (and file names with `-o default`). */
+  wordList?: { words: readonly string[]; files: boolean };
 }
 
 /** Candidates for the last word of `words` (which may be ""). */
@@ -78,6 +80,9 @@ export function candidates(words: string[], sources: CompletionSources): string[
     return pick([...SHELL_COMMANDS, ...(sources.commands ?? [])]);
   }
   const cmd = words[0];
+  const list = sources.wordList;
+  if (list !== undefined)
+    return pick([...list.words, ...(list.files ? (sources.completePath?.(prefix) ?? []) : [])]);
   if (cmd === "kubectl") return kubectlCandidates(words, prefix, sources, pick);
   if (cmd === "cd") return pick((sources.completePath?.(prefix) ?? []).filter((p) => p.endsWith("/")));
   const dynamic = sources.complete?.(words) ?? [];

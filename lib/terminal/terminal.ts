@@ -522,21 +522,11 @@ class LineDiscipline implements Terminal {
       commands: this.opts.commands,
       complete: this.levels.length === 1 ? this.opts.complete : undefined,
       completePath: shell.completePath === undefined ? undefined : (p) => shell.completePath?.(p) ?? [],
+      ...(spec?.words !== undefined ? { wordList: { words: spec.words, files: spec.files } } : {}),
     };
     let list: string[];
     try {
-      const prefixNow = words[words.length - 1] ?? "";
-      list =
-        spec?.words !== undefined
-          ? [
-              ...new Set([
-                ...spec.words.filter((w) => w.startsWith(prefixNow)),
-                ...(spec.files ? (sources.completePath?.(prefixNow) ?? []) : []),
-              ]),
-            ]
-              .sort()
-              .slice(0, 1000)
-          : candidates(words, sources).slice(0, 1000);
+      list = candidates(words, sources).slice(0, 1000);
     } catch {
       list = [];
     }
